@@ -1,0 +1,56 @@
+using Occam.Cli.Commands;
+using Occam.Cli.Commands.Linear;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Occam.Cli;
+
+/// <summary>Builds and runs the <c>occam</c> command line. Tests call <see cref="Run"/> in-process.</summary>
+public static class OccamApp
+{
+    public static int Run(string[] args)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("occam");
+            config.UseStrictParsing();
+            config.PropagateExceptions();
+            LinearCommands.Register(config);
+        });
+        try
+        {
+            return app.Run(args);
+        }
+        catch (Exception ex)
+        {
+            return CliErrors.Report(ex);
+        }
+    }
+}
+
+/// <summary>Turns exceptions into one-line errors on standard error, never a stack trace.</summary>
+public static class CliErrors
+{
+    public static int Report(Exception ex)
+    {
+        Exception inner = ex;
+        while (inner is AggregateException { InnerException: { } first }) inner = first;
+        string? message = inner switch
+        {
+            OccamException o => o.Message,
+            ArgumentException a => a.Message,
+            CommandParseException or CommandRuntimeException => inner.Message,
+            IOException io => io.Message,
+            UnauthorizedAccessException ua => ua.Message,
+            _ => null,
+        };
+        if (message is null)
+        {
+            Console.Error.WriteLine($"error: internal error ({inner.GetType().Name}): {inner.Message}. Please report this with the command you ran.");
+            return 70;
+        }
+        Console.Error.WriteLine($"error: {message}");
+        return inner is CommandParseException or CommandRuntimeException ? 64 : 1;
+    }
+}

@@ -1,0 +1,3 @@
+using Occam.Cli;
+
+return OccamApp.Run(args);

@@ -1,0 +1,116 @@
+using System.Runtime.CompilerServices;
+
+namespace Occam.Numerics.Random;
+
+/// <summary>
+/// Deterministic pseudo-random generator: xoshiro256** (Blackman and Vigna, 2018) seeded through
+/// SplitMix64. The same seed gives the same sequence on every machine and .NET version: this is the
+/// only source of randomness in Occam (initialization, shuffling, dropout masks, splits).
+/// </summary>
+/// <remarks>
+/// Reference: D. Blackman, S. Vigna, "Scrambled linear pseudorandom number generators", ACM TOMS 2021.
+/// It is a mutable class (it owns its state); pass it in, never create one from the clock.
+/// </remarks>
+public sealed class Rng
+{
+    private ulong _s0, _s1, _s2, _s3;
+    private double? _spareNormal;
+
+    /// <summary>Creates a generator from a 64-bit seed.</summary>
+    public Rng(ulong seed)
+    {
+        ulong x = seed;
+        _s0 = SplitMix64(ref x);
+        _s1 = SplitMix64(ref x);
+        _s2 = SplitMix64(ref x);
+        _s3 = SplitMix64(ref x);
+    }
+
+    /// <summary>Creates a generator from a signed seed (reinterpreted as 64 bits).</summary>
+    public Rng(long seed) : this(unchecked((ulong)seed)) { }
+
+    /// <summary>Creates an independent child generator; the parent advances by one draw.</summary>
+    public Rng Fork() => new(NextUInt64());
+
+    private static ulong SplitMix64(ref ulong x)
+    {
+        ulong z = x += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>Next 64 uniformly distributed bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong NextUInt64()
+    {
+        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
+        ulong t = _s1 << 17;
+        _s2 ^= _s0;
+        _s3 ^= _s1;
+        _s1 ^= _s2;
+        _s0 ^= _s3;
+        _s2 ^= t;
+        _s3 = ulong.RotateLeft(_s3, 45);
+        return result;
+    }
+
+    /// <summary>Uniform double in [0, 1) with 53 random bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>Uniform float in [0, 1) with 24 random bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float NextSingle() => (NextUInt64() >> 40) * (1.0f / (1 << 24));
+
+    /// <summary>Uniform integer in [0, maxExclusive), without modulo bias (Lemire's method).</summary>
+    public int NextInt(int maxExclusive)
+    {
+        Preconditions.CheckPositive(maxExclusive);
+        ulong range = (ulong)maxExclusive;
+        ulong x = NextUInt64() >> 32;
+        ulong m = x * range;
+        ulong low = m & 0xFFFFFFFFUL;
+        if (low < range)
+        {
+            ulong threshold = (0x1_0000_0000UL - range) % range;
+            while (low < threshold)
+            {
+                x = NextUInt64() >> 32;
+                m = x * range;
+                low = m & 0xFFFFFFFFUL;
+            }
+        }
+        return (int)(m >> 32);
+    }
+
+    /// <summary>Standard normal draw (Marsaglia polar method).</summary>
+    public double NextNormal()
+    {
+        if (_spareNormal is double spare)
+        {
+            _spareNormal = null;
+            return spare;
+        }
+        double u, v, s;
+        do
+        {
+            u = 2 * NextDouble() - 1;
+            v = 2 * NextDouble() - 1;
+            s = u * u + v * v;
+        } while (s >= 1 || s == 0);
+        double f = Math.Sqrt(-2 * Math.Log(s) / s);
+        _spareNormal = v * f;
+        return u * f;
+    }
+
+    /// <summary>Fisher–Yates shuffle of <paramref name="values"/> in place.</summary>
+    public void Shuffle<T>(Span<T> values)
+    {
+        for (int i = values.Length - 1; i > 0; i--)
+        {
+            int j = NextInt(i + 1);
+            (values[i], values[j]) = (values[j], values[i]);
+        }
+    }
+}
