@@ -1,0 +1,57 @@
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+
+namespace Occam.Numerics.Activations;
+
+/// <summary>
+/// Logistic sigmoid. Forward: <c>y[i] = 1 / (1 + exp(−x[i]))</c>. Backward (given the forward output y):
+/// <c>dx[i] = dy[i]·y[i]·(1 − y[i])</c>.
+/// </summary>
+public static class Sigmoid
+{
+    /// <summary><c>y[i] = σ(x[i])</c> (vectorized).</summary>
+    public static void Forward(ReadOnlySpan<float> x, Span<float> y)
+    {
+        Preconditions.CheckLength(y.Length, x.Length);
+        TensorPrimitives.Sigmoid(x, y);
+    }
+
+    /// <summary>Scalar reference for <see cref="Forward"/>, stable for large |x|.</summary>
+    public static void ForwardScalar(ReadOnlySpan<float> x, Span<float> y)
+    {
+        for (int i = 0; i < x.Length; i++) y[i] = Scalar(x[i]);
+    }
+
+    /// <summary>σ(x) computed without overflow for either sign of x.</summary>
+    public static float Scalar(float x)
+    {
+        if (x >= 0f) return 1f / (1f + MathF.Exp(-x));
+        float e = MathF.Exp(x);
+        return e / (1f + e);
+    }
+
+    /// <summary><c>dx[i] = dy[i]·y[i]·(1 − y[i])</c>.</summary>
+    public static void Backward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        Preconditions.CheckLength(dy.Length, y.Length);
+        Preconditions.CheckLength(dx.Length, y.Length);
+        int n = y.Length, i = 0;
+        if (Simd.Use256)
+        {
+            var one = Vector256.Create(1f);
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var yv = Vector256.LoadUnsafe(ref Simd.At(y, i));
+                var dv = Vector256.LoadUnsafe(ref Simd.At(dy, i));
+                (dv * yv * (one - yv)).StoreUnsafe(ref Simd.At(dx, i));
+            }
+        }
+        for (; i < n; i++) dx[i] = dy[i] * y[i] * (1f - y[i]);
+    }
+
+    /// <summary>Scalar reference for <see cref="Backward"/>.</summary>
+    public static void BackwardScalar(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        for (int i = 0; i < y.Length; i++) dx[i] = dy[i] * y[i] * (1f - y[i]);
+    }
+}

@@ -1,0 +1,136 @@
+using System.Numerics.Tensors;
+using Occam.Numerics;
+using Occam.Numerics.Activations;
+using Occam.Numerics.Random;
+
+namespace Occam.Nn;
+
+/// <summary>
+/// Forward and backward passes of an <see cref="Mlp"/> over a batch, using a <see cref="Workspace"/>.
+/// Row-major throughout: a batch X is <c>[rows][inputs]</c>; a dense layer computes <c>Y = X·Wᵀ + 1·bᵀ</c>, and
+/// back-propagates <c>∂W = ∂Yᵀ·X</c>, <c>∂b = 1ᵀ·∂Y</c>, <c>∂X = ∂Y·W</c>.
+/// </summary>
+public static class Backprop
+{
+    /// <summary>
+    /// Runs the network on <paramref name="rows"/> rows of already prepared (standardized, float32) inputs and
+    /// returns the raw scores <c>[rows][Outputs]</c>, a view into the workspace. In
+    /// <see cref="ForwardMode.Training"/> dropout layers draw masks from <paramref name="rng"/>.
+    /// </summary>
+    public static ReadOnlySpan<float> Forward(Mlp model, Workspace ws, ReadOnlySpan<float> input, int rows, ForwardMode mode, Rng? rng)
+    {
+        System.Diagnostics.Debug.Assert(rows <= ws.MaxRows);
+        System.Diagnostics.Debug.Assert(input.Length >= rows * model.Inputs);
+        if (mode == ForwardMode.Training && rng is null && HasDropout(model))
+            throw new ArgumentNullException(nameof(rng), "training mode with dropout needs a random generator.");
+        var layers = model.Layers;
+        ReadOnlySpan<float> x = input[..(rows * model.Inputs)];
+        int width = model.Inputs;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            var y = ws.Outputs[i].AsSpan();
+            switch (layers[i])
+            {
+                case Dense d:
+                    y = y[..(rows * d.Outputs)];
+                    Gemm.Multiply(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, d.Weight, d.Inputs, 0f, y, d.Outputs);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        var row = y.Slice(r * d.Outputs, d.Outputs);
+                        TensorPrimitives.Add(row, d.Bias, row);
+                    }
+                    width = d.Outputs;
+                    break;
+                case ActivationLayer a:
+                    y = y[..(rows * width)];
+                    Activation.Forward(a.Kind, x, y);
+                    break;
+                case Dropout dr:
+                    y = y[..(rows * width)];
+                    if (mode == ForwardMode.Training && dr.P > 0)
+                    {
+                        var mask = ws.Masks[i].AsSpan(0, rows * width);
+                        DropoutMask.Fill(mask, dr.P, rng!);
+                        TensorPrimitives.Multiply(x, mask, y);
+                    }
+                    else
+                    {
+                        x.CopyTo(y);
+                    }
+                    break;
+            }
+            x = y;
+        }
+        return x;
+    }
+
+    /// <summary>
+    /// Back-propagates ∂loss/∂scores, which the caller has written into <see cref="OutputGradient"/>, through the
+    /// network, filling <see cref="Workspace.WeightGradients"/> and <see cref="Workspace.BiasGradients"/>
+    /// (overwritten, not accumulated). Must follow a <see cref="Forward"/> on the same batch.
+    /// When <paramref name="inputGradient"/> is true, ∂loss/∂input is also computed (for gradient checks).
+    /// </summary>
+    public static void Backward(Mlp model, Workspace ws, ReadOnlySpan<float> input, int rows, bool inputGradient = false)
+    {
+        var layers = model.Layers;
+        int dense = model.DenseLayers.Count - 1;
+        for (int i = layers.Count - 1; i >= 0; i--)
+        {
+            ReadOnlySpan<float> x = i == 0 ? input : ws.Outputs[i - 1];
+            bool needInputGrad = i > 0 || inputGradient;
+            Span<float> dx = i == 0 ? ws.InputGradient : ws.OutputGradients[i - 1];
+            ReadOnlySpan<float> dy = ws.OutputGradients[i];
+            switch (layers[i])
+            {
+                case Dense d:
+                {
+                    int n = rows * d.Outputs;
+                    dy = dy[..n];
+                    Gemm.Multiply(true, false, d.Outputs, d.Inputs, rows, 1f, dy, d.Outputs, x, d.Inputs, 0f, ws.WeightGradients[dense], d.Inputs);
+                    var db = ws.BiasGradients[dense].AsSpan();
+                    db.Clear();
+                    for (int r = 0; r < rows; r++) TensorPrimitives.Add(db, dy.Slice(r * d.Outputs, d.Outputs), db);
+                    if (needInputGrad)
+                        Gemm.Multiply(false, false, rows, d.Inputs, d.Outputs, 1f, dy, d.Outputs, d.Weight, d.Inputs, 0f, dx, d.Inputs);
+                    dense--;
+                    break;
+                }
+                case ActivationLayer a:
+                    if (needInputGrad)
+                    {
+                        int n = rows * WidthOf(model, i);
+                        Activation.Backward(a.Kind, ws.Outputs[i].AsSpan(0, n), dy[..n], dx[..n]);
+                    }
+                    break;
+                case Dropout dr:
+                    if (needInputGrad)
+                    {
+                        int n = rows * WidthOf(model, i);
+                        if (dr.P > 0) TensorPrimitives.Multiply(dy[..n], ws.Masks[i].AsSpan(0, n), dx[..n]);
+                        else dy[..n].CopyTo(dx[..n]);
+                    }
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The buffer the loss writes ∂loss/∂scores into: <c>[rows][Outputs]</c>.</summary>
+    public static Span<float> OutputGradient(Mlp model, Workspace ws, int rows) =>
+        ws.OutputGradients[model.Layers.Count - 1].AsSpan(0, rows * model.Outputs);
+
+    /// <summary>∂loss/∂input after a <see cref="Backward"/> with inputGradient = true.</summary>
+    public static ReadOnlySpan<float> InputGradient(Mlp model, Workspace ws, int rows) => ws.InputGradient.AsSpan(0, rows * model.Inputs);
+
+    private static bool HasDropout(Mlp model)
+    {
+        foreach (var l in model.Layers) if (l is Dropout { P: > 0 }) return true;
+        return false;
+    }
+
+    private static int WidthOf(Mlp model, int layerIndex)
+    {
+        int width = model.Inputs;
+        for (int i = 0; i <= layerIndex; i++) if (model.Layers[i] is Dense d) width = d.Outputs;
+        return width;
+    }
+}

@@ -1,0 +1,157 @@
+using Occam.Data;
+using Occam.Numerics.Activations;
+using Occam.Numerics.Random;
+
+namespace Occam.Nn;
+
+/// <summary>
+/// A multilayer perceptron: an ordered list of <see cref="Layer"/>s whose last <see cref="Dense"/> layer emits
+/// raw scores (regression values, one binary logit, or K class logits), plus the metadata a model file carries
+/// (task, optional input standardizer, class labels, feature names).
+/// </summary>
+public sealed class Mlp
+{
+    public Mlp(int inputs, TaskKind task, IReadOnlyList<Layer> layers, Standardizer? standardizer = null,
+        IReadOnlyList<string>? classes = null, IReadOnlyList<string>? featureNames = null, string? targetName = null)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        Numerics.Preconditions.CheckPositive(inputs);
+        int width = inputs;
+        Dense? last = null;
+        foreach (var layer in layers)
+        {
+            if (layer is Dense d)
+            {
+                if (d.Inputs != width)
+                    throw new ArgumentException($"dense layer expects {d.Inputs} inputs but the previous layer gives {width}.", nameof(layers));
+                width = d.Outputs;
+                last = d;
+            }
+        }
+        if (last is null) throw new ArgumentException("a model needs at least one dense layer.", nameof(layers));
+        if (layers[^1] is not Dense && layers.SkipWhile(l => l != last).Skip(1).Any())
+            throw new ArgumentException("the last layer must be dense (it emits raw scores; the loss applies the link).", nameof(layers));
+        if (task == TaskKind.Binary && width != 1)
+            throw new ArgumentException($"a binary model must end in 1 output (got {width}).", nameof(layers));
+        if (task == TaskKind.Multiclass && width < 2)
+            throw new ArgumentException($"a multiclass model must end in one output per class (got {width}).", nameof(layers));
+        if (classes is not null && task == TaskKind.Multiclass && classes.Count != width)
+            throw new ArgumentException($"{classes.Count} class labels for {width} outputs.", nameof(classes));
+        if (classes is not null && task == TaskKind.Binary && classes.Count != 2)
+            throw new ArgumentException($"a binary model has 2 class labels (got {classes.Count}).", nameof(classes));
+        if (standardizer is not null && (standardizer.Mean.Length != inputs || standardizer.Scale.Length != inputs))
+            throw new ArgumentException($"the standardizer has {standardizer.Mean.Length} means and {standardizer.Scale.Length} scales for {inputs} inputs.", nameof(standardizer));
+        if (featureNames is not null && featureNames.Count != inputs)
+            throw new ArgumentException($"{featureNames.Count} feature names for {inputs} inputs.", nameof(featureNames));
+        Inputs = inputs;
+        Task = task;
+        Layers = layers.ToArray();
+        Outputs = width;
+        Standardizer = standardizer;
+        Classes = classes?.ToArray();
+        FeatureNames = featureNames?.ToArray();
+        TargetName = targetName;
+        DenseLayers = Layers.OfType<Dense>().ToArray();
+    }
+
+    public int Inputs { get; }
+    public int Outputs { get; }
+    public TaskKind Task { get; }
+    public IReadOnlyList<Layer> Layers { get; }
+
+    /// <summary>The dense layers in order (index 0 is the first layer, which sees the inputs).</summary>
+    public IReadOnlyList<Dense> DenseLayers { get; }
+
+    /// <summary>Applied to raw inputs before the first layer, when present.</summary>
+    public Standardizer? Standardizer { get; }
+    public IReadOnlyList<string>? Classes { get; }
+    public IReadOnlyList<string>? FeatureNames { get; }
+    public string? TargetName { get; }
+
+    /// <summary>Total number of weights and biases.</summary>
+    public int ParameterCount => DenseLayers.Sum(d => d.Weight.Length + d.Bias.Length);
+
+    /// <summary>Widest layer output (inputs included): sizes the work buffers.</summary>
+    internal int MaxWidth => Math.Max(Inputs, DenseLayers.Max(d => d.Outputs));
+
+    /// <summary>A deep copy with the same metadata.</summary>
+    public Mlp Clone() => With(Layers.Select(l => l.Clone()).ToArray(), Standardizer);
+
+    /// <summary>A copy with other layers and/or standardizer and the same task, classes and names.</summary>
+    public Mlp With(IReadOnlyList<Layer> layers, Standardizer? standardizer, int? inputs = null, IReadOnlyList<string>? featureNames = null) =>
+        new(inputs ?? Inputs, Task, layers, standardizer, Classes, featureNames ?? (inputs is null ? FeatureNames : null), TargetName);
+
+    /// <summary>
+    /// Builds a network from <paramref name="spec"/> and initializes it from <paramref name="rng"/>:
+    /// He-uniform <c>U(±√(6/fan_in))</c> for layers followed by ReLU, Glorot-uniform
+    /// <c>U(±√(6/(fan_in + fan_out)))</c> otherwise (tanh, sigmoid, the output layer); biases start at 0.
+    /// References: He et al. 2015; Glorot &amp; Bengio 2010.
+    /// </summary>
+    public static Mlp Create(MlpSpec spec, Rng rng, Standardizer? standardizer = null,
+        IReadOnlyList<string>? classes = null, IReadOnlyList<string>? featureNames = null, string? targetName = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(rng);
+        spec.Validate();
+        var layers = new List<Layer>();
+        int width = spec.Inputs;
+        foreach (int h in spec.Hidden)
+        {
+            var dense = new Dense(width, h);
+            double bound = spec.Activation == ActivationKind.Relu ? Math.Sqrt(6.0 / width) : Math.Sqrt(6.0 / (width + h));
+            Fill(dense.Weight, bound, rng);
+            layers.Add(dense);
+            layers.Add(new ActivationLayer(spec.Activation));
+            if (spec.Dropout > 0) layers.Add(new Dropout(spec.Dropout));
+            width = h;
+        }
+        var output = new Dense(width, spec.Outputs);
+        Fill(output.Weight, Math.Sqrt(6.0 / (width + spec.Outputs)), rng);
+        layers.Add(output);
+        return new Mlp(spec.Inputs, spec.Task, layers, standardizer, classes, featureNames, targetName);
+    }
+
+    private static void Fill(float[] weights, double bound, Rng rng)
+    {
+        for (int i = 0; i < weights.Length; i++) weights[i] = (float)((2 * rng.NextDouble() - 1) * bound);
+    }
+
+    /// <summary>
+    /// Raw scores for <paramref name="rows"/> rows of raw (unstandardized) inputs, in inference mode:
+    /// returns a new array of <c>rows × Outputs</c>.
+    /// </summary>
+    public float[] PredictScores(ReadOnlySpan<double> x, int rows)
+    {
+        if (x.Length != rows * Inputs)
+            throw new ArgumentException($"expected {rows}×{Inputs} inputs, got {x.Length} values.", nameof(x));
+        var input = new float[x.Length];
+        PrepareInputs(x, input);
+        var result = new float[rows * Outputs];
+        const int chunk = 256;
+        var ws = new Workspace(this, Math.Min(Math.Max(rows, 1), chunk));
+        for (int start = 0; start < rows; start += chunk)
+        {
+            int n = Math.Min(chunk, rows - start);
+            var scores = Backprop.Forward(this, ws, input.AsSpan(start * Inputs, n * Inputs), n, ForwardMode.Inference, null);
+            scores.CopyTo(result.AsSpan(start * Outputs, n * Outputs));
+        }
+        return result;
+    }
+
+    /// <summary>Standardizes (when the model has a standardizer) and converts raw inputs to float32.</summary>
+    public void PrepareInputs(ReadOnlySpan<double> x, Span<float> destination)
+    {
+        if (Standardizer is null)
+        {
+            for (int i = 0; i < x.Length; i++) destination[i] = (float)x[i];
+            return;
+        }
+        var mean = Standardizer.Mean;
+        var scale = Standardizer.Scale;
+        for (int i = 0, j = 0; i < x.Length; i++)
+        {
+            destination[i] = (float)((x[i] - mean[j]) / scale[j]);
+            if (++j == Inputs) j = 0;
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using System.Numerics;
+using Occam.Numerics.Prox;
+
+namespace Occam.Optimizers;
+
+/// <summary>
+/// Adam with decoupled weight decay (AdamW) and an L1 prox step; Adam is the same rule with λ_wd = 0 (coupled
+/// L2 enters through the gradient, as PyTorch's <c>Adam(weight_decay)</c>). Equal to <c>torch.optim.AdamW</c> /
+/// <c>Adam</c> (1.13, amsgrad off) when prox is off:
+/// <code>
+/// input: lr γ, β₁, β₂, ε, decoupled decay λ_wd, prox L1 λ₁;  m₀ = v₀ = 0
+/// for t = 1, 2, …:
+///     θ ← (1 − γ·λ_wd)·θ
+///     g ← ∇θ
+///     m ← β₁·m + (1 − β₁)·g
+///     v ← β₂·v + (1 − β₂)·g²
+///     d ← √v / √(1 − β₂ᵗ) + ε                  (per coordinate)
+///     θ ← θ − (γ / (1 − β₁ᵗ))·m / d
+///     θ ← soft(θ, γ·λ₁ / d)                    (L1 prox with the per-coordinate step γ/d)
+/// </code>
+/// Defaults: γ = 1e-3, β₁ = 0.9, β₂ = 0.999, ε = 1e-8. References: Kingma &amp; Ba, "Adam", ICLR 2015;
+/// Loshchilov &amp; Hutter, "Decoupled Weight Decay Regularization", ICLR 2019; PyTorch Adam/AdamW docs.
+/// </summary>
+public sealed class AdamW : Optimizer
+{
+    private float[][] _m = [];
+    private float[][] _v = [];
+    private readonly string _name;
+
+    public AdamW(double learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, string name = "adamw") : base(learningRate)
+    {
+        if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, $"beta1 must be in [0, 1) (got {beta1}).");
+        if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, $"beta2 must be in [0, 1) (got {beta2}).");
+        Numerics.Preconditions.CheckPositive(epsilon);
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+        _name = name;
+    }
+
+    public double Beta1 { get; }
+    public double Beta2 { get; }
+    public double Epsilon { get; }
+
+    public override string Name => _name;
+
+    public override void Initialize(IReadOnlyList<int> parameterSizes)
+    {
+        _m = parameterSizes.Select(n => new float[n]).ToArray();
+        _v = parameterSizes.Select(n => new float[n]).ToArray();
+    }
+
+    public override void Step(int index, Span<float> parameter, ReadOnlySpan<float> gradient, float weightDecay, float proxL1) =>
+        Update(parameter, gradient, _m[index], _v[index], StepCount, (float)LearningRate, Beta1, Beta2, (float)Epsilon, weightDecay, proxL1);
+
+    public override float GroupStepSize(int index, int start, int length)
+    {
+        if (length == 0) return (float)LearningRate;
+        float bc2Sqrt = (float)Math.Sqrt(1 - Math.Pow(Beta2, StepCount));
+        double sum = 0;
+        var v = _v[index].AsSpan(start, length);
+        foreach (float vi in v) sum += 1.0 / (MathF.Sqrt(vi) / bc2Sqrt + (float)Epsilon);
+        return (float)(LearningRate * sum / length);
+    }
+
+    /// <summary>
+    /// The update rule above at step <paramref name="step"/> (t ≥ 1), in place over spans (vectorized; equal to
+    /// <see cref="UpdateScalar"/> bit for bit).
+    /// </summary>
+    public static void Update(Span<float> param, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, long step,
+        float lr, double beta1, double beta2, float eps, float weightDecay, float proxL1)
+    {
+        System.Diagnostics.Debug.Assert(step >= 1);
+        int n = param.Length, i = 0;
+        Constants(step, lr, beta1, beta2, weightDecay, out float decay, out float stepSize, out float bc2Sqrt);
+        float b1 = (float)beta1, b2 = (float)beta2, c1 = (float)(1 - beta1), c2 = (float)(1 - beta2);
+        float proxScale = lr * proxL1;
+        if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+        {
+            var vDecay = new Vector<float>(decay);
+            var vB1 = new Vector<float>(b1);
+            var vB2 = new Vector<float>(b2);
+            var vC1 = new Vector<float>(c1);
+            var vC2 = new Vector<float>(c2);
+            var vBc2 = new Vector<float>(bc2Sqrt);
+            var vEps = new Vector<float>(eps);
+            var vNegStep = new Vector<float>(-stepSize);
+            var vProx = new Vector<float>(proxScale);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var p = new Vector<float>(param[i..]);
+                var g = new Vector<float>(grad[i..]);
+                if (weightDecay != 0f) p *= vDecay;
+                var mi = new Vector<float>(m[i..]) * vB1 + g * vC1;
+                var vi = new Vector<float>(v[i..]) * vB2 + g * g * vC2;
+                mi.CopyTo(m[i..]);
+                vi.CopyTo(v[i..]);
+                var d = Vector.SquareRoot(vi) / vBc2 + vEps;
+                p += vNegStep * (mi / d);
+                if (proxL1 != 0f) p = Sgd.SoftThresholdVector(p, vProx / d);
+                p.CopyTo(param[i..]);
+            }
+        }
+        Tail(param[i..], grad[i..], m[i..], v[i..], decay, stepSize, bc2Sqrt, b1, b2, c1, c2, eps, weightDecay != 0f, proxScale);
+    }
+
+    /// <summary>Scalar reference of <see cref="Update"/>.</summary>
+    public static void UpdateScalar(Span<float> param, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, long step,
+        float lr, double beta1, double beta2, float eps, float weightDecay, float proxL1)
+    {
+        Constants(step, lr, beta1, beta2, weightDecay, out float decay, out float stepSize, out float bc2Sqrt);
+        Tail(param, grad, m, v, decay, stepSize, bc2Sqrt, (float)beta1, (float)beta2, (float)(1 - beta1), (float)(1 - beta2), eps, weightDecay != 0f, lr * proxL1);
+    }
+
+    private static void Constants(long step, float lr, double beta1, double beta2, float weightDecay, out float decay, out float stepSize, out float bc2Sqrt)
+    {
+        // As PyTorch: bias corrections and step size in double, then used as float scalars.
+        double bc1 = 1 - Math.Pow(beta1, step);
+        double bc2 = 1 - Math.Pow(beta2, step);
+        decay = (float)(1.0 - (double)lr * weightDecay);
+        stepSize = (float)(lr / bc1);
+        bc2Sqrt = (float)Math.Sqrt(bc2);
+    }
+
+    private static void Tail(Span<float> param, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, float decay, float stepSize,
+        float bc2Sqrt, float b1, float b2, float c1, float c2, float eps, bool hasDecay, float proxScale)
+    {
+        float negStep = -stepSize;
+        for (int i = 0; i < param.Length; i++)
+        {
+            float p = param[i], g = grad[i];
+            if (hasDecay) p *= decay;
+            float mi = m[i] * b1 + g * c1;
+            float vi = v[i] * b2 + g * g * c2;
+            m[i] = mi;
+            v[i] = vi;
+            float d = MathF.Sqrt(vi) / bc2Sqrt + eps;
+            p += negStep * (mi / d);
+            if (proxScale != 0f) p = SoftThreshold.Scalar(p, proxScale / d);
+            param[i] = p;
+        }
+    }
+}

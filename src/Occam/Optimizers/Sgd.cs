@@ -1,0 +1,120 @@
+using System.Numerics;
+using Occam.Numerics.Prox;
+
+namespace Occam.Optimizers;
+
+/// <summary>
+/// Stochastic gradient descent with optional (Nesterov) momentum, decoupled weight decay and an L1 prox step;
+/// the same rule as <c>torch.optim.SGD</c> (1.13) when weight decay and prox are off:
+/// <code>
+/// input: lr γ, momentum μ, dampening τ, nesterov, decoupled decay λ_wd, prox L1 λ₁
+/// for t = 1, 2, …:
+///     θ ← (1 − γ·λ_wd)·θ                      (decoupled weight decay, if λ_wd ≠ 0)
+///     g ← ∇θ                                   (coupled L2 / L1-subgradient already added)
+///     if μ ≠ 0:
+///         b ← g                    if t = 1
+///         b ← μ·b + (1 − τ)·g      otherwise
+///         g ← g + μ·b              if nesterov, else g ← b
+///     θ ← θ − γ·g
+///     θ ← soft(θ, γ·λ₁)                        (L1 prox, if λ₁ ≠ 0)
+/// </code>
+/// Defaults: momentum 0 (plain SGD), dampening 0. Reference: PyTorch SGD documentation; Sutskever et al. 2013
+/// (Nesterov form as in PyTorch); proximal gradient: Parikh &amp; Boyd 2014.
+/// </summary>
+public sealed class Sgd : Optimizer
+{
+    private float[][] _buffers = [];
+
+    public Sgd(double learningRate, double momentum = 0, double dampening = 0, bool nesterov = false) : base(learningRate)
+    {
+        Numerics.Preconditions.CheckNonNegative(momentum);
+        Numerics.Preconditions.CheckInRange(dampening, 0, 1);
+        if (nesterov && (momentum <= 0 || dampening != 0))
+            throw new ArgumentException("Nesterov momentum requires momentum > 0 and dampening = 0.", nameof(nesterov));
+        Momentum = momentum;
+        Dampening = dampening;
+        Nesterov = nesterov;
+    }
+
+    public double Momentum { get; }
+    public double Dampening { get; }
+    public bool Nesterov { get; }
+
+    public override string Name => Nesterov ? "nesterov" : Momentum > 0 ? "momentum" : "sgd";
+
+    public override void Initialize(IReadOnlyList<int> parameterSizes) =>
+        _buffers = Momentum > 0 ? parameterSizes.Select(n => new float[n]).ToArray() : parameterSizes.Select(_ => Array.Empty<float>()).ToArray();
+
+    public override void Step(int index, Span<float> parameter, ReadOnlySpan<float> gradient, float weightDecay, float proxL1) =>
+        Update(parameter, gradient, _buffers[index], StepCount == 1, (float)LearningRate, (float)Momentum, (float)Dampening, Nesterov, weightDecay, proxL1);
+
+    public override float GroupStepSize(int index, int start, int length) => (float)LearningRate;
+
+    /// <summary>The update rule above, in place over spans (vectorized; equal to <see cref="UpdateScalar"/> bit for bit).</summary>
+    public static void Update(Span<float> param, ReadOnlySpan<float> grad, Span<float> buffer, bool firstStep,
+        float lr, float momentum, float dampening, bool nesterov, float weightDecay, float proxL1)
+    {
+        System.Diagnostics.Debug.Assert(grad.Length >= param.Length);
+        System.Diagnostics.Debug.Assert(momentum == 0 || buffer.Length >= param.Length);
+        int n = param.Length, i = 0;
+        float decay = (float)(1.0 - (double)lr * weightDecay);
+        float threshold = lr * proxL1;
+        float keep = 1f - dampening;
+        float negLr = -lr;
+        if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+        {
+            var vDecay = new Vector<float>(decay);
+            var vMomentum = new Vector<float>(momentum);
+            var vKeep = new Vector<float>(keep);
+            var vNegLr = new Vector<float>(negLr);
+            var vThreshold = new Vector<float>(threshold);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var p = new Vector<float>(param[i..]);
+                var g = new Vector<float>(grad[i..]);
+                if (weightDecay != 0f) p *= vDecay;
+                if (momentum != 0f)
+                {
+                    var b = firstStep ? g : new Vector<float>(buffer[i..]) * vMomentum + g * vKeep;
+                    b.CopyTo(buffer[i..]);
+                    g = nesterov ? g + b * vMomentum : b;
+                }
+                p += vNegLr * g;
+                if (proxL1 != 0f) p = SoftThresholdVector(p, vThreshold);
+                p.CopyTo(param[i..]);
+            }
+        }
+        UpdateScalar(param[i..], grad[i..], momentum != 0f ? buffer[i..] : default, firstStep, lr, momentum, dampening, nesterov, weightDecay, proxL1);
+    }
+
+    /// <summary>Scalar reference of <see cref="Update"/>.</summary>
+    public static void UpdateScalar(Span<float> param, ReadOnlySpan<float> grad, Span<float> buffer, bool firstStep,
+        float lr, float momentum, float dampening, bool nesterov, float weightDecay, float proxL1)
+    {
+        float decay = (float)(1.0 - (double)lr * weightDecay);
+        float threshold = lr * proxL1;
+        float keep = 1f - dampening;
+        float negLr = -lr;
+        for (int i = 0; i < param.Length; i++)
+        {
+            float p = param[i], g = grad[i];
+            if (weightDecay != 0f) p *= decay;
+            if (momentum != 0f)
+            {
+                float b = firstStep ? g : buffer[i] * momentum + g * keep;
+                buffer[i] = b;
+                g = nesterov ? g + b * momentum : b;
+            }
+            p += negLr * g;
+            if (proxL1 != 0f) p = SoftThreshold.Scalar(p, threshold);
+            param[i] = p;
+        }
+    }
+
+    internal static Vector<float> SoftThresholdVector(Vector<float> w, Vector<float> t)
+    {
+        var shrunk = Vector.Abs(w) - t;
+        var signed = Vector.ConditionalSelect(new Vector<float>(-0f), w, shrunk);
+        return Vector.GreaterThan(shrunk, Vector<float>.Zero).As<int, float>() & signed;
+    }
+}
