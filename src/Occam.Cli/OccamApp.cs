@@ -16,6 +16,11 @@ public static class OccamApp
             config.SetApplicationName("occam");
             config.UseStrictParsing();
             config.PropagateExceptions();
+            config.AddCommand<TrainCommand>("train").WithDescription("Train a regularized MLP on a CSV (or IDX) file and write the model.");
+            config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a model: loss, accuracy or R², confusion matrix.");
+            config.AddCommand<PredictCommand>("predict").WithDescription("Write predictions of a model for a CSV file.");
+            config.AddCommand<InspectCommand>("inspect").WithDescription("Show a model's architecture and sparsity (exact zeros, dead units, inputs kept).");
+            config.AddCommand<DemoCommand>("demo").WithDescription("Train one network on the shipped digits with no penalty, L2, L1 (prox), group lasso and dropout; compare.");
             LinearCommands.Register(config);
         });
         try

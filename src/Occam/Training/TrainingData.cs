@@ -38,8 +38,7 @@ public sealed class TrainingData
             throw new OccamException($"the data has {data.Features} feature columns but the model expects {model.Inputs}; use data with the model's columns.");
         var x = new float[data.Rows * data.Features];
         model.PrepareInputs(data.X, x);
-        var y = new float[data.Rows];
-        for (int i = 0; i < y.Length; i++) y[i] = (float)data.Y[i];
+        var y = LabelMap.ToModelIndices(model, data);
         return new TrainingData(x, y, data.Rows, data.Features, 1);
     }
 }

@@ -1,0 +1,109 @@
+using System.ComponentModel;
+using System.Globalization;
+using Occam.Data;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Occam.Cli.Commands;
+
+/// <summary>Options every command has.</summary>
+public class JsonSettings : CommandSettings
+{
+    [CommandOption("--json")]
+    [Description("Print one JSON object to standard output instead of tables.")]
+    public bool Json { get; init; }
+}
+
+/// <summary>Where the data comes from: a CSV with a target column, or IDX images with an IDX label file.</summary>
+public class DataSettings : JsonSettings
+{
+    [CommandOption("--data <FILE>")]
+    [Description("CSV file with a header row, or an IDX image file (with --labels).")]
+    public string? Data { get; init; }
+
+    [CommandOption("--labels <FILE>")]
+    [Description("IDX label file; makes --data an IDX image file (e.g. MNIST).")]
+    public string? Labels { get; init; }
+
+    [CommandOption("--target <COLUMN>")]
+    [Description("Name of the target column in the CSV.")]
+    public string? Target { get; init; }
+
+    [CommandOption("--task <TASK>")]
+    [Description("auto (default), regression, binary or multiclass.")]
+    [DefaultValue("auto")]
+    public string Task { get; init; } = "auto";
+
+    public override ValidationResult Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data is required: give the CSV (or IDX image) file to use.");
+        if (ParseTask(Task, out _) is { } error) return ValidationResult.Error(error);
+        return base.Validate();
+    }
+
+    /// <summary>The task the user asked for; null = infer.</summary>
+    public TaskKind? TaskKind
+    {
+        get
+        {
+            ParseTask(Task, out var task);
+            return task;
+        }
+    }
+
+    private static string? ParseTask(string text, out TaskKind? task)
+    {
+        task = text switch
+        {
+            "regression" => Occam.Data.TaskKind.Regression,
+            "binary" => Occam.Data.TaskKind.Binary,
+            "multiclass" => Occam.Data.TaskKind.Multiclass,
+            _ => null,
+        };
+        return task is null && text != "auto" ? $"--task must be auto, regression, binary or multiclass (got '{text}')." : null;
+    }
+
+    /// <summary>
+    /// Loads the labelled data the settings name. The target column is --target, else
+    /// <paramref name="defaultTarget"/> (the one a model was trained on).
+    /// </summary>
+    public Dataset Load(TaskKind? forced = null, string? defaultTarget = null)
+    {
+        if (Labels is not null) return IdxLoader.Load(Data!, Labels);
+        string target = Target ?? defaultTarget
+            ?? throw new OccamException("--target is required for CSV data: give the name of the column to predict.");
+        return CsvLoader.Load(Data!, target, forced ?? TaskKind);
+    }
+}
+
+/// <summary>Parsing helpers for list-valued options.</summary>
+internal static class OptionParsing
+{
+    /// <summary>Parses "1e-3" or "1e-3,0,0" (one value per dense layer); every value must be finite and ≥ 0.</summary>
+    public static double[] NonNegativeList(string option, string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return [];
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new double[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]))
+                throw new OccamException($"{option} '{text}': '{parts[i]}' is not a number; give a value like 1e-4, or one per dense layer separated by commas.");
+            if (values[i] < 0)
+                throw new OccamException($"{option} must be >= 0 (got {parts[i]}); a penalty strength cannot be negative.");
+        }
+        return values;
+    }
+
+    /// <summary>Parses "128,64" into positive layer sizes; "" or "none" gives no hidden layer.</summary>
+    public static int[] LayerSizes(string option, string text)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text == "none") return [];
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var sizes = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] <= 0)
+                throw new OccamException($"{option} '{text}': '{parts[i]}' is not a positive integer; give sizes like 128,64.");
+        return sizes;
+    }
+}

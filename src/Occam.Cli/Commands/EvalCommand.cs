@@ -1,0 +1,69 @@
+using System.ComponentModel;
+using Occam.Cli.Output;
+using Occam.Serialization;
+using Occam.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Occam.Cli.Commands;
+
+public sealed class EvalSettings : DataSettings
+{
+    [CommandArgument(0, "<MODEL>")]
+    [Description("An occam-mlp/1 model file.")]
+    public string Model { get; init; } = "";
+}
+
+/// <summary><c>occam eval MODEL --data F</c>: loss, accuracy or R², and the confusion matrix.</summary>
+public sealed class EvalCommand : Command<EvalSettings>
+{
+    public override int Execute(CommandContext context, EvalSettings settings, CancellationToken cancellationToken)
+    {
+        var model = MlpJson.Load(settings.Model);
+        var data = settings.Load(model.Task, model.TargetName);
+        var e = ModelEvaluation.Of(model, data);
+        if (settings.Json)
+        {
+            JsonOut.Print(w =>
+            {
+                w.WriteString("model", settings.Model);
+                w.WriteString("task", MlpJson.TaskName(model.Task));
+                w.WriteNumber("rows", e.Rows);
+                JsonOut.Number(w, "loss", e.Loss);
+                if (e.Accuracy is { } acc) w.WriteNumber("accuracy", acc);
+                if (e.RSquared is { } r2) JsonOut.Number(w, "r2", r2);
+                if (e.Confusion is { } cm)
+                {
+                    w.WriteStartArray("classes");
+                    foreach (var c in e.Classes!) w.WriteStringValue(c);
+                    w.WriteEndArray();
+                    w.WriteStartArray("confusion");
+                    foreach (var row in cm)
+                    {
+                        w.WriteStartArray();
+                        foreach (int v in row) w.WriteNumberValue(v);
+                        w.WriteEndArray();
+                    }
+                    w.WriteEndArray();
+                }
+            });
+            return 0;
+        }
+        var table = new Table().Title($"Evaluation of {settings.Model}").AddColumns("", "value");
+        table.AddRow("rows", e.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow(Losses.TaskLoss.Name(model.Task), Tables.F(e.Loss));
+        if (e.Accuracy is { } a) table.AddRow("accuracy", Tables.F(a));
+        if (e.RSquared is { } r) table.AddRow("R²", Tables.F(r));
+        AnsiConsole.Write(table);
+        if (e.Confusion is { } confusion)
+        {
+            var cmTable = new Table().Title("Confusion matrix (rows: true class, columns: predicted)");
+            cmTable.AddColumn("");
+            foreach (var c in e.Classes!) cmTable.AddColumn(Markup.Escape(c));
+            for (int i = 0; i < confusion.Length; i++)
+                cmTable.AddRow([Markup.Escape(e.Classes[i]), .. confusion[i].Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+            AnsiConsole.Write(cmTable);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,282 @@
+using System.ComponentModel;
+using Occam.Cli.Output;
+using Occam.Data;
+using Occam.Nn;
+using Occam.Numerics.Activations;
+using Occam.Optimizers;
+using Occam.Regularization;
+using Occam.Serialization;
+using Occam.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Occam.Cli.Commands;
+
+public sealed class TrainSettings : DataSettings
+{
+    [CommandOption("--hidden <SIZES>")]
+    [Description("Hidden layer sizes, e.g. 128,64 (\"none\" for a linear model). Default 64.")]
+    [DefaultValue("64")]
+    public string Hidden { get; init; } = "64";
+
+    [CommandOption("--activation <NAME>")]
+    [Description("relu (default), tanh or sigmoid.")]
+    [DefaultValue("relu")]
+    public string Activation { get; init; } = "relu";
+
+    [CommandOption("--optimizer <NAME>")]
+    [Description("sgd, momentum, nesterov, adam (default) or adamw.")]
+    [DefaultValue("adam")]
+    public string Optimizer { get; init; } = "adam";
+
+    [CommandOption("--lr <RATE>")]
+    [Description("Learning rate (default 1e-3 for adam/adamw, 0.01 for sgd-type).")]
+    public double? LearningRate { get; init; }
+
+    [CommandOption("--momentum <MU>")]
+    [Description("Momentum for momentum/nesterov (default 0.9).")]
+    [DefaultValue(0.9)]
+    public double Momentum { get; init; } = 0.9;
+
+    [CommandOption("--batch-size <N>")]
+    [Description("Rows per step; 0 = full batch. Default 32.")]
+    [DefaultValue(32)]
+    public int BatchSize { get; init; } = 32;
+
+    [CommandOption("--epochs <N>")]
+    [DefaultValue(100)]
+    public int Epochs { get; init; } = 100;
+
+    [CommandOption("--l1 <LAMBDA>")]
+    [Description("L1 strength λ₁ (adds λ₁·Σ|w|); one value or one per dense layer (comma-separated).")]
+    public string? L1 { get; init; }
+
+    [CommandOption("--l1-mode <MODE>")]
+    [Description("prox (default: soft-thresholding, exact zeros) or subgradient (PyTorch-style).")]
+    [DefaultValue("prox")]
+    public string L1Mode { get; init; } = "prox";
+
+    [CommandOption("--l2 <LAMBDA>")]
+    [Description("L2 strength λ₂ (adds (λ₂/2)·Σw², coupled, = PyTorch weight_decay in SGD/Adam); one or per layer.")]
+    public string? L2 { get; init; }
+
+    [CommandOption("--elastic-net <ALPHA>")]
+    [Description("Elastic net α·(ρ‖w‖₁ + (1−ρ)/2‖w‖²) (scikit-learn convention); with --l1-ratio.")]
+    public string? ElasticNet { get; init; }
+
+    [CommandOption("--l1-ratio <RHO>")]
+    [Description("ρ in [0, 1] for --elastic-net (default 0.5).")]
+    [DefaultValue(0.5)]
+    public double L1Ratio { get; init; } = 0.5;
+
+    [CommandOption("--group-lasso <LAMBDA>")]
+    [Description("Group lasso over hidden units (λ·Σ√|g|·‖w_g‖₂ on incoming weights, prox): kills whole units.")]
+    public string? GroupLasso { get; init; }
+
+    [CommandOption("--weight-decay <LAMBDA>")]
+    [Description("Decoupled weight decay (AdamW-style w ← w − lr·λ·w), for any optimizer; weights only.")]
+    public string? WeightDecay { get; init; }
+
+    [CommandOption("--dropout <P>")]
+    [Description("Inverted dropout after each hidden activation, p in [0, 1).")]
+    [DefaultValue(0.0)]
+    public double Dropout { get; init; }
+
+    [CommandOption("--val-split <FRACTION>")]
+    [Description("Fraction of rows held out for validation, in [0, 1).")]
+    [DefaultValue(0.0)]
+    public double ValSplit { get; init; }
+
+    [CommandOption("--early-stopping <PATIENCE>")]
+    [Description("Stop after PATIENCE epochs without a better validation loss; restores the best weights.")]
+    [DefaultValue(0)]
+    public int EarlyStopping { get; init; }
+
+    [CommandOption("--seed <SEED>")]
+    [DefaultValue(0UL)]
+    public ulong Seed { get; init; }
+
+    [CommandOption("--no-shuffle")]
+    [Description("Keep the row order (no reshuffling each epoch; validation = last rows).")]
+    public bool NoShuffle { get; init; }
+
+    [CommandOption("--no-standardize")]
+    [Description("Do not standardize inputs (by default a standardizer is fitted on the training rows and saved).")]
+    public bool NoStandardize { get; init; }
+
+    [CommandOption("--init <MODEL>")]
+    [Description("Start from this occam-mlp/1 model (architecture, weights, standardizer).")]
+    public string? Init { get; init; }
+
+    [CommandOption("--out <MODEL>")]
+    [Description("Where to write the trained model (occam-mlp/1 JSON).")]
+    public string? Out { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        var baseResult = base.Validate();
+        if (!baseResult.Successful) return baseResult;
+        if (Labels is null && string.IsNullOrWhiteSpace(Target))
+            return ValidationResult.Error("--target is required for CSV data: give the name of the column to predict.");
+        if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out is required: give the path of the model file to write.");
+        if (LearningRate is double lr && !(lr > 0 && double.IsFinite(lr))) return ValidationResult.Error($"--lr must be a number > 0 (got {lr}).");
+        if (!(Momentum >= 0 && Momentum < 1)) return ValidationResult.Error($"--momentum must be in [0, 1) (got {Momentum}).");
+        if (BatchSize < 0) return ValidationResult.Error($"--batch-size must be >= 0 (0 = full batch; got {BatchSize}).");
+        if (Epochs <= 0) return ValidationResult.Error($"--epochs must be > 0 (got {Epochs}).");
+        if (!(Dropout >= 0 && Dropout < 1)) return ValidationResult.Error($"--dropout must be in [0, 1) (got {Dropout}).");
+        if (!(ValSplit >= 0 && ValSplit < 1)) return ValidationResult.Error($"--val-split must be in [0, 1) (got {ValSplit}).");
+        if (EarlyStopping < 0) return ValidationResult.Error($"--early-stopping must be >= 0 (got {EarlyStopping}).");
+        if (EarlyStopping > 0 && ValSplit == 0) return ValidationResult.Error("--early-stopping watches the validation loss: add --val-split (e.g. 0.2).");
+        if (!(L1Ratio >= 0 && L1Ratio <= 1)) return ValidationResult.Error($"--l1-ratio must be in [0, 1] (got {L1Ratio}).");
+        if (L1Mode is not ("prox" or "subgradient")) return ValidationResult.Error($"--l1-mode must be prox or subgradient (got '{L1Mode}').");
+        if (!OptimizerOptions.TryParseKind(Optimizer, out _)) return ValidationResult.Error($"--optimizer must be sgd, momentum, nesterov, adam or adamw (got '{Optimizer}').");
+        if (!Numerics.Activations.Activation.TryParse(Activation, out var act) || act == ActivationKind.Identity)
+            return ValidationResult.Error($"--activation must be relu, tanh or sigmoid (got '{Activation}').");
+        return ValidationResult.Success();
+    }
+}
+
+/// <summary><c>occam train</c>: trains a regularized MLP and writes the model.</summary>
+public sealed class TrainCommand : Command<TrainSettings>
+{
+    public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
+    {
+        var fit = BuildFitSettings(settings, out var data);
+        FitOutcome outcome;
+        if (!settings.Json && !Console.IsOutputRedirected)
+        {
+            FitOutcome? result = null;
+            AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask("training", maxValue: settings.Epochs);
+                    result = MlpFitter.Fit(data, fit, new SyncProgress(e =>
+                    {
+                        task.Value = e.Epoch;
+                        task.Description = $"epoch {e.Epoch} loss {Tables.F(e.TrainLoss)}";
+                    }), cancellationToken);
+                    task.Value = settings.Epochs;
+                });
+            outcome = result!;
+        }
+        else
+        {
+            outcome = MlpFitter.Fit(data, fit, null, cancellationToken);
+        }
+        MlpJson.Save(outcome.Model, settings.Out!);
+        Report(settings, outcome);
+        return 0;
+    }
+
+    /// <summary>Loads the data and turns the options into <see cref="FitSettings"/>; every input error is an <see cref="OccamException"/>.</summary>
+    internal static FitSettings BuildFitSettings(TrainSettings s, out Dataset data)
+    {
+        Mlp? init = s.Init is null ? null : MlpJson.Load(s.Init);
+        OptimizerOptions.TryParseKind(s.Optimizer, out var kind);
+        Numerics.Activations.Activation.TryParse(s.Activation, out var activation);
+        var hidden = OptionParsing.LayerSizes("--hidden", s.Hidden);
+        int denseLayers = init?.DenseLayers.Count ?? hidden.Length + 1;
+        var regularization = BuildRegularization(s, denseLayers);
+        data = s.Load(init?.Task, init?.TargetName);
+        double lr = s.LearningRate ?? (kind is OptimizerKind.Adam or OptimizerKind.AdamW ? 1e-3 : 0.01);
+        return new FitSettings
+        {
+            Hidden = hidden,
+            Activation = activation,
+            Dropout = s.Dropout,
+            Init = init,
+            Regularization = regularization,
+            ValidationSplit = s.ValSplit,
+            Standardize = !s.NoStandardize,
+            Seed = s.Seed,
+            Training = new TrainingOptions
+            {
+                Optimizer = new OptimizerOptions { Kind = kind, LearningRate = lr, Momentum = s.Momentum },
+                BatchSize = s.BatchSize,
+                Epochs = s.Epochs,
+                Shuffle = !s.NoShuffle,
+                EarlyStoppingPatience = s.EarlyStopping,
+            },
+        };
+    }
+
+    internal static LayerRegularization[] BuildRegularization(TrainSettings s, int denseLayers)
+    {
+        var l1 = OptionParsing.NonNegativeList("--l1", s.L1);
+        var l2 = OptionParsing.NonNegativeList("--l2", s.L2);
+        var en = OptionParsing.NonNegativeList("--elastic-net", s.ElasticNet);
+        var gl = OptionParsing.NonNegativeList("--group-lasso", s.GroupLasso);
+        var wd = OptionParsing.NonNegativeList("--weight-decay", s.WeightDecay);
+        var mode = s.L1Mode == "subgradient" ? Regularization.L1Mode.Subgradient : Regularization.L1Mode.Prox;
+        var layers = new LayerRegularization[denseLayers];
+        for (int k = 0; k < denseLayers; k++)
+        {
+            double a = At(en, k, "--elastic-net", denseLayers);
+            var net = new ElasticNet(At(l1, k, "--l1", denseLayers) + a * s.L1Ratio, At(l2, k, "--l2", denseLayers) + a * (1 - s.L1Ratio), mode);
+            double g = At(gl, k, "--group-lasso", denseLayers);
+            layers[k] = new LayerRegularization(net, g > 0 ? new GroupLasso(g) : null, WeightDecay: At(wd, k, "--weight-decay", denseLayers));
+        }
+        return layers;
+    }
+
+    private static double At(double[] values, int k, string option, int denseLayers)
+    {
+        if (values.Length == 0) return 0;
+        if (values.Length == 1) return values[0];
+        if (values.Length != denseLayers)
+            throw new OccamException($"{option} has {values.Length} values but the network has {denseLayers} dense layers; give one value or exactly {denseLayers}.");
+        return values[k];
+    }
+
+    private static void Report(TrainSettings s, FitOutcome o)
+    {
+        var r = o.Result;
+        var last = r.Best;
+        var sparsity = SparsityReport.Of(o.Model);
+        string metric = Metrics.Name(o.Model.Task);
+        if (s.Json)
+        {
+            JsonOut.Print(w =>
+            {
+                w.WriteString("model", Path.GetFullPath(s.Out!));
+                w.WriteString("task", MlpJson.TaskName(o.Model.Task));
+                w.WriteNumber("trainRows", o.TrainRows);
+                w.WriteNumber("valRows", o.ValidationRows);
+                w.WriteNumber("epochs", r.Epochs);
+                w.WriteNumber("steps", r.Steps);
+                w.WriteNumber("trainSeconds", r.TrainSeconds);
+                w.WriteNumber("bestEpoch", r.BestEpoch);
+                w.WriteBoolean("stoppedEarly", r.StoppedEarly);
+                w.WriteString("metric", metric);
+                JsonOut.Number(w, "trainLoss", last.TrainLoss);
+                JsonOut.Number(w, "trainMetric", last.TrainMetric);
+                if (o.ValidationRows > 0)
+                {
+                    JsonOut.Number(w, "valLoss", last.ValidationLoss);
+                    JsonOut.Number(w, "valMetric", last.ValidationMetric);
+                }
+                JsonOut.Number(w, "penalty", last.Penalty);
+                JsonOut.Sparsity(w, sparsity);
+                JsonOut.History(w, r.History);
+            });
+            return;
+        }
+        var table = new Table().Title("Training").AddColumns("", "value");
+        table.AddRow("rows (train / validation)", $"{o.TrainRows} / {o.ValidationRows}");
+        table.AddRow("epochs / steps", $"{r.Epochs} / {r.Steps}" + (r.StoppedEarly ? $" (stopped early, best epoch {r.BestEpoch})" : ""));
+        table.AddRow("train loss / " + metric, $"{Tables.F(last.TrainLoss)} / {Tables.F(last.TrainMetric)}");
+        if (o.ValidationRows > 0) table.AddRow("validation loss / " + metric, $"{Tables.F(last.ValidationLoss)} / {Tables.F(last.ValidationMetric)}");
+        table.AddRow("penalty", Tables.F(last.Penalty));
+        table.AddRow("training time", $"{r.TrainSeconds:0.00} s");
+        AnsiConsole.Write(table);
+        AnsiConsole.Write(Tables.Sparsity(sparsity));
+        AnsiConsole.MarkupLineInterpolated($"model written to [bold]{s.Out}[/]");
+    }
+
+    /// <summary>Reports synchronously on the training thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class SyncProgress(Action<EpochRecord> report) : IProgress<EpochRecord>
+    {
+        public void Report(EpochRecord value) => report(value);
+    }
+}

@@ -1,0 +1,139 @@
+using Occam.Data;
+using Occam.Nn;
+using Occam.Numerics.Activations;
+using Occam.Numerics.Random;
+using Occam.Regularization;
+
+namespace Occam.Training;
+
+/// <summary>What <see cref="MlpFitter.Fit"/> does, end to end (split, standardize, build or load, train).</summary>
+public sealed record FitSettings
+{
+    /// <summary>Hidden layer sizes (ignored when <see cref="Init"/> is given).</summary>
+    public IReadOnlyList<int> Hidden { get; init; } = [64];
+
+    public ActivationKind Activation { get; init; } = ActivationKind.Relu;
+
+    /// <summary>Dropout probability after each hidden activation (ignored when <see cref="Init"/> is given).</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>Start from this model (its architecture, weights and standardizer) instead of a fresh one.</summary>
+    public Mlp? Init { get; init; }
+
+    public TrainingOptions Training { get; init; } = new();
+
+    /// <summary>
+    /// One entry applies to every dense layer; otherwise one entry per dense layer (first to last).
+    /// Empty = no regularization.
+    /// </summary>
+    public IReadOnlyList<LayerRegularization> Regularization { get; init; } = [];
+
+    /// <summary>Fraction of rows held out for validation (0 = none). Shuffled split unless training is unshuffled (then the last rows).</summary>
+    public double ValidationSplit { get; init; }
+
+    /// <summary>Fit a standardizer on the training rows and store it in the model (ignored with <see cref="Init"/>: the model's own is kept).</summary>
+    public bool Standardize { get; init; } = true;
+
+    /// <summary>Seed of every random choice: split, initialization, shuffling, dropout.</summary>
+    public ulong Seed { get; init; }
+
+    public void Validate()
+    {
+        Training.Validate();
+        if (!(ValidationSplit >= 0 && ValidationSplit < 1))
+            throw new ArgumentOutOfRangeException(nameof(ValidationSplit), ValidationSplit, $"the validation split must be in [0, 1) (got {ValidationSplit}).");
+        if (!(Dropout >= 0 && Dropout < 1))
+            throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, $"dropout probability must be in [0, 1) (got {Dropout}).");
+    }
+}
+
+/// <summary>A trained model, its history and how the rows were used.</summary>
+public sealed record FitOutcome(Mlp Model, TrainingResult Result, int TrainRows, int ValidationRows);
+
+/// <summary>
+/// The whole training job over a <see cref="Dataset"/>: split off validation rows (seeded), fit the standardizer on
+/// the training rows only, build a network (or take <see cref="FitSettings.Init"/>), train it, and return it with
+/// its history. Every random stream is derived from <see cref="FitSettings.Seed"/>, so the same settings and data
+/// give bit-identical models on the same machine.
+/// </summary>
+public static class MlpFitter
+{
+    public static FitOutcome Fit(Dataset data, FitSettings settings, IProgress<EpochRecord>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        if (data.Rows == 0) throw new OccamException("the data has no rows; nothing to train on.");
+        var rng = new Rng(settings.Seed);
+        var splitRng = rng.Fork();
+        var initRng = rng.Fork();
+        var trainRng = rng.Fork();
+
+        var (trainRows, valRows) = Split(data.Rows, settings.ValidationSplit, settings.Training.Shuffle, splitRng);
+        var trainSet = data.Subset(trainRows);
+        var valSet = valRows.Length > 0 ? data.Subset(valRows) : null;
+
+        Mlp model;
+        if (settings.Init is { } init)
+        {
+            CheckCompatible(init, data);
+            model = init.Clone();
+        }
+        else
+        {
+            var standardizer = settings.Standardize ? Standardizer.Fit(trainSet) : null;
+            int outputs = data.Task switch
+            {
+                TaskKind.Regression => 1,
+                TaskKind.Binary => 1,
+                _ => data.ClassCount,
+            };
+            var spec = new MlpSpec(data.Features, settings.Hidden, outputs, data.Task, settings.Activation, settings.Dropout);
+            model = Mlp.Create(spec, initRng, standardizer, data.Classes, data.FeatureNames, data.TargetName);
+        }
+
+        var options = settings.Training with { Regularization = Expand(settings.Regularization, model.DenseLayers.Count) };
+        var train = TrainingData.From(model, trainSet);
+        var validation = valSet is null ? null : TrainingData.From(model, valSet);
+        var result = Trainer.Fit(model, train, validation, options, trainRng, progress, cancellationToken);
+        return new FitOutcome(model, result, trainRows.Length, valRows.Length);
+    }
+
+    /// <summary>Spreads a one-entry list over all layers, or checks a per-layer list.</summary>
+    public static NetworkRegularization Expand(IReadOnlyList<LayerRegularization> perLayer, int denseLayers)
+    {
+        if (perLayer.Count == 0) return NetworkRegularization.None(denseLayers);
+        if (perLayer.Count == 1) return NetworkRegularization.Uniform(perLayer[0], denseLayers);
+        if (perLayer.Count != denseLayers)
+            throw new ArgumentException($"per-layer regularization has {perLayer.Count} entries but the network has {denseLayers} dense layers; give one value or one per layer.");
+        return new NetworkRegularization(perLayer);
+    }
+
+    /// <summary>
+    /// Training and validation row indices: with <paramref name="shuffle"/> a seeded permutation, else the last
+    /// round(fraction·n) rows are validation. Both parts keep at least one row when the fraction is positive.
+    /// </summary>
+    public static (int[] Train, int[] Validation) Split(int rows, double fraction, bool shuffle, Rng rng)
+    {
+        var order = Enumerable.Range(0, rows).ToArray();
+        if (fraction <= 0) return (order, []);
+        int val = (int)Math.Round(fraction * rows);
+        val = Math.Clamp(val, 1, rows - 1);
+        if (rows < 2) throw new OccamException($"a validation split needs at least 2 rows (the data has {rows}).");
+        if (shuffle) rng.Shuffle(order.AsSpan());
+        return (order[..(rows - val)], order[(rows - val)..]);
+    }
+
+    /// <summary>Checks that a model can be trained or evaluated on <paramref name="data"/>.</summary>
+    public static void CheckCompatible(Mlp model, Dataset data)
+    {
+        if (model.Inputs != data.Features)
+            throw new OccamException($"the model takes {model.Inputs} inputs but the data has {data.Features} feature columns; use a model trained on these columns or drop --init.");
+        if (model.Task != data.Task)
+            throw new OccamException($"the model is a {MlpJsonName(model.Task)} model but the data's target is {MlpJsonName(data.Task)}; pass --task {MlpJsonName(model.Task)} or use another model.");
+        if (model.Task == TaskKind.Multiclass && data.ClassCount > model.Outputs)
+            throw new OccamException($"the data has {data.ClassCount} classes but the model predicts {model.Outputs}.");
+    }
+
+    private static string MlpJsonName(TaskKind task) => Serialization.MlpJson.TaskName(task);
+}
