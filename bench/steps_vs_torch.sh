@@ -3,7 +3,7 @@
 # Occam (bench/Occam.Bench `steps`) against PyTorch (bench/torch_steps.py, Debian python3-torch).
 #
 # Usage: bench/steps_vs_torch.sh [--quick] [--fetch-openblas] [--system-blas] [--torch-only]
-#   --quick           shorter timing loops on both sides (noisier)
+#   --quick           shorter timing loops on the PyTorch side (noisier)
 #   --fetch-openblas  download Debian's libopenblas0-pthread with `apt-get download` and unpack it
 #                     into bench/.openblas/ (git-ignored; nothing is installed system-wide)
 #   --system-blas     run torch with whatever libblas.so.3 the system provides, even if
@@ -62,12 +62,14 @@ if [[ $torch_only == 1 ]]; then
 elif ! grep -rqs --include='*.cs' '"steps"' bench/Occam.Bench; then
   occam_note="Occam side absent: bench/Occam.Bench has no 'steps' command yet; showing PyTorch only."
 else
-  echo "running Occam: dotnet run -c Release --project bench/Occam.Bench -- steps ${qflag[*]:-}" >&2
+  echo "running Occam: dotnet run -c Release --project bench/Occam.Bench -- steps" >&2
   rc=0
-  timeout 1800 dotnet run -c Release --project bench/Occam.Bench -- steps "${qflag[@]}" \
+  timeout 1800 dotnet run -c Release --project bench/Occam.Bench -- steps \
       </dev/null >"$tmp/occam.out" 2>"$tmp/occam.err" || rc=$?
   if [[ $rc != 0 ]]; then
     occam_note="Occam side failed (exit $rc); its last output lines:"$'\n'"$(tail -n 5 "$tmp/occam.err" "$tmp/occam.out")"
+  elif ! grep -q '"usPerStep"' "$tmp/occam.out"; then
+    occam_note="Occam side printed no JSON lines with \"usPerStep\"; its last output lines:"$'\n'"$(tail -n 5 "$tmp/occam.out")"
   fi
 fi
 [[ -e $tmp/occam.out ]] || : >"$tmp/occam.out"
