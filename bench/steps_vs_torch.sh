@@ -27,7 +27,7 @@ for a in "$@"; do
     --fetch-openblas) fetch=1 ;;
     --system-blas) system_blas=1 ;;
     --torch-only) torch_only=1 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "steps_vs_torch.sh: unknown option '$a' (see --help)" >&2; exit 2 ;;
   esac
 done
