@@ -18,7 +18,9 @@ namespace Occam.Optimizers;
 ///     θ ← θ − (γ / (1 − β₁ᵗ))·m / d
 ///     θ ← soft(θ, γ·λ₁ / d)                    (L1 prox with the per-coordinate step γ/d)
 /// </code>
-/// Defaults: γ = 1e-3, β₁ = 0.9, β₂ = 0.999, ε = 1e-8. References: Kingma &amp; Ba, "Adam", ICLR 2015;
+/// Rounding follows PyTorch's CPU kernels (<c>add_(alpha)</c> and <c>addcmul_</c> are fused multiply-adds,
+/// <c>addcdiv_</c> is <c>p + (s·m)/d</c>), so with prox off the trajectory equals torch's bit for bit
+/// (tests/golden/torch_optimizers.json). Defaults: γ = 1e-3, β₁ = 0.9, β₂ = 0.999, ε = 1e-8. References: Kingma &amp; Ba, "Adam", ICLR 2015;
 /// Loshchilov &amp; Hutter, "Decoupled Weight Decay Regularization", ICLR 2019; PyTorch Adam/AdamW docs.
 /// </summary>
 public sealed class AdamW : Optimizer
@@ -50,8 +52,8 @@ public sealed class AdamW : Optimizer
         _v = parameterSizes.Select(n => new float[n]).ToArray();
     }
 
-    public override void Step(int index, Span<float> parameter, ReadOnlySpan<float> gradient, float weightDecay, float proxL1) =>
-        Update(parameter, gradient, _m[index], _v[index], StepCount, (float)LearningRate, Beta1, Beta2, (float)Epsilon, weightDecay, proxL1);
+    public override void Step(int index, Span<float> parameter, ReadOnlySpan<float> gradient, double weightDecay, double proxL1) =>
+        Update(parameter, gradient, _m[index], _v[index], StepCount, LearningRate, Beta1, Beta2, Epsilon, weightDecay, proxL1);
 
     public override float GroupStepSize(int index, int start, int length)
     {
@@ -68,13 +70,13 @@ public sealed class AdamW : Optimizer
     /// <see cref="UpdateScalar"/> bit for bit).
     /// </summary>
     public static void Update(Span<float> param, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, long step,
-        float lr, double beta1, double beta2, float eps, float weightDecay, float proxL1)
+        double lr, double beta1, double beta2, double eps, double weightDecay, double proxL1)
     {
         System.Diagnostics.Debug.Assert(step >= 1);
         int n = param.Length, i = 0;
         Constants(step, lr, beta1, beta2, weightDecay, out float decay, out float stepSize, out float bc2Sqrt);
         float b1 = (float)beta1, b2 = (float)beta2, c1 = (float)(1 - beta1), c2 = (float)(1 - beta2);
-        float proxScale = lr * proxL1;
+        float proxScale = (float)(lr * proxL1);
         if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
         {
             var vDecay = new Vector<float>(decay);
@@ -83,41 +85,41 @@ public sealed class AdamW : Optimizer
             var vC1 = new Vector<float>(c1);
             var vC2 = new Vector<float>(c2);
             var vBc2 = new Vector<float>(bc2Sqrt);
-            var vEps = new Vector<float>(eps);
+            var vEps = new Vector<float>((float)eps);
             var vNegStep = new Vector<float>(-stepSize);
             var vProx = new Vector<float>(proxScale);
             for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
                 var p = new Vector<float>(param[i..]);
                 var g = new Vector<float>(grad[i..]);
-                if (weightDecay != 0f) p *= vDecay;
-                var mi = new Vector<float>(m[i..]) * vB1 + g * vC1;
-                var vi = new Vector<float>(v[i..]) * vB2 + g * g * vC2;
+                if (weightDecay != 0) p *= vDecay;
+                var mi = Vector.FusedMultiplyAdd(vC1, g, new Vector<float>(m[i..]) * vB1);
+                var vi = Vector.FusedMultiplyAdd(vC2 * g, g, new Vector<float>(v[i..]) * vB2);
                 mi.CopyTo(m[i..]);
                 vi.CopyTo(v[i..]);
                 var d = Vector.SquareRoot(vi) / vBc2 + vEps;
-                p += vNegStep * (mi / d);
-                if (proxL1 != 0f) p = Sgd.SoftThresholdVector(p, vProx / d);
+                p += vNegStep * mi / d;
+                if (proxScale != 0f) p = Sgd.SoftThresholdVector(p, vProx / d);
                 p.CopyTo(param[i..]);
             }
         }
-        Tail(param[i..], grad[i..], m[i..], v[i..], decay, stepSize, bc2Sqrt, b1, b2, c1, c2, eps, weightDecay != 0f, proxScale);
+        Tail(param[i..], grad[i..], m[i..], v[i..], decay, stepSize, bc2Sqrt, b1, b2, c1, c2, (float)eps, weightDecay != 0, proxScale);
     }
 
     /// <summary>Scalar reference of <see cref="Update"/>.</summary>
     public static void UpdateScalar(Span<float> param, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, long step,
-        float lr, double beta1, double beta2, float eps, float weightDecay, float proxL1)
+        double lr, double beta1, double beta2, double eps, double weightDecay, double proxL1)
     {
         Constants(step, lr, beta1, beta2, weightDecay, out float decay, out float stepSize, out float bc2Sqrt);
-        Tail(param, grad, m, v, decay, stepSize, bc2Sqrt, (float)beta1, (float)beta2, (float)(1 - beta1), (float)(1 - beta2), eps, weightDecay != 0f, lr * proxL1);
+        Tail(param, grad, m, v, decay, stepSize, bc2Sqrt, (float)beta1, (float)beta2, (float)(1 - beta1), (float)(1 - beta2), (float)eps, weightDecay != 0, (float)(lr * proxL1));
     }
 
-    private static void Constants(long step, float lr, double beta1, double beta2, float weightDecay, out float decay, out float stepSize, out float bc2Sqrt)
+    private static void Constants(long step, double lr, double beta1, double beta2, double weightDecay, out float decay, out float stepSize, out float bc2Sqrt)
     {
         // As PyTorch: bias corrections and step size in double, then used as float scalars.
         double bc1 = 1 - Math.Pow(beta1, step);
         double bc2 = 1 - Math.Pow(beta2, step);
-        decay = (float)(1.0 - (double)lr * weightDecay);
+        decay = (float)(1.0 - lr * weightDecay);
         stepSize = (float)(lr / bc1);
         bc2Sqrt = (float)Math.Sqrt(bc2);
     }
@@ -130,12 +132,12 @@ public sealed class AdamW : Optimizer
         {
             float p = param[i], g = grad[i];
             if (hasDecay) p *= decay;
-            float mi = m[i] * b1 + g * c1;
-            float vi = v[i] * b2 + g * g * c2;
+            float mi = MathF.FusedMultiplyAdd(c1, g, m[i] * b1);
+            float vi = MathF.FusedMultiplyAdd(c2 * g, g, v[i] * b2);
             m[i] = mi;
             v[i] = vi;
             float d = MathF.Sqrt(vi) / bc2Sqrt + eps;
-            p += negStep * (mi / d);
+            p += negStep * mi / d;
             if (proxScale != 0f) p = SoftThreshold.Scalar(p, proxScale / d);
             param[i] = p;
         }

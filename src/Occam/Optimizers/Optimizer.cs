@@ -34,7 +34,7 @@ public abstract class Optimizer
     /// Updates parameter tensor <paramref name="index"/> in place from its gradient, with decoupled weight decay
     /// <paramref name="weightDecay"/> and L1 prox strength <paramref name="proxL1"/> (0 for none).
     /// </summary>
-    public abstract void Step(int index, Span<float> parameter, ReadOnlySpan<float> gradient, float weightDecay, float proxL1);
+    public abstract void Step(int index, Span<float> parameter, ReadOnlySpan<float> gradient, double weightDecay, double proxL1);
 
     /// <summary>
     /// The step size η the last update used for coordinates [start, start + length) of tensor

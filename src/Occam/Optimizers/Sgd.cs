@@ -18,6 +18,8 @@ namespace Occam.Optimizers;
 ///     θ ← θ − γ·g
 ///     θ ← soft(θ, γ·λ₁)                        (L1 prox, if λ₁ ≠ 0)
 /// </code>
+/// Rounding follows PyTorch's CPU kernels (<c>x.add_(y, alpha=a)</c> is one fused multiply-add), so with
+/// prox and decay off the trajectory equals torch's bit for bit (tests/golden/torch_optimizers.json).
 /// Defaults: momentum 0 (plain SGD), dampening 0. Reference: PyTorch SGD documentation; Sutskever et al. 2013
 /// (Nesterov form as in PyTorch); proximal gradient: Parikh &amp; Boyd 2014.
 /// </summary>
@@ -45,26 +47,28 @@ public sealed class Sgd : Optimizer
     public override void Initialize(IReadOnlyList<int> parameterSizes) =>
         _buffers = Momentum > 0 ? parameterSizes.Select(n => new float[n]).ToArray() : parameterSizes.Select(_ => Array.Empty<float>()).ToArray();
 
-    public override void Step(int index, Span<float> parameter, ReadOnlySpan<float> gradient, float weightDecay, float proxL1) =>
-        Update(parameter, gradient, _buffers[index], StepCount == 1, (float)LearningRate, (float)Momentum, (float)Dampening, Nesterov, weightDecay, proxL1);
+    public override void Step(int index, Span<float> parameter, ReadOnlySpan<float> gradient, double weightDecay, double proxL1) =>
+        Update(parameter, gradient, _buffers[index], StepCount == 1, LearningRate, Momentum, Dampening, Nesterov, weightDecay, proxL1);
 
     public override float GroupStepSize(int index, int start, int length) => (float)LearningRate;
 
     /// <summary>The update rule above, in place over spans (vectorized; equal to <see cref="UpdateScalar"/> bit for bit).</summary>
     public static void Update(Span<float> param, ReadOnlySpan<float> grad, Span<float> buffer, bool firstStep,
-        float lr, float momentum, float dampening, bool nesterov, float weightDecay, float proxL1)
+        double lr, double momentum, double dampening, bool nesterov, double weightDecay, double proxL1)
     {
         System.Diagnostics.Debug.Assert(grad.Length >= param.Length);
         System.Diagnostics.Debug.Assert(momentum == 0 || buffer.Length >= param.Length);
         int n = param.Length, i = 0;
-        float decay = (float)(1.0 - (double)lr * weightDecay);
-        float threshold = lr * proxL1;
-        float keep = 1f - dampening;
-        float negLr = -lr;
+        // Hyper-parameters are doubles, combined in double and rounded once to float, as PyTorch does.
+        float decay = (float)(1.0 - lr * weightDecay);
+        float threshold = (float)(lr * proxL1);
+        float keep = (float)(1.0 - dampening);
+        float negLr = (float)-lr;
+        float mu = (float)momentum;
         if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
         {
             var vDecay = new Vector<float>(decay);
-            var vMomentum = new Vector<float>(momentum);
+            var vMomentum = new Vector<float>(mu);
             var vKeep = new Vector<float>(keep);
             var vNegLr = new Vector<float>(negLr);
             var vThreshold = new Vector<float>(threshold);
@@ -72,41 +76,42 @@ public sealed class Sgd : Optimizer
             {
                 var p = new Vector<float>(param[i..]);
                 var g = new Vector<float>(grad[i..]);
-                if (weightDecay != 0f) p *= vDecay;
-                if (momentum != 0f)
+                if (weightDecay != 0) p *= vDecay;
+                if (mu != 0f)
                 {
-                    var b = firstStep ? g : new Vector<float>(buffer[i..]) * vMomentum + g * vKeep;
+                    var b = firstStep ? g : Vector.FusedMultiplyAdd(vKeep, g, new Vector<float>(buffer[i..]) * vMomentum);
                     b.CopyTo(buffer[i..]);
-                    g = nesterov ? g + b * vMomentum : b;
+                    g = nesterov ? Vector.FusedMultiplyAdd(vMomentum, b, g) : b;
                 }
-                p += vNegLr * g;
-                if (proxL1 != 0f) p = SoftThresholdVector(p, vThreshold);
+                p = Vector.FusedMultiplyAdd(vNegLr, g, p);
+                if (threshold != 0f) p = SoftThresholdVector(p, vThreshold);
                 p.CopyTo(param[i..]);
             }
         }
-        UpdateScalar(param[i..], grad[i..], momentum != 0f ? buffer[i..] : default, firstStep, lr, momentum, dampening, nesterov, weightDecay, proxL1);
+        UpdateScalar(param[i..], grad[i..], mu != 0f ? buffer[i..] : default, firstStep, lr, momentum, dampening, nesterov, weightDecay, proxL1);
     }
 
     /// <summary>Scalar reference of <see cref="Update"/>.</summary>
     public static void UpdateScalar(Span<float> param, ReadOnlySpan<float> grad, Span<float> buffer, bool firstStep,
-        float lr, float momentum, float dampening, bool nesterov, float weightDecay, float proxL1)
+        double lr, double momentum, double dampening, bool nesterov, double weightDecay, double proxL1)
     {
-        float decay = (float)(1.0 - (double)lr * weightDecay);
-        float threshold = lr * proxL1;
-        float keep = 1f - dampening;
-        float negLr = -lr;
+        float decay = (float)(1.0 - lr * weightDecay);
+        float threshold = (float)(lr * proxL1);
+        float keep = (float)(1.0 - dampening);
+        float negLr = (float)-lr;
+        float mu = (float)momentum;
         for (int i = 0; i < param.Length; i++)
         {
             float p = param[i], g = grad[i];
-            if (weightDecay != 0f) p *= decay;
-            if (momentum != 0f)
+            if (weightDecay != 0) p *= decay;
+            if (mu != 0f)
             {
-                float b = firstStep ? g : buffer[i] * momentum + g * keep;
+                float b = firstStep ? g : MathF.FusedMultiplyAdd(keep, g, buffer[i] * mu);
                 buffer[i] = b;
-                g = nesterov ? g + b * momentum : b;
+                g = nesterov ? MathF.FusedMultiplyAdd(mu, b, g) : b;
             }
-            p += negLr * g;
-            if (proxL1 != 0f) p = SoftThreshold.Scalar(p, threshold);
+            p = MathF.FusedMultiplyAdd(negLr, g, p);
+            if (threshold != 0f) p = SoftThreshold.Scalar(p, threshold);
             param[i] = p;
         }
     }

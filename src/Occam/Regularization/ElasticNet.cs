@@ -74,7 +74,7 @@ public sealed record ElasticNet
     public void AddGradient(ReadOnlySpan<float> w, Span<float> gradient)
     {
         Numerics.Preconditions.CheckLength(gradient.Length, w.Length);
-        if (L2 != 0) TensorPrimitives.MultiplyAdd(w, (float)L2, gradient, gradient);
+        if (L2 != 0) TensorPrimitives.FusedMultiplyAdd(w, (float)L2, gradient, gradient); // fma(λ₂, w, g), as torch's grad.add(p, alpha=λ₂)
         if (L1 != 0 && Mode == L1Mode.Subgradient)
         {
             float l1 = (float)L1;

@@ -187,7 +187,7 @@ public sealed class Trainer
             var reg = _regularization[k];
             var gw = ws.WeightGradients[k];
             reg.Weights.AddGradient(d.Weight, gw);
-            _optimizer.Step(2 * k, d.Weight, gw, (float)reg.WeightDecay, (float)reg.Weights.ProxL1);
+            _optimizer.Step(2 * k, d.Weight, gw, reg.WeightDecay, reg.Weights.ProxL1);
             if (reg.Groups is { Lambda: > 0 } groups && k < dense.Count - 1)
             {
                 var steps = _groupSteps.AsSpan(0, d.Outputs);
@@ -196,7 +196,7 @@ public sealed class Trainer
             }
             var gb = ws.BiasGradients[k];
             reg.Bias?.AddGradient(d.Bias, gb);
-            _optimizer.Step(2 * k + 1, d.Bias, gb, reg.DecayBias ? (float)reg.WeightDecay : 0f, (float)(reg.Bias?.ProxL1 ?? 0));
+            _optimizer.Step(2 * k + 1, d.Bias, gb, reg.DecayBias ? reg.WeightDecay : 0, reg.Bias?.ProxL1 ?? 0);
         }
         return loss;
     }
