@@ -40,13 +40,13 @@ public class TorchOptimizerGoldenTests
         var optimizer = options.Create();
         var coupled = ElasticNet.Ridge(c.GetProperty("coupledL2").GetDouble());
         double decay = c.GetProperty("weightDecay").GetDouble();
-        var p = Floats(c.GetProperty("p0"));
-        var b = Floats(c.GetProperty("bias0"));
+        var p = Training.TorchGolden.Floats(c.GetProperty("p0"));
+        var b = Training.TorchGolden.Floats(c.GetProperty("bias0"));
         optimizer.Initialize([p.Length, b.Length]);
-        var grads = c.GetProperty("grads").EnumerateArray().Select(Floats).ToArray();
-        var biasGrads = c.GetProperty("biasGrads").EnumerateArray().Select(Floats).ToArray();
-        var expected = c.GetProperty("params").EnumerateArray().Select(Floats).ToArray();
-        var expectedBias = c.GetProperty("biasParams").EnumerateArray().Select(Floats).ToArray();
+        var grads = c.GetProperty("grads").EnumerateArray().Select(Training.TorchGolden.Floats).ToArray();
+        var biasGrads = c.GetProperty("biasGrads").EnumerateArray().Select(Training.TorchGolden.Floats).ToArray();
+        var expected = c.GetProperty("params").EnumerateArray().Select(Training.TorchGolden.Floats).ToArray();
+        var expectedBias = c.GetProperty("biasParams").EnumerateArray().Select(Training.TorchGolden.Floats).ToArray();
         for (int t = 0; t < grads.Length; t++)
         {
             optimizer.BeginStep();
@@ -58,8 +58,6 @@ public class TorchOptimizerGoldenTests
             AssertUlps(expectedBias[t], b, $"{name} bias, step {t + 1}");
         }
     }
-
-    internal static float[] Floats(JsonElement e) => e.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
 
     private static void AssertUlps(float[] expected, float[] actual, string what)
     {

@@ -14,79 +14,20 @@ namespace Occam.Tests.Training;
 /// </summary>
 public class TorchTrainingGoldenTests
 {
-    internal sealed record Case(string Name, Mlp Init, Mlp Final, float[] X, float[] Y, int Rows, TrainingOptions Options, float[] DataLoss, JsonElement Hyper);
-
-    public static TheoryData<string> Names()
-    {
-        var data = new TheoryData<string>();
-        foreach (var c in Load()) data.Add(c.Name);
-        return data;
-    }
-
-    internal static List<Case> Load()
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Repo.Golden("torch_training.json")));
-        var list = new List<Case>();
-        foreach (var c in doc.RootElement.GetProperty("cases").EnumerateArray())
-        {
-            var init = MlpJson.Parse(c.GetProperty("init").GetRawText(), "init");
-            var final = MlpJson.Parse(c.GetProperty("final").GetRawText(), "final");
-            var rows = c.GetProperty("x").EnumerateArray().Select(TorchOptimizerGoldenTests_Floats).ToArray();
-            var x = rows.SelectMany(r => r).ToArray();
-            var y = c.GetProperty("y").EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
-            var h = c.GetProperty("hyper").Clone();
-            OptimizerOptions.TryParseKind(h.GetProperty("optimizer").GetString()!, out var kind);
-            if (kind == OptimizerKind.Momentum && h.GetProperty("nesterov").GetBoolean()) kind = OptimizerKind.Nesterov;
-            var reg = new LayerRegularization(new ElasticNet(h.GetProperty("l1").GetDouble(), h.GetProperty("l2").GetDouble(), L1Mode.Subgradient),
-                WeightDecay: h.GetProperty("weightDecay").GetDouble());
-            var options = new TrainingOptions
-            {
-                Optimizer = new OptimizerOptions
-                {
-                    Kind = kind,
-                    LearningRate = h.GetProperty("lr").GetDouble(),
-                    Momentum = h.GetProperty("momentum").GetDouble(),
-                    Beta1 = kind is OptimizerKind.Adam or OptimizerKind.AdamW ? h.GetProperty("beta1").GetDouble() : 0.9,
-                    Beta2 = kind is OptimizerKind.Adam or OptimizerKind.AdamW ? h.GetProperty("beta2").GetDouble() : 0.999,
-                    Epsilon = kind is OptimizerKind.Adam or OptimizerKind.AdamW ? h.GetProperty("eps").GetDouble() : 1e-8,
-                },
-                BatchSize = 0,
-                Shuffle = false,
-                Epochs = h.GetProperty("steps").GetInt32(),
-                Regularization = NetworkRegularization.Uniform(reg, init.DenseLayers.Count),
-            };
-            var loss = c.GetProperty("dataLoss").EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
-            list.Add(new Case(c.GetProperty("name").GetString()!, init, final, x, y, rows.Length, options, loss, h));
-        }
-        return list;
-    }
-
-    private static float[] TorchOptimizerGoldenTests_Floats(JsonElement e) => Optimizers.TorchOptimizerGoldenTests.Floats(e);
+    public static TheoryData<string> Names() => TorchGolden.Names();
 
     [Theory]
     [MemberData(nameof(Names))]
     public void TrainerReproducesTorch(string name)
     {
-        var c = Load().Single(k => k.Name == name);
+        var c = TorchGolden.Load().Single(k => k.Name == name);
         var model = c.Init.Clone();
         var data = new TrainingData(c.X, c.Y, c.Rows, model.Inputs, 1);
         var result = Trainer.Fit(model, data, null, c.Options, new Numerics.Random.Rng(0UL));
         Assert.Equal(c.Options.Epochs, result.Steps);
         // Epoch 1's loss is the loss before the first update, as torch records it.
         Assert.Equal(c.DataLoss[0], result.History[0].TrainLoss, 1e-5);
-        AssertClose(c.Final, model, 1e-4, name);
+        TorchGolden.AssertClose(c.Final, model, 1e-4, name);
     }
 
-    internal static void AssertClose(Mlp expected, Mlp actual, double tolerance, string name)
-    {
-        double worst = 0;
-        for (int k = 0; k < expected.DenseLayers.Count; k++)
-        {
-            var e = expected.DenseLayers[k];
-            var a = actual.DenseLayers[k];
-            for (int i = 0; i < e.Weight.Length; i++) worst = Math.Max(worst, Math.Abs(e.Weight[i] - a.Weight[i]) / Math.Max(1, Math.Abs(e.Weight[i])));
-            for (int i = 0; i < e.Bias.Length; i++) worst = Math.Max(worst, Math.Abs(e.Bias[i] - a.Bias[i]) / Math.Max(1, Math.Abs(e.Bias[i])));
-        }
-        Assert.True(worst <= tolerance, $"{name}: largest difference from torch {worst:e3} > {tolerance:e1}");
-    }
 }
