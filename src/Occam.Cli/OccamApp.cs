@@ -29,15 +29,20 @@ public static class OccamApp
         }
         catch (Exception ex)
         {
-            return CliErrors.Report(ex);
+            return CliErrors.Report(ex, args);
         }
     }
 }
 
 /// <summary>Turns exceptions into one-line errors on standard error, never a stack trace.</summary>
-public static class CliErrors
+public static partial class CliErrors
 {
-    public static int Report(Exception ex)
+    [System.Text.RegularExpressions.GeneratedRegex("^Failed to convert '(.*)' to (.*)\\.$")]
+    private static partial System.Text.RegularExpressions.Regex ConversionRegex();
+
+    private static readonly System.Text.RegularExpressions.Regex ConversionFailure = ConversionRegex();
+
+    public static int Report(Exception ex, IReadOnlyList<string>? args = null)
     {
         Exception inner = ex;
         while (inner is AggregateException { InnerException: { } first }) inner = first;
@@ -54,6 +59,14 @@ public static class CliErrors
         {
             Console.Error.WriteLine($"error: internal error ({inner.GetType().Name}): {inner.Message}. Please report this with the command you ran.");
             return 70;
+        }
+        if (args is not null && ConversionFailure.Match(message) is { Success: true } m)
+        {
+            string value = m.Groups[1].Value;
+            int at = args.ToList().LastIndexOf(value);
+            string option = at > 0 && args[at - 1].StartsWith("--", StringComparison.Ordinal) ? args[at - 1] : "an option";
+            string kind = m.Groups[2].Value.Contains("Int", StringComparison.Ordinal) ? "a whole number" : "a number";
+            message = $"{option} '{value}' is not valid: it must be {kind}.";
         }
         Console.Error.WriteLine($"error: {message}");
         return inner is CommandParseException or CommandRuntimeException ? 64 : 1;
