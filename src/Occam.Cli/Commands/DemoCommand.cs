@@ -49,11 +49,11 @@ public sealed class DemoCommand : Command<DemoSettings>
 
     internal static readonly Variant[] Variants =
     [
-        new("none", "no penalty", 0, LayerRegularization.None),
-        new("l2", "L2 λ=1e-3 (coupled)", 0, new LayerRegularization(ElasticNet.Ridge(1e-3))),
-        new("l1", "L1 λ=1e-3 (prox)", 0, new LayerRegularization(ElasticNet.Lasso(1e-3))),
-        new("group-lasso", "group lasso λ=2e-3 on hidden units", 0, new LayerRegularization(ElasticNet.None, new GroupLasso(2e-3))),
-        new("dropout", "dropout p=0.2", 0.2, LayerRegularization.None),
+        new("none", "none", 0, LayerRegularization.None),
+        new("l2", "L2 1e-3", 0, new LayerRegularization(ElasticNet.Ridge(1e-3))),
+        new("l1", "L1 1e-3 prox", 0, new LayerRegularization(ElasticNet.Lasso(1e-3))),
+        new("group-lasso", "group lasso 2e-3", 0, new LayerRegularization(ElasticNet.None, new GroupLasso(2e-3))),
+        new("dropout", "dropout 0.2", 0.2, LayerRegularization.None),
     ];
 
     internal sealed record Row(string Name, string Description, double TrainAccuracy, double TestAccuracy, SparsityReport Sparsity, double Seconds, string ModelPath);
@@ -131,11 +131,12 @@ public sealed class DemoCommand : Command<DemoSettings>
             return 0;
         }
         var table = new Table().Title($"Digits: 64-64-10 ReLU, {settings.Epochs} epochs, {train.Rows} train / {test.Rows} test rows")
-            .AddColumns("run", "train acc", "test acc", "zero weights", "dead units", "pixels kept", "params after pruning", "time");
+            .AddColumns("run", "train", "test", "zeros", "dead", "pixels", "params", "time");
         foreach (var r in rows)
             table.AddRow(r.Description, Tables.Pct(r.TrainAccuracy), Tables.Pct(r.TestAccuracy), Tables.Pct(r.Sparsity.ZeroFraction),
                 $"{r.Sparsity.DeadUnits}/{r.Sparsity.HiddenUnits}", $"{r.Sparsity.InputsKept}/{r.Sparsity.Inputs}",
-                r.Sparsity.ParametersAfterPruning.ToString(CultureInfo.InvariantCulture), $"{r.Seconds:0.00} s");
+                r.Sparsity.ParametersAfterPruning.ToString(CultureInfo.InvariantCulture), $"{r.Seconds:0.0}s");
+        table.Caption("train/test: accuracy; zeros: exact-zero weights; dead: dead hidden units; pixels: inputs kept; params: after removing dead units");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"models and summary (summary.json, summary.md) written to [bold]{settings.Out}[/]");
         return 0;

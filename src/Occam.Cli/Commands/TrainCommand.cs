@@ -65,7 +65,7 @@ public sealed class TrainSettings : DataSettings
     public string? ElasticNet { get; init; }
 
     [CommandOption("--l1-ratio <RHO>")]
-    [Description("ρ in [0, 1] for --elastic-net (default 0.5).")]
+    [Description("ρ in [[0, 1]] for --elastic-net (default 0.5).")]
     [DefaultValue(0.5)]
     public double L1Ratio { get; init; } = 0.5;
 
@@ -78,12 +78,12 @@ public sealed class TrainSettings : DataSettings
     public string? WeightDecay { get; init; }
 
     [CommandOption("--dropout <P>")]
-    [Description("Inverted dropout after each hidden activation, p in [0, 1).")]
+    [Description("Inverted dropout after each hidden activation, p in [[0, 1).")]
     [DefaultValue(0.0)]
     public double Dropout { get; init; }
 
     [CommandOption("--val-split <FRACTION>")]
-    [Description("Fraction of rows held out for validation, in [0, 1).")]
+    [Description("Fraction of rows held out for validation, in [[0, 1).")]
     [DefaultValue(0.0)]
     public double ValSplit { get; init; }
 

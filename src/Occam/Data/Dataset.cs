@@ -58,4 +58,25 @@ public sealed class Dataset
         }
         return new Dataset(x, y, rows.Length, Features, FeatureNames, TargetName, Task, Classes);
     }
+
+    /// <summary>
+    /// A dataset with exactly the named feature columns, in that order (for a model trained on those columns).
+    /// Throws <see cref="OccamException"/> naming the first missing column.
+    /// </summary>
+    public Dataset SelectFeatures(IReadOnlyList<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        if (names.SequenceEqual(FeatureNames)) return this;
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int j = 0; j < FeatureNames.Length; j++) index.TryAdd(FeatureNames[j], j);
+        var source = new int[names.Count];
+        for (int j = 0; j < names.Count; j++)
+            if (!index.TryGetValue(names[j], out source[j]))
+                throw new OccamException($"the data has no column '{names[j]}', which the model uses; give data with the model's columns ({string.Join(", ", names.Take(8))}{(names.Count > 8 ? ", ..." : "")}).");
+        var x = new double[Rows * names.Count];
+        for (int r = 0; r < Rows; r++)
+            for (int j = 0; j < source.Length; j++)
+                x[r * names.Count + j] = X[r * Features + source[j]];
+        return new Dataset(x, Y, Rows, names.Count, names.ToArray(), TargetName, Task, Classes);
+    }
 }

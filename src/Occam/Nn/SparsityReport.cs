@@ -18,11 +18,11 @@ public sealed record LayerSparsity(int Index, int Inputs, int Outputs, int Weigh
 
 /// <summary>
 /// What regularization did to a network, counted with <c>== 0f</c>:
-/// exact zeros per layer; dead hidden units — a unit is dead when all its incoming weights are zero (it outputs
-/// the constant f(b), which can be folded into the next layer's bias) or all its outgoing weights are zero (nothing
-/// reads it), repeated until nothing changes (a unit read only by dead units is dead too); input features cut off
-/// (every outgoing first-layer weight zero, or read only by dead units); and the parameter count once dead units
-/// and cut inputs are removed.
+/// exact zeros per layer; dead hidden units — a unit is dead when all its incoming weights from live units are
+/// zero (it outputs the constant f(b), which can be folded into the next layer's bias) or all its outgoing weights
+/// to live units are zero (nothing reads it), propagated in both directions until nothing changes; input features
+/// cut off (every outgoing first-layer weight to a live unit is zero); and the parameter count once dead units and
+/// cut inputs are removed (weights between live units plus the biases of live units).
 /// </summary>
 public sealed record SparsityReport(IReadOnlyList<LayerSparsity> Layers, int Inputs, int InputsKept, IReadOnlyList<string> CutFeatures,
     int Parameters, int ParametersAfterPruning)
@@ -55,11 +55,28 @@ public sealed record SparsityReport(IReadOnlyList<LayerSparsity> Layers, int Inp
                     if (k < count - 1) alive[k + 1][j] = false;
                 }
         }
-        // Units (and inputs) whose outgoing weights only reach dead units or are zero: backwards to a fixpoint.
+        // Propagate to a fixpoint in both directions: a hidden unit whose incoming weights from live units are all
+        // zero is constant (dead); a unit or input whose outgoing weights to live units are all zero is unread (dead).
         bool changed = true;
         while (changed)
         {
             changed = false;
+            for (int k = 0; k < count - 1; k++)
+            {
+                var d = dense[k];
+                for (int j = 0; j < d.Outputs; j++)
+                {
+                    if (!alive[k + 1][j]) continue;
+                    bool fed = false;
+                    for (int i = 0; i < d.Inputs && !fed; i++)
+                        fed = alive[k][i] && d.Weight[j * d.Inputs + i] != 0f;
+                    if (!fed)
+                    {
+                        alive[k + 1][j] = false;
+                        changed = true;
+                    }
+                }
+            }
             for (int k = count - 1; k >= 0; k--)
             {
                 var d = dense[k];
@@ -68,7 +85,7 @@ public sealed record SparsityReport(IReadOnlyList<LayerSparsity> Layers, int Inp
                     if (!alive[k][i]) continue;
                     bool used = false;
                     for (int j = 0; j < d.Outputs && !used; j++)
-                        used = alive[k + 1][j] && d.Weight[j * d.Inputs + i] != 0f;
+                        used = (k == count - 1 || alive[k + 1][j]) && d.Weight[j * d.Inputs + i] != 0f;
                     if (!used)
                     {
                         alive[k][i] = false;

@@ -55,14 +55,18 @@ public sealed class AdamW : Optimizer
     public override void Step(int index, Span<float> parameter, ReadOnlySpan<float> gradient, double weightDecay, double proxL1) =>
         Update(parameter, gradient, _m[index], _v[index], StepCount, LearningRate, Beta1, Beta2, Epsilon, weightDecay, proxL1);
 
+    /// <summary>
+    /// <c>γ / (mean_g(√v̂ᵢ) + ε)</c>: the step of a coordinate with the group's mean denominator. (Averaging the
+    /// per-coordinate steps <c>γ/(√v̂ᵢ + ε)</c> instead would let a coordinate that never saw a gradient — a
+    /// constant input — contribute γ/ε and wipe out the whole group.)
+    /// </summary>
     public override float GroupStepSize(int index, int start, int length)
     {
         if (length == 0) return (float)LearningRate;
-        float bc2Sqrt = (float)Math.Sqrt(1 - Math.Pow(Beta2, StepCount));
+        double bc2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, StepCount));
         double sum = 0;
-        var v = _v[index].AsSpan(start, length);
-        foreach (float vi in v) sum += 1.0 / (MathF.Sqrt(vi) / bc2Sqrt + (float)Epsilon);
-        return (float)(LearningRate * sum / length);
+        foreach (float vi in _v[index].AsSpan(start, length)) sum += Math.Sqrt(vi);
+        return (float)(LearningRate / (sum / length / bc2Sqrt + Epsilon));
     }
 
     /// <summary>

@@ -37,9 +37,8 @@ public abstract class Optimizer
     public abstract void Step(int index, Span<float> parameter, ReadOnlySpan<float> gradient, double weightDecay, double proxL1);
 
     /// <summary>
-    /// The step size η the last update used for coordinates [start, start + length) of tensor
-    /// <paramref name="index"/>, averaged over them: lr for SGD-type optimizers, mean of the per-coordinate
-    /// <c>lr/(√v̂ᵢ + ε)</c> for Adam. Used as the prox step of group penalties.
+    /// One step size η for coordinates [start, start + length) of tensor <paramref name="index"/>, used as the
+    /// prox step of group penalties: lr for SGD-type optimizers, <c>lr/(mean(√v̂ᵢ) + ε)</c> for Adam.
     /// </summary>
     public abstract float GroupStepSize(int index, int start, int length);
 

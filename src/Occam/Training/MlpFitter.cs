@@ -64,6 +64,7 @@ public static class MlpFitter
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         if (data.Rows == 0) throw new OccamException("the data has no rows; nothing to train on.");
+        if (settings.Init is { FeatureNames: { } names }) data = data.SelectFeatures(names);
         var rng = new Rng(settings.Seed);
         var splitRng = rng.Fork();
         var initRng = rng.Fork();

@@ -18,6 +18,7 @@ public sealed record ModelEvaluation(int Rows, double Loss, double? Accuracy, do
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
+        if (model.FeatureNames is { } names) data = data.SelectFeatures(names);
         MlpFitter.CheckCompatible(model, data);
         var targets = LabelMap.ToModelIndices(model, data);
         var scores = model.PredictScores(data.X, data.Rows);
