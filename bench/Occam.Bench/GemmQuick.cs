@@ -36,7 +36,8 @@ internal static class GemmQuick
                 default: Console.Error.WriteLine($"gemm-quick: unknown option {args[i]}"); return 2;
             }
         }
-        if (shapes.Count == 0) shapes = [(512, 512, 512), (256, 784, 512)];
+        bool defaults = shapes.Count == 0;
+        if (defaults) shapes = [(512, 512, 512), (256, 784, 512)];
 
         foreach (var (m, k, n) in shapes)
             foreach (string op in ops)
@@ -47,7 +48,39 @@ internal static class GemmQuick
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{{\"shape\":\"{m}x{k}x{n}\",\"m\":{m},\"k\":{k},\"n\":{n},\"op\":\"{op}\",\"threads\":{threads},\"gflops\":{gflops:F1},\"bestMs\":{best * 1e3:F3}}}"));
                 }
+        if (defaults) TinyMlp(seconds);
         return 0;
+    }
+
+    /// <summary>
+    /// The five products of one training step of a 2-8-1 MLP at batch 4 (forward X·W1ᵀ, H·W2ᵀ;
+    /// backward dW2 = dYᵀ·H, dH = dY·W2, dW1 = dZᵀ·X): best nanoseconds for all five together.
+    /// </summary>
+    private static void TinyMlp(double seconds)
+    {
+        var rng = new Rng(7UL);
+        float[] x = Random(rng, 8), w1 = Random(rng, 16), w2 = Random(rng, 8), h = new float[32], y = new float[4];
+        float[] dy = Random(rng, 4), dw2 = new float[8], dh = new float[32], dw1 = new float[16];
+        void Step()
+        {
+            Gemm.Multiply(false, true, 4, 8, 2, 1f, x, 2, w1, 2, 0f, h, 8);
+            Gemm.Multiply(false, true, 4, 1, 8, 1f, h, 8, w2, 8, 0f, y, 1);
+            Gemm.Multiply(true, false, 1, 8, 4, 1f, dy, 1, h, 8, 0f, dw2, 8);
+            Gemm.Multiply(false, false, 4, 8, 1, 1f, dy, 1, w2, 8, 0f, dh, 8);
+            Gemm.Multiply(true, false, 8, 2, 4, 1f, dh, 8, x, 2, 0f, dw1, 2);
+        }
+        for (int i = 0; i < 1000; i++) Step();
+        const int batch = 1000;
+        double best = double.MaxValue;
+        var total = Stopwatch.StartNew();
+        while (total.Elapsed.TotalSeconds < seconds)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            for (int i = 0; i < batch; i++) Step();
+            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds / batch);
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"shape\":\"mlp-2-8-1-batch4\",\"calls\":5,\"threads\":1,\"nsPerStep\":{best * 1e9:F0}}}"));
     }
 
     /// <summary>Best seconds per call over repeated calls for about <paramref name="seconds"/>.</summary>

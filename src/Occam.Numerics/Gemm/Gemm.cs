@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Occam.Numerics;
 
 /// <summary>Which algorithm <see cref="Gemm"/> uses for a product (tests force each one).</summary>
@@ -100,7 +102,8 @@ public static unsafe class Gemm
         float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         float beta, Span<float> c, int ldc)
     {
-        Validate(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (!ArgumentsValid(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc))
+            ThrowInvalid(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (m == 0 || n == 0) return;
 
         fixed (float* pa = a)
@@ -114,35 +117,38 @@ public static unsafe class Gemm
             }
             nint rsA = transposeA ? 1 : lda, csA = transposeA ? lda : 1;
             nint rsB = transposeB ? 1 : ldb, csB = transposeB ? ldb : 1;
-            long work = (long)m * n * k;
-            bool direct = options.Path == GemmPath.Direct || (options.Path == GemmPath.Auto && work <= SmallWork);
+            bool direct = options.Path == GemmPath.Direct || (options.Path == GemmPath.Auto && (long)m * n * k <= SmallWork);
             if (direct)
-            {
                 GemmSmall.Multiply(m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc);
-                return;
-            }
-
-            GemmKernelInfo kernel = GemmKernelInfo.For(options.Kernel);
-            var job = new GemmJob
-            {
-                Kernel = kernel, M = m, N = n, K = k,
-                A = pa, RsA = rsA, CsA = csA, B = pb, RsB = rsB, CsB = csB, C = pc, Ldc = ldc,
-                Alpha = alpha, Beta = beta,
-            };
-            int rowPanels = (m + kernel.MR - 1) / kernel.MR;
-            int colPanels = (Math.Min(n, kernel.NC) + kernel.NR - 1) / kernel.NR;
-            int threads = options.Threads > 0 ? options.Threads : work >= ParallelWork ? MaxThreads : 1;
-            // Split rows when there are enough row panels to share (B̃ is then packed once);
-            // otherwise split column panels (each thread packs all of Ã, which is small then).
-            job.SplitRows = rowPanels >= 4 * threads || rowPanels >= colPanels;
-            threads = Math.Min(threads, job.SplitRows ? rowPanels : colPanels);
-            job.Threads = threads;
-            int bFloats = colPanels * kernel.NR * Math.Min(kernel.KC, k);
-            job.PackedB = GemmBuffers.PackedB(bFloats);
-            if (threads > 1 && GemmThreadPool.TryRun(ref job)) return;
-            job.Threads = 1;
-            GemmDriver.Execute(ref job, 0, null);
+            else
+                MultiplyPacked(options, m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc);
         }
+    }
+
+    /// <summary>The packed path: kernel choice, thread count and split, then the BLIS loop nest.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MultiplyPacked(GemmOptions options, int m, int n, int k, float alpha,
+        float* a, nint rsA, nint csA, float* b, nint rsB, nint csB, float beta, float* c, nint ldc)
+    {
+        GemmKernelInfo kernel = GemmKernelInfo.For(options.Kernel);
+        var job = new GemmJob
+        {
+            Kernel = kernel, M = m, N = n, K = k,
+            A = a, RsA = rsA, CsA = csA, B = b, RsB = rsB, CsB = csB, C = c, Ldc = ldc,
+            Alpha = alpha, Beta = beta,
+        };
+        int rowPanels = (m + kernel.MR - 1) / kernel.MR;
+        int colPanels = (Math.Min(n, kernel.NC) + kernel.NR - 1) / kernel.NR;
+        int threads = options.Threads > 0 ? options.Threads : (long)m * n * k >= ParallelWork ? MaxThreads : 1;
+        // Split rows when there are enough row panels to share (B̃ is then packed once);
+        // otherwise split column panels (each thread packs all of Ã, which is small then).
+        job.SplitRows = rowPanels >= 4 * threads || rowPanels >= colPanels;
+        threads = Math.Min(threads, job.SplitRows ? rowPanels : colPanels);
+        job.Threads = threads;
+        job.PackedB = GemmBuffers.PackedB(colPanels * kernel.NR * Math.Min(kernel.KC, k));
+        if (threads > 1 && GemmThreadPool.TryRun(ref job)) return;
+        job.Threads = 1;
+        GemmDriver.Execute(ref job, 0, null);
     }
 
     private static void ScaleC(int m, int n, float beta, float* c, nint ldc)
@@ -153,6 +159,29 @@ public static unsafe class Gemm
             if (beta == 0) row.Clear();
             else if (beta != 1) System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
         }
+    }
+
+    /// <summary>The argument checks of <see cref="Validate"/> without messages: cheap enough for tiny products.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ArgumentsValid(bool transposeA, bool transposeB, int m, int n, int k,
+        int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
+    {
+        if ((m | n | k) < 0) return false;
+        int aCols = transposeA ? m : k, aRows = transposeA ? k : m;
+        int bCols = transposeB ? k : n, bRows = transposeB ? n : k;
+        return lda >= aCols && ldb >= bCols && ldc >= n
+            && aLength >= Needed(aRows, aCols, lda) && bLength >= Needed(bRows, bCols, ldb) && cLength >= Needed(m, n, ldc);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long Needed(int rows, int cols, int ld) => rows == 0 || cols == 0 ? 0 : (long)(rows - 1) * ld + cols;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowInvalid(bool transposeA, bool transposeB, int m, int n, int k,
+        int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
+    {
+        Validate(transposeA, transposeB, m, n, k, aLength, lda, bLength, ldb, cLength, ldc);
+        throw new InvalidOperationException("Gemm argument check disagreed with its validation."); // unreachable
     }
 
     private static void Validate(bool transposeA, bool transposeB, int m, int n, int k,
@@ -172,7 +201,7 @@ public static unsafe class Gemm
         if (ld < cols || ld < 0)
             throw new ArgumentOutOfRangeException(ldName, ld,
                 $"{ldName} must be at least {cols}, the row length of the stored {rows}×{cols} {name}{Stored(transposeName, transposed)} (got {ld}).");
-        long needed = rows == 0 || cols == 0 ? 0 : (long)(rows - 1) * ld + cols;
+        long needed = Needed(rows, cols, ld);
         if (length < needed)
             throw new ArgumentException(
                 $"{name} has length {length} but a stored {rows}×{cols} matrix{Stored(transposeName, transposed)} with {ldName} = {ld} needs at least {needed} elements.",

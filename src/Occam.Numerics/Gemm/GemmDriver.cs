@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 
 namespace Occam.Numerics;
@@ -37,6 +38,7 @@ internal unsafe struct GemmJob
 /// </summary>
 internal static unsafe class GemmDriver
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Execute(ref GemmJob job, int tid, GemmBarrier? barrier)
     {
         GemmKernelInfo kern = job.Kernel;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Runtime.Intrinsics;
 
@@ -14,6 +15,7 @@ internal static unsafe class GemmPacking
     /// Packs the mc×kc block of op(A) at <paramref name="a"/> into ⌈mc/MR⌉ micro-panels, each kc
     /// columns of MR rows: <c>dst[panel·MR·kc + p·MR + i] = op(A)(panel·MR + i, p)</c>, rows past mc zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(float* dst, float* a, nint rsA, nint csA, int mc, int kc, int mr)
     {
         for (int i0 = 0; i0 < mc; i0 += mr)
@@ -74,6 +76,7 @@ internal static unsafe class GemmPacking
     /// past nc zero. The panel stride is fixed for the whole product (NR·min(KC, k)), so a thread
     /// re-packing its own panels for the next, shorter k block never touches another thread's panels.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(float* dst, float* b, nint rsB, nint csB, int kc, int nc, int nr, int q0, int q1, nint panelStride)
     {
         for (int q = q0; q < q1; q++)

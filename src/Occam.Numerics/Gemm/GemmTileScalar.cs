@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Occam.Numerics;
 
 /// <summary>
@@ -8,6 +9,7 @@ namespace Occam.Numerics;
 /// </summary>
 internal static unsafe class GemmTileScalar
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tile4x4(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
     {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;

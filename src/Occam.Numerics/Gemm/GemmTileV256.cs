@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Occam.Numerics;
 
@@ -11,8 +12,19 @@ namespace Occam.Numerics;
 /// </summary>
 internal static unsafe class GemmTileV256
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tile6x16(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
     {
+        if (Sse.IsSupported)
+        {
+            // The C tile is needed only after the k loop: start fetching it now (two lines per row).
+            float* cp = c;
+            for (int i = 0; i < 6; i++, cp += ldc)
+            {
+                Sse.Prefetch0(cp);
+                Sse.Prefetch0(cp + 15);
+            }
+        }
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
         Vector256<float> c40 = default, c41 = default, c50 = default, c51 = default;
