@@ -1,0 +1,213 @@
+using System.Runtime.CompilerServices;
+
+namespace Occam.Numerics;
+
+/// <summary>Which algorithm <see cref="Gemm"/> uses for a product (tests force each one).</summary>
+internal enum GemmPath
+{
+    /// <summary>Direct loops below <see cref="Gemm.SmallWork"/> multiply-adds, packed above.</summary>
+    Auto = 0,
+    /// <summary>Always the unpacked direct loops.</summary>
+    Direct,
+    /// <summary>Always the packed, cache-blocked algorithm.</summary>
+    Packed,
+}
+
+/// <summary>Internal knobs of one <see cref="Gemm"/> call: kernel, thread count and path.</summary>
+/// <param name="Kernel">Micro-kernel; <see cref="GemmKernel.Auto"/> picks the widest accelerated one.</param>
+/// <param name="Threads">Exact thread count for the packed path (0: decided by size and <see cref="Gemm.MaxThreads"/>).</param>
+/// <param name="Path">Direct or packed; <see cref="GemmPath.Auto"/> decides by size.</param>
+internal readonly record struct GemmOptions(GemmKernel Kernel = GemmKernel.Auto, int Threads = 0, GemmPath Path = GemmPath.Auto);
+
+/// <summary>
+/// Single-precision general matrix multiply, <c>C = alpha·op(A)·op(B) + beta·C</c>, on row-major spans.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Small products (at most <see cref="SmallWork"/> multiply-adds) run as direct loops with no packing
+/// and no threads. Larger ones use the BLIS algorithm (Goto and van de Geijn, "Anatomy of
+/// High-Performance Matrix Multiplication", ACM TOMS 34(3), 2008; Van Zee and van de Geijn, "BLIS: A
+/// Framework for Rapidly Instantiating BLAS Functionality", ACM TOMS 41(3), 2015): op(A) and op(B)
+/// are packed block by block into aligned, zero-padded buffers (cached per thread, so calls in steady
+/// state allocate nothing) and a register-blocked micro-kernel (Vector512 8×32, Vector256 6×16,
+/// Vector128 6×8 or scalar 4×4, chosen at run time) computes each tile with fused multiply-adds.
+/// Products of at least <see cref="ParallelWork"/> multiply-adds use up to <see cref="MaxThreads"/>
+/// threads from a small persistent pool. See docs/algorithms/gemm.md.
+/// </para>
+/// <para>
+/// Every element of C is one chain of fused multiply-adds over k in blocks of 256, whatever the path,
+/// kernel or thread count, so results are bit-identical across all of them.
+/// </para>
+/// </remarks>
+public static unsafe class Gemm
+{
+    /// <summary>Products with at most this many multiply-adds (m·n·k) take the direct, unpacked path.</summary>
+    internal const long SmallWork = 4096;
+
+    /// <summary>Products with at least this many multiply-adds (m·n·k) may use several threads.</summary>
+    internal const long ParallelWork = 1L << 20;
+
+    private static int s_maxThreads = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Upper bound on the threads one product uses (default <see cref="Environment.ProcessorCount"/>);
+    /// 1 makes every product single-threaded.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public static int MaxThreads
+    {
+        get => Volatile.Read(ref s_maxThreads);
+        set
+        {
+            Preconditions.CheckPositive(value, nameof(MaxThreads));
+            Volatile.Write(ref s_maxThreads, value);
+        }
+    }
+
+    /// <summary>
+    /// <c>C = alpha·op(A)·op(B) + beta·C</c>, all matrices row-major. op(A) is m×k, op(B) is k×n, C is m×n.
+    /// </summary>
+    /// <param name="transposeA">If true, A is stored k×m (lda ≥ m) and op(A) = Aᵀ; otherwise A is m×k (lda ≥ k).</param>
+    /// <param name="transposeB">If true, B is stored n×k (ldb ≥ k) and op(B) = Bᵀ; otherwise B is k×n (ldb ≥ n).</param>
+    /// <param name="m">Rows of op(A) and C.</param>
+    /// <param name="n">Columns of op(B) and C.</param>
+    /// <param name="k">Columns of op(A), rows of op(B).</param>
+    /// <param name="alpha">Scale of the product; 0 means A and B are not read.</param>
+    /// <param name="a">A, row-major with leading dimension <paramref name="lda"/>.</param>
+    /// <param name="lda">Distance between rows of the stored A.</param>
+    /// <param name="b">B, row-major with leading dimension <paramref name="ldb"/>.</param>
+    /// <param name="ldb">Distance between rows of the stored B.</param>
+    /// <param name="beta">Scale of the old C; 0 means C is overwritten without being read (NaNs in it are ignored), as in BLAS.</param>
+    /// <param name="c">C, m×n row-major with leading dimension <paramref name="ldc"/> ≥ n.</param>
+    /// <param name="ldc">Distance between rows of C.</param>
+    /// <exception cref="ArgumentException">A dimension is negative, a leading dimension is too small, or a span is too short.</exception>
+    /// <example>
+    /// The three products of backpropagation through a dense layer with weights W stored [out][in]:
+    /// <code>
+    /// // forward   Y = X·Wᵀ      (X: batch×in, W: out×in, Y: batch×out)
+    /// Gemm.Multiply(false, true, batch, outs, ins, 1f, x, ins, w, ins, 0f, y, outs);
+    /// // weights   dW = dYᵀ·X    (dY: batch×out)
+    /// Gemm.Multiply(true, false, outs, ins, batch, 1f, dy, outs, x, ins, 0f, dw, ins);
+    /// // inputs    dX = dY·W
+    /// Gemm.Multiply(false, false, batch, ins, outs, 1f, dy, outs, w, ins, 0f, dx, ins);
+    /// </code>
+    /// </example>
+    public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k,
+        float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+        float beta, Span<float> c, int ldc)
+        => Multiply(default, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    /// <summary><see cref="Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/> with forced internals.</summary>
+    internal static void Multiply(GemmOptions options, bool transposeA, bool transposeB, int m, int n, int k,
+        float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+        float beta, Span<float> c, int ldc)
+    {
+        if (!ArgumentsValid(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc))
+            ThrowInvalid(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (m == 0 || n == 0) return;
+
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+        {
+            if (k == 0 || alpha == 0)
+            {
+                ScaleC(m, n, beta, pc, ldc);
+                return;
+            }
+            nint rsA = transposeA ? 1 : lda, csA = transposeA ? lda : 1;
+            nint rsB = transposeB ? 1 : ldb, csB = transposeB ? ldb : 1;
+            bool direct = options.Path == GemmPath.Direct || (options.Path == GemmPath.Auto && (long)m * n * k <= SmallWork);
+            if (direct)
+                GemmSmall.Multiply(m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc);
+            else
+                MultiplyPacked(options, m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc);
+        }
+    }
+
+    /// <summary>The packed path: kernel choice, thread count and split, then the BLIS loop nest.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MultiplyPacked(GemmOptions options, int m, int n, int k, float alpha,
+        float* a, nint rsA, nint csA, float* b, nint rsB, nint csB, float beta, float* c, nint ldc)
+    {
+        GemmKernelInfo kernel = GemmKernelInfo.For(options.Kernel);
+        var job = new GemmJob
+        {
+            Kernel = kernel, M = m, N = n, K = k,
+            A = a, RsA = rsA, CsA = csA, B = b, RsB = rsB, CsB = csB, C = c, Ldc = ldc,
+            Alpha = alpha, Beta = beta,
+        };
+        int rowPanels = (m + kernel.MR - 1) / kernel.MR;
+        int colPanels = (Math.Min(n, kernel.NC) + kernel.NR - 1) / kernel.NR;
+        int threads = options.Threads > 0 ? options.Threads : (long)m * n * k >= ParallelWork ? MaxThreads : 1;
+        // Split rows when there are enough row panels to share (B̃ is then packed once);
+        // otherwise split column panels (each thread packs all of Ã, which is small then).
+        job.SplitRows = rowPanels >= 4 * threads || rowPanels >= colPanels;
+        threads = Math.Min(threads, job.SplitRows ? rowPanels : colPanels);
+        job.Threads = threads;
+        job.PackedB = GemmBuffers.PackedB(colPanels * kernel.NR * Math.Min(kernel.KC, k));
+        if (threads > 1 && GemmThreadPool.TryRun(ref job)) return;
+        job.Threads = 1;
+        GemmDriver.Execute(ref job, 0, null);
+    }
+
+    private static void ScaleC(int m, int n, float beta, float* c, nint ldc)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            var row = new Span<float>(c + i * ldc, n);
+            if (beta == 0) row.Clear();
+            else if (beta != 1) System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
+        }
+    }
+
+    /// <summary>The argument checks of <see cref="Validate"/> without messages: cheap enough for tiny products.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ArgumentsValid(bool transposeA, bool transposeB, int m, int n, int k,
+        int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
+    {
+        if ((m | n | k) < 0) return false;
+        int aCols = transposeA ? m : k, aRows = transposeA ? k : m;
+        int bCols = transposeB ? k : n, bRows = transposeB ? n : k;
+        return lda >= aCols && ldb >= bCols && ldc >= n
+            && aLength >= Needed(aRows, aCols, lda) && bLength >= Needed(bRows, bCols, ldb) && cLength >= Needed(m, n, ldc);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long Needed(int rows, int cols, int ld) => rows == 0 || cols == 0 ? 0 : (long)(rows - 1) * ld + cols;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowInvalid(bool transposeA, bool transposeB, int m, int n, int k,
+        int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
+    {
+        Validate(transposeA, transposeB, m, n, k, aLength, lda, bLength, ldb, cLength, ldc);
+        throw new InvalidOperationException("Gemm argument check disagreed with its validation."); // unreachable
+    }
+
+    private static void Validate(bool transposeA, bool transposeB, int m, int n, int k,
+        int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
+    {
+        Preconditions.CheckNonNegative(m);
+        Preconditions.CheckNonNegative(n);
+        Preconditions.CheckNonNegative(k);
+        CheckMatrix("a", "lda", nameof(transposeA), transposeA, transposeA ? k : m, transposeA ? m : k, aLength, lda);
+        CheckMatrix("b", "ldb", nameof(transposeB), transposeB, transposeB ? n : k, transposeB ? k : n, bLength, ldb);
+        CheckMatrix("c", "ldc", null, false, m, n, cLength, ldc);
+    }
+
+    private static void CheckMatrix(string name, string ldName, string? transposeName, bool transposed,
+        int rows, int cols, int length, int ld)
+    {
+        if (ld < cols || ld < 0)
+            throw new ArgumentOutOfRangeException(ldName, ld,
+                $"{ldName} must be at least {cols}, the row length of the stored {rows}×{cols} {name}{Stored(transposeName, transposed)} (got {ld}).");
+        long needed = Needed(rows, cols, ld);
+        if (length < needed)
+            throw new ArgumentException(
+                $"{name} has length {length} but a stored {rows}×{cols} matrix{Stored(transposeName, transposed)} with {ldName} = {ld} needs at least {needed} elements.",
+                name);
+    }
+
+    private static string Stored(string? transposeName, bool transposed) =>
+        transposeName is null ? "" : $" ({transposeName} = {(transposed ? "true" : "false")})";
+}

@@ -1,0 +1,126 @@
+using System.Runtime.CompilerServices;
+using System.Diagnostics;
+using System.Runtime.Intrinsics;
+
+namespace Occam.Numerics;
+
+/// <summary>
+/// Packing of A and B blocks into the contiguous, zero-padded layouts the micro-kernels stream.
+/// op(A)(i, p) = a[i·rsA + p·csA] and op(B)(p, j) = b[p·rsB + j·csB]: a row-major matrix has
+/// (rs, cs) = (ld, 1), its transpose (1, ld).
+/// </summary>
+internal static unsafe class GemmPacking
+{
+    /// <summary>
+    /// Packs the mc×kc block of op(A) at <paramref name="a"/> into ⌈mc/MR⌉ micro-panels, each kc
+    /// columns of MR rows: <c>dst[panel·MR·kc + p·MR + i] = op(A)(panel·MR + i, p)</c>, rows past mc zero.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackA(float* dst, float* a, nint rsA, nint csA, int mc, int kc, int mr)
+    {
+        for (int i0 = 0; i0 < mc; i0 += mr)
+        {
+            int rows = Math.Min(mr, mc - i0);
+            float* src = a + i0 * rsA;
+            if (csA == 1)
+            {
+                if (rows == 6 && mr == 6) PackRows6(dst, src, rsA, kc);
+                else
+                {
+                    for (int i = 0; i < rows; i++)
+                    {
+                        float* s = src + i * rsA;
+                        float* d = dst + i;
+                        for (int p = 0; p < kc; p++) d[p * mr] = s[p];
+                    }
+                    ZeroRows(dst, rows, mr, kc);
+                }
+            }
+            else
+            {
+                Debug.Assert(rsA == 1);
+                for (int p = 0; p < kc; p++)
+                {
+                    float* s = src + p * csA;
+                    float* d = dst + p * mr;
+                    int i = 0;
+                    for (; i < rows; i++) d[i] = s[i];
+                    for (; i < mr; i++) d[i] = 0;
+                }
+            }
+            dst += mr * kc;
+        }
+    }
+
+    /// <summary>Six row-major rows interleaved column by column: the hot case of a non-transposed A.</summary>
+    private static void PackRows6(float* d, float* s, nint rs, int kc)
+    {
+        float* s0 = s, s1 = s + rs, s2 = s + 2 * rs, s3 = s + 3 * rs, s4 = s + 4 * rs, s5 = s + 5 * rs;
+        for (int p = 0; p < kc; p++)
+        {
+            d[0] = s0[p]; d[1] = s1[p]; d[2] = s2[p]; d[3] = s3[p]; d[4] = s4[p]; d[5] = s5[p];
+            d += 6;
+        }
+    }
+
+    private static void ZeroRows(float* dst, int rows, int mr, int kc)
+    {
+        if (rows == mr) return;
+        for (int p = 0; p < kc; p++)
+            for (int i = rows; i < mr; i++) dst[p * mr + i] = 0;
+    }
+
+    /// <summary>
+    /// Packs micro-panels <paramref name="q0"/>..<paramref name="q1"/> of the kc×nc block of op(B)
+    /// at <paramref name="b"/>: <c>dst[q·panelStride + p·NR + j] = op(B)(p, q·NR + j)</c>, columns
+    /// past nc zero. The panel stride is fixed for the whole product (NR·min(KC, k)), so a thread
+    /// re-packing its own panels for the next, shorter k block never touches another thread's panels.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackB(float* dst, float* b, nint rsB, nint csB, int kc, int nc, int nr, int q0, int q1, nint panelStride)
+    {
+        for (int q = q0; q < q1; q++)
+        {
+            int j0 = q * nr;
+            int cols = Math.Min(nr, nc - j0);
+            float* d = dst + q * panelStride;
+            if (csB == 1)
+            {
+                float* src = b + j0;
+                if (cols == nr && (nr & 7) == 0 && Vector256.IsHardwareAccelerated)
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        float* s = src + p * rsB;
+                        for (int j = 0; j < nr; j += 8) Vector256.Load(s + j).Store(d + j);
+                        d += nr;
+                    }
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        float* s = src + p * rsB;
+                        int j = 0;
+                        for (; j < cols; j++) d[j] = s[j];
+                        for (; j < nr; j++) d[j] = 0;
+                        d += nr;
+                    }
+                }
+            }
+            else
+            {
+                Debug.Assert(rsB == 1);
+                for (int j = 0; j < cols; j++)
+                {
+                    float* s = b + (j0 + j) * csB;
+                    float* dj = d + j;
+                    for (int p = 0; p < kc; p++) dj[p * nr] = s[p];
+                }
+                if (cols < nr)
+                    for (int p = 0; p < kc; p++)
+                        for (int j = cols; j < nr; j++) d[p * nr + j] = 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Occam.Numerics;
+
+/// <summary>
+/// The direct path for small products: no packing, no threads. Each element of C is one chain of
+/// fused multiply-adds <c>acc = fma(op(A)(i, p), op(B)(p, j), acc)</c> over k in blocks of
+/// <see cref="GemmKernelInfo.BlockDepth"/>, stored with the micro-kernels' rule (<c>C = alpha·acc</c>
+/// when beta is 0, else <c>fma(alpha, acc, beta·C)</c>, and beta = 1 after the first block), so
+/// results are bit-identical to the packed path. When op(B) has contiguous rows (B not transposed)
+/// eight or four neighbouring columns run in one vector; otherwise four dot products run side by side.
+/// </summary>
+internal static unsafe class GemmSmall
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Multiply(int m, int n, int k, float alpha,
+        float* a, nint rsA, nint csA, float* b, nint rsB, nint csB, float beta, float* c, nint ldc)
+    {
+        for (int pc = 0; pc < k; pc += GemmKernelInfo.BlockDepth)
+        {
+            int kc = Math.Min(GemmKernelInfo.BlockDepth, k - pc);
+            float be = pc == 0 ? beta : 1f;
+            if (csB == 1)
+                RowsOfB(m, n, kc, alpha, a + pc * csA, rsA, csA, b + pc * rsB, rsB, be, c, ldc);
+            else
+                ColumnsOfB(m, n, kc, alpha, a + pc * csA, rsA, csA, b + pc * rsB, csB, be, c, ldc);
+        }
+    }
+
+    /// <summary>op(B)(p, j) = b[p·rsB + j]: vectors across j.</summary>
+    private static void RowsOfB(int m, int n, int kc, float alpha,
+        float* a, nint rsA, nint csA, float* b, nint rsB, float beta, float* c, nint ldc)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            float* ai = a + i * rsA;
+            float* ci = c + i * ldc;
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; j + 8 <= n; j += 8)
+                {
+                    Vector256<float> acc = default;
+                    float* bj = b + j;
+                    for (int p = 0; p < kc; p++)
+                        acc = Vector256.FusedMultiplyAdd(Vector256.Create(ai[p * csA]), Vector256.Load(bj + p * rsB), acc);
+                    Vector256<float> result = Vector256.Create(alpha) * acc;
+                    if (beta != 0) result = Vector256.FusedMultiplyAdd(Vector256.Create(alpha), acc, Vector256.Create(beta) * Vector256.Load(ci + j));
+                    result.Store(ci + j);
+                }
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                for (; j + 4 <= n; j += 4)
+                {
+                    Vector128<float> acc = default;
+                    float* bj = b + j;
+                    for (int p = 0; p < kc; p++)
+                        acc = Vector128.FusedMultiplyAdd(Vector128.Create(ai[p * csA]), Vector128.Load(bj + p * rsB), acc);
+                    Vector128<float> result = Vector128.Create(alpha) * acc;
+                    if (beta != 0) result = Vector128.FusedMultiplyAdd(Vector128.Create(alpha), acc, Vector128.Create(beta) * Vector128.Load(ci + j));
+                    result.Store(ci + j);
+                }
+            }
+            for (; j < n; j++)
+            {
+                float acc = 0;
+                float* bj = b + j;
+                for (int p = 0; p < kc; p++) acc = MathF.FusedMultiplyAdd(ai[p * csA], bj[p * rsB], acc);
+                ci[j] = beta == 0 ? alpha * acc : MathF.FusedMultiplyAdd(alpha, acc, beta * ci[j]);
+            }
+        }
+    }
+
+    /// <summary>op(B)(p, j) = b[j·csB + p]: dot products, four columns at a time.</summary>
+    private static void ColumnsOfB(int m, int n, int kc, float alpha,
+        float* a, nint rsA, nint csA, float* b, nint csB, float beta, float* c, nint ldc)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            float* ai = a + i * rsA;
+            float* ci = c + i * ldc;
+            int j = 0;
+            for (; j + 4 <= n; j += 4)
+            {
+                float* b0 = b + j * csB, b1 = b0 + csB, b2 = b1 + csB, b3 = b2 + csB;
+                float acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0;
+                for (int p = 0; p < kc; p++)
+                {
+                    float x = ai[p * csA];
+                    acc0 = MathF.FusedMultiplyAdd(x, b0[p], acc0);
+                    acc1 = MathF.FusedMultiplyAdd(x, b1[p], acc1);
+                    acc2 = MathF.FusedMultiplyAdd(x, b2[p], acc2);
+                    acc3 = MathF.FusedMultiplyAdd(x, b3[p], acc3);
+                }
+                Store(ci + j, acc0, alpha, beta);
+                Store(ci + j + 1, acc1, alpha, beta);
+                Store(ci + j + 2, acc2, alpha, beta);
+                Store(ci + j + 3, acc3, alpha, beta);
+            }
+            for (; j < n; j++)
+            {
+                float* bj = b + j * csB;
+                float acc = 0;
+                for (int p = 0; p < kc; p++) acc = MathF.FusedMultiplyAdd(ai[p * csA], bj[p], acc);
+                Store(ci + j, acc, alpha, beta);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* c, float acc, float alpha, float beta) =>
+        *c = beta == 0 ? alpha * acc : MathF.FusedMultiplyAdd(alpha, acc, beta * *c);
+}

@@ -1,0 +1,96 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Occam.Numerics;
+
+/// <summary>
+/// The 8×32 Vector512 micro-kernel (AVX-512): 8 rows × 2 vectors = 16 zmm accumulators, 2 B vectors
+/// and one A broadcast out of 32 registers. Each k step does 16 fused multiply-adds
+/// (<c>acc[i][v] += Ã[p][i] · B̃[p][v]</c>) against 2 vector loads and 8 broadcasts; then
+/// <c>C = fma(alpha, acc, beta·C)</c> (or <c>alpha·acc</c> when <c>beta == 0</c>).
+/// </summary>
+internal static unsafe class GemmTileV512
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile8x32(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        if (Sse.IsSupported)
+        {
+            // The C tile is needed only after the k loop: start fetching it now.
+            float* cp = c;
+            for (int i = 0; i < 8; i++, cp += ldc)
+            {
+                Sse.Prefetch0(cp);
+                Sse.Prefetch0(cp + 16);
+                Sse.Prefetch0(cp + 31);
+            }
+        }
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Vector512.LoadAligned(b);
+            Vector512<float> b1 = Vector512.LoadAligned(b + 16);
+            Vector512<float> ai = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
+            ai = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
+            ai = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
+            ai = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
+            ai = Vector512.Create(a[4]);
+            c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
+            ai = Vector512.Create(a[5]);
+            c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
+            ai = Vector512.Create(a[6]);
+            c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
+            ai = Vector512.Create(a[7]);
+            c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
+            a += 8;
+            b += 32;
+        }
+        Vector512<float> va = Vector512.Create(alpha);
+        if (beta == 0)
+        {
+            (va * c00).Store(c); (va * c01).Store(c + 16); c += ldc;
+            (va * c10).Store(c); (va * c11).Store(c + 16); c += ldc;
+            (va * c20).Store(c); (va * c21).Store(c + 16); c += ldc;
+            (va * c30).Store(c); (va * c31).Store(c + 16); c += ldc;
+            (va * c40).Store(c); (va * c41).Store(c + 16); c += ldc;
+            (va * c50).Store(c); (va * c51).Store(c + 16); c += ldc;
+            (va * c60).Store(c); (va * c61).Store(c + 16); c += ldc;
+            (va * c70).Store(c); (va * c71).Store(c + 16);
+        }
+        else
+        {
+            Vector512<float> vb = Vector512.Create(beta);
+            Update(c, c00, c01, va, vb); c += ldc;
+            Update(c, c10, c11, va, vb); c += ldc;
+            Update(c, c20, c21, va, vb); c += ldc;
+            Update(c, c30, c31, va, vb); c += ldc;
+            Update(c, c40, c41, va, vb); c += ldc;
+            Update(c, c50, c51, va, vb); c += ldc;
+            Update(c, c60, c61, va, vb); c += ldc;
+            Update(c, c70, c71, va, vb);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update(float* c, Vector512<float> x0, Vector512<float> x1, Vector512<float> va, Vector512<float> vb)
+    {
+        Vector512.FusedMultiplyAdd(va, x0, vb * Vector512.Load(c)).Store(c);
+        Vector512.FusedMultiplyAdd(va, x1, vb * Vector512.Load(c + 16)).Store(c + 16);
+    }
+}

@@ -1,0 +1,313 @@
+using Occam.Numerics.Random;
+
+namespace Occam.Numerics.Tests.Gemm;
+
+using Gemm = Occam.Numerics.Gemm;
+
+/// <summary>
+/// SGEMM against a naive double-precision reference: every transpose combination, every kernel,
+/// both paths, 1-3 threads, tails of every tile width, padded leading dimensions, alpha/beta cases.
+/// Tolerance: |c − ref| ≤ 1e-5·(|alpha|·Σ|a||b| + |beta·c0|) + 1e-30, well above float32 rounding of
+/// a k ≤ 800 dot product with fused multiply-adds, far below any indexing error.
+/// </summary>
+public class GemmTests
+{
+    internal static readonly GemmKernel[] Kernels = [GemmKernel.Scalar, GemmKernel.V128, GemmKernel.V256, GemmKernel.V512];
+    private static readonly int[] Ns = [0, 1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 23, 31, 32, 33, 47, 48, 63, 64, 65];
+    private static readonly int[] Ks = [0, 1, 2, 5, 17, 40];
+
+    /// <summary>A test problem: stored A, B and C with padded leading dimensions (padding is NaN).</summary>
+    internal sealed class Problem
+    {
+        public required bool TA, TB;
+        public required int M, N, K, Lda, Ldb, Ldc;
+        public required float[] A, B, C0;
+        public required float Alpha, Beta;
+
+        public static Problem Create(Rng rng, bool ta, bool tb, int m, int n, int k, float alpha, float beta,
+            int pad = -1, bool nanC = false)
+        {
+            int P() => pad >= 0 ? pad : rng.NextInt(4);
+            int lda = (ta ? m : k) + P(), ldb = (tb ? k : n) + P(), ldc = n + P();
+            return new Problem
+            {
+                TA = ta, TB = tb, M = m, N = n, K = k, Lda = lda, Ldb = ldb, Ldc = ldc, Alpha = alpha, Beta = beta,
+                A = Fill(rng, ta ? k : m, ta ? m : k, lda, float.NaN),
+                B = Fill(rng, tb ? n : k, tb ? k : n, ldb, float.NaN),
+                C0 = nanC ? Fill(rng, m, n, ldc, -7f, inside: float.NaN) : Fill(rng, m, n, ldc, -7f),
+            };
+        }
+
+        /// <summary>rows×cols values in [-1, 1) at leading dimension ld; the padding holds <paramref name="padding"/>.</summary>
+        private static float[] Fill(Rng rng, int rows, int cols, int ld, float padding, float? inside = null)
+        {
+            var x = new float[Math.Max(0, rows * ld)];
+            for (int i = 0; i < rows; i++)
+                for (int j = 0; j < ld; j++)
+                    x[i * ld + j] = j < cols ? inside ?? rng.NextSingle() * 2 - 1 : padding;
+            return x;
+        }
+
+        public float[] Run(GemmOptions options)
+        {
+            var c = (float[])C0.Clone();
+            Numerics.Gemm.Multiply(options, TA, TB, M, N, K, Alpha, A, Lda, B, Ldb, Beta, c, Ldc);
+            return c;
+        }
+
+        private double[]? _expected, _scale;
+
+        /// <summary>The double-precision reference and its error scale, computed once per problem.</summary>
+        private void Reference()
+        {
+            if (_expected is not null) return;
+            _expected = new double[M * N];
+            _scale = new double[M * N];
+            var rowA = new double[K];
+            for (int i = 0; i < M; i++)
+            {
+                for (int p = 0; p < K; p++) rowA[p] = TA ? A[p * Lda + i] : A[i * Lda + p];
+                for (int j = 0; j < N; j++)
+                {
+                    double sum = 0, bound = 0;
+                    for (int p = 0; p < K && Alpha != 0; p++)
+                    {
+                        double term = rowA[p] * (TB ? B[j * Ldb + p] : B[p * Ldb + j]);
+                        sum += term;
+                        bound += Math.Abs(term);
+                    }
+                    double expected = Alpha * sum, scale = Math.Abs(Alpha) * bound;
+                    if (Beta != 0)
+                    {
+                        expected += (double)Beta * C0[i * Ldc + j];
+                        scale += Math.Abs((double)Beta * C0[i * Ldc + j]);
+                    }
+                    _expected[i * N + j] = expected;
+                    _scale[i * N + j] = scale;
+                }
+            }
+        }
+
+        public void Check(float[] c, string label)
+        {
+            Reference();
+            for (int i = 0; i < M; i++)
+            {
+                for (int j = 0; j < Ldc; j++)
+                {
+                    int at = i * Ldc + j;
+                    if (j >= N)
+                    {
+                        Assert.True(c[at] == -7f, $"{label}: C padding ({i},{j}) was overwritten");
+                        continue;
+                    }
+                    double expected = _expected![i * N + j], allowed = 1e-5 * _scale![i * N + j] + 1e-30;
+                    double error = Math.Abs(c[at] - expected);
+                    Assert.True(error <= allowed,
+                        $"{label}: C({i},{j}) = {c[at]}, expected {expected} (error {error:E2}, allowed {allowed:E2})");
+                }
+            }
+        }
+
+        public override string ToString() =>
+            $"{(TA ? "T" : "N")}{(TB ? "T" : "N")} m={M} n={N} k={K} lda={Lda} ldb={Ldb} ldc={Ldc} alpha={Alpha} beta={Beta}";
+    }
+
+    public static TheoryData<string> KernelData() => new(Kernels.Select(k => k.ToString()));
+
+    [Theory]
+    [MemberData(nameof(KernelData))]
+    public void PackedPathMatchesReferenceOnEveryTail(string kernelName)
+    {
+        var kernel = Enum.Parse<GemmKernel>(kernelName);
+        var rng = new Rng(1000UL + (ulong)kernel);
+        var options = new GemmOptions(kernel, Threads: 1, Path: GemmPath.Packed);
+        for (int m = 0; m <= 17; m++)
+            foreach (int n in Ns)
+                foreach (int k in Ks)
+                {
+                    bool ta = rng.NextInt(2) == 1, tb = rng.NextInt(2) == 1;
+                    var problem = Problem.Create(rng, ta, tb, m, n, k, 1f, 0f, nanC: true);
+                    problem.Check(problem.Run(options), $"{kernel} {problem}");
+                }
+    }
+
+    [Fact]
+    public void DirectPathMatchesReferenceOnEveryTail()
+    {
+        var rng = new Rng(77UL);
+        var options = new GemmOptions(Path: GemmPath.Direct);
+        for (int m = 0; m <= 17; m++)
+            foreach (int n in Ns)
+                foreach (int k in Ks)
+                    for (int t = 0; t < 4; t++)
+                    {
+                        var problem = Problem.Create(rng, (t & 1) != 0, (t & 2) != 0, m, n, k, 1f, 0f, nanC: true);
+                        problem.Check(problem.Run(options), $"direct {problem}");
+                    }
+    }
+
+    public static TheoryData<bool, bool> Transposes() => new() { { false, false }, { false, true }, { true, false }, { true, true } };
+
+    [Theory]
+    [MemberData(nameof(Transposes))]
+    public void EveryPathKernelAndThreadCountGivesBitIdenticalResults(bool ta, bool tb)
+    {
+        var rng = new Rng(5UL);
+        (int M, int N, int K)[] shapes = [(1, 1, 1), (7, 9, 3), (13, 33, 40), (17, 65, 257), (6, 16, 256), (50, 70, 300), (97, 5, 600)];
+        foreach (var (m, n, k) in shapes)
+        {
+            var problem = Problem.Create(rng, ta, tb, m, n, k, 0.75f, 0.5f);
+            float[] expected = problem.Run(new GemmOptions(GemmKernel.Scalar, 1, GemmPath.Direct));
+            problem.Check(expected, $"direct {problem}");
+            foreach (var kernel in Kernels)
+                for (int threads = 1; threads <= 3; threads++)
+                {
+                    float[] c = problem.Run(new GemmOptions(kernel, threads, GemmPath.Packed));
+                    Assert.True(expected.AsSpan().SequenceEqual(c), $"{kernel} × {threads} threads differs from direct: {problem}");
+                }
+        }
+    }
+
+    public static TheoryData<float, float> AlphaBeta() => new()
+    {
+        { 1f, 0f }, { 1f, 1f }, { -0.5f, 2f }, { 2f, -1f }, { 0f, 0.5f }, { 0f, 0f }, { 0f, 1f },
+    };
+
+    [Theory]
+    [MemberData(nameof(AlphaBeta))]
+    public void AlphaAndBetaFollowBlas(float alpha, float beta)
+    {
+        var rng = new Rng(9UL);
+        foreach (var path in new[] { GemmPath.Direct, GemmPath.Packed })
+            for (int t = 0; t < 4; t++)
+            {
+                // beta = 0 must ignore NaN in C; alpha = 0 must not read A or B (NaN there).
+                var problem = Problem.Create(rng, (t & 1) != 0, (t & 2) != 0, 19, 37, 300, alpha, beta, nanC: beta == 0);
+                if (alpha == 0)
+                {
+                    Array.Fill(problem.A, float.NaN);
+                    Array.Fill(problem.B, float.NaN);
+                }
+                problem.Check(problem.Run(new GemmOptions(Path: path, Threads: 2)), $"{path} {problem}");
+            }
+    }
+
+    public static TheoryData<int, int, int> LargeShapes() => new()
+    {
+        { 300, 517, 129 },   // m > MC, n crosses many NR panels
+        { 300, 129, 517 },   // k crosses two KC blocks
+        { 131, 77, 600 },    // three KC blocks, tails everywhere
+        { 5, 4100, 3 },      // n > NC: two column blocks
+        { 64, 512, 784 },    // a benchmark shape, fewer rows
+    };
+
+    [Theory]
+    [MemberData(nameof(LargeShapes))]
+    public void LargeProductsCrossCacheBlocks(int m, int n, int k)
+    {
+        var rng = new Rng((ulong)(m * 31 + n * 7 + k));
+        for (int t = 0; t < 4; t++)
+        {
+            var problem = Problem.Create(rng, (t & 1) != 0, (t & 2) != 0, m, n, k, 1f, t == 0 ? 0f : 1f, nanC: t == 0);
+            problem.Check(problem.Run(new GemmOptions(Threads: 1)), $"1 thread {problem}");
+            problem.Check(problem.Run(new GemmOptions(Threads: 2)), $"2 threads {problem}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelData))]
+    public void EveryKernelHandlesALargeProduct(string kernelName)
+    {
+        var kernel = Enum.Parse<GemmKernel>(kernelName);
+        var rng = new Rng(31UL);
+        var problem = Problem.Create(rng, false, true, 150, 200, 270, 1.5f, 0.25f);
+        problem.Check(problem.Run(new GemmOptions(kernel, 2, GemmPath.Packed)), $"{kernel} {problem}");
+    }
+
+    [Fact]
+    public void BackpropShapesAgreeWithEachOther()
+    {
+        // Y = X·Wᵀ, dW = dYᵀ·X, dX = dY·W through the public API, W stored [out][in].
+        const int batch = 33, ins = 21, outs = 10;
+        var rng = new Rng(3UL);
+        float[] x = Enumerable.Range(0, batch * ins).Select(_ => rng.NextSingle() - 0.5f).ToArray();
+        float[] w = Enumerable.Range(0, outs * ins).Select(_ => rng.NextSingle() - 0.5f).ToArray();
+        float[] dy = Enumerable.Range(0, batch * outs).Select(_ => rng.NextSingle() - 0.5f).ToArray();
+        float[] y = new float[batch * outs], dw = new float[outs * ins], dx = new float[batch * ins];
+        Gemm.Multiply(false, true, batch, outs, ins, 1f, x, ins, w, ins, 0f, y, outs);
+        Gemm.Multiply(true, false, outs, ins, batch, 1f, dy, outs, x, ins, 0f, dw, ins);
+        Gemm.Multiply(false, false, batch, ins, outs, 1f, dy, outs, w, ins, 0f, dx, ins);
+        for (int b = 0; b < batch; b++)
+            for (int o = 0; o < outs; o++)
+            {
+                double s = 0;
+                for (int i = 0; i < ins; i++) s += (double)x[b * ins + i] * w[o * ins + i];
+                Assert.Equal(s, y[b * outs + o], 1e-5);
+            }
+        for (int o = 0; o < outs; o++)
+            for (int i = 0; i < ins; i++)
+            {
+                double s = 0;
+                for (int b = 0; b < batch; b++) s += (double)dy[b * outs + o] * x[b * ins + i];
+                Assert.Equal(s, dw[o * ins + i], 1e-5);
+            }
+        for (int b = 0; b < batch; b++)
+            for (int i = 0; i < ins; i++)
+            {
+                double s = 0;
+                for (int o = 0; o < outs; o++) s += (double)dy[b * outs + o] * w[o * ins + i];
+                Assert.Equal(s, dx[b * ins + i], 1e-5);
+            }
+    }
+
+    [Fact]
+    public void SteadyStateCallsAllocateNothing()
+    {
+        var rng = new Rng(11UL);
+        var small = Problem.Create(rng, false, true, 4, 8, 2, 1f, 0f, pad: 0);
+        var packed = Problem.Create(rng, false, true, 100, 120, 130, 1f, 0f, pad: 0);
+        var large = Problem.Create(rng, true, false, 200, 300, 400, 1f, 1f, pad: 0);
+        float[] cs = new float[small.C0.Length], cp = new float[packed.C0.Length], cl = new float[large.C0.Length];
+        void Call(Problem p, float[] c, GemmOptions o) =>
+            Numerics.Gemm.Multiply(o, p.TA, p.TB, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, p.Beta, c, p.Ldc);
+        void All()
+        {
+            Gemm.Multiply(false, true, small.M, small.N, small.K, 1f, small.A, small.Lda, small.B, small.Ldb, 0f, cs, small.Ldc);
+            Call(packed, cp, new GemmOptions(Threads: 1));
+            Call(large, cl, new GemmOptions(Threads: 1));
+            Call(large, cl, new GemmOptions(Threads: 2));
+        }
+        All();
+        All();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++) All();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void InvalidArgumentsAreRejectedWithClearMessages()
+    {
+        float[] a = new float[12], b = new float[12], c = new float[12];
+        var e1 = Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply(false, false, -1, 3, 4, 1f, a, 4, b, 3, 0f, c, 3));
+        Assert.Contains("m must be >= 0", e1.Message);
+        var e2 = Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply(false, false, 3, 3, 4, 1f, a, 3, b, 3, 0f, c, 3));
+        Assert.Contains("lda must be at least 4", e2.Message);
+        var e3 = Assert.Throws<ArgumentException>(() => Gemm.Multiply(true, false, 3, 3, 5, 1f, a, 3, b, 3, 0f, c, 3));
+        Assert.Contains("a has length 12", e3.Message);
+        Assert.Contains("5×3", e3.Message);
+        var e4 = Assert.Throws<ArgumentException>(() => Gemm.Multiply(false, true, 3, 4, 4, 1f, a, 4, b, 4, 0f, c, 4));
+        Assert.Contains("b has length 12", e4.Message);
+        var e5 = Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply(false, false, 3, 3, 4, 1f, a, 4, b, 3, 0f, c, 2));
+        Assert.Contains("ldc must be at least 3", e5.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.MaxThreads = 0);
+        // Empty products need no storage at all.
+        Gemm.Multiply(false, false, 0, 0, 0, 1f, [], 0, [], 0, 0f, [], 0);
+    }
+
+    [Fact]
+    public void MaxThreadsDefaultsToProcessorCount()
+    {
+        Assert.Equal(Environment.ProcessorCount, Gemm.MaxThreads);
+    }
+}
