@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Globalization;
+using Occam.Data;
+using Occam.Nn;
+using Occam.Numerics;
+using Occam.Numerics.Random;
+using Occam.Optimizers;
+using Occam.Regularization;
+using Occam.Training;
+
+namespace Occam.Bench;
+
+/// <summary>
+/// `steps`: one full training step (forward in training mode, loss, backward, Adam with L1 prox 1e-4 and coupled
+/// L2 1e-4 on the weights, dropout 0.2 after each hidden ReLU) for the three reference networks, best-of-N
+/// Stopwatch timing; one JSON line each: <c>{"net":"2-8-1","batch":4,"threads":1,"usPerStep":...}</c>, the
+/// format bench/torch_steps.py prints. Options: <c>--seconds S</c> per case (default 2).
+/// </summary>
+internal static class StepsQuick
+{
+    internal sealed record Net(string Name, int[] Sizes, int Batch, TaskKind Task, int[] Threads);
+
+    internal static readonly Net[] Nets =
+    [
+        new("2-8-1", [2, 8, 1], 4, TaskKind.Binary, [1]),
+        new("64-128-10", [64, 128, 10], 128, TaskKind.Multiclass, [1]),
+        new("784-512-256-10", [784, 512, 256, 10], 256, TaskKind.Multiclass, [1, 2]),
+    ];
+
+    public static int Run(string[] args)
+    {
+        double seconds = 2;
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--seconds") seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
+            else
+            {
+                Console.Error.WriteLine($"steps: unknown option {args[i]}");
+                return 2;
+            }
+        }
+        foreach (var net in Nets)
+            foreach (int threads in net.Threads)
+            {
+                double us = Time(net, threads, seconds);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{{\"net\":\"{net.Name}\",\"batch\":{net.Batch},\"threads\":{threads},\"usPerStep\":{us:F3}}}"));
+            }
+        return 0;
+    }
+
+    /// <summary>A trainer and one batch of random data for <paramref name="net"/>.</summary>
+    internal static (Trainer Trainer, float[] X, float[] Y, Rng Rng) Setup(Net net)
+    {
+        var rng = new Rng(42UL);
+        int inputs = net.Sizes[0], outputs = net.Sizes[^1];
+        var spec = new MlpSpec(inputs, net.Sizes[1..^1], outputs, net.Task, Dropout: 0.2);
+        var model = Mlp.Create(spec, rng);
+        var reg = new LayerRegularization(new ElasticNet(1e-4, 1e-4));
+        var options = new TrainingOptions
+        {
+            Optimizer = new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = 1e-3 },
+            BatchSize = net.Batch,
+            Regularization = NetworkRegularization.Uniform(reg, model.DenseLayers.Count),
+        };
+        var trainer = new Trainer(model, options, net.Batch);
+        var x = new float[net.Batch * inputs];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextNormal();
+        var y = new float[net.Batch];
+        for (int i = 0; i < y.Length; i++) y[i] = net.Task == TaskKind.Binary ? rng.NextInt(2) : rng.NextInt(outputs);
+        return (trainer, x, y, rng);
+    }
+
+    private static double Time(Net net, int threads, double seconds)
+    {
+        int saved = Gemm.MaxThreads;
+        Gemm.MaxThreads = threads;
+        try
+        {
+            var (trainer, x, y, rng) = Setup(net);
+            // Warm up (JIT tiers, caches), then size a timed loop to ~50 ms and keep the best of many.
+            var sw = Stopwatch.StartNew();
+            int warm = 0;
+            while (sw.Elapsed.TotalSeconds < Math.Min(1.0, seconds / 2) || warm < 50)
+            {
+                trainer.Step(x, y, net.Batch, rng, out _);
+                warm++;
+            }
+            double perStep = sw.Elapsed.TotalSeconds / warm;
+            int inner = Math.Max(1, (int)(0.05 / perStep));
+            double best = double.PositiveInfinity;
+            var total = Stopwatch.StartNew();
+            while (total.Elapsed.TotalSeconds < seconds)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                for (int i = 0; i < inner; i++) trainer.Step(x, y, net.Batch, rng, out _);
+                double s = Stopwatch.GetElapsedTime(t0).TotalSeconds / inner;
+                if (s < best) best = s;
+            }
+            return best * 1e6;
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+}
