@@ -10,11 +10,14 @@ public static class OccamApp
 {
     public static int Run(string[] args)
     {
+        // Bind Spectre's console to the current standard output (tests redirect it between runs).
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         var app = new CommandApp();
         app.Configure(config =>
         {
             config.SetApplicationName("occam");
             config.UseStrictParsing();
+            config.ConfigureConsole(AnsiConsole.Console);
             config.PropagateExceptions();
             config.AddCommand<TrainCommand>("train").WithDescription("Train a regularized MLP on a CSV (or IDX) file and write the model.");
             config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a model: loss, accuracy or R², confusion matrix.");

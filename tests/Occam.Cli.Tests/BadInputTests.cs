@@ -98,6 +98,11 @@ public class BadInputTests
         string wide = dir.Write("wide.csv", "a,b,c,y\n1,2,3,0.5\n3,4,5,1.5\n5,6,7,2.5\n");
         Assert.Equal(0, Cli.Run("train", "--data", wide, "--target", "y", "--epochs", "1", "--out", dir.File("init.json")).ExitCode);
         AssertFails(Train(dir, Good, "--init", dir.File("init.json")), "3 inputs", dir.File("m.json"));
+        // Without column names in the model, the width itself is checked.
+        var m = Occam.Serialization.MlpJson.Load(dir.File("init.json"));
+        Occam.Serialization.MlpJson.Save(m.With(m.Layers, m.Standardizer, m.Inputs, null), dir.File("init2.json"));
+        string unnamed = dir.Write("init2.json", File.ReadAllText(dir.File("init2.json")).Replace(",\"features\":[\"a\",\"b\",\"c\"]", ""));
+        AssertFails(Train(dir, Good, "--init", unnamed), "3 inputs", dir.File("m.json"));
     }
 
     [Fact]

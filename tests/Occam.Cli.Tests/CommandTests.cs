@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Occam.Serialization;
+using Occam.Tests;
+
+namespace Occam.Cli.Tests;
+
+[Collection("console")]
+public class CommandTests
+{
+    private static readonly string Digits = Repo.Data("digits.csv");
+
+    [Theory]
+    [InlineData("train")]
+    [InlineData("eval")]
+    [InlineData("predict")]
+    [InlineData("inspect")]
+    [InlineData("demo")]
+    public void HelpWorksForEveryCommand(string command)
+    {
+        var r = Cli.Run(command, "--help");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("--json", r.Out);
+    }
+
+    [Fact]
+    public void SameSeedSameCommandGivesByteIdenticalModelFiles()
+    {
+        using var dir = new TempDir();
+        string[] Args(string output) => ["train", "--data", Digits, "--target", "digit", "--hidden", "16", "--epochs", "3",
+            "--l1", "1e-3", "--dropout", "0.2", "--val-split", "0.2", "--seed", "7", "--out", output];
+        Assert.Equal(0, Cli.Run(Args(dir.File("a.json"))).ExitCode);
+        Assert.Equal(0, Cli.Run(Args(dir.File("b.json"))).ExitCode);
+        Assert.Equal(File.ReadAllBytes(dir.File("a.json")), File.ReadAllBytes(dir.File("b.json")));
+    }
+
+    [Fact]
+    public void TrainJsonEvalPredictInspectRoundTrip()
+    {
+        using var dir = new TempDir();
+        string model = dir.File("m.json");
+        var train = Cli.Run("train", "--data", Digits, "--target", "digit", "--hidden", "32", "--epochs", "15", "--l1", "1e-3",
+            "--val-split", "0.2", "--early-stopping", "5", "--seed", "1", "--out", model, "--json");
+        Assert.True(train.ExitCode == 0, train.Err);
+        using (var doc = JsonDocument.Parse(train.Out))
+        {
+            var root = doc.RootElement;
+            foreach (var key in new[] { "epochs", "steps", "trainSeconds", "trainLoss", "valLoss", "history", "sparsity" })
+                Assert.True(root.TryGetProperty(key, out _), $"--json output lacks '{key}'");
+            Assert.True(root.GetProperty("valMetric").GetDouble() > 0.85);
+            Assert.True(root.GetProperty("sparsity").GetProperty("zeroFraction").GetDouble() > 0.1);
+            Assert.Equal(root.GetProperty("epochs").GetInt32(), root.GetProperty("history").GetArrayLength());
+        }
+
+        var eval = Cli.Run("eval", model, "--data", Digits, "--json");
+        Assert.True(eval.ExitCode == 0, eval.Err);
+        using (var doc = JsonDocument.Parse(eval.Out))
+        {
+            Assert.True(doc.RootElement.GetProperty("accuracy").GetDouble() > 0.9);
+            var confusion = doc.RootElement.GetProperty("confusion");
+            Assert.Equal(10, confusion.GetArrayLength());
+            Assert.Equal(1797, confusion.EnumerateArray().Sum(r => r.EnumerateArray().Sum(v => v.GetInt32())));
+        }
+
+        string preds = dir.File("preds.csv");
+        var predict = Cli.Run("predict", model, "--data", Digits, "--out", preds);
+        Assert.True(predict.ExitCode == 0, predict.Err);
+        var lines = File.ReadAllLines(preds);
+        Assert.Equal(1798, lines.Length);
+        Assert.StartsWith("prediction,p_0,p_1", lines[0]);
+
+        var inspect = Cli.Run("inspect", model, "--json");
+        Assert.True(inspect.ExitCode == 0, inspect.Err);
+        using (var doc = JsonDocument.Parse(inspect.Out))
+        {
+            var s = doc.RootElement.GetProperty("sparsity");
+            Assert.Equal(64, s.GetProperty("inputs").GetInt32());
+            Assert.Equal(32, s.GetProperty("hiddenUnits").GetInt32());
+        }
+        Assert.Equal(0, Cli.Run("inspect", model).ExitCode);
+        Assert.Equal(0, Cli.Run("eval", model, "--data", Digits).ExitCode);
+    }
+
+    [Fact]
+    public void GroupLassoLeavesDeadUnitsThatInspectCounts()
+    {
+        using var dir = new TempDir();
+        string model = dir.File("g.json");
+        var train = Cli.Run("train", "--data", Digits, "--target", "digit", "--hidden", "64", "--epochs", "30",
+            "--group-lasso", "2e-3", "--lr", "3e-3", "--seed", "1", "--out", model);
+        Assert.True(train.ExitCode == 0, train.Err);
+        var m = MlpJson.Load(model);
+        var first = m.DenseLayers[0];
+        int zeroRows = Enumerable.Range(0, first.Outputs).Count(j => first.Row(j).ToArray().All(w => w == 0f));
+        Assert.True(zeroRows >= 10, $"only {zeroRows} dead units");
+        var inspect = Cli.Run("inspect", model, "--json");
+        using var doc = JsonDocument.Parse(inspect.Out);
+        Assert.True(doc.RootElement.GetProperty("sparsity").GetProperty("deadUnits").GetInt32() >= zeroRows);
+    }
+
+    [Fact]
+    public void PredictBinaryAndRegressionFormats()
+    {
+        using var dir = new TempDir();
+        string data = Repo.Data("breast_cancer.csv");
+        string model = dir.File("b.json");
+        Assert.Equal(0, Cli.Run("train", "--data", data, "--target", "benign", "--hidden", "8", "--epochs", "5", "--out", model).ExitCode);
+        Assert.Equal(0, Cli.Run("predict", model, "--data", data, "--out", dir.File("b.csv")).ExitCode);
+        Assert.Equal("prediction,probability", File.ReadLines(dir.File("b.csv")).First());
+        string reg = dir.File("r.json");
+        Assert.Equal(0, Cli.Run("train", "--data", Repo.Data("diabetes.csv"), "--target", "progression", "--epochs", "5", "--out", reg).ExitCode);
+        var eval = Cli.Run("eval", reg, "--data", Repo.Data("diabetes.csv"), "--json");
+        Assert.Contains("\"r2\"", eval.Out);
+        Assert.Equal(0, Cli.Run("predict", reg, "--data", Repo.Data("diabetes.csv"), "--out", dir.File("r.csv")).ExitCode);
+        Assert.Equal("prediction", File.ReadLines(dir.File("r.csv")).First());
+    }
+
+    [Fact]
+    public void DemoWritesModelsAndSummary()
+    {
+        using var dir = new TempDir();
+        var r = Cli.Run("demo", "--epochs", "2", "--out", dir.Path, "--json");
+        Assert.True(r.ExitCode == 0, r.Err);
+        using var doc = JsonDocument.Parse(r.Out);
+        Assert.Equal(5, doc.RootElement.GetProperty("runs").GetArrayLength());
+        foreach (var name in new[] { "none", "l2", "l1", "group-lasso", "dropout" })
+            Assert.True(File.Exists(dir.File(name + ".json")), name);
+        Assert.True(File.Exists(dir.File("summary.json")));
+        Assert.Contains("| run |", File.ReadAllText(dir.File("summary.md")));
+    }
+}
