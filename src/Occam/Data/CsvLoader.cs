@@ -60,7 +60,7 @@ public static class CsvLoader
             f++;
         }
 
-        var x = new GrowableArray();
+        var x = new GrowableArray(csv.EstimateRemainingRecords() * (long)features);
         var labels = new List<string>();
         var lines = new List<int>();
         while (csv.Next())
@@ -131,7 +131,7 @@ public static class CsvLoader
             }
         }
 
-        var x = new GrowableArray();
+        var x = new GrowableArray(csv.EstimateRemainingRecords() * (long)columns.Length);
         int rows = 0;
         while (csv.Next())
         {
@@ -354,13 +354,16 @@ public static class CsvLoader
     /// <summary>A double buffer that grows by doubling; rows are appended in place.</summary>
     private sealed class GrowableArray
     {
-        private double[] _data = new double[1024];
+        private double[] _data;
         private int _length;
+
+        /// <param name="capacity">Expected number of values (clamped to what an array can hold).</param>
+        public GrowableArray(long capacity) => _data = new double[Math.Clamp(capacity, 16, Array.MaxLength)];
 
         public Span<double> Append(int count)
         {
             if (_length + count > _data.Length)
-                Array.Resize(ref _data, Math.Max(_data.Length * 2, _length + count));
+                Array.Resize(ref _data, (int)Math.Min(Array.MaxLength, Math.Max(2L * _data.Length, (long)_length + count)));
             var span = _data.AsSpan(_length, count);
             _length += count;
             return span;

@@ -51,6 +51,19 @@ internal sealed class CsvTokenizer
         }
     }
 
+    /// <summary>
+    /// Upper-bound guess of the records left after the current position (one per line break, plus
+    /// a last line without one); exact for a file with no quoted line breaks and no blank lines.
+    /// </summary>
+    public int EstimateRemainingRecords()
+    {
+        ReadOnlySpan<char> rest = _text.AsSpan(_pos);
+        int lines = rest.Count('\n');
+        if (lines == 0)
+            lines = rest.Count('\r'); // old Mac line ends
+        return rest.IsEmpty || rest[^1] is '\n' or '\r' ? lines : lines + 1;
+    }
+
     /// <summary>True when the text holds nothing but white space (and a byte-order mark).</summary>
     public bool IsBlank => RestIsBlank();
 
@@ -118,10 +131,16 @@ internal sealed class CsvTokenizer
             return;
         }
 
+        // Cells are usually short: a plain loop beats a vectorized search here.
         ReadOnlySpan<char> rest = _text.AsSpan(_pos);
-        int end = rest.IndexOfAny(',', '\r', '\n');
-        if (end < 0)
-            end = rest.Length;
+        int end = 0;
+        while (end < rest.Length)
+        {
+            char c = rest[end];
+            if (c == ',' || c == '\n' || c == '\r')
+                break;
+            end++;
+        }
         _start[Count] = _pos;
         _length[Count] = end;
         _quoted[Count] = false;
