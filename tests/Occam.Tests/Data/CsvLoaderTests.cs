@@ -48,6 +48,31 @@ public sealed class CsvLoaderTests : IDisposable
     }
 
     [Fact]
+    public void LastRowWithoutLineBreak()
+    {
+        var d = CsvLoader.Load(_files.Write("n.csv", "x,y\n1,2.5\n3,4"), "y");
+        Assert.Equal([1.0, 3], d.X);
+        Assert.Equal([2.5, 4], d.Y);
+    }
+
+    [Fact]
+    public void CrOnlyAndMixedLineEnds()
+    {
+        // CR-only (old Mac) lines, and a mix where the row-count estimate from '\n' is far too
+        // small, so the value buffer must grow.
+        var sb = new StringBuilder("a,b,y\r");
+        for (int i = 0; i < 300; i++)
+            sb.Append(i).Append(',').Append(-i).Append(',').Append(i * 0.5).Append(i == 150 ? "\n" : "\r");
+        var d = CsvLoader.Load(_files.Write("cr.csv", sb.ToString()), "y");
+        Assert.Equal(300, d.Rows);
+        Assert.Equal(Enumerable.Range(0, 300).SelectMany(i => new double[] { i, -i }), d.X);
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => i * 0.5), d.Y);
+
+        var e = LoadError(sb.ToString().Replace("7,-7,", "7,x,"));
+        Assert.Contains("line 9, column 'b': 'x' is not a number", e.Message);
+    }
+
+    [Fact]
     public void QuotedFieldsMaySpanLinesAndEscapeQuotes()
     {
         // Row 2 of the file holds a label with a line break and an escaped quote; the error on
