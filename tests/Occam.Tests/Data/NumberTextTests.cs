@@ -32,7 +32,8 @@ public class NumberTextTests
             string text = sb.ToString();
             Assert.Equal(NumberStatus.Ok, NumberText.Parse(text, out double value));
             double expected = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
-            Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(value), $"{text}: {value:R} != {expected:R}");
+            if (BitConverter.DoubleToInt64Bits(expected) != BitConverter.DoubleToInt64Bits(value))
+                Assert.Fail($"{text}: {value:R} != {expected:R}");
         }
     }
 
