@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Occam.Data;
@@ -199,6 +200,7 @@ public static class CsvLoader
         throw new OccamException($"{path} line {csv.Line}: {csv.Count} cells but the header has {header.Length} ({where}); give every row one cell per column.");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ParseFeatures(CsvTokenizer csv, int[] columns, string[] header, string path, GrowableArray x)
     {
         Span<double> row = x.Append(columns.Length);

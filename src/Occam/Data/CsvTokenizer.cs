@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Occam.Data;
 
@@ -12,6 +13,8 @@ namespace Occam.Data;
 /// <remarks>
 /// Lenient where it is harmless: spaces before an opening quote and after a closing quote are
 /// skipped. A quote inside an unquoted field is kept literally.
+/// Hot methods are marked AggressiveOptimization: a loader runs once per process, so tiered
+/// compilation would spend most of a large file in unoptimized code.
 /// </remarks>
 internal sealed class CsvTokenizer
 {
@@ -68,6 +71,7 @@ internal sealed class CsvTokenizer
     public bool IsBlank => RestIsBlank();
 
     /// <summary>Reads the next record; false at the end of the text (trailing blank lines included).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per process: skip tier-0
     public bool Next()
     {
         if (RestIsBlank())
@@ -113,6 +117,7 @@ internal sealed class CsvTokenizer
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per process: skip tier-0
     private void ReadField()
     {
         if (Count == _start.Length)

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 
 namespace Occam.Data;
 
@@ -47,9 +48,7 @@ public static class IdxLoader
 
         int features = (int)pixels;
         var x = new double[count * features];
-        ReadOnlySpan<byte> data = images.AsSpan(16, count * features);
-        for (int i = 0; i < x.Length; i++)
-            x[i] = data[i];
+        Widen(images.AsSpan(16, count * features), x);
 
         ReadOnlySpan<byte> raw = labels.AsSpan(8, count);
         var present = new bool[256];
@@ -77,6 +76,13 @@ public static class IdxLoader
                 names[f++] = $"p{r}_{c}";
         }
         return new Dataset(x, y, count, features, names, "label", TaskKind.Multiclass, classes.ToArray());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per process: skip tier-0
+    private static void Widen(ReadOnlySpan<byte> source, Span<double> destination)
+    {
+        for (int i = 0; i < source.Length; i++)
+            destination[i] = source[i];
     }
 
     /// <summary>Reads a whole file, gunzipping it when it starts with the gzip magic 1f 8b.</summary>
