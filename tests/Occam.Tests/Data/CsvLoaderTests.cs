@@ -472,6 +472,63 @@ public sealed class CsvLoaderTests : IDisposable
         Assert.Contains("no data rows", e.Message);
     }
 
+    // ---- LoadForModel --------------------------------------------------------------------------
+
+    [Fact]
+    public void LoadForModelKeepsTheModelsClassIndicesAndFeatureOrder()
+    {
+        // The file lacks class "b" and has an extra column; features come in the model's order.
+        string path = _files.Write("eval.csv", "y,extra,b1,a1\nc,9,2,1\na,9,4,3\nc,9,6,5\n");
+        var d = CsvLoader.LoadForModel(path, ["a1", "b1"], "y", TaskKind.Multiclass, ["a", "b", "c"]);
+        Assert.Equal(["a1", "b1"], d.FeatureNames);
+        Assert.Equal([1.0, 2, 3, 4, 5, 6], d.X);
+        Assert.Equal([2.0, 0, 2], d.Y);
+        Assert.Equal(["a", "b", "c"], d.Classes!);
+        Assert.Equal(TaskKind.Multiclass, d.Task);
+
+        // Plain Load would have inferred a binary task with different indices.
+        var inferred = CsvLoader.Load(path, "y");
+        Assert.Equal(TaskKind.Binary, inferred.Task);
+        Assert.Equal([1.0, 0, 1], inferred.Y);
+    }
+
+    [Fact]
+    public void LoadForModelMatchesNumericLabelsByValue()
+    {
+        string path = _files.Write("eval.csv", "x,y\n1,1.0\n2,0\n3, 1 \n");
+        var d = CsvLoader.LoadForModel(path, ["x"], "y", TaskKind.Binary, ["0", "1"]);
+        Assert.Equal([1.0, 0, 1], d.Y);
+    }
+
+    [Fact]
+    public void LoadForModelRegression()
+    {
+        string path = _files.Write("eval.csv", "x,y\n1,1\n2,0\n");
+        var d = CsvLoader.LoadForModel(path, ["x"], "y", TaskKind.Regression, null);
+        Assert.Equal([1.0, 0], d.Y);
+        Assert.Null(d.Classes);
+        var e = Assert.Throws<OccamException>(() => CsvLoader.LoadForModel(_files.Write("bad.csv", "x,y\n1,2\n2,abc\n"), ["x"], "y", TaskKind.Regression, null));
+        Assert.Contains("line 3, column 'y': 'abc' is not a number, but the model does regression", e.Message);
+        e = Assert.Throws<OccamException>(() => CsvLoader.LoadForModel(_files.Write("nan.csv", "x,y\n1,NaN\n"), ["x"], "y", TaskKind.Regression, null));
+        Assert.Contains("line 2, column 'y': 'NaN' is not a finite number", e.Message);
+    }
+
+    [Fact]
+    public void LoadForModelErrors()
+    {
+        string path = _files.Write("eval.csv", "x,y\n1,a\n2,q\n");
+        var e = Assert.Throws<OccamException>(() => CsvLoader.LoadForModel(path, ["x"], "y", TaskKind.Binary, ["a", "b"]));
+        Assert.Contains("line 3, column 'y': label 'q' is not one of the model's classes ('a', 'b'); remove the row or use data with the model's classes.", e.Message);
+        e = Assert.Throws<OccamException>(() => CsvLoader.LoadForModel(path, ["x"], "label", TaskKind.Binary, ["a", "b"]));
+        Assert.Contains("no target column 'label'; available columns: 'x', 'y'", e.Message);
+        e = Assert.Throws<OccamException>(() => CsvLoader.LoadForModel(path, ["w"], "y", TaskKind.Binary, ["a", "b"]));
+        Assert.Contains("the feature column 'w' is missing", e.Message);
+        e = Assert.Throws<OccamException>(() => CsvLoader.LoadForModel(path, ["y"], "y", TaskKind.Binary, ["a", "b"]));
+        Assert.Contains("column 'y' is both a feature and the target", e.Message);
+        Assert.Throws<ArgumentException>(() => CsvLoader.LoadForModel(path, ["x"], "y", TaskKind.Binary, null));
+        Assert.Throws<ArgumentException>(() => CsvLoader.LoadForModel(path, ["x"], "y", TaskKind.Binary, ["a", "a"]));
+    }
+
     [Fact]
     public void RoundTripOfWrittenValues()
     {

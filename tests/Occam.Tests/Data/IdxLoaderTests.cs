@@ -62,6 +62,20 @@ public sealed class IdxLoaderTests : IDisposable
         Assert.Equal([1.0, 0, 2], d.Y);
     }
 
+    [Fact]
+    public void LoadWithModelClassesKeepsTheirIndices()
+    {
+        string images = _files.WriteBytes("img", ImagesFile);
+        string labels = _files.WriteBytes("lab", LabelsFile); // labels 7, 2, 7
+        string[] digits = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+        var d = IdxLoader.Load(images, labels, digits);
+        Assert.Equal([7.0, 2, 7], d.Y);
+        Assert.Equal(digits, d.Classes!);
+
+        var e = Assert.Throws<OccamException>(() => IdxLoader.Load(images, labels, ["2", "3"]));
+        Assert.Contains("label 7 (item 0) is not one of the model's classes (2, 3)", e.Message);
+    }
+
     private OccamException Error(byte[] images, byte[] labels)
     {
         string i = _files.WriteBytes("images.idx", images);
