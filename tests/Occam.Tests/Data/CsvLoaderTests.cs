@@ -72,6 +72,26 @@ public sealed class CsvLoaderTests : IDisposable
         Assert.Contains("line 9, column 'b': 'x' is not a number", e.Message);
     }
 
+    [Theory]
+    [InlineData("utf-16le")]
+    [InlineData("utf-16be")]
+    public void Utf16WithByteOrderMark(string encoding)
+    {
+        var enc = Encoding.GetEncoding(encoding);
+        string path = _files.WriteBytes("u16.csv", [.. enc.GetPreamble(), .. enc.GetBytes("größe,y\n1.5,a\n2,b\n")]);
+        var d = CsvLoader.Load(path, "y");
+        Assert.Equal(["größe"], d.FeatureNames);
+        Assert.Equal([1.5, 2], d.X);
+    }
+
+    [Fact]
+    public void Utf8NamesAndLabels()
+    {
+        var d = CsvLoader.Load(_files.Write("u8.csv", "größe,espèce\n1,été\n2,hiver\n"), "espèce");
+        Assert.Equal(["größe"], d.FeatureNames);
+        Assert.Equal(["hiver", "été"], d.Classes!);
+    }
+
     [Fact]
     public void QuotedFieldsMaySpanLinesAndEscapeQuotes()
     {
