@@ -60,6 +60,22 @@ public class StandardizerTests
     }
 
     [Fact]
+    public void MatchesScikitLearnOnDigits()
+    {
+        // Golden values: tests/golden/standardizer_digits.py (StandardScaler on the first 1000 rows).
+        var digits = CsvLoader.Load(Path.Combine(TestFiles.DataDir, "digits.csv"), "digit");
+        var s = Standardizer.Fit(digits, Enumerable.Range(0, 1000).ToArray());
+        Assert.Equal(0.0, s.Mean[0]);
+        Assert.Equal(1.0, s.Scale[0]); // p00 is 0 in every image
+        Assert.Equal(11.338, s.Mean[3], 12);
+        Assert.Equal(4.375586360706407, s.Scale[3], 12);
+        Assert.Equal(10.42, s.Mean[36], 12);
+        Assert.Equal(5.93461034946694, s.Scale[36], 12);
+        Assert.Equal(0.416, s.Mean[63], 12);
+        Assert.Equal(2.0334561711529533, s.Scale[63], 12);
+    }
+
+    [Fact]
     public void ConstantColumnBecomesExactlyZero()
     {
         // 0.1 is not exactly representable: the naive sum/n mean would differ from 0.1 by an ulp
