@@ -74,6 +74,19 @@ public class DataSettings : JsonSettings
             ?? throw new OccamException("--target is required for CSV data: give the name of the column to predict.");
         return CsvLoader.Load(Data!, target, forced ?? TaskKind);
     }
+
+    /// <summary>
+    /// Loads labelled data for an existing model: its feature columns by name and its class labels (matched by
+    /// text, or by numeric value), so a test file that lacks some classes keeps the model's class indices.
+    /// </summary>
+    public Dataset LoadFor(Nn.Mlp model)
+    {
+        if (Labels is not null) return IdxLoader.Load(Data!, Labels, model.Classes);
+        string target = Target ?? model.TargetName
+            ?? throw new OccamException("--target is required: the model does not record its target column; give the name of the column to predict.");
+        if (model.FeatureNames is { } names) return CsvLoader.LoadForModel(Data!, names, target, model.Task, model.Classes);
+        return CsvLoader.Load(Data!, target, model.Task);
+    }
 }
 
 /// <summary>Parsing helpers for list-valued options.</summary>

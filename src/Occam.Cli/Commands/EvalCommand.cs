@@ -20,7 +20,7 @@ public sealed class EvalCommand : Command<EvalSettings>
     public override int Execute(CommandContext context, EvalSettings settings, CancellationToken cancellationToken)
     {
         var model = MlpJson.Load(settings.Model);
-        var data = settings.Load(model.Task, model.TargetName);
+        var data = settings.LoadFor(model);
         var e = ModelEvaluation.Of(model, data);
         if (settings.Json)
         {
