@@ -26,6 +26,7 @@ namespace Occam.Optimizers;
 public sealed class AdamW : Optimizer
 {
     private float[][] _m = [];
+    private StepConstants _constants;
     private float[][] _v = [];
     private readonly string _name;
 
@@ -52,8 +53,24 @@ public sealed class AdamW : Optimizer
         _v = parameterSizes.Select(n => new float[n]).ToArray();
     }
 
-    public override void Step(int index, Span<float> parameter, ReadOnlySpan<float> gradient, double weightDecay, double proxL1) =>
-        Update(parameter, gradient, _m[index], _v[index], StepCount, LearningRate, Beta1, Beta2, Epsilon, weightDecay, proxL1);
+    private protected override void OnStepBegun() => _constants = StepConstants.For(StepCount, LearningRate, Beta1, Beta2);
+
+    public override void Step(int index, Span<float> parameter, ReadOnlySpan<float> gradient, double weightDecay, double proxL1)
+    {
+        Update(parameter, gradient, _m[index], _v[index], _constants, LearningRate, Beta1, Beta2, Epsilon, weightDecay, proxL1);
+    }
+
+    /// <summary>The per-step scalars of the update, computed in double and rounded once, as PyTorch does.</summary>
+    /// <param name="StepSize">γ / (1 − β₁ᵗ).</param>
+    /// <param name="Bc2Sqrt">√(1 − β₂ᵗ).</param>
+    public readonly record struct StepConstants(float StepSize, float Bc2Sqrt)
+    {
+        public static StepConstants For(long step, double lr, double beta1, double beta2)
+        {
+            System.Diagnostics.Debug.Assert(step >= 1);
+            return new StepConstants((float)(lr / (1 - Math.Pow(beta1, step))), (float)Math.Sqrt(1 - Math.Pow(beta2, step)));
+        }
+    }
 
     /// <summary>
     /// <c>γ / (mean_g(√v̂ᵢ) + ε)</c>: the step of a coordinate with the group's mean denominator. (Averaging the
@@ -74,11 +91,15 @@ public sealed class AdamW : Optimizer
     /// <see cref="UpdateScalar"/> bit for bit).
     /// </summary>
     public static void Update(Span<float> param, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, long step,
+        double lr, double beta1, double beta2, double eps, double weightDecay, double proxL1) =>
+        Update(param, grad, m, v, StepConstants.For(step, lr, beta1, beta2), lr, beta1, beta2, eps, weightDecay, proxL1);
+
+    /// <summary><see cref="Update(Span{float}, ReadOnlySpan{float}, Span{float}, Span{float}, long, double, double, double, double, double, double)"/> with the step's constants precomputed.</summary>
+    public static void Update(Span<float> param, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, StepConstants constants,
         double lr, double beta1, double beta2, double eps, double weightDecay, double proxL1)
     {
-        System.Diagnostics.Debug.Assert(step >= 1);
         int n = param.Length, i = 0;
-        Constants(step, lr, beta1, beta2, weightDecay, out float decay, out float stepSize, out float bc2Sqrt);
+        float decay = (float)(1.0 - lr * weightDecay), stepSize = constants.StepSize, bc2Sqrt = constants.Bc2Sqrt;
         float b1 = (float)beta1, b2 = (float)beta2, c1 = (float)(1 - beta1), c2 = (float)(1 - beta2);
         float proxScale = (float)(lr * proxL1);
         if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
@@ -110,22 +131,13 @@ public sealed class AdamW : Optimizer
         Tail(param[i..], grad[i..], m[i..], v[i..], decay, stepSize, bc2Sqrt, b1, b2, c1, c2, (float)eps, weightDecay != 0, proxScale);
     }
 
-    /// <summary>Scalar reference of <see cref="Update"/>.</summary>
+    /// <summary>Scalar reference of the vectorized <c>Update</c>.</summary>
     public static void UpdateScalar(Span<float> param, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, long step,
         double lr, double beta1, double beta2, double eps, double weightDecay, double proxL1)
     {
-        Constants(step, lr, beta1, beta2, weightDecay, out float decay, out float stepSize, out float bc2Sqrt);
+        var c = StepConstants.For(step, lr, beta1, beta2);
+        float decay = (float)(1.0 - lr * weightDecay), stepSize = c.StepSize, bc2Sqrt = c.Bc2Sqrt;
         Tail(param, grad, m, v, decay, stepSize, bc2Sqrt, (float)beta1, (float)beta2, (float)(1 - beta1), (float)(1 - beta2), (float)eps, weightDecay != 0, (float)(lr * proxL1));
-    }
-
-    private static void Constants(long step, double lr, double beta1, double beta2, double weightDecay, out float decay, out float stepSize, out float bc2Sqrt)
-    {
-        // As PyTorch: bias corrections and step size in double, then used as float scalars.
-        double bc1 = 1 - Math.Pow(beta1, step);
-        double bc2 = 1 - Math.Pow(beta2, step);
-        decay = (float)(1.0 - lr * weightDecay);
-        stepSize = (float)(lr / bc1);
-        bc2Sqrt = (float)Math.Sqrt(bc2);
     }
 
     private static void Tail(Span<float> param, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, float decay, float stepSize,

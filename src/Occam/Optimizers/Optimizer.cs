@@ -3,7 +3,7 @@ namespace Occam.Optimizers;
 /// <summary>
 /// Base of the optimizers. An optimizer owns its state (momentum buffers, moment estimates, step count) for a
 /// fixed list of parameter tensors registered by <see cref="Initialize"/>; the update itself is a pure static
-/// function in each subclass (<see cref="Sgd.Update"/>, <see cref="AdamW.Update"/>), PyTorch-style.
+/// function in each subclass (<see cref="Sgd.Update"/>, <c>AdamW.Update</c>), PyTorch-style.
 /// <para>
 /// Each <see cref="Step"/> applies, in this order: decoupled weight decay <c>w ← (1 − lr·wd)·w</c>, the
 /// optimizer's gradient update, then the L1 prox <c>w ← soft(w, η·λ₁)</c> with η the (per-coordinate)
@@ -28,7 +28,14 @@ public abstract class Optimizer
     public abstract void Initialize(IReadOnlyList<int> parameterSizes);
 
     /// <summary>Starts a new step (t ← t + 1); call once per batch before the <see cref="Step"/> calls.</summary>
-    public void BeginStep() => StepCount++;
+    public void BeginStep()
+    {
+        StepCount++;
+        OnStepBegun();
+    }
+
+    /// <summary>Lets an optimizer precompute per-step constants (bias corrections) once for all tensors.</summary>
+    private protected virtual void OnStepBegun() { }
 
     /// <summary>
     /// Updates parameter tensor <paramref name="index"/> in place from its gradient, with decoupled weight decay
