@@ -78,7 +78,7 @@ internal static class StepsQuick
         try
         {
             var (trainer, x, y, rng) = Setup(net);
-            // Warm up (JIT tiers, caches), then size a timed loop to ~50 ms and keep the best of many.
+            // Warm up (JIT tiers, caches), then time ~2 ms windows and keep the best of many.
             var sw = Stopwatch.StartNew();
             int warm = 0;
             while (sw.Elapsed.TotalSeconds < Math.Min(1.0, seconds / 2) || warm < 50)
@@ -87,7 +87,7 @@ internal static class StepsQuick
                 warm++;
             }
             double perStep = sw.Elapsed.TotalSeconds / warm;
-            int inner = Math.Max(1, (int)(0.05 / perStep));
+            int inner = Math.Max(1, (int)(0.002 / perStep));   // short windows: the best one is the least disturbed
             double best = double.PositiveInfinity;
             var total = Stopwatch.StartNew();
             while (total.Elapsed.TotalSeconds < seconds)

@@ -15,6 +15,7 @@ public class CommandTests
     [InlineData("predict")]
     [InlineData("inspect")]
     [InlineData("demo")]
+    [InlineData("synth")]
     public void HelpWorksForEveryCommand(string command)
     {
         var r = Cli.Run(command, "--help");
@@ -126,5 +127,39 @@ public class CommandTests
             Assert.True(File.Exists(dir.File(name + ".json")), name);
         Assert.True(File.Exists(dir.File("summary.json")));
         Assert.Contains("| run |", File.ReadAllText(dir.File("summary.md")));
+    }
+
+    [Theory]
+    [InlineData("xor", "binary")]
+    [InlineData("circles", "binary")]
+    [InlineData("spiral", "multiclass")]
+    [InlineData("blobs", "multiclass")]
+    [InlineData("polynomial", "regression")]
+    public void SynthWritesATrainableCsv(string kind, string task)
+    {
+        using var dir = new TempDir();
+        string csv = dir.File(kind + ".csv");
+        var r = Cli.Run("synth", kind, "--rows", "300", "--seed", "3", "--out", csv, "--json");
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Contains($"\"task\": \"{task}\"", r.Out);
+        Assert.Equal(301, File.ReadAllLines(csv).Length);
+        var train = Cli.Run("train", "--data", csv, "--target", "y", "--hidden", "16", "--epochs", "30", "--lr", "0.01", "--out", dir.File("m.json"), "--json");
+        Assert.True(train.ExitCode == 0, train.Err);
+        Assert.Contains($"\"task\": \"{task}\"", train.Out);
+        var again = dir.File("again.csv");
+        Cli.Run("synth", kind, "--rows", "300", "--seed", "3", "--out", again);
+        Assert.Equal(File.ReadAllBytes(csv), File.ReadAllBytes(again));
+    }
+
+    [Fact]
+    public void TrainsOnMnistIdxFiles()
+    {
+        using var dir = new TempDir();
+        var r = Cli.Run("train", "--data", Repo.Data("mnist-10k-images-idx3-ubyte.gz"), "--labels", Repo.Data("mnist-10k-labels-idx1-ubyte.gz"),
+            "--hidden", "32", "--epochs", "2", "--batch-size", "64", "--val-split", "0.2", "--l1", "1e-4", "--out", dir.File("mnist.json"), "--json");
+        Assert.True(r.ExitCode == 0, r.Err);
+        using var doc = System.Text.Json.JsonDocument.Parse(r.Out);
+        Assert.True(doc.RootElement.GetProperty("valMetric").GetDouble() > 0.85, r.Out);
+        Assert.Equal(784, doc.RootElement.GetProperty("sparsity").GetProperty("inputs").GetInt32());
     }
 }
