@@ -97,4 +97,17 @@ public class BlockSoftThresholdTests
             Assert.Equal(norm - t, newNorm, 1e-5 * norm);
         }
     }
+
+    [Fact]
+    public void HugeGroupsWhoseSquaredNormOverflowsFloatAreStillShrunk()
+    {
+        // ‖(3e20, 4e20)‖ = 5e20 is a float, but 3e20² is not: the float sum of squares overflows.
+        float[] w = [3e20f, -4e20f];
+        Assert.False(BlockSoftThreshold.Apply(w, 2.5e20f));
+        Assert.Equal(1.5e20f, w[0], 1e14f);
+        Assert.Equal(-2e20f, w[1], 1e14f);
+        float[] z = [3e20f, -4e20f];
+        Assert.True(BlockSoftThreshold.Apply(z, 5e20f));
+        TestVectors.AssertBitwise([0f, 0f], z, "huge group at its threshold");
+    }
 }
