@@ -71,10 +71,7 @@ public class AdamWTests
         adam.BeginStep();
         adam.Step(0, p, g, 0, 0);
         for (int i = 0; i < p.Length; i++) Assert.Equal(p0[i] - lr * g[i] / (Math.Abs(g[i]) + 1e-8), p[i], 1e-6);
-        // GroupStepSize after that step: mean of lr/(√v̂ᵢ + ε) = lr·mean(1/(|gᵢ| + ε)).
-        double expected = lr * g.Take(8).Average(x => 1.0 / (Math.Abs(x) + 1e-8));
-        Assert.Equal(expected, adam.GroupStepSize(0, 0, 8), expected * 1e-5);
-        Assert.Equal((float)lr, adam.GroupStepSize(0, 0, 0));
+        Assert.Equal((float)lr, adam.GroupStepSize(0, 0, 0)); // an empty group falls back to lr
     }
 
     [Fact]
