@@ -13,6 +13,7 @@ public static class Sigmoid
     public static void Forward(ReadOnlySpan<float> x, Span<float> y)
     {
         Preconditions.CheckLength(y.Length, x.Length);
+        if (x.Length == 0) return; // TensorPrimitives.Sigmoid throws on empty spans
         TensorPrimitives.Sigmoid(x, y);
     }
 

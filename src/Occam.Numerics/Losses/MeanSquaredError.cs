@@ -32,7 +32,7 @@ public static class MeanSquaredError
         double sum = 0;
         for (int i = 0; i < prediction.Length; i++)
         {
-            double d = prediction[i] - target[i];
+            double d = (double)prediction[i] - target[i];
             sum += d * d;
         }
         return sum / prediction.Length;

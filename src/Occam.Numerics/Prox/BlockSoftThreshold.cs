@@ -16,6 +16,7 @@ public static class BlockSoftThreshold
     {
         System.Diagnostics.Debug.Assert(threshold >= 0f);
         float norm = TensorPrimitives.Norm((ReadOnlySpan<float>)group);
+        if (float.IsPositiveInfinity(norm)) return ApplyScalar(group, threshold); // ‖w‖² overflowed float (|wᵢ| ≳ 1.8e19)
         if (norm <= threshold)
         {
             group.Clear();

@@ -1,0 +1,129 @@
+using Occam.Numerics.Prox;
+using Occam.Numerics.Random;
+
+namespace Occam.Numerics.Tests;
+
+public class SoftThresholdTests
+{
+    private static readonly float[] Thresholds = [0f, 0.5f, 1e-3f, 3f];
+
+    [Fact]
+    public void ScalarThresholdEqualsScalarReferenceBitwiseForEveryLength()
+    {
+        var rng = new Rng(401UL);
+        foreach (float t in Thresholds)
+        {
+            foreach (int n in TestVectors.Lengths)
+            {
+                int offset = n % 3;
+                var w = TestVectors.Mixed(rng, n + offset, threshold: t == 0f ? 0.5f : t);
+                var expected = w[offset..];
+                SoftThreshold.ApplyScalar(expected, t);
+                var actual = w.AsSpan(offset);
+                SoftThreshold.Apply(actual, t);
+                TestVectors.AssertBitwise(expected, actual, $"soft threshold t={t} n={n}");
+                AssertZerosArePositive(actual);
+            }
+        }
+    }
+
+    [Fact]
+    public void PerCoordinateThresholdsEqualScalarReferenceBitwiseForEveryLength()
+    {
+        var rng = new Rng(402UL);
+        foreach (int n in TestVectors.Lengths)
+        {
+            var w = TestVectors.Mixed(rng, n, threshold: 0.5f);
+            var t = new float[n];
+            for (int i = 0; i < n; i++)
+            {
+                t[i] = rng.NextInt(4) switch
+                {
+                    0 => 0f,
+                    1 => MathF.Abs(w[i]), // exactly at the threshold: must give +0
+                    2 => 0.5f,
+                    _ => (float)Math.Abs(rng.NextNormal()),
+                };
+            }
+            var expected = new float[n];
+            for (int i = 0; i < n; i++) expected[i] = SoftThreshold.Scalar(w[i], t[i]);
+            SoftThreshold.Apply(w, t);
+            TestVectors.AssertBitwise(expected, w, $"per-coordinate soft threshold n={n}");
+            AssertZerosArePositive(w);
+        }
+    }
+
+    [Fact]
+    public void KnownValues()
+    {
+        float[] w = [3f, -3f, 0.5f, -0.5f, 0.25f, -0f, 0f, 1e30f, -2.5f];
+        SoftThreshold.Apply(w, 0.5f);
+        TestVectors.AssertBitwise([2.5f, -2.5f, 0f, 0f, 0f, 0f, 0f, 1e30f, -2f], w, "soft(w, 0.5)");
+    }
+
+    [Fact]
+    public void ZeroThresholdIsIdentityExceptNegativeZero()
+    {
+        var rng = new Rng(403UL);
+        var w = TestVectors.Mixed(rng, 257);
+        var original = (float[])w.Clone();
+        SoftThreshold.Apply(w, 0f);
+        for (int i = 0; i < w.Length; i++)
+        {
+            if (original[i] == 0f) Assert.True(TestVectors.IsPositiveZero(w[i]));
+            else Assert.Equal(BitConverter.SingleToInt32Bits(original[i]), BitConverter.SingleToInt32Bits(w[i]));
+        }
+    }
+
+    [Fact]
+    public void ProxGivesExactZerosAtAndBelowTheThreshold()
+    {
+        var rng = new Rng(404UL);
+        const float t = 0.3f;
+        var w = new float[1000];
+        for (int i = 0; i < w.Length; i++) w[i] = (float)((2 * rng.NextDouble() - 1) * 0.6);
+        w[0] = t;
+        w[1] = -t;
+        w[2] = MathF.BitDecrement(t);
+        w[3] = MathF.BitIncrement(t);
+        var original = (float[])w.Clone();
+        SoftThreshold.Apply(w, t);
+        for (int i = 0; i < w.Length; i++)
+        {
+            if (MathF.Abs(original[i]) <= t)
+            {
+                Assert.True(w[i] == 0f, $"|{original[i]:R}| ≤ {t} must give exactly 0, got {w[i]:R}");
+                Assert.True(TestVectors.IsPositiveZero(w[i]));
+            }
+            else
+            {
+                // Exactly one float subtraction of the magnitude, sign kept.
+                Assert.Equal(MathF.CopySign(MathF.Abs(original[i]) - t, original[i]), w[i]);
+                Assert.NotEqual(0f, w[i]);
+            }
+        }
+        Assert.True(w[3] > 0f);
+    }
+
+    [Fact]
+    public void IsTheProximalOperatorOfTheL1Norm()
+    {
+        // prox(v) = argmin_w ½(w − v)² + t|w|: no w on a fine grid around the result does better.
+        var rng = new Rng(405UL);
+        for (int k = 0; k < 200; k++)
+        {
+            float v = (float)(rng.NextNormal() * 2), t = (float)rng.NextDouble();
+            float p = SoftThreshold.Scalar(v, t);
+            double Objective(double w) => 0.5 * (w - v) * (w - v) + t * Math.Abs(w);
+            double best = Objective(p);
+            for (int j = -100; j <= 100; j++)
+                Assert.True(Objective(p + j * 1e-3) >= best - 1e-7, $"v={v}, t={t}: w={p + j * 1e-3} beats {p}");
+        }
+    }
+
+    private static void AssertZerosArePositive(ReadOnlySpan<float> w)
+    {
+        foreach (float v in w)
+            if (v == 0f) Assert.True(TestVectors.IsPositiveZero(v), $"soft threshold produced {TestVectors.Show(v)}; zeros must be +0");
+    }
+}

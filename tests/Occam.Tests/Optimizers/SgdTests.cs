@@ -1,0 +1,126 @@
+using Occam.Numerics.Prox;
+using Occam.Numerics.Random;
+using Occam.Optimizers;
+
+namespace Occam.Tests.Optimizers;
+
+public class SgdTests
+{
+    public static TheoryData<double, double, bool, double, double> Options()
+    {
+        var data = new TheoryData<double, double, bool, double, double>();
+        foreach (var (momentum, dampening, nesterov) in new[] { (0.0, 0.0, false), (0.9, 0.0, false), (0.9, 0.25, false), (0.9, 0.0, true) })
+            foreach (double weightDecay in new[] { 0.0, 0.05 })
+                foreach (double prox in new[] { 0.0, 0.1 })
+                    data.Add(momentum, dampening, nesterov, weightDecay, prox);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Options))]
+    public void UpdateEqualsScalarBitwiseForEveryLength(double momentum, double dampening, bool nesterov, double weightDecay, double prox)
+    {
+        const double lr = 0.1;
+        var rng = new Rng(1001UL);
+        float threshold = (float)(lr * prox);
+        foreach (int n in TestVectors.Lengths)
+        {
+            var p = TestVectors.Mixed(rng, n, special: threshold == 0f ? 0.5f : threshold);
+            var pScalar = (float[])p.Clone();
+            var buffer = new float[n];
+            var bufferScalar = new float[n];
+            for (int step = 1; step <= 3; step++)
+            {
+                var g = TestVectors.Mixed(rng, n, special: 1f);
+                Sgd.Update(p, g, buffer, step == 1, lr, momentum, dampening, nesterov, weightDecay, prox);
+                Sgd.UpdateScalar(pScalar, g, bufferScalar, step == 1, lr, momentum, dampening, nesterov, weightDecay, prox);
+                TestVectors.AssertBitwise(pScalar, p, $"param n={n} step={step}");
+                TestVectors.AssertBitwise(bufferScalar, buffer, $"momentum buffer n={n} step={step}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(0.0, false)]
+    [InlineData(0.9, false)]
+    [InlineData(0.9, true)]
+    public void DecoupledWeightDecayWithZeroGradientShrinksByExactlyOneMinusLrLambda(double momentum, bool nesterov)
+    {
+        const double lr = 0.1, lambda = 0.3;
+        float factor = (float)(1 - lr * lambda);
+        var sgd = new Sgd(lr, momentum, nesterov: nesterov);
+        var p = TestVectors.Normal(new Rng(1002UL), 37);
+        var p0 = (float[])p.Clone();
+        var zero = new float[p.Length];
+        sgd.Initialize([p.Length]);
+        for (int t = 1; t <= 20; t++)
+        {
+            var before = (float[])p.Clone();
+            sgd.BeginStep();
+            sgd.Step(0, p, zero, lambda, 0);
+            for (int i = 0; i < p.Length; i++) Assert.Equal(before[i] * factor, p[i]); // one float multiply per step, nothing else
+        }
+        for (int i = 0; i < p.Length; i++) Assert.Equal(p0[i] * Math.Pow(1 - lr * lambda, 20), p[i], 1e-5 * Math.Abs(p0[i]));
+    }
+
+    [Fact]
+    public void ProxL1WithZeroGradientSoftThresholdsByLrLambdaPerStepAndReachesExactZero()
+    {
+        // lr·λ = 0.25·0.5 = 0.125 exactly; dyadic starting points make every step exact.
+        const double lr = 0.25, lambda = 0.5;
+        const float t = 0.125f;
+        float[] p = [1f, -0.75f, 0.5625f, 0.125f, -0.0625f, 0f, -0f];
+        int[] stepsToZero = [8, 6, 5, 1, 1, 0, 0];
+        var sgd = new Sgd(lr);
+        sgd.Initialize([p.Length]);
+        var zero = new float[p.Length];
+        for (int step = 1; step <= 12; step++)
+        {
+            var before = (float[])p.Clone();
+            sgd.BeginStep();
+            sgd.Step(0, p, zero, 0, lambda);
+            for (int i = 0; i < p.Length; i++)
+            {
+                if (step >= stepsToZero[i])
+                {
+                    Assert.True(TestVectors.IsPositiveZero(p[i]), $"coordinate {i} after step {step}: {TestVectors.Show(p[i])}, expected +0");
+                }
+                else
+                {
+                    Assert.Equal(MathF.Abs(before[i]) - t, MathF.Abs(p[i]));
+                    Assert.Equal(MathF.Sign(before[i]), MathF.Sign(p[i]));
+                }
+            }
+        }
+        Assert.Equal(0f, SoftThreshold.Scalar(1f - 7 * t, t)); // the 8th step of 1.0 lands exactly on the threshold
+    }
+
+    [Fact]
+    public void GroupStepSizeIsTheLearningRate()
+    {
+        foreach (var sgd in new[] { new Sgd(0.3), new Sgd(0.3, 0.9), new Sgd(0.3, 0.9, nesterov: true) })
+        {
+            sgd.Initialize([10, 4]);
+            sgd.BeginStep();
+            sgd.Step(0, new float[10], TestVectors.Normal(new Rng(1003UL), 10), 0, 0);
+            Assert.Equal(0.3f, sgd.GroupStepSize(0, 0, 10));
+            Assert.Equal(0.3f, sgd.GroupStepSize(0, 5, 5));
+            Assert.Equal(0.3f, sgd.GroupStepSize(1, 0, 4));
+        }
+    }
+
+    [Fact]
+    public void FirstStepIsPlainGradientDescentThenHeavyBall()
+    {
+        // b₁ = g₁; b₂ = μb₁ + g₂; θ₂ = θ₁ − lr·b₂.
+        var sgd = new Sgd(0.5, 0.5);
+        sgd.Initialize([1]);
+        float[] p = [1f];
+        sgd.BeginStep();
+        sgd.Step(0, p, [2f], 0, 0);
+        Assert.Equal(0f, p[0]);      // 1 − 0.5·2
+        sgd.BeginStep();
+        sgd.Step(0, p, [1f], 0, 0);
+        Assert.Equal(-1f, p[0]);     // 0 − 0.5·(0.5·2 + 1)
+    }
+}

@@ -1,0 +1,91 @@
+using Occam.Numerics.Prox;
+using Occam.Numerics.Random;
+using Occam.Regularization;
+
+namespace Occam.Tests.Regularization;
+
+public class GroupLassoTests
+{
+    [Fact]
+    public void ValueHasTheSqrtGroupSizeFactor()
+    {
+        float[] w =
+        [
+            1f, 1f, 1f, 1f,   // ‖·‖ = 2
+            0f, 3f, 0f, -4f,  // ‖·‖ = 5
+            0f, 0f, 0f, 0f,   // ‖·‖ = 0
+        ];
+        // λ·√|g|·Σ‖w_g‖ = 0.1·√4·7 = 1.4
+        Assert.Equal(1.4, new GroupLasso(0.1).Value(w, 3, 4), 1e-7);
+        // Same numbers as 6 groups of 2: ‖(1,1)‖ = √2 twice, 3, 4, 0, 0 → 0.1·√2·(2√2 + 7)
+        Assert.Equal(0.1 * Math.Sqrt(2) * (2 * Math.Sqrt(2) + 7), new GroupLasso(0.1).Value(w, 6, 2), 1e-6);
+    }
+
+    [Fact]
+    public void GradientMatchesCentralDifferences()
+    {
+        // ‖w_g‖ is smooth away from 0 with third derivatives ~1/‖w_g‖²; the groups here have norms ≥ 1, so with h = 3e-3
+        // the truncation error is ≤ h²/6·λ√|g| ≈ 1e-5. Value sums float norms: ~2⁻²⁴·R per evaluation, /2h ≈ 2e-5·R
+        // for R ≈ 2. Tolerance 1e-4.
+        var rng = new Rng(1301UL);
+        const int groups = 4, size = 5;
+        var penalty = new GroupLasso(0.3);
+        var w = TestVectors.Normal(rng, groups * size);
+        for (int i = 0; i < size; i++) w[i] += 1f; // keep every norm well above 0
+        var g = new float[w.Length];
+        penalty.AddGradient(w, g, groups, size);
+        for (int i = 0; i < w.Length; i++)
+        {
+            double fd = TestVectors.CentralDifference(w, i, 3e-3, () => penalty.Value(w, groups, size));
+            Assert.True(Math.Abs(g[i] - fd) <= 1e-4, $"i={i}: analytic {g[i]}, fd {fd}");
+        }
+    }
+
+    [Fact]
+    public void GradientOfZeroGroupIsZero()
+    {
+        float[] w = [0f, 0f, 3f, 4f];
+        float[] g = [1f, 1f, 1f, 1f];
+        new GroupLasso(1).AddGradient(w, g, 2, 2);
+        // √2·w/‖w‖ = √2·(0.6, 0.8) added to the second group only.
+        Assert.Equal(1f, g[0]);
+        Assert.Equal(1f, g[1]);
+        Assert.Equal(1 + Math.Sqrt(2) * 0.6, g[2], 1e-6);
+        Assert.Equal(1 + Math.Sqrt(2) * 0.8, g[3], 1e-6);
+    }
+
+    [Fact]
+    public void ProxZeroesGroupsWhoseNormIsAtMostStepTimesLambdaSqrtSize()
+    {
+        // Threshold step·λ·√|g| = 1·0.5·√4 = 1 for each group of 4.
+        float[] w =
+        [
+            0.5f, 0.5f, 0.5f, 0.5f,  // ‖·‖ = 1: zeroed (≤ threshold)
+            1f, 1f, 1f, 1f,          // ‖·‖ = 2: shrunk by ½
+            0.1f, 0f, 0f, 0f,        // zeroed
+        ];
+        int zeroed = new GroupLasso(0.5).Prox(w, 3, 4, [1f, 1f, 1f]);
+        Assert.Equal(2, zeroed);
+        TestVectors.AssertBitwise([0f, 0f, 0f, 0f, 0.5f, 0.5f, 0.5f, 0.5f, 0f, 0f, 0f, 0f], w, "group prox");
+        // Per-group steps: a larger step for the second group only.
+        float[] v = [1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f];
+        Assert.Equal(1, new GroupLasso(0.5).Prox(v, 2, 4, [0.5f, 2f]));
+        TestVectors.AssertBitwise([0.75f, 0.75f, 0.75f, 0.75f, 0f, 0f, 0f, 0f], v, "per-group steps");
+    }
+
+    [Fact]
+    public void ProxEqualsBlockSoftThresholdPerGroup()
+    {
+        var rng = new Rng(1302UL);
+        var w = TestVectors.Normal(rng, 6 * 7, scale: 0.3);
+        var expected = (float[])w.Clone();
+        float[] steps = [0.1f, 0.5f, 1f, 2f, 0.25f, 0f];
+        var lasso = new GroupLasso(0.4);
+        int zeros = 0;
+        for (int gi = 0; gi < 6; gi++)
+            if (BlockSoftThreshold.Apply(expected.AsSpan(gi * 7, 7), steps[gi] * (float)(0.4 * Math.Sqrt(7)))) zeros++;
+        Assert.Equal(zeros, lasso.Prox(w, 6, 7, steps));
+        TestVectors.AssertBitwise(expected, w, "group lasso prox");
+        Assert.True(zeros > 0 && zeros < 6, $"the data should zero some groups but not all ({zeros})");
+    }
+}
