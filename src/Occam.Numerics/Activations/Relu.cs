@@ -20,7 +20,7 @@ public static class Relu
     public static void ForwardScalar(ReadOnlySpan<float> x, Span<float> y)
     {
         Preconditions.CheckLength(y.Length, x.Length);
-        for (int i = 0; i < x.Length; i++) y[i] = x[i] > 0f ? x[i] : 0f;
+        for (int i = 0; i < x.Length; i++) y[i] = MathF.Max(x[i], 0f);   // NaN propagates, as in the vector path
     }
 
     /// <summary><c>dx[i] = y[i] &gt; 0 ? dy[i] : 0</c>. <paramref name="dx"/> may alias <paramref name="dy"/>.</summary>

@@ -113,4 +113,27 @@ public class SparsityReportTests
         Assert.Equal(model.ParameterCount, r.ParametersAfterPruning);
         Assert.Equal(6 + 3 + 9 + 3, r.Parameters);
     }
+
+    [Fact]
+    public void UnitFedOnlyByDeadUnitsIsDeadToo()
+    {
+        // 2 → 2 → 2 → 1. Hidden-1 unit 0 has a zero row (dead, constant); hidden-2 unit 0 reads only hidden-1 unit 0,
+        // so it is constant as well and dead, although its own incoming row is not all zero.
+        var model = new Mlp(2, TaskKind.Regression,
+        [
+            Dense(2, 2, [0, 0,
+                         1, 1]),
+            Relu,
+            Dense(2, 2, [5, 0,
+                         0, 1]),
+            Relu,
+            Dense(2, 1, [1, 1]),
+        ]);
+        var r = SparsityReport.Of(model);
+        Assert.Equal(1, r.Layers[0].DeadUnits);
+        Assert.Equal(0, r.Layers[1].ZeroIncomingUnits);
+        Assert.Equal(1, r.Layers[1].DeadUnits);
+        Assert.Equal(2, r.InputsKept);
+        Assert.Equal(2 * 1 + 1 + 1 * 1 + 1 + 1 * 1 + 1, r.ParametersAfterPruning);
+    }
 }

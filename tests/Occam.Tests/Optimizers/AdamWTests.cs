@@ -98,4 +98,17 @@ public class AdamWTests
         Assert.Equal(-0.35, p[2], 1e-6); // −0.5 + 0.1, threshold 0.2/4
         Assert.Equal(0.8, p[3], 1e-6);   // 1 − 0.1, threshold 0.2/2
     }
+
+    [Fact]
+    public void GroupStepUsesTheGroupsMeanDenominator()
+    {
+        // After one step v = (1 − β₂)·g², v̂ = g², so √v̂ = |g| and η = lr / (mean|g| + ε), finite even when some g = 0.
+        var adam = new Occam.Optimizers.AdamW(0.01, epsilon: 1e-8);
+        adam.Initialize([4]);
+        adam.BeginStep();
+        var p = new float[4];
+        adam.Step(0, p, [0f, 2f, 0f, 6f], 0, 0);
+        Assert.Equal(0.01 / (2.0 + 1e-8), adam.GroupStepSize(0, 0, 4), 1e-6);
+        Assert.Equal(0.01 / 1e-8, adam.GroupStepSize(0, 0, 1), 1e-2 * (0.01 / 1e-8));   // a never-updated group: huge step (it is dead anyway)
+    }
 }
