@@ -138,14 +138,14 @@ public static unsafe class Gemm
             Alpha = alpha, Beta = beta,
         };
         int rowPanels = (m + kernel.MR - 1) / kernel.MR;
-        int colPanels = (Math.Min(n, kernel.NC) + kernel.NR - 1) / kernel.NR;
+        int colPanels = (Math.Min(n, GemmKernelInfo.BlockStep(n, kernel.NC, kernel.NR)) + kernel.NR - 1) / kernel.NR;
         int threads = options.Threads > 0 ? options.Threads : (long)m * n * k >= ParallelWork ? MaxThreads : 1;
         // Split rows when there are enough row panels to share (B̃ is then packed once);
         // otherwise split column panels (each thread packs all of Ã, which is small then).
         job.SplitRows = rowPanels >= 4 * threads || rowPanels >= colPanels;
         threads = Math.Min(threads, job.SplitRows ? rowPanels : colPanels);
         job.Threads = threads;
-        job.PackedB = GemmBuffers.PackedB(colPanels * kernel.NR * Math.Min(kernel.KC, k));
+        job.PackedB = GemmBuffers.PackedB(colPanels * kernel.NR * GemmKernelInfo.DepthStep(k));
         if (threads > 1 && GemmThreadPool.TryRun(ref job)) return;
         job.Threads = 1;
         GemmDriver.Execute(ref job, 0, null);

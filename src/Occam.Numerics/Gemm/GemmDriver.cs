@@ -46,8 +46,9 @@ internal static unsafe class GemmDriver
         int m = job.M, n = job.N, k = job.K;
         float* tileBuffer = stackalloc float[8 * 32 + 16];
         float* tile = (float*)(((nint)tileBuffer + 63) & ~(nint)63);
-        float* aPack = GemmBuffers.PackedA(kern.MC * Math.Min(kern.KC, k));
-        nint panelStride = (nint)nr * Math.Min(kern.KC, k);
+        int kStep = GemmKernelInfo.DepthStep(k);
+        float* aPack = GemmBuffers.PackedA(kern.MC * kStep);
+        nint panelStride = (nint)nr * kStep;
 
         int m0 = 0, m1 = m;
         if (job.SplitRows)
@@ -57,21 +58,23 @@ internal static unsafe class GemmDriver
             m1 = Math.Min(m, r1 * mr);
         }
 
-        for (int jc = 0; jc < n; jc += kern.NC)
+        int mStep = GemmKernelInfo.BlockStep(m1 - m0, kern.MC, mr);
+        int nStep = GemmKernelInfo.BlockStep(n, kern.NC, nr);
+        for (int jc = 0; jc < n; jc += nStep)
         {
-            int nc = Math.Min(kern.NC, n - jc);
+            int nc = Math.Min(nStep, n - jc);
             int panels = (nc + nr - 1) / nr;
             (int q0, int q1) = Partition(panels, threads, tid);
-            for (int pc = 0; pc < k; pc += kern.KC)
+            for (int pc = 0; pc < k; pc += kStep)
             {
-                int kc = Math.Min(kern.KC, k - pc);
+                int kc = Math.Min(kStep, k - pc);
                 float beta = pc == 0 ? job.Beta : 1f;
                 GemmPacking.PackB(job.PackedB, job.B + pc * job.RsB + jc * job.CsB, job.RsB, job.CsB, kc, nc, nr, q0, q1, panelStride);
                 if (job.SplitRows) barrier?.SignalAndWait();
                 int p0 = job.SplitRows ? 0 : q0, p1 = job.SplitRows ? panels : q1;
-                for (int ic = m0; ic < m1; ic += kern.MC)
+                for (int ic = m0; ic < m1; ic += mStep)
                 {
-                    int mc = Math.Min(kern.MC, m1 - ic);
+                    int mc = Math.Min(mStep, m1 - ic);
                     GemmPacking.PackA(aPack, job.A + ic * job.RsA + pc * job.CsA, job.RsA, job.CsA, mc, kc, mr);
                     MacroKernel(kern, mc, kc, nc, p0, p1, aPack, job.PackedB, panelStride, job.C + ic * job.Ldc + jc, job.Ldc, job.Alpha, beta, tile);
                 }

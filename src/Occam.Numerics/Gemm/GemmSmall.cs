@@ -5,8 +5,8 @@ namespace Occam.Numerics;
 
 /// <summary>
 /// The direct path for small products: no packing, no threads. Each element of C is one chain of
-/// fused multiply-adds <c>acc = fma(op(A)(i, p), op(B)(p, j), acc)</c> over k in blocks of
-/// <see cref="GemmKernelInfo.BlockDepth"/>, stored with the micro-kernels' rule (<c>C = alpha·acc</c>
+/// fused multiply-adds <c>acc = fma(op(A)(i, p), op(B)(p, j), acc)</c> over k in the blocks of
+/// <see cref="GemmKernelInfo.DepthStep"/>, stored with the micro-kernels' rule (<c>C = alpha·acc</c>
 /// when beta is 0, else <c>fma(alpha, acc, beta·C)</c>, and beta = 1 after the first block), so
 /// results are bit-identical to the packed path. When op(B) has contiguous rows (B not transposed)
 /// eight or four neighbouring columns run in one vector; otherwise four dot products run side by side.
@@ -17,9 +17,10 @@ internal static unsafe class GemmSmall
     public static void Multiply(int m, int n, int k, float alpha,
         float* a, nint rsA, nint csA, float* b, nint rsB, nint csB, float beta, float* c, nint ldc)
     {
-        for (int pc = 0; pc < k; pc += GemmKernelInfo.BlockDepth)
+        int kStep = GemmKernelInfo.DepthStep(k);
+        for (int pc = 0; pc < k; pc += kStep)
         {
-            int kc = Math.Min(GemmKernelInfo.BlockDepth, k - pc);
+            int kc = Math.Min(kStep, k - pc);
             float be = pc == 0 ? beta : 1f;
             if (csB == 1)
                 RowsOfB(m, n, kc, alpha, a + pc * csA, rsA, csA, b + pc * rsB, rsB, be, c, ldc);
