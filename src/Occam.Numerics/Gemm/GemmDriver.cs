@@ -55,6 +55,7 @@ internal unsafe struct GemmJob
 /// element of C is always the same chain of fused multiply-adds, so results do not depend on the
 /// number of threads or on who computed what.
 /// </summary>
+[SkipLocalsInit]
 internal static unsafe class GemmDriver
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -8,9 +8,12 @@ namespace Occam.Numerics;
 /// fused multiply-adds <c>acc = fma(op(A)(i, p), op(B)(p, j), acc)</c> over k in the blocks of
 /// <see cref="GemmKernelInfo.DepthStep"/>, stored with the micro-kernels' rule (<c>C = alpha·acc</c>
 /// when beta is 0, else <c>fma(alpha, acc, beta·C)</c>, and beta = 1 after the first block), so
-/// results are bit-identical to the packed path. When op(B) has contiguous rows (B not transposed)
-/// eight or four neighbouring columns run in one vector; otherwise four dot products run side by side.
+/// results are bit-identical to the packed path. Eight or four neighbouring columns of C run in one
+/// vector along rows of op(B); a transposed B is first copied into rows on the stack (it has at
+/// most <see cref="Gemm.SmallWork"/> elements), except for fewer than 4 columns, where dot products
+/// run four at a time.
 /// </summary>
+[SkipLocalsInit]
 internal static unsafe class GemmSmall
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -18,14 +21,32 @@ internal static unsafe class GemmSmall
         float* a, nint rsA, nint csA, float* b, nint rsB, nint csB, float beta, float* c, nint ldc)
     {
         int kStep = GemmKernelInfo.DepthStep(k);
+        // A transposed B with at least 4 columns is first copied into rows on the stack, so that
+        // columns of C run in vectors too (k·n ≤ m·n·k ≤ SmallWork floats, at most 16 KiB).
+        bool copyB = csB != 1 && n >= 4 && (long)k * n <= Gemm.SmallWork;
+        float* rows = stackalloc float[copyB ? Math.Min(kStep, k) * n : 0];
         for (int pc = 0; pc < k; pc += kStep)
         {
             int kc = Math.Min(kStep, k - pc);
             float be = pc == 0 ? beta : 1f;
             if (csB == 1)
+            {
                 RowsOfB(m, n, kc, alpha, a + pc * csA, rsA, csA, b + pc * rsB, rsB, be, c, ldc);
+            }
+            else if (copyB)
+            {
+                float* bp = b + pc * rsB;
+                for (int j = 0; j < n; j++)
+                {
+                    float* bj = bp + j * csB;
+                    for (int p = 0; p < kc; p++) rows[p * n + j] = bj[p];
+                }
+                RowsOfB(m, n, kc, alpha, a + pc * csA, rsA, csA, rows, n, be, c, ldc);
+            }
             else
+            {
                 ColumnsOfB(m, n, kc, alpha, a + pc * csA, rsA, csA, b + pc * rsB, csB, be, c, ldc);
+            }
         }
     }
 
