@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Occam.Numerics;
 
@@ -58,6 +59,7 @@ internal unsafe struct GemmJob
 [SkipLocalsInit]
 internal static unsafe class GemmDriver
 {
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Execute(ref GemmJob job)
     {
@@ -159,13 +161,22 @@ internal static unsafe class GemmDriver
     {
         int mr = kern.MR, nr = kern.NR;
         var kernel = kern.Tile;
+        // While a B̃ micro-panel is in use, the next one is fetched from L3 into L2, a few lines
+        // per micro-kernel call, so that switching panels does not stall on L3 latency.
+        int tiles = (mc + mr - 1) / mr;
+        nint panelBytes = panelStride * sizeof(float);
+        nint linesPerTile = (panelBytes / 64 + tiles - 1) / tiles;
         for (int q = q0; q < q1; q++)
         {
             int cols = Math.Min(nr, nc - q * nr);
             float* bp = bPack + q * panelStride;
             float* cq = c + q * nr;
+            byte* next = (byte*)(bp + panelStride);
+            byte* nextEnd = q + 1 < q1 ? next + kc * nr * sizeof(float) : next;
             for (int ir = 0; ir < mc; ir += mr)
             {
+                if (Sse.IsSupported)
+                    for (nint l = 0; l < linesPerTile && next < nextEnd; l++, next += 64) Sse.Prefetch1(next);
                 int rows = Math.Min(mr, mc - ir);
                 float* ap = aPack + (nint)ir * kc;
                 float* cc = cq + ir * ldc;
