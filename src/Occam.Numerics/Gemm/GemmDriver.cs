@@ -156,6 +156,7 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>Runs the micro-kernel over micro-panels q0..q1 of B̃ against every MR panel of Ã.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel(in GemmKernelInfo kern, int mc, int kc, int nc, int q0, int q1,
         float* aPack, float* bPack, nint panelStride, float* c, nint ldc, float alpha, float beta, float* tile)
     {
@@ -194,6 +195,7 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>Writes the valid rows×cols corner of a full tile with the kernels' own update rule.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StoreEdge(float* tile, int nr, float* c, nint ldc, int rows, int cols, float alpha, float beta)
     {
         for (int i = 0; i < rows; i++)

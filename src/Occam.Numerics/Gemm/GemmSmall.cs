@@ -41,6 +41,7 @@ internal static unsafe class GemmSmall
     /// A transposed B (op(B)(p, j) = b[j·csB + p]) with at least 4 columns is first copied into
     /// rows on the stack, so that columns of C run in vectors too (k·n ≤ SmallWork floats, 16 KiB).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyCopyingB(int m, int n, int k, float alpha,
         float* a, nint rsA, nint csA, float* b, nint csB, float beta, float* c, nint ldc)
     {
@@ -61,6 +62,7 @@ internal static unsafe class GemmSmall
     }
 
     /// <summary>op(B)(p, j) = b[p·rsB + j]: vectors across j.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowsOfB(int m, int n, int kc, float alpha,
         float* a, nint rsA, nint csA, float* b, nint rsB, float beta, float* c, nint ldc)
     {
@@ -101,6 +103,7 @@ internal static unsafe class GemmSmall
     }
 
     /// <summary>op(B)(p, j) = b[j·csB + p]: dot products, four columns at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ColumnsOfB(int m, int n, int kc, float alpha,
         float* a, nint rsA, nint csA, float* b, nint csB, float beta, float* c, nint ldc)
     {
@@ -134,6 +137,7 @@ internal static unsafe class GemmSmall
     /// Columns j0..n of C, op(B)(p, j) = b[p·bp + j·bj], one chain per element but four rows side by
     /// side so that the chains overlap.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TailColumns(int m, int j0, int n, int kc, float alpha,
         float* a, nint rsA, nint csA, float* b, nint bp, nint bj, float beta, float* c, nint ldc)
     {
