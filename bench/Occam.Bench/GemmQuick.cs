@@ -9,7 +9,8 @@ namespace Occam.Bench;
 /// `gemm-quick`: a Stopwatch best-of-N timing of SGEMM, one JSON line per shape and thread count:
 /// <c>{"shape":"512x512x512","m":512,"k":512,"n":512,"op":"NN","threads":1,"gflops":...}</c>.
 /// Shapes are m×k×n. Options: <c>--seconds S</c> (time per case, default 1.5),
-/// <c>--op NN|NT|TN|TT|all</c> (default NN), <c>--shape MxKxN</c> (repeatable), <c>--threads 1,2</c>.
+/// <c>--op NN|NT|TN|TT|all</c> (default NN), <c>--shape MxKxN</c> (repeatable), <c>--threads 1,2</c>,
+/// <c>--path auto|direct|packed</c>.
 /// </summary>
 internal static class GemmQuick
 {
@@ -19,6 +20,7 @@ internal static class GemmQuick
         var ops = new List<string> { "NN" };
         var shapes = new List<(int M, int K, int N)>();
         var threadCounts = new List<int> { 1, 2 };
+        var path = GemmPath.Auto;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -32,6 +34,7 @@ internal static class GemmQuick
                     int[] d = args[++i].Split('x').Select(int.Parse).ToArray();
                     shapes.Add((d[0], d[1], d[2]));
                     break;
+                case "--path": path = Enum.Parse<GemmPath>(args[++i], ignoreCase: true); break;
                 case "--threads": threadCounts = args[++i].Split(',').Select(int.Parse).ToList(); break;
                 default: Console.Error.WriteLine($"gemm-quick: unknown option {args[i]}"); return 2;
             }
@@ -43,10 +46,10 @@ internal static class GemmQuick
             foreach (string op in ops)
                 foreach (int threads in threadCounts)
                 {
-                    double best = Time(m, k, n, op[0] == 'T', op[1] == 'T', threads, seconds);
+                    double best = Time(m, k, n, op[0] == 'T', op[1] == 'T', new GemmOptions(Threads: threads, Path: path), seconds);
                     double gflops = 2.0 * m * n * k / best / 1e9;
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{{\"shape\":\"{m}x{k}x{n}\",\"m\":{m},\"k\":{k},\"n\":{n},\"op\":\"{op}\",\"threads\":{threads},\"gflops\":{gflops:F1},\"bestMs\":{best * 1e3:F3}}}"));
+                        $"{{\"shape\":\"{m}x{k}x{n}\",\"m\":{m},\"k\":{k},\"n\":{n},\"op\":\"{op}\",\"threads\":{threads},\"gflops\":{gflops:F1},\"bestUs\":{best * 1e6:F2}}}"));
                 }
         if (defaults) TinyMlp(seconds);
         return 0;
@@ -84,12 +87,11 @@ internal static class GemmQuick
     }
 
     /// <summary>Best seconds per call over repeated calls for about <paramref name="seconds"/>.</summary>
-    private static double Time(int m, int k, int n, bool ta, bool tb, int threads, double seconds)
+    private static double Time(int m, int k, int n, bool ta, bool tb, GemmOptions options, double seconds)
     {
         var rng = new Rng(12345UL);
         float[] a = Random(rng, m * k), b = Random(rng, k * n), c = new float[m * n];
         int lda = ta ? m : k, ldb = tb ? k : n;
-        var options = new GemmOptions(Threads: threads);
         for (int w = 0; w < 3; w++) Gemm.Multiply(options, ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, c, n);
         double best = double.MaxValue;
         var total = Stopwatch.StartNew();

@@ -125,30 +125,49 @@ public static unsafe class Gemm
         }
     }
 
-    /// <summary>The packed path: kernel choice, thread count and split, then the BLIS loop nest.</summary>
+    /// <summary>The packed path: kernel, block sizes, work items and thread count, then the BLIS loop nest.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void MultiplyPacked(GemmOptions options, int m, int n, int k, float alpha,
         float* a, nint rsA, nint csA, float* b, nint rsB, nint csB, float beta, float* c, nint ldc)
     {
         GemmKernelInfo kernel = GemmKernelInfo.For(options.Kernel);
+        int mr = kernel.MR, nr = kernel.NR;
+        int kStep = GemmKernelInfo.DepthStep(k);
+        // B̃ holds every k block of a column block: cap it at 2^21 floats (8 MiB, a quarter of L3).
+        int maxCols = Math.Max(nr, Math.Min(kernel.NC, (1 << 21) / Math.Max(k, 1) / nr * nr));
+        int nStep = GemmKernelInfo.BlockStep(n, maxCols, nr);
+        int rowPanels = (m + mr - 1) / mr;
+        int colPanels = (nStep + nr - 1) / nr;
+
+        int threads = options.Threads > 0 ? options.Threads : (long)m * n * k >= ParallelWork ? MaxThreads : 1;
         var job = new GemmJob
         {
             Kernel = kernel, M = m, N = n, K = k,
             A = a, RsA = rsA, CsA = csA, B = b, RsB = rsB, CsB = csB, C = c, Ldc = ldc,
-            Alpha = alpha, Beta = beta,
+            Alpha = alpha, Beta = beta, KStep = kStep, NStep = nStep,
         };
-        int rowPanels = (m + kernel.MR - 1) / kernel.MR;
-        int colPanels = (Math.Min(n, kernel.NC) + kernel.NR - 1) / kernel.NR;
-        int threads = options.Threads > 0 ? options.Threads : (long)m * n * k >= ParallelWork ? MaxThreads : 1;
-        // Split rows when there are enough row panels to share (B̃ is then packed once);
-        // otherwise split column panels (each thread packs all of Ã, which is small then).
-        job.SplitRows = rowPanels >= 4 * threads || rowPanels >= colPanels;
-        threads = Math.Min(threads, job.SplitRows ? rowPanels : colPanels);
-        job.Threads = threads;
-        job.PackedB = GemmBuffers.PackedB(colPanels * kernel.NR * Math.Min(kernel.KC, k));
-        if (threads > 1 && GemmThreadPool.TryRun(ref job)) return;
-        job.Threads = 1;
-        GemmDriver.Execute(ref job, 0, null);
+        if (threads == 1)
+        {
+            job.SplitRows = true;
+            job.MItem = GemmKernelInfo.BlockStep(m, kernel.MC, mr);
+            job.PanelPieces = 1;
+        }
+        else
+        {
+            // About two items per thread, so that whoever is running takes over a late thread's
+            // share. Split rows when there are enough row panels (B̃ is then packed once for all);
+            // otherwise split column panels (each item packs all of Ã, which is small then).
+            job.SplitRows = rowPanels >= 4 * threads || rowPanels >= colPanels;
+            int target = 2 * threads;
+            job.MItem = GemmKernelInfo.BlockStep(m, Math.Min(kernel.MC, (rowPanels + target - 1) / target * mr), mr);
+            job.PanelPieces = Math.Min(target, colPanels);
+            int items = job.SplitRows ? (m + job.MItem - 1) / job.MItem : job.PanelPieces;
+            threads = Math.Min(threads, items);
+        }
+        int kBlocks = (k + kStep - 1) / kStep;
+        job.PackedB = GemmBuffers.PackedB(kBlocks * colPanels * nr * kStep);
+        if (threads > 1 && GemmThreadPool.TryRun(ref job, threads)) return;
+        GemmDriver.Execute(ref job);
     }
 
     private static void ScaleC(int m, int n, float beta, float* c, nint ldc)

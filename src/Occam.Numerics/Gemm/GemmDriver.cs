@@ -1,10 +1,12 @@
-using System.Runtime.CompilerServices;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Occam.Numerics;
 
 /// <summary>
-/// One packed GEMM product, described by raw pointers (the caller pins the spans for the call).
+/// One packed GEMM product, described by raw pointers (the caller pins the spans for the call),
+/// plus the counters through which threads share its work.
 /// op(A)(i, p) = A[i·RsA + p·CsA], op(B)(p, j) = B[p·RsB + j·CsB], C[i, j] = C[i·Ldc + j].
 /// </summary>
 internal unsafe struct GemmJob
@@ -15,84 +17,167 @@ internal unsafe struct GemmJob
     public float* B; public nint RsB, CsB;
     public float* C; public nint Ldc;
     public float Alpha, Beta;
-    /// <summary>The packed B block shared by all threads (the calling thread's buffer).</summary>
+    /// <summary>The packed B̃ of one column block, all k blocks (the calling thread's buffer).</summary>
     public float* PackedB;
-    public int Threads;
-    /// <summary>Threads split the rows of C (sharing B̃); otherwise they split its NR-column panels.</summary>
+    /// <summary>Depth of a k block (<see cref="GemmKernelInfo.DepthStep"/>).</summary>
+    public int KStep;
+    /// <summary>Width of a column block (a multiple of NR unless it is all of n).</summary>
+    public int NStep;
+    /// <summary>Compute items split the rows of C (each item: MItem rows, all columns); else its NR panels.</summary>
     public bool SplitRows;
+    /// <summary>Rows per compute item when <see cref="SplitRows"/> (a multiple of MR).</summary>
+    public int MItem;
+    /// <summary>How many pieces the panels of a column block are cut into, for packing (and for computing when not <see cref="SplitRows"/>).</summary>
+    public int PanelPieces;
+
+    // Work counters, monotonic over the column blocks of the product.
+    public int PackNext, PackDone, ComputeNext, ComputeDone;
+    /// <summary>Set when a thread failed; waiters stop waiting.</summary>
+    public int Failed;
 }
 
 /// <summary>
-/// The BLIS loop nest (Goto and van de Geijn 2008; Van Zee and van de Geijn 2015):
+/// The BLIS loop nest (Goto and van de Geijn 2008; Van Zee and van de Geijn 2015), arranged in two
+/// phases per column block so that any number of threads can share it without fixed assignments:
 /// <code>
-/// for jc in 0..n step NC            // B̃ block (kc×nc) lives in L3
-///   for pc in 0..k step KC          // pack B̃ = op(B)[pc.., jc..]; beta applies at pc = 0 only
-///     for ic in 0..m step MC        // pack Ã = op(A)[ic.., pc..] (mc×kc), lives in L2
-///       for jr in 0..nc step NR     // B̃ micro-panel (kc×NR) lives in L1
-///         for ir in 0..mc step MR   // micro-kernel: C[ic+ir, jc+jr] (MR×NR) += Ã panel · B̃ panel
+/// for jc in 0..n step NC                       // column block of C
+///   phase 1, items (pc, piece of panels):      // pack B̃[pc] = op(B)[pc.., jc..] for every k block
+///   wait until every pack item is done
+///   phase 2, items (rows) or (piece of panels):
+///     for pc in 0..k step KC                   // beta applies at pc = 0 only
+///       for ic in item rows step MC            // pack Ã = op(A)[ic.., pc..], lives in L2
+///         for jr in item panels                // B̃ micro-panel (kc×NR) lives in L1
+///           for ir in 0..mc step MR            // micro-kernel: C tile (MR×NR) += Ã panel · B̃ panel
+///   wait until every compute item is done
 /// </code>
-/// With several threads, either the rows of C are split (B̃ packed cooperatively, then a barrier;
-/// each thread packs its own Ã) or the NR panels are split (each thread packs and uses only its own
-/// panels of B̃, and packs all of Ã). Split points fall on MR rows or NR columns, so the tile grid,
-/// and with it every result bit, is the same for every thread count.
+/// Items are claimed with compare-and-swap by whichever thread comes first, so a helper thread that
+/// the operating system delays (the machine is shared) never holds up the others: the caller
+/// simply does the remaining items itself. Split points fall on MR rows or NR columns and each
+/// element of C is always the same chain of fused multiply-adds, so results do not depend on the
+/// number of threads or on who computed what.
 /// </summary>
+[SkipLocalsInit]
 internal static unsafe class GemmDriver
 {
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Execute(ref GemmJob job, int tid, GemmBarrier? barrier)
+    public static void Execute(ref GemmJob job)
     {
         GemmKernelInfo kern = job.Kernel;
-        int mr = kern.MR, nr = kern.NR, threads = job.Threads;
-        int m = job.M, n = job.N, k = job.K;
+        int mr = kern.MR, nr = kern.NR;
+        int m = job.M, n = job.N, k = job.K, kStep = job.KStep;
+        int kBlocks = (k + kStep - 1) / kStep;
+        nint panelStride = (nint)nr * kStep;
         float* tileBuffer = stackalloc float[8 * 32 + 16];
         float* tile = (float*)(((nint)tileBuffer + 63) & ~(nint)63);
-        float* aPack = GemmBuffers.PackedA(kern.MC * Math.Min(kern.KC, k));
-        nint panelStride = (nint)nr * Math.Min(kern.KC, k);
+        float* aPack = null;
 
-        int m0 = 0, m1 = m;
-        if (job.SplitRows)
+        int packBase = 0, computeBase = 0;
+        for (int jc = 0; jc < n; jc += job.NStep)
         {
-            (int r0, int r1) = Partition((m + mr - 1) / mr, threads, tid);
-            m0 = r0 * mr;
-            m1 = Math.Min(m, r1 * mr);
-        }
-
-        for (int jc = 0; jc < n; jc += kern.NC)
-        {
-            int nc = Math.Min(kern.NC, n - jc);
+            int nc = Math.Min(job.NStep, n - jc);
             int panels = (nc + nr - 1) / nr;
-            (int q0, int q1) = Partition(panels, threads, tid);
-            for (int pc = 0; pc < k; pc += kern.KC)
+            int pieces = Math.Min(job.PanelPieces, panels);
+            nint blockStride = panels * panelStride;
+
+            // Phase 1: pack B̃ for every k block of this column block.
+            int packItems = kBlocks * pieces;
+            while (TryClaim(ref job.PackNext, packBase + packItems, out int item))
             {
-                int kc = Math.Min(kern.KC, k - pc);
-                float beta = pc == 0 ? job.Beta : 1f;
-                GemmPacking.PackB(job.PackedB, job.B + pc * job.RsB + jc * job.CsB, job.RsB, job.CsB, kc, nc, nr, q0, q1, panelStride);
-                if (job.SplitRows) barrier?.SignalAndWait();
-                int p0 = job.SplitRows ? 0 : q0, p1 = job.SplitRows ? panels : q1;
-                for (int ic = m0; ic < m1; ic += kern.MC)
-                {
-                    int mc = Math.Min(kern.MC, m1 - ic);
-                    GemmPacking.PackA(aPack, job.A + ic * job.RsA + pc * job.CsA, job.RsA, job.CsA, mc, kc, mr);
-                    MacroKernel(kern, mc, kc, nc, p0, p1, aPack, job.PackedB, panelStride, job.C + ic * job.Ldc + jc, job.Ldc, job.Alpha, beta, tile);
-                }
-                if (job.SplitRows) barrier?.SignalAndWait();
+                int local = item - packBase, kb = local / pieces;
+                (int q0, int q1) = Partition(panels, pieces, local % pieces);
+                int pc = kb * kStep, kc = Math.Min(kStep, k - pc);
+                GemmPacking.PackB(job.PackedB + kb * blockStride, job.B + pc * job.RsB + jc * job.CsB,
+                    job.RsB, job.CsB, kc, nc, nr, q0, q1, panelStride);
+                Interlocked.Increment(ref job.PackDone);
             }
+            packBase += packItems;
+            if (!WaitFor(ref job.PackDone, packBase, ref job.Failed)) return;
+
+            // Phase 2: compute, by rows or by panels.
+            int computeItems = job.SplitRows ? (m + job.MItem - 1) / job.MItem : pieces;
+            while (TryClaim(ref job.ComputeNext, computeBase + computeItems, out int item))
+            {
+                int local = item - computeBase;
+                int r0 = 0, r1 = m, p0 = 0, p1 = panels;
+                if (job.SplitRows)
+                {
+                    r0 = local * job.MItem;
+                    r1 = Math.Min(m, r0 + job.MItem);
+                }
+                else
+                {
+                    (p0, p1) = Partition(panels, pieces, local);
+                }
+                int mStep = GemmKernelInfo.BlockStep(r1 - r0, kern.MC, mr);
+                if (aPack == null) aPack = GemmBuffers.PackedA(kern.MC * kStep);
+                for (int kb = 0; kb < kBlocks; kb++)
+                {
+                    int pc = kb * kStep, kc = Math.Min(kStep, k - pc);
+                    float beta = pc == 0 ? job.Beta : 1f;
+                    for (int ic = r0; ic < r1; ic += mStep)
+                    {
+                        int mc = Math.Min(mStep, r1 - ic);
+                        GemmPacking.PackA(aPack, job.A + ic * job.RsA + pc * job.CsA, job.RsA, job.CsA, mc, kc, mr);
+                        MacroKernel(kern, mc, kc, nc, p0, p1, aPack, job.PackedB + kb * blockStride, panelStride,
+                            job.C + ic * job.Ldc + jc, job.Ldc, job.Alpha, beta, tile);
+                    }
+                }
+                Interlocked.Increment(ref job.ComputeDone);
+            }
+            computeBase += computeItems;
+            // B̃ is re-packed for the next column block only after every item used it.
+            if (!WaitFor(ref job.ComputeDone, computeBase, ref job.Failed)) return;
         }
     }
 
+    /// <summary>Claims the next item below <paramref name="limit"/>, or returns false when none is left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryClaim(ref int next, int limit, out int item)
+    {
+        while (true)
+        {
+            item = Volatile.Read(ref next);
+            if (item >= limit) return false;
+            if (Interlocked.CompareExchange(ref next, item + 1, item) == item) return true;
+        }
+    }
+
+    /// <summary>Spins (then yields) until <paramref name="done"/> reaches <paramref name="target"/>; false if a thread failed.</summary>
+    private static bool WaitFor(ref int done, int target, ref int failed)
+    {
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref done) < target)
+        {
+            if (Volatile.Read(ref failed) != 0) return false;
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+        return true;
+    }
+
     /// <summary>Runs the micro-kernel over micro-panels q0..q1 of B̃ against every MR panel of Ã.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel(in GemmKernelInfo kern, int mc, int kc, int nc, int q0, int q1,
         float* aPack, float* bPack, nint panelStride, float* c, nint ldc, float alpha, float beta, float* tile)
     {
         int mr = kern.MR, nr = kern.NR;
         var kernel = kern.Tile;
+        // While a B̃ micro-panel is in use, the next one is fetched from L3 into L2, a few lines
+        // per micro-kernel call, so that switching panels does not stall on L3 latency.
+        int tiles = (mc + mr - 1) / mr;
+        nint panelBytes = panelStride * sizeof(float);
+        nint linesPerTile = (panelBytes / 64 + tiles - 1) / tiles;
         for (int q = q0; q < q1; q++)
         {
             int cols = Math.Min(nr, nc - q * nr);
             float* bp = bPack + q * panelStride;
             float* cq = c + q * nr;
+            byte* next = (byte*)(bp + panelStride);
+            byte* nextEnd = q + 1 < q1 ? next + kc * nr * sizeof(float) : next;
             for (int ir = 0; ir < mc; ir += mr)
             {
+                if (Sse.IsSupported)
+                    for (nint l = 0; l < linesPerTile && next < nextEnd; l++, next += 64) Sse.Prefetch1(next);
                 int rows = Math.Min(mr, mc - ir);
                 float* ap = aPack + (nint)ir * kc;
                 float* cc = cq + ir * ldc;
@@ -110,6 +195,7 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>Writes the valid rows×cols corner of a full tile with the kernels' own update rule.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StoreEdge(float* tile, int nr, float* c, nint ldc, int rows, int cols, float alpha, float beta)
     {
         for (int i = 0; i < rows; i++)
@@ -123,12 +209,12 @@ internal static unsafe class GemmDriver
         }
     }
 
-    /// <summary>Contiguous share <c>[start, end)</c> of <paramref name="count"/> items for thread <paramref name="tid"/>.</summary>
-    public static (int Start, int End) Partition(int count, int threads, int tid)
+    /// <summary>Contiguous share <c>[start, end)</c> of <paramref name="count"/> items for piece <paramref name="piece"/> of <paramref name="pieces"/>.</summary>
+    public static (int Start, int End) Partition(int count, int pieces, int piece)
     {
-        Debug.Assert(threads >= 1 && tid >= 0 && tid < threads);
-        int q = count / threads, r = count % threads;
-        int start = tid * q + Math.Min(tid, r);
-        return (start, start + q + (tid < r ? 1 : 0));
+        Debug.Assert(pieces >= 1 && piece >= 0 && piece < pieces);
+        int q = count / pieces, r = count % pieces;
+        int start = piece * q + Math.Min(piece, r);
+        return (start, start + q + (piece < r ? 1 : 0));
     }
 }

@@ -51,6 +51,26 @@ internal readonly unsafe struct GemmKernelInfo
     /// </summary>
     public const int BlockDepth = 256;
 
+    /// <summary>
+    /// The depth step for a product of depth <paramref name="k"/>: k split into ⌈k/256⌉ blocks as
+    /// equal as possible (784 → 4 × 196, not 3 × 256 + 16, so no block is too thin to pay for its
+    /// packing and its pass over C). Every path uses this same split.
+    /// </summary>
+    public static int DepthStep(int k) => BlockStep(k, BlockDepth, 1);
+
+    /// <summary>
+    /// The step that splits <paramref name="total"/> into ⌈total/max⌉ nearly equal blocks, rounded
+    /// up to a multiple of <paramref name="align"/> (and never above <paramref name="max"/> when
+    /// max is itself a multiple of align).
+    /// </summary>
+    public static int BlockStep(int total, int max, int align)
+    {
+        if (total <= max) return Math.Max(total, 1);
+        int blocks = (total + max - 1) / max;
+        int step = (total + blocks - 1) / blocks;
+        return (step + align - 1) / align * align;
+    }
+
     /// <summary>The kernel for <paramref name="kind"/>, resolving <see cref="GemmKernel.Auto"/>.</summary>
     public static GemmKernelInfo For(GemmKernel kind) => kind switch
     {

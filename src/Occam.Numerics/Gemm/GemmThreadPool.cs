@@ -4,72 +4,69 @@ using System.Runtime.ExceptionServices;
 namespace Occam.Numerics;
 
 /// <summary>
-/// A sense-reversing spin barrier for the threads of one GEMM job. Waiters spin, then yield
-/// (never sleep for a millisecond), since the other side is at most a packing step behind.
-/// </summary>
-internal sealed class GemmBarrier
-{
-    private int _remaining;
-    private int _threads;
-    private volatile int _phase;
-
-    public void Reset(int threads)
-    {
-        _threads = threads;
-        _remaining = threads;
-    }
-
-    public void SignalAndWait()
-    {
-        int phase = _phase;
-        if (Interlocked.Decrement(ref _remaining) == 0)
-        {
-            _remaining = _threads;
-            _phase = phase + 1;
-            return;
-        }
-        var spinner = new SpinWait();
-        while (_phase == phase) spinner.SpinOnce(sleep1Threshold: -1);
-    }
-}
-
-/// <summary>
 /// A small static pool of dedicated worker threads for large products. The calling thread always
-/// does a share of the work itself. Hand-off is spin-then-wait: after a job a worker spins for
-/// <see cref="SpinTicks"/> (about 50 µs) watching for the next one, so back-to-back products (a
-/// training step) pay no wake-up; then it blocks on an event and costs nothing while idle.
-/// Only one product uses the pool at a time; a concurrent caller runs single-threaded instead of
-/// waiting. Nothing is allocated per call once the workers exist.
+/// works on the product itself; helpers join when they wake and take items that nobody has claimed
+/// yet (see <see cref="GemmDriver"/>), so a helper that starts late costs nothing but its absence.
+/// Hand-off is spin-then-wait: after a product a helper spins for about 50 µs watching for the
+/// next one (back-to-back products, as in a training step, pay no wake-up), then blocks on an
+/// event and costs nothing while idle. Only one product uses the pool at a time; a concurrent
+/// caller runs single-threaded instead of waiting. Nothing is allocated per call once the helpers
+/// exist.
 /// </summary>
 internal static unsafe class GemmThreadPool
 {
-    private static readonly object s_gate = new();
+    /// <summary>
+    /// A product's description and counters, plus its join state: bit 30 set = closed to new
+    /// helpers, low bits = helpers inside. Two slots alternate, so a helper that is still leaving
+    /// one product (reading only its slot) never sees the next one's fields change under it.
+    /// </summary>
+    private sealed class Slot
+    {
+        public GemmJob Job;
+        public int State = Closed;
+    }
+
+    private const int Closed = 1 << 30;
     private static readonly long SpinTicks = Stopwatch.Frequency / 20_000; // 50 µs
-    private static readonly GemmBarrier s_barrier = new();
-    private static Worker[] s_workers = [];
-    private static GemmJob s_job;
-    private static int s_remaining;
+    private static readonly object s_gate = new();
+    private static readonly Slot[] s_slots = [new Slot(), new Slot()];
+    private static int s_nextSlot;
     private static long s_generation;
+    private static Worker[] s_workers = [];
     private static Exception? s_error;
 
-    /// <summary>Runs <paramref name="job"/> on <c>job.Threads</c> threads; false if the pool is busy.</summary>
-    public static bool TryRun(ref GemmJob job)
+    /// <summary>Runs <paramref name="job"/> on the caller plus up to <paramref name="threads"/> − 1 helpers; false if the pool is busy.</summary>
+    public static bool TryRun(ref GemmJob job, int threads)
     {
         if (!Monitor.TryEnter(s_gate)) return false;
         try
         {
-            int helpers = job.Threads - 1;
+            int helpers = threads - 1;
             EnsureWorkers(helpers);
-            s_job = job;
-            s_error = null;
-            s_barrier.Reset(job.Threads);
-            Volatile.Write(ref s_remaining, helpers);
-            long generation = Interlocked.Increment(ref s_generation);
-            for (int i = 0; i < helpers; i++) s_workers[i].Wake(generation);
-            GemmDriver.Execute(ref s_job, 0, s_barrier);
+            Slot slot = s_slots[s_nextSlot];
+            s_nextSlot ^= 1;
+            // Helpers that joined this slot's previous product may still be on their way out.
             var spinner = new SpinWait();
-            while (Volatile.Read(ref s_remaining) != 0) spinner.SpinOnce(sleep1Threshold: -1);
-            if (s_error is { } error) ExceptionDispatchInfo.Throw(error);
+            while ((Volatile.Read(ref slot.State) & ~Closed) != 0) spinner.SpinOnce(sleep1Threshold: -1);
+
+            slot.Job = job;
+            s_error = null;
+            Interlocked.Exchange(ref slot.State, 0); // open, with a full fence after the job's fields
+            long generation = Interlocked.Increment(ref s_generation);
+            for (int i = 0; i < helpers; i++) s_workers[i].Post(slot, generation);
+
+            GemmDriver.Execute(ref slot.Job);
+
+            int state;
+            do state = Volatile.Read(ref slot.State);
+            while (Interlocked.CompareExchange(ref slot.State, state | Closed, state) != state);
+            if (Volatile.Read(ref slot.Job.Failed) != 0)
+            {
+                // Let the failing helper finish recording its exception before reading it.
+                while ((Volatile.Read(ref slot.State) & ~Closed) != 0) spinner.SpinOnce(sleep1Threshold: -1);
+                if (s_error is { } error) ExceptionDispatchInfo.Throw(error);
+                throw new InvalidOperationException("A GEMM worker thread failed.");
+            }
             return true;
         }
         finally
@@ -89,22 +86,22 @@ internal static unsafe class GemmThreadPool
 
     private sealed class Worker
     {
-        private readonly int _tid;
         private readonly ManualResetEventSlim _wake = new(false, 0);
-        private long _generation;
+        private Slot? _slot;
         private long _posted;
+        private long _seen;
         private int _sleeping;
 
-        public Worker(int tid)
+        public Worker(int index)
         {
-            _tid = tid;
-            var thread = new Thread(Loop) { IsBackground = true, Name = $"Occam GEMM worker {tid}" };
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"Occam GEMM worker {index}" };
             thread.Start();
         }
 
-        /// <summary>Posts job <paramref name="generation"/> to this worker and wakes it if it blocked.</summary>
-        public void Wake(long generation)
+        /// <summary>Posts a product to this helper and wakes it if it blocked.</summary>
+        public void Post(Slot slot, long generation)
         {
+            Volatile.Write(ref _slot, slot);
             Interlocked.Exchange(ref _posted, generation);
             if (Volatile.Read(ref _sleeping) == 1) _wake.Set();
         }
@@ -113,38 +110,54 @@ internal static unsafe class GemmThreadPool
         {
             while (true)
             {
-                WaitForJob();
+                WaitForPost();
+                Slot slot = Volatile.Read(ref _slot)!;
+                if (!TryJoin(slot)) continue; // the product was already finished without us
                 try
                 {
-                    GemmDriver.Execute(ref s_job, _tid, s_barrier);
+                    GemmDriver.Execute(ref slot.Job);
                 }
                 catch (Exception e)
                 {
                     s_error = e;
+                    Volatile.Write(ref slot.Job.Failed, 1);
                 }
-                Interlocked.Decrement(ref s_remaining);
+                finally
+                {
+                    Interlocked.Decrement(ref slot.State);
+                }
             }
         }
 
-        private void WaitForJob()
+        private static bool TryJoin(Slot slot)
+        {
+            while (true)
+            {
+                int state = Volatile.Read(ref slot.State);
+                if ((state & Closed) != 0) return false;
+                if (Interlocked.CompareExchange(ref slot.State, state + 1, state) == state) return true;
+            }
+        }
+
+        private void WaitForPost()
         {
             long start = Stopwatch.GetTimestamp();
-            while (Volatile.Read(ref _posted) == _generation)
+            while (Volatile.Read(ref _posted) == _seen)
             {
                 if (Stopwatch.GetTimestamp() - start < SpinTicks)
                 {
                     Thread.SpinWait(16);
                     continue;
                 }
-                // Dekker-style hand-shake with Wake: publish "sleeping" with a full fence, then
-                // re-check the generation, so either we see the new job or Wake sees us asleep.
+                // Hand-shake with Post: publish "sleeping" with a full fence, then re-check, so
+                // either this thread sees the new post or Post sees it asleep and sets the event.
                 _wake.Reset();
                 Interlocked.Exchange(ref _sleeping, 1);
-                if (Volatile.Read(ref _posted) == _generation) _wake.Wait();
+                if (Volatile.Read(ref _posted) == _seen) _wake.Wait();
                 Interlocked.Exchange(ref _sleeping, 0);
                 start = Stopwatch.GetTimestamp();
             }
-            _generation = Volatile.Read(ref _posted);
+            _seen = Volatile.Read(ref _posted);
         }
     }
 }

@@ -306,8 +306,50 @@ public class GemmTests
     }
 
     [Fact]
-    public void MaxThreadsDefaultsToProcessorCount()
+    public void ConcurrentCallersGetCorrectResults()
     {
-        Assert.Equal(Environment.ProcessorCount, Gemm.MaxThreads);
+        // Two callers share one pool: one gets the helpers, the other runs alone; both must be right.
+        var rng = new Rng(21UL);
+        var problems = new[]
+        {
+            Problem.Create(rng, false, true, 130, 90, 300, 1f, 0f),
+            Problem.Create(rng, true, false, 70, 260, 100, 1f, 1f),
+        };
+        float[][] expected = problems.Select(p => p.Run(new GemmOptions(Threads: 1))).ToArray();
+        foreach (var (p, e) in problems.Zip(expected)) p.Check(e, p.ToString());
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var threads = Enumerable.Range(0, 2).Select(t => new Thread(() =>
+        {
+            for (int r = 0; r < 40; r++)
+            {
+                float[] c = problems[t].Run(new GemmOptions(Threads: 2));
+                if (!c.AsSpan().SequenceEqual(expected[t])) failures.Add($"caller {t}, round {r}");
+            }
+        })).ToArray();
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) t.Join();
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public void MaxThreadsOneGivesTheSameBits()
+    {
+        // Results do not depend on the thread count, so changing the global bound cannot disturb
+        // tests running in parallel.
+        var problem = Problem.Create(new Rng(8UL), false, false, 200, 150, 300, 1f, 0f);
+        float[] threaded = problem.Run(default);
+        int saved = Numerics.Gemm.MaxThreads;
+        Assert.Equal(Environment.ProcessorCount, saved); // the default; only this test changes it
+        try
+        {
+            Numerics.Gemm.MaxThreads = 1;
+            Assert.Equal(1, Numerics.Gemm.MaxThreads);
+            Assert.True(threaded.AsSpan().SequenceEqual(problem.Run(default)));
+        }
+        finally
+        {
+            Numerics.Gemm.MaxThreads = saved;
+        }
+        problem.Check(threaded, problem.ToString());
     }
 }
