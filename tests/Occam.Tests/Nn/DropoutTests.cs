@@ -117,4 +117,21 @@ public class DropoutTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new Dropout(-0.1));
         Assert.Throws<ArgumentOutOfRangeException>(() => new Dropout(double.NaN));
     }
+
+    [Fact]
+    public void VectorizedMaskEqualsScalarMaskForEveryLength()
+    {
+        foreach (double p in new[] { 0.0, 0.2, 0.5, 0.999999 })
+            for (int n = 0; n <= 257; n++)
+            {
+                var a = new float[n];
+                var b = new float[n];
+                var ra = new Rng(77UL);
+                var rb = new Rng(77UL);
+                DropoutMask.Fill(a, p, ra);
+                DropoutMask.FillScalar(b, p, rb);
+                Assert.Equal(b, a);
+                Assert.Equal(rb.NextUInt64(), ra.NextUInt64());   // the generator advanced identically
+            }
+    }
 }
