@@ -7,7 +7,7 @@ namespace Occam.Cli.Tests;
 
 /// <summary>
 /// `occam train` with full batch, no shuffle, no standardization and --init reproduces PyTorch float32 training
-/// (tests/golden/torch_training.json) to 1e-4 for every optimizer, penalty and task in the golden file.
+/// (tests/golden/torch_training.json) to 1e-5 (the issue asks 1e-4) for every optimizer, penalty and task in the golden file.
 /// </summary>
 [Collection("console")]
 public class TorchGoldenCliTests
@@ -49,7 +49,7 @@ public class TorchGoldenCliTests
             "--out", output, "--json");
         Assert.True(result.ExitCode == 0, result.Err);
         Assert.Contains("\"trainSeconds\"", result.Out);
-        TorchGolden.AssertClose(c.Final, MlpJson.Load(output), 1e-4, name);
+        TorchGolden.AssertClose(c.Final, MlpJson.Load(output), 1e-5, name);
     }
 
     private static string G(System.Text.Json.JsonElement h, string name) =>

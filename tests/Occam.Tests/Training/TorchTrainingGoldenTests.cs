@@ -10,7 +10,7 @@ namespace Occam.Tests.Training;
 /// <summary>
 /// Full-batch MLP training against torch 1.13 (tests/golden/torch_training.json): same data, same initial
 /// weights, same optimizer and penalties (L2 coupled, L1 subgradient, decoupled weight decay; biases
-/// unpenalized), 100–200 steps; final weights must agree to 1e-4.
+/// unpenalized), 100–200 steps; final weights must agree to 1e-5 (the issue asks 1e-4; measured worst 8.9e-7).
 /// </summary>
 public class TorchTrainingGoldenTests
 {
@@ -27,7 +27,7 @@ public class TorchTrainingGoldenTests
         Assert.Equal(c.Options.Epochs, result.Steps);
         // Epoch 1's loss is the loss before the first update, as torch records it.
         Assert.Equal(c.DataLoss[0], result.History[0].TrainLoss, 1e-5);
-        TorchGolden.AssertClose(c.Final, model, 1e-4, name);
+        TorchGolden.AssertClose(c.Final, model, 1e-5, name);
     }
 
 }
