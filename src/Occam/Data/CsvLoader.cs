@@ -1,0 +1,377 @@
+using System.Text;
+
+namespace Occam.Data;
+
+/// <summary>
+/// Loads a <see cref="Dataset"/> from a CSV file with a header row.
+/// </summary>
+/// <remarks>
+/// <para>Format: RFC 4180 (comma separator, double-quoted fields with <c>""</c> for a quote,
+/// quoted fields may span lines), UTF-8 with or without a byte-order mark, LF or CRLF line ends,
+/// blank lines at the end ignored. Numbers use the invariant culture (decimal point, optional
+/// exponent, no thousands separator); spaces around them are ignored. Every feature cell must be
+/// a finite number: empty cells, text, NaN and ±infinity (including values that overflow) are
+/// rejected with a one-line <see cref="OccamException"/> naming the file, line and column.</para>
+/// <para>Task inference (when no task is given), from the target column:
+/// <list type="number">
+/// <item>any non-numeric cell → classification; labels sorted ordinally; 2 labels → Binary,
+/// 3 or more → Multiclass, 1 → error;</item>
+/// <item>all integer-valued with exactly 2 distinct values → Binary;</item>
+/// <item>all integer-valued with 3..20 distinct values and distinct count ≤ rows / 5 → Multiclass;</item>
+/// <item>otherwise Regression.</item>
+/// </list>
+/// Numeric class labels are sorted by value and keep their text as written in the file (its
+/// first occurrence); <see cref="Dataset.Y"/> holds the class index.</para>
+/// </remarks>
+public static class CsvLoader
+{
+    /// <summary>Most distinct integer values a target may have to be inferred as multiclass.</summary>
+    public const int MaxInferredClasses = 20;
+
+    /// <summary>
+    /// Loads <paramref name="path"/>: column <paramref name="target"/> is the target, every other
+    /// column is a feature (in file order).
+    /// </summary>
+    /// <param name="path">CSV file with a header row.</param>
+    /// <param name="target">Name of the target column (exact, case-sensitive).</param>
+    /// <param name="task">The task, or null to infer it from the target column (see remarks).</param>
+    /// <exception cref="OccamException">The file is missing, malformed or does not fit the task.</exception>
+    public static Dataset Load(string path, string target, TaskKind? task = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(target);
+        var csv = Open(path);
+        string[] header = ReadHeader(csv, path);
+        int targetColumn = Array.IndexOf(header, target);
+        if (targetColumn < 0)
+            throw new OccamException($"{path}: no target column '{target}'; available columns: {ListColumns(header)}. Pass one of them as the target.");
+
+        int features = header.Length - 1;
+        if (features == 0)
+            throw new OccamException($"{path}: the only column is the target '{target}'; add feature columns.");
+        var featureColumns = new int[features];
+        var featureNames = new string[features];
+        for (int c = 0, f = 0; c < header.Length; c++)
+        {
+            if (c == targetColumn)
+                continue;
+            featureColumns[f] = c;
+            featureNames[f] = header[c];
+            f++;
+        }
+
+        var x = new GrowableArray();
+        var labels = new List<string>();
+        var lines = new List<int>();
+        while (csv.Next())
+        {
+            CheckCellCount(csv, header, path);
+            ParseFeatures(csv, featureColumns, header, path, x);
+            string label = csv[targetColumn].Trim().ToString();
+            if (label.Length == 0)
+                throw new OccamException($"{path} line {csv.Line}, column '{target}': the target cell is empty; fill in the value or remove the row.");
+            labels.Add(label);
+            lines.Add(csv.Line);
+        }
+        if (labels.Count == 0)
+            throw new OccamException($"{path}: the file has a header but no data rows; add rows below the header.");
+
+        int rows = labels.Count;
+        var (y, resolved, classes) = ResolveTarget(labels, lines, path, target, task);
+        return new Dataset(x.ToArray(rows * features), y, rows, features, featureNames, target, resolved, classes);
+    }
+
+    /// <summary>
+    /// Loads only feature columns, for prediction or evaluation: the columns named in
+    /// <paramref name="featureNames"/>, in that order, from a file that may hold other columns too
+    /// (those are not parsed). With <paramref name="featureNames"/> null every column except
+    /// <paramref name="ignore"/> (which need not exist) is a feature.
+    /// </summary>
+    /// <returns>A dataset with <see cref="TaskKind.Regression"/>, <see cref="Dataset.Y"/> all zero and
+    /// <see cref="Dataset.TargetName"/> = <paramref name="ignore"/> (or "").</returns>
+    /// <exception cref="OccamException">The file is missing or malformed, or a named column is absent.</exception>
+    public static Dataset LoadFeatures(string path, IReadOnlyList<string>? featureNames, string? ignore = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var csv = Open(path);
+        string[] header = ReadHeader(csv, path);
+
+        int[] columns;
+        string[] names;
+        if (featureNames is null)
+        {
+            var picked = new List<int>();
+            for (int c = 0; c < header.Length; c++)
+            {
+                if (header[c] != ignore)
+                    picked.Add(c);
+            }
+            if (picked.Count == 0)
+                throw new OccamException($"{path}: no feature columns (the only column is '{ignore}'); add the feature columns.");
+            columns = picked.ToArray();
+            names = columns.Select(c => header[c]).ToArray();
+        }
+        else
+        {
+            if (featureNames.Count == 0)
+                throw new OccamException($"{path}: the list of feature columns to read is empty; name at least one column.");
+            columns = new int[featureNames.Count];
+            names = new string[featureNames.Count];
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (int f = 0; f < featureNames.Count; f++)
+            {
+                string name = featureNames[f];
+                if (!seen.Add(name))
+                    throw new OccamException($"{path}: feature column '{name}' is requested twice; list each feature once.");
+                int c = Array.IndexOf(header, name);
+                if (c < 0)
+                    throw new OccamException($"{path}: the feature column '{name}' is missing; available columns: {ListColumns(header)}. Add the column or use a file with the model's features.");
+                columns[f] = c;
+                names[f] = name;
+            }
+        }
+
+        var x = new GrowableArray();
+        int rows = 0;
+        while (csv.Next())
+        {
+            CheckCellCount(csv, header, path);
+            ParseFeatures(csv, columns, header, path, x);
+            rows++;
+        }
+        if (rows == 0)
+            throw new OccamException($"{path}: the file has a header but no data rows; add rows below the header.");
+        return new Dataset(x.ToArray(rows * columns.Length), new double[rows], rows, columns.Length, names, ignore ?? "", TaskKind.Regression);
+    }
+
+    private static CsvTokenizer Open(string path)
+    {
+        if (path.Length == 0)
+            throw new OccamException("no data file given; pass the path of a CSV file.");
+        if (Directory.Exists(path))
+            throw new OccamException($"{path}: is a folder, not a file; pass the path of a CSV file.");
+        if (!File.Exists(path))
+            throw new OccamException($"{path}: file not found; check the path.");
+        string text;
+        try
+        {
+            text = File.ReadAllText(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new OccamException($"{path}: the file is not valid UTF-8 text; save it as UTF-8 CSV.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OccamException($"{path}: cannot read the file ({e.Message}); check that it exists and is readable.", e);
+        }
+        var csv = new CsvTokenizer(text, path);
+        if (csv.IsBlank)
+            throw new OccamException($"{path}: the file is empty; a CSV file needs a header row and at least one data row.");
+        return csv;
+    }
+
+    private static string[] ReadHeader(CsvTokenizer csv, string path)
+    {
+        csv.Next();
+        var header = new string[csv.Count];
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int c = 0; c < header.Length; c++)
+        {
+            string name = csv[c].Trim().ToString();
+            if (name.Length == 0)
+                throw new OccamException($"{path} line {csv.Line}: column {c + 1} of the header has no name; name every column in the header row.");
+            if (seen.TryGetValue(name, out int first))
+                throw new OccamException($"{path} line {csv.Line}: duplicate column name '{name}' (columns {first + 1} and {c + 1}); rename one of them.");
+            seen.Add(name, c);
+            header[c] = name;
+        }
+        return header;
+    }
+
+    private static void CheckCellCount(CsvTokenizer csv, string[] header, string path)
+    {
+        if (csv.Count == header.Length)
+            return;
+        string where = csv.Count < header.Length
+            ? $"column '{header[csv.Count]}' and later are missing"
+            : $"there are cells after the last column '{header[^1]}'";
+        throw new OccamException($"{path} line {csv.Line}: {csv.Count} cells but the header has {header.Length} ({where}); give every row one cell per column.");
+    }
+
+    private static void ParseFeatures(CsvTokenizer csv, int[] columns, string[] header, string path, GrowableArray x)
+    {
+        Span<double> row = x.Append(columns.Length);
+        for (int f = 0; f < columns.Length; f++)
+        {
+            int c = columns[f];
+            ReadOnlySpan<char> cell = csv[c];
+            NumberStatus status = NumberText.Parse(cell, out row[f]);
+            if (status != NumberStatus.Ok)
+                throw CellError(status, cell, path, csv.Line, header[c]);
+        }
+    }
+
+    private static OccamException CellError(NumberStatus status, ReadOnlySpan<char> cell, string path, int line, string column)
+    {
+        string text = Shorten(cell.Trim());
+        string what = status switch
+        {
+            NumberStatus.Empty => "the cell is empty; fill in the value or remove the row.",
+            NumberStatus.NotFinite => $"'{text}' is not a finite number (NaN and infinity are not allowed); replace the value or remove the row.",
+            _ => $"'{text}' is not a number; fix the value or remove the column.",
+        };
+        return new OccamException($"{path} line {line}, column '{column}': {what}");
+    }
+
+    private static string Shorten(ReadOnlySpan<char> text)
+    {
+        const int max = 40;
+        string s = text.Length <= max ? text.ToString() : string.Concat(text[..max], "…");
+        return s.Replace('\r', ' ').Replace('\n', ' ');
+    }
+
+    private static string ListColumns(string[] header)
+    {
+        const int max = 20;
+        string list = string.Join(", ", header.Take(max).Select(h => $"'{h}'"));
+        return header.Length <= max ? list : $"{list}, … ({header.Length - max} more)";
+    }
+
+    private static (double[] Y, TaskKind Task, string[]? Classes) ResolveTarget(
+        List<string> labels, List<int> lines, string path, string target, TaskKind? task)
+    {
+        int rows = labels.Count;
+        var values = new double[rows];
+        int firstText = -1;        // first row whose label is not a finite number
+        int firstNonFinite = -1;   // first row whose label is nan/inf or overflows
+        bool allInteger = true;
+        for (int i = 0; i < rows; i++)
+        {
+            NumberStatus status = NumberText.Parse(labels[i], out values[i]);
+            if (status == NumberStatus.Ok)
+            {
+                if (values[i] != Math.Floor(values[i]))
+                    allInteger = false;
+                continue;
+            }
+            if (firstText < 0)
+                firstText = i;
+            if (status == NumberStatus.NotFinite && firstNonFinite < 0)
+                firstNonFinite = i;
+        }
+        bool numeric = firstText < 0;
+
+        // NaN / infinity is never a valid number; as a class label it is only accepted when the
+        // caller said the task is classification.
+        if (firstNonFinite >= 0 && task is null or TaskKind.Regression)
+            throw CellError(NumberStatus.NotFinite, labels[firstNonFinite], path, lines[firstNonFinite], target);
+
+        if (task == TaskKind.Regression)
+        {
+            if (!numeric)
+                throw new OccamException($"{path} line {lines[firstText]}, column '{target}': '{Shorten(labels[firstText])}' is not a number, but the task is regression; fix the value or choose a classification task.");
+            return (values, TaskKind.Regression, null);
+        }
+
+        if (task is null && numeric)
+        {
+            if (!allInteger)
+                return (values, TaskKind.Regression, null);
+            int distinct = CountDistinct(values, MaxInferredClasses + 1);
+            if (distinct == 2)
+                return Classify(labels, values, numeric: true, TaskKind.Binary);
+            if (distinct >= 3 && distinct <= MaxInferredClasses && distinct * 5 <= rows)
+                return Classify(labels, values, numeric: true, TaskKind.Multiclass);
+            return (values, TaskKind.Regression, null);
+        }
+
+        // Classification: given explicitly, or inferred from a non-numeric label.
+        var (y, _, classes) = Classify(labels, values, numeric, TaskKind.Multiclass);
+        int k = classes!.Length;
+        if (task is null)
+        {
+            if (k < 2)
+                throw new OccamException($"{path}: target column '{target}' has a single label '{Shorten(classes[0])}'; a classification target needs at least 2 labels, fix the column or choose another target.");
+            return (y, k == 2 ? TaskKind.Binary : TaskKind.Multiclass, classes);
+        }
+        if (task == TaskKind.Binary && k != 2)
+            throw new OccamException($"{path}: target column '{target}' has {k} distinct labels ({ListLabels(classes)}); binary classification needs exactly 2, choose the multiclass task or fix the labels.");
+        if (task == TaskKind.Multiclass && k < 2)
+            throw new OccamException($"{path}: target column '{target}' has a single label '{Shorten(classes[0])}'; multiclass classification needs at least 2, fix the column or choose another target.");
+        return (y, task.Value, classes);
+    }
+
+    private static int CountDistinct(double[] values, int stopAt)
+    {
+        var set = new HashSet<double>();
+        foreach (double v in values)
+        {
+            if (set.Add(v) && set.Count >= stopAt)
+                break;
+        }
+        return set.Count;
+    }
+
+    /// <summary>
+    /// Maps labels to class indices. Numeric labels are grouped and sorted by value (the class text
+    /// is the first occurrence as written); text labels are sorted ordinally.
+    /// </summary>
+    private static (double[] Y, TaskKind Task, string[]? Classes) Classify(List<string> labels, double[] values, bool numeric, TaskKind task)
+    {
+        int rows = labels.Count;
+        var y = new double[rows];
+        string[] classes;
+        if (numeric)
+        {
+            var text = new Dictionary<double, string>();
+            for (int i = 0; i < rows; i++)
+                text.TryAdd(values[i] == 0 ? 0.0 : values[i], labels[i]); // -0 and 0 are one class
+            double[] sorted = text.Keys.Order().ToArray();
+            classes = sorted.Select(v => text[v]).ToArray();
+            for (int i = 0; i < rows; i++)
+                y[i] = Array.BinarySearch(sorted, values[i] == 0 ? 0.0 : values[i]);
+        }
+        else
+        {
+            classes = labels.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int k = 0; k < classes.Length; k++)
+                index[classes[k]] = k;
+            for (int i = 0; i < rows; i++)
+                y[i] = index[labels[i]];
+        }
+        return (y, task, classes);
+    }
+
+    private static string ListLabels(string[] classes)
+    {
+        const int max = 10;
+        string list = string.Join(", ", classes.Take(max).Select(c => $"'{Shorten(c)}'"));
+        return classes.Length <= max ? list : $"{list}, …";
+    }
+
+    /// <summary>A double buffer that grows by doubling; rows are appended in place.</summary>
+    private sealed class GrowableArray
+    {
+        private double[] _data = new double[1024];
+        private int _length;
+
+        public Span<double> Append(int count)
+        {
+            if (_length + count > _data.Length)
+                Array.Resize(ref _data, Math.Max(_data.Length * 2, _length + count));
+            var span = _data.AsSpan(_length, count);
+            _length += count;
+            return span;
+        }
+
+        public double[] ToArray(int expected)
+        {
+            System.Diagnostics.Debug.Assert(expected == _length);
+            if (_data.Length == _length)
+                return _data;
+            return _data.AsSpan(0, _length).ToArray();
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace Occam.Data;
+
+/// <summary>
+/// Loads image classification data in the IDX format used by MNIST
+/// (<see href="http://yann.lecun.com/exdb/mnist/"/>): an <c>idx3-ubyte</c> images file and an
+/// <c>idx1-ubyte</c> labels file, each plain or gzip-compressed (detected from the first two
+/// bytes, 1f 8b).
+/// </summary>
+/// <remarks>
+/// IDX layout: magic (two zero bytes, type code 0x08 = unsigned byte, number of dimensions), then
+/// one big-endian 32-bit size per dimension, then the values in row-major order. Images become
+/// rows of <c>height × width</c> features named <c>p{row}_{col}</c> holding the raw pixel values
+/// 0..255 (no scaling: standardize with <see cref="Standardizer"/>). The task is always
+/// <see cref="TaskKind.Multiclass"/>; the classes are the distinct labels sorted by value, as text.
+/// </remarks>
+public static class IdxLoader
+{
+    private const int ImagesMagic = 0x00000803; // ubyte, 3 dimensions
+    private const int LabelsMagic = 0x00000801; // ubyte, 1 dimension
+
+    /// <summary>Loads images and their labels.</summary>
+    /// <exception cref="OccamException">A file is missing, not IDX, truncated, or the counts differ.</exception>
+    public static Dataset Load(string imagesPath, string labelsPath)
+    {
+        ArgumentNullException.ThrowIfNull(imagesPath);
+        ArgumentNullException.ThrowIfNull(labelsPath);
+        byte[] images = ReadMaybeGzip(imagesPath);
+        byte[] labels = ReadMaybeGzip(labelsPath);
+
+        int[] imageDims = ReadHeader(images, imagesPath, ImagesMagic, "images (idx3-ubyte)");
+        int[] labelDims = ReadHeader(labels, labelsPath, LabelsMagic, "labels (idx1-ubyte)");
+        int count = imageDims[0], height = imageDims[1], width = imageDims[2];
+        if (labelDims[0] != count)
+            throw new OccamException($"{labelsPath}: {labelDims[0]} labels but {imagesPath} holds {count} images; use the labels file that belongs to the images.");
+        if (count == 0)
+            throw new OccamException($"{imagesPath}: the file holds no images; use a non-empty IDX file.");
+
+        long pixels = (long)height * width;
+        long need = 16 + count * pixels;
+        if (pixels == 0 || need > int.MaxValue)
+            throw new OccamException($"{imagesPath}: unsupported image size {height}×{width} for {count} images; use 1..46340 pixels per side and under 2 GB.");
+        CheckLength(images, imagesPath, need, $"{count} images of {height}×{width}");
+        CheckLength(labels, labelsPath, 8 + count, $"{count} labels");
+
+        int features = (int)pixels;
+        var x = new double[count * features];
+        ReadOnlySpan<byte> data = images.AsSpan(16, count * features);
+        for (int i = 0; i < x.Length; i++)
+            x[i] = data[i];
+
+        ReadOnlySpan<byte> raw = labels.AsSpan(8, count);
+        var present = new bool[256];
+        foreach (byte b in raw)
+            present[b] = true;
+        var index = new int[256];
+        var classes = new List<string>();
+        for (int v = 0; v < 256; v++)
+        {
+            if (!present[v])
+                continue;
+            index[v] = classes.Count;
+            classes.Add(v.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        if (classes.Count < 2)
+            throw new OccamException($"{labelsPath}: every label is {classes[0]}; classification needs at least 2 classes, use a labels file with several digits.");
+        var y = new double[count];
+        for (int i = 0; i < count; i++)
+            y[i] = index[raw[i]];
+
+        var names = new string[features];
+        for (int r = 0, f = 0; r < height; r++)
+        {
+            for (int c = 0; c < width; c++)
+                names[f++] = $"p{r}_{c}";
+        }
+        return new Dataset(x, y, count, features, names, "label", TaskKind.Multiclass, classes.ToArray());
+    }
+
+    /// <summary>Reads a whole file, gunzipping it when it starts with the gzip magic 1f 8b.</summary>
+    internal static byte[] ReadMaybeGzip(string path)
+    {
+        if (Directory.Exists(path))
+            throw new OccamException($"{path}: is a folder, not a file; pass the path of an IDX file.");
+        if (!File.Exists(path))
+            throw new OccamException($"{path}: file not found; check the path.");
+        try
+        {
+            byte[] bytes = File.ReadAllBytes(path);
+            if (bytes.Length < 2 || bytes[0] != 0x1f || bytes[1] != 0x8b)
+                return bytes;
+            using var input = new MemoryStream(bytes);
+            using var gzip = new GZipStream(input, CompressionMode.Decompress);
+            using var output = new MemoryStream(bytes.Length * 4);
+            gzip.CopyTo(output);
+            return output.ToArray();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new OccamException($"{path}: the gzip data is corrupt or truncated ({e.Message}); download the file again.", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OccamException($"{path}: cannot read the file ({e.Message}); check that it exists and is readable.", e);
+        }
+    }
+
+    private static int[] ReadHeader(byte[] bytes, string path, int magic, string kind)
+    {
+        int dims = magic & 0xFF;
+        if (bytes.Length < 4)
+            throw new OccamException($"{path}: the file is truncated ({bytes.Length} bytes, too short for an IDX header); download the file again.");
+        int actual = BinaryPrimitives.ReadInt32BigEndian(bytes);
+        if (actual != magic)
+            throw new OccamException($"{path}: bad magic number 0x{actual:X8} (expected 0x{magic:X8} for {kind}); pass an IDX {kind} file, gzip or plain.");
+        if (bytes.Length < 4 + 4 * dims)
+            throw new OccamException($"{path}: the file is truncated ({bytes.Length} bytes, the IDX header needs {4 + 4 * dims}); download the file again.");
+        var sizes = new int[dims];
+        for (int d = 0; d < dims; d++)
+        {
+            sizes[d] = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + 4 * d));
+            if (sizes[d] < 0)
+                throw new OccamException($"{path}: dimension {d + 1} has negative size {sizes[d]}; the file is not valid IDX.");
+        }
+        return sizes;
+    }
+
+    private static void CheckLength(byte[] bytes, string path, long need, string what)
+    {
+        if (bytes.Length < need)
+            throw new OccamException($"{path}: the file is truncated ({bytes.Length} bytes, but the header announces {what}, {need} bytes); download the file again.");
+    }
+}

@@ -1,0 +1,138 @@
+namespace Occam.Data;
+
+/// <summary>
+/// Per-feature standardization <c>z_j = (x_j − mean_j) / scale_j</c>.
+/// </summary>
+/// <remarks>
+/// <para><see cref="Fit(Dataset, ReadOnlySpan{int})"/> computes, over the given rows only (the
+/// training part: never fit on validation or test rows),
+/// <c>mean_j = (1/n) Σ_i x_ij</c> and the population standard deviation
+/// <c>std_j = sqrt((1/n) Σ_i (x_ij − mean_j)²)</c> (divide by n, like scikit-learn's
+/// <c>StandardScaler</c>; two passes for accuracy), and sets <c>scale_j = std_j</c>.</para>
+/// <para>Constant columns: when every fitted value of a feature is identical, <c>mean_j</c> is that
+/// value exactly and <c>scale_j = 1</c>, so the column becomes exactly 0 after centring rather than
+/// NaN (scikit-learn does the same). The mean and scale are saved in the model file
+/// (<c>"standardizer": {"mean": [...], "scale": [...]}</c>) and applied before prediction.</para>
+/// <para>See docs/algorithms/standardization.md.</para>
+/// </remarks>
+public sealed class Standardizer
+{
+    /// <summary>Creates a standardizer from saved parameters.</summary>
+    /// <param name="mean">Per-feature mean; finite.</param>
+    /// <param name="scale">Per-feature scale; finite and &gt; 0, same length as <paramref name="mean"/>.</param>
+    public Standardizer(double[] mean, double[] scale)
+    {
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(scale);
+        if (mean.Length != scale.Length)
+            throw new ArgumentException($"mean has {mean.Length} values but scale has {scale.Length}; give one mean and one scale per feature.", nameof(scale));
+        if (mean.Length == 0)
+            throw new ArgumentException("mean and scale are empty; a standardizer needs at least one feature.", nameof(mean));
+        for (int j = 0; j < mean.Length; j++)
+        {
+            if (!double.IsFinite(mean[j]))
+                throw new ArgumentException($"mean[{j}] = {mean[j]} is not finite; every mean must be a finite number.", nameof(mean));
+            if (!(scale[j] > 0) || !double.IsFinite(scale[j]))
+                throw new ArgumentException($"scale[{j}] = {scale[j]} must be a finite number > 0.", nameof(scale));
+        }
+        Mean = mean;
+        Scale = scale;
+    }
+
+    /// <summary>Per-feature mean that is subtracted.</summary>
+    public double[] Mean { get; }
+
+    /// <summary>Per-feature divisor (population standard deviation, or 1 for a constant column).</summary>
+    public double[] Scale { get; }
+
+    /// <summary>Number of features.</summary>
+    public int Features => Mean.Length;
+
+    /// <summary>Fits on all rows of <paramref name="data"/>.</summary>
+    public static Standardizer Fit(Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var rows = new int[data.Rows];
+        for (int i = 0; i < rows.Length; i++)
+            rows[i] = i;
+        return Fit(data, rows);
+    }
+
+    /// <summary>Fits on the listed rows of <paramref name="data"/> only (the training part).</summary>
+    public static Standardizer Fit(Dataset data, ReadOnlySpan<int> rows)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (rows.Length == 0)
+            throw new ArgumentException("no rows to fit the standardizer on; pass at least one training row.", nameof(rows));
+        if (data.Features == 0)
+            throw new ArgumentException("the dataset has no features to standardize.", nameof(data));
+        foreach (int r in rows)
+        {
+            if ((uint)r >= (uint)data.Rows)
+                throw new ArgumentOutOfRangeException(nameof(rows), r, $"row index {r} is outside 0..{data.Rows - 1}.");
+        }
+
+        int p = data.Features;
+        double n = rows.Length;
+        var mean = new double[p];
+        var scale = new double[p];
+        var constant = new bool[p];
+        Array.Fill(constant, true);
+        ReadOnlySpan<double> first = data.Row(rows[0]);
+
+        foreach (int r in rows)
+        {
+            ReadOnlySpan<double> x = data.Row(r);
+            for (int j = 0; j < p; j++)
+            {
+                mean[j] += x[j];
+                if (x[j] != first[j])
+                    constant[j] = false;
+            }
+        }
+        for (int j = 0; j < p; j++)
+            mean[j] = constant[j] ? first[j] : mean[j] / n;
+
+        foreach (int r in rows)
+        {
+            ReadOnlySpan<double> x = data.Row(r);
+            for (int j = 0; j < p; j++)
+            {
+                double d = x[j] - mean[j];
+                scale[j] += d * d;
+            }
+        }
+        for (int j = 0; j < p; j++)
+        {
+            double std = Math.Sqrt(scale[j] / n);
+            scale[j] = constant[j] || !(std > 0) ? 1.0 : std;
+        }
+        return new Standardizer(mean, scale);
+    }
+
+    /// <summary>Standardizes a row-major block of rows (each <paramref name="features"/> wide) in place.</summary>
+    public void Transform(Span<double> x, int features)
+    {
+        if (features != Features)
+            throw new ArgumentException($"the data has {features} features but the standardizer was fitted on {Features}.", nameof(features));
+        if (x.Length % features != 0)
+            throw new ArgumentException($"x has {x.Length} values, not a multiple of {features} features.", nameof(x));
+        for (int start = 0; start < x.Length; start += features)
+        {
+            Span<double> row = x.Slice(start, features);
+            for (int j = 0; j < features; j++)
+                row[j] = (row[j] - Mean[j]) / Scale[j];
+        }
+    }
+
+    /// <summary>A standardized copy of <paramref name="data"/> (targets, names and classes unchanged).</summary>
+    public Dataset Transform(Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Features != Features)
+            throw new ArgumentException($"the data has {data.Features} features but the standardizer was fitted on {Features}.", nameof(data));
+        var x = (double[])data.X.Clone();
+        Transform(x, data.Features);
+        return new Dataset(x, (double[])data.Y.Clone(), data.Rows, data.Features, data.FeatureNames, data.TargetName, data.Task, data.Classes);
+    }
+}
