@@ -21,13 +21,14 @@ namespace Occam.Linear;
 /// </remarks>
 public static class ElasticNet
 {
-    /// <summary>Fits at one α ≥ 0.</summary>
+    /// <summary>Fits at one α ≥ 0 (α = 0 is ordinary least squares, solved directly by <see cref="Ridge.Fit"/>).</summary>
     public static LinearFit Fit(double[] x, int rows, int features, double[] y, double alpha, LinearOptions? options = null, string[]? featureNames = null)
     {
         var o = options ?? new LinearOptions();
         Inputs.Check(x, rows, features, y);
         Inputs.CheckAlpha(alpha);
         o.Validate(features);
+        if (alpha == 0) return Ridge.Fit(x, rows, features, y, 0, o, featureNames);
         var sw = Stopwatch.StartNew();
         var problem = GaussianProblem.Create(x, features, y, Inputs.AllRows(rows), o);
         var solver = new GaussianSolver(problem, o);
@@ -78,7 +79,12 @@ public static class ElasticNet
 
     internal static double[] ResolveAlphas(PathOptions po, double alphaMax)
     {
-        if (po.Alphas is { } given) return given.OrderByDescending(v => v).ToArray();
+        if (po.Alphas is { } given)
+        {
+            if (given.Any(v => !(v > 0)))
+                throw new ArgumentException("every alpha on a path must be > 0 (use Ridge.Fit for the unpenalized fit at alpha = 0).", "alphas");
+            return given.OrderByDescending(v => v).ToArray();
+        }
         if (!(alphaMax > 0))
             throw new ArgumentException("α_max is 0: no penalized feature is correlated with y (is y constant?). Give explicit alphas instead.");
         return AlphaGrid(alphaMax, po.Count, po.Eps);
