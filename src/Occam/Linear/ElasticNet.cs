@@ -59,7 +59,7 @@ public static class ElasticNet
         var o = options ?? new LinearOptions();
         Inputs.Check(x, rows, features, y);
         o.Validate(features);
-        var problem = GaussianProblem.Create(x, features, y, Inputs.AllRows(rows), o with { Update = CdUpdate.Residual });
+        var problem = GaussianProblem.Create(x, features, y, Inputs.AllRows(rows), o);
         return new GaussianSolver(problem, o).AlphaMax();
     }
 

@@ -238,7 +238,8 @@ internal sealed class GaussianSolver
         double amax = 0;
         for (int j = 0; j < _p; j++)
             if (!_excluded[j] && _v[j] > 0) amax = Math.Max(amax, Math.Abs(_c[j]) / (rho * _v[j]));
-        return amax;
+        // Rounded up by a few ulps so that the fit at α_max itself is exactly zero despite rounding in α·ρ·vⱼ.
+        return amax * (1 + 1e-15);
     }
 
     /// <summary>Sets the coefficients (warm start) and rebuilds the gradient.</summary>

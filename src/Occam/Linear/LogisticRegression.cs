@@ -28,9 +28,14 @@ public static class LogisticRegression
         o.Validate(features);
         CheckLabels(y);
         var sw = Stopwatch.StartNew();
-        var path = PathOnRows(x, features, y, Inputs.AllRows(rows), o, new PathOptions(), [alpha], featureNames, firstAlphaFromMax: true);
-        var model = path.ModelAt(0);
-        return new LinearFit(model, path.Iterations[0], path.DualGaps[0], path.GapTolerances[0], path.ConvergedAt[0], path.DevianceExplained[0], path.Warnings, sw.Elapsed.TotalSeconds);
+        // As glmnet, reach α along a short warm-started path from α_max (10 values per decade): a cold Newton start at
+        // a small α can need far more sweeps than the whole path.
+        var path = PathOnRows(x, features, y, Inputs.AllRows(rows), o, new PathOptions(), null, featureNames, target: alpha);
+        int last = path.Alphas.Length - 1;
+        var model = path.ModelAt(last);
+        var warnings = path.Warnings.Where(w => !w.StartsWith("did not converge", StringComparison.Ordinal)).ToList();
+        if (!path.ConvergedAt[last]) warnings.Add(path.Warnings[^1]);
+        return new LinearFit(model, path.Iterations.Sum(), path.DualGaps[last], path.GapTolerances[last], path.ConvergedAt[last], path.DevianceExplained[last], warnings, sw.Elapsed.TotalSeconds);
     }
 
     /// <summary>A warm-started path from α_max down to eps·α_max (or over explicit alphas).</summary>
@@ -43,7 +48,7 @@ public static class LogisticRegression
         po.Validate();
         CheckLabels(y);
         var sw = Stopwatch.StartNew();
-        return PathOnRows(x, features, y, Inputs.AllRows(rows), o, po, null, featureNames, firstAlphaFromMax: true)
+        return PathOnRows(x, features, y, Inputs.AllRows(rows), o, po, null, featureNames)
             .WithSeconds(sw.Elapsed.TotalSeconds);
     }
 
@@ -54,7 +59,7 @@ public static class LogisticRegression
                 throw new ArgumentException($"y[{i}] = {y[i]}; binary logistic regression needs labels 0 and 1.", nameof(y));
     }
 
-    internal static LinearPath PathOnRows(double[] x, int p, double[] y, int[] rows, LinearOptions o, PathOptions po, double[]? alphas, string[]? names, bool firstAlphaFromMax)
+    internal static LinearPath PathOnRows(double[] x, int p, double[] y, int[] rows, LinearOptions o, PathOptions po, double[]? alphas, string[]? names, double? target = null)
     {
         int n = rows.Length;
         var stats = ColumnStats.Compute(x, p, rows, o.FitIntercept, o.Standardize);
@@ -63,6 +68,13 @@ public static class LogisticRegression
         for (int i = 0; i < n; i++) ys[i] = y[rows[i]];
         var solver = new LogisticSolver(xc, n, p, ys, stats.Excluded, o);
         double amax = solver.AlphaMax();
+        if (target is double t)
+        {
+            int steps = t < amax ? (int)Math.Ceiling(10 * Math.Log10(amax / t)) : 0;
+            alphas = new double[steps + 1];
+            for (int s = 0; s < steps; s++) alphas[s] = amax * Math.Pow(t / amax, (double)s / steps);
+            alphas[steps] = t;
+        }
         alphas ??= ElasticNet.ResolveAlphas(po, amax);
         int m = alphas.Length;
         var coefs = new double[m][];
@@ -76,7 +88,7 @@ public static class LogisticRegression
         double prev = Math.Max(amax, alphas[0]);
         for (int k = 0; k < m; k++)
         {
-            var r = solver.Solve(alphas[k], firstAlphaFromMax || k > 0 ? prev : alphas[k]);
+            var r = solver.Solve(alphas[k], prev);
             prev = alphas[k];
             coefs[k] = stats.Unscale(solver.W);
             intercepts[k] = solver.B - stats.MeanDot(coefs[k]);

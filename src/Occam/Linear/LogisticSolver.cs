@@ -112,7 +112,8 @@ internal sealed class LogisticSolver
         double rho = Math.Max(_o.L1Ratio, 1e-3), amax = 0;
         for (int j = 0; j < _p; j++)
             if (!_excluded[j] && _v[j] > 0) amax = Math.Max(amax, Math.Abs(_c[j]) / (rho * _v[j]));
-        return amax;
+        // Rounded up by a few ulps so that the fit at α_max itself is exactly zero despite rounding in α·ρ·vⱼ.
+        return amax * (1 + 1e-15);
     }
 
     public SolveReport Solve(double alpha, double alphaPrev)
