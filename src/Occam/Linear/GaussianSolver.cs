@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using Occam.Linear.Kernels;
@@ -61,18 +62,19 @@ internal sealed class GramEngine : GaussianEngine
     public ReadOnlySpan<double> GramRow(int j) => _g.AsSpan(j * P, P);
     public ReadOnlySpan<double> Xty => _xty;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Gradient(int j) => _q[j];
 
-    public override void Apply(int j, double delta) =>
-        TensorPrimitives.MultiplyAdd(_g.AsSpan(j * P, P), -delta, _q, _q);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void Apply(int j, double delta) => Axpy.Compute(-delta, _g.AsSpan(j * P, P), _q);
 
     public override void FullGradient(Span<double> c, bool[] excluded) => _q.CopyTo(c);
 
     // ‖r‖² = ‖ỹ‖² − 2wᵀX̃ᵀỹ + wᵀGw and X̃ᵀr = X̃ᵀỹ − Gw = n·q, so ‖r‖² = ‖ỹ‖² − n·(wᵀxty + wᵀq).
     public override double Rss(ReadOnlySpan<double> w) =>
-        Math.Max(0, YY - N * (TensorPrimitives.Dot(w, _xty) + TensorPrimitives.Dot(w, _q)));
+        Math.Max(0, YY - N * (Dot.Compute(w, _xty) + Dot.Compute(w, _q)));
 
-    public override double ResidualDotY(ReadOnlySpan<double> w) => YY - N * TensorPrimitives.Dot(w, _xty);
+    public override double ResidualDotY(ReadOnlySpan<double> w) => YY - N * Dot.Compute(w, _xty);
 
     public override void Reset(ReadOnlySpan<double> w)
     {
@@ -112,18 +114,21 @@ internal sealed class ResidualEngine : GaussianEngine
 
     private Span<double> Column(int j) => _x.AsSpan(j * N, N);
 
-    public override double Gradient(int j) => TensorPrimitives.Dot(Column(j), _r) * _invN;
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override double Gradient(int j) => Dot.Compute(Column(j), _r) * _invN;
 
-    public override void Apply(int j, double delta) => TensorPrimitives.MultiplyAdd(Column(j), -delta, _r, _r);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void Apply(int j, double delta) => Axpy.Compute(-delta, Column(j), _r);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void FullGradient(Span<double> c, bool[] excluded)
     {
         for (int j = 0; j < P; j++) c[j] = excluded[j] ? 0 : Gradient(j);
     }
 
-    public override double Rss(ReadOnlySpan<double> w) => TensorPrimitives.Dot(_r, _r);
+    public override double Rss(ReadOnlySpan<double> w) => Dot.Compute(_r, _r);
 
-    public override double ResidualDotY(ReadOnlySpan<double> w) => TensorPrimitives.Dot(_r, _y);
+    public override double ResidualDotY(ReadOnlySpan<double> w) => Dot.Compute(_r, _y);
 
     public override void Reset(ReadOnlySpan<double> w)
     {
@@ -162,13 +167,12 @@ internal sealed class GaussianProblem
         GaussianEngine engine;
         if (gram)
         {
-            var xs = stats.RowMajor(x, p, rows);
+            var inv = new double[p];
+            for (int j = 0; j < p; j++) inv[j] = stats.Excluded[j] ? 0 : 1 / stats.Scale[j];
             var g = new double[p * p];
-            Gram.Compute(xs, n, p, g);
-            TensorPrimitives.Multiply(g, 1.0 / n, g);
             var xty = new double[p];
-            for (int i = 0; i < n; i++)
-                if (yc[i] != 0) TensorPrimitives.MultiplyAdd(xs.AsSpan(i * p, p), yc[i], xty, xty);
+            Gram.ComputeCentered(x, rows, p, stats.Mean, inv, yc, g, xty);
+            TensorPrimitives.Multiply(g, 1.0 / n, g);
             TensorPrimitives.Multiply(xty, 1.0 / n, xty);
             engine = new GramEngine(n, p, g, xty, TensorPrimitives.Dot(yc, yc));
         }
@@ -220,6 +224,7 @@ internal sealed class GaussianSolver
     /// Fits the unpenalized features alone (if any), then returns α_max = maxⱼ |cⱼ|/(ρ'·vⱼ) over penalized j,
     /// with ρ' = max(ρ, 1e-3) (glmnet's device so that ridge paths have a finite start).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double AlphaMax()
     {
         Array.Clear(_w);
@@ -250,6 +255,7 @@ internal sealed class GaussianSolver
         _e.FullGradient(_c, _excluded);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double Sweep(ReadOnlySpan<int> list, double l1, double l2)
     {
         double d = 0;
@@ -278,6 +284,7 @@ internal sealed class GaussianSolver
     /// solution the gradient held in the solver belongs to (α_max for a cold start); it feeds the strong rule
     /// |cⱼ| ≥ ρ·vⱼ·(2α − α_prev).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SolveReport Solve(double alpha, double alphaPrev)
     {
         double rho = _o.L1Ratio;
@@ -338,6 +345,7 @@ internal sealed class GaussianSolver
         return new SolveReport(0, gap, gapTol, gap <= gapTol, dev);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Collect(bool activeOnly)
     {
         int m = 0;
@@ -352,6 +360,7 @@ internal sealed class GaussianSolver
     /// (b) for ρ &lt; 1, the Fenchel gap at θ = r with the elastic-net conjugate Σ(|cⱼ| − αρvⱼ)₊²/(2α(1−ρ)vⱼ).
     /// Requires <see cref="_c"/> to be current.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double Gap(double l1, double l2)
     {
         double n = _e.N;

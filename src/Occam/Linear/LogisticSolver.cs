@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Numerics.Tensors;
+using Occam.Linear.Kernels;
 
 namespace Occam.Linear;
 
@@ -47,14 +49,16 @@ internal sealed class LogisticSolver
     private Span<double> Column(int j) => _x.AsSpan(j * _n, _n);
 
     /// <summary>η, p and the mean log-loss from (w, b).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Refresh()
     {
         Array.Fill(_eta, _b);
         for (int j = 0; j < _p; j++)
-            if (_w[j] != 0) TensorPrimitives.MultiplyAdd(Column(j), _w[j], _eta, _eta);
+            if (_w[j] != 0) Axpy.Compute(_w[j], Column(j), _eta);
         RefreshFromEta();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RefreshFromEta()
     {
         double loss = 0;
@@ -71,6 +75,7 @@ internal sealed class LogisticSolver
     /// Newton iterations on the intercept alone (w fixed) until Σ(yᵢ − pᵢ) = 0 to rounding, so that θ = y − p meets
     /// the intercept's dual constraint and the duality gap below is a valid bound.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void OptimizeIntercept()
     {
         if (!_o.FitIntercept) return;
@@ -81,18 +86,20 @@ internal sealed class LogisticSolver
             if (!(h > 0) || Math.Abs(g) <= 1e-13 * _n) break;
             double db = g / h;
             _b += db;
-            TensorPrimitives.Add(_eta, db, _eta);
+            for (int i = 0; i < _n; i++) _eta[i] += db;
             RefreshFromEta();
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FullGradient()
     {
         OptimizeIntercept();
-        TensorPrimitives.Subtract(_y, _prob, _tmp);
-        for (int j = 0; j < _p; j++) _c[j] = _excluded[j] ? 0 : TensorPrimitives.Dot(Column(j), _tmp) / _n;
+        for (int i = 0; i < _n; i++) _tmp[i] = _y[i] - _prob[i];
+        for (int j = 0; j < _p; j++) _c[j] = _excluded[j] ? 0 : Dot.Compute(Column(j), _tmp) / _n;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double Objective(double l1, double l2)
     {
         double pen = 0;
@@ -116,6 +123,7 @@ internal sealed class LogisticSolver
         return amax * (1 + 1e-15);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SolveReport Solve(double alpha, double alphaPrev)
     {
         double rho = _o.L1Ratio, l1 = alpha * rho, l2 = alpha * (1 - rho);
@@ -146,6 +154,7 @@ internal sealed class LogisticSolver
     }
 
     /// <summary>One proximal Newton step; returns the CD sweeps used.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int NewtonStep(double l1, double l2, double innerTol, int budget)
     {
         double objOld = Objective(l1, l2);
@@ -157,13 +166,16 @@ internal sealed class LogisticSolver
             _wt[i] = Math.Max(q, 1e-5);
             _r[i] = _y[i] - _prob[i];
         }
-        double sw = TensorPrimitives.Sum(_wt) / _n;
+        double sw = 0;
+        for (int i = 0; i < _n; i++) sw += _wt[i];
+        sw /= _n;
         for (int j = 0; j < _p; j++)
         {
             if (!_strong[j]) continue;
             var col = Column(j);
-            TensorPrimitives.Multiply(col, col, _tmp);
-            _xv[j] = TensorPrimitives.Dot(_tmp, _wt) / _n;
+            double s = 0;
+            for (int i = 0; i < _n; i++) s += _wt[i] * col[i] * col[i];
+            _xv[j] = s / _n;
         }
         int sweeps = 0;
         while (sweeps < budget)
@@ -188,6 +200,7 @@ internal sealed class LogisticSolver
         return Math.Max(sweeps, 1);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double Sweep(int m, double l1, double l2, double sw)
     {
         double d = 0;
@@ -196,29 +209,31 @@ internal sealed class LogisticSolver
             int j = _list[k];
             var col = Column(j);
             double old = _w[j], xv = _xv[j];
-            double z = TensorPrimitives.Dot(col, _r) / _n + xv * old;
+            double z = Dot.Compute(col, _r) / _n + xv * old;
             double t = l1 * _v[j], den = xv + l2 * _v[j];
             double nw = z > t ? (z - t) / den : z < -t ? (z + t) / den : 0.0;
             if (nw == old) continue;
             double delta = nw - old;
             _w[j] = nw;
-            TensorPrimitives.Multiply(col, _wt, _tmp);
-            TensorPrimitives.MultiplyAdd(_tmp, -delta, _r, _r);
+            WeightedAxpy.Compute(-delta, _wt, col, _r);
             d = Math.Max(d, xv * delta * delta);
         }
         if (_o.FitIntercept)
         {
-            double db = TensorPrimitives.Sum(_r) / _n / sw;
+            double sr = 0;
+            for (int i = 0; i < _n; i++) sr += _r[i];
+            double db = sr / _n / sw;
             if (db != 0)
             {
                 _b += db;
-                TensorPrimitives.MultiplyAdd(_wt, -db, _r, _r);
+                Axpy.Compute(-db, _wt, _r);
                 d = Math.Max(d, sw * db * db);
             }
         }
         return d;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Collect(bool activeOnly)
     {
         int m = 0;
@@ -246,6 +261,7 @@ internal sealed class LogisticSolver
         return Math.Max(best, 0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double DualValue(double kappa, double l1, double l2)
     {
         double h = 0;

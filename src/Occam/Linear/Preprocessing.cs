@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using Occam.Numerics;
 
@@ -18,6 +19,7 @@ internal sealed class ColumnStats
     /// Means (zero when no intercept) and scales (population standard deviation when standardizing, else 1) of the
     /// selected rows. Throws on NaN or infinity.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ColumnStats Compute(double[] x, int p, int[] rows, bool center, bool standardize)
     {
         int n = rows.Length;
@@ -69,23 +71,8 @@ internal sealed class ColumnStats
                 yield return $"column '{names?[j] ?? "x" + j}' is constant in the training rows; its coefficient is fixed at 0.";
     }
 
-    /// <summary>Row-major copy of the selected rows, centred and scaled (excluded columns set to 0).</summary>
-    public double[] RowMajor(double[] x, int p, int[] rows)
-    {
-        var result = new double[(long)rows.Length * p];
-        var inv = new double[p];
-        for (int j = 0; j < p; j++) inv[j] = Excluded[j] ? 0 : 1 / Scale[j];
-        for (int i = 0; i < rows.Length; i++)
-        {
-            var src = x.AsSpan(rows[i] * p, p);
-            var dst = result.AsSpan(i * p, p);
-            TensorPrimitives.Subtract(src, Mean, dst);
-            TensorPrimitives.Multiply(dst, inv, dst);
-        }
-        return result;
-    }
-
     /// <summary>Column-major copy (column j at [j·n, (j+1)·n)) of the selected rows, centred and scaled.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double[] ColumnMajor(double[] x, int p, int[] rows)
     {
         int n = rows.Length;

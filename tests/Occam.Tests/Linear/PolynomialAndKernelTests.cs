@@ -54,6 +54,31 @@ public class PolynomialAndKernelTests
     }
 
     [Fact]
+    public void DotAxpyAndWeightedAxpySimdMatchScalarForEveryLengthUpTo257()
+    {
+        var rng = new Occam.Numerics.Random.Rng(77);
+        for (int n = 0; n <= 257; n++)
+        {
+            var a = new double[n];
+            var b = new double[n];
+            var w = new double[n];
+            for (int i = 0; i < n; i++) { a[i] = rng.NextNormal(); b[i] = rng.NextNormal(); w[i] = rng.NextDouble(); }
+            double scale = 1 + a.Zip(b).Sum(t => Math.Abs(t.First * t.Second));
+            Assert.True(Math.Abs(Dot.Scalar(a, b) - Dot.Compute(a, b)) <= 1e-14 * scale, $"dot n={n}");
+            var y1 = (double[])b.Clone();
+            var y2 = (double[])b.Clone();
+            Axpy.Scalar(-0.37, a, y1);
+            Axpy.Compute(-0.37, a, y2);
+            for (int i = 0; i < n; i++) Assert.True(Math.Abs(y1[i] - y2[i]) <= 4e-16 * (1 + Math.Abs(y1[i])), $"n={n} i={i}");
+            y1 = (double[])b.Clone();
+            y2 = (double[])b.Clone();
+            WeightedAxpy.Scalar(1.3, w, a, y1);
+            WeightedAxpy.Compute(1.3, w, a, y2);
+            for (int i = 0; i < n; i++) Assert.True(Math.Abs(y1[i] - y2[i]) <= 4e-16 * (1 + Math.Abs(y1[i])), $"n={n} i={i}");
+        }
+    }
+
+    [Fact]
     public void CholeskySolvesAndDetectsSingularMatrices()
     {
         double[] a = [4, 2, 0.6, 2, 5, 1, 0.6, 1, 3];
