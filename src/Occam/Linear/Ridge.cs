@@ -11,7 +11,9 @@ namespace Occam.Linear;
 /// <remarks>
 /// p ≤ n: Cholesky of X̃ᵀX̃/n + α·diag(v) (normal equations on centred/scaled columns). p &gt; n: the dual form
 /// w = V⁻¹X̃ᵀa with (X̃V⁻¹X̃ᵀ + nα·I)·a = ỹ (needs α &gt; 0 and every vⱼ &gt; 0). The result reports Iterations = 0 and
-/// the duality gap of the solution, so rounding trouble shows up as a non-converged fit.
+/// a certificate of the solution (p ≤ n: the exact suboptimality ½·gᵀH⁻¹g of the quadratic objective, g its gradient
+/// and H its Hessian, computed with the same factor; p &gt; n: the duality gap), so rounding trouble shows up as a
+/// non-converged fit. α = 0 is ordinary least squares.
 /// </remarks>
 public static class Ridge
 {
@@ -26,10 +28,9 @@ public static class Ridge
         var v = o.PenaltyFactors ?? Enumerable.Repeat(1.0, p).ToArray();
         var allRows = Inputs.AllRows(n);
         var w = new double[p];
-        GaussianProblem problem;
         if (p <= n)
         {
-            problem = GaussianProblem.Create(x, p, y, allRows, o with { Update = CdUpdate.Gram });
+            var problem = GaussianProblem.Create(x, p, y, allRows, o with { Update = CdUpdate.Gram });
             var engine = (GramEngine)problem.Engine;
             var keep = Enumerable.Range(0, p).Where(j => !problem.Stats.Excluded[j]).ToArray();
             int m = keep.Length;
@@ -42,16 +43,36 @@ public static class Ridge
                 a[i * m + i] += alpha * v[keep[i]];
                 b[i] = engine.Xty[keep[i]];
             }
-            if (!Cholesky.Factor(a, m))
+            var factor = (double[])a.Clone();
+            if (!Cholesky.Factor(factor, m))
                 throw new ArgumentException($"X̃ᵀX̃/n + α·V is singular at alpha={alpha}: the columns are collinear or α is 0 with unpenalized features; use alpha > 0.", nameof(alpha));
-            Cholesky.Solve(a, m, b);
+            Cholesky.Solve(factor, m, b);
             for (int i = 0; i < m; i++) w[keep[i]] = b[i];
+            // Exact certificate for a quadratic objective: P(w) − P* = ½·gᵀH⁻¹g with g = Hw − X̃ᵀỹ/n.
+            var grad = new double[m];
+            for (int i = 0; i < m; i++)
+            {
+                double s = -engine.Xty[keep[i]];
+                for (int k = 0; k < m; k++) s += a[i * m + k] * b[k];
+                grad[i] = s;
+            }
+            var z = (double[])grad.Clone();
+            Cholesky.Solve(factor, m, z);
+            double gap = 0;
+            for (int i = 0; i < m; i++) gap += 0.5 * grad[i] * z[i];
+            gap = Math.Max(gap, 0);
+            engine.Reset(w);
+            double gapTol = o.Tolerance * engine.YY / n;
+            double dev = engine.YY > 0 ? 1 - engine.Rss(w) / engine.YY : 0;
+            var warn = problem.Stats.ConstantWarnings(featureNames).ToList();
+            if (!(gap <= gapTol)) warn.Add($"the direct ridge solve is inaccurate at alpha={alpha:G6}: suboptimality {gap:G3} > {gapTol:G3} (ill-conditioned X̃ᵀX̃; use a larger alpha or standardize).");
+            return new LinearFit(ElasticNet.ToModel(problem, w, alpha, 0), 0, gap, gapTol, gap <= gapTol, dev, warn, sw.Elapsed.TotalSeconds);
         }
         else
         {
             if (!(alpha > 0) || v.Any(f => f == 0))
                 throw new ArgumentException("ridge with more features than rows needs alpha > 0 and every penalty factor > 0 (the normal equations are singular otherwise).", nameof(alpha));
-            problem = GaussianProblem.Create(x, p, y, allRows, o with { Update = CdUpdate.Residual });
+            var problem = GaussianProblem.Create(x, p, y, allRows, o with { Update = CdUpdate.Residual });
             var xc = problem.Stats.ColumnMajor(x, p, allRows);
             var yc = new double[n];
             for (int i = 0; i < n; i++) yc[i] = y[i] - problem.YMean;
@@ -71,14 +92,13 @@ public static class Ridge
             Cholesky.Solve(k, n, yc);
             for (int j = 0; j < p; j++)
                 if (!problem.Stats.Excluded[j]) w[j] = TensorPrimitives.Dot(xc.AsSpan(j * n, n), yc) / v[j];
+            // Certificate: the duality gap at the direct solution, from the coordinate-descent machinery.
+            var solver = new GaussianSolver(problem, o);
+            solver.SetCoefficients(w);
+            var report = solver.Evaluate(alpha);
+            var warnings = problem.Stats.ConstantWarnings(featureNames).ToList();
+            if (!report.Converged) warnings.Add($"the direct ridge solve is inaccurate at alpha={alpha:G6}: duality gap {report.Gap:G3} > {report.GapTolerance:G3} (ill-conditioned X̃ᵀX̃; use a larger alpha or standardize).");
+            return new LinearFit(ElasticNet.ToModel(problem, w, alpha, 0), 0, report.Gap, report.GapTolerance, report.Converged, report.DevianceExplained, warnings, sw.Elapsed.TotalSeconds);
         }
-        // Certificate: the duality gap at the direct solution, from the coordinate-descent machinery.
-        var solver = new GaussianSolver(problem, o);
-        solver.SetCoefficients(w);
-        var report = solver.Evaluate(alpha);
-        var model = ElasticNet.ToModel(problem, w, alpha, 0);
-        var warnings = problem.Stats.ConstantWarnings(featureNames).ToList();
-        if (!report.Converged) warnings.Add($"the direct ridge solve is inaccurate at alpha={alpha:G6}: duality gap {report.Gap:G3} > {report.GapTolerance:G3} (ill-conditioned X̃ᵀX̃; use a larger alpha or standardize).");
-        return new LinearFit(model, 0, report.Gap, report.GapTolerance, report.Converged, report.DevianceExplained, warnings, sw.Elapsed.TotalSeconds);
     }
 }

@@ -154,6 +154,8 @@ public class ClosedFormTests
         Assert.True(LinearTestData.RelativeError(fit.Model.Coef, w) < 1e-6);
         Assert.Equal(b, fit.Model.Intercept, 5);
         var ols = ElasticNet.Fit(x, 120, 6, y, 0, o);
+        Assert.True(ols.Converged, $"OLS certificate {ols.DualGap}");
+        Assert.Equal(0, ols.Iterations);
         Assert.True(LinearTestData.RelativeError(ols.Model.Coef, w) < 1e-10);
     }
 }
