@@ -23,7 +23,7 @@ if [[ ! -f "$synthetic" ]]; then
   echo "writing $synthetic (once)" >&2
   /usr/bin/python3 "$here/make_synthetic.py" "$synthetic"
 fi
-dotnet build -c Release "$here/LinearBench/LinearBench.csproj" -o "$out/LinearBench" >/dev/null
+dotnet build -c Release "$here/LinearBench/LinearBench.csproj" -o "$out/LinearBench" >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
 occam() { dotnet "$out/LinearBench/LinearBench.dll" "$1" "$2" "$3" "$repeats"; }
 sklearn() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 "$here/sklearn_bench.py" "$1" "$2" "$repeats"; }
 glmnet() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE Rscript "$here/glmnet_bench.R" "$1" "$2" "$repeats" "$3"; }
