@@ -153,6 +153,31 @@ public sealed class LinearCliTests : IDisposable
     }
 
     [Theory]
+    [InlineData("fit")]
+    [InlineData("path")]
+    [InlineData("cv")]
+    public void HelpRendersForEveryCommand(string command)
+    {
+        var (code, stdout, stderr) = Run("linear", command, "--help");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("--data", stdout);
+        Assert.Contains("--l1-ratio", stdout);
+    }
+
+    [Fact]
+    public void L1RatioAloneMeansElasticNet()
+    {
+        var (code, stdout, stderr) = Run("linear", "fit", "--data", DataFile("diabetes.csv"), "--target", "progression", "--l1-ratio", "0.5", "--alpha", "0.1", "--json");
+        Assert.True(code == 0, stderr);
+        var doc = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("elasticnet", doc.GetProperty("penalty").GetString());
+        Assert.Equal(0.5, doc.GetProperty("l1Ratio").GetDouble());
+        var clash = Run("linear", "fit", "--data", DataFile("diabetes.csv"), "--target", "progression", "--penalty", "lasso", "--l1-ratio", "0.5", "--alpha", "0.1");
+        Assert.NotEqual(0, clash.Code);
+        Assert.Contains("--penalty elasticnet", clash.Err);
+    }
+
+    [Theory]
     [InlineData("--alpha", "-1", "alpha")]
     [InlineData("--l1-ratio", "2", "l1-ratio")]
     [InlineData("--tol", "0", "tol")]

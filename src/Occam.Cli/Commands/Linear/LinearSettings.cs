@@ -22,12 +22,14 @@ internal class LinearSettings : CommandSettings
     public string Task { get; init; } = "auto";
 
     [CommandOption("--penalty <PENALTY>")]
-    [Description("lasso (default), ridge or elasticnet.")]
-    [DefaultValue("lasso")]
-    public string Penalty { get; init; } = "lasso";
+    [Description("lasso, ridge or elasticnet (default: elasticnet when --l1-ratio is given, lasso otherwise).")]
+    public string? PenaltyOption { get; init; }
+
+    /// <summary>The penalty asked for, with the default resolved.</summary>
+    public string Penalty => PenaltyOption ?? (L1Ratio is null ? "lasso" : "elasticnet");
 
     [CommandOption("--l1-ratio <R>")]
-    [Description("Elastic-net mixing ρ in [0, 1] (default 0.5 for elasticnet; lasso is 1, ridge 0).")]
+    [Description("Elastic-net mixing ρ in [[0, 1]] (default 0.5 for elasticnet; lasso is 1, ridge 0).")]
     public double? L1Ratio { get; init; }
 
     [CommandOption("--no-standardize")]
