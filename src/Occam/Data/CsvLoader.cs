@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Occam.Data;
@@ -60,7 +61,7 @@ public static class CsvLoader
             f++;
         }
 
-        var x = new GrowableArray();
+        var x = new GrowableArray(csv.EstimateRemainingRecords() * (long)features);
         var labels = new List<string>();
         var lines = new List<int>();
         while (csv.Next())
@@ -113,25 +114,10 @@ public static class CsvLoader
         }
         else
         {
-            if (featureNames.Count == 0)
-                throw new OccamException($"{path}: the list of feature columns to read is empty; name at least one column.");
-            columns = new int[featureNames.Count];
-            names = new string[featureNames.Count];
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            for (int f = 0; f < featureNames.Count; f++)
-            {
-                string name = featureNames[f];
-                if (!seen.Add(name))
-                    throw new OccamException($"{path}: feature column '{name}' is requested twice; list each feature once.");
-                int c = Array.IndexOf(header, name);
-                if (c < 0)
-                    throw new OccamException($"{path}: the feature column '{name}' is missing; available columns: {ListColumns(header)}. Add the column or use a file with the model's features.");
-                columns[f] = c;
-                names[f] = name;
-            }
+            (columns, names) = ResolveColumns(header, featureNames, path);
         }
 
-        var x = new GrowableArray();
+        var x = new GrowableArray(csv.EstimateRemainingRecords() * (long)columns.Length);
         int rows = 0;
         while (csv.Next())
         {
@@ -142,6 +128,96 @@ public static class CsvLoader
         if (rows == 0)
             throw new OccamException($"{path}: the file has a header but no data rows; add rows below the header.");
         return new Dataset(x.ToArray(rows * columns.Length), new double[rows], rows, columns.Length, names, ignore ?? "", TaskKind.Regression);
+    }
+
+    /// <summary>
+    /// Loads data to evaluate a trained model on: the model's feature columns by name, in the
+    /// model's order (other columns are ignored), and the target mapped onto the model's task and
+    /// classes, so that class index k means the same label as during training even when this file
+    /// lacks some classes or lists them in another order.
+    /// </summary>
+    /// <param name="path">CSV file with a header row.</param>
+    /// <param name="featureNames">The model's feature names, in order.</param>
+    /// <param name="target">Name of the target column.</param>
+    /// <param name="task">The model's task; no inference is done.</param>
+    /// <param name="classes">The model's class labels (index = class), required for classification.
+    /// A cell matches a class by exact text, or else by numeric value when both are numbers
+    /// ("1.0" matches class "1").</param>
+    /// <exception cref="OccamException">The file is malformed, a column is missing, a regression
+    /// target is not a number, or a label is not one of <paramref name="classes"/>.</exception>
+    public static Dataset LoadForModel(string path, IReadOnlyList<string> featureNames, string target, TaskKind task, IReadOnlyList<string>? classes)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(featureNames);
+        ArgumentNullException.ThrowIfNull(target);
+        ClassMatcher? matcher = null;
+        if (task != TaskKind.Regression)
+        {
+            if (classes is null || classes.Count < 2)
+                throw new ArgumentException("a classification model needs its list of at least 2 classes.", nameof(classes));
+            matcher = new ClassMatcher(classes);
+        }
+
+        var csv = Open(path);
+        string[] header = ReadHeader(csv, path);
+        var (columns, names) = ResolveColumns(header, featureNames, path);
+        int targetColumn = Array.IndexOf(header, target);
+        if (targetColumn < 0)
+            throw new OccamException($"{path}: no target column '{target}'; available columns: {ListColumns(header)}. Add the target column the model was trained on.");
+        if (Array.IndexOf(columns, targetColumn) >= 0)
+            throw new OccamException($"{path}: column '{target}' is both a feature and the target; use another target column.");
+
+        var x = new GrowableArray(csv.EstimateRemainingRecords() * (long)columns.Length);
+        var y = new List<double>();
+        while (csv.Next())
+        {
+            CheckCellCount(csv, header, path);
+            ParseFeatures(csv, columns, header, path, x);
+            ReadOnlySpan<char> cell = csv[targetColumn].Trim();
+            if (cell.IsEmpty)
+                throw new OccamException($"{path} line {csv.Line}, column '{target}': the target cell is empty; fill in the value or remove the row.");
+            if (matcher is null)
+            {
+                NumberStatus status = NumberText.Parse(cell, out double value);
+                if (status == NumberStatus.NotANumber)
+                    throw new OccamException($"{path} line {csv.Line}, column '{target}': '{Shorten(cell)}' is not a number, but the model does regression; fix the value or use the right target column.");
+                if (status != NumberStatus.Ok)
+                    throw CellError(status, cell, path, csv.Line, target);
+                y.Add(value);
+            }
+            else
+            {
+                int k = matcher.IndexOf(cell);
+                if (k < 0)
+                    throw new OccamException($"{path} line {csv.Line}, column '{target}': label '{Shorten(cell)}' is not one of the model's classes ({ListLabels(classes!.ToArray())}); remove the row or use data with the model's classes.");
+                y.Add(k);
+            }
+        }
+        if (y.Count == 0)
+            throw new OccamException($"{path}: the file has a header but no data rows; add rows below the header.");
+        int rows = y.Count;
+        return new Dataset(x.ToArray(rows * columns.Length), y.ToArray(), rows, columns.Length, names, target, task, classes?.ToArray());
+    }
+
+    private static (int[] Columns, string[] Names) ResolveColumns(string[] header, IReadOnlyList<string> featureNames, string path)
+    {
+        if (featureNames.Count == 0)
+            throw new OccamException($"{path}: the list of feature columns to read is empty; name at least one column.");
+        var columns = new int[featureNames.Count];
+        var names = new string[featureNames.Count];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int f = 0; f < featureNames.Count; f++)
+        {
+            string name = featureNames[f];
+            if (!seen.Add(name))
+                throw new OccamException($"{path}: feature column '{name}' is requested twice; list each feature once.");
+            int c = Array.IndexOf(header, name);
+            if (c < 0)
+                throw new OccamException($"{path}: the feature column '{name}' is missing; available columns: {ListColumns(header)}. Add the column or use a file with the model's features.");
+            columns[f] = c;
+            names[f] = name;
+        }
+        return (columns, names);
     }
 
     private static CsvTokenizer Open(string path)
@@ -155,7 +231,7 @@ public static class CsvLoader
         string text;
         try
         {
-            text = File.ReadAllText(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
+            text = Decode(File.ReadAllBytes(path));
         }
         catch (DecoderFallbackException)
         {
@@ -169,6 +245,24 @@ public static class CsvLoader
         if (csv.IsBlank)
             throw new OccamException($"{path}: the file is empty; a CSV file needs a header row and at least one data row.");
         return csv;
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// Decodes the whole file in one pass (much faster than a StreamReader on large files): UTF-8,
+    /// with its byte-order mark skipped; a UTF-16 byte-order mark selects UTF-16.
+    /// </summary>
+    private static string Decode(byte[] bytes)
+    {
+        ReadOnlySpan<byte> b = bytes;
+        if (b.StartsWith("\uFEFF"u8))
+            return StrictUtf8.GetString(b[3..]);
+        if (b.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]))
+            return new UnicodeEncoding(bigEndian: false, byteOrderMark: true, throwOnInvalidBytes: true).GetString(b[2..]);
+        if (b.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+            return new UnicodeEncoding(bigEndian: true, byteOrderMark: true, throwOnInvalidBytes: true).GetString(b[2..]);
+        return StrictUtf8.GetString(b);
     }
 
     private static string[] ReadHeader(CsvTokenizer csv, string path)
@@ -199,6 +293,7 @@ public static class CsvLoader
         throw new OccamException($"{path} line {csv.Line}: {csv.Count} cells but the header has {header.Length} ({where}); give every row one cell per column.");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ParseFeatures(CsvTokenizer csv, int[] columns, string[] header, string path, GrowableArray x)
     {
         Span<double> row = x.Append(columns.Length);
@@ -354,13 +449,16 @@ public static class CsvLoader
     /// <summary>A double buffer that grows by doubling; rows are appended in place.</summary>
     private sealed class GrowableArray
     {
-        private double[] _data = new double[1024];
+        private double[] _data;
         private int _length;
+
+        /// <param name="capacity">Expected number of values (clamped to what an array can hold).</param>
+        public GrowableArray(long capacity) => _data = new double[Math.Clamp(capacity, 16, Array.MaxLength)];
 
         public Span<double> Append(int count)
         {
             if (_length + count > _data.Length)
-                Array.Resize(ref _data, Math.Max(_data.Length * 2, _length + count));
+                Array.Resize(ref _data, (int)Math.Min(Array.MaxLength, Math.Max(2L * _data.Length, (long)_length + count)));
             var span = _data.AsSpan(_length, count);
             _length += count;
             return span;

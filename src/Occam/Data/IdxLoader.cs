@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 
 namespace Occam.Data;
 
@@ -23,8 +24,20 @@ public static class IdxLoader
 
     /// <summary>Loads images and their labels.</summary>
     /// <exception cref="OccamException">A file is missing, not IDX, truncated, or the counts differ.</exception>
-    public static Dataset Load(string imagesPath, string labelsPath)
+    public static Dataset Load(string imagesPath, string labelsPath) => Load(imagesPath, labelsPath, null);
+
+    /// <summary>
+    /// Loads images and labels for a trained model: labels are mapped onto the model's
+    /// <paramref name="classes"/> (index = class, matched by text or numeric value), so class k
+    /// means the same digit as in training even if this file lacks some digits. With
+    /// <paramref name="classes"/> null this is <see cref="Load(string, string)"/>.
+    /// </summary>
+    /// <exception cref="OccamException">As <see cref="Load(string, string)"/>, or a label is not one of the classes.</exception>
+    public static Dataset Load(string imagesPath, string labelsPath, IReadOnlyList<string>? classes)
     {
+        IReadOnlyList<string>? modelClasses = classes;
+        if (modelClasses is not null && modelClasses.Count < 2)
+            throw new ArgumentException("a classification model needs its list of at least 2 classes.", nameof(classes));
         ArgumentNullException.ThrowIfNull(imagesPath);
         ArgumentNullException.ThrowIfNull(labelsPath);
         byte[] images = ReadMaybeGzip(imagesPath);
@@ -47,28 +60,46 @@ public static class IdxLoader
 
         int features = (int)pixels;
         var x = new double[count * features];
-        ReadOnlySpan<byte> data = images.AsSpan(16, count * features);
-        for (int i = 0; i < x.Length; i++)
-            x[i] = data[i];
+        Widen(images.AsSpan(16, count * features), x);
 
         ReadOnlySpan<byte> raw = labels.AsSpan(8, count);
-        var present = new bool[256];
-        foreach (byte b in raw)
-            present[b] = true;
-        var index = new int[256];
-        var classes = new List<string>();
-        for (int v = 0; v < 256; v++)
-        {
-            if (!present[v])
-                continue;
-            index[v] = classes.Count;
-            classes.Add(v.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-        if (classes.Count < 2)
-            throw new OccamException($"{labelsPath}: every label is {classes[0]}; classification needs at least 2 classes, use a labels file with several digits.");
         var y = new double[count];
-        for (int i = 0; i < count; i++)
-            y[i] = index[raw[i]];
+        string[] classNames;
+        if (modelClasses is null)
+        {
+            var present = new bool[256];
+            foreach (byte b in raw)
+                present[b] = true;
+            var index = new int[256];
+            var found = new List<string>();
+            for (int v = 0; v < 256; v++)
+            {
+                if (!present[v])
+                    continue;
+                index[v] = found.Count;
+                found.Add(v.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            if (found.Count < 2)
+                throw new OccamException($"{labelsPath}: every label is {found[0]}; classification needs at least 2 classes, use a labels file with several digits.");
+            for (int i = 0; i < count; i++)
+                y[i] = index[raw[i]];
+            classNames = found.ToArray();
+        }
+        else
+        {
+            var matcher = new ClassMatcher(modelClasses);
+            var index = new int[256];
+            for (int v = 0; v < 256; v++)
+                index[v] = matcher.IndexOf(v.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            for (int i = 0; i < count; i++)
+            {
+                int k = index[raw[i]];
+                if (k < 0)
+                    throw new OccamException($"{labelsPath}: label {raw[i]} (item {i}) is not one of the model's classes ({string.Join(", ", modelClasses.Take(12))}{(modelClasses.Count > 12 ? ", …" : "")}); use data with the model's classes.");
+                y[i] = k;
+            }
+            classNames = modelClasses.ToArray();
+        }
 
         var names = new string[features];
         for (int r = 0, f = 0; r < height; r++)
@@ -76,7 +107,14 @@ public static class IdxLoader
             for (int c = 0; c < width; c++)
                 names[f++] = $"p{r}_{c}";
         }
-        return new Dataset(x, y, count, features, names, "label", TaskKind.Multiclass, classes.ToArray());
+        return new Dataset(x, y, count, features, names, "label", TaskKind.Multiclass, classNames);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per process: skip tier-0
+    private static void Widen(ReadOnlySpan<byte> source, Span<double> destination)
+    {
+        for (int i = 0; i < source.Length; i++)
+            destination[i] = source[i];
     }
 
     /// <summary>Reads a whole file, gunzipping it when it starts with the gzip magic 1f 8b.</summary>

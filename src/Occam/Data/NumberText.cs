@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Occam.Data;
 
@@ -19,6 +20,7 @@ internal enum NumberStatus
 internal static class NumberText
 {
     /// <summary>Parses <paramref name="text"/>; <paramref name="value"/> is set only for <see cref="NumberStatus.Ok"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static NumberStatus Parse(ReadOnlySpan<char> text, out double value)
     {
         text = text.Trim();
@@ -45,6 +47,7 @@ internal static class NumberText
     /// division of two exact values, so it equals what <see cref="double.Parse(string)"/> returns
     /// (Clinger's fast path). Anything else falls back to the framework parser.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryParseSimple(ReadOnlySpan<char> text, out double value)
     {
         value = 0;

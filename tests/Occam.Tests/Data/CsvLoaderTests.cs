@@ -48,6 +48,51 @@ public sealed class CsvLoaderTests : IDisposable
     }
 
     [Fact]
+    public void LastRowWithoutLineBreak()
+    {
+        var d = CsvLoader.Load(_files.Write("n.csv", "x,y\n1,2.5\n3,4"), "y");
+        Assert.Equal([1.0, 3], d.X);
+        Assert.Equal([2.5, 4], d.Y);
+    }
+
+    [Fact]
+    public void CrOnlyAndMixedLineEnds()
+    {
+        // CR-only (old Mac) lines, and a mix where the row-count estimate from '\n' is far too
+        // small, so the value buffer must grow.
+        var sb = new StringBuilder("a,b,y\r");
+        for (int i = 0; i < 300; i++)
+            sb.Append(i).Append(',').Append(-i).Append(',').Append(i * 0.5).Append(i == 150 ? "\n" : "\r");
+        var d = CsvLoader.Load(_files.Write("cr.csv", sb.ToString()), "y");
+        Assert.Equal(300, d.Rows);
+        Assert.Equal(Enumerable.Range(0, 300).SelectMany(i => new double[] { i, -i }), d.X);
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => i * 0.5), d.Y);
+
+        var e = LoadError(sb.ToString().Replace("7,-7,", "7,x,"));
+        Assert.Contains("line 9, column 'b': 'x' is not a number", e.Message);
+    }
+
+    [Theory]
+    [InlineData("utf-16le")]
+    [InlineData("utf-16be")]
+    public void Utf16WithByteOrderMark(string encoding)
+    {
+        var enc = Encoding.GetEncoding(encoding);
+        string path = _files.WriteBytes("u16.csv", [.. enc.GetPreamble(), .. enc.GetBytes("größe,y\n1.5,a\n2,b\n")]);
+        var d = CsvLoader.Load(path, "y");
+        Assert.Equal(["größe"], d.FeatureNames);
+        Assert.Equal([1.5, 2], d.X);
+    }
+
+    [Fact]
+    public void Utf8NamesAndLabels()
+    {
+        var d = CsvLoader.Load(_files.Write("u8.csv", "größe,espèce\n1,été\n2,hiver\n"), "espèce");
+        Assert.Equal(["größe"], d.FeatureNames);
+        Assert.Equal(["hiver", "été"], d.Classes!);
+    }
+
+    [Fact]
     public void QuotedFieldsMaySpanLinesAndEscapeQuotes()
     {
         // Row 2 of the file holds a label with a line break and an escaped quote; the error on
@@ -445,6 +490,63 @@ public sealed class CsvLoaderTests : IDisposable
         Assert.Contains("line 2: 1 cells but the header has 2", e.Message);
         e = Assert.Throws<OccamException>(() => CsvLoader.LoadFeatures(_files.Write("h.csv", "a,b\n"), ["a"]));
         Assert.Contains("no data rows", e.Message);
+    }
+
+    // ---- LoadForModel --------------------------------------------------------------------------
+
+    [Fact]
+    public void LoadForModelKeepsTheModelsClassIndicesAndFeatureOrder()
+    {
+        // The file lacks class "b" and has an extra column; features come in the model's order.
+        string path = _files.Write("eval.csv", "y,extra,b1,a1\nc,9,2,1\na,9,4,3\nc,9,6,5\n");
+        var d = CsvLoader.LoadForModel(path, ["a1", "b1"], "y", TaskKind.Multiclass, ["a", "b", "c"]);
+        Assert.Equal(["a1", "b1"], d.FeatureNames);
+        Assert.Equal([1.0, 2, 3, 4, 5, 6], d.X);
+        Assert.Equal([2.0, 0, 2], d.Y);
+        Assert.Equal(["a", "b", "c"], d.Classes!);
+        Assert.Equal(TaskKind.Multiclass, d.Task);
+
+        // Plain Load would have inferred a binary task with different indices.
+        var inferred = CsvLoader.Load(path, "y");
+        Assert.Equal(TaskKind.Binary, inferred.Task);
+        Assert.Equal([1.0, 0, 1], inferred.Y);
+    }
+
+    [Fact]
+    public void LoadForModelMatchesNumericLabelsByValue()
+    {
+        string path = _files.Write("eval.csv", "x,y\n1,1.0\n2,0\n3, 1 \n");
+        var d = CsvLoader.LoadForModel(path, ["x"], "y", TaskKind.Binary, ["0", "1"]);
+        Assert.Equal([1.0, 0, 1], d.Y);
+    }
+
+    [Fact]
+    public void LoadForModelRegression()
+    {
+        string path = _files.Write("eval.csv", "x,y\n1,1\n2,0\n");
+        var d = CsvLoader.LoadForModel(path, ["x"], "y", TaskKind.Regression, null);
+        Assert.Equal([1.0, 0], d.Y);
+        Assert.Null(d.Classes);
+        var e = Assert.Throws<OccamException>(() => CsvLoader.LoadForModel(_files.Write("bad.csv", "x,y\n1,2\n2,abc\n"), ["x"], "y", TaskKind.Regression, null));
+        Assert.Contains("line 3, column 'y': 'abc' is not a number, but the model does regression", e.Message);
+        e = Assert.Throws<OccamException>(() => CsvLoader.LoadForModel(_files.Write("nan.csv", "x,y\n1,NaN\n"), ["x"], "y", TaskKind.Regression, null));
+        Assert.Contains("line 2, column 'y': 'NaN' is not a finite number", e.Message);
+    }
+
+    [Fact]
+    public void LoadForModelErrors()
+    {
+        string path = _files.Write("eval.csv", "x,y\n1,a\n2,q\n");
+        var e = Assert.Throws<OccamException>(() => CsvLoader.LoadForModel(path, ["x"], "y", TaskKind.Binary, ["a", "b"]));
+        Assert.Contains("line 3, column 'y': label 'q' is not one of the model's classes ('a', 'b'); remove the row or use data with the model's classes.", e.Message);
+        e = Assert.Throws<OccamException>(() => CsvLoader.LoadForModel(path, ["x"], "label", TaskKind.Binary, ["a", "b"]));
+        Assert.Contains("no target column 'label'; available columns: 'x', 'y'", e.Message);
+        e = Assert.Throws<OccamException>(() => CsvLoader.LoadForModel(path, ["w"], "y", TaskKind.Binary, ["a", "b"]));
+        Assert.Contains("the feature column 'w' is missing", e.Message);
+        e = Assert.Throws<OccamException>(() => CsvLoader.LoadForModel(path, ["y"], "y", TaskKind.Binary, ["a", "b"]));
+        Assert.Contains("column 'y' is both a feature and the target", e.Message);
+        Assert.Throws<ArgumentException>(() => CsvLoader.LoadForModel(path, ["x"], "y", TaskKind.Binary, null));
+        Assert.Throws<ArgumentException>(() => CsvLoader.LoadForModel(path, ["x"], "y", TaskKind.Binary, ["a", "a"]));
     }
 
     [Fact]

@@ -1,0 +1,149 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using Occam.Data;
+
+namespace Occam.Tests.Data;
+
+public sealed class IdxLoaderTests : IDisposable
+{
+    private readonly TestFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    private static byte[] Idx(int magic, int[] dims, byte[] data)
+    {
+        var bytes = new byte[4 + 4 * dims.Length + data.Length];
+        BinaryPrimitives.WriteInt32BigEndian(bytes, magic);
+        for (int d = 0; d < dims.Length; d++)
+            BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * d), dims[d]);
+        data.CopyTo(bytes, 4 + 4 * dims.Length);
+        return bytes;
+    }
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gz = new GZipStream(output, CompressionLevel.Fastest))
+            gz.Write(data);
+        return output.ToArray();
+    }
+
+    // 3 images of 2 rows × 3 columns; labels 7, 2, 7.
+    private static readonly byte[] Pixels = [0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 255, 6, 7, 8, 9, 10, 11];
+    private static readonly byte[] ImagesFile = Idx(0x803, [3, 2, 3], Pixels);
+    private static readonly byte[] LabelsFile = Idx(0x801, [3], [7, 2, 7]);
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void LoadsPlainOrGzip(bool gzipImages, bool gzipLabels)
+    {
+        string images = _files.WriteBytes("img", gzipImages ? Gzip(ImagesFile) : ImagesFile);
+        string labels = _files.WriteBytes("lab", gzipLabels ? Gzip(LabelsFile) : LabelsFile);
+        var d = IdxLoader.Load(images, labels);
+        Assert.Equal(3, d.Rows);
+        Assert.Equal(6, d.Features);
+        Assert.Equal(["p0_0", "p0_1", "p0_2", "p1_0", "p1_1", "p1_2"], d.FeatureNames);
+        Assert.Equal(Pixels.Select(b => (double)b), d.X);
+        Assert.Equal(TaskKind.Multiclass, d.Task);
+        Assert.Equal(["2", "7"], d.Classes!);
+        Assert.Equal([1.0, 0, 1], d.Y);
+    }
+
+    [Fact]
+    public void LabelsSortByValueNotText()
+    {
+        string images = _files.WriteBytes("img", Idx(0x803, [3, 1, 1], [1, 2, 3]));
+        string labels = _files.WriteBytes("lab", Idx(0x801, [3], [10, 9, 100]));
+        var d = IdxLoader.Load(images, labels);
+        Assert.Equal(["9", "10", "100"], d.Classes!);
+        Assert.Equal([1.0, 0, 2], d.Y);
+    }
+
+    [Fact]
+    public void LoadWithModelClassesKeepsTheirIndices()
+    {
+        string images = _files.WriteBytes("img", ImagesFile);
+        string labels = _files.WriteBytes("lab", LabelsFile); // labels 7, 2, 7
+        string[] digits = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+        var d = IdxLoader.Load(images, labels, digits);
+        Assert.Equal([7.0, 2, 7], d.Y);
+        Assert.Equal(digits, d.Classes!);
+
+        var e = Assert.Throws<OccamException>(() => IdxLoader.Load(images, labels, ["2", "3"]));
+        Assert.Contains("label 7 (item 0) is not one of the model's classes (2, 3)", e.Message);
+    }
+
+    private OccamException Error(byte[] images, byte[] labels)
+    {
+        string i = _files.WriteBytes("images.idx", images);
+        string l = _files.WriteBytes("labels.idx", labels);
+        var e = Assert.Throws<OccamException>(() => IdxLoader.Load(i, l));
+        Assert.DoesNotContain('\n', e.Message);
+        return e;
+    }
+
+    [Fact]
+    public void MissingFile()
+    {
+        string labels = _files.WriteBytes("lab", LabelsFile);
+        string images = _files.PathOf("missing-images");
+        var e = Assert.Throws<OccamException>(() => IdxLoader.Load(images, labels));
+        Assert.Equal($"{images}: file not found; check the path.", e.Message);
+    }
+
+    [Fact]
+    public void BadMagic()
+    {
+        var e = Error(LabelsFile, LabelsFile);
+        Assert.Contains("images.idx: bad magic number 0x00000801 (expected 0x00000803 for images (idx3-ubyte))", e.Message);
+        e = Error(ImagesFile, ImagesFile);
+        Assert.Contains("labels.idx: bad magic number 0x00000803 (expected 0x00000801 for labels (idx1-ubyte))", e.Message);
+        e = Error("x,y\n1,2\n"u8.ToArray(), LabelsFile);
+        Assert.Contains("images.idx: bad magic number", e.Message);
+    }
+
+    [Fact]
+    public void TruncatedImages()
+    {
+        var e = Error(ImagesFile[..^1], LabelsFile);
+        Assert.Contains($"images.idx: the file is truncated ({ImagesFile.Length - 1} bytes, but the header announces 3 images of 2×3, {ImagesFile.Length} bytes)", e.Message);
+        e = Error(ImagesFile[..10], LabelsFile);
+        Assert.Contains("images.idx: the file is truncated (10 bytes, the IDX header needs 16)", e.Message);
+        e = Error(ImagesFile[..2], LabelsFile);
+        Assert.Contains("images.idx: the file is truncated (2 bytes", e.Message);
+    }
+
+    [Fact]
+    public void TruncatedLabels()
+    {
+        var e = Error(ImagesFile, LabelsFile[..^1]);
+        Assert.Contains("labels.idx: the file is truncated (10 bytes, but the header announces 3 labels, 11 bytes)", e.Message);
+    }
+
+    [Fact]
+    public void TruncatedGzip()
+    {
+        byte[] gz = Gzip(ImagesFile);
+        var e = Error(gz[..(gz.Length / 2)], LabelsFile);
+        Assert.Contains("images.idx: ", e.Message);
+        Assert.True(e.Message.Contains("truncated") || e.Message.Contains("corrupt"), e.Message);
+    }
+
+    [Fact]
+    public void LabelCountDiffersFromImageCount()
+    {
+        var e = Error(ImagesFile, Idx(0x801, [2], [1, 2]));
+        Assert.Contains("labels.idx: 2 labels but", e.Message);
+        Assert.Contains("images.idx holds 3 images; use the labels file that belongs to the images.", e.Message);
+    }
+
+    [Fact]
+    public void SingleClass()
+    {
+        var e = Error(ImagesFile, Idx(0x801, [3], [4, 4, 4]));
+        Assert.Contains("every label is 4", e.Message);
+    }
+}
