@@ -33,7 +33,19 @@ public static class ElasticNet
         var problem = GaussianProblem.Create(x, features, y, Inputs.AllRows(rows), o);
         var solver = new GaussianSolver(problem, o);
         double amax = solver.AlphaMax();
-        var report = solver.Solve(alpha, Math.Max(amax, alpha));
+        // As glmnet, approach α along a short warm-started path from α_max (5 values per decade): on strongly
+        // correlated columns a cold start at small α needs far more sweeps. The optimum is the same.
+        double prev = Math.Max(amax, alpha);
+        int steps = alpha > 0 && alpha < amax ? (int)Math.Ceiling(5 * Math.Log10(amax / alpha)) : 0;
+        int sweeps = 0;
+        for (int s = 1; s < steps; s++)
+        {
+            double a = amax * Math.Pow(alpha / amax, (double)s / steps);
+            sweeps += solver.Solve(a, prev).Iterations;
+            prev = a;
+        }
+        var last = solver.Solve(alpha, prev);
+        var report = last with { Iterations = last.Iterations + sweeps };
         var model = ToModel(problem, solver.W, alpha, o.L1Ratio);
         var warnings = problem.Stats.ConstantWarnings(featureNames).ToList();
         if (!report.Converged) warnings.Add(NotConverged(alpha, report));

@@ -139,6 +139,41 @@ public sealed class LinearCliTests : IDisposable
         Assert.Equal(20, JsonDocument.Parse(stdout2).RootElement.GetProperty("meanLogLoss").GetArrayLength());
     }
 
+    [Theory]
+    [InlineData("diabetes.csv", "progression", "2")]
+    [InlineData("breast_cancer.csv", "benign", "1")]
+    public void ModelFileRoundTripsToTheSamePredictions(string file, string target, string degree)
+    {
+        string model = Temp("rt.json");
+        string[] poly = degree == "1" ? [] : ["--poly-columns", "bmi,bp"];
+        var (code, _, stderr) = Run(["linear", "fit", "--data", DataFile(file), "--target", target, "--alpha", "0.01",
+            "--degree", degree, "--out", model, .. poly]);
+        Assert.True(code == 0, stderr);
+        var read = LinearModelFile.Read(model);
+        var d = CsvLoader.Load(DataFile(file), target);
+        var o = new LinearOptions();
+        var x = degree == "2" ? PolynomialFeatures.Expand(d.X, d.Rows, d.Features, 2, [2, 3]) : d.X;
+        int q = x.Length / d.Rows;
+        var fit = d.Task == TaskKind.Binary
+            ? LogisticRegression.Fit(x, d.Rows, q, d.Y, 0.01, o)
+            : ElasticNet.Fit(x, d.Rows, q, d.Y, 0.01, o);
+        Assert.Equal(fit.Model.Predict(x, d.Rows), read.Predict(d.X, d.Rows));
+        Assert.Equal(d.FeatureNames, read.Inputs);
+    }
+
+    [Fact]
+    public void DamagedModelFilesAreOccamErrors()
+    {
+        string bad = Temp("bad.json");
+        File.WriteAllText(bad, "{\"format\":\"occam-mlp/1\"}");
+        Assert.Contains("occam-linear/1", Assert.Throws<OccamException>(() => LinearModelFile.Read(bad)).Message);
+        File.WriteAllText(bad, "{\"format\":\"occam-linear/1\",\"task\":\"regression\",\"features\":[\"a\"],\"coef\":[1,2],\"intercept\":0,\"alpha\":1,\"l1Ratio\":1}");
+        Assert.Contains("damaged", Assert.Throws<OccamException>(() => LinearModelFile.Read(bad)).Message);
+        File.WriteAllText(bad, "not json");
+        Assert.Throws<OccamException>(() => LinearModelFile.Read(bad));
+        Assert.Throws<OccamException>(() => LinearModelFile.Read(Temp("missing.json")));
+    }
+
     [Fact]
     public void DegreeExpandsChosenColumns()
     {
