@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using System.Globalization;
+using Occam.Data;
+using Occam.Linear;
+
+// Side-by-side timing helper for bench/linear/compare.sh.
+// usage: LinearBench <csv> <target> <l1Ratio> <repeats> [tol]
+// Fits the 100-alpha path (eps 1e-3, no standardization: the data are used as given, like lasso_path/enet_path)
+// once to warm up the JIT, then <repeats> times, and prints the best solver time (CSV parsing excluded).
+if (args.Length < 4)
+{
+    Console.Error.WriteLine("usage: LinearBench <csv> <target> <l1Ratio> <repeats> [tol]");
+    return 64;
+}
+var data = CsvLoader.Load(args[0], args[1], TaskKind.Regression);
+double rho = double.Parse(args[2], CultureInfo.InvariantCulture);
+int repeats = int.Parse(args[3], CultureInfo.InvariantCulture);
+double tol = args.Length > 4 ? double.Parse(args[4], CultureInfo.InvariantCulture) : 1e-4;
+var options = new LinearOptions { L1Ratio = rho, Standardize = false, Tolerance = tol };
+var pathOptions = new PathOptions { Count = 100, Eps = 1e-3 };
+LinearPath Run() => ElasticNet.Path(data.X, data.Rows, data.Features, data.Y, options, pathOptions);
+var warm = Run();
+double best = double.PositiveInfinity;
+for (int r = 0; r < repeats; r++)
+{
+    var sw = Stopwatch.StartNew();
+    var p = Run();
+    best = Math.Min(best, sw.Elapsed.TotalSeconds);
+    if (!p.Converged) Console.Error.WriteLine("warning: path did not converge at every alpha");
+}
+Console.WriteLine(FormattableString.Invariant($"{best:R} {warm.NonZero[^1]} {warm.Iterations.Sum()}"));
+return 0;

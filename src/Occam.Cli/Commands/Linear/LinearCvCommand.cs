@@ -1,0 +1,74 @@
+using Occam.Data;
+using Occam.Linear;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Occam.Cli.Commands.Linear;
+
+/// <summary><c>occam linear cv</c>: K-fold cross-validation over the path, α_min, α_1se and the refitted model.</summary>
+internal sealed class LinearCvCommand : Command<LinearCvSettings>
+{
+    public override int Execute(CommandContext context, LinearCvSettings settings, CancellationToken cancellationToken)
+    {
+        var d = PreparedData.Load(settings);
+        var o = d.Options(settings);
+        var data = d.Data;
+        if (settings.Folds > data.Rows)
+            throw new OccamException($"--folds {settings.Folds} is more than the {data.Rows} rows of {settings.Data}; use at most {data.Rows} folds.");
+        var co = new CvOptions
+        {
+            Folds = settings.Folds,
+            Shuffle = settings.Shuffle,
+            Seed = settings.Seed,
+            Path = new PathOptions { Count = settings.NAlphas, Eps = settings.Eps },
+        };
+        var cv = d.Task == TaskKind.Binary
+            ? CrossValidation.Logistic(data.X, data.Rows, data.Features, data.Y, o, co, data.FeatureNames)
+            : CrossValidation.ElasticNet(data.X, data.Rows, data.Features, data.Y, o, co, data.FeatureNames);
+        string measure = cv.Measure == "mse" ? "Mse" : "LogLoss";
+        string json = LinearOutput.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("format", "occam-linear-cv/1");
+            w.WriteString("task", LinearOutput.TaskName(d.Task));
+            w.WriteNumber("folds", settings.Folds);
+            w.WriteBoolean("shuffle", settings.Shuffle);
+            w.WriteNumber("seed", settings.Seed);
+            w.WriteString("measure", cv.Measure);
+            w.WriteNumber("alphaMin", cv.AlphaMin);
+            w.WriteNumber("alpha1se", cv.Alpha1se);
+            LinearOutput.Numbers(w, "alphas", cv.Alphas);
+            LinearOutput.Numbers(w, "mean" + measure, cv.MeanError);
+            LinearOutput.Numbers(w, "se" + measure, cv.StandardError);
+            LinearOutput.Strings(w, "warnings", cv.Warnings);
+            w.WriteNumber("seconds", cv.Seconds);
+            w.WritePropertyName("model");
+            LinearOutput.Model(w, d, settings, cv.Refit, null);
+            w.WriteEndObject();
+        });
+        if (settings.Out is { } file) LinearOutput.Save(file, json);
+        if (settings.ModelOut is { } modelFile) LinearOutput.Save(modelFile, LinearOutput.Json(w => LinearOutput.Model(w, d, settings, cv.Refit, null)));
+        LinearOutput.Warn(cv.Warnings);
+        if (settings.Json)
+        {
+            Console.Out.Write(json);
+        }
+        else
+        {
+            var console = LinearOutput.Console();
+            var table = new Table().AddColumn("#").AddColumn("alpha").AddColumn("mean " + cv.Measure).AddColumn("se").AddColumn("");
+            int m = cv.Alphas.Length, step = Math.Max(1, m / 20);
+            for (int k = 0; k < m; k++)
+            {
+                bool mark = k == cv.IndexMin || k == cv.Index1se;
+                if (k % step != 0 && k != m - 1 && !mark) continue;
+                string note = (k == cv.IndexMin ? "alpha_min " : "") + (k == cv.Index1se ? "alpha_1se" : "");
+                table.AddRow(k.ToString(), LinearOutput.F(cv.Alphas[k]), LinearOutput.F(cv.MeanError[k]), LinearOutput.F(cv.StandardError[k]), note.Trim());
+            }
+            console.Write(table);
+            console.WriteLine($"alpha_min = {LinearOutput.F(cv.AlphaMin)}, alpha_1se = {LinearOutput.F(cv.Alpha1se)}; refit at alpha_min: " +
+                $"{cv.Refit.Model.NonZero} of {data.Features} non-zero, {(cv.Refit.Converged ? "converged" : "NOT CONVERGED")}; {settings.Folds} folds in {cv.Seconds:F4} s");
+        }
+        return cv.Refit.Converged ? 0 : 2;
+    }
+}

@@ -1,0 +1,67 @@
+using Occam.Data;
+using Occam.Linear;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Occam.Cli.Commands.Linear;
+
+/// <summary><c>occam linear path</c>: the warm-started regularization path.</summary>
+internal sealed class LinearPathCommand : Command<LinearPathSettings>
+{
+    public override int Execute(CommandContext context, LinearPathSettings settings, CancellationToken cancellationToken)
+    {
+        var d = PreparedData.Load(settings);
+        var o = d.Options(settings);
+        var data = d.Data;
+        var po = new PathOptions { Count = settings.NAlphas, Eps = settings.Eps };
+        var path = d.Task == TaskKind.Binary
+            ? LogisticRegression.Path(data.X, data.Rows, data.Features, data.Y, o, po, data.FeatureNames)
+            : ElasticNet.Path(data.X, data.Rows, data.Features, data.Y, o, po, data.FeatureNames);
+        string json = LinearOutput.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("format", "occam-linear-path/1");
+            w.WriteString("task", LinearOutput.TaskName(d.Task));
+            LinearOutput.Strings(w, "features", data.FeatureNames);
+            w.WriteNumber("l1Ratio", path.L1Ratio);
+            w.WriteString("penalty", settings.Penalty);
+            w.WriteBoolean("standardize", !settings.NoStandardize);
+            w.WriteNumber("degree", d.Degree);
+            LinearOutput.Numbers(w, "alphas", path.Alphas);
+            w.WriteStartArray("coefs");
+            foreach (var c in path.Coefs) { w.WriteStartArray(); foreach (double v in c) w.WriteNumberValue(v); w.WriteEndArray(); }
+            w.WriteEndArray();
+            LinearOutput.Numbers(w, "intercepts", path.Intercepts);
+            LinearOutput.Numbers(w, "nonzero", path.NonZero.Select(v => (double)v));
+            LinearOutput.Numbers(w, "dualGaps", path.DualGaps);
+            LinearOutput.Numbers(w, "gapTolerances", path.GapTolerances);
+            LinearOutput.Numbers(w, "iterations", path.Iterations.Select(v => (double)v));
+            LinearOutput.Numbers(w, "devianceExplained", path.DevianceExplained);
+            w.WriteBoolean("converged", path.Converged);
+            LinearOutput.Strings(w, "warnings", path.Warnings);
+            w.WriteNumber("seconds", path.Seconds);
+            w.WriteEndObject();
+        });
+        if (settings.Out is { } file) LinearOutput.Save(file, json);
+        LinearOutput.Warn(path.Warnings);
+        if (settings.Json)
+        {
+            Console.Out.Write(json);
+        }
+        else
+        {
+            var console = LinearOutput.Console();
+            var table = new Table().AddColumn("#").AddColumn("alpha").AddColumn("non-zero").AddColumn("dev. explained").AddColumn("sweeps").AddColumn("gap");
+            int m = path.Alphas.Length, step = Math.Max(1, m / 20);
+            for (int k = 0; k < m; k++)
+            {
+                if (k % step != 0 && k != m - 1) continue;
+                table.AddRow(k.ToString(), LinearOutput.F(path.Alphas[k]), path.NonZero[k].ToString(), LinearOutput.F(path.DevianceExplained[k]),
+                    path.Iterations[k].ToString(), LinearOutput.F(path.DualGaps[k]) + (path.ConvergedAt[k] ? "" : " [red]not converged[/]"));
+            }
+            console.Write(table);
+            console.WriteLine($"{m} alphas, {(path.Converged ? "all converged" : "SOME NOT CONVERGED")}, {path.Seconds:F4} s" + (settings.Out is null ? "" : $", written to {settings.Out}"));
+        }
+        return path.Converged ? 0 : 2;
+    }
+}

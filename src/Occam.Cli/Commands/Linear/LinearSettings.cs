@@ -1,0 +1,162 @@
+using System.ComponentModel;
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Occam.Cli.Commands.Linear;
+
+/// <summary>Options shared by <c>occam linear fit|path|cv</c>.</summary>
+internal class LinearSettings : CommandSettings
+{
+    [CommandOption("--data <FILE>")]
+    [Description("CSV file with a header row.")]
+    public string? Data { get; init; }
+
+    [CommandOption("--target <COLUMN>")]
+    [Description("Name of the target column; every other column is a feature.")]
+    public string? Target { get; init; }
+
+    [CommandOption("--task <TASK>")]
+    [Description("auto (default: inferred from the target), regression or binary (penalized logistic regression).")]
+    [DefaultValue("auto")]
+    public string Task { get; init; } = "auto";
+
+    [CommandOption("--penalty <PENALTY>")]
+    [Description("lasso, ridge or elasticnet (default: elasticnet when --l1-ratio is given, lasso otherwise).")]
+    public string? PenaltyOption { get; init; }
+
+    /// <summary>The penalty asked for, with the default resolved.</summary>
+    public string Penalty => PenaltyOption ?? (L1Ratio is null ? "lasso" : "elasticnet");
+
+    [CommandOption("--l1-ratio <R>")]
+    [Description("Elastic-net mixing ρ in [[0, 1]] (default 0.5 for elasticnet; lasso is 1, ridge 0).")]
+    public double? L1Ratio { get; init; }
+
+    [CommandOption("--no-standardize")]
+    [Description("Do not scale columns to unit population standard deviation before fitting.")]
+    public bool NoStandardize { get; init; }
+
+    [CommandOption("--degree <D>")]
+    [Description("Append powers 2..D of the polynomial columns (default 1: none).")]
+    [DefaultValue(1)]
+    public int Degree { get; init; } = 1;
+
+    [CommandOption("--poly-columns <NAMES>")]
+    [Description("Comma-separated feature names to expand with --degree (default: every feature).")]
+    public string? PolyColumns { get; init; }
+
+    [CommandOption("--tol <TOL>")]
+    [Description("Duality-gap tolerance, scikit-learn style (default 1e-4).")]
+    [DefaultValue(1e-4)]
+    public double Tol { get; init; } = 1e-4;
+
+    [CommandOption("--max-iter <N>")]
+    [Description("Maximum coordinate sweeps per alpha (default 1000).")]
+    [DefaultValue(1000)]
+    public int MaxIter { get; init; } = 1000;
+
+    [CommandOption("--out <FILE>")]
+    [Description("Write the result as JSON to this file (atomically).")]
+    public string? Out { get; init; }
+
+    [CommandOption("--json")]
+    [Description("Print the result as JSON on standard output instead of tables.")]
+    public bool Json { get; init; }
+
+    public double ResolvedL1Ratio => Penalty switch
+    {
+        "ridge" => 0,
+        "lasso" => 1,
+        _ => L1Ratio ?? 0.5,
+    };
+
+    public override ValidationResult Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data is required: give the CSV file to fit.");
+        if (string.IsNullOrWhiteSpace(Target)) return ValidationResult.Error("--target is required: give the name of the target column.");
+        if (Task is not ("auto" or "regression" or "binary"))
+            return ValidationResult.Error($"--task must be auto, regression or binary (got '{Task}').");
+        if (Penalty is not ("lasso" or "ridge" or "elasticnet"))
+            return ValidationResult.Error($"--penalty must be lasso, ridge or elasticnet (got '{Penalty}').");
+        if (L1Ratio is double r)
+        {
+            if (!(r >= 0 && r <= 1)) return ValidationResult.Error($"--l1-ratio must be in [0, 1] (got {r.ToString(CultureInfo.InvariantCulture)}).");
+            if (Penalty == "lasso" && r != 1) return ValidationResult.Error("--l1-ratio other than 1 needs --penalty elasticnet (lasso is l1-ratio 1).");
+            if (Penalty == "ridge" && r != 0) return ValidationResult.Error("--l1-ratio other than 0 needs --penalty elasticnet (ridge is l1-ratio 0).");
+        }
+        if (Degree < 1) return ValidationResult.Error($"--degree must be at least 1 (got {Degree}).");
+        if (!(Tol > 0) || double.IsInfinity(Tol)) return ValidationResult.Error($"--tol must be a positive number (got {Tol.ToString(CultureInfo.InvariantCulture)}).");
+        if (MaxIter < 1) return ValidationResult.Error($"--max-iter must be at least 1 (got {MaxIter}).");
+        return ValidationResult.Success();
+    }
+}
+
+/// <summary><c>occam linear fit</c>.</summary>
+internal sealed class LinearFitSettings : LinearSettings
+{
+    [CommandOption("--alpha <A>")]
+    [Description("Penalty strength α ≥ 0.")]
+    public double? Alpha { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        var v = base.Validate();
+        if (!v.Successful) return v;
+        if (Alpha is null) return ValidationResult.Error("--alpha is required: give the penalty strength (use 'occam linear cv' to choose it).");
+        if (!(Alpha >= 0) || double.IsInfinity(Alpha.Value)) return ValidationResult.Error($"--alpha must be a finite number >= 0 (got {Alpha.Value.ToString(CultureInfo.InvariantCulture)}).");
+        return ValidationResult.Success();
+    }
+}
+
+/// <summary><c>occam linear path</c>.</summary>
+internal class LinearPathSettings : LinearSettings
+{
+    [CommandOption("--n-alphas <N>")]
+    [Description("Number of α values on the grid (default 100).")]
+    [DefaultValue(100)]
+    public int NAlphas { get; init; } = 100;
+
+    [CommandOption("--eps <EPS>")]
+    [Description("Smallest α as a fraction of α_max (default 1e-3).")]
+    [DefaultValue(1e-3)]
+    public double Eps { get; init; } = 1e-3;
+
+    public override ValidationResult Validate()
+    {
+        var v = base.Validate();
+        if (!v.Successful) return v;
+        if (NAlphas < 1) return ValidationResult.Error($"--n-alphas must be at least 1 (got {NAlphas}).");
+        if (!(Eps > 0 && Eps < 1)) return ValidationResult.Error($"--eps must be in (0, 1) (got {Eps.ToString(CultureInfo.InvariantCulture)}).");
+        return ValidationResult.Success();
+    }
+}
+
+/// <summary><c>occam linear cv</c>.</summary>
+internal sealed class LinearCvSettings : LinearPathSettings
+{
+    [CommandOption("--folds <K>")]
+    [Description("Number of folds (default 5), contiguous unless --shuffle.")]
+    [DefaultValue(5)]
+    public int Folds { get; init; } = 5;
+
+    [CommandOption("--shuffle")]
+    [Description("Shuffle rows (seeded) before splitting into folds.")]
+    public bool Shuffle { get; init; }
+
+    [CommandOption("--seed <S>")]
+    [Description("Seed for --shuffle (default 0).")]
+    [DefaultValue(0UL)]
+    public ulong Seed { get; init; }
+
+    [CommandOption("--model-out <FILE>")]
+    [Description("Also write the refitted model (occam-linear/1) to this file.")]
+    public string? ModelOut { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        var v = base.Validate();
+        if (!v.Successful) return v;
+        if (Folds < 2) return ValidationResult.Error($"--folds must be at least 2 (got {Folds}).");
+        return ValidationResult.Success();
+    }
+}

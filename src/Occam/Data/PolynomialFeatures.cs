@@ -1,0 +1,68 @@
+using Occam.Numerics;
+
+namespace Occam.Data;
+
+/// <summary>
+/// Polynomial expansion of chosen columns, one column at a time (no interaction terms): for each chosen column c and
+/// each power k = 2..D a new column x_c^k named <c>"name^k"</c> is appended after the original columns, in the order
+/// the columns are given. Degree 1 returns the input unchanged. Combine with standardization: raw powers have very
+/// different scales.
+/// </summary>
+public static class PolynomialFeatures
+{
+    /// <summary>Names of the expanded columns: the originals, then <c>name^k</c> for each chosen column and k = 2..D.</summary>
+    public static string[] Names(IReadOnlyList<string> names, int degree, IReadOnlyList<int> columns)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(columns);
+        Check(names.Count, degree, columns);
+        var result = new List<string>(names);
+        foreach (int c in columns)
+            for (int k = 2; k <= degree; k++) result.Add($"{names[c]}^{k}");
+        return result.ToArray();
+    }
+
+    /// <summary>Expands a row-major <paramref name="rows"/> × <paramref name="features"/> matrix; returns the new matrix (row-major).</summary>
+    public static double[] Expand(double[] x, int rows, int features, int degree, IReadOnlyList<int> columns)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(columns);
+        Check(features, degree, columns);
+        Preconditions.Check((long)rows * features == x.Length, $"x has {x.Length} values; rows × features = {(long)rows * features}.", nameof(x));
+        int extra = columns.Count * (degree - 1), q = features + extra;
+        var result = new double[(long)rows * q];
+        for (int i = 0; i < rows; i++)
+        {
+            var src = x.AsSpan(i * features, features);
+            var dst = result.AsSpan(i * q, q);
+            src.CopyTo(dst);
+            int o = features;
+            foreach (int c in columns)
+            {
+                double v = src[c], pw = v;
+                for (int k = 2; k <= degree; k++) { pw *= v; dst[o++] = pw; }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Expands a whole dataset (targets and task unchanged).</summary>
+    public static Dataset Expand(Dataset data, int degree, IReadOnlyList<int> columns)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var x = Expand(data.X, data.Rows, data.Features, degree, columns);
+        var names = Names(data.FeatureNames, degree, columns);
+        return new Dataset(x, data.Y, data.Rows, names.Length, names, data.TargetName, data.Task, data.Classes);
+    }
+
+    private static void Check(int features, int degree, IReadOnlyList<int> columns)
+    {
+        Preconditions.Check(degree >= 1, $"degree must be at least 1 (got {degree}).", nameof(degree));
+        var seen = new HashSet<int>();
+        foreach (int c in columns)
+        {
+            Preconditions.Check(c >= 0 && c < features, $"column index {c} is outside 0..{features - 1}.", nameof(columns));
+            Preconditions.Check(seen.Add(c), $"column index {c} is listed twice.", nameof(columns));
+        }
+    }
+}

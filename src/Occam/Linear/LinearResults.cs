@@ -1,0 +1,191 @@
+using Occam.Data;
+using Occam.Numerics;
+
+namespace Occam.Linear;
+
+/// <summary>
+/// A fitted linear model in original units: <c>η = b + Σⱼ wⱼ·xⱼ</c>. Regression predicts η; binary
+/// classification predicts P(y = 1) = σ(η).
+/// </summary>
+public sealed class LinearModel
+{
+    public LinearModel(TaskKind task, double[] coef, double intercept, double alpha, double l1Ratio)
+    {
+        ArgumentNullException.ThrowIfNull(coef);
+        Task = task;
+        Coef = coef;
+        Intercept = intercept;
+        Alpha = alpha;
+        L1Ratio = l1Ratio;
+    }
+
+    public TaskKind Task { get; }
+    /// <summary>Coefficients wⱼ, one per feature, in the units of the original columns.</summary>
+    public double[] Coef { get; }
+    public double Intercept { get; }
+    public double Alpha { get; }
+    public double L1Ratio { get; }
+
+    /// <summary>Number of non-zero coefficients.</summary>
+    public int NonZero => Coef.Count(c => c != 0);
+
+    /// <summary>Linear predictor η = b + xᵀw for one row.</summary>
+    public double Decision(ReadOnlySpan<double> row)
+    {
+        Preconditions.Check(row.Length == Coef.Length, $"row has {row.Length} values; the model has {Coef.Length} features.", nameof(row));
+        double s = Intercept;
+        for (int j = 0; j < Coef.Length; j++) s += Coef[j] * row[j];
+        return s;
+    }
+
+    /// <summary>Regression: η. Binary: P(y = 1) = 1/(1 + e^(−η)).</summary>
+    public double Predict(ReadOnlySpan<double> row)
+    {
+        double eta = Decision(row);
+        return Task == TaskKind.Binary ? 1 / (1 + Math.Exp(-eta)) : eta;
+    }
+
+    /// <summary>Predictions for every row of a row-major matrix.</summary>
+    public double[] Predict(double[] x, int rows)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        Preconditions.Check(x.Length == rows * Coef.Length, $"x has {x.Length} values; rows × features = {rows * Coef.Length}.", nameof(x));
+        var result = new double[rows];
+        for (int i = 0; i < rows; i++) result[i] = Predict(x.AsSpan(i * Coef.Length, Coef.Length));
+        return result;
+    }
+}
+
+/// <summary>
+/// One fit at one α: the model plus the solver's report. <b>Check <see cref="Converged"/></b>: a fit that hit
+/// <see cref="LinearOptions.MaxIterations"/> before the duality gap fell below the tolerance still returns its
+/// last iterate, with <see cref="Converged"/> false and a message in <see cref="Warnings"/>; call
+/// <see cref="EnsureConverged"/> to turn that into an exception.
+/// </summary>
+public sealed class LinearFit
+{
+    internal LinearFit(LinearModel model, int iterations, double dualGap, double gapTolerance, bool converged, double devianceExplained, IReadOnlyList<string> warnings, double seconds)
+    {
+        Model = model;
+        Iterations = iterations;
+        DualGap = dualGap;
+        GapTolerance = gapTolerance;
+        Converged = converged;
+        DevianceExplained = devianceExplained;
+        Warnings = warnings;
+        Seconds = seconds;
+    }
+
+    public LinearModel Model { get; }
+    /// <summary>Coordinate sweeps used (over the strong or active set; each Newton step's sweeps count for logistic).</summary>
+    public int Iterations { get; }
+    /// <summary>Final duality gap of the (standardized) problem, in the units of the objective.</summary>
+    public double DualGap { get; }
+    /// <summary>The gap the solver had to reach: tol·‖y − ȳ‖²/n (Gaussian) or tol·null log-loss (logistic).</summary>
+    public double GapTolerance { get; }
+    /// <summary>True when <see cref="DualGap"/> ≤ <see cref="GapTolerance"/>.</summary>
+    public bool Converged { get; }
+    /// <summary>1 − deviance/null deviance (R² on the training data for regression).</summary>
+    public double DevianceExplained { get; }
+    /// <summary>Non-convergence, constant columns and similar notes; the CLI prints them to standard error.</summary>
+    public IReadOnlyList<string> Warnings { get; }
+    /// <summary>Solver wall-clock seconds (preprocessing included, I/O excluded).</summary>
+    public double Seconds { get; }
+
+    /// <summary>Throws <see cref="OccamException"/> if the fit did not converge.</summary>
+    public LinearFit EnsureConverged()
+    {
+        if (!Converged)
+            throw new OccamException($"the solver did not converge in {Iterations} sweeps (duality gap {DualGap:G3} > {GapTolerance:G3}); raise the iteration limit or the tolerance.");
+        return this;
+    }
+}
+
+/// <summary>A regularization path: one entry per α, from the largest α to the smallest.</summary>
+public sealed class LinearPath
+{
+    internal LinearPath(TaskKind task, double l1Ratio, double[] alphas, double[][] coefs, double[] intercepts, int[] iterations, double[] gaps, double[] gapTolerances, bool[] converged, double[] devianceExplained, IReadOnlyList<string> warnings, double seconds)
+    {
+        Task = task;
+        L1Ratio = l1Ratio;
+        Alphas = alphas;
+        Coefs = coefs;
+        Intercepts = intercepts;
+        Iterations = iterations;
+        DualGaps = gaps;
+        GapTolerances = gapTolerances;
+        ConvergedAt = converged;
+        DevianceExplained = devianceExplained;
+        Warnings = warnings;
+        Seconds = seconds;
+        NonZero = coefs.Select(c => c.Count(v => v != 0)).ToArray();
+    }
+
+    public TaskKind Task { get; }
+    public double L1Ratio { get; }
+    public double[] Alphas { get; }
+    /// <summary>Coefficients in original units, one array per α.</summary>
+    public double[][] Coefs { get; }
+    public double[] Intercepts { get; }
+    public int[] NonZero { get; }
+    public int[] Iterations { get; }
+    public double[] DualGaps { get; }
+    public double[] GapTolerances { get; }
+    /// <summary>Per-α convergence flags.</summary>
+    public bool[] ConvergedAt { get; }
+    /// <summary>True when every α converged.</summary>
+    public bool Converged => ConvergedAt.All(c => c);
+    public double[] DevianceExplained { get; }
+    public IReadOnlyList<string> Warnings { get; }
+    /// <summary>Solver wall-clock seconds for the whole path (preprocessing included, I/O excluded).</summary>
+    public double Seconds { get; private set; }
+
+    internal LinearPath WithSeconds(double seconds)
+    {
+        Seconds = seconds;
+        return this;
+    }
+
+    /// <summary>The model at path index <paramref name="index"/>.</summary>
+    public LinearModel ModelAt(int index) => new(Task, (double[])Coefs[index].Clone(), Intercepts[index], Alphas[index], L1Ratio);
+}
+
+/// <summary>
+/// K-fold cross-validation over an α grid. <see cref="MeanError"/>[k] is the mean over folds of the held-out error
+/// (mean squared error for regression, mean log-loss for binary), <see cref="StandardError"/>[k] = sd/√K with the
+/// sample standard deviation over folds.
+/// </summary>
+public sealed class CvResult
+{
+    internal CvResult(double[] alphas, double[] mean, double[] se, double[][] foldErrors, int indexMin, int index1se, LinearFit refit, string measure, double seconds, IReadOnlyList<string> warnings)
+    {
+        Alphas = alphas;
+        MeanError = mean;
+        StandardError = se;
+        FoldErrors = foldErrors;
+        IndexMin = indexMin;
+        Index1se = index1se;
+        Refit = refit;
+        Measure = measure;
+        Seconds = seconds;
+        Warnings = warnings;
+    }
+
+    public double[] Alphas { get; }
+    public double[] MeanError { get; }
+    public double[] StandardError { get; }
+    /// <summary>[fold][α] held-out errors.</summary>
+    public double[][] FoldErrors { get; }
+    public int IndexMin { get; }
+    public int Index1se { get; }
+    /// <summary>α with the smallest mean error (the largest such α on ties).</summary>
+    public double AlphaMin => Alphas[IndexMin];
+    /// <summary>Largest α whose mean error is within one standard error of the minimum.</summary>
+    public double Alpha1se => Alphas[Index1se];
+    /// <summary>The model refitted on all rows at <see cref="AlphaMin"/>.</summary>
+    public LinearFit Refit { get; }
+    /// <summary>"mse" or "logloss".</summary>
+    public string Measure { get; }
+    public double Seconds { get; }
+    public IReadOnlyList<string> Warnings { get; }
+}

@@ -1,0 +1,126 @@
+using System.Runtime.CompilerServices;
+using System.Numerics.Tensors;
+using Occam.Numerics;
+
+namespace Occam.Linear;
+
+/// <summary>
+/// Column statistics used to centre and scale X before solving and to map coefficients back:
+/// x̃ᵢⱼ = (xᵢⱼ − meanⱼ)/scaleⱼ, so wⱼ = w̃ⱼ/scaleⱼ and b = ȳ − Σ meanⱼ·wⱼ (Gaussian) in original units.
+/// </summary>
+internal sealed class ColumnStats
+{
+    public required double[] Mean { get; init; }
+    public required double[] Scale { get; init; }
+    /// <summary>Constant columns (all values equal): left out of the fit, coefficient 0.</summary>
+    public required bool[] Excluded { get; init; }
+
+    /// <summary>
+    /// Means (zero when no intercept) and scales (population standard deviation when standardizing, else 1) of the
+    /// selected rows. Throws on NaN or infinity.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static ColumnStats Compute(double[] x, int p, int[] rows, bool center, bool standardize)
+    {
+        int n = rows.Length;
+        var mean = new double[p];
+        var min = new double[p];
+        var max = new double[p];
+        Array.Fill(min, double.PositiveInfinity);
+        Array.Fill(max, double.NegativeInfinity);
+        foreach (int r in rows)
+        {
+            var row = x.AsSpan(r * p, p);
+            for (int j = 0; j < p; j++)
+            {
+                double v = row[j];
+                if (!double.IsFinite(v))
+                    throw new ArgumentException($"x has a non-finite value ({v}) at row {r}, column {j}; remove or impute it first.", nameof(x));
+                mean[j] += v;
+                if (v < min[j]) min[j] = v;
+                if (v > max[j]) max[j] = v;
+            }
+        }
+        for (int j = 0; j < p; j++) mean[j] /= n;
+        var scale = new double[p];
+        Array.Fill(scale, 1.0);
+        var excluded = new bool[p];
+        for (int j = 0; j < p; j++) excluded[j] = !(max[j] > min[j]);
+        if (standardize)
+        {
+            var ss = new double[p];
+            foreach (int r in rows)
+            {
+                var row = x.AsSpan(r * p, p);
+                for (int j = 0; j < p; j++) { double d = row[j] - mean[j]; ss[j] += d * d; }
+            }
+            for (int j = 0; j < p; j++)
+            {
+                double s = Math.Sqrt(ss[j] / n);
+                scale[j] = excluded[j] || s == 0 ? 1 : s;
+            }
+        }
+        if (!center) Array.Clear(mean);
+        return new ColumnStats { Mean = mean, Scale = scale, Excluded = excluded };
+    }
+
+    public IEnumerable<string> ConstantWarnings(string[]? names)
+    {
+        for (int j = 0; j < Excluded.Length; j++)
+            if (Excluded[j])
+                yield return $"column '{names?[j] ?? "x" + j}' is constant in the training rows; its coefficient is fixed at 0.";
+    }
+
+    /// <summary>Column-major copy (column j at [j·n, (j+1)·n)) of the selected rows, centred and scaled.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public double[] ColumnMajor(double[] x, int p, int[] rows)
+    {
+        int n = rows.Length;
+        var result = new double[(long)n * p];
+        for (int j = 0; j < p; j++)
+        {
+            if (Excluded[j]) continue;
+            double m = Mean[j], inv = 1 / Scale[j];
+            var col = result.AsSpan(j * n, n);
+            for (int i = 0; i < n; i++) col[i] = (x[rows[i] * p + j] - m) * inv;
+        }
+        return result;
+    }
+
+    /// <summary>Maps standardized coefficients back to original units.</summary>
+    public double[] Unscale(ReadOnlySpan<double> w)
+    {
+        var c = new double[w.Length];
+        for (int j = 0; j < w.Length; j++) c[j] = Excluded[j] ? 0 : w[j] / Scale[j];
+        return c;
+    }
+
+    /// <summary>Σⱼ meanⱼ·cⱼ for coefficients c in original units.</summary>
+    public double MeanDot(ReadOnlySpan<double> coef) => TensorPrimitives.Dot(Mean, coef);
+}
+
+/// <summary>Shared argument checks for the public entry points.</summary>
+internal static class Inputs
+{
+    public static int[] AllRows(int n)
+    {
+        var r = new int[n];
+        for (int i = 0; i < n; i++) r[i] = i;
+        return r;
+    }
+
+    public static void Check(double[] x, int rows, int features, double[] y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        Preconditions.CheckPositive(rows);
+        Preconditions.CheckPositive(features);
+        Preconditions.Check((long)rows * features == x.Length, $"x has {x.Length} values; rows × features = {(long)rows * features}. Pass X row-major.", nameof(x));
+        Preconditions.Check(y.Length == rows, $"y has {y.Length} values; give one per row ({rows}).", nameof(y));
+        for (int i = 0; i < y.Length; i++)
+            if (!double.IsFinite(y[i]))
+                throw new ArgumentException($"y has a non-finite value ({y[i]}) at row {i}; remove or impute it first.", nameof(y));
+    }
+
+    public static void CheckAlpha(double alpha) => Preconditions.CheckNonNegative(alpha, nameof(alpha));
+}

@@ -1,0 +1,285 @@
+using System.Text.Json;
+using Occam.Data;
+using Occam.Linear;
+
+namespace Occam.Cli.Tests.Linear;
+
+/// <summary>Runs <c>occam linear ...</c> in-process, capturing standard output and error.</summary>
+[Collection("Console")]
+public sealed class LinearCliTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "occam-linear-cli-" + Guid.NewGuid().ToString("N"));
+
+    public LinearCliTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+
+    private static string DataFile(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Occam.slnx"))) return Path.Combine(dir.FullName, "data", name);
+        throw new InvalidOperationException("Occam.slnx not found");
+    }
+
+    private string Temp(string name) => Path.Combine(_dir, name);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var oldOut = Console.Out;
+        var oldErr = Console.Error;
+        var o = new StringWriter();
+        var e = new StringWriter();
+        Console.SetOut(o);
+        Console.SetError(e);
+        try
+        {
+            int code = OccamApp.Run(args);
+            return (code, o.ToString(), e.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
+    }
+
+    private static double[] Doubles(JsonElement e) => e.EnumerateArray().Select(v => v.GetDouble()).ToArray();
+
+    [Fact]
+    public void FitWritesTheModelAndJsonMatchesTheApi()
+    {
+        string model = Temp("model.json");
+        var (code, stdout, stderr) = Run("linear", "fit", "--data", DataFile("diabetes.csv"), "--target", "progression",
+            "--penalty", "elasticnet", "--l1-ratio", "0.7", "--alpha", "0.2", "--tol", "1e-10", "--out", model, "--json");
+        Assert.True(code == 0, stderr);
+        var doc = JsonDocument.Parse(File.ReadAllText(model)).RootElement;
+        Assert.Equal("occam-linear/1", doc.GetProperty("format").GetString());
+        Assert.Equal("regression", doc.GetProperty("task").GetString());
+        Assert.Equal(10, doc.GetProperty("features").GetArrayLength());
+        Assert.True(doc.GetProperty("converged").GetBoolean());
+        Assert.True(doc.GetProperty("seconds").GetDouble() >= 0);
+        Assert.Equal(File.ReadAllText(model), stdout);
+
+        var d = CsvLoader.Load(DataFile("diabetes.csv"), "progression");
+        var fit = ElasticNet.Fit(d.X, d.Rows, d.Features, d.Y, 0.2, new LinearOptions { L1Ratio = 0.7, Tolerance = 1e-10 });
+        Assert.Equal(fit.Model.Coef, Doubles(doc.GetProperty("coef")));
+        Assert.Equal(fit.Model.Intercept, doc.GetProperty("intercept").GetDouble());
+        Assert.Equal(0.7, doc.GetProperty("l1Ratio").GetDouble());
+        Assert.Equal(fit.Iterations, doc.GetProperty("iterations").GetInt32());
+    }
+
+    [Fact]
+    public void RidgeFitUsesTheDirectSolverAndPrintsATable()
+    {
+        var (code, stdout, stderr) = Run("linear", "fit", "--data", DataFile("diabetes.csv"), "--target", "progression", "--penalty", "ridge", "--alpha", "0.1");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("(intercept)", stdout);
+        Assert.Contains("converged", stdout);
+        var d = CsvLoader.Load(DataFile("diabetes.csv"), "progression");
+        var fit = Ridge.Fit(d.X, d.Rows, d.Features, d.Y, 0.1);
+        Assert.Equal(0, fit.Iterations);
+        Assert.Contains(fit.Model.Coef[2].ToString("G6", System.Globalization.CultureInfo.InvariantCulture), stdout);
+    }
+
+    [Fact]
+    public void PathWritesAlphasCoefsNonzeroAndGaps()
+    {
+        string file = Temp("path.json");
+        var (code, _, stderr) = Run("linear", "path", "--data", DataFile("diabetes.csv"), "--target", "progression", "--n-alphas", "30", "--eps", "1e-2", "--out", file);
+        Assert.True(code == 0, stderr);
+        var doc = JsonDocument.Parse(File.ReadAllText(file)).RootElement;
+        Assert.Equal(30, doc.GetProperty("alphas").GetArrayLength());
+        Assert.Equal(30, doc.GetProperty("coefs").GetArrayLength());
+        Assert.Equal(10, doc.GetProperty("coefs")[5].GetArrayLength());
+        var nz = Doubles(doc.GetProperty("nonzero"));
+        Assert.Equal(0, nz[0]);
+        Assert.True(nz[^1] >= 5);
+        var gaps = Doubles(doc.GetProperty("dualGaps"));
+        var tols = Doubles(doc.GetProperty("gapTolerances"));
+        Assert.All(gaps.Zip(tols), t => Assert.True(t.First <= t.Second));
+        var alphas = Doubles(doc.GetProperty("alphas"));
+        Assert.Equal(1e-2, alphas[^1] / alphas[0], 1e-12);
+    }
+
+    [Fact]
+    public void CvPrintsAlphaMinAndWritesTheRefitModel()
+    {
+        string model = Temp("cv-model.json");
+        var (code, stdout, stderr) = Run("linear", "cv", "--data", DataFile("diabetes.csv"), "--target", "progression", "--folds", "5", "--json", "--model-out", model);
+        Assert.True(code == 0, stderr);
+        var doc = JsonDocument.Parse(stdout).RootElement;
+        var d = CsvLoader.Load(DataFile("diabetes.csv"), "progression");
+        var cv = CrossValidation.ElasticNet(d.X, d.Rows, d.Features, d.Y, new LinearOptions(), new CvOptions { Folds = 5 });
+        Assert.Equal(cv.AlphaMin, doc.GetProperty("alphaMin").GetDouble());
+        Assert.Equal(cv.Alpha1se, doc.GetProperty("alpha1se").GetDouble());
+        Assert.Equal(100, doc.GetProperty("meanMse").GetArrayLength());
+        Assert.Equal(100, doc.GetProperty("seMse").GetArrayLength());
+        Assert.Equal("occam-linear/1", doc.GetProperty("model").GetProperty("format").GetString());
+        var saved = JsonDocument.Parse(File.ReadAllText(model)).RootElement;
+        Assert.Equal(cv.Refit.Model.Coef, Doubles(saved.GetProperty("coef")));
+        Assert.Equal(cv.AlphaMin, saved.GetProperty("alpha").GetDouble());
+    }
+
+    [Fact]
+    public void BinaryTargetIsFittedByLogisticRegression()
+    {
+        var (code, stdout, stderr) = Run("linear", "fit", "--data", DataFile("breast_cancer.csv"), "--target", "benign", "--alpha", "0.01", "--json");
+        Assert.True(code == 0, stderr);
+        var doc = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("binary", doc.GetProperty("task").GetString());
+        Assert.Equal(2, doc.GetProperty("classes").GetArrayLength());
+        var d = CsvLoader.Load(DataFile("breast_cancer.csv"), "benign");
+        var fit = LogisticRegression.Fit(d.X, d.Rows, d.Features, d.Y, 0.01);
+        Assert.Equal(fit.Model.Coef, Doubles(doc.GetProperty("coef")));
+        var (code2, stdout2, _) = Run("linear", "cv", "--data", DataFile("breast_cancer.csv"), "--target", "benign", "--n-alphas", "20", "--shuffle", "--seed", "4", "--json");
+        Assert.Equal(0, code2);
+        Assert.Equal(20, JsonDocument.Parse(stdout2).RootElement.GetProperty("meanLogLoss").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("diabetes.csv", "progression", "2")]
+    [InlineData("breast_cancer.csv", "benign", "1")]
+    public void ModelFileRoundTripsToTheSamePredictions(string file, string target, string degree)
+    {
+        string model = Temp("rt.json");
+        string[] poly = degree == "1" ? [] : ["--poly-columns", "bmi,bp"];
+        var (code, _, stderr) = Run(["linear", "fit", "--data", DataFile(file), "--target", target, "--alpha", "0.01",
+            "--degree", degree, "--out", model, .. poly]);
+        Assert.True(code == 0, stderr);
+        var read = LinearModelFile.Read(model);
+        var d = CsvLoader.Load(DataFile(file), target);
+        var o = new LinearOptions();
+        var x = degree == "2" ? PolynomialFeatures.Expand(d.X, d.Rows, d.Features, 2, [2, 3]) : d.X;
+        int q = x.Length / d.Rows;
+        var fit = d.Task == TaskKind.Binary
+            ? LogisticRegression.Fit(x, d.Rows, q, d.Y, 0.01, o)
+            : ElasticNet.Fit(x, d.Rows, q, d.Y, 0.01, o);
+        Assert.Equal(fit.Model.Predict(x, d.Rows), read.Predict(d.X, d.Rows));
+        Assert.Equal(d.FeatureNames, read.Inputs);
+    }
+
+    [Fact]
+    public void DamagedModelFilesAreOccamErrors()
+    {
+        string bad = Temp("bad.json");
+        File.WriteAllText(bad, "{\"format\":\"occam-mlp/1\"}");
+        Assert.Contains("occam-linear/1", Assert.Throws<OccamException>(() => LinearModelFile.Read(bad)).Message);
+        File.WriteAllText(bad, "{\"format\":\"occam-linear/1\",\"task\":\"regression\",\"features\":[\"a\"],\"coef\":[1,2],\"intercept\":0,\"alpha\":1,\"l1Ratio\":1}");
+        Assert.Contains("damaged", Assert.Throws<OccamException>(() => LinearModelFile.Read(bad)).Message);
+        File.WriteAllText(bad, "not json");
+        Assert.Throws<OccamException>(() => LinearModelFile.Read(bad));
+        Assert.Throws<OccamException>(() => LinearModelFile.Read(Temp("missing.json")));
+    }
+
+    [Fact]
+    public void DegreeExpandsChosenColumns()
+    {
+        var (code, stdout, stderr) = Run("linear", "fit", "--data", DataFile("diabetes.csv"), "--target", "progression", "--alpha", "0.1",
+            "--degree", "3", "--poly-columns", "bmi,bp", "--json");
+        Assert.True(code == 0, stderr);
+        var doc = JsonDocument.Parse(stdout).RootElement;
+        var names = doc.GetProperty("features").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        Assert.Equal(["bmi^2", "bmi^3", "bp^2", "bp^3"], names[10..]);
+        Assert.Equal(3, doc.GetProperty("degree").GetInt32());
+        Assert.Equal(10, doc.GetProperty("inputs").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("fit")]
+    [InlineData("path")]
+    [InlineData("cv")]
+    public void HelpRendersForEveryCommand(string command)
+    {
+        // Spectre writes help to its own console; the point here is that the descriptions render (markup such as
+        // "[0, 1]" must be escaped) and the exit code is 0.
+        var (code, _, stderr) = Run("linear", command, "--help");
+        Assert.True(code == 0, stderr);
+    }
+
+    [Fact]
+    public void L1RatioAloneMeansElasticNet()
+    {
+        var (code, stdout, stderr) = Run("linear", "fit", "--data", DataFile("diabetes.csv"), "--target", "progression", "--l1-ratio", "0.5", "--alpha", "0.1", "--json");
+        Assert.True(code == 0, stderr);
+        var doc = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("elasticnet", doc.GetProperty("penalty").GetString());
+        Assert.Equal(0.5, doc.GetProperty("l1Ratio").GetDouble());
+        var clash = Run("linear", "fit", "--data", DataFile("diabetes.csv"), "--target", "progression", "--penalty", "lasso", "--l1-ratio", "0.5", "--alpha", "0.1");
+        Assert.NotEqual(0, clash.Code);
+        Assert.Contains("--penalty elasticnet", clash.Err);
+    }
+
+    [Theory]
+    [InlineData("--alpha", "-1", "alpha")]
+    [InlineData("--l1-ratio", "2", "l1-ratio")]
+    [InlineData("--tol", "0", "tol")]
+    [InlineData("--degree", "0", "degree")]
+    public void BadOptionsAreOneLineErrors(string option, string value, string mentioned)
+    {
+        string model = Temp("never.json");
+        string[] args = ["linear", "fit", "--data", DataFile("diabetes.csv"), "--target", "progression", "--penalty", "elasticnet", "--out", model];
+        if (option != "--alpha") args = [.. args, "--alpha", "0.1"];
+        var (code, _, stderr) = Run([.. args, option, value]);
+        Assert.NotEqual(0, code);
+        Assert.Contains(mentioned, stderr);
+        Assert.DoesNotContain("   at ", stderr);
+        Assert.False(File.Exists(model));
+    }
+
+    [Fact]
+    public void FileProblemsAreOneLineErrorsWithoutOutput()
+    {
+        string model = Temp("never.json");
+        var missing = Run("linear", "fit", "--data", Temp("nope.csv"), "--target", "y", "--alpha", "1", "--out", model);
+        Assert.NotEqual(0, missing.Code);
+        Assert.StartsWith("error:", missing.Err);
+        Assert.Single(missing.Err.Trim().Split('\n'));
+
+        string text = Temp("text.csv");
+        File.WriteAllText(text, "x,y\n1,a\n2,b\n3,c\n4,a\n");
+        var nonNumeric = Run("linear", "fit", "--data", text, "--target", "y", "--task", "regression", "--alpha", "1", "--out", model);
+        Assert.NotEqual(0, nonNumeric.Code);
+        Assert.StartsWith("error:", nonNumeric.Err);
+
+        var multi = Run("linear", "fit", "--data", DataFile("iris.csv"), "--target", "species", "--alpha", "1");
+        Assert.NotEqual(0, multi.Code);
+        Assert.Contains("multinomial", multi.Err);
+
+        string tiny = Temp("tiny.csv");
+        File.WriteAllText(tiny, "x,y\n1,2\n2,3\n3,5\n");
+        var folds = Run("linear", "cv", "--data", tiny, "--target", "y", "--folds", "5");
+        Assert.NotEqual(0, folds.Code);
+        Assert.Contains("folds", folds.Err);
+
+        var poly = Run("linear", "fit", "--data", DataFile("diabetes.csv"), "--target", "progression", "--alpha", "1", "--degree", "2", "--poly-columns", "nope");
+        Assert.NotEqual(0, poly.Code);
+        Assert.Contains("nope", poly.Err);
+        Assert.False(File.Exists(model));
+    }
+
+    [Fact]
+    public void ConstantColumnAndNonConvergenceAreWarnedOnStandardError()
+    {
+        string csv = Temp("const.csv");
+        var rng = new Occam.Numerics.Random.Rng(2);
+        var lines = new List<string> { "a,flat,b,y" };
+        for (int i = 0; i < 40; i++)
+        {
+            double a = rng.NextNormal(), b = rng.NextNormal();
+            lines.Add(FormattableString.Invariant($"{a},7,{b},{2 * a - b + 0.1 * rng.NextNormal()}"));
+        }
+        File.WriteAllLines(csv, lines);
+        var (code, stdout, stderr) = Run("linear", "fit", "--data", csv, "--target", "y", "--alpha", "0.01", "--json");
+        Assert.Equal(0, code);
+        Assert.Contains("warning: column 'flat' is constant", stderr);
+        Assert.Equal(0.0, JsonDocument.Parse(stdout).RootElement.GetProperty("coef")[1].GetDouble());
+
+        var slow = Run("linear", "fit", "--data", DataFile("diabetes.csv"), "--target", "progression", "--alpha", "0.001", "--tol", "1e-15", "--max-iter", "2");
+        Assert.Equal(2, slow.Code);
+        Assert.Contains("warning: did not converge", slow.Err);
+        Assert.Contains("NOT CONVERGED", slow.Out);
+    }
+}

@@ -1,0 +1,99 @@
+using Occam.Linear;
+
+namespace Occam.Tests.Linear;
+
+public class InputTests
+{
+    private static (double[] X, double[] Y) Small() => LinearTestData.Synthetic(30, 3, 1, 3);
+
+    [Fact]
+    public void NegativeAlphaIsRejected()
+    {
+        var (x, y) = Small();
+        var e = Assert.ThrowsAny<ArgumentException>(() => ElasticNet.Fit(x, 30, 3, y, -0.1));
+        Assert.Contains("alpha", e.Message);
+        Assert.ThrowsAny<ArgumentException>(() => LogisticRegression.Fit(x, 30, 3, y.Select(v => v > 3 ? 1.0 : 0).ToArray(), -1));
+        Assert.ThrowsAny<ArgumentException>(() => ElasticNet.Path(x, 30, 3, y, null, new PathOptions { Alphas = [0.1, -1] }));
+    }
+
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public void L1RatioOutsideUnitIntervalIsRejected(double rho)
+    {
+        var (x, y) = Small();
+        var e = Assert.ThrowsAny<ArgumentException>(() => ElasticNet.Fit(x, 30, 3, y, 0.1, new LinearOptions { L1Ratio = rho }));
+        Assert.Contains("L1Ratio", e.Message);
+    }
+
+    [Fact]
+    public void NaNInputsAreRejected()
+    {
+        var (x, y) = Small();
+        var xn = (double[])x.Clone();
+        xn[7] = double.NaN;
+        Assert.Contains("non-finite", Assert.ThrowsAny<ArgumentException>(() => ElasticNet.Fit(xn, 30, 3, y, 0.1)).Message);
+        var yn = (double[])y.Clone();
+        yn[3] = double.PositiveInfinity;
+        Assert.Contains("non-finite", Assert.ThrowsAny<ArgumentException>(() => ElasticNet.Fit(x, 30, 3, yn, 0.1)).Message);
+    }
+
+    [Fact]
+    public void FewerRowsThanFoldsIsRejected()
+    {
+        var (x, y) = LinearTestData.Synthetic(4, 2, 1, 2);
+        var e = Assert.ThrowsAny<ArgumentException>(() => CrossValidation.ElasticNet(x, 4, 2, y, null, new CvOptions { Folds = 5 }));
+        Assert.Contains("folds", e.Message);
+    }
+
+    [Fact]
+    public void ShapeMismatchAndBadFactorsAreRejected()
+    {
+        var (x, y) = Small();
+        Assert.ThrowsAny<ArgumentException>(() => ElasticNet.Fit(x, 29, 3, y, 0.1));
+        Assert.ThrowsAny<ArgumentException>(() => ElasticNet.Fit(x, 30, 3, y[..29], 0.1));
+        Assert.ThrowsAny<ArgumentException>(() => ElasticNet.Fit(x, 30, 3, y, 0.1, new LinearOptions { PenaltyFactors = [1, 1] }));
+        Assert.ThrowsAny<ArgumentException>(() => ElasticNet.Fit(x, 30, 3, y, 0.1, new LinearOptions { PenaltyFactors = [1, -1, 1] }));
+        Assert.ThrowsAny<ArgumentException>(() => ElasticNet.Fit(x, 30, 3, y, 0.1, new LinearOptions { Tolerance = 0 }));
+    }
+
+    [Fact]
+    public void LogisticNeedsZeroOneLabelsAndBothClasses()
+    {
+        var (x, y) = Small();
+        Assert.Contains("labels 0 and 1", Assert.ThrowsAny<ArgumentException>(() => LogisticRegression.Fit(x, 30, 3, y, 0.1)).Message);
+        Assert.Contains("single class", Assert.ThrowsAny<ArgumentException>(() => LogisticRegression.Fit(x, 30, 3, new double[30], 0.1)).Message);
+    }
+
+    [Fact]
+    public void ConstantColumnGetsZeroCoefficientAndAWarning()
+    {
+        var (x, y) = Small();
+        for (int i = 0; i < 30; i++) x[i * 3 + 1] = 4.2;
+        foreach (bool standardize in new[] { true, false })
+        {
+            var o = new LinearOptions { Standardize = standardize, Tolerance = 1e-12 };
+            var fit = ElasticNet.Fit(x, 30, 3, y, 0.01, o, ["a", "flat", "c"]);
+            Assert.Equal(0.0, fit.Model.Coef[1]);
+            Assert.NotEqual(0.0, fit.Model.Coef[0]);
+            Assert.Contains(fit.Warnings, w => w.Contains("'flat' is constant"));
+            var ridge = Ridge.Fit(x, 30, 3, y, 0.01, o, ["a", "flat", "c"]);
+            Assert.Equal(0.0, ridge.Model.Coef[1]);
+            Assert.Contains(ridge.Warnings, w => w.Contains("'flat' is constant"));
+        }
+    }
+
+    [Fact]
+    public void NonConvergenceIsReportedLoudly()
+    {
+        var d = LinearTestData.Diabetes();
+        var fit = ElasticNet.Fit(d.X, d.Rows, d.Features, d.Y, 0.001, new LinearOptions { Tolerance = 1e-14, MaxIterations = 2 });
+        Assert.False(fit.Converged);
+        Assert.True(fit.DualGap > fit.GapTolerance);
+        Assert.Contains(fit.Warnings, w => w.Contains("did not converge"));
+        Assert.Throws<OccamException>(() => fit.EnsureConverged());
+        var path = ElasticNet.Path(d.X, d.Rows, d.Features, d.Y, new LinearOptions { Tolerance = 1e-14, MaxIterations = 2 }, new PathOptions { Count = 5 });
+        Assert.False(path.Converged);
+    }
+}
