@@ -5,7 +5,7 @@ using Occam.Linear;
 namespace Occam.Cli.Tests.Linear;
 
 /// <summary>Runs <c>occam linear ...</c> in-process, capturing standard output and error.</summary>
-[Collection("Console")]
+[Collection("console")]
 public sealed class LinearCliTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "occam-linear-cli-" + Guid.NewGuid().ToString("N"));
@@ -17,33 +17,14 @@ public sealed class LinearCliTests : IDisposable
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
 
-    private static string DataFile(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Occam.slnx"))) return Path.Combine(dir.FullName, "data", name);
-        throw new InvalidOperationException("Occam.slnx not found");
-    }
+    private static string DataFile(string name) => Occam.Tests.Repo.Data(name);
 
     private string Temp(string name) => Path.Combine(_dir, name);
 
     private static (int Code, string Out, string Err) Run(params string[] args)
     {
-        var oldOut = Console.Out;
-        var oldErr = Console.Error;
-        var o = new StringWriter();
-        var e = new StringWriter();
-        Console.SetOut(o);
-        Console.SetError(e);
-        try
-        {
-            int code = OccamApp.Run(args);
-            return (code, o.ToString(), e.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
+        var r = Cli.Run(args);
+        return (r.ExitCode, r.Out, r.Err);
     }
 
     private static double[] Doubles(JsonElement e) => e.EnumerateArray().Select(v => v.GetDouble()).ToArray();
