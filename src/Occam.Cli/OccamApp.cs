@@ -23,6 +23,7 @@ public static class OccamApp
             config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a model: loss, accuracy or R², confusion matrix.");
             config.AddCommand<PredictCommand>("predict").WithDescription("Write predictions of a model for a CSV file.");
             config.AddCommand<InspectCommand>("inspect").WithDescription("Show a model's architecture and sparsity (exact zeros, dead units, inputs kept).");
+            config.AddCommand<PruneCommand>("prune").WithDescription("Remove dead units and cut-off inputs from a model (same predictions, fewer parameters).");
             config.AddCommand<SynthCommand>("synth").WithDescription("Write a seeded synthetic dataset (xor, circles, spiral, blobs, polynomial) as CSV.");
             config.AddCommand<DemoCommand>("demo").WithDescription("Train one network on the shipped digits with no penalty, L2, L1 (prox), group lasso and dropout; compare.");
             LinearCommands.Register(config);

@@ -16,6 +16,7 @@ public class CommandTests
     [InlineData("inspect")]
     [InlineData("demo")]
     [InlineData("synth")]
+    [InlineData("prune")]
     public void HelpWorksForEveryCommand(string command)
     {
         var r = Cli.Run(command, "--help");
@@ -96,6 +97,17 @@ public class CommandTests
         var inspect = Cli.Run("inspect", model, "--json");
         using var doc = JsonDocument.Parse(inspect.Out);
         Assert.True(doc.RootElement.GetProperty("sparsity").GetProperty("deadUnits").GetInt32() >= zeroRows);
+
+        // prune removes them; eval gives the same accuracy and predict the same classes.
+        string small = dir.File("small.json");
+        var prune = Cli.Run("prune", model, "--out", small, "--json");
+        Assert.True(prune.ExitCode == 0, prune.Err);
+        Assert.True(MlpJson.Load(small).DenseLayers[0].Outputs <= 64 - zeroRows);
+        var e1 = Cli.Run("eval", model, "--data", Digits, "--json").Out;
+        var e2 = Cli.Run("eval", small, "--data", Digits, "--json").Out;
+        using var d1 = JsonDocument.Parse(e1);
+        using var d2 = JsonDocument.Parse(e2);
+        Assert.Equal(d1.RootElement.GetProperty("accuracy").GetDouble(), d2.RootElement.GetProperty("accuracy").GetDouble());
     }
 
     [Fact]
