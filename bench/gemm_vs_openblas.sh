@@ -11,18 +11,8 @@ SECONDS_PER_CASE="${1:-1.5}"
 ROUNDS="${2:-3}"
 PY=/usr/bin/python3
 
-openblas_dir=""
-for d in /usr/lib/x86_64-linux-gnu/openblas-pthread bench/.openblas/usr/lib/x86_64-linux-gnu/openblas-pthread; do
-  if [[ -e "$d/libblas.so.3" ]]; then openblas_dir="$(cd "$d" && pwd)"; break; fi
-done
-if [[ -z "$openblas_dir" ]]; then
-  echo "OpenBLAS not found; unpacking Debian's libopenblas0-pthread into bench/.openblas" >&2
-  tmp="$(mktemp -d)"
-  (cd "$tmp" && apt-get download libopenblas0-pthread >/dev/null 2>&1)
-  dpkg-deb -x "$tmp"/libopenblas0-pthread_*.deb bench/.openblas
-  rm -rf "$tmp"
-  openblas_dir="$(cd bench/.openblas/usr/lib/x86_64-linux-gnu/openblas-pthread && pwd)"
-fi
+source "$(dirname "$0")/openblas.sh"
+openblas_dir="$OPENBLAS_DIR"
 
 dotnet build -c Release bench/Occam.Bench -v q -nologo >/dev/null
 # Interleave the two libraries, ROUNDS times, and keep the best of each: the machine is shared.

@@ -11,11 +11,13 @@
 # each objective); glmnet uses its default thresh = 1e-7 on its own coefficient-change criterion (it has no
 # duality gap), the setting glmnet users get.
 # Timed: the solver only (after parsing; each tool's centring/Gram/standardization included), best of N runs in
-# one warm process. scikit-learn runs on OpenBLAS with both threads (OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset).
+# one warm process. scikit-learn runs on OpenBLAS with both threads (OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset;
+# bench/openblas.sh finds or unpacks OpenBLAS, since Debian's default libblas.so.3 is the reference BLAS).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 repeats="${1:-5}"
+source "$here/../openblas.sh"
 out="$here/out"
 mkdir -p "$out"
 synthetic="$out/synthetic-10000x200.csv"
@@ -25,7 +27,7 @@ if [[ ! -f "$synthetic" ]]; then
 fi
 dotnet build -c Release "$here/LinearBench/LinearBench.csproj" -o "$out/LinearBench" >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
 occam() { dotnet "$out/LinearBench/LinearBench.dll" "$1" "$2" "$3" "$repeats"; }
-sklearn() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 "$here/sklearn_bench.py" "$1" "$2" "$repeats"; }
+sklearn() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH="$OPENBLAS_DIR" /usr/bin/python3 "$here/sklearn_bench.py" "$1" "$2" "$repeats"; }
 glmnet() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE Rscript "$here/glmnet_bench.R" "$1" "$2" "$repeats" "$3"; }
 
 printf '%-22s %-12s %12s %12s %12s %10s %10s %s\n' problem path "occam(s)" "sklearn(s)" "glmnet(s)" "sk/occam" "gl/occam" "non-zero at eps (occam/sk/gl)"
