@@ -11,6 +11,8 @@ internal enum GemmPath
     Direct,
     /// <summary>Always the packed, cache-blocked algorithm.</summary>
     Packed,
+    /// <summary>The packed algorithm with only B̃ packed and op(A) read in place (Vector256 kernel only; otherwise <see cref="Packed"/>).</summary>
+    PackedB,
 }
 
 /// <summary>Internal knobs of one <see cref="Gemm"/> call: kernel, thread count and path.</summary>
@@ -46,6 +48,12 @@ public static unsafe class Gemm
 
     /// <summary>Products with at least this many multiply-adds (m·n·k) may use several threads.</summary>
     internal const long ParallelWork = 1L << 20;
+
+    /// <summary>
+    /// With the Vector256 kernel, products whose op(A) has at most this many elements (m·k) read A in place
+    /// instead of packing it: A then stays in L2 and packing it would cost more than the strided reads.
+    /// </summary>
+    internal const long DirectAElements = 1L << 17;
 
     private static int s_maxThreads = Environment.ProcessorCount;
 
@@ -145,6 +153,8 @@ public static unsafe class Gemm
             Kernel = kernel, M = m, N = n, K = k,
             A = a, RsA = rsA, CsA = csA, B = b, RsB = rsB, CsB = csB, C = c, Ldc = ldc,
             Alpha = alpha, Beta = beta, KStep = kStep, NStep = nStep,
+            DirectA = kernel.Kind == GemmKernel.V256
+                && (options.Path == GemmPath.PackedB || (options.Path == GemmPath.Auto && (long)m * k <= DirectAElements)),
         };
         if (threads == 1)
         {
