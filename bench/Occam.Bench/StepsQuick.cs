@@ -15,7 +15,8 @@ namespace Occam.Bench;
 /// L2 1e-4 on the weights, dropout 0.2 after each hidden ReLU) for the three reference networks, best-of-N
 /// Stopwatch timing; one JSON line each: <c>{"net":"2-8-1","batch":4,"threads":1,"usPerStep":...}</c>, the
 /// format bench/torch_steps.py prints. Options: <c>--seconds S</c> per case (default 2); <c>--parts</c> also times the
-/// forward pass alone and forward + loss + backward (<c>"forwardUs"</c>, <c>"backwardUs"</c> = the difference), to
+/// forward pass alone (training mode, and inference mode: no dropout) and forward + loss + backward
+/// (<c>"forwardUs"</c>, <c>"forwardInferenceUs"</c>, <c>"backwardUs"</c> = the difference), to
 /// show where a step's time goes.
 /// </summary>
 internal static class StepsQuick
@@ -50,9 +51,11 @@ internal static class StepsQuick
                 string extra = "";
                 if (parts)
                 {
+                    double fi = TimeParts(net, threads, seconds, backward: false, ForwardMode.Inference);
                     double f = TimeParts(net, threads, seconds, backward: false);
                     double fb = TimeParts(net, threads, seconds, backward: true);
-                    extra = string.Create(CultureInfo.InvariantCulture, $",\"forwardUs\":{f:F3},\"backwardUs\":{fb - f:F3}");
+                    extra = string.Create(CultureInfo.InvariantCulture,
+                        $",\"forwardUs\":{f:F3},\"forwardInferenceUs\":{fi:F3},\"backwardUs\":{fb - f:F3}");
                 }
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{{\"net\":\"{net.Name}\",\"batch\":{net.Batch},\"threads\":{threads},\"usPerStep\":{us:F3}{extra}}}"));
@@ -89,14 +92,14 @@ internal static class StepsQuick
     }
 
     /// <summary>Best time of the forward pass (training mode), or of forward + loss + backward.</summary>
-    private static double TimeParts(Net net, int threads, double seconds, bool backward)
+    private static double TimeParts(Net net, int threads, double seconds, bool backward, ForwardMode mode = ForwardMode.Training)
     {
         var (model, _, x, y, rng) = SetupWithModel(net);
         var ws = new Workspace(model, net.Batch);
         var task = net.Task;
         return Best(() =>
         {
-            var scores = Backprop.Forward(model, ws, x, net.Batch, ForwardMode.Training, rng);
+            var scores = Backprop.Forward(model, ws, x, net.Batch, mode, rng);
             if (!backward) return;
             Occam.Losses.TaskLoss.Compute(task, scores, y, net.Batch, model.Outputs, Backprop.OutputGradient(model, ws, net.Batch));
             Backprop.Backward(model, ws, x, net.Batch);
