@@ -33,6 +33,8 @@ internal readonly record struct GemmOptions(GemmKernel Kernel = GemmKernel.Auto,
 /// are packed block by block into aligned, zero-padded buffers (cached per thread, so calls in steady
 /// state allocate nothing) and a register-blocked micro-kernel (Vector512 8×32, Vector256 6×16,
 /// Vector128 6×8 or scalar 4×4, chosen at run time) computes each tile with fused multiply-adds.
+/// With the Vector256 kernel, products whose op(A) has at most <see cref="DirectAElements"/> elements
+/// pack only B and read A in place (<see cref="GemmTileV256Strided"/>).
 /// Products of at least <see cref="ParallelWork"/> multiply-adds use up to <see cref="MaxThreads"/>
 /// threads from a small persistent pool. See docs/algorithms/gemm.md.
 /// </para>
