@@ -55,7 +55,7 @@ public static unsafe class Gemm
     /// With the Vector256 kernel, products whose op(A) has at most this many elements (m·k) read A in place
     /// instead of packing it: A then stays in L2 and packing it would cost more than the strided reads.
     /// </summary>
-    internal const long DirectAElements = 1L << 17;
+    internal const long DirectAElements = 1L << 18;
 
     private static int s_maxThreads = Environment.ProcessorCount;
 
