@@ -53,7 +53,8 @@ public static unsafe class Gemm
 
     /// <summary>
     /// With the Vector256 kernel, products whose op(A) has at most this many elements (m·k) read A in place
-    /// instead of packing it: A then stays in L2 and packing it would cost more than the strided reads.
+    /// instead of packing it (the block one macro-kernel call reads, MC×KC, stays in L2 either way, and
+    /// packing costs more than it saves at these sizes; measured in docs/algorithms/gemm.md).
     /// </summary>
     internal const long DirectAElements = 1L << 18;
 
