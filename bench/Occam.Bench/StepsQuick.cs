@@ -14,7 +14,10 @@ namespace Occam.Bench;
 /// `steps`: one full training step (forward in training mode, loss, backward, Adam with L1 prox 1e-4 and coupled
 /// L2 1e-4 on the weights, dropout 0.2 after each hidden ReLU) for the three reference networks, best-of-N
 /// Stopwatch timing; one JSON line each: <c>{"net":"2-8-1","batch":4,"threads":1,"usPerStep":...}</c>, the
-/// format bench/torch_steps.py prints. Options: <c>--seconds S</c> per case (default 2).
+/// format bench/torch_steps.py prints. Options: <c>--seconds S</c> per case (default 2); <c>--parts</c> also times the
+/// forward pass alone (training mode, and inference mode: no dropout) and forward + loss + backward
+/// (<c>"forwardUs"</c>, <c>"forwardInferenceUs"</c>, <c>"backwardUs"</c> = the difference), to
+/// show where a step's time goes.
 /// </summary>
 internal static class StepsQuick
 {
@@ -30,9 +33,11 @@ internal static class StepsQuick
     public static int Run(string[] args)
     {
         double seconds = 2;
+        bool parts = false;
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--seconds") seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
+            else if (args[i] == "--parts") parts = true;
             else
             {
                 Console.Error.WriteLine($"steps: unknown option {args[i]}");
@@ -43,14 +48,29 @@ internal static class StepsQuick
             foreach (int threads in net.Threads)
             {
                 double us = Time(net, threads, seconds);
+                string extra = "";
+                if (parts)
+                {
+                    double fi = TimeParts(net, threads, seconds, backward: false, ForwardMode.Inference);
+                    double f = TimeParts(net, threads, seconds, backward: false);
+                    double fb = TimeParts(net, threads, seconds, backward: true);
+                    extra = string.Create(CultureInfo.InvariantCulture,
+                        $",\"forwardUs\":{f:F3},\"forwardInferenceUs\":{fi:F3},\"backwardUs\":{fb - f:F3}");
+                }
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{{\"net\":\"{net.Name}\",\"batch\":{net.Batch},\"threads\":{threads},\"usPerStep\":{us:F3}}}"));
+                    $"{{\"net\":\"{net.Name}\",\"batch\":{net.Batch},\"threads\":{threads},\"usPerStep\":{us:F3}{extra}}}"));
             }
         return 0;
     }
 
     /// <summary>A trainer and one batch of random data for <paramref name="net"/>.</summary>
     internal static (Trainer Trainer, float[] X, float[] Y, Rng Rng) Setup(Net net)
+    {
+        var (_, trainer, x, y, rng) = SetupWithModel(net);
+        return (trainer, x, y, rng);
+    }
+
+    private static (Mlp Model, Trainer Trainer, float[] X, float[] Y, Rng Rng) SetupWithModel(Net net)
     {
         var rng = new Rng(42UL);
         int inputs = net.Sizes[0], outputs = net.Sizes[^1];
@@ -68,22 +88,42 @@ internal static class StepsQuick
         for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextNormal();
         var y = new float[net.Batch];
         for (int i = 0; i < y.Length; i++) y[i] = net.Task == TaskKind.Binary ? rng.NextInt(2) : rng.NextInt(outputs);
-        return (trainer, x, y, rng);
+        return (model, trainer, x, y, rng);
+    }
+
+    /// <summary>Best time of the forward pass (training mode), or of forward + loss + backward.</summary>
+    private static double TimeParts(Net net, int threads, double seconds, bool backward, ForwardMode mode = ForwardMode.Training)
+    {
+        var (model, _, x, y, rng) = SetupWithModel(net);
+        var ws = new Workspace(model, net.Batch);
+        var task = net.Task;
+        return Best(() =>
+        {
+            var scores = Backprop.Forward(model, ws, x, net.Batch, mode, rng);
+            if (!backward) return;
+            Occam.Losses.TaskLoss.Compute(task, scores, y, net.Batch, model.Outputs, Backprop.OutputGradient(model, ws, net.Batch));
+            Backprop.Backward(model, ws, x, net.Batch);
+        }, threads, seconds);
     }
 
     private static double Time(Net net, int threads, double seconds)
+    {
+        var (trainer, x, y, rng) = Setup(net);
+        return Best(() => trainer.Step(x, y, net.Batch, rng, out _), threads, seconds);
+    }
+
+    private static double Best(Action step, int threads, double seconds)
     {
         int saved = Gemm.MaxThreads;
         Gemm.MaxThreads = threads;
         try
         {
-            var (trainer, x, y, rng) = Setup(net);
             // Warm up (JIT tiers, caches), then time ~2 ms windows and keep the best of many.
             var sw = Stopwatch.StartNew();
             int warm = 0;
             while (sw.Elapsed.TotalSeconds < Math.Min(1.0, seconds / 2) || warm < 50)
             {
-                trainer.Step(x, y, net.Batch, rng, out _);
+                step();
                 warm++;
             }
             double perStep = sw.Elapsed.TotalSeconds / warm;
@@ -93,7 +133,7 @@ internal static class StepsQuick
             while (total.Elapsed.TotalSeconds < seconds)
             {
                 long t0 = Stopwatch.GetTimestamp();
-                for (int i = 0; i < inner; i++) trainer.Step(x, y, net.Batch, rng, out _);
+                for (int i = 0; i < inner; i++) step();
                 double s = Stopwatch.GetElapsedTime(t0).TotalSeconds / inner;
                 if (s < best) best = s;
             }

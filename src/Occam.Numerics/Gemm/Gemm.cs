@@ -11,6 +11,8 @@ internal enum GemmPath
     Direct,
     /// <summary>Always the packed, cache-blocked algorithm.</summary>
     Packed,
+    /// <summary>The packed algorithm with only B̃ packed and op(A) read in place (Vector256 kernel only; otherwise <see cref="Packed"/>).</summary>
+    PackedB,
 }
 
 /// <summary>Internal knobs of one <see cref="Gemm"/> call: kernel, thread count and path.</summary>
@@ -31,6 +33,8 @@ internal readonly record struct GemmOptions(GemmKernel Kernel = GemmKernel.Auto,
 /// are packed block by block into aligned, zero-padded buffers (cached per thread, so calls in steady
 /// state allocate nothing) and a register-blocked micro-kernel (Vector512 8×32, Vector256 6×16,
 /// Vector128 6×8 or scalar 4×4, chosen at run time) computes each tile with fused multiply-adds.
+/// With the Vector256 kernel, products whose op(A) has at most <see cref="DirectAElements"/> elements
+/// pack only B and read A in place (<see cref="GemmTileV256Strided"/>).
 /// Products of at least <see cref="ParallelWork"/> multiply-adds use up to <see cref="MaxThreads"/>
 /// threads from a small persistent pool. See docs/algorithms/gemm.md.
 /// </para>
@@ -46,6 +50,13 @@ public static unsafe class Gemm
 
     /// <summary>Products with at least this many multiply-adds (m·n·k) may use several threads.</summary>
     internal const long ParallelWork = 1L << 20;
+
+    /// <summary>
+    /// With the Vector256 kernel, products whose op(A) has at most this many elements (m·k) read A in place
+    /// instead of packing it (the block one macro-kernel call reads, MC×KC, stays in L2 either way, and
+    /// packing costs more than it saves at these sizes; measured in docs/algorithms/gemm.md).
+    /// </summary>
+    internal const long DirectAElements = 1L << 18;
 
     private static int s_maxThreads = Environment.ProcessorCount;
 
@@ -145,6 +156,8 @@ public static unsafe class Gemm
             Kernel = kernel, M = m, N = n, K = k,
             A = a, RsA = rsA, CsA = csA, B = b, RsB = rsB, CsB = csB, C = c, Ldc = ldc,
             Alpha = alpha, Beta = beta, KStep = kStep, NStep = nStep,
+            DirectA = kernel.Kind == GemmKernel.V256
+                && (options.Path == GemmPath.PackedB || (options.Path == GemmPath.Auto && (long)m * k <= DirectAElements)),
         };
         if (threads == 1)
         {

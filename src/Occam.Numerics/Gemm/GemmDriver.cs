@@ -29,6 +29,8 @@ internal unsafe struct GemmJob
     public int MItem;
     /// <summary>How many pieces the panels of a column block are cut into, for packing (and for computing when not <see cref="SplitRows"/>).</summary>
     public int PanelPieces;
+    /// <summary>op(A) is read in place by <see cref="GemmTileV256Strided"/> instead of being packed into Ã (only B̃ is packed).</summary>
+    public bool DirectA;
 
     // Work counters, monotonic over the column blocks of the product.
     public int PackNext, PackDone, ComputeNext, ComputeDone;
@@ -110,7 +112,7 @@ internal static unsafe class GemmDriver
                     (p0, p1) = Partition(panels, pieces, local);
                 }
                 int mStep = GemmKernelInfo.BlockStep(r1 - r0, kern.MC, mr);
-                if (aPack == null) aPack = GemmBuffers.PackedA(kern.MC * kStep);
+                if (aPack == null && !job.DirectA) aPack = GemmBuffers.PackedA(kern.MC * kStep);
                 for (int kb = 0; kb < kBlocks; kb++)
                 {
                     int pc = kb * kStep, kc = Math.Min(kStep, k - pc);
@@ -118,6 +120,12 @@ internal static unsafe class GemmDriver
                     for (int ic = r0; ic < r1; ic += mStep)
                     {
                         int mc = Math.Min(mStep, r1 - ic);
+                        if (job.DirectA)
+                        {
+                            MacroKernelStrided(mc, kc, nc, p0, p1, job.A + ic * job.RsA + pc * job.CsA, job.RsA, job.CsA,
+                                job.PackedB + kb * blockStride, panelStride, job.C + ic * job.Ldc + jc, job.Ldc, job.Alpha, beta, tile);
+                            continue;
+                        }
                         GemmPacking.PackA(aPack, job.A + ic * job.RsA + pc * job.CsA, job.RsA, job.CsA, mc, kc, mr);
                         MacroKernel(kern, mc, kc, nc, p0, p1, aPack, job.PackedB + kb * blockStride, panelStride,
                             job.C + ic * job.Ldc + jc, job.Ldc, job.Alpha, beta, tile);
@@ -188,6 +196,38 @@ internal static unsafe class GemmDriver
                 else
                 {
                     kernel(kc, ap, bp, tile, nr, 1f, 0f);
+                    StoreEdge(tile, nr, cc, ldc, rows, cols, alpha, beta);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="MacroKernel"/> for the 6×16 Vector256 kernel with op(A) read in place
+    /// (<c>op(A)(i, p) = a[i·rsA + p·csA]</c>) rather than from a packed Ã.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MacroKernelStrided(int mc, int kc, int nc, int q0, int q1, float* a, nint rsA, nint csA,
+        float* bPack, nint panelStride, float* c, nint ldc, float alpha, float beta, float* tile)
+    {
+        const int mr = 6, nr = 16;
+        for (int q = q0; q < q1; q++)
+        {
+            int cols = Math.Min(nr, nc - q * nr);
+            float* bp = bPack + q * panelStride;
+            float* cq = c + q * nr;
+            for (int ir = 0; ir < mc; ir += mr)
+            {
+                int rows = Math.Min(mr, mc - ir);
+                float* ap = a + ir * rsA;
+                float* cc = cq + ir * ldc;
+                if (rows == mr && cols == nr)
+                {
+                    GemmTileV256Strided.Tile6x16(kc, ap, rsA, csA, rows, bp, cc, ldc, alpha, beta);
+                }
+                else
+                {
+                    GemmTileV256Strided.Tile6x16(kc, ap, rsA, csA, rows, bp, tile, nr, 1f, 0f);
                     StoreEdge(tile, nr, cc, ldc, rows, cols, alpha, beta);
                 }
             }

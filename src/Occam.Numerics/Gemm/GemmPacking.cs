@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Occam.Numerics;
 
@@ -108,6 +109,11 @@ internal static unsafe class GemmPacking
                     }
                 }
             }
+            else if (cols == 16 && nr == 16 && Avx.IsSupported)
+            {
+                Debug.Assert(rsB == 1);
+                PackTransposed16(d, b + j0 * csB, csB, kc);
+            }
             else
             {
                 Debug.Assert(rsB == 1);
@@ -121,6 +127,51 @@ internal static unsafe class GemmPacking
                     for (int p = 0; p < kc; p++)
                         for (int j = cols; j < nr; j++) d[p * nr + j] = 0;
             }
+        }
+    }
+
+    /// <summary>
+    /// One full 16-column panel of a transposed B (<c>op(B)(p, j) = b[j·csB + p]</c>): blocks of 8 k
+    /// steps × 8 columns are loaded as 8 contiguous row pieces and transposed in registers
+    /// (unpack, shuffle, 128-bit permute), instead of 16 strided scalar stores per k step.
+    /// <c>d[p·16 + j] = b[j·csB + p]</c>, the same values as the scalar loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackTransposed16(float* d, float* b, nint csB, int kc)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            for (int half = 0; half < 2; half++)
+            {
+                float* s = b + half * 8 * csB + p;
+                Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + csB);
+                Vector256<float> r2 = Avx.LoadVector256(s + 2 * csB), r3 = Avx.LoadVector256(s + 3 * csB);
+                Vector256<float> r4 = Avx.LoadVector256(s + 4 * csB), r5 = Avx.LoadVector256(s + 5 * csB);
+                Vector256<float> r6 = Avx.LoadVector256(s + 6 * csB), r7 = Avx.LoadVector256(s + 7 * csB);
+                Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+                Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+                Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+                Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+                Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE);
+                Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
+                Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE);
+                Vector256<float> s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
+                float* o = d + p * 16 + half * 8;
+                Avx.Store(o, Avx.Permute2x128(s0, s4, 0x20));
+                Avx.Store(o + 16, Avx.Permute2x128(s1, s5, 0x20));
+                Avx.Store(o + 32, Avx.Permute2x128(s2, s6, 0x20));
+                Avx.Store(o + 48, Avx.Permute2x128(s3, s7, 0x20));
+                Avx.Store(o + 64, Avx.Permute2x128(s0, s4, 0x31));
+                Avx.Store(o + 80, Avx.Permute2x128(s1, s5, 0x31));
+                Avx.Store(o + 96, Avx.Permute2x128(s2, s6, 0x31));
+                Avx.Store(o + 112, Avx.Permute2x128(s3, s7, 0x31));
+            }
+        }
+        for (; p < kc; p++)
+        {
+            float* dp = d + p * 16;
+            for (int j = 0; j < 16; j++) dp[j] = b[j * csB + p];
         }
     }
 }

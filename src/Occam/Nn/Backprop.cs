@@ -33,12 +33,11 @@ public static class Backprop
             {
                 case Dense d:
                     y = y[..(rows * d.Outputs)];
-                    Gemm.Multiply(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, d.Weight, d.Inputs, 0f, y, d.Outputs);
-                    for (int r = 0; r < rows; r++)
-                    {
-                        var row = y.Slice(r * d.Outputs, d.Outputs);
-                        TensorPrimitives.Add(row, d.Bias, row);
-                    }
+                    // The bias rows go into Y first and the product is added to them (beta = 1): one pass
+                    // over Y fewer than adding the bias afterwards, and the same rounding for ≤ 256 inputs
+                    // (Y = fma(1, acc, b) = fl(acc + b)).
+                    for (int r = 0; r < rows; r++) d.Bias.CopyTo(y.Slice(r * d.Outputs, d.Outputs));
+                    Gemm.Multiply(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, d.Weight, d.Inputs, 1f, y, d.Outputs);
                     width = d.Outputs;
                     break;
                 case ActivationLayer a:

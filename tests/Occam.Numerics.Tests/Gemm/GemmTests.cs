@@ -133,6 +133,23 @@ public class GemmTests
     }
 
     [Fact]
+    public void PackedBPathMatchesReferenceOnEveryTail()
+    {
+        // op(A) read in place by the strided Vector256 kernel: every row tail (m mod 6), column tail
+        // and k tail, all four transposes, with lda/ldb/ldc padding.
+        var rng = new Rng(4242UL);
+        var options = new GemmOptions(GemmKernel.V256, Threads: 1, Path: GemmPath.PackedB);
+        for (int m = 0; m <= 17; m++)
+            foreach (int n in Ns)
+                foreach (int k in Ks)
+                    for (int t = 0; t < 4; t++)
+                    {
+                        var problem = Problem.Create(rng, (t & 1) != 0, (t & 2) != 0, m, n, k, 1f, 0f, nanC: true);
+                        problem.Check(problem.Run(options), $"packed B {problem}");
+                    }
+    }
+
+    [Fact]
     public void DirectPathMatchesReferenceOnEveryTail()
     {
         var rng = new Rng(77UL);
@@ -166,6 +183,11 @@ public class GemmTests
                     float[] c = problem.Run(new GemmOptions(kernel, threads, GemmPath.Packed));
                     Assert.True(expected.AsSpan().SequenceEqual(c), $"{kernel} × {threads} threads differs from direct: {problem}");
                 }
+            for (int threads = 1; threads <= 3; threads++)
+            {
+                float[] c = problem.Run(new GemmOptions(GemmKernel.V256, threads, GemmPath.PackedB));
+                Assert.True(expected.AsSpan().SequenceEqual(c), $"packed B × {threads} threads differs from direct: {problem}");
+            }
         }
     }
 
@@ -179,7 +201,7 @@ public class GemmTests
     public void AlphaAndBetaFollowBlas(float alpha, float beta)
     {
         var rng = new Rng(9UL);
-        foreach (var path in new[] { GemmPath.Direct, GemmPath.Packed })
+        foreach (var path in new[] { GemmPath.Direct, GemmPath.Packed, GemmPath.PackedB })
             for (int t = 0; t < 4; t++)
             {
                 // beta = 0 must ignore NaN in C; alpha = 0 must not read A or B (NaN there).
@@ -212,6 +234,7 @@ public class GemmTests
             var problem = Problem.Create(rng, (t & 1) != 0, (t & 2) != 0, m, n, k, 1f, t == 0 ? 0f : 1f, nanC: t == 0);
             problem.Check(problem.Run(new GemmOptions(Threads: 1)), $"1 thread {problem}");
             problem.Check(problem.Run(new GemmOptions(Threads: 2)), $"2 threads {problem}");
+            problem.Check(problem.Run(new GemmOptions(GemmKernel.V256, 2, GemmPath.PackedB)), $"packed B, 2 threads {problem}");
         }
     }
 
