@@ -134,8 +134,8 @@ public class CommandTests
         var r = Cli.Run("demo", "--epochs", "2", "--out", dir.Path, "--json");
         Assert.True(r.ExitCode == 0, r.Err);
         using var doc = JsonDocument.Parse(r.Out);
-        Assert.Equal(5, doc.RootElement.GetProperty("runs").GetArrayLength());
-        foreach (var name in new[] { "none", "l2", "l1", "group-lasso", "dropout" })
+        Assert.Equal(6, doc.RootElement.GetProperty("runs").GetArrayLength());
+        foreach (var name in new[] { "none", "l2", "l1", "l1-subgradient", "group-lasso", "dropout" })
             Assert.True(File.Exists(dir.File(name + ".json")), name);
         Assert.True(File.Exists(dir.File("summary.json")));
         Assert.Contains("| run |", File.ReadAllText(dir.File("summary.md")));
