@@ -18,7 +18,7 @@ int repeats = int.Parse(args[3], CultureInfo.InvariantCulture);
 double tol = args.Length > 4 ? double.Parse(args[4], CultureInfo.InvariantCulture) : 1e-4;
 var options = new LinearOptions { L1Ratio = rho, Standardize = false, Tolerance = tol };
 var pathOptions = new PathOptions { Count = 100, Eps = 1e-3 };
-LinearPath Run() => ElasticNet.Path(data.X, data.Rows, data.Features, data.Y, options, pathOptions);
+LinearPath Run() => ElasticNetRegression.Path(data.X, data.Rows, data.Features, data.Y, options, pathOptions);
 var warm = Run();
 double best = double.PositiveInfinity;
 for (int r = 0; r < repeats; r++)

@@ -61,11 +61,11 @@ public static class CrossValidation
 
         double[] alphas;
         if (co.Path.Alphas is not null)
-            alphas = Linear.ElasticNet.ResolveAlphas(co.Path, 0);
+            alphas = ElasticNetRegression.ResolveAlphas(co.Path, 0);
         else if (task == TaskKind.Binary)
-            alphas = Linear.ElasticNet.ResolveAlphas(co.Path, LogisticAlphaMax(x, p, y, all, o));
+            alphas = ElasticNetRegression.ResolveAlphas(co.Path, LogisticAlphaMax(x, p, y, all, o));
         else
-            alphas = Linear.ElasticNet.ResolveAlphas(co.Path, new GaussianSolver(GaussianProblem.Create(x, p, y, all, o), o).AlphaMax());
+            alphas = ElasticNetRegression.ResolveAlphas(co.Path, new GaussianSolver(GaussianProblem.Create(x, p, y, all, o), o).AlphaMax());
 
         int m = alphas.Length, k = folds.Length;
         var errors = new double[k][];
@@ -78,7 +78,7 @@ public static class CrossValidation
             var train = all.Where(i => !inTest[i]).ToArray();
             var path = task == TaskKind.Binary
                 ? LogisticRegression.PathOnRows(x, p, y, train, o, co.Path, alphas, names)
-                : Linear.ElasticNet.PathOnRows(x, p, y, train, o, co.Path, alphas, names);
+                : ElasticNetRegression.PathOnRows(x, p, y, train, o, co.Path, alphas, names);
             var e = new double[m];
             for (int a = 0; a < m; a++)
             {
@@ -120,7 +120,7 @@ public static class CrossValidation
         // Refit on all rows along the grid down to α_min (warm starts), keeping the last model.
         var refitPath = task == TaskKind.Binary
             ? LogisticRegression.PathOnRows(x, p, y, all, o, co.Path, alphas[..(best + 1)], names)
-            : Linear.ElasticNet.PathOnRows(x, p, y, all, o, co.Path, alphas[..(best + 1)], names);
+            : ElasticNetRegression.PathOnRows(x, p, y, all, o, co.Path, alphas[..(best + 1)], names);
         var refit = new LinearFit(refitPath.ModelAt(best), refitPath.Iterations[best], refitPath.DualGaps[best], refitPath.GapTolerances[best],
             refitPath.ConvergedAt[best], refitPath.DevianceExplained[best], refitPath.Warnings, 0);
         var warnings = foldWarnings.SelectMany(w => w).Concat(refit.Warnings).Distinct().ToList();

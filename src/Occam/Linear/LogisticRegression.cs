@@ -75,7 +75,7 @@ public static class LogisticRegression
             for (int s = 0; s < steps; s++) alphas[s] = amax * Math.Pow(t / amax, (double)s / steps);
             alphas[steps] = t;
         }
-        alphas ??= ElasticNet.ResolveAlphas(po, amax);
+        alphas ??= ElasticNetRegression.ResolveAlphas(po, amax);
         int m = alphas.Length;
         var coefs = new double[m][];
         var intercepts = new double[m];
@@ -97,7 +97,7 @@ public static class LogisticRegression
             tols[k] = r.GapTolerance;
             conv[k] = r.Converged;
             dev[k] = r.DevianceExplained;
-            if (!r.Converged) warnings.Add(ElasticNet.NotConverged(alphas[k], r));
+            if (!r.Converged) warnings.Add(ElasticNetRegression.NotConverged(alphas[k], r));
         }
         return new LinearPath(TaskKind.Binary, o.L1Ratio, (double[])alphas.Clone(), coefs, intercepts, iters, gaps, tols, conv, dev, warnings, 0);
     }

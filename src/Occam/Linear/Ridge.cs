@@ -66,7 +66,7 @@ public static class Ridge
             double dev = engine.YY > 0 ? 1 - engine.Rss(w) / engine.YY : 0;
             var warn = problem.Stats.ConstantWarnings(featureNames).ToList();
             if (!(gap <= gapTol)) warn.Add($"the direct ridge solve is inaccurate at alpha={alpha:G6}: suboptimality {gap:G3} > {gapTol:G3} (ill-conditioned X̃ᵀX̃; use a larger alpha or standardize).");
-            return new LinearFit(ElasticNet.ToModel(problem, w, alpha, 0), 0, gap, gapTol, gap <= gapTol, dev, warn, sw.Elapsed.TotalSeconds);
+            return new LinearFit(ElasticNetRegression.ToModel(problem, w, alpha, 0), 0, gap, gapTol, gap <= gapTol, dev, warn, sw.Elapsed.TotalSeconds);
         }
         else
         {
@@ -98,7 +98,7 @@ public static class Ridge
             var report = solver.Evaluate(alpha);
             var warnings = problem.Stats.ConstantWarnings(featureNames).ToList();
             if (!report.Converged) warnings.Add($"the direct ridge solve is inaccurate at alpha={alpha:G6}: duality gap {report.Gap:G3} > {report.GapTolerance:G3} (ill-conditioned X̃ᵀX̃; use a larger alpha or standardize).");
-            return new LinearFit(ElasticNet.ToModel(problem, w, alpha, 0), 0, report.Gap, report.GapTolerance, report.Converged, report.DevianceExplained, warnings, sw.Elapsed.TotalSeconds);
+            return new LinearFit(ElasticNetRegression.ToModel(problem, w, alpha, 0), 0, report.Gap, report.GapTolerance, report.Converged, report.DevianceExplained, warnings, sw.Elapsed.TotalSeconds);
         }
     }
 }

@@ -45,7 +45,7 @@ public sealed class LinearCliTests : IDisposable
         Assert.Equal(File.ReadAllText(model), stdout);
 
         var d = CsvLoader.Load(DataFile("diabetes.csv"), "progression");
-        var fit = ElasticNet.Fit(d.X, d.Rows, d.Features, d.Y, 0.2, new LinearOptions { L1Ratio = 0.7, Tolerance = 1e-10 });
+        var fit = ElasticNetRegression.Fit(d.X, d.Rows, d.Features, d.Y, 0.2, new LinearOptions { L1Ratio = 0.7, Tolerance = 1e-10 });
         Assert.Equal(fit.Model.Coef, Doubles(doc.GetProperty("coef")));
         Assert.Equal(fit.Model.Intercept, doc.GetProperty("intercept").GetDouble());
         Assert.Equal(0.7, doc.GetProperty("l1Ratio").GetDouble());
@@ -137,7 +137,7 @@ public sealed class LinearCliTests : IDisposable
         int q = x.Length / d.Rows;
         var fit = d.Task == TaskKind.Binary
             ? LogisticRegression.Fit(x, d.Rows, q, d.Y, 0.01, o)
-            : ElasticNet.Fit(x, d.Rows, q, d.Y, 0.01, o);
+            : ElasticNetRegression.Fit(x, d.Rows, q, d.Y, 0.01, o);
         Assert.Equal(fit.Model.Predict(x, d.Rows), read.Predict(d.X, d.Rows));
         Assert.Equal(d.FeatureNames, read.Inputs);
     }

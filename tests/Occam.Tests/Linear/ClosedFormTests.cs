@@ -25,7 +25,7 @@ public class ClosedFormTests
     {
         var x = Orthonormal(out int n, out int p);
         double[] y = [3.1, -0.4, 2.2, 5.0, -1.7, 0.3, 1.9, 4.4];
-        var fit = ElasticNet.Fit(x, n, p, y, alpha, new LinearOptions { L1Ratio = rho, Standardize = false, Tolerance = 1e-14, Update = update });
+        var fit = ElasticNetRegression.Fit(x, n, p, y, alpha, new LinearOptions { L1Ratio = rho, Standardize = false, Tolerance = 1e-14, Update = update });
         Assert.True(fit.Converged);
         double ybar = y.Average();
         for (int j = 0; j < p; j++)
@@ -107,7 +107,7 @@ public class ClosedFormTests
             Assert.Equal(b, direct.Model.Intercept, 8);
             if (alpha > 0)
             {
-                var cd = ElasticNet.Fit(x, n, p, y, alpha, o with { L1Ratio = 0 });
+                var cd = ElasticNetRegression.Fit(x, n, p, y, alpha, o with { L1Ratio = 0 });
                 Assert.True(cd.Converged);
                 Assert.True(LinearTestData.RelativeError(cd.Model.Coef, w) < 1e-6);
             }
@@ -116,7 +116,7 @@ public class ClosedFormTests
         {
             // p > n: the dual solve must agree with coordinate descent (both exact up to tolerance).
             var direct = Ridge.Fit(x, n, p, y, alpha, o);
-            var cd = ElasticNet.Fit(x, n, p, y, alpha, o with { L1Ratio = 0 });
+            var cd = ElasticNetRegression.Fit(x, n, p, y, alpha, o with { L1Ratio = 0 });
             Assert.True(direct.Converged, $"direct gap {direct.DualGap} > {direct.GapTolerance}");
             Assert.True(cd.Converged, $"cd gap {cd.DualGap} > {cd.GapTolerance}: {string.Join(";", cd.Warnings)}");
             // Strong convexity (modulus α, no standardization): ‖w − w*‖² ≤ 2·gap/α.
@@ -134,14 +134,14 @@ public class ClosedFormTests
     {
         var (x, y) = LinearTestData.Synthetic(80, 12, 5, 6);
         var o = new LinearOptions { L1Ratio = rho, Standardize = standardize, Tolerance = 1e-12 };
-        double amax = ElasticNet.AlphaMax(x, 80, 12, y, o);
+        double amax = ElasticNetRegression.AlphaMax(x, 80, 12, y, o);
         foreach (double a in new[] { amax, 1.5 * amax, 10 * amax })
         {
-            var fit = ElasticNet.Fit(x, 80, 12, y, a, o);
+            var fit = ElasticNetRegression.Fit(x, 80, 12, y, a, o);
             Assert.All(fit.Model.Coef, c => Assert.Equal(0.0, c));
             Assert.Equal(y.Average(), fit.Model.Intercept, 10);
         }
-        var below = ElasticNet.Fit(x, 80, 12, y, 0.99 * amax, o);
+        var below = ElasticNetRegression.Fit(x, 80, 12, y, 0.99 * amax, o);
         Assert.Equal(1, below.Model.NonZero);
     }
 
@@ -153,11 +153,11 @@ public class ClosedFormTests
         var (x, y) = LinearTestData.Synthetic(120, 6, 3, 6);
         var (w, b) = NormalEquations(x, 120, 6, y, 0);
         var o = new LinearOptions { Standardize = true, Tolerance = 1e-14, MaxIterations = 100_000, Update = update };
-        var fit = ElasticNet.Fit(x, 120, 6, y, 1e-9, o);
+        var fit = ElasticNetRegression.Fit(x, 120, 6, y, 1e-9, o);
         Assert.True(fit.Converged);
         Assert.True(LinearTestData.RelativeError(fit.Model.Coef, w) < 1e-6);
         Assert.Equal(b, fit.Model.Intercept, 5);
-        var ols = ElasticNet.Fit(x, 120, 6, y, 0, o);
+        var ols = ElasticNetRegression.Fit(x, 120, 6, y, 0, o);
         Assert.True(ols.Converged, $"OLS certificate {ols.DualGap}");
         Assert.Equal(0, ols.Iterations);
         Assert.True(LinearTestData.RelativeError(ols.Model.Coef, w) < 1e-10);

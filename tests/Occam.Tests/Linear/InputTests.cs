@@ -10,10 +10,10 @@ public class InputTests
     public void NegativeAlphaIsRejected()
     {
         var (x, y) = Small();
-        var e = Assert.ThrowsAny<ArgumentException>(() => ElasticNet.Fit(x, 30, 3, y, -0.1));
+        var e = Assert.ThrowsAny<ArgumentException>(() => ElasticNetRegression.Fit(x, 30, 3, y, -0.1));
         Assert.Contains("alpha", e.Message);
         Assert.ThrowsAny<ArgumentException>(() => LogisticRegression.Fit(x, 30, 3, y.Select(v => v > 3 ? 1.0 : 0).ToArray(), -1));
-        Assert.ThrowsAny<ArgumentException>(() => ElasticNet.Path(x, 30, 3, y, null, new PathOptions { Alphas = [0.1, -1] }));
+        Assert.ThrowsAny<ArgumentException>(() => ElasticNetRegression.Path(x, 30, 3, y, null, new PathOptions { Alphas = [0.1, -1] }));
     }
 
     [Theory]
@@ -23,7 +23,7 @@ public class InputTests
     public void L1RatioOutsideUnitIntervalIsRejected(double rho)
     {
         var (x, y) = Small();
-        var e = Assert.ThrowsAny<ArgumentException>(() => ElasticNet.Fit(x, 30, 3, y, 0.1, new LinearOptions { L1Ratio = rho }));
+        var e = Assert.ThrowsAny<ArgumentException>(() => ElasticNetRegression.Fit(x, 30, 3, y, 0.1, new LinearOptions { L1Ratio = rho }));
         Assert.Contains("L1Ratio", e.Message);
     }
 
@@ -33,10 +33,10 @@ public class InputTests
         var (x, y) = Small();
         var xn = (double[])x.Clone();
         xn[7] = double.NaN;
-        Assert.Contains("non-finite", Assert.ThrowsAny<ArgumentException>(() => ElasticNet.Fit(xn, 30, 3, y, 0.1)).Message);
+        Assert.Contains("non-finite", Assert.ThrowsAny<ArgumentException>(() => ElasticNetRegression.Fit(xn, 30, 3, y, 0.1)).Message);
         var yn = (double[])y.Clone();
         yn[3] = double.PositiveInfinity;
-        Assert.Contains("non-finite", Assert.ThrowsAny<ArgumentException>(() => ElasticNet.Fit(x, 30, 3, yn, 0.1)).Message);
+        Assert.Contains("non-finite", Assert.ThrowsAny<ArgumentException>(() => ElasticNetRegression.Fit(x, 30, 3, yn, 0.1)).Message);
     }
 
     [Fact]
@@ -51,11 +51,11 @@ public class InputTests
     public void ShapeMismatchAndBadFactorsAreRejected()
     {
         var (x, y) = Small();
-        Assert.ThrowsAny<ArgumentException>(() => ElasticNet.Fit(x, 29, 3, y, 0.1));
-        Assert.ThrowsAny<ArgumentException>(() => ElasticNet.Fit(x, 30, 3, y[..29], 0.1));
-        Assert.ThrowsAny<ArgumentException>(() => ElasticNet.Fit(x, 30, 3, y, 0.1, new LinearOptions { PenaltyFactors = [1, 1] }));
-        Assert.ThrowsAny<ArgumentException>(() => ElasticNet.Fit(x, 30, 3, y, 0.1, new LinearOptions { PenaltyFactors = [1, -1, 1] }));
-        Assert.ThrowsAny<ArgumentException>(() => ElasticNet.Fit(x, 30, 3, y, 0.1, new LinearOptions { Tolerance = 0 }));
+        Assert.ThrowsAny<ArgumentException>(() => ElasticNetRegression.Fit(x, 29, 3, y, 0.1));
+        Assert.ThrowsAny<ArgumentException>(() => ElasticNetRegression.Fit(x, 30, 3, y[..29], 0.1));
+        Assert.ThrowsAny<ArgumentException>(() => ElasticNetRegression.Fit(x, 30, 3, y, 0.1, new LinearOptions { PenaltyFactors = [1, 1] }));
+        Assert.ThrowsAny<ArgumentException>(() => ElasticNetRegression.Fit(x, 30, 3, y, 0.1, new LinearOptions { PenaltyFactors = [1, -1, 1] }));
+        Assert.ThrowsAny<ArgumentException>(() => ElasticNetRegression.Fit(x, 30, 3, y, 0.1, new LinearOptions { Tolerance = 0 }));
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public class InputTests
         foreach (bool standardize in new[] { true, false })
         {
             var o = new LinearOptions { Standardize = standardize, Tolerance = 1e-12 };
-            var fit = ElasticNet.Fit(x, 30, 3, y, 0.01, o, ["a", "flat", "c"]);
+            var fit = ElasticNetRegression.Fit(x, 30, 3, y, 0.01, o, ["a", "flat", "c"]);
             Assert.Equal(0.0, fit.Model.Coef[1]);
             Assert.NotEqual(0.0, fit.Model.Coef[0]);
             Assert.Contains(fit.Warnings, w => w.Contains("'flat' is constant"));
@@ -88,12 +88,12 @@ public class InputTests
     public void NonConvergenceIsReportedLoudly()
     {
         var d = LinearTestData.Diabetes();
-        var fit = ElasticNet.Fit(d.X, d.Rows, d.Features, d.Y, 0.001, new LinearOptions { Tolerance = 1e-14, MaxIterations = 2 });
+        var fit = ElasticNetRegression.Fit(d.X, d.Rows, d.Features, d.Y, 0.001, new LinearOptions { Tolerance = 1e-14, MaxIterations = 2 });
         Assert.False(fit.Converged);
         Assert.True(fit.DualGap > fit.GapTolerance);
         Assert.Contains(fit.Warnings, w => w.Contains("did not converge"));
         Assert.Throws<OccamException>(() => fit.EnsureConverged());
-        var path = ElasticNet.Path(d.X, d.Rows, d.Features, d.Y, new LinearOptions { Tolerance = 1e-14, MaxIterations = 2 }, new PathOptions { Count = 5 });
+        var path = ElasticNetRegression.Path(d.X, d.Rows, d.Features, d.Y, new LinearOptions { Tolerance = 1e-14, MaxIterations = 2 }, new PathOptions { Count = 5 });
         Assert.False(path.Converged);
     }
 }

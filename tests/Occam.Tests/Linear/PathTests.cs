@@ -13,7 +13,7 @@ public class PathTests
     {
         var d = LinearTestData.Diabetes();
         var o = new LinearOptions { L1Ratio = rho, Standardize = standardize, Update = update };   // default tol 1e-4
-        var path = ElasticNet.Path(d.X, d.Rows, d.Features, d.Y, o);
+        var path = ElasticNetRegression.Path(d.X, d.Rows, d.Features, d.Y, o);
         Assert.True(path.Converged);
         Assert.Equal(100, path.Alphas.Length);
         double yvar = d.Y.Select(v => (v - d.Y.Average()) * (v - d.Y.Average())).Sum() / d.Rows;
@@ -35,7 +35,7 @@ public class PathTests
     {
         var d = LinearTestData.Diabetes();
         var o = new LinearOptions { L1Ratio = 1, Tolerance = 1e-12, MaxIterations = 100_000 };
-        var path = ElasticNet.Path(d.X, d.Rows, d.Features, d.Y, o);
+        var path = ElasticNetRegression.Path(d.X, d.Rows, d.Features, d.Y, o);
         for (int k = 0; k < path.Alphas.Length; k++)
         {
             var r = Optimality.Gaussian(d.X, d.Rows, d.Features, d.Y, path.Coefs[k], path.Intercepts[k], path.Alphas[k], 1, true);
@@ -71,10 +71,10 @@ public class PathTests
     {
         var (x, y) = LinearTestData.Synthetic(150, 20, 21, 8, noise: 2);
         var o = new LinearOptions { L1Ratio = rho, Tolerance = 1e-13, MaxIterations = 100_000, Update = update };
-        var path = ElasticNet.Path(x, 150, 20, y, o, new PathOptions { Count = 25 });
+        var path = ElasticNetRegression.Path(x, 150, 20, y, o, new PathOptions { Count = 25 });
         for (int k = 0; k < path.Alphas.Length; k++)
         {
-            var fit = ElasticNet.Fit(x, 150, 20, y, path.Alphas[k], o);
+            var fit = ElasticNetRegression.Fit(x, 150, 20, y, path.Alphas[k], o);
             Assert.True(LinearTestData.RelativeError(path.Coefs[k], fit.Model.Coef) < 1e-6, $"#{k}");
             Assert.Equal(fit.Model.NonZero, path.NonZero[k]);
         }
@@ -85,15 +85,15 @@ public class PathTests
     {
         var (x, y) = LinearTestData.Synthetic(200, 30, 8, 10, noise: 1);
         var o = new LinearOptions { Tolerance = 1e-13, MaxIterations = 100_000 };
-        double amax = ElasticNet.AlphaMax(x, 200, 30, y, o);
+        double amax = ElasticNetRegression.AlphaMax(x, 200, 30, y, o);
         double target = 0.01 * amax;
-        var cold = ElasticNet.Fit(x, 200, 30, y, target, o);
-        var viaCoarse = ElasticNet.Path(x, 200, 30, y, o, new PathOptions { Alphas = [0.5 * amax, 0.1 * amax, target] });
-        var viaFine = ElasticNet.Path(x, 200, 30, y, o, new PathOptions { Count = 50, Eps = 0.01 });
+        var cold = ElasticNetRegression.Fit(x, 200, 30, y, target, o);
+        var viaCoarse = ElasticNetRegression.Path(x, 200, 30, y, o, new PathOptions { Alphas = [0.5 * amax, 0.1 * amax, target] });
+        var viaFine = ElasticNetRegression.Path(x, 200, 30, y, o, new PathOptions { Count = 50, Eps = 0.01 });
         Assert.True(LinearTestData.RelativeError(viaCoarse.Coefs[^1], cold.Model.Coef) < 1e-7);
         Assert.True(LinearTestData.RelativeError(viaFine.Coefs[^1], cold.Model.Coef) < 1e-7);
         // No screening at all gives the same solution as strong rules.
-        var unscreened = ElasticNet.Fit(x, 200, 30, y, target, o with { Screening = Screening.None });
+        var unscreened = ElasticNetRegression.Fit(x, 200, 30, y, target, o with { Screening = Screening.None });
         Assert.True(LinearTestData.RelativeError(unscreened.Model.Coef, cold.Model.Coef) < 1e-7);
     }
 
@@ -105,7 +105,7 @@ public class PathTests
         int n = 40, p = 500;
         var (x, y) = LinearTestData.Synthetic(n, p, 99, 5, noise: 0.1);
         var o = new LinearOptions { Tolerance = 1e-10, MaxIterations = 100_000, Update = update };
-        var path = ElasticNet.Path(x, n, p, y, o);
+        var path = ElasticNetRegression.Path(x, n, p, y, o);
         Assert.True(path.Converged);
         for (int k = 0; k < path.Alphas.Length; k += 9)
         {
@@ -127,8 +127,8 @@ public class PathTests
         var (x, y) = LinearTestData.Synthetic(100, 5, 4, 5);
         var v = new double[] { 0, 1, 1, 1, 1 };
         var o = new LinearOptions { PenaltyFactors = v, Tolerance = 1e-12 };
-        double amax = ElasticNet.AlphaMax(x, 100, 5, y, o);
-        var fit = ElasticNet.Fit(x, 100, 5, y, 2 * amax, o);
+        double amax = ElasticNetRegression.AlphaMax(x, 100, 5, y, o);
+        var fit = ElasticNetRegression.Fit(x, 100, 5, y, 2 * amax, o);
         Assert.NotEqual(0.0, fit.Model.Coef[0]);
         Assert.All(fit.Model.Coef.Skip(1), c => Assert.Equal(0.0, c));
         // Feature 0 then holds the least-squares coefficient of y on x0 alone.
@@ -146,8 +146,8 @@ public class PathTests
         var scaled = (double[])x.Clone();
         for (int i = 0; i < 100; i++) scaled[i * 4 + 2] *= 1000;
         var o = new LinearOptions { Tolerance = 1e-13 };
-        var a = ElasticNet.Fit(x, 100, 4, y, 0.01, o);
-        var b = ElasticNet.Fit(scaled, 100, 4, y, 0.01, o);
+        var a = ElasticNetRegression.Fit(x, 100, 4, y, 0.01, o);
+        var b = ElasticNetRegression.Fit(scaled, 100, 4, y, 0.01, o);
         Assert.Equal(a.Model.Coef[2] / 1000, b.Model.Coef[2], 9);
         Assert.Equal(a.Model.Intercept, b.Model.Intercept, 7);
         var pred = b.Model.Predict(scaled, 100);

@@ -29,7 +29,7 @@ public class PolynomialAndKernelTests
         for (int i = 0; i < n; i++) { x[i] = 4 * rng.NextDouble() - 2; y[i] = 1 + 2 * x[i] - 1.5 * x[i] * x[i] + 0.05 * rng.NextNormal(); }
         var xe = PolynomialFeatures.Expand(x, n, 1, 8, [0]);
         var cv = CrossValidation.ElasticNet(xe, n, 8, y, new LinearOptions { Tolerance = 1e-8, MaxIterations = 100_000 }, new CvOptions { Folds = 5, Shuffle = true, Seed = 1 });
-        var fit = ElasticNet.Fit(xe, n, 8, y, cv.Alpha1se, new LinearOptions { Tolerance = 1e-8, MaxIterations = 100_000 });
+        var fit = ElasticNetRegression.Fit(xe, n, 8, y, cv.Alpha1se, new LinearOptions { Tolerance = 1e-8, MaxIterations = 100_000 });
         Assert.True(Math.Abs(fit.Model.Coef[0] - 2) < 0.1 && Math.Abs(fit.Model.Coef[1] + 1.5) < 0.1);
         Assert.True(fit.Model.NonZero <= 4, $"{fit.Model.NonZero} non-zero terms");
     }

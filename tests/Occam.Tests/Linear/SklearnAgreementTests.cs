@@ -17,7 +17,7 @@ public class SklearnAgreementTests
         var g = LinearTestData.Golden("sklearn.json").GetProperty(name);
         var (x, y, n, p) = LinearTestData.DiabetesPrepared();
         double rho = g.GetProperty("l1Ratio").GetDouble();
-        var path = ElasticNet.Path(x, n, p, y, Tight with { L1Ratio = rho, Update = update });
+        var path = ElasticNetRegression.Path(x, n, p, y, Tight with { L1Ratio = rho, Update = update });
         var alphas = g.GetProperty("alphas").Doubles();
         Assert.True(LinearTestData.RelativeError(path.Alphas, alphas) < 1e-12, "alpha grid differs");
         var coefs = g.GetProperty("coefs").Matrix();
@@ -42,7 +42,7 @@ public class SklearnAgreementTests
         foreach (var f in LinearTestData.Golden("sklearn.json").GetProperty("fits").EnumerateArray())
         {
             double alpha = f.GetProperty("alpha").GetDouble(), rho = f.GetProperty("l1Ratio").GetDouble();
-            var fit = ElasticNet.Fit(x, n, p, y, alpha, Tight with { L1Ratio = rho });
+            var fit = ElasticNetRegression.Fit(x, n, p, y, alpha, Tight with { L1Ratio = rho });
             Assert.True(fit.Converged);
             double err = LinearTestData.RelativeError(fit.Model.Coef, f.GetProperty("coef").Doubles());
             Assert.True(err < 1e-6, $"alpha {alpha}, rho {rho}: relative error {err:G3}");
@@ -61,7 +61,7 @@ public class SklearnAgreementTests
             var direct = Ridge.Fit(x, n, p, y, alpha, new LinearOptions { Standardize = false, Tolerance = 1e-12 });
             Assert.True(direct.Converged);
             Assert.True(LinearTestData.RelativeError(direct.Model.Coef, want) < 1e-9);
-            var cd = ElasticNet.Fit(x, n, p, y, alpha, Tight with { L1Ratio = 0 });
+            var cd = ElasticNetRegression.Fit(x, n, p, y, alpha, Tight with { L1Ratio = 0 });
             Assert.True(LinearTestData.RelativeError(cd.Model.Coef, want) < 1e-6);
         }
     }
@@ -75,7 +75,7 @@ public class SklearnAgreementTests
         {
             var g = golden.GetProperty(name);
             double rho = g.GetProperty("l1Ratio").GetDouble();
-            var path = ElasticNet.Path(x, n, p, y, Tight with { L1Ratio = rho });
+            var path = ElasticNetRegression.Path(x, n, p, y, Tight with { L1Ratio = rho });
             var coefs = g.GetProperty("coefs").Matrix();
             var nonzero = g.GetProperty("nonzero").Ints();
             // glmnet's own convergence (thresh 1e-14 on its scaled criterion) is the looser side here: 1e-4.

@@ -18,7 +18,7 @@ internal sealed class LinearFitCommand : Command<LinearFitSettings>
             ? LogisticRegression.Fit(data.X, data.Rows, data.Features, data.Y, alpha, o, data.FeatureNames)
             : settings.Penalty == "ridge"
                 ? Ridge.Fit(data.X, data.Rows, data.Features, data.Y, alpha, o, data.FeatureNames)
-                : ElasticNet.Fit(data.X, data.Rows, data.Features, data.Y, alpha, o, data.FeatureNames);
+                : ElasticNetRegression.Fit(data.X, data.Rows, data.Features, data.Y, alpha, o, data.FeatureNames);
         string json = LinearOutput.Json(w => LinearOutput.Model(w, d, settings, fit, fit.Seconds));
         if (settings.Out is { } path) LinearOutput.Save(path, json);
         LinearOutput.Warn(fit.Warnings);

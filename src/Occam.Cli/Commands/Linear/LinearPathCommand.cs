@@ -16,7 +16,7 @@ internal sealed class LinearPathCommand : Command<LinearPathSettings>
         var po = new PathOptions { Count = settings.NAlphas, Eps = settings.Eps };
         var path = d.Task == TaskKind.Binary
             ? LogisticRegression.Path(data.X, data.Rows, data.Features, data.Y, o, po, data.FeatureNames)
-            : ElasticNet.Path(data.X, data.Rows, data.Features, data.Y, o, po, data.FeatureNames);
+            : ElasticNetRegression.Path(data.X, data.Rows, data.Features, data.Y, o, po, data.FeatureNames);
         string json = LinearOutput.Json(w =>
         {
             w.WriteStartObject();

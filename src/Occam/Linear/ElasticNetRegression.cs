@@ -19,7 +19,7 @@ namespace Occam.Linear;
 /// descent", J. Stat. Softw. 33(1); Tibshirani et al. (2012) "Strong rules for discarding predictors in lasso-type
 /// problems", JRSS-B 74(2); scikit-learn <c>sklearn/linear_model/_cd_fast.pyx</c>.
 /// </remarks>
-public static class ElasticNet
+public static class ElasticNetRegression
 {
     /// <summary>Fits at one α ≥ 0 (α = 0 is ordinary least squares, solved directly by <see cref="Ridge.Fit"/>).</summary>
     public static LinearFit Fit(double[] x, int rows, int features, double[] y, double alpha, LinearOptions? options = null, string[]? featureNames = null)
