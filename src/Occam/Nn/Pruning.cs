@@ -33,32 +33,13 @@ public static class Pruning
             else after[di].Add(layer);
         }
 
-        // informative[k][i]: unit i of the input of dense k (k = 0: the inputs). useful likewise.
-        var informative = new bool[count + 1][];
-        var useful = new bool[count + 1][];
-        informative[0] = Enumerable.Repeat(true, model.Inputs).ToArray();
-        for (int k = 0; k < count; k++)
-        {
-            var d = dense[k];
-            informative[k + 1] = new bool[d.Outputs];
-            for (int j = 0; j < d.Outputs; j++)
-                for (int i = 0; i < d.Inputs && !informative[k + 1][j]; i++)
-                    informative[k + 1][j] = informative[k][i] && d.Weight[j * d.Inputs + i] != 0f;
-        }
-        useful[count] = Enumerable.Repeat(true, dense[^1].Outputs).ToArray();
-        for (int k = count - 1; k >= 0; k--)
-        {
-            var d = dense[k];
-            useful[k] = new bool[d.Inputs];
-            for (int i = 0; i < d.Inputs; i++)
-                for (int j = 0; j < d.Outputs && !useful[k][i]; j++)
-                    useful[k][i] = useful[k + 1][j] && d.Weight[j * d.Inputs + i] != 0f;
-        }
+        var live = UnitLiveness.Of(model);
+        var informative = live.Informative;
         bool pruneInputs = model.FeatureNames is not null;
         var keep = new int[count + 1][];
-        keep[0] = pruneInputs ? Enumerable.Range(0, model.Inputs).Where(i => useful[0][i]).ToArray() : Enumerable.Range(0, model.Inputs).ToArray();
+        keep[0] = pruneInputs ? Enumerable.Range(0, model.Inputs).Where(i => live.Useful[0][i]).ToArray() : Enumerable.Range(0, model.Inputs).ToArray();
         for (int k = 1; k < count; k++)
-            keep[k] = Enumerable.Range(0, dense[k - 1].Outputs).Where(j => informative[k][j] && useful[k][j]).ToArray();
+            keep[k] = Enumerable.Range(0, dense[k - 1].Outputs).Where(j => live.Alive(k, j)).ToArray();
         keep[count] = Enumerable.Range(0, dense[^1].Outputs).ToArray();
         for (int k = 0; k <= count; k++)
             if (keep[k].Length == 0)

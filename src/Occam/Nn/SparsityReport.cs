@@ -18,11 +18,11 @@ public sealed record LayerSparsity(int Index, int Inputs, int Outputs, int Weigh
 
 /// <summary>
 /// What regularization did to a network, counted with <c>== 0f</c>:
-/// exact zeros per layer; dead hidden units — a unit is dead when all its incoming weights from live units are
-/// zero (it outputs the constant f(b), which can be folded into the next layer's bias) or all its outgoing weights
-/// to live units are zero (nothing reads it), propagated in both directions until nothing changes; input features
-/// cut off (every outgoing first-layer weight to a live unit is zero); and the parameter count once dead units and
-/// cut inputs are removed (weights between live units plus the biases of live units).
+/// exact zeros per layer; dead hidden units — a unit is dead when no chain of non-zero weights reaches it from an
+/// input (it outputs a constant, which can be folded into the next layer's bias) or none leads from it to an output
+/// (nothing reads it); input features cut off (no chain of non-zero weights to an output); and the parameter count
+/// once dead units and cut inputs are removed (weights between live units plus the biases of live units), which is
+/// exactly what <see cref="Pruning.RemoveDeadUnits"/> leaves when the model has feature names.
 /// </summary>
 public sealed record SparsityReport(IReadOnlyList<LayerSparsity> Layers, int Inputs, int InputsKept, IReadOnlyList<string> CutFeatures,
     int Parameters, int ParametersAfterPruning)
@@ -39,61 +39,15 @@ public sealed record SparsityReport(IReadOnlyList<LayerSparsity> Layers, int Inp
         ArgumentNullException.ThrowIfNull(model);
         var dense = model.DenseLayers;
         int count = dense.Count;
-        // alive[k][j]: unit j of the input to dense layer k (k = 0: the inputs) still matters.
+        var live = UnitLiveness.Of(model);
         var alive = new bool[count + 1][];
-        alive[0] = Enumerable.Repeat(true, model.Inputs).ToArray();
-        for (int k = 0; k < count; k++) alive[k + 1] = Enumerable.Repeat(true, dense[k].Outputs).ToArray();
+        alive[0] = live.Useful[0];
+        for (int k = 1; k < count; k++) alive[k] = Enumerable.Range(0, dense[k - 1].Outputs).Select(j => live.Alive(k, j)).ToArray();
+        alive[count] = live.Useful[count];
         var zeroIncoming = new int[count];
-        // Units with an all-zero incoming row are constant.
         for (int k = 0; k < count; k++)
-        {
-            var d = dense[k];
-            for (int j = 0; j < d.Outputs; j++)
-                if (CountZeros.AllZero(d.Row(j)))
-                {
-                    zeroIncoming[k]++;
-                    if (k < count - 1) alive[k + 1][j] = false;
-                }
-        }
-        // Propagate to a fixpoint in both directions: a hidden unit whose incoming weights from live units are all
-        // zero is constant (dead); a unit or input whose outgoing weights to live units are all zero is unread (dead).
-        bool changed = true;
-        while (changed)
-        {
-            changed = false;
-            for (int k = 0; k < count - 1; k++)
-            {
-                var d = dense[k];
-                for (int j = 0; j < d.Outputs; j++)
-                {
-                    if (!alive[k + 1][j]) continue;
-                    bool fed = false;
-                    for (int i = 0; i < d.Inputs && !fed; i++)
-                        fed = alive[k][i] && d.Weight[j * d.Inputs + i] != 0f;
-                    if (!fed)
-                    {
-                        alive[k + 1][j] = false;
-                        changed = true;
-                    }
-                }
-            }
-            for (int k = count - 1; k >= 0; k--)
-            {
-                var d = dense[k];
-                for (int i = 0; i < d.Inputs; i++)
-                {
-                    if (!alive[k][i]) continue;
-                    bool used = false;
-                    for (int j = 0; j < d.Outputs && !used; j++)
-                        used = (k == count - 1 || alive[k + 1][j]) && d.Weight[j * d.Inputs + i] != 0f;
-                    if (!used)
-                    {
-                        alive[k][i] = false;
-                        changed = true;
-                    }
-                }
-            }
-        }
+            for (int j = 0; j < dense[k].Outputs; j++)
+                if (CountZeros.AllZero(dense[k].Row(j))) zeroIncoming[k]++;
         var layers = new List<LayerSparsity>(count);
         int pruned = 0;
         for (int k = 0; k < count; k++)
