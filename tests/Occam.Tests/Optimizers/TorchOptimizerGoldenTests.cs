@@ -7,7 +7,7 @@ namespace Occam.Tests.Optimizers;
 /// <summary>
 /// The pure update functions against torch 1.13 (tests/golden/torch_optimizers.json): 20 steps on fixed gradient
 /// sequences, for a penalized "weight" and an unpenalized "bias". Occam rounds like torch's CPU kernels, so the
-/// trajectories must agree to the last bit (we allow 1 ulp to stay robust to libm differences in pow/sqrt).
+/// trajectories must agree to the last bit (0 ulps, weight and bias, every step).
 /// </summary>
 public class TorchOptimizerGoldenTests
 {
@@ -65,7 +65,7 @@ public class TorchOptimizerGoldenTests
         for (int i = 0; i < expected.Length; i++)
         {
             int ulps = Math.Abs(BitConverter.SingleToInt32Bits(expected[i]) - BitConverter.SingleToInt32Bits(actual[i]));
-            Assert.True(ulps <= 1, $"{what}[{i}]: torch {expected[i]:R}, occam {actual[i]:R} ({ulps} ulps)");
+            Assert.True(ulps == 0, $"{what}[{i}]: torch {expected[i]:R}, occam {actual[i]:R} ({ulps} ulps)");
         }
     }
 }
