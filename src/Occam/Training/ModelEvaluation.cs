@@ -44,7 +44,7 @@ public sealed record ModelEvaluation(int Rows, double Loss, double? Accuracy, do
     }
 }
 
-/// <summary>Maps a dataset's class indices onto a model's classes by label text.</summary>
+/// <summary>Maps a dataset's class indices onto a model's classes (by text, then by numeric value, as <c>CsvLoader.LoadForModel</c>).</summary>
 public static class LabelMap
 {
     /// <summary>Targets as the model indexes them (float32, one per row).</summary>
@@ -56,12 +56,12 @@ public static class LabelMap
             for (int i = 0; i < y.Length; i++) y[i] = (float)data.Y[i];
             return y;
         }
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i < model.Classes.Count; i++) index[model.Classes[i]] = i;
+        var matcher = new ClassMatcher(model.Classes);
         var map = new int[data.Classes.Length];
         for (int c = 0; c < data.Classes.Length; c++)
         {
-            if (!index.TryGetValue(data.Classes[c], out map[c]))
+            map[c] = matcher.IndexOf(data.Classes[c]);
+            if (map[c] < 0)
                 throw new OccamException($"the data has class '{data.Classes[c]}' which the model does not know (its classes: {string.Join(", ", model.Classes)}).");
         }
         for (int i = 0; i < y.Length; i++) y[i] = map[(int)data.Y[i]];
