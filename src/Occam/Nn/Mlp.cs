@@ -71,9 +71,6 @@ public sealed class Mlp
     /// <summary>Total number of weights and biases.</summary>
     public int ParameterCount => DenseLayers.Sum(d => d.Weight.Length + d.Bias.Length);
 
-    /// <summary>Widest layer output (inputs included): sizes the work buffers.</summary>
-    internal int MaxWidth => Math.Max(Inputs, DenseLayers.Max(d => d.Outputs));
-
     /// <summary>A deep copy with the same metadata.</summary>
     public Mlp Clone() => With(Layers.Select(l => l.Clone()).ToArray(), Standardizer);
 

@@ -80,7 +80,7 @@ public sealed class AdamW : Optimizer
     public override float GroupStepSize(int index, int start, int length)
     {
         if (length == 0) return (float)LearningRate;
-        double bc2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, StepCount));
+        double bc2Sqrt = _constants.Bc2Sqrt;   // √(1 − β₂ᵗ) of this step, computed once in BeginStep
         double sum = 0;
         foreach (float vi in _v[index].AsSpan(start, length)) sum += Math.Sqrt(vi);
         return (float)(LearningRate / (sum / length / bc2Sqrt + Epsilon));
