@@ -173,8 +173,10 @@ public sealed class TrainCommand : Command<TrainSettings>
     internal static FitSettings BuildFitSettings(TrainSettings s, out Dataset data)
     {
         Mlp? init = s.Init is null ? null : MlpJson.Load(s.Init);
-        OptimizerOptions.TryParseKind(s.Optimizer, out var kind);
-        Numerics.Activations.Activation.TryParse(s.Activation, out var activation);
+        if (!OptimizerOptions.TryParseKind(s.Optimizer, out var kind))
+            throw new OccamException($"--optimizer '{s.Optimizer}' is not known; use sgd, momentum, nesterov, adam or adamw.");
+        if (!Numerics.Activations.Activation.TryParse(s.Activation, out var activation))
+            throw new OccamException($"--activation '{s.Activation}' is not known; use relu, tanh or sigmoid.");
         var hidden = OptionParsing.LayerSizes("--hidden", s.Hidden);
         int denseLayers = init?.DenseLayers.Count ?? hidden.Length + 1;
         var regularization = BuildRegularization(s, denseLayers);

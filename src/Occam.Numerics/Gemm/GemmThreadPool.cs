@@ -84,6 +84,7 @@ internal static unsafe class GemmThreadPool
         s_workers = workers;
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Workers live for the whole process (background threads); the event is never released.")]
     private sealed class Worker
     {
         private readonly ManualResetEventSlim _wake = new(false, 0);

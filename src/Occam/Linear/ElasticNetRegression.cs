@@ -94,7 +94,7 @@ public static class ElasticNetRegression
         if (po.Alphas is { } given)
         {
             if (given.Any(v => !(v > 0)))
-                throw new ArgumentException("every alpha on a path must be > 0 (use Ridge.Fit for the unpenalized fit at alpha = 0).", "alphas");
+                throw new ArgumentException("every alpha on a path must be > 0 (use Ridge.Fit for the unpenalized fit at alpha = 0).", nameof(po));
             return given.OrderByDescending(v => v).ToArray();
         }
         if (!(alphaMax > 0))

@@ -41,6 +41,7 @@ public abstract class Optimizer
     /// Updates parameter tensor <paramref name="index"/> in place from its gradient, with decoupled weight decay
     /// <paramref name="weightDecay"/> and L1 prox strength <paramref name="proxL1"/> (0 for none).
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1716", Justification = "Step is the optimizer vocabulary (torch.optim.Optimizer.step); the library targets C#.")]
     public abstract void Step(int index, Span<float> parameter, ReadOnlySpan<float> gradient, double weightDecay, double proxL1);
 
     /// <summary>

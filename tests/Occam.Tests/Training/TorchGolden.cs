@@ -31,7 +31,7 @@ internal static class TorchGolden
             var x = rows.SelectMany(r => r).ToArray();
             var y = c.GetProperty("y").EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
             var h = c.GetProperty("hyper").Clone();
-            OptimizerOptions.TryParseKind(h.GetProperty("optimizer").GetString()!, out var kind);
+            Assert.True(OptimizerOptions.TryParseKind(h.GetProperty("optimizer").GetString()!, out var kind));
             if (kind == OptimizerKind.Momentum && h.GetProperty("nesterov").GetBoolean()) kind = OptimizerKind.Nesterov;
             var reg = new LayerRegularization(new ElasticNet(h.GetProperty("l1").GetDouble(), h.GetProperty("l2").GetDouble(), L1Mode.Subgradient),
                 WeightDecay: h.GetProperty("weightDecay").GetDouble());

@@ -63,7 +63,7 @@ internal sealed record PreparedData(Dataset Data, string[] Inputs, int Degree, s
         return new PreparedData(data, inputs, s.Degree, poly);
     }
 
-    public LinearOptions Options(LinearSettings s) => new()
+    public static LinearOptions Options(LinearSettings s) => new()
     {
         L1Ratio = s.ResolvedL1Ratio,
         Standardize = !s.NoStandardize,

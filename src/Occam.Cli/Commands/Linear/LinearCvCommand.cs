@@ -11,7 +11,7 @@ internal sealed class LinearCvCommand : Command<LinearCvSettings>
     public override int Execute(CommandContext context, LinearCvSettings settings, CancellationToken cancellationToken)
     {
         var d = PreparedData.Load(settings);
-        var o = d.Options(settings);
+        var o = PreparedData.Options(settings);
         var data = d.Data;
         if (settings.Folds > data.Rows)
             throw new OccamException($"--folds {settings.Folds} is more than the {data.Rows} rows of {settings.Data}; use at most {data.Rows} folds.");

@@ -11,7 +11,7 @@ internal sealed class LinearFitCommand : Command<LinearFitSettings>
     public override int Execute(CommandContext context, LinearFitSettings settings, CancellationToken cancellationToken)
     {
         var d = PreparedData.Load(settings);
-        var o = d.Options(settings);
+        var o = PreparedData.Options(settings);
         var data = d.Data;
         double alpha = settings.Alpha!.Value;
         LinearFit fit = d.Task == TaskKind.Binary

@@ -11,7 +11,7 @@ internal sealed class LinearPathCommand : Command<LinearPathSettings>
     public override int Execute(CommandContext context, LinearPathSettings settings, CancellationToken cancellationToken)
     {
         var d = PreparedData.Load(settings);
-        var o = d.Options(settings);
+        var o = PreparedData.Options(settings);
         var data = d.Data;
         var po = new PathOptions { Count = settings.NAlphas, Eps = settings.Eps };
         var path = d.Task == TaskKind.Binary
