@@ -58,6 +58,12 @@ public sealed record LinearOptions
     /// <summary>Screening rule (default strong rules).</summary>
     public Screening Screening { get; init; } = Screening.StrongRules;
 
+    /// <summary>
+    /// Multinomial only: penalize each feature's K class coefficients as one group, ‖βⱼ‖₂ instead of Σₖ|βⱼₖ| (glmnet's
+    /// <c>type.multinomial = "grouped"</c>), so that a feature is selected for all classes or none. Default false.
+    /// </summary>
+    public bool Grouped { get; init; }
+
     internal void Validate(int features)
     {
         Preconditions.CheckInRange(L1Ratio, 0, 1, nameof(L1Ratio));
