@@ -37,7 +37,11 @@ public class DataSettings : JsonSettings
     public override ValidationResult Validate()
     {
         if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data is required: give the CSV (or IDX image) file to use.");
-        if (ParseTask(Task, out _) is { } error) return ValidationResult.Error(error);
+        if (ParseTask(Task, out var task) is { } error) return ValidationResult.Error(error);
+        if (Labels is not null && task is { } t && t != Occam.Data.TaskKind.Multiclass)
+            return ValidationResult.Error($"--task {Task} does not apply to IDX data: IDX labels are always multiclass; leave --task out.");
+        if (Labels is not null && Target is not null)
+            return ValidationResult.Error("--target does not apply to IDX data: the labels come from --labels; leave --target out.");
         return base.Validate();
     }
 
@@ -86,6 +90,22 @@ public class DataSettings : JsonSettings
             ?? throw new OccamException("--target is required: the model does not record its target column; give the name of the column to predict.");
         if (model.FeatureNames is { } names) return CsvLoader.LoadForModel(Data!, names, target, model.Task, model.Classes);
         return CsvLoader.Load(Data!, target, model.Task);
+    }
+}
+
+/// <summary>Which options the command line gave explicitly.</summary>
+internal static class GivenOptions
+{
+    /// <summary>Whether <paramref name="option"/> (e.g. "--hidden") is on the command line, as "--hidden 64" or "--hidden=64".</summary>
+    public static bool Has(CommandContext context, string option) =>
+        context.Arguments.Any(a => a == option || a.StartsWith(option + "=", StringComparison.Ordinal));
+
+    /// <summary>Rejects options that <paramref name="reason"/> makes meaningless, instead of ignoring them.</summary>
+    public static void Reject(CommandContext context, string reason, params string[] options)
+    {
+        foreach (string option in options)
+            if (Has(context, option))
+                throw OccamException.Usage($"{option} does not apply {reason}; leave {option} out.");
     }
 }
 

@@ -44,6 +44,7 @@ public sealed class PredictCommand : Command<PredictSettings>
 {
     public override int Execute(CommandContext context, PredictSettings settings, CancellationToken cancellationToken)
     {
+        OutputFiles.Check(settings.Out);
         var model = MlpJson.Load(settings.Model);
         var data = settings.Labels is not null
             ? IdxLoader.Load(settings.Data!, settings.Labels)

@@ -222,24 +222,14 @@ public static class CsvLoader
 
     private static CsvTokenizer Open(string path)
     {
-        if (path.Length == 0)
-            throw new OccamException("no data file given; pass the path of a CSV file.");
-        if (Directory.Exists(path))
-            throw new OccamException($"{path}: is a folder, not a file; pass the path of a CSV file.");
-        if (!File.Exists(path))
-            throw new OccamException($"{path}: file not found; check the path.");
         string text;
         try
         {
-            text = Decode(File.ReadAllBytes(path));
+            text = Decode(Serialization.InputFiles.ReadAllBytes(path, "CSV file"));
         }
         catch (DecoderFallbackException)
         {
             throw new OccamException($"{path}: the file is not valid UTF-8 text; save it as UTF-8 CSV.");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new OccamException($"{path}: cannot read the file ({e.Message}); check that it exists and is readable.", e);
         }
         var csv = new CsvTokenizer(text, path);
         if (csv.IsBlank)

@@ -90,6 +90,8 @@ public static class MlpFitter
                 _ => data.ClassCount,
             };
             var spec = new MlpSpec(data.Features, settings.Hidden, outputs, data.Task, settings.Activation, settings.Dropout);
+            int batch = settings.Training.BatchSize;
+            spec.CheckSize(batch == 0 ? trainRows.Length : Math.Min(batch, trainRows.Length));
             model = Mlp.Create(spec, initRng, standardizer, data.Classes, data.FeatureNames, data.TargetName);
         }
 
@@ -118,9 +120,9 @@ public static class MlpFitter
     {
         var order = Enumerable.Range(0, rows).ToArray();
         if (fraction <= 0) return (order, []);
+        if (rows < 2) throw OccamException.Usage($"a validation split needs at least 2 rows (the data has {rows}); leave out the validation split.");
         int val = (int)Math.Round(fraction * rows);
         val = Math.Clamp(val, 1, rows - 1);
-        if (rows < 2) throw new OccamException($"a validation split needs at least 2 rows (the data has {rows}).");
         if (shuffle) rng.Shuffle(order.AsSpan());
         return (order[..(rows - val)], order[(rows - val)..]);
     }

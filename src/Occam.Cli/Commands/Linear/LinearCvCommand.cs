@@ -1,5 +1,6 @@
 using Occam.Data;
 using Occam.Linear;
+using Occam.Serialization;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -10,6 +11,7 @@ internal sealed class LinearCvCommand : Command<LinearCvSettings>
 {
     public override int Execute(CommandContext context, LinearCvSettings settings, CancellationToken cancellationToken)
     {
+        OutputFiles.Check(settings.Out, settings.ModelOut);
         var d = PreparedData.Load(settings);
         var o = PreparedData.Options(settings);
         var data = d.Data;
@@ -46,8 +48,10 @@ internal sealed class LinearCvCommand : Command<LinearCvSettings>
             LinearOutput.Model(w, d, settings, cv.Refit, null);
             w.WriteEndObject();
         });
-        if (settings.Out is { } file) LinearOutput.Save(file, json);
-        if (settings.ModelOut is { } modelFile) LinearOutput.Save(modelFile, LinearOutput.Json(w => LinearOutput.Model(w, d, settings, cv.Refit, null)));
+        var outputs = new List<(string, string)>();
+        if (settings.Out is { } file) outputs.Add((file, json));
+        if (settings.ModelOut is { } modelFile) outputs.Add((modelFile, LinearOutput.Json(w => LinearOutput.Model(w, d, settings, cv.Refit, null))));
+        AtomicFile.WriteAllText(outputs);
         LinearOutput.Warn(cv.Warnings);
         if (settings.Json)
         {

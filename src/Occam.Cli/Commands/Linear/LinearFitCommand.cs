@@ -10,6 +10,7 @@ internal sealed class LinearFitCommand : Command<LinearFitSettings>
 {
     public override int Execute(CommandContext context, LinearFitSettings settings, CancellationToken cancellationToken)
     {
+        Occam.Serialization.OutputFiles.Check(settings.Out);
         var d = PreparedData.Load(settings);
         var o = PreparedData.Options(settings);
         var data = d.Data;

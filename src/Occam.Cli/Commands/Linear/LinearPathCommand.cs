@@ -10,6 +10,7 @@ internal sealed class LinearPathCommand : Command<LinearPathSettings>
 {
     public override int Execute(CommandContext context, LinearPathSettings settings, CancellationToken cancellationToken)
     {
+        Occam.Serialization.OutputFiles.Check(settings.Out);
         var d = PreparedData.Load(settings);
         var o = PreparedData.Options(settings);
         var data = d.Data;
