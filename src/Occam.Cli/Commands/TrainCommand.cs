@@ -211,24 +211,18 @@ public sealed class TrainCommand : Command<TrainSettings>
         var gl = OptionParsing.NonNegativeList("--group-lasso", s.GroupLasso);
         var wd = OptionParsing.NonNegativeList("--weight-decay", s.WeightDecay);
         var mode = s.L1Mode == "subgradient" ? Regularization.L1Mode.Subgradient : Regularization.L1Mode.Prox;
+        var l1s = MlpFitter.Expand(l1, denseLayers, 0.0, "--l1");
+        var l2s = MlpFitter.Expand(l2, denseLayers, 0.0, "--l2");
+        var ens = MlpFitter.Expand(en, denseLayers, 0.0, "--elastic-net");
+        var gls = MlpFitter.Expand(gl, denseLayers, 0.0, "--group-lasso");
+        var wds = MlpFitter.Expand(wd, denseLayers, 0.0, "--weight-decay");
         var layers = new LayerRegularization[denseLayers];
         for (int k = 0; k < denseLayers; k++)
         {
-            double a = At(en, k, "--elastic-net", denseLayers);
-            var net = new ElasticNetPenalty(At(l1, k, "--l1", denseLayers) + a * s.L1Ratio, At(l2, k, "--l2", denseLayers) + a * (1 - s.L1Ratio), mode);
-            double g = At(gl, k, "--group-lasso", denseLayers);
-            layers[k] = new LayerRegularization(net, g > 0 ? new GroupLasso(g) : null, WeightDecay: At(wd, k, "--weight-decay", denseLayers));
+            var net = new ElasticNetPenalty(l1s[k] + ens[k] * s.L1Ratio, l2s[k] + ens[k] * (1 - s.L1Ratio), mode);
+            layers[k] = new LayerRegularization(net, gls[k] > 0 ? new GroupLasso(gls[k]) : null, WeightDecay: wds[k]);
         }
         return layers;
-    }
-
-    private static double At(double[] values, int k, string option, int denseLayers)
-    {
-        if (values.Length == 0) return 0;
-        if (values.Length == 1) return values[0];
-        if (values.Length != denseLayers)
-            throw new OccamException($"{option} has {values.Length} values but the network has {denseLayers} dense layers; give one value or exactly {denseLayers}.");
-        return values[k];
     }
 
     private static void Report(TrainSettings s, FitOutcome o)

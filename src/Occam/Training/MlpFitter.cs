@@ -23,8 +23,8 @@ public sealed record FitSettings
     public TrainingOptions Training { get; init; } = new();
 
     /// <summary>
-    /// One entry applies to every dense layer; otherwise one entry per dense layer (first to last).
-    /// Empty = no regularization.
+    /// The penalties — the only place they are set for a fit. One entry applies to every dense layer; otherwise one
+    /// entry per dense layer (first to last), see <see cref="MlpFitter.Expand"/>. Empty = no regularization.
     /// </summary>
     public IReadOnlyList<LayerRegularization> Regularization { get; init; } = [];
 
@@ -93,21 +93,34 @@ public static class MlpFitter
             model = Mlp.Create(spec, initRng, standardizer, data.Classes, data.FeatureNames, data.TargetName);
         }
 
-        var options = settings.Training with { Regularization = Expand(settings.Regularization, model.DenseLayers.Count) };
+        var regularization = Expand(settings.Regularization, model.DenseLayers.Count);
         var train = TrainingData.From(model, trainSet);
         var validation = valSet is null ? null : TrainingData.From(model, valSet);
-        var result = Trainer.Fit(model, train, validation, options, trainRng, progress, cancellationToken);
+        var result = Trainer.Fit(model, train, validation, settings.Training, regularization, trainRng, progress, cancellationToken);
         return new FitOutcome(model, result, trainRows.Length, valRows.Length);
     }
 
-    /// <summary>Spreads a one-entry list over all layers, or checks a per-layer list.</summary>
-    public static NetworkRegularization Expand(IReadOnlyList<LayerRegularization> perLayer, int denseLayers)
+    /// <summary>
+    /// <see cref="FitSettings.Regularization"/> for a network of <paramref name="denseLayers"/> dense layers, through
+    /// the per-layer broadcast <see cref="Expand{T}"/> (empty = no penalty).
+    /// </summary>
+    public static NetworkRegularization Expand(IReadOnlyList<LayerRegularization> perLayer, int denseLayers) =>
+        new(Expand(perLayer, denseLayers, LayerRegularization.None, "the per-layer regularization"));
+
+    /// <summary>
+    /// The per-layer broadcast, the library's only one: no value gives <paramref name="none"/> on every layer, one
+    /// value applies to all <paramref name="denseLayers"/> dense layers, otherwise there must be exactly one value per
+    /// dense layer (first to last) — else an <see cref="OccamException"/> naming <paramref name="what"/>.
+    /// </summary>
+    public static T[] Expand<T>(IReadOnlyList<T> values, int denseLayers, T none, string what)
     {
-        if (perLayer.Count == 0) return NetworkRegularization.None(denseLayers);
-        if (perLayer.Count == 1) return NetworkRegularization.Uniform(perLayer[0], denseLayers);
-        if (perLayer.Count != denseLayers)
-            throw new ArgumentException($"per-layer regularization has {perLayer.Count} entries but the network has {denseLayers} dense layers; give one value or one per layer.");
-        return new NetworkRegularization(perLayer);
+        ArgumentNullException.ThrowIfNull(values);
+        Numerics.Preconditions.CheckPositive(denseLayers);
+        if (values.Count == 0) return Enumerable.Repeat(none, denseLayers).ToArray();
+        if (values.Count == 1) return Enumerable.Repeat(values[0], denseLayers).ToArray();
+        if (values.Count != denseLayers)
+            throw new OccamException($"{what} has {values.Count} values but the network has {denseLayers} dense layers; give one value or exactly {denseLayers}.");
+        return [.. values];
     }
 
     /// <summary>

@@ -49,9 +49,9 @@ public class TrainerTests
         {
             Optimizer = new OptimizerOptions { Kind = OptimizerKind.Adam },
             BatchSize = 64,
-            Regularization = NetworkRegularization.Uniform(new LayerRegularization(new ElasticNetPenalty(1e-3, 1e-3), new GroupLasso(1e-4), WeightDecay: 1e-4), 3),
         };
-        var trainer = new Trainer(model, options, 64);
+        var reg = NetworkRegularization.Uniform(new LayerRegularization(new ElasticNetPenalty(1e-3, 1e-3), new GroupLasso(1e-4), WeightDecay: 1e-4), 3);
+        var trainer = new Trainer(model, options, reg, 64);
         var prepared = TrainingData.From(model, data);
         var rng = new Rng(2UL);
         var x = prepared.X.AsSpan(0, 64 * 4).ToArray();
@@ -149,8 +149,8 @@ public class TrainerTests
         var x = new float[] { 0, 0 };
         var y = new float[] { 1 };
         var reg = new LayerRegularization(new ElasticNetPenalty(0.1, 0.1), WeightDecay: 0.1);
-        var trainer = new Trainer(model, new TrainingOptions { Optimizer = new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.1 },
-            Regularization = NetworkRegularization.Uniform(reg, 1) }, 1);
+        var trainer = new Trainer(model, new TrainingOptions { Optimizer = new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.1 } },
+            NetworkRegularization.Uniform(reg, 1), 1);
         trainer.Step(x, y, 1, new Rng(1UL), out _);
         Assert.Equal(1f, model.DenseLayers[0].Bias[0]);      // prediction = bias = target: no data gradient, no penalty
         Assert.True(model.DenseLayers[0].Weight[0] < 1f);   // the weight was shrunk by L2, decay and prox
