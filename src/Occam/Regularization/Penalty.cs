@@ -1,5 +1,4 @@
 using System.Globalization;
-using ElasticNetTerm = Occam.Regularization.ElasticNet;
 using GroupLassoTerm = Occam.Regularization.GroupLasso;
 
 namespace Occam.Regularization;
@@ -36,11 +35,11 @@ public sealed class Penalty
 
     /// <summary>L1: <c>λ·Σ|w|</c> on the weights. <see cref="L1Mode.Prox"/> (default) soft-thresholds after each step and gives exact zeros.</summary>
     public static Penalty L1(double lambda, L1Mode mode = L1Mode.Prox) =>
-        new(new LayerRegularization(new ElasticNetTerm(Check(lambda, "Penalty.L1", "λ"), 0, mode)), Describe("L1", lambda));
+        new(new LayerRegularization(new ElasticNetPenalty(Check(lambda, "Penalty.L1", "λ"), 0, mode)), Describe("L1", lambda));
 
     /// <summary>L2: <c>(λ/2)·Σw²</c> on the weights, coupled (gradient λ·w, = PyTorch <c>weight_decay=λ</c> in SGD/Adam).</summary>
     public static Penalty L2(double lambda) =>
-        new(new LayerRegularization(new ElasticNetTerm(0, Check(lambda, "Penalty.L2", "λ"))), Describe("L2", lambda));
+        new(new LayerRegularization(new ElasticNetPenalty(0, Check(lambda, "Penalty.L2", "λ"))), Describe("L2", lambda));
 
     /// <summary>Elastic net in scikit-learn's convention: <c>α·(ρ·‖w‖₁ + (1−ρ)/2·‖w‖²)</c>, i.e. λ₁ = αρ and λ₂ = α(1−ρ).</summary>
     public static Penalty ElasticNet(double alpha, double l1Ratio = 0.5, L1Mode mode = L1Mode.Prox)
@@ -48,19 +47,19 @@ public sealed class Penalty
         Check(alpha, "Penalty.ElasticNet", "alpha");
         if (!(l1Ratio >= 0 && l1Ratio <= 1))
             throw new OccamException($"Penalty.ElasticNet: l1Ratio must be in [0, 1] (got {l1Ratio.ToString(CultureInfo.InvariantCulture)}); 1 is lasso, 0 is ridge.");
-        return new(new LayerRegularization(ElasticNetTerm.FromAlpha(alpha, l1Ratio, mode)), Describe("elastic net", alpha));
+        return new(new LayerRegularization(ElasticNetPenalty.FromAlpha(alpha, l1Ratio, mode)), Describe("elastic net", alpha));
     }
 
     /// <summary>Group lasso on hidden units: <c>λ·Σ_g √|g|·‖w_g‖₂</c> over each unit's incoming weights (prox: whole units reach zero).</summary>
     public static Penalty GroupLasso(double lambda)
     {
         Check(lambda, "Penalty.GroupLasso", "λ");
-        return new(new LayerRegularization(ElasticNetTerm.None, lambda > 0 ? new GroupLassoTerm(lambda) : null), Describe("group lasso", lambda));
+        return new(new LayerRegularization(ElasticNetPenalty.None, lambda > 0 ? new GroupLassoTerm(lambda) : null), Describe("group lasso", lambda));
     }
 
     /// <summary>Decoupled weight decay (AdamW): <c>w ← w − lr·λ·w</c> before each update, for any optimizer; not part of the loss.</summary>
     public static Penalty WeightDecay(double lambda) =>
-        new(new LayerRegularization(ElasticNetTerm.None, WeightDecay: Check(lambda, "Penalty.WeightDecay", "λ")), Describe("weight decay", lambda));
+        new(new LayerRegularization(ElasticNetPenalty.None, WeightDecay: Check(lambda, "Penalty.WeightDecay", "λ")), Describe("weight decay", lambda));
 
     /// <summary>One penalty per dense layer, first to last (each must itself apply to every layer). One entry applies to all layers.</summary>
     public static Penalty PerLayer(params Penalty[] layers) => PerLayer(layers, "the per-layer penalty");
@@ -144,13 +143,13 @@ public sealed class Penalty
             a.DecayBias || b.DecayBias);
     }
 
-    private static ElasticNetTerm Add(ElasticNetTerm a, ElasticNetTerm b, string label)
+    private static ElasticNetPenalty Add(ElasticNetPenalty a, ElasticNetPenalty b, string label)
     {
         if (a.IsZero) return b;
         if (b.IsZero) return a;
         if (a.L1 > 0 && b.L1 > 0 && a.Mode != b.Mode)
             throw new OccamException($"{label}: L1 terms in prox and in subgradient mode on the same layer; use one mode.");
-        return new ElasticNetTerm(a.L1 + b.L1, a.L2 + b.L2, a.L1 > 0 ? a.Mode : b.Mode);
+        return new ElasticNetPenalty(a.L1 + b.L1, a.L2 + b.L2, a.L1 > 0 ? a.Mode : b.Mode);
     }
 
     private static double Check(double value, string factory, string name)
