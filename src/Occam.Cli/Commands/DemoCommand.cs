@@ -51,10 +51,10 @@ public sealed class DemoCommand : Command<DemoSettings>
     internal static readonly Variant[] Variants =
     [
         new("none", "none", 0, LayerRegularization.None),
-        new("l2", "L2 1e-3", 0, new LayerRegularization(ElasticNet.Ridge(1e-3))),
-        new("l1", "L1 1e-3 prox", 0, new LayerRegularization(ElasticNet.Lasso(1e-3))),
-        new("l1-subgradient", "L1 1e-3 subgrad", 0, new LayerRegularization(ElasticNet.Lasso(1e-3, L1Mode.Subgradient))),
-        new("group-lasso", "group lasso 2e-3", 0, new LayerRegularization(ElasticNet.None, new GroupLasso(2e-3))),
+        new("l2", "L2 1e-3", 0, new LayerRegularization(ElasticNetPenalty.Ridge(1e-3))),
+        new("l1", "L1 1e-3 prox", 0, new LayerRegularization(ElasticNetPenalty.Lasso(1e-3))),
+        new("l1-subgradient", "L1 1e-3 subgrad", 0, new LayerRegularization(ElasticNetPenalty.Lasso(1e-3, L1Mode.Subgradient))),
+        new("group-lasso", "group lasso 2e-3", 0, new LayerRegularization(ElasticNetPenalty.None, new GroupLasso(2e-3))),
         new("dropout", "dropout 0.2", 0.2, LayerRegularization.None),
     ];
 

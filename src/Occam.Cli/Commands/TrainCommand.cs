@@ -215,7 +215,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         for (int k = 0; k < denseLayers; k++)
         {
             double a = At(en, k, "--elastic-net", denseLayers);
-            var net = new ElasticNet(At(l1, k, "--l1", denseLayers) + a * s.L1Ratio, At(l2, k, "--l2", denseLayers) + a * (1 - s.L1Ratio), mode);
+            var net = new ElasticNetPenalty(At(l1, k, "--l1", denseLayers) + a * s.L1Ratio, At(l2, k, "--l2", denseLayers) + a * (1 - s.L1Ratio), mode);
             double g = At(gl, k, "--group-lasso", denseLayers);
             layers[k] = new LayerRegularization(net, g > 0 ? new GroupLasso(g) : null, WeightDecay: At(wd, k, "--weight-decay", denseLayers));
         }
