@@ -230,7 +230,7 @@ public sealed class TrainCommand : Command<TrainSettings>
             JsonOut.Print(w =>
             {
                 w.WriteString("model", Path.GetFullPath(s.Out!));
-                w.WriteString("task", MlpJson.TaskName(o.Model.Task));
+                w.WriteString("task", TaskKinds.Name(o.Model.Task));
                 w.WriteNumber("trainRows", o.TrainRows);
                 w.WriteNumber("valRows", o.ValidationRows);
                 w.WriteNumber("epochs", r.Epochs);

@@ -3,6 +3,7 @@ using Occam.Nn;
 using Occam.Numerics.Random;
 using Occam.Optimizers;
 using Occam.Regularization;
+using Occam.Selection;
 using Occam.Serialization;
 using Occam.Training;
 
@@ -81,7 +82,7 @@ public class TrainerTests
         double bestVal = r.History.Min(e => e.ValidationLoss!.Value);
         Assert.Equal(bestVal, r.Best.ValidationLoss!.Value);
         // The returned model is the best epoch's: re-evaluating it gives the best validation loss.
-        var (_, valRows) = MlpFitter.Split(data.Rows, 0.5, true, new Rng(4UL).Fork());
+        var (_, valRows) = Holdout.Split(data.Rows, 0.5, true, new Rng(4UL).Fork());
         var eval = new Evaluator(outcome.Model, 64).Evaluate(TrainingData.From(outcome.Model, data.Subset(valRows)));
         Assert.Equal(bestVal, eval.Loss, 1e-6);
     }
