@@ -7,6 +7,7 @@ using Occam.Nn;
 using Occam.Numerics.Random;
 using Occam.Optimizers;
 using Occam.Regularization;
+using Occam.Selection;
 using Occam.Serialization;
 using Occam.Training;
 using Spectre.Console;
@@ -64,7 +65,7 @@ public sealed class DemoCommand : Command<DemoSettings>
         string dataPath = settings.Data ?? FindShipped("data/digits.csv")
             ?? throw new OccamException("cannot find data/digits.csv; run the demo from the repository root or pass --data.");
         var data = CsvLoader.Load(dataPath, "digit", TaskKind.Multiclass);
-        var (trainIdx, testIdx) = MlpFitter.Split(data.Rows, 0.2, shuffle: true, new Rng(settings.Seed));
+        var (trainIdx, testIdx) = Holdout.Split(data.Rows, 0.2, shuffle: true, new Rng(settings.Seed));
         var train = data.Subset(trainIdx);
         var test = data.Subset(testIdx);
         Directory.CreateDirectory(settings.Out);

@@ -3,6 +3,7 @@ using Occam.Nn;
 using Occam.Numerics.Random;
 using Occam.Optimizers;
 using Occam.Regularization;
+using Occam.Selection;
 using Occam.Serialization;
 using Occam.Training;
 
@@ -81,7 +82,7 @@ public class TrainerTests
         double bestVal = r.History.Min(e => e.ValidationLoss!.Value);
         Assert.Equal(bestVal, r.Best.ValidationLoss!.Value);
         // The returned model is the best epoch's: re-evaluating it gives the best validation loss.
-        var (_, valRows) = MlpFitter.Split(data.Rows, 0.5, true, new Rng(4UL).Fork());
+        var (_, valRows) = Holdout.Split(data.Rows, 0.5, true, new Rng(4UL).Fork());
         var eval = new Evaluator(outcome.Model, 64).Evaluate(TrainingData.From(outcome.Model, data.Subset(valRows)));
         Assert.Equal(bestVal, eval.Loss, 1e-6);
     }
@@ -224,17 +225,13 @@ public class TrainerTests
     }
 
     [Fact]
-    public void ThePerLayerBroadcastIsOneValueOrOnePerLayer()
+    public void FitSettingsRegularizationIsBroadcastOrChecked()
     {
-        Assert.Equal([0.0, 0.0, 0.0], MlpFitter.Expand(Array.Empty<double>(), 3, 0.0, "--l1"));
-        Assert.Equal([0.5, 0.5, 0.5], MlpFitter.Expand([0.5], 3, 0.0, "--l1"));
-        Assert.Equal([0.5, 0.0, 0.25], MlpFitter.Expand([0.5, 0.0, 0.25], 3, 0.0, "--l1"));
-        var e = Assert.Throws<OccamException>(() => MlpFitter.Expand([0.5, 0.25], 3, 0.0, "--l1"));
-        Assert.Equal("--l1 has 2 values but the network has 3 dense layers; give one value or exactly 3.", e.Message);
         var one = new LayerRegularization(ElasticNetPenalty.Lasso(1e-3));
         Assert.All(MlpFitter.Expand([one], 2).Layers, l => Assert.Same(one, l));
         Assert.All(MlpFitter.Expand([], 2).Layers, l => Assert.True(l.IsNone));
-        Assert.Throws<OccamException>(() => MlpFitter.Fit(Blobs(), Settings(one, one, one)));
+        var e = Assert.Throws<OccamException>(() => MlpFitter.Fit(Blobs(), Settings(one, one, one)));
+        Assert.Contains("has 3 values but the network has 2 dense layers", e.Message);
     }
 
     [Fact]
