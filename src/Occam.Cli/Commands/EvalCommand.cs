@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Occam.Data;
 using Occam.Cli.Output;
 using Occam.Serialization;
 using Occam.Training;
@@ -29,7 +30,7 @@ public sealed class EvalCommand : Command<EvalSettings>
             JsonOut.Print(w =>
             {
                 w.WriteString("model", settings.Model);
-                w.WriteString("task", MlpJson.TaskName(model.Task));
+                w.WriteString("task", TaskKinds.Name(model.Task));
                 w.WriteNumber("rows", e.Rows);
                 JsonOut.Number(w, "loss", e.Loss);
                 if (e.Accuracy is { } acc) w.WriteNumber("accuracy", acc);
@@ -53,7 +54,7 @@ public sealed class EvalCommand : Command<EvalSettings>
         }
         var table = new Table().Title($"Evaluation of {settings.Model}").AddColumns("", "value");
         table.AddRow("rows", e.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        table.AddRow(Losses.TaskLoss.Name(model.Task), Tables.F(e.Loss));
+        table.AddRow(Metrics.LossName(model.Task), Tables.F(e.Loss));
         if (e.Accuracy is { } a) table.AddRow("accuracy", Tables.F(a));
         if (e.RSquared is { } r) table.AddRow("R²", Tables.F(r));
         AnsiConsole.Write(table);
