@@ -11,8 +11,9 @@ namespace Occam.Data;
 /// quoted fields may span lines), UTF-8 with or without a byte-order mark, LF or CRLF line ends,
 /// blank lines at the end ignored. Numbers use the invariant culture (decimal point, optional
 /// exponent, no thousands separator); spaces around them are ignored. Every feature cell must be
-/// a finite number: empty cells, text, NaN and ±infinity (including values that overflow) are
-/// rejected with a one-line <see cref="OccamException"/> naming the file, line and column.</para>
+/// a finite number within the float32 range (|x| ≤ 3.4028235E+38, the precision networks compute
+/// in): empty cells, text, NaN, ±infinity and larger values are rejected with a one-line
+/// <see cref="OccamException"/> naming the file, line, column and the limit.</para>
 /// <para>Task inference (when no task is given), from the target column:
 /// <list type="number">
 /// <item>any non-numeric cell → classification; labels sorted ordinally; 2 labels → Binary,
@@ -314,6 +315,7 @@ public static class CsvLoader
         {
             NumberStatus.Empty => "the cell is empty; fill in the value or remove the row.",
             NumberStatus.NotFinite => $"'{text}' is not a finite number (NaN and infinity are not allowed); replace the value or remove the row.",
+            NumberStatus.OutOfRange => $"'{text}' is outside the float32 range (±{float.MaxValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}) that Occam computes in; rescale the column (e.g. change its unit) or remove the row.",
             _ => $"'{text}' is not a number; fix the value or remove the column.",
         };
         return new OccamException($"{path} line {line}, column '{column}': {what}");
@@ -339,7 +341,8 @@ public static class CsvLoader
         int rows = labels.Count;
         var values = new double[rows];
         int firstText = -1;        // first row whose label is not a finite number
-        int firstNonFinite = -1;   // first row whose label is nan/inf or overflows
+        int firstNonFinite = -1;   // first row whose label is nan/inf, overflows, or is outside the float32 range
+        NumberStatus nonFinite = NumberStatus.NotFinite;
         bool allInteger = true;
         for (int i = 0; i < rows; i++)
         {
@@ -352,15 +355,18 @@ public static class CsvLoader
             }
             if (firstText < 0)
                 firstText = i;
-            if (status == NumberStatus.NotFinite && firstNonFinite < 0)
+            if ((status is NumberStatus.NotFinite or NumberStatus.OutOfRange) && firstNonFinite < 0)
+            {
                 firstNonFinite = i;
+                nonFinite = status;
+            }
         }
         bool numeric = firstText < 0;
 
-        // NaN / infinity is never a valid number; as a class label it is only accepted when the
-        // caller said the task is classification.
+        // NaN / infinity (or a value beyond float32) is never a valid number; as a class label it is only
+        // accepted when the caller said the task is classification.
         if (firstNonFinite >= 0 && task is null or TaskKind.Regression)
-            throw CellError(NumberStatus.NotFinite, labels[firstNonFinite], path, lines[firstNonFinite], target);
+            throw CellError(nonFinite, labels[firstNonFinite], path, lines[firstNonFinite], target);
 
         if (task == TaskKind.Regression)
         {
