@@ -53,4 +53,51 @@ public class OddInputTests
         AssertFails(Cli.Run("predict", model, "--data", far, "--out", dir.File("p.csv")), "row 2, input 'a'", dir.File("p.csv"));
         AssertFails(Cli.Run("eval", model, "--data", far), "row 2, input 'a'");
     }
+
+    // ---- 2, 3. duplicate names ------------------------------------------------------------------
+
+    [Fact]
+    public void ModelWithDuplicateClassesIsRefusedByEveryCommand()
+    {
+        using var dir = new TempDir();
+        string model = dir.Write("dup.json", """{"format":"occam-mlp/1","task":"multiclass","inputs":2,"layers":[{"type":"dense","weight":[[1,2],[3,4],[5,6]],"bias":[0,0,0]}],"classes":["a","b","a"]}""");
+        string data = dir.Write("d.csv", "x1,x2,y\n1,2,a\n3,4,b\n");
+        const string Where = "dup.json: $.classes[2] 'a' is the same label as $.classes[0] 'a'";
+        AssertFails(Cli.Run("eval", model, "--data", data, "--target", "y"), Where);
+        AssertFails(Cli.Run("predict", model, "--data", data, "--out", dir.File("p.csv")), Where, dir.File("p.csv"));
+        AssertFails(Cli.Run("inspect", model), Where);
+    }
+
+    [Fact]
+    public void PolynomialFeatureCollidingWithAColumnIsRefused()
+    {
+        using var dir = new TempDir();
+        string data = dir.Write("d.csv", "bmi,bmi^2,y\n1,5,1\n2,3,2\n3,8,4\n4,1,3\n5,2,6\n");
+        AssertFails(Cli.Run("linear", "fit", "--data", data, "--target", "y", "--degree", "2", "--poly-columns", "bmi", "--alpha", "0.1", "--out", dir.File("m.json")),
+            "the polynomial feature 'bmi^2' (a power of 'bmi') has the name of the column 'bmi^2'", dir.File("m.json"));
+        // The other column may be expanded: its powers are named bmi^2^2.
+        Assert.Equal(0, Cli.Run("linear", "fit", "--data", data, "--target", "y", "--degree", "2", "--poly-columns", "bmi^2", "--alpha", "0.1", "--out", dir.File("m.json")).ExitCode);
+    }
+
+    // ---- 4. predictions CSV quoting ------------------------------------------------------------
+
+    [Fact]
+    public void PredictionsQuoteLabelsWithCommasAndQuotesInHeaderAndCells()
+    {
+        using var dir = new TempDir();
+        string[] labels = ["a,b", "say \"hi\"", "plain"];
+        var rows = new System.Text.StringBuilder("x1,x2,y\n");
+        for (int i = 0; i < 30; i++) rows.Append($"{i % 3},{(i * 7) % 5},{Occam.Data.CsvField.Format(labels[i % 3])}\n");
+        string data = dir.Write("d.csv", rows.ToString());
+        Assert.Equal(0, Cli.Run("train", "--data", data, "--target", "y", "--hidden", "4", "--epochs", "5", "--out", dir.File("m.json")).ExitCode);
+        var r = Cli.Run("predict", dir.File("m.json"), "--data", data, "--out", dir.File("p.csv"));
+        Assert.True(r.ExitCode == 0, r.Err);
+        string[] lines = File.ReadAllLines(dir.File("p.csv"));
+        Assert.Equal("prediction,\"p_a,b\",p_plain,\"p_say \"\"hi\"\"\"", lines[0]); // classes in ordinal order
+        // Read back with the loader: 4 columns in every row, each prediction one of the labels.
+        var back = Occam.Data.CsvLoader.Load(dir.File("p.csv"), "prediction", Occam.Data.TaskKind.Multiclass);
+        Assert.Equal(["p_a,b", "p_plain", "p_say \"hi\""], back.FeatureNames);
+        Assert.Equal(30, back.Rows);
+        Assert.All(back.Classes!, c => Assert.Contains(c, labels));
+    }
 }

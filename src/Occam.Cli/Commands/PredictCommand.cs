@@ -82,19 +82,17 @@ public sealed class PredictCommand : Command<PredictSettings>
                 for (int r = 0; r < rows; r++)
                 {
                     float p = Sigmoid.Scalar(scores[r]);
-                    sb.Append(Csv(model.Classes![scores[r] > 0f ? 1 : 0])).Append(',').AppendLine(p.ToString("R", inv));
+                    sb.Append(CsvField.Format(model.Classes![scores[r] > 0f ? 1 : 0])).Append(',').AppendLine(p.ToString("R", inv));
                 }
                 break;
             default:
-                sb.Append("prediction");
-                foreach (var c in model.Classes!) sb.Append(",p_").Append(Csv(c));
-                sb.AppendLine();
+                sb.AppendLine(CsvField.Join(model.Classes!.Select(c => "p_" + c).Prepend("prediction")));
                 var probs = new float[k];
                 for (int r = 0; r < rows; r++)
                 {
                     var z = scores.AsSpan(r * k, k);
                     System.Numerics.Tensors.TensorPrimitives.SoftMax(z, probs);
-                    sb.Append(Csv(model.Classes[Metrics.PredictClass(model.Task, z)]));
+                    sb.Append(CsvField.Format(model.Classes![Metrics.PredictClass(model.Task, z)]));
                     foreach (float p in probs) sb.Append(',').Append(p.ToString("R", inv));
                     sb.AppendLine();
                 }
@@ -102,7 +100,4 @@ public sealed class PredictCommand : Command<PredictSettings>
         }
         return sb.ToString();
     }
-
-    private static string Csv(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 }

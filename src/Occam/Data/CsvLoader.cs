@@ -270,17 +270,15 @@ public static class CsvLoader
     {
         csv.Next();
         var header = new string[csv.Count];
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int c = 0; c < header.Length; c++)
         {
             string name = csv[c].Trim().ToString();
             if (name.Length == 0)
                 throw new OccamException($"{path} line {csv.Line}: column {c + 1} of the header has no name; name every column in the header row.");
-            if (seen.TryGetValue(name, out int first))
-                throw new OccamException($"{path} line {csv.Line}: duplicate column name '{name}' (columns {first + 1} and {c + 1}); rename one of them.");
-            seen.Add(name, c);
             header[c] = name;
         }
+        if (ColumnNames.FirstDuplicate(header) is (int first, int second))
+            throw new OccamException($"{path} line {csv.Line}: duplicate column name '{header[first]}' (columns {first + 1} and {second + 1}); rename one of them.");
         return header;
     }
 
