@@ -100,4 +100,26 @@ public class OddInputTests
         Assert.Equal(30, back.Rows);
         Assert.All(back.Classes!, c => Assert.Contains(c, labels));
     }
+
+    // ---- 6. JSON writes characters, stays valid -------------------------------------------------
+
+    [Fact]
+    public void JsonOutputAndModelFilesWriteNonAsciiAsCharactersAndStayValid()
+    {
+        using var dir = new TempDir();
+        string data = dir.Write("u.csv", "café,\"q\"\"uote\",y\n1,2,0\n3,4,1\n2,2,0\n4,4,1\n");
+        var train = Cli.Run("train", "--data", data, "--target", "y", "--hidden", "3", "--epochs", "2", "--out", dir.File("m.json"), "--json");
+        Assert.True(train.ExitCode == 0, train.Err);
+        string model = File.ReadAllText(dir.File("m.json"));
+        Assert.Contains("\"features\":[\"café\",\"q\\\"uote\"]", model, StringComparison.Ordinal);
+        var inspect = Cli.Run("inspect", dir.File("m.json"), "--json");
+        Assert.Contains("\"dense 2→3\"", inspect.Out, StringComparison.Ordinal);
+        foreach (string json in new[] { train.Out, model, inspect.Out })
+        {
+            Assert.DoesNotContain("\\u", json, StringComparison.Ordinal);
+            using var doc = System.Text.Json.JsonDocument.Parse(json); // valid JSON
+        }
+        using var parsed = System.Text.Json.JsonDocument.Parse(model);
+        Assert.Equal("q\"uote", parsed.RootElement.GetProperty("features")[1].GetString());
+    }
 }

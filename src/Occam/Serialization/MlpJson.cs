@@ -46,7 +46,7 @@ public static class MlpJson
         foreach (var d in model.DenseLayers)
             if (!AllFinite(d.Weight) || !AllFinite(d.Bias))
                 throw new OccamException("the model has NaN or infinite weights and was not saved; retrain with a lower learning rate.");
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
+        using var w = new Utf8JsonWriter(stream, JsonText.WriterOptions(indented: false));
         w.WriteStartObject();
         w.WriteString("format", Format);
         w.WriteString("task", TaskName(model.Task));

@@ -122,7 +122,7 @@ public sealed class Trainer
                 }
                 float loss = Step(x, y, rows, dropoutRng, out double stepMetric);
                 if (!float.IsFinite(loss))
-                    throw new OccamException($"training diverged at epoch {epoch}, step {stepInEpoch} (optimizer step {_optimizer.StepCount}): the loss became {loss}; lower the learning rate (now {_optimizer.LearningRate:g4}) or standardize the inputs.");
+                    throw Divergence.Error($"epoch {epoch}, step {stepInEpoch} (optimizer step {_optimizer.StepCount})", loss, _model, train, _regularization, _optimizer.LearningRate);
                 lossSum += (double)loss * rows;
                 metricSum += stepMetric;
             }
@@ -137,7 +137,7 @@ public sealed class Trainer
                 valLoss = eval.Loss;
                 valMetric = eval.Metric;
                 if (!double.IsFinite(eval.Loss))
-                    throw new OccamException($"training diverged at epoch {epoch}: the validation loss became {eval.Loss}; lower the learning rate (now {_optimizer.LearningRate:g4}).");
+                    throw Divergence.Error($"epoch {epoch} (validation)", eval.Loss, _model, train, _regularization, _optimizer.LearningRate);
             }
             var sparsity = SparsityReport.Of(_model);
             history.Add(new EpochRecord(epoch, _optimizer.StepCount, trainLoss, trainMetric, _regularization.Value(_model),
