@@ -122,4 +122,101 @@ public class OddInputTests
         using var parsed = System.Text.Json.JsonDocument.Parse(model);
         Assert.Equal("q\"uote", parsed.RootElement.GetProperty("features")[1].GetString());
     }
+
+    // ---- 5. messages ----------------------------------------------------------------------------
+
+    [Fact]
+    public void HugeAlphaGivesZeroCoefficientsNotALeakedJsonMessage()
+    {
+        using var dir = new TempDir();
+        string data = dir.Write("d.csv", "a,b,y\n1,5,1\n2,3,2\n3,8,4\n4,1,3\n5,2,6\n");
+        foreach (string penalty in new[] { "lasso", "ridge", "elasticnet" })
+        {
+            var r = Cli.Run("linear", "fit", "--data", data, "--target", "y", "--penalty", penalty, "--alpha", "1e308", "--json");
+            Assert.True(r.ExitCode == 0, penalty + ": " + r.Err);
+            using var doc = System.Text.Json.JsonDocument.Parse(r.Out);
+            Assert.All(doc.RootElement.GetProperty("coef").EnumerateArray(), c => Assert.True(Math.Abs(c.GetDouble()) < 1e-300)); // ridge: tiny, not exactly 0
+            Assert.Equal(3.2, doc.RootElement.GetProperty("intercept").GetDouble(), 12);
+            Assert.True(doc.RootElement.GetProperty("converged").GetBoolean());
+        }
+    }
+
+    [Fact]
+    public void FolderGivenAsModelOrDataSaysItIsAFolder()
+    {
+        using var dir = new TempDir();
+        string model = TrainSmall(dir);
+        string data = dir.File("train.csv");
+        string folder = dir.File("sub");
+        Directory.CreateDirectory(folder);
+        string isFolder = $"{folder}: is a folder, not a file; pass the path of a model file.";
+        AssertFails(Cli.Run("eval", folder, "--data", data), isFolder);
+        AssertFails(Cli.Run("predict", folder, "--data", data, "--out", dir.File("p.csv")), isFolder, dir.File("p.csv"));
+        AssertFails(Cli.Run("inspect", folder), isFolder);
+        AssertFails(Cli.Run("prune", folder, "--out", dir.File("s.json")), isFolder, dir.File("s.json"));
+        AssertFails(Cli.Run("train", "--data", data, "--target", "y", "--init", folder, "--out", dir.File("n.json")), isFolder, dir.File("n.json"));
+        AssertFails(Cli.Run("eval", model, "--data", folder), $"{folder}: is a folder, not a file; pass the path of a CSV file.");
+        AssertFails(Cli.Run("train", "--data", folder, "--target", "y", "--out", dir.File("n.json")), "is a folder", dir.File("n.json"));
+    }
+
+    [Theory]
+    [InlineData(";", ";-separated")]
+    [InlineData("\t", "tab-separated")]
+    public void SemicolonOrTabSeparatedFileGetsADelimiterHint(string separator, string expected)
+    {
+        using var dir = new TempDir();
+        string model = TrainSmall(dir);
+        string data = dir.Write("d.csv", Small.Replace(",", separator, StringComparison.Ordinal));
+        string hint = $"d.csv line 1: the file looks {expected}; Occam reads comma-separated CSV";
+        AssertFails(Cli.Run("train", "--data", data, "--target", "y", "--out", dir.File("n.json")), hint, dir.File("n.json"));
+        AssertFails(Cli.Run("predict", model, "--data", data, "--out", dir.File("p.csv")), hint, dir.File("p.csv"));
+        AssertFails(Cli.Run("eval", model, "--data", data), hint);
+        AssertFails(Cli.Run("linear", "fit", "--data", data, "--target", "y", "--alpha", "0.1"), hint);
+    }
+
+    [Fact]
+    public void IdxFileWithoutLabelsIsRecognizedPlainOrGzip()
+    {
+        using var dir = new TempDir();
+        string model = TrainSmall(dir);
+        byte[] images = [0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2, 7, 9];
+        byte[] labels = [0, 0, 8, 1, 0, 0, 0, 1, 3];
+        File.WriteAllBytes(dir.File("img.idx"), images);
+        File.WriteAllBytes(dir.File("lbl.idx"), labels);
+        using (var gz = new System.IO.Compression.GZipStream(File.Create(dir.File("img.idx.gz")), System.IO.Compression.CompressionLevel.Fastest))
+            gz.Write(images);
+        const string Images = "this is an IDX image file (MNIST format), not CSV; read it with its label file (occam: --data IMAGES --labels LABELS).";
+        foreach (string file in new[] { "img.idx", "img.idx.gz" })
+        {
+            string err = AssertFails(Cli.Run("predict", model, "--data", dir.File(file), "--out", dir.File("p.csv")), Images, dir.File("p.csv"));
+            Assert.DoesNotContain("UTF-8", err, StringComparison.Ordinal);
+            AssertFails(Cli.Run("eval", model, "--data", dir.File(file)), Images);
+        }
+        AssertFails(Cli.Run("eval", model, "--data", dir.File("lbl.idx")), "this is an IDX label file (MNIST format), not CSV");
+        File.WriteAllBytes(dir.File("d.csv.gz"), File.ReadAllBytes(dir.File("img.idx.gz"))[..10]);
+        AssertFails(Cli.Run("eval", model, "--data", dir.File("d.csv.gz")), "this is gzip-compressed data, not CSV text; decompress it first (gunzip).");
+    }
+
+    [Fact]
+    public void EvalNeverSuggestsTrainingOptions()
+    {
+        using var dir = new TempDir();
+        string model = TrainSmall(dir);
+        // A model without column names reads every non-target column: 3 here, 2 in the model.
+        string unnamed = dir.Write("unnamed.json", System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(model), ",\"features\":\\[[^\\]]*\\]", ""));
+        string wide = dir.Write("wide.csv", "a,b,c,y\n1,2,3,0\n2,3,4,1\n");
+        string err = AssertFails(Cli.Run("eval", unnamed, "--data", wide), "the model takes 2 inputs but the data has 3 feature columns; use data with the columns the model was trained on.");
+        Assert.DoesNotContain("--init", err, StringComparison.Ordinal);
+        AssertFails(Cli.Run("train", "--data", wide, "--target", "y", "--init", unnamed, "--out", dir.File("n.json")),
+            "the --init model takes 2 inputs but the data has 3 feature columns; train on the columns the model was trained on, or drop --init", dir.File("n.json"));
+    }
+
+    [Fact]
+    public void CrossValidationOnOneRowDoesNotSuggestOneFold()
+    {
+        using var dir = new TempDir();
+        string data = dir.Write("one.csv", "a,y\n1,2\n");
+        string err = AssertFails(Cli.Run("linear", "cv", "--data", data, "--target", "y"), "has 1 row; cross-validation needs at least 2 rows");
+        Assert.DoesNotContain("at most 1 folds", err, StringComparison.Ordinal);
+    }
 }

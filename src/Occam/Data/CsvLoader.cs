@@ -223,29 +223,54 @@ public static class CsvLoader
 
     private static CsvTokenizer Open(string path)
     {
-        if (path.Length == 0)
-            throw new OccamException("no data file given; pass the path of a CSV file.");
-        if (Directory.Exists(path))
-            throw new OccamException($"{path}: is a folder, not a file; pass the path of a CSV file.");
-        if (!File.Exists(path))
-            throw new OccamException($"{path}: file not found; check the path.");
+        byte[] bytes = InputFile.ReadAllBytes(path, "a CSV file");
+        if (NotCsv(bytes) is { } what)
+            throw new OccamException($"{path}: {what}");
         string text;
         try
         {
-            text = Decode(File.ReadAllBytes(path));
+            text = Decode(bytes);
         }
         catch (DecoderFallbackException)
         {
             throw new OccamException($"{path}: the file is not valid UTF-8 text; save it as UTF-8 CSV.");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new OccamException($"{path}: cannot read the file ({e.Message}); check that it exists and is readable.", e);
-        }
         var csv = new CsvTokenizer(text, path);
         if (csv.IsBlank)
             throw new OccamException($"{path}: the file is empty; a CSV file needs a header row and at least one data row.");
         return csv;
+    }
+
+    /// <summary>What the file is when it is recognizably not CSV text (IDX or gzip data), else null.</summary>
+    private static string? NotCsv(ReadOnlySpan<byte> b)
+    {
+        // IDX magic: two zero bytes, a type code (0x08 ubyte, 0x09 sbyte, 0x0B short, 0x0C int, 0x0D float, 0x0E double), the rank.
+        if (b.Length >= 4 && b[0] == 0 && b[1] == 0 && b[2] is 0x08 or 0x09 or (>= 0x0B and <= 0x0E) && b[3] is >= 1 and <= 4)
+            return b[3] switch
+            {
+                1 => "this is an IDX label file (MNIST format), not CSV; give it as the labels of an IDX image file (occam: --data IMAGES --labels LABELS).",
+                3 => "this is an IDX image file (MNIST format), not CSV; read it with its label file (occam: --data IMAGES --labels LABELS).",
+                _ => "this is an IDX file (MNIST format), not CSV; Occam reads IDX images with their label file (occam: --data IMAGES --labels LABELS).",
+            };
+        if (b.Length >= 2 && b[0] == 0x1f && b[1] == 0x8b)
+            return NotCsv(GzipStart(b)) ?? "this is gzip-compressed data, not CSV text; decompress it first (gunzip).";
+        return null;
+    }
+
+    /// <summary>The first bytes of gzip data, decompressed (empty when the data is damaged).</summary>
+    private static byte[] GzipStart(ReadOnlySpan<byte> gzip)
+    {
+        try
+        {
+            using var gz = new System.IO.Compression.GZipStream(new MemoryStream(gzip.ToArray()), System.IO.Compression.CompressionMode.Decompress);
+            var start = new byte[4];
+            int n = gz.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+            return start[..n];
+        }
+        catch (InvalidDataException)
+        {
+            return [];
+        }
     }
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -269,6 +294,8 @@ public static class CsvLoader
     private static string[] ReadHeader(CsvTokenizer csv, string path)
     {
         csv.Next();
+        if (csv.Count == 1 && Delimiter(csv[0]) is { } delimiter)
+            throw new OccamException($"{path} line {csv.Line}: the file looks {delimiter}-separated; Occam reads comma-separated CSV (RFC 4180, decimal point): save it with ',' between cells.");
         var header = new string[csv.Count];
         for (int c = 0; c < header.Length; c++)
         {
@@ -280,6 +307,15 @@ public static class CsvLoader
         if (ColumnNames.FirstDuplicate(header) is (int first, int second))
             throw new OccamException($"{path} line {csv.Line}: duplicate column name '{header[first]}' (columns {first + 1} and {second + 1}); rename one of them.");
         return header;
+    }
+
+    /// <summary>The separator a one-column header seems to use instead of commas (";", "tab", "|"), or null.</summary>
+    private static string? Delimiter(ReadOnlySpan<char> header)
+    {
+        if (header.Contains(';')) return ";";
+        if (header.Contains('\t')) return "tab";
+        if (header.Contains('|')) return "|";
+        return null;
     }
 
     private static void CheckCellCount(CsvTokenizer csv, string[] header, string path)

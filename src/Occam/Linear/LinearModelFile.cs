@@ -33,12 +33,7 @@ public sealed class LinearModelFile
     public static LinearModelFile Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new OccamException($"cannot read model '{path}': {e.Message}");
-        }
+        string text = InputFile.ReadAllText(path, "a model file");
         try
         {
             var root = JsonDocument.Parse(text).RootElement;

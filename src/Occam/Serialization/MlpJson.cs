@@ -98,18 +98,7 @@ public static class MlpJson
     /// <summary>Loads and validates a model file; problems are reported as <see cref="OccamException"/> naming the file.</summary>
     public static Mlp Load(string path)
     {
-        if (!File.Exists(path))
-            throw new OccamException($"model file '{path}' does not exist; check the path.");
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (IOException e)
-        {
-            throw new OccamException($"cannot read model file '{path}': {e.Message}");
-        }
-        return Parse(text, path);
+        return Parse(InputFile.ReadAllText(path, "a model file"), path);
     }
 
     /// <summary>Parses model JSON; <paramref name="source"/> names it in error messages.</summary>
