@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Occam.Data;
 using Occam.Cli.Output;
 using Occam.Nn;
 using Occam.Numerics.Activations;
@@ -28,11 +29,12 @@ public sealed class InspectCommand : Command<InspectSettings>
             JsonOut.Print(w =>
             {
                 w.WriteString("model", settings.Model);
-                w.WriteString("task", MlpJson.TaskName(model.Task));
+                w.WriteString("task", TaskKinds.Name(model.Task));
                 w.WriteNumber("inputs", model.Inputs);
                 w.WriteNumber("outputs", model.Outputs);
                 w.WriteNumber("parameters", model.ParameterCount);
                 w.WriteBoolean("standardized", model.Standardizer is not null);
+                if (model.Task == Data.TaskKind.Regression) w.WriteBoolean("targetStandardized", model.TargetStandardizer is not null);
                 w.WriteStartArray("layers");
                 foreach (var l in model.Layers) w.WriteStringValue(Describe(l));
                 w.WriteEndArray();
@@ -46,12 +48,12 @@ public sealed class InspectCommand : Command<InspectSettings>
             });
             return 0;
         }
-        var table = new Table().Title($"{Markup.Escape(settings.Model)}: {MlpJson.TaskName(model.Task)} MLP").AddColumns("#", "layer", "parameters");
+        var table = new Table().Title($"{Markup.Escape(settings.Model)}: {TaskKinds.Name(model.Task)} MLP").AddColumns("#", "layer", "parameters");
         int i = 0;
         foreach (var l in model.Layers)
             table.AddRow(i++.ToString(CultureInfo.InvariantCulture), Describe(l),
                 l is Dense d ? (d.Weight.Length + d.Bias.Length).ToString(CultureInfo.InvariantCulture) : "");
-        table.Caption($"{model.Inputs} inputs{(model.Standardizer is null ? "" : " (standardized)")}, {model.Outputs} outputs, {model.ParameterCount} parameters"
+        table.Caption($"{model.Inputs} inputs{(model.Standardizer is null ? "" : " (standardized)")}, {model.Outputs} outputs{(model.TargetStandardizer is null ? "" : " (target standardized)")}, {model.ParameterCount} parameters"
             + (model.Classes is { } cls ? $", classes: {Markup.Escape(string.Join(", ", cls))}" : ""));
         AnsiConsole.Write(table);
         AnsiConsole.Write(Tables.Sparsity(sparsity));

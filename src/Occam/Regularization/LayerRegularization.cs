@@ -12,11 +12,11 @@ namespace Occam.Regularization;
 /// penalty and from the loss. Applies to the weights; to the bias too only when <see cref="DecayBias"/>.
 /// </param>
 /// <param name="DecayBias">Whether decoupled weight decay also applies to the bias.</param>
-public sealed record LayerRegularization(ElasticNet Weights, GroupLasso? Groups = null, ElasticNet? Bias = null,
+public sealed record LayerRegularization(ElasticNetPenalty Weights, GroupLasso? Groups = null, ElasticNetPenalty? Bias = null,
     double WeightDecay = 0, bool DecayBias = false)
 {
     /// <summary>No regularization at all.</summary>
-    public static readonly LayerRegularization None = new(ElasticNet.None);
+    public static readonly LayerRegularization None = new(ElasticNetPenalty.None);
 
     /// <summary>True when nothing is applied.</summary>
     public bool IsNone => Weights.IsZero && (Groups is null || Groups.Lambda == 0) && (Bias is null || Bias.IsZero) && WeightDecay == 0;
@@ -39,6 +39,20 @@ public sealed class NetworkRegularization
     /// <summary>The same regularization on every dense layer (group lasso only on hidden layers).</summary>
     public static NetworkRegularization Uniform(LayerRegularization layer, int denseLayers) =>
         new(Enumerable.Repeat(layer, denseLayers).ToArray());
+
+    /// <summary>
+    /// Spreads a one-entry list over <paramref name="denseLayers"/> layers, or checks that a list has one entry per
+    /// dense layer; <paramref name="label"/> names the list in the error (e.g. <c>--l1</c>). Empty = none.
+    /// </summary>
+    public static NetworkRegularization Broadcast(IReadOnlyList<LayerRegularization> perLayer, int denseLayers, string label)
+    {
+        ArgumentNullException.ThrowIfNull(perLayer);
+        if (perLayer.Count == 0) return None(denseLayers);
+        if (perLayer.Count == 1) return Uniform(perLayer[0], denseLayers);
+        if (perLayer.Count != denseLayers)
+            throw new OccamException($"{label} has {perLayer.Count} values but the network has {denseLayers} dense layers; give one value or exactly {denseLayers}.");
+        return new NetworkRegularization(perLayer);
+    }
 
     /// <summary>No regularization on any layer.</summary>
     public static NetworkRegularization None(int denseLayers) => Uniform(LayerRegularization.None, denseLayers);

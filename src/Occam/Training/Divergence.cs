@@ -6,10 +6,10 @@ using Occam.Regularization;
 namespace Occam.Training;
 
 /// <summary>
-/// The error for a training run whose loss became NaN or infinite, with the fixes that apply to this run only: a
-/// regression target whose squared error overflows float32 must be rescaled (no learning rate helps); otherwise the
-/// penalty or weight decay when lr·λ ≥ 1 (its step alone overshoots), the learning rate, and standardizing the inputs
-/// only when they are used as given.
+/// The error for a training run whose loss became NaN or infinite, with the fixes that apply to this run only. A raw
+/// (unstandardized) regression target whose squared error overflows float32 must be standardized or rescaled: no
+/// learning rate helps. Otherwise: the penalty or weight decay when lr·λ ≥ 1 (its step alone overshoots), the learning
+/// rate, standardizing the inputs only when they are used as given, standardizing the target only when it is raw.
 /// </summary>
 internal static class Divergence
 {
@@ -19,12 +19,13 @@ internal static class Divergence
     public static OccamException Error(string where, double loss, Mlp model, TrainingData train, NetworkRegularization regularization, double learningRate)
     {
         string head = $"training diverged at {where}: the loss became {G(loss)}; ";
-        if (model.Task == TaskKind.Regression)
+        bool rawTarget = model.Task == TaskKind.Regression && model.TargetStandardizer is null;
+        if (rawTarget)
         {
             double largest = 0;
             foreach (float y in train.Y) largest = Math.Max(largest, Math.Abs(y));
             if (largest >= LargeTarget)
-                return new OccamException(head + $"the target reaches {G(largest)}, whose squared error overflows float32: rescale the target column (divide it by a power of ten).");
+                return new OccamException(head + $"the target reaches {G(largest)}, whose squared error overflows float32: standardize the target (drop --no-standardize-target) or rescale the column.");
         }
         var fixes = new List<string>();
         double strongest = 0;
@@ -34,7 +35,9 @@ internal static class Divergence
             fixes.Add($"weaken the penalty or weight decay (λ = {G(strongest)}: lr·λ = {G(learningRate * strongest)} ≥ 1 overshoots in one step)");
         fixes.Add($"lower the learning rate (now {G(learningRate)})");
         if (model.Standardizer is null)
-            fixes.Add("standardize the inputs (they are used as given)");
+            fixes.Add("standardize the inputs (drop --no-standardize)");
+        if (rawTarget)
+            fixes.Add("standardize the target (drop --no-standardize-target)");
         string list = fixes.Count == 1 ? fixes[0] : string.Join(", ", fixes.Take(fixes.Count - 1)) + " or " + fixes[^1];
         return new OccamException(head + list + ".");
     }

@@ -3,6 +3,7 @@ using Occam.Nn;
 using Occam.Numerics.Activations;
 using Occam.Numerics.Random;
 using Occam.Regularization;
+using Occam.Selection;
 
 namespace Occam.Training;
 
@@ -33,6 +34,13 @@ public sealed record FitSettings
 
     /// <summary>Fit a standardizer on the training rows and store it in the model (ignored with <see cref="Init"/>: the model's own is kept).</summary>
     public bool Standardize { get; init; } = true;
+
+    /// <summary>
+    /// Regression: train on standardized targets <c>(y − mean)/sd</c> (mean and population sd of the training rows),
+    /// stored in the model and undone at prediction, so that a target around 1e9 trains as well as one around 1.
+    /// Ignored for classification and with <see cref="Init"/> (the model's own is kept).
+    /// </summary>
+    public bool StandardizeTarget { get; init; } = true;
 
     /// <summary>Seed of every random choice: split, initialization, shuffling, dropout.</summary>
     public ulong Seed { get; init; }
@@ -70,7 +78,7 @@ public static class MlpFitter
         var initRng = rng.Fork();
         var trainRng = rng.Fork();
 
-        var (trainRows, valRows) = Split(data.Rows, settings.ValidationSplit, settings.Training.Shuffle, splitRng);
+        var (trainRows, valRows) = Holdout.Split(data.Rows, settings.ValidationSplit, settings.Training.Shuffle, splitRng);
         var trainSet = data.Subset(trainRows);
         var valSet = valRows.Length > 0 ? data.Subset(valRows) : null;
 
@@ -83,6 +91,7 @@ public static class MlpFitter
         else
         {
             var standardizer = settings.Standardize ? Standardizer.Fit(trainSet) : null;
+            var targetStandardizer = settings.StandardizeTarget && data.Task == TaskKind.Regression ? Standardizer.Fit(trainSet.Y, 1) : null;
             int outputs = data.Task switch
             {
                 TaskKind.Regression => 1,
@@ -90,7 +99,7 @@ public static class MlpFitter
                 _ => data.ClassCount,
             };
             var spec = new MlpSpec(data.Features, settings.Hidden, outputs, data.Task, settings.Activation, settings.Dropout);
-            model = Mlp.Create(spec, initRng, standardizer, data.Classes, data.FeatureNames, data.TargetName);
+            model = Mlp.Create(spec, initRng, standardizer, data.Classes, data.FeatureNames, data.TargetName, targetStandardizer);
         }
 
         var options = settings.Training with { Regularization = Expand(settings.Regularization, model.DenseLayers.Count) };
@@ -101,29 +110,8 @@ public static class MlpFitter
     }
 
     /// <summary>Spreads a one-entry list over all layers, or checks a per-layer list.</summary>
-    public static NetworkRegularization Expand(IReadOnlyList<LayerRegularization> perLayer, int denseLayers)
-    {
-        if (perLayer.Count == 0) return NetworkRegularization.None(denseLayers);
-        if (perLayer.Count == 1) return NetworkRegularization.Uniform(perLayer[0], denseLayers);
-        if (perLayer.Count != denseLayers)
-            throw new ArgumentException($"per-layer regularization has {perLayer.Count} entries but the network has {denseLayers} dense layers; give one value or one per layer.");
-        return new NetworkRegularization(perLayer);
-    }
-
-    /// <summary>
-    /// Training and validation row indices: with <paramref name="shuffle"/> a seeded permutation, else the last
-    /// round(fraction·n) rows are validation. Both parts keep at least one row when the fraction is positive.
-    /// </summary>
-    public static (int[] Train, int[] Validation) Split(int rows, double fraction, bool shuffle, Rng rng)
-    {
-        var order = Enumerable.Range(0, rows).ToArray();
-        if (fraction <= 0) return (order, []);
-        int val = (int)Math.Round(fraction * rows);
-        val = Math.Clamp(val, 1, rows - 1);
-        if (rows < 2) throw new OccamException($"a validation split needs at least 2 rows (the data has {rows}).");
-        if (shuffle) rng.Shuffle(order.AsSpan());
-        return (order[..(rows - val)], order[(rows - val)..]);
-    }
+    public static NetworkRegularization Expand(IReadOnlyList<LayerRegularization> perLayer, int denseLayers) =>
+        NetworkRegularization.Broadcast(perLayer, denseLayers, "the per-layer regularization");
 
     /// <summary>Checks that a model can be evaluated on <paramref name="data"/>.</summary>
     public static void CheckCompatible(Mlp model, Dataset data) => CheckCompatible(model, data, forInit: false);
@@ -142,14 +130,12 @@ public static class MlpFitter
                 ? "train on the columns the model was trained on, or drop --init to start a new model."
                 : "use data with the columns the model was trained on."));
         if (model.Task != data.Task)
-            throw new OccamException($"{which} is a {MlpJsonName(model.Task)} model but the data's target is {MlpJsonName(data.Task)}; " + (forInit
-                ? $"pass --task {MlpJsonName(model.Task)}, or drop --init to start a new model."
+            throw new OccamException($"{which} is a {TaskKinds.Name(model.Task)} model but the data's target is {TaskKinds.Name(data.Task)}; " + (forInit
+                ? $"pass --task {TaskKinds.Name(model.Task)}, or drop --init to start a new model."
                 : $"use data whose target is the model's{(model.TargetName is { } t ? $" ('{t}')" : "")}."));
         if (model.Task == TaskKind.Multiclass && data.ClassCount > model.Outputs)
             throw new OccamException($"the data has {data.ClassCount} classes but {which} predicts {model.Outputs}; " + (forInit
                 ? "drop --init to start a new model for these classes."
                 : "use data with the model's classes."));
     }
-
-    private static string MlpJsonName(TaskKind task) => Serialization.MlpJson.TaskName(task);
 }
