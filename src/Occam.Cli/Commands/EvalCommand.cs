@@ -22,7 +22,7 @@ public sealed class EvalCommand : Command<EvalSettings>
     {
         var model = MlpJson.Load(settings.Model);
         if (settings.TaskKind is { } asked && asked != model.Task)
-            throw OccamException.Usage($"--task {settings.Task} contradicts the model, which is a {MlpJson.TaskName(model.Task)} model; eval always uses the model's task: leave --task out.");
+            throw OccamException.Usage($"--task {settings.Task} contradicts the model, which is a {TaskKinds.Name(model.Task)} model; eval always uses the model's task: leave --task out.");
         var data = settings.LoadFor(model);
         var e = ModelEvaluation.Of(model, data);
         if (settings.Json)

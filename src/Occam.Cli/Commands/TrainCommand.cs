@@ -180,7 +180,7 @@ public sealed class TrainCommand : Command<TrainSettings>
     {
         Mlp? init = s.Init is null ? null : MlpJson.Load(s.Init);
         if (init is not null && s.TaskKind is { } asked && asked != init.Task)
-            throw OccamException.Usage($"--task {s.Task} contradicts the --init model, which is a {MlpJson.TaskName(init.Task)} model; leave --task out or drop --init.");
+            throw OccamException.Usage($"--task {s.Task} contradicts the --init model, which is a {TaskKinds.Name(init.Task)} model; leave --task out or drop --init.");
         if (!OptimizerOptions.TryParseKind(s.Optimizer, out var kind))
             throw new OccamException($"--optimizer '{s.Optimizer}' is not known; use sgd, momentum, nesterov, adam or adamw.");
         if (!Numerics.Activations.Activation.TryParse(s.Activation, out var activation))

@@ -120,7 +120,7 @@ public static class IdxLoader
     /// <summary>Reads a whole file, gunzipping it when it starts with the gzip magic 1f 8b.</summary>
     internal static byte[] ReadMaybeGzip(string path)
     {
-        byte[] bytes = Serialization.InputFiles.ReadAllBytes(path, "IDX file");
+        byte[] bytes = InputFile.ReadAllBytes(path, "an IDX file");
         try
         {
             if (bytes.Length < 2 || bytes[0] != 0x1f || bytes[1] != 0x8b)

@@ -6,9 +6,12 @@ namespace Occam.Serialization;
 /// <summary>What every model file reader shares: reading the text with one-line errors, and finding its format tag.</summary>
 internal static class ModelFile
 {
-    /// <summary>The file's text (UTF-8, a byte-order mark skipped); a missing or unreadable file is an <see cref="OccamException"/> naming it (<see cref="InputFiles"/>).</summary>
-    public static string ReadText(string path) =>
-        new UTF8Encoding(false).GetString(InputFiles.ReadAllBytes(path, "model file")).TrimStart('\uFEFF');
+    /// <summary>The file's text; a missing or unreadable file is an <see cref="OccamException"/> naming it.</summary>
+    public static string ReadText(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Data.InputFile.ReadAllText(path, "a model file");
+    }
 
     /// <summary>
     /// The top-level <c>"format"</c> string of a JSON model, or null when there is none (or the text is not a JSON
