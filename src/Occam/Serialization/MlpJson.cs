@@ -176,7 +176,7 @@ public static class MlpJson
         var standardizer = ReadStandardizer(root, "standardizer", inputs, "one per input", source);
         var targetStandardizer = ReadStandardizer(root, "targetStandardizer", width, "one per output", source);
         if (targetStandardizer is not null && task != TaskKind.Regression)
-            throw Bad(source, "$.targetStandardizer", $"is only for regression models (this one is {TaskName(task)}); remove it");
+            throw Bad(source, "$.targetStandardizer", $"is only for regression models (this one is {TaskKinds.Name(task)}); remove it");
         var classes = ReadStrings(root, "classes", source);
         var features = ReadStrings(root, "features", source);
         string? target = root.TryGetProperty("target", out var tEl) && tEl.ValueKind == JsonValueKind.String ? tEl.GetString() : null;
