@@ -13,12 +13,17 @@ namespace Occam.Training;
 /// <param name="Classes">Class labels in index order (classification), else null.</param>
 public sealed record ModelEvaluation(int Rows, double Loss, double? Accuracy, double? RSquared, int[][]? Confusion, IReadOnlyList<string>? Classes)
 {
-    /// <summary>Evaluates <paramref name="model"/> on <paramref name="data"/>, whose class labels are matched to the model's by name.</summary>
+    /// <summary>
+    /// Evaluates <paramref name="model"/> on <paramref name="data"/>, whose class labels are matched to the model's by
+    /// name: a test set that holds only some of a multiclass model's classes (say two of three) is evaluated as it is.
+    /// </summary>
     public static ModelEvaluation Of(Mlp model, Dataset data)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         if (model.FeatureNames is { } names) data = data.SelectFeatures(names);
+        if (model.Task != TaskKind.Regression && data.Task != TaskKind.Regression && data.Task != model.Task)
+            data = new Dataset(data.X, data.Y, data.Rows, data.Features, data.FeatureNames, data.TargetName, model.Task, data.Classes);
         MlpFitter.CheckCompatible(model, data);
         int k = model.Outputs;
         if (model.Task == TaskKind.Regression)

@@ -49,6 +49,22 @@ public class MlpEstimatorTests
     }
 
     [Fact]
+    public void AMulticlassModelScoresATestSetWithSomeOfItsClasses()
+    {
+        var data = Spiral3();
+        var model = Small.Fit(data);
+        var rows = Enumerable.Range(0, data.Rows).Where(r => data.Y[r] != 1).ToArray();
+        var x = new double[rows.Length, 2];
+        for (int i = 0; i < rows.Length; i++) { x[i, 0] = data.X[2 * rows[i]]; x[i, 1] = data.X[2 * rows[i] + 1]; }
+        var twoClasses = Dataset.ForClassification(x, rows.Select(r => data.Classes![(int)data.Y[r]]).ToArray());
+        Assert.Equal(TaskKind.Binary, twoClasses.Task);
+        var predicted = model.Predict(twoClasses);
+        double expected = rows.Select((r, i) => predicted[i] == data.Y[r] ? 1.0 : 0.0).Average();
+        Assert.Equal(expected, model.Score(twoClasses), 12);
+        Assert.Equal(3, model.Evaluate(twoClasses).Confusion!.Length);
+    }
+
+    [Fact]
     public void BinaryProbabilitiesAreComplementaryAndMatchPredict()
     {
         var data = Synthetic.Circles(200, 0.05, 0.5, new Rng(2));

@@ -57,6 +57,8 @@ public class ModelFileTests
     {
         using var files = new TestFiles();
         Assert.Contains("does not exist", Assert.Throws<OccamException>(() => Model.Load(files.PathOf("missing.json"))).Message, StringComparison.Ordinal);
+        Directory.CreateDirectory(files.PathOf("dir.json"));
+        Assert.Contains("is a directory", Assert.Throws<OccamException>(() => Model.Load(files.PathOf("dir.json"))).Message, StringComparison.Ordinal);
         var unknown = files.Write("u.json", """{"layers":[1,{"a":[2]}],"format":"occam-tree/7"}""");
         Assert.Equal($"{unknown}: $.format is 'occam-tree/7'; this version of Occam reads occam-mlp/1 and occam-linear/1 model files.", Assert.Throws<OccamException>(() => Model.Load(unknown)).Message);
         Assert.Contains("not valid JSON", Assert.Throws<OccamException>(() => Model.Load(files.Write("bad.json", "{\"format\": "))).Message, StringComparison.Ordinal);
