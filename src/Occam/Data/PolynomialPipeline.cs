@@ -33,7 +33,8 @@ public sealed class PolynomialPipeline
     /// <summary>
     /// A pipeline over <paramref name="inputs"/>: with <paramref name="degree"/> ≥ 2, <paramref name="columns"/> (null
     /// = every input) get powers 2..degree. A column that is not an input, a column listed twice, columns without a
-    /// degree, or an expanded name that equals an input's name are <see cref="OccamException"/>s naming the fix.
+    /// degree, or an expanded name that equals an input's name (<see cref="PolynomialFeatures.Names"/>) are
+    /// <see cref="OccamException"/>s naming the fix.
     /// </summary>
     public static PolynomialPipeline Create(IReadOnlyList<string> inputs, int degree, IReadOnlyList<string>? columns)
     {
@@ -59,11 +60,7 @@ public sealed class PolynomialPipeline
             if (!seen.Add(chosen[k]))
                 throw new OccamException($"polynomial column '{chosen[k]}' is listed twice; name each column once.");
         }
-        var pipeline = new PolynomialPipeline(inputs.ToArray(), degree, chosen, indices);
-        foreach (string name in pipeline.Features.Skip(inputs.Count))
-            if (index.ContainsKey(name))
-                throw new OccamException($"the polynomial feature '{name}' has the name of an existing column; rename that column or leave its base out of the polynomial columns.");
-        return pipeline;
+        return new PolynomialPipeline(inputs.ToArray(), degree, chosen, indices);
     }
 
     /// <summary>Expands a row-major rows × <see cref="Inputs"/> matrix to rows × <see cref="Features"/>.</summary>

@@ -87,9 +87,11 @@ internal static class LinearJson
         string[]? classes = Strings(root, "classes", source, required: false);
         if (task == TaskKind.Binary && classes is not { Length: 2 })
             throw Bad(source, "$.classes", "a binary model needs exactly 2 class labels");
-        Distinct(inputs, "$.inputs", source);
-        Distinct(features, "$.features", source);
-        if (classes is not null) Distinct(classes, "$.classes", source);
+        Distinct(features, "features", source);
+        Distinct(inputs, "inputs", source);
+        Distinct(poly, "polynomialColumns", source);
+        if (classes is not null && ClassMatcher.FirstDuplicate(classes) is (int c1, int c2))
+            throw new OccamException($"{source}: $.classes[{c2}] '{classes[c2]}' is the same label as $.classes[{c1}] '{classes[c1]}'; every class label must be distinct.");
         PolynomialPipeline pipeline;
         try
         {
@@ -162,10 +164,9 @@ internal static class LinearJson
         return v;
     }
 
-    private static void Distinct(string[] names, string at, string source)
+    private static void Distinct(string[] names, string field, string source)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string n in names)
-            if (!seen.Add(n)) throw Bad(source, at, $"lists '{n}' twice; every name must be distinct");
+        if (ColumnNames.FirstDuplicate(names) is (int first, int second))
+            throw new OccamException($"{source}: $.{field}[{second}] '{names[second]}' repeats $.{field}[{first}]; every column needs its own name.");
     }
 }

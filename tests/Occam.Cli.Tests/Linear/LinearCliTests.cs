@@ -155,9 +155,9 @@ public sealed class LinearCliTests : IDisposable
         File.WriteAllText(bad, "{\"format\":\"occam-linear/1\",\"task\":\"regression\",\"features\":[\"a\",\"a^2\"],\"inputs\":[\"a\"],\"degree\":3,\"polynomialColumns\":[\"a\"],\"coef\":[1,2],\"intercept\":0}");
         Assert.Contains("damaged", Assert.Throws<OccamException>(() => LinearModel.Load(bad)).Message);
         File.WriteAllText(bad, "{\"format\":\"occam-linear/1\",\"task\":\"binary\",\"features\":[\"a\"],\"coef\":[1],\"intercept\":0,\"classes\":[\"x\",\"x\"]}");
-        Assert.Contains("'x' twice", Assert.Throws<OccamException>(() => LinearModel.Load(bad)).Message);
+        Assert.Contains("$.classes[1] 'x' is the same label as $.classes[0] 'x'", Assert.Throws<OccamException>(() => LinearModel.Load(bad)).Message);
         File.WriteAllText(bad, "{\"format\":\"occam-linear/1\",\"task\":\"regression\",\"features\":[\"a\",\"a\"],\"coef\":[1,2],\"intercept\":0}");
-        Assert.Contains("'a' twice", Assert.Throws<OccamException>(() => Model.Load(bad)).Message);
+        Assert.Contains("$.features[1] 'a' repeats $.features[0]", Assert.Throws<OccamException>(() => Model.Load(bad)).Message);
         File.WriteAllText(bad, "{\"format\":\"occam-linear/1\",\"task\":\"multiclass\",\"features\":[\"a\"],\"coef\":[1],\"intercept\":0}");
         Assert.Contains("$.task", Assert.Throws<OccamException>(() => Model.Load(bad)).Message);
         File.WriteAllText(bad, "not json");
