@@ -77,12 +77,13 @@ public class DataSettings : JsonSettings
     /// Loads labelled data for an existing model: its feature columns by name and its class labels (matched by
     /// text, or by numeric value), so a test file that lacks some classes keeps the model's class indices.
     /// </summary>
-    public Dataset LoadFor(Nn.Mlp model)
+    public Dataset LoadFor(IModel model)
     {
         if (Labels is not null) return IdxLoader.Load(Data!, Labels, model.Classes);
-        string target = Target ?? model.TargetName
+        var (names, recorded) = ModelColumns.Of(model);
+        string target = Target ?? recorded
             ?? throw new OccamException("--target is required: the model does not record its target column; give the name of the column to predict.");
-        if (model.FeatureNames is { } names) return CsvLoader.LoadForModel(Data!, names, target, model.Task, model.Classes);
+        if (names is not null) return CsvLoader.LoadForModel(Data!, names, target, model.Task, model.Classes);
         return CsvLoader.Load(Data!, target, model.Task);
     }
 }
@@ -94,13 +95,17 @@ internal static class GivenOptions
     public static bool Has(CommandContext context, string option) =>
         context.Arguments.Any(a => a == option || a.StartsWith(option + "=", StringComparison.Ordinal));
 
-    /// <summary>Rejects options that <paramref name="reason"/> makes meaningless, instead of ignoring them.</summary>
-    public static void Reject(CommandContext context, string reason, params string[] options)
+}
+
+/// <summary>The columns a model file records: its named inputs (null when unnamed, e.g. trained on IDX images) and its target.</summary>
+internal static class ModelColumns
+{
+    public static (IReadOnlyList<string>? Features, string? Target) Of(IModel model) => model switch
     {
-        foreach (string option in options)
-            if (Has(context, option))
-                throw OccamException.Usage($"{option} does not apply {reason}; leave {option} out.");
-    }
+        MlpModel m => (m.Network.FeatureNames, m.Network.TargetName),
+        LinearModel l => (l.FeatureNames, l.TargetName),
+        _ => (model.FeatureNames, null),
+    };
 }
 
 /// <summary>Parsing helpers for list-valued options.</summary>
