@@ -57,7 +57,7 @@ public sealed class PredictCommand : Command<PredictSettings>
                 w.WriteString("out", Path.GetFullPath(settings.Out!));
             });
         else
-            AnsiConsole.MarkupLineInterpolated($"{data.Rows} predictions written to [bold]{settings.Out}[/]");
+            Output.Tables.Line($"{data.Rows} predictions written to {settings.Out}");
         return 0;
     }
 

@@ -86,7 +86,7 @@ public sealed class SynthCommand : Command<SynthSettings>
                 w.WriteString("out", Path.GetFullPath(s.Out!));
             });
         else
-            AnsiConsole.MarkupLineInterpolated($"{data.Rows} rows × {data.Features} features ({TaskKinds.Name(data.Task)}, target '{data.TargetName}') written to [bold]{s.Out}[/]");
+            Output.Tables.Line($"{data.Rows} rows × {data.Features} features ({TaskKinds.Name(data.Task)}, target '{data.TargetName}') written to {s.Out}");
         return 0;
     }
 

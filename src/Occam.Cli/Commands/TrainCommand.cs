@@ -252,16 +252,16 @@ public sealed class TrainCommand : Command<TrainSettings>
             });
             return;
         }
-        var table = new Table().Title("Training").AddColumns("", "value");
+        var table = new Table().AddColumns("", "value");
         table.AddRow("rows (train / validation)", $"{o.TrainRows} / {o.ValidationRows}");
         table.AddRow("epochs / steps", $"{r.Epochs} / {r.Steps}" + (r.StoppedEarly ? $" (stopped early, best epoch {r.BestEpoch})" : ""));
         table.AddRow("train loss / " + metric, $"{Tables.F(last.TrainLoss)} / {Tables.F(last.TrainMetric)}");
         if (o.ValidationRows > 0) table.AddRow("validation loss / " + metric, $"{Tables.F(last.ValidationLoss)} / {Tables.F(last.ValidationMetric)}");
         table.AddRow("penalty", Tables.F(last.Penalty));
         table.AddRow("training time", $"{r.TrainSeconds:0.00} s");
-        AnsiConsole.Write(table);
-        AnsiConsole.Write(Tables.Sparsity(sparsity));
-        AnsiConsole.MarkupLineInterpolated($"model written to [bold]{s.Out}[/]");
+        Tables.Show("Training", table);
+        Tables.ShowSparsity(sparsity);
+        Tables.Line($"model written to {s.Out}");
     }
 
     /// <summary>Reports synchronously on the training thread (Progress&lt;T&gt; would post to the thread pool).</summary>

@@ -34,7 +34,7 @@ internal sealed class LinearFitCommand : Command<LinearFitSettings>
             for (int j = 0; j < data.Features; j++)
                 if (fit.Model.Coef[j] != 0) table.AddRow(Markup.Escape(data.FeatureNames[j]), LinearOutput.F(fit.Model.Coef[j]));
             console.Write(table);
-            console.WriteLine($"{TaskKinds.Name(d.Task)} {settings.Penalty} alpha={LinearOutput.F(alpha)} l1Ratio={LinearOutput.F(o.L1Ratio)}: " +
+            Output.Tables.Line($"{TaskKinds.Name(d.Task)} {settings.Penalty} alpha={LinearOutput.F(alpha)} l1Ratio={LinearOutput.F(o.L1Ratio)}: " +
                 $"{fit.Model.NonZero} of {data.Features} coefficients non-zero, deviance explained {LinearOutput.F(fit.DevianceExplained)}, " +
                 $"{fit.Iterations} sweeps, gap {LinearOutput.F(fit.DualGap)} (tol {LinearOutput.F(fit.GapTolerance)}), " +
                 $"{(fit.Converged ? "converged" : "NOT CONVERGED")}, {fit.Seconds:F4} s" + (settings.Out is null ? "" : $", model written to {settings.Out}"));
