@@ -27,10 +27,12 @@ public sealed class DemoSettings : JsonSettings
     public string Out { get; init; } = "demo-out";
 
     [CommandOption("--epochs <N>")]
+    [Description("Epochs per run (default 60).")]
     [DefaultValue(60)]
     public int Epochs { get; init; } = 60;
 
     [CommandOption("--seed <SEED>")]
+    [Description("Seed of the 80/20 split and of training (default 1).")]
     [DefaultValue(1UL)]
     public ulong Seed { get; init; } = 1;
 

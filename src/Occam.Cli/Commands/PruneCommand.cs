@@ -14,7 +14,7 @@ public sealed class PruneSettings : JsonSettings
     public string Model { get; init; } = "";
 
     [CommandOption("--out <MODEL>")]
-    [Description("Where to write the pruned model.")]
+    [Description("Required. Where to write the pruned model.")]
     public string? Out { get; init; }
 
     public override ValidationResult Validate() =>

@@ -44,6 +44,7 @@ public sealed class TrainSettings : DataSettings
     public int BatchSize { get; init; } = 32;
 
     [CommandOption("--epochs <N>")]
+    [Description("Passes over the training rows (> 0). Default 100.")]
     [DefaultValue(100)]
     public int Epochs { get; init; } = 100;
 
@@ -93,6 +94,7 @@ public sealed class TrainSettings : DataSettings
     public int EarlyStopping { get; init; }
 
     [CommandOption("--seed <SEED>")]
+    [Description("Seed of every random choice (split, init, shuffling, dropout), 0 to 18446744073709551615. Default 0.")]
     [DefaultValue(0UL)]
     public ulong Seed { get; init; }
 
@@ -113,7 +115,7 @@ public sealed class TrainSettings : DataSettings
     public string? Init { get; init; }
 
     [CommandOption("--out <MODEL>")]
-    [Description("Where to write the trained model (occam-mlp/1 JSON).")]
+    [Description("Required. Where to write the trained model (occam-mlp/1 JSON).")]
     public string? Out { get; init; }
 
     public override ValidationResult Validate()
