@@ -76,14 +76,13 @@ internal static class StepsQuick
         int inputs = net.Sizes[0], outputs = net.Sizes[^1];
         var spec = new MlpSpec(inputs, net.Sizes[1..^1], outputs, net.Task, Dropout: 0.2);
         var model = Mlp.Create(spec, rng);
-        var reg = new LayerRegularization(new ElasticNet(1e-4, 1e-4));
+        var reg = new LayerRegularization(new ElasticNetPenalty(1e-4, 1e-4));
         var options = new TrainingOptions
         {
             Optimizer = new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = 1e-3 },
             BatchSize = net.Batch,
-            Regularization = NetworkRegularization.Uniform(reg, model.DenseLayers.Count),
         };
-        var trainer = new Trainer(model, options, net.Batch);
+        var trainer = new Trainer(model, options, NetworkRegularization.Uniform(reg, model.DenseLayers.Count), net.Batch);
         var x = new float[net.Batch * inputs];
         for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextNormal();
         var y = new float[net.Batch];

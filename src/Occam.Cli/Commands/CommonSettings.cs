@@ -18,7 +18,7 @@ public class JsonSettings : CommandSettings
 public class DataSettings : JsonSettings
 {
     [CommandOption("--data <FILE>")]
-    [Description("CSV file with a header row, or an IDX image file (with --labels).")]
+    [Description("Required. CSV file with a header row, or an IDX image file (with --labels).")]
     public string? Data { get; init; }
 
     [CommandOption("--labels <FILE>")]
@@ -26,7 +26,7 @@ public class DataSettings : JsonSettings
     public string? Labels { get; init; }
 
     [CommandOption("--target <COLUMN>")]
-    [Description("Name of the target column in the CSV.")]
+    [Description("Name of the target column in the CSV (train: needed for CSV data; eval: default the model's target).")]
     public string? Target { get; init; }
 
     [CommandOption("--task <TASK>")]
@@ -37,7 +37,11 @@ public class DataSettings : JsonSettings
     public override ValidationResult Validate()
     {
         if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data is required: give the CSV (or IDX image) file to use.");
-        if (ParseTask(Task, out _) is { } error) return ValidationResult.Error(error);
+        if (ParseTask(Task, out var task) is { } error) return ValidationResult.Error(error);
+        if (Labels is not null && task is { } t && t != Occam.Data.TaskKind.Multiclass)
+            return ValidationResult.Error($"--task {Task} does not apply to IDX data: IDX labels are always multiclass; leave --task out.");
+        if (Labels is not null && Target is not null)
+            return ValidationResult.Error("--target does not apply to IDX data: the labels come from --labels; leave --target out.");
         return base.Validate();
     }
 
@@ -53,14 +57,8 @@ public class DataSettings : JsonSettings
 
     private static string? ParseTask(string text, out TaskKind? task)
     {
-        task = text switch
-        {
-            "regression" => Occam.Data.TaskKind.Regression,
-            "binary" => Occam.Data.TaskKind.Binary,
-            "multiclass" => Occam.Data.TaskKind.Multiclass,
-            _ => null,
-        };
-        return task is null && text != "auto" ? $"--task must be auto, regression, binary or multiclass (got '{text}')." : null;
+        task = TaskKinds.TryParse(text, out var parsed) ? parsed : null;
+        return task is null && text != "auto" ? $"--task must be auto, {TaskKinds.Listing(TaskKinds.Names)} (got '{text}')." : null;
     }
 
     /// <summary>
@@ -79,14 +77,35 @@ public class DataSettings : JsonSettings
     /// Loads labelled data for an existing model: its feature columns by name and its class labels (matched by
     /// text, or by numeric value), so a test file that lacks some classes keeps the model's class indices.
     /// </summary>
-    public Dataset LoadFor(Nn.Mlp model)
+    public Dataset LoadFor(IModel model)
     {
         if (Labels is not null) return IdxLoader.Load(Data!, Labels, model.Classes);
-        string target = Target ?? model.TargetName
+        var (names, recorded) = ModelColumns.Of(model);
+        string target = Target ?? recorded
             ?? throw new OccamException("--target is required: the model does not record its target column; give the name of the column to predict.");
-        if (model.FeatureNames is { } names) return CsvLoader.LoadForModel(Data!, names, target, model.Task, model.Classes);
+        if (names is not null) return CsvLoader.LoadForModel(Data!, names, target, model.Task, model.Classes);
         return CsvLoader.Load(Data!, target, model.Task);
     }
+}
+
+/// <summary>Which options the command line gave explicitly.</summary>
+internal static class GivenOptions
+{
+    /// <summary>Whether <paramref name="option"/> (e.g. "--hidden") is on the command line, as "--hidden 64" or "--hidden=64".</summary>
+    public static bool Has(CommandContext context, string option) =>
+        context.Arguments.Any(a => a == option || a.StartsWith(option + "=", StringComparison.Ordinal));
+
+}
+
+/// <summary>The columns a model file records: its named inputs (null when unnamed, e.g. trained on IDX images) and its target.</summary>
+internal static class ModelColumns
+{
+    public static (IReadOnlyList<string>? Features, string? Target) Of(IModel model) => model switch
+    {
+        MlpModel m => (m.Network.FeatureNames, m.Network.TargetName),
+        LinearModel l => (l.FeatureNames, l.TargetName),
+        _ => (model.FeatureNames, null),
+    };
 }
 
 /// <summary>Parsing helpers for list-valued options.</summary>

@@ -7,6 +7,7 @@ using Occam.Nn;
 using Occam.Numerics.Random;
 using Occam.Optimizers;
 using Occam.Regularization;
+using Occam.Selection;
 using Occam.Serialization;
 using Occam.Training;
 using Spectre.Console;
@@ -26,10 +27,12 @@ public sealed class DemoSettings : JsonSettings
     public string Out { get; init; } = "demo-out";
 
     [CommandOption("--epochs <N>")]
+    [Description("Epochs per run (default 60).")]
     [DefaultValue(60)]
     public int Epochs { get; init; } = 60;
 
     [CommandOption("--seed <SEED>")]
+    [Description("Seed of the 80/20 split and of training (default 1).")]
     [DefaultValue(1UL)]
     public ulong Seed { get; init; } = 1;
 
@@ -50,10 +53,10 @@ public sealed class DemoCommand : Command<DemoSettings>
     internal static readonly Variant[] Variants =
     [
         new("none", "none", 0, LayerRegularization.None),
-        new("l2", "L2 1e-3", 0, new LayerRegularization(ElasticNet.Ridge(1e-3))),
-        new("l1", "L1 1e-3 prox", 0, new LayerRegularization(ElasticNet.Lasso(1e-3))),
-        new("l1-subgradient", "L1 1e-3 subgrad", 0, new LayerRegularization(ElasticNet.Lasso(1e-3, L1Mode.Subgradient))),
-        new("group-lasso", "group lasso 2e-3", 0, new LayerRegularization(ElasticNet.None, new GroupLasso(2e-3))),
+        new("l2", "L2 1e-3", 0, new LayerRegularization(ElasticNetPenalty.Ridge(1e-3))),
+        new("l1", "L1 1e-3 prox", 0, new LayerRegularization(ElasticNetPenalty.Lasso(1e-3))),
+        new("l1-subgradient", "L1 1e-3 subgrad", 0, new LayerRegularization(ElasticNetPenalty.Lasso(1e-3, L1Mode.Subgradient))),
+        new("group-lasso", "group lasso 2e-3", 0, new LayerRegularization(ElasticNetPenalty.None, new GroupLasso(2e-3))),
         new("dropout", "dropout 0.2", 0.2, LayerRegularization.None),
     ];
 
@@ -61,19 +64,20 @@ public sealed class DemoCommand : Command<DemoSettings>
 
     public override int Execute(CommandContext context, DemoSettings settings, CancellationToken cancellationToken)
     {
+        OutputFiles.CreateFolder(settings.Out);
+        OutputFiles.Check([.. Variants.Select(v => Path.Combine(settings.Out, v.Name + ".json")), Path.Combine(settings.Out, "summary.json"), Path.Combine(settings.Out, "summary.md")]);
         string dataPath = settings.Data ?? FindShipped("data/digits.csv")
             ?? throw new OccamException("cannot find data/digits.csv; run the demo from the repository root or pass --data.");
         var data = CsvLoader.Load(dataPath, "digit", TaskKind.Multiclass);
-        var (trainIdx, testIdx) = MlpFitter.Split(data.Rows, 0.2, shuffle: true, new Rng(settings.Seed));
+        var (trainIdx, testIdx) = Holdout.Split(data.Rows, 0.2, shuffle: true, new Rng(settings.Seed));
         var train = data.Subset(trainIdx);
         var test = data.Subset(testIdx);
-        Directory.CreateDirectory(settings.Out);
 
         var rows = new List<Row>();
         foreach (var v in Variants)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!settings.Json) AnsiConsole.MarkupLineInterpolated($"training [bold]{v.Name}[/] ({v.Description}) ...");
+            if (!settings.Json) Output.Tables.Line($"training {v.Name} ({v.Description}) ...");
             var fit = new FitSettings
             {
                 Hidden = [64],
@@ -131,15 +135,15 @@ public sealed class DemoCommand : Command<DemoSettings>
             Console.Out.WriteLine(summaryJson);
             return 0;
         }
-        var table = new Table().Title($"Digits: 64-64-10 ReLU, {settings.Epochs} epochs, {train.Rows} train / {test.Rows} test rows")
+        var table = new Table()
             .AddColumns("run", "train", "test", "zeros", "dead", "pixels", "params", "time");
         foreach (var r in rows)
             table.AddRow(r.Description, Tables.Pct(r.TrainAccuracy), Tables.Pct(r.TestAccuracy), Tables.Pct(r.Sparsity.ZeroFraction),
                 $"{r.Sparsity.DeadUnits}/{r.Sparsity.HiddenUnits}", $"{r.Sparsity.InputsKept}/{r.Sparsity.Inputs}",
                 r.Sparsity.ParametersAfterPruning.ToString(CultureInfo.InvariantCulture), $"{r.Seconds:0.0}s");
-        table.Caption("train/test: accuracy; zeros: exact-zero weights; dead: dead hidden units; pixels: inputs kept; params: after removing dead units");
-        AnsiConsole.Write(table);
-        AnsiConsole.MarkupLineInterpolated($"models and summary (summary.json, summary.md) written to [bold]{settings.Out}[/]");
+        Tables.Show($"Digits: 64-64-10 ReLU, {settings.Epochs} epochs, {train.Rows} train / {test.Rows} test rows", table,
+            "train/test: accuracy; zeros: exact-zero weights; dead: dead hidden units; pixels: inputs kept; params: after removing dead units",
+            $"models and summary (summary.json, summary.md) written to {settings.Out}");
         return 0;
     }
 

@@ -1,10 +1,7 @@
 using System.ComponentModel;
-using System.Globalization;
 using System.Text;
 using Occam.Data;
-using Occam.Numerics.Activations;
 using Occam.Serialization;
-using Occam.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -13,11 +10,11 @@ namespace Occam.Cli.Commands;
 public sealed class PredictSettings : JsonSettings
 {
     [CommandArgument(0, "<MODEL>")]
-    [Description("An occam-mlp/1 model file.")]
+    [Description("A model file (occam-mlp/1 or occam-linear/1).")]
     public string Model { get; init; } = "";
 
     [CommandOption("--data <FILE>")]
-    [Description("CSV with the model's feature columns (by name when the model has names; other columns are ignored).")]
+    [Description("Required. CSV with the model's feature columns (by name when the model has names; other columns are ignored).")]
     public string? Data { get; init; }
 
     [CommandOption("--labels <FILE>")]
@@ -25,7 +22,7 @@ public sealed class PredictSettings : JsonSettings
     public string? Labels { get; init; }
 
     [CommandOption("--out <FILE>")]
-    [Description("Where to write the predictions CSV.")]
+    [Description("Required. Where to write the predictions CSV.")]
     public string? Out { get; init; }
 
     public override ValidationResult Validate()
@@ -44,14 +41,15 @@ public sealed class PredictCommand : Command<PredictSettings>
 {
     public override int Execute(CommandContext context, PredictSettings settings, CancellationToken cancellationToken)
     {
-        var model = MlpJson.Load(settings.Model);
+        OutputFiles.Check([settings.Out], [settings.Model, settings.Data, settings.Labels]);
+        var model = Occam.Model.Load(settings.Model);
+        var (names, target) = ModelColumns.Of(model);
         var data = settings.Labels is not null
             ? IdxLoader.Load(settings.Data!, settings.Labels)
-            : CsvLoader.LoadFeatures(settings.Data!, model.FeatureNames, model.TargetName);
-        if (data.Features != model.Inputs)
-            throw new OccamException($"{settings.Data} has {data.Features} feature columns but the model takes {model.Inputs}; give the columns the model was trained on.");
-        var scores = model.PredictScores(data.X, data.Rows);
-        var csv = Format(model, scores, data.Rows);
+            : CsvLoader.LoadFeatures(settings.Data!, names, target);
+        if (names is null && data.Features != model.FeatureNames.Count)
+            throw new OccamException($"{settings.Data} has {data.Features} feature columns but the model takes {model.FeatureNames.Count}; give the columns the model was trained on.");
+        var csv = Format(model, data);
         AtomicFile.WriteAllText(settings.Out!, csv);
         if (settings.Json)
             Output.JsonOut.Print(w =>
@@ -61,48 +59,38 @@ public sealed class PredictCommand : Command<PredictSettings>
                 w.WriteString("out", Path.GetFullPath(settings.Out!));
             });
         else
-            AnsiConsole.MarkupLineInterpolated($"{data.Rows} predictions written to [bold]{settings.Out}[/]");
+            Output.Tables.Line($"{data.Rows} predictions written to {settings.Out}");
         return 0;
     }
 
-    internal static string Format(Nn.Mlp model, float[] scores, int rows)
+    /// <summary>The predictions CSV: labels (or values) from the library, probabilities in round-trip form.</summary>
+    internal static string Format(IModel model, Dataset data)
     {
         var sb = new StringBuilder();
-        var inv = CultureInfo.InvariantCulture;
-        int k = model.Outputs;
-        switch (model.Task)
+        var labels = model.PredictLabels(data);
+        if (model.Classes is not { } classes)
         {
-            case TaskKind.Regression:
-                sb.AppendLine(k == 1 ? "prediction" : string.Join(',', Enumerable.Range(0, k).Select(j => $"prediction{j}")));
-                for (int r = 0; r < rows; r++)
-                    sb.AppendLine(string.Join(',', Enumerable.Range(0, k).Select(j => scores[r * k + j].ToString("R", inv))));
-                break;
-            case TaskKind.Binary:
-                sb.AppendLine("prediction,probability");
-                for (int r = 0; r < rows; r++)
-                {
-                    float p = Sigmoid.Scalar(scores[r]);
-                    sb.Append(Csv(model.Classes![scores[r] > 0f ? 1 : 0])).Append(',').AppendLine(p.ToString("R", inv));
-                }
-                break;
-            default:
-                sb.Append("prediction");
-                foreach (var c in model.Classes!) sb.Append(",p_").Append(Csv(c));
-                sb.AppendLine();
-                var probs = new float[k];
-                for (int r = 0; r < rows; r++)
-                {
-                    var z = scores.AsSpan(r * k, k);
-                    System.Numerics.Tensors.TensorPrimitives.SoftMax(z, probs);
-                    sb.Append(Csv(model.Classes[Metrics.PredictClass(model.Task, z)]));
-                    foreach (float p in probs) sb.Append(',').Append(p.ToString("R", inv));
-                    sb.AppendLine();
-                }
-                break;
+            int k = labels.Length / Math.Max(1, data.Rows);
+            sb.AppendLine(k == 1 ? "prediction" : string.Join(',', Enumerable.Range(0, k).Select(j => $"prediction{j}")));
+            for (int r = 0; r < data.Rows; r++) sb.AppendLine(CsvField.Join(labels.AsSpan(r * k, k).ToArray()));
+            return sb.ToString();
+        }
+        var proba = model.PredictProba(data);
+        int c = classes.Count;
+        if (c == 2 && model.Task == TaskKind.Binary)
+        {
+            sb.AppendLine("prediction,probability");
+            for (int r = 0; r < data.Rows; r++)
+                sb.Append(CsvField.Format(labels[r])).Append(',').AppendLine(PredictionText.Format(proba[2 * r + 1]));
+            return sb.ToString();
+        }
+        sb.AppendLine(CsvField.Join(classes.Select(name => "p_" + name).Prepend("prediction")));
+        for (int r = 0; r < data.Rows; r++)
+        {
+            sb.Append(CsvField.Format(labels[r]));
+            for (int j = 0; j < c; j++) sb.Append(',').Append(PredictionText.Format(proba[r * c + j]));
+            sb.AppendLine();
         }
         return sb.ToString();
     }
-
-    private static string Csv(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 }

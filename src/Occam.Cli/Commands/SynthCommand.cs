@@ -16,6 +16,7 @@ public sealed class SynthSettings : JsonSettings
     public string Kind { get; init; } = "";
 
     [CommandOption("--rows <N>")]
+    [Description("Rows to generate (at least 2; default 200).")]
     [DefaultValue(200)]
     public int Rows { get; init; } = 200;
 
@@ -40,11 +41,12 @@ public sealed class SynthSettings : JsonSettings
     public int Degree { get; init; } = 3;
 
     [CommandOption("--seed <SEED>")]
+    [Description("Seed of the generator: the same seed gives the same file byte for byte (default 0).")]
     [DefaultValue(0UL)]
     public ulong Seed { get; init; }
 
     [CommandOption("--out <FILE>")]
-    [Description("The CSV to write (features x1, x2, … and target y).")]
+    [Description("Required. The CSV to write (features x1, x2, … or x, and target y).")]
     public string? Out { get; init; }
 
     public override ValidationResult Validate()
@@ -66,6 +68,7 @@ public sealed class SynthCommand : Command<SynthSettings>
 {
     public override int Execute(CommandContext context, SynthSettings s, CancellationToken cancellationToken)
     {
+        OutputFiles.Check(s.Out);
         var rng = new Rng(s.Seed);
         var data = s.Kind switch
         {
@@ -75,32 +78,35 @@ public sealed class SynthCommand : Command<SynthSettings>
             "blobs" => Synthetic.Blobs(s.Rows, s.Classes, s.Features, Math.Max(s.Noise, 1e-12), rng),
             _ => Synthetic.Polynomial(s.Rows, s.Degree, s.Noise, rng),
         };
-        AtomicFile.WriteAllText(s.Out!, ToCsv(data));
+        AtomicFile.Write(s.Out!, stream => WriteCsv(data, stream));
         if (s.Json)
             Output.JsonOut.Print(w =>
             {
                 w.WriteString("kind", s.Kind);
                 w.WriteNumber("rows", data.Rows);
                 w.WriteNumber("features", data.Features);
-                w.WriteString("task", MlpJson.TaskName(data.Task));
+                w.WriteString("task", TaskKinds.Name(data.Task));
                 w.WriteString("out", Path.GetFullPath(s.Out!));
             });
         else
-            AnsiConsole.MarkupLineInterpolated($"{data.Rows} rows × {data.Features} features ({MlpJson.TaskName(data.Task)}, target '{data.TargetName}') written to [bold]{s.Out}[/]");
+            Output.Tables.Line($"{data.Rows} rows × {data.Features} features ({TaskKinds.Name(data.Task)}, target '{data.TargetName}') written to {s.Out}");
         return 0;
     }
 
-    /// <summary>The dataset as CSV: feature columns, then the target (class label text for classification).</summary>
-    internal static string ToCsv(Dataset data)
+    /// <summary>Writes the dataset as CSV: feature columns, then the target (class label text for classification).</summary>
+    internal static void WriteCsv(Dataset data, Stream stream)
     {
         var inv = CultureInfo.InvariantCulture;
-        var sb = new StringBuilder();
-        sb.AppendLine(string.Join(',', data.FeatureNames.Append(data.TargetName)));
+        using var w = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
+        w.WriteLine(string.Join(',', data.FeatureNames.Append(data.TargetName)));
         for (int r = 0; r < data.Rows; r++)
         {
-            foreach (double v in data.Row(r)) sb.Append(v.ToString("R", inv)).Append(',');
-            sb.AppendLine(data.Classes is { } classes ? classes[(int)data.Y[r]] : data.Y[r].ToString("R", inv));
+            foreach (double v in data.Row(r))
+            {
+                w.Write(v.ToString("R", inv));
+                w.Write(',');
+            }
+            w.WriteLine(data.Classes is { } classes ? classes[(int)data.Y[r]] : data.Y[r].ToString("R", inv));
         }
-        return sb.ToString();
     }
 }

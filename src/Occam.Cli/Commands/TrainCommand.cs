@@ -44,6 +44,7 @@ public sealed class TrainSettings : DataSettings
     public int BatchSize { get; init; } = 32;
 
     [CommandOption("--epochs <N>")]
+    [Description("Passes over the training rows (> 0). Default 100.")]
     [DefaultValue(100)]
     public int Epochs { get; init; } = 100;
 
@@ -93,6 +94,7 @@ public sealed class TrainSettings : DataSettings
     public int EarlyStopping { get; init; }
 
     [CommandOption("--seed <SEED>")]
+    [Description("Seed of every random choice (split, init, shuffling, dropout), 0 to 18446744073709551615. Default 0.")]
     [DefaultValue(0UL)]
     public ulong Seed { get; init; }
 
@@ -104,12 +106,16 @@ public sealed class TrainSettings : DataSettings
     [Description("Do not standardize inputs (by default a standardizer is fitted on the training rows and saved).")]
     public bool NoStandardize { get; init; }
 
+    [CommandOption("--no-standardize-target")]
+    [Description("Regression: train on the target as it is (by default on (y − mean)/sd of the training rows, saved in the model and undone at prediction).")]
+    public bool NoStandardizeTarget { get; init; }
+
     [CommandOption("--init <MODEL>")]
     [Description("Start from this occam-mlp/1 model (architecture, weights, standardizer).")]
     public string? Init { get; init; }
 
     [CommandOption("--out <MODEL>")]
-    [Description("Where to write the trained model (occam-mlp/1 JSON).")]
+    [Description("Required. Where to write the trained model (occam-mlp/1 JSON).")]
     public string? Out { get; init; }
 
     public override ValidationResult Validate()
@@ -121,6 +127,7 @@ public sealed class TrainSettings : DataSettings
         if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out is required: give the path of the model file to write.");
         if (LearningRate is double lr && !(lr > 0 && double.IsFinite(lr))) return ValidationResult.Error($"--lr must be a number > 0 (got {lr}).");
         if (!(Momentum >= 0 && Momentum < 1)) return ValidationResult.Error($"--momentum must be in [0, 1) (got {Momentum}).");
+        if (Optimizer == "nesterov" && Momentum == 0) return ValidationResult.Error("--optimizer nesterov needs --momentum > 0 (got 0); use --optimizer sgd for plain SGD.");
         if (BatchSize < 0) return ValidationResult.Error($"--batch-size must be >= 0 (0 = full batch; got {BatchSize}).");
         if (Epochs <= 0) return ValidationResult.Error($"--epochs must be > 0 (got {Epochs}).");
         if (!(Dropout >= 0 && Dropout < 1)) return ValidationResult.Error($"--dropout must be in [0, 1) (got {Dropout}).");
@@ -141,7 +148,9 @@ public sealed class TrainCommand : Command<TrainSettings>
 {
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
+        OutputFiles.Check([settings.Out], [settings.Data, settings.Labels]);
         var fit = BuildFitSettings(settings, out var data);
+        if (fit.Init is { } init) CheckInit(context, settings, fit, init);
         FitOutcome outcome;
         if (!settings.Json && !Console.IsOutputRedirected)
         {
@@ -173,13 +182,15 @@ public sealed class TrainCommand : Command<TrainSettings>
     internal static FitSettings BuildFitSettings(TrainSettings s, out Dataset data)
     {
         Mlp? init = s.Init is null ? null : MlpJson.Load(s.Init);
+        if (init is not null && s.TaskKind is { } asked && asked != init.Task)
+            throw OccamException.Usage($"--task {s.Task} contradicts the --init model, which is a {TaskKinds.Name(init.Task)} model; leave --task out or drop --init.");
         if (!OptimizerOptions.TryParseKind(s.Optimizer, out var kind))
             throw new OccamException($"--optimizer '{s.Optimizer}' is not known; use sgd, momentum, nesterov, adam or adamw.");
         if (!Numerics.Activations.Activation.TryParse(s.Activation, out var activation))
             throw new OccamException($"--activation '{s.Activation}' is not known; use relu, tanh or sigmoid.");
         var hidden = OptionParsing.LayerSizes("--hidden", s.Hidden);
         int denseLayers = init?.DenseLayers.Count ?? hidden.Length + 1;
-        var regularization = BuildRegularization(s, denseLayers);
+        var regularization = BuildPenalty(s).ForNetwork(denseLayers).Layers;
         data = s.Load(init?.Task, init?.TargetName);
         double lr = s.LearningRate ?? (kind is OptimizerKind.Adam or OptimizerKind.AdamW ? 1e-3 : 0.01);
         return new FitSettings
@@ -191,6 +202,7 @@ public sealed class TrainCommand : Command<TrainSettings>
             Regularization = regularization,
             ValidationSplit = s.ValSplit,
             Standardize = !s.NoStandardize,
+            StandardizeTarget = !s.NoStandardizeTarget,
             Seed = s.Seed,
             Training = new TrainingOptions
             {
@@ -203,32 +215,37 @@ public sealed class TrainCommand : Command<TrainSettings>
         };
     }
 
-    internal static LayerRegularization[] BuildRegularization(TrainSettings s, int denseLayers)
+    /// <summary>
+    /// With --init the architecture and standardizers come from the model: an explicit --hidden, --activation,
+    /// --dropout, --no-standardize or --no-standardize-target must agree with it (it is then redundant), never be silently ignored.
+    /// </summary>
+    private static void CheckInit(CommandContext context, TrainSettings s, FitSettings fit, Mlp init)
     {
-        var l1 = OptionParsing.NonNegativeList("--l1", s.L1);
-        var l2 = OptionParsing.NonNegativeList("--l2", s.L2);
-        var en = OptionParsing.NonNegativeList("--elastic-net", s.ElasticNet);
-        var gl = OptionParsing.NonNegativeList("--group-lasso", s.GroupLasso);
-        var wd = OptionParsing.NonNegativeList("--weight-decay", s.WeightDecay);
-        var mode = s.L1Mode == "subgradient" ? Regularization.L1Mode.Subgradient : Regularization.L1Mode.Prox;
-        var layers = new LayerRegularization[denseLayers];
-        for (int k = 0; k < denseLayers; k++)
-        {
-            double a = At(en, k, "--elastic-net", denseLayers);
-            var net = new ElasticNet(At(l1, k, "--l1", denseLayers) + a * s.L1Ratio, At(l2, k, "--l2", denseLayers) + a * (1 - s.L1Ratio), mode);
-            double g = At(gl, k, "--group-lasso", denseLayers);
-            layers[k] = new LayerRegularization(net, g > 0 ? new GroupLasso(g) : null, WeightDecay: At(wd, k, "--weight-decay", denseLayers));
-        }
-        return layers;
+        var hidden = init.DenseLayers.Take(init.DenseLayers.Count - 1).Select(d => d.Outputs).ToArray();
+        var activation = init.Layers.OfType<ActivationLayer>().Select(a => a.Kind).FirstOrDefault();
+        double dropout = init.Layers.OfType<Dropout>().Select(d => d.P).FirstOrDefault();
+        string why = $"but the --init model {s.Init} has ";
+        if (GivenOptions.Has(context, "--hidden") && !fit.Hidden.SequenceEqual(hidden))
+            throw OccamException.Usage($"--hidden {s.Hidden} {why}hidden layers {(hidden.Length == 0 ? "none" : string.Join(',', hidden))}; leave --hidden out (the model's architecture is used) or drop --init.");
+        if (GivenOptions.Has(context, "--activation") && hidden.Length > 0 && fit.Activation != activation)
+            throw OccamException.Usage($"--activation {s.Activation} {why}{activation.ToString().ToLowerInvariant()} units; leave --activation out or drop --init.");
+        if (GivenOptions.Has(context, "--dropout") && s.Dropout != dropout)
+            throw OccamException.Usage($"--dropout {s.Dropout} {why}dropout {dropout}; leave --dropout out or drop --init.");
+        if (s.NoStandardize && init.Standardizer is not null)
+            throw OccamException.Usage($"--no-standardize {why}a standardizer, which is kept; leave --no-standardize out or drop --init.");
+        if (s.NoStandardizeTarget && init.TargetStandardizer is not null)
+            throw OccamException.Usage($"--no-standardize-target {why}a target standardizer, which is kept; leave --no-standardize-target out or drop --init.");
     }
 
-    private static double At(double[] values, int k, string option, int denseLayers)
+    /// <summary>The penalty options as one <see cref="Penalty"/> (each list: one value for every layer, or one per layer).</summary>
+    internal static Penalty BuildPenalty(TrainSettings s)
     {
-        if (values.Length == 0) return 0;
-        if (values.Length == 1) return values[0];
-        if (values.Length != denseLayers)
-            throw new OccamException($"{option} has {values.Length} values but the network has {denseLayers} dense layers; give one value or exactly {denseLayers}.");
-        return values[k];
+        var mode = s.L1Mode == "subgradient" ? Regularization.L1Mode.Subgradient : Regularization.L1Mode.Prox;
+        return Penalty.PerLayer(OptionParsing.NonNegativeList("--l1", s.L1).Select(v => Penalty.L1(v, mode)), "--l1")
+            + Penalty.PerLayer(OptionParsing.NonNegativeList("--l2", s.L2).Select(Penalty.L2), "--l2")
+            + Penalty.PerLayer(OptionParsing.NonNegativeList("--elastic-net", s.ElasticNet).Select(a => Penalty.ElasticNet(a, s.L1Ratio, mode)), "--elastic-net")
+            + Penalty.PerLayer(OptionParsing.NonNegativeList("--group-lasso", s.GroupLasso).Select(Penalty.GroupLasso), "--group-lasso")
+            + Penalty.PerLayer(OptionParsing.NonNegativeList("--weight-decay", s.WeightDecay).Select(Penalty.WeightDecay), "--weight-decay");
     }
 
     private static void Report(TrainSettings s, FitOutcome o)
@@ -242,7 +259,7 @@ public sealed class TrainCommand : Command<TrainSettings>
             JsonOut.Print(w =>
             {
                 w.WriteString("model", Path.GetFullPath(s.Out!));
-                w.WriteString("task", MlpJson.TaskName(o.Model.Task));
+                w.WriteString("task", TaskKinds.Name(o.Model.Task));
                 w.WriteNumber("trainRows", o.TrainRows);
                 w.WriteNumber("valRows", o.ValidationRows);
                 w.WriteNumber("epochs", r.Epochs);
@@ -264,16 +281,16 @@ public sealed class TrainCommand : Command<TrainSettings>
             });
             return;
         }
-        var table = new Table().Title("Training").AddColumns("", "value");
+        var table = new Table().AddColumns("", "value");
         table.AddRow("rows (train / validation)", $"{o.TrainRows} / {o.ValidationRows}");
         table.AddRow("epochs / steps", $"{r.Epochs} / {r.Steps}" + (r.StoppedEarly ? $" (stopped early, best epoch {r.BestEpoch})" : ""));
         table.AddRow("train loss / " + metric, $"{Tables.F(last.TrainLoss)} / {Tables.F(last.TrainMetric)}");
         if (o.ValidationRows > 0) table.AddRow("validation loss / " + metric, $"{Tables.F(last.ValidationLoss)} / {Tables.F(last.ValidationMetric)}");
         table.AddRow("penalty", Tables.F(last.Penalty));
         table.AddRow("training time", $"{r.TrainSeconds:0.00} s");
-        AnsiConsole.Write(table);
-        AnsiConsole.Write(Tables.Sparsity(sparsity));
-        AnsiConsole.MarkupLineInterpolated($"model written to [bold]{s.Out}[/]");
+        Tables.Show("Training", table);
+        Tables.ShowSparsity(sparsity);
+        Tables.Line($"model written to {s.Out}");
     }
 
     /// <summary>Reports synchronously on the training thread (Progress&lt;T&gt; would post to the thread pool).</summary>

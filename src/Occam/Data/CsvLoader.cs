@@ -11,8 +11,9 @@ namespace Occam.Data;
 /// quoted fields may span lines), UTF-8 with or without a byte-order mark, LF or CRLF line ends,
 /// blank lines at the end ignored. Numbers use the invariant culture (decimal point, optional
 /// exponent, no thousands separator); spaces around them are ignored. Every feature cell must be
-/// a finite number: empty cells, text, NaN and ±infinity (including values that overflow) are
-/// rejected with a one-line <see cref="OccamException"/> naming the file, line and column.</para>
+/// a finite number within the float32 range (|x| ≤ 3.4028235E+38, the precision networks compute
+/// in): empty cells, text, NaN, ±infinity and larger values are rejected with a one-line
+/// <see cref="OccamException"/> naming the file, line, column and the limit.</para>
 /// <para>Task inference (when no task is given), from the target column:
 /// <list type="number">
 /// <item>any non-numeric cell → classification; labels sorted ordinally; 2 labels → Binary,
@@ -45,11 +46,11 @@ public static class CsvLoader
         string[] header = ReadHeader(csv, path);
         int targetColumn = Array.IndexOf(header, target);
         if (targetColumn < 0)
-            throw new OccamException($"{path}: no target column '{target}'; available columns: {ListColumns(header)}. Pass one of them as the target.");
+            throw new OccamException($"{path}: no target column {Quote(target)}; available columns: {ListColumns(header)}. Pass one of them as the target.");
 
         int features = header.Length - 1;
         if (features == 0)
-            throw new OccamException($"{path}: the only column is the target '{target}'; add feature columns.");
+            throw new OccamException($"{path}: the only column is the target {Quote(target)}; add feature columns.");
         var featureColumns = new int[features];
         var featureNames = new string[features];
         for (int c = 0, f = 0; c < header.Length; c++)
@@ -70,7 +71,7 @@ public static class CsvLoader
             ParseFeatures(csv, featureColumns, header, path, x);
             string label = csv[targetColumn].Trim().ToString();
             if (label.Length == 0)
-                throw new OccamException($"{path} line {csv.Line}, column '{target}': the target cell is empty; fill in the value or remove the row.");
+                throw new OccamException($"{path} line {csv.Line}, column {Quote(target)}: the target cell is empty; fill in the value or remove the row.");
             labels.Add(label);
             lines.Add(csv.Line);
         }
@@ -108,7 +109,7 @@ public static class CsvLoader
                     picked.Add(c);
             }
             if (picked.Count == 0)
-                throw new OccamException($"{path}: no feature columns (the only column is '{ignore}'); add the feature columns.");
+                throw new OccamException($"{path}: no feature columns (the only column is {Quote(ignore ?? "")}); add the feature columns.");
             columns = picked.ToArray();
             names = columns.Select(c => header[c]).ToArray();
         }
@@ -163,9 +164,9 @@ public static class CsvLoader
         var (columns, names) = ResolveColumns(header, featureNames, path);
         int targetColumn = Array.IndexOf(header, target);
         if (targetColumn < 0)
-            throw new OccamException($"{path}: no target column '{target}'; available columns: {ListColumns(header)}. Add the target column the model was trained on.");
+            throw new OccamException($"{path}: no target column {Quote(target)}; available columns: {ListColumns(header)}. Add the target column the model was trained on.");
         if (Array.IndexOf(columns, targetColumn) >= 0)
-            throw new OccamException($"{path}: column '{target}' is both a feature and the target; use another target column.");
+            throw new OccamException($"{path}: column {Quote(target)} is both a feature and the target; use another target column.");
 
         var x = new GrowableArray(csv.EstimateRemainingRecords() * (long)columns.Length);
         var y = new List<double>();
@@ -175,12 +176,12 @@ public static class CsvLoader
             ParseFeatures(csv, columns, header, path, x);
             ReadOnlySpan<char> cell = csv[targetColumn].Trim();
             if (cell.IsEmpty)
-                throw new OccamException($"{path} line {csv.Line}, column '{target}': the target cell is empty; fill in the value or remove the row.");
+                throw new OccamException($"{path} line {csv.Line}, column {Quote(target)}: the target cell is empty; fill in the value or remove the row.");
             if (matcher is null)
             {
                 NumberStatus status = NumberText.Parse(cell, out double value);
                 if (status == NumberStatus.NotANumber)
-                    throw new OccamException($"{path} line {csv.Line}, column '{target}': '{Shorten(cell)}' is not a number, but the model does regression; fix the value or use the right target column.");
+                    throw new OccamException($"{path} line {csv.Line}, column {Quote(target)}: '{Shorten(cell)}' is not a number, but the model does regression; fix the value or use the right target column.");
                 if (status != NumberStatus.Ok)
                     throw CellError(status, cell, path, csv.Line, target);
                 y.Add(value);
@@ -189,7 +190,7 @@ public static class CsvLoader
             {
                 int k = matcher.IndexOf(cell);
                 if (k < 0)
-                    throw new OccamException($"{path} line {csv.Line}, column '{target}': label '{Shorten(cell)}' is not one of the model's classes ({ListLabels(classes!.ToArray())}); remove the row or use data with the model's classes.");
+                    throw new OccamException($"{path} line {csv.Line}, column {Quote(target)}: label '{Shorten(cell)}' is not one of the model's classes ({ListLabels(classes!.ToArray())}); remove the row or use data with the model's classes.");
                 y.Add(k);
             }
         }
@@ -210,10 +211,10 @@ public static class CsvLoader
         {
             string name = featureNames[f];
             if (!seen.Add(name))
-                throw new OccamException($"{path}: feature column '{name}' is requested twice; list each feature once.");
+                throw new OccamException($"{path}: feature column {Quote(name)} is requested twice; list each feature once.");
             int c = Array.IndexOf(header, name);
             if (c < 0)
-                throw new OccamException($"{path}: the feature column '{name}' is missing; available columns: {ListColumns(header)}. Add the column or use a file with the model's features.");
+                throw new OccamException($"{path}: the feature column {Quote(name)} is missing; available columns: {ListColumns(header)}. Add the column or use a file with the model's features.");
             columns[f] = c;
             names[f] = name;
         }
@@ -222,29 +223,54 @@ public static class CsvLoader
 
     private static CsvTokenizer Open(string path)
     {
-        if (path.Length == 0)
-            throw new OccamException("no data file given; pass the path of a CSV file.");
-        if (Directory.Exists(path))
-            throw new OccamException($"{path}: is a folder, not a file; pass the path of a CSV file.");
-        if (!File.Exists(path))
-            throw new OccamException($"{path}: file not found; check the path.");
+        byte[] bytes = InputFile.ReadAllBytes(path, "a CSV file");
+        if (NotCsv(bytes) is { } what)
+            throw new OccamException($"{path}: {what}");
         string text;
         try
         {
-            text = Decode(File.ReadAllBytes(path));
+            text = Decode(bytes);
         }
         catch (DecoderFallbackException)
         {
             throw new OccamException($"{path}: the file is not valid UTF-8 text; save it as UTF-8 CSV.");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new OccamException($"{path}: cannot read the file ({e.Message}); check that it exists and is readable.", e);
-        }
         var csv = new CsvTokenizer(text, path);
         if (csv.IsBlank)
             throw new OccamException($"{path}: the file is empty; a CSV file needs a header row and at least one data row.");
         return csv;
+    }
+
+    /// <summary>What the file is when it is recognizably not CSV text (IDX or gzip data), else null.</summary>
+    private static string? NotCsv(ReadOnlySpan<byte> b)
+    {
+        // IDX magic: two zero bytes, a type code (0x08 ubyte, 0x09 sbyte, 0x0B short, 0x0C int, 0x0D float, 0x0E double), the rank.
+        if (b.Length >= 4 && b[0] == 0 && b[1] == 0 && b[2] is 0x08 or 0x09 or (>= 0x0B and <= 0x0E) && b[3] is >= 1 and <= 4)
+            return b[3] switch
+            {
+                1 => "this is an IDX label file (MNIST format), not CSV; give it as the labels of an IDX image file (occam: --data IMAGES --labels LABELS).",
+                3 => "this is an IDX image file (MNIST format), not CSV; read it with its label file (occam: --data IMAGES --labels LABELS).",
+                _ => "this is an IDX file (MNIST format), not CSV; Occam reads IDX images with their label file (occam: --data IMAGES --labels LABELS).",
+            };
+        if (b.Length >= 2 && b[0] == 0x1f && b[1] == 0x8b)
+            return NotCsv(GzipStart(b)) ?? "this is gzip-compressed data, not CSV text; decompress it first (gunzip).";
+        return null;
+    }
+
+    /// <summary>The first bytes of gzip data, decompressed (empty when the data is damaged).</summary>
+    private static byte[] GzipStart(ReadOnlySpan<byte> gzip)
+    {
+        try
+        {
+            using var gz = new System.IO.Compression.GZipStream(new MemoryStream(gzip.ToArray()), System.IO.Compression.CompressionMode.Decompress);
+            var start = new byte[4];
+            int n = gz.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+            return start[..n];
+        }
+        catch (InvalidDataException)
+        {
+            return [];
+        }
     }
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -268,19 +294,28 @@ public static class CsvLoader
     private static string[] ReadHeader(CsvTokenizer csv, string path)
     {
         csv.Next();
+        if (csv.Count == 1 && Delimiter(csv[0]) is { } delimiter)
+            throw new OccamException($"{path} line {csv.Line}: the file looks {delimiter}-separated; Occam reads comma-separated CSV (RFC 4180, decimal point): save it with ',' between cells.");
         var header = new string[csv.Count];
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int c = 0; c < header.Length; c++)
         {
             string name = csv[c].Trim().ToString();
             if (name.Length == 0)
                 throw new OccamException($"{path} line {csv.Line}: column {c + 1} of the header has no name; name every column in the header row.");
-            if (seen.TryGetValue(name, out int first))
-                throw new OccamException($"{path} line {csv.Line}: duplicate column name '{name}' (columns {first + 1} and {c + 1}); rename one of them.");
-            seen.Add(name, c);
             header[c] = name;
         }
+        if (ColumnNames.FirstDuplicate(header) is (int first, int second))
+            throw new OccamException($"{path} line {csv.Line}: duplicate column name {Quote(header[first])} (columns {first + 1} and {second + 1}); rename one of them.");
         return header;
+    }
+
+    /// <summary>The separator a one-column header seems to use instead of commas (";", "tab", "|"), or null.</summary>
+    private static string? Delimiter(ReadOnlySpan<char> header)
+    {
+        if (header.Contains(';')) return ";";
+        if (header.Contains('\t')) return "tab";
+        if (header.Contains('|')) return "|";
+        return null;
     }
 
     private static void CheckCellCount(CsvTokenizer csv, string[] header, string path)
@@ -288,8 +323,8 @@ public static class CsvLoader
         if (csv.Count == header.Length)
             return;
         string where = csv.Count < header.Length
-            ? $"column '{header[csv.Count]}' and later are missing"
-            : $"there are cells after the last column '{header[^1]}'";
+            ? $"column {Quote(header[csv.Count])} and later are missing"
+            : $"there are cells after the last column {Quote(header[^1])}";
         throw new OccamException($"{path} line {csv.Line}: {csv.Count} cells but the header has {header.Length} ({where}); give every row one cell per column.");
     }
 
@@ -314,9 +349,26 @@ public static class CsvLoader
         {
             NumberStatus.Empty => "the cell is empty; fill in the value or remove the row.",
             NumberStatus.NotFinite => $"'{text}' is not a finite number (NaN and infinity are not allowed); replace the value or remove the row.",
+            NumberStatus.OutOfRange => $"'{text}' is outside the float32 range (±{float.MaxValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}) that Occam computes in; rescale the column (e.g. change its unit) or remove the row.",
             _ => $"'{text}' is not a number; fix the value or remove the column.",
         };
-        return new OccamException($"{path} line {line}, column '{column}': {what}");
+        return new OccamException($"{path} line {line}, column {Quote(column)}: {what}");
+    }
+
+    /// <summary>A name in quotes for a one-line message: line breaks and other control characters are shown escaped.</summary>
+    private static string Quote(string name)
+    {
+        if (!name.Any(char.IsControl)) return $"'{name}'";
+        var sb = new StringBuilder("'");
+        foreach (char ch in name)
+        {
+            if (ch == '\n') sb.Append("\\n");
+            else if (ch == '\r') sb.Append("\\r");
+            else if (ch == '\t') sb.Append("\\t");
+            else if (char.IsControl(ch)) sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)ch:X4}");
+            else sb.Append(ch);
+        }
+        return sb.Append('\'').ToString();
     }
 
     private static string Shorten(ReadOnlySpan<char> text)
@@ -329,7 +381,7 @@ public static class CsvLoader
     private static string ListColumns(string[] header)
     {
         const int max = 20;
-        string list = string.Join(", ", header.Take(max).Select(h => $"'{h}'"));
+        string list = string.Join(", ", header.Take(max).Select(Quote));
         return header.Length <= max ? list : $"{list}, … ({header.Length - max} more)";
     }
 
@@ -339,7 +391,8 @@ public static class CsvLoader
         int rows = labels.Count;
         var values = new double[rows];
         int firstText = -1;        // first row whose label is not a finite number
-        int firstNonFinite = -1;   // first row whose label is nan/inf or overflows
+        int firstNonFinite = -1;   // first row whose label is nan/inf, overflows, or is outside the float32 range
+        NumberStatus nonFinite = NumberStatus.NotFinite;
         bool allInteger = true;
         for (int i = 0; i < rows; i++)
         {
@@ -352,20 +405,23 @@ public static class CsvLoader
             }
             if (firstText < 0)
                 firstText = i;
-            if (status == NumberStatus.NotFinite && firstNonFinite < 0)
+            if ((status is NumberStatus.NotFinite or NumberStatus.OutOfRange) && firstNonFinite < 0)
+            {
                 firstNonFinite = i;
+                nonFinite = status;
+            }
         }
         bool numeric = firstText < 0;
 
-        // NaN / infinity is never a valid number; as a class label it is only accepted when the
-        // caller said the task is classification.
+        // NaN / infinity (or a value beyond float32) is never a valid number; as a class label it is only
+        // accepted when the caller said the task is classification.
         if (firstNonFinite >= 0 && task is null or TaskKind.Regression)
-            throw CellError(NumberStatus.NotFinite, labels[firstNonFinite], path, lines[firstNonFinite], target);
+            throw CellError(nonFinite, labels[firstNonFinite], path, lines[firstNonFinite], target);
 
         if (task == TaskKind.Regression)
         {
             if (!numeric)
-                throw new OccamException($"{path} line {lines[firstText]}, column '{target}': '{Shorten(labels[firstText])}' is not a number, but the task is regression; fix the value or choose a classification task.");
+                throw new OccamException($"{path} line {lines[firstText]}, column {Quote(target)}: '{Shorten(labels[firstText])}' is not a number, but the task is regression; fix the value or choose a classification task.");
             return (values, TaskKind.Regression, null);
         }
 
@@ -387,13 +443,13 @@ public static class CsvLoader
         if (task is null)
         {
             if (k < 2)
-                throw new OccamException($"{path}: target column '{target}' has a single label '{Shorten(classes[0])}'; a classification target needs at least 2 labels, fix the column or choose another target.");
+                throw new OccamException($"{path}: target column {Quote(target)} has a single label '{Shorten(classes[0])}'; a classification target needs at least 2 labels, fix the column or choose another target.");
             return (y, k == 2 ? TaskKind.Binary : TaskKind.Multiclass, classes);
         }
         if (task == TaskKind.Binary && k != 2)
-            throw new OccamException($"{path}: target column '{target}' has {k} distinct labels ({ListLabels(classes)}); binary classification needs exactly 2, choose the multiclass task or fix the labels.");
+            throw new OccamException($"{path}: target column {Quote(target)} has {k} distinct labels ({ListLabels(classes)}); binary classification needs exactly 2, choose the multiclass task or fix the labels.");
         if (task == TaskKind.Multiclass && k < 2)
-            throw new OccamException($"{path}: target column '{target}' has a single label '{Shorten(classes[0])}'; multiclass classification needs at least 2, fix the column or choose another target.");
+            throw new OccamException($"{path}: target column {Quote(target)} has a single label '{Shorten(classes[0])}'; multiclass classification needs at least 2, fix the column or choose another target.");
         return (y, task.Value, classes);
     }
 
@@ -412,7 +468,7 @@ public static class CsvLoader
     /// Maps labels to class indices. Numeric labels are grouped and sorted by value (the class text
     /// is the first occurrence as written); text labels are sorted ordinally.
     /// </summary>
-    private static (double[] Y, TaskKind Task, string[]? Classes) Classify(List<string> labels, double[] values, bool numeric, TaskKind task)
+    internal static (double[] Y, TaskKind Task, string[]? Classes) Classify(IReadOnlyList<string> labels, double[] values, bool numeric, TaskKind task)
     {
         int rows = labels.Count;
         var y = new double[rows];

@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Numerics.Tensors;
-using Occam.Linear.Kernels;
+using Occam.Numerics.LinearAlgebra;
+using Occam.Numerics.Prox;
 
 namespace Occam.Linear;
 
@@ -266,7 +267,8 @@ internal sealed class GaussianSolver
             double nj = norm[j];
             double z = _e.Gradient(j) + nj * old;
             double t = l1 * _v[j];
-            double nw = z > t ? (z - t) / (nj + l2 * _v[j]) : z < -t ? (z + t) / (nj + l2 * _v[j]) : 0.0;
+            double shrunk = SoftThreshold.Scalar(z, t);
+            double nw = shrunk == 0 ? 0.0 : shrunk / (nj + l2 * _v[j]);
             if (nw != old)
             {
                 double delta = nw - old;
@@ -282,10 +284,10 @@ internal sealed class GaussianSolver
     /// <summary>
     /// Solves at <paramref name="alpha"/> from the current coefficients. <paramref name="alphaPrev"/> is the α whose
     /// solution the gradient held in the solver belongs to (α_max for a cold start); it feeds the strong rule
-    /// |cⱼ| ≥ ρ·vⱼ·(2α − α_prev).
+    /// |cⱼ| ≥ ρ·vⱼ·(2α − α_prev). <paramref name="maxIterations"/> caps the sweeps of this α (default: the options').
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public SolveReport Solve(double alpha, double alphaPrev)
+    public SolveReport Solve(double alpha, double alphaPrev, int? maxIterations = null)
     {
         double rho = _o.L1Ratio;
         double l1 = alpha * rho, l2 = alpha * (1 - rho);
@@ -297,7 +299,7 @@ internal sealed class GaussianSolver
         double n = _e.N;
         double gapTol = _o.Tolerance * _e.YY / n;
         double innerTol = gapTol;
-        int maxIter = _o.MaxIterations;
+        int maxIter = maxIterations ?? _o.MaxIterations;
         int iter = 0;
         double gap = double.PositiveInfinity;
         bool converged = false;
@@ -328,6 +330,14 @@ internal sealed class GaussianSolver
                 d = Sweep(_list.AsSpan(0, m), l1, l2);
                 iter++;
             } while (d > innerTol && iter < maxIter);
+            if (iter >= maxIter)
+            {
+                // Budget spent inside the active set: report the gap of the last iterate (no further sweep).
+                _e.FullGradient(_c, _excluded);
+                gap = Gap(l1, l2);
+                converged = gap <= gapTol;
+                break;
+            }
         }
         double rss = _e.Rss(_w);
         double dev = _e.YY > 0 ? 1 - rss / _e.YY : 0;
@@ -374,7 +384,7 @@ internal sealed class GaussianSolver
             l1n += v * Math.Abs(w);
             if (v > 0)
             {
-                dual = Math.Max(dual, Math.Abs(n * _c[j] - beta * v * w) / v);
+                dual = Math.Max(dual, Math.Abs(n * _c[j] - Product(beta, v * w)) / v);
                 if (l2 > 0)
                 {
                     double e = Math.Abs(_c[j]) - l1 * v;
@@ -384,7 +394,7 @@ internal sealed class GaussianSolver
         }
         double rss = _e.Rss(_w), ry = _e.ResidualDotY(_w);
         double kappa = dual > alphaS ? alphaS / dual : 1.0;
-        double gapSk = 0.5 * (1 + kappa * kappa) * (rss + beta * wv2) + alphaS * l1n - kappa * ry;
+        double gapSk = 0.5 * (1 + kappa * kappa) * (rss + Product(beta, wv2)) + Product(alphaS, l1n) - kappa * ry;
         double gap = gapSk / n;
         if (l2 > 0)
         {
@@ -395,4 +405,10 @@ internal sealed class GaussianSolver
         Debug.Assert(!double.IsNaN(gap));
         return Math.Max(gap, 0);
     }
+
+    /// <summary>
+    /// a·b with 0 when b = 0: a penalty weight n·α may overflow to ∞ for a huge α (e.g. 1e308), where every
+    /// coefficient is 0 and its term must be 0, not ∞·0 = NaN.
+    /// </summary>
+    private static double Product(double a, double b) => b == 0 ? 0 : a * b;
 }

@@ -7,9 +7,9 @@ namespace Occam.Linear;
 /// A fitted linear model in original units: <c>η = b + Σⱼ wⱼ·xⱼ</c>. Regression predicts η; binary
 /// classification predicts P(y = 1) = σ(η).
 /// </summary>
-public sealed class LinearModel
+public sealed class LinearCoefficients
 {
-    public LinearModel(TaskKind task, double[] coef, double intercept, double alpha, double l1Ratio)
+    public LinearCoefficients(TaskKind task, double[] coef, double intercept, double alpha, double l1Ratio)
     {
         ArgumentNullException.ThrowIfNull(coef);
         Task = task;
@@ -64,7 +64,7 @@ public sealed class LinearModel
 /// </summary>
 public sealed class LinearFit
 {
-    internal LinearFit(LinearModel model, int iterations, double dualGap, double gapTolerance, bool converged, double devianceExplained, IReadOnlyList<string> warnings, double seconds)
+    internal LinearFit(LinearCoefficients model, int iterations, double dualGap, double gapTolerance, bool converged, double devianceExplained, IReadOnlyList<string> warnings, double seconds)
     {
         Model = model;
         Iterations = iterations;
@@ -76,8 +76,8 @@ public sealed class LinearFit
         Seconds = seconds;
     }
 
-    public LinearModel Model { get; }
-    /// <summary>Coordinate sweeps used (over the strong or active set; each Newton step's sweeps count for logistic).</summary>
+    public LinearCoefficients Model { get; }
+    /// <summary>Coordinate sweeps used at this α (over the strong or active set; each Newton step's sweeps count for logistic). A single-α fit's hidden warm-start path is not counted.</summary>
     public int Iterations { get; }
     /// <summary>Final duality gap of the (standardized) problem, in the units of the objective.</summary>
     public double DualGap { get; }
@@ -123,6 +123,8 @@ public sealed class LinearPath
 
     public TaskKind Task { get; }
     public double L1Ratio { get; }
+    /// <summary>Names of the columns the coefficients belong to (when the caller gave them).</summary>
+    public IReadOnlyList<string>? FeatureNames { get; internal init; }
     public double[] Alphas { get; }
     /// <summary>Coefficients in original units, one array per α.</summary>
     public double[][] Coefs { get; }
@@ -147,7 +149,7 @@ public sealed class LinearPath
     }
 
     /// <summary>The model at path index <paramref name="index"/>.</summary>
-    public LinearModel ModelAt(int index) => new(Task, (double[])Coefs[index].Clone(), Intercepts[index], Alphas[index], L1Ratio);
+    public LinearCoefficients ModelAt(int index) => new(Task, (double[])Coefs[index].Clone(), Intercepts[index], Alphas[index], L1Ratio);
 }
 
 /// <summary>
@@ -188,4 +190,45 @@ public sealed class CvResult
     public string Measure { get; }
     public double Seconds { get; }
     public IReadOnlyList<string> Warnings { get; }
+}
+
+/// <summary>Collects one path entry per α (coefficients in original units and the solver's report) and builds the <see cref="LinearPath"/>.</summary>
+internal sealed class PathBuilder
+{
+    private readonly double[] _alphas;
+    private readonly double[][] _coefs;
+    private readonly double[] _intercepts, _gaps, _tols, _dev;
+    private readonly int[] _iters;
+    private readonly bool[] _conv;
+    private readonly List<string> _warnings;
+
+    public PathBuilder(double[] alphas, IEnumerable<string> warnings)
+    {
+        int m = alphas.Length;
+        _alphas = (double[])alphas.Clone();
+        _coefs = new double[m][];
+        _intercepts = new double[m];
+        _gaps = new double[m];
+        _tols = new double[m];
+        _dev = new double[m];
+        _iters = new int[m];
+        _conv = new bool[m];
+        _warnings = warnings.ToList();
+    }
+
+    /// <summary>Records α index <paramref name="k"/>; a non-converged fit adds a warning unless <paramref name="warn"/> is false.</summary>
+    public void Add(int k, double[] coef, double intercept, SolveReport r, bool warn = true)
+    {
+        _coefs[k] = coef;
+        _intercepts[k] = intercept;
+        _iters[k] = r.Iterations;
+        _gaps[k] = r.Gap;
+        _tols[k] = r.GapTolerance;
+        _conv[k] = r.Converged;
+        _dev[k] = r.DevianceExplained;
+        if (!r.Converged && warn) _warnings.Add(ElasticNetRegression.NotConverged(_alphas[k], r));
+    }
+
+    public LinearPath Build(TaskKind task, double l1Ratio, string[]? names) =>
+        new(task, l1Ratio, _alphas, _coefs, _intercepts, _iters, _gaps, _tols, _conv, _dev, _warnings, 0) { FeatureNames = names };
 }

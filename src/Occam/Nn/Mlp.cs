@@ -12,7 +12,8 @@ namespace Occam.Nn;
 public sealed class Mlp
 {
     public Mlp(int inputs, TaskKind task, IReadOnlyList<Layer> layers, Standardizer? standardizer = null,
-        IReadOnlyList<string>? classes = null, IReadOnlyList<string>? featureNames = null, string? targetName = null)
+        IReadOnlyList<string>? classes = null, IReadOnlyList<string>? featureNames = null, string? targetName = null,
+        Standardizer? targetStandardizer = null)
     {
         ArgumentNullException.ThrowIfNull(layers);
         Numerics.Preconditions.CheckPositive(inputs);
@@ -43,6 +44,10 @@ public sealed class Mlp
             throw new ArgumentException($"the standardizer has {standardizer.Mean.Length} means and {standardizer.Scale.Length} scales for {inputs} inputs.", nameof(standardizer));
         if (featureNames is not null && featureNames.Count != inputs)
             throw new ArgumentException($"{featureNames.Count} feature names for {inputs} inputs.", nameof(featureNames));
+        if (targetStandardizer is not null && task != TaskKind.Regression)
+            throw new ArgumentException("a target standardizer is for regression models only.", nameof(targetStandardizer));
+        if (targetStandardizer is not null && targetStandardizer.Features != width)
+            throw new ArgumentException($"the target standardizer has {targetStandardizer.Features} means and scales for {width} outputs.", nameof(targetStandardizer));
         Inputs = inputs;
         Task = task;
         Layers = layers.ToArray();
@@ -51,8 +56,25 @@ public sealed class Mlp
         Classes = classes?.ToArray();
         FeatureNames = featureNames?.ToArray();
         TargetName = targetName;
+        TargetStandardizer = targetStandardizer;
         DenseLayers = Layers.OfType<Dense>().ToArray();
+        _weights = new Parameter[DenseLayers.Count];
+        _biases = new Parameter[DenseLayers.Count];
+        var parameters = new List<Parameter>(2 * DenseLayers.Count);
+        for (int i = 0, k = 0; i < Layers.Count; i++)
+        {
+            if (Layers[i] is not Dense d) continue;
+            var name = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            parameters.Add(_weights[k] = new Parameter(name + ".weight", ParameterKind.Weight, d.Weight, d, i, k));
+            parameters.Add(_biases[k] = new Parameter(name + ".bias", ParameterKind.Bias, d.Bias, d, i, k));
+            k++;
+        }
+        _parameters = parameters.ToArray();
     }
+
+    private readonly Parameter[] _parameters;
+    private readonly Parameter[] _weights;
+    private readonly Parameter[] _biases;
 
     public int Inputs { get; }
     public int Outputs { get; }
@@ -68,15 +90,35 @@ public sealed class Mlp
     public IReadOnlyList<string>? FeatureNames { get; }
     public string? TargetName { get; }
 
+    /// <summary>
+    /// The trainable tensors, in <c>torch.nn.Sequential.state_dict()</c> order: for each dense layer i of
+    /// <see cref="Layers"/>, <c>"{i}.weight"</c> then <c>"{i}.bias"</c>. The same objects on every call (optimizer
+    /// state is keyed by them); their <see cref="Parameter.Value"/> is the layer's own array.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1024", Justification = "Named after torch.nn.Module.parameters(); a method like Clone.")]
+    public IReadOnlyList<Parameter> Parameters() => _parameters;
+
+    /// <summary>The weight parameter of dense layer <paramref name="denseIndex"/>.</summary>
+    internal Parameter WeightOf(int denseIndex) => _weights[denseIndex];
+
+    /// <summary>The bias parameter of dense layer <paramref name="denseIndex"/>.</summary>
+    internal Parameter BiasOf(int denseIndex) => _biases[denseIndex];
+
+    /// <summary>
+    /// Regression only: the network is trained on standardized targets <c>(y − mean)/scale</c> and its raw output is
+    /// mapped back by <c>raw·scale + mean</c> (see <see cref="PredictValues"/>); null when targets were used as they are.
+    /// </summary>
+    public Standardizer? TargetStandardizer { get; }
+
     /// <summary>Total number of weights and biases.</summary>
     public int ParameterCount => DenseLayers.Sum(d => d.Weight.Length + d.Bias.Length);
 
     /// <summary>A deep copy with the same metadata.</summary>
     public Mlp Clone() => With(Layers.Select(l => l.Clone()).ToArray(), Standardizer);
 
-    /// <summary>A copy with other layers and/or standardizer and the same task, classes and names.</summary>
+    /// <summary>A copy with other layers and/or standardizer and the same task, classes, names and target standardizer.</summary>
     public Mlp With(IReadOnlyList<Layer> layers, Standardizer? standardizer, int? inputs = null, IReadOnlyList<string>? featureNames = null) =>
-        new(inputs ?? Inputs, Task, layers, standardizer, Classes, featureNames ?? (inputs is null ? FeatureNames : null), TargetName);
+        new(inputs ?? Inputs, Task, layers, standardizer, Classes, featureNames ?? (inputs is null ? FeatureNames : null), TargetName, TargetStandardizer);
 
     /// <summary>
     /// Builds a network from <paramref name="spec"/> and initializes it from <paramref name="rng"/>:
@@ -85,7 +127,8 @@ public sealed class Mlp
     /// References: He et al. 2015; Glorot &amp; Bengio 2010.
     /// </summary>
     public static Mlp Create(MlpSpec spec, Rng rng, Standardizer? standardizer = null,
-        IReadOnlyList<string>? classes = null, IReadOnlyList<string>? featureNames = null, string? targetName = null)
+        IReadOnlyList<string>? classes = null, IReadOnlyList<string>? featureNames = null, string? targetName = null,
+        Standardizer? targetStandardizer = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(rng);
@@ -105,7 +148,7 @@ public sealed class Mlp
         var output = new Dense(width, spec.Outputs);
         Fill(output.Weight, Math.Sqrt(6.0 / (width + spec.Outputs)), rng);
         layers.Add(output);
-        return new Mlp(spec.Inputs, spec.Task, layers, standardizer, classes, featureNames, targetName);
+        return new Mlp(spec.Inputs, spec.Task, layers, standardizer, classes, featureNames, targetName, targetStandardizer);
     }
 
     private static void Fill(float[] weights, double bound, Rng rng)
@@ -115,7 +158,9 @@ public sealed class Mlp
 
     /// <summary>
     /// Raw scores for <paramref name="rows"/> rows of raw (unstandardized) inputs, in inference mode:
-    /// returns a new array of <c>rows × Outputs</c>.
+    /// returns a new array of <c>rows × Outputs</c>. These are the network's outputs: logits for classification,
+    /// and for regression with a <see cref="TargetStandardizer"/> values on the standardized scale
+    /// (<see cref="PredictValues"/> gives them in the target's units).
     /// </summary>
     public float[] PredictScores(ReadOnlySpan<double> x, int rows)
     {
@@ -132,23 +177,61 @@ public sealed class Mlp
             var scores = Backprop.Forward(this, ws, input.AsSpan(start * Inputs, n * Inputs), n, ForwardMode.Inference, null);
             scores.CopyTo(result.AsSpan(start * Outputs, n * Outputs));
         }
+        int bad = IndexOfNonFinite(result);
+        if (bad >= 0)
+            throw new OccamException($"row {bad / Outputs + 1}: the model's output is {result[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)} (float32 overflow); the row's values are far outside the range the model was trained on. Check the row and the columns' units.");
         return result;
     }
 
+    private static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i])) return i;
+        return -1;
+    }
+
+    /// <summary>
+    /// Regression predictions in the target's units, <c>rows × Outputs</c>: the raw output, mapped back by
+    /// <c>raw·scale + mean</c> (in double precision) when the model has a <see cref="TargetStandardizer"/>.
+    /// </summary>
+    public double[] PredictValues(ReadOnlySpan<double> x, int rows)
+    {
+        if (Task != TaskKind.Regression)
+            throw new InvalidOperationException($"PredictValues is for regression models; this one is {Task}.");
+        var scores = PredictScores(x, rows);
+        var values = new double[scores.Length];
+        for (int i = 0; i < scores.Length; i++) values[i] = scores[i];
+        TargetStandardizer?.InverseTransform(values, Outputs);
+        return values;
+    }
+
     /// <summary>Standardizes (when the model has a standardizer) and converts raw inputs to float32.</summary>
+    /// <exception cref="OccamException">A value is not finite in float32 (before or after standardizing): it names the row and input.</exception>
     public void PrepareInputs(ReadOnlySpan<double> x, Span<float> destination)
     {
         if (Standardizer is null)
         {
             for (int i = 0; i < x.Length; i++) destination[i] = (float)x[i];
-            return;
         }
-        var mean = Standardizer.Mean;
-        var scale = Standardizer.Scale;
-        for (int i = 0, j = 0; i < x.Length; i++)
+        else
         {
-            destination[i] = (float)((x[i] - mean[j]) / scale[j]);
-            if (++j == Inputs) j = 0;
+            var mean = Standardizer.Mean;
+            var scale = Standardizer.Scale;
+            for (int i = 0, j = 0; i < x.Length; i++)
+            {
+                destination[i] = (float)((x[i] - mean[j]) / scale[j]);
+                if (++j == Inputs) j = 0;
+            }
+        }
+        int bad = IndexOfNonFinite(destination[..x.Length]);
+        if (bad >= 0)
+        {
+            int column = bad % Inputs;
+            string name = FeatureNames is { } names ? $"'{names[column]}'" : $"{column + 1}";
+            string why = float.IsFinite((float)x[bad])
+                ? $"standardized with the model's mean {Standardizer!.Mean[column].ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} and scale {Standardizer.Scale[column].ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} it overflows float32; the value is far outside the range the model was trained on (check the column's unit)"
+                : $"it is outside the float32 range (±{float.MaxValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}) the network computes in; rescale the column";
+            throw new OccamException($"row {bad / Inputs + 1}, input {name}: the value {x[bad].ToString("R", System.Globalization.CultureInfo.InvariantCulture)} cannot be used: {why}.");
         }
     }
 }

@@ -2,58 +2,71 @@ namespace Occam.Nn;
 
 /// <summary>
 /// Preallocated buffers for forward and backward passes of one <see cref="Mlp"/> at up to
-/// <see cref="MaxRows"/> rows: each layer's output, the gradient with respect to it, dropout masks and the
-/// parameter gradients of every dense layer. Allocated once, so training steps allocate nothing.
+/// <see cref="MaxRows"/> rows: each layer's output, the gradient with respect to it and dropout masks. Allocated
+/// once, so training steps allocate nothing. (Parameter gradients live in the model's <see cref="Parameter"/>s.)
 /// </summary>
-public sealed class Workspace
+internal sealed class Workspace
 {
     public Workspace(Mlp model, int maxRows)
     {
         ArgumentNullException.ThrowIfNull(model);
         Numerics.Preconditions.CheckPositive(maxRows);
+        CheckSize(model, maxRows);
         MaxRows = maxRows;
         int count = model.Layers.Count;
         Outputs = new float[count][];
         OutputGradients = new float[count][];
         Masks = new float[count][];
         InputGradient = new float[maxRows * model.Inputs];
-        WeightGradients = new float[model.DenseLayers.Count][];
-        BiasGradients = new float[model.DenseLayers.Count][];
-        int width = model.Inputs, dense = 0;
+        int width = model.Inputs;
         for (int i = 0; i < count; i++)
         {
             var layer = model.Layers[i];
-            if (layer is Dense d)
-            {
-                width = d.Outputs;
-                WeightGradients[dense] = new float[d.Weight.Length];
-                BiasGradients[dense] = new float[d.Bias.Length];
-                dense++;
-            }
+            if (layer is Dense d) width = d.Outputs;
             Outputs[i] = new float[maxRows * width];
             OutputGradients[i] = new float[maxRows * width];
             Masks[i] = layer is Dropout ? new float[maxRows * width] : [];
         }
     }
 
+    /// <summary>
+    /// Floats these buffers take for <paramref name="model"/> at <paramref name="maxRows"/> rows; throws
+    /// <see cref="OccamException"/> when one buffer (rows × layer width) would exceed the array limit.
+    /// </summary>
+    internal static long CheckSize(Mlp model, int maxRows)
+    {
+        const string fix = "use fewer hidden units or a smaller batch size";
+        SizeLimits.CheckArray(maxRows, model.Inputs, $"a batch of {maxRows} rows × {model.Inputs} inputs", fix);
+        long floats = (long)maxRows * model.Inputs, width = model.Inputs;
+        int dense = 0;
+        foreach (var layer in model.Layers)
+        {
+            if (layer is Dense d)
+            {
+                SizeLimits.CheckFanIn(d.Inputs, ++dense);
+                floats += 2L * SizeLimits.GemmPanelWidth * d.Inputs;
+                SizeLimits.CheckArray(maxRows, d.Outputs, $"a batch of {maxRows} rows × {d.Outputs} units", fix);
+                floats += d.Weight.Length + d.Bias.Length;
+                width = d.Outputs;
+            }
+            floats += (layer is Dropout ? 3L : 2L) * maxRows * width;
+        }
+        SizeLimits.CheckMemory(4.0 * floats, $"a batch of {maxRows} rows through this network", fix);
+        return floats;
+    }
+
     /// <summary>Largest batch these buffers hold.</summary>
     public int MaxRows { get; }
 
     /// <summary>Output of layer i, row-major <c>[rows][width]</c>.</summary>
-    internal float[][] Outputs { get; }
+    public float[][] Outputs { get; }
 
     /// <summary>∂loss/∂(output of layer i).</summary>
-    internal float[][] OutputGradients { get; }
+    public float[][] OutputGradients { get; }
 
     /// <summary>Dropout masks (0 or 1/(1 − p)) for dropout layers; empty for other layers.</summary>
-    internal float[][] Masks { get; }
+    public float[][] Masks { get; }
 
     /// <summary>∂loss/∂input (only filled when asked for).</summary>
-    internal float[] InputGradient { get; }
-
-    /// <summary>∂loss/∂W for each dense layer, <c>[out][in]</c> like the weights.</summary>
-    public float[][] WeightGradients { get; }
-
-    /// <summary>∂loss/∂b for each dense layer.</summary>
-    public float[][] BiasGradients { get; }
+    public float[] InputGradient { get; }
 }

@@ -3,6 +3,7 @@ using Occam.Nn;
 using Occam.Numerics.Activations;
 using Occam.Numerics.Random;
 using Occam.Regularization;
+using Occam.Selection;
 
 namespace Occam.Training;
 
@@ -23,8 +24,8 @@ public sealed record FitSettings
     public TrainingOptions Training { get; init; } = new();
 
     /// <summary>
-    /// One entry applies to every dense layer; otherwise one entry per dense layer (first to last).
-    /// Empty = no regularization.
+    /// The penalties — the only place they are set for a fit. One entry applies to every dense layer; otherwise one
+    /// entry per dense layer (first to last), see <see cref="MlpFitter.Expand"/>. Empty = no regularization.
     /// </summary>
     public IReadOnlyList<LayerRegularization> Regularization { get; init; } = [];
 
@@ -33,6 +34,13 @@ public sealed record FitSettings
 
     /// <summary>Fit a standardizer on the training rows and store it in the model (ignored with <see cref="Init"/>: the model's own is kept).</summary>
     public bool Standardize { get; init; } = true;
+
+    /// <summary>
+    /// Regression: train on standardized targets <c>(y − mean)/sd</c> (mean and population sd of the training rows),
+    /// stored in the model and undone at prediction, so that a target around 1e9 trains as well as one around 1.
+    /// Ignored for classification and with <see cref="Init"/> (the model's own is kept).
+    /// </summary>
+    public bool StandardizeTarget { get; init; } = true;
 
     /// <summary>Seed of every random choice: split, initialization, shuffling, dropout.</summary>
     public ulong Seed { get; init; }
@@ -70,19 +78,20 @@ public static class MlpFitter
         var initRng = rng.Fork();
         var trainRng = rng.Fork();
 
-        var (trainRows, valRows) = Split(data.Rows, settings.ValidationSplit, settings.Training.Shuffle, splitRng);
+        var (trainRows, valRows) = Holdout.Split(data.Rows, settings.ValidationSplit, settings.Training.Shuffle, splitRng);
         var trainSet = data.Subset(trainRows);
         var valSet = valRows.Length > 0 ? data.Subset(valRows) : null;
 
         Mlp model;
         if (settings.Init is { } init)
         {
-            CheckCompatible(init, data);
+            CheckCompatible(init, data, forInit: true);
             model = init.Clone();
         }
         else
         {
             var standardizer = settings.Standardize ? Standardizer.Fit(trainSet) : null;
+            var targetStandardizer = settings.StandardizeTarget && data.Task == TaskKind.Regression ? Standardizer.Fit(trainSet.Y, 1) : null;
             int outputs = data.Task switch
             {
                 TaskKind.Regression => 1,
@@ -90,51 +99,45 @@ public static class MlpFitter
                 _ => data.ClassCount,
             };
             var spec = new MlpSpec(data.Features, settings.Hidden, outputs, data.Task, settings.Activation, settings.Dropout);
-            model = Mlp.Create(spec, initRng, standardizer, data.Classes, data.FeatureNames, data.TargetName);
+            int batch = settings.Training.BatchSize;
+            spec.CheckSize(batch == 0 ? trainRows.Length : Math.Min(batch, trainRows.Length));
+            model = Mlp.Create(spec, initRng, standardizer, data.Classes, data.FeatureNames, data.TargetName, targetStandardizer);
         }
 
-        var options = settings.Training with { Regularization = Expand(settings.Regularization, model.DenseLayers.Count) };
+        var regularization = Expand(settings.Regularization, model.DenseLayers.Count);
         var train = TrainingData.From(model, trainSet);
         var validation = valSet is null ? null : TrainingData.From(model, valSet);
-        var result = Trainer.Fit(model, train, validation, options, trainRng, progress, cancellationToken);
+        var result = Trainer.Fit(model, train, validation, settings.Training, regularization, trainRng, progress, cancellationToken);
         return new FitOutcome(model, result, trainRows.Length, valRows.Length);
     }
 
     /// <summary>Spreads a one-entry list over all layers, or checks a per-layer list.</summary>
-    public static NetworkRegularization Expand(IReadOnlyList<LayerRegularization> perLayer, int denseLayers)
-    {
-        if (perLayer.Count == 0) return NetworkRegularization.None(denseLayers);
-        if (perLayer.Count == 1) return NetworkRegularization.Uniform(perLayer[0], denseLayers);
-        if (perLayer.Count != denseLayers)
-            throw new ArgumentException($"per-layer regularization has {perLayer.Count} entries but the network has {denseLayers} dense layers; give one value or one per layer.");
-        return new NetworkRegularization(perLayer);
-    }
+    public static NetworkRegularization Expand(IReadOnlyList<LayerRegularization> perLayer, int denseLayers) =>
+        NetworkRegularization.Broadcast(perLayer, denseLayers, "the per-layer regularization");
+
+    /// <summary>Checks that a model can be evaluated on <paramref name="data"/>.</summary>
+    public static void CheckCompatible(Mlp model, Dataset data) => CheckCompatible(model, data, forInit: false);
 
     /// <summary>
-    /// Training and validation row indices: with <paramref name="shuffle"/> a seeded permutation, else the last
-    /// round(fraction·n) rows are validation. Both parts keep at least one row when the fraction is positive.
+    /// Checks that a model can be trained further (<paramref name="forInit"/>: it is the <c>--init</c> model) or evaluated
+    /// on <paramref name="data"/>; the suggested fix is the one that works for that use.
     /// </summary>
-    public static (int[] Train, int[] Validation) Split(int rows, double fraction, bool shuffle, Rng rng)
+    internal static void CheckCompatible(Mlp model, Dataset data, bool forInit)
     {
-        var order = Enumerable.Range(0, rows).ToArray();
-        if (fraction <= 0) return (order, []);
-        int val = (int)Math.Round(fraction * rows);
-        val = Math.Clamp(val, 1, rows - 1);
-        if (rows < 2) throw new OccamException($"a validation split needs at least 2 rows (the data has {rows}).");
-        if (shuffle) rng.Shuffle(order.AsSpan());
-        return (order[..(rows - val)], order[(rows - val)..]);
-    }
-
-    /// <summary>Checks that a model can be trained or evaluated on <paramref name="data"/>.</summary>
-    public static void CheckCompatible(Mlp model, Dataset data)
-    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        string which = forInit ? "the --init model" : "the model";
         if (model.Inputs != data.Features)
-            throw new OccamException($"the model takes {model.Inputs} inputs but the data has {data.Features} feature columns; use a model trained on these columns or drop --init.");
+            throw new OccamException($"{which} takes {model.Inputs} inputs but the data has {data.Features} feature columns; " + (forInit
+                ? "train on the columns the model was trained on, or drop --init to start a new model."
+                : "use data with the columns the model was trained on."));
         if (model.Task != data.Task)
-            throw new OccamException($"the model is a {MlpJsonName(model.Task)} model but the data's target is {MlpJsonName(data.Task)}; pass --task {MlpJsonName(model.Task)} or use another model.");
+            throw new OccamException($"{which} is a {TaskKinds.Name(model.Task)} model but the data's target is {TaskKinds.Name(data.Task)}; " + (forInit
+                ? $"pass --task {TaskKinds.Name(model.Task)}, or drop --init to start a new model."
+                : $"use data whose target is the model's{(model.TargetName is { } t ? $" ('{t}')" : "")}."));
         if (model.Task == TaskKind.Multiclass && data.ClassCount > model.Outputs)
-            throw new OccamException($"the data has {data.ClassCount} classes but the model predicts {model.Outputs}.");
+            throw new OccamException($"the data has {data.ClassCount} classes but {which} predicts {model.Outputs}; " + (forInit
+                ? "drop --init to start a new model for these classes."
+                : "use data with the model's classes."));
     }
-
-    private static string MlpJsonName(TaskKind task) => Serialization.MlpJson.TaskName(task);
 }

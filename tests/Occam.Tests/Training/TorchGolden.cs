@@ -10,7 +10,7 @@ namespace Occam.Tests.Training;
 /// <summary>Reads tests/golden/torch_training.json (written by tests/golden/torch_training.py).</summary>
 internal static class TorchGolden
 {
-    internal sealed record Case(string Name, Mlp Init, Mlp Final, float[] X, float[] Y, int Rows, TrainingOptions Options, float[] DataLoss, JsonElement Hyper);
+    internal sealed record Case(string Name, Mlp Init, Mlp Final, float[] X, float[] Y, int Rows, TrainingOptions Options, NetworkRegularization Regularization, float[] DataLoss, JsonElement Hyper);
 
     public static TheoryData<string> Names()
     {
@@ -33,7 +33,7 @@ internal static class TorchGolden
             var h = c.GetProperty("hyper").Clone();
             Assert.True(OptimizerOptions.TryParseKind(h.GetProperty("optimizer").GetString()!, out var kind));
             if (kind == OptimizerKind.Momentum && h.GetProperty("nesterov").GetBoolean()) kind = OptimizerKind.Nesterov;
-            var reg = new LayerRegularization(new ElasticNet(h.GetProperty("l1").GetDouble(), h.GetProperty("l2").GetDouble(), L1Mode.Subgradient),
+            var reg = new LayerRegularization(new ElasticNetPenalty(h.GetProperty("l1").GetDouble(), h.GetProperty("l2").GetDouble(), L1Mode.Subgradient),
                 WeightDecay: h.GetProperty("weightDecay").GetDouble());
             var options = new TrainingOptions
             {
@@ -49,10 +49,9 @@ internal static class TorchGolden
                 BatchSize = 0,
                 Shuffle = false,
                 Epochs = h.GetProperty("steps").GetInt32(),
-                Regularization = NetworkRegularization.Uniform(reg, init.DenseLayers.Count),
             };
             var loss = c.GetProperty("dataLoss").EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
-            list.Add(new Case(c.GetProperty("name").GetString()!, init, final, x, y, rows.Length, options, loss, h));
+            list.Add(new Case(c.GetProperty("name").GetString()!, init, final, x, y, rows.Length, options, NetworkRegularization.Uniform(reg, init.DenseLayers.Count), loss, h));
         }
         return list;
     }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Occam.Data;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -9,11 +10,11 @@ namespace Occam.Cli.Commands.Linear;
 internal class LinearSettings : CommandSettings
 {
     [CommandOption("--data <FILE>")]
-    [Description("CSV file with a header row.")]
+    [Description("Required. CSV file with a header row.")]
     public string? Data { get; init; }
 
     [CommandOption("--target <COLUMN>")]
-    [Description("Name of the target column; every other column is a feature.")]
+    [Description("Required. Name of the target column; every other column is a feature.")]
     public string? Target { get; init; }
 
     [CommandOption("--task <TASK>")]
@@ -74,7 +75,7 @@ internal class LinearSettings : CommandSettings
     {
         if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data is required: give the CSV file to fit.");
         if (string.IsNullOrWhiteSpace(Target)) return ValidationResult.Error("--target is required: give the name of the target column.");
-        if (Task is not ("auto" or "regression" or "binary"))
+        if (Task != "auto" && !(TaskKinds.TryParse(Task, out var task) && task != TaskKind.Multiclass))
             return ValidationResult.Error($"--task must be auto, regression or binary (got '{Task}').");
         if (Penalty is not ("lasso" or "ridge" or "elasticnet"))
             return ValidationResult.Error($"--penalty must be lasso, ridge or elasticnet (got '{Penalty}').");
@@ -85,6 +86,7 @@ internal class LinearSettings : CommandSettings
             if (Penalty == "ridge" && r != 0) return ValidationResult.Error("--l1-ratio other than 0 needs --penalty elasticnet (ridge is l1-ratio 0).");
         }
         if (Degree < 1) return ValidationResult.Error($"--degree must be at least 1 (got {Degree}).");
+        if (PolyColumns is not null && Degree < 2) return ValidationResult.Error("--poly-columns needs --degree 2 or more.");
         if (!(Tol > 0) || double.IsInfinity(Tol)) return ValidationResult.Error($"--tol must be a positive number (got {Tol.ToString(CultureInfo.InvariantCulture)}).");
         if (MaxIter < 1) return ValidationResult.Error($"--max-iter must be at least 1 (got {MaxIter}).");
         return ValidationResult.Success();
@@ -95,7 +97,7 @@ internal class LinearSettings : CommandSettings
 internal sealed class LinearFitSettings : LinearSettings
 {
     [CommandOption("--alpha <A>")]
-    [Description("Penalty strength α ≥ 0.")]
+    [Description("Required. Penalty strength α ≥ 0.")]
     public double? Alpha { get; init; }
 
     public override ValidationResult Validate()
@@ -147,6 +149,10 @@ internal sealed class LinearCvSettings : LinearPathSettings
     [Description("Seed for --shuffle (default 0).")]
     [DefaultValue(0UL)]
     public ulong Seed { get; init; }
+
+    [CommandOption("--stratify")]
+    [Description("Stratified folds (binary targets): every fold keeps the class proportions.")]
+    public bool Stratify { get; init; }
 
     [CommandOption("--model-out <FILE>")]
     [Description("Also write the refitted model (occam-linear/1) to this file.")]

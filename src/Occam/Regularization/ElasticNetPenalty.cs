@@ -1,5 +1,7 @@
 using System.Numerics.Tensors;
+using Occam.Nn;
 using Occam.Numerics.Prox;
+using Occam.Optimizers;
 
 namespace Occam.Regularization;
 
@@ -18,12 +20,12 @@ namespace Occam.Regularization;
 /// References: Zou &amp; Hastie, "Regularization and variable selection via the elastic net", JRSS-B 2005;
 /// Tibshirani, "Regression shrinkage and selection via the lasso", JRSS-B 1996.
 /// </summary>
-public sealed record ElasticNet
+public sealed record ElasticNetPenalty
 {
     /// <summary>No penalty.</summary>
-    public static readonly ElasticNet None = new(0, 0);
+    public static readonly ElasticNetPenalty None = new(0, 0);
 
-    public ElasticNet(double l1, double l2, L1Mode mode = L1Mode.Prox)
+    public ElasticNetPenalty(double l1, double l2, L1Mode mode = L1Mode.Prox)
     {
         Numerics.Preconditions.CheckNonNegative(l1);
         Numerics.Preconditions.CheckNonNegative(l2);
@@ -44,17 +46,17 @@ public sealed record ElasticNet
     public bool IsZero => L1 == 0 && L2 == 0;
 
     /// <summary>Lasso: <c>λ·‖w‖₁</c>.</summary>
-    public static ElasticNet Lasso(double lambda, L1Mode mode = L1Mode.Prox) => new(lambda, 0, mode);
+    public static ElasticNetPenalty Lasso(double lambda, L1Mode mode = L1Mode.Prox) => new(lambda, 0, mode);
 
     /// <summary>Ridge: <c>(λ/2)·‖w‖₂²</c>.</summary>
-    public static ElasticNet Ridge(double lambda) => new(0, lambda);
+    public static ElasticNetPenalty Ridge(double lambda) => new(0, lambda);
 
     /// <summary>scikit-learn convention: <c>α·(ρ·‖w‖₁ + (1 − ρ)/2·‖w‖₂²)</c>.</summary>
-    public static ElasticNet FromAlpha(double alpha, double l1Ratio, L1Mode mode = L1Mode.Prox)
+    public static ElasticNetPenalty FromAlpha(double alpha, double l1Ratio, L1Mode mode = L1Mode.Prox)
     {
         Numerics.Preconditions.CheckNonNegative(alpha);
         Numerics.Preconditions.CheckInRange(l1Ratio, 0, 1);
-        return new ElasticNet(alpha * l1Ratio, alpha * (1 - l1Ratio), mode);
+        return new ElasticNetPenalty(alpha * l1Ratio, alpha * (1 - l1Ratio), mode);
     }
 
     /// <summary><c>R(w) = λ₁·Σ|wᵢ| + (λ₂/2)·Σwᵢ²</c>.</summary>
@@ -69,7 +71,7 @@ public sealed record ElasticNet
     /// <summary>
     /// Adds the gradient of the smooth part to <paramref name="gradient"/>: <c>g[i] += λ₂·w[i]</c>, plus
     /// <c>λ₁·sign(w[i])</c> (0 at 0) in <see cref="L1Mode.Subgradient"/> mode. In prox mode the L1 part is left to
-    /// <see cref="Prox"/>.
+    /// <see cref="Prox(Parameter, Optimizer, Span{float})"/> (or the prox folded into <see cref="Optimizer.Step"/>).
     /// </summary>
     public void AddGradient(ReadOnlySpan<float> w, Span<float> gradient)
     {
@@ -92,12 +94,30 @@ public sealed record ElasticNet
 
     /// <summary>
     /// Proximal step for the L1 part after a gradient step of size <paramref name="step"/>:
-    /// <c>w ← soft(w, step·λ₁)</c>. Only this produces exact zeros. No-op in subgradient mode.
+    /// <c>w ← soft(w, step·λ₁)</c> (threshold rounded once to float32). Only this produces exact zeros. No-op in
+    /// subgradient mode. With step = lr it equals SGD's folded prox bit for bit.
     /// </summary>
-    public void Prox(Span<float> w, float step)
+    public void Prox(Span<float> w, double step)
     {
         if (ProxL1 == 0) return;
         SoftThreshold.Apply(w, (float)(step * L1));
+    }
+
+    /// <summary>
+    /// Proximal step for the L1 part after <paramref name="optimizer"/>'s step of <paramref name="parameter"/>, with its
+    /// per-coordinate step sizes: <c>wᵢ ← soft(wᵢ, ηᵢ·λ₁)</c> (<see cref="Optimizer.StepSizes"/>), through
+    /// <see cref="SoftThreshold"/>. No-op in subgradient mode. <c>optimizer.Step(p, wd)</c> followed by this equals
+    /// the folded <c>optimizer.Step(p, wd, ProxL1)</c> bit for bit. <paramref name="scratch"/> holds the thresholds
+    /// (at least <see cref="Parameter.Length"/> values).
+    /// </summary>
+    public void Prox(Parameter parameter, Optimizer optimizer, Span<float> scratch)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (ProxL1 == 0) return;
+        var thresholds = scratch[..parameter.Length];
+        optimizer.StepSizes(parameter, thresholds, L1);
+        SoftThreshold.Apply(parameter.Value, thresholds);
     }
 
     public override string ToString() => IsZero ? "none" : $"l1={L1:g4} ({Mode.ToString().ToLowerInvariant()}), l2={L2:g4}";
