@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using Occam.Linear.Kernels;
+using Occam.Numerics.LinearAlgebra;
 
 namespace Occam.Linear;
 

@@ -153,7 +153,7 @@ public class MultinomialTests
         double l1 = alpha * rho * cq, l2 = alpha * (1 - rho) / 2, alphaB = l1 + l2, rhoB = l1 / alphaB;
         var o = new LinearOptions { L1Ratio = rho, Grouped = grouped, Tolerance = 1e-12, MaxIterations = 1_000_000 };
         var multi = MultinomialRegression.Fit(d.X, d.Rows, d.Features, d.Y, alpha, o).EnsureConverged().Model;
-        var binary = LogisticRegression.Fit(d.X, d.Rows, d.Features, d.Y, alphaB, new LinearOptions { L1Ratio = rhoB, Tolerance = 1e-12, MaxIterations = 1_000_000 }).Model;
+        var binary = BinaryLogisticRegression.Fit(d.X, d.Rows, d.Features, d.Y, alphaB, new LinearOptions { L1Ratio = rhoB, Tolerance = 1e-12, MaxIterations = 1_000_000 }).Model;
         var w = new double[d.Features];
         for (int j = 0; j < d.Features; j++) w[j] = multi.Coef[1][j] - multi.Coef[0][j];
         // Both solvers stop at a duality gap of 1e-12·L₀, which bounds coefficient errors to about 1e-5 here.
