@@ -16,6 +16,9 @@ public static class OccamApp
         app.Configure(config =>
         {
             config.SetApplicationName("occam");
+            config.SetApplicationVersion(typeof(OccamApp).Assembly
+                .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+                .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "0");
             config.UseStrictParsing();
             config.ConfigureConsole(AnsiConsole.Console);
             config.PropagateExceptions();
