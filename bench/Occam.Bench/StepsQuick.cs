@@ -76,7 +76,7 @@ internal static class StepsQuick
         int inputs = net.Sizes[0], outputs = net.Sizes[^1];
         var spec = new MlpSpec(inputs, net.Sizes[1..^1], outputs, net.Task, Dropout: 0.2);
         var model = Mlp.Create(spec, rng);
-        var reg = new LayerRegularization(new ElasticNet(1e-4, 1e-4));
+        var reg = new LayerRegularization(new ElasticNetPenalty(1e-4, 1e-4));
         var options = new TrainingOptions
         {
             Optimizer = new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = 1e-3 },

@@ -16,7 +16,7 @@ public class ReadmeExampleTests
         var outcome = MlpFitter.Fit(data, new FitSettings
         {
             Hidden = [64],
-            Regularization = [new LayerRegularization(ElasticNet.Lasso(1e-3))],   // L1, prox mode: exact zeros
+            Regularization = [new LayerRegularization(ElasticNetPenalty.Lasso(1e-3))],   // L1, prox mode: exact zeros
             ValidationSplit = 0.2,
             Seed = 1,
             Training = new TrainingOptions { Epochs = 10, EarlyStoppingPatience = 10 },

@@ -53,14 +53,8 @@ public class DataSettings : JsonSettings
 
     private static string? ParseTask(string text, out TaskKind? task)
     {
-        task = text switch
-        {
-            "regression" => Occam.Data.TaskKind.Regression,
-            "binary" => Occam.Data.TaskKind.Binary,
-            "multiclass" => Occam.Data.TaskKind.Multiclass,
-            _ => null,
-        };
-        return task is null && text != "auto" ? $"--task must be auto, regression, binary or multiclass (got '{text}')." : null;
+        task = TaskKinds.TryParse(text, out var parsed) ? parsed : null;
+        return task is null && text != "auto" ? $"--task must be auto, {TaskKinds.Listing(TaskKinds.Names)} (got '{text}')." : null;
     }
 
     /// <summary>

@@ -7,6 +7,7 @@ using Occam.Nn;
 using Occam.Numerics.Random;
 using Occam.Optimizers;
 using Occam.Regularization;
+using Occam.Selection;
 using Occam.Serialization;
 using Occam.Training;
 using Spectre.Console;
@@ -50,10 +51,10 @@ public sealed class DemoCommand : Command<DemoSettings>
     internal static readonly Variant[] Variants =
     [
         new("none", "none", 0, LayerRegularization.None),
-        new("l2", "L2 1e-3", 0, new LayerRegularization(ElasticNet.Ridge(1e-3))),
-        new("l1", "L1 1e-3 prox", 0, new LayerRegularization(ElasticNet.Lasso(1e-3))),
-        new("l1-subgradient", "L1 1e-3 subgrad", 0, new LayerRegularization(ElasticNet.Lasso(1e-3, L1Mode.Subgradient))),
-        new("group-lasso", "group lasso 2e-3", 0, new LayerRegularization(ElasticNet.None, new GroupLasso(2e-3))),
+        new("l2", "L2 1e-3", 0, new LayerRegularization(ElasticNetPenalty.Ridge(1e-3))),
+        new("l1", "L1 1e-3 prox", 0, new LayerRegularization(ElasticNetPenalty.Lasso(1e-3))),
+        new("l1-subgradient", "L1 1e-3 subgrad", 0, new LayerRegularization(ElasticNetPenalty.Lasso(1e-3, L1Mode.Subgradient))),
+        new("group-lasso", "group lasso 2e-3", 0, new LayerRegularization(ElasticNetPenalty.None, new GroupLasso(2e-3))),
         new("dropout", "dropout 0.2", 0.2, LayerRegularization.None),
     ];
 
@@ -64,7 +65,7 @@ public sealed class DemoCommand : Command<DemoSettings>
         string dataPath = settings.Data ?? FindShipped("data/digits.csv")
             ?? throw new OccamException("cannot find data/digits.csv; run the demo from the repository root or pass --data.");
         var data = CsvLoader.Load(dataPath, "digit", TaskKind.Multiclass);
-        var (trainIdx, testIdx) = MlpFitter.Split(data.Rows, 0.2, shuffle: true, new Rng(settings.Seed));
+        var (trainIdx, testIdx) = Holdout.Split(data.Rows, 0.2, shuffle: true, new Rng(settings.Seed));
         var train = data.Subset(trainIdx);
         var test = data.Subset(testIdx);
         Directory.CreateDirectory(settings.Out);

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Occam.Data;
 using Occam.Cli.Output;
 using Occam.Serialization;
 using Occam.Training;
@@ -27,7 +28,7 @@ public sealed class EvalCommand : Command<EvalSettings>
             JsonOut.Print(w =>
             {
                 w.WriteString("model", settings.Model);
-                w.WriteString("task", MlpJson.TaskName(model.Task));
+                w.WriteString("task", TaskKinds.Name(model.Task));
                 w.WriteNumber("rows", e.Rows);
                 JsonOut.Number(w, "loss", e.Loss);
                 if (e.Accuracy is { } acc) w.WriteNumber("accuracy", acc);

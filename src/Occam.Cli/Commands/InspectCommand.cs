@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Occam.Data;
 using Occam.Cli.Output;
 using Occam.Nn;
 using Occam.Numerics.Activations;
@@ -28,7 +29,7 @@ public sealed class InspectCommand : Command<InspectSettings>
             JsonOut.Print(w =>
             {
                 w.WriteString("model", settings.Model);
-                w.WriteString("task", MlpJson.TaskName(model.Task));
+                w.WriteString("task", TaskKinds.Name(model.Task));
                 w.WriteNumber("inputs", model.Inputs);
                 w.WriteNumber("outputs", model.Outputs);
                 w.WriteNumber("parameters", model.ParameterCount);
@@ -46,7 +47,7 @@ public sealed class InspectCommand : Command<InspectSettings>
             });
             return 0;
         }
-        var table = new Table().Title($"{Markup.Escape(settings.Model)}: {MlpJson.TaskName(model.Task)} MLP").AddColumns("#", "layer", "parameters");
+        var table = new Table().Title($"{Markup.Escape(settings.Model)}: {TaskKinds.Name(model.Task)} MLP").AddColumns("#", "layer", "parameters");
         int i = 0;
         foreach (var l in model.Layers)
             table.AddRow(i++.ToString(CultureInfo.InvariantCulture), Describe(l),

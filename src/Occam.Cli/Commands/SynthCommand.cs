@@ -82,11 +82,11 @@ public sealed class SynthCommand : Command<SynthSettings>
                 w.WriteString("kind", s.Kind);
                 w.WriteNumber("rows", data.Rows);
                 w.WriteNumber("features", data.Features);
-                w.WriteString("task", MlpJson.TaskName(data.Task));
+                w.WriteString("task", TaskKinds.Name(data.Task));
                 w.WriteString("out", Path.GetFullPath(s.Out!));
             });
         else
-            AnsiConsole.MarkupLineInterpolated($"{data.Rows} rows × {data.Features} features ({MlpJson.TaskName(data.Task)}, target '{data.TargetName}') written to [bold]{s.Out}[/]");
+            AnsiConsole.MarkupLineInterpolated($"{data.Rows} rows × {data.Features} features ({TaskKinds.Name(data.Task)}, target '{data.TargetName}') written to [bold]{s.Out}[/]");
         return 0;
     }
 

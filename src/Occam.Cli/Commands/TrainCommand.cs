@@ -215,7 +215,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         for (int k = 0; k < denseLayers; k++)
         {
             double a = At(en, k, "--elastic-net", denseLayers);
-            var net = new ElasticNet(At(l1, k, "--l1", denseLayers) + a * s.L1Ratio, At(l2, k, "--l2", denseLayers) + a * (1 - s.L1Ratio), mode);
+            var net = new ElasticNetPenalty(At(l1, k, "--l1", denseLayers) + a * s.L1Ratio, At(l2, k, "--l2", denseLayers) + a * (1 - s.L1Ratio), mode);
             double g = At(gl, k, "--group-lasso", denseLayers);
             layers[k] = new LayerRegularization(net, g > 0 ? new GroupLasso(g) : null, WeightDecay: At(wd, k, "--weight-decay", denseLayers));
         }
@@ -242,7 +242,7 @@ public sealed class TrainCommand : Command<TrainSettings>
             JsonOut.Print(w =>
             {
                 w.WriteString("model", Path.GetFullPath(s.Out!));
-                w.WriteString("task", MlpJson.TaskName(o.Model.Task));
+                w.WriteString("task", TaskKinds.Name(o.Model.Task));
                 w.WriteNumber("trainRows", o.TrainRows);
                 w.WriteNumber("valRows", o.ValidationRows);
                 w.WriteNumber("epochs", r.Epochs);

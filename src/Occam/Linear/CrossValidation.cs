@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Occam.Data;
-using Occam.Numerics;
-using Occam.Numerics.Random;
+using Occam.Selection;
 
 namespace Occam.Linear;
 
@@ -16,29 +15,6 @@ namespace Occam.Linear;
 /// </summary>
 public static class CrossValidation
 {
-    /// <summary>
-    /// Held-out row indices of each fold. Contiguous (default): as scikit-learn's <c>KFold(K)</c>, fold f holds the next
-    /// ⌊n/K⌋ rows, one more for the first n mod K folds. Shuffled: the same sizes over a permutation drawn by
-    /// <see cref="Rng.Shuffle{T}"/> from <paramref name="seed"/>.
-    /// </summary>
-    public static int[][] Folds(int rows, int folds, bool shuffle = false, ulong seed = 0)
-    {
-        Preconditions.CheckPositive(rows);
-        Preconditions.Check(folds >= 2, $"folds must be at least 2 (got {folds}).", nameof(folds));
-        Preconditions.Check(folds <= rows, $"cannot split {rows} rows into {folds} folds; use at most {rows} folds.", nameof(folds));
-        var order = Inputs.AllRows(rows);
-        if (shuffle) new Rng(seed).Shuffle(order.AsSpan());
-        var result = new int[folds][];
-        int start = 0;
-        for (int f = 0; f < folds; f++)
-        {
-            int size = rows / folds + (f < rows % folds ? 1 : 0);
-            result[f] = order[start..(start + size)];
-            start += size;
-        }
-        return result;
-    }
-
     /// <summary>Cross-validated elastic net (mean squared error), with the refit on all rows at α_min.</summary>
     public static CvResult ElasticNet(double[] x, int rows, int features, double[] y, LinearOptions? options = null, CvOptions? cv = null, string[]? featureNames = null) =>
         Run(x, rows, features, y, options, cv, featureNames, TaskKind.Regression);
@@ -54,8 +30,12 @@ public static class CrossValidation
         Inputs.Check(x, rows, p, y);
         o.Validate(p);
         co.Path.Validate();
-        if (task == TaskKind.Binary) LogisticRegression.CheckLabels(y);
-        var folds = Folds(rows, co.Folds, co.Shuffle, co.Seed);
+        if (task == TaskKind.Binary) BinaryLogisticRegression.CheckLabels(y);
+        var folds = co.Stratify
+            ? (task == TaskKind.Regression
+                ? throw new ArgumentException("stratified folds need class labels; use them with logistic regression only.", nameof(cv))
+                : KFold.Stratified(y.Select(v => (int)v).ToArray(), co.Folds, co.Shuffle, co.Seed))
+            : KFold.Split(rows, co.Folds, co.Shuffle ? FoldOrder.Shuffled : FoldOrder.Contiguous, co.Seed);
         var sw = Stopwatch.StartNew();
         var all = Inputs.AllRows(rows);
 
@@ -67,17 +47,14 @@ public static class CrossValidation
         else
             alphas = ElasticNetRegression.ResolveAlphas(co.Path, new GaussianSolver(GaussianProblem.Create(x, p, y, all, o), o).AlphaMax());
 
-        int m = alphas.Length, k = folds.Length;
+        int m = alphas.Length, k = folds.Count;
         var errors = new double[k][];
         var foldWarnings = new List<string>[k];
         Parallel.For(0, k, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, f =>
         {
-            var test = folds[f];
-            var inTest = new bool[rows];
-            foreach (int i in test) inTest[i] = true;
-            var train = all.Where(i => !inTest[i]).ToArray();
+            var (train, test) = (folds[f].Train, folds[f].Test);
             var path = task == TaskKind.Binary
-                ? LogisticRegression.PathOnRows(x, p, y, train, o, co.Path, alphas, names)
+                ? BinaryLogisticRegression.PathOnRows(x, p, y, train, o, co.Path, alphas, names)
                 : ElasticNetRegression.PathOnRows(x, p, y, train, o, co.Path, alphas, names);
             var e = new double[m];
             for (int a = 0; a < m; a++)
@@ -119,7 +96,7 @@ public static class CrossValidation
 
         // Refit on all rows along the grid down to α_min (warm starts), keeping the last model.
         var refitPath = task == TaskKind.Binary
-            ? LogisticRegression.PathOnRows(x, p, y, all, o, co.Path, alphas[..(best + 1)], names)
+            ? BinaryLogisticRegression.PathOnRows(x, p, y, all, o, co.Path, alphas[..(best + 1)], names)
             : ElasticNetRegression.PathOnRows(x, p, y, all, o, co.Path, alphas[..(best + 1)], names);
         var refit = new LinearFit(refitPath.ModelAt(best), refitPath.Iterations[best], refitPath.DualGaps[best], refitPath.GapTolerances[best],
             refitPath.ConvergedAt[best], refitPath.DevianceExplained[best], refitPath.Warnings, 0);

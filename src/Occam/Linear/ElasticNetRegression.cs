@@ -21,31 +21,30 @@ namespace Occam.Linear;
 /// </remarks>
 public static class ElasticNetRegression
 {
-    /// <summary>Fits at one α ≥ 0 (α = 0 is ordinary least squares, solved directly by <see cref="Ridge.Fit"/>).</summary>
+    /// <summary>Fits at one α ≥ 0 (α = 0 is ordinary least squares, solved directly by <see cref="RidgeRegression.Fit"/>).</summary>
     public static LinearFit Fit(double[] x, int rows, int features, double[] y, double alpha, LinearOptions? options = null, string[]? featureNames = null)
     {
         var o = options ?? new LinearOptions();
         Inputs.Check(x, rows, features, y);
         Inputs.CheckAlpha(alpha);
         o.Validate(features);
-        if (alpha == 0) return Ridge.Fit(x, rows, features, y, 0, o, featureNames);
+        if (alpha == 0) return RidgeRegression.Fit(x, rows, features, y, 0, o, featureNames);
         var sw = Stopwatch.StartNew();
         var problem = GaussianProblem.Create(x, features, y, Inputs.AllRows(rows), o);
         var solver = new GaussianSolver(problem, o);
         double amax = solver.AlphaMax();
         // As glmnet, approach α along a short warm-started path from α_max (5 values per decade): on strongly
-        // correlated columns a cold start at small α needs far more sweeps. The optimum is the same.
+        // correlated columns a cold start at small α needs far more sweeps. The optimum is the same. The path is an
+        // implementation detail: its steps have their own budget and the report counts the sweeps at α only.
         double prev = Math.Max(amax, alpha);
         int steps = alpha > 0 && alpha < amax ? (int)Math.Ceiling(5 * Math.Log10(amax / alpha)) : 0;
-        int sweeps = 0;
         for (int s = 1; s < steps; s++)
         {
             double a = amax * Math.Pow(alpha / amax, (double)s / steps);
-            sweeps += solver.Solve(a, prev).Iterations;
+            solver.Solve(a, prev, LinearOptions.WarmStartSweeps);
             prev = a;
         }
-        var last = solver.Solve(alpha, prev);
-        var report = last with { Iterations = last.Iterations + sweeps };
+        var report = solver.Solve(alpha, prev);
         var model = ToModel(problem, solver.W, alpha, o.L1Ratio);
         var warnings = problem.Stats.ConstantWarnings(featureNames).ToList();
         if (!report.Converged) warnings.Add(NotConverged(alpha, report));
@@ -94,7 +93,7 @@ public static class ElasticNetRegression
         if (po.Alphas is { } given)
         {
             if (given.Any(v => !(v > 0)))
-                throw new ArgumentException("every alpha on a path must be > 0 (use Ridge.Fit for the unpenalized fit at alpha = 0).", nameof(po));
+                throw new ArgumentException("every alpha on a path must be > 0 (use RidgeRegression.Fit for the unpenalized fit at alpha = 0).", nameof(po));
             return given.OrderByDescending(v => v).ToArray();
         }
         if (!(alphaMax > 0))
@@ -135,11 +134,11 @@ public static class ElasticNetRegression
         return new LinearPath(TaskKind.Regression, o.L1Ratio, (double[])alphas.Clone(), coefs, intercepts, iters, gaps, tols, conv, dev, warnings, 0);
     }
 
-    internal static LinearModel ToModel(GaussianProblem problem, double[] w, double alpha, double l1Ratio)
+    internal static LinearCoefficients ToModel(GaussianProblem problem, double[] w, double alpha, double l1Ratio)
     {
         var coef = problem.Stats.Unscale(w);
         double b = problem.YMean - problem.Stats.MeanDot(coef);
-        return new LinearModel(TaskKind.Regression, coef, b, alpha, l1Ratio);
+        return new LinearCoefficients(TaskKind.Regression, coef, b, alpha, l1Ratio);
     }
 
     internal static string NotConverged(double alpha, SolveReport r) =>

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Numerics.Tensors;
-using Occam.Linear.Kernels;
+using Occam.Numerics.LinearAlgebra;
 
 namespace Occam.Linear;
 
@@ -282,10 +282,10 @@ internal sealed class GaussianSolver
     /// <summary>
     /// Solves at <paramref name="alpha"/> from the current coefficients. <paramref name="alphaPrev"/> is the α whose
     /// solution the gradient held in the solver belongs to (α_max for a cold start); it feeds the strong rule
-    /// |cⱼ| ≥ ρ·vⱼ·(2α − α_prev).
+    /// |cⱼ| ≥ ρ·vⱼ·(2α − α_prev). <paramref name="maxIterations"/> caps the sweeps of this α (default: the options').
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public SolveReport Solve(double alpha, double alphaPrev)
+    public SolveReport Solve(double alpha, double alphaPrev, int? maxIterations = null)
     {
         double rho = _o.L1Ratio;
         double l1 = alpha * rho, l2 = alpha * (1 - rho);
@@ -297,7 +297,7 @@ internal sealed class GaussianSolver
         double n = _e.N;
         double gapTol = _o.Tolerance * _e.YY / n;
         double innerTol = gapTol;
-        int maxIter = _o.MaxIterations;
+        int maxIter = maxIterations ?? _o.MaxIterations;
         int iter = 0;
         double gap = double.PositiveInfinity;
         bool converged = false;

@@ -4,12 +4,12 @@ using Occam.Data;
 namespace Occam.Linear;
 
 /// <summary>
-/// A model read from an <c>occam-linear/1</c> file (docs/formats.md): the fitted <see cref="LinearModel"/> over the
+/// A model read from an <c>occam-linear/1</c> file (docs/formats.md): the fitted <see cref="LinearCoefficients"/> over the
 /// expanded features plus what is needed to rebuild those features from the raw input columns.
 /// </summary>
 public sealed class LinearModelFile
 {
-    private LinearModelFile(LinearModel model, string[] features, string[] inputs, int degree, string[] polynomialColumns, string[]? classes)
+    private LinearModelFile(LinearCoefficients model, string[] features, string[] inputs, int degree, string[] polynomialColumns, string[]? classes)
     {
         Model = model;
         Features = features;
@@ -19,7 +19,7 @@ public sealed class LinearModelFile
         Classes = classes;
     }
 
-    public LinearModel Model { get; }
+    public LinearCoefficients Model { get; }
     /// <summary>Names of the model's columns (after polynomial expansion), one per coefficient.</summary>
     public string[] Features { get; }
     /// <summary>Raw input columns, in the order <see cref="Predict"/> expects them.</summary>
@@ -45,12 +45,9 @@ public sealed class LinearModelFile
             string format = root.GetProperty("format").GetString() ?? "";
             if (format != "occam-linear/1")
                 throw new OccamException($"{path}: format is '{format}', expected 'occam-linear/1'; pass a model written by 'occam linear fit'.");
-            var task = root.GetProperty("task").GetString() switch
-            {
-                "regression" => TaskKind.Regression,
-                "binary" => TaskKind.Binary,
-                var t => throw new OccamException($"{path}: unknown task '{t}'; expected regression or binary."),
-            };
+            string? taskText = root.GetProperty("task").GetString();
+            if (!TaskKinds.TryParse(taskText, out var task) || task == TaskKind.Multiclass)
+                throw new OccamException($"{path}: unknown task '{taskText}'; expected regression or binary.");
             var features = Strings(root, "features");
             var coef = root.GetProperty("coef").EnumerateArray().Select(v => v.GetDouble()).ToArray();
             if (coef.Length != features.Length)
@@ -59,7 +56,7 @@ public sealed class LinearModelFile
             int degree = root.TryGetProperty("degree", out var d) ? d.GetInt32() : 1;
             var poly = root.TryGetProperty("polynomialColumns", out _) ? Strings(root, "polynomialColumns") : [];
             string[]? classes = root.TryGetProperty("classes", out _) ? Strings(root, "classes") : null;
-            var model = new LinearModel(task, coef, root.GetProperty("intercept").GetDouble(),
+            var model = new LinearCoefficients(task, coef, root.GetProperty("intercept").GetDouble(),
                 root.GetProperty("alpha").GetDouble(), root.GetProperty("l1Ratio").GetDouble());
             var file = new LinearModelFile(model, features, inputs, degree, poly, classes);
             var expected = degree > 1 ? PolynomialFeatures.Names(inputs, degree, file.PolyIndices()) : inputs;

@@ -46,8 +46,15 @@ public sealed record LinearOptions
     /// </summary>
     public double Tolerance { get; init; } = 1e-4;
 
-    /// <summary>Maximum coordinate sweeps per α (default 1000, scikit-learn's <c>max_iter</c>). Logistic: total over all Newton steps.</summary>
+    /// <summary>
+    /// Maximum coordinate sweeps per α (default 1000, scikit-learn's <c>max_iter</c>). Logistic: total over all Newton
+    /// steps of that α. A single-α fit approaches α along a short warm-start path whose sweeps are not counted
+    /// against this budget (each of its steps has its own budget of <see cref="WarmStartSweeps"/>).
+    /// </summary>
     public int MaxIterations { get; init; } = 1000;
+
+    /// <summary>Sweep budget of each intermediate α of the hidden warm-start path of a single-α fit.</summary>
+    public const int WarmStartSweeps = 1000;
 
     /// <summary>Per-feature penalty factors vⱼ ≥ 0 (0 = unpenalized), used as given (glmnet rescales them to sum to p; we do not).</summary>
     public double[]? PenaltyFactors { get; init; }
@@ -102,7 +109,7 @@ public sealed record PathOptions
 /// <summary>Options for k-fold cross-validation over a path.</summary>
 public sealed record CvOptions
 {
-    /// <summary>Number of folds K ≥ 2 (default 5).</summary>
+    /// <summary>Number of folds K ≥ 2 (default 5); folds come from <see cref="Occam.Selection.KFold"/>.</summary>
     public int Folds { get; init; } = 5;
 
     /// <summary>Shuffle rows before splitting (default false: contiguous folds, as scikit-learn's <c>KFold</c> in <c>LassoCV</c>).</summary>
@@ -110,6 +117,9 @@ public sealed record CvOptions
 
     /// <summary>Seed for the shuffle (<see cref="Occam.Numerics.Random.Rng"/>).</summary>
     public ulong Seed { get; init; }
+
+    /// <summary>Stratified folds (logistic regression only): each fold keeps the class proportions (<see cref="Occam.Selection.KFold.Stratified"/>).</summary>
+    public bool Stratify { get; init; }
 
     /// <summary>The α grid.</summary>
     public PathOptions Path { get; init; } = new();

@@ -7,9 +7,9 @@ namespace Occam.Linear;
 /// A fitted linear model in original units: <c>η = b + Σⱼ wⱼ·xⱼ</c>. Regression predicts η; binary
 /// classification predicts P(y = 1) = σ(η).
 /// </summary>
-public sealed class LinearModel
+public sealed class LinearCoefficients
 {
-    public LinearModel(TaskKind task, double[] coef, double intercept, double alpha, double l1Ratio)
+    public LinearCoefficients(TaskKind task, double[] coef, double intercept, double alpha, double l1Ratio)
     {
         ArgumentNullException.ThrowIfNull(coef);
         Task = task;
@@ -64,7 +64,7 @@ public sealed class LinearModel
 /// </summary>
 public sealed class LinearFit
 {
-    internal LinearFit(LinearModel model, int iterations, double dualGap, double gapTolerance, bool converged, double devianceExplained, IReadOnlyList<string> warnings, double seconds)
+    internal LinearFit(LinearCoefficients model, int iterations, double dualGap, double gapTolerance, bool converged, double devianceExplained, IReadOnlyList<string> warnings, double seconds)
     {
         Model = model;
         Iterations = iterations;
@@ -76,8 +76,8 @@ public sealed class LinearFit
         Seconds = seconds;
     }
 
-    public LinearModel Model { get; }
-    /// <summary>Coordinate sweeps used (over the strong or active set; each Newton step's sweeps count for logistic).</summary>
+    public LinearCoefficients Model { get; }
+    /// <summary>Coordinate sweeps used at this α (over the strong or active set; each Newton step's sweeps count for logistic). A single-α fit's hidden warm-start path is not counted.</summary>
     public int Iterations { get; }
     /// <summary>Final duality gap of the (standardized) problem, in the units of the objective.</summary>
     public double DualGap { get; }
@@ -147,7 +147,7 @@ public sealed class LinearPath
     }
 
     /// <summary>The model at path index <paramref name="index"/>.</summary>
-    public LinearModel ModelAt(int index) => new(Task, (double[])Coefs[index].Clone(), Intercepts[index], Alphas[index], L1Ratio);
+    public LinearCoefficients ModelAt(int index) => new(Task, (double[])Coefs[index].Clone(), Intercepts[index], Alphas[index], L1Ratio);
 }
 
 /// <summary>

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Numerics.Tensors;
-using Occam.Linear.Kernels;
+using Occam.Numerics.LinearAlgebra;
 
 namespace Occam.Linear;
 
@@ -124,8 +124,9 @@ internal sealed class LogisticSolver
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public SolveReport Solve(double alpha, double alphaPrev)
+    public SolveReport Solve(double alpha, double alphaPrev, int? maxIterations = null)
     {
+        int maxIter = maxIterations ?? _o.MaxIterations;
         double rho = _o.L1Ratio, l1 = alpha * rho, l2 = alpha * (1 - rho);
         bool screen = _o.Screening == Screening.StrongRules && rho > 0;
         double threshold = rho * (2 * alpha - alphaPrev);
@@ -144,8 +145,8 @@ internal sealed class LogisticSolver
                 if (!_strong[j] && !_excluded[j] && Math.Abs(_c[j]) > l1 * _v[j]) { _strong[j] = true; added = true; }
             gap = Gap(l1, l2);
             if (!added && gap <= gapTol) { converged = true; break; }
-            if (iter >= _o.MaxIterations) break;
-            iter += NewtonStep(l1, l2, innerTol, _o.MaxIterations - iter);
+            if (iter >= maxIter) break;
+            iter += NewtonStep(l1, l2, innerTol, maxIter - iter);
             innerTol = Math.Max(innerTol * 0.01, 1e-300);
             FullGradient();
         }
@@ -185,7 +186,7 @@ internal sealed class LogisticSolver
             sweeps++;
             if (d <= innerTol) break;
             m = Collect(activeOnly: true);
-            do { d = Sweep(m, l1, l2, sw); sweeps++; } while (d > innerTol && sweeps < budget);
+            while (d > innerTol && sweeps < budget) { d = Sweep(m, l1, l2, sw); sweeps++; }
         }
         Refresh();
         double obj = Objective(l1, l2);

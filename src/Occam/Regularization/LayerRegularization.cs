@@ -12,11 +12,11 @@ namespace Occam.Regularization;
 /// penalty and from the loss. Applies to the weights; to the bias too only when <see cref="DecayBias"/>.
 /// </param>
 /// <param name="DecayBias">Whether decoupled weight decay also applies to the bias.</param>
-public sealed record LayerRegularization(ElasticNet Weights, GroupLasso? Groups = null, ElasticNet? Bias = null,
+public sealed record LayerRegularization(ElasticNetPenalty Weights, GroupLasso? Groups = null, ElasticNetPenalty? Bias = null,
     double WeightDecay = 0, bool DecayBias = false)
 {
     /// <summary>No regularization at all.</summary>
-    public static readonly LayerRegularization None = new(ElasticNet.None);
+    public static readonly LayerRegularization None = new(ElasticNetPenalty.None);
 
     /// <summary>True when nothing is applied.</summary>
     public bool IsNone => Weights.IsZero && (Groups is null || Groups.Lambda == 0) && (Bias is null || Bias.IsZero) && WeightDecay == 0;

@@ -49,7 +49,7 @@ public static class MlpJson
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
         w.WriteStartObject();
         w.WriteString("format", Format);
-        w.WriteString("task", TaskName(model.Task));
+        w.WriteString("task", TaskKinds.Name(model.Task));
         w.WriteNumber("inputs", model.Inputs);
         w.WriteStartArray("layers");
         foreach (var layer in model.Layers)
@@ -143,13 +143,8 @@ public static class MlpJson
         string format = GetString(root, "format", source, "$");
         if (format != Format) throw Bad(source, "$.format", $"is '{format}'; this reader understands '{Format}'");
         string taskText = GetString(root, "task", source, "$");
-        var task = taskText switch
-        {
-            "regression" => TaskKind.Regression,
-            "binary" => TaskKind.Binary,
-            "multiclass" => TaskKind.Multiclass,
-            _ => throw Bad(source, "$.task", $"is '{taskText}'; use regression, binary or multiclass"),
-        };
+        if (!TaskKinds.TryParse(taskText, out var task))
+            throw Bad(source, "$.task", $"is '{taskText}'; use {TaskKinds.Listing(TaskKinds.Names)}");
         int inputs = GetInt(root, "inputs", source, "$");
         if (inputs <= 0) throw Bad(source, "$.inputs", "must be a positive integer");
         if (!root.TryGetProperty("layers", out var layersEl) || layersEl.ValueKind != JsonValueKind.Array)
@@ -228,14 +223,6 @@ public static class MlpJson
         if (task == TaskKind.Multiclass) classes ??= Enumerable.Range(0, width).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         return new Mlp(inputs, task, layers, standardizer, classes, features, target);
     }
-
-    /// <summary>The file-format name of a task.</summary>
-    public static string TaskName(TaskKind task) => task switch
-    {
-        TaskKind.Regression => "regression",
-        TaskKind.Binary => "binary",
-        _ => "multiclass",
-    };
 
     private static void ReadFloats(JsonElement el, Span<float> destination, string source, string at, string expected)
     {

@@ -3,6 +3,7 @@ using Occam.Nn;
 using Occam.Numerics.Activations;
 using Occam.Numerics.Random;
 using Occam.Regularization;
+using Occam.Selection;
 
 namespace Occam.Training;
 
@@ -70,7 +71,7 @@ public static class MlpFitter
         var initRng = rng.Fork();
         var trainRng = rng.Fork();
 
-        var (trainRows, valRows) = Split(data.Rows, settings.ValidationSplit, settings.Training.Shuffle, splitRng);
+        var (trainRows, valRows) = Holdout.Split(data.Rows, settings.ValidationSplit, settings.Training.Shuffle, splitRng);
         var trainSet = data.Subset(trainRows);
         var valSet = valRows.Length > 0 ? data.Subset(valRows) : null;
 
@@ -110,31 +111,14 @@ public static class MlpFitter
         return new NetworkRegularization(perLayer);
     }
 
-    /// <summary>
-    /// Training and validation row indices: with <paramref name="shuffle"/> a seeded permutation, else the last
-    /// round(fraction·n) rows are validation. Both parts keep at least one row when the fraction is positive.
-    /// </summary>
-    public static (int[] Train, int[] Validation) Split(int rows, double fraction, bool shuffle, Rng rng)
-    {
-        var order = Enumerable.Range(0, rows).ToArray();
-        if (fraction <= 0) return (order, []);
-        int val = (int)Math.Round(fraction * rows);
-        val = Math.Clamp(val, 1, rows - 1);
-        if (rows < 2) throw new OccamException($"a validation split needs at least 2 rows (the data has {rows}).");
-        if (shuffle) rng.Shuffle(order.AsSpan());
-        return (order[..(rows - val)], order[(rows - val)..]);
-    }
-
     /// <summary>Checks that a model can be trained or evaluated on <paramref name="data"/>.</summary>
     public static void CheckCompatible(Mlp model, Dataset data)
     {
         if (model.Inputs != data.Features)
             throw new OccamException($"the model takes {model.Inputs} inputs but the data has {data.Features} feature columns; use a model trained on these columns or drop --init.");
         if (model.Task != data.Task)
-            throw new OccamException($"the model is a {MlpJsonName(model.Task)} model but the data's target is {MlpJsonName(data.Task)}; pass --task {MlpJsonName(model.Task)} or use another model.");
+            throw new OccamException($"the model is a {TaskKinds.Name(model.Task)} model but the data's target is {TaskKinds.Name(data.Task)}; pass --task {TaskKinds.Name(model.Task)} or use another model.");
         if (model.Task == TaskKind.Multiclass && data.ClassCount > model.Outputs)
             throw new OccamException($"the data has {data.ClassCount} classes but the model predicts {model.Outputs}.");
     }
-
-    private static string MlpJsonName(TaskKind task) => Serialization.MlpJson.TaskName(task);
 }

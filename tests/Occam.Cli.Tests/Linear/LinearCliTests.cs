@@ -60,7 +60,7 @@ public sealed class LinearCliTests : IDisposable
         Assert.Contains("(intercept)", stdout);
         Assert.Contains("converged", stdout);
         var d = CsvLoader.Load(DataFile("diabetes.csv"), "progression");
-        var fit = Ridge.Fit(d.X, d.Rows, d.Features, d.Y, 0.1);
+        var fit = RidgeRegression.Fit(d.X, d.Rows, d.Features, d.Y, 0.1);
         Assert.Equal(0, fit.Iterations);
         Assert.Contains(fit.Model.Coef[2].ToString("G6", System.Globalization.CultureInfo.InvariantCulture), stdout);
     }
@@ -113,7 +113,7 @@ public sealed class LinearCliTests : IDisposable
         Assert.Equal("binary", doc.GetProperty("task").GetString());
         Assert.Equal(2, doc.GetProperty("classes").GetArrayLength());
         var d = CsvLoader.Load(DataFile("breast_cancer.csv"), "benign");
-        var fit = LogisticRegression.Fit(d.X, d.Rows, d.Features, d.Y, 0.01);
+        var fit = BinaryLogisticRegression.Fit(d.X, d.Rows, d.Features, d.Y, 0.01);
         Assert.Equal(fit.Model.Coef, Doubles(doc.GetProperty("coef")));
         var (code2, stdout2, _) = Run("linear", "cv", "--data", DataFile("breast_cancer.csv"), "--target", "benign", "--n-alphas", "20", "--shuffle", "--seed", "4", "--json");
         Assert.Equal(0, code2);
@@ -136,7 +136,7 @@ public sealed class LinearCliTests : IDisposable
         var x = degree == "2" ? PolynomialFeatures.Expand(d.X, d.Rows, d.Features, 2, [2, 3]) : d.X;
         int q = x.Length / d.Rows;
         var fit = d.Task == TaskKind.Binary
-            ? LogisticRegression.Fit(x, d.Rows, q, d.Y, 0.01, o)
+            ? BinaryLogisticRegression.Fit(x, d.Rows, q, d.Y, 0.01, o)
             : ElasticNetRegression.Fit(x, d.Rows, q, d.Y, 0.01, o);
         Assert.Equal(fit.Model.Predict(x, d.Rows), read.Predict(d.X, d.Rows));
         Assert.Equal(d.FeatureNames, read.Inputs);

@@ -102,7 +102,7 @@ public class ClosedFormTests
         if (p <= n)
         {
             var (w, b) = NormalEquations(x, n, p, y, alpha);
-            var direct = Ridge.Fit(x, n, p, y, alpha, o);
+            var direct = RidgeRegression.Fit(x, n, p, y, alpha, o);
             Assert.True(LinearTestData.RelativeError(direct.Model.Coef, w) < 1e-10);
             Assert.Equal(b, direct.Model.Intercept, 8);
             if (alpha > 0)
@@ -115,7 +115,7 @@ public class ClosedFormTests
         else
         {
             // p > n: the dual solve must agree with coordinate descent (both exact up to tolerance).
-            var direct = Ridge.Fit(x, n, p, y, alpha, o);
+            var direct = RidgeRegression.Fit(x, n, p, y, alpha, o);
             var cd = ElasticNetRegression.Fit(x, n, p, y, alpha, o with { L1Ratio = 0 });
             Assert.True(direct.Converged, $"direct gap {direct.DualGap} > {direct.GapTolerance}");
             Assert.True(cd.Converged, $"cd gap {cd.DualGap} > {cd.GapTolerance}: {string.Join(";", cd.Warnings)}");

@@ -4,25 +4,6 @@ namespace Occam.Tests.Linear;
 
 public class CrossValidationTests
 {
-    [Fact]
-    public void ContiguousFoldsMatchScikitLearnKFold()
-    {
-        var folds = CrossValidation.Folds(442, 5);
-        Assert.Equal([89, 89, 88, 88, 88], folds.Select(f => f.Length));
-        Assert.Equal(Enumerable.Range(0, 442), folds.SelectMany(f => f));
-    }
-
-    [Fact]
-    public void ShuffledFoldsAreASeededPartition()
-    {
-        var a = CrossValidation.Folds(103, 4, shuffle: true, seed: 7);
-        var b = CrossValidation.Folds(103, 4, shuffle: true, seed: 7);
-        var c = CrossValidation.Folds(103, 4, shuffle: true, seed: 8);
-        Assert.Equal(a.SelectMany(f => f), b.SelectMany(f => f));
-        Assert.NotEqual(a.SelectMany(f => f), c.SelectMany(f => f));
-        Assert.Equal(Enumerable.Range(0, 103), a.SelectMany(f => f).Order());
-    }
-
     [Theory]
     [InlineData("tight")]
     [InlineData("default")]
@@ -80,5 +61,18 @@ public class CrossValidationTests
         Assert.True(cv.MeanError[cv.IndexMin] < 0.15, $"best mean log-loss {cv.MeanError[cv.IndexMin]}");
         Assert.True(cv.MeanError[0] > 0.6, $"log-loss at alpha_max {cv.MeanError[0]}");
         Assert.True(cv.Refit.Converged, string.Join("; ", cv.Warnings));
+    }
+
+    [Fact]
+    public void StratifiedLogisticCrossValidationUsesStratifiedFolds()
+    {
+        var d = LinearTestData.BreastCancer();
+        var co = new CvOptions { Folds = 5, Stratify = true, Path = new PathOptions { Count = 10, Eps = 1e-2 } };
+        var cv = CrossValidation.Logistic(d.X, d.Rows, d.Features, d.Y, new LinearOptions(), co);
+        Assert.Equal(5, cv.FoldErrors.Length);
+        Assert.True(cv.MeanError[cv.IndexMin] < 0.2, $"best mean log-loss {cv.MeanError[cv.IndexMin]}");
+        // Regression has no classes to stratify by.
+        var (x, y, n, p) = LinearTestData.DiabetesPrepared();
+        Assert.Throws<ArgumentException>(() => CrossValidation.ElasticNet(x, n, p, y, null, co));
     }
 }

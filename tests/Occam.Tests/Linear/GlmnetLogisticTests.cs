@@ -14,7 +14,7 @@ public class GlmnetLogisticTests
         var d = LinearTestData.BreastCancer();
         var alphas = g.GetProperty("alphas").Doubles();
         var o = new LinearOptions { L1Ratio = g.GetProperty("l1Ratio").GetDouble(), Standardize = true, Tolerance = 1e-12, MaxIterations = 1_000_000 };
-        var path = LogisticRegression.Path(d.X, d.Rows, d.Features, d.Y, o, new PathOptions { Alphas = alphas });
+        var path = BinaryLogisticRegression.Path(d.X, d.Rows, d.Features, d.Y, o, new PathOptions { Alphas = alphas });
         Assert.True(path.Converged, string.Join("; ", path.Warnings));
         var coefs = g.GetProperty("coefs").Matrix();
         var intercepts = g.GetProperty("intercepts").Doubles();

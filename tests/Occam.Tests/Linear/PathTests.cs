@@ -50,7 +50,7 @@ public class PathTests
     {
         var d = LinearTestData.BreastCancer();
         var o = new LinearOptions { L1Ratio = rho, Tolerance = 1e-8, MaxIterations = 100_000 };
-        var path = LogisticRegression.Path(d.X, d.Rows, d.Features, d.Y, o, new PathOptions { Count = 30, Eps = 1e-2 });
+        var path = BinaryLogisticRegression.Path(d.X, d.Rows, d.Features, d.Y, o, new PathOptions { Count = 30, Eps = 1e-2 });
         Assert.True(path.Converged, string.Join("; ", path.Warnings));
         for (int k = 0; k < path.Alphas.Length; k++)
         {

@@ -58,7 +58,7 @@ public class SklearnAgreementTests
         {
             double alpha = f.GetProperty("alpha").GetDouble();
             var want = f.GetProperty("coef").Doubles();
-            var direct = Ridge.Fit(x, n, p, y, alpha, new LinearOptions { Standardize = false, Tolerance = 1e-12 });
+            var direct = RidgeRegression.Fit(x, n, p, y, alpha, new LinearOptions { Standardize = false, Tolerance = 1e-12 });
             Assert.True(direct.Converged);
             Assert.True(LinearTestData.RelativeError(direct.Model.Coef, want) < 1e-9);
             var cd = ElasticNetRegression.Fit(x, n, p, y, alpha, Tight with { L1Ratio = 0 });

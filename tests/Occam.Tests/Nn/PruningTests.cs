@@ -52,7 +52,7 @@ public class PruningTests
         {
             Hidden = [32, 16],
             Dropout = 0.1,
-            Regularization = [new LayerRegularization(ElasticNet.Lasso(1e-3), new GroupLasso(1e-2))],
+            Regularization = [new LayerRegularization(ElasticNetPenalty.Lasso(1e-3), new GroupLasso(1e-2))],
             Seed = 3,
             Training = new TrainingOptions { Epochs = 40, Optimizer = new Occam.Optimizers.OptimizerOptions { LearningRate = 1e-2 } },
         });

@@ -38,7 +38,7 @@ public class TorchOptimizerGoldenTests
             Epsilon = k is OptimizerKind.Adam or OptimizerKind.AdamW ? c.GetProperty("eps").GetDouble() : 1e-8,
         };
         var optimizer = options.Create();
-        var coupled = ElasticNet.Ridge(c.GetProperty("coupledL2").GetDouble());
+        var coupled = ElasticNetPenalty.Ridge(c.GetProperty("coupledL2").GetDouble());
         double decay = c.GetProperty("weightDecay").GetDouble();
         var p = Training.TorchGolden.Floats(c.GetProperty("p0"));
         var b = Training.TorchGolden.Floats(c.GetProperty("bias0"));

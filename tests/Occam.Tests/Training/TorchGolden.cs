@@ -33,7 +33,7 @@ internal static class TorchGolden
             var h = c.GetProperty("hyper").Clone();
             Assert.True(OptimizerOptions.TryParseKind(h.GetProperty("optimizer").GetString()!, out var kind));
             if (kind == OptimizerKind.Momentum && h.GetProperty("nesterov").GetBoolean()) kind = OptimizerKind.Nesterov;
-            var reg = new LayerRegularization(new ElasticNet(h.GetProperty("l1").GetDouble(), h.GetProperty("l2").GetDouble(), L1Mode.Subgradient),
+            var reg = new LayerRegularization(new ElasticNetPenalty(h.GetProperty("l1").GetDouble(), h.GetProperty("l2").GetDouble(), L1Mode.Subgradient),
                 WeightDecay: h.GetProperty("weightDecay").GetDouble());
             var options = new TrainingOptions
             {

@@ -3,6 +3,7 @@ using Occam.Nn;
 using Occam.Numerics.Random;
 using Occam.Optimizers;
 using Occam.Regularization;
+using Occam.Selection;
 using Occam.Serialization;
 using Occam.Training;
 
@@ -24,7 +25,7 @@ public class TrainerTests
     public void SameSeedGivesByteIdenticalModels()
     {
         var data = Blobs();
-        var s = Settings(new LayerRegularization(ElasticNet.Lasso(1e-3))) with { Dropout = 0.2, ValidationSplit = 0.2 };
+        var s = Settings(new LayerRegularization(ElasticNetPenalty.Lasso(1e-3))) with { Dropout = 0.2, ValidationSplit = 0.2 };
         string a = MlpJson.ToJson(MlpFitter.Fit(data, s).Model);
         string b = MlpJson.ToJson(MlpFitter.Fit(data, s).Model);
         Assert.Equal(a, b);
@@ -49,7 +50,7 @@ public class TrainerTests
         {
             Optimizer = new OptimizerOptions { Kind = OptimizerKind.Adam },
             BatchSize = 64,
-            Regularization = NetworkRegularization.Uniform(new LayerRegularization(new ElasticNet(1e-3, 1e-3), new GroupLasso(1e-4), WeightDecay: 1e-4), 3),
+            Regularization = NetworkRegularization.Uniform(new LayerRegularization(new ElasticNetPenalty(1e-3, 1e-3), new GroupLasso(1e-4), WeightDecay: 1e-4), 3),
         };
         var trainer = new Trainer(model, options, 64);
         var prepared = TrainingData.From(model, data);
@@ -81,7 +82,7 @@ public class TrainerTests
         double bestVal = r.History.Min(e => e.ValidationLoss!.Value);
         Assert.Equal(bestVal, r.Best.ValidationLoss!.Value);
         // The returned model is the best epoch's: re-evaluating it gives the best validation loss.
-        var (_, valRows) = MlpFitter.Split(data.Rows, 0.5, true, new Rng(4UL).Fork());
+        var (_, valRows) = Holdout.Split(data.Rows, 0.5, true, new Rng(4UL).Fork());
         var eval = new Evaluator(outcome.Model, 64).Evaluate(TrainingData.From(outcome.Model, data.Subset(valRows)));
         Assert.Equal(bestVal, eval.Loss, 1e-6);
     }
@@ -104,7 +105,7 @@ public class TrainerTests
     public void ProxGivesExactZerosAndSubgradientDoesNot()
     {
         var data = CsvLoader.Load(Repo.Data("digits.csv"), "digit", TaskKind.Multiclass);
-        LayerRegularization L1(L1Mode mode) => new(ElasticNet.Lasso(1e-3, mode));
+        LayerRegularization L1(L1Mode mode) => new(ElasticNetPenalty.Lasso(1e-3, mode));
         var settings = new FitSettings
         {
             Hidden = [32],
@@ -124,7 +125,7 @@ public class TrainerTests
     public void GroupLassoKillsWholeUnits()
     {
         var data = Blobs(400);
-        var outcome = MlpFitter.Fit(data, Settings(new LayerRegularization(ElasticNet.None, new GroupLasso(3e-2))) with
+        var outcome = MlpFitter.Fit(data, Settings(new LayerRegularization(ElasticNetPenalty.None, new GroupLasso(3e-2))) with
         {
             Hidden = [32],
             Training = new TrainingOptions { Epochs = 30, BatchSize = 32, Optimizer = new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.1 } },
@@ -148,7 +149,7 @@ public class TrainerTests
         model.DenseLayers[0].Bias[0] = 1f;
         var x = new float[] { 0, 0 };
         var y = new float[] { 1 };
-        var reg = new LayerRegularization(new ElasticNet(0.1, 0.1), WeightDecay: 0.1);
+        var reg = new LayerRegularization(new ElasticNetPenalty(0.1, 0.1), WeightDecay: 0.1);
         var trainer = new Trainer(model, new TrainingOptions { Optimizer = new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.1 },
             Regularization = NetworkRegularization.Uniform(reg, 1) }, 1);
         trainer.Step(x, y, 1, new Rng(1UL), out _);

@@ -31,12 +31,7 @@ internal sealed record PreparedData(Dataset Data, string[] Inputs, int Degree, s
 
     public static PreparedData Load(LinearSettings s)
     {
-        TaskKind? task = s.Task switch
-        {
-            "regression" => TaskKind.Regression,
-            "binary" => TaskKind.Binary,
-            _ => null,
-        };
+        TaskKind? task = TaskKinds.TryParse(s.Task, out var t) ? t : null;
         var data = CsvLoader.Load(s.Data!, s.Target!, task);
         if (data.Task == TaskKind.Multiclass)
             throw new OccamException($"target '{s.Target}' has {data.ClassCount} classes; occam linear fits regression and binary targets only (multinomial is not implemented). Pick a two-class target or use --task regression.");
@@ -75,8 +70,6 @@ internal sealed record PreparedData(Dataset Data, string[] Inputs, int Degree, s
 /// <summary>JSON documents and console output shared by the linear commands.</summary>
 internal static class LinearOutput
 {
-    public static string TaskName(TaskKind t) => t == TaskKind.Binary ? "binary" : "regression";
-
     public static string Json(Action<Utf8JsonWriter> write)
     {
         using var stream = new MemoryStream();
@@ -104,7 +97,7 @@ internal static class LinearOutput
     {
         w.WriteStartObject();
         w.WriteString("format", "occam-linear/1");
-        w.WriteString("task", TaskName(d.Task));
+        w.WriteString("task", TaskKinds.Name(d.Task));
         Strings(w, "features", d.Data.FeatureNames);
         Numbers(w, "coef", fit.Model.Coef);
         w.WriteNumber("intercept", fit.Model.Intercept);

@@ -30,7 +30,7 @@ internal sealed class LinearCvCommand : Command<LinearCvSettings>
         {
             w.WriteStartObject();
             w.WriteString("format", "occam-linear-cv/1");
-            w.WriteString("task", LinearOutput.TaskName(d.Task));
+            w.WriteString("task", TaskKinds.Name(d.Task));
             w.WriteNumber("folds", settings.Folds);
             w.WriteBoolean("shuffle", settings.Shuffle);
             w.WriteNumber("seed", settings.Seed);

@@ -15,9 +15,9 @@ internal sealed class LinearFitCommand : Command<LinearFitSettings>
         var data = d.Data;
         double alpha = settings.Alpha!.Value;
         LinearFit fit = d.Task == TaskKind.Binary
-            ? LogisticRegression.Fit(data.X, data.Rows, data.Features, data.Y, alpha, o, data.FeatureNames)
+            ? BinaryLogisticRegression.Fit(data.X, data.Rows, data.Features, data.Y, alpha, o, data.FeatureNames)
             : settings.Penalty == "ridge"
-                ? Ridge.Fit(data.X, data.Rows, data.Features, data.Y, alpha, o, data.FeatureNames)
+                ? RidgeRegression.Fit(data.X, data.Rows, data.Features, data.Y, alpha, o, data.FeatureNames)
                 : ElasticNetRegression.Fit(data.X, data.Rows, data.Features, data.Y, alpha, o, data.FeatureNames);
         string json = LinearOutput.Json(w => LinearOutput.Model(w, d, settings, fit, fit.Seconds));
         if (settings.Out is { } path) LinearOutput.Save(path, json);
@@ -34,7 +34,7 @@ internal sealed class LinearFitCommand : Command<LinearFitSettings>
             for (int j = 0; j < data.Features; j++)
                 if (fit.Model.Coef[j] != 0) table.AddRow(Markup.Escape(data.FeatureNames[j]), LinearOutput.F(fit.Model.Coef[j]));
             console.Write(table);
-            console.WriteLine($"{LinearOutput.TaskName(d.Task)} {settings.Penalty} alpha={LinearOutput.F(alpha)} l1Ratio={LinearOutput.F(o.L1Ratio)}: " +
+            console.WriteLine($"{TaskKinds.Name(d.Task)} {settings.Penalty} alpha={LinearOutput.F(alpha)} l1Ratio={LinearOutput.F(o.L1Ratio)}: " +
                 $"{fit.Model.NonZero} of {data.Features} coefficients non-zero, deviance explained {LinearOutput.F(fit.DevianceExplained)}, " +
                 $"{fit.Iterations} sweeps, gap {LinearOutput.F(fit.DualGap)} (tol {LinearOutput.F(fit.GapTolerance)}), " +
                 $"{(fit.Converged ? "converged" : "NOT CONVERGED")}, {fit.Seconds:F4} s" + (settings.Out is null ? "" : $", model written to {settings.Out}"));

@@ -15,13 +15,13 @@ internal sealed class LinearPathCommand : Command<LinearPathSettings>
         var data = d.Data;
         var po = new PathOptions { Count = settings.NAlphas, Eps = settings.Eps };
         var path = d.Task == TaskKind.Binary
-            ? LogisticRegression.Path(data.X, data.Rows, data.Features, data.Y, o, po, data.FeatureNames)
+            ? BinaryLogisticRegression.Path(data.X, data.Rows, data.Features, data.Y, o, po, data.FeatureNames)
             : ElasticNetRegression.Path(data.X, data.Rows, data.Features, data.Y, o, po, data.FeatureNames);
         string json = LinearOutput.Json(w =>
         {
             w.WriteStartObject();
             w.WriteString("format", "occam-linear-path/1");
-            w.WriteString("task", LinearOutput.TaskName(d.Task));
+            w.WriteString("task", TaskKinds.Name(d.Task));
             LinearOutput.Strings(w, "features", data.FeatureNames);
             w.WriteNumber("l1Ratio", path.L1Ratio);
             w.WriteString("penalty", settings.Penalty);

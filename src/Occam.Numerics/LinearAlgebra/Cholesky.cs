@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Occam.Linear.Kernels;
+namespace Occam.Numerics.LinearAlgebra;
 
 /// <summary>
 /// Cholesky factorization A = L·Lᵀ of a symmetric positive definite row-major m × m matrix (in place, lower

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
-using Occam.Linear.Kernels;
+using Occam.Numerics.LinearAlgebra;
 
 namespace Occam.Linear;
 
@@ -15,7 +15,7 @@ namespace Occam.Linear;
 /// and H its Hessian, computed with the same factor; p &gt; n: the duality gap), so rounding trouble shows up as a
 /// non-converged fit. α = 0 is ordinary least squares.
 /// </remarks>
-public static class Ridge
+public static class RidgeRegression
 {
     public static LinearFit Fit(double[] x, int rows, int features, double[] y, double alpha, LinearOptions? options = null, string[]? featureNames = null)
     {

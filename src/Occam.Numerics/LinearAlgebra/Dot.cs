@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Occam.Linear.Kernels;
+namespace Occam.Numerics.LinearAlgebra;
 
 /// <summary>Dot product Σᵢ aᵢ·bᵢ (the coordinate-descent gradient x̃ⱼᵀr). Fully optimized at first call.</summary>
 internal static class Dot

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Occam.Linear.Kernels;
+namespace Occam.Numerics.LinearAlgebra;
 
 /// <summary>y ← y + α·x (the coordinate-descent residual / gradient update). Fully optimized at first call.</summary>
 internal static class Axpy

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Occam.Linear.Kernels;
+namespace Occam.Numerics.LinearAlgebra;
 
 /// <summary>
 /// Gram matrix kernel: <c>G = Xᵀ X</c> for a row-major <c>n × p</c> matrix <c>X</c>, written as a full

@@ -4,7 +4,7 @@ using Occam.Regularization;
 
 namespace Occam.Tests.Regularization;
 
-public class ElasticNetTests
+public class ElasticNetPenaltyTests
 {
     [Theory]
     [InlineData(0.1, 0.5)]
@@ -14,12 +14,12 @@ public class ElasticNetTests
     [InlineData(1.0, 1.0)]
     public void FromAlphaIsAlphaRhoAndAlphaOneMinusRho(double alpha, double rho)
     {
-        var net = ElasticNet.FromAlpha(alpha, rho);
-        Assert.Equal(new ElasticNet(alpha * rho, alpha * (1 - rho)), net);
+        var net = ElasticNetPenalty.FromAlpha(alpha, rho);
+        Assert.Equal(new ElasticNetPenalty(alpha * rho, alpha * (1 - rho)), net);
         Assert.Equal(alpha * rho, net.L1);
         Assert.Equal(alpha * (1 - rho), net.L2);
         Assert.Equal(L1Mode.Prox, net.Mode);
-        Assert.Equal(L1Mode.Subgradient, ElasticNet.FromAlpha(alpha, rho, L1Mode.Subgradient).Mode);
+        Assert.Equal(L1Mode.Subgradient, ElasticNetPenalty.FromAlpha(alpha, rho, L1Mode.Subgradient).Mode);
     }
 
     [Theory]
@@ -28,10 +28,10 @@ public class ElasticNetTests
     [InlineData(3.0)]
     public void LassoIsRhoOneAndRidgeIsRhoZero(double lambda)
     {
-        Assert.Equal(ElasticNet.FromAlpha(lambda, 1), ElasticNet.Lasso(lambda));
-        Assert.Equal(ElasticNet.FromAlpha(lambda, 0), ElasticNet.Ridge(lambda));
-        Assert.Equal(new ElasticNet(lambda, 0), ElasticNet.Lasso(lambda));
-        Assert.Equal(new ElasticNet(0, lambda), ElasticNet.Ridge(lambda));
+        Assert.Equal(ElasticNetPenalty.FromAlpha(lambda, 1), ElasticNetPenalty.Lasso(lambda));
+        Assert.Equal(ElasticNetPenalty.FromAlpha(lambda, 0), ElasticNetPenalty.Ridge(lambda));
+        Assert.Equal(new ElasticNetPenalty(lambda, 0), ElasticNetPenalty.Lasso(lambda));
+        Assert.Equal(new ElasticNetPenalty(0, lambda), ElasticNetPenalty.Ridge(lambda));
     }
 
     [Fact]
@@ -39,13 +39,13 @@ public class ElasticNetTests
     {
         float[] w = [1f, -2f, 3f, 0f];
         // 0.5·6 + 0.2/2·14 = 4.4
-        Assert.Equal(4.4, new ElasticNet(0.5, 0.2).Value(w), 1e-6);
-        Assert.Equal(0.5 * 6, ElasticNet.Lasso(0.5).Value(w), 1e-6);
-        Assert.Equal(0.1 * 14, ElasticNet.Ridge(0.2).Value(w), 1e-6);
+        Assert.Equal(4.4, new ElasticNetPenalty(0.5, 0.2).Value(w), 1e-6);
+        Assert.Equal(0.5 * 6, ElasticNetPenalty.Lasso(0.5).Value(w), 1e-6);
+        Assert.Equal(0.1 * 14, ElasticNetPenalty.Ridge(0.2).Value(w), 1e-6);
         // sklearn form: α(ρ‖w‖₁ + (1 − ρ)/2‖w‖²) with α = 2, ρ = 0.25: 2·(0.25·6 + 0.375·14) = 13.5
-        Assert.Equal(13.5, ElasticNet.FromAlpha(2, 0.25).Value(w), 1e-5);
-        Assert.Equal(0, ElasticNet.None.Value(w));
-        Assert.True(ElasticNet.None.IsZero);
+        Assert.Equal(13.5, ElasticNetPenalty.FromAlpha(2, 0.25).Value(w), 1e-5);
+        Assert.Equal(0, ElasticNetPenalty.None.Value(w));
+        Assert.True(ElasticNetPenalty.None.IsZero);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public class ElasticNetTests
         // exact arithmetic. Value sums in float (TensorPrimitives), so each evaluation carries ~2⁻²⁴·R of rounding;
         // divided by 2h = 0.02 that is ≤ 6e-8·R/0.02 ≈ 3e-5 for R ≈ 10. Tolerance 1e-4.
         var rng = new Rng(1201UL);
-        var penalty = new ElasticNet(0.7, 0.3, L1Mode.Subgradient);
+        var penalty = new ElasticNetPenalty(0.7, 0.3, L1Mode.Subgradient);
         var w = new float[24];
         for (int i = 0; i < w.Length; i++) w[i] = (float)((0.1 + rng.NextDouble()) * (rng.NextInt(2) == 0 ? 1 : -1));
         var g = new float[w.Length];
@@ -74,10 +74,10 @@ public class ElasticNetTests
     {
         float[] w = [0f, -0f, 2f, -2f];
         var g = new float[4];
-        new ElasticNet(1, 0.5, L1Mode.Subgradient).AddGradient(w, g);
+        new ElasticNetPenalty(1, 0.5, L1Mode.Subgradient).AddGradient(w, g);
         Assert.Equal([0f, 0f, 2f, -2f], g);  // λ₁·sign(w) + λ₂·w; sign(0) = 0
         var h = new float[4];
-        new ElasticNet(1, 0.5, L1Mode.Prox).AddGradient(w, h);
+        new ElasticNetPenalty(1, 0.5, L1Mode.Prox).AddGradient(w, h);
         Assert.Equal([0f, 0f, 1f, -1f], h);  // only λ₂·w
     }
 
@@ -88,7 +88,7 @@ public class ElasticNetTests
         var w = TestVectors.Normal(rng, 100, scale: 0.1);
         var expected = (float[])w.Clone();
         SoftThreshold.ApplyScalar(expected, (float)(0.5 * 0.2));
-        var prox = new ElasticNet(0.2, 0.1);
+        var prox = new ElasticNetPenalty(0.2, 0.1);
         prox.Prox(w, 0.5f);
         TestVectors.AssertBitwise(expected, w, "prox");
         Assert.Contains(w, v => v == 0f);
@@ -96,16 +96,16 @@ public class ElasticNetTests
         // Subgradient mode: the prox is a no-op.
         var untouched = TestVectors.Normal(rng, 10);
         var copy = (float[])untouched.Clone();
-        new ElasticNet(0.2, 0.1, L1Mode.Subgradient).Prox(untouched, 0.5f);
+        new ElasticNetPenalty(0.2, 0.1, L1Mode.Subgradient).Prox(untouched, 0.5f);
         TestVectors.AssertBitwise(copy, untouched, "subgradient mode prox");
-        Assert.Equal(0, new ElasticNet(0.2, 0.1, L1Mode.Subgradient).ProxL1);
+        Assert.Equal(0, new ElasticNetPenalty(0.2, 0.1, L1Mode.Subgradient).ProxL1);
     }
 
     [Fact]
     public void RejectsNegativeStrengths()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ElasticNet(-1, 0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ElasticNet(0, double.NaN));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ElasticNet.FromAlpha(1, 1.5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ElasticNetPenalty(-1, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ElasticNetPenalty(0, double.NaN));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ElasticNetPenalty.FromAlpha(1, 1.5));
     }
 }

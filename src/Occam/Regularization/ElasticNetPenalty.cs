@@ -18,12 +18,12 @@ namespace Occam.Regularization;
 /// References: Zou &amp; Hastie, "Regularization and variable selection via the elastic net", JRSS-B 2005;
 /// Tibshirani, "Regression shrinkage and selection via the lasso", JRSS-B 1996.
 /// </summary>
-public sealed record ElasticNet
+public sealed record ElasticNetPenalty
 {
     /// <summary>No penalty.</summary>
-    public static readonly ElasticNet None = new(0, 0);
+    public static readonly ElasticNetPenalty None = new(0, 0);
 
-    public ElasticNet(double l1, double l2, L1Mode mode = L1Mode.Prox)
+    public ElasticNetPenalty(double l1, double l2, L1Mode mode = L1Mode.Prox)
     {
         Numerics.Preconditions.CheckNonNegative(l1);
         Numerics.Preconditions.CheckNonNegative(l2);
@@ -44,17 +44,17 @@ public sealed record ElasticNet
     public bool IsZero => L1 == 0 && L2 == 0;
 
     /// <summary>Lasso: <c>λ·‖w‖₁</c>.</summary>
-    public static ElasticNet Lasso(double lambda, L1Mode mode = L1Mode.Prox) => new(lambda, 0, mode);
+    public static ElasticNetPenalty Lasso(double lambda, L1Mode mode = L1Mode.Prox) => new(lambda, 0, mode);
 
     /// <summary>Ridge: <c>(λ/2)·‖w‖₂²</c>.</summary>
-    public static ElasticNet Ridge(double lambda) => new(0, lambda);
+    public static ElasticNetPenalty Ridge(double lambda) => new(0, lambda);
 
     /// <summary>scikit-learn convention: <c>α·(ρ·‖w‖₁ + (1 − ρ)/2·‖w‖₂²)</c>.</summary>
-    public static ElasticNet FromAlpha(double alpha, double l1Ratio, L1Mode mode = L1Mode.Prox)
+    public static ElasticNetPenalty FromAlpha(double alpha, double l1Ratio, L1Mode mode = L1Mode.Prox)
     {
         Numerics.Preconditions.CheckNonNegative(alpha);
         Numerics.Preconditions.CheckInRange(l1Ratio, 0, 1);
-        return new ElasticNet(alpha * l1Ratio, alpha * (1 - l1Ratio), mode);
+        return new ElasticNetPenalty(alpha * l1Ratio, alpha * (1 - l1Ratio), mode);
     }
 
     /// <summary><c>R(w) = λ₁·Σ|wᵢ| + (λ₂/2)·Σwᵢ²</c>.</summary>

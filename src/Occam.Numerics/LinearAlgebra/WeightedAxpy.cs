@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Occam.Linear.Kernels;
+namespace Occam.Numerics.LinearAlgebra;
 
 /// <summary>y ← y + α·(w ∘ x) (the weighted residual update of IRLS coordinate descent). Fully optimized at first call.</summary>
 internal static class WeightedAxpy

@@ -15,7 +15,7 @@ namespace Occam.Linear;
 /// starts from the previous solution (warm start); a step that raises the objective is halved until it does not.
 /// Multinomial (K ≥ 3 classes) is not implemented. See docs/algorithms/logistic-regression.md.
 /// </remarks>
-public static class LogisticRegression
+public static class BinaryLogisticRegression
 {
     /// <summary>Fits at one α &gt; 0. <paramref name="y"/> holds 0/1 labels.</summary>
     public static LinearFit Fit(double[] x, int rows, int features, double[] y, double alpha, LinearOptions? options = null, string[]? featureNames = null)
@@ -29,13 +29,13 @@ public static class LogisticRegression
         CheckLabels(y);
         var sw = Stopwatch.StartNew();
         // As glmnet, reach α along a short warm-started path from α_max (10 values per decade): a cold Newton start at
-        // a small α can need far more sweeps than the whole path.
+        // a small α can need far more sweeps than the whole path. The path is an implementation detail: its steps have
+        // their own budget (no warnings) and the report counts the sweeps at α only.
         var path = PathOnRows(x, features, y, Inputs.AllRows(rows), o, new PathOptions(), null, featureNames, target: alpha);
         int last = path.Alphas.Length - 1;
         var model = path.ModelAt(last);
-        var warnings = path.Warnings.Where(w => !w.StartsWith("did not converge", StringComparison.Ordinal)).ToList();
-        if (!path.ConvergedAt[last]) warnings.Add(path.Warnings[^1]);
-        return new LinearFit(model, path.Iterations.Sum(), path.DualGaps[last], path.GapTolerances[last], path.ConvergedAt[last], path.DevianceExplained[last], warnings, sw.Elapsed.TotalSeconds);
+        var warnings = path.Warnings.ToList();
+        return new LinearFit(model, path.Iterations[last], path.DualGaps[last], path.GapTolerances[last], path.ConvergedAt[last], path.DevianceExplained[last], warnings, sw.Elapsed.TotalSeconds);
     }
 
     /// <summary>A warm-started path from α_max down to eps·α_max (or over explicit alphas).</summary>
@@ -88,7 +88,8 @@ public static class LogisticRegression
         double prev = Math.Max(amax, alphas[0]);
         for (int k = 0; k < m; k++)
         {
-            var r = solver.Solve(alphas[k], prev);
+            bool warmStep = target is not null && k < m - 1;
+            var r = solver.Solve(alphas[k], prev, warmStep ? LinearOptions.WarmStartSweeps : null);
             prev = alphas[k];
             coefs[k] = stats.Unscale(solver.W);
             intercepts[k] = solver.B - stats.MeanDot(coefs[k]);
@@ -97,7 +98,7 @@ public static class LogisticRegression
             tols[k] = r.GapTolerance;
             conv[k] = r.Converged;
             dev[k] = r.DevianceExplained;
-            if (!r.Converged) warnings.Add(ElasticNetRegression.NotConverged(alphas[k], r));
+            if (!r.Converged && !warmStep) warnings.Add(ElasticNetRegression.NotConverged(alphas[k], r));
         }
         return new LinearPath(TaskKind.Binary, o.L1Ratio, (double[])alphas.Clone(), coefs, intercepts, iters, gaps, tols, conv, dev, warnings, 0);
     }
