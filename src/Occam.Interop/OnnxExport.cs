@@ -90,7 +90,7 @@ public static class OnnxExport
         foreach (var d in model.DenseLayers)
             if (!d.Weight.All(float.IsFinite) || !d.Bias.All(float.IsFinite))
                 throw new OccamException("the model has NaN or infinite weights and cannot be exported; retrain with a lower learning rate.");
-        var g = new OnnxGraph("occam-mlp", $"Occam MLP ({TaskNames.Name(model.Task)}): {Architecture(model)}");
+        var g = new OnnxGraph("occam-mlp", $"Occam MLP ({TaskKinds.Name(model.Task)}): {Architecture(model)}");
         g.Input(InputName, DataType.Float, model.Inputs, "raw input columns in the order of occam.features");
         string x = InputName;
         if (model.Standardizer is { } s)
@@ -137,7 +137,7 @@ public static class OnnxExport
         var coef = model.Model.Coef;
         if (!coef.All(double.IsFinite) || !double.IsFinite(model.Model.Intercept))
             throw new OccamException("the linear model has NaN or infinite coefficients and cannot be exported; refit it.");
-        var g = new OnnxGraph("occam-linear", $"Occam linear model ({TaskNames.Name(task)}), {coef.Length} features");
+        var g = new OnnxGraph("occam-linear", $"Occam linear model ({TaskKinds.Name(task)}), {coef.Length} features");
         g.Input(InputName, DataType.Double, model.Inputs.Length, "raw input columns in the order of occam.features");
         string x = InputName;
         if (model.Degree > 1 && model.PolynomialColumns.Length > 0)
@@ -213,7 +213,7 @@ public static class OnnxExport
     private static Dictionary<string, string> Metadata(string format, TaskKind task, IReadOnlyList<string>? features,
         IReadOnlyList<string>? classes, string? target)
     {
-        var meta = new Dictionary<string, string> { ["occam.format"] = format, ["occam.task"] = TaskNames.Name(task) };
+        var meta = new Dictionary<string, string> { ["occam.format"] = format, ["occam.task"] = TaskKinds.Name(task) };
         if (features is not null) meta["occam.features"] = JsonSerializer.Serialize(features);
         if (classes is not null) meta["occam.classes"] = JsonSerializer.Serialize(classes);
         if (target is not null) meta["occam.target"] = target;

@@ -6,7 +6,7 @@ namespace Occam.Interop.Tests;
 /// <summary>Writes a fitted linear model as an occam-linear/1 file (the fields docs/formats.md lists) and reads it back.</summary>
 internal static class LinearFiles
 {
-    public static LinearModelFile Write(LinearModel model, string[] inputs, string[] features, int degree, string[] polynomialColumns, string[]? classes)
+    public static LinearModelFile Write(LinearCoefficients model, string[] inputs, string[] features, int degree, string[] polynomialColumns, string[]? classes)
     {
         string path = Path.Combine(Path.GetTempPath(), $"occam-linear-{Guid.NewGuid():N}.json");
         var json = new Dictionary<string, object?>

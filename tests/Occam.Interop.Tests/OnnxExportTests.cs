@@ -22,7 +22,7 @@ public class OnnxExportTests(ITestOutputHelper output)
             Hidden = hidden,
             Activation = activation,
             Dropout = dropout,
-            Regularization = l1 > 0 ? [new LayerRegularization(ElasticNet.Lasso(l1))] : [],
+            Regularization = l1 > 0 ? [new LayerRegularization(ElasticNetPenalty.Lasso(l1))] : [],
             Seed = 7,
             Training = new TrainingOptions { Epochs = epochs, BatchSize = 64 },
         }).Model;
@@ -135,7 +135,7 @@ public class OnnxExportTests(ITestOutputHelper output)
     public void LinearLogisticWithProbabilities()
     {
         var data = CsvLoader.Load(Repo.Data("breast_cancer.csv"), "benign");
-        var fit = LogisticRegression.Fit(data.X, data.Rows, data.Features, data.Y, 0.01, new LinearOptions { L1Ratio = 1 }, data.FeatureNames);
+        var fit = BinaryLogisticRegression.Fit(data.X, data.Rows, data.Features, data.Y, 0.01, new LinearOptions { L1Ratio = 1 }, data.FeatureNames);
         var file = LinearFiles.Write(fit.Model, data.FeatureNames, data.FeatureNames, 1, [], data.Classes);
         var ort = Ort.Run(OnnxExport.ToBytes(file, new OnnxExportOptions { Probabilities = true }), data.X, data.Rows, data.Features, doubleInput: true);
         var p1 = file.Predict(data.X, data.Rows);

@@ -33,8 +33,8 @@ public sealed class ImportSettings : JsonSettings
     public override ValidationResult Validate()
     {
         if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out is required: give the path of the occam-mlp/1 model to write.");
-        if (Task is not (null or "regression" or "binary" or "multiclass"))
-            return ValidationResult.Error($"--task must be regression, binary or multiclass (got '{Task}').");
+        if (Task is not null && !TaskKinds.TryParse(Task, out _))
+            return ValidationResult.Error($"--task must be {TaskKinds.Listing(TaskKinds.Names)} (got '{Task}').");
         return base.Validate();
     }
 }
@@ -51,13 +51,7 @@ public sealed class ImportCommand : Command<ImportSettings>
         {
             Arch = settings.Arch,
             SidecarPath = sidecar,
-            Task = settings.Task switch
-            {
-                "regression" => TaskKind.Regression,
-                "binary" => TaskKind.Binary,
-                "multiclass" => TaskKind.Multiclass,
-                _ => null,
-            },
+            Task = settings.Task is null ? null : TaskKinds.Parse(settings.Task),
         });
         MlpJson.Save(model, settings.Out!);
         string arch = SequentialSpec.Format(model);

@@ -60,7 +60,7 @@ public static class SafetensorsModel
             w.WriteString("format", SidecarFormat);
             w.WriteString("arch", SequentialSpec.Format(model));
             w.WriteNumber("inputs", model.Inputs);
-            w.WriteString("task", TaskNames.Name(model.Task));
+            w.WriteString("task", TaskKinds.Name(model.Task));
             if (model.Standardizer is { } s)
             {
                 w.WriteStartObject("standardizer");
@@ -201,7 +201,7 @@ public static class SafetensorsModel
             if (format != SidecarFormat) throw new FormatException($"format is '{format}', expected '{SidecarFormat}'");
             string arch = Str(root, "arch") ?? throw new FormatException("no \"arch\"");
             int? inputs = root.TryGetProperty("inputs", out var i) ? i.GetInt32() : null;
-            TaskKind? task = Str(root, "task") is { } t ? TaskNames.Parse(t) ?? throw new FormatException($"unknown task '{t}'") : null;
+            TaskKind? task = Str(root, "task") is { } t ? (TaskKinds.TryParse(t, out var k) ? k : throw new FormatException($"unknown task '{t}'")) : null;
             Standardizer? standardizer = null;
             if (root.TryGetProperty("standardizer", out var s) && s.ValueKind != JsonValueKind.Null)
                 standardizer = new Standardizer(Numbers(s, "mean"), Numbers(s, "scale"));
