@@ -128,6 +128,34 @@ public class CommandTests
     }
 
     [Fact]
+    public void RegressionTargetIsStandardizedUnlessTurnedOff()
+    {
+        using var dir = new TempDir();
+        string data = Repo.Data("diabetes.csv");
+        var target = Occam.Data.CsvLoader.Load(data, "progression").Y;
+        foreach (var (name, extra, expectStandardizer) in new[] { ("std", Array.Empty<string>(), true), ("raw", ["--no-standardize-target"], false) })
+        {
+            string model = dir.File(name + ".json");
+            var train = Cli.Run(["train", "--data", data, "--target", "progression", "--hidden", "16", "--epochs", "30", "--seed", "1", "--out", model, .. extra]);
+            Assert.True(train.ExitCode == 0, train.Err);
+            var mlp = MlpJson.Load(model);
+            Assert.Equal(expectStandardizer, mlp.TargetStandardizer is not null);
+            Assert.Equal(expectStandardizer, File.ReadAllText(model).Contains("\"targetStandardizer\"", StringComparison.Ordinal));
+            string preds = dir.File(name + ".csv");
+            Assert.Equal(0, Cli.Run("predict", model, "--data", data, "--out", preds).ExitCode);
+            var lines = File.ReadLines(preds).Skip(1).ToArray();
+            Assert.Equal(new Occam.MlpModel(mlp).PredictLabels(Occam.Data.CsvLoader.Load(data, "progression")), lines);
+            var values = lines.Select(l => double.Parse(l, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            if (expectStandardizer)
+                Assert.Equal(target.Average(), values.Average(), 10.0);   // predictions in the target's units (mean ≈ 152)
+        }
+        using var std = JsonDocument.Parse(Cli.Run("eval", dir.File("std.json"), "--data", data, "--json").Out);
+        using var raw = JsonDocument.Parse(Cli.Run("eval", dir.File("raw.json"), "--data", data, "--json").Out);
+        Assert.True(std.RootElement.GetProperty("r2").GetDouble() > 0.3, std.RootElement.ToString());
+        Assert.True(std.RootElement.GetProperty("r2").GetDouble() > raw.RootElement.GetProperty("r2").GetDouble() + 0.2);
+    }
+
+    [Fact]
     public void DemoWritesModelsAndSummary()
     {
         using var dir = new TempDir();

@@ -34,6 +34,7 @@ public sealed class InspectCommand : Command<InspectSettings>
                 w.WriteNumber("outputs", model.Outputs);
                 w.WriteNumber("parameters", model.ParameterCount);
                 w.WriteBoolean("standardized", model.Standardizer is not null);
+                if (model.Task == Data.TaskKind.Regression) w.WriteBoolean("targetStandardized", model.TargetStandardizer is not null);
                 w.WriteStartArray("layers");
                 foreach (var l in model.Layers) w.WriteStringValue(Describe(l));
                 w.WriteEndArray();
@@ -52,7 +53,7 @@ public sealed class InspectCommand : Command<InspectSettings>
         foreach (var l in model.Layers)
             table.AddRow(i++.ToString(CultureInfo.InvariantCulture), Describe(l),
                 l is Dense d ? (d.Weight.Length + d.Bias.Length).ToString(CultureInfo.InvariantCulture) : "");
-        table.Caption($"{model.Inputs} inputs{(model.Standardizer is null ? "" : " (standardized)")}, {model.Outputs} outputs, {model.ParameterCount} parameters"
+        table.Caption($"{model.Inputs} inputs{(model.Standardizer is null ? "" : " (standardized)")}, {model.Outputs} outputs{(model.TargetStandardizer is null ? "" : " (target standardized)")}, {model.ParameterCount} parameters"
             + (model.Classes is { } cls ? $", classes: {Markup.Escape(string.Join(", ", cls))}" : ""));
         AnsiConsole.Write(table);
         AnsiConsole.Write(Tables.Sparsity(sparsity));

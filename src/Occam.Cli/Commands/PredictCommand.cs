@@ -1,10 +1,7 @@
 using System.ComponentModel;
-using System.Globalization;
 using System.Text;
 using Occam.Data;
-using Occam.Numerics.Activations;
 using Occam.Serialization;
-using Occam.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -50,8 +47,7 @@ public sealed class PredictCommand : Command<PredictSettings>
             : CsvLoader.LoadFeatures(settings.Data!, model.FeatureNames, model.TargetName);
         if (data.Features != model.Inputs)
             throw new OccamException($"{settings.Data} has {data.Features} feature columns but the model takes {model.Inputs}; give the columns the model was trained on.");
-        var scores = model.PredictScores(data.X, data.Rows);
-        var csv = Format(model, scores, data.Rows);
+        var csv = Format(new MlpModel(model), data);
         AtomicFile.WriteAllText(settings.Out!, csv);
         if (settings.Json)
             Output.JsonOut.Print(w =>
@@ -65,40 +61,35 @@ public sealed class PredictCommand : Command<PredictSettings>
         return 0;
     }
 
-    internal static string Format(Nn.Mlp model, float[] scores, int rows)
+    /// <summary>The predictions CSV: labels (or values) from the library, probabilities in round-trip form.</summary>
+    internal static string Format(IModel model, Dataset data)
     {
         var sb = new StringBuilder();
-        var inv = CultureInfo.InvariantCulture;
-        int k = model.Outputs;
-        switch (model.Task)
+        var labels = model.PredictLabels(data);
+        if (model.Classes is not { } classes)
         {
-            case TaskKind.Regression:
-                sb.AppendLine(k == 1 ? "prediction" : string.Join(',', Enumerable.Range(0, k).Select(j => $"prediction{j}")));
-                for (int r = 0; r < rows; r++)
-                    sb.AppendLine(string.Join(',', Enumerable.Range(0, k).Select(j => scores[r * k + j].ToString("R", inv))));
-                break;
-            case TaskKind.Binary:
-                sb.AppendLine("prediction,probability");
-                for (int r = 0; r < rows; r++)
-                {
-                    float p = Sigmoid.Scalar(scores[r]);
-                    sb.Append(Csv(model.Classes![scores[r] > 0f ? 1 : 0])).Append(',').AppendLine(p.ToString("R", inv));
-                }
-                break;
-            default:
-                sb.Append("prediction");
-                foreach (var c in model.Classes!) sb.Append(",p_").Append(Csv(c));
-                sb.AppendLine();
-                var probs = new float[k];
-                for (int r = 0; r < rows; r++)
-                {
-                    var z = scores.AsSpan(r * k, k);
-                    System.Numerics.Tensors.TensorPrimitives.SoftMax(z, probs);
-                    sb.Append(Csv(model.Classes[Metrics.PredictClass(model.Task, z)]));
-                    foreach (float p in probs) sb.Append(',').Append(p.ToString("R", inv));
-                    sb.AppendLine();
-                }
-                break;
+            int k = labels.Length / Math.Max(1, data.Rows);
+            sb.AppendLine(k == 1 ? "prediction" : string.Join(',', Enumerable.Range(0, k).Select(j => $"prediction{j}")));
+            for (int r = 0; r < data.Rows; r++) sb.AppendLine(string.Join(',', labels.AsSpan(r * k, k).ToArray()));
+            return sb.ToString();
+        }
+        var proba = model.PredictProba(data);
+        int c = classes.Count;
+        if (c == 2 && model.Task == TaskKind.Binary)
+        {
+            sb.AppendLine("prediction,probability");
+            for (int r = 0; r < data.Rows; r++)
+                sb.Append(Csv(labels[r])).Append(',').AppendLine(PredictionText.Format(proba[2 * r + 1]));
+            return sb.ToString();
+        }
+        sb.Append("prediction");
+        foreach (var name in classes) sb.Append(",p_").Append(Csv(name));
+        sb.AppendLine();
+        for (int r = 0; r < data.Rows; r++)
+        {
+            sb.Append(Csv(labels[r]));
+            for (int j = 0; j < c; j++) sb.Append(',').Append(PredictionText.Format(proba[r * c + j]));
+            sb.AppendLine();
         }
         return sb.ToString();
     }

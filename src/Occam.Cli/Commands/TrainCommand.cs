@@ -104,6 +104,10 @@ public sealed class TrainSettings : DataSettings
     [Description("Do not standardize inputs (by default a standardizer is fitted on the training rows and saved).")]
     public bool NoStandardize { get; init; }
 
+    [CommandOption("--no-standardize-target")]
+    [Description("Regression: train on the target as it is (by default on (y − mean)/sd of the training rows, saved in the model and undone at prediction).")]
+    public bool NoStandardizeTarget { get; init; }
+
     [CommandOption("--init <MODEL>")]
     [Description("Start from this occam-mlp/1 model (architecture, weights, standardizer).")]
     public string? Init { get; init; }
@@ -179,7 +183,7 @@ public sealed class TrainCommand : Command<TrainSettings>
             throw new OccamException($"--activation '{s.Activation}' is not known; use relu, tanh or sigmoid.");
         var hidden = OptionParsing.LayerSizes("--hidden", s.Hidden);
         int denseLayers = init?.DenseLayers.Count ?? hidden.Length + 1;
-        var regularization = BuildRegularization(s, denseLayers);
+        var regularization = BuildPenalty(s).ForNetwork(denseLayers).Layers;
         data = s.Load(init?.Task, init?.TargetName);
         double lr = s.LearningRate ?? (kind is OptimizerKind.Adam or OptimizerKind.AdamW ? 1e-3 : 0.01);
         return new FitSettings
@@ -191,6 +195,7 @@ public sealed class TrainCommand : Command<TrainSettings>
             Regularization = regularization,
             ValidationSplit = s.ValSplit,
             Standardize = !s.NoStandardize,
+            StandardizeTarget = !s.NoStandardizeTarget,
             Seed = s.Seed,
             Training = new TrainingOptions
             {
@@ -203,32 +208,15 @@ public sealed class TrainCommand : Command<TrainSettings>
         };
     }
 
-    internal static LayerRegularization[] BuildRegularization(TrainSettings s, int denseLayers)
+    /// <summary>The penalty options as one <see cref="Penalty"/> (each list: one value for every layer, or one per layer).</summary>
+    internal static Penalty BuildPenalty(TrainSettings s)
     {
-        var l1 = OptionParsing.NonNegativeList("--l1", s.L1);
-        var l2 = OptionParsing.NonNegativeList("--l2", s.L2);
-        var en = OptionParsing.NonNegativeList("--elastic-net", s.ElasticNet);
-        var gl = OptionParsing.NonNegativeList("--group-lasso", s.GroupLasso);
-        var wd = OptionParsing.NonNegativeList("--weight-decay", s.WeightDecay);
         var mode = s.L1Mode == "subgradient" ? Regularization.L1Mode.Subgradient : Regularization.L1Mode.Prox;
-        var layers = new LayerRegularization[denseLayers];
-        for (int k = 0; k < denseLayers; k++)
-        {
-            double a = At(en, k, "--elastic-net", denseLayers);
-            var net = new ElasticNetPenalty(At(l1, k, "--l1", denseLayers) + a * s.L1Ratio, At(l2, k, "--l2", denseLayers) + a * (1 - s.L1Ratio), mode);
-            double g = At(gl, k, "--group-lasso", denseLayers);
-            layers[k] = new LayerRegularization(net, g > 0 ? new GroupLasso(g) : null, WeightDecay: At(wd, k, "--weight-decay", denseLayers));
-        }
-        return layers;
-    }
-
-    private static double At(double[] values, int k, string option, int denseLayers)
-    {
-        if (values.Length == 0) return 0;
-        if (values.Length == 1) return values[0];
-        if (values.Length != denseLayers)
-            throw new OccamException($"{option} has {values.Length} values but the network has {denseLayers} dense layers; give one value or exactly {denseLayers}.");
-        return values[k];
+        return Penalty.PerLayer(OptionParsing.NonNegativeList("--l1", s.L1).Select(v => Penalty.L1(v, mode)), "--l1")
+            + Penalty.PerLayer(OptionParsing.NonNegativeList("--l2", s.L2).Select(Penalty.L2), "--l2")
+            + Penalty.PerLayer(OptionParsing.NonNegativeList("--elastic-net", s.ElasticNet).Select(a => Penalty.ElasticNet(a, s.L1Ratio, mode)), "--elastic-net")
+            + Penalty.PerLayer(OptionParsing.NonNegativeList("--group-lasso", s.GroupLasso).Select(Penalty.GroupLasso), "--group-lasso")
+            + Penalty.PerLayer(OptionParsing.NonNegativeList("--weight-decay", s.WeightDecay).Select(Penalty.WeightDecay), "--weight-decay");
     }
 
     private static void Report(TrainSettings s, FitOutcome o)

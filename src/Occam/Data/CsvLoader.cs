@@ -412,7 +412,7 @@ public static class CsvLoader
     /// Maps labels to class indices. Numeric labels are grouped and sorted by value (the class text
     /// is the first occurrence as written); text labels are sorted ordinally.
     /// </summary>
-    private static (double[] Y, TaskKind Task, string[]? Classes) Classify(List<string> labels, double[] values, bool numeric, TaskKind task)
+    internal static (double[] Y, TaskKind Task, string[]? Classes) Classify(IReadOnlyList<string> labels, double[] values, bool numeric, TaskKind task)
     {
         int rows = labels.Count;
         var y = new double[rows];

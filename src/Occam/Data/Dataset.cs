@@ -79,4 +79,89 @@ public sealed class Dataset
                 x[r * names.Count + j] = X[r * Features + source[j]];
         return new Dataset(x, Y, Rows, names.Count, names.ToArray(), TargetName, Task, Classes);
     }
+
+    /// <summary>The names given to unnamed feature columns: x1, x2, …, xN.</summary>
+    public static string[] DefaultFeatureNames(int features)
+    {
+        var names = new string[features];
+        for (int j = 0; j < features; j++)
+            names[j] = "x" + (j + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return names;
+    }
+
+    /// <summary>
+    /// Regression data from arrays: <paramref name="x"/> is rows × features, <paramref name="y"/> one target per row.
+    /// Feature names default to x1..xN. Every value must be finite.
+    /// </summary>
+    public static Dataset ForRegression(double[,] x, IReadOnlyList<double> y, IReadOnlyList<string>? featureNames = null, string targetName = "y")
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        var (flat, rows, features, names) = Matrix(x, y.Count, featureNames);
+        var targets = new double[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            if (!double.IsFinite(y[i]))
+                throw new OccamException($"y[{i}] is {y[i]}; targets must be finite numbers.");
+            targets[i] = y[i];
+        }
+        return new Dataset(flat, targets, rows, features, names, targetName, TaskKind.Regression);
+    }
+
+    /// <summary>
+    /// Classification data from arrays: one label per row. Classes are ordered as <see cref="CsvLoader"/> orders them
+    /// (numbers by value, text ordinally); 2 classes make a binary task, more a multiclass one.
+    /// </summary>
+    public static Dataset ForClassification(double[,] x, IReadOnlyList<string> labels, IReadOnlyList<string>? featureNames = null, string targetName = "y")
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        var (flat, rows, features, names) = Matrix(x, labels.Count, featureNames);
+        var values = new double[rows];
+        bool numeric = true;
+        for (int i = 0; i < rows; i++)
+        {
+            if (labels[i] is null) throw new OccamException($"label {i} is null; give one label per row.");
+            if (NumberText.Parse(labels[i], out values[i]) != NumberStatus.Ok) numeric = false;
+        }
+        var (y, _, classes) = CsvLoader.Classify(labels, values, numeric, TaskKind.Multiclass);
+        if (classes!.Length < 2)
+            throw new OccamException($"the labels have a single class '{classes[0]}'; classification needs at least 2 classes.");
+        return new Dataset(flat, y, rows, features, names, targetName, classes.Length == 2 ? TaskKind.Binary : TaskKind.Multiclass, classes);
+    }
+
+    /// <summary>Classification data from integer labels (see <see cref="ForClassification(double[,], IReadOnlyList{string}, IReadOnlyList{string}?, string)"/>).</summary>
+    public static Dataset ForClassification(double[,] x, IReadOnlyList<int> labels, IReadOnlyList<string>? featureNames = null, string targetName = "y")
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        return ForClassification(x, labels.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(), featureNames, targetName);
+    }
+
+    private static (double[] X, int Rows, int Features, string[] Names) Matrix(double[,] x, int targets, IReadOnlyList<string>? featureNames)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int rows = x.GetLength(0), features = x.GetLength(1);
+        if (rows == 0 || features == 0)
+            throw new OccamException($"x is {rows}×{features}; give at least one row and one feature column.");
+        if (targets != rows)
+            throw new OccamException($"x has {rows} rows but there are {targets} targets; give one target per row.");
+        if (featureNames is not null && featureNames.Count != features)
+            throw new OccamException($"{featureNames.Count} feature names for {features} columns of x; give one name per column.");
+        return (Flatten(x), rows, features, featureNames?.ToArray() ?? DefaultFeatureNames(features));
+    }
+
+    /// <summary>A rows × features array as a row-major vector, checking that every value is finite.</summary>
+    internal static double[] Flatten(double[,] x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int rows = x.GetLength(0), features = x.GetLength(1);
+        var flat = new double[rows * features];
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < features; j++)
+            {
+                double v = x[r, j];
+                if (!double.IsFinite(v))
+                    throw new OccamException($"x[{r}, {j}] is {v}; every feature value must be a finite number.");
+                flat[r * features + j] = v;
+            }
+        return flat;
+    }
 }

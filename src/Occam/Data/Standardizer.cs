@@ -54,38 +54,60 @@ public sealed class Standardizer
     public static Standardizer Fit(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var rows = new int[data.Rows];
+        if (data.Features == 0)
+            throw new ArgumentException("the dataset has no features to standardize.", nameof(data));
+        return Fit(data.X, data.Features);
+    }
+
+    /// <summary>Fits on every row of a row-major matrix of <paramref name="columns"/> columns.</summary>
+    public static Standardizer Fit(ReadOnlySpan<double> matrix, int columns)
+    {
+        if (columns <= 0)
+            throw new ArgumentOutOfRangeException(nameof(columns), columns, "a standardizer needs at least one column.");
+        var rows = new int[matrix.Length / columns];
         for (int i = 0; i < rows.Length; i++)
             rows[i] = i;
-        return Fit(data, rows);
+        return Fit(matrix, columns, rows);
     }
 
     /// <summary>Fits on the listed rows of <paramref name="data"/> only (the training part).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per process: skip tier-0
     public static Standardizer Fit(Dataset data, ReadOnlySpan<int> rows)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (rows.Length == 0)
-            throw new ArgumentException("no rows to fit the standardizer on; pass at least one training row.", nameof(rows));
         if (data.Features == 0)
             throw new ArgumentException("the dataset has no features to standardize.", nameof(data));
+        return Fit(data.X, data.Features, rows);
+    }
+
+    /// <summary>
+    /// Fits on the listed rows of a row-major matrix of <paramref name="columns"/> columns (e.g. the regression
+    /// targets, one column: see <see cref="Training.FitSettings.StandardizeTarget"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per process: skip tier-0
+    public static Standardizer Fit(ReadOnlySpan<double> matrix, int columns, ReadOnlySpan<int> rows)
+    {
+        if (columns <= 0)
+            throw new ArgumentOutOfRangeException(nameof(columns), columns, "a standardizer needs at least one column.");
+        if (rows.Length == 0)
+            throw new ArgumentException("no rows to fit the standardizer on; pass at least one training row.", nameof(rows));
+        int total = matrix.Length / columns;
         foreach (int r in rows)
         {
-            if ((uint)r >= (uint)data.Rows)
-                throw new ArgumentOutOfRangeException(nameof(rows), r, $"row index {r} is outside 0..{data.Rows - 1}.");
+            if ((uint)r >= (uint)total)
+                throw new ArgumentOutOfRangeException(nameof(rows), r, $"row index {r} is outside 0..{total - 1}.");
         }
 
-        int p = data.Features;
+        int p = columns;
         double n = rows.Length;
         var mean = new double[p];
         var scale = new double[p];
         var constant = new bool[p];
         Array.Fill(constant, true);
-        ReadOnlySpan<double> first = data.Row(rows[0]);
+        ReadOnlySpan<double> first = matrix.Slice(rows[0] * p, p);
 
         foreach (int r in rows)
         {
-            ReadOnlySpan<double> x = data.Row(r);
+            ReadOnlySpan<double> x = matrix.Slice(r * p, p);
             for (int j = 0; j < p; j++)
             {
                 mean[j] += x[j];
@@ -98,7 +120,7 @@ public sealed class Standardizer
 
         foreach (int r in rows)
         {
-            ReadOnlySpan<double> x = data.Row(r);
+            ReadOnlySpan<double> x = matrix.Slice(r * p, p);
             for (int j = 0; j < p; j++)
             {
                 double d = x[j] - mean[j];
@@ -126,6 +148,21 @@ public sealed class Standardizer
             Span<double> row = x.Slice(start, features);
             for (int j = 0; j < features; j++)
                 row[j] = (row[j] - Mean[j]) / Scale[j];
+        }
+    }
+
+    /// <summary>Undoes <see cref="Transform(Span{double}, int)"/> in place: <c>x_j = z_j·scale_j + mean_j</c>.</summary>
+    public void InverseTransform(Span<double> z, int features)
+    {
+        if (features != Features)
+            throw new ArgumentException($"the data has {features} features but the standardizer was fitted on {Features}.", nameof(features));
+        if (z.Length % features != 0)
+            throw new ArgumentException($"z has {z.Length} values, not a multiple of {features} features.", nameof(z));
+        for (int start = 0; start < z.Length; start += features)
+        {
+            Span<double> row = z.Slice(start, features);
+            for (int j = 0; j < features; j++)
+                row[j] = row[j] * Scale[j] + Mean[j];
         }
     }
 

@@ -181,13 +181,7 @@ public static class Synthetic
             throw new ArgumentOutOfRangeException(nameof(n), n, $"n must be >= {min} (got {n}).");
     }
 
-    private static string[] Names(int features)
-    {
-        var names = new string[features];
-        for (int j = 0; j < features; j++)
-            names[j] = "x" + (j + 1).ToString(CultureInfo.InvariantCulture);
-        return names;
-    }
+    private static string[] Names(int features) => Dataset.DefaultFeatureNames(features);
 
     private static Dataset Make(double[] x, double[] y, int n, int features, string[] names, int classes, Rng? shuffle = null)
     {

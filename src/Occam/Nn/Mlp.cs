@@ -12,7 +12,8 @@ namespace Occam.Nn;
 public sealed class Mlp
 {
     public Mlp(int inputs, TaskKind task, IReadOnlyList<Layer> layers, Standardizer? standardizer = null,
-        IReadOnlyList<string>? classes = null, IReadOnlyList<string>? featureNames = null, string? targetName = null)
+        IReadOnlyList<string>? classes = null, IReadOnlyList<string>? featureNames = null, string? targetName = null,
+        Standardizer? targetStandardizer = null)
     {
         ArgumentNullException.ThrowIfNull(layers);
         Numerics.Preconditions.CheckPositive(inputs);
@@ -43,6 +44,10 @@ public sealed class Mlp
             throw new ArgumentException($"the standardizer has {standardizer.Mean.Length} means and {standardizer.Scale.Length} scales for {inputs} inputs.", nameof(standardizer));
         if (featureNames is not null && featureNames.Count != inputs)
             throw new ArgumentException($"{featureNames.Count} feature names for {inputs} inputs.", nameof(featureNames));
+        if (targetStandardizer is not null && task != TaskKind.Regression)
+            throw new ArgumentException("a target standardizer is for regression models only.", nameof(targetStandardizer));
+        if (targetStandardizer is not null && targetStandardizer.Features != width)
+            throw new ArgumentException($"the target standardizer has {targetStandardizer.Features} means and scales for {width} outputs.", nameof(targetStandardizer));
         Inputs = inputs;
         Task = task;
         Layers = layers.ToArray();
@@ -51,6 +56,7 @@ public sealed class Mlp
         Classes = classes?.ToArray();
         FeatureNames = featureNames?.ToArray();
         TargetName = targetName;
+        TargetStandardizer = targetStandardizer;
         DenseLayers = Layers.OfType<Dense>().ToArray();
     }
 
@@ -68,15 +74,21 @@ public sealed class Mlp
     public IReadOnlyList<string>? FeatureNames { get; }
     public string? TargetName { get; }
 
+    /// <summary>
+    /// Regression only: the network is trained on standardized targets <c>(y − mean)/scale</c> and its raw output is
+    /// mapped back by <c>raw·scale + mean</c> (see <see cref="PredictValues"/>); null when targets were used as they are.
+    /// </summary>
+    public Standardizer? TargetStandardizer { get; }
+
     /// <summary>Total number of weights and biases.</summary>
     public int ParameterCount => DenseLayers.Sum(d => d.Weight.Length + d.Bias.Length);
 
     /// <summary>A deep copy with the same metadata.</summary>
     public Mlp Clone() => With(Layers.Select(l => l.Clone()).ToArray(), Standardizer);
 
-    /// <summary>A copy with other layers and/or standardizer and the same task, classes and names.</summary>
+    /// <summary>A copy with other layers and/or standardizer and the same task, classes, names and target standardizer.</summary>
     public Mlp With(IReadOnlyList<Layer> layers, Standardizer? standardizer, int? inputs = null, IReadOnlyList<string>? featureNames = null) =>
-        new(inputs ?? Inputs, Task, layers, standardizer, Classes, featureNames ?? (inputs is null ? FeatureNames : null), TargetName);
+        new(inputs ?? Inputs, Task, layers, standardizer, Classes, featureNames ?? (inputs is null ? FeatureNames : null), TargetName, TargetStandardizer);
 
     /// <summary>
     /// Builds a network from <paramref name="spec"/> and initializes it from <paramref name="rng"/>:
@@ -85,7 +97,8 @@ public sealed class Mlp
     /// References: He et al. 2015; Glorot &amp; Bengio 2010.
     /// </summary>
     public static Mlp Create(MlpSpec spec, Rng rng, Standardizer? standardizer = null,
-        IReadOnlyList<string>? classes = null, IReadOnlyList<string>? featureNames = null, string? targetName = null)
+        IReadOnlyList<string>? classes = null, IReadOnlyList<string>? featureNames = null, string? targetName = null,
+        Standardizer? targetStandardizer = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(rng);
@@ -105,7 +118,7 @@ public sealed class Mlp
         var output = new Dense(width, spec.Outputs);
         Fill(output.Weight, Math.Sqrt(6.0 / (width + spec.Outputs)), rng);
         layers.Add(output);
-        return new Mlp(spec.Inputs, spec.Task, layers, standardizer, classes, featureNames, targetName);
+        return new Mlp(spec.Inputs, spec.Task, layers, standardizer, classes, featureNames, targetName, targetStandardizer);
     }
 
     private static void Fill(float[] weights, double bound, Rng rng)
@@ -115,7 +128,9 @@ public sealed class Mlp
 
     /// <summary>
     /// Raw scores for <paramref name="rows"/> rows of raw (unstandardized) inputs, in inference mode:
-    /// returns a new array of <c>rows × Outputs</c>.
+    /// returns a new array of <c>rows × Outputs</c>. These are the network's outputs: logits for classification,
+    /// and for regression with a <see cref="TargetStandardizer"/> values on the standardized scale
+    /// (<see cref="PredictValues"/> gives them in the target's units).
     /// </summary>
     public float[] PredictScores(ReadOnlySpan<double> x, int rows)
     {
@@ -133,6 +148,21 @@ public sealed class Mlp
             scores.CopyTo(result.AsSpan(start * Outputs, n * Outputs));
         }
         return result;
+    }
+
+    /// <summary>
+    /// Regression predictions in the target's units, <c>rows × Outputs</c>: the raw output, mapped back by
+    /// <c>raw·scale + mean</c> (in double precision) when the model has a <see cref="TargetStandardizer"/>.
+    /// </summary>
+    public double[] PredictValues(ReadOnlySpan<double> x, int rows)
+    {
+        if (Task != TaskKind.Regression)
+            throw new InvalidOperationException($"PredictValues is for regression models; this one is {Task}.");
+        var scores = PredictScores(x, rows);
+        var values = new double[scores.Length];
+        for (int i = 0; i < scores.Length; i++) values[i] = scores[i];
+        TargetStandardizer?.InverseTransform(values, Outputs);
+        return values;
     }
 
     /// <summary>Standardizes (when the model has a standardizer) and converts raw inputs to float32.</summary>

@@ -85,6 +85,6 @@ public static class Pruning
             ? new Standardizer(inputs.Select(i => st.Mean[i]).ToArray(), inputs.Select(i => st.Scale[i]).ToArray())
             : null;
         var names = model.FeatureNames is { } fn ? inputs.Select(i => fn[i]).ToArray() : null;
-        return new Mlp(inputs.Length, model.Task, layers, standardizer, model.Classes, names, model.TargetName);
+        return new Mlp(inputs.Length, model.Task, layers, standardizer, model.Classes, names, model.TargetName, model.TargetStandardizer);
     }
 }

@@ -40,6 +40,20 @@ public sealed class NetworkRegularization
     public static NetworkRegularization Uniform(LayerRegularization layer, int denseLayers) =>
         new(Enumerable.Repeat(layer, denseLayers).ToArray());
 
+    /// <summary>
+    /// Spreads a one-entry list over <paramref name="denseLayers"/> layers, or checks that a list has one entry per
+    /// dense layer; <paramref name="label"/> names the list in the error (e.g. <c>--l1</c>). Empty = none.
+    /// </summary>
+    public static NetworkRegularization Broadcast(IReadOnlyList<LayerRegularization> perLayer, int denseLayers, string label)
+    {
+        ArgumentNullException.ThrowIfNull(perLayer);
+        if (perLayer.Count == 0) return None(denseLayers);
+        if (perLayer.Count == 1) return Uniform(perLayer[0], denseLayers);
+        if (perLayer.Count != denseLayers)
+            throw new OccamException($"{label} has {perLayer.Count} values but the network has {denseLayers} dense layers; give one value or exactly {denseLayers}.");
+        return new NetworkRegularization(perLayer);
+    }
+
     /// <summary>No regularization on any layer.</summary>
     public static NetworkRegularization None(int denseLayers) => Uniform(LayerRegularization.None, denseLayers);
 

@@ -12,6 +12,7 @@ namespace Occam.Serialization;
 ///  "layers":[{"type":"dense","weight":[[..in..] per output row],"bias":[..]},
 ///            {"type":"relu|tanh|sigmoid|identity"},{"type":"dropout","p":0.5}, ...],
 ///  "standardizer":{"mean":[..],"scale":[..]},   // optional
+///  "targetStandardizer":{"mean":[..],"scale":[..]},   // optional, regression: prediction = raw·scale + mean
 ///  "classes":[..],                               // optional, for classification
 ///  "features":[..], "target":"name"}             // optional (Occam extension): column names
 /// </code>
@@ -76,17 +77,8 @@ public static class MlpJson
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        if (model.Standardizer is { } s)
-        {
-            w.WriteStartObject("standardizer");
-            w.WriteStartArray("mean");
-            foreach (double v in s.Mean) w.WriteNumberValue(v);
-            w.WriteEndArray();
-            w.WriteStartArray("scale");
-            foreach (double v in s.Scale) w.WriteNumberValue(v);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
+        if (model.Standardizer is { } s) WriteStandardizer(w, "standardizer", s);
+        if (model.TargetStandardizer is { } ts) WriteStandardizer(w, "targetStandardizer", ts);
         if (model.Classes is { } classes) WriteStrings(w, "classes", classes);
         if (model.FeatureNames is { } names) WriteStrings(w, "features", names);
         if (model.TargetName is { } target) w.WriteString("target", target);
@@ -96,21 +88,7 @@ public static class MlpJson
     }
 
     /// <summary>Loads and validates a model file; problems are reported as <see cref="OccamException"/> naming the file.</summary>
-    public static Mlp Load(string path)
-    {
-        if (!File.Exists(path))
-            throw new OccamException($"model file '{path}' does not exist; check the path.");
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (IOException e)
-        {
-            throw new OccamException($"cannot read model file '{path}': {e.Message}");
-        }
-        return Parse(text, path);
-    }
+    public static Mlp Load(string path) => Parse(ModelFile.ReadText(path), path);
 
     /// <summary>Parses model JSON; <paramref name="source"/> names it in error messages.</summary>
     public static Mlp Parse(string json, string source = "model")
@@ -195,19 +173,10 @@ public static class MlpJson
         }
         if (layers.Count == 0 || layers[^1] is not Dense)
             throw Bad(source, "$.layers", "must end with a dense layer (it emits the raw scores)");
-        Standardizer? standardizer = null;
-        if (root.TryGetProperty("standardizer", out var sEl) && sEl.ValueKind != JsonValueKind.Null)
-        {
-            var mean = new double[inputs];
-            var scale = new double[inputs];
-            if (!sEl.TryGetProperty("mean", out var mEl)) throw Bad(source, "$.standardizer.mean", "is missing");
-            if (!sEl.TryGetProperty("scale", out var scEl)) throw Bad(source, "$.standardizer.scale", "is missing");
-            ReadDoubles(mEl, mean, source, "$.standardizer.mean");
-            ReadDoubles(scEl, scale, source, "$.standardizer.scale");
-            for (int i = 0; i < inputs; i++)
-                if (!(scale[i] > 0)) throw Bad(source, $"$.standardizer.scale[{i}]", $"is {scale[i]}; scales must be > 0");
-            standardizer = new Standardizer(mean, scale);
-        }
+        var standardizer = ReadStandardizer(root, "standardizer", inputs, "one per input", source);
+        var targetStandardizer = ReadStandardizer(root, "targetStandardizer", width, "one per output", source);
+        if (targetStandardizer is not null && task != TaskKind.Regression)
+            throw Bad(source, "$.targetStandardizer", $"is only for regression models (this one is {TaskKinds.Name(task)}); remove it");
         var classes = ReadStrings(root, "classes", source);
         var features = ReadStrings(root, "features", source);
         string? target = root.TryGetProperty("target", out var tEl) && tEl.ValueKind == JsonValueKind.String ? tEl.GetString() : null;
@@ -221,7 +190,7 @@ public static class MlpJson
             throw Bad(source, "$.features", $"has {features.Length} names for {inputs} inputs");
         if (task == TaskKind.Binary) classes ??= ["0", "1"];
         if (task == TaskKind.Multiclass) classes ??= Enumerable.Range(0, width).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        return new Mlp(inputs, task, layers, standardizer, classes, features, target);
+        return new Mlp(inputs, task, layers, standardizer, classes, features, target, targetStandardizer);
     }
 
     private static void ReadFloats(JsonElement el, Span<float> destination, string source, string at, string expected)
@@ -238,11 +207,40 @@ public static class MlpJson
         }
     }
 
-    private static void ReadDoubles(JsonElement el, Span<double> destination, string source, string at)
+    /// <summary>An optional <c>{"mean":[..],"scale":[..]}</c> object of <paramref name="count"/> columns; null when absent.</summary>
+    private static Standardizer? ReadStandardizer(JsonElement root, string name, int count, string expected, string source)
+    {
+        if (!root.TryGetProperty(name, out var sEl) || sEl.ValueKind == JsonValueKind.Null) return null;
+        string at = "$." + name;
+        if (sEl.ValueKind != JsonValueKind.Object) throw Bad(source, at, "must be an object with \"mean\" and \"scale\"");
+        var mean = new double[count];
+        var scale = new double[count];
+        if (!sEl.TryGetProperty("mean", out var mEl)) throw Bad(source, at + ".mean", "is missing");
+        if (!sEl.TryGetProperty("scale", out var scEl)) throw Bad(source, at + ".scale", "is missing");
+        ReadDoubles(mEl, mean, source, at + ".mean", expected);
+        ReadDoubles(scEl, scale, source, at + ".scale", expected);
+        for (int i = 0; i < count; i++)
+            if (!(scale[i] > 0)) throw Bad(source, $"{at}.scale[{i}]", $"is {scale[i]}; scales must be > 0");
+        return new Standardizer(mean, scale);
+    }
+
+    private static void WriteStandardizer(Utf8JsonWriter w, string name, Standardizer s)
+    {
+        w.WriteStartObject(name);
+        w.WriteStartArray("mean");
+        foreach (double v in s.Mean) w.WriteNumberValue(v);
+        w.WriteEndArray();
+        w.WriteStartArray("scale");
+        foreach (double v in s.Scale) w.WriteNumberValue(v);
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void ReadDoubles(JsonElement el, Span<double> destination, string source, string at, string expected)
     {
         if (el.ValueKind != JsonValueKind.Array) throw Bad(source, at, "must be an array of numbers");
         int n = el.GetArrayLength();
-        if (n != destination.Length) throw Bad(source, at, $"has {n} values; expected {destination.Length} (one per input)");
+        if (n != destination.Length) throw Bad(source, at, $"has {n} values; expected {destination.Length} ({expected})");
         int i = 0;
         foreach (var v in el.EnumerateArray())
         {

@@ -27,14 +27,23 @@ public static class Metrics
     }
 
     /// <summary>Sum of squared deviations of the targets from their mean (SST).</summary>
-    public static double TotalSumOfSquares(ReadOnlySpan<float> targets)
+    public static double TotalSumOfSquares(ReadOnlySpan<float> targets) => Sst(targets);
+
+    /// <summary>Sum of squared deviations of double-precision targets from their mean (SST).</summary>
+    public static double TotalSumOfSquares(ReadOnlySpan<double> targets) => Sst(targets);
+
+    private static double Sst<T>(ReadOnlySpan<T> targets) where T : System.Numerics.INumberBase<T>
     {
         if (targets.Length == 0) return 0;
         double mean = 0;
-        foreach (float t in targets) mean += t;
+        foreach (T t in targets) mean += double.CreateTruncating(t);
         mean /= targets.Length;
         double sst = 0;
-        foreach (float t in targets) sst += (t - mean) * (t - mean);
+        foreach (T t in targets)
+        {
+            double d = double.CreateTruncating(t) - mean;
+            sst += d * d;
+        }
         return sst;
     }
 

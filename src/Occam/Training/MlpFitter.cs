@@ -35,6 +35,13 @@ public sealed record FitSettings
     /// <summary>Fit a standardizer on the training rows and store it in the model (ignored with <see cref="Init"/>: the model's own is kept).</summary>
     public bool Standardize { get; init; } = true;
 
+    /// <summary>
+    /// Regression: train on standardized targets <c>(y − mean)/sd</c> (mean and population sd of the training rows),
+    /// stored in the model and undone at prediction, so that a target around 1e9 trains as well as one around 1.
+    /// Ignored for classification and with <see cref="Init"/> (the model's own is kept).
+    /// </summary>
+    public bool StandardizeTarget { get; init; } = true;
+
     /// <summary>Seed of every random choice: split, initialization, shuffling, dropout.</summary>
     public ulong Seed { get; init; }
 
@@ -84,6 +91,7 @@ public static class MlpFitter
         else
         {
             var standardizer = settings.Standardize ? Standardizer.Fit(trainSet) : null;
+            var targetStandardizer = settings.StandardizeTarget && data.Task == TaskKind.Regression ? Standardizer.Fit(trainSet.Y, 1) : null;
             int outputs = data.Task switch
             {
                 TaskKind.Regression => 1,
@@ -91,7 +99,7 @@ public static class MlpFitter
                 _ => data.ClassCount,
             };
             var spec = new MlpSpec(data.Features, settings.Hidden, outputs, data.Task, settings.Activation, settings.Dropout);
-            model = Mlp.Create(spec, initRng, standardizer, data.Classes, data.FeatureNames, data.TargetName);
+            model = Mlp.Create(spec, initRng, standardizer, data.Classes, data.FeatureNames, data.TargetName, targetStandardizer);
         }
 
         var options = settings.Training with { Regularization = Expand(settings.Regularization, model.DenseLayers.Count) };
@@ -102,14 +110,8 @@ public static class MlpFitter
     }
 
     /// <summary>Spreads a one-entry list over all layers, or checks a per-layer list.</summary>
-    public static NetworkRegularization Expand(IReadOnlyList<LayerRegularization> perLayer, int denseLayers)
-    {
-        if (perLayer.Count == 0) return NetworkRegularization.None(denseLayers);
-        if (perLayer.Count == 1) return NetworkRegularization.Uniform(perLayer[0], denseLayers);
-        if (perLayer.Count != denseLayers)
-            throw new ArgumentException($"per-layer regularization has {perLayer.Count} entries but the network has {denseLayers} dense layers; give one value or one per layer.");
-        return new NetworkRegularization(perLayer);
-    }
+    public static NetworkRegularization Expand(IReadOnlyList<LayerRegularization> perLayer, int denseLayers) =>
+        NetworkRegularization.Broadcast(perLayer, denseLayers, "the per-layer regularization");
 
     /// <summary>Checks that a model can be trained or evaluated on <paramref name="data"/>.</summary>
     public static void CheckCompatible(Mlp model, Dataset data)

@@ -13,22 +13,37 @@ namespace Occam.Training;
 /// <param name="Classes">Class labels in index order (classification), else null.</param>
 public sealed record ModelEvaluation(int Rows, double Loss, double? Accuracy, double? RSquared, int[][]? Confusion, IReadOnlyList<string>? Classes)
 {
-    /// <summary>Evaluates <paramref name="model"/> on <paramref name="data"/>, whose class labels are matched to the model's by name.</summary>
+    /// <summary>
+    /// Evaluates <paramref name="model"/> on <paramref name="data"/>, whose class labels are matched to the model's by
+    /// name: a test set that holds only some of a multiclass model's classes (say two of three) is evaluated as it is.
+    /// </summary>
     public static ModelEvaluation Of(Mlp model, Dataset data)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         if (model.FeatureNames is { } names) data = data.SelectFeatures(names);
+        if (model.Task != TaskKind.Regression && data.Task != TaskKind.Regression && data.Task != model.Task)
+            data = new Dataset(data.X, data.Y, data.Rows, data.Features, data.FeatureNames, data.TargetName, model.Task, data.Classes);
         MlpFitter.CheckCompatible(model, data);
-        var targets = LabelMap.ToModelIndices(model, data);
-        var scores = model.PredictScores(data.X, data.Rows);
         int k = model.Outputs;
-        double loss = TaskLoss.Value(model.Task, scores, targets, data.Rows, k);
         if (model.Task == TaskKind.Regression)
         {
-            double r2 = Metrics.RSquared(loss * data.Rows * k, Metrics.TotalSumOfSquares(targets));
-            return new ModelEvaluation(data.Rows, loss, null, r2, null, null);
+            // In the target's units and in double precision (the targets may be far from 0, e.g. around 1e9).
+            if (k != 1)
+                throw new OccamException($"the model predicts {k} regression outputs but the data has one target column; evaluate it on data with one target per output.");
+            var predicted = model.PredictValues(data.X, data.Rows);
+            double sse = 0;
+            for (int r = 0; r < data.Rows; r++)
+            {
+                double d = predicted[r] - data.Y[r];
+                sse += d * d;
+            }
+            double mse = data.Rows == 0 ? 0 : sse / data.Rows;
+            return new ModelEvaluation(data.Rows, mse, null, Metrics.RSquared(sse, Metrics.TotalSumOfSquares(data.Y)), null, null);
         }
+        var targets = LabelMap.Targets(model, data);
+        var scores = model.PredictScores(data.X, data.Rows);
+        double loss = TaskLoss.Value(model.Task, scores, targets, data.Rows, k);
         int classes = model.Task == TaskKind.Binary ? 2 : k;
         var confusion = new int[classes][];
         for (int i = 0; i < classes; i++) confusion[i] = new int[classes];
@@ -41,30 +56,5 @@ public sealed record ModelEvaluation(int Rows, double Loss, double? Accuracy, do
             if (predicted == truth) correct++;
         }
         return new ModelEvaluation(data.Rows, loss, (double)correct / Math.Max(1, data.Rows), null, confusion, model.Classes);
-    }
-}
-
-/// <summary>Maps a dataset's class indices onto a model's classes (by text, then by numeric value, as <c>CsvLoader.LoadForModel</c>).</summary>
-public static class LabelMap
-{
-    /// <summary>Targets as the model indexes them (float32, one per row).</summary>
-    public static float[] ToModelIndices(Mlp model, Dataset data)
-    {
-        var y = new float[data.Rows];
-        if (model.Task == TaskKind.Regression || data.Classes is null || model.Classes is null)
-        {
-            for (int i = 0; i < y.Length; i++) y[i] = (float)data.Y[i];
-            return y;
-        }
-        var matcher = new ClassMatcher(model.Classes);
-        var map = new int[data.Classes.Length];
-        for (int c = 0; c < data.Classes.Length; c++)
-        {
-            map[c] = matcher.IndexOf(data.Classes[c]);
-            if (map[c] < 0)
-                throw new OccamException($"the data has class '{data.Classes[c]}' which the model does not know (its classes: {string.Join(", ", model.Classes)}).");
-        }
-        for (int i = 0; i < y.Length; i++) y[i] = map[(int)data.Y[i]];
-        return y;
     }
 }

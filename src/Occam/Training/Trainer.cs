@@ -122,7 +122,7 @@ public sealed class Trainer
                 }
                 float loss = Step(x, y, rows, dropoutRng, out double stepMetric);
                 if (!float.IsFinite(loss))
-                    throw new OccamException($"training diverged at epoch {epoch}, step {stepInEpoch} (optimizer step {_optimizer.StepCount}): the loss became {loss}; lower the learning rate (now {_optimizer.LearningRate:g4}) or standardize the inputs.");
+                    throw new OccamException($"training diverged at epoch {epoch}, step {stepInEpoch} (optimizer step {_optimizer.StepCount}): the loss became {loss}; lower the learning rate (now {_optimizer.LearningRate:g4}){DivergenceHint()}.");
                 lossSum += (double)loss * rows;
                 metricSum += stepMetric;
             }
@@ -164,6 +164,12 @@ public sealed class Trainer
         else bestEpoch = history.Count;
         return new TrainingResult(history, history.Count, _optimizer.StepCount, clock.GetElapsedTime(start).TotalSeconds, bestEpoch, stoppedEarly);
     }
+
+    /// <summary>What else could have made the loss blow up: unstandardized inputs or regression targets.</summary>
+    private string DivergenceHint() =>
+        _model.Standardizer is null ? " or standardize the inputs (drop --no-standardize)"
+        : _task == TaskKind.Regression && _model.TargetStandardizer is null ? " or standardize the target (drop --no-standardize-target)"
+        : "";
 
     /// <summary>
     /// One optimizer step on <paramref name="rows"/> prepared rows; returns the mean data loss (before the update)

@@ -29,7 +29,7 @@ public sealed class TrainingData
     public int Inputs { get; }
     public int TargetWidth { get; }
 
-    /// <summary>Prepares <paramref name="data"/> for <paramref name="model"/> (standardizes, converts to float32).</summary>
+    /// <summary>Prepares <paramref name="data"/> for <paramref name="model"/> (standardizes inputs, and regression targets when the model has a target standardizer; converts to float32).</summary>
     public static TrainingData From(Mlp model, Dataset data)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -38,7 +38,7 @@ public sealed class TrainingData
             throw new OccamException($"the data has {data.Features} feature columns but the model expects {model.Inputs}; use data with the model's columns.");
         var x = new float[data.Rows * data.Features];
         model.PrepareInputs(data.X, x);
-        var y = LabelMap.ToModelIndices(model, data);
+        var y = LabelMap.Targets(model, data);
         return new TrainingData(x, y, data.Rows, data.Features, 1);
     }
 }

@@ -1,0 +1,46 @@
+using Occam.Data;
+using Occam.Nn;
+
+namespace Occam.Training;
+
+/// <summary>
+/// A dataset's targets as the network is trained on them: class indices mapped onto the model's classes (by text,
+/// then by numeric value, as <c>CsvLoader.LoadForModel</c>), or regression values standardized with the model's
+/// <see cref="Mlp.TargetStandardizer"/> when it has one.
+/// </summary>
+internal static class LabelMap
+{
+    /// <summary>Targets as the network sees them (float32, one per row).</summary>
+    public static float[] Targets(Mlp model, Dataset data)
+    {
+        var y = new float[data.Rows];
+        if (model.Task == TaskKind.Regression)
+        {
+            if (model.TargetStandardizer is { } t)
+            {
+                double mean = t.Mean[0], scale = t.Scale[0];
+                for (int i = 0; i < y.Length; i++) y[i] = (float)((data.Y[i] - mean) / scale);
+            }
+            else
+            {
+                for (int i = 0; i < y.Length; i++) y[i] = (float)data.Y[i];
+            }
+            return y;
+        }
+        if (data.Classes is null || model.Classes is null)
+        {
+            for (int i = 0; i < y.Length; i++) y[i] = (float)data.Y[i];
+            return y;
+        }
+        var matcher = new ClassMatcher(model.Classes);
+        var map = new int[data.Classes.Length];
+        for (int c = 0; c < data.Classes.Length; c++)
+        {
+            map[c] = matcher.IndexOf(data.Classes[c]);
+            if (map[c] < 0)
+                throw new OccamException($"the data has class '{data.Classes[c]}' which the model does not know (its classes: {string.Join(", ", model.Classes)}).");
+        }
+        for (int i = 0; i < y.Length; i++) y[i] = map[(int)data.Y[i]];
+        return y;
+    }
+}
