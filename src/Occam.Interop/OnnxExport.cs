@@ -29,7 +29,8 @@ public sealed record OnnxExportOptions
 /// <item><c>occam-mlp/1</c>: input <c>input</c> float32 [batch, inputs] in raw units → Sub(mean) → Div(scale) when the
 /// model has a standardizer → one Gemm per dense layer (<c>transB = 1</c>, initializers named like a
 /// <c>torch.nn.Sequential</c> state_dict, <c>"{i}.weight"</c> [out, in] and <c>"{i}.bias"</c>) and Relu/Tanh/Sigmoid per
-/// activation layer; dropout and identity layers add no node. Outputs: regression <c>prediction</c> [batch, outputs];
+/// activation layer; dropout and identity layers add no node. Outputs: regression <c>prediction</c> float64 [batch, outputs]
+/// (Cast, then <c>·scale + mean</c> of the target standardizer when the model has one, in double as Occam does);
 /// classification <c>scores</c> (logits), <c>label</c> (int64 class index [batch]) and optionally <c>probabilities</c>.</item>
 /// <item><c>occam-linear/1</c>: input <c>input</c> float64 [batch, inputs] → polynomial columns (Slice, Mul, Concat) when
 /// the model has them → Gemm with the coefficients in original units → <c>prediction</c> (regression) or
@@ -99,7 +100,8 @@ public static class OnnxExport
             x = g.Node("Div", [x, g.Constant("standardizer.scale", ToFloat(s.Scale), s.Scale.Length)]);
         }
         var lastDense = model.DenseLayers[^1];
-        string scores = model.Task == TaskKind.Regression ? PredictionName : ScoresName;
+        bool regression = model.Task == TaskKind.Regression;
+        string scores = regression ? "raw" : ScoresName;
         for (int i = 0; i < model.Layers.Count; i++)
         {
             switch (model.Layers[i])
@@ -123,7 +125,17 @@ public static class OnnxExport
                     break;
             }
         }
-        AddOutputs(g, model.Task, scores, model.Outputs, DataType.Float, options);
+        if (regression)
+        {
+            // Occam maps regression outputs back in double precision: raw·scale + mean (the target standardizer).
+            string value = g.Node("Cast", [scores], model.TargetStandardizer is null ? PredictionName : null, OnnxGraph.Int("to", (long)DataType.Double));
+            if (model.TargetStandardizer is { } t)
+            {
+                value = g.Node("Mul", [value, g.Constant("target.scale", t.Scale, t.Scale.Length)]);
+                g.Node("Add", [value, g.Constant("target.mean", t.Mean, t.Mean.Length)], PredictionName);
+            }
+        }
+        AddOutputs(g, model.Task, regression ? PredictionName : scores, model.Outputs, regression ? DataType.Double : DataType.Float, options);
         return g.Model(Metadata(MlpJson.Format, model.Task, model.FeatureNames, model.Classes, model.TargetName)).ToByteArray();
     }
 

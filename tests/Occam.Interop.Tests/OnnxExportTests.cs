@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using Occam.Data;
 using Occam.Linear;
 using Occam.Nn;
@@ -29,16 +28,6 @@ public class OnnxExportTests(ITestOutputHelper output)
 
     private static double[] Widen(float[] v) => v.Select(f => (double)f).ToArray();
 
-    private static double[] Softmax(float[] scores, int rows, int k)
-    {
-        var p = new float[scores.Length];
-        for (int i = 0; i < rows; i++) TensorPrimitives.SoftMax(scores.AsSpan(i * k, k), p.AsSpan(i * k, k));
-        return Widen(p);
-    }
-
-    private static double[] ArgMax(float[] scores, int rows, int k) =>
-        Enumerable.Range(0, rows).Select(i => (double)TensorPrimitives.IndexOfMax(scores.AsSpan(i * k, k))).ToArray();
-
     private void Check(string what, double[] actual, double[] expected, double tolerance = Tolerance)
     {
         var (rel, abs) = Ort.MaxDifference(actual, expected);
@@ -54,10 +43,10 @@ public class OnnxExportTests(ITestOutputHelper output)
         var bytes = OnnxExport.ToBytes(model, new OnnxExportOptions { Probabilities = true });
         var ort = Ort.Run(bytes, data.X, data.Rows, data.Features, doubleInput: false);
         var scores = model.PredictScores(data.X, data.Rows);
-        int k = model.Outputs;
+        var occam = new MlpModel(model);
         Check("digits scores", ort[OnnxExport.ScoresName], Widen(scores));
-        Check("digits probabilities", ort[OnnxExport.ProbabilitiesName], Softmax(scores, data.Rows, k));
-        Assert.Equal(ArgMax(scores, data.Rows, k), ort[OnnxExport.LabelName]);
+        Check("digits probabilities", ort[OnnxExport.ProbabilitiesName], occam.PredictProba(data));
+        Assert.Equal(occam.Predict(data), ort[OnnxExport.LabelName]);
     }
 
     [Fact]
@@ -69,9 +58,9 @@ public class OnnxExportTests(ITestOutputHelper output)
         var ort = Ort.Run(bytes, data.X, data.Rows, data.Features, doubleInput: false);
         var logits = model.PredictScores(data.X, data.Rows);
         Check("breast cancer logit", ort[OnnxExport.ScoresName], Widen(logits));
-        var p = logits.SelectMany(z => new[] { 1 - 1 / (1 + Math.Exp(-z)), 1 / (1 + Math.Exp(-z)) }).ToArray();
-        Check("breast cancer probabilities", ort[OnnxExport.ProbabilitiesName], p);
-        Assert.Equal(logits.Select(z => z > 0 ? 1.0 : 0.0), ort[OnnxExport.LabelName]);
+        var occam = new MlpModel(model);
+        Check("breast cancer probabilities", ort[OnnxExport.ProbabilitiesName], occam.PredictProba(data));
+        Assert.Equal(occam.Predict(data), ort[OnnxExport.LabelName]);
         Assert.False(OnnxExport.ToBytes(model).Length == 0);
     }
 
@@ -80,9 +69,10 @@ public class OnnxExportTests(ITestOutputHelper output)
     {
         var data = CsvLoader.Load(Repo.Data("diabetes.csv"), "progression");
         var model = Train(data, [16, 8], ActivationKind.Sigmoid);
+        Assert.NotNull(model.TargetStandardizer);   // regression targets are standardized by default: prediction = raw·scale + mean
         var ort = Ort.Run(OnnxExport.ToBytes(model), data.X, data.Rows, data.Features, doubleInput: false);
         Assert.Equal([OnnxExport.PredictionName], ort.Keys);
-        Check("diabetes prediction", ort[OnnxExport.PredictionName], Widen(model.PredictScores(data.X, data.Rows)));
+        Check("diabetes prediction", ort[OnnxExport.PredictionName], new MlpModel(model).Predict(data));
     }
 
     [Fact]

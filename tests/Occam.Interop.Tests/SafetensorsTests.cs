@@ -63,6 +63,19 @@ public sealed class SafetensorsTests : IDisposable
         Assert.Null(byArch.Standardizer);
     }
 
+    [Fact]
+    public void RegressionTargetStandardizerTravelsInTheSidecar()
+    {
+        var model = new Mlp(2, TaskKind.Regression,
+            [new Dense(2, 3, [1, 2, 3, 4, 5, 6], [0, 0, 1]), new ActivationLayer(ActivationKind.Tanh), new Dense(3, 1, [1, -1, 2], [0.5f])],
+            new Standardizer([1, 2], [3, 4]), targetName: "y", targetStandardizer: new Standardizer([152], [77]));
+        string path = Path.Combine(dir, "reg.safetensors");
+        SafetensorsModel.Export(model, path);
+        Assert.Contains("\"targetStandardizer\":{\"mean\":[152],\"scale\":[77]}", File.ReadAllText(path + ".json"), StringComparison.Ordinal);
+        var back = SafetensorsModel.Import(path, new SafetensorsImportOptions { SidecarPath = path + ".json" });
+        Assert.Equal(Serialization.MlpJson.ToJson(model), Serialization.MlpJson.ToJson(back));
+    }
+
     [Theory]
     [InlineData("64-relu-64-relu-10", 5)]
     [InlineData("8-tanh-dropout:0.1-8-sigmoid-identity-3", 7)]

@@ -23,7 +23,7 @@ public sealed record SafetensorsImportOptions
 /// Occam MLPs as PyTorch weights: a safetensors file whose tensors are named as a <c>torch.nn.Sequential</c> state_dict
 /// (<c>"{i}.weight"</c> float32 [out, in], <c>"{i}.bias"</c> [out], i = the module's index, exactly Occam's layer index)
 /// plus a JSON sidecar <c>occam-sequential/1</c> with what a state_dict lacks: the architecture spec, task, input
-/// width, input standardizer, classes, feature and target names (docs/formats.md).
+/// width, input standardizer, regression target standardizer, classes, feature and target names (docs/formats.md).
 /// </summary>
 public static class SafetensorsModel
 {
@@ -66,6 +66,13 @@ public static class SafetensorsModel
                 w.WriteStartObject("standardizer");
                 WriteNumbers(w, "mean", s.Mean);
                 WriteNumbers(w, "scale", s.Scale);
+                w.WriteEndObject();
+            }
+            if (model.TargetStandardizer is { } ts)
+            {
+                w.WriteStartObject("targetStandardizer");
+                WriteNumbers(w, "mean", ts.Mean);
+                WriteNumbers(w, "scale", ts.Scale);
                 w.WriteEndObject();
             }
             if (model.Classes is { } c) WriteStrings(w, "classes", c);
@@ -166,7 +173,8 @@ public static class SafetensorsModel
             throw new OccamException($"{path}: the first weight has {inputs} inputs but the sidecar says {n}; the sidecar belongs to another model.");
         try
         {
-            return new Mlp(inputs!.Value, task, layers, sidecar?.Standardizer, sidecar?.Classes, sidecar?.Features, sidecar?.Target);
+            return new Mlp(inputs!.Value, task, layers, sidecar?.Standardizer, sidecar?.Classes, sidecar?.Features, sidecar?.Target,
+                sidecar?.TargetStandardizer);
         }
         catch (ArgumentException e)
         {
@@ -187,7 +195,7 @@ public static class SafetensorsModel
     }
 
     private sealed record SidecarInfo(string Arch, int? Inputs, TaskKind? Task, Standardizer? Standardizer,
-        string[]? Classes, string[]? Features, string? Target);
+        Standardizer? TargetStandardizer, string[]? Classes, string[]? Features, string? Target);
 
     private static SidecarInfo ReadSidecar(string path)
     {
@@ -202,16 +210,17 @@ public static class SafetensorsModel
             string arch = Str(root, "arch") ?? throw new FormatException("no \"arch\"");
             int? inputs = root.TryGetProperty("inputs", out var i) ? i.GetInt32() : null;
             TaskKind? task = Str(root, "task") is { } t ? (TaskKinds.TryParse(t, out var k) ? k : throw new FormatException($"unknown task '{t}'")) : null;
-            Standardizer? standardizer = null;
-            if (root.TryGetProperty("standardizer", out var s) && s.ValueKind != JsonValueKind.Null)
-                standardizer = new Standardizer(Numbers(s, "mean"), Numbers(s, "scale"));
-            return new SidecarInfo(arch, inputs, task, standardizer, Strings(root, "classes"), Strings(root, "features"), Str(root, "target"));
+            return new SidecarInfo(arch, inputs, task, StandardizerOf(root, "standardizer"), StandardizerOf(root, "targetStandardizer"),
+                Strings(root, "classes"), Strings(root, "features"), Str(root, "target"));
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
         {
             throw new OccamException($"{path}: not a valid {SidecarFormat} sidecar ({e.Message.Split(" (Parameter", 2)[0].TrimEnd('.')}); pass the .json written by occam export, or use --arch.");
         }
     }
+
+    private static Standardizer? StandardizerOf(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var s) && s.ValueKind != JsonValueKind.Null ? new Standardizer(Numbers(s, "mean"), Numbers(s, "scale")) : null;
 
     private static string? Str(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v.GetString() ?? throw new FormatException($"\"{name}\" is not a string") : null;
