@@ -81,9 +81,8 @@ internal static class StepsQuick
         {
             Optimizer = new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = 1e-3 },
             BatchSize = net.Batch,
-            Regularization = NetworkRegularization.Uniform(reg, model.DenseLayers.Count),
         };
-        var trainer = new Trainer(model, options, net.Batch);
+        var trainer = new Trainer(model, options, NetworkRegularization.Uniform(reg, model.DenseLayers.Count), net.Batch);
         var x = new float[net.Batch * inputs];
         for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextNormal();
         var y = new float[net.Batch];

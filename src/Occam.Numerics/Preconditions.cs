@@ -6,7 +6,7 @@ namespace Occam.Numerics;
 /// Argument checks at API boundaries. Each throws an <see cref="ArgumentException"/> whose message
 /// names the parameter and says what to fix; inside hot loops use <c>Debug.Assert</c> instead.
 /// </summary>
-public static class Preconditions
+internal static class Preconditions
 {
     public static void CheckNonNegative(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
     {

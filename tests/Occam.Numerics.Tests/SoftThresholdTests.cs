@@ -54,6 +54,43 @@ public class SoftThresholdTests
     }
 
     [Fact]
+    public void VectorOverloadEqualsScalarLaneByLane()
+    {
+        // The SIMD definition the optimizers fold into their loops: every lane equals Scalar, zeros are +0 and == 0f,
+        // for thresholds 0, equal to |w|, one ulp either side, huge, and for ±0, ±∞, NaN and subnormal inputs.
+        var rng = new Rng(406UL);
+        int lanes = System.Numerics.Vector<float>.Count;
+        float[] specials = [0f, -0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, float.Epsilon, -float.Epsilon, 1e38f, -3f];
+        for (int round = 0; round < 2000; round++)
+        {
+            var w = TestVectors.Mixed(rng, lanes, threshold: 0.5f);
+            var t = new float[lanes];
+            for (int i = 0; i < lanes; i++)
+            {
+                if (rng.NextInt(8) == 0) w[i] = specials[rng.NextInt(specials.Length)];
+                float a = MathF.Abs(w[i]);
+                t[i] = rng.NextInt(6) switch
+                {
+                    0 => 0f,
+                    1 => a,
+                    2 => MathF.BitIncrement(a),
+                    3 => float.IsFinite(a) && a > 0 ? MathF.BitDecrement(a) : 0f,
+                    4 => 1e30f,
+                    _ => (float)Math.Abs(rng.NextNormal()),
+                };
+                if (float.IsNaN(t[i])) t[i] = 0.5f;
+            }
+            var actual = new float[lanes];
+            SoftThreshold.Apply(new System.Numerics.Vector<float>(w), new System.Numerics.Vector<float>(t)).CopyTo(actual);
+            var expected = new float[lanes];
+            for (int i = 0; i < lanes; i++) expected[i] = SoftThreshold.Scalar(w[i], t[i]);
+            TestVectors.AssertBitwise(expected, actual, $"vector soft threshold, round {round}");
+            for (int i = 0; i < lanes; i++)
+                if (MathF.Abs(w[i]) <= t[i]) Assert.True(actual[i] == 0f && TestVectors.IsPositiveZero(actual[i]), $"|{w[i]:R}| ≤ {t[i]:R} gave {actual[i]:R}");
+        }
+    }
+
+    [Fact]
     public void KnownValues()
     {
         float[] w = [3f, -3f, 0.5f, -0.5f, 0.25f, -0f, 0f, 1e30f, -2.5f];

@@ -52,7 +52,7 @@ public sealed class EvalCommand : Command<EvalSettings>
         }
         var table = new Table().Title($"Evaluation of {settings.Model}").AddColumns("", "value");
         table.AddRow("rows", e.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        table.AddRow(Losses.TaskLoss.Name(model.Task), Tables.F(e.Loss));
+        table.AddRow(Metrics.LossName(model.Task), Tables.F(e.Loss));
         if (e.Accuracy is { } a) table.AddRow("accuracy", Tables.F(a));
         if (e.RSquared is { } r) table.AddRow("R²", Tables.F(r));
         AnsiConsole.Write(table);

@@ -8,7 +8,7 @@ namespace Occam.Losses;
 /// regression → <see cref="MeanSquaredError"/>, binary → <see cref="LogisticLoss"/> on one logit,
 /// multiclass → <see cref="SoftmaxCrossEntropy"/> on K logits.
 /// </summary>
-public static class TaskLoss
+internal static class TaskLoss
 {
     /// <summary>Mean loss of <paramref name="rows"/> rows; writes ∂loss/∂scores into <paramref name="gradient"/>.</summary>
     public static float Compute(TaskKind task, ReadOnlySpan<float> scores, ReadOnlySpan<float> targets, int rows, int outputs, Span<float> gradient) => task switch
@@ -26,13 +26,5 @@ public static class TaskLoss
         TaskKind.Binary => LogisticLoss.Value(scores[..rows], targets[..rows]),
         TaskKind.Multiclass => SoftmaxCrossEntropy.Value(scores, rows, outputs, targets),
         _ => throw new ArgumentOutOfRangeException(nameof(task)),
-    };
-
-    /// <summary>Name of the loss for reports.</summary>
-    public static string Name(TaskKind task) => task switch
-    {
-        TaskKind.Regression => "mse",
-        TaskKind.Binary => "log-loss",
-        _ => "cross-entropy",
     };
 }

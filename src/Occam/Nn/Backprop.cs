@@ -10,7 +10,7 @@ namespace Occam.Nn;
 /// Row-major throughout: a batch X is <c>[rows][inputs]</c>; a dense layer computes <c>Y = X·Wᵀ + 1·bᵀ</c>, and
 /// back-propagates <c>∂W = ∂Yᵀ·X</c>, <c>∂b = 1ᵀ·∂Y</c>, <c>∂X = ∂Y·W</c>.
 /// </summary>
-public static class Backprop
+internal static class Backprop
 {
     /// <summary>
     /// Runs the network on <paramref name="rows"/> rows of already prepared (standardized, float32) inputs and
@@ -65,7 +65,7 @@ public static class Backprop
 
     /// <summary>
     /// Back-propagates ∂loss/∂scores, which the caller has written into <see cref="OutputGradient"/>, through the
-    /// network, filling <see cref="Workspace.WeightGradients"/> and <see cref="Workspace.BiasGradients"/>
+    /// network, filling the <see cref="Parameter.Gradient"/> of every parameter of <paramref name="model"/>
     /// (overwritten, not accumulated). Must follow a <see cref="Forward"/> on the same batch.
     /// When <paramref name="inputGradient"/> is true, ∂loss/∂input is also computed (for gradient checks).
     /// </summary>
@@ -85,8 +85,8 @@ public static class Backprop
                 {
                     int n = rows * d.Outputs;
                     dy = dy[..n];
-                    Gemm.Multiply(true, false, d.Outputs, d.Inputs, rows, 1f, dy, d.Outputs, x, d.Inputs, 0f, ws.WeightGradients[dense], d.Inputs);
-                    var db = ws.BiasGradients[dense].AsSpan();
+                    Gemm.Multiply(true, false, d.Outputs, d.Inputs, rows, 1f, dy, d.Outputs, x, d.Inputs, 0f, model.WeightOf(dense).Gradient, d.Inputs);
+                    var db = model.BiasOf(dense).Gradient.AsSpan();
                     db.Clear();
                     for (int r = 0; r < rows; r++) TensorPrimitives.Add(db, dy.Slice(r * d.Outputs, d.Outputs), db);
                     if (needInputGrad)

@@ -10,7 +10,7 @@ namespace Occam.Nn;
 /// (|error| ≤ 7.7e-6). The vectorized <see cref="Fill"/> and the scalar <see cref="FillScalar"/> consume the
 /// generator identically and give the same mask.
 /// </summary>
-public static class DropoutMask
+internal static class DropoutMask
 {
     /// <summary>Fills <paramref name="mask"/> from <paramref name="rng"/> (16 units per 4 draws with AVX2).</summary>
     public static void Fill(Span<float> mask, double p, Rng rng)

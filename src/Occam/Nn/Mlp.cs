@@ -58,7 +58,23 @@ public sealed class Mlp
         TargetName = targetName;
         TargetStandardizer = targetStandardizer;
         DenseLayers = Layers.OfType<Dense>().ToArray();
+        _weights = new Parameter[DenseLayers.Count];
+        _biases = new Parameter[DenseLayers.Count];
+        var parameters = new List<Parameter>(2 * DenseLayers.Count);
+        for (int i = 0, k = 0; i < Layers.Count; i++)
+        {
+            if (Layers[i] is not Dense d) continue;
+            var name = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            parameters.Add(_weights[k] = new Parameter(name + ".weight", ParameterKind.Weight, d.Weight, d, i, k));
+            parameters.Add(_biases[k] = new Parameter(name + ".bias", ParameterKind.Bias, d.Bias, d, i, k));
+            k++;
+        }
+        _parameters = parameters.ToArray();
     }
+
+    private readonly Parameter[] _parameters;
+    private readonly Parameter[] _weights;
+    private readonly Parameter[] _biases;
 
     public int Inputs { get; }
     public int Outputs { get; }
@@ -73,6 +89,20 @@ public sealed class Mlp
     public IReadOnlyList<string>? Classes { get; }
     public IReadOnlyList<string>? FeatureNames { get; }
     public string? TargetName { get; }
+
+    /// <summary>
+    /// The trainable tensors, in <c>torch.nn.Sequential.state_dict()</c> order: for each dense layer i of
+    /// <see cref="Layers"/>, <c>"{i}.weight"</c> then <c>"{i}.bias"</c>. The same objects on every call (optimizer
+    /// state is keyed by them); their <see cref="Parameter.Value"/> is the layer's own array.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1024", Justification = "Named after torch.nn.Module.parameters(); a method like Clone.")]
+    public IReadOnlyList<Parameter> Parameters() => _parameters;
+
+    /// <summary>The weight parameter of dense layer <paramref name="denseIndex"/>.</summary>
+    internal Parameter WeightOf(int denseIndex) => _weights[denseIndex];
+
+    /// <summary>The bias parameter of dense layer <paramref name="denseIndex"/>.</summary>
+    internal Parameter BiasOf(int denseIndex) => _biases[denseIndex];
 
     /// <summary>
     /// Regression only: the network is trained on standardized targets <c>(y − mean)/scale</c> and its raw output is

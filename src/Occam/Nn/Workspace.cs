@@ -2,10 +2,10 @@ namespace Occam.Nn;
 
 /// <summary>
 /// Preallocated buffers for forward and backward passes of one <see cref="Mlp"/> at up to
-/// <see cref="MaxRows"/> rows: each layer's output, the gradient with respect to it, dropout masks and the
-/// parameter gradients of every dense layer. Allocated once, so training steps allocate nothing.
+/// <see cref="MaxRows"/> rows: each layer's output, the gradient with respect to it and dropout masks. Allocated
+/// once, so training steps allocate nothing. (Parameter gradients live in the model's <see cref="Parameter"/>s.)
 /// </summary>
-public sealed class Workspace
+internal sealed class Workspace
 {
     public Workspace(Mlp model, int maxRows)
     {
@@ -17,19 +17,11 @@ public sealed class Workspace
         OutputGradients = new float[count][];
         Masks = new float[count][];
         InputGradient = new float[maxRows * model.Inputs];
-        WeightGradients = new float[model.DenseLayers.Count][];
-        BiasGradients = new float[model.DenseLayers.Count][];
-        int width = model.Inputs, dense = 0;
+        int width = model.Inputs;
         for (int i = 0; i < count; i++)
         {
             var layer = model.Layers[i];
-            if (layer is Dense d)
-            {
-                width = d.Outputs;
-                WeightGradients[dense] = new float[d.Weight.Length];
-                BiasGradients[dense] = new float[d.Bias.Length];
-                dense++;
-            }
+            if (layer is Dense d) width = d.Outputs;
             Outputs[i] = new float[maxRows * width];
             OutputGradients[i] = new float[maxRows * width];
             Masks[i] = layer is Dropout ? new float[maxRows * width] : [];
@@ -40,20 +32,14 @@ public sealed class Workspace
     public int MaxRows { get; }
 
     /// <summary>Output of layer i, row-major <c>[rows][width]</c>.</summary>
-    internal float[][] Outputs { get; }
+    public float[][] Outputs { get; }
 
     /// <summary>∂loss/∂(output of layer i).</summary>
-    internal float[][] OutputGradients { get; }
+    public float[][] OutputGradients { get; }
 
     /// <summary>Dropout masks (0 or 1/(1 − p)) for dropout layers; empty for other layers.</summary>
-    internal float[][] Masks { get; }
+    public float[][] Masks { get; }
 
     /// <summary>∂loss/∂input (only filled when asked for).</summary>
-    internal float[] InputGradient { get; }
-
-    /// <summary>∂loss/∂W for each dense layer, <c>[out][in]</c> like the weights.</summary>
-    public float[][] WeightGradients { get; }
-
-    /// <summary>∂loss/∂b for each dense layer.</summary>
-    public float[][] BiasGradients { get; }
+    public float[] InputGradient { get; }
 }

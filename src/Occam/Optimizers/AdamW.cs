@@ -47,18 +47,27 @@ public sealed class AdamW : Optimizer
 
     public override string Name => _name;
 
-    public override void Initialize(IReadOnlyList<int> parameterSizes)
+    private protected override void AllocateState(IReadOnlyList<int> sizes)
     {
-        _m = parameterSizes.Select(n => new float[n]).ToArray();
-        _v = parameterSizes.Select(n => new float[n]).ToArray();
+        _m = sizes.Select(n => new float[n]).ToArray();
+        _v = sizes.Select(n => new float[n]).ToArray();
     }
 
     private protected override void OnStepBegun() => _constants = StepConstants.For(StepCount, LearningRate, Beta1, Beta2);
 
-    public override void Step(int index, Span<float> parameter, ReadOnlySpan<float> gradient, double weightDecay, double proxL1)
+    private protected override void StepSlot(int slot, Span<float> value, ReadOnlySpan<float> gradient, double weightDecay, double proxL1) =>
+        Update(value, gradient, _m[slot], _v[slot], _constants, LearningRate, Beta1, Beta2, Epsilon, weightDecay, proxL1);
+
+    /// <summary><c>ηᵢ·scale = (float)(lr·scale) / (√vᵢ/√(1 − β₂ᵗ) + ε)</c>: the thresholds the folded prox uses, bit for bit.</summary>
+    private protected override void ScaledStepSizes(int slot, Span<float> destination, float lrScale)
     {
-        Update(parameter, gradient, _m[index], _v[index], _constants, LearningRate, Beta1, Beta2, Epsilon, weightDecay, proxL1);
+        var v = _v[slot];
+        float bc2Sqrt = _constants.Bc2Sqrt, eps = (float)Epsilon;
+        for (int i = 0; i < destination.Length; i++) destination[i] = lrScale / Denominator(v[i], bc2Sqrt, eps);
     }
+
+    /// <summary><c>dᵢ = √vᵢ / √(1 − β₂ᵗ) + ε</c>, the per-coordinate denominator (scalar form).</summary>
+    private static float Denominator(float v, float bc2Sqrt, float eps) => MathF.Sqrt(v) / bc2Sqrt + eps;
 
     /// <summary>The per-step scalars of the update, computed in double and rounded once, as PyTorch does.</summary>
     /// <param name="StepSize">γ / (1 − β₁ᵗ).</param>
@@ -77,12 +86,12 @@ public sealed class AdamW : Optimizer
     /// per-coordinate steps <c>γ/(√v̂ᵢ + ε)</c> instead would let a coordinate that never saw a gradient — a
     /// constant input — contribute γ/ε and wipe out the whole group.)
     /// </summary>
-    public override float GroupStepSize(int index, int start, int length)
+    private protected override float SlotGroupStepSize(int slot, int start, int length)
     {
         if (length == 0) return (float)LearningRate;
         double bc2Sqrt = _constants.Bc2Sqrt;   // √(1 − β₂ᵗ) of this step, computed once in BeginStep
         double sum = 0;
-        foreach (float vi in _v[index].AsSpan(start, length)) sum += Math.Sqrt(vi);
+        foreach (float vi in _v[slot].AsSpan(start, length)) sum += Math.Sqrt(vi);
         return (float)(LearningRate / (sum / length / bc2Sqrt + Epsilon));
     }
 
@@ -124,7 +133,7 @@ public sealed class AdamW : Optimizer
                 vi.CopyTo(v[i..]);
                 var d = Vector.SquareRoot(vi) / vBc2 + vEps;
                 p += vNegStep * mi / d;
-                if (proxScale != 0f) p = Sgd.SoftThresholdVector(p, vProx / d);
+                if (proxScale != 0f) p = SoftThreshold.Apply(p, vProx / d);
                 p.CopyTo(param[i..]);
             }
         }
@@ -152,7 +161,7 @@ public sealed class AdamW : Optimizer
             float vi = MathF.FusedMultiplyAdd(c2 * g, g, v[i] * b2);
             m[i] = mi;
             v[i] = vi;
-            float d = MathF.Sqrt(vi) / bc2Sqrt + eps;
+            float d = Denominator(vi, bc2Sqrt, eps);
             p += negStep * mi / d;
             if (proxScale != 0f) p = SoftThreshold.Scalar(p, proxScale / d);
             param[i] = p;

@@ -1,17 +1,27 @@
+using Occam.Nn;
+
 namespace Occam.Optimizers;
 
 /// <summary>
-/// Base of the optimizers. An optimizer owns its state (momentum buffers, moment estimates, step count) for a
-/// fixed list of parameter tensors registered by <see cref="Initialize"/>; the update itself is a pure static
-/// function in each subclass (<see cref="Sgd.Update"/>, <c>AdamW.Update</c>), PyTorch-style.
+/// Base of the optimizers. An optimizer owns its state (momentum buffers, moment estimates, step count) for the
+/// <see cref="Parameter"/>s registered by <see cref="Initialize"/>, keyed by the parameter objects (as
+/// <c>torch.optim.Optimizer.state[p]</c>); the update itself is a pure static function in each subclass
+/// (<see cref="Sgd.Update"/>, <c>AdamW.Update</c>), PyTorch-style.
 /// <para>
 /// Each <see cref="Step"/> applies, in this order: decoupled weight decay <c>w ← (1 − lr·wd)·w</c>, the
-/// optimizer's gradient update, then the L1 prox <c>w ← soft(w, η·λ₁)</c> with η the (per-coordinate)
-/// step size. Coupled penalties (L2, L1 subgradient) are already in the gradient passed in.
+/// optimizer's gradient update, then (when asked, folded into the same pass) the L1 prox
+/// <c>w ← soft(w, ηᵢ·λ₁)</c> with ηᵢ the per-coordinate step size of <see cref="StepSizes"/>. Coupled penalties
+/// (L2, L1 subgradient) are already in the gradient. The folded prox gives bit for bit what a step without it
+/// followed by <c>ElasticNetPenalty.Prox(parameter, optimizer, …)</c> gives: both call
+/// <see cref="Numerics.Prox.SoftThreshold"/> with the thresholds <see cref="StepSizes"/> computes.
 /// </para>
 /// </summary>
 public abstract class Optimizer
 {
+    private readonly Dictionary<Parameter, int> _slots = [];
+    private Parameter[] _order = [];
+    private int _lastSlot = -1;
+
     private protected Optimizer(double learningRate)
     {
         Numerics.Preconditions.CheckPositive(learningRate);
@@ -24,8 +34,43 @@ public abstract class Optimizer
     /// <summary>Number of completed optimizer steps (t in the update rules).</summary>
     public long StepCount { get; private set; }
 
-    /// <summary>Allocates state for parameter tensors of the given sizes. Call once before the first step.</summary>
-    public abstract void Initialize(IReadOnlyList<int> parameterSizes);
+    /// <summary>Registers <paramref name="parameters"/> and allocates their state (zeros). Call once before the first step.</summary>
+    public void Initialize(IEnumerable<Parameter> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        _slots.Clear();
+        var sizes = new List<int>();
+        foreach (var p in parameters)
+        {
+            ArgumentNullException.ThrowIfNull(p, nameof(parameters));
+            if (!_slots.TryAdd(p, sizes.Count)) throw new ArgumentException($"parameter {p.Name} is listed twice.", nameof(parameters));
+            sizes.Add(p.Length);
+        }
+        _order = [.. _slots.OrderBy(e => e.Value).Select(e => e.Key)];
+        _lastSlot = -1;
+        AllocateState(sizes);
+    }
+
+    /// <summary>The registered parameters, in registration order.</summary>
+    public IReadOnlyList<Parameter> Parameters => _order;
+
+    /// <summary>Allocates state for tensors of the given sizes, in registration order (slot i is the i-th parameter).</summary>
+    private protected abstract void AllocateState(IReadOnlyList<int> sizes);
+
+    /// <summary>
+    /// The state slot of <paramref name="parameter"/>. Training visits the parameters in registration order, so the
+    /// same or the next slot is checked first (one reference comparison) before the dictionary.
+    /// </summary>
+    private protected int SlotOf(Parameter parameter)
+    {
+        var order = _order;
+        int last = _lastSlot;
+        if ((uint)last < (uint)order.Length && ReferenceEquals(order[last], parameter)) return last;
+        int next = last + 1 < order.Length ? last + 1 : 0;
+        if (next < order.Length && ReferenceEquals(order[next], parameter)) return _lastSlot = next;
+        if (_slots.TryGetValue(parameter, out int slot)) return _lastSlot = slot;
+        throw new ArgumentException($"parameter {parameter.Name} was not registered with Initialize.", nameof(parameter));
+    }
 
     /// <summary>Starts a new step (t ← t + 1); call once per batch before the <see cref="Step"/> calls.</summary>
     public void BeginStep()
@@ -38,17 +83,65 @@ public abstract class Optimizer
     private protected virtual void OnStepBegun() { }
 
     /// <summary>
-    /// Updates parameter tensor <paramref name="index"/> in place from its gradient, with decoupled weight decay
-    /// <paramref name="weightDecay"/> and L1 prox strength <paramref name="proxL1"/> (0 for none).
+    /// Updates <paramref name="parameter"/> in place from its <see cref="Parameter.Gradient"/>, with decoupled weight
+    /// decay <paramref name="weightDecay"/> and, folded into the same pass, the L1 prox of strength
+    /// <paramref name="proxL1"/> (0 for none) with the per-coordinate thresholds of <see cref="StepSizes"/>.
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1716", Justification = "Step is the optimizer vocabulary (torch.optim.Optimizer.step); the library targets C#.")]
-    public abstract void Step(int index, Span<float> parameter, ReadOnlySpan<float> gradient, double weightDecay, double proxL1);
+    public void Step(Parameter parameter, double weightDecay = 0, double proxL1 = 0)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        StepSlot(SlotOf(parameter), parameter.Value, parameter.Gradient, weightDecay, proxL1);
+    }
+
+    /// <summary>The update of the tensor in state slot <paramref name="slot"/>.</summary>
+    private protected abstract void StepSlot(int slot, Span<float> value, ReadOnlySpan<float> gradient, double weightDecay, double proxL1);
 
     /// <summary>
-    /// One step size η for coordinates [start, start + length) of tensor <paramref name="index"/>, used as the
+    /// The per-coordinate step sizes ηᵢ of the last <see cref="Step"/> of <paramref name="parameter"/>, times
+    /// <paramref name="scale"/>: <c>lr·scale</c> for SGD-type optimizers, <c>lr·scale/(√v̂ᵢ + ε)</c> for Adam
+    /// (<c>lr·scale</c> rounded once to float32, as the folded prox does). With scale = λ₁ these are the L1 prox
+    /// thresholds. <paramref name="destination"/> needs <see cref="Parameter.Length"/> values.
+    /// </summary>
+    public void StepSizes(Parameter parameter, Span<float> destination, double scale = 1)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        Numerics.Preconditions.CheckLength(destination.Length, parameter.Length);
+        ScaledStepSizes(SlotOf(parameter), destination[..parameter.Length], (float)(LearningRate * scale));
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with ηᵢ·scale, where <paramref name="lrScale"/> = (float)(lr·scale).</summary>
+    private protected abstract void ScaledStepSizes(int slot, Span<float> destination, float lrScale);
+
+    /// <summary>
+    /// One step size η for coordinates [start, start + length) of <paramref name="parameter"/>, used as the
     /// prox step of group penalties: lr for SGD-type optimizers, <c>lr/(mean(√v̂ᵢ) + ε)</c> for Adam.
     /// </summary>
-    public abstract float GroupStepSize(int index, int start, int length);
+    public float GroupStepSize(Parameter parameter, int start, int length)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        if (start < 0 || length < 0 || start + length > parameter.Length)
+            throw new ArgumentOutOfRangeException(nameof(length), $"coordinates [{start}, {start + length}) are outside {parameter.Name}'s {parameter.Length} values.");
+        return SlotGroupStepSize(SlotOf(parameter), start, length);
+    }
+
+    /// <summary>
+    /// <see cref="GroupStepSize"/> of every group of <paramref name="groupSize"/> consecutive coordinates (group g is
+    /// [g·size, (g + 1)·size), e.g. the rows of a weight matrix) into <paramref name="destination"/>, one per group.
+    /// </summary>
+    public void GroupStepSizes(Parameter parameter, int groupSize, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        Numerics.Preconditions.CheckPositive(groupSize);
+        int groups = parameter.Length / groupSize;
+        if (groups * groupSize != parameter.Length)
+            throw new ArgumentException($"{parameter.Name} has {parameter.Length} values, not a whole number of groups of {groupSize}.", nameof(groupSize));
+        Numerics.Preconditions.CheckLength(destination.Length, groups);
+        int slot = SlotOf(parameter);
+        for (int g = 0; g < groups; g++) destination[g] = SlotGroupStepSize(slot, g * groupSize, groupSize);
+    }
+
+    private protected abstract float SlotGroupStepSize(int slot, int start, int length);
 
     /// <summary>Lower-case name (sgd, momentum, nesterov, adam, adamw).</summary>
     public abstract string Name { get; }

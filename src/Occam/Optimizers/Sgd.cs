@@ -44,13 +44,16 @@ public sealed class Sgd : Optimizer
 
     public override string Name => Nesterov ? "nesterov" : Momentum > 0 ? "momentum" : "sgd";
 
-    public override void Initialize(IReadOnlyList<int> parameterSizes) =>
-        _buffers = Momentum > 0 ? parameterSizes.Select(n => new float[n]).ToArray() : parameterSizes.Select(_ => Array.Empty<float>()).ToArray();
+    private protected override void AllocateState(IReadOnlyList<int> sizes) =>
+        _buffers = Momentum > 0 ? sizes.Select(n => new float[n]).ToArray() : sizes.Select(_ => Array.Empty<float>()).ToArray();
 
-    public override void Step(int index, Span<float> parameter, ReadOnlySpan<float> gradient, double weightDecay, double proxL1) =>
-        Update(parameter, gradient, _buffers[index], StepCount == 1, LearningRate, Momentum, Dampening, Nesterov, weightDecay, proxL1);
+    private protected override void StepSlot(int slot, Span<float> value, ReadOnlySpan<float> gradient, double weightDecay, double proxL1) =>
+        Update(value, gradient, _buffers[slot], StepCount == 1, LearningRate, Momentum, Dampening, Nesterov, weightDecay, proxL1);
 
-    public override float GroupStepSize(int index, int start, int length) => (float)LearningRate;
+    /// <summary>Every coordinate's step is lr.</summary>
+    private protected override void ScaledStepSizes(int slot, Span<float> destination, float lrScale) => destination.Fill(lrScale);
+
+    private protected override float SlotGroupStepSize(int slot, int start, int length) => (float)LearningRate;
 
     /// <summary>The update rule above, in place over spans (vectorized; equal to <see cref="UpdateScalar"/> bit for bit).</summary>
     public static void Update(Span<float> param, ReadOnlySpan<float> grad, Span<float> buffer, bool firstStep,
@@ -84,7 +87,7 @@ public sealed class Sgd : Optimizer
                     g = nesterov ? Vector.FusedMultiplyAdd(vMomentum, b, g) : b;
                 }
                 p = Vector.FusedMultiplyAdd(vNegLr, g, p);
-                if (threshold != 0f) p = SoftThresholdVector(p, vThreshold);
+                if (threshold != 0f) p = SoftThreshold.Apply(p, vThreshold);
                 p.CopyTo(param[i..]);
             }
         }
@@ -114,12 +117,5 @@ public sealed class Sgd : Optimizer
             if (threshold != 0f) p = SoftThreshold.Scalar(p, threshold);
             param[i] = p;
         }
-    }
-
-    internal static Vector<float> SoftThresholdVector(Vector<float> w, Vector<float> t)
-    {
-        var shrunk = Vector.Abs(w) - t;
-        var signed = Vector.ConditionalSelect(new Vector<float>(-0f), w, shrunk);
-        return Vector.GreaterThan(shrunk, Vector<float>.Zero).As<int, float>() & signed;
     }
 }

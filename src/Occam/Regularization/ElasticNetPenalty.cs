@@ -1,5 +1,7 @@
 using System.Numerics.Tensors;
+using Occam.Nn;
 using Occam.Numerics.Prox;
+using Occam.Optimizers;
 
 namespace Occam.Regularization;
 
@@ -69,7 +71,7 @@ public sealed record ElasticNetPenalty
     /// <summary>
     /// Adds the gradient of the smooth part to <paramref name="gradient"/>: <c>g[i] += λ₂·w[i]</c>, plus
     /// <c>λ₁·sign(w[i])</c> (0 at 0) in <see cref="L1Mode.Subgradient"/> mode. In prox mode the L1 part is left to
-    /// <see cref="Prox"/>.
+    /// <see cref="Prox(Parameter, Optimizer, Span{float})"/> (or the prox folded into <see cref="Optimizer.Step"/>).
     /// </summary>
     public void AddGradient(ReadOnlySpan<float> w, Span<float> gradient)
     {
@@ -92,12 +94,30 @@ public sealed record ElasticNetPenalty
 
     /// <summary>
     /// Proximal step for the L1 part after a gradient step of size <paramref name="step"/>:
-    /// <c>w ← soft(w, step·λ₁)</c>. Only this produces exact zeros. No-op in subgradient mode.
+    /// <c>w ← soft(w, step·λ₁)</c> (threshold rounded once to float32). Only this produces exact zeros. No-op in
+    /// subgradient mode. With step = lr it equals SGD's folded prox bit for bit.
     /// </summary>
-    public void Prox(Span<float> w, float step)
+    public void Prox(Span<float> w, double step)
     {
         if (ProxL1 == 0) return;
         SoftThreshold.Apply(w, (float)(step * L1));
+    }
+
+    /// <summary>
+    /// Proximal step for the L1 part after <paramref name="optimizer"/>'s step of <paramref name="parameter"/>, with its
+    /// per-coordinate step sizes: <c>wᵢ ← soft(wᵢ, ηᵢ·λ₁)</c> (<see cref="Optimizer.StepSizes"/>), through
+    /// <see cref="SoftThreshold"/>. No-op in subgradient mode. <c>optimizer.Step(p, wd)</c> followed by this equals
+    /// the folded <c>optimizer.Step(p, wd, ProxL1)</c> bit for bit. <paramref name="scratch"/> holds the thresholds
+    /// (at least <see cref="Parameter.Length"/> values).
+    /// </summary>
+    public void Prox(Parameter parameter, Optimizer optimizer, Span<float> scratch)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (ProxL1 == 0) return;
+        var thresholds = scratch[..parameter.Length];
+        optimizer.StepSizes(parameter, thresholds, L1);
+        SoftThreshold.Apply(parameter.Value, thresholds);
     }
 
     public override string ToString() => IsZero ? "none" : $"l1={L1:g4} ({Mode.ToString().ToLowerInvariant()}), l2={L2:g4}";

@@ -1,5 +1,7 @@
 using System.Numerics.Tensors;
+using Occam.Nn;
 using Occam.Numerics.Prox;
+using Occam.Optimizers;
 
 namespace Occam.Regularization;
 
@@ -58,5 +60,22 @@ public sealed record GroupLasso
         for (int g = 0; g < groups; g++)
             if (BlockSoftThreshold.Apply(w.Slice(g * groupSize, groupSize), steps[g] * scale)) zero++;
         return zero;
+    }
+
+    /// <summary>
+    /// The prox after <paramref name="optimizer"/>'s step of a weight parameter <c>[out][in]</c>: each row (one unit's
+    /// incoming weights) is block soft-thresholded with the optimizer's <see cref="Optimizer.GroupStepSize"/> for that
+    /// row. <paramref name="scratch"/> holds the step sizes (at least one per row). Returns the number of zero rows.
+    /// </summary>
+    public int Prox(Parameter weight, Optimizer optimizer, Span<float> scratch)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (weight is not { Kind: ParameterKind.Weight, Layer: { } layer })
+            throw new ArgumentException($"group lasso applies to the weight matrix of a dense layer, not to {weight.Name}.", nameof(weight));
+        int rows = layer.Outputs, size = layer.Inputs;
+        var steps = scratch[..rows];
+        optimizer.GroupStepSizes(weight, size, steps);
+        return Prox(weight.Value, rows, size, steps);
     }
 }

@@ -1,3 +1,5 @@
+using Occam.Nn;
+
 namespace Occam.Regularization;
 
 /// <summary>
@@ -20,6 +22,12 @@ public sealed record LayerRegularization(ElasticNetPenalty Weights, GroupLasso? 
 
     /// <summary>True when nothing is applied.</summary>
     public bool IsNone => Weights.IsZero && (Groups is null || Groups.Lambda == 0) && (Bias is null || Bias.IsZero) && WeightDecay == 0;
+
+    /// <summary>The elastic net on a parameter of this kind: <see cref="Weights"/>, or <see cref="Bias"/> (null = none).</summary>
+    public ElasticNetPenalty? PenaltyOn(ParameterKind kind) => kind == ParameterKind.Weight ? Weights : Bias;
+
+    /// <summary>The decoupled weight decay on a parameter of this kind (biases only with <see cref="DecayBias"/>).</summary>
+    public double WeightDecayOn(ParameterKind kind) => kind == ParameterKind.Weight || DecayBias ? WeightDecay : 0;
 }
 
 /// <summary>
@@ -63,17 +71,34 @@ public sealed class NetworkRegularization
 
     public IReadOnlyList<LayerRegularization> Layers => _layers;
 
-    /// <summary>Total penalty value <c>Σ_layers R(W) (+ R(b) when asked)</c> of the model's current weights.</summary>
-    public double Value(Nn.Mlp model)
+    /// <summary>The regularization of the dense layer <paramref name="parameter"/> belongs to.</summary>
+    public LayerRegularization For(Parameter parameter)
     {
+        ArgumentNullException.ThrowIfNull(parameter);
+        if ((uint)parameter.DenseIndex >= (uint)_layers.Length)
+            throw new ArgumentException($"parameter {parameter.Name} is not in a dense layer covered by this regularization ({_layers.Length} layers).", nameof(parameter));
+        return _layers[parameter.DenseIndex];
+    }
+
+    /// <summary>
+    /// Group lasso on <paramref name="parameter"/>, or null: only weights of hidden layers (not the output layer,
+    /// whose units are the model's outputs) get it.
+    /// </summary>
+    public GroupLasso? GroupsOn(Parameter parameter)
+    {
+        var r = For(parameter);
+        return parameter.Kind == ParameterKind.Weight && parameter.DenseIndex < _layers.Length - 1 && r.Groups is { Lambda: > 0 } g ? g : null;
+    }
+
+    /// <summary>Total penalty value <c>Σ_layers R(W) (+ R(b) when asked)</c> of the model's current weights.</summary>
+    public double Value(Mlp model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
         double v = 0;
-        for (int i = 0; i < model.DenseLayers.Count; i++)
+        foreach (var p in model.Parameters())
         {
-            var d = model.DenseLayers[i];
-            var r = _layers[i];
-            v += r.Weights.Value(d.Weight);
-            if (r.Groups is not null && i < model.DenseLayers.Count - 1) v += r.Groups.Value(d.Weight, d.Outputs, d.Inputs);
-            if (r.Bias is not null) v += r.Bias.Value(d.Bias);
+            v += For(p).PenaltyOn(p.Kind)?.Value(p.Value) ?? 0;
+            if (GroupsOn(p) is { } groups) v += groups.Value(p.Value, p.Layer!.Outputs, p.Layer.Inputs);
         }
         return v;
     }

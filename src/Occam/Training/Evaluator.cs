@@ -5,7 +5,7 @@ using Occam.Nn;
 namespace Occam.Training;
 
 /// <summary>Loss and accuracy / R² of a model on prepared data, in inference mode, in chunks (no allocation per call).</summary>
-public sealed class Evaluator
+internal sealed class Evaluator
 {
     private readonly Mlp _model;
     private readonly Workspace _workspace;

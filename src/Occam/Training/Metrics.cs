@@ -52,4 +52,12 @@ public static class Metrics
 
     /// <summary>Name of the metric for reports.</summary>
     public static string Name(TaskKind task) => task == TaskKind.Regression ? "r2" : "accuracy";
+
+    /// <summary>Name of the task's data loss for reports (mean squared error, logistic loss, softmax cross-entropy).</summary>
+    public static string LossName(TaskKind task) => task switch
+    {
+        TaskKind.Regression => "mse",
+        TaskKind.Binary => "log-loss",
+        _ => "cross-entropy",
+    };
 }

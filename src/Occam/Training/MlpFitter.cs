@@ -24,8 +24,8 @@ public sealed record FitSettings
     public TrainingOptions Training { get; init; } = new();
 
     /// <summary>
-    /// One entry applies to every dense layer; otherwise one entry per dense layer (first to last).
-    /// Empty = no regularization.
+    /// The penalties — the only place they are set for a fit. One entry applies to every dense layer; otherwise one
+    /// entry per dense layer (first to last), see <see cref="MlpFitter.Expand"/>. Empty = no regularization.
     /// </summary>
     public IReadOnlyList<LayerRegularization> Regularization { get; init; } = [];
 
@@ -102,10 +102,10 @@ public static class MlpFitter
             model = Mlp.Create(spec, initRng, standardizer, data.Classes, data.FeatureNames, data.TargetName, targetStandardizer);
         }
 
-        var options = settings.Training with { Regularization = Expand(settings.Regularization, model.DenseLayers.Count) };
+        var regularization = Expand(settings.Regularization, model.DenseLayers.Count);
         var train = TrainingData.From(model, trainSet);
         var validation = valSet is null ? null : TrainingData.From(model, valSet);
-        var result = Trainer.Fit(model, train, validation, options, trainRng, progress, cancellationToken);
+        var result = Trainer.Fit(model, train, validation, settings.Training, regularization, trainRng, progress, cancellationToken);
         return new FitOutcome(model, result, trainRows.Length, valRows.Length);
     }
 

@@ -9,10 +9,12 @@ namespace Occam.Training;
 
 /// <summary>
 /// Mini-batch training of an <see cref="Mlp"/> in place. Each step: forward pass in training mode (dropout on),
-/// mean data loss and its gradient, back-propagation, then for every dense layer
-/// <c>g ← ∇W + coupled penalty gradients</c> (L2, L1 subgradient) and the optimizer's update with decoupled
-/// weight decay and the L1 prox folded in, followed by the group-lasso prox on hidden layers. Biases get only
-/// what their layer's <see cref="LayerRegularization"/> asks for.
+/// mean data loss and its gradient, back-propagation, then for every parameter of <see cref="Mlp.Parameters"/>
+/// (in order): <c>g ← ∇ + coupled penalty gradients</c> (L2, L1 subgradient), the optimizer's update with decoupled
+/// weight decay and the L1 prox (folded into the update's pass, or applied after it by
+/// <see cref="ElasticNetPenalty.Prox(Parameter, Optimizer, Span{float})"/>: the same numbers), then the group-lasso
+/// prox on weights of hidden layers. Biases get only what their layer's <see cref="LayerRegularization"/> asks for.
+/// The penalties are the <see cref="NetworkRegularization"/> given to the constructor — the only place they are set.
 /// <para>
 /// After each epoch: history (<see cref="EpochRecord"/>), validation in inference mode, early stopping on the
 /// validation loss with the best weights restored at the end. A non-finite loss stops training with an
@@ -26,14 +28,19 @@ public sealed class Trainer
     private readonly NetworkRegularization _regularization;
     private readonly Optimizer _optimizer;
     private readonly Workspace _workspace;
+    private readonly Parameter[] _parameters;
     private readonly float[] _batchX;
     private readonly float[] _batchY;
     private readonly float[] _groupSteps;
+    private float[]? _proxThresholds;
     private readonly int _maxBatch;
     private readonly TaskKind _task;
 
-    /// <summary>Prepares buffers and optimizer state for training <paramref name="model"/> on up to <paramref name="trainingRows"/> rows.</summary>
-    public Trainer(Mlp model, TrainingOptions options, int trainingRows)
+    /// <summary>
+    /// Prepares buffers and optimizer state for training <paramref name="model"/> on up to <paramref name="trainingRows"/>
+    /// rows (per step) with the penalties <paramref name="regularization"/> (one entry per dense layer; null = none).
+    /// </summary>
+    public Trainer(Mlp model, TrainingOptions options, NetworkRegularization? regularization, int trainingRows)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
@@ -42,20 +49,31 @@ public sealed class Trainer
         _model = model;
         _options = options;
         _task = model.Task;
-        _regularization = options.Regularization ?? NetworkRegularization.None(model.DenseLayers.Count);
+        _regularization = regularization ?? NetworkRegularization.None(model.DenseLayers.Count);
         if (_regularization.Count != model.DenseLayers.Count)
-            throw new ArgumentException($"regularization is given for {_regularization.Count} layers but the model has {model.DenseLayers.Count} dense layers.", nameof(options));
+            throw new ArgumentException($"regularization is given for {_regularization.Count} layers but the model has {model.DenseLayers.Count} dense layers.", nameof(regularization));
+        _parameters = [.. model.Parameters()];
         _maxBatch = options.BatchSize == 0 ? trainingRows : Math.Min(options.BatchSize, trainingRows);
         _workspace = new Workspace(model, _maxBatch);
         _batchX = new float[_maxBatch * model.Inputs];
         _batchY = new float[_maxBatch * TargetWidth(model)];
         _groupSteps = new float[model.DenseLayers.Max(d => d.Outputs)];
         _optimizer = options.Optimizer.Create();
-        _optimizer.Initialize(model.DenseLayers.SelectMany(d => new[] { d.Weight.Length, d.Bias.Length }).ToArray());
+        _optimizer.Initialize(_parameters);
     }
 
-    /// <summary>The optimizer (its step count and state).</summary>
+    /// <summary>The optimizer (its step count and its state, keyed by the model's parameters).</summary>
     public Optimizer Optimizer => _optimizer;
+
+    /// <summary>The penalties this trainer applies.</summary>
+    public NetworkRegularization Regularization => _regularization;
+
+    /// <summary>
+    /// True (default): the L1 prox runs inside the optimizer's update loop. False: the optimizer steps without it and
+    /// <see cref="ElasticNetPenalty.Prox(Parameter, Optimizer, Span{float})"/> applies it after — the same numbers, one
+    /// more pass over the weights (tests compare the two).
+    /// </summary>
+    internal bool FusedProx { get; set; } = true;
 
     /// <summary>Target values per row: the number of outputs for regression, 1 for classification.</summary>
     public static int TargetWidth(Mlp model) => model.Task == TaskKind.Regression ? model.Outputs : 1;
@@ -64,15 +82,15 @@ public sealed class Trainer
     /// Trains <paramref name="model"/> on <paramref name="train"/> (and watches <paramref name="validation"/>) with
     /// randomness from <paramref name="rng"/> (shuffling, dropout). The model is updated in place.
     /// </summary>
-    public static TrainingResult Fit(Mlp model, TrainingData train, TrainingData? validation, TrainingOptions options, Rng rng,
-        IProgress<EpochRecord>? progress = null, CancellationToken cancellationToken = default)
+    internal static TrainingResult Fit(Mlp model, TrainingData train, TrainingData? validation, TrainingOptions options,
+        NetworkRegularization? regularization, Rng rng, IProgress<EpochRecord>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
-        return new Trainer(model, options, train.Rows).Run(train, validation, rng, progress, cancellationToken);
+        return new Trainer(model, options, regularization, train.Rows).Run(train, validation, rng, progress, cancellationToken);
     }
 
     /// <summary>Runs the epochs. See <see cref="Fit"/>.</summary>
-    public TrainingResult Run(TrainingData train, TrainingData? validation, Rng rng, IProgress<EpochRecord>? progress = null, CancellationToken cancellationToken = default)
+    internal TrainingResult Run(TrainingData train, TrainingData? validation, Rng rng, IProgress<EpochRecord>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(rng);
@@ -186,23 +204,24 @@ public sealed class Trainer
         metric = _task == TaskKind.Regression ? 0 : Metrics.CountCorrect(_task, scores, y, rows, outputs);
         Backprop.Backward(model, ws, x, rows);
         _optimizer.BeginStep();
-        var dense = model.DenseLayers;
-        for (int k = 0; k < dense.Count; k++)
+        var parameters = _parameters;
+        for (int i = 0; i < parameters.Length; i++)
         {
-            var d = dense[k];
-            var reg = _regularization[k];
-            var gw = ws.WeightGradients[k];
-            reg.Weights.AddGradient(d.Weight, gw);
-            _optimizer.Step(2 * k, d.Weight, gw, reg.WeightDecay, reg.Weights.ProxL1);
-            if (reg.Groups is { Lambda: > 0 } groups && k < dense.Count - 1)
+            var p = parameters[i];
+            var reg = _regularization.For(p);
+            var penalty = reg.PenaltyOn(p.Kind);
+            double decay = reg.WeightDecayOn(p.Kind);
+            penalty?.AddGradient(p.Value, p.Gradient);
+            if (penalty is null || FusedProx)
             {
-                var steps = _groupSteps.AsSpan(0, d.Outputs);
-                for (int j = 0; j < d.Outputs; j++) steps[j] = _optimizer.GroupStepSize(2 * k, j * d.Inputs, d.Inputs);
-                groups.Prox(d.Weight, d.Outputs, d.Inputs, steps);
+                _optimizer.Step(p, decay, penalty?.ProxL1 ?? 0);
             }
-            var gb = ws.BiasGradients[k];
-            reg.Bias?.AddGradient(d.Bias, gb);
-            _optimizer.Step(2 * k + 1, d.Bias, gb, reg.DecayBias ? reg.WeightDecay : 0, reg.Bias?.ProxL1 ?? 0);
+            else
+            {
+                _optimizer.Step(p, decay);
+                penalty.Prox(p, _optimizer, _proxThresholds ??= new float[parameters.Max(q => q.Length)]);
+            }
+            _regularization.GroupsOn(p)?.Prox(p, _optimizer, _groupSteps);
         }
         return loss;
     }
@@ -236,23 +255,15 @@ public sealed class Trainer
 
     private float[][] Snapshot(float[][]? into)
     {
-        var dense = _model.DenseLayers;
-        into ??= dense.SelectMany(d => new[] { new float[d.Weight.Length], new float[d.Bias.Length] }).ToArray();
-        for (int k = 0; k < dense.Count; k++)
-        {
-            dense[k].Weight.CopyTo(into[2 * k], 0);
-            dense[k].Bias.CopyTo(into[2 * k + 1], 0);
-        }
+        var parameters = _parameters;
+        into ??= [.. parameters.Select(p => new float[p.Length])];
+        for (int i = 0; i < parameters.Length; i++) parameters[i].Value.CopyTo(into[i], 0);
         return into;
     }
 
     private void Restore(float[][] snapshot)
     {
-        var dense = _model.DenseLayers;
-        for (int k = 0; k < dense.Count; k++)
-        {
-            snapshot[2 * k].CopyTo(dense[k].Weight, 0);
-            snapshot[2 * k + 1].CopyTo(dense[k].Bias, 0);
-        }
+        var parameters = _parameters;
+        for (int i = 0; i < parameters.Length; i++) snapshot[i].CopyTo(parameters[i].Value, 0);
     }
 }

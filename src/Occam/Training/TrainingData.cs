@@ -8,7 +8,7 @@ namespace Occam.Training;
 /// the model has a standardizer), <c>[Rows][Inputs]</c>, and targets <c>[Rows][TargetWidth]</c> — regression
 /// values, 0/1 for binary, or the class index for multiclass (width 1 for classification).
 /// </summary>
-public sealed class TrainingData
+internal sealed class TrainingData
 {
     public TrainingData(float[] x, float[] y, int rows, int inputs, int targetWidth)
     {

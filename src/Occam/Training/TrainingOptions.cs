@@ -1,9 +1,12 @@
 using Occam.Optimizers;
-using Occam.Regularization;
 
 namespace Occam.Training;
 
-/// <summary>How to train an <see cref="Nn.Mlp"/>. Defaults: Adam (lr 1e-3), batch 32, 100 epochs, shuffled, no penalty.</summary>
+/// <summary>
+/// How to train an <see cref="Nn.Mlp"/>: optimizer, batches, epochs, early stopping. Defaults: Adam (lr 1e-3), batch 32,
+/// 100 epochs, shuffled. Penalties are not here: they are set in one place, <see cref="FitSettings.Regularization"/>
+/// (or the <see cref="Regularization.NetworkRegularization"/> given to a <see cref="Trainer"/>).
+/// </summary>
 public sealed record TrainingOptions
 {
     public OptimizerOptions Optimizer { get; init; } = new();
@@ -18,9 +21,6 @@ public sealed record TrainingOptions
 
     /// <summary>Stop after this many epochs without a lower validation loss and restore the best weights; 0 = off.</summary>
     public int EarlyStoppingPatience { get; init; }
-
-    /// <summary>Penalties per dense layer; null = none.</summary>
-    public NetworkRegularization? Regularization { get; init; }
 
     /// <summary>Where training time is read from (pass a fake clock in tests).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;

@@ -89,8 +89,8 @@ public class BackpropGradientTests
 
         for (int k = 0; k < model.DenseLayers.Count; k++)
         {
-            Check($"dW{k}", model.DenseLayers[k].Weight, ws.WeightGradients[k]);
-            Check($"db{k}", model.DenseLayers[k].Bias, ws.BiasGradients[k]);
+            Check($"dW{k}", model.DenseLayers[k].Weight, model.WeightOf(k).Gradient);
+            Check($"db{k}", model.DenseLayers[k].Bias, model.BiasOf(k).Gradient);
         }
         Check("dX", x, Backprop.InputGradient(model, ws, Rows).ToArray());
 
@@ -113,7 +113,7 @@ public class BackpropGradientTests
             var s = Backprop.Forward(model, ws, x, Rows, ForwardMode.Inference, null);
             TaskLoss.Compute(TaskKind.Multiclass, s, targets, Rows, 2, Backprop.OutputGradient(model, ws, Rows));
             Backprop.Backward(model, ws, x, Rows);
-            return ws.WeightGradients.Concat(ws.BiasGradients).Select(a => (float[])a.Clone()).ToArray();
+            return model.Parameters().Select(p => (float[])p.Gradient.Clone()).ToArray();
         }
         var first = Run();
         var second = Run();

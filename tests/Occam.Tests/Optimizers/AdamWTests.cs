@@ -46,12 +46,13 @@ public class AdamWTests
         var adamw = new AdamW(lr);
         var p = TestVectors.Normal(new Rng(1102UL), 37);
         var zero = new float[p.Length];
-        adamw.Initialize([p.Length]);
+        var w = OptimizerTesting.Weight(p);
+        adamw.Initialize([w]);
         for (int t = 1; t <= 20; t++)
         {
             var before = (float[])p.Clone();
             adamw.BeginStep();
-            adamw.Step(0, p, zero, lambda, 0);
+            adamw.Step(w, zero, lambda, 0);
             // m = v = 0, so the Adam part adds exactly −0: only the decay multiply remains.
             for (int i = 0; i < p.Length; i++) Assert.Equal(before[i] * factor, p[i]);
         }
@@ -67,11 +68,12 @@ public class AdamWTests
         var g = TestVectors.Normal(rng, 33, scale: 3);
         var p0 = (float[])p.Clone();
         var adam = new AdamW(lr);
-        adam.Initialize([p.Length]);
+        var w = OptimizerTesting.Weight(p);
+        adam.Initialize([w]);
         adam.BeginStep();
-        adam.Step(0, p, g, 0, 0);
+        adam.Step(w, g, 0, 0);
         for (int i = 0; i < p.Length; i++) Assert.Equal(p0[i] - lr * g[i] / (Math.Abs(g[i]) + 1e-8), p[i], 1e-6);
-        Assert.Equal((float)lr, adam.GroupStepSize(0, 0, 0)); // an empty group falls back to lr
+        Assert.Equal((float)lr, adam.GroupStepSize(w, 0, 0)); // an empty group falls back to lr
     }
 
     [Fact]
@@ -82,7 +84,8 @@ public class AdamWTests
         float[] p = [0.05f, 0.5f, -0.5f, 1f];
         float[] g = [1f, 0.5f, -4f, 2f];
         var adamw = new AdamW(lr);
-        adamw.Initialize([p.Length]);
+        var w = OptimizerTesting.Weight(p);
+        adamw.Initialize([w]);
         adamw.BeginStep();
         var expected = new double[p.Length];
         for (int i = 0; i < p.Length; i++)
@@ -92,7 +95,7 @@ public class AdamWTests
             double t = lr * lambda / d;
             expected[i] = Math.Sign(moved) * Math.Max(Math.Abs(moved) - t, 0);
         }
-        adamw.Step(0, p, g, 0, lambda);
+        adamw.Step(w, g, 0, lambda);
         for (int i = 0; i < p.Length; i++) Assert.Equal(expected[i], p[i], 1e-6);
         Assert.True(TestVectors.IsPositiveZero(p[0]), "0.05 − 0.1 = −0.05, threshold 0.2: exactly +0");
         Assert.Equal(-0.35, p[2], 1e-6); // −0.5 + 0.1, threshold 0.2/4
@@ -104,11 +107,11 @@ public class AdamWTests
     {
         // After one step v = (1 − β₂)·g², v̂ = g², so √v̂ = |g| and η = lr / (mean|g| + ε), finite even when some g = 0.
         var adam = new Occam.Optimizers.AdamW(0.01, epsilon: 1e-8);
-        adam.Initialize([4]);
+        var w = OptimizerTesting.Weight(new float[4]);
+        adam.Initialize([w]);
         adam.BeginStep();
-        var p = new float[4];
-        adam.Step(0, p, [0f, 2f, 0f, 6f], 0, 0);
-        Assert.Equal(0.01 / (2.0 + 1e-8), adam.GroupStepSize(0, 0, 4), 1e-6);
-        Assert.Equal(0.01 / 1e-8, adam.GroupStepSize(0, 0, 1), 1e-2 * (0.01 / 1e-8));   // a never-updated group: huge step (it is dead anyway)
+        adam.Step(w, [0f, 2f, 0f, 6f], 0, 0);
+        Assert.Equal(0.01 / (2.0 + 1e-8), adam.GroupStepSize(w, 0, 4), 1e-6);
+        Assert.Equal(0.01 / 1e-8, adam.GroupStepSize(w, 0, 1), 1e-2 * (0.01 / 1e-8));   // a never-updated group: huge step (it is dead anyway)
     }
 }

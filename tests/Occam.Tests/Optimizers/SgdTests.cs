@@ -1,3 +1,4 @@
+using Occam.Nn;
 using Occam.Numerics.Prox;
 using Occam.Numerics.Random;
 using Occam.Optimizers;
@@ -52,12 +53,13 @@ public class SgdTests
         var p = TestVectors.Normal(new Rng(1002UL), 37);
         var p0 = (float[])p.Clone();
         var zero = new float[p.Length];
-        sgd.Initialize([p.Length]);
+        var w = OptimizerTesting.Weight(p);
+        sgd.Initialize([w]);
         for (int t = 1; t <= 20; t++)
         {
             var before = (float[])p.Clone();
             sgd.BeginStep();
-            sgd.Step(0, p, zero, lambda, 0);
+            sgd.Step(w, zero, lambda, 0);
             for (int i = 0; i < p.Length; i++) Assert.Equal(before[i] * factor, p[i]); // one float multiply per step, nothing else
         }
         for (int i = 0; i < p.Length; i++) Assert.Equal(p0[i] * Math.Pow(1 - lr * lambda, 20), p[i], 1e-5 * Math.Abs(p0[i]));
@@ -72,13 +74,14 @@ public class SgdTests
         float[] p = [1f, -0.75f, 0.5625f, 0.125f, -0.0625f, 0f, -0f];
         int[] stepsToZero = [8, 6, 5, 1, 1, 0, 0];
         var sgd = new Sgd(lr);
-        sgd.Initialize([p.Length]);
+        var w = OptimizerTesting.Weight(p);
+        sgd.Initialize([w]);
         var zero = new float[p.Length];
         for (int step = 1; step <= 12; step++)
         {
             var before = (float[])p.Clone();
             sgd.BeginStep();
-            sgd.Step(0, p, zero, 0, lambda);
+            sgd.Step(w, zero, 0, lambda);
             for (int i = 0; i < p.Length; i++)
             {
                 if (step >= stepsToZero[i])
@@ -100,12 +103,14 @@ public class SgdTests
     {
         foreach (var sgd in new[] { new Sgd(0.3), new Sgd(0.3, 0.9), new Sgd(0.3, 0.9, nesterov: true) })
         {
-            sgd.Initialize([10, 4]);
+            var w = OptimizerTesting.Weight(new float[10]);
+            var b = new Parameter("b", ParameterKind.Bias, new float[4]);
+            sgd.Initialize([w, b]);
             sgd.BeginStep();
-            sgd.Step(0, new float[10], TestVectors.Normal(new Rng(1003UL), 10), 0, 0);
-            Assert.Equal(0.3f, sgd.GroupStepSize(0, 0, 10));
-            Assert.Equal(0.3f, sgd.GroupStepSize(0, 5, 5));
-            Assert.Equal(0.3f, sgd.GroupStepSize(1, 0, 4));
+            sgd.Step(w, TestVectors.Normal(new Rng(1003UL), 10), 0, 0);
+            Assert.Equal(0.3f, sgd.GroupStepSize(w, 0, 10));
+            Assert.Equal(0.3f, sgd.GroupStepSize(w, 5, 5));
+            Assert.Equal(0.3f, sgd.GroupStepSize(b, 0, 4));
         }
     }
 
@@ -114,13 +119,14 @@ public class SgdTests
     {
         // b₁ = g₁; b₂ = μb₁ + g₂; θ₂ = θ₁ − lr·b₂.
         var sgd = new Sgd(0.5, 0.5);
-        sgd.Initialize([1]);
         float[] p = [1f];
+        var w = OptimizerTesting.Weight(p);
+        sgd.Initialize([w]);
         sgd.BeginStep();
-        sgd.Step(0, p, [2f], 0, 0);
+        sgd.Step(w, [2f], 0, 0);
         Assert.Equal(0f, p[0]);      // 1 − 0.5·2
         sgd.BeginStep();
-        sgd.Step(0, p, [1f], 0, 0);
+        sgd.Step(w, [1f], 0, 0);
         Assert.Equal(-1f, p[0]);     // 0 − 0.5·(0.5·2 + 1)
     }
 }

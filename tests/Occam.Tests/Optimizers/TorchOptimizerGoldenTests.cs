@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Occam.Nn;
 using Occam.Optimizers;
 using Occam.Regularization;
 
@@ -42,7 +43,9 @@ public class TorchOptimizerGoldenTests
         double decay = c.GetProperty("weightDecay").GetDouble();
         var p = Training.TorchGolden.Floats(c.GetProperty("p0"));
         var b = Training.TorchGolden.Floats(c.GetProperty("bias0"));
-        optimizer.Initialize([p.Length, b.Length]);
+        var weight = new Parameter("0.weight", ParameterKind.Weight, p);
+        var bias = new Parameter("0.bias", ParameterKind.Bias, b);
+        optimizer.Initialize([weight, bias]);
         var grads = c.GetProperty("grads").EnumerateArray().Select(Training.TorchGolden.Floats).ToArray();
         var biasGrads = c.GetProperty("biasGrads").EnumerateArray().Select(Training.TorchGolden.Floats).ToArray();
         var expected = c.GetProperty("params").EnumerateArray().Select(Training.TorchGolden.Floats).ToArray();
@@ -50,10 +53,11 @@ public class TorchOptimizerGoldenTests
         for (int t = 0; t < grads.Length; t++)
         {
             optimizer.BeginStep();
-            var g = (float[])grads[t].Clone();
-            coupled.AddGradient(p, g);
-            optimizer.Step(0, p, g, decay, 0);
-            optimizer.Step(1, b, biasGrads[t], 0, 0);
+            grads[t].CopyTo(weight.Gradient, 0);
+            coupled.AddGradient(p, weight.Gradient);
+            optimizer.Step(weight, decay, 0);
+            biasGrads[t].CopyTo(bias.Gradient, 0);
+            optimizer.Step(bias, 0, 0);
             AssertUlps(expected[t], p, $"{name} weight, step {t + 1}");
             AssertUlps(expectedBias[t], b, $"{name} bias, step {t + 1}");
         }

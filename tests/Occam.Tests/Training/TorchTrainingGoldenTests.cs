@@ -23,7 +23,7 @@ public class TorchTrainingGoldenTests
         var c = TorchGolden.Load().Single(k => k.Name == name);
         var model = c.Init.Clone();
         var data = new TrainingData(c.X, c.Y, c.Rows, model.Inputs, 1);
-        var result = Trainer.Fit(model, data, null, c.Options, new Numerics.Random.Rng(0UL));
+        var result = Trainer.Fit(model, data, null, c.Options, c.Regularization, new Numerics.Random.Rng(0UL));
         Assert.Equal(c.Options.Epochs, result.Steps);
         // Epoch 1's loss is the loss before the first update, as torch records it.
         Assert.Equal(c.DataLoss[0], result.History[0].TrainLoss, 1e-5);

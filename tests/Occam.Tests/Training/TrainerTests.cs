@@ -50,9 +50,9 @@ public class TrainerTests
         {
             Optimizer = new OptimizerOptions { Kind = OptimizerKind.Adam },
             BatchSize = 64,
-            Regularization = NetworkRegularization.Uniform(new LayerRegularization(new ElasticNetPenalty(1e-3, 1e-3), new GroupLasso(1e-4), WeightDecay: 1e-4), 3),
         };
-        var trainer = new Trainer(model, options, 64);
+        var reg = NetworkRegularization.Uniform(new LayerRegularization(new ElasticNetPenalty(1e-3, 1e-3), new GroupLasso(1e-4), WeightDecay: 1e-4), 3);
+        var trainer = new Trainer(model, options, reg, 64);
         var prepared = TrainingData.From(model, data);
         var rng = new Rng(2UL);
         var x = prepared.X.AsSpan(0, 64 * 4).ToArray();
@@ -150,10 +150,97 @@ public class TrainerTests
         var x = new float[] { 0, 0 };
         var y = new float[] { 1 };
         var reg = new LayerRegularization(new ElasticNetPenalty(0.1, 0.1), WeightDecay: 0.1);
-        var trainer = new Trainer(model, new TrainingOptions { Optimizer = new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.1 },
-            Regularization = NetworkRegularization.Uniform(reg, 1) }, 1);
+        var trainer = new Trainer(model, new TrainingOptions { Optimizer = new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.1 } },
+            NetworkRegularization.Uniform(reg, 1), 1);
         trainer.Step(x, y, 1, new Rng(1UL), out _);
         Assert.Equal(1f, model.DenseLayers[0].Bias[0]);      // prediction = bias = target: no data gradient, no penalty
         Assert.True(model.DenseLayers[0].Weight[0] < 1f);   // the weight was shrunk by L2, decay and prox
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Adam, 3e-2)]
+    [InlineData(OptimizerKind.Nesterov, 0.3)]
+    public void ProxFoldedIntoTheUpdateEqualsThePenaltysProxAfterIt(OptimizerKind kind, double l1)
+    {
+        // The trainer's fused fast path and the general path (step, then ElasticNetPenalty.Prox with the optimizer's
+        // per-coordinate steps) give the same model bit for bit, including L1 on the bias and group lasso.
+        var data = Blobs(200);
+        var model = Mlp.Create(new MlpSpec(4, [16, 8], 3, TaskKind.Multiclass), new Rng(7UL));
+        var reg = NetworkRegularization.Uniform(new LayerRegularization(new ElasticNetPenalty(l1, 1e-3), new GroupLasso(1e-3),
+            Bias: ElasticNetPenalty.Lasso(l1), WeightDecay: 1e-3), 3);
+        var options = new TrainingOptions { Optimizer = new OptimizerOptions { Kind = kind, LearningRate = 1e-2 }, BatchSize = 32 };
+        var prepared = TrainingData.From(model, data);
+        Mlp Train(bool fused)
+        {
+            var m = model.Clone();
+            var trainer = new Trainer(m, options, reg, 32) { FusedProx = fused };
+            var rng = new Rng(8UL);
+            for (int epoch = 0; epoch < 5; epoch++)
+                for (int first = 0; first + 32 <= prepared.Rows; first += 32)
+                    trainer.Step(prepared.X.AsSpan(first * 4, 32 * 4), prepared.Y.AsSpan(first, 32), 32, rng, out _);
+            return m;
+        }
+        var a = Train(fused: true);
+        var b = Train(fused: false);
+        Assert.Equal(MlpJson.ToJson(a), MlpJson.ToJson(b));
+        int zeros = a.Parameters().Sum(p => p.Value.Count(w => w == 0f));
+        Assert.True(zeros > 20, $"only {zeros} exact zeros: the prox barely acted");
+    }
+
+    [Fact]
+    public void ThePenaltyGivenIsThePenaltyApplied()
+    {
+        // Penalties are set in one place (FitSettings.Regularization; TrainingOptions has none to be dropped silently):
+        // the history's penalty is exactly the value of the given penalty on the trained weights, and a stronger L1
+        // gives more zeros than a weaker one.
+        Assert.DoesNotContain(typeof(TrainingOptions).GetProperties(), p => p.PropertyType.Namespace == typeof(NetworkRegularization).Namespace);
+        var data = Blobs();
+        var given = new LayerRegularization(new ElasticNetPenalty(2e-2, 1e-3), new GroupLasso(1e-3));
+        var outcome = MlpFitter.Fit(data, Settings(given));
+        double expected = NetworkRegularization.Uniform(given, 2).Value(outcome.Model);
+        Assert.True(expected > 0);
+        Assert.Equal(expected, outcome.Result.Last.Penalty);
+
+        var none = MlpFitter.Fit(data, Settings());
+        Assert.Equal(0, none.Result.Last.Penalty);
+        int Zeros(FitOutcome o) => o.Model.DenseLayers.Sum(d => d.Weight.Count(w => w == 0f));
+        Assert.True(Zeros(outcome) > Zeros(none) + 10, $"{Zeros(outcome)} zeros with L1 2e-2, {Zeros(none)} without");
+
+        // Per layer: L1 only on the first layer leaves the output layer dense.
+        var perLayer = MlpFitter.Fit(data, Settings(new LayerRegularization(ElasticNetPenalty.Lasso(5e-2)), LayerRegularization.None));
+        Assert.Contains(0f, perLayer.Model.DenseLayers[0].Weight);
+        Assert.Equal(0, perLayer.Model.DenseLayers[1].Weight.Count(w => w == 0f));
+    }
+
+    [Fact]
+    public void TheTrainerAppliesTheRegularizationItIsGiven()
+    {
+        var model = Mlp.Create(new MlpSpec(2, [3], 1, TaskKind.Regression), new Rng(9UL));
+        var reg = NetworkRegularization.Uniform(new LayerRegularization(ElasticNetPenalty.Ridge(0.1)), 2);
+        var trainer = new Trainer(model, new TrainingOptions(), reg, 4);
+        Assert.Same(reg, trainer.Regularization);
+        Assert.Equal(0, new Trainer(model, new TrainingOptions(), null, 4).Regularization.Value(model));
+        var e = Assert.Throws<ArgumentException>(() => new Trainer(model, new TrainingOptions(), NetworkRegularization.None(3), 4));
+        Assert.Contains("3 layers but the model has 2 dense layers", e.Message);
+    }
+
+    [Fact]
+    public void FitSettingsRegularizationIsBroadcastOrChecked()
+    {
+        var one = new LayerRegularization(ElasticNetPenalty.Lasso(1e-3));
+        Assert.All(MlpFitter.Expand([one], 2).Layers, l => Assert.Same(one, l));
+        Assert.All(MlpFitter.Expand([], 2).Layers, l => Assert.True(l.IsNone));
+        var e = Assert.Throws<OccamException>(() => MlpFitter.Fit(Blobs(), Settings(one, one, one)));
+        Assert.Contains("has 3 values but the network has 2 dense layers", e.Message);
+    }
+
+    [Fact]
+    public void EngineInternalsAreNotPublicApi()
+    {
+        foreach (var type in new[] { typeof(Workspace), typeof(Backprop), typeof(Occam.Losses.TaskLoss), typeof(Evaluator), typeof(TrainingData),
+                     typeof(DropoutMask), typeof(Occam.Numerics.Preconditions) })
+            Assert.False(type.IsPublic, $"{type.FullName} is public");
+        Assert.True(typeof(Trainer).IsPublic);
+        Assert.True(typeof(Parameter).IsPublic);
     }
 }
