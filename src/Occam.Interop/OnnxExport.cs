@@ -102,13 +102,14 @@ public static class OnnxExport
         var lastDense = model.DenseLayers[^1];
         bool regression = model.Task == TaskKind.Regression;
         string scores = regression ? "raw" : ScoresName;
+        var parameters = model.Parameters().ToLookup(p => p.LayerIndex);   // state_dict names "{i}.weight", "{i}.bias"
         for (int i = 0; i < model.Layers.Count; i++)
         {
             switch (model.Layers[i])
             {
                 case Dense d:
-                    string w = g.Constant($"{i}.weight", d.Weight, d.Outputs, d.Inputs);
-                    string b = g.Constant($"{i}.bias", d.Bias, d.Outputs);
+                    string w = g.Constant(parameters[i].Single(p => p.Kind == ParameterKind.Weight).Name, d.Weight, d.Outputs, d.Inputs);
+                    string b = g.Constant(parameters[i].Single(p => p.Kind == ParameterKind.Bias).Name, d.Bias, d.Outputs);
                     x = g.Node("Gemm", [x, w, b], ReferenceEquals(d, lastDense) ? scores : null, OnnxGraph.Int("transB", 1));
                     break;
                 case ActivationLayer { Kind: ActivationKind.Identity }:

@@ -38,13 +38,14 @@ public static class SafetensorsModel
     {
         ArgumentNullException.ThrowIfNull(model);
         var tensors = new List<SafeTensor>();
-        for (int i = 0; i < model.Layers.Count; i++)
+        foreach (var p in model.Parameters())   // named "{i}.weight" / "{i}.bias", the state_dict keys
         {
-            if (model.Layers[i] is not Dense d) continue;
-            if (!d.Weight.All(float.IsFinite) || !d.Bias.All(float.IsFinite))
+            if (!p.Value.All(float.IsFinite))
                 throw new OccamException("the model has NaN or infinite weights and cannot be exported; retrain with a lower learning rate.");
-            tensors.Add(SafeTensor.FromFloats($"{i}.weight", d.Weight, d.Outputs, d.Inputs));
-            tensors.Add(SafeTensor.FromFloats($"{i}.bias", d.Bias, d.Outputs));
+            var d = p.Layer!;
+            tensors.Add(p.Kind == ParameterKind.Weight
+                ? SafeTensor.FromFloats(p.Name, p.Value, d.Outputs, d.Inputs)
+                : SafeTensor.FromFloats(p.Name, p.Value, d.Outputs));
         }
         return tensors;
     }
