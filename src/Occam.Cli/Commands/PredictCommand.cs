@@ -70,7 +70,7 @@ public sealed class PredictCommand : Command<PredictSettings>
         {
             int k = labels.Length / Math.Max(1, data.Rows);
             sb.AppendLine(k == 1 ? "prediction" : string.Join(',', Enumerable.Range(0, k).Select(j => $"prediction{j}")));
-            for (int r = 0; r < data.Rows; r++) sb.AppendLine(string.Join(',', labels.AsSpan(r * k, k).ToArray()));
+            for (int r = 0; r < data.Rows; r++) sb.AppendLine(CsvField.Join(labels.AsSpan(r * k, k).ToArray()));
             return sb.ToString();
         }
         var proba = model.PredictProba(data);
@@ -79,21 +79,16 @@ public sealed class PredictCommand : Command<PredictSettings>
         {
             sb.AppendLine("prediction,probability");
             for (int r = 0; r < data.Rows; r++)
-                sb.Append(Csv(labels[r])).Append(',').AppendLine(PredictionText.Format(proba[2 * r + 1]));
+                sb.Append(CsvField.Format(labels[r])).Append(',').AppendLine(PredictionText.Format(proba[2 * r + 1]));
             return sb.ToString();
         }
-        sb.Append("prediction");
-        foreach (var name in classes) sb.Append(",p_").Append(Csv(name));
-        sb.AppendLine();
+        sb.AppendLine(CsvField.Join(classes.Select(name => "p_" + name).Prepend("prediction")));
         for (int r = 0; r < data.Rows; r++)
         {
-            sb.Append(Csv(labels[r]));
+            sb.Append(CsvField.Format(labels[r]));
             for (int j = 0; j < c; j++) sb.Append(',').Append(PredictionText.Format(proba[r * c + j]));
             sb.AppendLine();
         }
         return sb.ToString();
     }
-
-    private static string Csv(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 }

@@ -19,7 +19,7 @@ internal static class JsonOut
     public static string Build(Action<Utf8JsonWriter> write)
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(ms, Occam.Serialization.JsonText.WriterOptions(indented: true)))
         {
             w.WriteStartObject();
             write(w);

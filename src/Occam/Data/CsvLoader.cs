@@ -11,8 +11,9 @@ namespace Occam.Data;
 /// quoted fields may span lines), UTF-8 with or without a byte-order mark, LF or CRLF line ends,
 /// blank lines at the end ignored. Numbers use the invariant culture (decimal point, optional
 /// exponent, no thousands separator); spaces around them are ignored. Every feature cell must be
-/// a finite number: empty cells, text, NaN and ±infinity (including values that overflow) are
-/// rejected with a one-line <see cref="OccamException"/> naming the file, line and column.</para>
+/// a finite number within the float32 range (|x| ≤ 3.4028235E+38, the precision networks compute
+/// in): empty cells, text, NaN, ±infinity and larger values are rejected with a one-line
+/// <see cref="OccamException"/> naming the file, line, column and the limit.</para>
 /// <para>Task inference (when no task is given), from the target column:
 /// <list type="number">
 /// <item>any non-numeric cell → classification; labels sorted ordinally; 2 labels → Binary,
@@ -222,29 +223,54 @@ public static class CsvLoader
 
     private static CsvTokenizer Open(string path)
     {
-        if (path.Length == 0)
-            throw new OccamException("no data file given; pass the path of a CSV file.");
-        if (Directory.Exists(path))
-            throw new OccamException($"{path}: is a folder, not a file; pass the path of a CSV file.");
-        if (!File.Exists(path))
-            throw new OccamException($"{path}: file not found; check the path.");
+        byte[] bytes = InputFile.ReadAllBytes(path, "a CSV file");
+        if (NotCsv(bytes) is { } what)
+            throw new OccamException($"{path}: {what}");
         string text;
         try
         {
-            text = Decode(File.ReadAllBytes(path));
+            text = Decode(bytes);
         }
         catch (DecoderFallbackException)
         {
             throw new OccamException($"{path}: the file is not valid UTF-8 text; save it as UTF-8 CSV.");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new OccamException($"{path}: cannot read the file ({e.Message}); check that it exists and is readable.", e);
-        }
         var csv = new CsvTokenizer(text, path);
         if (csv.IsBlank)
             throw new OccamException($"{path}: the file is empty; a CSV file needs a header row and at least one data row.");
         return csv;
+    }
+
+    /// <summary>What the file is when it is recognizably not CSV text (IDX or gzip data), else null.</summary>
+    private static string? NotCsv(ReadOnlySpan<byte> b)
+    {
+        // IDX magic: two zero bytes, a type code (0x08 ubyte, 0x09 sbyte, 0x0B short, 0x0C int, 0x0D float, 0x0E double), the rank.
+        if (b.Length >= 4 && b[0] == 0 && b[1] == 0 && b[2] is 0x08 or 0x09 or (>= 0x0B and <= 0x0E) && b[3] is >= 1 and <= 4)
+            return b[3] switch
+            {
+                1 => "this is an IDX label file (MNIST format), not CSV; give it as the labels of an IDX image file (occam: --data IMAGES --labels LABELS).",
+                3 => "this is an IDX image file (MNIST format), not CSV; read it with its label file (occam: --data IMAGES --labels LABELS).",
+                _ => "this is an IDX file (MNIST format), not CSV; Occam reads IDX images with their label file (occam: --data IMAGES --labels LABELS).",
+            };
+        if (b.Length >= 2 && b[0] == 0x1f && b[1] == 0x8b)
+            return NotCsv(GzipStart(b)) ?? "this is gzip-compressed data, not CSV text; decompress it first (gunzip).";
+        return null;
+    }
+
+    /// <summary>The first bytes of gzip data, decompressed (empty when the data is damaged).</summary>
+    private static byte[] GzipStart(ReadOnlySpan<byte> gzip)
+    {
+        try
+        {
+            using var gz = new System.IO.Compression.GZipStream(new MemoryStream(gzip.ToArray()), System.IO.Compression.CompressionMode.Decompress);
+            var start = new byte[4];
+            int n = gz.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+            return start[..n];
+        }
+        catch (InvalidDataException)
+        {
+            return [];
+        }
     }
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -268,19 +294,28 @@ public static class CsvLoader
     private static string[] ReadHeader(CsvTokenizer csv, string path)
     {
         csv.Next();
+        if (csv.Count == 1 && Delimiter(csv[0]) is { } delimiter)
+            throw new OccamException($"{path} line {csv.Line}: the file looks {delimiter}-separated; Occam reads comma-separated CSV (RFC 4180, decimal point): save it with ',' between cells.");
         var header = new string[csv.Count];
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int c = 0; c < header.Length; c++)
         {
             string name = csv[c].Trim().ToString();
             if (name.Length == 0)
                 throw new OccamException($"{path} line {csv.Line}: column {c + 1} of the header has no name; name every column in the header row.");
-            if (seen.TryGetValue(name, out int first))
-                throw new OccamException($"{path} line {csv.Line}: duplicate column name '{name}' (columns {first + 1} and {c + 1}); rename one of them.");
-            seen.Add(name, c);
             header[c] = name;
         }
+        if (ColumnNames.FirstDuplicate(header) is (int first, int second))
+            throw new OccamException($"{path} line {csv.Line}: duplicate column name '{header[first]}' (columns {first + 1} and {second + 1}); rename one of them.");
         return header;
+    }
+
+    /// <summary>The separator a one-column header seems to use instead of commas (";", "tab", "|"), or null.</summary>
+    private static string? Delimiter(ReadOnlySpan<char> header)
+    {
+        if (header.Contains(';')) return ";";
+        if (header.Contains('\t')) return "tab";
+        if (header.Contains('|')) return "|";
+        return null;
     }
 
     private static void CheckCellCount(CsvTokenizer csv, string[] header, string path)
@@ -314,6 +349,7 @@ public static class CsvLoader
         {
             NumberStatus.Empty => "the cell is empty; fill in the value or remove the row.",
             NumberStatus.NotFinite => $"'{text}' is not a finite number (NaN and infinity are not allowed); replace the value or remove the row.",
+            NumberStatus.OutOfRange => $"'{text}' is outside the float32 range (±{float.MaxValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}) that Occam computes in; rescale the column (e.g. change its unit) or remove the row.",
             _ => $"'{text}' is not a number; fix the value or remove the column.",
         };
         return new OccamException($"{path} line {line}, column '{column}': {what}");
@@ -339,7 +375,8 @@ public static class CsvLoader
         int rows = labels.Count;
         var values = new double[rows];
         int firstText = -1;        // first row whose label is not a finite number
-        int firstNonFinite = -1;   // first row whose label is nan/inf or overflows
+        int firstNonFinite = -1;   // first row whose label is nan/inf, overflows, or is outside the float32 range
+        NumberStatus nonFinite = NumberStatus.NotFinite;
         bool allInteger = true;
         for (int i = 0; i < rows; i++)
         {
@@ -352,15 +389,18 @@ public static class CsvLoader
             }
             if (firstText < 0)
                 firstText = i;
-            if (status == NumberStatus.NotFinite && firstNonFinite < 0)
+            if ((status is NumberStatus.NotFinite or NumberStatus.OutOfRange) && firstNonFinite < 0)
+            {
                 firstNonFinite = i;
+                nonFinite = status;
+            }
         }
         bool numeric = firstText < 0;
 
-        // NaN / infinity is never a valid number; as a class label it is only accepted when the
-        // caller said the task is classification.
+        // NaN / infinity (or a value beyond float32) is never a valid number; as a class label it is only
+        // accepted when the caller said the task is classification.
         if (firstNonFinite >= 0 && task is null or TaskKind.Regression)
-            throw CellError(NumberStatus.NotFinite, labels[firstNonFinite], path, lines[firstNonFinite], target);
+            throw CellError(nonFinite, labels[firstNonFinite], path, lines[firstNonFinite], target);
 
         if (task == TaskKind.Regression)
         {

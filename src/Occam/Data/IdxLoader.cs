@@ -120,13 +120,9 @@ public static class IdxLoader
     /// <summary>Reads a whole file, gunzipping it when it starts with the gzip magic 1f 8b.</summary>
     internal static byte[] ReadMaybeGzip(string path)
     {
-        if (Directory.Exists(path))
-            throw new OccamException($"{path}: is a folder, not a file; pass the path of an IDX file.");
-        if (!File.Exists(path))
-            throw new OccamException($"{path}: file not found; check the path.");
+        byte[] bytes = InputFile.ReadAllBytes(path, "an IDX file");
         try
         {
-            byte[] bytes = File.ReadAllBytes(path);
             if (bytes.Length < 2 || bytes[0] != 0x1f || bytes[1] != 0x8b)
                 return bytes;
             using var input = new MemoryStream(bytes);
@@ -138,10 +134,6 @@ public static class IdxLoader
         catch (InvalidDataException e)
         {
             throw new OccamException($"{path}: the gzip data is corrupt or truncated ({e.Message}); download the file again.", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new OccamException($"{path}: cannot read the file ({e.Message}); check that it exists and is readable.", e);
         }
     }
 

@@ -11,11 +11,15 @@ internal enum NumberStatus
     NotANumber,
     /// <summary>"nan", "inf", "infinity" (any case, any sign) or a value that overflows to ±∞.</summary>
     NotFinite,
+    /// <summary>A finite double that rounds to ±∞ in float32 (beyond <see cref="float.MaxValue"/> ≈ 3.4028235E+38).</summary>
+    OutOfRange,
 }
 
 /// <summary>
 /// Parses cell text as a finite double with the invariant culture (decimal point, optional sign
-/// and exponent, surrounding white space ignored, no thousands separators).
+/// and exponent, surrounding white space ignored, no thousands separators). Values beyond the float32
+/// range (those that round to ±∞ as a float, beyond ±3.4028235E+38) are <see cref="NumberStatus.OutOfRange"/>:
+/// the networks compute in float32, where such a value would be infinite.
 /// </summary>
 internal static class NumberText
 {
@@ -32,7 +36,11 @@ internal static class NumberText
         if (TryParseSimple(text, out value))
             return NumberStatus.Ok;
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
-            return double.IsFinite(value) ? NumberStatus.Ok : NumberStatus.NotFinite;
+        {
+            if (!double.IsFinite(value))
+                return NumberStatus.NotFinite;
+            return float.IsFinite((float)value) ? NumberStatus.Ok : NumberStatus.OutOfRange;
+        }
         ReadOnlySpan<char> unsigned = text[0] is '+' or '-' ? text[1..] : text;
         if (unsigned.Equals("nan", StringComparison.OrdinalIgnoreCase)
             || unsigned.Equals("inf", StringComparison.OrdinalIgnoreCase)

@@ -6,7 +6,8 @@ namespace Occam.Data;
 /// Polynomial expansion of chosen columns, one column at a time (no interaction terms): for each chosen column c and
 /// each power k = 2..D a new column x_c^k named <c>"name^k"</c> is appended after the original columns, in the order
 /// the columns are given. Degree 1 returns the input unchanged. Combine with standardization: raw powers have very
-/// different scales.
+/// different scales. A generated name that equals an existing column (e.g. <c>bmi^2</c> when the data already has a
+/// column of that name) is an <see cref="OccamException"/>: the model file selects columns by name.
 /// </summary>
 public static class PolynomialFeatures
 {
@@ -19,6 +20,11 @@ public static class PolynomialFeatures
         var result = new List<string>(names);
         foreach (int c in columns)
             for (int k = 2; k <= degree; k++) result.Add($"{names[c]}^{k}");
+        if (ColumnNames.FirstDuplicate(result) is (int first, int second) && second >= names.Count)
+        {
+            int source = columns[(second - names.Count) / (degree - 1)];
+            throw new OccamException($"the polynomial feature '{result[second]}' (a power of '{names[source]}') has the name of the column '{result[first]}'; rename that column or leave '{names[source]}' out of the polynomial columns.");
+        }
         return result.ToArray();
     }
 

@@ -374,7 +374,7 @@ internal sealed class GaussianSolver
             l1n += v * Math.Abs(w);
             if (v > 0)
             {
-                dual = Math.Max(dual, Math.Abs(n * _c[j] - beta * v * w) / v);
+                dual = Math.Max(dual, Math.Abs(n * _c[j] - Product(beta, v * w)) / v);
                 if (l2 > 0)
                 {
                     double e = Math.Abs(_c[j]) - l1 * v;
@@ -384,7 +384,7 @@ internal sealed class GaussianSolver
         }
         double rss = _e.Rss(_w), ry = _e.ResidualDotY(_w);
         double kappa = dual > alphaS ? alphaS / dual : 1.0;
-        double gapSk = 0.5 * (1 + kappa * kappa) * (rss + beta * wv2) + alphaS * l1n - kappa * ry;
+        double gapSk = 0.5 * (1 + kappa * kappa) * (rss + Product(beta, wv2)) + Product(alphaS, l1n) - kappa * ry;
         double gap = gapSk / n;
         if (l2 > 0)
         {
@@ -395,4 +395,10 @@ internal sealed class GaussianSolver
         Debug.Assert(!double.IsNaN(gap));
         return Math.Max(gap, 0);
     }
+
+    /// <summary>
+    /// a·b with 0 when b = 0: a penalty weight n·α may overflow to ∞ for a huge α (e.g. 1e308), where every
+    /// coefficient is 0 and its term must be 0, not ∞·0 = NaN.
+    /// </summary>
+    private static double Product(double a, double b) => b == 0 ? 0 : a * b;
 }

@@ -33,12 +33,7 @@ public sealed class LinearModelFile
     public static LinearModelFile Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new OccamException($"cannot read model '{path}': {e.Message}");
-        }
+        string text = InputFile.ReadAllText(path, "a model file");
         try
         {
             var root = JsonDocument.Parse(text).RootElement;
@@ -58,6 +53,11 @@ public sealed class LinearModelFile
             string[]? classes = root.TryGetProperty("classes", out _) ? Strings(root, "classes") : null;
             var model = new LinearCoefficients(task, coef, root.GetProperty("intercept").GetDouble(),
                 root.GetProperty("alpha").GetDouble(), root.GetProperty("l1Ratio").GetDouble());
+            RefuseDuplicates(path, "features", features);
+            RefuseDuplicates(path, "inputs", inputs);
+            RefuseDuplicates(path, "polynomialColumns", poly);
+            if (classes is not null && ClassMatcher.FirstDuplicate(classes) is (int c1, int c2))
+                throw new OccamException($"{path}: $.classes[{c2}] '{classes[c2]}' is the same label as $.classes[{c1}] '{classes[c1]}'; every class label must be distinct.");
             var file = new LinearModelFile(model, features, inputs, degree, poly, classes);
             var expected = degree > 1 ? PolynomialFeatures.Names(inputs, degree, file.PolyIndices()) : inputs;
             if (!expected.SequenceEqual(features))
@@ -68,6 +68,12 @@ public sealed class LinearModelFile
         {
             throw new OccamException($"{path}: not a valid occam-linear/1 model ({e.Message}).");
         }
+    }
+
+    private static void RefuseDuplicates(string path, string name, string[] names)
+    {
+        if (ColumnNames.FirstDuplicate(names) is (int first, int second))
+            throw new OccamException($"{path}: $.{name}[{second}] '{names[second]}' repeats $.{name}[{first}]; every column needs its own name.");
     }
 
     private static string[] Strings(JsonElement root, string name) =>

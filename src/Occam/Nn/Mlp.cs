@@ -177,7 +177,17 @@ public sealed class Mlp
             var scores = Backprop.Forward(this, ws, input.AsSpan(start * Inputs, n * Inputs), n, ForwardMode.Inference, null);
             scores.CopyTo(result.AsSpan(start * Outputs, n * Outputs));
         }
+        int bad = IndexOfNonFinite(result);
+        if (bad >= 0)
+            throw new OccamException($"row {bad / Outputs + 1}: the model's output is {result[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)} (float32 overflow); the row's values are far outside the range the model was trained on. Check the row and the columns' units.");
         return result;
+    }
+
+    private static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i])) return i;
+        return -1;
     }
 
     /// <summary>
@@ -196,19 +206,32 @@ public sealed class Mlp
     }
 
     /// <summary>Standardizes (when the model has a standardizer) and converts raw inputs to float32.</summary>
+    /// <exception cref="OccamException">A value is not finite in float32 (before or after standardizing): it names the row and input.</exception>
     public void PrepareInputs(ReadOnlySpan<double> x, Span<float> destination)
     {
         if (Standardizer is null)
         {
             for (int i = 0; i < x.Length; i++) destination[i] = (float)x[i];
-            return;
         }
-        var mean = Standardizer.Mean;
-        var scale = Standardizer.Scale;
-        for (int i = 0, j = 0; i < x.Length; i++)
+        else
         {
-            destination[i] = (float)((x[i] - mean[j]) / scale[j]);
-            if (++j == Inputs) j = 0;
+            var mean = Standardizer.Mean;
+            var scale = Standardizer.Scale;
+            for (int i = 0, j = 0; i < x.Length; i++)
+            {
+                destination[i] = (float)((x[i] - mean[j]) / scale[j]);
+                if (++j == Inputs) j = 0;
+            }
+        }
+        int bad = IndexOfNonFinite(destination[..x.Length]);
+        if (bad >= 0)
+        {
+            int column = bad % Inputs;
+            string name = FeatureNames is { } names ? $"'{names[column]}'" : $"{column + 1}";
+            string why = float.IsFinite((float)x[bad])
+                ? $"standardized with the model's mean {Standardizer!.Mean[column].ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} and scale {Standardizer.Scale[column].ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} it overflows float32; the value is far outside the range the model was trained on (check the column's unit)"
+                : $"it is outside the float32 range (±{float.MaxValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}) the network computes in; rescale the column";
+            throw new OccamException($"row {bad / Inputs + 1}, input {name}: the value {x[bad].ToString("R", System.Globalization.CultureInfo.InvariantCulture)} cannot be used: {why}.");
         }
     }
 }

@@ -47,7 +47,7 @@ public static class MlpJson
         foreach (var d in model.DenseLayers)
             if (!AllFinite(d.Weight) || !AllFinite(d.Bias))
                 throw new OccamException("the model has NaN or infinite weights and was not saved; retrain with a lower learning rate.");
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
+        using var w = new Utf8JsonWriter(stream, JsonText.WriterOptions(indented: false));
         w.WriteStartObject();
         w.WriteString("format", Format);
         w.WriteString("task", TaskKinds.Name(model.Task));
@@ -188,6 +188,10 @@ public static class MlpJson
             throw Bad(source, "$.classes", $"has {classes.Length} labels; a binary model has 2");
         if (features is not null && features.Length != inputs)
             throw Bad(source, "$.features", $"has {features.Length} names for {inputs} inputs");
+        if (classes is not null && ClassMatcher.FirstDuplicate(classes) is (int c1, int c2))
+            throw Bad(source, $"$.classes[{c2}]", $"'{classes[c2]}' is the same label as $.classes[{c1}] '{classes[c1]}'; every class label must be distinct");
+        if (features is not null && ColumnNames.FirstDuplicate(features) is (int f1, int f2))
+            throw Bad(source, $"$.features[{f2}]", $"'{features[f2]}' repeats $.features[{f1}]; every input column needs its own name");
         if (task == TaskKind.Binary) classes ??= ["0", "1"];
         if (task == TaskKind.Multiclass) classes ??= Enumerable.Range(0, width).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         return new Mlp(inputs, task, layers, standardizer, classes, features, target, targetStandardizer);

@@ -10,22 +10,7 @@ internal static class ModelFile
     public static string ReadText(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (Directory.Exists(path))
-            throw new OccamException($"model file '{path}' is a directory; give the path of a model file.");
-        if (!File.Exists(path))
-            throw new OccamException($"model file '{path}' does not exist; check the path.");
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (UnauthorizedAccessException)
-        {
-            throw new OccamException($"cannot read model file '{path}': permission denied; check the file's permissions.");
-        }
-        catch (IOException e)
-        {
-            throw new OccamException($"cannot read model file '{path}': {e.Message}");
-        }
+        return Data.InputFile.ReadAllText(path, "a model file");
     }
 
     /// <summary>

@@ -85,7 +85,7 @@ public static class MlpFitter
         Mlp model;
         if (settings.Init is { } init)
         {
-            CheckCompatible(init, data);
+            CheckCompatible(init, data, forInit: true);
             model = init.Clone();
         }
         else
@@ -113,14 +113,29 @@ public static class MlpFitter
     public static NetworkRegularization Expand(IReadOnlyList<LayerRegularization> perLayer, int denseLayers) =>
         NetworkRegularization.Broadcast(perLayer, denseLayers, "the per-layer regularization");
 
-    /// <summary>Checks that a model can be trained or evaluated on <paramref name="data"/>.</summary>
-    public static void CheckCompatible(Mlp model, Dataset data)
+    /// <summary>Checks that a model can be evaluated on <paramref name="data"/>.</summary>
+    public static void CheckCompatible(Mlp model, Dataset data) => CheckCompatible(model, data, forInit: false);
+
+    /// <summary>
+    /// Checks that a model can be trained further (<paramref name="forInit"/>: it is the <c>--init</c> model) or evaluated
+    /// on <paramref name="data"/>; the suggested fix is the one that works for that use.
+    /// </summary>
+    internal static void CheckCompatible(Mlp model, Dataset data, bool forInit)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        string which = forInit ? "the --init model" : "the model";
         if (model.Inputs != data.Features)
-            throw new OccamException($"the model takes {model.Inputs} inputs but the data has {data.Features} feature columns; use a model trained on these columns or drop --init.");
+            throw new OccamException($"{which} takes {model.Inputs} inputs but the data has {data.Features} feature columns; " + (forInit
+                ? "train on the columns the model was trained on, or drop --init to start a new model."
+                : "use data with the columns the model was trained on."));
         if (model.Task != data.Task)
-            throw new OccamException($"the model is a {TaskKinds.Name(model.Task)} model but the data's target is {TaskKinds.Name(data.Task)}; pass --task {TaskKinds.Name(model.Task)} or use another model.");
+            throw new OccamException($"{which} is a {TaskKinds.Name(model.Task)} model but the data's target is {TaskKinds.Name(data.Task)}; " + (forInit
+                ? $"pass --task {TaskKinds.Name(model.Task)}, or drop --init to start a new model."
+                : $"use data whose target is the model's{(model.TargetName is { } t ? $" ('{t}')" : "")}."));
         if (model.Task == TaskKind.Multiclass && data.ClassCount > model.Outputs)
-            throw new OccamException($"the data has {data.ClassCount} classes but the model predicts {model.Outputs}.");
+            throw new OccamException($"the data has {data.ClassCount} classes but {which} predicts {model.Outputs}; " + (forInit
+                ? "drop --init to start a new model for these classes."
+                : "use data with the model's classes."));
     }
 }

@@ -140,7 +140,7 @@ public sealed class Trainer
                 }
                 float loss = Step(x, y, rows, dropoutRng, out double stepMetric);
                 if (!float.IsFinite(loss))
-                    throw new OccamException($"training diverged at epoch {epoch}, step {stepInEpoch} (optimizer step {_optimizer.StepCount}): the loss became {loss}; lower the learning rate (now {_optimizer.LearningRate:g4}){DivergenceHint()}.");
+                    throw Divergence.Error($"epoch {epoch}, step {stepInEpoch} (optimizer step {_optimizer.StepCount})", loss, _model, train, _regularization, _optimizer.LearningRate);
                 lossSum += (double)loss * rows;
                 metricSum += stepMetric;
             }
@@ -155,7 +155,7 @@ public sealed class Trainer
                 valLoss = eval.Loss;
                 valMetric = eval.Metric;
                 if (!double.IsFinite(eval.Loss))
-                    throw new OccamException($"training diverged at epoch {epoch}: the validation loss became {eval.Loss}; lower the learning rate (now {_optimizer.LearningRate:g4}).");
+                    throw Divergence.Error($"epoch {epoch} (validation)", eval.Loss, _model, train, _regularization, _optimizer.LearningRate);
             }
             var sparsity = SparsityReport.Of(_model);
             history.Add(new EpochRecord(epoch, _optimizer.StepCount, trainLoss, trainMetric, _regularization.Value(_model),
@@ -184,11 +184,6 @@ public sealed class Trainer
     }
 
     /// <summary>What else could have made the loss blow up: unstandardized inputs or regression targets.</summary>
-    private string DivergenceHint() =>
-        _model.Standardizer is null ? " or standardize the inputs (drop --no-standardize)"
-        : _task == TaskKind.Regression && _model.TargetStandardizer is null ? " or standardize the target (drop --no-standardize-target)"
-        : "";
-
     /// <summary>
     /// One optimizer step on <paramref name="rows"/> prepared rows; returns the mean data loss (before the update)
     /// and, in <paramref name="metric"/>, the number of correct predictions (classification) or 0.

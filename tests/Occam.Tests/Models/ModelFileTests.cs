@@ -56,9 +56,9 @@ public class ModelFileTests
     public void ModelLoadReportsUnknownFormatsAndBadFiles()
     {
         using var files = new TestFiles();
-        Assert.Contains("does not exist", Assert.Throws<OccamException>(() => Model.Load(files.PathOf("missing.json"))).Message, StringComparison.Ordinal);
-        Directory.CreateDirectory(files.PathOf("dir.json"));
-        Assert.Contains("is a directory", Assert.Throws<OccamException>(() => Model.Load(files.PathOf("dir.json"))).Message, StringComparison.Ordinal);
+        Assert.Equal($"{files.PathOf("missing.json")}: file not found; check the path.", Assert.Throws<OccamException>(() => Model.Load(files.PathOf("missing.json"))).Message);
+        Directory.CreateDirectory(files.PathOf("folder"));
+        Assert.Equal($"{files.PathOf("folder")}: is a folder, not a file; pass the path of a model file.", Assert.Throws<OccamException>(() => Model.Load(files.PathOf("folder"))).Message);
         var unknown = files.Write("u.json", """{"layers":[1,{"a":[2]}],"format":"occam-tree/7"}""");
         Assert.Equal($"{unknown}: $.format is 'occam-tree/7'; this version of Occam reads occam-mlp/1 model files.", Assert.Throws<OccamException>(() => Model.Load(unknown)).Message);
         Assert.Contains("not valid JSON", Assert.Throws<OccamException>(() => Model.Load(files.Write("bad.json", "{\"format\": "))).Message, StringComparison.Ordinal);

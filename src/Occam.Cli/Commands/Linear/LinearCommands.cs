@@ -73,7 +73,7 @@ internal static class LinearOutput
     public static string Json(Action<Utf8JsonWriter> write)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(stream, JsonText.WriterOptions(indented: true)))
             write(w);
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }

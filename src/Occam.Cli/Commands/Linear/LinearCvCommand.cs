@@ -14,7 +14,9 @@ internal sealed class LinearCvCommand : Command<LinearCvSettings>
         var o = PreparedData.Options(settings);
         var data = d.Data;
         if (settings.Folds > data.Rows)
-            throw new OccamException($"--folds {settings.Folds} is more than the {data.Rows} rows of {settings.Data}; use at most {data.Rows} folds.");
+            throw new OccamException(data.Rows < 2
+                ? $"{settings.Data} has {data.Rows} row; cross-validation needs at least 2 rows (one per fold), add rows."
+                : $"--folds {settings.Folds} is more than the {data.Rows} rows of {settings.Data}; use at most {data.Rows} folds.");
         var co = new CvOptions
         {
             Folds = settings.Folds,
