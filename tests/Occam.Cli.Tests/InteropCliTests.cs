@@ -52,8 +52,8 @@ public class InteropCliTests
     {
         using var dir = new TempDir();
         string model = dir.Write("m.json", """{"format":"occam-forest/1"}""");
-        AssertFails(Cli.Run("export", model, "--out", dir.File("m.onnx")), "unknown model format 'occam-forest/1'", dir.File("m.onnx"));
-        AssertFails(Cli.Run("export", model, "--format", "safetensors", "--out", dir.File("m.st")), "unknown model format", dir.File("m.st"), dir.File("m.st.json"));
+        AssertFails(Cli.Run("export", model, "--out", dir.File("m.onnx")), "'occam-forest/1'", dir.File("m.onnx"));
+        AssertFails(Cli.Run("export", model, "--format", "safetensors", "--out", dir.File("m.st")), "'occam-forest/1'", dir.File("m.st"), dir.File("m.st.json"));
         AssertFails(Cli.Run("export", model, "--format", "tflite", "--out", dir.File("m.x")), "--format must be onnx or safetensors", dir.File("m.x"));
     }
 
@@ -83,6 +83,6 @@ public class InteropCliTests
         string wrongType = dir.File("w.safetensors");
         File.WriteAllBytes(wrongType, System.Text.Encoding.Latin1.GetBytes(text));
         AssertFails(Cli.Run("import", wrongType, "--arch", "16-sigmoid-identity-1", "--task", "regression", "--out", dir.File("d.json")), "is I32; Occam reads float32", dir.File("d.json"));
-        AssertFails(Cli.Run("import", dir.File("missing.safetensors"), "--arch", "1", "--task", "regression", "--out", dir.File("d.json")), "does not exist", dir.File("d.json"));
+        AssertFails(Cli.Run("import", dir.File("missing.safetensors"), "--arch", "1", "--task", "regression", "--out", dir.File("d.json")), "file not found", dir.File("d.json"));
     }
 }

@@ -152,7 +152,7 @@ public class OnnxExportTests(ITestOutputHelper output)
             string model = Path.Combine(dir, "m.json"), outPath = Path.Combine(dir, "m.onnx");
             File.WriteAllText(model, """{"format":"occam-tree/1"}""");
             var e = Assert.Throws<OccamException>(() => OnnxExport.SaveFile(model, outPath));
-            Assert.Contains("unknown model format 'occam-tree/1'", e.Message, StringComparison.Ordinal);
+            Assert.Contains("'occam-tree/1'", e.Message, StringComparison.Ordinal);
             Assert.DoesNotContain('\n', e.Message);
             File.WriteAllText(model, "not json");
             Assert.Throws<OccamException>(() => OnnxExport.SaveFile(model, outPath));

@@ -175,7 +175,7 @@ public sealed class SafetensorsTests : IDisposable
         Assert.Contains("not a valid occam-sequential/1 sidecar", Error(() => SafetensorsModel.Import(path, new SafetensorsImportOptions { SidecarPath = side })), StringComparison.Ordinal);
         File.WriteAllText(side, """{"format":"occam-sequential/1","arch":"4-relu-dropout-2","inputs":5,"task":"multiclass"}""");
         Assert.Contains("sidecar says 5", Error(() => SafetensorsModel.Import(path, new SafetensorsImportOptions { SidecarPath = side })), StringComparison.Ordinal);
-        Assert.Contains("does not exist", Error(() => SafetensorsModel.Import(path, new SafetensorsImportOptions { SidecarPath = side + "x" })), StringComparison.Ordinal);
+        Assert.Contains("file not found", Error(() => SafetensorsModel.Import(path, new SafetensorsImportOptions { SidecarPath = side + "x" })), StringComparison.Ordinal);
     }
 
     [Fact]

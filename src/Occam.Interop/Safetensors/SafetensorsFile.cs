@@ -98,17 +98,7 @@ public static class SafetensorsFile
     public static (IReadOnlyList<SafeTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path)) throw new OccamException($"safetensors file '{path}' does not exist; check the path.");
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new OccamException($"cannot read '{path}': {e.Message}");
-        }
-        return Parse(bytes, path);
+        return Parse(Data.InputFile.ReadAllBytes(path, "a safetensors file"), path);
     }
 
     /// <summary>Parses the bytes of a safetensors file; <paramref name="source"/> names it in errors.</summary>

@@ -200,10 +200,10 @@ public static class SafetensorsModel
 
     private static SidecarInfo ReadSidecar(string path)
     {
-        if (!File.Exists(path)) throw new OccamException($"sidecar '{path}' does not exist; check --sidecar.");
+        string text = InputFile.ReadAllText(path, "the sidecar (.json) written by occam export");
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { MaxDepth = 8 });
+            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 8 });
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new FormatException("the top level is not an object");
             string format = Str(root, "format") ?? throw new FormatException("no \"format\"");
