@@ -73,14 +73,26 @@ public class DataSettings : JsonSettings
     /// Loads labelled data for an existing model: its feature columns by name and its class labels (matched by
     /// text, or by numeric value), so a test file that lacks some classes keeps the model's class indices.
     /// </summary>
-    public Dataset LoadFor(Nn.Mlp model)
+    public Dataset LoadFor(IModel model)
     {
         if (Labels is not null) return IdxLoader.Load(Data!, Labels, model.Classes);
-        string target = Target ?? model.TargetName
+        var (names, recorded) = ModelColumns.Of(model);
+        string target = Target ?? recorded
             ?? throw new OccamException("--target is required: the model does not record its target column; give the name of the column to predict.");
-        if (model.FeatureNames is { } names) return CsvLoader.LoadForModel(Data!, names, target, model.Task, model.Classes);
+        if (names is not null) return CsvLoader.LoadForModel(Data!, names, target, model.Task, model.Classes);
         return CsvLoader.Load(Data!, target, model.Task);
     }
+}
+
+/// <summary>The columns a model file records: its named inputs (null when unnamed, e.g. trained on IDX images) and its target.</summary>
+internal static class ModelColumns
+{
+    public static (IReadOnlyList<string>? Features, string? Target) Of(IModel model) => model switch
+    {
+        MlpModel m => (m.Network.FeatureNames, m.Network.TargetName),
+        LinearModel l => (l.FeatureNames, l.TargetName),
+        _ => (model.FeatureNames, null),
+    };
 }
 
 /// <summary>Parsing helpers for list-valued options.</summary>

@@ -11,7 +11,7 @@ namespace Occam.Cli.Commands;
 public sealed class EvalSettings : DataSettings
 {
     [CommandArgument(0, "<MODEL>")]
-    [Description("An occam-mlp/1 model file.")]
+    [Description("A model file (occam-mlp/1 or occam-linear/1).")]
     public string Model { get; init; } = "";
 }
 
@@ -20,9 +20,9 @@ public sealed class EvalCommand : Command<EvalSettings>
 {
     public override int Execute(CommandContext context, EvalSettings settings, CancellationToken cancellationToken)
     {
-        var model = MlpJson.Load(settings.Model);
+        var model = Occam.Model.Load(settings.Model);
         var data = settings.LoadFor(model);
-        var e = ModelEvaluation.Of(model, data);
+        var e = model.Evaluate(data);
         if (settings.Json)
         {
             JsonOut.Print(w =>

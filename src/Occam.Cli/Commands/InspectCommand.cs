@@ -13,7 +13,7 @@ namespace Occam.Cli.Commands;
 public sealed class InspectSettings : JsonSettings
 {
     [CommandArgument(0, "<MODEL>")]
-    [Description("An occam-mlp/1 model file.")]
+    [Description("A model file (occam-mlp/1 or occam-linear/1).")]
     public string Model { get; init; } = "";
 }
 
@@ -22,7 +22,63 @@ public sealed class InspectCommand : Command<InspectSettings>
 {
     public override int Execute(CommandContext context, InspectSettings settings, CancellationToken cancellationToken)
     {
-        var model = MlpJson.Load(settings.Model);
+        switch (Occam.Model.Load(settings.Model))
+        {
+            case LinearModel linear: return InspectLinear(settings, linear);
+            case MlpModel mlp: return InspectMlp(settings, mlp.Network);
+            default: throw new OccamException($"{settings.Model}: inspect does not know this kind of model.");
+        }
+    }
+
+    private static int InspectLinear(InspectSettings settings, LinearModel model)
+    {
+        var s = model.Sparsity;
+        if (settings.Json)
+        {
+            JsonOut.Print(w =>
+            {
+                w.WriteString("model", settings.Model);
+                w.WriteString("format", "occam-linear/1");
+                w.WriteString("task", TaskKinds.Name(model.Task));
+                w.WriteString("penalty", model.Penalty);
+                w.WriteNumber("alpha", model.Alpha);
+                w.WriteNumber("l1Ratio", model.L1Ratio);
+                w.WriteNumber("degree", model.Pipeline.Degree);
+                w.WriteNumber("inputs", s.Inputs);
+                w.WriteNumber("inputsKept", s.InputsKept);
+                w.WriteNumber("coefficients", s.Coefficients);
+                w.WriteNumber("nonzero", s.NonZero);
+                JsonOut.Number(w, "zeroFraction", s.ZeroFraction);
+                w.WriteStartArray("cutFeatures");
+                foreach (var c in s.CutFeatures) w.WriteStringValue(c);
+                w.WriteEndArray();
+                if (model.Classes is { } classes)
+                {
+                    w.WriteStartArray("classes");
+                    foreach (var c in classes) w.WriteStringValue(c);
+                    w.WriteEndArray();
+                }
+                w.WriteBoolean("converged", model.Converged);
+                w.WriteNumber("iterations", model.Iterations);
+            });
+            return 0;
+        }
+        var table = new Table().Title($"{Markup.Escape(settings.Model)}: {TaskKinds.Name(model.Task)} linear model ({model.Penalty}, alpha={Tables.F(model.Alpha, "G6")})")
+            .AddColumn("feature").AddColumn(new TableColumn("coef").RightAligned());
+        table.AddRow("(intercept)", Tables.F(model.Intercept, "G6"));
+        for (int j = 0; j < model.Coef.Count; j++)
+            if (model.Coef[j] != 0) table.AddRow(Markup.Escape(model.Features[j]), Tables.F(model.Coef[j], "G6"));
+        table.Caption($"{s.NonZero} of {s.Coefficients} coefficients non-zero ({Tables.Pct(s.ZeroFraction)} zeros), inputs kept {s.InputsKept}/{s.Inputs}"
+            + (model.Pipeline.Degree > 1 ? $", degree {model.Pipeline.Degree}" : "") + (model.Converged ? "" : ", NOT CONVERGED")
+            + (model.Classes is { } cls ? $", classes: {Markup.Escape(string.Join(", ", cls))}" : ""));
+        AnsiConsole.Write(table);
+        if (s.CutFeatures.Count > 0 && s.CutFeatures.Count <= 64)
+            AnsiConsole.MarkupLineInterpolated($"inputs cut off: {string.Join(", ", s.CutFeatures)}");
+        return 0;
+    }
+
+    private static int InspectMlp(InspectSettings settings, Mlp model)
+    {
         var sparsity = SparsityReport.Of(model);
         if (settings.Json)
         {

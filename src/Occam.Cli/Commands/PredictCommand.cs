@@ -10,7 +10,7 @@ namespace Occam.Cli.Commands;
 public sealed class PredictSettings : JsonSettings
 {
     [CommandArgument(0, "<MODEL>")]
-    [Description("An occam-mlp/1 model file.")]
+    [Description("A model file (occam-mlp/1 or occam-linear/1).")]
     public string Model { get; init; } = "";
 
     [CommandOption("--data <FILE>")]
@@ -41,13 +41,14 @@ public sealed class PredictCommand : Command<PredictSettings>
 {
     public override int Execute(CommandContext context, PredictSettings settings, CancellationToken cancellationToken)
     {
-        var model = MlpJson.Load(settings.Model);
+        var model = Occam.Model.Load(settings.Model);
+        var (names, target) = ModelColumns.Of(model);
         var data = settings.Labels is not null
             ? IdxLoader.Load(settings.Data!, settings.Labels)
-            : CsvLoader.LoadFeatures(settings.Data!, model.FeatureNames, model.TargetName);
-        if (data.Features != model.Inputs)
-            throw new OccamException($"{settings.Data} has {data.Features} feature columns but the model takes {model.Inputs}; give the columns the model was trained on.");
-        var csv = Format(new MlpModel(model), data);
+            : CsvLoader.LoadFeatures(settings.Data!, names, target);
+        if (names is null && data.Features != model.FeatureNames.Count)
+            throw new OccamException($"{settings.Data} has {data.Features} feature columns but the model takes {model.FeatureNames.Count}; give the columns the model was trained on.");
+        var csv = Format(model, data);
         AtomicFile.WriteAllText(settings.Out!, csv);
         if (settings.Json)
             Output.JsonOut.Print(w =>

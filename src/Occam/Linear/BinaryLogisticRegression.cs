@@ -100,6 +100,6 @@ public static class BinaryLogisticRegression
             dev[k] = r.DevianceExplained;
             if (!r.Converged && !warmStep) warnings.Add(ElasticNetRegression.NotConverged(alphas[k], r));
         }
-        return new LinearPath(TaskKind.Binary, o.L1Ratio, (double[])alphas.Clone(), coefs, intercepts, iters, gaps, tols, conv, dev, warnings, 0);
+        return new LinearPath(TaskKind.Binary, o.L1Ratio, (double[])alphas.Clone(), coefs, intercepts, iters, gaps, tols, conv, dev, warnings, 0) { FeatureNames = names };
     }
 }

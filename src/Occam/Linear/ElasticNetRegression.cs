@@ -131,7 +131,7 @@ public static class ElasticNetRegression
             dev[k] = r.DevianceExplained;
             if (!r.Converged) warnings.Add(NotConverged(alphas[k], r));
         }
-        return new LinearPath(TaskKind.Regression, o.L1Ratio, (double[])alphas.Clone(), coefs, intercepts, iters, gaps, tols, conv, dev, warnings, 0);
+        return new LinearPath(TaskKind.Regression, o.L1Ratio, (double[])alphas.Clone(), coefs, intercepts, iters, gaps, tols, conv, dev, warnings, 0) { FeatureNames = names };
     }
 
     internal static LinearCoefficients ToModel(GaussianProblem problem, double[] w, double alpha, double l1Ratio)

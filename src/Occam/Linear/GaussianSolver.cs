@@ -328,6 +328,14 @@ internal sealed class GaussianSolver
                 d = Sweep(_list.AsSpan(0, m), l1, l2);
                 iter++;
             } while (d > innerTol && iter < maxIter);
+            if (iter >= maxIter)
+            {
+                // Budget spent inside the active set: report the gap of the last iterate (no further sweep).
+                _e.FullGradient(_c, _excluded);
+                gap = Gap(l1, l2);
+                converged = gap <= gapTol;
+                break;
+            }
         }
         double rss = _e.Rss(_w);
         double dev = _e.YY > 0 ? 1 - rss / _e.YY : 0;

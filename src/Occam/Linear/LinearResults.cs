@@ -123,6 +123,8 @@ public sealed class LinearPath
 
     public TaskKind Task { get; }
     public double L1Ratio { get; }
+    /// <summary>Names of the columns the coefficients belong to (when the caller gave them).</summary>
+    public IReadOnlyList<string>? FeatureNames { get; internal init; }
     public double[] Alphas { get; }
     /// <summary>Coefficients in original units, one array per α.</summary>
     public double[][] Coefs { get; }

@@ -32,15 +32,25 @@ internal static class LabelMap
             for (int i = 0; i < y.Length; i++) y[i] = (float)data.Y[i];
             return y;
         }
-        var matcher = new ClassMatcher(model.Classes);
-        var map = new int[data.Classes.Length];
-        for (int c = 0; c < data.Classes.Length; c++)
-        {
-            map[c] = matcher.IndexOf(data.Classes[c]);
-            if (map[c] < 0)
-                throw new OccamException($"the data has class '{data.Classes[c]}' which the model does not know (its classes: {string.Join(", ", model.Classes)}).");
-        }
+        var map = ClassMap(model.Classes, data.Classes);
         for (int i = 0; i < y.Length; i++) y[i] = map[(int)data.Y[i]];
         return y;
+    }
+
+    /// <summary>
+    /// For each of the data's classes, the model's index of the same class (matched by text, then by numeric value);
+    /// a class the model does not know is an <see cref="OccamException"/>.
+    /// </summary>
+    public static int[] ClassMap(IReadOnlyList<string> modelClasses, IReadOnlyList<string> dataClasses)
+    {
+        var matcher = new ClassMatcher(modelClasses);
+        var map = new int[dataClasses.Count];
+        for (int c = 0; c < dataClasses.Count; c++)
+        {
+            map[c] = matcher.IndexOf(dataClasses[c]);
+            if (map[c] < 0)
+                throw new OccamException($"the data has class '{dataClasses[c]}' which the model does not know (its classes: {string.Join(", ", modelClasses)}).");
+        }
+        return map;
     }
 }

@@ -130,7 +130,7 @@ public sealed class LinearCliTests : IDisposable
         var (code, _, stderr) = Run(["linear", "fit", "--data", DataFile(file), "--target", target, "--alpha", "0.01",
             "--degree", degree, "--out", model, .. poly]);
         Assert.True(code == 0, stderr);
-        var read = LinearModelFile.Read(model);
+        var read = LinearModel.Load(model);
         var d = CsvLoader.Load(DataFile(file), target);
         var o = new LinearOptions();
         var x = degree == "2" ? PolynomialFeatures.Expand(d.X, d.Rows, d.Features, 2, [2, 3]) : d.X;
@@ -138,8 +138,10 @@ public sealed class LinearCliTests : IDisposable
         var fit = d.Task == TaskKind.Binary
             ? BinaryLogisticRegression.Fit(x, d.Rows, q, d.Y, 0.01, o)
             : ElasticNetRegression.Fit(x, d.Rows, q, d.Y, 0.01, o);
-        Assert.Equal(fit.Model.Predict(x, d.Rows), read.Predict(d.X, d.Rows));
-        Assert.Equal(d.FeatureNames, read.Inputs);
+        var actual = d.Task == TaskKind.Binary ? read.PredictProba(d).Where((_, i) => i % 2 == 1).ToArray() : read.Predict(d);
+        Assert.Equal(fit.Model.Predict(x, d.Rows), actual);
+        Assert.Equal(d.FeatureNames, read.FeatureNames);
+        Assert.IsType<LinearModel>(Model.Load(model));
     }
 
     [Fact]
@@ -147,12 +149,20 @@ public sealed class LinearCliTests : IDisposable
     {
         string bad = Temp("bad.json");
         File.WriteAllText(bad, "{\"format\":\"occam-mlp/1\"}");
-        Assert.Contains("occam-linear/1", Assert.Throws<OccamException>(() => LinearModelFile.Read(bad)).Message);
+        Assert.Contains("occam-linear/1", Assert.Throws<OccamException>(() => LinearModel.Load(bad)).Message);
         File.WriteAllText(bad, "{\"format\":\"occam-linear/1\",\"task\":\"regression\",\"features\":[\"a\"],\"coef\":[1,2],\"intercept\":0,\"alpha\":1,\"l1Ratio\":1}");
-        Assert.Contains("damaged", Assert.Throws<OccamException>(() => LinearModelFile.Read(bad)).Message);
+        Assert.Contains("$.coef has 2 values for 1 features", Assert.Throws<OccamException>(() => LinearModel.Load(bad)).Message);
+        File.WriteAllText(bad, "{\"format\":\"occam-linear/1\",\"task\":\"regression\",\"features\":[\"a\",\"a^2\"],\"inputs\":[\"a\"],\"degree\":3,\"polynomialColumns\":[\"a\"],\"coef\":[1,2],\"intercept\":0}");
+        Assert.Contains("damaged", Assert.Throws<OccamException>(() => LinearModel.Load(bad)).Message);
+        File.WriteAllText(bad, "{\"format\":\"occam-linear/1\",\"task\":\"binary\",\"features\":[\"a\"],\"coef\":[1],\"intercept\":0,\"classes\":[\"x\",\"x\"]}");
+        Assert.Contains("$.classes[1] 'x' is the same label as $.classes[0] 'x'", Assert.Throws<OccamException>(() => LinearModel.Load(bad)).Message);
+        File.WriteAllText(bad, "{\"format\":\"occam-linear/1\",\"task\":\"regression\",\"features\":[\"a\",\"a\"],\"coef\":[1,2],\"intercept\":0}");
+        Assert.Contains("$.features[1] 'a' repeats $.features[0]", Assert.Throws<OccamException>(() => Model.Load(bad)).Message);
+        File.WriteAllText(bad, "{\"format\":\"occam-linear/1\",\"task\":\"multiclass\",\"features\":[\"a\"],\"coef\":[1],\"intercept\":0}");
+        Assert.Contains("$.task", Assert.Throws<OccamException>(() => Model.Load(bad)).Message);
         File.WriteAllText(bad, "not json");
-        Assert.Throws<OccamException>(() => LinearModelFile.Read(bad));
-        Assert.Throws<OccamException>(() => LinearModelFile.Read(Temp("missing.json")));
+        Assert.Throws<OccamException>(() => LinearModel.Load(bad));
+        Assert.Throws<OccamException>(() => LinearModel.Load(Temp("missing.json")));
     }
 
     [Fact]
@@ -262,5 +272,108 @@ public sealed class LinearCliTests : IDisposable
         Assert.Equal(2, slow.Code);
         Assert.Contains("warning: did not converge", slow.Err);
         Assert.Contains("NOT CONVERGED", slow.Out);
+    }
+
+    [Fact]
+    public void MaxIterIsABudgetPerAlphaNotForTheHiddenWarmPath()
+    {
+        // alpha far below alpha_max: the single-alpha fit walks a warm-start path first; --max-iter counts only the sweeps at alpha.
+        var (code, stdout, stderr) = Run("linear", "fit", "--data", DataFile("diabetes.csv"), "--target", "progression",
+            "--alpha", "0.001", "--tol", "1e-12", "--max-iter", "3", "--json");
+        Assert.Equal(2, code);
+        Assert.Contains("after 3 sweeps", stderr);
+        Assert.Equal(3, JsonDocument.Parse(stdout).RootElement.GetProperty("iterations").GetInt32());
+    }
+
+    [Fact]
+    public void PredictEvalAndInspectReadARegressionModelWithPolynomialColumns()
+    {
+        string model = Temp("poly.json");
+        var (code, _, stderr) = Run("linear", "fit", "--data", DataFile("diabetes.csv"), "--target", "progression", "--alpha", "0.05",
+            "--degree", "2", "--poly-columns", "bmi", "--out", model);
+        Assert.True(code == 0, stderr);
+        var linear = LinearModel.Load(model);
+        var d = CsvLoader.Load(DataFile("diabetes.csv"), "progression", TaskKind.Regression);
+
+        string preds = Temp("preds.csv");
+        var p = Run("predict", model, "--data", DataFile("diabetes.csv"), "--out", preds);
+        Assert.True(p.Code == 0, p.Err);
+        var lines = File.ReadAllLines(preds);
+        Assert.Equal("prediction", lines[0]);
+        Assert.Equal(d.Rows + 1, lines.Length);
+        Assert.Equal(linear.PredictLabels(d), lines[1..]);
+        // The pipeline is applied from the raw columns: bmi^2 is not in the CSV.
+        var expected = linear.Intercept + Enumerable.Range(0, 10).Sum(j => linear.Coef[j] * d.X[j]) + linear.Coef[10] * d.X[2] * d.X[2];
+        Assert.Equal(expected, double.Parse(lines[1], System.Globalization.CultureInfo.InvariantCulture), 1e-9 * Math.Abs(expected));
+
+        var e = Run("eval", model, "--data", DataFile("diabetes.csv"), "--json");
+        Assert.True(e.Code == 0, e.Err);
+        var ej = JsonDocument.Parse(e.Out).RootElement;
+        Assert.Equal("regression", ej.GetProperty("task").GetString());
+        Assert.Equal(linear.Score(d), ej.GetProperty("r2").GetDouble(), 1e-12);
+        Assert.Equal(linear.DevianceExplained, ej.GetProperty("r2").GetDouble(), 1e-9);
+
+        var i = Run("inspect", model, "--json");
+        Assert.True(i.Code == 0, i.Err);
+        var ij = JsonDocument.Parse(i.Out).RootElement;
+        Assert.Equal("occam-linear/1", ij.GetProperty("format").GetString());
+        Assert.Equal(11, ij.GetProperty("coefficients").GetInt32());
+        Assert.Equal(linear.Sparsity.NonZero, ij.GetProperty("nonzero").GetInt32());
+        Assert.Equal(2, ij.GetProperty("degree").GetInt32());
+        var table = Run("inspect", model);
+        Assert.True(table.Code == 0, table.Err);
+        Assert.Contains("bmi^2", table.Out);
+        Assert.Contains("linear model", table.Out);
+    }
+
+    [Fact]
+    public void PredictEvalAndInspectReadABinaryModel()
+    {
+        string model = Temp("binary.json");
+        var (code, _, stderr) = Run("linear", "fit", "--data", DataFile("breast_cancer.csv"), "--target", "benign", "--alpha", "0.02", "--out", model);
+        Assert.True(code == 0, stderr);
+        var linear = LinearModel.Load(model);
+        var d = CsvLoader.Load(DataFile("breast_cancer.csv"), "benign");
+
+        string preds = Temp("preds.csv");
+        var p = Run("predict", model, "--data", DataFile("breast_cancer.csv"), "--out", preds);
+        Assert.True(p.Code == 0, p.Err);
+        var lines = File.ReadAllLines(preds);
+        Assert.Equal("prediction,probability", lines[0]);
+        var proba = linear.PredictProba(d);
+        var labels = linear.PredictLabels(d);
+        for (int r = 0; r < d.Rows; r++)
+        {
+            var cells = lines[r + 1].Split(',');
+            Assert.Equal(labels[r], cells[0]);
+            Assert.Equal(proba[2 * r + 1], double.Parse(cells[1], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(proba[2 * r + 1] > 0.5 ? linear.Classes![1] : linear.Classes![0], cells[0]);
+        }
+
+        var e = Run("eval", model, "--data", DataFile("breast_cancer.csv"), "--json");
+        Assert.True(e.Code == 0, e.Err);
+        var ej = JsonDocument.Parse(e.Out).RootElement;
+        Assert.Equal("binary", ej.GetProperty("task").GetString());
+        double accuracy = ej.GetProperty("accuracy").GetDouble();
+        Assert.True(accuracy > 0.9, $"accuracy {accuracy}");
+        Assert.Equal(linear.Score(d), accuracy, 1e-12);
+        Assert.Equal(d.Rows, ej.GetProperty("confusion").EnumerateArray().SelectMany(row => row.EnumerateArray()).Sum(v => v.GetInt32()));
+
+        var i = Run("inspect", model, "--json");
+        Assert.True(i.Code == 0, i.Err);
+        Assert.Equal(2, JsonDocument.Parse(i.Out).RootElement.GetProperty("classes").GetArrayLength());
+    }
+
+    [Fact]
+    public void StratifiedFoldsForBinaryTargetsOnly()
+    {
+        var ok = Run("linear", "cv", "--data", DataFile("breast_cancer.csv"), "--target", "benign", "--n-alphas", "8", "--eps", "0.01", "--folds", "4", "--stratify", "--json");
+        Assert.True(ok.Code == 0, ok.Err);
+        var doc = JsonDocument.Parse(ok.Out).RootElement;
+        Assert.True(doc.GetProperty("stratify").GetBoolean());
+        Assert.Equal(8, doc.GetProperty("meanLogLoss").GetArrayLength());
+        var bad = Run("linear", "cv", "--data", DataFile("diabetes.csv"), "--target", "progression", "--stratify");
+        Assert.NotEqual(0, bad.Code);
+        Assert.Contains("drop --stratify", bad.Err);
     }
 }

@@ -60,7 +60,7 @@ public class ModelFileTests
         Directory.CreateDirectory(files.PathOf("folder"));
         Assert.Equal($"{files.PathOf("folder")}: is a folder, not a file; pass the path of a model file.", Assert.Throws<OccamException>(() => Model.Load(files.PathOf("folder"))).Message);
         var unknown = files.Write("u.json", """{"layers":[1,{"a":[2]}],"format":"occam-tree/7"}""");
-        Assert.Equal($"{unknown}: $.format is 'occam-tree/7'; this version of Occam reads occam-mlp/1 model files.", Assert.Throws<OccamException>(() => Model.Load(unknown)).Message);
+        Assert.Equal($"{unknown}: $.format is 'occam-tree/7'; this version of Occam reads occam-mlp/1 and occam-linear/1 model files.", Assert.Throws<OccamException>(() => Model.Load(unknown)).Message);
         Assert.Contains("not valid JSON", Assert.Throws<OccamException>(() => Model.Load(files.Write("bad.json", "{\"format\": "))).Message, StringComparison.Ordinal);
         Assert.Contains("$.format", Assert.Throws<OccamException>(() => Model.Load(files.Write("none.json", "{}"))).Message, StringComparison.Ordinal);
     }

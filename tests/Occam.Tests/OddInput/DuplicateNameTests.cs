@@ -48,7 +48,7 @@ public sealed class DuplicateNameTests : IDisposable
     public void LinearModelWithDuplicateNamesIsRefused(string features, string inputs, string poly, int degree, string classes, string expected)
     {
         string path = _files.Write("lin.json", Linear(features, inputs, poly, degree, classes));
-        var e = Assert.Throws<OccamException>(() => LinearModelFile.Read(path));
+        var e = Assert.Throws<OccamException>(() => LinearModel.Load(path));
         Assert.StartsWith($"{path}: {expected}", e.Message);
     }
 
@@ -56,7 +56,7 @@ public sealed class DuplicateNameTests : IDisposable
     public void LinearModelWithPolynomialColumnsListedTwiceIsRefused()
     {
         string path = _files.Write("lin.json", Linear("\"a\",\"a^2\"", "\"a\"", "\"a\",\"a\"", 2));
-        var e = Assert.Throws<OccamException>(() => LinearModelFile.Read(path));
+        var e = Assert.Throws<OccamException>(() => LinearModel.Load(path));
         Assert.StartsWith($"{path}: $.polynomialColumns[1] 'a' repeats $.polynomialColumns[0]", e.Message);
     }
 
@@ -64,8 +64,8 @@ public sealed class DuplicateNameTests : IDisposable
     public void LinearModelWithDistinctNamesLoadsAndPredicts()
     {
         string path = _files.Write("lin.json", Linear("\"a\",\"b\",\"a^2\"", "\"a\",\"b\"", "\"a\"", 2));
-        var m = LinearModelFile.Read(path);
-        Assert.Equal([1.0 + 2 + 1, 3 + 4 + 9], m.Predict([1, 2, 3, 4], 2));
+        var m = LinearModel.Load(path);
+        Assert.Equal([1.0 + 2 + 1, 3 + 4 + 9], m.Predict(new double[,] { { 1, 2 }, { 3, 4 } }));
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Occam.Data;
-using Occam.Linear;
 using Occam.Serialization;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -24,47 +23,44 @@ internal static class LinearCommands
     }
 }
 
-/// <summary>The data as the solver sees it: loaded, checked and (optionally) polynomially expanded.</summary>
-internal sealed record PreparedData(Dataset Data, string[] Inputs, int Degree, string[] PolynomialColumns)
+/// <summary>From the parsed options to the library: the data and the estimator they describe.</summary>
+internal static class LinearCli
 {
-    public TaskKind Task => Data.Task;
-
-    public static PreparedData Load(LinearSettings s)
+    /// <summary>Loads --data with --target (task from --task, else inferred); multiclass targets are refused here.</summary>
+    public static Dataset Load(LinearSettings s)
     {
         TaskKind? task = TaskKinds.TryParse(s.Task, out var t) ? t : null;
         var data = CsvLoader.Load(s.Data!, s.Target!, task);
         if (data.Task == TaskKind.Multiclass)
             throw new OccamException($"target '{s.Target}' has {data.ClassCount} classes; occam linear fits regression and binary targets only (multinomial is not implemented). Pick a two-class target or use --task regression.");
-        var inputs = data.FeatureNames;
-        string[] poly = [];
-        if (s.Degree > 1)
-        {
-            poly = s.PolyColumns is null
-                ? inputs
-                : s.PolyColumns.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var idx = new int[poly.Length];
-            for (int k = 0; k < poly.Length; k++)
-            {
-                idx[k] = Array.IndexOf(inputs, poly[k]);
-                if (idx[k] < 0)
-                    throw new OccamException($"--poly-columns names '{poly[k]}', which is not a feature of {s.Data}; features: {string.Join(", ", inputs)}.");
-            }
-            data = PolynomialFeatures.Expand(data, s.Degree, idx);
-        }
-        else if (s.PolyColumns is not null)
-        {
-            throw new OccamException("--poly-columns needs --degree 2 or more.");
-        }
-        return new PreparedData(data, inputs, s.Degree, poly);
+        return data;
     }
 
-    public static LinearOptions Options(LinearSettings s) => new()
+    /// <summary>The estimator for the data's task: logistic regression for binary targets, else lasso, ridge or elastic net.</summary>
+    public static LinearEstimator Estimator(LinearSettings s, TaskKind task, double alpha = 1.0)
     {
-        L1Ratio = s.ResolvedL1Ratio,
-        Standardize = !s.NoStandardize,
-        Tolerance = s.Tol,
-        MaxIterations = s.MaxIter,
-    };
+        LinearEstimator e = task == TaskKind.Binary
+            ? new LogisticRegression
+            {
+                Penalty = s.Penalty switch { "ridge" => LinearPenalty.Ridge, "lasso" => LinearPenalty.Lasso, _ => LinearPenalty.ElasticNet },
+                L1Ratio = s.ResolvedL1Ratio,
+            }
+            : s.Penalty switch
+            {
+                "ridge" => new Ridge(),
+                "lasso" => new Lasso(),
+                _ => new ElasticNet { L1Ratio = s.ResolvedL1Ratio },
+            };
+        return e with
+        {
+            Alpha = alpha,
+            Standardize = !s.NoStandardize,
+            Tolerance = s.Tol,
+            MaxIterations = s.MaxIter,
+            Degree = s.Degree,
+            PolynomialColumns = s.PolyColumns?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        };
+    }
 }
 
 /// <summary>JSON documents and console output shared by the linear commands.</summary>
@@ -92,32 +88,11 @@ internal static class LinearOutput
         w.WriteEndArray();
     }
 
-    /// <summary>The <c>occam-linear/1</c> model object (see docs/formats.md).</summary>
-    public static void Model(Utf8JsonWriter w, PreparedData d, LinearSettings s, LinearFit fit, double? seconds)
+    /// <summary>Writes the <c>occam-linear/1</c> document of <paramref name="model"/> (the library's) as the value of the current property.</summary>
+    public static void Model(Utf8JsonWriter w, LinearModel model)
     {
-        w.WriteStartObject();
-        w.WriteString("format", "occam-linear/1");
-        w.WriteString("task", TaskKinds.Name(d.Task));
-        Strings(w, "features", d.Data.FeatureNames);
-        Numbers(w, "coef", fit.Model.Coef);
-        w.WriteNumber("intercept", fit.Model.Intercept);
-        w.WriteNumber("alpha", fit.Model.Alpha);
-        w.WriteNumber("l1Ratio", fit.Model.L1Ratio);
-        w.WriteString("penalty", s.Penalty);
-        w.WriteBoolean("standardize", !s.NoStandardize);
-        w.WriteNumber("degree", d.Degree);
-        Strings(w, "inputs", d.Inputs);
-        Strings(w, "polynomialColumns", d.PolynomialColumns);
-        if (d.Data.Classes is { } classes) Strings(w, "classes", classes);
-        w.WriteString("target", d.Data.TargetName);
-        w.WriteNumber("iterations", fit.Iterations);
-        w.WriteNumber("dualGap", fit.DualGap);
-        w.WriteNumber("gapTolerance", fit.GapTolerance);
-        w.WriteBoolean("converged", fit.Converged);
-        w.WriteNumber("devianceExplained", fit.DevianceExplained);
-        Strings(w, "warnings", fit.Warnings);
-        if (seconds is double sec) w.WriteNumber("seconds", sec);
-        w.WriteEndObject();
+        using var doc = JsonDocument.Parse(model.ToJson());
+        doc.RootElement.WriteTo(w);
     }
 
     public static void Save(string path, string json) => AtomicFile.WriteAllText(path, json);

@@ -10,31 +10,31 @@ internal sealed class LinearCvCommand : Command<LinearCvSettings>
 {
     public override int Execute(CommandContext context, LinearCvSettings settings, CancellationToken cancellationToken)
     {
-        var d = PreparedData.Load(settings);
-        var o = PreparedData.Options(settings);
-        var data = d.Data;
+        var data = LinearCli.Load(settings);
         if (settings.Folds > data.Rows)
             throw new OccamException(data.Rows < 2
                 ? $"{settings.Data} has {data.Rows} row; cross-validation needs at least 2 rows (one per fold), add rows."
                 : $"--folds {settings.Folds} is more than the {data.Rows} rows of {settings.Data}; use at most {data.Rows} folds.");
+        if (settings.Stratify && data.Task != TaskKind.Binary)
+            throw new OccamException($"--stratify needs a binary target, but '{settings.Target}' is a regression target; drop --stratify.");
         var co = new CvOptions
         {
             Folds = settings.Folds,
             Shuffle = settings.Shuffle,
             Seed = settings.Seed,
+            Stratify = settings.Stratify,
             Path = new PathOptions { Count = settings.NAlphas, Eps = settings.Eps },
         };
-        var cv = d.Task == TaskKind.Binary
-            ? CrossValidation.Logistic(data.X, data.Rows, data.Features, data.Y, o, co, data.FeatureNames)
-            : CrossValidation.ElasticNet(data.X, data.Rows, data.Features, data.Y, o, co, data.FeatureNames);
+        var (cv, model) = LinearCli.Estimator(settings, data.Task).CrossValidate(data, co);
         string measure = cv.Measure == "mse" ? "Mse" : "LogLoss";
         string json = LinearOutput.Json(w =>
         {
             w.WriteStartObject();
             w.WriteString("format", "occam-linear-cv/1");
-            w.WriteString("task", TaskKinds.Name(d.Task));
+            w.WriteString("task", TaskKinds.Name(model.Task));
             w.WriteNumber("folds", settings.Folds);
             w.WriteBoolean("shuffle", settings.Shuffle);
+            w.WriteBoolean("stratify", settings.Stratify);
             w.WriteNumber("seed", settings.Seed);
             w.WriteString("measure", cv.Measure);
             w.WriteNumber("alphaMin", cv.AlphaMin);
@@ -45,11 +45,11 @@ internal sealed class LinearCvCommand : Command<LinearCvSettings>
             LinearOutput.Strings(w, "warnings", cv.Warnings);
             w.WriteNumber("seconds", cv.Seconds);
             w.WritePropertyName("model");
-            LinearOutput.Model(w, d, settings, cv.Refit, null);
+            LinearOutput.Model(w, model);
             w.WriteEndObject();
         });
         if (settings.Out is { } file) LinearOutput.Save(file, json);
-        if (settings.ModelOut is { } modelFile) LinearOutput.Save(modelFile, LinearOutput.Json(w => LinearOutput.Model(w, d, settings, cv.Refit, null)));
+        if (settings.ModelOut is { } modelFile) model.Save(modelFile);
         LinearOutput.Warn(cv.Warnings);
         if (settings.Json)
         {
@@ -69,7 +69,7 @@ internal sealed class LinearCvCommand : Command<LinearCvSettings>
             }
             console.Write(table);
             console.WriteLine($"alpha_min = {LinearOutput.F(cv.AlphaMin)}, alpha_1se = {LinearOutput.F(cv.Alpha1se)}; refit at alpha_min: " +
-                $"{cv.Refit.Model.NonZero} of {data.Features} non-zero, {(cv.Refit.Converged ? "converged" : "NOT CONVERGED")}; {settings.Folds} folds in {cv.Seconds:F4} s");
+                $"{model.Sparsity.NonZero} of {model.Coef.Count} non-zero, {(cv.Refit.Converged ? "converged" : "NOT CONVERGED")}; {settings.Folds} folds in {cv.Seconds:F4} s");
         }
         return cv.Refit.Converged ? 0 : 2;
     }

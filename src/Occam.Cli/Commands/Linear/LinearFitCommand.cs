@@ -1,5 +1,4 @@
 using Occam.Data;
-using Occam.Linear;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -10,35 +9,28 @@ internal sealed class LinearFitCommand : Command<LinearFitSettings>
 {
     public override int Execute(CommandContext context, LinearFitSettings settings, CancellationToken cancellationToken)
     {
-        var d = PreparedData.Load(settings);
-        var o = PreparedData.Options(settings);
-        var data = d.Data;
+        var data = LinearCli.Load(settings);
         double alpha = settings.Alpha!.Value;
-        LinearFit fit = d.Task == TaskKind.Binary
-            ? BinaryLogisticRegression.Fit(data.X, data.Rows, data.Features, data.Y, alpha, o, data.FeatureNames)
-            : settings.Penalty == "ridge"
-                ? RidgeRegression.Fit(data.X, data.Rows, data.Features, data.Y, alpha, o, data.FeatureNames)
-                : ElasticNetRegression.Fit(data.X, data.Rows, data.Features, data.Y, alpha, o, data.FeatureNames);
-        string json = LinearOutput.Json(w => LinearOutput.Model(w, d, settings, fit, fit.Seconds));
-        if (settings.Out is { } path) LinearOutput.Save(path, json);
-        LinearOutput.Warn(fit.Warnings);
+        var model = LinearCli.Estimator(settings, data.Task, alpha).Fit(data);
+        if (settings.Out is { } path) model.Save(path);
+        LinearOutput.Warn(model.Warnings);
         if (settings.Json)
         {
-            Console.Out.Write(json);
+            Console.Out.Write(model.ToJson());
         }
         else
         {
             var console = LinearOutput.Console();
             var table = new Table().AddColumn("feature").AddColumn(new TableColumn("coef").RightAligned());
-            table.AddRow("(intercept)", LinearOutput.F(fit.Model.Intercept));
-            for (int j = 0; j < data.Features; j++)
-                if (fit.Model.Coef[j] != 0) table.AddRow(Markup.Escape(data.FeatureNames[j]), LinearOutput.F(fit.Model.Coef[j]));
+            table.AddRow("(intercept)", LinearOutput.F(model.Intercept));
+            for (int j = 0; j < model.Coef.Count; j++)
+                if (model.Coef[j] != 0) table.AddRow(Markup.Escape(model.Features[j]), LinearOutput.F(model.Coef[j]));
             console.Write(table);
-            console.WriteLine($"{TaskKinds.Name(d.Task)} {settings.Penalty} alpha={LinearOutput.F(alpha)} l1Ratio={LinearOutput.F(o.L1Ratio)}: " +
-                $"{fit.Model.NonZero} of {data.Features} coefficients non-zero, deviance explained {LinearOutput.F(fit.DevianceExplained)}, " +
-                $"{fit.Iterations} sweeps, gap {LinearOutput.F(fit.DualGap)} (tol {LinearOutput.F(fit.GapTolerance)}), " +
-                $"{(fit.Converged ? "converged" : "NOT CONVERGED")}, {fit.Seconds:F4} s" + (settings.Out is null ? "" : $", model written to {settings.Out}"));
+            console.WriteLine($"{TaskKinds.Name(model.Task)} {settings.Penalty} alpha={LinearOutput.F(alpha)} l1Ratio={LinearOutput.F(model.L1Ratio)}: " +
+                $"{model.Sparsity.NonZero} of {model.Coef.Count} coefficients non-zero, deviance explained {LinearOutput.F(model.DevianceExplained)}, " +
+                $"{model.Iterations} sweeps, gap {LinearOutput.F(model.DualGap)} (tol {LinearOutput.F(model.GapTolerance)}), " +
+                $"{(model.Converged ? "converged" : "NOT CONVERGED")}, {model.Seconds ?? 0:F4} s" + (settings.Out is null ? "" : $", model written to {settings.Out}"));
         }
-        return fit.Converged ? 0 : 2;
+        return model.Converged ? 0 : 2;
     }
 }

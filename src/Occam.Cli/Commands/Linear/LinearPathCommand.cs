@@ -10,23 +10,19 @@ internal sealed class LinearPathCommand : Command<LinearPathSettings>
 {
     public override int Execute(CommandContext context, LinearPathSettings settings, CancellationToken cancellationToken)
     {
-        var d = PreparedData.Load(settings);
-        var o = PreparedData.Options(settings);
-        var data = d.Data;
+        var data = LinearCli.Load(settings);
         var po = new PathOptions { Count = settings.NAlphas, Eps = settings.Eps };
-        var path = d.Task == TaskKind.Binary
-            ? BinaryLogisticRegression.Path(data.X, data.Rows, data.Features, data.Y, o, po, data.FeatureNames)
-            : ElasticNetRegression.Path(data.X, data.Rows, data.Features, data.Y, o, po, data.FeatureNames);
+        var path = LinearCli.Estimator(settings, data.Task).Path(data, po);
         string json = LinearOutput.Json(w =>
         {
             w.WriteStartObject();
             w.WriteString("format", "occam-linear-path/1");
-            w.WriteString("task", TaskKinds.Name(d.Task));
-            LinearOutput.Strings(w, "features", data.FeatureNames);
+            w.WriteString("task", TaskKinds.Name(path.Task));
+            LinearOutput.Strings(w, "features", path.FeatureNames!);
             w.WriteNumber("l1Ratio", path.L1Ratio);
             w.WriteString("penalty", settings.Penalty);
             w.WriteBoolean("standardize", !settings.NoStandardize);
-            w.WriteNumber("degree", d.Degree);
+            w.WriteNumber("degree", settings.Degree);
             LinearOutput.Numbers(w, "alphas", path.Alphas);
             w.WriteStartArray("coefs");
             foreach (var c in path.Coefs) { w.WriteStartArray(); foreach (double v in c) w.WriteNumberValue(v); w.WriteEndArray(); }

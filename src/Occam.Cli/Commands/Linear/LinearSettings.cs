@@ -85,6 +85,7 @@ internal class LinearSettings : CommandSettings
             if (Penalty == "ridge" && r != 0) return ValidationResult.Error("--l1-ratio other than 0 needs --penalty elasticnet (ridge is l1-ratio 0).");
         }
         if (Degree < 1) return ValidationResult.Error($"--degree must be at least 1 (got {Degree}).");
+        if (PolyColumns is not null && Degree < 2) return ValidationResult.Error("--poly-columns needs --degree 2 or more.");
         if (!(Tol > 0) || double.IsInfinity(Tol)) return ValidationResult.Error($"--tol must be a positive number (got {Tol.ToString(CultureInfo.InvariantCulture)}).");
         if (MaxIter < 1) return ValidationResult.Error($"--max-iter must be at least 1 (got {MaxIter}).");
         return ValidationResult.Success();
@@ -147,6 +148,10 @@ internal sealed class LinearCvSettings : LinearPathSettings
     [Description("Seed for --shuffle (default 0).")]
     [DefaultValue(0UL)]
     public ulong Seed { get; init; }
+
+    [CommandOption("--stratify")]
+    [Description("Stratified folds (binary targets): every fold keeps the class proportions.")]
+    public bool Stratify { get; init; }
 
     [CommandOption("--model-out <FILE>")]
     [Description("Also write the refitted model (occam-linear/1) to this file.")]
