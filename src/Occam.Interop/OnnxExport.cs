@@ -3,7 +3,6 @@ using System.Text.Json;
 using Google.Protobuf;
 using Occam.Data;
 using Occam.Interop.Onnx;
-using Occam.Linear;
 using Occam.Nn;
 using Occam.Numerics.Activations;
 using Occam.Serialization;
@@ -62,7 +61,7 @@ public static class OnnxExport
         byte[] bytes = ModelFiles.Read(modelPath) switch
         {
             Mlp mlp => ToBytes(mlp, options),
-            LinearModelFile linear => ToBytes(linear, options),
+            LinearModel linear => ToBytes(linear, options),
             var other => throw new InvalidOperationException($"unexpected model type {other.GetType().Name}"),
         };
         AtomicFile.Write(outPath, s => s.Write(bytes));
@@ -76,7 +75,7 @@ public static class OnnxExport
     }
 
     /// <summary>Writes the ONNX form of a linear model to <paramref name="path"/> atomically.</summary>
-    public static void Save(LinearModelFile model, string path, OnnxExportOptions? options = null)
+    public static void Save(LinearModel model, string path, OnnxExportOptions? options = null)
     {
         byte[] bytes = ToBytes(model, options);
         AtomicFile.Write(path, s => s.Write(bytes));
@@ -141,30 +140,31 @@ public static class OnnxExport
     }
 
     /// <summary>The serialized ONNX model of a linear model (float64 graph, as Occam computes it).</summary>
-    public static byte[] ToBytes(LinearModelFile model, OnnxExportOptions? options = null)
+    public static byte[] ToBytes(LinearModel model, OnnxExportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         options ??= new OnnxExportOptions();
-        var task = model.Model.Task;
+        var task = model.Task;
         CheckProbabilities(task, options);
-        var coef = model.Model.Coef;
-        if (!coef.All(double.IsFinite) || !double.IsFinite(model.Model.Intercept))
+        var coef = model.Coef.ToArray();
+        var pipeline = model.Pipeline;
+        if (!coef.All(double.IsFinite) || !double.IsFinite(model.Intercept))
             throw new OccamException("the linear model has NaN or infinite coefficients and cannot be exported; refit it.");
         var g = new OnnxGraph("occam-linear", $"Occam linear model ({TaskKinds.Name(task)}), {coef.Length} features");
-        g.Input(InputName, DataType.Double, model.Inputs.Length, "raw input columns in the order of occam.features");
+        g.Input(InputName, DataType.Double, pipeline.Inputs.Count, "raw input columns in the order of occam.features");
         string x = InputName;
-        if (model.Degree > 1 && model.PolynomialColumns.Length > 0)
+        if (pipeline.Degree > 1 && pipeline.Columns.Count > 0)
         {
             var parts = new List<string> { InputName };
             string axes = g.Constant("poly.axes", [1L], 1);
-            foreach (string column in model.PolynomialColumns)
+            foreach (string column in pipeline.Columns)
             {
-                int c = Array.IndexOf(model.Inputs, column);
+                int c = pipeline.Inputs.ToList().IndexOf(column);
                 string start = g.Constant($"poly.{c}.start", [(long)c], 1);
                 string end = g.Constant($"poly.{c}.end", [(long)c + 1], 1);
                 string v = g.Node("Slice", [InputName, start, end, axes]);
                 string power = v;
-                for (int k = 2; k <= model.Degree; k++)
+                for (int k = 2; k <= pipeline.Degree; k++)
                 {
                     power = g.Node("Mul", [power, v]);   // x^k = x^(k-1)·x, the order Occam multiplies in
                     parts.Add(power);
@@ -173,11 +173,11 @@ public static class OnnxExport
             x = g.Node("Concat", [.. parts], null, OnnxGraph.Int("axis", 1));
         }
         string weight = g.Constant("coef", coef, coef.Length, 1);
-        string intercept = g.Constant("intercept", [model.Model.Intercept], 1);
+        string intercept = g.Constant("intercept", [model.Intercept], 1);
         string scores = task == TaskKind.Regression ? PredictionName : ScoresName;
         g.Node("Gemm", [x, weight, intercept], scores);
         AddOutputs(g, task, scores, 1, DataType.Double, options);
-        return g.Model(Metadata("occam-linear/1", task, model.Inputs, model.Classes, null)).ToByteArray();
+        return g.Model(Metadata(LinearJson.Format, task, pipeline.Inputs, model.Classes, model.TargetName)).ToByteArray();
     }
 
     private static void AddOutputs(OnnxGraph g, TaskKind task, string scores, int outputs, DataType type, OnnxExportOptions options)

@@ -1,5 +1,4 @@
 using Occam.Data;
-using Occam.Linear;
 using Occam.Nn;
 using Occam.Numerics.Activations;
 using Occam.Regularization;
@@ -109,14 +108,10 @@ public class OnnxExportTests(ITestOutputHelper output)
     public void LinearRegressionWithPolynomialColumns()
     {
         var data = CsvLoader.Load(Repo.Data("diabetes.csv"), "progression");
-        int bmi = Array.IndexOf(data.FeatureNames, "bmi"), bp = Array.IndexOf(data.FeatureNames, "bp");
-        var expanded = PolynomialFeatures.Expand(data, 3, [bmi, bp]);
-        var fit = ElasticNetRegression.Fit(expanded.X, expanded.Rows, expanded.Features, expanded.Y, 0.05,
-            new LinearOptions { L1Ratio = 0.5 }, expanded.FeatureNames);
-        var file = LinearFiles.Write(fit.Model, data.FeatureNames, expanded.FeatureNames, 3, ["bmi", "bp"], null);
-        var ort = Ort.Run(OnnxExport.ToBytes(file), data.X, data.Rows, data.Features, doubleInput: true);
-        var expected = file.Predict(data.X, data.Rows);
-        var (_, abs) = Ort.MaxDifference(ort[OnnxExport.PredictionName], expected);
+        var model = new ElasticNet { Alpha = 0.05, L1Ratio = 0.5, Degree = 3, PolynomialColumns = ["bmi", "bp"] }.Fit(data);
+        Assert.Equal(data.Features + 4, model.Coef.Count);
+        var ort = Ort.Run(OnnxExport.ToBytes(model), data.X, data.Rows, data.Features, doubleInput: true);
+        var (_, abs) = Ort.MaxDifference(ort[OnnxExport.PredictionName], model.Predict(data));
         output.WriteLine($"diabetes linear (degree 3): max |Δ| = {abs:E2}");
         Assert.True(abs <= 1e-9, $"max |Δ| = {abs:E3}");
     }
@@ -125,14 +120,15 @@ public class OnnxExportTests(ITestOutputHelper output)
     public void LinearLogisticWithProbabilities()
     {
         var data = CsvLoader.Load(Repo.Data("breast_cancer.csv"), "benign");
-        var fit = BinaryLogisticRegression.Fit(data.X, data.Rows, data.Features, data.Y, 0.01, new LinearOptions { L1Ratio = 1 }, data.FeatureNames);
-        var file = LinearFiles.Write(fit.Model, data.FeatureNames, data.FeatureNames, 1, [], data.Classes);
-        var ort = Ort.Run(OnnxExport.ToBytes(file, new OnnxExportOptions { Probabilities = true }), data.X, data.Rows, data.Features, doubleInput: true);
-        var p1 = file.Predict(data.X, data.Rows);
-        var (_, abs) = Ort.MaxDifference(ort[OnnxExport.ProbabilitiesName], p1.SelectMany(p => new[] { 1 - p, p }).ToArray());
+        var model = new LogisticRegression { Alpha = 0.01 }.Fit(data);
+        var ort = Ort.Run(OnnxExport.ToBytes(model, new OnnxExportOptions { Probabilities = true }), data.X, data.Rows, data.Features, doubleInput: true);
+        var (_, abs) = Ort.MaxDifference(ort[OnnxExport.ProbabilitiesName], model.PredictProba(data));
         output.WriteLine($"breast cancer logistic: max |Δ| probabilities = {abs:E2}");
         Assert.True(abs <= 1e-12, $"max |Δ| = {abs:E3}");
-        Assert.Equal(p1.Select(p => p > 0.5 ? 1.0 : 0.0), ort[OnnxExport.LabelName]);
+        Assert.Equal(model.Predict(data), ort[OnnxExport.LabelName]);
+        var (_, etaDiff) = Ort.MaxDifference(ort[OnnxExport.ScoresName], model.Decision(data));
+        output.WriteLine($"breast cancer logistic: max |Δ| η = {etaDiff:E2}");
+        Assert.True(etaDiff <= 1e-9, $"max |Δ| η = {etaDiff:E3}");
     }
 
     [Fact]
