@@ -183,7 +183,6 @@ public sealed class Trainer
         return new TrainingResult(history, history.Count, _optimizer.StepCount, clock.GetElapsedTime(start).TotalSeconds, bestEpoch, stoppedEarly);
     }
 
-    /// <summary>What else could have made the loss blow up: unstandardized inputs or regression targets.</summary>
     /// <summary>
     /// One optimizer step on <paramref name="rows"/> prepared rows; returns the mean data loss (before the update)
     /// and, in <paramref name="metric"/>, the number of correct predictions (classification) or 0.
