@@ -19,7 +19,7 @@ public sealed class ExportSettings : JsonSettings
     public string Format { get; init; } = "onnx";
 
     [CommandOption("--out <FILE>")]
-    [Description("Where to write the exported model.")]
+    [Description("Required. Where to write the exported model.")]
     public string? Out { get; init; }
 
     [CommandOption("--probabilities")]

@@ -27,7 +27,7 @@ public sealed class ImportSettings : JsonSettings
     public string? Task { get; init; }
 
     [CommandOption("--out <MODEL>")]
-    [Description("Where to write the occam-mlp/1 model.")]
+    [Description("Required. Where to write the occam-mlp/1 model.")]
     public string? Out { get; init; }
 
     public override ValidationResult Validate()

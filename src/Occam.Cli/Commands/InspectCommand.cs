@@ -104,17 +104,20 @@ public sealed class InspectCommand : Command<InspectSettings>
             });
             return 0;
         }
-        var table = new Table().Title($"{Markup.Escape(settings.Model)}: {TaskKinds.Name(model.Task)} MLP").AddColumns("#", "layer", "parameters");
+        var table = new Table().AddColumns("#", "layer", "parameters");
         int i = 0;
         foreach (var l in model.Layers)
             table.AddRow(i++.ToString(CultureInfo.InvariantCulture), Describe(l),
                 l is Dense d ? (d.Weight.Length + d.Bias.Length).ToString(CultureInfo.InvariantCulture) : "");
-        table.Caption($"{model.Inputs} inputs{(model.Standardizer is null ? "" : " (standardized)")}, {model.Outputs} outputs{(model.TargetStandardizer is null ? "" : " (target standardized)")}, {model.ParameterCount} parameters"
-            + (model.Classes is { } cls ? $", classes: {Markup.Escape(string.Join(", ", cls))}" : ""));
-        AnsiConsole.Write(table);
-        AnsiConsole.Write(Tables.Sparsity(sparsity));
+        var notes = new List<string>
+        {
+            $"{model.Inputs} inputs{(model.Standardizer is null ? "" : " (standardized)")}, {model.Outputs} outputs{(model.TargetStandardizer is null ? "" : " (target standardized)")}, {model.ParameterCount} parameters",
+        };
+        if (model.Classes is { } cls) notes.Add($"classes: {string.Join(", ", cls)}");
+        Tables.Show($"{settings.Model}: {TaskKinds.Name(model.Task)} MLP", table, notes);
+        Tables.ShowSparsity(sparsity);
         if (sparsity.CutFeatures.Count > 0 && sparsity.CutFeatures.Count <= 64)
-            AnsiConsole.MarkupLineInterpolated($"inputs cut off: {string.Join(", ", sparsity.CutFeatures)}");
+            Tables.Line($"inputs cut off: {string.Join(", ", sparsity.CutFeatures)}");
         return 0;
     }
 

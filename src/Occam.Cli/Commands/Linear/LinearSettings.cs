@@ -10,11 +10,11 @@ namespace Occam.Cli.Commands.Linear;
 internal class LinearSettings : CommandSettings
 {
     [CommandOption("--data <FILE>")]
-    [Description("CSV file with a header row.")]
+    [Description("Required. CSV file with a header row.")]
     public string? Data { get; init; }
 
     [CommandOption("--target <COLUMN>")]
-    [Description("Name of the target column; every other column is a feature.")]
+    [Description("Required. Name of the target column; every other column is a feature.")]
     public string? Target { get; init; }
 
     [CommandOption("--task <TASK>")]
@@ -97,7 +97,7 @@ internal class LinearSettings : CommandSettings
 internal sealed class LinearFitSettings : LinearSettings
 {
     [CommandOption("--alpha <A>")]
-    [Description("Penalty strength α ≥ 0.")]
+    [Description("Required. Penalty strength α ≥ 0.")]
     public double? Alpha { get; init; }
 
     public override ValidationResult Validate()
