@@ -15,7 +15,7 @@ public sealed class ImportSettings : JsonSettings
     public string File { get; init; } = "";
 
     [CommandOption("--arch <SPEC>")]
-    [Description("The Sequential's modules in order, e.g. 64-relu-64-relu-10 (widths, relu, tanh, sigmoid, identity, dropout[:P]).")]
+    [Description("The Sequential's modules in order, e.g. 64-relu-64-relu-10 (widths, relu, tanh, sigmoid, identity, dropout or dropout:P).")]
     public string? Arch { get; init; }
 
     [CommandOption("--sidecar <FILE>")]
