@@ -58,6 +58,16 @@ public class InteropCliTests
     }
 
     [Fact]
+    public void OutputPathsAreCheckedFirst()
+    {
+        using var dir = new TempDir();
+        AssertFails(Cli.Run("export", Golden("occam_digits.json"), "--format", "safetensors", "--out", dir.File("m.st"), "--sidecar", dir.File("m.st")),
+            "m.st", dir.File("m.st"));
+        AssertFails(Cli.Run("export", Golden("occam_digits.json"), "--out", dir.File("nope/m.onnx")), "nope", dir.File("nope/m.onnx"));
+        AssertFails(Cli.Run("import", Golden("torch_iris.safetensors"), "--out", dir.File("nope/m.json")), "nope", dir.File("nope/m.json"));
+    }
+
+    [Fact]
     public void ImportSpecThatDoesNotFit()
     {
         using var dir = new TempDir();

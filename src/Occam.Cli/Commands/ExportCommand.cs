@@ -45,14 +45,14 @@ public sealed class ExportCommand : Command<ExportSettings>
 {
     public override int Execute(CommandContext context, ExportSettings settings, CancellationToken cancellationToken)
     {
-        string? sidecar = null;
+        string? sidecar = settings.Format == "safetensors" ? settings.Sidecar ?? SafetensorsModel.DefaultSidecarPath(settings.Out!) : null;
+        Occam.Serialization.OutputFiles.Check(settings.Out, sidecar);
         if (settings.Format == "onnx")
         {
             OnnxExport.SaveFile(settings.Model, settings.Out!, new OnnxExportOptions { Probabilities = settings.Probabilities });
         }
         else
         {
-            sidecar = settings.Sidecar ?? SafetensorsModel.DefaultSidecarPath(settings.Out!);
             SafetensorsModel.ExportFile(settings.Model, settings.Out!, sidecar);
         }
         long bytes = new FileInfo(settings.Out!).Length;
