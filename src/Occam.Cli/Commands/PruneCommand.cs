@@ -26,6 +26,7 @@ public sealed class PruneCommand : Command<PruneSettings>
 {
     public override int Execute(CommandContext context, PruneSettings settings, CancellationToken cancellationToken)
     {
+        OutputFiles.Check(settings.Out);
         var model = Occam.Model.Load(settings.Model) switch
         {
             MlpModel mlp => mlp.Network,
