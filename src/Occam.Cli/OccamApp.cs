@@ -41,6 +41,8 @@ public static class OccamApp
                 config.AddCommand<PredictCommand>("predict").WithDescription("Write predictions of a model for a CSV file.");
                 config.AddCommand<InspectCommand>("inspect").WithDescription("Show a model's architecture and sparsity (exact zeros, dead units, inputs kept).");
                 config.AddCommand<PruneCommand>("prune").WithDescription("Remove dead units and cut-off inputs from a model (same predictions, fewer parameters).");
+                config.AddCommand<ExportCommand>("export").WithDescription("Export a model as ONNX (MLPs, linear models) or as PyTorch safetensors + JSON sidecar (MLPs).");
+                config.AddCommand<ImportCommand>("import").WithDescription("Import a torch.nn.Sequential state_dict from safetensors as an occam-mlp/1 model.");
                 config.AddCommand<SynthCommand>("synth").WithDescription("Write a seeded synthetic dataset (xor, circles, spiral, blobs, polynomial) as CSV.");
                 config.AddCommand<DemoCommand>("demo").WithDescription("Train one network on the shipped digits six ways (no penalty, L2, L1 prox, L1 subgradient, group lasso, dropout); compare.");
                 LinearCommands.Register(config);
@@ -134,26 +136,34 @@ internal static class CommandLine
     /// <summary>
     /// Rejects an option that takes a value but has none: the last word of the line (which Spectre would fill
     /// with the text "__default_command"), one followed by another option, or an empty value (<c>--hidden ""</c>,
-    /// <c>--out=</c>). A value that starts with "--" must be written <c>--option=--value</c>.
+    /// <c>--out=</c>); and a value option given twice (Spectre would keep the last silently). A value that starts
+    /// with "--" must be written <c>--option=--value</c>.
     /// </summary>
     public static void CheckValues(IReadOnlyList<string> args)
     {
+        var given = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < args.Count; i++)
         {
             string a = args[i];
             if (!a.StartsWith("--", StringComparison.Ordinal)) continue;
             int eq = a.IndexOf('=', StringComparison.Ordinal);
             string name = eq < 0 ? a : a[..eq];
-            if (!ValueOptions.ContainsKey(name)) continue;
+            if (!ValueOptions.TryGetValue(name, out var type)) continue;
+            string value;
             if (eq >= 0)
             {
-                if (string.IsNullOrWhiteSpace(a[(eq + 1)..])) throw EmptyValue(name);
-                continue;
+                value = a[(eq + 1)..];
             }
-            if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                throw OccamException.Usage($"{name} needs a value; write it after the option, e.g. {name} VALUE (see occam --help).");
-            if (string.IsNullOrWhiteSpace(args[i + 1])) throw EmptyValue(name);
-            i++;
+            else
+            {
+                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    throw OccamException.Usage($"{name} needs a value; write it after the option, e.g. {name} VALUE (see occam --help).");
+                value = args[++i];
+            }
+            if (string.IsNullOrWhiteSpace(value)) throw EmptyValue(name);
+            // Spectre keeps the last of repeated options; a second value would be dropped without a word.
+            if (!type.IsArray && !given.TryAdd(name, value))
+                throw OccamException.Usage($"{name} is given twice ('{given[name]}' and '{value}'); give it once.");
         }
     }
 

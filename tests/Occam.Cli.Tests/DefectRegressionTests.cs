@@ -72,6 +72,16 @@ public class DefectRegressionTests
     }
 
     [Fact]
+    public void RepeatedOptionIsAnError()
+    {
+        using var dir = new TempDir();
+        string model = Model(dir);
+        AssertError(Cli.Run("predict", model, "--data", dir.File("d.csv"), "--out", dir.File("p1.csv"), "--out=" + dir.File("p2.csv")),
+            ExitCodes.Usage, "--out is given twice");
+        Assert.False(File.Exists(dir.File("p1.csv")) || File.Exists(dir.File("p2.csv")));
+    }
+
+    [Fact]
     public void EmptyPolyColumnsIsAnError()
     {
         AssertError(Cli.Run("linear", "fit", "--data", Repo.Data("diabetes.csv"), "--target", "progression", "--alpha", "0.1", "--degree", "2", "--poly-columns", ""),
@@ -260,6 +270,17 @@ public class DefectRegressionTests
         // Continuing training in place is allowed: the model is read before it is replaced.
         var again = Cli.Run("train", "--data", data, "--target", "y", "--epochs", "1", "--init", model, "--out", model);
         Assert.True(again.ExitCode == 0, again.Err);
+    }
+
+    [Theory]
+    [InlineData("--hidden", "0", "not a positive integer")]
+    [InlineData("--l1", "1,2,3", "--l1 has 3 values but the network has 2 dense layers")]
+    [InlineData("--l2", "x", "is not a number")]
+    public void BadListValuesAreUsageErrors(string option, string value, string mention)
+    {
+        using var dir = new TempDir();
+        string data = dir.Write("d.csv", Csv);
+        AssertError(Cli.Run("train", "--data", data, "--target", "y", option, value, "--out", dir.File("m.json")), ExitCodes.Usage, mention);
     }
 
     [Fact]

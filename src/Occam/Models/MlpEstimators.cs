@@ -70,16 +70,16 @@ public abstract record MlpEstimator
         ArgumentNullException.ThrowIfNull(Penalty, nameof(Penalty));
         ArgumentNullException.ThrowIfNull(Optimizer, nameof(Optimizer));
         for (int i = 0; i < Hidden.Count; i++)
-            if (Hidden[i] <= 0) throw new OccamException($"{name}.Hidden[{i}] is {Hidden[i]}; layer sizes must be > 0 (use [] for no hidden layer).");
+            if (Hidden[i] <= 0) throw OccamException.Usage($"{name}.Hidden[{i}] is {Hidden[i]}; layer sizes must be > 0 (use [] for no hidden layer).");
         if (Activation == ActivationKind.Identity && Hidden.Count > 0)
-            throw new OccamException($"{name}.Activation is identity, which makes hidden layers pointless; use relu, tanh or sigmoid, or Hidden = [].");
-        if (!(Dropout >= 0 && Dropout < 1)) throw new OccamException($"{name}.Dropout must be in [0, 1) (got {Text(Dropout)}).");
-        if (Epochs <= 0) throw new OccamException($"{name}.Epochs must be > 0 (got {Epochs}).");
-        if (BatchSize < 0) throw new OccamException($"{name}.BatchSize must be >= 0 (0 = full batch; got {BatchSize}).");
-        if (!(ValidationSplit >= 0 && ValidationSplit < 1)) throw new OccamException($"{name}.ValidationSplit must be in [0, 1) (got {Text(ValidationSplit)}).");
-        if (EarlyStopping < 0) throw new OccamException($"{name}.EarlyStopping must be >= 0 epochs (0 = off; got {EarlyStopping}).");
+            throw OccamException.Usage($"{name}.Activation is identity, which makes hidden layers pointless; use relu, tanh or sigmoid, or Hidden = [].");
+        if (!(Dropout >= 0 && Dropout < 1)) throw OccamException.Usage($"{name}.Dropout must be in [0, 1) (got {Text(Dropout)}).");
+        if (Epochs <= 0) throw OccamException.Usage($"{name}.Epochs must be > 0 (got {Epochs}).");
+        if (BatchSize < 0) throw OccamException.Usage($"{name}.BatchSize must be >= 0 (0 = full batch; got {BatchSize}).");
+        if (!(ValidationSplit >= 0 && ValidationSplit < 1)) throw OccamException.Usage($"{name}.ValidationSplit must be in [0, 1) (got {Text(ValidationSplit)}).");
+        if (EarlyStopping < 0) throw OccamException.Usage($"{name}.EarlyStopping must be >= 0 epochs (0 = off; got {EarlyStopping}).");
         if (EarlyStopping > 0 && ValidationSplit == 0)
-            throw new OccamException($"{name}.EarlyStopping watches the validation loss: set ValidationSplit too (e.g. 0.2).");
+            throw OccamException.Usage($"{name}.EarlyStopping watches the validation loss: set ValidationSplit too (e.g. 0.2).");
         var init = WarmStart?.Network;
         int denseLayers = init?.DenseLayers.Count ?? Hidden.Count + 1;
         return new FitSettings
