@@ -47,7 +47,11 @@ public abstract record MlpEstimator
     /// <summary>Standardize the inputs (mean/sd of the training rows, stored in the model). Default true.</summary>
     public bool Standardize { get; init; } = true;
 
-    /// <summary>Start from this model's architecture, weights and standardizers instead of a fresh network.</summary>
+    /// <summary>
+    /// Start from this model's architecture, weights and standardizers instead of a fresh network: its layers, activation,
+    /// dropout and standardizers are used, so <see cref="Hidden"/>, <see cref="Activation"/>, <see cref="Dropout"/>,
+    /// <see cref="Standardize"/> (and the regressor's <c>StandardizeTarget</c>) do not apply. The data must have the model's task.
+    /// </summary>
     public MlpModel? WarmStart { get; init; }
 
     /// <summary>Seed of every random choice (split, initialization, shuffling, dropout). Default 0.</summary>
