@@ -25,7 +25,7 @@ public static class OccamApp
             config.AddCommand<InspectCommand>("inspect").WithDescription("Show a model's architecture and sparsity (exact zeros, dead units, inputs kept).");
             config.AddCommand<PruneCommand>("prune").WithDescription("Remove dead units and cut-off inputs from a model (same predictions, fewer parameters).");
             config.AddCommand<SynthCommand>("synth").WithDescription("Write a seeded synthetic dataset (xor, circles, spiral, blobs, polynomial) as CSV.");
-            config.AddCommand<DemoCommand>("demo").WithDescription("Train one network on the shipped digits with no penalty, L2, L1 (prox), group lasso and dropout; compare.");
+            config.AddCommand<DemoCommand>("demo").WithDescription("Train one network on the shipped digits six ways (no penalty, L2, L1 prox, L1 subgradient, group lasso, dropout); compare.");
             LinearCommands.Register(config);
         });
         try

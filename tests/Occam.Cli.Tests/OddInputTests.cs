@@ -219,4 +219,37 @@ public class OddInputTests
         string err = AssertFails(Cli.Run("linear", "cv", "--data", data, "--target", "y"), "has 1 row; cross-validation needs at least 2 rows");
         Assert.DoesNotContain("at most 1 folds", err, StringComparison.Ordinal);
     }
+
+    // ---- 6. summaries are whole lines when redirected ------------------------------------------
+
+    private static string[] PlainLines(string output) =>
+        output.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0 && "┌│├└".IndexOf(l[0], StringComparison.Ordinal) < 0).ToArray();
+
+    [Fact]
+    public void RedirectedSummariesAreNotWrappedMidPhrase()
+    {
+        using var dir = new TempDir();
+        string data = dir.Write("d.csv", Small);
+        string model = dir.File("a-model-file-with-a-rather-long-name-so-that-lines-exceed-eighty-columns.json");
+        var train = Cli.Run("train", "--data", data, "--target", "y", "--hidden", "3", "--epochs", "2", "--out", model);
+        Assert.True(train.ExitCode == 0, train.Err);
+        Assert.Contains($"model written to {model}", PlainLines(train.Out));
+        Assert.Contains(PlainLines(train.Out), l => l.StartsWith("zeros ", StringComparison.Ordinal) && l.EndsWith(" after pruning", StringComparison.Ordinal));
+
+        var inspect = Cli.Run("inspect", model);
+        string[] lines = PlainLines(inspect.Out);
+        Assert.Equal($"{model}: binary MLP", lines[0]);
+        Assert.Equal("2 inputs (standardized), 1 outputs, 13 parameters", lines[1]);
+        Assert.Equal("classes: 0, 1", lines[2]);
+        Assert.Equal("Sparsity (exact zeros)", lines[3]);
+        Assert.StartsWith("zeros ", lines[4], StringComparison.Ordinal);
+        Assert.EndsWith(" after pruning", lines[4], StringComparison.Ordinal);
+        Assert.True(lines[4].Length > 80, "the summary is longer than 80 columns and still one line");
+
+        var eval = Cli.Run("eval", model, "--data", data);
+        Assert.Contains("Confusion matrix (rows: true class, columns: predicted)", PlainLines(eval.Out));
+
+        var fit = Cli.Run("linear", "fit", "--data", data, "--target", "y", "--task", "regression", "--alpha", "0.01");
+        Assert.Contains(PlainLines(fit.Out), l => l.StartsWith("regression lasso alpha=0.01", StringComparison.Ordinal) && l.Contains("deviance explained", StringComparison.Ordinal));
+    }
 }

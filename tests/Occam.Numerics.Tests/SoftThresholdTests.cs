@@ -91,6 +91,29 @@ public class SoftThresholdTests
     }
 
     [Fact]
+    public void DoubleOverloadIsTheSameDefinition()
+    {
+        // sign(z)·max(|z| − t, 0) in double, +0 at and below the threshold; equals the float one on float inputs
+        // whenever the double result is representable (it is for these dyadic values).
+        Assert.Equal(2.5, SoftThreshold.Scalar(3.0, 0.5));
+        Assert.Equal(-2.5, SoftThreshold.Scalar(-3.0, 0.5));
+        Assert.Equal(-7.0, SoftThreshold.Scalar(-7.0, 0.0));
+        foreach (double z in new[] { 0.5, -0.5, 0.25, 0.0, -0.0, double.NaN })
+        {
+            double r = SoftThreshold.Scalar(z, 0.5);
+            Assert.True(r == 0 && BitConverter.DoubleToInt64Bits(r) == 0, $"soft({z}, 0.5) = {r}: expected +0");
+        }
+        var rng = new Rng(407UL);
+        for (int k = 0; k < 1000; k++)
+        {
+            float w = (float)(rng.NextNormal() * 4), t = (float)rng.NextDouble();
+            double z = w, td = t;
+            // |w| − t of two floats is exact in double; the float result is its rounding.
+            Assert.Equal(SoftThreshold.Scalar(w, t), (float)SoftThreshold.Scalar(z, td));
+        }
+    }
+
+    [Fact]
     public void KnownValues()
     {
         float[] w = [3f, -3f, 0.5f, -0.5f, 0.25f, -0f, 0f, 1e30f, -2.5f];

@@ -18,7 +18,7 @@ public class JsonSettings : CommandSettings
 public class DataSettings : JsonSettings
 {
     [CommandOption("--data <FILE>")]
-    [Description("CSV file with a header row, or an IDX image file (with --labels).")]
+    [Description("Required. CSV file with a header row, or an IDX image file (with --labels).")]
     public string? Data { get; init; }
 
     [CommandOption("--labels <FILE>")]
@@ -26,7 +26,7 @@ public class DataSettings : JsonSettings
     public string? Labels { get; init; }
 
     [CommandOption("--target <COLUMN>")]
-    [Description("Name of the target column in the CSV.")]
+    [Description("Name of the target column in the CSV (train: needed for CSV data; eval: default the model's target).")]
     public string? Target { get; init; }
 
     [CommandOption("--task <TASK>")]

@@ -27,10 +27,12 @@ public sealed class DemoSettings : JsonSettings
     public string Out { get; init; } = "demo-out";
 
     [CommandOption("--epochs <N>")]
+    [Description("Epochs per run (default 60).")]
     [DefaultValue(60)]
     public int Epochs { get; init; } = 60;
 
     [CommandOption("--seed <SEED>")]
+    [Description("Seed of the 80/20 split and of training (default 1).")]
     [DefaultValue(1UL)]
     public ulong Seed { get; init; } = 1;
 
@@ -74,7 +76,7 @@ public sealed class DemoCommand : Command<DemoSettings>
         foreach (var v in Variants)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!settings.Json) AnsiConsole.MarkupLineInterpolated($"training [bold]{v.Name}[/] ({v.Description}) ...");
+            if (!settings.Json) Output.Tables.Line($"training {v.Name} ({v.Description}) ...");
             var fit = new FitSettings
             {
                 Hidden = [64],
@@ -132,15 +134,15 @@ public sealed class DemoCommand : Command<DemoSettings>
             Console.Out.WriteLine(summaryJson);
             return 0;
         }
-        var table = new Table().Title($"Digits: 64-64-10 ReLU, {settings.Epochs} epochs, {train.Rows} train / {test.Rows} test rows")
+        var table = new Table()
             .AddColumns("run", "train", "test", "zeros", "dead", "pixels", "params", "time");
         foreach (var r in rows)
             table.AddRow(r.Description, Tables.Pct(r.TrainAccuracy), Tables.Pct(r.TestAccuracy), Tables.Pct(r.Sparsity.ZeroFraction),
                 $"{r.Sparsity.DeadUnits}/{r.Sparsity.HiddenUnits}", $"{r.Sparsity.InputsKept}/{r.Sparsity.Inputs}",
                 r.Sparsity.ParametersAfterPruning.ToString(CultureInfo.InvariantCulture), $"{r.Seconds:0.0}s");
-        table.Caption("train/test: accuracy; zeros: exact-zero weights; dead: dead hidden units; pixels: inputs kept; params: after removing dead units");
-        AnsiConsole.Write(table);
-        AnsiConsole.MarkupLineInterpolated($"models and summary (summary.json, summary.md) written to [bold]{settings.Out}[/]");
+        Tables.Show($"Digits: 64-64-10 ReLU, {settings.Epochs} epochs, {train.Rows} train / {test.Rows} test rows", table,
+            "train/test: accuracy; zeros: exact-zero weights; dead: dead hidden units; pixels: inputs kept; params: after removing dead units",
+            $"models and summary (summary.json, summary.md) written to {settings.Out}");
         return 0;
     }
 

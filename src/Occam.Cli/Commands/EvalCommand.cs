@@ -50,20 +50,20 @@ public sealed class EvalCommand : Command<EvalSettings>
             });
             return 0;
         }
-        var table = new Table().Title($"Evaluation of {settings.Model}").AddColumns("", "value");
+        var table = new Table().AddColumns("", "value");
         table.AddRow("rows", e.Rows.ToString(System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow(Metrics.LossName(model.Task), Tables.F(e.Loss));
         if (e.Accuracy is { } a) table.AddRow("accuracy", Tables.F(a));
         if (e.RSquared is { } r) table.AddRow("R²", Tables.F(r));
-        AnsiConsole.Write(table);
+        Tables.Show($"Evaluation of {settings.Model}", table);
         if (e.Confusion is { } confusion)
         {
-            var cmTable = new Table().Title("Confusion matrix (rows: true class, columns: predicted)");
+            var cmTable = new Table();
             cmTable.AddColumn("");
             foreach (var c in e.Classes!) cmTable.AddColumn(Markup.Escape(c));
             for (int i = 0; i < confusion.Length; i++)
                 cmTable.AddRow([Markup.Escape(e.Classes[i]), .. confusion[i].Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
-            AnsiConsole.Write(cmTable);
+            Tables.Show("Confusion matrix (rows: true class, columns: predicted)", cmTable);
         }
         return 0;
     }

@@ -63,15 +63,15 @@ public sealed class InspectCommand : Command<InspectSettings>
             });
             return 0;
         }
-        var table = new Table().Title($"{Markup.Escape(settings.Model)}: {TaskKinds.Name(model.Task)} linear model ({model.Penalty}, alpha={Tables.F(model.Alpha, "G6")})")
-            .AddColumn("feature").AddColumn(new TableColumn("coef").RightAligned());
+        var table = new Table().AddColumn("feature").AddColumn(new TableColumn("coef").RightAligned());
         table.AddRow("(intercept)", Tables.F(model.Intercept, "G6"));
         for (int j = 0; j < model.Coef.Count; j++)
             if (model.Coef[j] != 0) table.AddRow(Markup.Escape(model.Features[j]), Tables.F(model.Coef[j], "G6"));
-        table.Caption($"{s.NonZero} of {s.Coefficients} coefficients non-zero ({Tables.Pct(s.ZeroFraction)} zeros), inputs kept {s.InputsKept}/{s.Inputs}"
-            + (model.Pipeline.Degree > 1 ? $", degree {model.Pipeline.Degree}" : "") + (model.Converged ? "" : ", NOT CONVERGED")
-            + (model.Classes is { } cls ? $", classes: {Markup.Escape(string.Join(", ", cls))}" : ""));
+        AnsiConsole.MarkupLine($"{Markup.Escape(settings.Model)}: {TaskKinds.Name(model.Task)} linear model ({model.Penalty}, alpha={Tables.F(model.Alpha, "G6")})");
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(Markup.Escape($"{s.NonZero} of {s.Coefficients} coefficients non-zero ({Tables.Pct(s.ZeroFraction)} zeros), inputs kept {s.InputsKept}/{s.Inputs}"
+            + (model.Pipeline.Degree > 1 ? $", degree {model.Pipeline.Degree}" : "") + (model.Converged ? "" : ", NOT CONVERGED")
+            + (model.Classes is { } cls ? $", classes: {string.Join(", ", cls)}" : "")));
         if (s.CutFeatures.Count > 0 && s.CutFeatures.Count <= 64)
             AnsiConsole.MarkupLineInterpolated($"inputs cut off: {string.Join(", ", s.CutFeatures)}");
         return 0;
@@ -104,17 +104,20 @@ public sealed class InspectCommand : Command<InspectSettings>
             });
             return 0;
         }
-        var table = new Table().Title($"{Markup.Escape(settings.Model)}: {TaskKinds.Name(model.Task)} MLP").AddColumns("#", "layer", "parameters");
+        var table = new Table().AddColumns("#", "layer", "parameters");
         int i = 0;
         foreach (var l in model.Layers)
             table.AddRow(i++.ToString(CultureInfo.InvariantCulture), Describe(l),
                 l is Dense d ? (d.Weight.Length + d.Bias.Length).ToString(CultureInfo.InvariantCulture) : "");
-        table.Caption($"{model.Inputs} inputs{(model.Standardizer is null ? "" : " (standardized)")}, {model.Outputs} outputs{(model.TargetStandardizer is null ? "" : " (target standardized)")}, {model.ParameterCount} parameters"
-            + (model.Classes is { } cls ? $", classes: {Markup.Escape(string.Join(", ", cls))}" : ""));
-        AnsiConsole.Write(table);
-        AnsiConsole.Write(Tables.Sparsity(sparsity));
+        var notes = new List<string>
+        {
+            $"{model.Inputs} inputs{(model.Standardizer is null ? "" : " (standardized)")}, {model.Outputs} outputs{(model.TargetStandardizer is null ? "" : " (target standardized)")}, {model.ParameterCount} parameters",
+        };
+        if (model.Classes is { } cls) notes.Add($"classes: {string.Join(", ", cls)}");
+        Tables.Show($"{settings.Model}: {TaskKinds.Name(model.Task)} MLP", table, notes);
+        Tables.ShowSparsity(sparsity);
         if (sparsity.CutFeatures.Count > 0 && sparsity.CutFeatures.Count <= 64)
-            AnsiConsole.MarkupLineInterpolated($"inputs cut off: {string.Join(", ", sparsity.CutFeatures)}");
+            Tables.Line($"inputs cut off: {string.Join(", ", sparsity.CutFeatures)}");
         return 0;
     }
 

@@ -14,7 +14,7 @@ public sealed class PredictSettings : JsonSettings
     public string Model { get; init; } = "";
 
     [CommandOption("--data <FILE>")]
-    [Description("CSV with the model's feature columns (by name when the model has names; other columns are ignored).")]
+    [Description("Required. CSV with the model's feature columns (by name when the model has names; other columns are ignored).")]
     public string? Data { get; init; }
 
     [CommandOption("--labels <FILE>")]
@@ -22,7 +22,7 @@ public sealed class PredictSettings : JsonSettings
     public string? Labels { get; init; }
 
     [CommandOption("--out <FILE>")]
-    [Description("Where to write the predictions CSV.")]
+    [Description("Required. Where to write the predictions CSV.")]
     public string? Out { get; init; }
 
     public override ValidationResult Validate()
@@ -58,7 +58,7 @@ public sealed class PredictCommand : Command<PredictSettings>
                 w.WriteString("out", Path.GetFullPath(settings.Out!));
             });
         else
-            AnsiConsole.MarkupLineInterpolated($"{data.Rows} predictions written to [bold]{settings.Out}[/]");
+            Output.Tables.Line($"{data.Rows} predictions written to {settings.Out}");
         return 0;
     }
 

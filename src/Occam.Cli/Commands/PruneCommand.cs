@@ -14,7 +14,7 @@ public sealed class PruneSettings : JsonSettings
     public string Model { get; init; } = "";
 
     [CommandOption("--out <MODEL>")]
-    [Description("Where to write the pruned model.")]
+    [Description("Required. Where to write the pruned model.")]
     public string? Out { get; init; }
 
     public override ValidationResult Validate() =>
@@ -51,7 +51,7 @@ public sealed class PruneCommand : Command<PruneSettings>
             return 0;
         }
         string Shape(Mlp m) => string.Join("-", new[] { m.Inputs }.Concat(m.DenseLayers.Select(d => d.Outputs)));
-        AnsiConsole.MarkupLineInterpolated($"{Shape(model)} ({model.ParameterCount} parameters) → {Shape(pruned)} ({pruned.ParameterCount} parameters); written to [bold]{settings.Out}[/]");
+        Output.Tables.Line($"{Shape(model)} ({model.ParameterCount} parameters) → {Shape(pruned)} ({pruned.ParameterCount} parameters); written to {settings.Out}");
         return 0;
     }
 }

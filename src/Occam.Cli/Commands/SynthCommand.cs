@@ -16,6 +16,7 @@ public sealed class SynthSettings : JsonSettings
     public string Kind { get; init; } = "";
 
     [CommandOption("--rows <N>")]
+    [Description("Rows to generate (at least 2; default 200).")]
     [DefaultValue(200)]
     public int Rows { get; init; } = 200;
 
@@ -40,11 +41,12 @@ public sealed class SynthSettings : JsonSettings
     public int Degree { get; init; } = 3;
 
     [CommandOption("--seed <SEED>")]
+    [Description("Seed of the generator: the same seed gives the same file byte for byte (default 0).")]
     [DefaultValue(0UL)]
     public ulong Seed { get; init; }
 
     [CommandOption("--out <FILE>")]
-    [Description("The CSV to write (features x1, x2, … and target y).")]
+    [Description("Required. The CSV to write (features x1, x2, … or x, and target y).")]
     public string? Out { get; init; }
 
     public override ValidationResult Validate()
@@ -86,7 +88,7 @@ public sealed class SynthCommand : Command<SynthSettings>
                 w.WriteString("out", Path.GetFullPath(s.Out!));
             });
         else
-            AnsiConsole.MarkupLineInterpolated($"{data.Rows} rows × {data.Features} features ({TaskKinds.Name(data.Task)}, target '{data.TargetName}') written to [bold]{s.Out}[/]");
+            Output.Tables.Line($"{data.Rows} rows × {data.Features} features ({TaskKinds.Name(data.Task)}, target '{data.TargetName}') written to {s.Out}");
         return 0;
     }
 

@@ -44,6 +44,7 @@ public sealed class TrainSettings : DataSettings
     public int BatchSize { get; init; } = 32;
 
     [CommandOption("--epochs <N>")]
+    [Description("Passes over the training rows (> 0). Default 100.")]
     [DefaultValue(100)]
     public int Epochs { get; init; } = 100;
 
@@ -93,6 +94,7 @@ public sealed class TrainSettings : DataSettings
     public int EarlyStopping { get; init; }
 
     [CommandOption("--seed <SEED>")]
+    [Description("Seed of every random choice (split, init, shuffling, dropout), 0 to 18446744073709551615. Default 0.")]
     [DefaultValue(0UL)]
     public ulong Seed { get; init; }
 
@@ -113,7 +115,7 @@ public sealed class TrainSettings : DataSettings
     public string? Init { get; init; }
 
     [CommandOption("--out <MODEL>")]
-    [Description("Where to write the trained model (occam-mlp/1 JSON).")]
+    [Description("Required. Where to write the trained model (occam-mlp/1 JSON).")]
     public string? Out { get; init; }
 
     public override ValidationResult Validate()
@@ -252,16 +254,16 @@ public sealed class TrainCommand : Command<TrainSettings>
             });
             return;
         }
-        var table = new Table().Title("Training").AddColumns("", "value");
+        var table = new Table().AddColumns("", "value");
         table.AddRow("rows (train / validation)", $"{o.TrainRows} / {o.ValidationRows}");
         table.AddRow("epochs / steps", $"{r.Epochs} / {r.Steps}" + (r.StoppedEarly ? $" (stopped early, best epoch {r.BestEpoch})" : ""));
         table.AddRow("train loss / " + metric, $"{Tables.F(last.TrainLoss)} / {Tables.F(last.TrainMetric)}");
         if (o.ValidationRows > 0) table.AddRow("validation loss / " + metric, $"{Tables.F(last.ValidationLoss)} / {Tables.F(last.ValidationMetric)}");
         table.AddRow("penalty", Tables.F(last.Penalty));
         table.AddRow("training time", $"{r.TrainSeconds:0.00} s");
-        AnsiConsole.Write(table);
-        AnsiConsole.Write(Tables.Sparsity(sparsity));
-        AnsiConsole.MarkupLineInterpolated($"model written to [bold]{s.Out}[/]");
+        Tables.Show("Training", table);
+        Tables.ShowSparsity(sparsity);
+        Tables.Line($"model written to {s.Out}");
     }
 
     /// <summary>Reports synchronously on the training thread (Progress&lt;T&gt; would post to the thread pool).</summary>

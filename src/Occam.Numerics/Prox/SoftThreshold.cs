@@ -22,7 +22,17 @@ public static class SoftThreshold
         return shrunk > 0f ? MathF.CopySign(shrunk, w) : 0f;
     }
 
-    /// <summary>SIMD definition, lane by lane equal to <see cref="Scalar"/>: <c>sign(w)·max(|w| − t, 0)</c>, +0 otherwise.</summary>
+    /// <summary>
+    /// Double precision, the same definition (the coordinate-descent update of the linear solvers is
+    /// <c>soft(z, λ₁vⱼ) / (‖xⱼ‖²/n + λ₂vⱼ)</c>): <c>sign(z)·max(|z| − t, 0)</c>, +0 when not above t (or NaN).
+    /// </summary>
+    public static double Scalar(double z, double t)
+    {
+        double shrunk = Math.Abs(z) - t;
+        return shrunk > 0 ? Math.CopySign(shrunk, z) : 0.0;
+    }
+
+    /// <summary>SIMD definition, lane by lane equal to <see cref="Scalar(float, float)"/>: <c>sign(w)·max(|w| − t, 0)</c>, +0 otherwise.</summary>
     public static Vector<float> Apply(Vector<float> w, Vector<float> t)
     {
         var shrunk = Vector.Abs(w) - t;

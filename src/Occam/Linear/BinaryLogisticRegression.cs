@@ -77,29 +77,16 @@ public static class BinaryLogisticRegression
         }
         alphas ??= ElasticNetRegression.ResolveAlphas(po, amax);
         int m = alphas.Length;
-        var coefs = new double[m][];
-        var intercepts = new double[m];
-        var iters = new int[m];
-        var gaps = new double[m];
-        var tols = new double[m];
-        var conv = new bool[m];
-        var dev = new double[m];
-        var warnings = stats.ConstantWarnings(names).ToList();
+        var path = new PathBuilder(alphas, stats.ConstantWarnings(names));
         double prev = Math.Max(amax, alphas[0]);
         for (int k = 0; k < m; k++)
         {
             bool warmStep = target is not null && k < m - 1;
             var r = solver.Solve(alphas[k], prev, warmStep ? LinearOptions.WarmStartSweeps : null);
             prev = alphas[k];
-            coefs[k] = stats.Unscale(solver.W);
-            intercepts[k] = solver.B - stats.MeanDot(coefs[k]);
-            iters[k] = r.Iterations;
-            gaps[k] = r.Gap;
-            tols[k] = r.GapTolerance;
-            conv[k] = r.Converged;
-            dev[k] = r.DevianceExplained;
-            if (!r.Converged && !warmStep) warnings.Add(ElasticNetRegression.NotConverged(alphas[k], r));
+            var coef = stats.Unscale(solver.W);
+            path.Add(k, coef, solver.B - stats.MeanDot(coef), r, warn: !warmStep);
         }
-        return new LinearPath(TaskKind.Binary, o.L1Ratio, (double[])alphas.Clone(), coefs, intercepts, iters, gaps, tols, conv, dev, warnings, 0) { FeatureNames = names };
+        return path.Build(TaskKind.Binary, o.L1Ratio, names);
     }
 }

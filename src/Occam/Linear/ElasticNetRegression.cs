@@ -107,31 +107,16 @@ public static class ElasticNetRegression
         var solver = new GaussianSolver(problem, o);
         double amax = solver.AlphaMax();
         alphas ??= ResolveAlphas(po, amax);
-        int m = alphas.Length;
-        var coefs = new double[m][];
-        var intercepts = new double[m];
-        var iters = new int[m];
-        var gaps = new double[m];
-        var tols = new double[m];
-        var conv = new bool[m];
-        var dev = new double[m];
-        var warnings = problem.Stats.ConstantWarnings(names).ToList();
+        var path = new PathBuilder(alphas, problem.Stats.ConstantWarnings(names));
         double prev = Math.Max(amax, alphas[0]);
-        for (int k = 0; k < m; k++)
+        for (int k = 0; k < alphas.Length; k++)
         {
             var r = solver.Solve(alphas[k], prev);
             prev = alphas[k];
             var model = ToModel(problem, solver.W, alphas[k], o.L1Ratio);
-            coefs[k] = model.Coef;
-            intercepts[k] = model.Intercept;
-            iters[k] = r.Iterations;
-            gaps[k] = r.Gap;
-            tols[k] = r.GapTolerance;
-            conv[k] = r.Converged;
-            dev[k] = r.DevianceExplained;
-            if (!r.Converged) warnings.Add(NotConverged(alphas[k], r));
+            path.Add(k, model.Coef, model.Intercept, r);
         }
-        return new LinearPath(TaskKind.Regression, o.L1Ratio, (double[])alphas.Clone(), coefs, intercepts, iters, gaps, tols, conv, dev, warnings, 0) { FeatureNames = names };
+        return path.Build(TaskKind.Regression, o.L1Ratio, names);
     }
 
     internal static LinearCoefficients ToModel(GaussianProblem problem, double[] w, double alpha, double l1Ratio)

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using Occam.Numerics.LinearAlgebra;
+using Occam.Numerics.Prox;
 
 namespace Occam.Linear;
 
@@ -266,7 +267,8 @@ internal sealed class GaussianSolver
             double nj = norm[j];
             double z = _e.Gradient(j) + nj * old;
             double t = l1 * _v[j];
-            double nw = z > t ? (z - t) / (nj + l2 * _v[j]) : z < -t ? (z + t) / (nj + l2 * _v[j]) : 0.0;
+            double shrunk = SoftThreshold.Scalar(z, t);
+            double nw = shrunk == 0 ? 0.0 : shrunk / (nj + l2 * _v[j]);
             if (nw != old)
             {
                 double delta = nw - old;

@@ -191,3 +191,44 @@ public sealed class CvResult
     public double Seconds { get; }
     public IReadOnlyList<string> Warnings { get; }
 }
+
+/// <summary>Collects one path entry per α (coefficients in original units and the solver's report) and builds the <see cref="LinearPath"/>.</summary>
+internal sealed class PathBuilder
+{
+    private readonly double[] _alphas;
+    private readonly double[][] _coefs;
+    private readonly double[] _intercepts, _gaps, _tols, _dev;
+    private readonly int[] _iters;
+    private readonly bool[] _conv;
+    private readonly List<string> _warnings;
+
+    public PathBuilder(double[] alphas, IEnumerable<string> warnings)
+    {
+        int m = alphas.Length;
+        _alphas = (double[])alphas.Clone();
+        _coefs = new double[m][];
+        _intercepts = new double[m];
+        _gaps = new double[m];
+        _tols = new double[m];
+        _dev = new double[m];
+        _iters = new int[m];
+        _conv = new bool[m];
+        _warnings = warnings.ToList();
+    }
+
+    /// <summary>Records α index <paramref name="k"/>; a non-converged fit adds a warning unless <paramref name="warn"/> is false.</summary>
+    public void Add(int k, double[] coef, double intercept, SolveReport r, bool warn = true)
+    {
+        _coefs[k] = coef;
+        _intercepts[k] = intercept;
+        _iters[k] = r.Iterations;
+        _gaps[k] = r.Gap;
+        _tols[k] = r.GapTolerance;
+        _conv[k] = r.Converged;
+        _dev[k] = r.DevianceExplained;
+        if (!r.Converged && warn) _warnings.Add(ElasticNetRegression.NotConverged(_alphas[k], r));
+    }
+
+    public LinearPath Build(TaskKind task, double l1Ratio, string[]? names) =>
+        new(task, l1Ratio, _alphas, _coefs, _intercepts, _iters, _gaps, _tols, _conv, _dev, _warnings, 0) { FeatureNames = names };
+}

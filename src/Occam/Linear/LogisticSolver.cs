@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using Occam.Numerics.LinearAlgebra;
+using Occam.Numerics.Prox;
 
 namespace Occam.Linear;
 
@@ -212,7 +213,8 @@ internal sealed class LogisticSolver
             double old = _w[j], xv = _xv[j];
             double z = Dot.Compute(col, _r) / _n + xv * old;
             double t = l1 * _v[j], den = xv + l2 * _v[j];
-            double nw = z > t ? (z - t) / den : z < -t ? (z + t) / den : 0.0;
+            double shrunk = SoftThreshold.Scalar(z, t);
+            double nw = shrunk == 0 ? 0.0 : shrunk / den;
             if (nw == old) continue;
             double delta = nw - old;
             _w[j] = nw;

@@ -120,14 +120,6 @@ public abstract record LinearEstimator
         }
     }
 
-    private protected static TaskKind Regression(Dataset data, string name)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        if (data.Task != TaskKind.Regression)
-            throw new OccamException($"{name} fits a regression target, but '{data.TargetName}' was read as {data.ClassCount} classes; load it with task: TaskKind.Regression, or use LogisticRegression for class labels.");
-        return TaskKind.Regression;
-    }
-
     private protected static string Text(double v) => v.ToString(CultureInfo.InvariantCulture);
 }
 
@@ -136,58 +128,60 @@ public abstract record LinearEstimator
 /// <param name="Model">The model refitted on all rows at <see cref="CvResult.AlphaMin"/>.</param>
 public sealed record LinearCrossValidation(CvResult Result, LinearModel Model);
 
-/// <summary>
-/// Lasso regression, α·‖w‖₁ (scikit-learn's <c>Lasso(alpha)</c>):
-/// <code>var model = new Lasso { Alpha = 0.1 }.Fit(data);   // model.Coef, model.Sparsity, model.Predict(data)</code>
-/// </summary>
-public sealed record Lasso : LinearEstimator
+/// <summary>What <see cref="Lasso"/>, <see cref="Ridge"/> and <see cref="ElasticNet"/> share: a regression target, coordinate descent at one α.</summary>
+public abstract record LinearRegressionEstimator : LinearEstimator
 {
-    private protected override string PenaltyName => "lasso";
-    private protected override double Rho => 1;
-    private protected override TaskKind FittedTask(Dataset data) => Regression(data, nameof(Lasso));
+    private protected override TaskKind FittedTask(Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Task != TaskKind.Regression)
+            throw new OccamException($"{GetType().Name} fits a regression target, but '{data.TargetName}' was read as {data.ClassCount} classes; load it with task: TaskKind.Regression, or use LogisticRegression for class labels.");
+        return TaskKind.Regression;
+    }
+
     private protected override LinearFit SolveOne(Dataset x, LinearOptions options) =>
         ElasticNetRegression.Fit(x.X, x.Rows, x.Features, x.Y, Alpha, options, x.FeatureNames);
 
     /// <summary>Fits a rows × features array and one target per row (features named x1..xN).</summary>
     public LinearModel Fit(double[,] x, double[] y) => Fit(Dataset.ForRegression(x, y));
+}
+
+/// <summary>
+/// Lasso regression, α·‖w‖₁ (scikit-learn's <c>Lasso(alpha)</c>):
+/// <code>var model = new Lasso { Alpha = 0.1 }.Fit(data);   // model.Coef, model.Sparsity, model.Predict(data)</code>
+/// </summary>
+public sealed record Lasso : LinearRegressionEstimator
+{
+    private protected override string PenaltyName => "lasso";
+    private protected override double Rho => 1;
 }
 
 /// <summary>
 /// Ridge regression, (α/2)·‖w‖², by a direct Cholesky solve (scikit-learn's <c>Ridge(alpha = n·α)</c>); its
 /// <c>Path</c> and <c>CrossValidate</c> use coordinate descent at ρ = 0.
 /// </summary>
-public sealed record Ridge : LinearEstimator
+public sealed record Ridge : LinearRegressionEstimator
 {
     private protected override string PenaltyName => "ridge";
     private protected override double Rho => 0;
-    private protected override TaskKind FittedTask(Dataset data) => Regression(data, nameof(Ridge));
     private protected override LinearFit SolveOne(Dataset x, LinearOptions options) =>
         RidgeRegression.Fit(x.X, x.Rows, x.Features, x.Y, Alpha, options, x.FeatureNames);
-
-    /// <summary>Fits a rows × features array and one target per row (features named x1..xN).</summary>
-    public LinearModel Fit(double[,] x, double[] y) => Fit(Dataset.ForRegression(x, y));
 }
 
 /// <summary>Elastic-net regression, α·(ρ‖w‖₁ + (1−ρ)/2‖w‖²) with ρ = <see cref="L1Ratio"/> (scikit-learn's <c>ElasticNet(alpha, l1_ratio)</c>).</summary>
-public sealed record ElasticNet : LinearEstimator
+public sealed record ElasticNet : LinearRegressionEstimator
 {
     /// <summary>ρ in [0, 1] (default 0.5): 1 is the lasso, 0 ridge.</summary>
     public double L1Ratio { get; init; } = 0.5;
 
     private protected override string PenaltyName => "elasticnet";
     private protected override double Rho => L1Ratio;
-    private protected override TaskKind FittedTask(Dataset data) => Regression(data, nameof(ElasticNet));
-    private protected override LinearFit SolveOne(Dataset x, LinearOptions options) =>
-        ElasticNetRegression.Fit(x.X, x.Rows, x.Features, x.Y, Alpha, options, x.FeatureNames);
 
     private protected override LinearOptions Options()
     {
         if (!(L1Ratio >= 0 && L1Ratio <= 1)) throw new OccamException($"ElasticNet.L1Ratio must be in [0, 1] (got {Text(L1Ratio)}).");
         return base.Options();
     }
-
-    /// <summary>Fits a rows × features array and one target per row (features named x1..xN).</summary>
-    public LinearModel Fit(double[,] x, double[] y) => Fit(Dataset.ForRegression(x, y));
 }
 
 /// <summary>

@@ -197,6 +197,8 @@ public sealed class LinearModel : IModel
             double s = Intercept;
             var row = x.AsSpan(i * p, p);
             for (int j = 0; j < p; j++) s += _coef[j] * row[j];
+            if (!double.IsFinite(s))
+                throw new OccamException($"row {i + 1}: the model's output is {s} (a value too large for the model{(Pipeline.Degree > 1 ? " or its powers" : "")}); check that row's values, which must be of the scale the model was fitted on.");
             eta[i] = s;
         }
         return eta;

@@ -6,7 +6,8 @@ namespace Occam;
 public static class Model
 {
     /// <summary>
-    /// Loads a model file: <c>occam-mlp/1</c> gives an <see cref="MlpModel"/>, <c>occam-linear/1</c> a <see cref="LinearModel"/>. Problems (a missing file, invalid
+    /// Loads a model file: <c>occam-mlp/1</c> gives an <see cref="MlpModel"/>, <c>occam-linear/1</c> a
+    /// <see cref="LinearModel"/>. Problems (a missing file, invalid
     /// JSON, an unknown format, an invalid model) are <see cref="OccamException"/>s naming the file.
     /// </summary>
     public static IModel Load(string path)

@@ -107,6 +107,7 @@ public abstract class Optimizer
     {
         ArgumentNullException.ThrowIfNull(parameter);
         Numerics.Preconditions.CheckLength(destination.Length, parameter.Length);
+        CheckStarted();
         ScaledStepSizes(SlotOf(parameter), destination[..parameter.Length], (float)(LearningRate * scale));
     }
 
@@ -122,6 +123,7 @@ public abstract class Optimizer
         ArgumentNullException.ThrowIfNull(parameter);
         if (start < 0 || length < 0 || start + length > parameter.Length)
             throw new ArgumentOutOfRangeException(nameof(length), $"coordinates [{start}, {start + length}) are outside {parameter.Name}'s {parameter.Length} values.");
+        CheckStarted();
         return SlotGroupStepSize(SlotOf(parameter), start, length);
     }
 
@@ -137,11 +139,18 @@ public abstract class Optimizer
         if (groups * groupSize != parameter.Length)
             throw new ArgumentException($"{parameter.Name} has {parameter.Length} values, not a whole number of groups of {groupSize}.", nameof(groupSize));
         Numerics.Preconditions.CheckLength(destination.Length, groups);
+        CheckStarted();
         int slot = SlotOf(parameter);
         for (int g = 0; g < groups; g++) destination[g] = SlotGroupStepSize(slot, g * groupSize, groupSize);
     }
 
     private protected abstract float SlotGroupStepSize(int slot, int start, int length);
+
+    /// <summary>Step sizes are those of the current step: there must have been a <see cref="BeginStep"/>.</summary>
+    private void CheckStarted()
+    {
+        if (StepCount == 0) throw new InvalidOperationException("step sizes exist once a step has begun: call BeginStep (and Step) first.");
+    }
 
     /// <summary>Lower-case name (sgd, momentum, nesterov, adam, adamw).</summary>
     public abstract string Name { get; }

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Occam.Data;
 
@@ -10,14 +9,12 @@ internal static class LinearJson
 {
     public const string Format = "occam-linear/1";
 
-    private static readonly JsonWriterOptions Options = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>The document, indented, ending with a newline.</summary>
     public static string Write(LinearModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, Options))
+        using (var w = new Utf8JsonWriter(stream, JsonText.WriterOptions(indented: true)))
         {
             w.WriteStartObject();
             w.WriteString("format", Format);

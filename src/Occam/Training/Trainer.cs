@@ -37,15 +37,16 @@ public sealed class Trainer
     private readonly TaskKind _task;
 
     /// <summary>
-    /// Prepares buffers and optimizer state for training <paramref name="model"/> on up to <paramref name="trainingRows"/>
-    /// rows (per step) with the penalties <paramref name="regularization"/> (one entry per dense layer; null = none).
+    /// Prepares buffers and optimizer state for training <paramref name="model"/> with the penalties
+    /// <paramref name="regularization"/> (one entry per dense layer; null = none) on steps of up to
+    /// <paramref name="maxRows"/> rows (with full-batch options: the size of the training set).
     /// </summary>
-    public Trainer(Mlp model, TrainingOptions options, NetworkRegularization? regularization, int trainingRows)
+    public Trainer(Mlp model, TrainingOptions options, NetworkRegularization? regularization, int maxRows)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        Numerics.Preconditions.CheckPositive(trainingRows);
+        Numerics.Preconditions.CheckPositive(maxRows);
         _model = model;
         _options = options;
         _task = model.Task;
@@ -53,7 +54,7 @@ public sealed class Trainer
         if (_regularization.Count != model.DenseLayers.Count)
             throw new ArgumentException($"regularization is given for {_regularization.Count} layers but the model has {model.DenseLayers.Count} dense layers.", nameof(regularization));
         _parameters = [.. model.Parameters()];
-        _maxBatch = options.BatchSize == 0 ? trainingRows : Math.Min(options.BatchSize, trainingRows);
+        _maxBatch = options.BatchSize == 0 ? maxRows : Math.Min(options.BatchSize, maxRows);
         _workspace = new Workspace(model, _maxBatch);
         _batchX = new float[_maxBatch * model.Inputs];
         _batchY = new float[_maxBatch * TargetWidth(model)];

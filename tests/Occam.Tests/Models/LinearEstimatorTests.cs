@@ -161,6 +161,9 @@ public sealed class LinearEstimatorTests : IDisposable
         Assert.Equal(1.5, pred[0], 0.1);
         Assert.True(model.Score(Dataset.ForRegression(x, y)) > 0.99);
         Assert.Throws<OccamException>(() => model.Predict(new double[,] { { 1.0 } }));
+        // x1³ overflows: an error naming the row, never an infinite or NaN prediction.
+        var e = Assert.Throws<OccamException>(() => model.Predict(new double[,] { { 1.0, 0.0 }, { 1e200, 0.0 } }));
+        Assert.StartsWith("row 2:", e.Message);
     }
 
     [Fact]
@@ -228,5 +231,18 @@ public sealed class LinearEstimatorTests : IDisposable
         var logit = new LogisticRegression().CrossValidate(LinearTestData.BreastCancer(), new CvOptions { Folds = 3, Stratify = true, Path = new PathOptions { Count = 8, Eps = 1e-2 } });
         Assert.Equal("logloss", logit.Result.Measure);
         Assert.Equal(TaskKind.Binary, logit.Model.Task);
+    }
+
+    [Fact]
+    public void ModelFilesWriteNonAsciiNamesAsCharacters()
+    {
+        var x = new double[,] { { 1, 0 }, { 2, 1 }, { 3, 0 }, { 4, 1 }, { 5, 3 } };
+        var model = new Ridge { Alpha = 0.1 }.Fit(Dataset.ForRegression(x, [1.0, 2.1, 2.9, 4.2, 5.0], ["taille é", "x→y"], "température"));
+        string json = model.ToJson();
+        Assert.Contains("\"x→y\"", json);
+        Assert.Contains("\"température\"", json);
+        string path = Temp("u.json");
+        model.Save(path);
+        Assert.Equal(["taille é", "x→y"], LinearModel.Load(path).FeatureNames);
     }
 }

@@ -67,6 +67,8 @@ public class OptimizerStateTests
         var a = OptimizerTesting.Weight([1f, 2f], "0.weight");
         var other = OptimizerTesting.Weight([1f, 2f], "0.weight");   // same name and values, another parameter
         opt.Initialize([a]);
+        Assert.Throws<InvalidOperationException>(() => opt.StepSizes(a, new float[2]));   // no step yet: no step sizes
+        Assert.Throws<InvalidOperationException>(() => opt.GroupStepSize(a, 0, 2));
         opt.BeginStep();
         var e = Assert.Throws<ArgumentException>(() => opt.Step(other));
         Assert.Contains("0.weight was not registered", e.Message);

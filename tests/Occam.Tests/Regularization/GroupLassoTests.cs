@@ -1,5 +1,8 @@
+using Occam.Data;
+using Occam.Nn;
 using Occam.Numerics.Prox;
 using Occam.Numerics.Random;
+using Occam.Optimizers;
 using Occam.Regularization;
 
 namespace Occam.Tests.Regularization;
@@ -87,5 +90,29 @@ public class GroupLassoTests
         Assert.Equal(zeros, lasso.Prox(w, 6, 7, steps));
         TestVectors.AssertBitwise(expected, w, "group lasso prox");
         Assert.True(zeros > 0 && zeros < 6, $"the data should zero some groups but not all ({zeros})");
+    }
+
+    [Fact]
+    public void ProxWithAnOptimizerUsesItsGroupStepPerRow()
+    {
+        // Rows of a hidden layer's weight, stepped by Adam: the prox with the optimizer equals the explicit form with
+        // η_j = GroupStepSize of row j. A bias (or a free-standing tensor) has no rows: refused.
+        var model = Mlp.Create(new MlpSpec(5, [6], 2, TaskKind.Multiclass), new Rng(3101UL));
+        var weight = model.Parameters()[0];
+        var adam = new AdamW(0.05);
+        adam.Initialize(model.Parameters());
+        adam.BeginStep();
+        TestVectors.Normal(new Rng(3102UL), weight.Length).CopyTo(weight.Gradient, 0);
+        adam.Step(weight);
+        var expected = (float[])weight.Value.Clone();
+        var steps = new float[6];
+        for (int j = 0; j < 6; j++) steps[j] = adam.GroupStepSize(weight, j * 5, 5);
+        var penalty = new GroupLasso(10);
+        int zeroExpected = penalty.Prox(expected, 6, 5, steps);
+        int zero = penalty.Prox(weight, adam, new float[6]);
+        TestVectors.AssertBitwise(expected, weight.Value, "group prox with the optimizer's steps");
+        Assert.Equal(zeroExpected, zero);
+        Assert.InRange(zero, 1, 5);   // λ large enough to kill some rows, not all
+        Assert.Throws<ArgumentException>(() => { penalty.Prox(model.Parameters()[1], adam, new float[6]); });
     }
 }

@@ -68,7 +68,7 @@ internal sealed class LinearCvCommand : Command<LinearCvSettings>
                 table.AddRow(k.ToString(), LinearOutput.F(cv.Alphas[k]), LinearOutput.F(cv.MeanError[k]), LinearOutput.F(cv.StandardError[k]), note.Trim());
             }
             console.Write(table);
-            console.WriteLine($"alpha_min = {LinearOutput.F(cv.AlphaMin)}, alpha_1se = {LinearOutput.F(cv.Alpha1se)}; refit at alpha_min: " +
+            Output.Tables.Line($"alpha_min = {LinearOutput.F(cv.AlphaMin)}, alpha_1se = {LinearOutput.F(cv.Alpha1se)}; refit at alpha_min: " +
                 $"{model.Sparsity.NonZero} of {model.Coef.Count} non-zero, {(cv.Refit.Converged ? "converged" : "NOT CONVERGED")}; {settings.Folds} folds in {cv.Seconds:F4} s");
         }
         return cv.Refit.Converged ? 0 : 2;

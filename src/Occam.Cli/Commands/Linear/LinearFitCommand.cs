@@ -26,7 +26,7 @@ internal sealed class LinearFitCommand : Command<LinearFitSettings>
             for (int j = 0; j < model.Coef.Count; j++)
                 if (model.Coef[j] != 0) table.AddRow(Markup.Escape(model.Features[j]), LinearOutput.F(model.Coef[j]));
             console.Write(table);
-            console.WriteLine($"{TaskKinds.Name(model.Task)} {settings.Penalty} alpha={LinearOutput.F(alpha)} l1Ratio={LinearOutput.F(model.L1Ratio)}: " +
+            Output.Tables.Line($"{TaskKinds.Name(model.Task)} {settings.Penalty} alpha={LinearOutput.F(alpha)} l1Ratio={LinearOutput.F(model.L1Ratio)}: " +
                 $"{model.Sparsity.NonZero} of {model.Coef.Count} coefficients non-zero, deviance explained {LinearOutput.F(model.DevianceExplained)}, " +
                 $"{model.Iterations} sweeps, gap {LinearOutput.F(model.DualGap)} (tol {LinearOutput.F(model.GapTolerance)}), " +
                 $"{(model.Converged ? "converged" : "NOT CONVERGED")}, {model.Seconds ?? 0:F4} s" + (settings.Out is null ? "" : $", model written to {settings.Out}"));

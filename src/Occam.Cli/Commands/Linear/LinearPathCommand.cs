@@ -56,7 +56,7 @@ internal sealed class LinearPathCommand : Command<LinearPathSettings>
                     path.Iterations[k].ToString(), LinearOutput.F(path.DualGaps[k]) + (path.ConvergedAt[k] ? "" : " [red]not converged[/]"));
             }
             console.Write(table);
-            console.WriteLine($"{m} alphas, {(path.Converged ? "all converged" : "SOME NOT CONVERGED")}, {path.Seconds:F4} s" + (settings.Out is null ? "" : $", written to {settings.Out}"));
+            Output.Tables.Line($"{m} alphas, {(path.Converged ? "all converged" : "SOME NOT CONVERGED")}, {path.Seconds:F4} s" + (settings.Out is null ? "" : $", written to {settings.Out}"));
         }
         return path.Converged ? 0 : 2;
     }

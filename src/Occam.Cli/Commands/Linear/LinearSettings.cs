@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Occam.Data;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -9,11 +10,11 @@ namespace Occam.Cli.Commands.Linear;
 internal class LinearSettings : CommandSettings
 {
     [CommandOption("--data <FILE>")]
-    [Description("CSV file with a header row.")]
+    [Description("Required. CSV file with a header row.")]
     public string? Data { get; init; }
 
     [CommandOption("--target <COLUMN>")]
-    [Description("Name of the target column; every other column is a feature.")]
+    [Description("Required. Name of the target column; every other column is a feature.")]
     public string? Target { get; init; }
 
     [CommandOption("--task <TASK>")]
@@ -74,7 +75,7 @@ internal class LinearSettings : CommandSettings
     {
         if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data is required: give the CSV file to fit.");
         if (string.IsNullOrWhiteSpace(Target)) return ValidationResult.Error("--target is required: give the name of the target column.");
-        if (Task is not ("auto" or "regression" or "binary"))
+        if (Task != "auto" && !(TaskKinds.TryParse(Task, out var task) && task != TaskKind.Multiclass))
             return ValidationResult.Error($"--task must be auto, regression or binary (got '{Task}').");
         if (Penalty is not ("lasso" or "ridge" or "elasticnet"))
             return ValidationResult.Error($"--penalty must be lasso, ridge or elasticnet (got '{Penalty}').");
@@ -96,7 +97,7 @@ internal class LinearSettings : CommandSettings
 internal sealed class LinearFitSettings : LinearSettings
 {
     [CommandOption("--alpha <A>")]
-    [Description("Penalty strength α ≥ 0.")]
+    [Description("Required. Penalty strength α ≥ 0.")]
     public double? Alpha { get; init; }
 
     public override ValidationResult Validate()
