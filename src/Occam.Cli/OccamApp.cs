@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Numerics;
+using System.Reflection;
+using System.Text.RegularExpressions;
 using Occam.Cli.Commands;
 using Occam.Cli.Commands.Linear;
 using Spectre.Console;
@@ -8,72 +12,227 @@ namespace Occam.Cli;
 /// <summary>Builds and runs the <c>occam</c> command line. Tests call <see cref="Run"/> in-process.</summary>
 public static class OccamApp
 {
+    /// <summary>Runs one command line and returns its exit code (see <see cref="ExitCodes"/>); never throws.</summary>
     public static int Run(string[] args)
     {
-        // Bind Spectre's console to the current standard output (tests redirect it between runs).
-        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
-        var app = new CommandApp();
-        app.Configure(config =>
-        {
-            config.SetApplicationName("occam");
-            config.UseStrictParsing();
-            config.ConfigureConsole(AnsiConsole.Console);
-            config.PropagateExceptions();
-            config.AddCommand<TrainCommand>("train").WithDescription("Train a regularized MLP on a CSV (or IDX) file and write the model.");
-            config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a model: loss, accuracy or R², confusion matrix.");
-            config.AddCommand<PredictCommand>("predict").WithDescription("Write predictions of a model for a CSV file.");
-            config.AddCommand<InspectCommand>("inspect").WithDescription("Show a model's architecture and sparsity (exact zeros, dead units, inputs kept).");
-            config.AddCommand<PruneCommand>("prune").WithDescription("Remove dead units and cut-off inputs from a model (same predictions, fewer parameters).");
-            config.AddCommand<SynthCommand>("synth").WithDescription("Write a seeded synthetic dataset (xor, circles, spiral, blobs, polynomial) as CSV.");
-            config.AddCommand<DemoCommand>("demo").WithDescription("Train one network on the shipped digits six ways (no penalty, L2, L1 prox, L1 subgradient, group lasso, dropout); compare.");
-            LinearCommands.Register(config);
-        });
+        ArgumentNullException.ThrowIfNull(args);
+        bool verbose = args.Contains(CommandLine.Verbose);
+        args = args.Where(a => a != CommandLine.Verbose).ToArray();
         try
         {
+            if (args is [CommandLine.Version])
+            {
+                Console.Out.WriteLine($"occam {Version}");
+                return ExitCodes.Success;
+            }
+            CommandLine.CheckValues(args);
+            // Bind Spectre's console to the current standard output (tests redirect it between runs).
+            AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+            var app = new CommandApp();
+            app.Configure(config =>
+            {
+                config.SetApplicationName("occam");
+                config.SetApplicationVersion(Version);
+                config.UseStrictParsing();
+                config.ConfigureConsole(AnsiConsole.Console);
+                config.PropagateExceptions();
+                config.AddCommand<TrainCommand>("train").WithDescription("Train a regularized MLP on a CSV (or IDX) file and write the model.");
+                config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a model: loss, accuracy or R², confusion matrix.");
+                config.AddCommand<PredictCommand>("predict").WithDescription("Write predictions of a model for a CSV file.");
+                config.AddCommand<InspectCommand>("inspect").WithDescription("Show a model's architecture and sparsity (exact zeros, dead units, inputs kept).");
+                config.AddCommand<PruneCommand>("prune").WithDescription("Remove dead units and cut-off inputs from a model (same predictions, fewer parameters).");
+                config.AddCommand<SynthCommand>("synth").WithDescription("Write a seeded synthetic dataset (xor, circles, spiral, blobs, polynomial) as CSV.");
+                config.AddCommand<DemoCommand>("demo").WithDescription("Train one network on the shipped digits six ways (no penalty, L2, L1 prox, L1 subgradient, group lasso, dropout); compare.");
+                LinearCommands.Register(config);
+            });
             return app.Run(args);
         }
         catch (Exception ex)
         {
-            return CliErrors.Report(ex, args);
+            return CliErrors.Report(ex, args, verbose);
         }
     }
+
+    /// <summary>The informational version of the program (<c>occam --version</c>).</summary>
+    public static string Version { get; } =
+        typeof(OccamApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(OccamApp).Assembly.GetName().Version?.ToString() ?? "unknown";
 }
 
-/// <summary>Turns exceptions into one-line errors on standard error, never a stack trace.</summary>
+/// <summary>The exit codes of every <c>occam</c> command (sysexits.h numbers; docs/cli.md lists them).</summary>
+public static class ExitCodes
+{
+    /// <summary>The command did what was asked.</summary>
+    public const int Success = 0;
+
+    /// <summary>Outputs were written but a fit did not converge (linear commands; a warning says which).</summary>
+    public const int NotConverged = 2;
+
+    /// <summary>The command line is wrong: unknown command or option, missing or empty value, a value out of range, options that contradict each other, sizes beyond memory or index limits.</summary>
+    public const int Usage = 64;
+
+    /// <summary>The input's content is wrong: CSV, IDX or model file, labels, a diverging fit.</summary>
+    public const int Data = 65;
+
+    /// <summary>An input file is missing, is a folder, or cannot be read.</summary>
+    public const int InputMissing = 66;
+
+    /// <summary>A bug in occam: please report it.</summary>
+    public const int Internal = 70;
+
+    /// <summary>The machine ran out of memory.</summary>
+    public const int OutOfMemory = 71;
+
+    /// <summary>An output file cannot be written (missing folder, read-only file, device, FIFO, full disk).</summary>
+    public const int Output = 74;
+
+    /// <summary>The run was cancelled (Ctrl+C).</summary>
+    public const int Cancelled = 130;
+
+    /// <summary>The exit code of a user error of this kind.</summary>
+    public static int Of(OccamErrorKind kind) => kind switch
+    {
+        OccamErrorKind.Usage => Usage,
+        OccamErrorKind.InputMissing => InputMissing,
+        OccamErrorKind.Output => Output,
+        _ => Data,
+    };
+}
+
+/// <summary>Checks of the raw command line that Spectre.Console.Cli does not make.</summary>
+internal static class CommandLine
+{
+    public const string Verbose = "--verbose";
+    public const string Version = "--version";
+
+    /// <summary>Long names (with "--") of the options that take a value, over every command's settings, and their value types.</summary>
+    private static readonly Dictionary<string, Type> ValueOptions = FindValueOptions();
+
+    private static Dictionary<string, Type> FindValueOptions()
+    {
+        var valued = new Dictionary<string, Type>(StringComparer.Ordinal);
+        var flags = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var type in typeof(OccamApp).Assembly.GetTypes().Where(t => typeof(CommandSettings).IsAssignableFrom(t)))
+            foreach (var property in type.GetProperties())
+                if (property.GetCustomAttribute<CommandOptionAttribute>() is { } option)
+                    foreach (string name in option.LongNames)
+                    {
+                        if (option.ValueName is null || option.ValueIsOptional) flags.Add("--" + name);
+                        else valued.TryAdd("--" + name, Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType);
+                    }
+        foreach (string flag in flags) valued.Remove(flag);
+        return valued;
+    }
+
+    /// <summary>The value type of option <paramref name="name"/> (e.g. "--lr"), when it is known.</summary>
+    public static Type? ValueType(string name) => ValueOptions.GetValueOrDefault(name);
+
+    /// <summary>
+    /// Rejects an option that takes a value but has none: the last word of the line (which Spectre would fill
+    /// with the text "__default_command"), one followed by another option, or an empty value (<c>--hidden ""</c>,
+    /// <c>--out=</c>). A value that starts with "--" must be written <c>--option=--value</c>.
+    /// </summary>
+    public static void CheckValues(IReadOnlyList<string> args)
+    {
+        for (int i = 0; i < args.Count; i++)
+        {
+            string a = args[i];
+            if (!a.StartsWith("--", StringComparison.Ordinal)) continue;
+            int eq = a.IndexOf('=', StringComparison.Ordinal);
+            string name = eq < 0 ? a : a[..eq];
+            if (!ValueOptions.ContainsKey(name)) continue;
+            if (eq >= 0)
+            {
+                if (string.IsNullOrWhiteSpace(a[(eq + 1)..])) throw EmptyValue(name);
+                continue;
+            }
+            if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                throw OccamException.Usage($"{name} needs a value; write it after the option, e.g. {name} VALUE (see occam --help).");
+            if (string.IsNullOrWhiteSpace(args[i + 1])) throw EmptyValue(name);
+            i++;
+        }
+    }
+
+    private static OccamException EmptyValue(string name) =>
+        OccamException.Usage($"{name} has an empty value; give a value or leave the option out to get its default.");
+}
+
+/// <summary>
+/// The error boundary: turns any exception into one line on standard error and an exit code
+/// (<see cref="ExitCodes"/>). User mistakes (<see cref="OccamException"/>, Spectre's parse and validation
+/// errors) print their message; anything else is an internal error (exit 70) whose stack trace is printed only
+/// with <c>--verbose</c>.
+/// </summary>
 public static partial class CliErrors
 {
-    [System.Text.RegularExpressions.GeneratedRegex("^Failed to convert '(.*)' to (.*)\\.$")]
-    private static partial System.Text.RegularExpressions.Regex ConversionRegex();
+    [GeneratedRegex("^Failed to convert '(.*)' to (.*)\\.$")]
+    private static partial Regex ConversionFailure();
 
-    private static readonly System.Text.RegularExpressions.Regex ConversionFailure = ConversionRegex();
+    [GeneratedRegex(" \\(Parameter '[^']*'\\)")]
+    private static partial Regex ParameterSuffix();
 
-    public static int Report(Exception ex, IReadOnlyList<string>? args = null)
+    /// <summary>Writes the error for <paramref name="ex"/> to standard error and returns the exit code.</summary>
+    public static int Report(Exception ex, IReadOnlyList<string>? args = null, bool verbose = false)
     {
+        ArgumentNullException.ThrowIfNull(ex);
         Exception inner = ex;
-        while (inner is AggregateException { InnerException: { } first }) inner = first;
-        string? message = inner switch
+        while (inner is AggregateException or TargetInvocationException or TypeInitializationException && inner.InnerException is { } first)
+            inner = first;
+        (string message, int code) = inner switch
         {
-            OccamException o => o.Message,
-            ArgumentException a => a.Message,
-            CommandParseException or CommandRuntimeException => inner.Message,
-            IOException io => io.Message,
-            UnauthorizedAccessException ua => ua.Message,
+            OccamException o => (o.Message, ExitCodes.Of(o.Kind)),
+            CommandParseException or CommandRuntimeException => (SpectreMessage(inner.Message, args), ExitCodes.Usage),
+            OperationCanceledException => ("cancelled; no output was written.", ExitCodes.Cancelled),
+            OutOfMemoryException => ("out of memory: the data or the network does not fit in this machine's memory; use fewer rows, fewer or smaller layers, or a smaller batch.", ExitCodes.OutOfMemory),
+            _ => (Internal(inner), ExitCodes.Internal),
+        };
+        Console.Error.WriteLine($"error: {OneLine(message)}");
+        if (verbose) Console.Error.WriteLine(ex.ToString());
+        return code;
+    }
+
+    private static string Internal(Exception e)
+    {
+        string text = ParameterSuffix().Replace(OneLine(e.Message), "").Trim();
+        return $"internal error ({e.GetType().Name}: {text}); this is a bug in occam, please report it with the command you ran (run it again with --verbose for the stack trace).";
+    }
+
+    private static string OneLine(string text)
+    {
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // .NET appends "Actual value was …" on a second line of ArgumentOutOfRangeException messages.
+        return string.Join(' ', lines.Where(l => !l.StartsWith("Actual value was", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Spectre's parse errors in occam's words: the option, the value and what it must be.</summary>
+    private static string SpectreMessage(string message, IReadOnlyList<string>? args)
+    {
+        if (ConversionFailure().Match(message) is not { Success: true } m) return message;
+        string value = m.Groups[1].Value, type = m.Groups[2].Value;
+        string option = "an option";
+        if (args is not null)
+        {
+            int at = args.ToList().LastIndexOf(value);
+            if (at > 0 && args[at - 1].StartsWith("--", StringComparison.Ordinal)) option = args[at - 1];
+            else if (args.LastOrDefault(a => a.EndsWith("=" + value, StringComparison.Ordinal)) is { } joined) option = joined[..joined.IndexOf('=', StringComparison.Ordinal)];
+        }
+        if (CommandLine.ValueType(option) is { } known) type = known.Name;
+        return $"{option} '{value}' is not valid: it must be {Expected(value, type)}.";
+    }
+
+    private static string Expected(string value, string type)
+    {
+        (BigInteger min, BigInteger max)? range = type switch
+        {
+            "Int32" => (int.MinValue, int.MaxValue),
+            "Int64" => (long.MinValue, long.MaxValue),
+            "UInt32" => (0, uint.MaxValue),
+            "UInt64" => (0, ulong.MaxValue),
             _ => null,
         };
-        if (message is null)
-        {
-            Console.Error.WriteLine($"error: internal error ({inner.GetType().Name}): {inner.Message}. Please report this with the command you ran.");
-            return 70;
-        }
-        if (args is not null && ConversionFailure.Match(message) is { Success: true } m)
-        {
-            string value = m.Groups[1].Value;
-            int at = args.ToList().LastIndexOf(value);
-            string option = at > 0 && args[at - 1].StartsWith("--", StringComparison.Ordinal) ? args[at - 1] : "an option";
-            string kind = m.Groups[2].Value.Contains("Int", StringComparison.Ordinal) ? "a whole number" : "a number";
-            message = $"{option} '{value}' is not valid: it must be {kind}.";
-        }
-        Console.Error.WriteLine($"error: {message}");
-        return inner is CommandParseException or CommandRuntimeException ? 64 : 1;
+        if (range is not { } r) return type is "Double" or "Single" ? "a number with a decimal point, e.g. 0.5 or 1e-3" : "a valid value";
+        if (!BigInteger.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
+            return r.min.IsZero ? "a whole number >= 0, e.g. 42" : "a whole number, e.g. 42";
+        return n < r.min ? $"a whole number >= {r.min}" : $"a whole number <= {r.max}";
     }
 }

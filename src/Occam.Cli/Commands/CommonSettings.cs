@@ -37,7 +37,11 @@ public class DataSettings : JsonSettings
     public override ValidationResult Validate()
     {
         if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data is required: give the CSV (or IDX image) file to use.");
-        if (ParseTask(Task, out _) is { } error) return ValidationResult.Error(error);
+        if (ParseTask(Task, out var task) is { } error) return ValidationResult.Error(error);
+        if (Labels is not null && task is { } t && t != Occam.Data.TaskKind.Multiclass)
+            return ValidationResult.Error($"--task {Task} does not apply to IDX data: IDX labels are always multiclass; leave --task out.");
+        if (Labels is not null && Target is not null)
+            return ValidationResult.Error("--target does not apply to IDX data: the labels come from --labels; leave --target out.");
         return base.Validate();
     }
 
@@ -82,6 +86,15 @@ public class DataSettings : JsonSettings
         if (names is not null) return CsvLoader.LoadForModel(Data!, names, target, model.Task, model.Classes);
         return CsvLoader.Load(Data!, target, model.Task);
     }
+}
+
+/// <summary>Which options the command line gave explicitly.</summary>
+internal static class GivenOptions
+{
+    /// <summary>Whether <paramref name="option"/> (e.g. "--hidden") is on the command line, as "--hidden 64" or "--hidden=64".</summary>
+    public static bool Has(CommandContext context, string option) =>
+        context.Arguments.Any(a => a == option || a.StartsWith(option + "=", StringComparison.Ordinal));
+
 }
 
 /// <summary>The columns a model file records: its named inputs (null when unnamed, e.g. trained on IDX images) and its target.</summary>

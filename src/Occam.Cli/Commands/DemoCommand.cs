@@ -64,13 +64,14 @@ public sealed class DemoCommand : Command<DemoSettings>
 
     public override int Execute(CommandContext context, DemoSettings settings, CancellationToken cancellationToken)
     {
+        OutputFiles.CreateFolder(settings.Out);
+        OutputFiles.Check([.. Variants.Select(v => Path.Combine(settings.Out, v.Name + ".json")), Path.Combine(settings.Out, "summary.json"), Path.Combine(settings.Out, "summary.md")]);
         string dataPath = settings.Data ?? FindShipped("data/digits.csv")
             ?? throw new OccamException("cannot find data/digits.csv; run the demo from the repository root or pass --data.");
         var data = CsvLoader.Load(dataPath, "digit", TaskKind.Multiclass);
         var (trainIdx, testIdx) = Holdout.Split(data.Rows, 0.2, shuffle: true, new Rng(settings.Seed));
         var train = data.Subset(trainIdx);
         var test = data.Subset(testIdx);
-        Directory.CreateDirectory(settings.Out);
 
         var rows = new List<Row>();
         foreach (var v in Variants)

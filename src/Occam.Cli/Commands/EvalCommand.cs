@@ -21,6 +21,8 @@ public sealed class EvalCommand : Command<EvalSettings>
     public override int Execute(CommandContext context, EvalSettings settings, CancellationToken cancellationToken)
     {
         var model = Occam.Model.Load(settings.Model);
+        if (settings.TaskKind is { } asked && asked != model.Task)
+            throw OccamException.Usage($"--task {settings.Task} contradicts the model, which is a {TaskKinds.Name(model.Task)} model; eval always uses the model's task: leave --task out.");
         var data = settings.LoadFor(model);
         var e = model.Evaluate(data);
         if (settings.Json)

@@ -26,6 +26,7 @@ public sealed class PruneCommand : Command<PruneSettings>
 {
     public override int Execute(CommandContext context, PruneSettings settings, CancellationToken cancellationToken)
     {
+        OutputFiles.Check(settings.Out);
         var model = MlpJson.Load(settings.Model);
         var pruned = Pruning.RemoveDeadUnits(model);
         MlpJson.Save(pruned, settings.Out!);

@@ -68,6 +68,7 @@ public sealed class SynthCommand : Command<SynthSettings>
 {
     public override int Execute(CommandContext context, SynthSettings s, CancellationToken cancellationToken)
     {
+        OutputFiles.Check(s.Out);
         var rng = new Rng(s.Seed);
         var data = s.Kind switch
         {
@@ -77,7 +78,7 @@ public sealed class SynthCommand : Command<SynthSettings>
             "blobs" => Synthetic.Blobs(s.Rows, s.Classes, s.Features, Math.Max(s.Noise, 1e-12), rng),
             _ => Synthetic.Polynomial(s.Rows, s.Degree, s.Noise, rng),
         };
-        AtomicFile.WriteAllText(s.Out!, ToCsv(data));
+        AtomicFile.Write(s.Out!, stream => WriteCsv(data, stream));
         if (s.Json)
             Output.JsonOut.Print(w =>
             {
@@ -92,17 +93,20 @@ public sealed class SynthCommand : Command<SynthSettings>
         return 0;
     }
 
-    /// <summary>The dataset as CSV: feature columns, then the target (class label text for classification).</summary>
-    internal static string ToCsv(Dataset data)
+    /// <summary>Writes the dataset as CSV: feature columns, then the target (class label text for classification).</summary>
+    internal static void WriteCsv(Dataset data, Stream stream)
     {
         var inv = CultureInfo.InvariantCulture;
-        var sb = new StringBuilder();
-        sb.AppendLine(string.Join(',', data.FeatureNames.Append(data.TargetName)));
+        using var w = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
+        w.WriteLine(string.Join(',', data.FeatureNames.Append(data.TargetName)));
         for (int r = 0; r < data.Rows; r++)
         {
-            foreach (double v in data.Row(r)) sb.Append(v.ToString("R", inv)).Append(',');
-            sb.AppendLine(data.Classes is { } classes ? classes[(int)data.Y[r]] : data.Y[r].ToString("R", inv));
+            foreach (double v in data.Row(r))
+            {
+                w.Write(v.ToString("R", inv));
+                w.Write(',');
+            }
+            w.WriteLine(data.Classes is { } classes ? classes[(int)data.Y[r]] : data.Y[r].ToString("R", inv));
         }
-        return sb.ToString();
     }
 }

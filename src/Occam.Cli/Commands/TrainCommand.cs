@@ -147,7 +147,9 @@ public sealed class TrainCommand : Command<TrainSettings>
 {
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
+        OutputFiles.Check(settings.Out);
         var fit = BuildFitSettings(settings, out var data);
+        if (fit.Init is { } init) CheckInit(context, settings, fit, init);
         FitOutcome outcome;
         if (!settings.Json && !Console.IsOutputRedirected)
         {
@@ -179,6 +181,8 @@ public sealed class TrainCommand : Command<TrainSettings>
     internal static FitSettings BuildFitSettings(TrainSettings s, out Dataset data)
     {
         Mlp? init = s.Init is null ? null : MlpJson.Load(s.Init);
+        if (init is not null && s.TaskKind is { } asked && asked != init.Task)
+            throw OccamException.Usage($"--task {s.Task} contradicts the --init model, which is a {TaskKinds.Name(init.Task)} model; leave --task out or drop --init.");
         if (!OptimizerOptions.TryParseKind(s.Optimizer, out var kind))
             throw new OccamException($"--optimizer '{s.Optimizer}' is not known; use sgd, momentum, nesterov, adam or adamw.");
         if (!Numerics.Activations.Activation.TryParse(s.Activation, out var activation))
@@ -208,6 +212,28 @@ public sealed class TrainCommand : Command<TrainSettings>
                 EarlyStoppingPatience = s.EarlyStopping,
             },
         };
+    }
+
+    /// <summary>
+    /// With --init the architecture and standardizers come from the model: an explicit --hidden, --activation,
+    /// --dropout, --no-standardize or --no-standardize-target must agree with it (it is then redundant), never be silently ignored.
+    /// </summary>
+    private static void CheckInit(CommandContext context, TrainSettings s, FitSettings fit, Mlp init)
+    {
+        var hidden = init.DenseLayers.Take(init.DenseLayers.Count - 1).Select(d => d.Outputs).ToArray();
+        var activation = init.Layers.OfType<ActivationLayer>().Select(a => a.Kind).FirstOrDefault();
+        double dropout = init.Layers.OfType<Dropout>().Select(d => d.P).FirstOrDefault();
+        string why = $"but the --init model {s.Init} has ";
+        if (GivenOptions.Has(context, "--hidden") && !fit.Hidden.SequenceEqual(hidden))
+            throw OccamException.Usage($"--hidden {s.Hidden} {why}hidden layers {(hidden.Length == 0 ? "none" : string.Join(',', hidden))}; leave --hidden out (the model's architecture is used) or drop --init.");
+        if (GivenOptions.Has(context, "--activation") && hidden.Length > 0 && fit.Activation != activation)
+            throw OccamException.Usage($"--activation {s.Activation} {why}{activation.ToString().ToLowerInvariant()} units; leave --activation out or drop --init.");
+        if (GivenOptions.Has(context, "--dropout") && s.Dropout != dropout)
+            throw OccamException.Usage($"--dropout {s.Dropout} {why}dropout {dropout}; leave --dropout out or drop --init.");
+        if (s.NoStandardize && init.Standardizer is not null)
+            throw OccamException.Usage($"--no-standardize {why}a standardizer, which is kept; leave --no-standardize out or drop --init.");
+        if (s.NoStandardizeTarget && init.TargetStandardizer is not null)
+            throw OccamException.Usage($"--no-standardize-target {why}a target standardizer, which is kept; leave --no-standardize-target out or drop --init.");
     }
 
     /// <summary>The penalty options as one <see cref="Penalty"/> (each list: one value for every layer, or one per layer).</summary>

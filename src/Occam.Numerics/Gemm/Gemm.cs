@@ -178,7 +178,10 @@ public static unsafe class Gemm
             threads = Math.Min(threads, items);
         }
         int kBlocks = (k + kStep - 1) / kStep;
-        job.PackedB = GemmBuffers.PackedB(kBlocks * colPanels * nr * kStep);
+        long packedB = (long)kBlocks * colPanels * nr * kStep;
+        if (packedB > Array.MaxLength - 64)
+            throw new ArgumentOutOfRangeException(nameof(k), k, $"k = {k} needs a packed block of {packedB} floats, more than one array holds; split the product along k.");
+        job.PackedB = GemmBuffers.PackedB((int)packedB);
         if (threads > 1 && GemmThreadPool.TryRun(ref job, threads)) return;
         GemmDriver.Execute(ref job);
     }

@@ -46,11 +46,11 @@ public static class CsvLoader
         string[] header = ReadHeader(csv, path);
         int targetColumn = Array.IndexOf(header, target);
         if (targetColumn < 0)
-            throw new OccamException($"{path}: no target column '{target}'; available columns: {ListColumns(header)}. Pass one of them as the target.");
+            throw new OccamException($"{path}: no target column {Quote(target)}; available columns: {ListColumns(header)}. Pass one of them as the target.");
 
         int features = header.Length - 1;
         if (features == 0)
-            throw new OccamException($"{path}: the only column is the target '{target}'; add feature columns.");
+            throw new OccamException($"{path}: the only column is the target {Quote(target)}; add feature columns.");
         var featureColumns = new int[features];
         var featureNames = new string[features];
         for (int c = 0, f = 0; c < header.Length; c++)
@@ -71,7 +71,7 @@ public static class CsvLoader
             ParseFeatures(csv, featureColumns, header, path, x);
             string label = csv[targetColumn].Trim().ToString();
             if (label.Length == 0)
-                throw new OccamException($"{path} line {csv.Line}, column '{target}': the target cell is empty; fill in the value or remove the row.");
+                throw new OccamException($"{path} line {csv.Line}, column {Quote(target)}: the target cell is empty; fill in the value or remove the row.");
             labels.Add(label);
             lines.Add(csv.Line);
         }
@@ -109,7 +109,7 @@ public static class CsvLoader
                     picked.Add(c);
             }
             if (picked.Count == 0)
-                throw new OccamException($"{path}: no feature columns (the only column is '{ignore}'); add the feature columns.");
+                throw new OccamException($"{path}: no feature columns (the only column is {Quote(ignore ?? "")}); add the feature columns.");
             columns = picked.ToArray();
             names = columns.Select(c => header[c]).ToArray();
         }
@@ -164,9 +164,9 @@ public static class CsvLoader
         var (columns, names) = ResolveColumns(header, featureNames, path);
         int targetColumn = Array.IndexOf(header, target);
         if (targetColumn < 0)
-            throw new OccamException($"{path}: no target column '{target}'; available columns: {ListColumns(header)}. Add the target column the model was trained on.");
+            throw new OccamException($"{path}: no target column {Quote(target)}; available columns: {ListColumns(header)}. Add the target column the model was trained on.");
         if (Array.IndexOf(columns, targetColumn) >= 0)
-            throw new OccamException($"{path}: column '{target}' is both a feature and the target; use another target column.");
+            throw new OccamException($"{path}: column {Quote(target)} is both a feature and the target; use another target column.");
 
         var x = new GrowableArray(csv.EstimateRemainingRecords() * (long)columns.Length);
         var y = new List<double>();
@@ -176,12 +176,12 @@ public static class CsvLoader
             ParseFeatures(csv, columns, header, path, x);
             ReadOnlySpan<char> cell = csv[targetColumn].Trim();
             if (cell.IsEmpty)
-                throw new OccamException($"{path} line {csv.Line}, column '{target}': the target cell is empty; fill in the value or remove the row.");
+                throw new OccamException($"{path} line {csv.Line}, column {Quote(target)}: the target cell is empty; fill in the value or remove the row.");
             if (matcher is null)
             {
                 NumberStatus status = NumberText.Parse(cell, out double value);
                 if (status == NumberStatus.NotANumber)
-                    throw new OccamException($"{path} line {csv.Line}, column '{target}': '{Shorten(cell)}' is not a number, but the model does regression; fix the value or use the right target column.");
+                    throw new OccamException($"{path} line {csv.Line}, column {Quote(target)}: '{Shorten(cell)}' is not a number, but the model does regression; fix the value or use the right target column.");
                 if (status != NumberStatus.Ok)
                     throw CellError(status, cell, path, csv.Line, target);
                 y.Add(value);
@@ -190,7 +190,7 @@ public static class CsvLoader
             {
                 int k = matcher.IndexOf(cell);
                 if (k < 0)
-                    throw new OccamException($"{path} line {csv.Line}, column '{target}': label '{Shorten(cell)}' is not one of the model's classes ({ListLabels(classes!.ToArray())}); remove the row or use data with the model's classes.");
+                    throw new OccamException($"{path} line {csv.Line}, column {Quote(target)}: label '{Shorten(cell)}' is not one of the model's classes ({ListLabels(classes!.ToArray())}); remove the row or use data with the model's classes.");
                 y.Add(k);
             }
         }
@@ -211,10 +211,10 @@ public static class CsvLoader
         {
             string name = featureNames[f];
             if (!seen.Add(name))
-                throw new OccamException($"{path}: feature column '{name}' is requested twice; list each feature once.");
+                throw new OccamException($"{path}: feature column {Quote(name)} is requested twice; list each feature once.");
             int c = Array.IndexOf(header, name);
             if (c < 0)
-                throw new OccamException($"{path}: the feature column '{name}' is missing; available columns: {ListColumns(header)}. Add the column or use a file with the model's features.");
+                throw new OccamException($"{path}: the feature column {Quote(name)} is missing; available columns: {ListColumns(header)}. Add the column or use a file with the model's features.");
             columns[f] = c;
             names[f] = name;
         }
@@ -305,7 +305,7 @@ public static class CsvLoader
             header[c] = name;
         }
         if (ColumnNames.FirstDuplicate(header) is (int first, int second))
-            throw new OccamException($"{path} line {csv.Line}: duplicate column name '{header[first]}' (columns {first + 1} and {second + 1}); rename one of them.");
+            throw new OccamException($"{path} line {csv.Line}: duplicate column name {Quote(header[first])} (columns {first + 1} and {second + 1}); rename one of them.");
         return header;
     }
 
@@ -323,8 +323,8 @@ public static class CsvLoader
         if (csv.Count == header.Length)
             return;
         string where = csv.Count < header.Length
-            ? $"column '{header[csv.Count]}' and later are missing"
-            : $"there are cells after the last column '{header[^1]}'";
+            ? $"column {Quote(header[csv.Count])} and later are missing"
+            : $"there are cells after the last column {Quote(header[^1])}";
         throw new OccamException($"{path} line {csv.Line}: {csv.Count} cells but the header has {header.Length} ({where}); give every row one cell per column.");
     }
 
@@ -352,7 +352,23 @@ public static class CsvLoader
             NumberStatus.OutOfRange => $"'{text}' is outside the float32 range (±{float.MaxValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}) that Occam computes in; rescale the column (e.g. change its unit) or remove the row.",
             _ => $"'{text}' is not a number; fix the value or remove the column.",
         };
-        return new OccamException($"{path} line {line}, column '{column}': {what}");
+        return new OccamException($"{path} line {line}, column {Quote(column)}: {what}");
+    }
+
+    /// <summary>A name in quotes for a one-line message: line breaks and other control characters are shown escaped.</summary>
+    private static string Quote(string name)
+    {
+        if (!name.Any(char.IsControl)) return $"'{name}'";
+        var sb = new StringBuilder("'");
+        foreach (char ch in name)
+        {
+            if (ch == '\n') sb.Append("\\n");
+            else if (ch == '\r') sb.Append("\\r");
+            else if (ch == '\t') sb.Append("\\t");
+            else if (char.IsControl(ch)) sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)ch:X4}");
+            else sb.Append(ch);
+        }
+        return sb.Append('\'').ToString();
     }
 
     private static string Shorten(ReadOnlySpan<char> text)
@@ -365,7 +381,7 @@ public static class CsvLoader
     private static string ListColumns(string[] header)
     {
         const int max = 20;
-        string list = string.Join(", ", header.Take(max).Select(h => $"'{h}'"));
+        string list = string.Join(", ", header.Take(max).Select(Quote));
         return header.Length <= max ? list : $"{list}, … ({header.Length - max} more)";
     }
 
@@ -405,7 +421,7 @@ public static class CsvLoader
         if (task == TaskKind.Regression)
         {
             if (!numeric)
-                throw new OccamException($"{path} line {lines[firstText]}, column '{target}': '{Shorten(labels[firstText])}' is not a number, but the task is regression; fix the value or choose a classification task.");
+                throw new OccamException($"{path} line {lines[firstText]}, column {Quote(target)}: '{Shorten(labels[firstText])}' is not a number, but the task is regression; fix the value or choose a classification task.");
             return (values, TaskKind.Regression, null);
         }
 
@@ -427,13 +443,13 @@ public static class CsvLoader
         if (task is null)
         {
             if (k < 2)
-                throw new OccamException($"{path}: target column '{target}' has a single label '{Shorten(classes[0])}'; a classification target needs at least 2 labels, fix the column or choose another target.");
+                throw new OccamException($"{path}: target column {Quote(target)} has a single label '{Shorten(classes[0])}'; a classification target needs at least 2 labels, fix the column or choose another target.");
             return (y, k == 2 ? TaskKind.Binary : TaskKind.Multiclass, classes);
         }
         if (task == TaskKind.Binary && k != 2)
-            throw new OccamException($"{path}: target column '{target}' has {k} distinct labels ({ListLabels(classes)}); binary classification needs exactly 2, choose the multiclass task or fix the labels.");
+            throw new OccamException($"{path}: target column {Quote(target)} has {k} distinct labels ({ListLabels(classes)}); binary classification needs exactly 2, choose the multiclass task or fix the labels.");
         if (task == TaskKind.Multiclass && k < 2)
-            throw new OccamException($"{path}: target column '{target}' has a single label '{Shorten(classes[0])}'; multiclass classification needs at least 2, fix the column or choose another target.");
+            throw new OccamException($"{path}: target column {Quote(target)} has a single label '{Shorten(classes[0])}'; multiclass classification needs at least 2, fix the column or choose another target.");
         return (y, task.Value, classes);
     }
 

@@ -1,8 +1,8 @@
 namespace Occam.Data;
 
 /// <summary>
-/// Reading a file the user named (data, labels, model): one place for the one-line errors when the path is empty, a
-/// folder, missing or unreadable.
+/// Reading a file the user named (data, labels, model): one place for the one-line errors when the path is empty
+/// (<see cref="OccamErrorKind.Usage"/>), a folder, missing or unreadable (<see cref="OccamErrorKind.InputMissing"/>).
 /// </summary>
 internal static class InputFile
 {
@@ -14,11 +14,11 @@ internal static class InputFile
     {
         ArgumentNullException.ThrowIfNull(path);
         if (path.Length == 0)
-            throw new OccamException($"no file given; pass the path of {what}.");
+            throw OccamException.Usage($"no file given; pass the path of {what}.");
         if (Directory.Exists(path))
-            throw new OccamException($"{path}: is a folder, not a file; pass the path of {what}.");
+            throw OccamException.InputMissing($"{path}: is a folder, not a file; pass the path of {what}.");
         if (!File.Exists(path))
-            throw new OccamException($"{path}: file not found; check the path.");
+            throw OccamException.InputMissing($"{path}: file not found; check the path.");
     }
 
     /// <summary>The file's bytes, after <see cref="Check"/>.</summary>
@@ -50,6 +50,6 @@ internal static class InputFile
     }
 
     private static OccamException Unreadable(string path, Exception e) => e is UnauthorizedAccessException
-        ? new OccamException($"{path}: permission denied; make the file readable for this user.", e)
-        : new OccamException($"{path}: cannot read the file ({e.Message.TrimEnd('.')}); check that it is a readable file.", e);
+        ? OccamException.InputMissing($"{path}: permission denied; make the file readable for this user.", e)
+        : OccamException.InputMissing($"{path}: cannot read the file ({e.Message.Replace($" : '{path}'", "", StringComparison.Ordinal).TrimEnd('.')}); check that it is a readable file.", e);
 }

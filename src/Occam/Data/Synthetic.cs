@@ -27,7 +27,7 @@ public static class Synthetic
     /// <param name="rng">Source of randomness.</param>
     public static Dataset Xor(int n, double noise, Rng rng)
     {
-        CheckCount(n, 2);
+        CheckCount(n, 2, 2, "xor");
         Preconditions.CheckNonNegative(noise);
         ArgumentNullException.ThrowIfNull(rng);
         var x = new double[2 * n];
@@ -57,7 +57,7 @@ public static class Synthetic
     /// <param name="rng">Source of randomness.</param>
     public static Dataset Circles(int n, double noise, double factor, Rng rng)
     {
-        CheckCount(n, 2);
+        CheckCount(n, 2, 2, "circles");
         Preconditions.CheckNonNegative(noise);
         if (!(factor > 0 && factor < 1))
             throw new ArgumentOutOfRangeException(nameof(factor), factor, $"factor must be in (0, 1) (got {factor}).");
@@ -90,7 +90,7 @@ public static class Synthetic
     {
         if (classes < 2)
             throw new ArgumentOutOfRangeException(nameof(classes), classes, $"classes must be >= 2 (got {classes}).");
-        CheckCount(n, 2 * classes);
+        CheckCount(n, 2 * classes, 2, $"a spiral of {classes} classes");
         Preconditions.CheckNonNegative(noise);
         ArgumentNullException.ThrowIfNull(rng);
         var x = new double[2 * n];
@@ -125,8 +125,8 @@ public static class Synthetic
     {
         if (centers < 2)
             throw new ArgumentOutOfRangeException(nameof(centers), centers, $"centers must be >= 2 (got {centers}).");
-        CheckCount(n, centers);
         Preconditions.CheckPositive(features);
+        CheckCount(n, centers, features, $"{centers} blobs");
         Preconditions.CheckNonNegative(std);
         ArgumentNullException.ThrowIfNull(rng);
         var centre = new double[centers * features];
@@ -154,7 +154,7 @@ public static class Synthetic
     /// <param name="rng">Source of randomness.</param>
     public static Dataset Polynomial(int n, int degree, double noise, Rng rng)
     {
-        CheckCount(n, 1);
+        CheckCount(n, 1, 1, "polynomial");
         Preconditions.CheckNonNegative(degree);
         Preconditions.CheckNonNegative(noise);
         ArgumentNullException.ThrowIfNull(rng);
@@ -175,10 +175,13 @@ public static class Synthetic
         return new Dataset(x, y, n, 1, ["x"], "y", TaskKind.Regression);
     }
 
-    private static void CheckCount(int n, int min)
+    /// <summary>At least <paramref name="min"/> rows, and n × (features + 1) values that fit in memory; <see cref="OccamException"/> otherwise.</summary>
+    private static void CheckCount(int n, int min, int features, string what)
     {
         if (n < min)
-            throw new ArgumentOutOfRangeException(nameof(n), n, $"n must be >= {min} (got {n}).");
+            throw OccamException.Usage($"{what} needs at least {min} rows (got {n}); ask for more rows.");
+        SizeLimits.CheckArray(n, features, $"{n} rows × {features} features", "ask for fewer rows");
+        SizeLimits.CheckMemory(8.0 * n * (features + 1), $"a dataset of {n} rows × {features} features", "ask for fewer rows");
     }
 
     private static string[] Names(int features) => Dataset.DefaultFeatureNames(features);

@@ -24,5 +24,36 @@ public sealed record MlpSpec(int Inputs, IReadOnlyList<int> Hidden, int Outputs,
             throw new ArgumentException($"a binary model has exactly one output logit (got {Outputs}).", nameof(Outputs));
         if (Task == TaskKind.Multiclass && Outputs < 2)
             throw new ArgumentException($"a multiclass model needs one logit per class, at least 2 (got {Outputs}).", nameof(Outputs));
+        CheckSize(1);
+    }
+
+    /// <summary>
+    /// Checks, before anything is allocated, that training this network on batches of <paramref name="batchRows"/>
+    /// rows fits: every weight matrix and every batch × layer-width buffer within the array limit, and the
+    /// parameters (with gradients and optimizer state) plus the batch buffers within the available memory.
+    /// Throws <see cref="OccamException"/> (<see cref="OccamErrorKind.Usage"/>) naming the layer and the fix.
+    /// </summary>
+    public void CheckSize(int batchRows)
+    {
+        Numerics.Preconditions.CheckPositive(batchRows);
+        long width = Inputs, parameters = 0, activations = 2L * batchRows * Inputs;
+        int layer = 0;
+        foreach (long units in Hidden.Append(Outputs))
+        {
+            layer++;
+            SizeLimits.CheckArray(units, width, $"dense layer {layer} ({width} inputs × {units} units)", "use fewer hidden units");
+            SizeLimits.CheckFanIn(width, layer);
+            if (batchRows > 1)
+                SizeLimits.CheckArray(batchRows, units, $"a batch of {batchRows} rows × {units} units", "use fewer hidden units or a smaller batch size");
+            parameters += units * width + units;
+            activations += (Dropout > 0 ? 7L : 4L) * batchRows * units;
+            width = units;
+        }
+        // value, gradient, two moments (Adam) and the best-epoch copy of every parameter
+        // plus the matrix kernel's packed block of the widest fan-in, per thread (two)
+        long widest = Hidden.Prepend(Inputs).Max();
+        double bytes = 4.0 * (5 * parameters + (batchRows > 1 ? activations : 0) + 2L * SizeLimits.GemmPanelWidth * widest);
+        SizeLimits.CheckMemory(bytes, $"training a network of {parameters:N0} parameters" + (batchRows > 1 ? $" on batches of {batchRows} rows" : ""),
+            batchRows > 1 ? "use fewer hidden units or a smaller batch size" : "use fewer hidden units");
     }
 }

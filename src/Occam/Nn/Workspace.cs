@@ -11,6 +11,7 @@ internal sealed class Workspace
     {
         ArgumentNullException.ThrowIfNull(model);
         Numerics.Preconditions.CheckPositive(maxRows);
+        CheckSize(model, maxRows);
         MaxRows = maxRows;
         int count = model.Layers.Count;
         Outputs = new float[count][];
@@ -26,6 +27,32 @@ internal sealed class Workspace
             OutputGradients[i] = new float[maxRows * width];
             Masks[i] = layer is Dropout ? new float[maxRows * width] : [];
         }
+    }
+
+    /// <summary>
+    /// Floats these buffers take for <paramref name="model"/> at <paramref name="maxRows"/> rows; throws
+    /// <see cref="OccamException"/> when one buffer (rows × layer width) would exceed the array limit.
+    /// </summary>
+    internal static long CheckSize(Mlp model, int maxRows)
+    {
+        const string fix = "use fewer hidden units or a smaller batch size";
+        SizeLimits.CheckArray(maxRows, model.Inputs, $"a batch of {maxRows} rows × {model.Inputs} inputs", fix);
+        long floats = (long)maxRows * model.Inputs, width = model.Inputs;
+        int dense = 0;
+        foreach (var layer in model.Layers)
+        {
+            if (layer is Dense d)
+            {
+                SizeLimits.CheckFanIn(d.Inputs, ++dense);
+                floats += 2L * SizeLimits.GemmPanelWidth * d.Inputs;
+                SizeLimits.CheckArray(maxRows, d.Outputs, $"a batch of {maxRows} rows × {d.Outputs} units", fix);
+                floats += d.Weight.Length + d.Bias.Length;
+                width = d.Outputs;
+            }
+            floats += (layer is Dropout ? 3L : 2L) * maxRows * width;
+        }
+        SizeLimits.CheckMemory(4.0 * floats, $"a batch of {maxRows} rows through this network", fix);
+        return floats;
     }
 
     /// <summary>Largest batch these buffers hold.</summary>

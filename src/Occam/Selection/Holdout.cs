@@ -23,7 +23,7 @@ public static class Holdout
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         var order = Enumerable.Range(0, rows).ToArray();
         if (fraction == 0) return new RowSplit(order, []);
-        if (rows < 2) throw new OccamException($"a validation split needs at least 2 rows (the data has {rows}).");
+        if (rows < 2) throw OccamException.Usage($"a validation split needs at least 2 rows (the data has {rows}); leave out the validation split.");
         int val = Math.Clamp((int)Math.Round(fraction * rows), 1, rows - 1);
         if (shuffle) rng.Shuffle(order.AsSpan());
         return new RowSplit(order[..(rows - val)], order[(rows - val)..]);

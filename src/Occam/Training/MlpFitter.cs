@@ -99,6 +99,8 @@ public static class MlpFitter
                 _ => data.ClassCount,
             };
             var spec = new MlpSpec(data.Features, settings.Hidden, outputs, data.Task, settings.Activation, settings.Dropout);
+            int batch = settings.Training.BatchSize;
+            spec.CheckSize(batch == 0 ? trainRows.Length : Math.Min(batch, trainRows.Length));
             model = Mlp.Create(spec, initRng, standardizer, data.Classes, data.FeatureNames, data.TargetName, targetStandardizer);
         }
 

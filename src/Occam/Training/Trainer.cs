@@ -55,6 +55,9 @@ public sealed class Trainer
             throw new ArgumentException($"regularization is given for {_regularization.Count} layers but the model has {model.DenseLayers.Count} dense layers.", nameof(regularization));
         _parameters = [.. model.Parameters()];
         _maxBatch = options.BatchSize == 0 ? maxRows : Math.Min(options.BatchSize, maxRows);
+        long parameters = model.DenseLayers.Sum(d => (long)d.Weight.Length + d.Bias.Length);
+        long floats = Workspace.CheckSize(model, _maxBatch) + (long)_maxBatch * (model.Inputs + TargetWidth(model)) + 3 * parameters;
+        SizeLimits.CheckMemory(4.0 * floats, $"training with batches of {_maxBatch} rows", "use fewer hidden units or a smaller batch size");
         _workspace = new Workspace(model, _maxBatch);
         _batchX = new float[_maxBatch * model.Inputs];
         _batchY = new float[_maxBatch * TargetWidth(model)];

@@ -166,15 +166,15 @@ public class SyntheticTests
     public void Validation()
     {
         var rng = new Rng(1);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Synthetic.Xor(1, 0, rng));
+        Assert.Throws<OccamException>(() => Synthetic.Xor(1, 0, rng));
         Assert.Throws<ArgumentOutOfRangeException>(() => Synthetic.Xor(10, -1, rng));
         Assert.Throws<ArgumentOutOfRangeException>(() => Synthetic.Circles(10, 0, 1, rng));
         Assert.Throws<ArgumentOutOfRangeException>(() => Synthetic.Circles(10, 0, 0, rng));
         Assert.Throws<ArgumentOutOfRangeException>(() => Synthetic.Spiral(10, 1, 0, rng));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Synthetic.Spiral(5, 3, 0, rng));
+        Assert.Throws<OccamException>(() => Synthetic.Spiral(5, 3, 0, rng));
         Assert.Throws<ArgumentOutOfRangeException>(() => Synthetic.Blobs(10, 1, 2, 1, rng));
         Assert.Throws<ArgumentOutOfRangeException>(() => Synthetic.Blobs(10, 2, 0, 1, rng));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Synthetic.Polynomial(0, 2, 0, rng));
+        Assert.Throws<OccamException>(() => Synthetic.Polynomial(0, 2, 0, rng));
         Assert.Throws<ArgumentOutOfRangeException>(() => Synthetic.Polynomial(10, -1, 0, rng));
         Assert.Throws<ArgumentNullException>(() => Synthetic.Xor(10, 0, null!));
     }

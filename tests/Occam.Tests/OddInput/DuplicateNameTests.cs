@@ -86,4 +86,13 @@ public sealed class DuplicateNameTests : IDisposable
         var e = Assert.Throws<OccamException>(() => CsvLoader.Load(path, "y"));
         Assert.Equal($"{path} line 1: duplicate column name 'a' (columns 1 and 3); rename one of them.", e.Message);
     }
+
+    [Fact]
+    public void ColumnNamesWithLineBreaksStayOnOneLineInMessages()
+    {
+        // Found by the CSV fuzz test: a quoted header name holding a line break made a two-line error.
+        string path = _files.Write("nl.csv", "a,\"x\ny\",z\n1,2,3\n");
+        var e = Assert.Throws<OccamException>(() => CsvLoader.Load(path, "y"));
+        Assert.Equal($"{path}: no target column 'y'; available columns: 'a', 'x\\ny', 'z'. Pass one of them as the target.", e.Message);
+    }
 }

@@ -1,7 +1,9 @@
+using Occam.Data;
 using Occam.Nn;
 using Occam.Numerics.Random;
 using Occam.Optimizers;
 using Occam.Regularization;
+using Occam.Training;
 
 namespace Occam.Tests.Optimizers;
 
@@ -150,5 +152,43 @@ public class OptimizerStateTests
         Assert.Equal(0.01 / 4, steps[1], 1e-7);
         Assert.Throws<ArgumentException>(() => adam.GroupStepSizes(w, 4, steps));
         Assert.Throws<ArgumentOutOfRangeException>(() => adam.GroupStepSize(w, 4, 3));
+    }
+
+    [Fact]
+    public void AHandWrittenLoopOverNamedParametersEqualsTheTrainer()
+    {
+        // The README's lower level, public API only: a trainer's step equals its gradients (left in each
+        // Parameter.Gradient) followed by a hand-written update over model.Parameters() with the same optimizer,
+        // penalty and folded prox.
+        var rng = new Rng(2003UL);
+        var model = Mlp.Create(new MlpSpec(3, [5], 1, TaskKind.Regression), rng);
+        var x = TestVectors.Normal(rng, 8 * 3);
+        var y = TestVectors.Normal(rng, 8);
+        var penalty = new ElasticNetPenalty(0.05, 0.01);
+        var reg = NetworkRegularization.Uniform(new LayerRegularization(penalty), 2);
+        var options = new TrainingOptions { Optimizer = new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = 0.1 } };
+
+        var byTrainer = model.Clone();
+        var trainer = new Trainer(byTrainer, options, reg, 8);
+        trainer.Step(x, y, 8, new Rng(1UL), out _);
+
+        // The gradients: a penalty-free trainer step leaves them in the parameters; put the values back, then update by hand.
+        var byHand = model.Clone();
+        var probe = new Trainer(byHand, options, null, 8);
+        var before = byHand.Parameters().Select(p => (float[])p.Value.Clone()).ToArray();
+        probe.Step(x, y, 8, new Rng(1UL), out _);   // leaves ∂loss/∂p in every p.Gradient
+        for (int i = 0; i < before.Length; i++) before[i].CopyTo(byHand.Parameters()[i].Value, 0);
+
+        var adam = options.Optimizer.Create();
+        adam.Initialize(byHand.Parameters());
+        adam.BeginStep();
+        foreach (var p in byHand.Parameters())
+        {
+            if (p.Kind == ParameterKind.Weight) penalty.AddGradient(p.Value, p.Gradient);
+            adam.Step(p, 0, p.Kind == ParameterKind.Weight ? penalty.ProxL1 : 0);
+        }
+        for (int i = 0; i < before.Length; i++)
+            TestVectors.AssertBitwise(byTrainer.Parameters()[i].Value, byHand.Parameters()[i].Value, byHand.Parameters()[i].Name);
+        Assert.Contains(0f, byTrainer.Parameters()[0].Value);   // lr·λ₁/d = 0.005/|ĝ|: some first-step zeros
     }
 }

@@ -1,5 +1,6 @@
 using Occam.Data;
 using Occam.Linear;
+using Occam.Serialization;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -10,6 +11,7 @@ internal sealed class LinearCvCommand : Command<LinearCvSettings>
 {
     public override int Execute(CommandContext context, LinearCvSettings settings, CancellationToken cancellationToken)
     {
+        OutputFiles.Check(settings.Out, settings.ModelOut);
         var data = LinearCli.Load(settings);
         if (settings.Folds > data.Rows)
             throw new OccamException(data.Rows < 2
@@ -48,8 +50,10 @@ internal sealed class LinearCvCommand : Command<LinearCvSettings>
             LinearOutput.Model(w, model);
             w.WriteEndObject();
         });
-        if (settings.Out is { } file) LinearOutput.Save(file, json);
-        if (settings.ModelOut is { } modelFile) model.Save(modelFile);
+        var outputs = new List<(string, string)>();
+        if (settings.Out is { } file) outputs.Add((file, json));
+        if (settings.ModelOut is { } modelFile) outputs.Add((modelFile, model.ToJson()));
+        AtomicFile.WriteAllText(outputs);
         LinearOutput.Warn(cv.Warnings);
         if (settings.Json)
         {
