@@ -20,7 +20,7 @@ public static class OccamApp
         args = args.Where(a => a != CommandLine.Verbose).ToArray();
         try
         {
-            if (args is [CommandLine.Version])
+            if (args is [CommandLine.Version] or ["-v"])
             {
                 Console.Out.WriteLine($"occam {Version}");
                 return ExitCodes.Success;
@@ -45,7 +45,11 @@ public static class OccamApp
                 config.AddCommand<DemoCommand>("demo").WithDescription("Train one network on the shipped digits six ways (no penalty, L2, L1 prox, L1 subgradient, group lasso, dropout); compare.");
                 LinearCommands.Register(config);
             });
-            return app.Run(args);
+            int code = app.Run(args);
+            if (code is ExitCodes.Success or ExitCodes.NotConverged) return code;
+            // Spectre returns 1 after printing the help of a branch given without its command (e.g. "occam linear").
+            Console.Error.WriteLine($"error: '{string.Join(' ', args)}' is not a complete command; pick one of the commands listed above.");
+            return ExitCodes.Usage;
         }
         catch (Exception ex)
         {

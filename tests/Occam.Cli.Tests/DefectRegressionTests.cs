@@ -248,6 +248,30 @@ public class DefectRegressionTests
     }
 
     [Fact]
+    public void OutputOverAnInputIsRefused()
+    {
+        using var dir = new TempDir();
+        string model = Model(dir);
+        string data = dir.File("d.csv");
+        AssertError(Cli.Run("predict", model, "--data", data, "--out", data), ExitCodes.Output, "is also an input");
+        AssertError(Cli.Run("predict", model, "--data", data, "--out", model), ExitCodes.Output, "is also an input");
+        AssertError(Cli.Run("train", "--data", data, "--target", "y", "--epochs", "1", "--out", data), ExitCodes.Output, "is also an input");
+        Assert.Equal(Csv, File.ReadAllText(data));
+        // Continuing training in place is allowed: the model is read before it is replaced.
+        var again = Cli.Run("train", "--data", data, "--target", "y", "--epochs", "1", "--init", model, "--out", model);
+        Assert.True(again.ExitCode == 0, again.Err);
+    }
+
+    [Fact]
+    public void NesterovWithoutMomentumIsAUsageError()
+    {
+        using var dir = new TempDir();
+        string data = dir.Write("d.csv", Csv);
+        AssertError(Cli.Run("train", "--data", data, "--target", "y", "--optimizer", "nesterov", "--momentum", "0", "--out", dir.File("m.json")),
+            ExitCodes.Usage, "--optimizer nesterov needs --momentum > 0");
+    }
+
+    [Fact]
     public void DemoOutputThatIsAFileIsAnError()
     {
         using var dir = new TempDir();

@@ -50,6 +50,8 @@ public class ErrorBoundaryTests
     [InlineData("no-such-command")]
     [InlineData("train", "--nope")]
     [InlineData("synth", "xor", "--out")]
+    [InlineData("linear")]
+    [InlineData("eval")]
     public void Usage64(params string[] args)
     {
         var r = Cli.Run(args);
@@ -162,6 +164,7 @@ public class ErrorBoundaryTests
     {
         var r = Cli.Run("--version");
         Assert.Equal(0, r.ExitCode);
+        Assert.Equal(r.Out, Cli.Run("-v").Out);
         string expected = typeof(OccamApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
         Assert.Equal($"occam {expected}", r.Out.Trim());
         Assert.Matches(@"^occam \d+\.\d+\.\d+", r.Out);

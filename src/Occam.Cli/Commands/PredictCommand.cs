@@ -41,7 +41,7 @@ public sealed class PredictCommand : Command<PredictSettings>
 {
     public override int Execute(CommandContext context, PredictSettings settings, CancellationToken cancellationToken)
     {
-        OutputFiles.Check(settings.Out);
+        OutputFiles.Check([settings.Out], [settings.Model, settings.Data, settings.Labels]);
         var model = Occam.Model.Load(settings.Model);
         var (names, target) = ModelColumns.Of(model);
         var data = settings.Labels is not null

@@ -127,6 +127,7 @@ public sealed class TrainSettings : DataSettings
         if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out is required: give the path of the model file to write.");
         if (LearningRate is double lr && !(lr > 0 && double.IsFinite(lr))) return ValidationResult.Error($"--lr must be a number > 0 (got {lr}).");
         if (!(Momentum >= 0 && Momentum < 1)) return ValidationResult.Error($"--momentum must be in [0, 1) (got {Momentum}).");
+        if (Optimizer == "nesterov" && Momentum == 0) return ValidationResult.Error("--optimizer nesterov needs --momentum > 0 (got 0); use --optimizer sgd for plain SGD.");
         if (BatchSize < 0) return ValidationResult.Error($"--batch-size must be >= 0 (0 = full batch; got {BatchSize}).");
         if (Epochs <= 0) return ValidationResult.Error($"--epochs must be > 0 (got {Epochs}).");
         if (!(Dropout >= 0 && Dropout < 1)) return ValidationResult.Error($"--dropout must be in [0, 1) (got {Dropout}).");
@@ -147,7 +148,7 @@ public sealed class TrainCommand : Command<TrainSettings>
 {
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
-        OutputFiles.Check(settings.Out);
+        OutputFiles.Check([settings.Out], [settings.Data, settings.Labels]);
         var fit = BuildFitSettings(settings, out var data);
         if (fit.Init is { } init) CheckInit(context, settings, fit, init);
         FitOutcome outcome;

@@ -38,6 +38,41 @@ public static partial class OutputFiles
         }
     }
 
+    /// <summary>
+    /// As <see cref="Check(string?[])"/>, and no output may be one of the <paramref name="inputs"/> (data files a
+    /// command reads): writing there would destroy the input. Links are followed on both sides.
+    /// </summary>
+    /// <exception cref="OccamException">An output cannot be written or is an input.</exception>
+    public static void Check(IReadOnlyList<string?> outputs, IReadOnlyList<string?> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(inputs);
+        Check([.. outputs]);
+        var comparison = OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        foreach (string? output in outputs)
+        {
+            if (output is null) continue;
+            string target = Resolve(output);
+            foreach (string? input in inputs)
+                if (input is not null && string.Equals(target, ResolveInput(input), comparison))
+                    throw OccamException.Output($"'{output}' is also an input of this command ('{input}'); writing there would destroy it: choose another output path.");
+        }
+    }
+
+    private static string? ResolveInput(string path)
+    {
+        try
+        {
+            if (string.IsNullOrWhiteSpace(path) || !File.Exists(path)) return null;
+            var info = new FileInfo(Path.GetFullPath(path));
+            return info.LinkTarget is null ? info.FullName : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? info.FullName;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Creates the output folder <paramref name="path"/> (and its parents) unless it exists.</summary>
     /// <exception cref="OccamException">The path is a file, or the folder cannot be created.</exception>
     public static void CreateFolder(string path)

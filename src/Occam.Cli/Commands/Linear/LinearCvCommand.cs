@@ -11,7 +11,7 @@ internal sealed class LinearCvCommand : Command<LinearCvSettings>
 {
     public override int Execute(CommandContext context, LinearCvSettings settings, CancellationToken cancellationToken)
     {
-        OutputFiles.Check(settings.Out, settings.ModelOut);
+        OutputFiles.Check([settings.Out, settings.ModelOut], [settings.Data]);
         var data = LinearCli.Load(settings);
         if (settings.Folds > data.Rows)
             throw new OccamException(data.Rows < 2

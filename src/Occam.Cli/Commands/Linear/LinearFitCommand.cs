@@ -9,7 +9,7 @@ internal sealed class LinearFitCommand : Command<LinearFitSettings>
 {
     public override int Execute(CommandContext context, LinearFitSettings settings, CancellationToken cancellationToken)
     {
-        Occam.Serialization.OutputFiles.Check(settings.Out);
+        Occam.Serialization.OutputFiles.Check([settings.Out], [settings.Data]);
         var data = LinearCli.Load(settings);
         double alpha = settings.Alpha!.Value;
         var model = LinearCli.Estimator(settings, data.Task, alpha).Fit(data);

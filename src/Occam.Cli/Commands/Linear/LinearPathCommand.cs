@@ -10,7 +10,7 @@ internal sealed class LinearPathCommand : Command<LinearPathSettings>
 {
     public override int Execute(CommandContext context, LinearPathSettings settings, CancellationToken cancellationToken)
     {
-        Occam.Serialization.OutputFiles.Check(settings.Out);
+        Occam.Serialization.OutputFiles.Check([settings.Out], [settings.Data]);
         var data = LinearCli.Load(settings);
         var po = new PathOptions { Count = settings.NAlphas, Eps = settings.Eps };
         var path = LinearCli.Estimator(settings, data.Task).Path(data, po);
