@@ -74,16 +74,16 @@ public abstract record MlpEstimator
         ArgumentNullException.ThrowIfNull(Penalty, nameof(Penalty));
         ArgumentNullException.ThrowIfNull(Optimizer, nameof(Optimizer));
         for (int i = 0; i < Hidden.Count; i++)
-            if (Hidden[i] <= 0) throw new OccamException($"{name}.Hidden[{i}] is {Hidden[i]}; layer sizes must be > 0 (use [] for no hidden layer).");
+            if (Hidden[i] <= 0) throw OccamException.Usage($"{name}.Hidden[{i}] is {Hidden[i]}; layer sizes must be > 0 (use [] for no hidden layer).");
         if (Activation == ActivationKind.Identity && Hidden.Count > 0)
-            throw new OccamException($"{name}.Activation is identity, which makes hidden layers pointless; use relu, tanh or sigmoid, or Hidden = [].");
-        if (!(Dropout >= 0 && Dropout < 1)) throw new OccamException($"{name}.Dropout must be in [0, 1) (got {Text(Dropout)}).");
-        if (Epochs <= 0) throw new OccamException($"{name}.Epochs must be > 0 (got {Epochs}).");
-        if (BatchSize < 0) throw new OccamException($"{name}.BatchSize must be >= 0 (0 = full batch; got {BatchSize}).");
-        if (!(ValidationSplit >= 0 && ValidationSplit < 1)) throw new OccamException($"{name}.ValidationSplit must be in [0, 1) (got {Text(ValidationSplit)}).");
-        if (EarlyStopping < 0) throw new OccamException($"{name}.EarlyStopping must be >= 0 epochs (0 = off; got {EarlyStopping}).");
+            throw OccamException.Usage($"{name}.Activation is identity, which makes hidden layers pointless; use relu, tanh or sigmoid, or Hidden = [].");
+        if (!(Dropout >= 0 && Dropout < 1)) throw OccamException.Usage($"{name}.Dropout must be in [0, 1) (got {Text(Dropout)}).");
+        if (Epochs <= 0) throw OccamException.Usage($"{name}.Epochs must be > 0 (got {Epochs}).");
+        if (BatchSize < 0) throw OccamException.Usage($"{name}.BatchSize must be >= 0 (0 = full batch; got {BatchSize}).");
+        if (!(ValidationSplit >= 0 && ValidationSplit < 1)) throw OccamException.Usage($"{name}.ValidationSplit must be in [0, 1) (got {Text(ValidationSplit)}).");
+        if (EarlyStopping < 0) throw OccamException.Usage($"{name}.EarlyStopping must be >= 0 epochs (0 = off; got {EarlyStopping}).");
         if (EarlyStopping > 0 && ValidationSplit == 0)
-            throw new OccamException($"{name}.EarlyStopping watches the validation loss: set ValidationSplit too (e.g. 0.2).");
+            throw OccamException.Usage($"{name}.EarlyStopping watches the validation loss: set ValidationSplit too (e.g. 0.2).");
         var init = WarmStart?.Network;
         int denseLayers = init?.DenseLayers.Count ?? Hidden.Count + 1;
         return new FitSettings
@@ -124,7 +124,7 @@ public sealed record MlpClassifier : MlpEstimator
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.Task == TaskKind.Regression)
-            throw new OccamException($"MlpClassifier needs class labels but the target '{data.TargetName}' was read as a regression target; load it with task: TaskKind.Binary or TaskKind.Multiclass, or use MlpRegressor.");
+            throw OccamException.Usage($"MlpClassifier needs class labels but the target '{data.TargetName}' was read as a regression target; load it with task: TaskKind.Binary or TaskKind.Multiclass, or use MlpRegressor.");
         return FitData(data, standardizeTarget: false, progress, cancellationToken);
     }
 
@@ -159,7 +159,7 @@ public sealed record MlpRegressor : MlpEstimator
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.Task != TaskKind.Regression)
-            throw new OccamException($"MlpRegressor needs a numeric target but '{data.TargetName}' was read as class labels; load it with task: TaskKind.Regression, or use MlpClassifier.");
+            throw OccamException.Usage($"MlpRegressor needs a numeric target but '{data.TargetName}' was read as class labels; load it with task: TaskKind.Regression, or use MlpClassifier.");
         return FitData(data, StandardizeTarget, progress, cancellationToken);
     }
 

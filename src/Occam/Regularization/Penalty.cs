@@ -46,7 +46,7 @@ public sealed class Penalty
     {
         Check(alpha, "Penalty.ElasticNet", "alpha");
         if (!(l1Ratio >= 0 && l1Ratio <= 1))
-            throw new OccamException($"Penalty.ElasticNet: l1Ratio must be in [0, 1] (got {l1Ratio.ToString(CultureInfo.InvariantCulture)}); 1 is lasso, 0 is ridge.");
+            throw OccamException.Usage($"Penalty.ElasticNet: l1Ratio must be in [0, 1] (got {l1Ratio.ToString(CultureInfo.InvariantCulture)}); 1 is lasso, 0 is ridge.");
         return new(new LayerRegularization(ElasticNetPenalty.FromAlpha(alpha, l1Ratio, mode)), Describe("elastic net", alpha));
     }
 
@@ -77,9 +77,9 @@ public sealed class Penalty
         var perLayer = new LayerRegularization[list.Length];
         for (int k = 0; k < list.Length; k++)
         {
-            if (list[k] is null) throw new OccamException($"{label}: entry {k} is null; use Penalty.None for a layer without penalty.");
+            if (list[k] is null) throw OccamException.Usage($"{label}: entry {k} is null; use Penalty.None for a layer without penalty.");
             if (list[k]._terms.Any(t => t.Layers.Length != 1))
-                throw new OccamException($"{label}: entry {k} is itself per-layer; give one plain penalty per layer.");
+                throw OccamException.Usage($"{label}: entry {k} is itself per-layer; give one plain penalty per layer.");
             perLayer[k] = list[k]._terms.Aggregate(LayerRegularization.None, (sum, t) => Add(sum, t.Layers[0], label));
         }
         return new([new Term(perLayer, label)]);
@@ -133,7 +133,7 @@ public sealed class Penalty
         if (a.IsNone) return b;
         if (b.IsNone) return a;
         if (a.WeightDecay > 0 && b.WeightDecay > 0 && a.DecayBias != b.DecayBias)
-            throw new OccamException($"{label}: one weight decay includes the biases and another does not; decay the biases in both or in neither.");
+            throw OccamException.Usage($"{label}: one weight decay includes the biases and another does not; decay the biases in both or in neither.");
         double groups = (a.Groups?.Lambda ?? 0) + (b.Groups?.Lambda ?? 0);
         return new LayerRegularization(
             Add(a.Weights, b.Weights, label)!,
@@ -148,14 +148,14 @@ public sealed class Penalty
         if (a.IsZero) return b;
         if (b.IsZero) return a;
         if (a.L1 > 0 && b.L1 > 0 && a.Mode != b.Mode)
-            throw new OccamException($"{label}: L1 terms in prox and in subgradient mode on the same layer; use one mode.");
+            throw OccamException.Usage($"{label}: L1 terms in prox and in subgradient mode on the same layer; use one mode.");
         return new ElasticNetPenalty(a.L1 + b.L1, a.L2 + b.L2, a.L1 > 0 ? a.Mode : b.Mode);
     }
 
     private static double Check(double value, string factory, string name)
     {
         if (!(value >= 0) || !double.IsFinite(value))
-            throw new OccamException($"{factory}: {name} must be a finite number >= 0 (got {value.ToString(CultureInfo.InvariantCulture)}).");
+            throw OccamException.Usage($"{factory}: {name} must be a finite number >= 0 (got {value.ToString(CultureInfo.InvariantCulture)}).");
         return value;
     }
 
