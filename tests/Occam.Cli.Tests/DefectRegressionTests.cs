@@ -262,6 +262,17 @@ public class DefectRegressionTests
         Assert.True(again.ExitCode == 0, again.Err);
     }
 
+    [Theory]
+    [InlineData("--hidden", "0", "not a positive integer")]
+    [InlineData("--l1", "1,2,3", "--l1 has 3 values but the network has 2 dense layers")]
+    [InlineData("--l2", "x", "is not a number")]
+    public void BadListValuesAreUsageErrors(string option, string value, string mention)
+    {
+        using var dir = new TempDir();
+        string data = dir.Write("d.csv", Csv);
+        AssertError(Cli.Run("train", "--data", data, "--target", "y", option, value, "--out", dir.File("m.json")), ExitCodes.Usage, mention);
+    }
+
     [Fact]
     public void NesterovWithoutMomentumIsAUsageError()
     {

@@ -252,4 +252,40 @@ public class OddInputTests
         var fit = Cli.Run("linear", "fit", "--data", data, "--target", "y", "--task", "regression", "--alpha", "0.01");
         Assert.Contains(PlainLines(fit.Out), l => l.StartsWith("regression lasso alpha=0.01", StringComparison.Ordinal) && l.Contains("deviance explained", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("1e-320")]
+    [InlineData("5e-324")]
+    public void SubnormalAlphaIsNotAnInternalError(string alpha)
+    {
+        using var dir = new TempDir();
+        string regression = dir.Write("r.csv", "a,b,y\n1,5,1.5\n2,3,2\n3,8,4.25\n4,1,3\n5,2,6\n");
+        string binary = dir.Write("b.csv", Small);
+        foreach (string data in new[] { regression, binary })
+        {
+            var r = Cli.Run("linear", "fit", "--data", data, "--target", "y", "--alpha", alpha, "--max-iter", "50", "--json");
+            Assert.True(r.ExitCode is 0 or 2, r.Err); // 2: converged or not, the fit ran
+            Assert.DoesNotContain("internal error", r.Err, StringComparison.Ordinal);
+            using var doc = System.Text.Json.JsonDocument.Parse(r.Out);
+            Assert.Equal(double.Parse(alpha, System.Globalization.CultureInfo.InvariantCulture), doc.RootElement.GetProperty("alpha").GetDouble());
+        }
+    }
+
+    [Fact]
+    public void PolynomialPowerThatOverflowsNamesRowAndColumn()
+    {
+        using var dir = new TempDir();
+        string data = dir.Write("d.csv", "a,b,y\n1,0,1\n3,1,2\n2,0.5,4\n");
+        AssertFails(Cli.Run("linear", "fit", "--data", data, "--target", "y", "--task", "regression", "--alpha", "0.1", "--degree", "1000"),
+            "row 2, column 'a': the value 3 to the power 647 overflows double precision; lower the degree or rescale the column.");
+    }
+
+    [Fact]
+    public void PruneOfALinearModelSaysWhatPruneIsFor()
+    {
+        using var dir = new TempDir();
+        string data = dir.Write("d.csv", "a,b,y\n1,5,1\n3,3,2\n2,8,4\n4,1,3\n");
+        Assert.Equal(0, Cli.Run("linear", "fit", "--data", data, "--target", "y", "--task", "regression", "--alpha", "0.1", "--out", dir.File("lin.json")).ExitCode);
+        AssertFails(Cli.Run("prune", dir.File("lin.json"), "--out", dir.File("p.json")), "is a linear model (occam-linear/1); prune removes dead hidden units", dir.File("p.json"));
+    }
 }

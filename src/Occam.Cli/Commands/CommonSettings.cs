@@ -69,7 +69,7 @@ public class DataSettings : JsonSettings
     {
         if (Labels is not null) return IdxLoader.Load(Data!, Labels);
         string target = Target ?? defaultTarget
-            ?? throw new OccamException("--target is required for CSV data: give the name of the column to predict.");
+            ?? throw OccamException.Usage("--target is required for CSV data: give the name of the column to predict.");
         return CsvLoader.Load(Data!, target, forced ?? TaskKind);
     }
 
@@ -82,7 +82,7 @@ public class DataSettings : JsonSettings
         if (Labels is not null) return IdxLoader.Load(Data!, Labels, model.Classes);
         var (names, recorded) = ModelColumns.Of(model);
         string target = Target ?? recorded
-            ?? throw new OccamException("--target is required: the model does not record its target column; give the name of the column to predict.");
+            ?? throw OccamException.Usage("--target is required: the model does not record its target column; give the name of the column to predict.");
         if (names is not null) return CsvLoader.LoadForModel(Data!, names, target, model.Task, model.Classes);
         return CsvLoader.Load(Data!, target, model.Task);
     }
@@ -120,9 +120,9 @@ internal static class OptionParsing
         for (int i = 0; i < parts.Length; i++)
         {
             if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]))
-                throw new OccamException($"{option} '{text}': '{parts[i]}' is not a number; give a value like 1e-4, or one per dense layer separated by commas.");
+                throw OccamException.Usage($"{option} '{text}': '{parts[i]}' is not a number; give a value like 1e-4, or one per dense layer separated by commas.");
             if (values[i] < 0)
-                throw new OccamException($"{option} must be >= 0 (got {parts[i]}); a penalty strength cannot be negative.");
+                throw OccamException.Usage($"{option} must be >= 0 (got {parts[i]}); a penalty strength cannot be negative.");
         }
         return values;
     }
@@ -135,7 +135,7 @@ internal static class OptionParsing
         var sizes = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
             if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] <= 0)
-                throw new OccamException($"{option} '{text}': '{parts[i]}' is not a positive integer; give sizes like 128,64.");
+                throw OccamException.Usage($"{option} '{text}': '{parts[i]}' is not a positive integer; give sizes like 128,64.");
         return sizes;
     }
 }

@@ -27,7 +27,11 @@ public sealed class PruneCommand : Command<PruneSettings>
     public override int Execute(CommandContext context, PruneSettings settings, CancellationToken cancellationToken)
     {
         OutputFiles.Check(settings.Out);
-        var model = MlpJson.Load(settings.Model);
+        var model = Occam.Model.Load(settings.Model) switch
+        {
+            MlpModel mlp => mlp.Network,
+            _ => throw new OccamException($"{settings.Model} is a linear model (occam-linear/1); prune removes dead hidden units and unused inputs of networks ({MlpJson.Format}). A linear model's zero coefficients cost nothing already: 'occam inspect' lists them."),
+        };
         var pruned = Pruning.RemoveDeadUnits(model);
         MlpJson.Save(pruned, settings.Out!);
         var before = SparsityReport.Of(model);

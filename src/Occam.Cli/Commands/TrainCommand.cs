@@ -185,9 +185,9 @@ public sealed class TrainCommand : Command<TrainSettings>
         if (init is not null && s.TaskKind is { } asked && asked != init.Task)
             throw OccamException.Usage($"--task {s.Task} contradicts the --init model, which is a {TaskKinds.Name(init.Task)} model; leave --task out or drop --init.");
         if (!OptimizerOptions.TryParseKind(s.Optimizer, out var kind))
-            throw new OccamException($"--optimizer '{s.Optimizer}' is not known; use sgd, momentum, nesterov, adam or adamw.");
+            throw OccamException.Usage($"--optimizer '{s.Optimizer}' is not known; use sgd, momentum, nesterov, adam or adamw.");
         if (!Numerics.Activations.Activation.TryParse(s.Activation, out var activation))
-            throw new OccamException($"--activation '{s.Activation}' is not known; use relu, tanh or sigmoid.");
+            throw OccamException.Usage($"--activation '{s.Activation}' is not known; use relu, tanh or sigmoid.");
         var hidden = OptionParsing.LayerSizes("--hidden", s.Hidden);
         int denseLayers = init?.DenseLayers.Count ?? hidden.Length + 1;
         var regularization = BuildPenalty(s).ForNetwork(denseLayers).Layers;

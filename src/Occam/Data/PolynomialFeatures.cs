@@ -29,7 +29,14 @@ public static class PolynomialFeatures
     }
 
     /// <summary>Expands a row-major <paramref name="rows"/> × <paramref name="features"/> matrix; returns the new matrix (row-major).</summary>
-    public static double[] Expand(double[] x, int rows, int features, int degree, IReadOnlyList<int> columns)
+    /// <param name="x">The matrix.</param>
+    /// <param name="rows">Its rows.</param>
+    /// <param name="features">Its columns.</param>
+    /// <param name="degree">The highest power.</param>
+    /// <param name="columns">The columns to expand.</param>
+    /// <param name="names">Column names for messages (optional).</param>
+    /// <exception cref="OccamException">A power overflows double precision (e.g. 1e200², or degree 1000): it names the row and column.</exception>
+    public static double[] Expand(double[] x, int rows, int features, int degree, IReadOnlyList<int> columns, IReadOnlyList<string>? names = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(columns);
@@ -46,7 +53,16 @@ public static class PolynomialFeatures
             foreach (int c in columns)
             {
                 double v = src[c], pw = v;
-                for (int k = 2; k <= degree; k++) { pw *= v; dst[o++] = pw; }
+                for (int k = 2; k <= degree; k++)
+                {
+                    pw *= v;
+                    if (!double.IsFinite(pw))
+                    {
+                        string name = names is not null && c < names.Count ? $"'{names[c]}'" : $"{c + 1}";
+                        throw new OccamException($"row {i + 1}, column {name}: the value {v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} to the power {k} overflows double precision; lower the degree or rescale the column.");
+                    }
+                    dst[o++] = pw;
+                }
             }
         }
         return result;
@@ -56,7 +72,7 @@ public static class PolynomialFeatures
     public static Dataset Expand(Dataset data, int degree, IReadOnlyList<int> columns)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var x = Expand(data.X, data.Rows, data.Features, degree, columns);
+        var x = Expand(data.X, data.Rows, data.Features, degree, columns, data.FeatureNames);
         var names = Names(data.FeatureNames, degree, columns);
         return new Dataset(x, data.Y, data.Rows, names.Length, names, data.TargetName, data.Task, data.Classes);
     }

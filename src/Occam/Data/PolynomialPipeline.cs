@@ -65,7 +65,7 @@ public sealed class PolynomialPipeline
 
     /// <summary>Expands a row-major rows × <see cref="Inputs"/> matrix to rows × <see cref="Features"/>.</summary>
     public double[] Apply(double[] x, int rows) =>
-        Degree > 1 ? PolynomialFeatures.Expand(x, rows, Inputs.Count, Degree, _indices) : x;
+        Degree > 1 ? PolynomialFeatures.Expand(x, rows, Inputs.Count, Degree, _indices, Inputs) : x;
 
     /// <summary>
     /// The dataset's <see cref="Inputs"/> columns (by name, in order), expanded; targets unchanged. A missing input is

@@ -70,9 +70,11 @@ public static class BinaryLogisticRegression
         double amax = solver.AlphaMax();
         if (target is double t)
         {
-            int steps = t < amax ? (int)Math.Ceiling(10 * Math.Log10(amax / t)) : 0;
+            // In logarithms: amax / t overflows for a subnormal t (e.g. 1e-320).
+            double decades = Math.Log10(amax) - Math.Log10(t);
+            int steps = t < amax ? (int)Math.Ceiling(10 * decades) : 0;
             alphas = new double[steps + 1];
-            for (int s = 0; s < steps; s++) alphas[s] = amax * Math.Pow(t / amax, (double)s / steps);
+            for (int s = 0; s < steps; s++) alphas[s] = amax * Math.Pow(10, -decades * s / steps);
             alphas[steps] = t;
         }
         alphas ??= ElasticNetRegression.ResolveAlphas(po, amax);

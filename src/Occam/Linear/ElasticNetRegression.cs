@@ -37,10 +37,11 @@ public static class ElasticNetRegression
         // correlated columns a cold start at small α needs far more sweeps. The optimum is the same. The path is an
         // implementation detail: its steps have their own budget and the report counts the sweeps at α only.
         double prev = Math.Max(amax, alpha);
-        int steps = alpha > 0 && alpha < amax ? (int)Math.Ceiling(5 * Math.Log10(amax / alpha)) : 0;
+        double decades = Math.Log10(amax) - Math.Log10(alpha); // in logarithms: amax / α overflows for a subnormal α
+        int steps = alpha > 0 && alpha < amax ? (int)Math.Ceiling(5 * decades) : 0;
         for (int s = 1; s < steps; s++)
         {
-            double a = amax * Math.Pow(alpha / amax, (double)s / steps);
+            double a = amax * Math.Pow(10, -decades * s / steps);
             solver.Solve(a, prev, LinearOptions.WarmStartSweeps);
             prev = a;
         }

@@ -85,10 +85,10 @@ public abstract record LinearEstimator
     private protected virtual LinearOptions Options()
     {
         string name = GetType().Name;
-        if (!(Alpha >= 0) || double.IsInfinity(Alpha)) throw new OccamException($"{name}.Alpha must be a finite number >= 0 (got {Text(Alpha)}).");
-        if (!(Tolerance > 0) || double.IsInfinity(Tolerance)) throw new OccamException($"{name}.Tolerance must be a finite number > 0 (got {Text(Tolerance)}).");
-        if (MaxIterations < 1) throw new OccamException($"{name}.MaxIterations must be at least 1 (got {MaxIterations}).");
-        if (Degree < 1) throw new OccamException($"{name}.Degree must be at least 1 (got {Degree}); use 1 for no polynomial columns.");
+        if (!(Alpha >= 0) || double.IsInfinity(Alpha)) throw OccamException.Usage($"{name}.Alpha must be a finite number >= 0 (got {Text(Alpha)}).");
+        if (!(Tolerance > 0) || double.IsInfinity(Tolerance)) throw OccamException.Usage($"{name}.Tolerance must be a finite number > 0 (got {Text(Tolerance)}).");
+        if (MaxIterations < 1) throw OccamException.Usage($"{name}.MaxIterations must be at least 1 (got {MaxIterations}).");
+        if (Degree < 1) throw OccamException.Usage($"{name}.Degree must be at least 1 (got {Degree}); use 1 for no polynomial columns.");
         return new LinearOptions { L1Ratio = Rho, Standardize = Standardize, Tolerance = Tolerance, MaxIterations = MaxIterations };
     }
 
@@ -233,7 +233,7 @@ public sealed record LogisticRegression : LinearEstimator
     private protected override LinearFit SolveOne(Dataset x, LinearOptions options)
     {
         if (Alpha == 0)
-            throw new OccamException("LogisticRegression.Alpha must be > 0 (an unpenalized fit diverges on separable data); use a small value such as 1e-6.");
+            throw OccamException.Usage("LogisticRegression.Alpha must be > 0 (an unpenalized fit diverges on separable data); use a small value such as 1e-6.");
         return BinaryLogisticRegression.Fit(x.X, x.Rows, x.Features, x.Y, Alpha, options, x.FeatureNames);
     }
 

@@ -163,7 +163,7 @@ public sealed class LinearEstimatorTests : IDisposable
         Assert.Throws<OccamException>(() => model.Predict(new double[,] { { 1.0 } }));
         // x1³ overflows: an error naming the row, never an infinite or NaN prediction.
         var e = Assert.Throws<OccamException>(() => model.Predict(new double[,] { { 1.0, 0.0 }, { 1e200, 0.0 } }));
-        Assert.StartsWith("row 2:", e.Message);
+        Assert.StartsWith("row 2, column 'x1': the value 1E+200 to the power 2 overflows", e.Message);
     }
 
     [Fact]

@@ -149,6 +149,18 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
+    public void IoErrorWhileWritingNamesTheDestinationNotTheTemporary()
+    {
+        File.WriteAllText(P("a.txt"), "old");
+        var e = Refused(() => AtomicFile.Write(P("a.txt"), s =>
+            throw new IOException($"No space left on device : '{((FileStream)s).Name}'")));
+        Assert.Contains("No space left on device", e.Message);
+        Assert.Contains(P("a.txt"), e.Message);
+        Assert.Equal("old", File.ReadAllText(P("a.txt")));
+        Assert.Empty(TempFiles());
+    }
+
+    [Fact]
     public void SeveralFilesAreWrittenAllOrNone()
     {
         var e = Refused(() => AtomicFile.WriteAllText([(P("a.json"), "a"), (P("missing/b.json"), "b")]));

@@ -18,7 +18,7 @@ internal sealed class LinearCvCommand : Command<LinearCvSettings>
                 ? $"{settings.Data} has {data.Rows} row; cross-validation needs at least 2 rows (one per fold), add rows."
                 : $"--folds {settings.Folds} is more than the {data.Rows} rows of {settings.Data}; use at most {data.Rows} folds.");
         if (settings.Stratify && data.Task != TaskKind.Binary)
-            throw new OccamException($"--stratify needs a binary target, but '{settings.Target}' is a regression target; drop --stratify.");
+            throw OccamException.Usage($"--stratify needs a binary target, but '{settings.Target}' is a regression target; drop --stratify.");
         var co = new CvOptions
         {
             Folds = settings.Folds,
