@@ -41,6 +41,8 @@ public static class OccamApp
                 config.AddCommand<PredictCommand>("predict").WithDescription("Write predictions of a model for a CSV file.");
                 config.AddCommand<InspectCommand>("inspect").WithDescription("Show a model's architecture and sparsity (exact zeros, dead units, inputs kept).");
                 config.AddCommand<PruneCommand>("prune").WithDescription("Remove dead units and cut-off inputs from a model (same predictions, fewer parameters).");
+                config.AddCommand<ExportCommand>("export").WithDescription("Export a model as ONNX (MLPs, linear models) or as PyTorch safetensors + JSON sidecar (MLPs).");
+                config.AddCommand<ImportCommand>("import").WithDescription("Import a torch.nn.Sequential state_dict from safetensors as an occam-mlp/1 model.");
                 config.AddCommand<SynthCommand>("synth").WithDescription("Write a seeded synthetic dataset (xor, circles, spiral, blobs, polynomial) as CSV.");
                 config.AddCommand<DemoCommand>("demo").WithDescription("Train one network on the shipped digits six ways (no penalty, L2, L1 prox, L1 subgradient, group lasso, dropout); compare.");
                 LinearCommands.Register(config);

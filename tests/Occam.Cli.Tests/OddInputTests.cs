@@ -288,4 +288,13 @@ public class OddInputTests
         Assert.Equal(0, Cli.Run("linear", "fit", "--data", data, "--target", "y", "--task", "regression", "--alpha", "0.1", "--out", dir.File("lin.json")).ExitCode);
         AssertFails(Cli.Run("prune", dir.File("lin.json"), "--out", dir.File("p.json")), "is a linear model (occam-linear/1); prune removes dead hidden units", dir.File("p.json"));
     }
+
+    [Fact]
+    public void BinaryCrossValidationWithAOneClassFoldIsAnErrorNotACrash()
+    {
+        using var dir = new TempDir();
+        string data = dir.Write("two.csv", "a,y\n1,2\n2,3\n"); // integers with 2 values: binary; each fold trains on 1 row
+        AssertFails(Cli.Run("linear", "cv", "--data", data, "--target", "y", "--folds", "2"),
+            "fold 1 of 2: its training rows (1) hold only class 1 of the binary target; every fold needs both classes");
+    }
 }

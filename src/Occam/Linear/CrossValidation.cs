@@ -36,6 +36,21 @@ public static class CrossValidation
                 ? throw new ArgumentException("stratified folds need class labels; use them with logistic regression only.", nameof(cv))
                 : KFold.Stratified(y.Select(v => (int)v).ToArray(), co.Folds, co.Shuffle, co.Seed))
             : KFold.Split(rows, co.Folds, co.Shuffle ? FoldOrder.Shuffled : FoldOrder.Contiguous, co.Seed);
+        if (task == TaskKind.Binary)
+        {
+            for (int f = 0; f < folds.Count; f++)
+            {
+                var train = folds[f].Train;
+                bool zero = false, one = false;
+                foreach (int i in train)
+                {
+                    if (y[i] == 0) zero = true;
+                    else one = true;
+                }
+                if (!(zero && one))
+                    throw new OccamException($"fold {f + 1} of {folds.Count}: its training rows ({train.Length}) hold only class {(zero ? 0 : 1)} of the binary target; every fold needs both classes to fit a logistic model: use stratified folds (--stratify), fewer folds, or more rows of the rarer class.");
+            }
+        }
         var sw = Stopwatch.StartNew();
         var all = Inputs.AllRows(rows);
 
