@@ -136,26 +136,34 @@ internal static class CommandLine
     /// <summary>
     /// Rejects an option that takes a value but has none: the last word of the line (which Spectre would fill
     /// with the text "__default_command"), one followed by another option, or an empty value (<c>--hidden ""</c>,
-    /// <c>--out=</c>). A value that starts with "--" must be written <c>--option=--value</c>.
+    /// <c>--out=</c>); and a value option given twice (Spectre would keep the last silently). A value that starts
+    /// with "--" must be written <c>--option=--value</c>.
     /// </summary>
     public static void CheckValues(IReadOnlyList<string> args)
     {
+        var given = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < args.Count; i++)
         {
             string a = args[i];
             if (!a.StartsWith("--", StringComparison.Ordinal)) continue;
             int eq = a.IndexOf('=', StringComparison.Ordinal);
             string name = eq < 0 ? a : a[..eq];
-            if (!ValueOptions.ContainsKey(name)) continue;
+            if (!ValueOptions.TryGetValue(name, out var type)) continue;
+            string value;
             if (eq >= 0)
             {
-                if (string.IsNullOrWhiteSpace(a[(eq + 1)..])) throw EmptyValue(name);
-                continue;
+                value = a[(eq + 1)..];
             }
-            if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                throw OccamException.Usage($"{name} needs a value; write it after the option, e.g. {name} VALUE (see occam --help).");
-            if (string.IsNullOrWhiteSpace(args[i + 1])) throw EmptyValue(name);
-            i++;
+            else
+            {
+                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    throw OccamException.Usage($"{name} needs a value; write it after the option, e.g. {name} VALUE (see occam --help).");
+                value = args[++i];
+            }
+            if (string.IsNullOrWhiteSpace(value)) throw EmptyValue(name);
+            // Spectre keeps the last of repeated options; a second value would be dropped without a word.
+            if (!type.IsArray && !given.TryAdd(name, value))
+                throw OccamException.Usage($"{name} is given twice ('{given[name]}' and '{value}'); give it once.");
         }
     }
 

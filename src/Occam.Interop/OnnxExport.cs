@@ -227,8 +227,8 @@ public static class OnnxExport
         IReadOnlyList<string>? classes, string? target)
     {
         var meta = new Dictionary<string, string> { ["occam.format"] = format, ["occam.task"] = TaskKinds.Name(task) };
-        if (features is not null) meta["occam.features"] = JsonSerializer.Serialize(features);
-        if (classes is not null) meta["occam.classes"] = JsonSerializer.Serialize(classes);
+        if (features is not null) meta["occam.features"] = JsonSerializer.Serialize(features, JsonText.SerializerOptions);
+        if (classes is not null) meta["occam.classes"] = JsonSerializer.Serialize(classes, JsonText.SerializerOptions);
         if (target is not null) meta["occam.target"] = target;
         return meta;
     }

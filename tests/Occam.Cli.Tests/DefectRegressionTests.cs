@@ -72,6 +72,16 @@ public class DefectRegressionTests
     }
 
     [Fact]
+    public void RepeatedOptionIsAnError()
+    {
+        using var dir = new TempDir();
+        string model = Model(dir);
+        AssertError(Cli.Run("predict", model, "--data", dir.File("d.csv"), "--out", dir.File("p1.csv"), "--out=" + dir.File("p2.csv")),
+            ExitCodes.Usage, "--out is given twice");
+        Assert.False(File.Exists(dir.File("p1.csv")) || File.Exists(dir.File("p2.csv")));
+    }
+
+    [Fact]
     public void EmptyPolyColumnsIsAnError()
     {
         AssertError(Cli.Run("linear", "fit", "--data", Repo.Data("diabetes.csv"), "--target", "progression", "--alpha", "0.1", "--degree", "2", "--poly-columns", ""),

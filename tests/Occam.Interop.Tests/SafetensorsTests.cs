@@ -76,6 +76,22 @@ public sealed class SafetensorsTests : IDisposable
         Assert.Equal(Serialization.MlpJson.ToJson(model), Serialization.MlpJson.ToJson(back));
     }
 
+    [Fact]
+    public void SidecarWritesNonAsciiNamesAsCharacters()
+    {
+        // Issue 11: every JSON Occam writes uses Serialization.JsonText (é and → as characters, still valid JSON).
+        var model = new Mlp(2, TaskKind.Binary, [new Dense(2, 1, [1, 2], [0])], classes: ["non", "oui→"], featureNames: ["café", "naïve \"q\""]);
+        string sidecar = SafetensorsModel.Sidecar(model);
+        Assert.Contains("\"café\"", sidecar, StringComparison.Ordinal);
+        Assert.Contains("\"oui→\"", sidecar, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u00", sidecar, StringComparison.Ordinal);
+        using var doc = System.Text.Json.JsonDocument.Parse(sidecar);
+        string path = Path.Combine(dir, "u.safetensors");
+        SafetensorsModel.Export(model, path);
+        var back = SafetensorsModel.Import(path, new SafetensorsImportOptions { SidecarPath = path + ".json" });
+        Assert.Equal(["café", "naïve \"q\""], back.FeatureNames!);
+    }
+
     [Theory]
     [InlineData("64-relu-64-relu-10", 5)]
     [InlineData("8-tanh-dropout:0.1-8-sigmoid-identity-3", 7)]

@@ -56,7 +56,7 @@ public static class SafetensorsFile
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(tensors);
         using var headerStream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(headerStream))
+        using (var w = new Utf8JsonWriter(headerStream, Occam.Serialization.JsonText.WriterOptions(indented: false)))
         {
             w.WriteStartObject();
             if (metadata is { Count: > 0 })

@@ -55,7 +55,7 @@ public static class SafetensorsModel
     {
         ArgumentNullException.ThrowIfNull(model);
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
+        using (var w = new Utf8JsonWriter(ms, JsonText.WriterOptions(indented: false)))
         {
             w.WriteStartObject();
             w.WriteString("format", SidecarFormat);

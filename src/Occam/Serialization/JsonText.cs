@@ -14,4 +14,7 @@ public static class JsonText
     /// </summary>
     public static JsonWriterOptions WriterOptions(bool indented) =>
         new() { Indented = indented, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The same escaping for <see cref="JsonSerializer"/> (compact output).</summary>
+    public static JsonSerializerOptions SerializerOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }
