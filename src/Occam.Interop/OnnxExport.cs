@@ -145,6 +145,8 @@ public static class OnnxExport
         ArgumentNullException.ThrowIfNull(model);
         options ??= new OnnxExportOptions();
         var task = model.Task;
+        if (task == TaskKind.Multiclass)
+            throw new OccamException("multiclass linear models cannot be exported to ONNX by this version; export a regression or binary model.");
         CheckProbabilities(task, options);
         var coef = model.Coef.ToArray();
         var pipeline = model.Pipeline;

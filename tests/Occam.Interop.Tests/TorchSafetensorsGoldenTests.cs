@@ -15,12 +15,16 @@ namespace Occam.Interop.Tests;
 /// </summary>
 public class TorchSafetensorsGoldenTests(ITestOutputHelper output)
 {
-    // float32 on both sides; only the summation order differs. Relative to max(1, |value|).
+    // Relative to max(1, |value|). Occam's float32 forward against torch's float32 forward (both round, in different
+    // orders): 1e-6, the bound (measured 7.6e-7 on the AVX-512 machine these files were made on). Against torch's
+    // float64 evaluation of the same float32 weights and inputs (the exact prediction of those weights) each float32
+    // forward is off by up to ~1.2e-6, so that comparison is only a sanity check at 2e-6.
     private const double Tolerance = 1e-6;
+    private const double ExactTolerance = 2e-6;
 
     private static string Golden(string name) => Repo.Golden(Path.Combine("safetensors", name));
 
-    private sealed record Expected(string? Arch, int Rows, int Columns, double[] X, double[] Scores);
+    private sealed record Expected(string? Arch, int Rows, int Columns, double[] X, double[] Scores, double[] Scores64);
 
     private static readonly JsonSerializerOptions CaseInsensitive = new() { PropertyNameCaseInsensitive = true };
 
@@ -29,9 +33,11 @@ public class TorchSafetensorsGoldenTests(ITestOutputHelper output)
     private void Check(string what, Mlp model, Expected e)
     {
         var scores = model.PredictScores(e.X, e.Rows).Select(v => (double)v).ToArray();
-        var (rel, abs) = Ort.MaxDifference(scores, e.Scores);
-        output.WriteLine($"{what}: max |Δ| = {abs:E2}, relative {rel:E2} over {e.Scores.Length} values");
-        Assert.True(rel <= Tolerance, $"{what}: {rel:E3} > {Tolerance:E0}");
+        var (rel, abs) = Ort.MaxDifference(scores, e.Scores64);
+        var (rel32, abs32) = Ort.MaxDifference(scores, e.Scores);
+        output.WriteLine($"{what}: vs torch float64 max |Δ| = {abs:E2} (relative {rel:E2}); vs torch float32 max |Δ| = {abs32:E2} (relative {rel32:E2}); {e.Scores.Length} values");
+        Assert.True(rel32 <= Tolerance, $"{what}: {rel32:E3} > {Tolerance:E0} against torch float32");
+        Assert.True(rel <= ExactTolerance, $"{what}: {rel:E3} > {ExactTolerance:E0} against torch float64");
     }
 
     [Fact]

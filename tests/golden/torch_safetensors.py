@@ -15,7 +15,9 @@ Writes to tests/golden/safetensors/:
    - torch_iris.safetensors (+ .json sidecar occam-sequential/1 with standardizer, classes, features):
      nn.Sequential(Linear(4,8), Tanh, Dropout(0.1), Linear(8,8), ReLU, Linear(8,3)) trained 200 Adam steps on
      standardized iris; torch_iris_expected.json: {"arch", "rows", "columns", "x" (raw iris rows), "scores" (torch
-     logits in eval mode, float32, inputs standardized in float64 then cast to float32 as Occam does)}.
+     logits in eval mode, float32, inputs standardized in float64 then cast to float32 as Occam does), "scores64" (the
+     same float32 weights and inputs evaluated in float64: the exact prediction of the imported weights; a sanity
+     check, each float32 forward is ~1e-6 away from it)}.
    - torch_diabetes.safetensors (no sidecar: imported with --arch 16-sigmoid-identity-1 --task regression):
      a randomly initialised regression net on raw diabetes inputs; torch_diabetes_expected.json likewise.
    Then the script runs `occam import` on both and `occam predict`-free checks happen in the C# tests
@@ -128,6 +130,14 @@ def scores_of(net, x32):
         return net(torch.from_numpy(x32)).numpy().astype(np.float64)
 
 
+def scores64_of(net, x32):
+    """The same float32 weights and inputs evaluated in float64 (torch on a double copy of the net)."""
+    import copy
+    net64 = copy.deepcopy(net).double().eval()
+    with torch.no_grad():
+        return net64(torch.from_numpy(x32.astype(np.float64))).numpy()
+
+
 def occam(*args):
     r = subprocess.run(OCCAM + list(args), cwd=ROOT, capture_output=True, text=True)
     if r.returncode != 0:
@@ -188,8 +198,10 @@ def main():
                "target": "species"}
     dump(os.path.join(OUT, "torch_iris.safetensors.json"), sidecar)
     s = scores_of(net, standardize(x, mean, scale))
+    s64 = scores64_of(net, standardize(x, mean, scale))
     dump(os.path.join(OUT, "torch_iris_expected.json"), {"arch": sidecar["arch"], "rows": len(x), "columns": 4,
-                                                         "x": x.ravel().tolist(), "scores": s.ravel().tolist()})
+                                                         "x": x.ravel().tolist(), "scores": s.ravel().tolist(),
+                                                         "scores64": s64.ravel().tolist()})
     # 1b. diabetes: regression, no sidecar, raw inputs.
     torch.manual_seed(1)
     _, xd, _ = read_csv("diabetes.csv", "progression")
@@ -200,8 +212,10 @@ def main():
         net_d[3].bias.fill_(150.0)
     save_safetensors(net_d.state_dict(), os.path.join(OUT, "torch_diabetes.safetensors"))
     sd = scores_of(net_d, xd.astype(np.float32))
+    sd64 = scores64_of(net_d, xd.astype(np.float32))
     dump(os.path.join(OUT, "torch_diabetes_expected.json"), {"arch": "16-sigmoid-identity-1", "rows": len(xd), "columns": xd.shape[1],
-                                                             "x": xd.ravel().tolist(), "scores": sd.ravel().tolist()})
+                                                             "x": xd.ravel().tolist(), "scores": sd.ravel().tolist(),
+                                                             "scores64": sd64.ravel().tolist()})
     with tempfile.TemporaryDirectory() as tmp:
         occam("import", os.path.join(OUT, "torch_iris.safetensors"), "--out", os.path.join(tmp, "iris.json"))
         ok &= report("torch → Occam, iris (numpy on the imported model)", numpy_forward(json.load(open(os.path.join(tmp, "iris.json"))), x).ravel(), s.ravel())
@@ -220,9 +234,11 @@ def main():
     net_o.load_state_dict(load_safetensors(st_path), strict=True)
     _, xg, _ = read_csv("digits.csv", "digit")
     xg = xg[:200]
-    so = scores_of(net_o, standardize(xg, side["standardizer"]["mean"], side["standardizer"]["scale"]))
+    zg = standardize(xg, side["standardizer"]["mean"], side["standardizer"]["scale"])
+    so = scores_of(net_o, zg)
+    so64 = scores64_of(net_o, zg)
     dump(os.path.join(OUT, "occam_digits_torch.json"), {"rows": len(xg), "columns": xg.shape[1], "x": xg.ravel().tolist(),
-                                                        "scores": so.ravel().tolist()})
+                                                        "scores": so.ravel().tolist(), "scores64": so64.ravel().tolist()})
     ok &= report("Occam → torch, digits (torch vs numpy on the Occam model)", so.ravel(), numpy_forward(json.load(open(model_path)), xg).ravel())
     sys.exit(0 if ok else 1)
 

@@ -44,7 +44,7 @@ public sealed class ImportCommand : Command<ImportSettings>
 {
     public override int Execute(CommandContext context, ImportSettings settings, CancellationToken cancellationToken)
     {
-        Occam.Serialization.OutputFiles.Check(settings.Out);
+        Occam.Serialization.OutputFiles.Check([settings.Out], [settings.File, settings.Sidecar]);
         string? sidecar = settings.Sidecar;
         if (sidecar is null && settings.Arch is null && System.IO.File.Exists(SafetensorsModel.DefaultSidecarPath(settings.File)))
             sidecar = SafetensorsModel.DefaultSidecarPath(settings.File);

@@ -84,7 +84,7 @@ public static class SafetensorsModel
         return System.Text.Encoding.UTF8.GetString(ms.ToArray()) + "\n";
     }
 
-    /// <summary>Writes the tensors to <paramref name="path"/> and the sidecar beside them, both atomically.</summary>
+    /// <summary>Writes the tensors to <paramref name="path"/> and the sidecar beside them, both atomically, both or neither.</summary>
     public static void Export(Mlp model, string path, string? sidecarPath = null)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -93,8 +93,10 @@ public static class SafetensorsModel
         sidecarPath ??= DefaultSidecarPath(path);
         if (Path.GetFullPath(sidecarPath) == Path.GetFullPath(path))
             throw new OccamException($"the sidecar path '{sidecarPath}' is the tensor file itself; choose another --sidecar.");
-        AtomicFile.Write(path, s => SafetensorsFile.Write(s, tensors, new Dictionary<string, string> { ["format"] = "pt" }));
-        AtomicFile.WriteAllText(sidecarPath, sidecar);
+        AtomicFile.WriteAll([
+            (path, s => SafetensorsFile.Write(s, tensors, new Dictionary<string, string> { ["format"] = "pt" })),
+            (sidecarPath, s => s.Write(new System.Text.UTF8Encoding(false).GetBytes(sidecar))),
+        ]);
     }
 
     /// <summary>Exports an <c>occam-mlp/1</c> model file; other formats are an <see cref="OccamException"/>.</summary>

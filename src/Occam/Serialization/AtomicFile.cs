@@ -29,12 +29,22 @@ public static class AtomicFile
     public static void WriteAllText(IReadOnlyList<(string Path, string Content)> files)
     {
         ArgumentNullException.ThrowIfNull(files);
+        WriteAll(files.Select(f => (f.Path, (Action<Stream>)(stream => stream.Write(Utf8.GetBytes(f.Content))))).ToArray());
+    }
+
+    /// <summary>
+    /// Writes several files, all or none: every destination is checked (<see cref="OutputFiles.Check(string?[])"/>)
+    /// and every temporary file written before the first one is renamed into place.
+    /// </summary>
+    public static void WriteAll(IReadOnlyList<(string Path, Action<Stream> Write)> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
         OutputFiles.Check(files.Select(f => (string?)f.Path).ToArray());
         var staged = new List<Staged>(files.Count);
         try
         {
-            foreach (var (path, content) in files)
-                staged.Add(Stage(path, stream => stream.Write(Utf8.GetBytes(content))));
+            foreach (var (path, write) in files)
+                staged.Add(Stage(path, write));
             foreach (var s in staged) s.Commit();
         }
         finally
