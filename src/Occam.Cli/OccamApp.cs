@@ -47,7 +47,7 @@ public static class OccamApp
                 config.AddCommand<DemoCommand>("demo").WithDescription("Train one network on the shipped digits six ways (no penalty, L2, L1 prox, L1 subgradient, group lasso, dropout); compare.");
                 LinearCommands.Register(config);
             });
-            int code = app.Run(args);
+            int code = RunCancellable(app, args);
             if (code is ExitCodes.Success or ExitCodes.NotConverged) return code;
             // Spectre returns 1 after printing the help of a branch given without its command (e.g. "occam linear").
             Console.Error.WriteLine($"error: '{string.Join(' ', args)}' is not a complete command; pick one of the commands listed above.");
@@ -56,6 +56,30 @@ public static class OccamApp
         catch (Exception ex)
         {
             return CliErrors.Report(ex, args, verbose);
+        }
+    }
+
+    /// <summary>
+    /// Runs the command with a token that the first Ctrl+C (SIGINT) cancels: training stops at the next step, nothing
+    /// is written and the exit code is 130. A second Ctrl+C ends the process at once.
+    /// </summary>
+    private static int RunCancellable(CommandApp app, string[] args)
+    {
+        using var cancel = new CancellationTokenSource();
+        void OnCancel(object? sender, ConsoleCancelEventArgs e)
+        {
+            if (cancel.IsCancellationRequested) return;
+            e.Cancel = true;
+            cancel.Cancel();
+        }
+        Console.CancelKeyPress += OnCancel;
+        try
+        {
+            return app.Run(args, cancel.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= OnCancel;
         }
     }
 

@@ -138,6 +138,28 @@ public class ErrorBoundaryTests
     }
 
     [Fact]
+    public void CtrlCStopsTrainingWithExit130AndNoOutput()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var dir = new TempDir();
+        string data = dir.Write("d.csv", Csv);
+        string cli = typeof(OccamApp).Assembly.Location;
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [cli, "train", "--data", data, "--target", "y", "--epochs", "100000000", "--out", dir.File("m.json")])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        using var p = System.Diagnostics.Process.Start(start)!;
+        Thread.Sleep(3000);
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!) kill.WaitForExit();
+        Assert.True(p.WaitForExit(60_000), "the run must stop after Ctrl+C");
+        Assert.Equal(ExitCodes.Cancelled, p.ExitCode);
+        Assert.Contains("error: cancelled; no output was written.", p.StandardError.ReadToEnd());
+        Assert.False(File.Exists(dir.File("m.json")));
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
+    }
+
+    [Fact]
     public void EveryKindHasItsCode()
     {
         Assert.Equal(ExitCodes.Data, ExitCodes.Of(OccamErrorKind.Data));
