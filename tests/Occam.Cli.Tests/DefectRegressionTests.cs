@@ -266,6 +266,9 @@ public class DefectRegressionTests
         AssertError(Cli.Run("predict", model, "--data", data, "--out", data), ExitCodes.Output, "is also an input");
         AssertError(Cli.Run("predict", model, "--data", data, "--out", model), ExitCodes.Output, "is also an input");
         AssertError(Cli.Run("train", "--data", data, "--target", "y", "--epochs", "1", "--out", data), ExitCodes.Output, "is also an input");
+        string modelText = File.ReadAllText(model);
+        AssertError(Cli.Run("export", model, "--out", model), ExitCodes.Output, "is also an input");
+        Assert.Equal(modelText, File.ReadAllText(model));
         Assert.Equal(Csv, File.ReadAllText(data));
         // Continuing training in place is allowed: the model is read before it is replaced.
         var again = Cli.Run("train", "--data", data, "--target", "y", "--epochs", "1", "--init", model, "--out", model);

@@ -46,7 +46,7 @@ public sealed class ExportCommand : Command<ExportSettings>
     public override int Execute(CommandContext context, ExportSettings settings, CancellationToken cancellationToken)
     {
         string? sidecar = settings.Format == "safetensors" ? settings.Sidecar ?? SafetensorsModel.DefaultSidecarPath(settings.Out!) : null;
-        Occam.Serialization.OutputFiles.Check(settings.Out, sidecar);
+        Occam.Serialization.OutputFiles.Check([settings.Out, sidecar], [settings.Model]);
         if (settings.Format == "onnx")
         {
             OnnxExport.SaveFile(settings.Model, settings.Out!, new OnnxExportOptions { Probabilities = settings.Probabilities });

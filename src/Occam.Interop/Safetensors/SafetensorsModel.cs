@@ -62,22 +62,10 @@ public static class SafetensorsModel
             w.WriteString("arch", SequentialSpec.Format(model));
             w.WriteNumber("inputs", model.Inputs);
             w.WriteString("task", TaskKinds.Name(model.Task));
-            if (model.Standardizer is { } s)
-            {
-                w.WriteStartObject("standardizer");
-                WriteNumbers(w, "mean", s.Mean);
-                WriteNumbers(w, "scale", s.Scale);
-                w.WriteEndObject();
-            }
-            if (model.TargetStandardizer is { } ts)
-            {
-                w.WriteStartObject("targetStandardizer");
-                WriteNumbers(w, "mean", ts.Mean);
-                WriteNumbers(w, "scale", ts.Scale);
-                w.WriteEndObject();
-            }
-            if (model.Classes is { } c) WriteStrings(w, "classes", c);
-            if (model.FeatureNames is { } f) WriteStrings(w, "features", f);
+            if (model.Standardizer is { } s) MlpJson.WriteStandardizer(w, "standardizer", s);
+            if (model.TargetStandardizer is { } ts) MlpJson.WriteStandardizer(w, "targetStandardizer", ts);
+            if (model.Classes is { } c) MlpJson.WriteStrings(w, "classes", c);
+            if (model.FeatureNames is { } f) MlpJson.WriteStrings(w, "features", f);
             if (model.TargetName is { } t) w.WriteString("target", t);
             w.WriteEndObject();
         }
@@ -235,18 +223,4 @@ public static class SafetensorsModel
         e.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null
             ? v.EnumerateArray().Select(x => x.GetString() ?? throw new FormatException($"a value of \"{name}\" is not a string")).ToArray()
             : null;
-
-    private static void WriteNumbers(Utf8JsonWriter w, string name, double[] values)
-    {
-        w.WriteStartArray(name);
-        foreach (double v in values) w.WriteNumberValue(v);
-        w.WriteEndArray();
-    }
-
-    private static void WriteStrings(Utf8JsonWriter w, string name, IReadOnlyList<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (string v in values) w.WriteStringValue(v);
-        w.WriteEndArray();
-    }
 }

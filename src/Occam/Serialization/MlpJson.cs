@@ -228,7 +228,8 @@ public static class MlpJson
         return new Standardizer(mean, scale);
     }
 
-    private static void WriteStandardizer(Utf8JsonWriter w, string name, Standardizer s)
+    /// <summary>Writes <c>"name": {"mean": [...], "scale": [...]}</c> (also used by the safetensors sidecar).</summary>
+    internal static void WriteStandardizer(Utf8JsonWriter w, string name, Standardizer s)
     {
         w.WriteStartObject(name);
         w.WriteStartArray("mean");
@@ -290,7 +291,8 @@ public static class MlpJson
         w.WriteEndArray();
     }
 
-    private static void WriteStrings(Utf8JsonWriter w, string name, IReadOnlyList<string> values)
+    /// <summary>Writes <c>"name": ["...", ...]</c> (also used by the safetensors sidecar).</summary>
+    internal static void WriteStrings(Utf8JsonWriter w, string name, IReadOnlyList<string> values)
     {
         w.WriteStartArray(name);
         foreach (var v in values) w.WriteStringValue(v);
