@@ -155,6 +155,18 @@ public class CommandTests
         Assert.True(std.RootElement.GetProperty("r2").GetDouble() > raw.RootElement.GetProperty("r2").GetDouble() + 0.2);
     }
 
+    [Theory]
+    [InlineData("--l1", "1e-3,0,0")]
+    [InlineData("--weight-decay", "1,2,3")]
+    public void PerLayerListOfTheWrongLengthIsAUsageError(string option, string values)
+    {
+        using var dir = new TempDir();
+        var r = Cli.Run("train", "--data", Repo.Data("breast_cancer.csv"), "--target", "benign", "--hidden", "8", "--epochs", "1", option, values, "--out", dir.File("m.json"));
+        Assert.Equal(64, r.ExitCode);
+        Assert.Equal($"error: {option} has 3 values but the network has 2 dense layers; give one value or exactly 2.", r.Err.Trim());
+        Assert.False(File.Exists(dir.File("m.json")));
+    }
+
     [Fact]
     public void DemoWritesModelsAndSummary()
     {

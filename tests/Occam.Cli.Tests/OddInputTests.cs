@@ -297,4 +297,17 @@ public class OddInputTests
         AssertFails(Cli.Run("linear", "cv", "--data", data, "--target", "y", "--folds", "2"),
             "fold 1 of 2: its training rows (1) hold only class 1 of the binary target; every fold needs both classes");
     }
+
+    [Fact]
+    public void CsvGivenAsIdxImagesAndLinearModelGivenAsInitAreNamed()
+    {
+        using var dir = new TempDir();
+        string data = dir.Write("d.csv", Small);
+        File.WriteAllBytes(dir.File("lbl.idx"), [0, 0, 8, 1, 0, 0, 0, 1, 3]);
+        AssertFails(Cli.Run("train", "--data", data, "--labels", dir.File("lbl.idx"), "--out", dir.File("m.json")),
+            "d.csv: this is text (a CSV file?), not an IDX images (idx3-ubyte) file; read a CSV without --labels", dir.File("m.json"));
+        Assert.Equal(0, Cli.Run("linear", "fit", "--data", data, "--target", "y", "--task", "regression", "--alpha", "0.1", "--out", dir.File("lin.json")).ExitCode);
+        AssertFails(Cli.Run("train", "--data", data, "--target", "y", "--init", dir.File("lin.json"), "--out", dir.File("m.json")),
+            "is a linear model (occam-linear/1); --init continues training a network (occam-mlp/1)", dir.File("m.json"));
+    }
 }

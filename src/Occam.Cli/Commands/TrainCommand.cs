@@ -181,7 +181,11 @@ public sealed class TrainCommand : Command<TrainSettings>
     /// <summary>Loads the data and turns the options into <see cref="FitSettings"/>; every input error is an <see cref="OccamException"/>.</summary>
     internal static FitSettings BuildFitSettings(TrainSettings s, out Dataset data)
     {
-        Mlp? init = s.Init is null ? null : MlpJson.Load(s.Init);
+        Mlp? init = s.Init is null ? null : Occam.Model.Load(s.Init) switch
+        {
+            MlpModel mlp => mlp.Network,
+            _ => throw new OccamException($"--init {s.Init} is a linear model (occam-linear/1); --init continues training a network ({MlpJson.Format}). Fit linear models with 'occam linear fit'."),
+        };
         if (init is not null && s.TaskKind is { } asked && asked != init.Task)
             throw OccamException.Usage($"--task {s.Task} contradicts the --init model, which is a {TaskKinds.Name(init.Task)} model; leave --task out or drop --init.");
         if (!OptimizerOptions.TryParseKind(s.Optimizer, out var kind))

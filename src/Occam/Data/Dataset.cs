@@ -119,7 +119,7 @@ public sealed class Dataset
         bool numeric = true;
         for (int i = 0; i < rows; i++)
         {
-            if (labels[i] is null) throw new OccamException($"label {i} is null; give one label per row.");
+            if (labels[i] is null) throw OccamException.Usage($"label {i} is null; give one label per row.");
             if (NumberText.Parse(labels[i], out values[i]) != NumberStatus.Ok) numeric = false;
         }
         var (y, _, classes) = CsvLoader.Classify(labels, values, numeric, TaskKind.Multiclass);
@@ -140,11 +140,11 @@ public sealed class Dataset
         ArgumentNullException.ThrowIfNull(x);
         int rows = x.GetLength(0), features = x.GetLength(1);
         if (rows == 0 || features == 0)
-            throw new OccamException($"x is {rows}×{features}; give at least one row and one feature column.");
+            throw OccamException.Usage($"x is {rows}×{features}; give at least one row and one feature column.");
         if (targets != rows)
-            throw new OccamException($"x has {rows} rows but there are {targets} targets; give one target per row.");
+            throw OccamException.Usage($"x has {rows} rows but there are {targets} targets; give one target per row.");
         if (featureNames is not null && featureNames.Count != features)
-            throw new OccamException($"{featureNames.Count} feature names for {features} columns of x; give one name per column.");
+            throw OccamException.Usage($"{featureNames.Count} feature names for {features} columns of x; give one name per column.");
         return (Flatten(x), rows, features, featureNames?.ToArray() ?? DefaultFeatureNames(features));
     }
 

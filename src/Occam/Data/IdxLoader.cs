@@ -137,12 +137,22 @@ public static class IdxLoader
         }
     }
 
+    /// <summary>Printable ASCII or UTF-8 text with line breaks and tabs (no NUL or other control bytes).</summary>
+    private static bool IsText(ReadOnlySpan<byte> start)
+    {
+        foreach (byte b in start)
+            if (b < 0x20 && b is not (byte)'\n' and not (byte)'\r' and not (byte)'\t') return false;
+        return start.Length > 0;
+    }
+
     private static int[] ReadHeader(byte[] bytes, string path, int magic, string kind)
     {
         int dims = magic & 0xFF;
         if (bytes.Length < 4)
             throw new OccamException($"{path}: the file is truncated ({bytes.Length} bytes, too short for an IDX header); download the file again.");
         int actual = BinaryPrimitives.ReadInt32BigEndian(bytes);
+        if (actual != magic && IsText(bytes.AsSpan(0, Math.Min(bytes.Length, 64))))
+            throw new OccamException($"{path}: this is text (a CSV file?), not an IDX {kind} file; read a CSV without --labels, naming its target column (--target).");
         if (actual != magic)
             throw new OccamException($"{path}: bad magic number 0x{actual:X8} (expected 0x{magic:X8} for {kind}); pass an IDX {kind} file, gzip or plain.");
         if (bytes.Length < 4 + 4 * dims)

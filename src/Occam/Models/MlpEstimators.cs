@@ -47,7 +47,11 @@ public abstract record MlpEstimator
     /// <summary>Standardize the inputs (mean/sd of the training rows, stored in the model). Default true.</summary>
     public bool Standardize { get; init; } = true;
 
-    /// <summary>Start from this model's architecture, weights and standardizers instead of a fresh network.</summary>
+    /// <summary>
+    /// Start from this model's architecture, weights and standardizers instead of a fresh network: its layers, activation,
+    /// dropout and standardizers are used, so <see cref="Hidden"/>, <see cref="Activation"/>, <see cref="Dropout"/>,
+    /// <see cref="Standardize"/> (and the regressor's <c>StandardizeTarget</c>) do not apply. The data must have the model's task.
+    /// </summary>
     public MlpModel? WarmStart { get; init; }
 
     /// <summary>Seed of every random choice (split, initialization, shuffling, dropout). Default 0.</summary>
@@ -120,7 +124,7 @@ public sealed record MlpClassifier : MlpEstimator
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.Task == TaskKind.Regression)
-            throw new OccamException($"MlpClassifier needs class labels but the target '{data.TargetName}' was read as a regression target; load it with task: TaskKind.Binary or TaskKind.Multiclass, or use MlpRegressor.");
+            throw OccamException.Usage($"MlpClassifier needs class labels but the target '{data.TargetName}' was read as a regression target; load it with task: TaskKind.Binary or TaskKind.Multiclass, or use MlpRegressor.");
         return FitData(data, standardizeTarget: false, progress, cancellationToken);
     }
 
@@ -155,7 +159,7 @@ public sealed record MlpRegressor : MlpEstimator
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.Task != TaskKind.Regression)
-            throw new OccamException($"MlpRegressor needs a numeric target but '{data.TargetName}' was read as class labels; load it with task: TaskKind.Regression, or use MlpClassifier.");
+            throw OccamException.Usage($"MlpRegressor needs a numeric target but '{data.TargetName}' was read as class labels; load it with task: TaskKind.Regression, or use MlpClassifier.");
         return FitData(data, StandardizeTarget, progress, cancellationToken);
     }
 

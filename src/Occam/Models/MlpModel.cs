@@ -95,7 +95,7 @@ public sealed class MlpModel : IModel
     private double[] PredictProba(double[] x, int rows)
     {
         if (Task == TaskKind.Regression)
-            throw new OccamException("PredictProba is for classification models; this one is a regression model: use Predict.");
+            throw OccamException.Usage("PredictProba is for classification models; this one is a regression model: use Predict.");
         var scores = Network.PredictScores(x, rows);
         int k = Network.Outputs, classes = Network.Classes!.Count;
         var proba = new double[rows * classes];
@@ -140,7 +140,7 @@ public sealed class MlpModel : IModel
     {
         var flat = Dataset.Flatten(x);
         if (x.GetLength(1) != Network.Inputs)
-            throw new OccamException($"x has {x.GetLength(1)} columns but the model takes {Network.Inputs} ({string.Join(", ", FeatureNames.Take(8))}{(Network.Inputs > 8 ? ", ..." : "")}); give one column per input, in that order.");
+            throw OccamException.Usage($"x has {x.GetLength(1)} columns but the model takes {Network.Inputs} ({string.Join(", ", FeatureNames.Take(8))}{(Network.Inputs > 8 ? ", ..." : "")}); give one column per input, in that order.");
         return flat;
     }
 }

@@ -17,7 +17,7 @@ public static class Optim
         CheckUnit(momentum, "Sgd", "momentum");
         CheckUnit(dampening, "Sgd", "dampening");
         if (nesterov && !(momentum > 0))
-            throw new OccamException("Optim.Sgd: Nesterov momentum needs momentum > 0 (e.g. momentum: 0.9).");
+            throw OccamException.Usage("Optim.Sgd: Nesterov momentum needs momentum > 0 (e.g. momentum: 0.9).");
         var kind = momentum == 0 ? OptimizerKind.Sgd : nesterov ? OptimizerKind.Nesterov : OptimizerKind.Momentum;
         return new OptimizerOptions { Kind = kind, LearningRate = lr, Momentum = momentum, Dampening = dampening };
     }
@@ -36,20 +36,20 @@ public static class Optim
         CheckUnit(beta1, name, "beta1");
         CheckUnit(beta2, name, "beta2");
         if (!(epsilon > 0) || !double.IsFinite(epsilon))
-            throw new OccamException($"Optim.{name}: epsilon must be a finite number > 0 (got {Text(epsilon)}).");
+            throw OccamException.Usage($"Optim.{name}: epsilon must be a finite number > 0 (got {Text(epsilon)}).");
         return new OptimizerOptions { Kind = kind, LearningRate = lr, Beta1 = beta1, Beta2 = beta2, Epsilon = epsilon };
     }
 
     private static void CheckLearningRate(double lr, string name)
     {
         if (!(lr > 0) || !double.IsFinite(lr))
-            throw new OccamException($"Optim.{name}: lr must be a finite number > 0 (got {Text(lr)}), e.g. 1e-3.");
+            throw OccamException.Usage($"Optim.{name}: lr must be a finite number > 0 (got {Text(lr)}), e.g. 1e-3.");
     }
 
     private static void CheckUnit(double value, string name, string argument)
     {
         if (!(value >= 0 && value < 1))
-            throw new OccamException($"Optim.{name}: {argument} must be in [0, 1) (got {Text(value)}).");
+            throw OccamException.Usage($"Optim.{name}: {argument} must be in [0, 1) (got {Text(value)}).");
     }
 
     private static string Text(double v) => v.ToString(CultureInfo.InvariantCulture);

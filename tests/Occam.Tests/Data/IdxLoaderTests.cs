@@ -102,7 +102,9 @@ public sealed class IdxLoaderTests : IDisposable
         e = Error(ImagesFile, ImagesFile);
         Assert.Contains("labels.idx: bad magic number 0x00000803 (expected 0x00000801 for labels (idx1-ubyte))", e.Message);
         e = Error("x,y\n1,2\n"u8.ToArray(), LabelsFile);
-        Assert.Contains("images.idx: bad magic number", e.Message);
+        Assert.Contains("images.idx: this is text (a CSV file?), not an IDX images (idx3-ubyte) file; read a CSV without --labels", e.Message);
+        e = Error([0x50, 0x4B, 0x03, 0x04, 0, 0, 0, 0], LabelsFile); // binary, not IDX (a zip header)
+        Assert.Contains("images.idx: bad magic number 0x504B0304", e.Message);
     }
 
     [Fact]

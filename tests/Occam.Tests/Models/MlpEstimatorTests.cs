@@ -176,7 +176,9 @@ public class MlpEstimatorTests
     public void EstimatorsCheckTheirSettingsAndTheTask()
     {
         var data = Spiral3();
-        Assert.Contains("ValidationSplit", Assert.Throws<OccamException>(() => (Small with { EarlyStopping = 5 }).Fit(data)).Message, StringComparison.Ordinal);
+        var e = Assert.Throws<OccamException>(() => (Small with { EarlyStopping = 5 }).Fit(data));
+        Assert.Contains("ValidationSplit", e.Message, StringComparison.Ordinal);
+        Assert.Equal(OccamErrorKind.Usage, e.Kind);
         Assert.Contains("Epochs", Assert.Throws<OccamException>(() => (Small with { Epochs = 0 }).Fit(data)).Message, StringComparison.Ordinal);
         Assert.Contains("Hidden[1]", Assert.Throws<OccamException>(() => (Small with { Hidden = [4, 0] }).Fit(data)).Message, StringComparison.Ordinal);
         Assert.Contains("Dropout", Assert.Throws<OccamException>(() => (Small with { Dropout = 1 }).Fit(data)).Message, StringComparison.Ordinal);

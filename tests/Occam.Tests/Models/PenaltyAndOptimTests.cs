@@ -45,6 +45,7 @@ public class PenaltyAndOptimTests
         Assert.Equal(1e-4, net[0].Weights.L2);
         Assert.Equal(1e-4, net[1].Weights.L2);
         var e = Assert.Throws<OccamException>(() => p.ForNetwork(3));
+        Assert.Equal(OccamErrorKind.Usage, e.Kind);
         Assert.Equal("the per-layer penalty has 2 values but the network has 3 dense layers; give one value or exactly 3.", e.Message);
         var named = Penalty.PerLayer([Penalty.L2(1), Penalty.L2(2), Penalty.L2(3)], "--l2");
         Assert.StartsWith("--l2 has 3 values", Assert.Throws<OccamException>(() => named.ForNetwork(2)).Message, StringComparison.Ordinal);
@@ -68,7 +69,9 @@ public class PenaltyAndOptimTests
     [Fact]
     public void BadStrengthsAreOneLineErrors()
     {
-        Assert.Equal("Penalty.L1: λ must be a finite number >= 0 (got -1).", Assert.Throws<OccamException>(() => Penalty.L1(-1)).Message);
+        var e = Assert.Throws<OccamException>(() => Penalty.L1(-1));
+        Assert.Equal("Penalty.L1: λ must be a finite number >= 0 (got -1).", e.Message);
+        Assert.Equal(OccamErrorKind.Usage, e.Kind);
         Assert.Throws<OccamException>(() => Penalty.L2(double.NaN));
         Assert.Throws<OccamException>(() => Penalty.ElasticNet(0.1, 1.5));
         Assert.Throws<OccamException>(() => Penalty.GroupLasso(double.PositiveInfinity));
@@ -85,7 +88,9 @@ public class PenaltyAndOptimTests
         Assert.Equal((OptimizerKind.Momentum, 0.8), (m.Kind, m.Momentum));
         Assert.Equal(OptimizerKind.Nesterov, Optim.Sgd(lr: 0.1, momentum: 0.9, nesterov: true).Kind);
         Assert.Equal(0.95, Optim.Adam(beta2: 0.95).Beta2);
-        Assert.Contains("lr", Assert.Throws<OccamException>(() => Optim.Adam(lr: 0)).Message, StringComparison.Ordinal);
+        var e = Assert.Throws<OccamException>(() => Optim.Adam(lr: 0));
+        Assert.Contains("lr", e.Message, StringComparison.Ordinal);
+        Assert.Equal(OccamErrorKind.Usage, e.Kind);
         Assert.Throws<OccamException>(() => Optim.Sgd(nesterov: true));
         Assert.Throws<OccamException>(() => Optim.Sgd(momentum: 1));
         Assert.Throws<OccamException>(() => Optim.Adam(epsilon: 0));
