@@ -13,7 +13,7 @@ namespace Occam.Linear;
 /// <remarks>
 /// Stops when the Fenchel duality gap ≤ tol·L₀, L₀ the mean log-loss of the intercept-only model. The first Newton step
 /// starts from the previous solution (warm start); a step that raises the objective is halved until it does not.
-/// Multinomial (K ≥ 3 classes) is not implemented. See docs/algorithms/logistic-regression.md.
+/// K ≥ 3 classes: <see cref="MultinomialRegression"/>. See docs/algorithms/logistic-regression.md.
 /// </remarks>
 public static class BinaryLogisticRegression
 {

@@ -55,6 +55,12 @@ public abstract record LinearEstimator
     public LinearModel Fit(Dataset data)
     {
         var (x, pipeline, o) = Prepare(data);
+        if (FittedTask(data) == TaskKind.Multiclass)
+        {
+            var mf = Solve(() => MultinomialRegression.Fit(x.X, x.Rows, x.Features, x.Y, Alpha, o with { Grouped = GroupedPenalty }, x.FeatureNames));
+            return new LinearModel(pipeline, mf.Model.Coef, mf.Model.Intercepts, PenaltyName, mf.Model.Alpha, Rho, GroupedPenalty, Standardize, data.Classes!,
+                data.TargetName, new LinearReport(mf.Iterations, mf.DualGap, mf.GapTolerance, mf.Converged, mf.DevianceExplained, mf.Warnings, mf.Seconds));
+        }
         var fit = Solve(() => SolveOne(x, o));
         return ToModel(data, pipeline, fit, fit.Seconds);
     }
@@ -63,6 +69,7 @@ public abstract record LinearEstimator
     public LinearPath Path(Dataset data, PathOptions? path = null)
     {
         var (x, _, o) = Prepare(data);
+        RefuseMulticlass(data, "Path", "MultinomialRegression.Path");
         return Solve(() => FittedTask(data) == TaskKind.Binary
             ? BinaryLogisticRegression.Path(x.X, x.Rows, x.Features, x.Y, o, path, x.FeatureNames)
             : ElasticNetRegression.Path(x.X, x.Rows, x.Features, x.Y, o, path, x.FeatureNames));
@@ -72,10 +79,20 @@ public abstract record LinearEstimator
     public LinearCrossValidation CrossValidate(Dataset data, CvOptions? cv = null)
     {
         var (x, pipeline, o) = Prepare(data);
+        RefuseMulticlass(data, "CrossValidate", "MultinomialRegression.Path over your own folds");
         var result = Solve(() => FittedTask(data) == TaskKind.Binary
             ? CrossValidation.Logistic(x.X, x.Rows, x.Features, x.Y, o, cv, x.FeatureNames)
             : CrossValidation.ElasticNet(x.X, x.Rows, x.Features, x.Y, o, cv, x.FeatureNames));
         return new LinearCrossValidation(result, ToModel(data, pipeline, result.Refit, null));
+    }
+
+    /// <summary>Multiclass only: the grouped penalty ‖βⱼ‖₂ across classes.</summary>
+    private protected virtual bool GroupedPenalty => false;
+
+    private void RefuseMulticlass(Dataset data, string method, string instead)
+    {
+        if (FittedTask(data) == TaskKind.Multiclass)
+            throw new OccamException($"{GetType().Name}.{method} of a multiclass target is not available on the estimator yet; use Occam.Linear.{instead}.");
     }
 
     /// <summary>The solver call at one α on the expanded data.</summary>
@@ -185,8 +202,9 @@ public sealed record ElasticNet : LinearRegressionEstimator
 }
 
 /// <summary>
-/// Penalized binary logistic regression: mean log-loss + α·(ρ‖w‖₁ + (1−ρ)/2‖w‖²) (glmnet's binomial family with
-/// λ = α; scikit-learn's <c>LogisticRegression(C)</c> is α = 1/(n·C)). Predicts class labels, probabilities and scores:
+/// Penalized logistic regression: mean log-loss + α·(ρ‖w‖₁ + (1−ρ)/2‖w‖²) (glmnet's binomial family with
+/// λ = α; scikit-learn's <c>LogisticRegression(C)</c> is α = 1/(n·C)); three or more classes are fitted by multinomial
+/// (softmax) regression, glmnet's multinomial family (see <see cref="Grouped"/>). Predicts class labels, probabilities and scores:
 /// <code>var model = new LogisticRegression { Penalty = LinearPenalty.Lasso, Alpha = 0.01 }.Fit(data);</code>
 /// See docs/algorithms/logistic-regression.md.
 /// </summary>
@@ -197,6 +215,14 @@ public sealed record LogisticRegression : LinearEstimator
 
     /// <summary>ρ for <see cref="LinearPenalty.ElasticNet"/> (default 0.5); lasso is 1 and ridge 0 whatever this says.</summary>
     public double L1Ratio { get; init; } = 0.5;
+
+    /// <summary>
+    /// Multiclass targets (multinomial regression, docs/algorithms/multinomial-regression.md): penalize each feature's K
+    /// class coefficients as one group, ‖βⱼ‖₂ (glmnet's <c>type.multinomial = "grouped"</c>). Default false.
+    /// </summary>
+    public bool Grouped { get; init; }
+
+    private protected override bool GroupedPenalty => Grouped;
 
     private protected override string PenaltyName => Penalty switch
     {
@@ -218,8 +244,8 @@ public sealed record LogisticRegression : LinearEstimator
         return data.Task switch
         {
             TaskKind.Binary => TaskKind.Binary,
-            TaskKind.Regression => throw new OccamException($"LogisticRegression needs class labels, but '{data.TargetName}' was read as a regression target; load it with task: TaskKind.Binary, or use Lasso/Ridge/ElasticNet."),
-            _ => throw new OccamException($"'{data.TargetName}' has {data.ClassCount} classes; LogisticRegression fits two classes (multinomial is not implemented yet). Pick a two-class target."),
+            TaskKind.Multiclass => TaskKind.Multiclass,
+            _ => throw new OccamException($"LogisticRegression needs class labels, but '{data.TargetName}' was read as a regression target; load it with task: TaskKind.Binary or TaskKind.Multiclass, or use Lasso/Ridge/ElasticNet."),
         };
     }
 

@@ -28,6 +28,25 @@ public sealed record LinearSparsity(int Coefficients, int NonZero, int Inputs, i
 public sealed class LinearModel : IModel
 {
     private readonly double[] _coef;
+    private readonly double[][]? _classCoef;
+    private readonly double[]? _classIntercepts;
+
+    /// <summary>A multiclass (multinomial) model: one coefficient row and one intercept per class.</summary>
+    internal LinearModel(PolynomialPipeline pipeline, double[][] coef, double[] intercepts, string penalty, double alpha, double l1Ratio, bool grouped,
+        bool standardize, IReadOnlyList<string> classes, string targetName, LinearReport report)
+        : this(TaskKind.Regression, pipeline, coef[0], intercepts[0], penalty, alpha, l1Ratio, standardize, null, targetName, report)
+    {
+        if (coef.Length != classes.Count || intercepts.Length != classes.Count || classes.Count < 2)
+            throw new ArgumentException($"{coef.Length} coefficient rows and {intercepts.Length} intercepts for {classes.Count} classes.", nameof(coef));
+        foreach (var row in coef)
+            if (row.Length != pipeline.Features.Count)
+                throw new ArgumentException($"{row.Length} coefficients for {pipeline.Features.Count} features.", nameof(coef));
+        Task = TaskKind.Multiclass;
+        Classes = classes.ToArray();
+        Grouped = grouped;
+        _classCoef = coef;
+        _classIntercepts = intercepts;
+    }
 
     internal LinearModel(TaskKind task, PolynomialPipeline pipeline, double[] coef, double intercept, string penalty, double alpha, double l1Ratio,
         bool standardize, IReadOnlyList<string>? classes, string targetName, LinearReport report)
@@ -35,13 +54,13 @@ public sealed class LinearModel : IModel
         if (coef.Length != pipeline.Features.Count)
             throw new ArgumentException($"{coef.Length} coefficients for {pipeline.Features.Count} features.", nameof(coef));
         if (task == TaskKind.Multiclass)
-            throw new OccamException("multiclass linear models are not supported by this version; fit a binary or regression target.");
+            throw new ArgumentException("a multiclass model needs one coefficient row per class.", nameof(task));
         if (task == TaskKind.Binary && classes is not { Count: 2 })
             throw new ArgumentException("a binary model needs exactly 2 class labels.", nameof(classes));
         Task = task;
         Pipeline = pipeline;
         _coef = coef;
-        Intercept = intercept;
+        _intercept = intercept;
         Penalty = penalty;
         Alpha = alpha;
         L1Ratio = l1Ratio;
@@ -64,9 +83,18 @@ public sealed class LinearModel : IModel
     /// <summary>The target column the model was fitted on.</summary>
     public string TargetName { get; }
     /// <summary>Coefficients wⱼ in the units of the (expanded) columns, one per <see cref="Features"/> entry.</summary>
-    public IReadOnlyList<double> Coef => _coef;
+    public IReadOnlyList<double> Coef => _classCoef is null ? _coef
+        : throw new OccamException("a multiclass model has one coefficient row per class; use ClassCoef and ClassIntercepts.");
     /// <summary>Intercept b (unpenalized).</summary>
-    public double Intercept { get; }
+    public double Intercept => _classCoef is null ? _intercept
+        : throw new OccamException("a multiclass model has one intercept per class; use ClassIntercepts.");
+    private readonly double _intercept;
+    /// <summary>Multiclass: coefficients [class][feature] in original units, η_k = b_k + Σⱼ coef[k][j]·x̃ⱼ, P = softmax(η); null otherwise.</summary>
+    public IReadOnlyList<IReadOnlyList<double>>? ClassCoef => _classCoef;
+    /// <summary>Multiclass: one intercept per class; null otherwise.</summary>
+    public IReadOnlyList<double>? ClassIntercepts => _classIntercepts;
+    /// <summary>Multiclass: fitted with the grouped penalty (a feature in or out for all classes at once).</summary>
+    public bool Grouped { get; }
     /// <summary>"lasso", "ridge" or "elasticnet", as requested.</summary>
     public string Penalty { get; }
     /// <summary>Penalty strength α.</summary>
@@ -99,13 +127,17 @@ public sealed class LinearModel : IModel
         {
             var kept = new HashSet<string>(StringComparer.Ordinal);
             int inputs = Pipeline.Inputs.Count;
+            var rows = _classCoef ?? [_coef];
+            int nonZero = 0;
             for (int j = 0; j < _coef.Length; j++)
             {
-                if (_coef[j] == 0) continue;
+                int nz = rows.Count(r => r[j] != 0);
+                nonZero += nz;
+                if (nz == 0) continue;
                 kept.Add(j < inputs ? Pipeline.Inputs[j] : Pipeline.Columns[(j - inputs) / (Pipeline.Degree - 1)]);
             }
             var cut = Pipeline.Inputs.Where(n => !kept.Contains(n)).ToArray();
-            return new LinearSparsity(_coef.Length, _coef.Count(c => c != 0), inputs, inputs - cut.Length, cut);
+            return new LinearSparsity(_coef.Length * rows.Length, nonZero, inputs, inputs - cut.Length, cut);
         }
     }
 
@@ -118,7 +150,7 @@ public sealed class LinearModel : IModel
     /// <summary>The <c>occam-linear/1</c> document (docs/formats.md), as <see cref="Save"/> writes it.</summary>
     public string ToJson() => LinearJson.Write(this);
 
-    /// <summary>Linear predictor η = b + xᵀw of each row (after the pipeline).</summary>
+    /// <summary>Linear predictor η = b + xᵀw of each row (after the pipeline); multiclass: K values per row, row-major.</summary>
     public double[] Decision(Dataset data)
     {
         var x = Pipeline.Apply(Inputs(data));
@@ -158,7 +190,7 @@ public sealed class LinearModel : IModel
     }
 
     /// <inheritdoc/>
-    /// <remarks>Loss: mean squared error (regression) or mean log-loss (binary), in double precision.</remarks>
+    /// <remarks>Loss: mean squared error (regression) or mean log-loss (binary, multiclass), in double precision.</remarks>
     public ModelEvaluation Evaluate(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -173,6 +205,23 @@ public sealed class LinearModel : IModel
             return new ModelEvaluation(n, n == 0 ? 0 : sse / n, null, Metrics.RSquared(sse, Metrics.TotalSumOfSquares(data.Y)), null, null);
         }
         var map = LabelMap.ClassMap(Classes!, data.Classes!);
+        if (Task == TaskKind.Multiclass)
+        {
+            int k = Classes!.Count;
+            var proba = Proba(eta);
+            var conf = Enumerable.Range(0, k).Select(_ => new int[k]).ToArray();
+            double ll = 0;
+            int hits = 0;
+            for (int i = 0; i < n; i++)
+            {
+                int truth = map[(int)data.Y[i]], best = 0;
+                for (int c = 1; c < k; c++) if (eta[i * k + c] > eta[i * k + best]) best = c;
+                conf[truth][best]++;
+                if (truth == best) hits++;
+                ll -= Math.Log(Math.Max(proba[i * k + truth], double.Epsilon));
+            }
+            return new ModelEvaluation(n, n == 0 ? 0 : ll / n, n == 0 ? 0 : (double)hits / n, null, conf, Classes);
+        }
         var confusion = new[] { new int[2], new int[2] };
         double loss = 0;
         int correct = 0;
@@ -191,15 +240,22 @@ public sealed class LinearModel : IModel
     private double[] Decision(double[] x, int rows)
     {
         int p = _coef.Length;
-        var eta = new double[rows];
+        var rowsCoef = _classCoef ?? [_coef];
+        var intercepts = _classIntercepts ?? [_intercept];
+        int k = rowsCoef.Length;
+        var eta = new double[rows * k];
         for (int i = 0; i < rows; i++)
         {
-            double s = Intercept;
             var row = x.AsSpan(i * p, p);
-            for (int j = 0; j < p; j++) s += _coef[j] * row[j];
-            if (!double.IsFinite(s))
-                throw new OccamException($"row {i + 1}: the model's output is {s} (a value too large for the model{(Pipeline.Degree > 1 ? " or its powers" : "")}); check that row's values, which must be of the scale the model was fitted on.");
-            eta[i] = s;
+            for (int c = 0; c < k; c++)
+            {
+                double s = intercepts[c];
+                var w = rowsCoef[c];
+                for (int j = 0; j < p; j++) s += w[j] * row[j];
+                if (!double.IsFinite(s))
+                    throw new OccamException($"row {i + 1}: the model's output is {s} (a value too large for the model{(Pipeline.Degree > 1 ? " or its powers" : "")}); check that row's values, which must be of the scale the model was fitted on.");
+                eta[i * k + c] = s;
+            }
         }
         return eta;
     }
@@ -207,6 +263,18 @@ public sealed class LinearModel : IModel
     private double[] FromDecision(double[] eta)
     {
         if (Task == TaskKind.Regression) return eta;
+        if (Task == TaskKind.Multiclass)
+        {
+            int k = Classes!.Count;
+            var best = new double[eta.Length / k];
+            for (int i = 0; i < best.Length; i++)
+            {
+                int b = 0;
+                for (int c = 1; c < k; c++) if (eta[i * k + c] > eta[i * k + b]) b = c;
+                best[i] = b;
+            }
+            return best;
+        }
         var classes = new double[eta.Length];
         for (int i = 0; i < eta.Length; i++) classes[i] = eta[i] > 0 ? 1 : 0;
         return classes;
@@ -216,6 +284,20 @@ public sealed class LinearModel : IModel
     {
         if (Task == TaskKind.Regression)
             throw new OccamException("PredictProba is for classification models; this one is a regression model: use Predict.");
+        if (Task == TaskKind.Multiclass)
+        {
+            // Softmax of each row, with the row maximum subtracted.
+            int k = Classes!.Count;
+            var p = new double[eta.Length];
+            for (int i = 0; i < eta.Length / k; i++)
+            {
+                double m = double.NegativeInfinity, s = 0;
+                for (int c = 0; c < k; c++) m = Math.Max(m, eta[i * k + c]);
+                for (int c = 0; c < k; c++) { p[i * k + c] = Math.Exp(eta[i * k + c] - m); s += p[i * k + c]; }
+                for (int c = 0; c < k; c++) p[i * k + c] /= s;
+            }
+            return p;
+        }
         var proba = new double[2 * eta.Length];
         for (int i = 0; i < eta.Length; i++)
         {

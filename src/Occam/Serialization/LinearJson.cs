@@ -20,10 +20,29 @@ internal static class LinearJson
             w.WriteString("format", Format);
             w.WriteString("task", TaskKinds.Name(model.Task));
             Strings(w, "features", model.Features);
-            w.WriteStartArray("coef");
-            foreach (double v in model.Coef) w.WriteNumberValue(v);
-            w.WriteEndArray();
-            w.WriteNumber("intercept", model.Intercept);
+            if (model.ClassCoef is { } rows)
+            {
+                // Multiclass: one row per class ([class][feature], torch's [out][in]) and one intercept per class.
+                w.WriteStartArray("coef");
+                foreach (var row in rows)
+                {
+                    w.WriteStartArray();
+                    foreach (double v in row) w.WriteNumberValue(v);
+                    w.WriteEndArray();
+                }
+                w.WriteEndArray();
+                w.WriteStartArray("intercept");
+                foreach (double v in model.ClassIntercepts!) w.WriteNumberValue(v);
+                w.WriteEndArray();
+                w.WriteBoolean("grouped", model.Grouped);
+            }
+            else
+            {
+                w.WriteStartArray("coef");
+                foreach (double v in model.Coef) w.WriteNumberValue(v);
+                w.WriteEndArray();
+                w.WriteNumber("intercept", model.Intercept);
+            }
             w.WriteNumber("alpha", model.Alpha);
             w.WriteNumber("l1Ratio", model.L1Ratio);
             w.WriteString("penalty", model.Penalty);
@@ -69,12 +88,31 @@ internal static class LinearJson
         string format = Text(root, "format", source);
         if (format != Format) throw Bad(source, "$.format", $"is '{format}'; this reader understands '{Format}'");
         string taskText = Text(root, "task", source);
-        if (!TaskKinds.TryParse(taskText, out var task) || task == TaskKind.Multiclass)
-            throw Bad(source, "$.task", $"is '{taskText}'; use regression or binary");
+        if (!TaskKinds.TryParse(taskText, out var task))
+            throw Bad(source, "$.task", $"is '{taskText}'; use regression, binary or multiclass");
         var features = Strings(root, "features", source, required: true)!;
-        var coef = Numbers(root, "coef", source);
-        if (coef.Length != features.Length)
-            throw Bad(source, "$.coef", $"has {coef.Length} values for {features.Length} features; give one coefficient per feature");
+        double[] coef = [];
+        double[][] classCoef = [];
+        if (task == TaskKind.Multiclass)
+        {
+            if (!root.TryGetProperty("coef", out var rows) || rows.ValueKind != JsonValueKind.Array)
+                throw Bad(source, "$.coef", "is missing or not an array of coefficient rows (one per class)");
+            classCoef = new double[rows.GetArrayLength()][];
+            int r = 0;
+            foreach (var row in rows.EnumerateArray())
+            {
+                classCoef[r] = NumberArray(row, $"coef[{r}]", source);
+                if (classCoef[r].Length != features.Length)
+                    throw Bad(source, $"$.coef[{r}]", $"has {classCoef[r].Length} values for {features.Length} features; give one coefficient per feature");
+                r++;
+            }
+        }
+        else
+        {
+            coef = Numbers(root, "coef", source);
+            if (coef.Length != features.Length)
+                throw Bad(source, "$.coef", $"has {coef.Length} values for {features.Length} features; give one coefficient per feature");
+        }
         var inputs = Strings(root, "inputs", source, required: false) ?? features;
         int degree = 1;
         if (root.TryGetProperty("degree", out var d))
@@ -84,6 +122,8 @@ internal static class LinearJson
         string[]? classes = Strings(root, "classes", source, required: false);
         if (task == TaskKind.Binary && classes is not { Length: 2 })
             throw Bad(source, "$.classes", "a binary model needs exactly 2 class labels");
+        if (task == TaskKind.Multiclass && (classes is null || classes.Length < 2 || classes.Length != classCoef.Length))
+            throw Bad(source, "$.classes", $"a multiclass model needs one class label per coefficient row ({classCoef.Length})");
         Distinct(features, "features", source);
         Distinct(inputs, "inputs", source);
         Distinct(poly, "polynomialColumns", source);
@@ -100,7 +140,19 @@ internal static class LinearJson
         }
         if (!pipeline.Features.SequenceEqual(features))
             throw Bad(source, "$.features", "do not match inputs, degree and polynomialColumns; the file is damaged");
-        double intercept = Number(root, "intercept", source, 0, required: true);
+        double intercept = 0;
+        double[] intercepts = [];
+        if (task == TaskKind.Multiclass)
+        {
+            intercepts = Numbers(root, "intercept", source);
+            if (intercepts.Length != classCoef.Length)
+                throw Bad(source, "$.intercept", $"has {intercepts.Length} values for {classCoef.Length} classes; give one intercept per class");
+        }
+        else
+        {
+            intercept = Number(root, "intercept", source, 0, required: true);
+        }
+        bool grouped = root.TryGetProperty("grouped", out var gr) && gr.ValueKind == JsonValueKind.True;
         double alpha = Number(root, "alpha", source, 0, required: false);
         double l1Ratio = Number(root, "l1Ratio", source, 1, required: false);
         string penalty = root.TryGetProperty("penalty", out var pe) && pe.ValueKind == JsonValueKind.String ? pe.GetString()! : (l1Ratio == 1 ? "lasso" : l1Ratio == 0 ? "ridge" : "elasticnet");
@@ -114,7 +166,9 @@ internal static class LinearJson
             Number(root, "devianceExplained", source, 0, required: false),
             Strings(root, "warnings", source, required: false) ?? [],
             root.TryGetProperty("seconds", out var sec) && sec.ValueKind == JsonValueKind.Number ? sec.GetDouble() : null);
-        return new LinearModel(task, pipeline, coef, intercept, penalty, alpha, l1Ratio, standardize, classes, target, report);
+        return task == TaskKind.Multiclass
+            ? new LinearModel(pipeline, classCoef, intercepts, penalty, alpha, l1Ratio, grouped, standardize, classes!, target, report)
+            : new LinearModel(task, pipeline, coef, intercept, penalty, alpha, l1Ratio, standardize, classes, target, report);
     }
 
     private static OccamException Bad(string source, string at, string problem) =>
@@ -141,6 +195,12 @@ internal static class LinearJson
     private static double[] Numbers(JsonElement root, string name, string source)
     {
         if (!root.TryGetProperty(name, out var e) || e.ValueKind != JsonValueKind.Array) throw Bad(source, "$." + name, "is missing or not an array of numbers");
+        return NumberArray(e, name, source);
+    }
+
+    private static double[] NumberArray(JsonElement e, string name, string source)
+    {
+        if (e.ValueKind != JsonValueKind.Array) throw Bad(source, "$." + name, "must be an array of numbers");
         var result = new double[e.GetArrayLength()];
         int i = 0;
         foreach (var v in e.EnumerateArray())

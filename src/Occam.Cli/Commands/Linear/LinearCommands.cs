@@ -26,24 +26,25 @@ internal static class LinearCommands
 /// <summary>From the parsed options to the library: the data and the estimator they describe.</summary>
 internal static class LinearCli
 {
-    /// <summary>Loads --data with --target (task from --task, else inferred); multiclass targets are refused here.</summary>
+    /// <summary>Loads --data with --target (task from --task, else inferred); --grouped needs a multiclass target.</summary>
     public static Dataset Load(LinearSettings s)
     {
         TaskKind? task = TaskKinds.TryParse(s.Task, out var t) ? t : null;
         var data = CsvLoader.Load(s.Data!, s.Target!, task);
-        if (data.Task == TaskKind.Multiclass)
-            throw new OccamException($"target '{s.Target}' has {data.ClassCount} classes; occam linear fits regression and binary targets only (multinomial is not implemented). Pick a two-class target or use --task regression.");
+        if (s.Grouped && data.Task != TaskKind.Multiclass)
+            throw new OccamException($"--grouped is for multiclass targets, but '{s.Target}' was read as {TaskKinds.Name(data.Task)}; drop --grouped.");
         return data;
     }
 
-    /// <summary>The estimator for the data's task: logistic regression for binary targets, else lasso, ridge or elastic net.</summary>
+    /// <summary>The estimator for the data's task: logistic regression for class labels (multinomial for 3+), else lasso, ridge or elastic net.</summary>
     public static LinearEstimator Estimator(LinearSettings s, TaskKind task, double alpha = 1.0)
     {
-        LinearEstimator e = task == TaskKind.Binary
+        LinearEstimator e = task != TaskKind.Regression
             ? new LogisticRegression
             {
                 Penalty = s.Penalty switch { "ridge" => LinearPenalty.Ridge, "lasso" => LinearPenalty.Lasso, _ => LinearPenalty.ElasticNet },
                 L1Ratio = s.ResolvedL1Ratio,
+                Grouped = s.Grouped,
             }
             : s.Penalty switch
             {

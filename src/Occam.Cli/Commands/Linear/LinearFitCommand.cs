@@ -22,13 +22,25 @@ internal sealed class LinearFitCommand : Command<LinearFitSettings>
         else
         {
             var console = LinearOutput.Console();
-            var table = new Table().AddColumn("feature").AddColumn(new TableColumn("coef").RightAligned());
-            table.AddRow("(intercept)", LinearOutput.F(model.Intercept));
-            for (int j = 0; j < model.Coef.Count; j++)
-                if (model.Coef[j] != 0) table.AddRow(Markup.Escape(model.Features[j]), LinearOutput.F(model.Coef[j]));
+            var table = new Table().AddColumn("feature");
+            if (model.ClassCoef is { } rows)
+            {
+                // Multiclass: one column per class; features with a non-zero coefficient in some class.
+                foreach (string c in model.Classes!) table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
+                table.AddRow(["(intercept)", .. model.ClassIntercepts!.Select(LinearOutput.F)]);
+                for (int j = 0; j < model.Features.Count; j++)
+                    if (rows.Any(r => r[j] != 0)) table.AddRow([Markup.Escape(model.Features[j]), .. rows.Select(r => LinearOutput.F(r[j]))]);
+            }
+            else
+            {
+                table.AddColumn(new TableColumn("coef").RightAligned());
+                table.AddRow("(intercept)", LinearOutput.F(model.Intercept));
+                for (int j = 0; j < model.Coef.Count; j++)
+                    if (model.Coef[j] != 0) table.AddRow(Markup.Escape(model.Features[j]), LinearOutput.F(model.Coef[j]));
+            }
             console.Write(table);
             Output.Tables.Line($"{TaskKinds.Name(model.Task)} {settings.Penalty} alpha={LinearOutput.F(alpha)} l1Ratio={LinearOutput.F(model.L1Ratio)}: " +
-                $"{model.Sparsity.NonZero} of {model.Coef.Count} coefficients non-zero, deviance explained {LinearOutput.F(model.DevianceExplained)}, " +
+                $"{model.Sparsity.NonZero} of {model.Sparsity.Coefficients} coefficients non-zero, deviance explained {LinearOutput.F(model.DevianceExplained)}, " +
                 $"{model.Iterations} sweeps, gap {LinearOutput.F(model.DualGap)} (tol {LinearOutput.F(model.GapTolerance)}), " +
                 $"{(model.Converged ? "converged" : "NOT CONVERGED")}, {model.Seconds ?? 0:F4} s" + (settings.Out is null ? "" : $", model written to {settings.Out}"));
         }

@@ -18,9 +18,13 @@ internal class LinearSettings : CommandSettings
     public string? Target { get; init; }
 
     [CommandOption("--task <TASK>")]
-    [Description("auto (default: inferred from the target), regression or binary (penalized logistic regression).")]
+    [Description("auto (default: inferred from the target), regression, binary (penalized logistic regression) or multiclass (multinomial).")]
     [DefaultValue("auto")]
     public string Task { get; init; } = "auto";
+
+    [CommandOption("--grouped")]
+    [Description("Multiclass targets: penalize each feature's class coefficients as one group (in or out for all classes), glmnet's type.multinomial = \"grouped\".")]
+    public bool Grouped { get; init; }
 
     [CommandOption("--penalty <PENALTY>")]
     [Description("lasso, ridge or elasticnet (default: elasticnet when --l1-ratio is given, lasso otherwise).")]
@@ -75,8 +79,8 @@ internal class LinearSettings : CommandSettings
     {
         if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data is required: give the CSV file to fit.");
         if (string.IsNullOrWhiteSpace(Target)) return ValidationResult.Error("--target is required: give the name of the target column.");
-        if (Task != "auto" && !(TaskKinds.TryParse(Task, out var task) && task != TaskKind.Multiclass))
-            return ValidationResult.Error($"--task must be auto, regression or binary (got '{Task}').");
+        if (Task != "auto" && !TaskKinds.TryParse(Task, out _))
+            return ValidationResult.Error($"--task must be auto, regression, binary or multiclass (got '{Task}').");
         if (Penalty is not ("lasso" or "ridge" or "elasticnet"))
             return ValidationResult.Error($"--penalty must be lasso, ridge or elasticnet (got '{Penalty}').");
         if (L1Ratio is double r)

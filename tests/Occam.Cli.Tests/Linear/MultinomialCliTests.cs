@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Occam.Data;
+using Occam.Linear;
+
+namespace Occam.Cli.Tests.Linear;
+
+/// <summary><c>occam linear fit</c> on multiclass targets: the occam-linear/1 file with a class × feature matrix, read back for prediction.</summary>
+public sealed class MultinomialCliTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "occam-multinomial-cli-" + Guid.NewGuid().ToString("N"));
+
+    public MultinomialCliTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string DataFile(string name) => Occam.Tests.Repo.Data(name);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FitWritesAClassMatrixThatPredictsLikeTheLibrary(bool grouped)
+    {
+        string model = Path.Combine(_dir, "iris.json");
+        string[] args = ["linear", "fit", "--data", DataFile("iris.csv"), "--target", "species", "--alpha", "0.01", "--tol", "1e-8", "--out", model];
+        var r = Cli.Run(grouped ? [.. args, "--grouped"] : args);
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Contains("multiclass", r.Out, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(File.ReadAllText(model));
+        var root = doc.RootElement;
+        Assert.Equal("multiclass", root.GetProperty("task").GetString());
+        Assert.Equal(3, root.GetProperty("coef").GetArrayLength());
+        Assert.All(root.GetProperty("coef").EnumerateArray(), row => Assert.Equal(4, row.GetArrayLength()));
+        Assert.Equal(3, root.GetProperty("intercept").GetArrayLength());
+        Assert.Equal(grouped, root.GetProperty("grouped").GetBoolean());
+
+        // The file predicts what the library's solver fitted, and evaluates through IModel.
+        var d = CsvLoader.Load(DataFile("iris.csv"), "species", TaskKind.Multiclass);
+        var direct = MultinomialRegression.Fit(d.X, d.Rows, d.Features, d.Y, 0.01, new LinearOptions { Tolerance = 1e-8, Grouped = grouped }).Model;
+        var loaded = Model.Load(model);
+        Assert.Equal(TaskKind.Multiclass, loaded.Task);
+        var expected = direct.PredictProba(d.X, d.Rows);
+        var actual = loaded.PredictProba(d);
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 12);
+        var e = loaded.Evaluate(d);
+        Assert.True(e.Accuracy > 0.9, $"accuracy {e.Accuracy}");
+        Assert.Equal(direct.PredictClass(d.X, d.Rows).Select(c => d.Classes![c]), loaded.PredictLabels(d));
+        // Saved again, the document is the same.
+        Assert.Equal(File.ReadAllText(model), ((LinearModel)loaded).ToJson());
+    }
+
+    [Fact]
+    public void GroupedOnABinaryTargetIsAOneLineError()
+    {
+        var r = Cli.Run("linear", "fit", "--data", DataFile("breast_cancer.csv"), "--target", "benign", "--alpha", "0.01", "--grouped");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("--grouped is for multiclass targets", r.Err, StringComparison.Ordinal);
+        Assert.Single(r.Err.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void DamagedMulticlassFilesAreOneLineErrors()
+    {
+        string model = Path.Combine(_dir, "m.json");
+        Assert.Equal(0, Cli.Run("linear", "fit", "--data", DataFile("iris.csv"), "--target", "species", "--alpha", "0.05", "--out", model).ExitCode);
+        string text = File.ReadAllText(model);
+        string bad = Path.Combine(_dir, "bad.json");
+        File.WriteAllText(bad, text.Replace("\"intercept\": [", "\"intercept\": [1,", StringComparison.Ordinal));
+        Assert.Contains("one intercept per class", Assert.Throws<OccamException>(() => Model.Load(bad)).Message);
+        using var doc = JsonDocument.Parse(text);
+        File.WriteAllText(bad, text.Replace("\"classes\": [", "\"classes\": [\"extra\",", StringComparison.Ordinal));
+        Assert.Contains("$.classes", Assert.Throws<OccamException>(() => Model.Load(bad)).Message);
+    }
+}
