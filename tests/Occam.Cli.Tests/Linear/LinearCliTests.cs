@@ -159,6 +159,8 @@ public sealed class LinearCliTests : IDisposable
         File.WriteAllText(bad, "{\"format\":\"occam-linear/1\",\"task\":\"regression\",\"features\":[\"a\",\"a\"],\"coef\":[1,2],\"intercept\":0}");
         Assert.Contains("$.features[1] 'a' repeats $.features[0]", Assert.Throws<OccamException>(() => Model.Load(bad)).Message);
         File.WriteAllText(bad, "{\"format\":\"occam-linear/1\",\"task\":\"multiclass\",\"features\":[\"a\"],\"coef\":[1],\"intercept\":0}");
+        Assert.Contains("$.coef", Assert.Throws<OccamException>(() => Model.Load(bad)).Message);
+        File.WriteAllText(bad, "{\"format\":\"occam-linear/1\",\"task\":\"ternary\",\"features\":[\"a\"],\"coef\":[1],\"intercept\":0}");
         Assert.Contains("$.task", Assert.Throws<OccamException>(() => Model.Load(bad)).Message);
         File.WriteAllText(bad, "not json");
         Assert.Throws<OccamException>(() => LinearModel.Load(bad));
@@ -235,9 +237,9 @@ public sealed class LinearCliTests : IDisposable
         Assert.NotEqual(0, nonNumeric.Code);
         Assert.StartsWith("error:", nonNumeric.Err);
 
-        var multi = Run("linear", "fit", "--data", DataFile("iris.csv"), "--target", "species", "--alpha", "1");
+        var multi = Run("linear", "path", "--data", DataFile("iris.csv"), "--target", "species");
         Assert.NotEqual(0, multi.Code);
-        Assert.Contains("multinomial", multi.Err);
+        Assert.Contains("multiclass", multi.Err);
 
         string tiny = Temp("tiny.csv");
         File.WriteAllText(tiny, "x,y\n1,2\n2,3\n3,5\n");

@@ -192,7 +192,7 @@ public sealed class LinearEstimatorTests : IDisposable
         Assert.Contains("Alpha must be > 0", Assert.Throws<OccamException>(() => new LogisticRegression { Alpha = 0 }.Fit(bin)).Message);
         Assert.Contains("'nope'", Assert.Throws<OccamException>(() => new Lasso { Degree = 2, PolynomialColumns = ["nope"] }.Fit(reg)).Message);
         var iris = CsvLoader.Load(Repo.Data("iris.csv"), "species");
-        Assert.Contains("classes", Assert.Throws<OccamException>(() => new LogisticRegression().Fit(iris)).Message);
+        Assert.Contains("MultinomialRegression.Path", Assert.Throws<OccamException>(() => new LogisticRegression().Path(iris)).Message);
         // A solver argument error (one class only) surfaces as an OccamException without the .NET parameter suffix.
         var oneClass = Dataset.ForClassification(new double[,] { { 1 }, { 2 }, { 3 } }, ["a", "b", "a"]).Subset([0, 2]);
         var e = Assert.Throws<OccamException>(() => new LogisticRegression { Alpha = 0.1 }.Fit(oneClass));
