@@ -237,7 +237,7 @@ public sealed class LinearCliTests : IDisposable
         Assert.NotEqual(0, nonNumeric.Code);
         Assert.StartsWith("error:", nonNumeric.Err);
 
-        var multi = Run("linear", "path", "--data", DataFile("iris.csv"), "--target", "species");
+        var multi = Run("linear", "cv", "--data", DataFile("iris.csv"), "--target", "species");
         Assert.NotEqual(0, multi.Code);
         Assert.Contains("multiclass", multi.Err);
 

@@ -71,4 +71,31 @@ public sealed class MultinomialCliTests : IDisposable
         File.WriteAllText(bad, text.Replace("\"classes\": [", "\"classes\": [\"extra\",", StringComparison.Ordinal));
         Assert.Contains("$.classes", Assert.Throws<OccamException>(() => Model.Load(bad)).Message);
     }
+
+    [Fact]
+    public void PathWritesAClassMatrixPerAlphaAsTheLibrary()
+    {
+        string file = Path.Combine(_dir, "path.json");
+        var r = Cli.Run("linear", "path", "--data", DataFile("wine.csv"), "--target", "cultivar", "--grouped", "--n-alphas", "8", "--eps", "0.05", "--out", file);
+        Assert.True(r.ExitCode == 0, r.Err);
+        using var doc = JsonDocument.Parse(File.ReadAllText(file));
+        var root = doc.RootElement;
+        Assert.Equal("multiclass", root.GetProperty("task").GetString());
+        Assert.True(root.GetProperty("grouped").GetBoolean());
+        var coefs = root.GetProperty("coefs");
+        Assert.Equal(8, coefs.GetArrayLength());
+        var d = CsvLoader.Load(DataFile("wine.csv"), "cultivar", TaskKind.Multiclass);
+        var lib = MultinomialRegression.Path(d.X, d.Rows, d.Features, d.Y, new LinearOptions { Grouped = true }, new PathOptions { Count = 8, Eps = 0.05 });
+        int a = 0;
+        foreach (var perAlpha in coefs.EnumerateArray())
+        {
+            Assert.Equal(3, perAlpha.GetArrayLength());
+            int k = 0;
+            foreach (var row in perAlpha.EnumerateArray())
+                Assert.Equal(lib.Coefs[a][k++], row.EnumerateArray().Select(v => v.GetDouble()).ToArray());
+            a++;
+        }
+        Assert.Equal(lib.Intercepts.Length, root.GetProperty("intercepts").GetArrayLength());
+        Assert.Equal(0, lib.NonZero[0]);
+    }
 }

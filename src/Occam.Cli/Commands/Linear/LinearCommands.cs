@@ -75,9 +75,10 @@ internal static class LinearOutput
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    public static void Numbers(Utf8JsonWriter w, string name, IEnumerable<double> values)
+    /// <summary>A number array, as property <paramref name="name"/> or (null) as the next array element.</summary>
+    public static void Numbers(Utf8JsonWriter w, string? name, IEnumerable<double> values)
     {
-        w.WriteStartArray(name);
+        if (name is null) w.WriteStartArray(); else w.WriteStartArray(name);
         foreach (double v in values) w.WriteNumberValue(v);
         w.WriteEndArray();
     }

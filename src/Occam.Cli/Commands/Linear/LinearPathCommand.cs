@@ -13,6 +13,7 @@ internal sealed class LinearPathCommand : Command<LinearPathSettings>
         Occam.Serialization.OutputFiles.Check([settings.Out], [settings.Data]);
         var data = LinearCli.Load(settings);
         var po = new PathOptions { Count = settings.NAlphas, Eps = settings.Eps };
+        if (data.Task == TaskKind.Multiclass) return Multinomial(settings, data, po);
         var path = LinearCli.Estimator(settings, data.Task).Path(data, po);
         string json = LinearOutput.Json(w =>
         {
@@ -58,6 +59,78 @@ internal sealed class LinearPathCommand : Command<LinearPathSettings>
             }
             console.Write(table);
             Output.Tables.Line($"{m} alphas, {(path.Converged ? "all converged" : "SOME NOT CONVERGED")}, {path.Seconds:F4} s" + (settings.Out is null ? "" : $", written to {settings.Out}"));
+        }
+        return path.Converged ? 0 : 2;
+    }
+
+    /// <summary>Multiclass targets: the multinomial path (occam-linear-path/1 with coefs [α][class][feature], intercepts [α][class]).</summary>
+    private static int Multinomial(LinearPathSettings settings, Dataset data, PathOptions po)
+    {
+        if (settings.Degree > 1)
+            throw new OccamException("--degree is not available for multiclass paths yet; fit the path without polynomial columns.");
+        var o = new LinearOptions { L1Ratio = settings.ResolvedL1Ratio, Standardize = !settings.NoStandardize, Tolerance = settings.Tol, MaxIterations = settings.MaxIter, Grouped = settings.Grouped };
+        MultinomialPath path;
+        try
+        {
+            path = MultinomialRegression.Path(data.X, data.Rows, data.Features, data.Y, o, po, data.FeatureNames);
+        }
+        catch (ArgumentException e) when (e is not ArgumentNullException)
+        {
+            throw new OccamException(e.ParamName is { } p ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message);
+        }
+        string json = LinearOutput.Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("format", "occam-linear-path/1");
+            w.WriteString("task", TaskKinds.Name(TaskKind.Multiclass));
+            LinearOutput.Strings(w, "features", data.FeatureNames);
+            LinearOutput.Strings(w, "classes", data.Classes!);
+            w.WriteNumber("l1Ratio", path.L1Ratio);
+            w.WriteString("penalty", settings.Penalty);
+            w.WriteBoolean("grouped", path.Grouped);
+            w.WriteBoolean("standardize", !settings.NoStandardize);
+            w.WriteNumber("degree", 1);
+            LinearOutput.Numbers(w, "alphas", path.Alphas);
+            w.WriteStartArray("coefs");
+            foreach (var c in path.Coefs)
+            {
+                w.WriteStartArray();
+                foreach (var row in c) LinearOutput.Numbers(w, null, row);
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("intercepts");
+            foreach (var b in path.Intercepts) LinearOutput.Numbers(w, null, b);
+            w.WriteEndArray();
+            LinearOutput.Numbers(w, "nonzero", path.NonZero.Select(v => (double)v));
+            LinearOutput.Numbers(w, "dualGaps", path.DualGaps);
+            LinearOutput.Numbers(w, "gapTolerances", path.GapTolerances);
+            LinearOutput.Numbers(w, "iterations", path.Iterations.Select(v => (double)v));
+            LinearOutput.Numbers(w, "devianceExplained", path.DevianceExplained);
+            w.WriteBoolean("converged", path.Converged);
+            LinearOutput.Strings(w, "warnings", path.Warnings);
+            w.WriteNumber("seconds", path.Seconds);
+            w.WriteEndObject();
+        });
+        if (settings.Out is { } file) LinearOutput.Save(file, json);
+        LinearOutput.Warn(path.Warnings);
+        if (settings.Json)
+        {
+            Console.Out.Write(json);
+        }
+        else
+        {
+            var console = LinearOutput.Console();
+            var table = new Table().AddColumn("#").AddColumn("alpha").AddColumn("features in").AddColumn("dev. explained").AddColumn("sweeps").AddColumn("gap");
+            int m = path.Alphas.Length, step = Math.Max(1, m / 20);
+            for (int k = 0; k < m; k++)
+            {
+                if (k % step != 0 && k != m - 1) continue;
+                table.AddRow(k.ToString(), LinearOutput.F(path.Alphas[k]), path.NonZero[k].ToString(), LinearOutput.F(path.DevianceExplained[k]),
+                    path.Iterations[k].ToString(), LinearOutput.F(path.DualGaps[k]) + (path.ConvergedAt[k] ? "" : " [red]not converged[/]"));
+            }
+            console.Write(table);
+            Output.Tables.Line($"{m} alphas (multinomial{(path.Grouped ? ", grouped" : "")}), {(path.Converged ? "all converged" : "SOME NOT CONVERGED")}, {path.Seconds:F4} s" + (settings.Out is null ? "" : $", written to {settings.Out}"));
         }
         return path.Converged ? 0 : 2;
     }
