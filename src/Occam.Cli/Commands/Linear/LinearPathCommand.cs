@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Occam.Data;
 using Occam.Linear;
 using Spectre.Console;
@@ -15,6 +16,7 @@ internal sealed class LinearPathCommand : Command<LinearPathSettings>
         var po = new PathOptions { Count = settings.NAlphas, Eps = settings.Eps };
         if (data.Task == TaskKind.Multiclass) return Multinomial(settings, data, po);
         var path = LinearCli.Estimator(settings, data.Task).Path(data, po);
+        var summary = new Summary(path.Alphas, path.NonZero, path.DualGaps, path.GapTolerances, path.Iterations, path.DevianceExplained, path.ConvergedAt, path.Warnings, path.Seconds);
         string json = LinearOutput.Json(w =>
         {
             w.WriteStartObject();
@@ -30,37 +32,10 @@ internal sealed class LinearPathCommand : Command<LinearPathSettings>
             foreach (var c in path.Coefs) { w.WriteStartArray(); foreach (double v in c) w.WriteNumberValue(v); w.WriteEndArray(); }
             w.WriteEndArray();
             LinearOutput.Numbers(w, "intercepts", path.Intercepts);
-            LinearOutput.Numbers(w, "nonzero", path.NonZero.Select(v => (double)v));
-            LinearOutput.Numbers(w, "dualGaps", path.DualGaps);
-            LinearOutput.Numbers(w, "gapTolerances", path.GapTolerances);
-            LinearOutput.Numbers(w, "iterations", path.Iterations.Select(v => (double)v));
-            LinearOutput.Numbers(w, "devianceExplained", path.DevianceExplained);
-            w.WriteBoolean("converged", path.Converged);
-            LinearOutput.Strings(w, "warnings", path.Warnings);
-            w.WriteNumber("seconds", path.Seconds);
+            Report(w, summary);
             w.WriteEndObject();
         });
-        if (settings.Out is { } file) LinearOutput.Save(file, json);
-        LinearOutput.Warn(path.Warnings);
-        if (settings.Json)
-        {
-            Console.Out.Write(json);
-        }
-        else
-        {
-            var console = LinearOutput.Console();
-            var table = new Table().AddColumn("#").AddColumn("alpha").AddColumn("non-zero").AddColumn("dev. explained").AddColumn("sweeps").AddColumn("gap");
-            int m = path.Alphas.Length, step = Math.Max(1, m / 20);
-            for (int k = 0; k < m; k++)
-            {
-                if (k % step != 0 && k != m - 1) continue;
-                table.AddRow(k.ToString(), LinearOutput.F(path.Alphas[k]), path.NonZero[k].ToString(), LinearOutput.F(path.DevianceExplained[k]),
-                    path.Iterations[k].ToString(), LinearOutput.F(path.DualGaps[k]) + (path.ConvergedAt[k] ? "" : " [red]not converged[/]"));
-            }
-            console.Write(table);
-            Output.Tables.Line($"{m} alphas, {(path.Converged ? "all converged" : "SOME NOT CONVERGED")}, {path.Seconds:F4} s" + (settings.Out is null ? "" : $", written to {settings.Out}"));
-        }
-        return path.Converged ? 0 : 2;
+        return Finish(settings, json, summary, "");
     }
 
     /// <summary>Multiclass targets: the multinomial path (occam-linear-path/1 with coefs [α][class][feature], intercepts [α][class]).</summary>
@@ -78,6 +53,7 @@ internal sealed class LinearPathCommand : Command<LinearPathSettings>
         {
             throw new OccamException(e.ParamName is { } p ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message);
         }
+        var summary = new Summary(path.Alphas, path.NonZero, path.DualGaps, path.GapTolerances, path.Iterations, path.DevianceExplained, path.ConvergedAt, path.Warnings, path.Seconds);
         string json = LinearOutput.Json(w =>
         {
             w.WriteStartObject();
@@ -102,16 +78,33 @@ internal sealed class LinearPathCommand : Command<LinearPathSettings>
             w.WriteStartArray("intercepts");
             foreach (var b in path.Intercepts) LinearOutput.Numbers(w, null, b);
             w.WriteEndArray();
-            LinearOutput.Numbers(w, "nonzero", path.NonZero.Select(v => (double)v));
-            LinearOutput.Numbers(w, "dualGaps", path.DualGaps);
-            LinearOutput.Numbers(w, "gapTolerances", path.GapTolerances);
-            LinearOutput.Numbers(w, "iterations", path.Iterations.Select(v => (double)v));
-            LinearOutput.Numbers(w, "devianceExplained", path.DevianceExplained);
-            w.WriteBoolean("converged", path.Converged);
-            LinearOutput.Strings(w, "warnings", path.Warnings);
-            w.WriteNumber("seconds", path.Seconds);
+            Report(w, summary);
             w.WriteEndObject();
         });
+        return Finish(settings, json, summary, path.Grouped ? " (multinomial, grouped)" : " (multinomial)");
+    }
+
+    /// <summary>Per-α report shared by both kinds of path.</summary>
+    private sealed record Summary(double[] Alphas, int[] NonZero, double[] DualGaps, double[] GapTolerances, int[] Iterations, double[] DevianceExplained, bool[] ConvergedAt, IReadOnlyList<string> Warnings, double Seconds)
+    {
+        public bool Converged => ConvergedAt.All(c => c);
+    }
+
+    private static void Report(Utf8JsonWriter w, Summary s)
+    {
+        LinearOutput.Numbers(w, "nonzero", s.NonZero.Select(v => (double)v));
+        LinearOutput.Numbers(w, "dualGaps", s.DualGaps);
+        LinearOutput.Numbers(w, "gapTolerances", s.GapTolerances);
+        LinearOutput.Numbers(w, "iterations", s.Iterations.Select(v => (double)v));
+        LinearOutput.Numbers(w, "devianceExplained", s.DevianceExplained);
+        w.WriteBoolean("converged", s.Converged);
+        LinearOutput.Strings(w, "warnings", s.Warnings);
+        w.WriteNumber("seconds", s.Seconds);
+    }
+
+    /// <summary>Writes --out, prints warnings and the JSON or the table; exit code 2 when some α did not converge.</summary>
+    private static int Finish(LinearPathSettings settings, string json, Summary path, string kind)
+    {
         if (settings.Out is { } file) LinearOutput.Save(file, json);
         LinearOutput.Warn(path.Warnings);
         if (settings.Json)
@@ -121,7 +114,7 @@ internal sealed class LinearPathCommand : Command<LinearPathSettings>
         else
         {
             var console = LinearOutput.Console();
-            var table = new Table().AddColumn("#").AddColumn("alpha").AddColumn("features in").AddColumn("dev. explained").AddColumn("sweeps").AddColumn("gap");
+            var table = new Table().AddColumn("#").AddColumn("alpha").AddColumn("non-zero").AddColumn("dev. explained").AddColumn("sweeps").AddColumn("gap");
             int m = path.Alphas.Length, step = Math.Max(1, m / 20);
             for (int k = 0; k < m; k++)
             {
@@ -130,7 +123,7 @@ internal sealed class LinearPathCommand : Command<LinearPathSettings>
                     path.Iterations[k].ToString(), LinearOutput.F(path.DualGaps[k]) + (path.ConvergedAt[k] ? "" : " [red]not converged[/]"));
             }
             console.Write(table);
-            Output.Tables.Line($"{m} alphas (multinomial{(path.Grouped ? ", grouped" : "")}), {(path.Converged ? "all converged" : "SOME NOT CONVERGED")}, {path.Seconds:F4} s" + (settings.Out is null ? "" : $", written to {settings.Out}"));
+            Output.Tables.Line($"{m} alphas{kind}, {(path.Converged ? "all converged" : "SOME NOT CONVERGED")}, {path.Seconds:F4} s" + (settings.Out is null ? "" : $", written to {settings.Out}"));
         }
         return path.Converged ? 0 : 2;
     }
