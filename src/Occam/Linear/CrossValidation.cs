@@ -5,7 +5,8 @@ using Occam.Selection;
 namespace Occam.Linear;
 
 /// <summary>
-/// K-fold cross-validation over an α grid, as scikit-learn's <c>LassoCV</c>/<c>ElasticNetCV</c>: the grid is computed
+/// K-fold cross-validation over an α grid, as scikit-learn's <c>LassoCV</c>/<c>ElasticNetCV</c> (glmnet's <c>cv.glmnet</c>
+/// for the binomial and multinomial families): the grid is computed
 /// once on all rows (α_max down to eps·α_max), a warm-started path is fitted on each training part, and the held-out
 /// error of every α is averaged over folds (plain mean over folds). The standard error is the sample standard deviation
 /// over folds divided by √K (glmnet's <c>cvsd</c> without fold weights).
@@ -23,6 +24,14 @@ public static class CrossValidation
     public static CvResult Logistic(double[] x, int rows, int features, double[] y, LinearOptions? options = null, CvOptions? cv = null, string[]? featureNames = null) =>
         Run(x, rows, features, y, options, cv, featureNames, TaskKind.Binary);
 
+    /// <summary>
+    /// Cross-validated multinomial logistic regression (mean held-out log-loss −(1/|test|)·Σᵢ log pᵢ,yᵢ), with the refit on
+    /// all rows at α_min in <see cref="CvResult.MultinomialRefit"/>. <paramref name="y"/> holds class indices 0..K−1;
+    /// every fold's training rows must hold every class. <see cref="LinearOptions.Grouped"/> selects the grouped penalty.
+    /// </summary>
+    public static CvResult Multinomial(double[] x, int rows, int features, double[] y, LinearOptions? options = null, CvOptions? cv = null, string[]? featureNames = null) =>
+        Run(x, rows, features, y, options, cv, featureNames, TaskKind.Multiclass);
+
     private static CvResult Run(double[] x, int rows, int p, double[] y, LinearOptions? options, CvOptions? cv, string[]? names, TaskKind task)
     {
         var o = options ?? new LinearOptions();
@@ -31,26 +40,13 @@ public static class CrossValidation
         o.Validate(p);
         co.Path.Validate();
         if (task == TaskKind.Binary) BinaryLogisticRegression.CheckLabels(y);
+        int classes = task switch { TaskKind.Binary => 2, TaskKind.Multiclass => MultinomialRegression.CheckLabels(y), _ => 0 };
         var folds = co.Stratify
             ? (task == TaskKind.Regression
                 ? throw new ArgumentException("stratified folds need class labels; use them with logistic regression only.", nameof(cv))
                 : KFold.Stratified(y.Select(v => (int)v).ToArray(), co.Folds, co.Shuffle, co.Seed))
             : KFold.Split(rows, co.Folds, co.Shuffle ? FoldOrder.Shuffled : FoldOrder.Contiguous, co.Seed);
-        if (task == TaskKind.Binary)
-        {
-            for (int f = 0; f < folds.Count; f++)
-            {
-                var train = folds[f].Train;
-                bool zero = false, one = false;
-                foreach (int i in train)
-                {
-                    if (y[i] == 0) zero = true;
-                    else one = true;
-                }
-                if (!(zero && one))
-                    throw new OccamException($"fold {f + 1} of {folds.Count}: its training rows ({train.Length}) hold only class {(zero ? 0 : 1)} of the binary target; every fold needs both classes to fit a logistic model: use stratified folds (--stratify), fewer folds, or more rows of the rarer class.");
-            }
-        }
+        if (classes > 0) CheckFoldClasses(folds, y, classes);
         var sw = Stopwatch.StartNew();
         var all = Inputs.AllRows(rows);
 
@@ -59,6 +55,8 @@ public static class CrossValidation
             alphas = ElasticNetRegression.ResolveAlphas(co.Path, 0);
         else if (task == TaskKind.Binary)
             alphas = ElasticNetRegression.ResolveAlphas(co.Path, LogisticAlphaMax(x, p, y, all, o));
+        else if (task == TaskKind.Multiclass)
+            alphas = ElasticNetRegression.ResolveAlphas(co.Path, MultinomialRegression.CreateSolver(x, p, y, classes, all, o, out _).AlphaMax());
         else
             alphas = ElasticNetRegression.ResolveAlphas(co.Path, new GaussianSolver(GaussianProblem.Create(x, p, y, all, o), o).AlphaMax());
 
@@ -68,27 +66,10 @@ public static class CrossValidation
         Parallel.For(0, k, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, f =>
         {
             var (train, test) = (folds[f].Train, folds[f].Test);
-            var path = task == TaskKind.Binary
-                ? BinaryLogisticRegression.PathOnRows(x, p, y, train, o, co.Path, alphas, names)
-                : ElasticNetRegression.PathOnRows(x, p, y, train, o, co.Path, alphas, names);
-            var e = new double[m];
-            for (int a = 0; a < m; a++)
-            {
-                var coef = path.Coefs[a];
-                double b = path.Intercepts[a], sum = 0;
-                foreach (int i in test)
-                {
-                    double eta = b;
-                    var row = x.AsSpan(i * p, p);
-                    for (int j = 0; j < p; j++) eta += coef[j] * row[j];
-                    sum += task == TaskKind.Binary
-                        ? Math.Max(eta, 0) + Math.Log(1 + Math.Exp(-Math.Abs(eta))) - y[i] * eta
-                        : (y[i] - eta) * (y[i] - eta);
-                }
-                e[a] = sum / test.Length;
-            }
-            errors[f] = e;
-            foldWarnings[f] = path.Warnings.Select(w => $"fold {f + 1}: {w}").ToList();
+            (errors[f], var w) = task == TaskKind.Multiclass
+                ? MultinomialFoldErrors(x, p, y, classes, train, test, o, co.Path, alphas, names)
+                : FoldErrors(x, p, y, task, train, test, o, co.Path, alphas, names);
+            foldWarnings[f] = w.Select(s => $"fold {f + 1}: {s}").ToList();
         });
 
         var mean = new double[m];
@@ -110,13 +91,78 @@ public static class CrossValidation
             if (mean[a] <= mean[best] + se[best]) { oneSe = a; break; }
 
         // Refit on all rows along the grid down to α_min (warm starts), keeping the last model.
-        var refitPath = task == TaskKind.Binary
-            ? BinaryLogisticRegression.PathOnRows(x, p, y, all, o, co.Path, alphas[..(best + 1)], names)
-            : ElasticNetRegression.PathOnRows(x, p, y, all, o, co.Path, alphas[..(best + 1)], names);
-        var refit = new LinearFit(refitPath.ModelAt(best), refitPath.Iterations[best], refitPath.DualGaps[best], refitPath.GapTolerances[best],
-            refitPath.ConvergedAt[best], refitPath.DevianceExplained[best], refitPath.Warnings, 0);
-        var warnings = foldWarnings.SelectMany(w => w).Concat(refit.Warnings).Distinct().ToList();
-        return new CvResult(alphas, mean, se, errors, best, oneSe, refit, task == TaskKind.Binary ? "logloss" : "mse", sw.Elapsed.TotalSeconds, warnings);
+        LinearFit? refit = null;
+        MultinomialFit? multinomialRefit = null;
+        IReadOnlyList<string> refitWarnings;
+        if (task == TaskKind.Multiclass)
+        {
+            var path = MultinomialRegression.PathOnRows(x, p, y, classes, all, o, co.Path, alphas[..(best + 1)], names);
+            multinomialRefit = new MultinomialFit(path.ModelAt(best), path.Iterations[best], path.DualGaps[best], path.GapTolerances[best],
+                path.ConvergedAt[best], path.DevianceExplained[best], path.Warnings, 0);
+            refitWarnings = path.Warnings;
+        }
+        else
+        {
+            var refitPath = task == TaskKind.Binary
+                ? BinaryLogisticRegression.PathOnRows(x, p, y, all, o, co.Path, alphas[..(best + 1)], names)
+                : ElasticNetRegression.PathOnRows(x, p, y, all, o, co.Path, alphas[..(best + 1)], names);
+            refit = new LinearFit(refitPath.ModelAt(best), refitPath.Iterations[best], refitPath.DualGaps[best], refitPath.GapTolerances[best],
+                refitPath.ConvergedAt[best], refitPath.DevianceExplained[best], refitPath.Warnings, 0);
+            refitWarnings = refit.Warnings;
+        }
+        var warnings = foldWarnings.SelectMany(w => w).Concat(refitWarnings).Distinct().ToList();
+        return new CvResult(alphas, mean, se, errors, best, oneSe, refit, multinomialRefit, task == TaskKind.Regression ? "mse" : "logloss", sw.Elapsed.TotalSeconds, warnings, folds);
+    }
+
+    /// <summary>Every fold's training rows must hold every class 0..K−1 (a missing class has no finite maximum-likelihood intercept).</summary>
+    private static void CheckFoldClasses(IReadOnlyList<Fold> folds, double[] y, int classes)
+    {
+        for (int f = 0; f < folds.Count; f++)
+        {
+            var train = folds[f].Train;
+            var seen = new bool[classes];
+            foreach (int i in train) seen[(int)y[i]] = true;
+            int missing = Array.IndexOf(seen, false);
+            if (missing < 0) continue;
+            string prefix = $"fold {f + 1} of {folds.Count}: its training rows ({train.Length})";
+            throw new OccamException(classes == 2
+                ? $"{prefix} hold only class {1 - missing} of the binary target; every fold needs both classes to fit a logistic model: use stratified folds (--stratify), fewer folds, or more rows of the rarer class."
+                : $"{prefix} miss class {missing} of the {classes} classes; every fold needs every class to fit a multinomial model: use stratified folds (--stratify), fewer folds, or more rows of that class.");
+        }
+    }
+
+    /// <summary>Held-out mean squared error (regression) or mean log-loss (binary) of a path fitted on the training rows, per α.</summary>
+    private static (double[] Errors, IReadOnlyList<string> Warnings) FoldErrors(double[] x, int p, double[] y, TaskKind task, int[] train, int[] test, LinearOptions o, PathOptions po, double[] alphas, string[]? names)
+    {
+        var path = task == TaskKind.Binary
+            ? BinaryLogisticRegression.PathOnRows(x, p, y, train, o, po, alphas, names)
+            : ElasticNetRegression.PathOnRows(x, p, y, train, o, po, alphas, names);
+        var e = new double[alphas.Length];
+        for (int a = 0; a < alphas.Length; a++)
+        {
+            var coef = path.Coefs[a];
+            double b = path.Intercepts[a], sum = 0;
+            foreach (int i in test)
+            {
+                double eta = b;
+                var row = x.AsSpan(i * p, p);
+                for (int j = 0; j < p; j++) eta += coef[j] * row[j];
+                sum += task == TaskKind.Binary
+                    ? Math.Max(eta, 0) + Math.Log(1 + Math.Exp(-Math.Abs(eta))) - y[i] * eta
+                    : (y[i] - eta) * (y[i] - eta);
+            }
+            e[a] = sum / test.Length;
+        }
+        return (e, path.Warnings);
+    }
+
+    /// <summary>Held-out mean multinomial log-loss of a path fitted on the training rows, per α.</summary>
+    private static (double[] Errors, IReadOnlyList<string> Warnings) MultinomialFoldErrors(double[] x, int p, double[] y, int classes, int[] train, int[] test, LinearOptions o, PathOptions po, double[] alphas, string[]? names)
+    {
+        var path = MultinomialRegression.PathOnRows(x, p, y, classes, train, o, po, alphas, names);
+        var e = new double[alphas.Length];
+        for (int a = 0; a < alphas.Length; a++) e[a] = MultinomialRegression.LogLoss(path.ModelAt(a), x, p, y, test);
+        return (e, path.Warnings);
     }
 
     private static double LogisticAlphaMax(double[] x, int p, double[] y, int[] rows, LinearOptions o)

@@ -159,15 +159,20 @@ public sealed class LinearPath
 /// </summary>
 public sealed class CvResult
 {
-    internal CvResult(double[] alphas, double[] mean, double[] se, double[][] foldErrors, int indexMin, int index1se, LinearFit refit, string measure, double seconds, IReadOnlyList<string> warnings)
+    private readonly LinearFit? _refit;
+
+    internal CvResult(double[] alphas, double[] mean, double[] se, double[][] foldErrors, int indexMin, int index1se, LinearFit? refit, MultinomialFit? multinomialRefit, string measure, double seconds, IReadOnlyList<string> warnings,
+        IReadOnlyList<Selection.Fold> folds)
     {
+        Folds = folds;
+        _refit = refit;
+        MultinomialRefit = multinomialRefit;
         Alphas = alphas;
         MeanError = mean;
         StandardError = se;
         FoldErrors = foldErrors;
         IndexMin = indexMin;
         Index1se = index1se;
-        Refit = refit;
         Measure = measure;
         Seconds = seconds;
         Warnings = warnings;
@@ -176,6 +181,8 @@ public sealed class CvResult
     public double[] Alphas { get; }
     public double[] MeanError { get; }
     public double[] StandardError { get; }
+    /// <summary>The folds used (<see cref="Selection.KFold"/>), in the order of <see cref="FoldErrors"/>.</summary>
+    public IReadOnlyList<Selection.Fold> Folds { get; }
     /// <summary>[fold][α] held-out errors.</summary>
     public double[][] FoldErrors { get; }
     public int IndexMin { get; }
@@ -184,8 +191,13 @@ public sealed class CvResult
     public double AlphaMin => Alphas[IndexMin];
     /// <summary>Largest α whose mean error is within one standard error of the minimum.</summary>
     public double Alpha1se => Alphas[Index1se];
-    /// <summary>The model refitted on all rows at <see cref="AlphaMin"/>.</summary>
-    public LinearFit Refit { get; }
+    /// <summary>The model refitted on all rows at <see cref="AlphaMin"/> (regression and binary; multiclass: <see cref="MultinomialRefit"/>).</summary>
+    public LinearFit Refit => _refit
+        ?? throw new InvalidOperationException("a multiclass cross-validation refits a multinomial model; read CvResult.MultinomialRefit.");
+    /// <summary>Multiclass: the multinomial model refitted on all rows at <see cref="AlphaMin"/>; null otherwise.</summary>
+    public MultinomialFit? MultinomialRefit { get; }
+    /// <summary>Whether the refit at <see cref="AlphaMin"/> converged (whichever kind of model it is).</summary>
+    public bool RefitConverged => _refit?.Converged ?? MultinomialRefit!.Converged;
     /// <summary>"mse" or "logloss".</summary>
     public string Measure { get; }
     public double Seconds { get; }

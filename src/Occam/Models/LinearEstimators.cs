@@ -58,8 +58,7 @@ public abstract record LinearEstimator
         if (FittedTask(data) == TaskKind.Multiclass)
         {
             var mf = Solve(() => MultinomialRegression.Fit(x.X, x.Rows, x.Features, x.Y, Alpha, o with { Grouped = GroupedPenalty }, x.FeatureNames));
-            return new LinearModel(pipeline, mf.Model.Coef, mf.Model.Intercepts, PenaltyName, mf.Model.Alpha, Rho, GroupedPenalty, Standardize, data.Classes!,
-                data.TargetName, new LinearReport(mf.Iterations, mf.DualGap, mf.GapTolerance, mf.Converged, mf.DevianceExplained, mf.Warnings, mf.Seconds));
+            return ToModel(data, pipeline, mf, mf.Seconds);
         }
         var fit = Solve(() => SolveOne(x, o));
         return ToModel(data, pipeline, fit, fit.Seconds);
@@ -79,7 +78,11 @@ public abstract record LinearEstimator
     public LinearCrossValidation CrossValidate(Dataset data, CvOptions? cv = null)
     {
         var (x, pipeline, o) = Prepare(data);
-        RefuseMulticlass(data, "CrossValidate", "MultinomialRegression.Path over your own folds");
+        if (FittedTask(data) == TaskKind.Multiclass)
+        {
+            var mcv = Solve(() => CrossValidation.Multinomial(x.X, x.Rows, x.Features, x.Y, o with { Grouped = GroupedPenalty }, cv, x.FeatureNames));
+            return new LinearCrossValidation(mcv, ToModel(data, pipeline, mcv.MultinomialRefit!, null));
+        }
         var result = Solve(() => FittedTask(data) == TaskKind.Binary
             ? CrossValidation.Logistic(x.X, x.Rows, x.Features, x.Y, o, cv, x.FeatureNames)
             : CrossValidation.ElasticNet(x.X, x.Rows, x.Features, x.Y, o, cv, x.FeatureNames));
@@ -122,6 +125,10 @@ public abstract record LinearEstimator
     private LinearModel ToModel(Dataset data, PolynomialPipeline pipeline, LinearFit fit, double? seconds) =>
         new(FittedTask(data), pipeline, fit.Model.Coef, fit.Model.Intercept, PenaltyName, fit.Model.Alpha, Rho, Standardize, data.Classes, data.TargetName,
             LinearReport.Of(fit, seconds));
+
+    private LinearModel ToModel(Dataset data, PolynomialPipeline pipeline, MultinomialFit fit, double? seconds) =>
+        new(pipeline, fit.Model.Coef, fit.Model.Intercepts, PenaltyName, fit.Model.Alpha, Rho, GroupedPenalty, Standardize, data.Classes!, data.TargetName,
+            new LinearReport(fit.Iterations, fit.DualGap, fit.GapTolerance, fit.Converged, fit.DevianceExplained, fit.Warnings, seconds));
 
     /// <summary>Runs a solver call, turning its argument errors (user input) into <see cref="OccamException"/>s.</summary>
     private static T Solve<T>(Func<T> solve)

@@ -50,6 +50,59 @@ public sealed class MultinomialCliTests : IDisposable
     }
 
     [Fact]
+    public void CvOfAMulticlassTargetMatchesTheLibraryAndWritesALoadableModel()
+    {
+        string model = Path.Combine(_dir, "wine-cv.json"), report = Path.Combine(_dir, "wine-cv-report.json");
+        var r = Cli.Run("linear", "cv", "--data", DataFile("wine.csv"), "--target", "cultivar", "--grouped", "--folds", "5", "--stratify", "--shuffle",
+            "--seed", "7", "--n-alphas", "20", "--json", "--out", report, "--model-out", model);
+        Assert.True(r.ExitCode == 0, r.Err);
+        var doc = JsonDocument.Parse(r.Out).RootElement;
+        Assert.Equal(File.ReadAllText(report), r.Out);
+        Assert.Equal("multiclass", doc.GetProperty("task").GetString());
+        Assert.Equal("logloss", doc.GetProperty("measure").GetString());
+
+        var d = CsvLoader.Load(DataFile("wine.csv"), "cultivar", TaskKind.Multiclass);
+        var co = new CvOptions { Folds = 5, Stratify = true, Shuffle = true, Seed = 7, Path = new PathOptions { Count = 20 } };
+        var (cv, fitted) = new LogisticRegression { Grouped = true }.CrossValidate(d, co);
+        Assert.Equal(cv.AlphaMin, doc.GetProperty("alphaMin").GetDouble());
+        Assert.Equal(cv.Alpha1se, doc.GetProperty("alpha1se").GetDouble());
+        Assert.Equal(cv.Alphas, doc.GetProperty("alphas").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal(cv.MeanError, doc.GetProperty("meanLogLoss").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal(cv.StandardError, doc.GetProperty("seLogLoss").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.True(cv.Alpha1se >= cv.AlphaMin);
+
+        // The model file is the refit at α_min, the same document as the report's "model", and it loads and predicts.
+        Assert.Equal(fitted.ToJson(), File.ReadAllText(model));
+        Assert.Equal(JsonSerializer.Serialize(JsonDocument.Parse(File.ReadAllText(model)).RootElement), JsonSerializer.Serialize(doc.GetProperty("model")));
+        var loaded = Model.Load(model);
+        Assert.Equal(TaskKind.Multiclass, loaded.Task);
+        Assert.Equal(fitted.PredictLabels(d), loaded.PredictLabels(d));
+        Assert.True(loaded.Score(d) > 0.95, $"accuracy {loaded.Score(d)}");
+        string predictions = Path.Combine(_dir, "wine-predictions.csv");
+        var predict = Cli.Run("predict", model, "--data", DataFile("wine.csv"), "--out", predictions);
+        Assert.True(predict.ExitCode == 0, predict.Err);
+        Assert.Equal(d.Rows + 1, File.ReadAllLines(predictions).Length);
+
+        // Text output marks α_min and α_1se.
+        var text = Cli.Run("linear", "cv", "--data", DataFile("wine.csv"), "--target", "cultivar", "--stratify", "--n-alphas", "10", "--eps", "0.01");
+        Assert.True(text.ExitCode == 0, text.Err);
+        Assert.Contains("alpha_min", text.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CvFoldWhoseTrainingRowsMissAClassIsAOneLineError()
+    {
+        // iris.csv is sorted by species: contiguous folds hold out whole classes.
+        string model = Path.Combine(_dir, "never.json");
+        var r = Cli.Run("linear", "cv", "--data", DataFile("iris.csv"), "--target", "species", "--folds", "3", "--model-out", model);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.StartsWith("error: fold 1 of 3: its training rows (100) miss class 0 of the 3 classes", r.Err, StringComparison.Ordinal);
+        Assert.Contains("--stratify", r.Err, StringComparison.Ordinal);
+        Assert.Single(r.Err.Trim().Split('\n'));
+        Assert.False(File.Exists(model));
+    }
+
+    [Fact]
     public void GroupedOnABinaryTargetIsAOneLineError()
     {
         var r = Cli.Run("linear", "fit", "--data", DataFile("breast_cancer.csv"), "--target", "benign", "--alpha", "0.01", "--grouped");

@@ -17,8 +17,8 @@ internal sealed class LinearCvCommand : Command<LinearCvSettings>
             throw new OccamException(data.Rows < 2
                 ? $"{settings.Data} has {data.Rows} row; cross-validation needs at least 2 rows (one per fold), add rows."
                 : $"--folds {settings.Folds} is more than the {data.Rows} rows of {settings.Data}; use at most {data.Rows} folds.");
-        if (settings.Stratify && data.Task != TaskKind.Binary)
-            throw OccamException.Usage($"--stratify needs a binary target, but '{settings.Target}' is a regression target; drop --stratify.");
+        if (settings.Stratify && data.Task == TaskKind.Regression)
+            throw OccamException.Usage($"--stratify needs class labels (a binary or multiclass target), but '{settings.Target}' is a regression target; drop --stratify.");
         var co = new CvOptions
         {
             Folds = settings.Folds,
@@ -73,8 +73,8 @@ internal sealed class LinearCvCommand : Command<LinearCvSettings>
             }
             console.Write(table);
             Output.Tables.Line($"alpha_min = {LinearOutput.F(cv.AlphaMin)}, alpha_1se = {LinearOutput.F(cv.Alpha1se)}; refit at alpha_min: " +
-                $"{model.Sparsity.NonZero} of {model.Coef.Count} non-zero, {(cv.Refit.Converged ? "converged" : "NOT CONVERGED")}; {settings.Folds} folds in {cv.Seconds:F4} s");
+                $"{model.Sparsity.NonZero} of {model.Sparsity.Coefficients} non-zero, {(cv.RefitConverged ? "converged" : "NOT CONVERGED")}; {settings.Folds} folds in {cv.Seconds:F4} s");
         }
-        return cv.Refit.Converged ? 0 : 2;
+        return cv.RefitConverged ? 0 : 2;
     }
 }
