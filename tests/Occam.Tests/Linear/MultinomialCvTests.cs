@@ -7,9 +7,9 @@ namespace Occam.Tests.Linear;
 /// <summary>K-fold cross-validation of multinomial logistic regression (<see cref="CrossValidation.Multinomial"/>).</summary>
 public class MultinomialCvTests
 {
-    private static Dataset Iris() => CsvLoader.Load(Path.Combine(LinearTestData.RepoRoot, "data", "iris.csv"), "species", TaskKind.Multiclass);
+    private static Dataset Iris() => MultinomialTests.Iris();
 
-    private static Dataset Wine() => CsvLoader.Load(Path.Combine(LinearTestData.RepoRoot, "data", "wine.csv"), "cultivar", TaskKind.Multiclass);
+    private static Dataset Wine() => MultinomialTests.Wine();
 
     [Theory]
     [InlineData(false, false)]

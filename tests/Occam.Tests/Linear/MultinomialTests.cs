@@ -9,9 +9,9 @@ namespace Occam.Tests.Linear;
 /// </summary>
 public class MultinomialTests
 {
-    private static Dataset Iris() => CsvLoader.Load(Path.Combine(LinearTestData.RepoRoot, "data", "iris.csv"), "species", TaskKind.Multiclass);
+    internal static Dataset Iris() => CsvLoader.Load(Path.Combine(LinearTestData.RepoRoot, "data", "iris.csv"), "species", TaskKind.Multiclass);
 
-    private static Dataset Wine() => CsvLoader.Load(Path.Combine(LinearTestData.RepoRoot, "data", "wine.csv"), "cultivar", TaskKind.Multiclass);
+    internal static Dataset Wine() => CsvLoader.Load(Path.Combine(LinearTestData.RepoRoot, "data", "wine.csv"), "cultivar", TaskKind.Multiclass);
 
     /// <summary>
     /// Largest violation of the optimality conditions of the standardized problem, and the largest |Σᵢ(yᵢₖ − pᵢₖ)|/n:
