@@ -54,6 +54,27 @@ public class OddInputTests
         AssertFails(Cli.Run("eval", model, "--data", far), "row 2, input 'a'");
     }
 
+    // ---- suggested fixes must be ones the user can apply ------------------------------------------
+
+    [Fact]
+    public void ConstantTargetPathSuggestsNoOptionTheCliLacks()
+    {
+        using var dir = new TempDir();
+        string data = dir.Write("const.csv", "a,b,y\n1,2,5\n2,1,5\n3,4,5\n4,3,5\n5,5,5\n");
+        string err = AssertFails(Cli.Run("linear", "path", "--data", data, "--target", "y", "--out", dir.File("p.json")), "is it constant?", dir.File("p.json"));
+        Assert.DoesNotContain("explicit alphas", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LogisticAlphaZeroNamesTheCliOption()
+    {
+        using var dir = new TempDir();
+        string data = dir.Write("bin.csv", "a,b,y\n1,2,0\n2,1,1\n3,4,0\n4,3,1\n5,5,0\n");
+        var r = Cli.Run("linear", "fit", "--data", data, "--target", "y", "--alpha", "0");
+        AssertFails(r, "--alpha");
+        Assert.Equal(64, r.ExitCode);
+    }
+
     // ---- 2, 3. duplicate names ------------------------------------------------------------------
 
     [Fact]

@@ -98,7 +98,7 @@ public static class ElasticNetRegression
             return given.OrderByDescending(v => v).ToArray();
         }
         if (!(alphaMax > 0))
-            throw new ArgumentException("α_max is 0: no penalized feature is correlated with y (is y constant?). Give explicit alphas instead.");
+            throw new ArgumentException("α_max is 0: no penalized feature is correlated with the target (is it constant?), so every α > 0 gives all-zero coefficients and there is no path to compute; check the target column (a single fit at α = 0 is ordinary least squares).");
         return AlphaGrid(alphaMax, po.Count, po.Eps);
     }
 

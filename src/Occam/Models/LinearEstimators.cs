@@ -259,7 +259,7 @@ public sealed record LogisticRegression : LinearEstimator
     private protected override LinearFit SolveOne(Dataset x, LinearOptions options)
     {
         if (Alpha == 0)
-            throw OccamException.Usage("LogisticRegression.Alpha must be > 0 (an unpenalized fit diverges on separable data); use a small value such as 1e-6.");
+            throw OccamException.Usage("alpha (LogisticRegression.Alpha, --alpha) must be > 0 for logistic regression: an unpenalized fit diverges on separable data; use a small value such as 1e-6.");
         return BinaryLogisticRegression.Fit(x.X, x.Rows, x.Features, x.Y, Alpha, options, x.FeatureNames);
     }
 
