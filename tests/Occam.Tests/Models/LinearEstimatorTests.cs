@@ -189,7 +189,7 @@ public sealed class LinearEstimatorTests : IDisposable
         Assert.Contains("Ridge.Tolerance", Assert.Throws<OccamException>(() => new Ridge { Tolerance = 0 }.Fit(reg)).Message);
         Assert.Contains("ElasticNet.L1Ratio", Assert.Throws<OccamException>(() => new ElasticNet { L1Ratio = 2 }.Fit(reg)).Message);
         Assert.Contains("MaxIterations", Assert.Throws<OccamException>(() => new Lasso { MaxIterations = 0 }.Fit(reg)).Message);
-        Assert.Contains("Alpha must be > 0", Assert.Throws<OccamException>(() => new LogisticRegression { Alpha = 0 }.Fit(bin)).Message);
+        Assert.Contains("LogisticRegression.Alpha, --alpha) must be > 0", Assert.Throws<OccamException>(() => new LogisticRegression { Alpha = 0 }.Fit(bin)).Message);
         Assert.Contains("'nope'", Assert.Throws<OccamException>(() => new Lasso { Degree = 2, PolynomialColumns = ["nope"] }.Fit(reg)).Message);
         var iris = CsvLoader.Load(Repo.Data("iris.csv"), "species");
         Assert.Contains("MultinomialRegression.Path", Assert.Throws<OccamException>(() => new LogisticRegression().Path(iris)).Message);
