@@ -33,7 +33,9 @@ public sealed record OnnxExportOptions
 /// classification <c>scores</c> (logits), <c>label</c> (int64 class index [batch]) and optionally <c>probabilities</c>.</item>
 /// <item><c>occam-linear/1</c>: input <c>input</c> float64 [batch, inputs] → polynomial columns (Slice, Mul, Concat) when
 /// the model has them → Gemm with the coefficients in original units → <c>prediction</c> (regression) or
-/// <c>scores</c>, <c>label</c> and optionally <c>probabilities</c> (binary), all float64 as Occam computes them.</item>
+/// <c>scores</c> = X·Wᵀ + b (W: <c>coef</c> [K, features], one row per class; K = 1 for regression and binary),
+/// <c>label</c> and optionally <c>probabilities</c> (Sigmoid for binary, Softmax for multiclass), all float64 as Occam
+/// computes them.</item>
 /// </list>
 /// The metadata properties <c>occam.task</c>, <c>occam.format</c>, <c>occam.features</c>, <c>occam.classes</c> and
 /// <c>occam.target</c> (JSON) carry what the graph cannot.
@@ -145,14 +147,17 @@ public static class OnnxExport
         ArgumentNullException.ThrowIfNull(model);
         options ??= new OnnxExportOptions();
         var task = model.Task;
-        if (task == TaskKind.Multiclass)
-            throw new OccamException("multiclass linear models cannot be exported to ONNX by this version; export a regression or binary model.");
         CheckProbabilities(task, options);
-        var coef = model.Coef.ToArray();
+        // One weight row per class (multiclass) or the single coefficient vector (regression, binary): [K, p].
+        double[][] rows = model.ClassCoef is { } classCoef
+            ? classCoef.Select(r => r.ToArray()).ToArray()
+            : [model.Coef.ToArray()];
+        double[] intercepts = model.ClassIntercepts is { } classIntercepts ? classIntercepts.ToArray() : [model.Intercept];
+        int outputs = rows.Length, p = rows[0].Length;
         var pipeline = model.Pipeline;
-        if (!coef.All(double.IsFinite) || !double.IsFinite(model.Intercept))
+        if (!rows.All(r => r.All(double.IsFinite)) || !intercepts.All(double.IsFinite))
             throw new OccamException("the linear model has NaN or infinite coefficients and cannot be exported; refit it.");
-        var g = new OnnxGraph("occam-linear", $"Occam linear model ({TaskKinds.Name(task)}), {coef.Length} features");
+        var g = new OnnxGraph("occam-linear", $"Occam linear model ({TaskKinds.Name(task)}), {p} features{(outputs > 1 ? $", {outputs} classes" : "")}");
         g.Input(InputName, DataType.Double, pipeline.Inputs.Count, "raw input columns in the order of occam.features");
         string x = InputName;
         if (pipeline.Degree > 1 && pipeline.Columns.Count > 0)
@@ -174,11 +179,12 @@ public static class OnnxExport
             }
             x = g.Node("Concat", [.. parts], null, OnnxGraph.Int("axis", 1));
         }
-        string weight = g.Constant("coef", coef, coef.Length, 1);
-        string intercept = g.Constant("intercept", [model.Intercept], 1);
+        // scores = X·Wᵀ + b with W [K, p] (row c: class c's coefficients; K = 1 for regression and binary), b [K].
+        string weight = g.Constant("coef", rows.SelectMany(r => r).ToArray(), outputs, p);
+        string intercept = g.Constant("intercept", intercepts, outputs);
         string scores = task == TaskKind.Regression ? PredictionName : ScoresName;
-        g.Node("Gemm", [x, weight, intercept], scores);
-        AddOutputs(g, task, scores, 1, DataType.Double, options);
+        g.Node("Gemm", [x, weight, intercept], scores, OnnxGraph.Int("transB", 1));
+        AddOutputs(g, task, scores, outputs, DataType.Double, options);
         return g.Model(Metadata(LinearJson.Format, task, pipeline.Inputs, model.Classes, model.TargetName)).ToByteArray();
     }
 

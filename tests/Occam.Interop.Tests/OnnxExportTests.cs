@@ -131,6 +131,52 @@ public class OnnxExportTests(ITestOutputHelper output)
         Assert.True(etaDiff <= 1e-9, $"max |Δ| η = {etaDiff:E3}");
     }
 
+    // Multinomial logistic regression: scores = X·Wᵀ + b in float64, so ONNX Runtime and Occam differ only in
+    // summation order. Digits has constant columns (all-zero pixels), whose coefficients export as they are.
+    [Theory]
+    [InlineData("iris.csv", "species", 0.01, false)]
+    [InlineData("iris.csv", "species", 0.01, true)]
+    [InlineData("wine.csv", "cultivar", 0.02, false)]
+    [InlineData("wine.csv", "cultivar", 0.02, true)]
+    [InlineData("digits.csv", "digit", 0.02, false)]
+    [InlineData("digits.csv", "digit", 0.02, true)]
+    public void LinearMultinomialWithProbabilities(string file, string target, double alpha, bool grouped)
+    {
+        var data = CsvLoader.Load(Repo.Data(file), target, TaskKind.Multiclass);
+        var model = new LogisticRegression { Alpha = alpha, Grouped = grouped }.Fit(data);
+        Assert.Equal(TaskKind.Multiclass, model.Task);
+        int k = model.Classes!.Count;
+        Assert.True(k >= 3);
+        var ort = Ort.Run(OnnxExport.ToBytes(model, new OnnxExportOptions { Probabilities = true }), data.X, data.Rows, data.Features, doubleInput: true);
+        Assert.Equal([OnnxExport.ScoresName, OnnxExport.LabelName, OnnxExport.ProbabilitiesName], ort.Keys);
+        int constant = Enumerable.Range(0, data.Features).Count(j => Enumerable.Range(0, data.Rows).All(i => data.X[i * data.Features + j] == data.X[j]));
+        if (file == "digits.csv") Assert.True(constant > 0, "digits should have constant (all-zero) pixel columns");
+        string what = $"{Path.GetFileNameWithoutExtension(file)} multinomial{(grouped ? " grouped" : "")} (K = {k}, {model.Sparsity.NonZero} non-zero, {constant} constant columns)";
+        var (_, etaDiff) = Ort.MaxDifference(ort[OnnxExport.ScoresName], model.Decision(data));
+        var (_, probaDiff) = Ort.MaxDifference(ort[OnnxExport.ProbabilitiesName], model.PredictProba(data));
+        output.WriteLine($"{what}: max |Δ| scores = {etaDiff:E2}, max |Δ| probabilities = {probaDiff:E2}");
+        Assert.True(etaDiff <= 1e-10, $"{what}: max |Δ| scores = {etaDiff:E3}");
+        Assert.True(probaDiff <= 1e-12, $"{what}: max |Δ| probabilities = {probaDiff:E3}");
+        Assert.Equal(model.Predict(data), ort[OnnxExport.LabelName]);
+        // Without --probabilities the graph has scores and label only.
+        var plain = Ort.Run(OnnxExport.ToBytes(model), data.X, data.Rows, data.Features, doubleInput: true);
+        Assert.Equal([OnnxExport.ScoresName, OnnxExport.LabelName], plain.Keys);
+        Assert.Equal(model.Predict(data), plain[OnnxExport.LabelName]);
+    }
+
+    [Fact]
+    public void LinearMultinomialWithPolynomialColumns()
+    {
+        var data = CsvLoader.Load(Repo.Data("iris.csv"), "species", TaskKind.Multiclass);
+        var model = new LogisticRegression { Alpha = 0.01, Degree = 2, PolynomialColumns = ["petal_length", "petal_width"] }.Fit(data);
+        Assert.Equal(data.Features + 2, model.ClassCoef![0].Count);
+        var ort = Ort.Run(OnnxExport.ToBytes(model, new OnnxExportOptions { Probabilities = true }), data.X, data.Rows, data.Features, doubleInput: true);
+        var (_, probaDiff) = Ort.MaxDifference(ort[OnnxExport.ProbabilitiesName], model.PredictProba(data));
+        output.WriteLine($"iris multinomial (degree 2): max |Δ| probabilities = {probaDiff:E2}");
+        Assert.True(probaDiff <= 1e-12, $"max |Δ| = {probaDiff:E3}");
+        Assert.Equal(model.Predict(data), ort[OnnxExport.LabelName]);
+    }
+
     [Fact]
     public void RegressionHasNoProbabilities()
     {

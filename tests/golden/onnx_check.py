@@ -53,9 +53,12 @@ def build(tmp):
     occam("linear", "fit", "--data", "data/diabetes.csv", "--target", "progression", "--penalty", "elasticnet",
           "--l1-ratio", "0.5", "--alpha", "0.1", "--degree", "3", "--poly-columns", "bmi,bp", "--out", j("linear-poly.json"))
     occam("linear", "fit", "--data", "data/breast_cancer.csv", "--target", "benign", "--alpha", "0.01", "--out", j("logistic.json"))
+    occam("linear", "fit", "--data", "data/iris.csv", "--target", "species", "--alpha", "0.01", "--out", j("multinomial.json"))
+    occam("linear", "fit", "--data", "data/digits.csv", "--target", "digit", "--alpha", "0.02", "--grouped",
+          "--out", j("multinomial-grouped.json"))
     files = []
     for name, probs in [("digits", True), ("digits-pruned", False), ("breast", True), ("diabetes", False),
-                        ("linear-poly", False), ("logistic", True)]:
+                        ("linear-poly", False), ("logistic", True), ("multinomial", True), ("multinomial-grouped", False)]:
         out = j(name + ".onnx")
         occam("export", j(name + ".json"), "--format", "onnx", "--out", out, *(["--probabilities"] if probs else []))
         files.append(out)
