@@ -39,6 +39,20 @@ public class InteropCliTests
     }
 
     [Fact]
+    public void MulticlassLinearModelExportsToOnnxButNotToSafetensors()
+    {
+        using var dir = new TempDir();
+        string model = dir.File("iris.json");
+        var fit = Cli.Run("linear", "fit", "--data", Repo.Data("iris.csv"), "--target", "species", "--alpha", "0.01", "--out", model);
+        Assert.True(fit.ExitCode == 0, fit.Err);
+        var onnx = Cli.Run("export", model, "--probabilities", "--out", dir.File("iris.onnx"), "--json");
+        Assert.True(onnx.ExitCode == 0, onnx.Err);
+        Assert.Equal(new FileInfo(dir.File("iris.onnx")).Length, JsonDocument.Parse(onnx.Out).RootElement.GetProperty("bytes").GetInt64());
+        AssertFails(Cli.Run("export", model, "--format", "safetensors", "--out", dir.File("iris.st")), "export linear models with --format onnx",
+            dir.File("iris.st"), dir.File("iris.st.json"));
+    }
+
+    [Fact]
     public void ImportWithArchAndTask()
     {
         using var dir = new TempDir();
