@@ -60,11 +60,12 @@ public sealed class LinearCoefficients
 /// One fit at one α: the model plus the solver's report. <b>Check <see cref="Converged"/></b>: a fit that hit
 /// <see cref="LinearOptions.MaxIterations"/> before the duality gap fell below the tolerance still returns its
 /// last iterate, with <see cref="Converged"/> false and a message in <see cref="Warnings"/>; call
-/// <see cref="EnsureConverged"/> to turn that into an exception.
+/// <c>EnsureConverged</c> to turn that into an exception. Shared by <see cref="LinearFit"/> and <see cref="MultinomialFit"/>.
 /// </summary>
-public sealed class LinearFit
+/// <typeparam name="TModel">The fitted coefficients (<see cref="LinearCoefficients"/> or <see cref="MultinomialModel"/>).</typeparam>
+public abstract class SolverFit<TModel>
 {
-    internal LinearFit(LinearCoefficients model, int iterations, double dualGap, double gapTolerance, bool converged, double devianceExplained, IReadOnlyList<string> warnings, double seconds)
+    private protected SolverFit(TModel model, int iterations, double dualGap, double gapTolerance, bool converged, double devianceExplained, IReadOnlyList<string> warnings, double seconds)
     {
         Model = model;
         Iterations = iterations;
@@ -76,16 +77,16 @@ public sealed class LinearFit
         Seconds = seconds;
     }
 
-    public LinearCoefficients Model { get; }
+    public TModel Model { get; }
     /// <summary>Coordinate sweeps used at this α (over the strong or active set; each Newton step's sweeps count for logistic). A single-α fit's hidden warm-start path is not counted.</summary>
     public int Iterations { get; }
     /// <summary>Final duality gap of the (standardized) problem, in the units of the objective.</summary>
     public double DualGap { get; }
-    /// <summary>The gap the solver had to reach: tol·‖y − ȳ‖²/n (Gaussian) or tol·null log-loss (logistic).</summary>
+    /// <summary>The gap the solver had to reach: tol·‖y − ȳ‖²/n (Gaussian) or tol·null log-loss (logistic, multinomial).</summary>
     public double GapTolerance { get; }
     /// <summary>True when <see cref="DualGap"/> ≤ <see cref="GapTolerance"/>.</summary>
     public bool Converged { get; }
-    /// <summary>1 − deviance/null deviance (R² on the training data for regression).</summary>
+    /// <summary>1 − deviance/null deviance (R² on the training data for regression; glmnet's <c>dev.ratio</c>).</summary>
     public double DevianceExplained { get; }
     /// <summary>Non-convergence, constant columns and similar notes; the CLI prints them to standard error.</summary>
     public IReadOnlyList<string> Warnings { get; }
@@ -93,10 +94,23 @@ public sealed class LinearFit
     public double Seconds { get; }
 
     /// <summary>Throws <see cref="OccamException"/> if the fit did not converge.</summary>
-    public LinearFit EnsureConverged()
+    private protected void ThrowIfNotConverged()
     {
         if (!Converged)
             throw new OccamException($"the solver did not converge in {Iterations} sweeps (duality gap {DualGap:G3} > {GapTolerance:G3}); raise the iteration limit or the tolerance.");
+    }
+}
+
+/// <summary>One single-output fit (regression or binary logistic) at one α; see <see cref="SolverFit{TModel}"/>.</summary>
+public sealed class LinearFit : SolverFit<LinearCoefficients>
+{
+    internal LinearFit(LinearCoefficients model, int iterations, double dualGap, double gapTolerance, bool converged, double devianceExplained, IReadOnlyList<string> warnings, double seconds)
+        : base(model, iterations, dualGap, gapTolerance, converged, devianceExplained, warnings, seconds) { }
+
+    /// <summary>Throws <see cref="OccamException"/> if the fit did not converge; returns this fit otherwise.</summary>
+    public LinearFit EnsureConverged()
+    {
+        ThrowIfNotConverged();
         return this;
     }
 }

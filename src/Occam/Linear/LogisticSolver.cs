@@ -257,11 +257,7 @@ internal sealed class LogisticSolver
         double maxRatio = 0;
         for (int j = 0; j < _p; j++)
             if (!_excluded[j] && _v[j] > 0) maxRatio = Math.Max(maxRatio, Math.Abs(_c[j]) / _v[j]);
-        double best = double.PositiveInfinity;
-        if (l2 > 0) best = primal - DualValue(1, l1, l2);
-        if (l1 > 0) best = Math.Min(best, primal - DualValue(maxRatio > l1 ? l1 / maxRatio : 1, l1, l2));
-        Debug.Assert(!double.IsNaN(best));
-        return Math.Max(best, 0);
+        return DualScaling.Gap(primal, maxRatio, l1, l2, kappa => DualValue(kappa, l1, l2));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

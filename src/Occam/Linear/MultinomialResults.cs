@@ -96,42 +96,16 @@ public sealed class MultinomialModel
     }
 }
 
-/// <summary>
-/// One multinomial fit at one α with the solver's report. <b>Check <see cref="Converged"/></b>: a fit that hit the
-/// iteration limit returns its last iterate with <see cref="Converged"/> false and a message in <see cref="Warnings"/>.
-/// </summary>
-public sealed class MultinomialFit
+/// <summary>One multinomial fit at one α; see <see cref="SolverFit{TModel}"/>.</summary>
+public sealed class MultinomialFit : SolverFit<MultinomialModel>
 {
     internal MultinomialFit(MultinomialModel model, int iterations, double dualGap, double gapTolerance, bool converged, double devianceExplained, IReadOnlyList<string> warnings, double seconds)
-    {
-        Model = model;
-        Iterations = iterations;
-        DualGap = dualGap;
-        GapTolerance = gapTolerance;
-        Converged = converged;
-        DevianceExplained = devianceExplained;
-        Warnings = warnings;
-        Seconds = seconds;
-    }
+        : base(model, iterations, dualGap, gapTolerance, converged, devianceExplained, warnings, seconds) { }
 
-    public MultinomialModel Model { get; }
-    /// <summary>Coordinate sweeps used over all proximal Newton steps.</summary>
-    public int Iterations { get; }
-    /// <summary>Final Fenchel duality gap of the standardized problem.</summary>
-    public double DualGap { get; }
-    /// <summary>tol·(mean log-loss of the intercept-only model).</summary>
-    public double GapTolerance { get; }
-    public bool Converged { get; }
-    /// <summary>1 − loss/null loss (glmnet's <c>dev.ratio</c>).</summary>
-    public double DevianceExplained { get; }
-    public IReadOnlyList<string> Warnings { get; }
-    public double Seconds { get; }
-
-    /// <summary>Throws <see cref="OccamException"/> if the fit did not converge.</summary>
+    /// <summary>Throws <see cref="OccamException"/> if the fit did not converge; returns this fit otherwise.</summary>
     public MultinomialFit EnsureConverged()
     {
-        if (!Converged)
-            throw new OccamException($"the solver did not converge in {Iterations} sweeps (duality gap {DualGap:G3} > {GapTolerance:G3}); raise the iteration limit or the tolerance.");
+        ThrowIfNotConverged();
         return this;
     }
 }
