@@ -115,16 +115,17 @@ public sealed class LinearFit : SolverFit<LinearCoefficients>
     }
 }
 
-/// <summary>A regularization path: one entry per α, from the largest α to the smallest.</summary>
-public sealed class LinearPath
+/// <summary>
+/// What every regularization path reports per α, largest α first: the grid, the solver's sweeps, final duality gap,
+/// the gap it had to reach, convergence and deviance explained. Shared by <see cref="LinearPath"/> and
+/// <see cref="MultinomialPath"/>.
+/// </summary>
+public abstract class PathReport
 {
-    internal LinearPath(TaskKind task, double l1Ratio, double[] alphas, double[][] coefs, double[] intercepts, int[] iterations, double[] gaps, double[] gapTolerances, bool[] converged, double[] devianceExplained, IReadOnlyList<string> warnings, double seconds)
+    private protected PathReport(double l1Ratio, double[] alphas, int[] iterations, double[] gaps, double[] gapTolerances, bool[] converged, double[] devianceExplained, IReadOnlyList<string> warnings, double seconds)
     {
-        Task = task;
         L1Ratio = l1Ratio;
         Alphas = alphas;
-        Coefs = coefs;
-        Intercepts = intercepts;
         Iterations = iterations;
         DualGaps = gaps;
         GapTolerances = gapTolerances;
@@ -132,18 +133,10 @@ public sealed class LinearPath
         DevianceExplained = devianceExplained;
         Warnings = warnings;
         Seconds = seconds;
-        NonZero = coefs.Select(c => c.Count(v => v != 0)).ToArray();
     }
 
-    public TaskKind Task { get; }
     public double L1Ratio { get; }
-    /// <summary>Names of the columns the coefficients belong to (when the caller gave them).</summary>
-    public IReadOnlyList<string>? FeatureNames { get; internal init; }
     public double[] Alphas { get; }
-    /// <summary>Coefficients in original units, one array per α.</summary>
-    public double[][] Coefs { get; }
-    public double[] Intercepts { get; }
-    public int[] NonZero { get; }
     public int[] Iterations { get; }
     public double[] DualGaps { get; }
     public double[] GapTolerances { get; }
@@ -156,9 +149,33 @@ public sealed class LinearPath
     /// <summary>Solver wall-clock seconds for the whole path (preprocessing included, I/O excluded).</summary>
     public double Seconds { get; private set; }
 
+    private protected void SetSeconds(double seconds) => Seconds = seconds;
+}
+
+/// <summary>A regularization path: one entry per α, from the largest α to the smallest.</summary>
+public sealed class LinearPath : PathReport
+{
+    internal LinearPath(TaskKind task, double l1Ratio, double[] alphas, double[][] coefs, double[] intercepts, int[] iterations, double[] gaps, double[] gapTolerances, bool[] converged, double[] devianceExplained, IReadOnlyList<string> warnings, double seconds)
+        : base(l1Ratio, alphas, iterations, gaps, gapTolerances, converged, devianceExplained, warnings, seconds)
+    {
+        Task = task;
+        Coefs = coefs;
+        Intercepts = intercepts;
+        NonZero = coefs.Select(c => c.Count(v => v != 0)).ToArray();
+    }
+
+    public TaskKind Task { get; }
+    /// <summary>Names of the columns the coefficients belong to (when the caller gave them).</summary>
+    public IReadOnlyList<string>? FeatureNames { get; internal init; }
+    /// <summary>Coefficients in original units, one array per α.</summary>
+    public double[][] Coefs { get; }
+    public double[] Intercepts { get; }
+    /// <summary>Non-zero coefficients per α.</summary>
+    public int[] NonZero { get; }
+
     internal LinearPath WithSeconds(double seconds)
     {
-        Seconds = seconds;
+        SetSeconds(seconds);
         return this;
     }
 

@@ -111,46 +111,28 @@ public sealed class MultinomialFit : SolverFit<MultinomialModel>
 }
 
 /// <summary>A multinomial regularization path, largest α first.</summary>
-public sealed class MultinomialPath
+public sealed class MultinomialPath : PathReport
 {
     internal MultinomialPath(double l1Ratio, bool grouped, double[] alphas, double[][][] coefs, double[][] intercepts, int[] iterations, double[] gaps, double[] gapTolerances, bool[] converged, double[] devianceExplained, IReadOnlyList<string> warnings, double seconds)
+        : base(l1Ratio, alphas, iterations, gaps, gapTolerances, converged, devianceExplained, warnings, seconds)
     {
-        L1Ratio = l1Ratio;
         Grouped = grouped;
-        Alphas = alphas;
         Coefs = coefs;
         Intercepts = intercepts;
-        Iterations = iterations;
-        DualGaps = gaps;
-        GapTolerances = gapTolerances;
-        ConvergedAt = converged;
-        DevianceExplained = devianceExplained;
-        Warnings = warnings;
-        Seconds = seconds;
         NonZero = alphas.Select((_, a) => ModelAt(a).NonZero).ToArray();
     }
 
-    public double L1Ratio { get; }
     public bool Grouped { get; }
-    public double[] Alphas { get; }
     /// <summary>Coefficients in original units: [α][class][feature].</summary>
     public double[][][] Coefs { get; }
     /// <summary>Intercepts: [α][class].</summary>
     public double[][] Intercepts { get; }
     /// <summary>Features with a non-zero coefficient in some class, per α.</summary>
     public int[] NonZero { get; }
-    public int[] Iterations { get; }
-    public double[] DualGaps { get; }
-    public double[] GapTolerances { get; }
-    public bool[] ConvergedAt { get; }
-    public bool Converged => ConvergedAt.All(c => c);
-    public double[] DevianceExplained { get; }
-    public IReadOnlyList<string> Warnings { get; }
-    public double Seconds { get; private set; }
 
     internal MultinomialPath WithSeconds(double seconds)
     {
-        Seconds = seconds;
+        SetSeconds(seconds);
         return this;
     }
 

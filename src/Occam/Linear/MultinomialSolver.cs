@@ -345,10 +345,7 @@ internal sealed class MultinomialSolver
             _wt[i] = Math.Max(pk[i] * (1 - pk[i]), 1e-5);
             r[i] = (_y[i] == k ? 1 : 0) - pk[i];
         }
-        double sw = 0;
-        for (int i = 0; i < _n; i++) sw += _wt[i];
-        sw /= _n;
-        ColumnNorms();
+        double sw = PrepareWeightedNorms();
         int sweeps = 0;
         while (sweeps < budget)
         {
@@ -430,10 +427,7 @@ internal sealed class MultinomialSolver
             var r = Res(k);
             for (int i = 0; i < _n; i++) r[i] = (_y[i] == k ? 1 : 0) - pk[i];
         }
-        double sw = 0;
-        for (int i = 0; i < _n; i++) sw += _wt[i];
-        sw /= _n;
-        ColumnNorms();
+        double sw = PrepareWeightedNorms();
         int sweeps = 0;
         while (sweeps < budget)
         {
@@ -564,6 +558,15 @@ internal sealed class MultinomialSolver
         }
         double below = (sum - rho * (-n) / (1 - rho)) / n, above = (sum - rho * n / (1 - rho)) / n;
         return below < a[0] ? below : above;
+    }
+
+    /// <summary>Mean of the current IRLS weights (the curvature scale of the quadratic model), after refreshing the weighted column norms.</summary>
+    private double PrepareWeightedNorms()
+    {
+        double sw = 0;
+        for (int i = 0; i < _n; i++) sw += _wt[i];
+        ColumnNorms();
+        return sw / _n;
     }
 
     /// <summary>
