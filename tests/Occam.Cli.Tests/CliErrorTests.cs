@@ -1,12 +1,17 @@
-using Occam.Cli;
-
 namespace Occam.Cli.Tests;
 
+/// <summary>
+/// Runs through <see cref="Cli.Run"/> (never <c>OccamApp.Run</c> directly): a direct call writes to the process-wide
+/// console while another test has it redirected, and its error line lands in that test's captured output.
+/// </summary>
+[Collection("console")]
 public class CliErrorTests
 {
     [Fact]
     public void UnknownCommandIsAUsageError()
     {
-        Assert.NotEqual(0, OccamApp.Run(["no-such-command"]));
+        var r = Cli.Run("no-such-command");
+        Assert.Equal(ExitCodes.Usage, r.ExitCode);
+        Assert.StartsWith("error: Unknown command 'no-such-command'.", r.Err, StringComparison.Ordinal);
     }
 }

@@ -5,6 +5,7 @@ using Occam.Linear;
 namespace Occam.Cli.Tests.Linear;
 
 /// <summary><c>occam linear fit</c> on multiclass targets: the occam-linear/1 file with a class × feature matrix, read back for prediction.</summary>
+[Collection("console")]
 public sealed class MultinomialCliTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "occam-multinomial-cli-" + Guid.NewGuid().ToString("N"));
