@@ -175,6 +175,62 @@ public static class Synthetic
         return new Dataset(x, y, n, 1, ["x"], "y", TaskKind.Regression);
     }
 
+    /// <summary>
+    /// Regression on a plane (TensorFlow playground's "regress plane"): points uniform in [−1, 1]², target
+    /// y = (x₁ + x₂)/2 + noise·N(0, 1). Features x1, x2.
+    /// </summary>
+    /// <param name="n">Number of points, ≥ 1.</param>
+    /// <param name="noise">Standard deviation of the additive noise, ≥ 0.</param>
+    /// <param name="rng">Source of randomness.</param>
+    public static Dataset Plane(int n, double noise, Rng rng)
+    {
+        CheckCount(n, 1, 2, "plane");
+        Preconditions.CheckNonNegative(noise);
+        ArgumentNullException.ThrowIfNull(rng);
+        var x = new double[2 * n];
+        var y = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double a = 2 * rng.NextDouble() - 1;
+            double b = 2 * rng.NextDouble() - 1;
+            x[2 * i] = a;
+            x[2 * i + 1] = b;
+            y[i] = (a + b) / 2 + noise * rng.NextNormal();
+        }
+        return new Dataset(x, y, n, 2, Names(2), "y", TaskKind.Regression);
+    }
+
+    /// <summary>
+    /// Regression on four Gaussian bumps (after TensorFlow playground's "regress gaussian"): points uniform in
+    /// [−1, 1]², target y = Σₖ sₖ·exp(−‖x − cₖ‖² / (2·0.3²)) + noise·N(0, 1) with centres cₖ = (±0.5, ±0.5) and signs
+    /// sₖ = +1 where both coordinates of cₖ have the same sign, −1 otherwise. Features x1, x2.
+    /// </summary>
+    /// <param name="n">Number of points, ≥ 1.</param>
+    /// <param name="noise">Standard deviation of the additive noise, ≥ 0.</param>
+    /// <param name="rng">Source of randomness.</param>
+    public static Dataset GaussianBumps(int n, double noise, Rng rng)
+    {
+        CheckCount(n, 1, 2, "gaussian bumps");
+        Preconditions.CheckNonNegative(noise);
+        ArgumentNullException.ThrowIfNull(rng);
+        const double width = 0.3;
+        var x = new double[2 * n];
+        var y = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double a = 2 * rng.NextDouble() - 1;
+            double b = 2 * rng.NextDouble() - 1;
+            double value = 0;
+            foreach (double ca in (ReadOnlySpan<double>)[-0.5, 0.5])
+                foreach (double cb in (ReadOnlySpan<double>)[-0.5, 0.5])
+                    value += Math.Sign(ca * cb) * Math.Exp(-((a - ca) * (a - ca) + (b - cb) * (b - cb)) / (2 * width * width));
+            x[2 * i] = a;
+            x[2 * i + 1] = b;
+            y[i] = value + noise * rng.NextNormal();
+        }
+        return new Dataset(x, y, n, 2, Names(2), "y", TaskKind.Regression);
+    }
+
     /// <summary>At least <paramref name="min"/> rows, and n × (features + 1) values that fit in memory; <see cref="OccamException"/> otherwise.</summary>
     private static void CheckCount(int n, int min, int features, string what)
     {

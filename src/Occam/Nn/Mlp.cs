@@ -50,7 +50,7 @@ public sealed class Mlp
             throw new ArgumentException($"the target standardizer has {targetStandardizer.Features} means and scales for {width} outputs.", nameof(targetStandardizer));
         Inputs = inputs;
         Task = task;
-        Layers = layers.ToArray();
+        _layers = layers.ToArray();
         Outputs = width;
         Standardizer = standardizer;
         Classes = classes?.ToArray();
@@ -72,6 +72,7 @@ public sealed class Mlp
         _parameters = parameters.ToArray();
     }
 
+    private readonly Layer[] _layers;
     private readonly Parameter[] _parameters;
     private readonly Parameter[] _weights;
     private readonly Parameter[] _biases;
@@ -79,7 +80,7 @@ public sealed class Mlp
     public int Inputs { get; }
     public int Outputs { get; }
     public TaskKind Task { get; }
-    public IReadOnlyList<Layer> Layers { get; }
+    public IReadOnlyList<Layer> Layers => _layers;
 
     /// <summary>The dense layers in order (index 0 is the first layer, which sees the inputs).</summary>
     public IReadOnlyList<Dense> DenseLayers { get; }
@@ -154,6 +155,71 @@ public sealed class Mlp
     private static void Fill(float[] weights, double bound, Rng rng)
     {
         for (int i = 0; i < weights.Length; i++) weights[i] = (float)((2 * rng.NextDouble() - 1) * bound);
+    }
+
+    /// <summary>
+    /// Sets the probability of every <see cref="Dropout"/> layer to <paramref name="p"/> in place (the layers are
+    /// replaced, weights and parameters are untouched), so a running trainer continues with the new rate at its next
+    /// step. A network built without dropout layers has none to change: build it with <see cref="WithDropoutLayers"/>.
+    /// </summary>
+    internal void SetDropout(double p)
+    {
+        if (!(p >= 0 && p < 1))
+            throw new ArgumentOutOfRangeException(nameof(p), p, $"dropout probability must be in [0, 1) (got {p}).");
+        for (int i = 0; i < _layers.Length; i++)
+            if (_layers[i] is Dropout) _layers[i] = new Dropout(p);
+    }
+
+    /// <summary>
+    /// The same network (the same layer objects, so the same weight arrays) with an inert <c>Dropout(0)</c> after
+    /// every hidden activation that has no dropout layer yet; dropout with p = 0 is the identity in training and
+    /// inference and draws no random numbers, so it computes and trains exactly like this network.
+    /// </summary>
+    internal Mlp WithDropoutLayers()
+    {
+        var layers = new List<Layer>(_layers.Length + DenseLayers.Count);
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            layers.Add(_layers[i]);
+            bool hiddenEnd = i + 1 < _layers.Length && _layers[i] is not Dropout && _layers[i + 1] is Dense && _layers[i] is not Dense;
+            if (hiddenEnd) layers.Add(new Dropout(0));
+        }
+        return new Mlp(Inputs, Task, layers, Standardizer, Classes, FeatureNames, TargetName, TargetStandardizer);
+    }
+
+    /// <summary>A deep copy without the inert <c>Dropout(0)</c> layers (what a model file of this network holds).</summary>
+    internal Mlp WithoutInertDropout() =>
+        With(_layers.Where(l => l is not Dropout { P: 0 }).Select(l => l.Clone()).ToArray(), Standardizer);
+
+    /// <summary>
+    /// What every hidden unit outputs for <paramref name="rows"/> rows of raw inputs, in inference mode: one array per
+    /// hidden dense layer, <c>[rows][units]</c>, the values after the layer's activation (what the next layer reads),
+    /// followed by the raw scores <c>[rows][Outputs]</c> (as <see cref="PredictScores"/>).
+    /// </summary>
+    public IReadOnlyList<float[]> UnitOutputs(ReadOnlySpan<double> x, int rows)
+    {
+        if (x.Length != rows * Inputs)
+            throw new ArgumentException($"expected {rows}×{Inputs} inputs, got {x.Length} values.", nameof(x));
+        var input = new float[x.Length];
+        PrepareInputs(x, input);
+        // The last layer of each block that ends before a dense layer (or the network's end) holds the block's output.
+        var ends = new List<(int Layer, int Width)>();
+        for (int i = 0, width = Inputs; i < _layers.Length; i++)
+        {
+            if (_layers[i] is Dense d) width = d.Outputs;
+            if (i == _layers.Length - 1 || _layers[i + 1] is Dense) ends.Add((i, width));
+        }
+        var result = ends.Select(e => new float[rows * e.Width]).ToArray();
+        const int chunk = 256;
+        var ws = new Workspace(this, Math.Min(Math.Max(rows, 1), chunk));
+        for (int start = 0; start < rows; start += chunk)
+        {
+            int n = Math.Min(chunk, rows - start);
+            Backprop.Forward(this, ws, input.AsSpan(start * Inputs, n * Inputs), n, ForwardMode.Inference, null);
+            for (int k = 0; k < ends.Count; k++)
+                ws.Outputs[ends[k].Layer].AsSpan(0, n * ends[k].Width).CopyTo(result[k].AsSpan(start * ends[k].Width));
+        }
+        return result;
     }
 
     /// <summary>

@@ -68,6 +68,23 @@ public static class MlpFitter
 {
     public static FitOutcome Fit(Dataset data, FitSettings settings, IProgress<EpochRecord>? progress = null, CancellationToken cancellationToken = default)
     {
+        var run = Prepare(data, settings, dropoutLayers: false);
+        var result = Trainer.Fit(run.Model, run.Train, run.Validation, settings.Training, run.Regularization, run.TrainRng, progress, cancellationToken);
+        return new FitOutcome(run.Model, result, run.TrainSet.Rows, run.ValidationSet?.Rows ?? 0);
+    }
+
+    /// <summary>Everything a fit needs before its first epoch.</summary>
+    internal sealed record Prepared(Mlp Model, Dataset TrainSet, Dataset? ValidationSet, TrainingData Train, TrainingData? Validation,
+        NetworkRegularization Regularization, Rng TrainRng);
+
+    /// <summary>
+    /// Validates, splits (seeded), fits the standardizers on the training rows, builds (or clones) the network and
+    /// prepares the rows: every step of <see cref="Fit"/> before training. <paramref name="dropoutLayers"/> puts an inert
+    /// <c>Dropout(0)</c> after every hidden activation that has none (see <see cref="Mlp.WithDropoutLayers"/>), so that the
+    /// dropout rate can be changed later; it changes no number.
+    /// </summary>
+    internal static Prepared Prepare(Dataset data, FitSettings settings, bool dropoutLayers)
+    {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
@@ -103,12 +120,12 @@ public static class MlpFitter
             spec.CheckSize(batch == 0 ? trainRows.Length : Math.Min(batch, trainRows.Length));
             model = Mlp.Create(spec, initRng, standardizer, data.Classes, data.FeatureNames, data.TargetName, targetStandardizer);
         }
+        if (dropoutLayers) model = model.WithDropoutLayers();
 
         var regularization = Expand(settings.Regularization, model.DenseLayers.Count);
         var train = TrainingData.From(model, trainSet);
         var validation = valSet is null ? null : TrainingData.From(model, valSet);
-        var result = Trainer.Fit(model, train, validation, settings.Training, regularization, trainRng, progress, cancellationToken);
-        return new FitOutcome(model, result, trainRows.Length, valRows.Length);
+        return new Prepared(model, trainSet, valSet, train, validation, regularization, trainRng);
     }
 
     /// <summary>Spreads a one-entry list over all layers, or checks a per-layer list.</summary>

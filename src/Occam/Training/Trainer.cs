@@ -25,7 +25,7 @@ public sealed class Trainer
 {
     private readonly Mlp _model;
     private readonly TrainingOptions _options;
-    private readonly NetworkRegularization _regularization;
+    private NetworkRegularization _regularization;
     private readonly Optimizer _optimizer;
     private readonly Workspace _workspace;
     private readonly Parameter[] _parameters;
@@ -69,8 +69,22 @@ public sealed class Trainer
     /// <summary>The optimizer (its step count and its state, keyed by the model's parameters).</summary>
     public Optimizer Optimizer => _optimizer;
 
-    /// <summary>The penalties this trainer applies.</summary>
-    public NetworkRegularization Regularization => _regularization;
+    /// <summary>
+    /// The penalties this trainer applies. Setting it swaps the penalties of a running trainer: the next step uses the
+    /// new ones, from the current weights and optimizer state (nothing is reset) — how the playground changes λ live.
+    /// The new value must cover the model's dense layers (one entry each).
+    /// </summary>
+    public NetworkRegularization Regularization
+    {
+        get => _regularization;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (value.Count != _model.DenseLayers.Count)
+                throw new ArgumentException($"regularization is given for {value.Count} layers but the model has {_model.DenseLayers.Count} dense layers.", nameof(value));
+            _regularization = value;
+        }
+    }
 
     /// <summary>
     /// True (default): the L1 prox runs inside the optimizer's update loop. False: the optimizer steps without it and
@@ -96,77 +110,21 @@ public sealed class Trainer
     /// <summary>Runs the epochs. See <see cref="Fit"/>.</summary>
     internal TrainingResult Run(TrainingData train, TrainingData? validation, Rng rng, IProgress<EpochRecord>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(train);
-        ArgumentNullException.ThrowIfNull(rng);
-        CheckShape(train, nameof(train));
-        if (validation is not null) CheckShape(validation, nameof(validation));
+        var loop = Begin(train, validation, rng);
         if (_options.EarlyStoppingPatience > 0 && (validation is null || validation.Rows == 0))
             throw new OccamException("early stopping watches the validation loss: give a validation split (--val-split) or turn early stopping off.");
-        Numerics.Preconditions.Check(train.Rows <= _batchX.Length / _model.Inputs || _options.BatchSize > 0,
-            "the training set is larger than the full batch this trainer was built for.");
-
-        var shuffleRng = rng.Fork();
-        var dropoutRng = rng.Fork();
-        var clock = _options.Clock;
-        long start = clock.GetTimestamp();
         var history = new List<EpochRecord>(_options.Epochs);
-        var order = Enumerable.Range(0, train.Rows).ToArray();
-        double sst = Metrics.TotalSumOfSquares(train.Y);
-        var evaluator = validation is null ? null : new Evaluator(_model, Math.Min(validation.Rows, 1024));
         float[][]? best = null;
         double bestLoss = double.PositiveInfinity;
         int bestEpoch = 0, sinceBest = 0;
         bool stoppedEarly = false;
-        int batch = _options.BatchSize == 0 ? train.Rows : _options.BatchSize;
-        bool direct = _options.BatchSize == 0 && !_options.Shuffle;
-
         for (int epoch = 1; epoch <= _options.Epochs; epoch++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (_options.Shuffle) shuffleRng.Shuffle(order.AsSpan());
-            double lossSum = 0, metricSum = 0;
-            int stepInEpoch = 0;
-            for (int first = 0; first < train.Rows; first += batch)
-            {
-                int rows = Math.Min(batch, train.Rows - first);
-                stepInEpoch++;
-                ReadOnlySpan<float> x, y;
-                if (direct)
-                {
-                    x = train.X;
-                    y = train.Y;
-                }
-                else
-                {
-                    Gather(train, order.AsSpan(first, rows));
-                    x = _batchX;
-                    y = _batchY;
-                }
-                float loss = Step(x, y, rows, dropoutRng, out double stepMetric);
-                if (!float.IsFinite(loss))
-                    throw Divergence.Error($"epoch {epoch}, step {stepInEpoch} (optimizer step {_optimizer.StepCount})", loss, _model, train, _regularization, _optimizer.LearningRate);
-                lossSum += (double)loss * rows;
-                metricSum += stepMetric;
-            }
-            double trainLoss = lossSum / train.Rows;
-            double trainMetric = _task == TaskKind.Regression
-                ? Metrics.RSquared(trainLoss * train.Rows * TargetWidth(_model), sst)
-                : metricSum / train.Rows;
-            double? valLoss = null, valMetric = null;
-            if (evaluator is not null && validation!.Rows > 0)
-            {
-                var eval = evaluator.Evaluate(validation);
-                valLoss = eval.Loss;
-                valMetric = eval.Metric;
-                if (!double.IsFinite(eval.Loss))
-                    throw Divergence.Error($"epoch {epoch} (validation)", eval.Loss, _model, train, _regularization, _optimizer.LearningRate);
-            }
-            var sparsity = SparsityReport.Of(_model);
-            history.Add(new EpochRecord(epoch, _optimizer.StepCount, trainLoss, trainMetric, _regularization.Value(_model),
-                valLoss, valMetric, sparsity.ZeroFraction, sparsity.DeadUnits, clock.GetElapsedTime(start).TotalSeconds));
-            progress?.Report(history[^1]);
+            var record = loop.Next(cancellationToken);
+            history.Add(record);
+            progress?.Report(record);
 
-            if (valLoss is double vl && _options.EarlyStoppingPatience > 0)
+            if (record.ValidationLoss is double vl && _options.EarlyStoppingPatience > 0)
             {
                 if (vl < bestLoss)
                 {
@@ -184,7 +142,114 @@ public sealed class Trainer
         }
         if (best is not null && bestEpoch != history.Count) Restore(best);
         else bestEpoch = history.Count;
-        return new TrainingResult(history, history.Count, _optimizer.StepCount, clock.GetElapsedTime(start).TotalSeconds, bestEpoch, stoppedEarly);
+        return new TrainingResult(history, history.Count, _optimizer.StepCount, loop.Seconds, bestEpoch, stoppedEarly);
+    }
+
+    /// <summary>
+    /// Checks the data and prepares the epoch loop of <see cref="Run"/>: <paramref name="rng"/> is forked into the
+    /// shuffling stream and the dropout stream (in that order), so a loop driven epoch by epoch takes exactly the
+    /// steps <see cref="Run"/> takes.
+    /// </summary>
+    internal EpochLoop Begin(TrainingData train, TrainingData? validation, Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(rng);
+        CheckShape(train, nameof(train));
+        if (validation is not null) CheckShape(validation, nameof(validation));
+        Numerics.Preconditions.Check(train.Rows <= _batchX.Length / _model.Inputs || _options.BatchSize > 0,
+            "the training set is larger than the full batch this trainer was built for.");
+        return new EpochLoop(this, train, validation, rng);
+    }
+
+    /// <summary>
+    /// One pass over the training rows after another (shuffled from the seeded stream when the options say so), each
+    /// followed by validation in inference mode and the sparsity count; <see cref="Run"/> adds history and early stopping.
+    /// The penalties are read at every step, so a change of <see cref="Regularization"/> takes effect at the next step.
+    /// </summary>
+    internal sealed class EpochLoop
+    {
+        private readonly Trainer _trainer;
+        private readonly TrainingData _train;
+        private readonly TrainingData? _validation;
+        private readonly Rng _shuffleRng;
+        private readonly Rng _dropoutRng;
+        private readonly int[] _order;
+        private readonly double _sst;
+        private readonly Evaluator? _evaluator;
+        private readonly long _start;
+        private readonly int _batch;
+        private readonly bool _direct;
+
+        internal EpochLoop(Trainer trainer, TrainingData train, TrainingData? validation, Rng rng)
+        {
+            _trainer = trainer;
+            _train = train;
+            _validation = validation;
+            _shuffleRng = rng.Fork();
+            _dropoutRng = rng.Fork();
+            _start = trainer._options.Clock.GetTimestamp();
+            _order = Enumerable.Range(0, train.Rows).ToArray();
+            _sst = Metrics.TotalSumOfSquares(train.Y);
+            _evaluator = validation is null ? null : new Evaluator(trainer._model, Math.Min(validation.Rows, 1024));
+            _batch = trainer._options.BatchSize == 0 ? train.Rows : trainer._options.BatchSize;
+            _direct = trainer._options.BatchSize == 0 && !trainer._options.Shuffle;
+        }
+
+        /// <summary>Epochs completed.</summary>
+        public int Epoch { get; private set; }
+
+        /// <summary>Seconds since the loop began (from the options' clock).</summary>
+        public double Seconds => _trainer._options.Clock.GetElapsedTime(_start).TotalSeconds;
+
+        /// <summary>Runs the next epoch and returns its record.</summary>
+        public EpochRecord Next(CancellationToken cancellationToken = default)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var t = _trainer;
+            var train = _train;
+            int epoch = ++Epoch;
+            if (t._options.Shuffle) _shuffleRng.Shuffle(_order.AsSpan());
+            double lossSum = 0, metricSum = 0;
+            int stepInEpoch = 0;
+            for (int first = 0; first < train.Rows; first += _batch)
+            {
+                int rows = Math.Min(_batch, train.Rows - first);
+                stepInEpoch++;
+                ReadOnlySpan<float> x, y;
+                if (_direct)
+                {
+                    x = train.X;
+                    y = train.Y;
+                }
+                else
+                {
+                    t.Gather(train, _order.AsSpan(first, rows));
+                    x = t._batchX;
+                    y = t._batchY;
+                }
+                float loss = t.Step(x, y, rows, _dropoutRng, out double stepMetric);
+                if (!float.IsFinite(loss))
+                    throw Divergence.Error($"epoch {epoch}, step {stepInEpoch} (optimizer step {t._optimizer.StepCount})", loss, t._model, train, t._regularization, t._optimizer.LearningRate);
+                lossSum += (double)loss * rows;
+                metricSum += stepMetric;
+            }
+            double trainLoss = lossSum / train.Rows;
+            double trainMetric = t._task == TaskKind.Regression
+                ? Metrics.RSquared(trainLoss * train.Rows * TargetWidth(t._model), _sst)
+                : metricSum / train.Rows;
+            double? valLoss = null, valMetric = null;
+            if (_evaluator is not null && _validation!.Rows > 0)
+            {
+                var eval = _evaluator.Evaluate(_validation);
+                valLoss = eval.Loss;
+                valMetric = eval.Metric;
+                if (!double.IsFinite(eval.Loss))
+                    throw Divergence.Error($"epoch {epoch} (validation)", eval.Loss, t._model, train, t._regularization, t._optimizer.LearningRate);
+            }
+            var sparsity = SparsityReport.Of(t._model);
+            return new EpochRecord(epoch, t._optimizer.StepCount, trainLoss, trainMetric, t._regularization.Value(t._model),
+                valLoss, valMetric, sparsity.ZeroFraction, sparsity.DeadUnits, Seconds);
+        }
     }
 
     /// <summary>

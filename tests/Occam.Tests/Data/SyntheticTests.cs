@@ -178,4 +178,30 @@ public class SyntheticTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Synthetic.Polynomial(10, -1, 0, rng));
         Assert.Throws<ArgumentNullException>(() => Synthetic.Xor(10, 0, null!));
     }
+
+    [Fact]
+    public void CleanPlaneAndBumpsFollowTheirFormulas()
+    {
+        var plane = Synthetic.Plane(200, 0, new Rng(5));
+        Assert.Equal(TaskKind.Regression, plane.Task);
+        for (int i = 0; i < plane.Rows; i++)
+        {
+            Assert.InRange(plane.X[2 * i], -1, 1);
+            Assert.Equal((plane.X[2 * i] + plane.X[2 * i + 1]) / 2, plane.Y[i], 12);
+        }
+        var bumps = Synthetic.GaussianBumps(400, 0, new Rng(5));
+        for (int i = 0; i < bumps.Rows; i++)
+        {
+            double a = bumps.X[2 * i], b = bumps.X[2 * i + 1];
+            double expected = 0;
+            foreach (var (ca, cb, sign) in new[] { (0.5, 0.5, 1.0), (-0.5, -0.5, 1.0), (0.5, -0.5, -1.0), (-0.5, 0.5, -1.0) })
+                expected += sign * Math.Exp(-((a - ca) * (a - ca) + (b - cb) * (b - cb)) / 0.18);
+            Assert.Equal(expected, bumps.Y[i], 12);
+        }
+        // The bump at (0.5, 0.5) is a maximum near 1: some point close to it is high, one near (0.5, -0.5) low.
+        Assert.True(bumps.Y.Max() > 0.8 && bumps.Y.Min() < -0.8);
+        var noisy = Synthetic.Plane(4000, 0.5, new Rng(6));
+        double sd = Math.Sqrt(Enumerable.Range(0, noisy.Rows).Select(i => noisy.Y[i] - (noisy.X[2 * i] + noisy.X[2 * i + 1]) / 2).Sum(r => r * r) / noisy.Rows);
+        Assert.Equal(0.5, sd, 1);
+    }
 }
