@@ -78,7 +78,7 @@ public sealed class SynthCommand : Command<SynthSettings>
             "blobs" => Synthetic.Blobs(s.Rows, s.Classes, s.Features, Math.Max(s.Noise, 1e-12), rng),
             _ => Synthetic.Polynomial(s.Rows, s.Degree, s.Noise, rng),
         };
-        AtomicFile.Write(s.Out!, stream => WriteCsv(data, stream));
+        AtomicFile.Write(s.Out!, stream => CsvWriter.Write(data, stream));
         if (s.Json)
             Output.JsonOut.Print(w =>
             {
@@ -91,22 +91,5 @@ public sealed class SynthCommand : Command<SynthSettings>
         else
             Output.Tables.Line($"{data.Rows} rows × {data.Features} features ({TaskKinds.Name(data.Task)}, target '{data.TargetName}') written to {s.Out}");
         return 0;
-    }
-
-    /// <summary>Writes the dataset as CSV: feature columns, then the target (class label text for classification).</summary>
-    internal static void WriteCsv(Dataset data, Stream stream)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        using var w = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
-        w.WriteLine(string.Join(',', data.FeatureNames.Append(data.TargetName)));
-        for (int r = 0; r < data.Rows; r++)
-        {
-            foreach (double v in data.Row(r))
-            {
-                w.Write(v.ToString("R", inv));
-                w.Write(',');
-            }
-            w.WriteLine(data.Classes is { } classes ? classes[(int)data.Y[r]] : data.Y[r].ToString("R", inv));
-        }
     }
 }

@@ -74,8 +74,8 @@ public static class MlpFitter
     }
 
     /// <summary>Everything a fit needs before its first epoch.</summary>
-    internal sealed record Prepared(Mlp Model, Dataset TrainSet, Dataset? ValidationSet, TrainingData Train, TrainingData? Validation,
-        NetworkRegularization Regularization, Rng TrainRng);
+    internal sealed record Prepared(Mlp Model, Dataset TrainSet, Dataset? ValidationSet, int[] TrainRows, int[] ValidationRows,
+        TrainingData Train, TrainingData? Validation, NetworkRegularization Regularization, Rng TrainRng);
 
     /// <summary>
     /// Validates, splits (seeded), fits the standardizers on the training rows, builds (or clones) the network and
@@ -125,7 +125,7 @@ public static class MlpFitter
         var regularization = Expand(settings.Regularization, model.DenseLayers.Count);
         var train = TrainingData.From(model, trainSet);
         var validation = valSet is null ? null : TrainingData.From(model, valSet);
-        return new Prepared(model, trainSet, valSet, train, validation, regularization, trainRng);
+        return new Prepared(model, trainSet, valSet, trainRows, valRows, train, validation, regularization, trainRng);
     }
 
     /// <summary>Spreads a one-entry list over all layers, or checks a per-layer list.</summary>

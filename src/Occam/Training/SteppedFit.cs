@@ -52,6 +52,12 @@ public sealed class SteppedFit
     /// <summary>The held-out rows (<see cref="FitSettings.ValidationSplit"/>), or null.</summary>
     public Dataset? ValidationSet => _run.ValidationSet;
 
+    /// <summary>Which rows of the data given to <see cref="Start"/> are the training rows, in <see cref="TrainSet"/>'s order.</summary>
+    public IReadOnlyList<int> TrainRows => _run.TrainRows;
+
+    /// <summary>Which rows of the data are held out, in <see cref="ValidationSet"/>'s order (empty without a split).</summary>
+    public IReadOnlyList<int> ValidationRows => _run.ValidationRows;
+
     /// <summary>Epochs completed.</summary>
     public int Epoch => _loop.Epoch;
 

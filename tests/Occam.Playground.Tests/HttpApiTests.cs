@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+
+namespace Occam.Playground.Tests;
+
+/// <summary>The HTTP API: bad requests are 400 with a message, the server survives load, sessions are bounded and cleaned up.</summary>
+public class HttpApiTests
+{
+    private static async Task<(HttpStatusCode Status, string Error)> Error(HttpResponseMessage response)
+    {
+        string body = await response.Content.ReadAsStringAsync();
+        using var doc = JsonDocument.Parse(body);
+        return (response.StatusCode, doc.RootElement.GetProperty("error").GetString()!);
+    }
+
+    [Theory]
+    [InlineData("{bad json", "not valid JSON")]
+    [InlineData("[1,2]", "JSON object")]
+    [InlineData("{\"dataset\":\"nope\"}", "dataset must be one of")]
+    [InlineData("{\"hidden\":\"8,8,8,8,8,8,8\"}", "at most 6 hidden layers")]
+    [InlineData("{\"hidden\":\"100\"}", "1 to 16 units")]
+    [InlineData("{\"points\":1000000}", "points must be a whole number in [10, 2000]")]
+    [InlineData("{\"lambda\":-1}", "lambda must be a number in [0, 10]")]
+    [InlineData("{\"lambda\":\"NaN\"}", "lambda must be a number")]
+    [InlineData("{\"dropout\":0.95}", "dropout must be a number in [0, 0.9]")]
+    [InlineData("{\"features\":\"x,z\"}", "'z' is not a feature")]
+    [InlineData("{\"features\":[]}", "at least one input feature")]
+    [InlineData("{\"framesPerSecond\":1000}", "framesPerSecond")]
+    [InlineData("{\"wat\":1}", "unknown setting 'wat'")]
+    [InlineData("{\"dataset\":\"csv\"}", "upload a CSV")]
+    [InlineData("{\"dataset\":\"csv\",\"csv\":\"a,b\\n1,2\\n\"}", "needs 3: x, y and the target")]
+    [InlineData("{\"dataset\":\"csv\",\"csv\":\"x,y,label\\n1,2,a\\n3,oops,b\\n\"}", "upload.csv line 3")]
+    [InlineData("{\"hidden\":\"none\",\"dropout\":0.5}", "dropout acts after hidden layers")]
+    [InlineData("{\"seed\":-3}", "seed must be a whole number")]
+    [InlineData("{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":{\"h\":{\"i\":1}}}}}}}}}", "not valid JSON")]
+    public async Task MalformedSessionRequestsAre400WithAMessage(string body, string expected)
+    {
+        await using var host = await PlaygroundHost.StartAsync();
+        var (status, error) = await Error(await host.PostJson("/api/sessions", body));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.Equal(0, host.Server.Sessions.Count);
+    }
+
+    [Fact]
+    public async Task OversizedAndBadRequestsOnASessionAre400And404()
+    {
+        await using var host = await PlaygroundHost.StartAsync();
+        var huge = new string('x', 400 * 1024);
+        var (status, error) = await Error(await host.PostJson("/api/sessions", $"{{\"dataset\":\"csv\",\"csv\":\"{huge}\"}}"));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("KiB", error, StringComparison.Ordinal);
+
+        // A CSV under the body limit but over the upload limit (256 KiB).
+        var big = "x,y,label\n" + string.Concat(Enumerable.Repeat("1.0000000000,2.0000000000,a\n", 10000));
+        (status, error) = await Error(await host.PostJson("/api/sessions", JsonSerializer.Serialize(new { dataset = "csv", csv = big })));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("larger than 256 KiB", error, StringComparison.Ordinal);
+
+        var s = await host.Create(new { dataset = "xor" });
+        string id = s.GetProperty("id").GetString()!;
+        foreach (var (url, body, expected) in new[]
+        {
+            ($"/api/sessions/{id}/control", "{\"action\":\"fly\"}", "action must be play"),
+            ($"/api/sessions/{id}/control", "{}", "the body must be"),
+            ($"/api/sessions/{id}/control", "", "no body"),
+            ($"/api/sessions/{id}/settings", "{\"hidden\":\"4\"}", "cannot change while a session runs"),
+            ($"/api/sessions/{id}/settings", "{\"lambda\":1e999}", "lambda must be a number"),
+            ($"/api/sessions/{id}/path", "{\"points\":2}", "needs a penalty"),
+            ($"/api/sessions/{id}/path", "{\"points\":1000}", "points must be a whole number in [2, 40]"),
+        })
+        {
+            (status, error) = await Error(await host.PostJson(url, body));
+            Assert.True(status == HttpStatusCode.BadRequest, $"{url} {body}: {status} {error}");
+            Assert.Contains(expected, error, StringComparison.Ordinal);
+        }
+        (status, error) = await Error(await host.Client.GetAsync($"/api/sessions/{id}/path/x"));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        (status, error) = await Error(await host.Client.GetAsync($"/api/sessions/{id}/path/0"));
+        Assert.Contains("no λ path", error, StringComparison.Ordinal);
+        (status, error) = await Error(await host.Client.GetAsync("/api/sessions/nope/events"));
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Contains("reload the page", error, StringComparison.Ordinal);
+        (status, _) = await Error(await host.Client.GetAsync("/etc/passwd"));
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        // Still serving.
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/app.js")).StatusCode);
+    }
+
+    [Fact]
+    public async Task FiftyConcurrentSessionsTrainWithinAMemoryBoundAndAreCleanedUp()
+    {
+        var limits = new PlaygroundLimits { MaxSessions = 50, IdleTimeout = TimeSpan.FromSeconds(8) };
+        await using var host = await PlaygroundHost.StartAsync(limits);
+        GC.Collect();
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        string[] datasets = ["circle", "xor", "gaussian", "spiral", "spiral3", "plane", "bumps"];
+        var sessions = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => host.Create(new
+        {
+            dataset = datasets[i % datasets.Length], hidden = "16,16,16", points = 2000, penalty = "l1", lambda = 0.003,
+            epochsPerFrame = 50, framesPerSecond = 20, seed = i,
+        })));
+        var ids = sessions.Select(s => s.GetProperty("id").GetString()!).ToArray();
+        await Task.WhenAll(ids.Select(id => host.Control(id, "play")));
+        // A 51st session is refused: the server is full.
+        var full = await host.PostJson("/api/sessions", "{}");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, full.StatusCode);
+        // Ten open event streams while all fifty train; each must deliver frames.
+        var frames = await Task.WhenAll(ids.Take(10).Select(host.Frame));
+        Assert.All(frames, f => Assert.True(f.GetProperty("counters").GetProperty("weights").GetInt32() > 0));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        long during = GC.GetTotalMemory(forceFullCollection: true);
+        Assert.Equal(50, host.Server.Sessions.Count);
+        var frame = await host.Frame(ids[0]);
+        Assert.True(frame.GetProperty("epoch").GetInt32() > 0, "the sessions did not train");
+        // Bound: 50 sessions of 2000 points and a 3 × 16 network stay far under 200 MB of managed memory.
+        Assert.True(during - before < 200L << 20, $"managed memory grew by {(during - before) >> 20} MB");
+
+        // Idle sessions (no requests, no streams) are removed after the idle timeout.
+        var clock = Stopwatch.StartNew();
+        while (host.Server.Sessions.Count > 0 && clock.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(200);
+        Assert.Equal(0, host.Server.Sessions.Count);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync($"/api/sessions/{ids[0]}")).StatusCode);
+        GC.Collect();
+        long after = GC.GetTotalMemory(forceFullCollection: true);
+        Assert.True(after - before < 30L << 20, $"{(after - before) >> 20} MB still held after every session was removed");
+    }
+
+    [Fact]
+    public async Task DeleteRemovesASessionAndEndsItsStream()
+    {
+        await using var host = await PlaygroundHost.StartAsync();
+        var s = await host.Create(new { dataset = "circle" });
+        string id = s.GetProperty("id").GetString()!;
+        Assert.Equal(1, host.Server.Sessions.Count);
+        Assert.Equal(HttpStatusCode.NoContent, (await host.Client.DeleteAsync($"/api/sessions/{id}")).StatusCode);
+        Assert.Equal(0, host.Server.Sessions.Count);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Client.DeleteAsync($"/api/sessions/{id}")).StatusCode);
+    }
+}
