@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Occam.Playground.Tests;
 
 /// <summary>A playground server on a free port of 127.0.0.1 and an HTTP client for it.</summary>
-internal sealed class PlaygroundHost : IAsyncDisposable
+public sealed class PlaygroundHost : IAsyncDisposable
 {
     private PlaygroundHost(PlaygroundServer server)
     {

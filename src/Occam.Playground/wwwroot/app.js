@@ -260,11 +260,12 @@ function drawBoundary(grid) {
     let color;
     if (session.task === 'regression') color = diverging((label - session.valueMin) / Math.max(1e-12, session.valueMax - session.valueMin));
     else color = CLASS_COLORS[label % CLASS_COLORS.length];
+    color = mix(color, [0, 0, 0], 0.15);
     ctx.beginPath();
-    ctx.arc(px, py, 3, 0, 2 * Math.PI);
+    ctx.arc(px, py, 3.5, 0, 2 * Math.PI);
     ctx.fillStyle = `rgb(${color.join(',')})`;
     ctx.fill();
-    ctx.lineWidth = 1;
+    ctx.lineWidth = train ? 1 : 1.5;
     ctx.strokeStyle = train ? '#fff' : '#000';
     ctx.stroke();
   }
@@ -331,6 +332,7 @@ function drawNetwork(frame) {
       let href = null;
       if (k === 0) href = featureImages[net.inputs[j]] || (featureImages[net.inputs[j]] = featureImage(net.inputs[j], size));
       else if (k < columns.length - 1 && isAlive) href = unitImage(frame.units[k - 1][j], size);
+      else if (k === columns.length - 1 && j === 0) href = gridImage(frame.grid.size, gridColors(frame.grid)).toDataURL();
       if (href) el('image', { href, x: x + 1, y: y + 1, width: box - 2, height: box - 2, preserveAspectRatio: 'none' }, g);
       if (k === 0) { const t = el('text', { class: 'node-label', x: x - 4, y: rowY(k, j) + 3, 'text-anchor': 'end' }, g); t.textContent = net.inputs[j]; }
     }
