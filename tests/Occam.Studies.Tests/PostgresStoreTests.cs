@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 using Occam.Selection;
+using Occam.Tests.Selection;
 using Occam.Studies.TestWorker;
 
 namespace Occam.Studies.Tests;
@@ -38,8 +39,12 @@ public sealed class PostgresStoreTests(PostgresServer server)
             store.Open(TestStudy.Definition); // created first, so neither worker races the other to create it
             store.AddTrials(TestStudy.Plans(40));
         }
-        using var a = new WorkerProcess(url, 40, "a", 60_000, 15);
-        using var b = new WorkerProcess(url, 40, "b", 60_000, 15);
+        using var a = new WorkerProcess(url, 40, "a", 60_000, 15, waitForGo: true);
+        using var b = new WorkerProcess(url, 40, "b", 60_000, 15, waitForGo: true);
+        a.WaitFor(l => l == "ready", TimeSpan.FromSeconds(60));
+        b.WaitFor(l => l == "ready", TimeSpan.FromSeconds(60));
+        a.Go(); // both claim from the same moment on
+        b.Go();
         Assert.Equal(0, a.WaitForExit(TimeSpan.FromSeconds(90)));
         Assert.Equal(0, b.WaitForExit(TimeSpan.FromSeconds(90)));
 
@@ -66,8 +71,8 @@ public sealed class PostgresStoreTests(PostgresServer server)
             store.Open(TestStudy.Definition);
             store.AddTrials(TestStudy.Plans(30));
         }
-        using var doomed = new WorkerProcess(url, 30, "doomed", 800, 20);
-        doomed.WaitFor(l => l.StartsWith("done ", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        using var doomed = new WorkerProcess(url, 30, "doomed", 800, 20, hangAfter: 2); // hangs in its third trial
+        for (int done = 0; done < 2; done++) doomed.WaitFor(l => l.StartsWith("done ", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
         string claimed = doomed.WaitFor(l => l.StartsWith("claimed ", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         doomed.Kill();
         int lost = int.Parse(claimed.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);

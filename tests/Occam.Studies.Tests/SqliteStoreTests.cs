@@ -169,13 +169,14 @@ public sealed class SqliteStoreTests : IDisposable
         var killedMidTrial = new List<int>();
         for (int round = 0; round < 3; round++)
         {
-            using var worker = new WorkerProcess(StudyFile, Trials, "w" + round, LeaseMs, WorkMs);
+            using var worker = new WorkerProcess(StudyFile, Trials, "w" + round, LeaseMs, WorkMs, hangAfter: round < 2 ? 4 : null);
             worker.WaitFor(l => l == "ready", TimeSpan.FromSeconds(60));
             if (round < 2)
             {
-                for (int done = 0; done < 4;) if (worker.WaitFor(l => l.StartsWith("done ", StringComparison.Ordinal) || l.StartsWith("claimed ", StringComparison.Ordinal), TimeSpan.FromSeconds(30)).StartsWith('d')) done++;
+                // The worker completes 4 trials, claims a fifth and never finishes it: killed mid-trial.
+                for (int done = 0; done < 4; done++) worker.WaitFor(l => l.StartsWith("done ", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
                 string claimed = worker.WaitFor(l => l.StartsWith("claimed ", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
-                worker.Kill(); // mid-trial: claimed, sleeping, not completed
+                worker.Kill();
                 killedMidTrial.Add(int.Parse(claimed.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture));
             }
             else
@@ -198,7 +199,7 @@ public sealed class SqliteStoreTests : IDisposable
             Assert.Equal("ok", Scalar(raw, "PRAGMA integrity_check"));
         }
         Assert.Equal(2, killedMidTrial.Count);
-        Assert.All(killedMidTrial, n => Assert.False(finishedBefore.ContainsKey(n) && finishedBefore[n] == 1));
+        Assert.All(killedMidTrial, n => Assert.False(finishedBefore.ContainsKey(n) && finishedBefore[n] == 1, $"trial {n} was killed mid-run"));
 
         using (var last = new WorkerProcess(StudyFile, Trials, "final", LeaseMs, WorkMs))
             Assert.Equal(0, last.WaitForExit(TimeSpan.FromSeconds(90)));

@@ -15,19 +15,22 @@ public sealed class WorkerProcess : IDisposable
     private readonly BlockingCollection<string> _lines = [];
     private readonly List<string> _seen = [];
 
-    public WorkerProcess(string study, int trials, string worker, int leaseMs, int workMs)
+    public WorkerProcess(string study, int trials, string worker, int leaseMs, int workMs, int? hangAfter = null, bool waitForGo = false)
     {
         var start = new ProcessStartInfo
         {
             FileName = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (waitForGo) start.Environment["OCCAM_TEST_WORKER_WAIT"] = "1";
         foreach (string a in (string[])[Path.Combine(AppContext.BaseDirectory, "Occam.Studies.TestWorker.dll"), study,
                      trials.ToString(CultureInfo.InvariantCulture), worker, leaseMs.ToString(CultureInfo.InvariantCulture),
                      workMs.ToString(CultureInfo.InvariantCulture)])
             start.ArgumentList.Add(a);
+        if (hangAfter is int k) start.ArgumentList.Add(k.ToString(CultureInfo.InvariantCulture));
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) =>
         {
@@ -61,6 +64,13 @@ public sealed class WorkerProcess : IDisposable
             _seen.Add(line);
             if (match(line)) return line;
         }
+    }
+
+    /// <summary>Lets a worker started with waitForGo begin claiming.</summary>
+    public void Go()
+    {
+        _process.StandardInput.WriteLine("go");
+        _process.StandardInput.Flush();
     }
 
     /// <summary>SIGKILL, as <c>kill -9</c>: the process gets no chance to clean up.</summary>
