@@ -146,4 +146,32 @@ public class BrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         await Screenshot(page, "spiral-pruned");
         await page.CloseAsync();
     }
+
+    [Fact]
+    public async Task LambdaPathScrubsAndOtherDatasetsDraw()
+    {
+        var page = await Open("dataset=xor&hidden=8&penalty=l1&lambda=0.3&l1Mode=prox&epochsPerFrame=20&framesPerSecond=20");
+        await page.ClickAsync("#path");
+        await page.WaitForFunctionAsync("() => document.getElementById('path-panel').dataset.done === 'true'", null, new PageWaitForFunctionOptions { Timeout = 40000 });
+        Assert.Equal("19", await page.GetAttributeAsync("#path-scrub", "max"));
+        await page.Locator("#path-scrub").FillAsync("0");
+        await page.WaitForFunctionAsync("() => document.getElementById('view-note').textContent.includes('frame 1 of 20')");
+        int zerosAtMax = await Value(page, "zeros");
+        await page.Locator("#path-scrub").FillAsync("19");
+        await page.WaitForFunctionAsync("() => document.getElementById('view-note').textContent.includes('frame 20 of 20')");
+        int zerosAtMin = await Value(page, "zeros");
+        Assert.True(zerosAtMax > zerosAtMin, $"exact zeros at the largest λ {zerosAtMax}, at the smallest {zerosAtMin}");
+        await Screenshot(page, "xor-lambda-path");
+        await page.CloseAsync();
+
+        foreach (var (hash, name) in new[] { ("dataset=bumps&hidden=8,8&features=x,y,x2,y2", "bumps-regression"), ("dataset=spiral3&hidden=12,12&activation=relu", "spiral3-multiclass") })
+        {
+            page = await Open(hash + "&epochsPerFrame=20&framesPerSecond=20");
+            await page.ClickAsync("#play");
+            await WaitEpoch(page, 40);
+            await page.ClickAsync("#play");
+            await Screenshot(page, name);
+            await page.CloseAsync();
+        }
+    }
 }
