@@ -182,23 +182,7 @@ public static class Synthetic
     /// <param name="n">Number of points, ≥ 1.</param>
     /// <param name="noise">Standard deviation of the additive noise, ≥ 0.</param>
     /// <param name="rng">Source of randomness.</param>
-    public static Dataset Plane(int n, double noise, Rng rng)
-    {
-        CheckCount(n, 1, 2, "plane");
-        Preconditions.CheckNonNegative(noise);
-        ArgumentNullException.ThrowIfNull(rng);
-        var x = new double[2 * n];
-        var y = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            double a = 2 * rng.NextDouble() - 1;
-            double b = 2 * rng.NextDouble() - 1;
-            x[2 * i] = a;
-            x[2 * i + 1] = b;
-            y[i] = (a + b) / 2 + noise * rng.NextNormal();
-        }
-        return new Dataset(x, y, n, 2, Names(2), "y", TaskKind.Regression);
-    }
+    public static Dataset Plane(int n, double noise, Rng rng) => Surface(n, noise, rng, "plane", (a, b) => (a + b) / 2);
 
     /// <summary>
     /// Regression on four Gaussian bumps (after TensorFlow playground's "regress gaussian"): points uniform in
@@ -208,25 +192,31 @@ public static class Synthetic
     /// <param name="n">Number of points, ≥ 1.</param>
     /// <param name="noise">Standard deviation of the additive noise, ≥ 0.</param>
     /// <param name="rng">Source of randomness.</param>
-    public static Dataset GaussianBumps(int n, double noise, Rng rng)
+    public static Dataset GaussianBumps(int n, double noise, Rng rng) => Surface(n, noise, rng, "gaussian bumps", (a, b) =>
     {
-        CheckCount(n, 1, 2, "gaussian bumps");
+        const double width = 0.3;
+        double value = 0;
+        foreach (double ca in (ReadOnlySpan<double>)[-0.5, 0.5])
+            foreach (double cb in (ReadOnlySpan<double>)[-0.5, 0.5])
+                value += Math.Sign(ca * cb) * Math.Exp(-((a - ca) * (a - ca) + (b - cb) * (b - cb)) / (2 * width * width));
+        return value;
+    });
+
+    /// <summary>Points uniform in [−1, 1]² (x₁ then x₂ drawn, then the noise), target f(x₁, x₂) + noise·N(0, 1).</summary>
+    private static Dataset Surface(int n, double noise, Rng rng, string what, Func<double, double, double> f)
+    {
+        CheckCount(n, 1, 2, what);
         Preconditions.CheckNonNegative(noise);
         ArgumentNullException.ThrowIfNull(rng);
-        const double width = 0.3;
         var x = new double[2 * n];
         var y = new double[n];
         for (int i = 0; i < n; i++)
         {
             double a = 2 * rng.NextDouble() - 1;
             double b = 2 * rng.NextDouble() - 1;
-            double value = 0;
-            foreach (double ca in (ReadOnlySpan<double>)[-0.5, 0.5])
-                foreach (double cb in (ReadOnlySpan<double>)[-0.5, 0.5])
-                    value += Math.Sign(ca * cb) * Math.Exp(-((a - ca) * (a - ca) + (b - cb) * (b - cb)) / (2 * width * width));
             x[2 * i] = a;
             x[2 * i + 1] = b;
-            y[i] = value + noise * rng.NextNormal();
+            y[i] = f(a, b) + noise * rng.NextNormal();
         }
         return new Dataset(x, y, n, 2, Names(2), "y", TaskKind.Regression);
     }
