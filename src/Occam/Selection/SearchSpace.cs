@@ -224,6 +224,13 @@ public sealed class SearchSpace
         }
     }
 
+    /// <summary>Reads a search space from a JSON file (errors name the file: missing, unreadable, or what is wrong inside).</summary>
+    public static SearchSpace Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return FromJson(Data.InputFile.ReadAllText(path, "search space file"), path);
+    }
+
     /// <summary>
     /// Parses the compact grammar. A mistake is an <see cref="OccamException"/> (Kind Usage) whose message names
     /// <paramref name="source"/> (e.g. <c>--search</c>), the 1-based character position and the offending token.
