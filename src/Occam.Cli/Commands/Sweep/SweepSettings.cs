@@ -61,7 +61,7 @@ public sealed class SweepSettings : DataSettings
     [Description("Refit the chosen trial on all rows and write it (occam-mlp/1, atomic). Default: no model.")]
     public string? Out { get; init; }
 
-    [CommandOption("--study <FILE|URL>")]
+    [CommandOption("--study <STUDY>")]
     [Description("Where trials are recorded: a SQLite file or postgresql://… URL; rerun to resume. Default: memory only.")]
     public string? Study { get; init; }
 
@@ -187,7 +187,7 @@ public sealed class SweepSettings : DataSettings
 /// <summary>Options of <c>occam sweep worker</c>: a study to join and its data.</summary>
 public sealed class SweepWorkerSettings : JsonSettings
 {
-    [CommandOption("--study <FILE|URL>")]
+    [CommandOption("--study <STUDY>")]
     [Description("Required. The study to join (a SQLite file or postgresql://… URL), made by 'occam sweep --study'.")]
     public string? Study { get; init; }
 
