@@ -31,11 +31,8 @@ internal static class SweepCommands
 /// <summary>From the parsed options to the library: the store, the sweep, progress and the tables.</summary>
 internal static class SweepCli
 {
-    /// <summary>
-    /// The store <paramref name="study"/> names; memory when none. SQLite files and PostgreSQL URLs come from
-    /// Occam.Studies (StudyStores.Open) once it is in the build; until then a named study lives only for the run.
-    /// </summary>
-    public static IStudyStore OpenStore(string? study) => new InMemoryStudyStore();
+    /// <summary>The store <paramref name="study"/> names (a SQLite file or a PostgreSQL URL, Occam.Studies); memory when none.</summary>
+    public static IStudyStore OpenStore(string? study) => study is null ? new InMemoryStudyStore() : Studies.StudyStores.Open(study);
 
     /// <summary>The sweep the options describe (the search space parsed, every value checked).</summary>
     public static Selection.Sweep Build(SweepSettings s)
