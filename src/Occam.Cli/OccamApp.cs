@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Occam.Cli.Commands;
 using Occam.Cli.Commands.Linear;
+using Occam.Cli.Commands.Sweep;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -47,6 +48,7 @@ public static class OccamApp
                 config.AddCommand<DemoCommand>("demo").WithDescription("Train one network on the shipped digits six ways (no penalty, L2, L1 prox, L1 subgradient, group lasso, dropout); compare.");
                 config.AddCommand<Commands.Playground.PlaygroundCommand>("playground").WithDescription("Serve the playground page: train a network in the browser and watch the penalties act, live.");
                 LinearCommands.Register(config);
+                SweepCommands.Register(config);
             });
             int code = RunCancellable(app, args);
             if (code is ExitCodes.Success or ExitCodes.NotConverged) return code;
