@@ -83,12 +83,7 @@ public static class CrossValidation
             for (int f = 0; f < k; f++) ss += (errors[f][a] - mean[a]) * (errors[f][a] - mean[a]);
             se[a] = Math.Sqrt(ss / (k - 1) / k);
         }
-        int best = 0;
-        for (int a = 1; a < m; a++)
-            if (mean[a] < mean[best]) best = a;
-        int oneSe = best;
-        for (int a = 0; a <= best; a++)
-            if (mean[a] <= mean[best] + se[best]) { oneSe = a; break; }
+        var (best, oneSe) = OneStandardError.Choose(mean, se);
 
         // Refit on all rows along the grid down to α_min (warm starts), keeping the last model.
         LinearFit? refit = null;
