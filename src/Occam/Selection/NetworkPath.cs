@@ -64,7 +64,10 @@ public static class NetworkPath
                 Walk(estimator, data.Subset(fold.Train), lambdas, o,
                     (k, model) => errors[fold.Index][k] = ModelEvaluation.Of(model.Network, test).Loss, cancellationToken);
             }
-            (cvMean, cvSe) = MeanAndStandardError(errors, lambdas.Length);
+            cvMean = new double[lambdas.Length];
+            cvSe = new double[lambdas.Length];
+            for (int k = 0; k < lambdas.Length; k++)
+                (cvMean[k], cvSe[k]) = OneStandardError.MeanAndSe(errors.Select(e => e[k]).ToArray());
         }
 
         // The path itself, on every row (less the estimator's validation rows).
@@ -77,7 +80,7 @@ public static class NetworkPath
         {
             var train = ModelEvaluation.Of(model.Network, trainSet);
             var val = valSet is null ? null : ModelEvaluation.Of(model.Network, valSet);
-            double? valSe = valSet is null ? null : StandardError(ModelEvaluation.RowLosses(model.Network, valSet));
+            double? valSe = valSet is null ? null : OneStandardError.MeanAndSe(ModelEvaluation.RowLosses(model.Network, valSet)).Se;
             var sparsity = model.Sparsity;
             var firstLayer = sparsity.Layers[0];
             models[k] = model;
@@ -89,7 +92,7 @@ public static class NetworkPath
             progress?.Report(points[k]);
         }, cancellationToken);
 
-        var (best, oneSe) = OneStandardError.Choose(points.Select(p => p.SelectionLoss).ToArray(), points.Select(p => p.SelectionSe).ToArray());
+        var (best, oneSe, _) = OneStandardError.Choose(points.Select(p => p.SelectionLoss).ToArray(), points.Select(p => p.SelectionSe).ToArray());
         return new NetworkPathResult(data.Task, o.Penalty, o.Penalty == NetworkPathPenalty.ElasticNet ? o.L1Ratio : null, lambdaMax,
             o.Folds >= 2 ? o.Folds : 0, points, models, best, oneSe);
     }
@@ -210,29 +213,6 @@ public static class NetworkPath
             throw OccamException.Usage($"the path sets the penalty itself, but the estimator already has one ({estimator.Penalty}); leave its Penalty at none.");
         if (o.Penalty == NetworkPathPenalty.GroupLasso && DenseLayers(estimator) < 2)
             throw OccamException.Usage("the group-lasso path penalizes hidden units, but the network has no hidden layer; give hidden units (--hidden 32) or use --penalty l1.");
-    }
-
-    private static (double[] Mean, double[] Se) MeanAndStandardError(double[][] errors, int count)
-    {
-        var mean = new double[count];
-        var se = new double[count];
-        for (int k = 0; k < count; k++)
-        {
-            var column = errors.Select(e => e[k]).ToArray();
-            mean[k] = column.Average();
-            se[k] = StandardError(column);
-        }
-        return (mean, se);
-    }
-
-    /// <summary>Sample standard deviation (n − 1) divided by √n; 0 for fewer than two values.</summary>
-    private static double StandardError(double[] values)
-    {
-        int n = values.Length;
-        if (n < 2) return 0;
-        double mean = values.Average(), ss = 0;
-        foreach (double v in values) ss += (v - mean) * (v - mean);
-        return Math.Sqrt(ss / (n - 1) / n);
     }
 }
 
