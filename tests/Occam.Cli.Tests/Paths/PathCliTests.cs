@@ -75,6 +75,7 @@ public class PathCliTests
         { ["path", "--data", Repo.Data("breast_cancer.csv"), "--target", "benign", "--hidden", "none", "--val-split", "0.2", "--penalty", "group-lasso"], 64, "no hidden layer" },
         { ["path", "--from", Repo.Data("iris.csv"), "--out", "never.json"], 65, "not valid JSON" },
         { ["path", "--from", Repo.Data("iris.csv")], 64, "--out" },
+        { ["path", "--from", Repo.Data("iris.csv"), "--out", "never.json", "--epochs", "3"], 64, "--epochs does not apply with --from" },
     };
 
     [Theory]

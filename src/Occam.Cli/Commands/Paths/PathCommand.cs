@@ -85,6 +85,8 @@ public sealed class PathCommand : Command<PathSettings>
     {
         if (settings.From is { } from)
         {
+            if (context.Arguments.FirstOrDefault(a => a.StartsWith("--", StringComparison.Ordinal) && a.Split('=')[0] is not ("--from" or "--take" or "--out" or "--json")) is { } extra)
+                throw OccamException.Usage($"{extra.Split('=')[0]} does not apply with --from, which writes a point of a fitted path; give only --from, --take, --out (and --json).");
             OutputFiles.Check([settings.Out], [from]);
             var saved = NetworkPathResult.Load(from);
             int index = Pick(saved, settings.Take);
