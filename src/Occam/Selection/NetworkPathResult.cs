@@ -148,6 +148,12 @@ public sealed class NetworkPathResult
     /// <summary>Writes the <c>occam-path/1</c> JSON to <paramref name="stream"/> (for writing it with other files in one atomic step).</summary>
     public void Write(Stream stream) => NetworkPathJson.Write(this, stream);
 
+    /// <summary>
+    /// Writes the path's fields into an open JSON object: everything of <c>occam-path/1</c>, or without
+    /// <paramref name="includeModels"/> everything but the <c>format</c> tag and the networks (a summary).
+    /// </summary>
+    public void WriteFields(System.Text.Json.Utf8JsonWriter writer, bool includeModels) => NetworkPathJson.WriteFields(writer, this, includeModels);
+
     /// <summary>Reads an <c>occam-path/1</c> file; a damaged file is an <see cref="OccamException"/> naming the JSON path of the problem.</summary>
     public static NetworkPathResult Load(string path) => NetworkPathJson.Load(path);
 }

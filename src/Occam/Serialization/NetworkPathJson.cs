@@ -23,7 +23,21 @@ internal static class NetworkPathJson
     {
         using var w = new Utf8JsonWriter(stream, JsonText.WriterOptions(indented: false));
         w.WriteStartObject();
-        w.WriteString("format", Format);
+        WriteFields(w, path, includeModels: true);
+        w.WriteEndObject();
+        w.Flush();
+        stream.WriteByte((byte)'\n');
+    }
+
+    /// <summary>
+    /// The fields of the file into an open object; without <paramref name="includeModels"/> the <c>format</c> tag and
+    /// every point's <c>model</c> are left out (the summary <c>occam path --json</c> prints).
+    /// </summary>
+    public static void WriteFields(Utf8JsonWriter w, NetworkPathResult path, bool includeModels)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(path);
+        if (includeModels) w.WriteString("format", Format);
         w.WriteString("task", TaskKinds.Name(path.Task));
         w.WriteString("penalty", NetworkPathPenalties.Name(path.Penalty));
         if (path.L1Ratio is double rho) w.WriteNumber("l1Ratio", rho);
@@ -57,14 +71,14 @@ internal static class NetworkPathJson
             w.WriteNumber("parametersAfterPruning", p.ParametersAfterPruning);
             w.WriteNumber("epochs", p.Epochs);
             w.WriteNumber("seconds", p.Seconds);
-            w.WritePropertyName("model");
-            w.WriteRawValue(MlpJson.ToJson(path.ModelAt(k).Network).TrimEnd('\n'), skipInputValidation: true);
+            if (includeModels)
+            {
+                w.WritePropertyName("model");
+                w.WriteRawValue(MlpJson.ToJson(path.ModelAt(k).Network).TrimEnd('\n'), skipInputValidation: true);
+            }
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteEndObject();
-        w.Flush();
-        stream.WriteByte((byte)'\n');
     }
 
     public static NetworkPathResult Load(string file)

@@ -185,45 +185,11 @@ public sealed class PathCommand : Command<PathSettings>
         {
             JsonOut.Print(w =>
             {
-                w.WriteString("task", TaskKinds.Name(path.Task));
-                w.WriteString("penalty", NetworkPathPenalties.Name(path.Penalty));
-                w.WriteNumber("lambdaMax", path.LambdaMax);
-                w.WriteString("selection", path.Selection);
-                w.WriteNumber("folds", path.Folds);
-                w.WriteNumber("lambdaMin", path.LambdaMin);
-                w.WriteNumber("lambda1se", path.Lambda1se);
-                w.WriteNumber("indexMin", path.IndexMin);
-                w.WriteNumber("index1se", path.Index1se);
+                path.WriteFields(w, includeModels: false);
                 w.WriteNumber("taken", chosen);
                 w.WriteNumber("lambdaTaken", path.Points[chosen].Lambda);
                 if (s.Out is { } o) w.WriteString("model", Path.GetFullPath(o));
                 if (s.PathOut is { } p) w.WriteString("path", Path.GetFullPath(p));
-                w.WriteStartArray("points");
-                foreach (var pt in path.Points)
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("lambda", pt.Lambda);
-                    JsonOut.Number(w, "trainLoss", pt.TrainLoss);
-                    JsonOut.Number(w, "trainScore", pt.TrainScore);
-                    if (pt.ValidationLoss is not null)
-                    {
-                        JsonOut.Number(w, "validationLoss", pt.ValidationLoss);
-                        JsonOut.Number(w, "validationScore", pt.ValidationScore);
-                    }
-                    JsonOut.Number(w, "selectionLoss", pt.SelectionLoss);
-                    JsonOut.Number(w, "selectionSe", pt.SelectionSe);
-                    w.WriteNumber("zeroWeights", pt.ZeroWeights);
-                    w.WriteNumber("weights", pt.Weights);
-                    w.WriteNumber("deadUnits", pt.DeadUnits);
-                    w.WriteNumber("hiddenUnits", pt.HiddenUnits);
-                    w.WriteNumber("inputsKept", pt.InputsKept);
-                    w.WriteNumber("inputs", pt.Inputs);
-                    w.WriteNumber("parametersAfterPruning", pt.ParametersAfterPruning);
-                    w.WriteNumber("epochs", pt.Epochs);
-                    w.WriteNumber("seconds", pt.Seconds);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
             });
             return;
         }
