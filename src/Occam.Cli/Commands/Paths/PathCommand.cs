@@ -195,7 +195,7 @@ public sealed class PathCommand : Command<PathSettings>
         }
         if (fitted)
         {
-            var table = new Table().AddColumns("λ", "train", path.Folds >= 2 ? $"{path.Folds}-fold" : "val", "± SE", path.Task == TaskKind.Regression ? "val R²" : "val acc", "zeros", "dead", "inputs", "");
+            var table = new Spectre.Console.Table().AddColumns("λ", "train", path.Folds >= 2 ? $"{path.Folds}-fold" : "val", "± SE", path.Task == TaskKind.Regression ? "val R²" : "val acc", "zeros", "dead", "inputs", "");
             foreach (var (p, k) in path.Points.Select((p, k) => (p, k)))
             {
                 string mark = string.Join(" ", new[] { k == path.Index1se ? "1se" : null, k == path.IndexMin ? "min" : null, k == chosen && s.Out is not null ? "out" : null }.Where(x => x is not null));
