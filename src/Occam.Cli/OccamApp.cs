@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Occam.Cli.Commands;
 using Occam.Cli.Commands.Linear;
+using Occam.Cli.Commands.Sweep;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -47,6 +48,7 @@ public static class OccamApp
                 config.AddCommand<DemoCommand>("demo").WithDescription("Train one network on the shipped digits six ways (no penalty, L2, L1 prox, L1 subgradient, group lasso, dropout); compare.");
                 config.AddCommand<Commands.Paths.PathCommand>("path").WithDescription("Walk a network's λ path (l1, group-lasso, l2, elastic-net) from λ_max down, warm-started; pick λ_min / λ_1se; write the chosen model, the path, plots.");
                 LinearCommands.Register(config);
+                SweepCommands.Register(config);
             });
             int code = RunCancellable(app, args);
             if (code is ExitCodes.Success or ExitCodes.NotConverged) return code;
