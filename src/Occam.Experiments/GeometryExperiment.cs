@@ -1,5 +1,6 @@
 using Occam.Linear;
 using Occam.Numerics.Random;
+using Occam.Reports;
 
 namespace Occam.Experiments;
 
@@ -19,10 +20,36 @@ namespace Occam.Experiments;
 /// (bisection to the last bit); it is on an axis when a weight is below 10⁻⁹·t in magnitude.
 /// High dimension: <see cref="GeometryProtocol.HighDimProblems"/> problems of n = 100 rows × p = 50 independent N(0, 1)
 /// features, dense weights N(0, 1), noise N(0, 1); lasso and ridge paths (intercept, standardized columns) on one grid of
-/// α/α_max; exact zeros counted per α.
+/// α/α_max, and the lasso at the α_min of 5-fold CV (30 α down to 10⁻³α_max); exact zeros counted.
 /// </remarks>
-public static class GeometryExperiment
+public sealed class GeometryExperiment : Experiment
 {
+    /// <inheritdoc/>
+    public override string Name => "geometry";
+
+    /// <inheritdoc/>
+    public override string Title => "Geometry: where the L1 diamond and the L2 circle meet the loss contours";
+
+    /// <inheritdoc/>
+    public override string Note => "001";
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Claim> Claims { get; } =
+    [
+        new("l1-on-axis", "001",
+            "在 L1 的例子中，约束区域是带角的菱形。因此损失函数的轮廓通常会在轴上与约束区域相交。那么这种情况发生时，估计值之一(W1 或 W2)将为零。",
+            "With L1 the constraint region is a diamond with corners, so the loss contours usually meet it on an axis; then one of the estimates (W1 or W2) is zero."),
+        new("l2-off-axis", "001",
+            "由于 L2 正则化具有圆形约束区域，所以相交通常不会出现在轴上，并且这对于 W1 和 W2 的估计将完全是非零的。",
+            "Because the L2 constraint region is a circle, the intersection usually does not lie on an axis, and both estimates W1 and W2 are non-zero."),
+        new("high-dim-zeros", "001",
+            "在高维空间中，许多权重参数将同时等于零。",
+            "In high dimension, many weights are zero at the same time."),
+    ];
+
+    /// <inheritdoc/>
+    public override (int Quick, int Full) DefaultSeeds => (500, 2000);
+
     /// <summary>Draws problem <paramref name="index"/>: H (row-major 2×2) and w*.</summary>
     public static TwoWeightProblem Draw(GeometryProtocol protocol, int index)
     {
@@ -107,7 +134,7 @@ public static class GeometryExperiment
     /// <summary>Whether the L2 optimum counts as on an axis: a weight below 10⁻⁹·t in magnitude.</summary>
     public static bool OnAxisL2(double[] w, double t) => Math.Min(Math.Abs(w[0]), Math.Abs(w[1])) <= 1e-9 * t;
 
-    /// <summary>Runs the protocol.</summary>
+    /// <summary>Runs the protocol (the computation behind <see cref="Execute"/>).</summary>
     public static GeometryResult Run(GeometryProtocol protocol)
     {
         ArgumentNullException.ThrowIfNull(protocol);
@@ -137,6 +164,139 @@ public static class GeometryExperiment
         return new GeometryResult(protocol, problems, l1, l2, l1Axis, l2Axis, HighDimension(protocol));
     }
 
+    /// <inheritdoc/>
+    protected override ReportSection Execute(ExperimentContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Report(Run(new GeometryProtocol { Problems = context.Seeds, HighDimProblems = Math.Min(context.Seeds, context.Quick ? 10 : 40), Seed = context.SeedBase }));
+    }
+
+    /// <summary>The report section of a finished run: tables, figures, findings and verdicts from <paramref name="r"/>.</summary>
+    internal ReportSection Report(GeometryResult r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var protocol = r.Protocol;
+        int m = protocol.Problems;
+        var budgets = protocol.Budgets;
+        var l1 = r.L1OnAxis.Select(k => Stats.Wilson(k, m)).ToArray();
+        var l2 = r.L2OnAxis.Select(k => Stats.Wilson(k, m)).ToArray();
+        var onAxis = new ClaimTest("l1-on-axis");
+        var offAxis = new ClaimTest("l2-off-axis");
+        for (int b = 0; b < budgets.Length; b++)
+        {
+            onAxis.Check($"t = {budgets[b]:G3}·‖w*‖₁", l1[b], Expectation.AtLeast(0.5, "≥ 50 % (usually)"));
+            offAxis.Check($"t = {budgets[b]:G3}·‖w*‖₂", l2[b], Expectation.AtMost(0.01, "≤ 1 % (both weights non-zero)"));
+        }
+        var hd = r.HighDimension;
+        var cvZeros = Stats.Mean(hd.CvLassoZeros);
+        var lassoMean = hd.AlphaFractions.Select((_, a) => Stats.Mean(hd.LassoZeros.Select(z => z[a]).ToArray())).ToArray();
+        var many = Expectation.AtLeast(0.1 * hd.Features, $"≥ {0.1 * hd.Features:G3} of {hd.Features} (many = at least 10 %)");
+        var manyZerosTest = new ClaimTest("high-dim-zeros");
+        foreach (double decade in new[] { 1e-1, 1e-2 })
+        {
+            int a = Array.FindIndex(hd.AlphaFractions, f => Math.Abs(f / decade - 1) < 1e-9);
+            manyZerosTest.Check($"lasso at α = {decade:G2}·α_max, p = {hd.Features}", lassoMean[a], many);
+        }
+        var manyZeros = manyZerosTest.Check($"lasso at the CV α_min, p = {hd.Features}", cvZeros, many).Verdict();
+        var axisRows = budgets.Select((s, b) => (IReadOnlyList<Cell>)[Cell.Number(s), l1[b].ToCell(), l2[b].ToCell()]).ToArray();
+        var ridgeMean = hd.AlphaFractions.Select((_, a) => Stats.Mean(hd.RidgeZeros.Select(z => z[a]).ToArray())).ToArray();
+        var pathRows = hd.AlphaFractions.Select((f, a) => (IReadOnlyList<Cell>)[Cell.Number(f), lassoMean[a].ToCell(), ridgeMean[a].ToCell()])
+            .Append([Cell.Of("lasso at CV α_min"), cvZeros.ToCell(), Cell.Of("—")]).ToArray();
+
+        const int shownBudget = 2;
+        var problem = r.Problems[0];
+        return new ReportSection
+        {
+            Name = Name,
+            Title = Title,
+            Claims = Claims,
+            Protocol =
+            [
+                new("problems", $"{m} random two-weight least-squares problems (seed {protocol.Seed} + d): n = {protocol.Rows} rows, x₁ = z₁, x₂ = r·z₁ + √(1 − r²)·z₂, r ~ U(−0.9, 0.9), true w ~ N(0, I₂), y = Xw + N(0, 1)"),
+                new("loss", "L(w) = (1/(2n))‖y − Xw‖² = ½(w − w*)ᵀH(w − w*) + const, H = XᵀX/n, w* the least-squares optimum (no intercept)"),
+                new("budgets", $"t = s·‖w*‖ with s ∈ {{{string.Join(", ", budgets.Select(b => b.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)))}}} (‖·‖₁ for the diamond, ‖·‖₂ for the circle): the optimum always lies on the boundary"),
+                new("L1 optimum", "exact: the convex quadratic minimized along each of the diamond's four edges (a 1-D quadratic clamped to the edge); on an axis exactly when the clamp lands on a corner"),
+                new("L2 optimum", "exact: w(μ) = (H + μI)⁻¹Hw* with ‖w(μ)‖₂ = t, μ by bisection to the last bit; 'on an axis' = a weight below 10⁻⁹·t"),
+                new("high dimension", $"{protocol.HighDimProblems} problems, n = {hd.Rows}, p = {hd.Features} independent N(0, 1) features, dense w ~ N(0, I), noise N(0, 1); lasso and ridge paths on α/α_max from 1 to 10⁻³, and the lasso at its 5-fold CV α_min (intercept, standardized columns, float64, duality gap ≤ {LinearSolverSettings.Tolerance:G2})"),
+                new("statistics", "Wilson 95 % intervals for on-axis rates; mean ± SE of zero counts"),
+            ],
+            Tables =
+            [
+                new Table("Constrained optimum on an axis (one weight exactly 0)", ["budget s", "L1 diamond", "L2 circle"], axisRows),
+                new Table($"Exactly zero weights out of {hd.Features} (high dimension)", ["α / α_max", "lasso (mean ± SE)", "ridge (mean ± SE)"], pathRows),
+            ],
+            Figures =
+            [
+                ContourFigure("contours-l1", "Problem 1: loss contours and the L1 diamond", problem, budgets[shownBudget], l1Ball: true),
+                ContourFigure("contours-l2", "Problem 1: loss contours and the L2 circle", problem, budgets[shownBudget], l1Ball: false),
+                new Figure
+                {
+                    Name = "on-axis-rate",
+                    Title = "Share of problems whose constrained optimum lies on an axis",
+                    XLabel = "budget s (t = s·‖w*‖)",
+                    YLabel = "share on an axis",
+                    Series = [Series.Line("L1 diamond", budgets, l1.Select(p => p.Rate).ToArray()), Series.Line("L2 circle", budgets, l2.Select(p => p.Rate).ToArray())],
+                    Caption = "Share of the problems whose exact constrained optimum has a weight at 0, per budget (intervals in the table).",
+                },
+                new Figure
+                {
+                    Name = "high-dim-zeros",
+                    Title = $"Exact zeros among {hd.Features} weights along the path",
+                    XLabel = "α / α_max",
+                    YLabel = "weights exactly 0 (mean ± SE)",
+                    LogX = true,
+                    Series = [Series.Errors("lasso", hd.AlphaFractions, lassoMean.Select(e => e.Mean).ToArray(), lassoMean.Select(e => e.StandardError).ToArray()),
+                        Series.Errors("ridge", hd.AlphaFractions, ridgeMean.Select(e => e.Mean).ToArray(), ridgeMean.Select(e => e.StandardError).ToArray())],
+                    Caption = "Exact zeros along the lasso and ridge paths (every true weight is non-zero).",
+                },
+            ],
+            Findings =
+            [
+                $"Across {m} random problems the L1 optimum lies on an axis in {l1[0].ToCell().Display()} of the problems at s = {budgets[0]:G3} and in {l1[^1].ToCell().Display()} at s = {budgets[^1]:G3}; the whole interval is above 50 % at s ∈ {{{string.Join(", ", budgets.Where((_, b) => l1[b].Low >= 0.5).Select(s => s.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)))}}}. As t grows towards ‖w*‖₁ the diamond's edges, not its corners, meet the contours.",
+                $"The L2 optimum lies on an axis in {string.Join(", ", r.L2OnAxis)} of {m} problems per budget: (H + μI)⁻¹Hw* has a zero component only on a set of measure zero.",
+                $"High dimension (p = {hd.Features}, all true weights non-zero): lasso at its CV α_min zeroes {cvZeros.ToCell().Display()} weights, at α = 0.1·α_max {lassoMean[Array.FindIndex(hd.AlphaFractions, f => f <= 0.1 + 1e-12)].ToCell().Display()}; ridge zeroes at most {hd.RidgeZeros.Max(z => z.Max()):G3} anywhere on its path.",
+            ],
+            Verdicts = [onAxis.Verdict(), offAxis.Verdict(), manyZeros],
+        };
+    }
+
+    /// <summary>
+    /// The loss contours ½(w − w*)ᵀH(w − w*) = c through the constrained optimum and at 2c, 4c (ellipses
+    /// w = w* + √(2c)·L⁻ᵀ(cos θ, sin θ) with H = LLᵀ), the ball of radius t, the optimum and w*.
+    /// </summary>
+    private static Figure ContourFigure(string name, string title, TwoWeightProblem p, double s, bool l1Ball)
+    {
+        var w = p.Optimum;
+        double t = s * (l1Ball ? Math.Abs(w[0]) + Math.Abs(w[1]) : Norm(w));
+        var opt = l1Ball ? L1BallOptimum(p, t) : L2BallOptimum(p, t);
+        double level = p.Loss(opt);
+        double a = Math.Sqrt(p.Hessian[0]), b = p.Hessian[1] / a, d = Math.Sqrt(p.Hessian[3] - b * b);
+        var angles = Enumerable.Range(0, 121).Select(i => 2 * Math.PI * i / 120).ToArray();
+        var series = new List<Series>();
+        foreach (double factor in new[] { 1.0, 2, 4 })
+        {
+            double radius = Math.Sqrt(2 * level * factor);
+            var v = angles.Select(th => (radius * Math.Cos(th), radius * Math.Sin(th))).ToArray();
+            series.Add(Series.Line(factor == 1 ? "loss contour through the optimum" : "", v.Select(q => w[0] + q.Item1 / a - b * q.Item2 / (a * d)).ToArray(), v.Select(q => w[1] + q.Item2 / d).ToArray()));
+        }
+        var ball = l1Ball
+            ? (X: new[] { t, 0, -t, 0, t }, Y: new[] { 0, t, 0, -t, 0 })
+            : (X: angles.Select(th => t * Math.Cos(th)).ToArray(), Y: angles.Select(th => t * Math.Sin(th)).ToArray());
+        series.Add(Series.Line(l1Ball ? "‖w‖₁ = t" : "‖w‖₂ = t", ball.X, ball.Y));
+        series.Add(Series.Points("constrained optimum", [opt[0]], [opt[1]]));
+        series.Add(Series.Points("w* (unconstrained)", [w[0]], [w[1]]));
+        bool axis = l1Ball ? opt[0] == 0 || opt[1] == 0 : OnAxisL2(opt, t);
+        return new Figure
+        {
+            Name = name,
+            Title = title,
+            XLabel = "w₁",
+            YLabel = "w₂",
+            Series = series,
+            Caption = $"Budget t = {s:G3}·‖w*‖; the exact constrained optimum ({opt[0]:G4}, {opt[1]:G4}) is {(axis ? "on an axis" : "off the axes")}. The first problem of the run, not a chosen one.",
+        };
+    }
+
     /// <summary>Exact zeros along lasso and ridge paths of dense random problems (n = 100, p = 50).</summary>
     private static HighDimensionResult HighDimension(GeometryProtocol protocol)
     {
@@ -145,6 +305,7 @@ public static class GeometryExperiment
         var fractions = ElasticNetRegression.AlphaGrid(1, protocol.HighDimAlphas, 1e-3);
         var lassoZeros = new double[m][];
         var ridgeZeros = new double[m][];
+        var cvZeros = new double[m];
         for (int d = 0; d < m; d++)
         {
             var rng = new Rng(protocol.Seed + 1_000_000UL + (ulong)d);
@@ -164,8 +325,9 @@ public static class GeometryExperiment
             double aRidge = ElasticNetRegression.AlphaMax(x, n, p, y, ridge);
             lassoZeros[d] = Zeros(ElasticNetRegression.Path(x, n, p, y, lasso, new PathOptions { Alphas = fractions.Select(f => f * aLasso).ToArray() }), p);
             ridgeZeros[d] = Zeros(ElasticNetRegression.Path(x, n, p, y, ridge, new PathOptions { Alphas = fractions.Select(f => f * aRidge).ToArray() }), p);
+            cvZeros[d] = p - CrossValidation.ElasticNet(x, n, p, y, lasso, new CvOptions { Folds = 5 }).Refit.EnsureConverged().Model.NonZero;
         }
-        return new HighDimensionResult(n, p, fractions, lassoZeros, ridgeZeros);
+        return new HighDimensionResult(n, p, fractions, lassoZeros, ridgeZeros, cvZeros);
     }
 
     private static double[] Zeros(LinearPath path, int p) => path.NonZero.Select(nz => (double)(p - nz)).ToArray();
@@ -222,7 +384,8 @@ public sealed record GeometryProtocol
         if (Problems < 1 || HighDimProblems < 1) throw OccamException.Usage("the geometry experiment needs at least 1 problem of each kind.");
         if (Rows < 3) throw OccamException.Usage($"the geometry experiment needs at least 3 rows per problem (got {Rows}).");
         if (Budgets.Length == 0 || Budgets.Any(b => !(b > 0 && b < 1))) throw OccamException.Usage("the geometry budgets must be fractions in (0, 1).");
-        if (HighDimAlphas < 2) throw OccamException.Usage($"the geometry experiment needs at least 2 α values (got {HighDimAlphas}).");
+        if (HighDimAlphas < 4 || (HighDimAlphas - 1) % 3 != 0)
+            throw OccamException.Usage($"the geometry experiment's high-dimensional grid needs 3k + 1 α values (k ≥ 1) so that it holds every decade from α_max to 10⁻³α_max (got {HighDimAlphas}).");
     }
 }
 
@@ -234,5 +397,5 @@ public sealed record GeometryResult(
     GeometryProtocol Protocol, TwoWeightProblem[] Problems, double[][][] L1Optima, double[][][] L2Optima,
     int[] L1OnAxis, int[] L2OnAxis, HighDimensionResult HighDimension);
 
-/// <summary>Exact zero counts [problem][α] along lasso and ridge paths at α = fraction·α_max.</summary>
-public sealed record HighDimensionResult(int Rows, int Features, double[] AlphaFractions, double[][] LassoZeros, double[][] RidgeZeros);
+/// <summary>Exact zero counts [problem][α] along lasso and ridge paths at α = fraction·α_max, and of the lasso at its 5-fold CV α_min.</summary>
+public sealed record HighDimensionResult(int Rows, int Features, double[] AlphaFractions, double[][] LassoZeros, double[][] RidgeZeros, double[] CvLassoZeros);

@@ -1,5 +1,6 @@
 using Occam.Linear;
 using Occam.Numerics.Random;
+using Occam.Reports;
 
 namespace Occam.Experiments;
 
@@ -20,8 +21,34 @@ namespace Occam.Experiments;
 /// Test error is exact: σ² + (Δb + Δwᵀμ)² + ΔwᵀΣΔw with Δ = fitted − true and μ, Σ the features' mean and covariance.
 /// Condition number: λ_max/λ_min of the sample correlation matrix of the three columns (Jacobi eigenvalues).
 /// </remarks>
-public static class MulticollinearityExperiment
+public sealed class MulticollinearityExperiment : Experiment
 {
+    /// <inheritdoc/>
+    public override string Name => "multicollinearity";
+
+    /// <inheritdoc/>
+    public override string Title => "Multicollinearity: house area and rooms under least squares, ridge, lasso and elastic net";
+
+    /// <inheritdoc/>
+    public override string Note => "003";
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Claim> Claims { get; } =
+    [
+        new("l2-multicollinearity", "004",
+            "L2 正则化更适用于处理多重共线性问题（即多个特征之间高度相关，导致模型难以区分它们的独立影响，例如房价预测中“房屋面积”和“房间数量”可能高度相关，L2 正则化可以帮助缓解这种情况）",
+            "L2 is better suited to multicollinearity (highly correlated features whose separate effects the model cannot tell apart, e.g. house area and number of rooms in price prediction); L2 helps with it."),
+        new("l2-more-stable", "003",
+            "如果目标是减少特征之间的多重共线性并获得更稳定的模型参数,L2正则化更为合适。",
+            "If the goal is to reduce multicollinearity and get more stable parameters, L2 is more suitable (than L1)."),
+        new("elastic-net-combines", "003",
+            "在实践中,有时候也会结合使用L1和L2正则化,形成Elastic Net正则化,以结合两者的优点。",
+            "In practice L1 and L2 are sometimes combined as the elastic net, to get the advantages of both."),
+    ];
+
+    /// <inheritdoc/>
+    public override (int Quick, int Full) DefaultSeeds => (40, 200);
+
     /// <summary>Feature names, in column order.</summary>
     public static readonly string[] Features = ["area", "rooms", "age"];
 
@@ -131,7 +158,139 @@ public static class MulticollinearityExperiment
         return Enumerable.Range(0, p).Select(i => a[i * p + i]).ToArray();
     }
 
-    /// <summary>Runs the protocol.</summary>
+    /// <summary>Squared error of the standardized effects of the correlated pair: (â − 60)² + (r̂ − 40)².</summary>
+    public static double PairError(double[] effects)
+    {
+        ArgumentNullException.ThrowIfNull(effects);
+        double da = effects[0] - TrueCoef[0] * FeatureSd[0], dr = effects[1] - TrueCoef[1] * FeatureSd[1];
+        return da * da + dr * dr;
+    }
+
+    /// <inheritdoc/>
+    protected override ReportSection Execute(ExperimentContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Report(Run(new MulticollinearityProtocol { Resamples = context.Seeds, Seed = context.SeedBase }));
+    }
+
+    /// <summary>The report section of a finished run: tables, figures, findings and verdicts from <paramref name="r"/>.</summary>
+    internal ReportSection Report(MulticollinearityResult r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var protocol = r.Protocol;
+        var fits = Enum.GetValues<CollinearFit>();
+        var error = r.Levels.Select(l => fits.ToDictionary(f => f, f => l.Effects[f].Select(PairError).ToArray())).ToArray();
+        var l2 = new ClaimTest("l2-multicollinearity");
+        var stable = new ClaimTest("l2-more-stable");
+        var combines = new ClaimTest("elastic-net-combines");
+        var coefRows = new List<IReadOnlyList<Cell>>();
+        var keptRows = new List<IReadOnlyList<Cell>>();
+        var conditionRows = new List<IReadOnlyList<Cell>>();
+        for (int c = 0; c < r.Levels.Length; c++)
+        {
+            var level = r.Levels[c];
+            string rho = $"r = {level.Correlation:G3}";
+            if (level.Correlation >= 0.5)
+            {
+                var better = Expectation.AtLeast(0, "> 0 (the second fit's coefficients are closer to the truth)");
+                l2.Check($"{rho}: error least squares − ridge", Stats.PairedDifference(error[c][CollinearFit.LeastSquares], error[c][CollinearFit.Ridge]), better);
+                stable.Check($"{rho}: error lasso − ridge", Stats.PairedDifference(error[c][CollinearFit.Lasso], error[c][CollinearFit.Ridge]), better);
+                combines.Check($"{rho}: error lasso − elastic net", Stats.PairedDifference(error[c][CollinearFit.Lasso], error[c][CollinearFit.ElasticNet]), better);
+            }
+            foreach (var f in fits)
+            {
+                var e = level.Effects[f];
+                coefRows.Add([Cell.Of(rho), Cell.Of(Label(f)), Cell.Number(e.Average(v => v[0])), Cell.Number(Sd(e.Select(v => v[0]))),
+                    Cell.Number(e.Average(v => v[1])), Cell.Number(Sd(e.Select(v => v[1]))), Stats.Mean(error[c][f]).ToCell(), Stats.Mean(level.TestError[f]).ToCell(5)]);
+            }
+            foreach (var f in new[] { CollinearFit.Lasso, CollinearFit.ElasticNet })
+            {
+                var (area, rooms, both, neither) = level.Kept(f);
+                int m = protocol.Resamples;
+                keptRows.Add([Cell.Of(rho), Cell.Of(Label(f)), Stats.Wilson(area, m).ToCell(), Stats.Wilson(rooms, m).ToCell(), Stats.Wilson(both, m).ToCell(), Stats.Wilson(neither, m).ToCell()]);
+            }
+            var kappa = level.ConditionNumbers.Order().ToArray();
+            conditionRows.Add([Cell.Of(rho), Cell.Number((1 + Math.Abs(level.Correlation)) / (1 - Math.Abs(level.Correlation))), Cell.Number(kappa[kappa.Length / 2]), Stats.Mean(level.ConditionNumbers).ToCell()]);
+        }
+        var top = r.Levels[^1];
+        int[] levelsShown = Enumerable.Range(0, r.Levels.Length).ToArray();
+        return new ReportSection
+        {
+            Name = Name,
+            Title = Title,
+            Claims = Claims,
+            Protocol =
+            [
+                new("data", $"{protocol.Resamples} fresh data sets per correlation (seed {protocol.Seed} + 1000·c + d), n = {protocol.Rows} houses: area = 100 + 30·z₁ m², rooms = 4 + r·z₁ + √(1 − r²)·z₂, age = 30 + 15·z₃ years, z ~ N(0, I₃); corr(area, rooms) = r ∈ {{{string.Join(", ", protocol.Correlations.Select(v => v.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)))}}} (r = 0 is the control)"),
+                new("truth", "price = 2·area + 40·rooms − 2·age + 50·ε, ε ~ N(0, 1): standardized effects 60 (area), 40 (rooms), −30 (age)"),
+                new("fits", $"least squares; ridge (ρ = 0), lasso (ρ = 1), elastic net (ρ = {protocol.ElasticNetL1Ratio:G2}) at the α_min of {protocol.Folds}-fold CV (contiguous folds, {protocol.Alphas} α down to 10⁻³·α_max; ridge 10⁻⁶); intercept, standardized columns, scikit-learn's objective; float64, duality gap ≤ {LinearSolverSettings.Tolerance:G2}"),
+                new("statistics", "standardized effect = coefficient × feature sd; coefficient error (â − 60)² + (r̂ − 40)² per data set, paired differences (mean ± SE); spread = sd over data sets; Wilson 95 % intervals for which feature lasso keeps; exact test MSE σ² + (Δb + Δwᵀμ)² + ΔwᵀΣΔw"),
+                new("condition number", "λ_max/λ_min of the sample correlation matrix of (area, rooms, age); population value (1 + |r|)/(1 − |r|)"),
+            ],
+            Tables =
+            [
+                new Table("Condition number of the standardized design", ["correlation", "population", "median over data sets", "mean ± SE"], conditionRows),
+                new Table("Standardized effects over data sets (truth: area 60, rooms 40)", ["correlation", "fit", "area mean", "area sd", "rooms mean", "rooms sd", "coefficient error (mean ± SE)", "test MSE (mean ± SE)"], coefRows),
+                new Table("Which of the correlated pair is kept (exact zeros)", ["correlation", "fit", "area only", "rooms only", "both", "neither"], keptRows),
+            ],
+            Figures =
+            [
+                new Figure
+                {
+                    Name = "effects-scatter",
+                    Title = $"Fitted effects of area and rooms, r = {top.Correlation:G3}, one point per data set",
+                    XLabel = "area effect (truth 60)",
+                    YLabel = "rooms effect (truth 40)",
+                    Series = fits.Select(f => Series.Points(Label(f), top.Effects[f].Select(e => e[0]).ToArray(), top.Effects[f].Select(e => e[1]).ToArray())).ToArray(),
+                    Caption = "Each point is one data set's fitted (area, rooms) standardized effects; the truth is (60, 40).",
+                },
+                new Figure
+                {
+                    Name = "effect-spread",
+                    Title = "Spread (sd over data sets) of the area effect",
+                    XLabel = "correlation",
+                    YLabel = "sd of the area effect",
+                    Series = fits.Select((f, i) => Series.Bars(Label(f), levelsShown.Select(c => c + 0.2 * i).ToArray(), levelsShown.Select(c => Sd(r.Levels[c].Effects[f].Select(e => e[0]))).ToArray())).ToArray(),
+                    XTicks = levelsShown.Select(c => new Tick(c + 0.3, $"r = {r.Levels[c].Correlation:G3}")).ToArray(),
+                    Caption = "Standard deviation over data sets of the fitted area effect, per correlation and fit.",
+                },
+            ],
+            Findings = Findings(r, error),
+            Verdicts = [l2.Verdict(), stable.Verdict(), combines.Verdict()],
+        };
+    }
+
+    private static List<string> Findings(MulticollinearityResult r, Dictionary<CollinearFit, double[]>[] error)
+    {
+        var findings = new List<string>();
+        int c = r.Levels.Length - 1;
+        var top = r.Levels[c];
+        var (area, rooms, both, _) = top.Kept(CollinearFit.Lasso);
+        findings.Add($"At r = {top.Correlation:G3} (median condition number {top.ConditionNumbers.Order().ElementAt(top.ConditionNumbers.Length / 2):G3}) the least-squares area effect has sd {Sd(top.Effects[CollinearFit.LeastSquares].Select(e => e[0])):G3} over data sets, ridge {Sd(top.Effects[CollinearFit.Ridge].Select(e => e[0])):G3}, lasso {Sd(top.Effects[CollinearFit.Lasso].Select(e => e[0])):G3}, elastic net {Sd(top.Effects[CollinearFit.ElasticNet].Select(e => e[0])):G3}.");
+        findings.Add($"Lasso keeps only area in {area}, only rooms in {rooms} and both in {both} of {top.Effects[CollinearFit.Lasso].Length} data sets at r = {top.Correlation:G3} (both true effects are non-zero).");
+        findings.Add($"Coefficient error at r = {top.Correlation:G3}: least squares {Stats.Mean(error[c][CollinearFit.LeastSquares]).ToCell().Display()}, ridge {Stats.Mean(error[c][CollinearFit.Ridge]).ToCell().Display()}, lasso {Stats.Mean(error[c][CollinearFit.Lasso]).ToCell().Display()}, elastic net {Stats.Mean(error[c][CollinearFit.ElasticNet]).ToCell().Display()}; test MSE {Stats.Mean(top.TestError[CollinearFit.LeastSquares]).ToCell(5).Display()}, {Stats.Mean(top.TestError[CollinearFit.Ridge]).ToCell(5).Display()}, {Stats.Mean(top.TestError[CollinearFit.Lasso]).ToCell(5).Display()}, {Stats.Mean(top.TestError[CollinearFit.ElasticNet]).ToCell(5).Display()} (σ² = 2500 is the floor): predictions depend mostly on the well-determined sum of the two effects.");
+        var zero = r.Levels[0];
+        findings.Add($"Control r = {zero.Correlation:G3}: coefficient error least squares {Stats.Mean(error[0][CollinearFit.LeastSquares]).ToCell().Display()}, ridge {Stats.Mean(error[0][CollinearFit.Ridge]).ToCell().Display()}, lasso {Stats.Mean(error[0][CollinearFit.Lasso]).ToCell().Display()}, elastic net {Stats.Mean(error[0][CollinearFit.ElasticNet]).ToCell().Display()}.");
+        return findings;
+    }
+
+    /// <summary>Sample standard deviation (n − 1), from <see cref="Stats.Mean"/>: SE·√n.</summary>
+    private static double Sd(IEnumerable<double> values)
+    {
+        var v = values.ToArray();
+        return Stats.Mean(v).StandardError * Math.Sqrt(v.Length);
+    }
+
+    private static string Label(CollinearFit fit) => fit switch
+    {
+        CollinearFit.LeastSquares => "least squares",
+        CollinearFit.Ridge => "ridge",
+        CollinearFit.Lasso => "lasso",
+        CollinearFit.ElasticNet => "elastic net",
+        _ => fit.ToString(),
+    };
+
+    /// <summary>Runs the protocol (the computation behind <see cref="Execute"/>).</summary>
     public static MulticollinearityResult Run(MulticollinearityProtocol protocol)
     {
         ArgumentNullException.ThrowIfNull(protocol);

@@ -222,7 +222,7 @@ def polynomial(datasets=200, rows=20, degree=5, seed=1):
     out = {"datasets": datasets, "rows": rows, "degree": degree, "seed": seed,
            "ols2_test": [], "ols5_test": [], "lasso_min_test": [], "lasso_1se_test": [], "ridge_min_test": [],
            "lasso_min_zero": [0] * degree, "lasso_1se_zero": [0] * degree, "lasso_min_alpha": [], "ridge_min_alpha": [],
-           "ols5_coef": [], "lasso_huge_intercept": [], "ridge_huge_intercept": [], "mean_y": []}
+           "ols5_coef": [], "lasso_min_coef": [], "lasso_huge_intercept": [], "ridge_huge_intercept": [], "mean_y": []}
     for d in range(datasets):
         x, y = poly_draw(seed + d, rows)
         X2, X5 = powers(x, 2), powers(x, degree)
@@ -238,6 +238,8 @@ def polynomial(datasets=200, rows=20, degree=5, seed=1):
         for key, idx, zero in (("lasso_min", best, "lasso_min_zero"), ("lasso_1se", one_se, "lasso_1se_zero")):
             w, b = refit(X5, y, alphas[idx], 1.0)
             out[key + "_test"].append(1 + excess_risk(b, w))
+            if key == "lasso_min":
+                out["lasso_min_coef"].append([float(b)] + [float(v) for v in w])
             for k in range(degree):
                 out[zero][k] += int(w[k] == 0)
         alphas, best, _ = cross_validate(X5, y, 0.0, 30, 1e-3)
