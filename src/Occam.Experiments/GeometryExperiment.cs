@@ -254,7 +254,7 @@ public sealed class GeometryExperiment : Experiment
             [
                 $"Across {m} random problems the L1 optimum lies on an axis in {l1[0].ToCell().Display()} of the problems at s = {budgets[0]:G3} and in {l1[^1].ToCell().Display()} at s = {budgets[^1]:G3}; the whole interval is above 50 % at s ∈ {{{string.Join(", ", budgets.Where((_, b) => l1[b].Low >= 0.5).Select(s => s.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)))}}}. As t grows towards ‖w*‖₁ the diamond's edges, not its corners, meet the contours.",
                 $"The L2 optimum lies on an axis in {string.Join(", ", r.L2OnAxis)} of {m} problems per budget: (H + μI)⁻¹Hw* has a zero component only on a set of measure zero.",
-                $"High dimension (p = {hd.Features}, all true weights non-zero): lasso at its CV α_min zeroes {cvZeros.ToCell().Display()} weights, at α = 0.1·α_max {lassoMean[Array.FindIndex(hd.AlphaFractions, f => f <= 0.1 + 1e-12)].ToCell().Display()}; ridge zeroes at most {hd.RidgeZeros.Max(z => z.Max()):G3} anywhere on its path.",
+                $"High dimension (p = {hd.Features}, all true weights non-zero): lasso at its CV α_min zeroes {cvZeros.ToCell().Display()} weights, at α = 0.1·α_max {lassoMean[Array.FindIndex(hd.AlphaFractions, f => f <= 0.1 + 1e-12)].ToCell().Display()}; the most zeros ridge has anywhere on its path: {hd.RidgeZeros.Max(z => z.Max()):G3}.",
             ],
             Verdicts = [onAxis.Verdict(), offAxis.Verdict(), manyZeros],
         };
