@@ -1,4 +1,5 @@
 using Occam.Reports;
+using Occam.Selection;
 
 namespace Occam.Experiments;
 
@@ -97,13 +98,9 @@ public static class Stats
         ArgumentNullException.ThrowIfNull(values);
         int n = values.Count;
         if (n == 0) throw new ArgumentException("a mean needs at least one value.", nameof(values));
-        double mean = 0;
-        for (int i = 0; i < n; i++) mean += values[i];
-        mean /= n;
+        // One home for mean and SE: the same definition the 1-SE rule uses for fold errors.
+        var (mean, se) = OneStandardError.MeanAndSe(values as double[] ?? values.ToArray());
         if (n == 1) return new MeanEstimate(mean, double.NaN, 1, double.NegativeInfinity, double.PositiveInfinity);
-        double ss = 0;
-        for (int i = 0; i < n; i++) { double d = values[i] - mean; ss += d * d; }
-        double se = Math.Sqrt(ss / (n - 1) / n);
         double t = StudentT975(n - 1);
         return new MeanEstimate(mean, se, n, mean - t * se, mean + t * se);
     }
