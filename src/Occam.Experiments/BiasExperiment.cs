@@ -210,6 +210,7 @@ public sealed class BiasExperiment : Experiment
                 new("networks", $"{protocol.NetworkSeeds} seeds; one hidden layer of 8 ReLU units, float32 engine, Adam lr 0.05, full batch, 300 epochs, L1 prox λ = {protocol.NetworkLambda:G3} on the weights (far above every gradient: each weight ends exactly 0), biases free or penalized with Penalty.L1(λ).IncludingBias(); regressor on the raw target (StandardizeTarget = false)"),
                 new("best constants", "squared error: ȳ; logistic loss: log(p̂/(1 − p̂)), p̂ the share of class 1 (the classifier's probability p̂)"),
                 new("statistics", "Wilson 95 % intervals for rates; mean ± SE; paired differences per data set / seed; exact maxima"),
+                new("precision", "float64 for the linear models, the float32 engine for the networks"),
             ],
             Tables =
             [

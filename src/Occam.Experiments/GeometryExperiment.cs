@@ -219,6 +219,7 @@ public sealed class GeometryExperiment : Experiment
                 new("L2 optimum", "exact: w(μ) = (H + μI)⁻¹Hw* with ‖w(μ)‖₂ = t, μ by bisection to the last bit; 'on an axis' = a weight below 10⁻⁹·t"),
                 new("high dimension", $"{protocol.HighDimProblems} problems, n = {hd.Rows}, p = {hd.Features} independent N(0, 1) features, dense w ~ N(0, I), noise N(0, 1); lasso and ridge paths on α/α_max from 1 to 10⁻³, and the lasso at its 5-fold CV α_min (intercept, standardized columns, float64, duality gap ≤ {LinearSolverSettings.Tolerance:G2})"),
                 new("statistics", "Wilson 95 % intervals for on-axis rates; mean ± SE of zero counts"),
+                new("precision", "float64"),
             ],
             Tables =
             [

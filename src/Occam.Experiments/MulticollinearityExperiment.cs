@@ -225,6 +225,7 @@ public sealed class MulticollinearityExperiment : Experiment
                 new("truth", "price = 2·area + 40·rooms − 2·age + 50·ε, ε ~ N(0, 1): standardized effects 60 (area), 40 (rooms), −30 (age)"),
                 new("fits", $"least squares; ridge (ρ = 0), lasso (ρ = 1), elastic net (ρ = {protocol.ElasticNetL1Ratio:G2}) at the α_min of {protocol.Folds}-fold CV (contiguous folds, {protocol.Alphas} α down to 10⁻³·α_max; ridge 10⁻⁶); intercept, standardized columns, scikit-learn's objective; float64, duality gap ≤ {LinearSolverSettings.Tolerance:G2}"),
                 new("statistics", "standardized effect = coefficient × feature sd; coefficient error (â − 60)² + (r̂ − 40)² per data set, paired differences (mean ± SE); spread = sd over data sets; Wilson 95 % intervals for which feature lasso keeps; exact test MSE σ² + (Δb + Δwᵀμ)² + ΔwᵀΣΔw"),
+                new("precision", "float64 (the linear solvers)"),
                 new("condition number", "λ_max/λ_min of the sample correlation matrix of (area, rooms, age); population value (1 + |r|)/(1 − |r|)"),
             ],
             Tables =

@@ -208,6 +208,7 @@ public sealed class PolynomialExperiment : Experiment
                 new("test error", "exact, not sampled: E(y − f̂(x))² = σ² + ∫₋₁¹ (f̂ − f)² dx/2 (moments of U[−1, 1])"),
                 new("λ → ∞", $"lasso at 10·α_max (every weight exactly 0), ridge at α = {protocol.RidgeInfinity:G2}; also the notes' formula, which penalizes only the x³..x⁵ weights (penalty factors 0 on x, x²)"),
                 new("statistics", "mean ± SE over data sets; paired differences on the same data set; Wilson 95 % intervals for rates"),
+                new("precision", "float64 (the linear solvers)"),
             ],
             Tables =
             [
