@@ -249,6 +249,10 @@ internal abstract class SqlStudyStore : IStudyStore
 
     protected virtual void Dispose(bool disposing) { }
 
+    /// <summary>The migrations this store applies (<see cref="StudySchema.Migrations"/>; tests add later ones to check
+    /// the upgrade path).</summary>
+    internal IReadOnlyList<string> Migrations { get; init; } = StudySchema.Migrations;
+
     /// <summary>
     /// Whether <see cref="Claim"/> takes, at once, a running trial whose claiming process ran on this machine (the same
     /// pid namespace) and is gone, as if its lease had lapsed (default true; see <see cref="LocalProcess"/>). Lets a
@@ -313,12 +317,12 @@ internal abstract class SqlStudyStore : IStudyStore
         BeforeMigrations(c, t);
         var tables = Tables(c, t);
         int installed = tables.Count == 0 ? 0 : CheckVersion(InstalledVersion(c, t, tables));
-        for (int version = installed + 1; version <= StudySchema.Version; version++)
+        for (int version = installed + 1; version <= Migrations.Count; version++)
         {
-            Execute(c, t, StudySchema.Migrations[version - 1]);
+            Execute(c, t, Migrations[version - 1]);
             Execute(c, t, "INSERT INTO schema_version (version, applied) VALUES (@v, @now)", ("v", version), ("now", Now()));
         }
-        return StudySchema.Version;
+        return Migrations.Count;
     }
 
     private int InstalledVersion(DbConnection c, DbTransaction? t, IReadOnlyList<string> tables)
@@ -331,9 +335,9 @@ internal abstract class SqlStudyStore : IStudyStore
 
     private int CheckVersion(int installed)
     {
-        if (installed > StudySchema.Version)
+        if (installed > Migrations.Count)
             throw new OccamException(OccamErrorKind.Data,
-                $"{Location} has study schema version {installed}, newer than this Occam understands ({StudySchema.Version}); update Occam to use it");
+                $"{Location} has study schema version {installed}, newer than this Occam understands ({Migrations.Count}); update Occam to use it");
         return installed;
     }
 
