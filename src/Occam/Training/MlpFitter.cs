@@ -58,6 +58,12 @@ public sealed record FitSettings
 /// <summary>A trained model, its history and how the rows were used.</summary>
 public sealed record FitOutcome(Mlp Model, TrainingResult Result, int TrainRows, int ValidationRows);
 
+/// <summary>A training job ready to run (see <see cref="MlpFitter.Prepare"/>): the network is not trained yet.</summary>
+/// <param name="TrainSet">The training rows as given (raw), in <c>Rows.Train</c> order.</param>
+/// <param name="ValidationSet">The held-out rows as given, or null.</param>
+internal sealed record PreparedFit(Mlp Model, RowSplit Rows, TrainingData Train, TrainingData? Validation, NetworkRegularization Regularization, Rng TrainRng,
+    Dataset TrainSet, Dataset? ValidationSet);
+
 /// <summary>
 /// The whole training job over a <see cref="Dataset"/>: split off validation rows (seeded), fit the standardizer on
 /// the training rows only, build a network (or take <see cref="FitSettings.Init"/>), train it, and return it with
@@ -68,22 +74,19 @@ public static class MlpFitter
 {
     public static FitOutcome Fit(Dataset data, FitSettings settings, IProgress<EpochRecord>? progress = null, CancellationToken cancellationToken = default)
     {
-        var run = Prepare(data, settings, dropoutLayers: false);
-        var result = Trainer.Fit(run.Model, run.Train, run.Validation, settings.Training, run.Regularization, run.TrainRng, progress, cancellationToken);
-        return new FitOutcome(run.Model, result, run.TrainSet.Rows, run.ValidationSet?.Rows ?? 0);
+        var job = Prepare(data, settings);
+        var result = Trainer.Fit(job.Model, job.Train, job.Validation, settings.Training, job.Regularization, job.TrainRng, progress, cancellationToken);
+        return new FitOutcome(job.Model, result, job.Rows.Train.Length, job.Rows.Validation.Length);
     }
 
-    /// <summary>Everything a fit needs before its first epoch.</summary>
-    internal sealed record Prepared(Mlp Model, Dataset TrainSet, Dataset? ValidationSet, int[] TrainRows, int[] ValidationRows,
-        TrainingData Train, TrainingData? Validation, NetworkRegularization Regularization, Rng TrainRng);
-
     /// <summary>
-    /// Validates, splits (seeded), fits the standardizers on the training rows, builds (or clones) the network and
-    /// prepares the rows: every step of <see cref="Fit"/> before training. <paramref name="dropoutLayers"/> puts an inert
-    /// <c>Dropout(0)</c> after every hidden activation that has none (see <see cref="Mlp.WithDropoutLayers"/>), so that the
-    /// dropout rate can be changed later; it changes no number.
+    /// Everything <see cref="Fit"/> does before training: the seeded split, the standardizers, the network (fresh or a
+    /// clone of <see cref="FitSettings.Init"/>), the prepared rows and the training random stream — so that a caller
+    /// (the network λ path's first step, <see cref="SteppedFit"/>) sees exactly what training would see.
+    /// <paramref name="dropoutLayers"/> puts an inert <c>Dropout(0)</c> after every hidden activation that has none
+    /// (see <see cref="Mlp.WithDropoutLayers"/>), so that the dropout rate can be changed later; it changes no number.
     /// </summary>
-    internal static Prepared Prepare(Dataset data, FitSettings settings, bool dropoutLayers)
+    internal static PreparedFit Prepare(Dataset data, FitSettings settings, bool dropoutLayers = false)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(settings);
@@ -95,9 +98,9 @@ public static class MlpFitter
         var initRng = rng.Fork();
         var trainRng = rng.Fork();
 
-        var (trainRows, valRows) = Holdout.Split(data.Rows, settings.ValidationSplit, settings.Training.Shuffle, splitRng);
-        var trainSet = data.Subset(trainRows);
-        var valSet = valRows.Length > 0 ? data.Subset(valRows) : null;
+        var rows = Holdout.Split(data.Rows, settings.ValidationSplit, settings.Training.Shuffle, splitRng);
+        var trainSet = data.Subset(rows.Train);
+        var valSet = rows.Validation.Length > 0 ? data.Subset(rows.Validation) : null;
 
         Mlp model;
         if (settings.Init is { } init)
@@ -117,15 +120,16 @@ public static class MlpFitter
             };
             var spec = new MlpSpec(data.Features, settings.Hidden, outputs, data.Task, settings.Activation, settings.Dropout);
             int batch = settings.Training.BatchSize;
-            spec.CheckSize(batch == 0 ? trainRows.Length : Math.Min(batch, trainRows.Length));
+            spec.CheckSize(batch == 0 ? rows.Train.Length : Math.Min(batch, rows.Train.Length));
             model = Mlp.Create(spec, initRng, standardizer, data.Classes, data.FeatureNames, data.TargetName, targetStandardizer);
         }
+
         if (dropoutLayers) model = model.WithDropoutLayers();
 
         var regularization = Expand(settings.Regularization, model.DenseLayers.Count);
         var train = TrainingData.From(model, trainSet);
         var validation = valSet is null ? null : TrainingData.From(model, valSet);
-        return new Prepared(model, trainSet, valSet, trainRows, valRows, train, validation, regularization, trainRng);
+        return new PreparedFit(model, rows, train, validation, regularization, trainRng, trainSet, valSet);
     }
 
     /// <summary>Spreads a one-entry list over all layers, or checks a per-layer list.</summary>

@@ -18,10 +18,10 @@ public sealed class SteppedFit
 {
     private readonly Trainer _trainer;
     private readonly Trainer.EpochLoop _loop;
-    private readonly MlpFitter.Prepared _run;
+    private readonly PreparedFit _run;
     private double _dropout;
 
-    private SteppedFit(MlpFitter.Prepared run, Trainer trainer, Trainer.EpochLoop loop, double dropout)
+    private SteppedFit(PreparedFit run, Trainer trainer, Trainer.EpochLoop loop, double dropout)
     {
         _run = run;
         _trainer = trainer;
@@ -37,7 +37,7 @@ public sealed class SteppedFit
     public static SteppedFit Start(Dataset data, FitSettings settings)
     {
         var run = MlpFitter.Prepare(data, settings, dropoutLayers: true);
-        var trainer = new Trainer(run.Model, settings.Training, run.Regularization, run.TrainSet.Rows);
+        var trainer = new Trainer(run.Model, settings.Training, run.Regularization, run.Train.Rows);
         var loop = trainer.Begin(run.Train, run.Validation, run.TrainRng);
         double dropout = settings.Init?.Layers.OfType<Nn.Dropout>().Select(d => d.P).FirstOrDefault() ?? settings.Dropout;
         return new SteppedFit(run, trainer, loop, dropout);
@@ -53,10 +53,10 @@ public sealed class SteppedFit
     public Dataset? ValidationSet => _run.ValidationSet;
 
     /// <summary>Which rows of the data given to <see cref="Start"/> are the training rows, in <see cref="TrainSet"/>'s order.</summary>
-    public IReadOnlyList<int> TrainRows => _run.TrainRows;
+    public IReadOnlyList<int> TrainRows => _run.Rows.Train;
 
     /// <summary>Which rows of the data are held out, in <see cref="ValidationSet"/>'s order (empty without a split).</summary>
-    public IReadOnlyList<int> ValidationRows => _run.ValidationRows;
+    public IReadOnlyList<int> ValidationRows => _run.Rows.Validation;
 
     /// <summary>Epochs completed.</summary>
     public int Epoch => _loop.Epoch;
@@ -65,7 +65,7 @@ public sealed class SteppedFit
     public long Steps => _trainer.Optimizer.StepCount;
 
     /// <summary>Runs one epoch (a pass over the training rows, then validation) and returns its record.</summary>
-    public EpochRecord NextEpoch(CancellationToken cancellationToken = default) => _loop.Next(cancellationToken);
+    public EpochRecord NextEpoch(CancellationToken cancellationToken = default) => _loop.Next(cancellationToken)!;
 
     /// <summary>The penalties of the next steps (see <see cref="Trainer.Regularization"/>); one entry per dense layer.</summary>
     public NetworkRegularization Regularization

@@ -93,6 +93,12 @@ public sealed class Trainer
     /// </summary>
     internal bool FusedProx { get; set; } = true;
 
+    /// <summary>
+    /// Stop after this many optimizer steps (0 = no limit, the default): the network λ path takes exactly the first
+    /// step of a fit this way to derive λ_max from it (<see cref="Selection.NetworkPath.LambdaMax"/>).
+    /// </summary>
+    internal long MaxSteps { get; set; }
+
     /// <summary>Target values per row: the number of outputs for regression, 1 for classification.</summary>
     public static int TargetWidth(Mlp model) => model.Task == TaskKind.Regression ? model.Outputs : 1;
 
@@ -121,6 +127,7 @@ public sealed class Trainer
         for (int epoch = 1; epoch <= _options.Epochs; epoch++)
         {
             var record = loop.Next(cancellationToken);
+            if (record is null) return new TrainingResult([], 0, MaxSteps, loop.Seconds, 0, true);
             history.Add(record);
             progress?.Report(record);
 
@@ -201,8 +208,11 @@ public sealed class Trainer
         /// <summary>Seconds since the loop began (from the options' clock).</summary>
         public double Seconds => _trainer._options.Clock.GetElapsedTime(_start).TotalSeconds;
 
-        /// <summary>Runs the next epoch and returns its record.</summary>
-        public EpochRecord Next(CancellationToken cancellationToken = default)
+        /// <summary>
+        /// Runs the next epoch and returns its record; null when the trainer's <see cref="MaxSteps"/> was reached
+        /// within the epoch (it stops right after that step).
+        /// </summary>
+        public EpochRecord? Next(CancellationToken cancellationToken = default)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var t = _trainer;
@@ -232,6 +242,7 @@ public sealed class Trainer
                     throw Divergence.Error($"epoch {epoch}, step {stepInEpoch} (optimizer step {t._optimizer.StepCount})", loss, t._model, train, t._regularization, t._optimizer.LearningRate);
                 lossSum += (double)loss * rows;
                 metricSum += stepMetric;
+                if (t._optimizer.StepCount == t.MaxSteps) return null;
             }
             double trainLoss = lossSum / train.Rows;
             double trainMetric = t._task == TaskKind.Regression
