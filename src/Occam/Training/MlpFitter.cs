@@ -59,6 +59,12 @@ public sealed record FitSettings
 public sealed record FitOutcome(Mlp Model, TrainingResult Result, int TrainRows, int ValidationRows);
 
 /// <summary>A training job ready to run (see <see cref="MlpFitter.Prepare"/>): the network is not trained yet.</summary>
+/// <param name="Model">The network to train (fresh, or a clone of the init model).</param>
+/// <param name="Rows">Which rows of the data train and which are held out.</param>
+/// <param name="Train">The training rows prepared for the network.</param>
+/// <param name="Validation">The held-out rows prepared for the network, or null.</param>
+/// <param name="Regularization">The penalties, one entry per dense layer.</param>
+/// <param name="TrainRng">The training stream (shuffling, dropout).</param>
 /// <param name="TrainSet">The training rows as given (raw), in <c>Rows.Train</c> order.</param>
 /// <param name="ValidationSet">The held-out rows as given, or null.</param>
 internal sealed record PreparedFit(Mlp Model, RowSplit Rows, TrainingData Train, TrainingData? Validation, NetworkRegularization Regularization, Rng TrainRng,
