@@ -256,15 +256,19 @@ internal sealed class Session : IDisposable
         }
     });
 
-    /// <summary>A reader of this session's frames (the current one first); <see cref="PlaygroundRequestException"/> when too many are open.</summary>
+    /// <summary>A reader of this session's frames (the current one first); when the session already has the most streams allowed, the oldest is ended.</summary>
     public ChannelReader<string> Subscribe()
     {
         Touch();
         var channel = Channel.CreateBounded<string>(new BoundedChannelOptions(2) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         lock (_gate)
         {
-            if (_streams.Count >= _limits.MaxStreamsPerSession)
-                throw new PlaygroundRequestException($"this session already has {_streams.Count} open event streams (at most {_limits.MaxStreamsPerSession}); close a tab.");
+            // At most MaxStreamsPerSession streams: a new one ends the oldest (a reloaded tab replaces its stale stream).
+            while (_streams.Count >= _limits.MaxStreamsPerSession)
+            {
+                _streams[0].Writer.TryComplete();
+                _streams.RemoveAt(0);
+            }
             _streams.Add(channel);
             channel.Writer.TryWrite(Frame());
         }

@@ -145,6 +145,22 @@ public class HttpApiTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ANewStreamBeyondTheLimitEndsTheOldest()
+    {
+        await using var host = await PlaygroundHost.StartAsync(new PlaygroundLimits { MaxStreamsPerSession = 2 });
+        string id = (await host.Create(new { dataset = "xor" })).GetProperty("id").GetString()!;
+        var streams = new List<HttpResponseMessage>();
+        for (int i = 0; i < 3; i++)
+            streams.Add(await host.Client.GetAsync($"/api/sessions/{id}/events", HttpCompletionOption.ResponseHeadersRead));
+        Assert.All(streams, s => Assert.Equal("text/event-stream", s.Content.Headers.ContentType?.MediaType));
+        // The first stream was ended by the third: reading it to the end completes.
+        string first = await streams[0].Content.ReadAsStringAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.StartsWith("data: {", first, StringComparison.Ordinal);
+        Assert.Equal(2, host.Server.Sessions.Get(id).Streams);
+        foreach (var s in streams) s.Dispose();
+    }
+
+    [Fact]
     public async Task DeleteRemovesASessionAndEndsItsStream()
     {
         await using var host = await PlaygroundHost.StartAsync();
