@@ -8,6 +8,7 @@ public static class ExperimentRegistry
     /// <summary>All experiments, in report order.</summary>
     public static IReadOnlyList<Experiment> All { get; } =
     [
+        new XorWidth(),
         new ReluScaleSymmetry(),
     ];
 
