@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Occam.Cli.Commands;
 using Occam.Cli.Commands.Experiments;
 using Occam.Cli.Commands.Linear;
+using Occam.Cli.Commands.Sweep;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -47,6 +48,7 @@ public static class OccamApp
                 config.AddCommand<SynthCommand>("synth").WithDescription("Write a seeded synthetic dataset (xor, circles, spiral, blobs, polynomial) as CSV.");
                 config.AddCommand<DemoCommand>("demo").WithDescription("Train one network on the shipped digits six ways (no penalty, L2, L1 prox, L1 subgradient, group lasso, dropout); compare.");
                 LinearCommands.Register(config);
+                SweepCommands.Register(config);
                 config.AddCommand<ExperimentCommand>("experiment").WithDescription("Run one experiment testing a claim of the notes (or 'list' them); writes result.json and PNG/SVG figures.");
                 config.AddCommand<ReportCommand>("report").WithDescription("Run every experiment (or reuse saved results) and write one self-contained HTML report.");
             });
