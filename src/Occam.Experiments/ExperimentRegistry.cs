@@ -8,8 +8,9 @@ public static class ExperimentRegistry
     /// <summary>All experiments, in report order.</summary>
     public static IReadOnlyList<Experiment> All { get; } =
     [
-        new XorWidth(),
         new ReluScaleSymmetry(),
+        new NonConvexity(),
+        new XorWidth(),
     ];
 
     /// <summary>The experiment named <paramref name="name"/>; an unknown name is a usage error listing the names.</summary>

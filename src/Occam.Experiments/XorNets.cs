@@ -1,6 +1,8 @@
 using Occam.Data;
 using Occam.Nn;
 using Occam.Numerics.Activations;
+using Occam.Optimizers;
+using Occam.Regularization;
 
 namespace Occam.Experiments;
 
@@ -19,6 +21,44 @@ internal static class XorNets
 
     /// <summary>The four points as a binary dataset (class "1" is the positive class).</summary>
     public static Dataset Data() => Dataset.ForClassification(Inputs, Labels);
+
+    /// <summary>Learning rate of the shared protocol's full-batch gradient descent.</summary>
+    public const double LearningRate = 0.5;
+
+    /// <summary>Gradient steps of the shared protocol (= epochs, full batch).</summary>
+    public const int Steps = 2000;
+
+    /// <summary>The protocol in words, for the experiments' protocol tables.</summary>
+    public const string Protocol = "full-batch gradient descent (SGD, lr 0.5, no momentum), 2000 steps, mean logistic loss, raw 0/1 inputs, " +
+        "Occam's initialization (He-uniform before relu, Glorot-uniform otherwise, biases 0) from the seed, float32 engine";
+
+    /// <summary>
+    /// Trains a 2-<paramref name="width"/>-1 binary net on the four points with the shared protocol (<see cref="Protocol"/>);
+    /// returns the model, or null when training diverged (a non-finite loss).
+    /// </summary>
+    public static MlpModel? Train(int width, ActivationKind activation, Penalty penalty, ulong seed)
+    {
+        var estimator = new MlpClassifier
+        {
+            Hidden = [width],
+            Activation = activation,
+            Penalty = penalty,
+            Optimizer = Optim.Sgd(lr: LearningRate),
+            Epochs = Steps,
+            BatchSize = 0,
+            Shuffle = false,
+            Standardize = false,
+            Seed = seed,
+        };
+        try
+        {
+            return estimator.Fit(Data());
+        }
+        catch (OccamException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>A 2-h-1 net's parameters in float64: W (h×2, row-major), b (h), v (h), c.</summary>
     public sealed record Net(ActivationKind Activation, double[] W, double[] B, double[] V, double C)

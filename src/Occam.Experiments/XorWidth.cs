@@ -1,6 +1,5 @@
 using System.Globalization;
 using Occam.Numerics.Activations;
-using Occam.Optimizers;
 using Occam.Regularization;
 using Occam.Reports;
 
@@ -25,12 +24,6 @@ public sealed class XorWidth : Experiment
 
     /// <summary>The L1 strengths at width 8 (each one a condition of the L1 claims; fixed before any run).</summary>
     internal static readonly double[] Lambdas = [1e-3, 3e-3, 1e-2, 3e-2];
-
-    /// <summary>Learning rate of the full-batch gradient descent.</summary>
-    internal const double LearningRate = 0.5;
-
-    /// <summary>Gradient steps (= epochs, full batch).</summary>
-    internal const int Steps = 2000;
 
     /// <summary>"Equal absolute value" read as max|v|/min|v| ≤ this (the note's own 4-unit example has 4.9/3.4 = 1.44).</summary>
     internal const double EqualRatio = 1.5;
@@ -70,30 +63,11 @@ public sealed class XorWidth : Experiment
     /// <summary>One trained net: success, and the measurements on its weights.</summary>
     internal sealed record Outcome(bool Success, bool Diverged, double Loss, double EqualityRatio, int Redundant, int NearZeroUnits, int DeadUnits, int ZeroWeights);
 
-    /// <summary>Trains one 2-h-1 XOR net and measures it (a divergence counts as a failure).</summary>
+    /// <summary>Trains one 2-h-1 XOR net with the shared protocol and measures it (a divergence counts as a failure).</summary>
     internal static Outcome Train(int width, ActivationKind activation, Penalty penalty, ulong seed)
     {
-        var estimator = new MlpClassifier
-        {
-            Hidden = [width],
-            Activation = activation,
-            Penalty = penalty,
-            Optimizer = Optim.Sgd(lr: LearningRate),
-            Epochs = Steps,
-            BatchSize = 0,
-            Shuffle = false,
-            Standardize = false,
-            Seed = seed,
-        };
-        MlpModel model;
-        try
-        {
-            model = estimator.Fit(XorNets.Data());
-        }
-        catch (OccamException)
-        {
-            return new Outcome(false, true, double.NaN, double.NaN, 0, 0, 0, 0);
-        }
+        var model = XorNets.Train(width, activation, penalty, seed);
+        if (model is null) return new Outcome(false, true, double.NaN, double.NaN, 0, 0, 0, 0);
         var net = XorNets.Net.Of(model.Network, activation);
         var absV = net.V.Select(Math.Abs).ToArray();
         double maxV = absV.Max();
@@ -216,7 +190,7 @@ public sealed class XorWidth : Experiment
                 new("network", "2-h-1, h = 2, 4, 8; hidden activation sigmoid, tanh or relu; one logit out"),
                 new("init", "Occam's: He-uniform U(±√(6/2)) before relu, Glorot-uniform U(±√(6/(2+h))) otherwise, output Glorot-uniform; biases 0"),
                 new("loss", "mean logistic loss over the four points"),
-                new("optimizer", $"full-batch gradient descent (SGD, lr {Show(LearningRate)}, no momentum), {Steps} steps; identical for every width"),
+                new("optimizer", $"full-batch gradient descent (SGD, lr {Show(XorNets.LearningRate)}, no momentum), {XorNets.Steps} steps; identical for every width"),
                 new("penalty", $"none; for the L1 claims width 8 with L1 λ·Σ|w| on both weight matrices (biases not penalized), as prox (soft-thresholding after each step: exact zeros) and as subgradient (λ·sign(w) added to the gradient, PyTorch-style), λ ∈ {{{string.Join(", ", Lambdas.Select(Show))}}}; each (activation, mode, λ) is one condition of the L1 claims"),
                 new("seeds", $"{n} per width × activation (and per L1 setting), seeds {context.SeedBase}..{context.Seed(n - 1)}"),
                 new("success criterion", "after training all four points are on the right side of p = 0.5 (the note's 99 % training accuracy on four points); a diverged run (non-finite loss) is a failure"),

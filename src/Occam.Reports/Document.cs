@@ -164,7 +164,7 @@ public enum SeriesKind
     /// <summary>Bars at <see cref="Series.X"/> of height <see cref="Series.Y"/> (optional error bars); several bar series are grouped side by side.</summary>
     Bar,
 
-    /// <summary>A grid of <see cref="Series.Values"/> (rows top to bottom) with a colour bar.</summary>
+    /// <summary>A grid of <see cref="Series.Values"/> (row 0 at the top, y ticks labelled with row numbers top down; column c at x = c) with a colour bar.</summary>
     Heatmap,
 }
 

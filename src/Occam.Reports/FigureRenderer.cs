@@ -124,6 +124,11 @@ public static partial class FigureRenderer
                     var h = plot.Add.Heatmap(grid);
                     h.Colormap = new ScottPlot.Colormaps.Viridis();
                     plot.Add.ColorBar(h);
+                    // Row r is drawn at y = rows − 1 − r (row 0 on top): label the y ticks with row numbers, top down.
+                    int rows = values.Count, step = Math.Max(1, (int)Math.Ceiling(rows / 10.0));
+                    var rowTicks = Enumerable.Range(0, rows).Where(r => r % step == 0).ToArray();
+                    plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+                        rowTicks.Select(r => (double)(rows - 1 - r)).ToArray(), rowTicks.Select(r => r.ToString(CultureInfo.InvariantCulture)).ToArray());
                     break;
                 }
             }
