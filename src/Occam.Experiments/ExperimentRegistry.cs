@@ -10,6 +10,10 @@ public static class ExperimentRegistry
     [
         new ReluScaleSymmetry(),
         new NonConvexity(),
+        new BiasExperiment(),
+        new GeometryExperiment(),
+        new MulticollinearityExperiment(),
+        new PolynomialExperiment(),
         new XorWidth(),
     ];
 
