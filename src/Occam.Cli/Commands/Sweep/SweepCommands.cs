@@ -37,7 +37,7 @@ internal static class SweepCli
     /// <summary>The sweep the options describe (the search space parsed, every value checked).</summary>
     public static Selection.Sweep Build(SweepSettings s)
     {
-        var space = s.Search is not null ? SearchSpace.Parse(s.Search) : SearchSpace.Load(s.SearchFile!);
+        var space = s.Search is not null ? SearchSpace.Parse(s.Search) : SearchSpace.Load(s.SearchFile!, YamlSpace.IsYaml(s.SearchFile!) ? yaml => YamlSpace.ToJson(yaml, s.SearchFile!) : null);
         if (!TrialEvaluator.TryParse(s.Metric, out var metric)) throw OccamException.Usage($"--metric must be loss, accuracy or r2 (got '{s.Metric}').");
         var sampler = s.Sampler switch { "random" => SamplerKind.Random, "halving" => SamplerKind.Halving, _ => SamplerKind.Grid };
         return new Selection.Sweep

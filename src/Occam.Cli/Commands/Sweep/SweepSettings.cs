@@ -13,7 +13,7 @@ public sealed class SweepSettings : DataSettings
     public string? Search { get; init; }
 
     [CommandOption("--search-file <FILE>")]
-    [Description("The search space as a JSON file: {\"l1\": {\"log\": [1e-5, 0.1, 9]}, \"dropout\": [0, 0.5]}.")]
+    [Description("The search space as a JSON file, {\"l1\": {\"log\": [1e-5, 0.1, 9]}, \"dropout\": [0, 0.5]}, or YAML (.yaml/.yml).")]
     public string? SearchFile { get; init; }
 
     [CommandOption("--sampler <NAME>")]
