@@ -73,6 +73,26 @@ public sealed class SweepCliTests : IDisposable
         Assert.Equal(JsonDocument.Parse(a.Out).RootElement.GetProperty("fingerprint").GetString(), JsonDocument.Parse(b.Out).RootElement.GetProperty("fingerprint").GetString());
     }
 
+    [Fact]
+    public void SearchFileYamlIsTheSameSpaceAndItsErrorsNameTheLine()
+    {
+        string yaml = _dir.Write("space.yaml", "# the space\nl1: [0.0001, 0.01]\n");
+        var a = Cli.Run(Base("--search-file", yaml, "--json"));
+        var b = Cli.Run(Base("--search", "l1=0.0001,0.01", "--json"));
+        Assert.True(a.ExitCode == 0, a.Err);
+        Assert.Equal(JsonDocument.Parse(a.Out).RootElement.GetProperty("fingerprint").GetString(), JsonDocument.Parse(b.Out).RootElement.GetProperty("fingerprint").GetString());
+        string bad = _dir.Write("bad.yml", "l1: [0.1\ndropout: 0\n");
+        var e = Cli.Run(Base("--search-file", bad));
+        Assert.Equal(64, e.ExitCode);
+        Assert.Contains("bad.yml: not valid YAML", e.Err, StringComparison.Ordinal);
+        e = Cli.Run(Base("--search-file", _dir.Write("tab.yaml", "l1: [1, 2]\n  - x: : y\n")));
+        Assert.Equal(64, e.ExitCode);
+        Assert.Contains("tab.yaml: not valid YAML at line", e.Err, StringComparison.Ordinal);
+        string range = _dir.Write("range.yaml", "l1: {log: [0.1, 0.001, 3]}\n");
+        e = Cli.Run(Base("--search-file", range));
+        Assert.Contains("range.yaml: \"l1\": l1: min 0.1 > max 0.001", e.Err, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(64, "--search has an empty value", "--search", " ")]
     [InlineData(64, "--search holds no hyper-parameter; give NAME=VALUES items", "--search", ";")]

@@ -31,6 +31,11 @@ internal static class YamlSpace
             string message = (e.InnerException?.Message ?? e.Message).Split('\n')[0].Trim();
             throw OccamException.Usage($"{path}: not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {message}");
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this (without a position) on some unterminated flow collections.
+            throw OccamException.Usage($"{path}: not valid YAML (an unclosed bracket, brace or quote?); a search space is a mapping like 'l1: {{log: [1e-5, 0.1, 9]}}'.");
+        }
         catch (ArgumentException e)
         {
             throw OccamException.Usage($"{path}: {e.Message.Split('\n')[0].Trim()} (a key given twice?); give each hyper-parameter once.");
