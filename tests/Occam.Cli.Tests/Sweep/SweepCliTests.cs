@@ -61,6 +61,10 @@ public sealed class SweepCliTests : IDisposable
         Assert.Contains("best #", text.Out, StringComparison.Ordinal);
         Assert.Contains("1se #", text.Out, StringComparison.Ordinal);
         Assert.Contains("objective = validation loss (mean ± SE)", text.Out, StringComparison.Ordinal);
+        var plotted = Cli.Run(Base("--search", "l1=0.0001,0.01,0.1;optimizer=adam", "--plots", _dir.File("plots")));
+        Assert.True(plotted.ExitCode == 0, plotted.Err);
+        Assert.Equal(["sweep-l1.png", "sweep-l1.svg"], Directory.GetFiles(_dir.File("plots")).Select(Path.GetFileName).Order());
+        Assert.True(new FileInfo(_dir.File("plots/sweep-l1.png")).Length > 1000);
     }
 
     [Fact]

@@ -61,6 +61,10 @@ public sealed class SweepSettings : DataSettings
     [Description("Refit the chosen trial on all rows and write it (occam-mlp/1, atomic). Default: no model.")]
     public string? Out { get; init; }
 
+    [CommandOption("--plots <DIR>")]
+    [Description("Write a scatter of the objective (± SE, best and 1-SE marked) per numeric searched hyper-parameter into DIR (PNG and SVG).")]
+    public string? Plots { get; init; }
+
     [CommandOption("--study <STUDY>")]
     [Description("Where trials are recorded: a SQLite file or postgresql://… URL; rerun to resume. Default: memory only.")]
     public string? Study { get; init; }
