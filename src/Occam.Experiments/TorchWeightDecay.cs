@@ -1,0 +1,198 @@
+using Occam.Data;
+using Occam.Nn;
+using Occam.Numerics.Activations;
+using Occam.Numerics.Random;
+using Occam.Optimizers;
+using Occam.Regularization;
+using Occam.Training;
+
+namespace Occam.Experiments;
+
+/// <summary>
+/// PyTorch's <c>weight_decay</c>, replayed with Occam's optimizers (which reproduce <c>torch.optim</c> 1.13's update rules
+/// bit for bit, tests/golden/torch_optimizers.json). torch's rules:
+/// <code>
+/// SGD, momentum, Nesterov, Adam:  g ← ∇L + wd·θ   (coupled: the gradient of (wd/2)·Σθ², so the loss λΣθ² needs wd = 2λ)
+/// AdamW:                          θ ← (1 − lr·wd)·θ before the Adam step (decoupled: not a term of the loss)
+/// both apply to every tensor of the param group: opt(model.parameters(), weight_decay=wd) decays the biases too.
+/// </code>
+/// Occam writes them as <c>Penalty.L2(wd)</c> (coupled, weights only; <c>.IncludingBias()</c> for torch's default) and
+/// <c>Penalty.WeightDecay(wd)</c> (decoupled). The experiment trains one network (4-8-1 tanh, 64 rows of
+/// y = sin x₀ + ½x₁x₂ + 0.1ε, MSE, full batch, torch's default init U(±1/√fan_in) for weights and biases) from the same
+/// start under four variants per optimizer and measures how far their parameters get apart (float32, the engine):
+/// <list type="bullet">
+/// <item><b>all</b>: torch's <c>opt(model.parameters(), weight_decay=wd)</c> — biases decayed;</item>
+/// <item><b>weights</b>: the same with the biases in a group with weight_decay 0;</item>
+/// <item><b>loss</b>: weight_decay 0 and λ·Σ_weights w² added to the loss with λ = wd/2 (L2 written by hand, no ½);</item>
+/// <item><b>decoupled</b>: the weights decayed by (1 − lr·wd) each step (AdamW's rule, under this optimizer).</item>
+/// </list>
+/// tests/golden/experiments/torch_weight_decay.py runs the first three in torch 1.13 on its own data and initial weights;
+/// TorchWeightDecayTests checks that Occam's trajectories from those weights are torch's.
+/// </summary>
+public static class TorchWeightDecay
+{
+    /// <summary>weight_decay of every run.</summary>
+    public const double WeightDecay = 0.05;
+
+    /// <summary>Steps of every run (full batch, so steps = epochs).</summary>
+    public const int Steps = 100;
+
+    /// <summary>Two runs "coincide" when no parameter differs by more than this at any step (float32 rounding over 100 steps is ~1e-6).</summary>
+    public const double SameTolerance = 1e-5;
+
+    /// <summary>The optimizers, as torch names them, with the learning rates of the protocol.</summary>
+    public static IReadOnlyList<(string Name, OptimizerOptions Options)> Optimizers { get; } =
+    [
+        ("sgd", Optim.Sgd(lr: 0.1)),
+        ("momentum", Optim.Sgd(lr: 0.05, momentum: 0.9)),
+        ("nesterov", Optim.Sgd(lr: 0.05, momentum: 0.9, nesterov: true)),
+        ("adam", Optim.Adam(lr: 0.01)),
+        ("adamw", Optim.AdamW(lr: 0.01)),
+    ];
+
+    /// <summary>The variants, in report order.</summary>
+    public static IReadOnlyList<string> Variants { get; } = ["all", "weights", "loss", "decoupled"];
+
+    /// <summary>
+    /// The Occam penalty that does what torch does in <paramref name="variant"/> under <paramref name="optimizer"/>:
+    /// torch's weight_decay is coupled L2 except in AdamW, where it is the decoupled decay.
+    /// </summary>
+    public static Penalty PenaltyFor(string optimizer, string variant, double wd)
+    {
+        bool adamW = optimizer == "adamw";
+        return variant switch
+        {
+            "all" => (adamW ? Penalty.WeightDecay(wd) : Penalty.L2(wd)).IncludingBias(),
+            "weights" => adamW ? Penalty.WeightDecay(wd) : Penalty.L2(wd),
+            "loss" => Penalty.L2(2 * (wd / 2)),     // λ·Σw² with λ = wd/2: gradient 2λ·w
+            "decoupled" => Penalty.WeightDecay(wd),
+            _ => throw new ArgumentException($"unknown variant '{variant}'.", nameof(variant)),
+        };
+    }
+
+    /// <summary>The problem of the protocol, drawn from <paramref name="seed"/>.</summary>
+    public static RegressionProblem Problem(ulong seed)
+    {
+        var rng = new Rng(seed);
+        const int rows = 64, inputs = 4;
+        var x = new float[rows * inputs];
+        var y = new float[rows];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextNormal();
+        for (int r = 0; r < rows; r++)
+        {
+            int o = r * inputs;
+            y[r] = (float)(Math.Sin(x[o]) + 0.5 * x[o + 1] * x[o + 2] + 0.1 * rng.NextNormal());
+        }
+        var model = Mlp.Create(new MlpSpec(inputs, [8], 1, TaskKind.Regression, ActivationKind.Tanh), rng);
+        foreach (var p in model.Parameters())
+        {
+            double bound = 1 / Math.Sqrt(p.Layer!.Inputs);   // torch.nn.Linear's default: U(±1/√fan_in), weights and biases
+            for (int i = 0; i < p.Length; i++) p.Value[i] = (float)((2 * rng.NextDouble() - 1) * bound);
+        }
+        return new RegressionProblem(model, x, y, rows);
+    }
+
+    /// <summary>
+    /// Trains a copy of <paramref name="problem"/>'s network for <paramref name="steps"/> full-batch steps with
+    /// <paramref name="options"/> and <paramref name="penalty"/>; returns all parameters (state_dict order, flattened)
+    /// after each step t = 1..steps (index t − 1).
+    /// </summary>
+    public static float[][] Trajectory(RegressionProblem problem, OptimizerOptions options, Penalty penalty, int steps)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(penalty);
+        var model = problem.Init.Clone();
+        var training = new TrainingOptions { Optimizer = options, BatchSize = 0, Epochs = steps, Shuffle = false };
+        var trainer = new Trainer(model, training, penalty.ForNetwork(model.DenseLayers.Count), problem.Rows);
+        var rng = new Rng(0);   // no dropout: the generator is never drawn from
+        var trajectory = new float[steps][];
+        for (int t = 0; t < steps; t++)
+        {
+            trainer.Step(problem.X, problem.Y, problem.Rows, rng, out _);
+            trajectory[t] = [.. model.Parameters().SelectMany(p => p.Value)];
+        }
+        return trajectory;
+    }
+
+    /// <summary>Runs every optimizer × variant on the problem of <paramref name="seed"/> and compares the variants.</summary>
+    public static TorchWeightDecayResult Run(ulong seed)
+    {
+        var problem = Problem(seed);
+        var biasIndex = BiasMask(problem.Init);
+        var rows = new List<OptimizerComparison>();
+        var weightNorms = new List<NormTrajectory>();
+        foreach (var (name, options) in Optimizers)
+        {
+            var runs = Variants.ToDictionary(v => v, v => Trajectory(problem, options, PenaltyFor(name, v, WeightDecay), Steps));
+            var none = Trajectory(problem, options, Penalty.None, Steps);
+            rows.Add(new OptimizerComparison(name,
+                WeightsVsLoss: MaxDifference(runs["weights"], runs["loss"], _ => true),
+                CoupledVsDecoupled: MaxDifference(runs["loss"], runs["decoupled"], _ => true),
+                AllVsWeightsOnBiases: MaxDifference(runs["all"], runs["weights"], i => biasIndex[i]),
+                BiasShrink: MeanAbs(runs["all"][^1], biasIndex) / MeanAbs(runs["weights"][^1], biasIndex),
+                WeightShrink: MeanAbs(runs["weights"][^1], biasIndex, weights: true) / MeanAbs(none[^1], biasIndex, weights: true)));
+            weightNorms.Add(new NormTrajectory(name, [.. runs["weights"].Select(t => Norm(t, biasIndex))], [.. runs["loss"].Select(t => Norm(t, biasIndex))],
+                [.. runs["decoupled"].Select(t => Norm(t, biasIndex))]));
+        }
+        return new TorchWeightDecayResult(rows, weightNorms);
+    }
+
+    /// <summary>True at the flattened positions (state_dict order) that belong to biases.</summary>
+    public static bool[] BiasMask(Mlp model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return [.. model.Parameters().SelectMany(p => Enumerable.Repeat(p.Kind == ParameterKind.Bias, p.Length))];
+    }
+
+    /// <summary>max over steps and selected positions of |a − b|.</summary>
+    public static double MaxDifference(float[][] a, float[][] b, Func<int, bool> select)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentNullException.ThrowIfNull(select);
+        double max = 0;
+        for (int t = 0; t < a.Length; t++)
+            for (int i = 0; i < a[t].Length; i++)
+                if (select(i)) max = Math.Max(max, Math.Abs((double)a[t][i] - b[t][i]));
+        return max;
+    }
+
+    private static double MeanAbs(float[] theta, bool[] bias, bool weights = false)
+    {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < theta.Length; i++)
+            if (bias[i] != weights)
+            {
+                sum += Math.Abs(theta[i]);
+                n++;
+            }
+        return sum / n;
+    }
+
+    private static double Norm(float[] theta, bool[] bias)
+    {
+        double sum = 0;
+        for (int i = 0; i < theta.Length; i++)
+            if (!bias[i]) sum += (double)theta[i] * theta[i];
+        return Math.Sqrt(sum);
+    }
+}
+
+/// <summary>A full-batch regression problem: the initial network and the prepared float32 rows.</summary>
+public sealed record RegressionProblem(Mlp Init, float[] X, float[] Y, int Rows);
+
+/// <summary>
+/// The variants of one optimizer compared: the largest parameter difference (any step) between "weights" (torch's
+/// weight_decay on the weight matrices) and "loss" (λΣw² in the loss, λ = wd/2), between L2 in the loss and decoupled
+/// decay, and between "all" and "weights" on the biases; the final mean |bias| under "all" over "weights", and the final
+/// mean |weight| under "weights" over no penalty.
+/// </summary>
+public sealed record OptimizerComparison(string Optimizer, double WeightsVsLoss, double CoupledVsDecoupled, double AllVsWeightsOnBiases,
+    double BiasShrink, double WeightShrink);
+
+/// <summary>‖W‖₂ (all weight matrices) after each step under torch's weight_decay (weights only), L2 in the loss and decoupled decay.</summary>
+public sealed record NormTrajectory(string Optimizer, IReadOnlyList<double> WeightDecay, IReadOnlyList<double> LossL2, IReadOnlyList<double> Decoupled);
+
+/// <summary>Everything <see cref="TorchWeightDecay.Run"/> measured.</summary>
+public sealed record TorchWeightDecayResult(IReadOnlyList<OptimizerComparison> Comparisons, IReadOnlyList<NormTrajectory> Norms);

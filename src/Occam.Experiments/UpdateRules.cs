@@ -1,0 +1,242 @@
+using Occam.Nn;
+using Occam.Numerics.Random;
+using Occam.Optimizers;
+using Occam.Regularization;
+
+namespace Occam.Experiments;
+
+/// <summary>
+/// What one penalty does to one weight per optimizer step, measured on Occam's own optimizers (float32, the engine)
+/// and compared with the closed forms (float64). Every run is a single weight <c>w</c> that starts at <c>w₀</c> and is
+/// updated <c>T</c> times; "pure" runs have no data gradient (only the penalty acts), "quadratic" runs add the data loss
+/// <c>½a(w − c)²</c>. With learning rate η and strength λ the closed forms are
+/// <code>
+/// SGD, coupled L2 (gradient λw)      w_t = w₀·(1 − ηλ)ᵗ
+/// SGD, decoupled decay               w_t = w₀·(1 − ηλ)ᵗ                     (w ← (1 − ηλ)w, then the gradient step)
+/// SGD, L1 subgradient (sign, 0 at 0) w_t = w₀ − t·ηλ·sign(w₀)  while t &lt; t* = |w₀|/(ηλ); then |w_t| ≤ ηλ
+/// SGD, L1 prox (soft-threshold ηλ)   w_t = sign(w₀)·max(|w₀| − t·ηλ, 0)     (exactly 0 from t* on)
+/// SGD + L2, quadratic data loss      w_t = w* + (w₀ − w*)·(1 − η(a + λ))ᵗ,  w* = ac/(a + λ)
+/// SGD + L1 prox, quadratic           w_t → soft(c, λ/a)                     (exactly 0 when a|c| ≤ λ)
+/// </code>
+/// Momentum (μ = 0.9), Adam and AdamW are run on the same pure problems to see which of the "multiply by (1 − ηλ)" /
+/// "subtract ηλ" pictures survive: Adam's step is normalized by √v̂, so a coupled penalty's gradient moves w by about η
+/// per step whatever λ is, and AdamW's decoupled decay is the multiplication again.
+/// </summary>
+public static class UpdateRules
+{
+    /// <summary>Relative tolerance of a float32 trajectory against its float64 closed form: T steps of ≤ ½ ulp each, with margin.</summary>
+    public const double RelativeTolerance = 1e-4;
+
+    /// <summary>The rules checked, in report order.</summary>
+    public static IReadOnlyList<RuleSpec> Rules { get; } =
+    [
+        new("sgd-l2", "SGD, L2 in the loss (λ/2·w², gradient λw)", "w_t = w₀(1 − ηλ)ᵗ", RuleShape.Multiply),
+        new("sgd-decay", "SGD, decoupled weight decay λ", "w_t = w₀(1 − ηλ)ᵗ", RuleShape.Multiply),
+        new("momentum-l2", "SGD momentum 0.9, L2 in the loss", "w_t = w₀(1 − ηλ)ᵗ", RuleShape.Multiply),
+        new("adam-l2", "Adam, L2 in the loss", "w_t = w₀(1 − ηλ)ᵗ", RuleShape.Multiply),
+        new("adamw-decay", "AdamW, decoupled weight decay λ", "w_t = w₀(1 − ηλ)ᵗ", RuleShape.Multiply),
+        new("sgd-l1-subgradient", "SGD, L1 subgradient λ·sign(w)", "w_t = w₀ − tηλ·sign(w₀), then |w_t| ≤ ηλ", RuleShape.Subtract),
+        new("sgd-l1-prox", "SGD, L1 prox (soft-threshold ηλ)", "w_t = sign(w₀)·max(|w₀| − tηλ, 0)", RuleShape.SubtractStop),
+        new("adam-l1-subgradient", "Adam, L1 subgradient λ·sign(w)", "w_t = w₀ − tηλ·sign(w₀), then |w_t| ≤ ηλ", RuleShape.Subtract),
+        new("sgd-l2-quadratic", "SGD, L2, data loss ½a(w − c)²", "w_t = w* + (w₀ − w*)(1 − η(a + λ))ᵗ", RuleShape.Quadratic),
+        new("sgd-l1-prox-quadratic", "SGD, L1 prox, data loss ½a(w − c)²", "w_T = soft(c, λ/a)", RuleShape.QuadraticProx),
+    ];
+
+    /// <summary>
+    /// Runs every rule on <paramref name="draws"/> random problems (w₀, η, λ, a, c drawn from <paramref name="seed"/>) of
+    /// <paramref name="steps"/> steps each, and keeps the trajectories of draw 0 for the figures.
+    /// </summary>
+    public static UpdateRulesResult Run(int draws, int steps, ulong seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(draws, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
+        var problems = new Problem[draws];
+        var rng = new Rng(seed);
+        for (int d = 0; d < draws; d++) problems[d] = Problem.Draw(rng);
+        var outcomes = new List<RuleOutcome>();
+        var examples = new List<Trajectory>();
+        foreach (var rule in Rules)
+        {
+            int holds = 0, exactZero = 0;
+            double maxDeviation = 0, stepSum = 0;
+            int stepCount = 0;
+            for (int d = 0; d < draws; d++)
+            {
+                var p = problems[d];
+                var w = Simulate(rule.Id, p, steps);
+                var check = Check(rule, p, w);
+                if (check.Deviation <= RelativeTolerance) holds++;
+                maxDeviation = Math.Max(maxDeviation, check.Deviation);
+                if (Array.IndexOf(w, 0f) >= 0) exactZero++;
+                if (check.MeanStep is double s)
+                {
+                    stepSum += s / (p.LearningRate * p.Lambda);
+                    stepCount++;
+                }
+                if (d == 0) examples.Add(new Trajectory(rule.Id, p, [.. w.Select(v => (double)v)], ClosedForm(rule, p, steps)));
+            }
+            outcomes.Add(new RuleOutcome(rule, draws, holds, maxDeviation, exactZero, stepCount == 0 ? null : stepSum / stepCount));
+        }
+        return new UpdateRulesResult(steps, outcomes, examples);
+    }
+
+    /// <summary>The weight after each of <paramref name="steps"/> steps (index 0 = w₀), computed by Occam's optimizer.</summary>
+    public static float[] Simulate(string rule, Problem p, int steps)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        var (optimizer, penalty, decay) = rule switch
+        {
+            "sgd-l2" or "sgd-l2-quadratic" => (new Sgd(p.LearningRate), ElasticNetPenalty.Ridge(p.Lambda), 0.0),
+            "sgd-decay" => (new Sgd(p.LearningRate), ElasticNetPenalty.None, p.Lambda),
+            "momentum-l2" => (new Sgd(p.LearningRate, momentum: 0.9), ElasticNetPenalty.Ridge(p.Lambda), 0.0),
+            "adam-l2" => ((Optimizer)new AdamW(p.LearningRate, name: "adam"), ElasticNetPenalty.Ridge(p.Lambda), 0.0),
+            "adamw-decay" => (new AdamW(p.LearningRate), ElasticNetPenalty.None, p.Lambda),
+            "sgd-l1-subgradient" => (new Sgd(p.LearningRate), ElasticNetPenalty.Lasso(p.Lambda, L1Mode.Subgradient), 0.0),
+            "sgd-l1-prox" or "sgd-l1-prox-quadratic" => (new Sgd(p.LearningRate), ElasticNetPenalty.Lasso(p.Lambda), 0.0),
+            "adam-l1-subgradient" => (new AdamW(p.LearningRate, name: "adam"), ElasticNetPenalty.Lasso(p.Lambda, L1Mode.Subgradient), 0.0),
+            _ => throw new ArgumentException($"unknown rule '{rule}'.", nameof(rule)),
+        };
+        bool quadratic = rule.EndsWith("-quadratic", StringComparison.Ordinal);
+        var weight = new Parameter("0.weight", ParameterKind.Weight, [(float)p.W0]);
+        optimizer.Initialize([weight]);
+        var trajectory = new float[steps + 1];
+        trajectory[0] = weight.Value[0];
+        for (int t = 1; t <= steps; t++)
+        {
+            optimizer.BeginStep();
+            weight.Gradient[0] = quadratic ? (float)(p.A * (weight.Value[0] - p.C)) : 0f;
+            penalty.AddGradient(weight.Value, weight.Gradient);
+            optimizer.Step(weight, decay, penalty.ProxL1);
+            trajectory[t] = weight.Value[0];
+        }
+        return trajectory;
+    }
+
+    /// <summary>The closed form of <paramref name="rule"/> at t = 0..steps (float64), as plotted next to the measured trajectory.</summary>
+    public static double[] ClosedForm(RuleSpec rule, Problem p, int steps)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(p);
+        double eta = p.LearningRate, lambda = p.Lambda, w0 = p.W0, sign = Math.Sign(w0);
+        var w = new double[steps + 1];
+        for (int t = 0; t <= steps; t++)
+        {
+            w[t] = rule.Shape switch
+            {
+                RuleShape.Multiply => w0 * Math.Pow(1 - eta * lambda, t),
+                RuleShape.Subtract => Math.Abs(w0) - t * eta * lambda > 0 ? w0 - t * eta * lambda * sign : double.NaN,
+                RuleShape.SubtractStop => sign * Math.Max(Math.Abs(w0) - t * eta * lambda, 0),
+                RuleShape.Quadratic => Stationary(p) + (w0 - Stationary(p)) * Math.Pow(1 - eta * (p.A + lambda), t),
+                RuleShape.QuadraticProx => SoftThreshold(p.C, lambda / p.A),
+                _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.Shape, "unknown shape"),
+            };
+        }
+        return w;
+    }
+
+    private static double Stationary(Problem p) => p.A * p.C / (p.A + p.Lambda);
+
+    private static double SoftThreshold(double x, double t) => Math.Sign(x) * Math.Max(Math.Abs(x) - t, 0);
+
+    /// <summary>
+    /// How far a measured trajectory is from its closed form, relative to |w₀| (the largest |deviation| over the steps
+    /// the closed form covers); for subtract-shaped rules also the mean decrement |w_t − w_{t+1}| before the crossing.
+    /// After the crossing the subgradient rule must stay within ηλ of 0, the prox rule exactly at 0 (one step of
+    /// rounding slack at the crossing itself).
+    /// </summary>
+    private static (double Deviation, double? MeanStep) Check(RuleSpec rule, Problem p, float[] w)
+    {
+        int steps = w.Length - 1;
+        var closed = ClosedForm(rule, p, steps);
+        double scale = Math.Abs(p.W0), band = p.LearningRate * p.Lambda, deviation = 0;
+        double? meanStep = null;
+        switch (rule.Shape)
+        {
+            case RuleShape.Multiply:
+            case RuleShape.Quadratic:
+                for (int t = 0; t <= steps; t++) deviation = Math.Max(deviation, Math.Abs(w[t] - closed[t]) / scale);
+                break;
+            case RuleShape.QuadraticProx:
+                deviation = Math.Abs(w[steps] - closed[steps]) / Math.Max(Math.Abs(p.C), scale);
+                if (closed[steps] == 0 && w[steps] != 0f) deviation = Math.Max(deviation, 1);
+                break;
+            default:
+                int crossing = (int)Math.Floor(Math.Abs(p.W0) / band);   // last t with |w₀| − tηλ ≥ 0
+                double sum = 0;
+                int count = 0;
+                for (int t = 0; t <= steps; t++)
+                {
+                    if (t < crossing)
+                    {
+                        deviation = Math.Max(deviation, Math.Abs(w[t] - (p.W0 - t * band * Math.Sign(p.W0))) / scale);
+                        if (t > 0)
+                        {
+                            sum += Math.Abs(w[t - 1] - w[t]);
+                            count++;
+                        }
+                    }
+                    else if (t > crossing + 1)
+                    {
+                        double off = rule.Shape == RuleShape.SubtractStop ? Math.Abs(w[t]) : Math.Max(0, Math.Abs(w[t]) - band * (1 + RelativeTolerance));
+                        deviation = Math.Max(deviation, off / scale);
+                    }
+                }
+                if (count > 0) meanStep = sum / count;
+                break;
+        }
+        return (deviation, meanStep);
+    }
+}
+
+/// <summary>What a rule's closed form looks like.</summary>
+public enum RuleShape
+{
+    /// <summary>Geometric: w is multiplied by (1 − ηλ) each step.</summary>
+    Multiply,
+
+    /// <summary>Linear: ηλ is subtracted from |w| each step, then w oscillates within ηλ of 0.</summary>
+    Subtract,
+
+    /// <summary>Linear down to 0, then exactly 0 (the prox).</summary>
+    SubtractStop,
+
+    /// <summary>Geometric approach to the ridge solution of a quadratic data loss.</summary>
+    Quadratic,
+
+    /// <summary>The prox iteration's limit on a quadratic data loss, soft(c, λ/a).</summary>
+    QuadraticProx,
+}
+
+/// <summary>A rule: its id, a description (optimizer and penalty) and its closed form in words.</summary>
+public sealed record RuleSpec(string Id, string Description, string ClosedForm, RuleShape Shape);
+
+/// <summary>One random problem: start w₀, learning rate η, strength λ and (for the quadratic rules) the data loss ½a(w − c)².</summary>
+public sealed record Problem(double W0, double LearningRate, double Lambda, double A, double C)
+{
+    /// <summary>w₀ = ±U(0.5, 2), η = 10^U(−1.5, −1), λ = 10^U(−0.7, 0), a = U(0.5, 2), c = ±U(0, 1).</summary>
+    public static Problem Draw(Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        double w0 = (rng.NextDouble() < 0.5 ? -1 : 1) * (0.5 + 1.5 * rng.NextDouble());
+        double eta = Math.Pow(10, -1.5 + 0.5 * rng.NextDouble());
+        double lambda = Math.Pow(10, -0.7 + 0.7 * rng.NextDouble());
+        double a = 0.5 + 1.5 * rng.NextDouble();
+        double c = (rng.NextDouble() < 0.5 ? -1 : 1) * rng.NextDouble();
+        return new Problem(w0, eta, lambda, a, c);
+    }
+}
+
+/// <summary>The outcome of one rule over all draws.</summary>
+/// <param name="Rule">The rule.</param>
+/// <param name="Draws">Problems run.</param>
+/// <param name="Holds">Problems whose trajectory matched the closed form within <see cref="UpdateRules.RelativeTolerance"/>.</param>
+/// <param name="MaxDeviation">Largest deviation from the closed form (relative to |w₀|) over the draws.</param>
+/// <param name="ExactZeroDraws">Problems in which w was exactly 0 at some step.</param>
+/// <param name="MeanStepOverEtaLambda">For subtract-shaped rules: the mean decrement per step before the crossing, divided by ηλ (1 = "subtracts ηλ").</param>
+public sealed record RuleOutcome(RuleSpec Rule, int Draws, int Holds, double MaxDeviation, int ExactZeroDraws, double? MeanStepOverEtaLambda);
+
+/// <summary>The measured trajectory of one rule on draw 0, with its closed form (NaN where the closed form does not apply).</summary>
+public sealed record Trajectory(string Rule, Problem Problem, IReadOnlyList<double> Measured, IReadOnlyList<double> ClosedForm);
+
+/// <summary>Everything <see cref="UpdateRules.Run"/> measured.</summary>
+public sealed record UpdateRulesResult(int Steps, IReadOnlyList<RuleOutcome> Outcomes, IReadOnlyList<Trajectory> Examples);
