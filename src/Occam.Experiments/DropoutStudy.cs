@@ -3,6 +3,7 @@ using Occam.Nn;
 using Occam.Numerics.Random;
 using Occam.Optimizers;
 using Occam.Regularization;
+using Occam.Reports;
 
 namespace Occam.Experiments;
 
@@ -21,8 +22,143 @@ namespace Occam.Experiments;
 /// train error (the generalization gap); the paired differences against no regularization are taken per seed.</item>
 /// </list>
 /// </summary>
-public static class DropoutStudy
+public sealed class DropoutStudy : Experiment
 {
+    /// <inheritdoc/>
+    public override string Name => "dropout";
+
+    /// <inheritdoc/>
+    public override string Title => "Dropout, L2 and L1 against overfitting";
+
+    /// <inheritdoc/>
+    public override string Note => "001";
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<Claim> Claims { get; } =
+    [
+        new("half-off", "001", "假设一个随机神经元在训练过程中被关闭的概率为 P=0.5 …… 您可以观察到大约一半的神经元是不活跃的",
+            "Suppose a random neuron is switched off during training with probability P = 0.5 … you can see that about half of the neurons are inactive."),
+        new("dropout-less-overfitting", "001", "在退出期间，一些神经元以随机概率 P →神经网络变得不那么复杂→更少的过拟合",
+            "With dropout, some neurons are dropped with random probability P → the network becomes less complex → less overfitting."),
+        new("l2-less-overfitting", "001", "通过使用 L1 和 L2 正则化以及丢弃，可以降低神经网络的复杂度 …… →较少过拟合",
+            "The complexity of a neural network can be reduced with L1 and L2 regularization and dropout … → less overfitting (here: L2)."),
+        new("l1-less-overfitting", "001", "通过使用 L1 和 L2 正则化以及丢弃，可以降低神经网络的复杂度 …… →较少过拟合",
+            "The complexity of a neural network can be reduced with L1 and L2 regularization and dropout … → less overfitting (here: L1)."),
+    ];
+
+    /// <inheritdoc/>
+    public override (int Quick, int Full) DefaultSeeds => (2, 20);
+
+    /// <summary>Epochs of the overfitting study in the quick and the full profile.</summary>
+    public static (int Quick, int Full) Epochs => (30, 150);
+
+    /// <summary>Dropout masks counted per seed (steps of 32 rows × 256 units).</summary>
+    public const int MaskSteps = 100;
+
+    /// <inheritdoc/>
+    protected override ReportSection Execute(ExperimentContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var masks = new[] { 0.2, 0.5, 0.8 }.Select(p => CountMasks(p, context.Seeds, context.SeedBase, MaskSteps)).ToArray();
+        var half = masks[1];
+        var halfRate = Stats.Wilson(ToInt(half.Off), ToInt(half.Total));
+        var rowsNearHalf = Stats.Wilson(half.RowFractions.Select(f => f >= 0.4 && f <= 0.6));
+        var halfOff = new ClaimTest("half-off")
+            .Check("p = 0.5: units off, all masks", halfRate, Expectation.Between(0.45, 0.55, "in [45 %, 55 %] (about half)"))
+            .Check("p = 0.5: examples with 40–60 % of their 256 units off", rowsNearHalf, Expectation.AtLeast(0.95, "≥ 95 %"))
+            .Verdict();
+
+        var digits = ShippedData.Load("data/digits.csv", "digit", TaskKind.Multiclass);
+        int epochs = context.Quick ? Epochs.Quick : Epochs.Full;
+        var runs = Overfitting(digits, context.Seeds, context.SeedBase, epochs, context.CancellationToken);
+        var none = runs.Where(r => r.Configuration.Kind == "none").ToArray();
+        double[] TestOf(Regularizer c) => [.. runs.Where(r => r.Configuration == c).Select(r => r.TestError)];
+        double[] GapOf(Regularizer c) => [.. runs.Where(r => r.Configuration == c).Select(r => r.Gap)];
+        var noneTest = none.Select(r => r.TestError).ToArray();
+        var noneGap = none.Select(r => r.Gap).ToArray();
+        var tests = new Dictionary<string, ClaimTest>
+        {
+            ["dropout"] = new("dropout-less-overfitting"), ["l2"] = new("l2-less-overfitting"), ["l1"] = new("l1-less-overfitting"),
+        };
+        var rows = new List<IReadOnlyList<Cell>>();
+        foreach (var c in Configurations)
+        {
+            var train = Stats.Mean([.. runs.Where(r => r.Configuration == c).Select(r => r.TrainError)]);
+            var test = Stats.Mean(TestOf(c));
+            var gap = Stats.Mean(GapOf(c));
+            bool baseline = c.Kind == "none";
+            var dTest = baseline ? null : Stats.PairedDifference(TestOf(c), noneTest);
+            var dGap = baseline ? null : Stats.PairedDifference(GapOf(c), noneGap);
+            if (dTest is not null) tests[c.Kind].Check(c.Label, dTest, Expectation.AtMost(0, "< 0 (lower test error than no regularization)"));
+            rows.Add([Cell.Of(c.Label), train.ToCell(), test.ToCell(), gap.ToCell(), dTest?.ToCell() ?? Cell.Of("–"), dGap?.ToCell() ?? Cell.Of("–")]);
+        }
+        Figure ErrorFigure(string kind, string name, string title, string xLabel, bool logX)
+        {
+            var configs = Configurations.Where(c => c.Kind == kind).ToArray();
+            var x = configs.Select(c => c.Strength).ToArray();
+            var trainMeans = configs.Select(c => Stats.Mean([.. runs.Where(r => r.Configuration == c).Select(r => r.TrainError)])).ToArray();
+            var testMeans = configs.Select(c => Stats.Mean(TestOf(c))).ToArray();
+            var noneMean = Stats.Mean(noneTest).Mean;
+            return new Figure
+            {
+                Name = name,
+                Title = title,
+                XLabel = xLabel,
+                YLabel = "error (1 − accuracy)",
+                LogX = logX,
+                Series =
+                [
+                    Series.Errors("test error (mean ± SE)", x, [.. testMeans.Select(m => m.Mean)], [.. testMeans.Select(Se)]),
+                    Series.Errors("train error (mean ± SE)", x, [.. trainMeans.Select(m => m.Mean)], [.. trainMeans.Select(Se)]),
+                    Series.Line("test error without regularization", [x[0], x[^1]], [noneMean, noneMean]),
+                ],
+                Caption = $"{TrainRows} training rows, 64-256-256-10 ReLU, Adam, {epochs} epochs; {context.Seeds} seeds.",
+            };
+        }
+        return new ReportSection
+        {
+            Name = Name,
+            Title = Title,
+            Claims = Claims,
+            Protocol =
+            [
+                new("masks", $"the engine's inverted-dropout masks (unit off with probability p, kept units × 1/(1 − p)) for a layer of {MaskUnits} units, 32 rows per step, {MaskSteps} steps per seed, p ∈ {{0.2, 0.5, 0.8}}"),
+                new("data", $"digits (data/digits.csv): {TrainRows} training rows (stratified, new split per seed), the other {digits.Rows - TrainRows} rows are the test set"),
+                new("network", "64-256-256-10 ReLU (83 466 parameters), standardized inputs, Occam's initialization (He-uniform)"),
+                new("training", $"Adam lr 1e-3, batch 32, {epochs} epochs, no early stopping, no validation split"),
+                new("regularizers", "none; dropout p ∈ {0.2, 0.5, 0.8} after each hidden layer; L2 λ ∈ {1e-4, 1e-3, 1e-2} (λ/2·Σw²); L1 prox λ ∈ {1e-5, 1e-4, 1e-3} (λ·Σ|w|); every weight matrix, biases unpenalized; strengths fixed before running"),
+                new("statistics", "units off: Wilson 95 % over all mask entries; errors: mean ± SE over seeds; each regularizer against none: paired difference per seed (same split and initialization), mean ± SE and t interval"),
+                new("criterion", "\"reduces overfitting\": the paired test-error difference is below 0 (95 % interval inside (−∞, 0]); each strength is one condition, so a claim is supported only if every strength tried helps"),
+                new("precision", "float32 (the engine)"),
+                new("seeds", $"{context.Seeds} (seed base {context.SeedBase})"),
+            ],
+            Tables =
+            [
+                new Table("Units switched off by dropout", ["p", "units off (all masks)", "examples with 40–60 % off", "mean fraction off per example"],
+                    [.. masks.Select(m => (IReadOnlyList<Cell>)[Cell.Number(m.P), Stats.Wilson(ToInt(m.Off), ToInt(m.Total)).ToCell(),
+                        Stats.Wilson(m.RowFractions.Select(f => f >= 0.4 && f <= 0.6)).ToCell(), Stats.Mean(m.RowFractions).ToCell()])]),
+                new Table("Train and test error after training (200 training rows)", ["regularizer", "train error", "test error", "gap (test − train)",
+                    "test error − none (paired)", "gap − none (paired)"], rows),
+            ],
+            Figures =
+            [
+                ErrorFigure("dropout", "dropout-errors", "Train and test error vs dropout p", "dropout probability p", logX: false),
+                ErrorFigure("l2", "l2-errors", "Train and test error vs L2 λ", "λ (L2)", logX: true),
+                ErrorFigure("l1", "l1-errors", "Train and test error vs L1 λ", "λ (L1, prox)", logX: true),
+            ],
+            Findings =
+            [
+                $"At p = 0.5 the engine switches off {halfRate.ToCell().Display()} of the units; with {MaskUnits} units per layer, {rowsNearHalf.ToCell().Display()} of the examples have 40–60 % of them off (the count per example is Binomial({MaskUnits}, p)). In a small layer the fraction per example varies much more.",
+                $"Without regularization the net fits its {TrainRows} training rows (train error {Stats.Mean([.. none.Select(r => r.TrainError)]).ToCell().Display()}) and misclassifies {Stats.Mean(noneTest).ToCell().Display()} of the test rows: that gap is the overfitting each regularizer is judged on. The table gives every strength; a claim is supported only if all strengths tried lower the test error.",
+            ],
+            Verdicts = [halfOff, tests["dropout"].Verdict(), tests["l2"].Verdict(), tests["l1"].Verdict()],
+        };
+    }
+
+    private static int ToInt(long value) => checked((int)value);
+
+    private static double Se(MeanEstimate m) => double.IsNaN(m.StandardError) ? 0 : m.StandardError;
+
     /// <summary>Training rows of the overfitting study.</summary>
     public const int TrainRows = 200;
 
@@ -67,15 +203,17 @@ public static class DropoutStudy
     }
 
     /// <summary>Train and test error of every configuration on <paramref name="seeds"/> splits of <paramref name="digits"/>.</summary>
-    public static IReadOnlyList<OverfitRun> Overfitting(Dataset digits, int seeds, ulong seedBase, int epochs)
+    public static IReadOnlyList<OverfitRun> Overfitting(Dataset digits, int seeds, ulong seedBase, int epochs, CancellationToken cancellationToken = default,
+        IReadOnlyList<Regularizer>? configurations = null)
     {
         ArgumentNullException.ThrowIfNull(digits);
         var runs = new List<OverfitRun>();
         for (int s = 0; s < seeds; s++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             ulong seed = seedBase + (ulong)s;
             var (train, test) = ExperimentData.StratifiedSplit(digits, TrainRows, seed);
-            foreach (var c in Configurations)
+            foreach (var c in configurations ?? Configurations)
             {
                 var model = new MlpClassifier
                 {

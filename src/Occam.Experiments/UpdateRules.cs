@@ -2,6 +2,7 @@ using Occam.Nn;
 using Occam.Numerics.Random;
 using Occam.Optimizers;
 using Occam.Regularization;
+using Occam.Reports;
 
 namespace Occam.Experiments;
 
@@ -58,7 +59,7 @@ public static class UpdateRules
         foreach (var rule in Rules)
         {
             int holds = 0, exactZero = 0;
-            double maxDeviation = 0, stepSum = 0;
+            double maxDeviation = 0, stepSum = 0, stepVariation = 0;
             int stepCount = 0;
             for (int d = 0; d < draws; d++)
             {
@@ -72,10 +73,11 @@ public static class UpdateRules
                 {
                     stepSum += s / (p.LearningRate * p.Lambda);
                     stepCount++;
+                    stepVariation = Math.Max(stepVariation, check.StepVariation);
                 }
                 if (d == 0) examples.Add(new Trajectory(rule.Id, p, [.. w.Select(v => (double)v)], ClosedForm(rule, p, steps)));
             }
-            outcomes.Add(new RuleOutcome(rule, draws, holds, maxDeviation, exactZero, stepCount == 0 ? null : stepSum / stepCount));
+            outcomes.Add(new RuleOutcome(rule, draws, holds, maxDeviation, exactZero, stepCount == 0 ? null : stepSum / stepCount, stepVariation));
         }
         return new UpdateRulesResult(steps, outcomes, examples);
     }
@@ -144,12 +146,13 @@ public static class UpdateRules
     /// After the crossing the subgradient rule must stay within ηλ of 0, the prox rule exactly at 0 (one step of
     /// rounding slack at the crossing itself).
     /// </summary>
-    private static (double Deviation, double? MeanStep) Check(RuleSpec rule, Problem p, float[] w)
+    private static (double Deviation, double? MeanStep, double StepVariation) Check(RuleSpec rule, Problem p, float[] w)
     {
         int steps = w.Length - 1;
         var closed = ClosedForm(rule, p, steps);
         double scale = Math.Abs(p.W0), band = p.LearningRate * p.Lambda, deviation = 0;
         double? meanStep = null;
+        double variation = 0;
         switch (rule.Shape)
         {
             case RuleShape.Multiply:
@@ -162,18 +165,11 @@ public static class UpdateRules
                 break;
             default:
                 int crossing = (int)Math.Floor(Math.Abs(p.W0) / band);   // last t with |w₀| − tηλ ≥ 0
-                double sum = 0;
-                int count = 0;
                 for (int t = 0; t <= steps; t++)
                 {
                     if (t < crossing)
                     {
                         deviation = Math.Max(deviation, Math.Abs(w[t] - (p.W0 - t * band * Math.Sign(p.W0))) / scale);
-                        if (t > 0)
-                        {
-                            sum += Math.Abs(w[t - 1] - w[t]);
-                            count++;
-                        }
                     }
                     else if (t > crossing + 1)
                     {
@@ -181,10 +177,20 @@ public static class UpdateRules
                         deviation = Math.Max(deviation, off / scale);
                     }
                 }
-                if (count > 0) meanStep = sum / count;
+                // The measured steps Δ_t = |w_{t−1} − w_t| while w keeps the sign of w₀ (up to the step that crosses or reaches 0).
+                int last = 1;
+                while (last <= steps && Math.Sign(w[last]) == Math.Sign(p.W0)) last++;
+                if (last > 1)
+                {
+                    double sum = 0;
+                    for (int t = 1; t < last; t++) sum += Math.Abs(w[t - 1] - w[t]);
+                    double mean = sum / (last - 1);
+                    meanStep = mean;
+                    for (int t = 1; t < last; t++) variation = Math.Max(variation, Math.Abs(Math.Abs(w[t - 1] - w[t]) - mean) / mean);
+                }
                 break;
         }
-        return (deviation, meanStep);
+        return (deviation, meanStep, variation);
     }
 }
 
@@ -233,7 +239,8 @@ public sealed record Problem(double W0, double LearningRate, double Lambda, doub
 /// <param name="MaxDeviation">Largest deviation from the closed form (relative to |w₀|) over the draws.</param>
 /// <param name="ExactZeroDraws">Problems in which w was exactly 0 at some step.</param>
 /// <param name="MeanStepOverEtaLambda">For subtract-shaped rules: the mean decrement per step before the crossing, divided by ηλ (1 = "subtracts ηλ").</param>
-public sealed record RuleOutcome(RuleSpec Rule, int Draws, int Holds, double MaxDeviation, int ExactZeroDraws, double? MeanStepOverEtaLambda);
+/// <param name="StepVariation">For subtract-shaped rules: the largest |Δ_t − mean Δ| / mean Δ before the crossing, over the draws (0 = a perfectly constant step).</param>
+public sealed record RuleOutcome(RuleSpec Rule, int Draws, int Holds, double MaxDeviation, int ExactZeroDraws, double? MeanStepOverEtaLambda, double StepVariation);
 
 /// <summary>The measured trajectory of one rule on draw 0, with its closed form (NaN where the closed form does not apply).</summary>
 public sealed record Trajectory(string Rule, Problem Problem, IReadOnlyList<double> Measured, IReadOnlyList<double> ClosedForm);
