@@ -50,7 +50,10 @@ public sealed class DropoutStudy : Experiment
     public override (int Quick, int Full) DefaultSeeds => (2, 20);
 
     /// <summary>Epochs of the overfitting study in the quick and the full profile.</summary>
-    public static (int Quick, int Full) Epochs => (30, 150);
+    public static (int Quick, int Full) Epochs => (10, 150);
+
+    /// <summary>The dropout probabilities whose masks are counted.</summary>
+    private static readonly double[] MaskProbabilities = [0.2, 0.5, 0.8];
 
     /// <summary>Dropout masks counted per seed (steps of 32 rows × 256 units).</summary>
     public const int MaskSteps = 100;
@@ -59,7 +62,7 @@ public sealed class DropoutStudy : Experiment
     protected override ReportSection Execute(ExperimentContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var masks = new[] { 0.2, 0.5, 0.8 }.Select(p => CountMasks(p, context.Seeds, context.SeedBase, MaskSteps)).ToArray();
+        var masks = MaskProbabilities.Select(p => CountMasks(p, context.Seeds, context.SeedBase, MaskSteps)).ToArray();
         var half = masks[1];
         var halfRate = Stats.Wilson(ToInt(half.Off), ToInt(half.Total));
         var rowsNearHalf = Stats.Wilson(half.RowFractions.Select(f => f >= 0.4 && f <= 0.6));
@@ -70,7 +73,7 @@ public sealed class DropoutStudy : Experiment
 
         var digits = ShippedData.Load("data/digits.csv", "digit", TaskKind.Multiclass);
         int epochs = context.Quick ? Epochs.Quick : Epochs.Full;
-        var runs = Overfitting(digits, context.Seeds, context.SeedBase, epochs, context.CancellationToken);
+        var runs = Overfitting(digits, context.Seeds, context.SeedBase, epochs, cancellationToken: context.CancellationToken);
         var none = runs.Where(r => r.Configuration.Kind == "none").ToArray();
         double[] TestOf(Regularizer c) => [.. runs.Where(r => r.Configuration == c).Select(r => r.TestError)];
         double[] GapOf(Regularizer c) => [.. runs.Where(r => r.Configuration == c).Select(r => r.Gap)];
@@ -203,8 +206,8 @@ public sealed class DropoutStudy : Experiment
     }
 
     /// <summary>Train and test error of every configuration on <paramref name="seeds"/> splits of <paramref name="digits"/>.</summary>
-    public static IReadOnlyList<OverfitRun> Overfitting(Dataset digits, int seeds, ulong seedBase, int epochs, CancellationToken cancellationToken = default,
-        IReadOnlyList<Regularizer>? configurations = null)
+    public static IReadOnlyList<OverfitRun> Overfitting(Dataset digits, int seeds, ulong seedBase, int epochs, IReadOnlyList<Regularizer>? configurations = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(digits);
         var runs = new List<OverfitRun>();
@@ -224,7 +227,7 @@ public sealed class DropoutStudy : Experiment
                     Epochs = epochs,
                     BatchSize = 32,
                     Seed = seed,
-                }.Fit(train);
+                }.Fit(train, cancellationToken: cancellationToken);
                 runs.Add(new OverfitRun(c, seed, 1 - model.Score(train), 1 - model.Score(test)));
             }
         }

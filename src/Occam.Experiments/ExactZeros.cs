@@ -41,7 +41,7 @@ public sealed class ExactZeros : Experiment
     public override (int Quick, int Full) DefaultSeeds => (3, 20);
 
     /// <summary>Epochs of the digits networks in the quick and the full profile.</summary>
-    public static (int Quick, int Full) Epochs => (8, 30);
+    public static (int Quick, int Full) Epochs => (5, 30);
 
     /// <summary>A method "gives exact zeros" when at least this fraction of its weights is exactly 0 (mean over seeds).</summary>
     public const double ZeroFractionThreshold = 0.01;
@@ -79,8 +79,8 @@ public sealed class ExactZeros : Experiment
             YLabel = "fraction of weights exactly 0",
             Series = [Series.Bars("exact zeros (mean ± SE over seeds)", [.. methods.Select((_, i) => (double)i)],
                 [.. methods.Select(m => fraction[(part, m)].Mean)], [.. methods.Select(m => Se(fraction[(part, m)]))])],
-            XTicks = [.. methods.Select((m, i) => new Tick(i, m.Method.Id))],
-            Caption = "Bars at 0 are exactly 0 on every seed: the subgradient and L2 runs never produce a weight equal to 0.",
+            XTicks = [.. methods.Select((m, i) => new Tick(i, m.Method.Tick))],
+            Caption = "CD = coordinate descent, S = SGD, A = Adam, subgr = L1 subgradient (loss + λΣ|w|), prox = L1 prox. A bar at 0 with no error bar is exactly 0 on every seed.",
         };
 
         var lasso = result.Linear[0];
@@ -136,25 +136,25 @@ public sealed class ExactZeros : Experiment
     /// <summary>The methods of the linear problem, in report order.</summary>
     public static IReadOnlyList<ZeroMethod> LinearMethods { get; } =
     [
-        new("cd-lasso", "L1", "coordinate descent (Lasso)", "float64"),
-        new("cd-ridge", "L2", "coordinate descent (Ridge)", "float64"),
-        new("sgd-l1-prox", "L1", "SGD, prox", "float32"),
-        new("sgd-l1-subgradient", "L1", "SGD, subgradient (loss + λΣ|w|)", "float32"),
-        new("adam-l1-subgradient", "L1", "Adam, subgradient (loss + λΣ|w|)", "float32"),
-        new("sgd-l2", "L2", "SGD, L2 in the loss", "float32"),
-        new("adam-l2", "L2", "Adam, L2 in the loss", "float32"),
+        new("cd-lasso", "L1", "coordinate descent (Lasso)", "float64", "CD lasso"),
+        new("cd-ridge", "L2", "coordinate descent (Ridge)", "float64", "CD ridge"),
+        new("sgd-l1-prox", "L1", "SGD, prox", "float32", "S prox"),
+        new("sgd-l1-subgradient", "L1", "SGD, subgradient (loss + λΣ|w|)", "float32", "S subgr"),
+        new("adam-l1-subgradient", "L1", "Adam, subgradient (loss + λΣ|w|)", "float32", "A subgr"),
+        new("sgd-l2", "L2", "SGD, L2 in the loss", "float32", "S L2"),
+        new("adam-l2", "L2", "Adam, L2 in the loss", "float32", "A L2"),
     ];
 
     /// <summary>The methods of the digits network, in report order.</summary>
     public static IReadOnlyList<ZeroMethod> NetworkMethods { get; } =
     [
-        new("adam-none", "none", "Adam, no penalty", "float32"),
-        new("adam-l1-prox", "L1", "Adam, prox", "float32"),
-        new("adam-l1-subgradient", "L1", "Adam, subgradient (loss + λΣ|w|)", "float32"),
-        new("adam-l2", "L2", "Adam, L2 in the loss", "float32"),
-        new("sgd-l1-prox", "L1", "SGD momentum, prox", "float32"),
-        new("sgd-l1-subgradient", "L1", "SGD momentum, subgradient (loss + λΣ|w|)", "float32"),
-        new("sgd-l2", "L2", "SGD momentum, L2 in the loss", "float32"),
+        new("adam-none", "none", "Adam, no penalty", "float32", "A none"),
+        new("adam-l1-prox", "L1", "Adam, prox", "float32", "A prox"),
+        new("adam-l1-subgradient", "L1", "Adam, subgradient (loss + λΣ|w|)", "float32", "A subgr"),
+        new("adam-l2", "L2", "Adam, L2 in the loss", "float32", "A L2"),
+        new("sgd-l1-prox", "L1", "SGD momentum, prox", "float32", "S prox"),
+        new("sgd-l1-subgradient", "L1", "SGD momentum, subgradient (loss + λΣ|w|)", "float32", "S subgr"),
+        new("sgd-l2", "L2", "SGD momentum, L2 in the loss", "float32", "S L2"),
     ];
 
     /// <summary>
@@ -239,8 +239,8 @@ public sealed class ExactZeros : Experiment
     }
 }
 
-/// <summary>A way of training: id, penalty family (L1, L2, none), optimizer/solver and how, and the precision it computes in.</summary>
-public sealed record ZeroMethod(string Id, string Penalty, string How, string Precision);
+/// <summary>A way of training: id, penalty family (L1, L2, none), optimizer/solver and how, the precision it computes in, and its short label in the figures.</summary>
+public sealed record ZeroMethod(string Id, string Penalty, string How, string Precision, string Tick);
 
 /// <summary>One fit: its weights, how many are exactly zero, how many are below <see cref="ExactZeros.NearZero"/> in magnitude, and its score (R² on the training data for the linear problem, test accuracy for digits).</summary>
 public sealed record FitCount(int Weights, int ExactZeros, int NearZero, double Score);

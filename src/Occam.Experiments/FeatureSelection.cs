@@ -44,7 +44,7 @@ public sealed class FeatureSelection : Experiment
     public override (int Quick, int Full) DefaultSeeds => (1, 10);
 
     /// <summary>Epochs in the quick and the full profile.</summary>
-    public static (int Quick, int Full) Epochs => (10, 30);
+    public static (int Quick, int Full) Epochs => (6, 30);
 
     /// <summary>The heatmaps and the claim use the largest λ whose mean test accuracy is within this of the unpenalized net's.</summary>
     public const double AccuracyBudget = 0.05;
@@ -121,13 +121,13 @@ public sealed class FeatureSelection : Experiment
                 Name = $"pixels-kept-{method}",
                 Title = $"{MethodLabel(method)}, λ = {Numbers.Significant(lambda, 2)}: fraction of seeds keeping each pixel",
                 XLabel = "pixel column",
-                YLabel = "pixel row",
+                YLabel = "pixel row (row 0 at the top)",
                 Series = [Series.Grid("kept", [.. Enumerable.Range(0, 8).Select(r => (IReadOnlyList<double>)[.. fraction.Skip(8 * r).Take(8)])])],
                 Caption = $"8×8 digits image; 1 = kept on every seed, 0 = cut off on every seed. λ is the largest on the grid whose accuracy stays within {AccuracyBudget:P0} of the unpenalized net.",
             });
             findings.Add($"{MethodLabel(method)} at λ = {Numbers.Significant(lambda, 2)}: {Removed(method, lambda).ToCell().Display()} pixels cut off, test accuracy {Accuracy(method, lambda).ToCell().Display()} (no penalty: {baselineAccuracy.ToCell().Display()}), {Stats.Mean([.. Of(method, lambda).Select(f => f.ZeroFraction)]).ToCell().Display()} of all weights exactly 0.");
         }
-        findings.Add("A pixel is only cut off when all 32 of its weights are 0: L1 zeros weights one at a time, so it can zero most of the first layer and still keep most pixels; group lasso zeros a pixel's 32 weights together. The border pixels (almost constant in digits) go first.");
+        findings.Add($"A pixel is only cut off when all {Hidden} of its weights are 0: L1 zeros weights one at a time, so it can zero most of the first layer and still keep most pixels; group lasso zeros a pixel's {Hidden} weights together. The heatmaps show which pixels go first.");
         return new ReportSection
         {
             Name = Name,

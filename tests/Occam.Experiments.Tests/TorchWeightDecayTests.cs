@@ -87,3 +87,21 @@ public class TorchWeightDecayTests
         Assert.Equal(result.Comparisons, TorchWeightDecay.Run(seed: 3).Comparisons);
     }
 }
+
+/// <summary>The torch-weight-decay experiment's verdicts follow from its numbers; same seeds, same result.json.</summary>
+public class TorchWeightDecayExperimentTests
+{
+    [Fact]
+    public void Verdicts_follow_from_the_numbers_and_result_json_is_deterministic()
+    {
+        var result = new TorchWeightDecay().Run(new ExperimentOptions { Quick = true, Seeds = 1 });
+        var verdicts = result.Section.Verdicts.ToDictionary(v => v.ClaimId);
+        // SGD, momentum, Nesterov, Adam: weight_decay = λΣw² with wd = 2λ; AdamW: not.
+        Assert.Equal(Reports.VerdictOutcome.Conditional, verdicts["weight-decay-is-l2"].Outcome);
+        Assert.Contains("sgd: weight_decay = wd vs loss + (wd/2)·Σw²: largest difference 0 vs", verdicts["weight-decay-is-l2"].Reason);
+        Assert.Contains("adamw: weight_decay = wd vs loss + (wd/2)·Σw²", verdicts["weight-decay-is-l2"].Reason);
+        // opt(model.parameters(), weight_decay) decays the biases under every optimizer.
+        Assert.Equal(Reports.VerdictOutcome.NotSupported, verdicts["just-use-weight-decay"].Outcome);
+        Assert.Equal(ResultFile.ToJson(result), ResultFile.ToJson(new TorchWeightDecay().Run(new ExperimentOptions { Quick = true, Seeds = 1 })));
+    }
+}

@@ -1,4 +1,5 @@
 using Occam.Experiments;
+using Occam.Reports;
 
 namespace Occam.Experiments.Tests;
 
@@ -64,6 +65,26 @@ public class UpdateRulesTests
         var e = Result.Examples.Single(x => x.Rule == "sgd-l2");
         double expected = 1 - e.Problem.LearningRate * e.Problem.Lambda;
         for (int t = 0; t < 50; t++) Assert.Equal(expected, e.Measured[t + 1] / e.Measured[t], 5);
+    }
+
+    [Fact]
+    public void StepsAreConstantBeforeTheCrossing()
+    {
+        foreach (var id in new[] { "sgd-l1-subgradient", "sgd-l1-prox", "adam-l1-subgradient" })
+            Assert.True(Outcome(id).StepVariation < UpdateRules.ConstantStepTolerance, $"{id}: {Outcome(id).StepVariation}");
+    }
+
+    [Fact]
+    public void Verdicts_follow_from_the_numbers_and_result_json_is_deterministic()
+    {
+        var result = new UpdateRules().Run(new ExperimentOptions { Quick = true, Seeds = 10 });
+        var verdicts = result.Section.Verdicts.ToDictionary(v => v.ClaimId);
+        Assert.Equal(VerdictOutcome.Conditional, verdicts["l2-multiplies"].Outcome);     // SGD and decoupled decay yes, momentum and Adam no
+        Assert.Contains("SGD, L2 in the loss (λ/2·w², gradient λw):", verdicts["l2-multiplies"].Reason);
+        Assert.Contains("→ not supported", verdicts["l2-multiplies"].Reason);
+        Assert.Equal(VerdictOutcome.Supported, verdicts["l1-subtracts"].Outcome);        // a constant: ηλ for SGD, η for Adam
+        Assert.Equal(VerdictOutcome.Conditional, verdicts["l1-reaches-zero"].Outcome);   // the prox stops at 0, the subgradient never lands on it
+        Assert.Equal(ResultFile.ToJson(result), ResultFile.ToJson(new UpdateRules().Run(new ExperimentOptions { Quick = true, Seeds = 10 })));
     }
 
     [Fact]
