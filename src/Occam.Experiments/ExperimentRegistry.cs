@@ -9,6 +9,11 @@ public static class ExperimentRegistry
     public static IReadOnlyList<Experiment> All { get; } =
     [
         new ReluScaleSymmetry(),
+        new ExactZeros(),
+        new UpdateRules(),
+        new TorchWeightDecay(),
+        new DropoutStudy(),
+        new FeatureSelection(),
     ];
 
     /// <summary>The experiment named <paramref name="name"/>; an unknown name is a usage error listing the names.</summary>

@@ -49,8 +49,8 @@ public class DropoutStudyTests
     {
         var digits = Data.CsvLoader.Load(Occam.Tests.Repo.Data("digits.csv"), "digit");
         Regularizer[] configs = [DropoutStudy.Configurations[0], DropoutStudy.Configurations[2]];
-        var a = DropoutStudy.Overfitting(digits, 1, 5, 5, configs);
-        var b = DropoutStudy.Overfitting(digits, 1, 5, 5, configs);
+        var a = DropoutStudy.Overfitting(digits, 1, 5, 5, 64, configs);
+        var b = DropoutStudy.Overfitting(digits, 1, 5, 5, 64, configs);
         Assert.Equal(a, b);
         Assert.NotEqual(a[0].TestError, a[1].TestError);   // dropout changes the training
     }
