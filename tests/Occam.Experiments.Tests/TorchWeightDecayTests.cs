@@ -100,6 +100,9 @@ public class TorchWeightDecayExperimentTests
         Assert.Equal(Reports.VerdictOutcome.Conditional, verdicts["weight-decay-is-l2"].Outcome);
         Assert.Contains("sgd: weight_decay = wd vs loss + (wd/2)·Σw²: largest difference 0 vs", verdicts["weight-decay-is-l2"].Reason);
         Assert.Contains("adamw: weight_decay = wd vs loss + (wd/2)·Σw²", verdicts["weight-decay-is-l2"].Reason);
+        Assert.Contains("torch 1.13 sgd (reference run): weight_decay = wd vs loss + (wd/2)·Σw²: largest difference 1.19e-7 vs ≤ 1e-5 → supported", verdicts["weight-decay-is-l2"].Reason);
+        Assert.Contains("torch 1.13 adamw (reference run): weight_decay = wd vs loss + (wd/2)·Σw²: largest difference 0.583 vs ≤ 1e-5 → not supported", verdicts["weight-decay-is-l2"].Reason);
+        Assert.Equal(2, result.Section.Tables.Count);   // Occam's runs and torch's reference
         // opt(model.parameters(), weight_decay) decays the biases under every optimizer.
         Assert.Equal(Reports.VerdictOutcome.NotSupported, verdicts["just-use-weight-decay"].Outcome);
         Assert.Equal(ResultFile.ToJson(result), ResultFile.ToJson(new TorchWeightDecay().Run(new ExperimentOptions { Quick = true, Seeds = 1 })));
