@@ -9,6 +9,10 @@ public static class ExperimentRegistry
     public static IReadOnlyList<Experiment> All { get; } =
     [
         new ReluScaleSymmetry(),
+        new BiasExperiment(),
+        new GeometryExperiment(),
+        new MulticollinearityExperiment(),
+        new PolynomialExperiment(),
         new ExactZeros(),
         new UpdateRules(),
         new TorchWeightDecay(),
