@@ -9,10 +9,12 @@ public static class ExperimentRegistry
     public static IReadOnlyList<Experiment> All { get; } =
     [
         new ReluScaleSymmetry(),
+        new NonConvexity(),
         new BiasExperiment(),
         new GeometryExperiment(),
         new MulticollinearityExperiment(),
         new PolynomialExperiment(),
+        new XorWidth(),
         new ExactZeros(),
         new UpdateRules(),
         new TorchWeightDecay(),
