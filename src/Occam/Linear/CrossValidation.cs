@@ -74,21 +74,14 @@ public static class CrossValidation
 
         var mean = new double[m];
         var se = new double[m];
+        var column = new double[k];
         for (int a = 0; a < m; a++)
         {
-            double s = 0;
-            for (int f = 0; f < k; f++) s += errors[f][a];
-            mean[a] = s / k;
-            double ss = 0;
-            for (int f = 0; f < k; f++) ss += (errors[f][a] - mean[a]) * (errors[f][a] - mean[a]);
-            se[a] = Math.Sqrt(ss / (k - 1) / k);
+            for (int f = 0; f < k; f++) column[f] = errors[f][a];
+            (mean[a], se[a]) = OneStandardError.MeanAndSe(column);
         }
-        int best = 0;
-        for (int a = 1; a < m; a++)
-            if (mean[a] < mean[best]) best = a;
-        int oneSe = best;
-        for (int a = 0; a <= best; a++)
-            if (mean[a] <= mean[best] + se[best]) { oneSe = a; break; }
+        // The grid is descending (index 0 = largest α = most regularized), the order OneStandardError expects.
+        var (best, oneSe, _) = OneStandardError.Choose(mean, se);
 
         // Refit on all rows along the grid down to α_min (warm starts), keeping the last model.
         LinearFit? refit = null;
