@@ -134,6 +134,7 @@ internal abstract class SqlStudyStore : IStudyStore
         return Write((c, t) =>
         {
             long now = Now();
+            if (ReclaimDeadLocalClaims) ExpireDeadLocalClaims(c, t, now);
             int number, attempts, budget;
             string state, settings;
             using (var command = Command(c, t,
@@ -154,8 +155,10 @@ internal abstract class SqlStudyStore : IStudyStore
             int attempt = attempts + 1;
             Execute(c, t, "UPDATE trials SET state = 'running', attempts = @a, worker = @w, lease_until = @until WHERE number = @n",
                 ("a", attempt), ("w", worker), ("until", now + LeaseMs(lease)), ("n", number));
-            Execute(c, t, "INSERT INTO attempts (number, attempt, worker, state, started) VALUES (@n, @a, @w, 'running', @now)",
-                ("n", number), ("a", attempt), ("w", worker), ("now", now));
+            Execute(c, t, "INSERT INTO attempts (number, attempt, worker, state, started, host, pid, pid_start) "
+                + "VALUES (@n, @a, @w, 'running', @now, @host, @pid, @start)",
+                ("n", number), ("a", attempt), ("w", worker), ("now", now), ("host", LocalProcess.Namespace), ("pid", LocalProcess.Id),
+                ("start", LocalProcess.StartTicks));
             return new TrialClaim(number, attempt, worker, settings, budget);
         });
     }
@@ -246,6 +249,37 @@ internal abstract class SqlStudyStore : IStudyStore
 
     protected virtual void Dispose(bool disposing) { }
 
+    /// <summary>The migrations this store applies (<see cref="StudySchema.Migrations"/>; tests add later ones to check
+    /// the upgrade path).</summary>
+    internal IReadOnlyList<string> Migrations { get; init; } = StudySchema.Migrations;
+
+    /// <summary>
+    /// Whether <see cref="Claim"/> takes, at once, a running trial whose claiming process ran on this machine (the same
+    /// pid namespace) and is gone, as if its lease had lapsed (default true; see <see cref="LocalProcess"/>). Lets a
+    /// sweep killed with <c>kill -9</c> resume immediately whatever its lease.
+    /// </summary>
+    internal bool ReclaimDeadLocalClaims { get; set; } = true;
+
+    /// <summary>Ends the lease of every running trial whose claimant ran in this pid namespace and is gone.</summary>
+    private void ExpireDeadLocalClaims(DbConnection c, DbTransaction t, long now)
+    {
+        if (LocalProcess.Namespace is null) return;
+        var dead = new List<(int Number, int Attempt)>();
+        using (var command = Command(c, t,
+            "SELECT t.number, t.attempts, a.pid, a.pid_start FROM trials t JOIN attempts a ON a.number = t.number AND a.attempt = t.attempts "
+            + "WHERE t.state IN ('pending', 'running') AND t.state = 'running' AND t.lease_until > @now AND a.host = @host "
+            + "AND a.pid IS NOT NULL AND a.pid_start IS NOT NULL" + SkipLocked, ("now", now), ("host", LocalProcess.Namespace)))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+                if (LocalProcess.IsGone(reader.GetInt32(2), reader.GetInt64(3)))
+                    dead.Add((reader.GetInt32(0), reader.GetInt32(1)));
+        }
+        foreach (var (number, attempt) in dead)
+            Execute(c, t, "UPDATE trials SET lease_until = @now WHERE number = @n AND attempts = @a AND state = 'running'",
+                ("now", now), ("n", number), ("a", attempt));
+    }
+
     /// <summary>Complete and Fail: the first result stays; a late result of a reclaimed attempt still counts if the
     /// trial is not finished (results depend only on settings and seed), and the attempt then running is superseded.</summary>
     private void Finish(TrialClaim claim, string outcome, Action<DbConnection, DbTransaction, long> recordTrial, string? error)
@@ -283,12 +317,12 @@ internal abstract class SqlStudyStore : IStudyStore
         BeforeMigrations(c, t);
         var tables = Tables(c, t);
         int installed = tables.Count == 0 ? 0 : CheckVersion(InstalledVersion(c, t, tables));
-        for (int version = installed + 1; version <= StudySchema.Version; version++)
+        for (int version = installed + 1; version <= Migrations.Count; version++)
         {
-            Execute(c, t, StudySchema.Migrations[version - 1]);
+            Execute(c, t, Migrations[version - 1]);
             Execute(c, t, "INSERT INTO schema_version (version, applied) VALUES (@v, @now)", ("v", version), ("now", Now()));
         }
-        return StudySchema.Version;
+        return Migrations.Count;
     }
 
     private int InstalledVersion(DbConnection c, DbTransaction? t, IReadOnlyList<string> tables)
@@ -301,9 +335,9 @@ internal abstract class SqlStudyStore : IStudyStore
 
     private int CheckVersion(int installed)
     {
-        if (installed > StudySchema.Version)
+        if (installed > Migrations.Count)
             throw new OccamException(OccamErrorKind.Data,
-                $"{Location} has study schema version {installed}, newer than this Occam understands ({StudySchema.Version}); update Occam to use it");
+                $"{Location} has study schema version {installed}, newer than this Occam understands ({Migrations.Count}); update Occam to use it");
         return installed;
     }
 

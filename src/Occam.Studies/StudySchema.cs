@@ -47,6 +47,9 @@ internal static class StudySchema
             started bigint NOT NULL,
             ended bigint,
             error text,
+            host text,
+            pid integer,
+            pid_start bigint,
             PRIMARY KEY (number, attempt));
         """,
     ];

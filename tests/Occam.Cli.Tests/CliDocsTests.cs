@@ -40,7 +40,12 @@ public partial class CliDocsTests
             if (!inCommands || CommandLine().Match(line) is not { Success: true } m) continue;
             string path = (prefix + " " + m.Groups[1].Value).Trim();
             var sub = Cli.Run([.. path.Split(' '), "--help"]);
-            if (Lines(sub.Out).Any(l => l.StartsWith("COMMANDS:", StringComparison.Ordinal))) result.AddRange(Commands(path));
+            if (Lines(sub.Out).Any(l => l.StartsWith("COMMANDS:", StringComparison.Ordinal)))
+            {
+                // A branch with a default command (occam sweep) has options of its own besides its subcommands.
+                if (Options(path).Count > 1) result.Add(path);
+                result.AddRange(Commands(path));
+            }
             else result.Add(path);
         }
         return result;

@@ -6,7 +6,8 @@ using Occam.Studies.TestWorker;
 // Usage: Occam.Studies.TestWorker STUDY TRIALS WORKER LEASE_MS WORK_MS [HANG_AFTER]
 // Opens the study (creating it with TRIALS trials), then claims, "runs" (sleeps WORK_MS) and completes trials until
 // none is pending or running. With HANG_AFTER = k, the trial claimed after k completed ones never finishes (the process
-// waits to be killed mid-trial). With OCCAM_TEST_WORKER_WAIT=1 it waits for a line on stdin after "ready". The result of trial n is a function of n only (objective n/2), as a real trial's result
+// waits to be killed mid-trial). With OCCAM_TEST_WORKER_WAIT=1 it waits for a line on stdin after "ready"; with
+// OCCAM_TEST_WORKER_LEASE_ONLY=1 it does not take over trials of dead processes on this machine before their lease lapses. The result of trial n is a function of n only (objective n/2), as a real trial's result
 // depends only on its settings and seed. Prints "claimed N A", "done N", "finished" on stdout, flushed per line.
 if (args.Length is not (5 or 6))
 {
@@ -22,6 +23,8 @@ int hangAfter = args.Length == 6 ? int.Parse(args[5], culture) : int.MaxValue;
 int completed = 0;
 
 using var store = StudyStores.Open(args[0]);
+if (Environment.GetEnvironmentVariable("OCCAM_TEST_WORKER_LEASE_ONLY") == "1")
+    ((SqlStudyStore)store).ReclaimDeadLocalClaims = false; // reclaim only by lapsed leases, as a worker on another machine
 store.Open(TestStudy.Definition);
 store.AddTrials(TestStudy.Plans(trials));
 Console.WriteLine("ready");

@@ -28,6 +28,14 @@ public sealed class PostgresStoreTests(PostgresServer server)
         command.ExecuteNonQuery();
     }
 
+    private long Count(string url, string sql)
+    {
+        using var connection = new NpgsqlConnection(server.ConnectionString + ";Search Path=" + SchemaOf(url));
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        return (long)command.ExecuteScalar()!;
+    }
+
     /// <summary>The check: two workers (real processes) on one PostgreSQL study finish a 40-trial sweep with
     /// every trial exactly once — verified from the attempts history.</summary>
     [Fact]
@@ -76,7 +84,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
         string claimed = doomed.WaitFor(l => l.StartsWith("claimed ", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         doomed.Kill();
         int lost = int.Parse(claimed.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-        using var survivor = new WorkerProcess(url, 30, "survivor", 800, 20);
+        using var survivor = new WorkerProcess(url, 30, "survivor", 800, 20, leaseOnly: true); // as if on another machine
         Assert.Equal(0, survivor.WaitForExit(TimeSpan.FromSeconds(90)));
 
         using var check = Store(url);
@@ -96,6 +104,8 @@ public sealed class PostgresStoreTests(PostgresServer server)
         store.Open(Definition);
         store.AddTrials([new TrialPlan(0, "{}", 1, null), new TrialPlan(1, "{}", 1, null)]);
         Admin(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'drop_test'");
+        Assert.True(SpinWait.SpinUntil(() => Count(url, "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = 'drop_test'") == 0,
+            TimeSpan.FromSeconds(10)), "the store's connections did not end");
         var claim = store.Claim("w", TimeSpan.FromMinutes(1));
         Assert.Equal(0, claim!.Number);
         Assert.True(store.Retries >= 1, "the pooled connection was killed, so the claim must have been retried");
@@ -160,12 +170,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
         foreach (var t in threads) t.Start();
         foreach (var t in threads) t.Join();
         Assert.All(infos, info => Assert.Equal(infos[0], info)); // one study, created once
-        using (var connection = new NpgsqlConnection(server.ConnectionString + ";Search Path=" + SchemaOf(url)))
-        {
-            connection.Open();
-            using var count = new NpgsqlCommand("SELECT COUNT(*) FROM schema_version", connection);
-            Assert.Equal(1L, count.ExecuteScalar());
-        }
+        Assert.Equal(1L, Count(url, "SELECT COUNT(*) FROM schema_version"));
         foreach (var s in stores) s.Dispose();
 
         Admin(url, "INSERT INTO schema_version (version, applied) VALUES (7, 0)");

@@ -81,6 +81,30 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public void Only_claims_of_gone_processes_in_this_pid_namespace_are_taken_before_their_lease_lapses()
+    {
+        using var store = StudyStores.Open(StudyFile);
+        store.Open(Definition);
+        store.AddTrials([new TrialPlan(0, "{}", 1, null), new TrialPlan(1, "{}", 1, null)]);
+        var mine = store.Claim("me", TimeSpan.FromHours(1))!;
+        var other = store.Claim("other-machine", TimeSpan.FromHours(1))!;
+        using (var raw = Raw(StudyFile))
+        {
+            // Trial 0: this (live) process's pid, but another start time — the pid was reused, the claimant is gone.
+            Scalar(raw, $"UPDATE attempts SET pid_start = pid_start - 1 WHERE number = {mine.Number}");
+            // Trial 1: claimed in another pid namespace (another machine or container): only its lease can free it.
+            Scalar(raw, $"UPDATE attempts SET host = 'elsewhere', pid = 1 WHERE number = {other.Number}");
+        }
+        using var second = StudyStores.Open(StudyFile);
+        second.Read();
+        var taken = second.Claim("second", TimeSpan.FromHours(1))!;
+        Assert.Equal((0, 2), (taken.Number, taken.Attempt));
+        Assert.Null(second.Claim("second", TimeSpan.FromHours(1))); // trial 1 keeps its lease; this process's own claim is alive
+        Assert.Equal([(0, 1, "stale"), (0, 2, "running"), (1, 1, "running")],
+            ((SqliteStudyStore)second).History().Select(h => (h.Number, h.Attempt, h.State)));
+    }
+
+    [Fact]
     public void A_file_that_is_not_sqlite_is_refused_and_left_unchanged()
     {
         File.WriteAllText(StudyFile, "number,settings\n1,{}\n");
@@ -157,14 +181,14 @@ public sealed class SqliteStoreTests : IDisposable
 
     /// <summary>
     /// The check: kill -9 in the middle of a sweep, run the same command again: no finished trial lost, none
-    /// duplicated, the running ones re-run. Three real worker processes are killed with SIGKILL — two right after
-    /// claiming a trial (mid-trial), one at an arbitrary moment (possibly inside a transaction) — then a fourth
-    /// finishes the study.
+    /// duplicated, the running ones re-run. Three real worker processes are killed with SIGKILL — two in the middle of
+    /// a trial, one at an arbitrary moment (possibly inside a transaction) — then a fourth finishes the study at once:
+    /// the leases are 10 minutes, so the killed trials are re-run because their claimant's pid is gone.
     /// </summary>
     [Fact]
     public void A_sweep_killed_with_sigkill_resumes_without_losing_or_duplicating_trials()
     {
-        const int Trials = 40, LeaseMs = 700, WorkMs = 25;
+        const int Trials = 40, LeaseMs = 600_000, WorkMs = 25; // a 10-minute lease: the dead claimant's pid is what frees its trial
         var finishedBefore = new Dictionary<int, int>(); // trial → attempts, for trials finished before a kill
         var killedMidTrial = new List<int>();
         for (int round = 0; round < 3; round++)

@@ -15,7 +15,8 @@ public sealed class WorkerProcess : IDisposable
     private readonly BlockingCollection<string> _lines = [];
     private readonly List<string> _seen = [];
 
-    public WorkerProcess(string study, int trials, string worker, int leaseMs, int workMs, int? hangAfter = null, bool waitForGo = false)
+    public WorkerProcess(string study, int trials, string worker, int leaseMs, int workMs, int? hangAfter = null, bool waitForGo = false,
+        bool leaseOnly = false)
     {
         var start = new ProcessStartInfo
         {
@@ -26,6 +27,7 @@ public sealed class WorkerProcess : IDisposable
             UseShellExecute = false,
         };
         if (waitForGo) start.Environment["OCCAM_TEST_WORKER_WAIT"] = "1";
+        if (leaseOnly) start.Environment["OCCAM_TEST_WORKER_LEASE_ONLY"] = "1";
         foreach (string a in (string[])[Path.Combine(AppContext.BaseDirectory, "Occam.Studies.TestWorker.dll"), study,
                      trials.ToString(CultureInfo.InvariantCulture), worker, leaseMs.ToString(CultureInfo.InvariantCulture),
                      workMs.ToString(CultureInfo.InvariantCulture)])
