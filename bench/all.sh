@@ -44,6 +44,8 @@ out="${out:-bench/out/all-$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$out"
 PY=/usr/bin/python3
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+# A reference that cannot run (a missing package) costs its rows, not the whole run.
+failed() { log "FAILED: $1; its rows are missing from the table"; echo "$1" >>"$out/failed.txt"; }
 started=$(date +%s)
 
 # --- machine -----------------------------------------------------------------------------------------------------
@@ -81,7 +83,7 @@ if want gemm || want steps; then
   if want gemm; then
     log "gemm: OpenBLAS through numpy (cross-check of the in-process reference)"
     for t in 1 2; do
-      "${noblasenv[@]}" OPENBLAS_NUM_THREADS=$t LD_LIBRARY_PATH="$OPENBLAS_DIR" "$PY" bench/gemm_vs_openblas.py "$gsec" "$t" >>"$out/numpy.jsonl"
+      "${noblasenv[@]}" OPENBLAS_NUM_THREADS=$t LD_LIBRARY_PATH="$OPENBLAS_DIR" "$PY" bench/gemm_vs_openblas.py "$gsec" "$t" >>"$out/numpy.jsonl" || failed numpy
     done
   fi
 fi
@@ -96,7 +98,7 @@ fi
 if want torch; then
   log "steps: PyTorch"
   qflag=(); [[ $quick == 1 ]] && qflag=(--quick)
-  "${noblasenv[@]}" OMP_WAIT_POLICY=PASSIVE LD_LIBRARY_PATH="$OPENBLAS_DIR" "$PY" bench/torch_steps.py "${qflag[@]}" >"$out/torch.jsonl"
+  "${noblasenv[@]}" OMP_WAIT_POLICY=PASSIVE LD_LIBRARY_PATH="$OPENBLAS_DIR" "$PY" bench/torch_steps.py "${qflag[@]}" >"$out/torch.jsonl" || failed "PyTorch steps (python3-torch installed?)"
 fi
 
 # --- the CLI, published ReadyToRun (startup and train) ---------------------------------------------------------------
@@ -162,21 +164,22 @@ print(json.dumps({"bench": "train", "impl": "occam", "threads": 2, "epochs": int
                   "wallSeconds": round(best[0], 4), "trainSeconds": best[1].get("trainSeconds")}))
 PYEOF
   log "train: the same job in PyTorch (DataLoader)"
-  "${noblasenv[@]}" OMP_WAIT_POLICY=PASSIVE LD_LIBRARY_PATH="$OPENBLAS_DIR" "$PY" bench/torch_train.py 2 "$epochs" >>"$out/train.jsonl"
+  "${noblasenv[@]}" OMP_WAIT_POLICY=PASSIVE LD_LIBRARY_PATH="$OPENBLAS_DIR" "$PY" bench/torch_train.py 2 "$epochs" >>"$out/train.jsonl" || failed "PyTorch train job (python3-torch installed?)"
 fi
 
 # --- infer: Occam vs ONNX Runtime ------------------------------------------------------------------------------------
 if want infer; then
   log "infer: Occam vs ONNX Runtime"
-  "${BENCH[@]}" infer --seconds "$isec" >"$out/infer.jsonl"
+  "${BENCH[@]}" infer --seconds "$isec" >"$out/infer.jsonl" || failed "infer"
 fi
 
 # --- linear: paths vs scikit-learn and glmnet ------------------------------------------------------------------------
 if want linear; then
   log "linear: paths vs scikit-learn and glmnet ($lrep repeats)"
   lq=(); [[ $quick == 1 ]] && lq=(--quick)
-  bash bench/linear/compare.sh "$lrep" --jsonl "$out/linear.jsonl" "${lq[@]}" >"$out/linear.txt"
+  bash bench/linear/compare.sh "$lrep" --jsonl "$out/linear.jsonl" "${lq[@]}" >"$out/linear.txt" || failed "linear (python3-sklearn and r-cran-glmnet installed? see $out/linear.txt)"
 fi
 
 log "done in $(( $(date +%s) - started )) s; raw results in $out"
 "$PY" bench/all_report.py "$out" | tee "$out/report.txt"
+if [[ -s "$out/failed.txt" ]]; then echo "sections that failed: $(paste -sd ';' "$out/failed.txt")"; fi
