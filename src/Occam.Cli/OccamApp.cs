@@ -46,6 +46,7 @@ public static class OccamApp
                 config.AddCommand<ImportCommand>("import").WithDescription("Import a torch.nn.Sequential state_dict from safetensors as an occam-mlp/1 model.");
                 config.AddCommand<SynthCommand>("synth").WithDescription("Write a seeded synthetic dataset (xor, circles, spiral, blobs, polynomial) as CSV.");
                 config.AddCommand<DemoCommand>("demo").WithDescription("Train one network on the shipped digits six ways (no penalty, L2, L1 prox, L1 subgradient, group lasso, dropout); compare.");
+                config.AddCommand<Commands.Paths.PathCommand>("path").WithDescription("Walk a network's λ path (l1, group-lasso, l2, elastic-net) from λ_max down, warm-started; pick λ_min / λ_1se; write the chosen model, the path, plots.");
                 LinearCommands.Register(config);
                 SweepCommands.Register(config);
             });

@@ -9,6 +9,10 @@ public static class ExperimentRegistry
     public static IReadOnlyList<Experiment> All { get; } =
     [
         new ReluScaleSymmetry(),
+        new BiasExperiment(),
+        new GeometryExperiment(),
+        new MulticollinearityExperiment(),
+        new PolynomialExperiment(),
     ];
 
     /// <summary>The experiment named <paramref name="name"/>; an unknown name is a usage error listing the names.</summary>

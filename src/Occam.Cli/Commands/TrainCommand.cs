@@ -12,7 +12,8 @@ using Spectre.Console.Cli;
 
 namespace Occam.Cli.Commands;
 
-public sealed class TrainSettings : DataSettings
+/// <summary>The data and training options that <c>occam train</c> and <c>occam path</c> share (architecture, optimizer, schedule, split, seed).</summary>
+public class NetworkTrainingSettings : DataSettings
 {
     [CommandOption("--hidden <SIZES>")]
     [Description("Hidden layer sizes, e.g. 128,64 (\"none\" for a linear model). Default 64.")]
@@ -20,7 +21,7 @@ public sealed class TrainSettings : DataSettings
     public string Hidden { get; init; } = "64";
 
     [CommandOption("--activation <NAME>")]
-    [Description("relu (default), tanh or sigmoid.")]
+    [Description("relu (default; occam path: tanh), tanh or sigmoid.")]
     [DefaultValue("relu")]
     public string Activation { get; init; } = "relu";
 
@@ -48,35 +49,10 @@ public sealed class TrainSettings : DataSettings
     [DefaultValue(100)]
     public int Epochs { get; init; } = 100;
 
-    [CommandOption("--l1 <LAMBDA>")]
-    [Description("L1 strength λ₁ (adds λ₁·Σ|w|); one value or one per dense layer (comma-separated).")]
-    public string? L1 { get; init; }
-
-    [CommandOption("--l1-mode <MODE>")]
-    [Description("prox (default: soft-thresholding, exact zeros) or subgradient (PyTorch-style).")]
-    [DefaultValue("prox")]
-    public string L1Mode { get; init; } = "prox";
-
-    [CommandOption("--l2 <LAMBDA>")]
-    [Description("L2 strength λ₂ (adds (λ₂/2)·Σw², coupled, = PyTorch weight_decay in SGD/Adam); one or per layer.")]
-    public string? L2 { get; init; }
-
-    [CommandOption("--elastic-net <ALPHA>")]
-    [Description("Elastic net α·(ρ‖w‖₁ + (1−ρ)/2‖w‖²) (scikit-learn convention); with --l1-ratio.")]
-    public string? ElasticNet { get; init; }
-
     [CommandOption("--l1-ratio <RHO>")]
-    [Description("ρ in [[0, 1]] for --elastic-net (default 0.5).")]
+    [Description("ρ in [[0, 1]] for --elastic-net (train) and --penalty elastic-net (path; then in (0, 1]]). Default 0.5.")]
     [DefaultValue(0.5)]
     public double L1Ratio { get; init; } = 0.5;
-
-    [CommandOption("--group-lasso <LAMBDA>")]
-    [Description("Group lasso over hidden units (λ·Σ√|g|·‖w_g‖₂ on incoming weights, prox): kills whole units.")]
-    public string? GroupLasso { get; init; }
-
-    [CommandOption("--weight-decay <LAMBDA>")]
-    [Description("Decoupled weight decay (AdamW-style w ← w − lr·λ·w), for any optimizer; weights only.")]
-    public string? WeightDecay { get; init; }
 
     [CommandOption("--dropout <P>")]
     [Description("Inverted dropout after each hidden activation, p in [[0, 1).")]
@@ -110,21 +86,13 @@ public sealed class TrainSettings : DataSettings
     [Description("Regression: train on the target as it is (by default on (y − mean)/sd of the training rows, saved in the model and undone at prediction).")]
     public bool NoStandardizeTarget { get; init; }
 
-    [CommandOption("--init <MODEL>")]
-    [Description("Start from this occam-mlp/1 model (architecture, weights, standardizer).")]
-    public string? Init { get; init; }
-
-    [CommandOption("--out <MODEL>")]
-    [Description("Required. Where to write the trained model (occam-mlp/1 JSON).")]
-    public string? Out { get; init; }
-
-    public override ValidationResult Validate()
+    /// <summary>The checks of the data and training options, shared by <c>occam train</c> and <c>occam path</c>.</summary>
+    private protected ValidationResult ValidateTraining()
     {
         var baseResult = base.Validate();
         if (!baseResult.Successful) return baseResult;
         if (Labels is null && string.IsNullOrWhiteSpace(Target))
             return ValidationResult.Error("--target is required for CSV data: give the name of the column to predict.");
-        if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out is required: give the path of the model file to write.");
         if (LearningRate is double lr && !(lr > 0 && double.IsFinite(lr))) return ValidationResult.Error($"--lr must be a number > 0 (got {lr}).");
         if (!(Momentum >= 0 && Momentum < 1)) return ValidationResult.Error($"--momentum must be in [0, 1) (got {Momentum}).");
         if (Optimizer == "nesterov" && Momentum == 0) return ValidationResult.Error("--optimizer nesterov needs --momentum > 0 (got 0); use --optimizer sgd for plain SGD.");
@@ -135,10 +103,55 @@ public sealed class TrainSettings : DataSettings
         if (EarlyStopping < 0) return ValidationResult.Error($"--early-stopping must be >= 0 (got {EarlyStopping}).");
         if (EarlyStopping > 0 && ValSplit == 0) return ValidationResult.Error("--early-stopping watches the validation loss: add --val-split (e.g. 0.2).");
         if (!(L1Ratio >= 0 && L1Ratio <= 1)) return ValidationResult.Error($"--l1-ratio must be in [0, 1] (got {L1Ratio}).");
-        if (L1Mode is not ("prox" or "subgradient")) return ValidationResult.Error($"--l1-mode must be prox or subgradient (got '{L1Mode}').");
         if (!OptimizerOptions.TryParseKind(Optimizer, out _)) return ValidationResult.Error($"--optimizer must be sgd, momentum, nesterov, adam or adamw (got '{Optimizer}').");
         if (!Numerics.Activations.Activation.TryParse(Activation, out var act) || act == ActivationKind.Identity)
             return ValidationResult.Error($"--activation must be relu, tanh or sigmoid (got '{Activation}').");
+        return ValidationResult.Success();
+    }
+}
+
+/// <summary>Options of <c>occam train</c>: the shared training options, the penalties, --init and --out.</summary>
+public sealed class TrainSettings : NetworkTrainingSettings
+{
+    [CommandOption("--l1 <LAMBDA>")]
+    [Description("L1 strength λ₁ (adds λ₁·Σ|w|); one value or one per dense layer (comma-separated).")]
+    public string? L1 { get; init; }
+
+    [CommandOption("--l1-mode <MODE>")]
+    [Description("prox (default: soft-thresholding, exact zeros) or subgradient (PyTorch-style).")]
+    [DefaultValue("prox")]
+    public string L1Mode { get; init; } = "prox";
+
+    [CommandOption("--l2 <LAMBDA>")]
+    [Description("L2 strength λ₂ (adds (λ₂/2)·Σw², coupled, = PyTorch weight_decay in SGD/Adam); one or per layer.")]
+    public string? L2 { get; init; }
+
+    [CommandOption("--elastic-net <ALPHA>")]
+    [Description("Elastic net α·(ρ‖w‖₁ + (1−ρ)/2‖w‖²) (scikit-learn convention); with --l1-ratio.")]
+    public string? ElasticNet { get; init; }
+
+    [CommandOption("--group-lasso <LAMBDA>")]
+    [Description("Group lasso over hidden units (λ·Σ√|g|·‖w_g‖₂ on incoming weights, prox): kills whole units.")]
+    public string? GroupLasso { get; init; }
+
+    [CommandOption("--weight-decay <LAMBDA>")]
+    [Description("Decoupled weight decay (AdamW-style w ← w − lr·λ·w), for any optimizer; weights only.")]
+    public string? WeightDecay { get; init; }
+
+    [CommandOption("--init <MODEL>")]
+    [Description("Start from this occam-mlp/1 model (architecture, weights, standardizer).")]
+    public string? Init { get; init; }
+
+    [CommandOption("--out <MODEL>")]
+    [Description("Required. Where to write the trained model (occam-mlp/1 JSON).")]
+    public string? Out { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        var training = ValidateTraining();
+        if (!training.Successful) return training;
+        if (L1Mode is not ("prox" or "subgradient")) return ValidationResult.Error($"--l1-mode must be prox or subgradient (got '{L1Mode}').");
+        if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out is required: give the path of the model file to write.");
         return ValidationResult.Success();
     }
 }

@@ -12,7 +12,7 @@ internal sealed class ColumnStats
 {
     public required double[] Mean { get; init; }
     public required double[] Scale { get; init; }
-    /// <summary>Constant columns (all values equal): left out of the fit, coefficient 0.</summary>
+    /// <summary>Columns left out of the fit with coefficient 0: constant columns with an intercept, all-zero columns without one.</summary>
     public required bool[] Excluded { get; init; }
 
     /// <summary>
@@ -45,7 +45,9 @@ internal sealed class ColumnStats
         var scale = new double[p];
         Array.Fill(scale, 1.0);
         var excluded = new bool[p];
-        for (int j = 0; j < p; j++) excluded[j] = !(max[j] > min[j]);
+        // With an intercept a constant column duplicates it and is left out; without one, a constant non-zero column
+        // (e.g. a column of ones standing for a penalized bias) is an ordinary feature and only all-zero columns are.
+        for (int j = 0; j < p; j++) excluded[j] = center ? !(max[j] > min[j]) : max[j] == 0 && min[j] == 0;
         if (standardize)
         {
             var ss = new double[p];

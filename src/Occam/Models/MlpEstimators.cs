@@ -66,8 +66,17 @@ public abstract record MlpEstimator
         return new MlpModel(outcome.Model, outcome.Result);
     }
 
+    /// <summary>Trains on <paramref name="data"/> through the subclass's <c>Fit</c> (with its task check): the network λ path fits any estimator this way.</summary>
+    internal abstract MlpModel FitChecked(Dataset data, CancellationToken cancellationToken);
+
+    /// <summary>Refuses data of the wrong task for this estimator (the check <c>Fit</c> makes first).</summary>
+    internal abstract void CheckTask(Dataset data);
+
+    /// <summary>The <see cref="FitSettings"/> of this estimator as <c>Fit</c> would use them (the λ path's first step).</summary>
+    internal abstract FitSettings ToFitSettings();
+
     /// <summary>The <see cref="FitSettings"/> these properties describe (validated: a bad value is an <see cref="OccamException"/> naming the property).</summary>
-    private FitSettings ToFitSettings(bool standardizeTarget)
+    private protected FitSettings ToFitSettings(bool standardizeTarget)
     {
         string name = GetType().Name;
         ArgumentNullException.ThrowIfNull(Hidden, nameof(Hidden));
@@ -122,11 +131,20 @@ public sealed record MlpClassifier : MlpEstimator
     /// <summary>Trains on a classification dataset (e.g. <c>CsvLoader.Load(path, target)</c> with a label column).</summary>
     public MlpModel Fit(Dataset data, IProgress<EpochRecord>? progress = null, CancellationToken cancellationToken = default)
     {
+        CheckTask(data);
+        return FitData(data, standardizeTarget: false, progress, cancellationToken);
+    }
+
+    internal override void CheckTask(Dataset data)
+    {
         ArgumentNullException.ThrowIfNull(data);
         if (data.Task == TaskKind.Regression)
             throw OccamException.Usage($"MlpClassifier needs class labels but the target '{data.TargetName}' was read as a regression target; load it with task: TaskKind.Binary or TaskKind.Multiclass, or use MlpRegressor.");
-        return FitData(data, standardizeTarget: false, progress, cancellationToken);
     }
+
+    internal override MlpModel FitChecked(Dataset data, CancellationToken cancellationToken) => Fit(data, null, cancellationToken);
+
+    internal override FitSettings ToFitSettings() => ToFitSettings(standardizeTarget: false);
 
     /// <summary>Trains on a rows × features array and one text label per row (features are named x1..xN).</summary>
     public MlpModel Fit(double[,] x, string[] y) => Fit(Dataset.ForClassification(x, y));
@@ -157,11 +175,20 @@ public sealed record MlpRegressor : MlpEstimator
     /// <summary>Trains on a regression dataset.</summary>
     public MlpModel Fit(Dataset data, IProgress<EpochRecord>? progress = null, CancellationToken cancellationToken = default)
     {
+        CheckTask(data);
+        return FitData(data, StandardizeTarget, progress, cancellationToken);
+    }
+
+    internal override void CheckTask(Dataset data)
+    {
         ArgumentNullException.ThrowIfNull(data);
         if (data.Task != TaskKind.Regression)
             throw OccamException.Usage($"MlpRegressor needs a numeric target but '{data.TargetName}' was read as class labels; load it with task: TaskKind.Regression, or use MlpClassifier.");
-        return FitData(data, StandardizeTarget, progress, cancellationToken);
     }
+
+    internal override MlpModel FitChecked(Dataset data, CancellationToken cancellationToken) => Fit(data, null, cancellationToken);
+
+    internal override FitSettings ToFitSettings() => ToFitSettings(StandardizeTarget);
 
     /// <summary>Trains on a rows × features array and one target per row (features are named x1..xN).</summary>
     public MlpModel Fit(double[,] x, double[] y) => Fit(Dataset.ForRegression(x, y));

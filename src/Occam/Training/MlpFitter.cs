@@ -58,6 +58,9 @@ public sealed record FitSettings
 /// <summary>A trained model, its history and how the rows were used.</summary>
 public sealed record FitOutcome(Mlp Model, TrainingResult Result, int TrainRows, int ValidationRows);
 
+/// <summary>A training job ready to run (see <see cref="MlpFitter.Prepare"/>): the network is not trained yet.</summary>
+internal sealed record PreparedFit(Mlp Model, RowSplit Rows, TrainingData Train, TrainingData? Validation, NetworkRegularization Regularization, Rng TrainRng);
+
 /// <summary>
 /// The whole training job over a <see cref="Dataset"/>: split off validation rows (seeded), fit the standardizer on
 /// the training rows only, build a network (or take <see cref="FitSettings.Init"/>), train it, and return it with
@@ -67,6 +70,18 @@ public sealed record FitOutcome(Mlp Model, TrainingResult Result, int TrainRows,
 public static class MlpFitter
 {
     public static FitOutcome Fit(Dataset data, FitSettings settings, IProgress<EpochRecord>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var job = Prepare(data, settings);
+        var result = Trainer.Fit(job.Model, job.Train, job.Validation, settings.Training, job.Regularization, job.TrainRng, progress, cancellationToken);
+        return new FitOutcome(job.Model, result, job.Rows.Train.Length, job.Rows.Validation.Length);
+    }
+
+    /// <summary>
+    /// Everything <see cref="Fit"/> does before training: the seeded split, the standardizers, the network (fresh or a
+    /// clone of <see cref="FitSettings.Init"/>), the prepared rows and the training random stream — so that a caller
+    /// (the network λ path's first step) sees exactly what training would see.
+    /// </summary>
+    internal static PreparedFit Prepare(Dataset data, FitSettings settings)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(settings);
@@ -78,9 +93,9 @@ public static class MlpFitter
         var initRng = rng.Fork();
         var trainRng = rng.Fork();
 
-        var (trainRows, valRows) = Holdout.Split(data.Rows, settings.ValidationSplit, settings.Training.Shuffle, splitRng);
-        var trainSet = data.Subset(trainRows);
-        var valSet = valRows.Length > 0 ? data.Subset(valRows) : null;
+        var rows = Holdout.Split(data.Rows, settings.ValidationSplit, settings.Training.Shuffle, splitRng);
+        var trainSet = data.Subset(rows.Train);
+        var valSet = rows.Validation.Length > 0 ? data.Subset(rows.Validation) : null;
 
         Mlp model;
         if (settings.Init is { } init)
@@ -100,15 +115,14 @@ public static class MlpFitter
             };
             var spec = new MlpSpec(data.Features, settings.Hidden, outputs, data.Task, settings.Activation, settings.Dropout);
             int batch = settings.Training.BatchSize;
-            spec.CheckSize(batch == 0 ? trainRows.Length : Math.Min(batch, trainRows.Length));
+            spec.CheckSize(batch == 0 ? rows.Train.Length : Math.Min(batch, rows.Train.Length));
             model = Mlp.Create(spec, initRng, standardizer, data.Classes, data.FeatureNames, data.TargetName, targetStandardizer);
         }
 
         var regularization = Expand(settings.Regularization, model.DenseLayers.Count);
         var train = TrainingData.From(model, trainSet);
         var validation = valSet is null ? null : TrainingData.From(model, valSet);
-        var result = Trainer.Fit(model, train, validation, settings.Training, regularization, trainRng, progress, cancellationToken);
-        return new FitOutcome(model, result, trainRows.Length, valRows.Length);
+        return new PreparedFit(model, rows, train, validation, regularization, trainRng);
     }
 
     /// <summary>Spreads a one-entry list over all layers, or checks a per-layer list.</summary>

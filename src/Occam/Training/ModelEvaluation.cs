@@ -21,10 +21,7 @@ public sealed record ModelEvaluation(int Rows, double Loss, double? Accuracy, do
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
-        if (model.FeatureNames is { } names) data = data.SelectFeatures(names);
-        if (model.Task != TaskKind.Regression && data.Task != TaskKind.Regression && data.Task != model.Task)
-            data = new Dataset(data.X, data.Y, data.Rows, data.Features, data.FeatureNames, data.TargetName, model.Task, data.Classes);
-        MlpFitter.CheckCompatible(model, data);
+        data = Matched(model, data);
         int k = model.Outputs;
         if (model.Task == TaskKind.Regression)
         {
@@ -56,5 +53,39 @@ public sealed record ModelEvaluation(int Rows, double Loss, double? Accuracy, do
             if (predicted == truth) correct++;
         }
         return new ModelEvaluation(data.Rows, loss, (double)correct / Math.Max(1, data.Rows), null, confusion, model.Classes);
+    }
+
+    /// <summary>
+    /// The data loss of each row (the terms whose mean is <see cref="Loss"/>): squared error in the target's units for
+    /// regression, log-loss or cross-entropy for classification. Their spread gives the standard error of a held-out loss.
+    /// </summary>
+    internal static double[] RowLosses(Mlp model, Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        data = Matched(model, data);
+        var losses = new double[data.Rows];
+        if (model.Task == TaskKind.Regression)
+        {
+            var predicted = model.PredictValues(data.X, data.Rows);
+            for (int r = 0; r < data.Rows; r++) losses[r] = (predicted[r] - data.Y[r]) * (predicted[r] - data.Y[r]);
+            return losses;
+        }
+        int k = model.Outputs;
+        var targets = LabelMap.Targets(model, data);
+        var scores = model.PredictScores(data.X, data.Rows);
+        for (int r = 0; r < data.Rows; r++)
+            losses[r] = TaskLoss.Value(model.Task, scores.AsSpan(r * k, k), targets.AsSpan(r, 1), 1, k);
+        return losses;
+    }
+
+    /// <summary>The data's columns in the model's order and its labels read with the model's task, checked against the model.</summary>
+    private static Dataset Matched(Mlp model, Dataset data)
+    {
+        if (model.FeatureNames is { } names) data = data.SelectFeatures(names);
+        if (model.Task != TaskKind.Regression && data.Task != TaskKind.Regression && data.Task != model.Task)
+            data = new Dataset(data.X, data.Y, data.Rows, data.Features, data.FeatureNames, data.TargetName, model.Task, data.Classes);
+        MlpFitter.CheckCompatible(model, data);
+        return data;
     }
 }

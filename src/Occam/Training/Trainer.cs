@@ -80,6 +80,12 @@ public sealed class Trainer
     /// </summary>
     internal bool FusedProx { get; set; } = true;
 
+    /// <summary>
+    /// Stop after this many optimizer steps (0 = no limit, the default): the network λ path takes exactly the first
+    /// step of a fit this way to derive λ_max from it (<see cref="Selection.NetworkPath.LambdaMax"/>).
+    /// </summary>
+    internal long MaxSteps { get; set; }
+
     /// <summary>Target values per row: the number of outputs for regression, 1 for classification.</summary>
     public static int TargetWidth(Mlp model) => model.Task == TaskKind.Regression ? model.Outputs : 1;
 
@@ -148,6 +154,7 @@ public sealed class Trainer
                     throw Divergence.Error($"epoch {epoch}, step {stepInEpoch} (optimizer step {_optimizer.StepCount})", loss, _model, train, _regularization, _optimizer.LearningRate);
                 lossSum += (double)loss * rows;
                 metricSum += stepMetric;
+                if (_optimizer.StepCount == MaxSteps) return new TrainingResult([], 0, MaxSteps, clock.GetElapsedTime(start).TotalSeconds, 0, true);
             }
             double trainLoss = lossSum / train.Rows;
             double trainMetric = _task == TaskKind.Regression

@@ -84,6 +84,31 @@ public class InputTests
         }
     }
 
+    /// <summary>
+    /// Without an intercept a column of ones is a penalized bias: (1/(2n))‖y − w·1‖² + α(ρ|w| + (1−ρ)/2·w²) has
+    /// w = S(ȳ, αρ)/(1 + α(1 − ρ)) (S the soft threshold), the closed form for every ρ.
+    /// </summary>
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.5)]
+    [InlineData(0.0)]
+    public void WithoutAnInterceptAColumnOfOnesIsAPenalizedBias(double rho)
+    {
+        double[] y = [3, 1, 4, 1, 5, 9, 2, 6];
+        double mean = y.Average(), alpha = 0.7;
+        var x = Enumerable.Repeat(1.0, y.Length).ToArray();
+        var o = new LinearOptions { L1Ratio = rho, FitIntercept = false, Standardize = false, Tolerance = 1e-14 };
+        var fit = rho == 0 ? RidgeRegression.Fit(x, y.Length, 1, y, alpha, o) : ElasticNetRegression.Fit(x, y.Length, 1, y, alpha, o);
+        double expected = Math.Max(mean - alpha * rho, 0) / (1 + alpha * (1 - rho));
+        Assert.Equal(expected, fit.Model.Coef[0], 1e-10);
+        Assert.Equal(0, fit.Model.Intercept);
+        Assert.Empty(fit.Warnings);
+        // Past α_max = ȳ/ρ the lasso's penalized bias is exactly 0; an all-zero column is still left out.
+        if (rho == 1) Assert.Equal(0, ElasticNetRegression.Fit(x, y.Length, 1, y, 1.01 * mean, o).Model.Coef[0]);
+        var zero = ElasticNetRegression.Fit(new double[y.Length], y.Length, 1, y, 0.1, o with { L1Ratio = 1 });
+        Assert.Contains(zero.Warnings, w => w.Contains("is constant"));
+    }
+
     [Fact]
     public void NonConvergenceIsReportedLoudly()
     {
