@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Occam.Cli.Commands;
+using Occam.Cli.Commands.Experiments;
 using Occam.Cli.Commands.Linear;
 using Occam.Cli.Commands.Sweep;
 using Spectre.Console;
@@ -49,6 +50,8 @@ public static class OccamApp
                 config.AddCommand<Commands.Paths.PathCommand>("path").WithDescription("Walk a network's λ path (l1, group-lasso, l2, elastic-net) from λ_max down, warm-started; pick λ_min / λ_1se; write the chosen model, the path, plots.");
                 LinearCommands.Register(config);
                 SweepCommands.Register(config);
+                config.AddCommand<ExperimentCommand>("experiment").WithDescription("Run one experiment testing a claim of the notes (or 'list' them); writes result.json and PNG/SVG figures.");
+                config.AddCommand<ReportCommand>("report").WithDescription("Run every experiment (or reuse saved results) and write one self-contained HTML report.");
             });
             int code = RunCancellable(app, args);
             if (code is ExitCodes.Success or ExitCodes.NotConverged) return code;

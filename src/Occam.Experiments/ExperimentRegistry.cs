@@ -9,10 +9,12 @@ public static class ExperimentRegistry
     public static IReadOnlyList<Experiment> All { get; } =
     [
         new ReluScaleSymmetry(),
+        new NonConvexity(),
         new BiasExperiment(),
         new GeometryExperiment(),
         new MulticollinearityExperiment(),
         new PolynomialExperiment(),
+        new XorWidth(),
     ];
 
     /// <summary>The experiment named <paramref name="name"/>; an unknown name is a usage error listing the names.</summary>

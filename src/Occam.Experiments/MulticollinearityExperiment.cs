@@ -11,15 +11,16 @@ namespace Occam.Experiments;
 /// <remarks>
 /// Protocol (float64). For each correlation r in <see cref="MulticollinearityProtocol.Correlations"/> and each of
 /// <see cref="MulticollinearityProtocol.Resamples"/> fresh data sets (one <see cref="Rng"/> per data set,
-/// seed + 1000·(correlation index) + d), n houses with z ~ N(0, I₃):
-/// area = 100 + 30·z₁ m², rooms = 4 + (r·z₁ + √(1 − r²)·z₂), age = 30 + 15·z₃ years, so corr(area, rooms) = r;
-/// price = 2·area + 40·rooms − 2·age + 50·ε, ε ~ N(0, 1) (standardized effects 60, 40, −30; draws per row z₁, z₂, z₃, ε).
+/// seed + 1000·(correlation index) + d), n houses with z ~ N(0, I₄):
+/// area = 100 + 30·z₁ m², rooms = 4 + (r·z₁ + √(1 − r²)·z₂), age = 30 + 15·z₃ years, lot = 500 + 100·z₄ m² (irrelevant),
+/// so corr(area, rooms) = r; price = 2·area + 40·rooms − 2·age + 0·lot + 50·ε, ε ~ N(0, 1) (standardized effects 60, 40,
+/// −30, 0; draws per row z₁, z₂, z₃, z₄, ε).
 /// Fits (intercept, standardized columns, scikit-learn's objective): least squares, ridge (ρ = 0), lasso (ρ = 1) and
 /// elastic net (ρ = 0.5), each at the α_min of K-fold cross-validation (contiguous folds) on its own α grid (ridge:
 /// <see cref="LinearSolverSettings.RidgeGrid"/>; solver settings <see cref="LinearSolverSettings"/>).
-/// Coefficients are reported as standardized effects (coefficient × population sd of the feature: 30, 1, 15).
+/// Coefficients are reported as standardized effects (coefficient × population sd of the feature: 30, 1, 15, 100).
 /// Test error is exact: σ² + (Δb + Δwᵀμ)² + ΔwᵀΣΔw with Δ = fitted − true and μ, Σ the features' mean and covariance.
-/// Condition number: λ_max/λ_min of the sample correlation matrix of the three columns (Jacobi eigenvalues).
+/// Condition number: λ_max/λ_min of the sample correlation matrix of the four columns (Jacobi eigenvalues).
 /// </remarks>
 public sealed class MulticollinearityExperiment : Experiment
 {
@@ -50,13 +51,13 @@ public sealed class MulticollinearityExperiment : Experiment
     public override (int Quick, int Full) DefaultSeeds => (40, 200);
 
     /// <summary>Feature names, in column order.</summary>
-    public static readonly string[] Features = ["area", "rooms", "age"];
+    public static readonly string[] Features = ["area", "rooms", "age", "lot"];
 
     /// <summary>Population standard deviations of the features (their standardized effect is coefficient × sd).</summary>
-    public static readonly double[] FeatureSd = [30, 1, 15];
+    public static readonly double[] FeatureSd = [30, 1, 15, 100];
 
     /// <summary>True coefficients in original units.</summary>
-    public static readonly double[] TrueCoef = [2, 40, -2];
+    public static readonly double[] TrueCoef = [2, 40, -2, 0];
 
     /// <summary>True intercept.</summary>
     public const double TrueIntercept = 0;
@@ -64,24 +65,31 @@ public sealed class MulticollinearityExperiment : Experiment
     /// <summary>Noise standard deviation σ.</summary>
     public const double Noise = 50;
 
-    private static readonly double[] Mean = [100, 4, 30];
+    private static readonly double[] Mean = [100, 4, 30, 500];
 
-    /// <summary>Draws data set <paramref name="index"/> at correlation index <paramref name="correlation"/>: x (rows × 3, row-major) and y.</summary>
+    /// <summary>Columns per house: area, rooms, age, lot.</summary>
+    public const int Columns = 4;
+
+    /// <summary>Draws data set <paramref name="index"/> at correlation index <paramref name="correlation"/>: x (rows × 4, row-major) and y.</summary>
     public static (double[] X, double[] Y) Draw(MulticollinearityProtocol protocol, int correlation, int index)
     {
         ArgumentNullException.ThrowIfNull(protocol);
         double r = protocol.Correlations[correlation], s = Math.Sqrt(1 - r * r);
         var rng = new Rng(protocol.Seed + 1000UL * (ulong)correlation + (ulong)index);
         int n = protocol.Rows;
-        var x = new double[n * 3];
+        var x = new double[n * Columns];
         var y = new double[n];
         for (int i = 0; i < n; i++)
         {
-            double z1 = rng.NextNormal(), z2 = rng.NextNormal(), z3 = rng.NextNormal(), e = rng.NextNormal();
-            x[3 * i] = Mean[0] + FeatureSd[0] * z1;
-            x[3 * i + 1] = Mean[1] + FeatureSd[1] * (r * z1 + s * z2);
-            x[3 * i + 2] = Mean[2] + FeatureSd[2] * z3;
-            y[i] = TrueIntercept + TrueCoef[0] * x[3 * i] + TrueCoef[1] * x[3 * i + 1] + TrueCoef[2] * x[3 * i + 2] + Noise * e;
+            double z1 = rng.NextNormal(), z2 = rng.NextNormal(), z3 = rng.NextNormal(), z4 = rng.NextNormal(), e = rng.NextNormal();
+            var row = x.AsSpan(Columns * i, Columns);
+            row[0] = Mean[0] + FeatureSd[0] * z1;
+            row[1] = Mean[1] + FeatureSd[1] * (r * z1 + s * z2);
+            row[2] = Mean[2] + FeatureSd[2] * z3;
+            row[3] = Mean[3] + FeatureSd[3] * z4;
+            double price = TrueIntercept;
+            for (int j = 0; j < Columns; j++) price += TrueCoef[j] * row[j];
+            y[i] = price + Noise * e;
         }
         return (x, y);
     }
@@ -89,11 +97,11 @@ public sealed class MulticollinearityExperiment : Experiment
     /// <summary>E[(ŷ − f(x))²] + σ² for a fit (b̂, ŵ) under the generating distribution at correlation r.</summary>
     public static double TestError(double intercept, ReadOnlySpan<double> coef, double r)
     {
-        var d = new double[3];
+        var d = new double[Columns];
         double shift = intercept - TrueIntercept;
-        for (int j = 0; j < 3; j++) { d[j] = coef[j] - TrueCoef[j]; shift += d[j] * Mean[j]; }
-        // Σ: var(area) = 30², var(rooms) = 1, cov(area, rooms) = 30·r, var(age) = 15².
-        double quad = d[0] * d[0] * 900 + d[1] * d[1] + 2 * d[0] * d[1] * 30 * r + d[2] * d[2] * 225;
+        for (int j = 0; j < Columns; j++) { d[j] = coef[j] - TrueCoef[j]; shift += d[j] * Mean[j]; }
+        // Σ: var(area) = 30², var(rooms) = 1, cov(area, rooms) = 30·r, var(age) = 15², var(lot) = 100².
+        double quad = d[0] * d[0] * 900 + d[1] * d[1] + 2 * d[0] * d[1] * 30 * r + d[2] * d[2] * 225 + d[3] * d[3] * 10_000;
         return Noise * Noise + shift * shift + quad;
     }
 
@@ -195,7 +203,9 @@ public sealed class MulticollinearityExperiment : Experiment
                 var better = Expectation.AtLeast(0, "> 0 (the second fit's coefficients are closer to the truth)");
                 l2.Check($"{rho}: error least squares − ridge", Stats.PairedDifference(error[c][CollinearFit.LeastSquares], error[c][CollinearFit.Ridge]), better);
                 stable.Check($"{rho}: error lasso − ridge", Stats.PairedDifference(error[c][CollinearFit.Lasso], error[c][CollinearFit.Ridge]), better);
-                combines.Check($"{rho}: error lasso − elastic net", Stats.PairedDifference(error[c][CollinearFit.Lasso], error[c][CollinearFit.ElasticNet]), better);
+                combines.Check($"{rho}: error lasso − elastic net (L2's stability)", Stats.PairedDifference(error[c][CollinearFit.Lasso], error[c][CollinearFit.ElasticNet]), better);
+                combines.Check($"{rho}: elastic net sets the irrelevant lot exactly to 0 (L1's selection)", Stats.Wilson(level.LotZeroed(CollinearFit.ElasticNet), protocol.Resamples),
+                    Expectation.AtLeast(0.5, "≥ 50 % of data sets (selects as a rule)"));
             }
             foreach (var f in fits)
             {
@@ -207,7 +217,8 @@ public sealed class MulticollinearityExperiment : Experiment
             {
                 var (area, rooms, both, neither) = level.Kept(f);
                 int m = protocol.Resamples;
-                keptRows.Add([Cell.Of(rho), Cell.Of(Label(f)), Stats.Wilson(area, m).ToCell(), Stats.Wilson(rooms, m).ToCell(), Stats.Wilson(both, m).ToCell(), Stats.Wilson(neither, m).ToCell()]);
+                keptRows.Add([Cell.Of(rho), Cell.Of(Label(f)), Stats.Wilson(area, m).ToCell(), Stats.Wilson(rooms, m).ToCell(), Stats.Wilson(both, m).ToCell(), Stats.Wilson(neither, m).ToCell(),
+                    Stats.Wilson(level.LotZeroed(f), m).ToCell()]);
             }
             var kappa = level.ConditionNumbers.Order().ToArray();
             conditionRows.Add([Cell.Of(rho), Cell.Number((1 + Math.Abs(level.Correlation)) / (1 - Math.Abs(level.Correlation))), Cell.Number(kappa[kappa.Length / 2]), Stats.Mean(level.ConditionNumbers).ToCell()]);
@@ -221,18 +232,18 @@ public sealed class MulticollinearityExperiment : Experiment
             Claims = Claims,
             Protocol =
             [
-                new("data", $"{protocol.Resamples} fresh data sets per correlation (seed {protocol.Seed} + 1000·c + d), n = {protocol.Rows} houses: area = 100 + 30·z₁ m², rooms = 4 + r·z₁ + √(1 − r²)·z₂, age = 30 + 15·z₃ years, z ~ N(0, I₃); corr(area, rooms) = r ∈ {{{string.Join(", ", protocol.Correlations.Select(v => v.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)))}}} (r = 0 is the control)"),
-                new("truth", "price = 2·area + 40·rooms − 2·age + 50·ε, ε ~ N(0, 1): standardized effects 60 (area), 40 (rooms), −30 (age)"),
+                new("data", $"{protocol.Resamples} fresh data sets per correlation (seed {protocol.Seed} + 1000·c + d), n = {protocol.Rows} houses: area = 100 + 30·z₁ m², rooms = 4 + r·z₁ + √(1 − r²)·z₂, age = 30 + 15·z₃ years, lot = 500 + 100·z₄ m², z ~ N(0, I₄); corr(area, rooms) = r ∈ {{{string.Join(", ", protocol.Correlations.Select(v => v.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)))}}} (r = 0 is the control)"),
+                new("truth", "price = 2·area + 40·rooms − 2·age + 0·lot + 50·ε, ε ~ N(0, 1): standardized effects 60 (area), 40 (rooms), −30 (age), 0 (lot: irrelevant, so that L1's selection can show)"),
                 new("fits", $"least squares; ridge (ρ = 0), lasso (ρ = 1), elastic net (ρ = {protocol.ElasticNetL1Ratio:G2}) at the α_min of {protocol.Folds}-fold CV (contiguous folds, {protocol.Alphas} α down to 10⁻³·α_max; ridge 10⁻⁶); intercept, standardized columns, scikit-learn's objective; float64, duality gap ≤ {LinearSolverSettings.Tolerance:G2}"),
                 new("statistics", "standardized effect = coefficient × feature sd; coefficient error (â − 60)² + (r̂ − 40)² per data set, paired differences (mean ± SE); spread = sd over data sets; Wilson 95 % intervals for which feature lasso keeps; exact test MSE σ² + (Δb + Δwᵀμ)² + ΔwᵀΣΔw"),
                 new("precision", "float64 (the linear solvers)"),
-                new("condition number", "λ_max/λ_min of the sample correlation matrix of (area, rooms, age); population value (1 + |r|)/(1 − |r|)"),
+                new("condition number", "λ_max/λ_min of the sample correlation matrix of (area, rooms, age, lot); population value (1 + |r|)/(1 − |r|)"),
             ],
             Tables =
             [
                 new Table("Condition number of the standardized design", ["correlation", "population", "median over data sets", "mean ± SE"], conditionRows),
                 new Table("Standardized effects over data sets (truth: area 60, rooms 40)", ["correlation", "fit", "area mean", "area sd", "rooms mean", "rooms sd", "coefficient error (mean ± SE)", "test MSE (mean ± SE)"], coefRows),
-                new Table("Which of the correlated pair is kept (exact zeros)", ["correlation", "fit", "area only", "rooms only", "both", "neither"], keptRows),
+                new Table("Which of the correlated pair is kept (exact zeros), and how often the irrelevant lot is dropped", ["correlation", "fit", "area only", "rooms only", "both", "neither", "lot exactly 0"], keptRows),
             ],
             Figures =
             [
@@ -269,6 +280,8 @@ public sealed class MulticollinearityExperiment : Experiment
         var (area, rooms, both, _) = top.Kept(CollinearFit.Lasso);
         findings.Add($"At r = {top.Correlation:G3} (median condition number {top.ConditionNumbers.Order().ElementAt(top.ConditionNumbers.Length / 2):G3}) the least-squares area effect has sd {Sd(top.Effects[CollinearFit.LeastSquares].Select(e => e[0])):G3} over data sets, ridge {Sd(top.Effects[CollinearFit.Ridge].Select(e => e[0])):G3}, lasso {Sd(top.Effects[CollinearFit.Lasso].Select(e => e[0])):G3}, elastic net {Sd(top.Effects[CollinearFit.ElasticNet].Select(e => e[0])):G3}.");
         findings.Add($"Lasso keeps only area in {area}, only rooms in {rooms} and both in {both} of {top.Effects[CollinearFit.Lasso].Length} data sets at r = {top.Correlation:G3} (both true effects are non-zero).");
+        int m = top.Effects[CollinearFit.Lasso].Length;
+        findings.Add($"The irrelevant lot is exactly 0 at r = {top.Correlation:G3} in {top.LotZeroed(CollinearFit.Lasso)} of {m} lasso fits, {top.LotZeroed(CollinearFit.ElasticNet)} elastic-net fits and {top.LotZeroed(CollinearFit.Ridge)} ridge fits.");
         findings.Add($"Coefficient error at r = {top.Correlation:G3}: least squares {Stats.Mean(error[c][CollinearFit.LeastSquares]).ToCell().Display()}, ridge {Stats.Mean(error[c][CollinearFit.Ridge]).ToCell().Display()}, lasso {Stats.Mean(error[c][CollinearFit.Lasso]).ToCell().Display()}, elastic net {Stats.Mean(error[c][CollinearFit.ElasticNet]).ToCell().Display()}; test MSE {Stats.Mean(top.TestError[CollinearFit.LeastSquares]).ToCell(5).Display()}, {Stats.Mean(top.TestError[CollinearFit.Ridge]).ToCell(5).Display()}, {Stats.Mean(top.TestError[CollinearFit.Lasso]).ToCell(5).Display()}, {Stats.Mean(top.TestError[CollinearFit.ElasticNet]).ToCell(5).Display()} (σ² = 2500 is the floor): predictions depend mostly on the well-determined sum of the two effects.");
         var zero = r.Levels[0];
         findings.Add($"Control r = {zero.Correlation:G3}: coefficient error least squares {Stats.Mean(error[0][CollinearFit.LeastSquares]).ToCell().Display()}, ridge {Stats.Mean(error[0][CollinearFit.Ridge]).ToCell().Display()}, lasso {Stats.Mean(error[0][CollinearFit.Lasso]).ToCell().Display()}, elastic net {Stats.Mean(error[0][CollinearFit.ElasticNet]).ToCell().Display()}.");
@@ -308,14 +321,14 @@ public sealed class MulticollinearityExperiment : Experiment
             for (int d = 0; d < m; d++)
             {
                 var (x, y) = Draw(protocol, c, d);
-                kappa[d] = ConditionNumber(x, n, 3);
+                kappa[d] = ConditionNumber(x, n, Columns);
                 foreach (var fit in Enum.GetValues<CollinearFit>())
                 {
                     var model = fit switch
                     {
-                        CollinearFit.LeastSquares => RidgeRegression.Fit(x, n, 3, y, 0, LinearSolverSettings.Options(0)).Model,
-                        CollinearFit.Ridge => RidgeRegression.Fit(x, n, 3, y, CrossValidation.ElasticNet(x, n, 3, y, LinearSolverSettings.Options(0), LinearSolverSettings.RidgeGrid(cv)).AlphaMin).Model,
-                        _ => CrossValidation.ElasticNet(x, n, 3, y, LinearSolverSettings.Options(fit == CollinearFit.Lasso ? 1 : protocol.ElasticNetL1Ratio), cv).Refit.EnsureConverged().Model,
+                        CollinearFit.LeastSquares => RidgeRegression.Fit(x, n, Columns, y, 0, LinearSolverSettings.Options(0)).Model,
+                        CollinearFit.Ridge => RidgeRegression.Fit(x, n, Columns, y, CrossValidation.ElasticNet(x, n, Columns, y, LinearSolverSettings.Options(0), LinearSolverSettings.RidgeGrid(cv)).AlphaMin).Model,
+                        _ => CrossValidation.ElasticNet(x, n, Columns, y, LinearSolverSettings.Options(fit == CollinearFit.Lasso ? 1 : protocol.ElasticNetL1Ratio), cv).Refit.EnsureConverged().Model,
                     };
                     effects[fit][d] = model.Coef.Select((v, j) => v * FeatureSd[j]).ToArray();
                     test[fit][d] = TestError(model.Intercept, model.Coef, r);
@@ -371,6 +384,9 @@ public enum CollinearFit
 public sealed record MulticollinearityLevel(
     double Correlation, IReadOnlyDictionary<CollinearFit, double[][]> Effects, IReadOnlyDictionary<CollinearFit, double[]> TestError, double[] ConditionNumbers)
 {
+    /// <summary>Resamples in which the fit sets the irrelevant feature (lot) exactly to 0.</summary>
+    public int LotZeroed(CollinearFit fit) => Effects[fit].Count(e => e[3] == 0);
+
     /// <summary>Resamples in which the fit keeps area only, rooms only, both, neither (exact zeros).</summary>
     public (int AreaOnly, int RoomsOnly, int Both, int Neither) Kept(CollinearFit fit)
     {

@@ -161,10 +161,10 @@ public enum SeriesKind
     /// <summary>Points with ± <see cref="Series.YError"/> bars, joined by lines.</summary>
     ErrorBar,
 
-    /// <summary>Bars at <see cref="Series.X"/> of height <see cref="Series.Y"/> (optional error bars).</summary>
+    /// <summary>Bars at <see cref="Series.X"/> of height <see cref="Series.Y"/> (optional error bars); several bar series are grouped side by side.</summary>
     Bar,
 
-    /// <summary>A grid of <see cref="Series.Values"/> (rows top to bottom) with a colour bar.</summary>
+    /// <summary>A grid of <see cref="Series.Values"/> (row 0 at the top, y ticks labelled with row numbers top down; column c at x = c) with a colour bar.</summary>
     Heatmap,
 }
 
@@ -183,8 +183,11 @@ public sealed record Series
     /// <summary>y values, as many as <see cref="X"/>.</summary>
     public IReadOnlyList<double> Y { get; init; } = [];
 
-    /// <summary>Half-widths of the error bars (± around y), or null.</summary>
+    /// <summary>Half-widths of the error bars (± around y; the upper side when <see cref="YErrorLow"/> is given), or null.</summary>
     public IReadOnlyList<double>? YError { get; init; }
+
+    /// <summary>Lengths of the lower error bars (y − low) for asymmetric intervals such as Wilson's, or null (= <see cref="YError"/>).</summary>
+    public IReadOnlyList<double>? YErrorLow { get; init; }
 
     /// <summary>Heatmap cells, rows × columns (row 0 at the top).</summary>
     public IReadOnlyList<IReadOnlyList<double>>? Values { get; init; }
@@ -198,6 +201,20 @@ public sealed record Series
     /// <summary>Points with ± error bars, joined by lines.</summary>
     public static Series Errors(string label, IReadOnlyList<double> x, IReadOnlyList<double> y, IReadOnlyList<double> yError) =>
         new() { Kind = SeriesKind.ErrorBar, Label = label, X = x, Y = y, YError = yError };
+
+    /// <summary>Points with their (possibly asymmetric) intervals [<paramref name="low"/>, <paramref name="high"/>], joined by lines: e.g. rates with Wilson intervals.</summary>
+    public static Series Intervals(string label, IReadOnlyList<double> x, IReadOnlyList<double> y, IReadOnlyList<double> low, IReadOnlyList<double> high)
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        ArgumentNullException.ThrowIfNull(low);
+        ArgumentNullException.ThrowIfNull(high);
+        return new()
+        {
+            Kind = SeriesKind.ErrorBar, Label = label, X = x, Y = y,
+            YError = y.Select((v, i) => high[i] - v).ToArray(),
+            YErrorLow = y.Select((v, i) => v - low[i]).ToArray(),
+        };
+    }
 
     /// <summary>Bars (optionally with ± error bars).</summary>
     public static Series Bars(string label, IReadOnlyList<double> x, IReadOnlyList<double> y, IReadOnlyList<double>? yError = null) =>

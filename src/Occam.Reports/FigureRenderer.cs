@@ -51,7 +51,7 @@ public static partial class FigureRenderer
         return HrefReference().Replace(svg, m => $"{m.Groups[1].Value}=\"#{Renamed(m.Groups[2].Value)}\"");
     }
 
-    /// <summary>Builds the ScottPlot plot of <paramref name="figure"/> (validated: a bad figure throws <see cref="ArgumentException"/> naming it).</summary>
+    /// <summary>Builds the ScottPlot plot (several bar series are drawn side by side at each x) of <paramref name="figure"/> (validated: a bad figure throws <see cref="ArgumentException"/> naming it).</summary>
     internal static Plot Build(Figure figure)
     {
         ArgumentNullException.ThrowIfNull(figure);
@@ -63,40 +63,53 @@ public static partial class FigureRenderer
         plot.YLabel(figure.YLabel);
         Func<double, double> fx = figure.LogX ? Math.Log10 : x => x;
         bool legend = false;
+        var palette = new ScottPlot.Palettes.Category10();
+        int index = 0;
+        // Several bar series side by side: each gets 1/m of the (smallest) gap between categories.
+        var barSeries = figure.Series.Where(s => s.Kind == SeriesKind.Bar).ToList();
+        var barX = barSeries.SelectMany(s => s.X).Select(fx).Distinct().Order().ToArray();
+        double gap = barX.Length > 1 ? barX.Zip(barX.Skip(1), (a, b) => b - a).Min() : 1;
+        double barWidth = 0.8 * gap / Math.Max(barSeries.Count, 1);
+        int barIndex = 0;
         foreach (var s in figure.Series)
         {
+            var color = palette.GetColor(index++);
             double[] xs = s.X.Select(fx).ToArray(), ys = s.Y.ToArray();
             switch (s.Kind)
             {
                 case SeriesKind.Line:
                 {
-                    var p = plot.Add.ScatterLine(xs, ys);
+                    var p = plot.Add.ScatterLine(xs, ys, color);
                     p.LineWidth = 2;
                     p.LegendText = s.Label;
                     break;
                 }
                 case SeriesKind.Scatter:
                 {
-                    var p = plot.Add.ScatterPoints(xs, ys);
+                    var p = plot.Add.ScatterPoints(xs, ys, color);
                     p.MarkerSize = 5;
                     p.LegendText = s.Label;
                     break;
                 }
                 case SeriesKind.ErrorBar:
                 {
-                    var p = plot.Add.Scatter(xs, ys);
+                    var p = plot.Add.Scatter(xs, ys, color);
                     p.LegendText = s.Label;
                     var e = plot.Add.ErrorBar(xs, ys, s.YError!.ToArray());
-                    e.Color = p.Color;
+                    if (s.YErrorLow is not null) e.YErrorNegative = s.YErrorLow.ToArray();
+                    e.Color = color;
                     break;
                 }
                 case SeriesKind.Bar:
                 {
+                    double shift = (barIndex++ - (barSeries.Count - 1) / 2.0) * barWidth;
                     var bars = xs.Select((x, i) => new Bar
                     {
-                        Position = x,
+                        Position = x + shift,
+                        Size = barWidth * 0.95,
                         Value = ys[i],
                         Error = s.YError is null ? 0 : s.YError[i],
+                        FillColor = color,
                     }).ToArray();
                     var p = plot.Add.Bars(bars);
                     p.LegendText = s.Label;
@@ -111,6 +124,11 @@ public static partial class FigureRenderer
                     var h = plot.Add.Heatmap(grid);
                     h.Colormap = new ScottPlot.Colormaps.Viridis();
                     plot.Add.ColorBar(h);
+                    // Row r is drawn at y = rows − 1 − r (row 0 on top): label the y ticks with row numbers, top down.
+                    int rows = values.Count, step = Math.Max(1, (int)Math.Ceiling(rows / 10.0));
+                    var rowTicks = Enumerable.Range(0, rows).Where(r => r % step == 0).ToArray();
+                    plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+                        rowTicks.Select(r => (double)(rows - 1 - r)).ToArray(), rowTicks.Select(r => r.ToString(CultureInfo.InvariantCulture)).ToArray());
                     break;
                 }
             }
@@ -120,6 +138,7 @@ public static partial class FigureRenderer
         {
             var line = plot.Add.VerticalLine(fx(m.X));
             line.LinePattern = LinePattern.Dashed;
+            line.Color = Colors.Black;
             line.LegendText = m.Label;
             legend |= m.Label.Length > 0;
         }
@@ -137,7 +156,7 @@ public static partial class FigureRenderer
                 LabelFormatter = x => Math.Pow(10, x).ToString("g4", CultureInfo.InvariantCulture),
             };
         }
-        if (legend) plot.ShowLegend();
+        if (legend) plot.ShowLegend(Edge.Right);
         return plot;
     }
 
@@ -158,6 +177,8 @@ public static partial class FigureRenderer
                 throw new ArgumentException($"{name}: series '{s.Label}' has {s.X.Count} x and {s.Y.Count} y values; it needs the same number, at least one.", nameof(figure));
             if (s.Kind == SeriesKind.ErrorBar && (s.YError is null || s.YError.Count != s.X.Count))
                 throw new ArgumentException($"{name}: error-bar series '{s.Label}' needs one YError per point.", nameof(figure));
+            if (s.YErrorLow is not null && (s.YError is null || s.YErrorLow.Count != s.X.Count))
+                throw new ArgumentException($"{name}: series '{s.Label}' has lower error bars without matching upper ones.", nameof(figure));
             if (s.YError is not null && s.YError.Count != s.X.Count)
                 throw new ArgumentException($"{name}: series '{s.Label}' has {s.YError.Count} YError values for {s.X.Count} points.", nameof(figure));
             if (figure.LogX && s.X.Any(x => !(x > 0)))

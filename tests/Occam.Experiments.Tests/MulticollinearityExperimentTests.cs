@@ -32,13 +32,15 @@ public class MulticollinearityExperimentTests
     [Fact]
     public void Test_error_is_the_exact_expectation()
     {
-        // The truth itself: σ² only; an intercept off by 1: σ² + 1; the area coefficient off by 0.1: σ² + 0.01·(900 + 100²)... with the shift Δw·μ.
-        Assert.Equal(2500, MulticollinearityExperiment.TestError(0, [2, 40, -2], 0.5), 9);
-        Assert.Equal(2501, MulticollinearityExperiment.TestError(1, [2, 40, -2], 0.5), 9);
-        Assert.Equal(2500 + 0.01 * 900 + 0.01 * 100 * 100, MulticollinearityExperiment.TestError(0, [2.1, 40, -2], 0.5), 9);
+        // The truth itself: σ² only; an intercept off by 1: σ² + 1; the area coefficient off by 0.1: σ² + 0.1²·900 (variance)
+        // + (0.1·100)² (the shift Δw·μ); a lot coefficient of 0.01: 0.01²·100² + (0.01·500)².
+        Assert.Equal(2500, MulticollinearityExperiment.TestError(0, [2, 40, -2, 0], 0.5), 9);
+        Assert.Equal(2501, MulticollinearityExperiment.TestError(1, [2, 40, -2, 0], 0.5), 9);
+        Assert.Equal(2500 + 0.01 * 900 + 0.01 * 100 * 100, MulticollinearityExperiment.TestError(0, [2.1, 40, -2, 0], 0.5), 9);
+        Assert.Equal(2500 + 1 + 25, MulticollinearityExperiment.TestError(0, [2, 40, -2, 0.01], 0.5), 9);
         // Δarea = 0.1 and Δrooms = −3 cancel in the mean (0.1·100 − 3·4 + 2 = 0 with Δb = 2) and covary through r.
         double r = 0.9, quad = 0.01 * 900 + 9 + 2 * 0.1 * -3 * 30 * r;
-        Assert.Equal(2500 + quad, MulticollinearityExperiment.TestError(2, [2.1, 37, -2], r), 9);
+        Assert.Equal(2500 + quad, MulticollinearityExperiment.TestError(2, [2.1, 37, -2, 0], r), 9);
     }
 
     [Fact]
@@ -58,7 +60,7 @@ public class MulticollinearityExperimentTests
                 foreach (var (name, fit) in new[] { ("ridge", CollinearFit.Ridge), ("lasso", CollinearFit.Lasso), ("elasticnet", CollinearFit.ElasticNet) })
                 {
                     var theirs = effects.GetProperty(name)[d].Doubles();
-                    for (int j = 0; j < 3; j++)
+                    for (int j = 0; j < MulticollinearityExperiment.Columns; j++)
                     {
                         // Standardized effects of size 30–60; both solvers stop at a duality gap, which at r = 0.99 leaves
                         // ~1e-3 in the poorly determined direction area − rooms.
@@ -81,10 +83,12 @@ public class MulticollinearityExperimentTests
         Assert.True(kappa[^1][2].Value > 100 && kappa[0][2].Value < 3, "median condition number rises with r");
         var verdicts = Section.Verdicts.ToDictionary(v => v.ClaimId);
         Assert.Equal(VerdictOutcome.Supported, verdicts["l2-multicollinearity"].Outcome);
-        Assert.Equal(VerdictOutcome.Supported, verdicts["elastic-net-combines"].Outcome);
         Assert.Contains("r = 0.99: error lasso − ridge", verdicts["l2-more-stable"].Reason);
         var kept = Section.Tables[2].Rows.Single(r => r[0].Text == "r = 0.99" && r[1].Text == "lasso");
         Assert.True(kept[2].Value + kept[3].Value > 0, "lasso keeps one feature of the pair in some data sets");
+        Assert.True(kept[6].Value > 0, "lasso drops the irrelevant lot in some data sets");
+        Assert.Equal(0, Computed.Levels[^1].LotZeroed(CollinearFit.Ridge));
+        Assert.Contains("elastic net sets the irrelevant lot exactly to 0", verdicts["elastic-net-combines"].Reason);
     }
 
     [Fact]

@@ -44,6 +44,21 @@ public class ReluScaleSymmetryTests
     }
 
     [Fact]
+    public void L2_training_ends_at_the_scale_l2_prefers_and_the_closed_form_rescaling_keeps_the_output()
+    {
+        var table = Result.Section.Tables[1];
+        var none = table.Rows.Single(r => r[0].Text == "no penalty");
+        var l2 = table.Rows.Single(r => r[0].Text!.StartsWith("L2", StringComparison.Ordinal));
+        // Penalty after balancing / before: < 1 without L2 (balancing would save a few %), ≈ 1 with L2 (already at the optimum).
+        Assert.True(none[4].Value < 0.99, $"without L2 ratio {none[4].Value}");
+        Assert.InRange(l2[4].Value, 0.999, 1.0);
+        Assert.True(l2[5].Value <= 1e-9 && none[5].Value <= 1e-9);   // the balancing rescaling leaves the output unchanged
+        var reason = Result.Section.Verdicts.Single(v => v.ClaimId == "l2-balances").Reason;
+        Assert.Contains("(float64): largest relative output change", reason);
+        Assert.Contains("(at the scale L2 prefers) → supported", reason);
+    }
+
+    [Fact]
     public void Same_seeds_give_a_byte_identical_result_json()
     {
         var again = new ReluScaleSymmetry().Run(new ExperimentOptions { Quick = true, Seeds = 8 });

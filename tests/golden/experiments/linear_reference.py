@@ -112,20 +112,21 @@ def geometry_draw(seed, rows):
     return H, np.linalg.solve(H, b)
 
 
-MC_MEAN = np.array([100.0, 4.0, 30.0])
-MC_SD = np.array([30.0, 1.0, 15.0])
-MC_COEF = np.array([2.0, 40.0, -2.0])
+MC_MEAN = np.array([100.0, 4.0, 30.0, 500.0])
+MC_SD = np.array([30.0, 1.0, 15.0, 100.0])
+MC_COEF = np.array([2.0, 40.0, -2.0, 0.0])
 MC_NOISE = 50.0
 
 
 def collinear_draw(seed, rows, r):
     rng = Rng(seed)
     s = math.sqrt(1 - r * r)
-    X = np.empty((rows, 3))
+    X = np.empty((rows, 4))
     y = np.empty(rows)
     for i in range(rows):
-        z1, z2, z3, e = rng.next_normal(), rng.next_normal(), rng.next_normal(), rng.next_normal()
-        X[i] = (MC_MEAN[0] + MC_SD[0] * z1, MC_MEAN[1] + MC_SD[1] * (r * z1 + s * z2), MC_MEAN[2] + MC_SD[2] * z3)
+        z1, z2, z3, z4, e = rng.next_normal(), rng.next_normal(), rng.next_normal(), rng.next_normal(), rng.next_normal()
+        X[i] = (MC_MEAN[0] + MC_SD[0] * z1, MC_MEAN[1] + MC_SD[1] * (r * z1 + s * z2), MC_MEAN[2] + MC_SD[2] * z3,
+                MC_MEAN[3] + MC_SD[3] * z4)
         y[i] = MC_COEF @ X[i] + MC_NOISE * e
     return X, y
 
@@ -309,7 +310,7 @@ def multicollinearity(correlations=(0.0, 0.9, 0.99), resamples=200, rows=50, see
     for c, r in enumerate(correlations):
         level = {"correlation": r, "ols_effects": [], "effects": {"ridge": [], "lasso": [], "elasticnet": []},
                  "kept": {}, "test": {"ols": [], "ridge": [], "lasso": [], "elasticnet": []}}
-        cov = np.array([[900, 30 * r, 0], [30 * r, 1, 0], [0, 0, 225]])
+        cov = np.array([[900, 30 * r, 0, 0], [30 * r, 1, 0, 0], [0, 0, 225, 0], [0, 0, 0, 10_000]])
         for d in range(resamples):
             X, y = collinear_draw(seed + 1000 * c + d, rows, r)
             A = np.column_stack([np.ones(rows), X])
@@ -331,7 +332,8 @@ def multicollinearity(correlations=(0.0, 0.9, 0.99), resamples=200, rows=50, see
             e = np.array(level["effects"][name])
             a, rm = e[:, 0] != 0, e[:, 1] != 0
             level["kept"][name] = {"area_only": int((a & ~rm).sum()), "rooms_only": int((~a & rm).sum()),
-                                   "both": int((a & rm).sum()), "neither": int((~a & ~rm).sum())}
+                                   "both": int((a & rm).sum()), "neither": int((~a & ~rm).sum()),
+                                   "lot_zero": int((e[:, 3] == 0).sum())}
         out["levels"].append(level)
     return out
 
