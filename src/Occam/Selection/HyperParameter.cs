@@ -1,6 +1,5 @@
 using System.Globalization;
 using Occam.Numerics.Activations;
-using Occam.Optimizers;
 
 namespace Occam.Selection;
 
@@ -42,7 +41,9 @@ public enum HyperParameter
 /// and l1-ratio (more of the penalty on |w|: sparser); smaller is more regularized for hidden (fewer units, by their
 /// total) and epochs (fewer gradient steps: early stopping shrinks like a ridge penalty, Yao, Rosasco and Caponnetto,
 /// "On early stopping in gradient descent learning", Constr. Approx. 26, 2007); lr, batch-size, optimizer and
-/// activation have no such order and are not used by the rule. See docs/algorithms/model-selection.md.
+/// activation have no such order and are not used by the rule. The rule puts the sparsity-inducing ones
+/// (<see cref="IsSparsityInducing"/>) first, then measured sparsity, then the others (<see cref="SweepChoice"/>).
+/// See docs/algorithms/model-selection.md.
 /// </summary>
 public static class HyperParameters
 {
@@ -86,6 +87,10 @@ public static class HyperParameters
         HyperParameter.Hidden or HyperParameter.Epochs => -1,
         _ => 0,
     };
+
+    /// <summary>Whether larger values give exact zeros (l1, elastic-net, group-lasso, l1-ratio): the first key of the 1-SE order (<see cref="SweepChoice"/>).</summary>
+    public static bool IsSparsityInducing(this HyperParameter p) =>
+        p is HyperParameter.L1 or HyperParameter.ElasticNet or HyperParameter.GroupLasso or HyperParameter.L1Ratio;
 
     /// <summary>Null when <paramref name="v"/> is a valid value of <paramref name="p"/>, else what is wrong and the valid range.</summary>
     public static string? Check(this HyperParameter p, ParamValue v)

@@ -224,11 +224,15 @@ public sealed class SearchSpace
         }
     }
 
-    /// <summary>Reads a search space from a JSON file (errors name the file: missing, unreadable, or what is wrong inside).</summary>
-    public static SearchSpace Load(string path)
+    /// <summary>
+    /// Reads a search space from a JSON file (errors name the file: missing, unreadable, or what is wrong inside);
+    /// <paramref name="toJson"/>, when given, first turns the file's text into the JSON form (the CLI passes its YAML reader).
+    /// </summary>
+    public static SearchSpace Load(string path, Func<string, string>? toJson = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return FromJson(Data.InputFile.ReadAllText(path, "search space file"), path);
+        string text = Data.InputFile.ReadAllText(path, "search space file");
+        return FromJson(toJson is null ? text : toJson(text), path);
     }
 
     /// <summary>

@@ -61,6 +61,10 @@ public sealed class SweepCliTests : IDisposable
         Assert.Contains("best #", text.Out, StringComparison.Ordinal);
         Assert.Contains("1se #", text.Out, StringComparison.Ordinal);
         Assert.Contains("objective = validation loss (mean ± SE)", text.Out, StringComparison.Ordinal);
+        var plotted = Cli.Run(Base("--search", "l1=0.0001,0.01,0.1;optimizer=adam", "--plots", _dir.File("plots")));
+        Assert.True(plotted.ExitCode == 0, plotted.Err);
+        Assert.Equal(["sweep-l1.png", "sweep-l1.svg"], Directory.GetFiles(_dir.File("plots")).Select(Path.GetFileName).Order());
+        Assert.True(new FileInfo(_dir.File("plots/sweep-l1.png")).Length > 1000);
     }
 
     [Fact]
@@ -71,6 +75,26 @@ public sealed class SweepCliTests : IDisposable
         var b = Cli.Run(Base("--search", "l1=0.0001,0.01", "--json"));
         Assert.True(a.ExitCode == 0, a.Err);
         Assert.Equal(JsonDocument.Parse(a.Out).RootElement.GetProperty("fingerprint").GetString(), JsonDocument.Parse(b.Out).RootElement.GetProperty("fingerprint").GetString());
+    }
+
+    [Fact]
+    public void SearchFileYamlIsTheSameSpaceAndItsErrorsNameTheLine()
+    {
+        string yaml = _dir.Write("space.yaml", "# the space\nl1: [0.0001, 0.01]\n");
+        var a = Cli.Run(Base("--search-file", yaml, "--json"));
+        var b = Cli.Run(Base("--search", "l1=0.0001,0.01", "--json"));
+        Assert.True(a.ExitCode == 0, a.Err);
+        Assert.Equal(JsonDocument.Parse(a.Out).RootElement.GetProperty("fingerprint").GetString(), JsonDocument.Parse(b.Out).RootElement.GetProperty("fingerprint").GetString());
+        string bad = _dir.Write("bad.yml", "l1: [0.1\ndropout: 0\n");
+        var e = Cli.Run(Base("--search-file", bad));
+        Assert.Equal(64, e.ExitCode);
+        Assert.Contains("bad.yml: not valid YAML", e.Err, StringComparison.Ordinal);
+        e = Cli.Run(Base("--search-file", _dir.Write("tab.yaml", "l1: [1, 2]\n  - x: : y\n")));
+        Assert.Equal(64, e.ExitCode);
+        Assert.Contains("tab.yaml: not valid YAML at line", e.Err, StringComparison.Ordinal);
+        string range = _dir.Write("range.yaml", "l1: {log: [0.1, 0.001, 3]}\n");
+        e = Cli.Run(Base("--search-file", range));
+        Assert.Contains("range.yaml: \"l1\": l1: min 0.1 > max 0.001", e.Err, StringComparison.Ordinal);
     }
 
     [Theory]

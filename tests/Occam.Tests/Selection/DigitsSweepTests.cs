@@ -17,10 +17,9 @@ public class DigitsSweepTests(ITestOutputHelper output)
         var test = all.Subset(split.Validation);
         var sweep = new Sweep
         {
-            Space = SearchSpace.Parse("l1=log(1e-4,1e-2,5);dropout=0,0.2"),
+            Space = SearchSpace.Parse("l1=log(3.16e-4,3.16e-3,5);dropout=0,0.2"),
             Evaluation = new Evaluation { Folds = 5, Seed = 3 },
-            Metric = SweepMetric.Accuracy,
-            Recipe = new TrainingRecipe { Hidden = [32], Epochs = 10, BatchSize = 32, Lr = 3e-3, Seed = 1 },
+            Recipe = new TrainingRecipe { Hidden = [32], Epochs = 20, BatchSize = 32, Lr = 3e-3, Seed = 1 },
         };
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var store = new InMemoryStudyStore();

@@ -141,7 +141,7 @@ public class SweepTests
     {
         var sweep = IrisSweep(space: "l1=log(1e-4,1e-1,4)");
         var trials = new[] { (1e-4, 0.30), (1e-3, 0.28), (1e-2, 0.33), (1e-1, 0.60) }
-            .Select((t, i) => new TrialRecord(i + 1, TrialState.Complete, $"{{\"l1\":{t.Item1}}}", 8, null, 1, "w", new TrialResult(t.Item2, 0.06, "{}", 0), null))
+            .Select((t, i) => new TrialRecord(i + 1, TrialState.Complete, $"{{\"l1\":{t.Item1}}}", 8, null, 1, "w", new TrialResult(t.Item2, 0.06, Sparsity(60, 0).ToJson(), 0), null))
             .ToArray();
         var c = SweepChoice.Of(sweep, trials)!;
         Assert.Equal(2, c.Best.Number);
@@ -149,14 +149,27 @@ public class SweepTests
         Assert.Equal(0.34, c.Threshold, 12);
     }
 
-    [Fact]
-    public void MoreRegularizedFollowsTheSpaceOrderAndEachDirection()
+    private static TrialMetrics Sparsity(double afterPruning, double zeros) => new()
     {
-        var space = SearchSpace.Parse("hidden=16,64;dropout=0,0.5;lr=0.1,0.01");
+        Metric = "loss", Folds = 3, Epochs = 8, Objective = 0, ObjectiveSe = 0, FoldObjectives = [], ValLoss = 0, TrainLoss = 0,
+        ZeroFraction = zeros, ZeroWeights = 0, DeadUnits = 0, InputsKept = 4, Parameters = 67, ParametersAfterPruning = afterPruning,
+    };
+
+    [Fact]
+    public void MoreRegularizedPutsSparsityPenaltiesThenMeasuredSparsityThenTheOtherParameters()
+    {
+        var space = SearchSpace.Parse("dropout=0,0.5;l1=0.001,0.01;hidden=16,64;lr=0.1,0.01");
         TrialSettings S(string json) => TrialSettings.FromJson(json);
-        Assert.True(SweepChoice.MoreRegularizedFirst(space, S("{\"hidden\":16,\"dropout\":0}"), S("{\"hidden\":64,\"dropout\":0.5}")) < 0);
-        Assert.True(SweepChoice.MoreRegularizedFirst(space, S("{\"hidden\":16,\"dropout\":0}"), S("{\"hidden\":16,\"dropout\":0.5}")) > 0);
-        Assert.Equal(0, SweepChoice.MoreRegularizedFirst(space, S("{\"hidden\":16,\"dropout\":0,\"lr\":0.1}"), S("{\"hidden\":16,\"dropout\":0,\"lr\":0.01}")));
+        var same = Sparsity(60, 0.1);
+        // (1) l1 first even though dropout comes first in the space: larger l1 is more regularized.
+        Assert.True(SweepChoice.MoreRegularizedFirst(space, S("{\"dropout\":0,\"l1\":0.01}"), same, S("{\"dropout\":0.5,\"l1\":0.001}"), same) < 0);
+        // (2) same l1: the sparser trial (fewer parameters after pruning, then more zeros) wins over larger dropout.
+        Assert.True(SweepChoice.MoreRegularizedFirst(space, S("{\"dropout\":0,\"l1\":0.01}"), Sparsity(50, 0.1), S("{\"dropout\":0.5,\"l1\":0.01}"), Sparsity(60, 0.1)) < 0);
+        Assert.True(SweepChoice.MoreRegularizedFirst(space, S("{\"dropout\":0,\"l1\":0.01}"), Sparsity(60, 0.3), S("{\"dropout\":0.5,\"l1\":0.01}"), Sparsity(60, 0.1)) < 0);
+        // (3) same sparsity: larger dropout, then fewer hidden units, in the space's order; lr is not used.
+        Assert.True(SweepChoice.MoreRegularizedFirst(space, S("{\"dropout\":0.5,\"l1\":0.01,\"hidden\":64}"), same, S("{\"dropout\":0,\"l1\":0.01,\"hidden\":16}"), same) < 0);
+        Assert.True(SweepChoice.MoreRegularizedFirst(space, S("{\"dropout\":0,\"l1\":0.01,\"hidden\":16}"), same, S("{\"dropout\":0,\"l1\":0.01,\"hidden\":64}"), same) < 0);
+        Assert.Equal(0, SweepChoice.MoreRegularizedFirst(space, S("{\"dropout\":0,\"l1\":0.01,\"hidden\":16,\"lr\":0.1}"), same, S("{\"dropout\":0,\"l1\":0.01,\"hidden\":16,\"lr\":0.01}"), same));
     }
 
     [Fact]

@@ -37,7 +37,7 @@ internal static class SweepCli
     /// <summary>The sweep the options describe (the search space parsed, every value checked).</summary>
     public static Selection.Sweep Build(SweepSettings s)
     {
-        var space = s.Search is not null ? SearchSpace.Parse(s.Search) : SearchSpace.Load(s.SearchFile!);
+        var space = s.Search is not null ? SearchSpace.Parse(s.Search) : SearchSpace.Load(s.SearchFile!, YamlSpace.IsYaml(s.SearchFile!) ? yaml => YamlSpace.ToJson(yaml, s.SearchFile!) : null);
         if (!TrialEvaluator.TryParse(s.Metric, out var metric)) throw OccamException.Usage($"--metric must be loss, accuracy or r2 (got '{s.Metric}').");
         var sampler = s.Sampler switch { "random" => SamplerKind.Random, "halving" => SamplerKind.Halving, _ => SamplerKind.Grid };
         return new Selection.Sweep
@@ -189,6 +189,28 @@ internal static class SweepCli
         foreach (string note in notes) Tables.Line(note);
     }
 
+    /// <summary>
+    /// One scatter per numeric searched hyper-parameter (Occam.Reports.SelectionPlots): each complete trial's objective
+    /// ± SE against the parameter (log axis for log ranges and for lists of positive values spanning 100× or more; hidden:
+    /// total units), best and 1-SE trials marked; files DIR/sweep-NAME.png and .svg.
+    /// </summary>
+    public static IReadOnlyList<string> WritePlots(StudyReport report, string directory)
+    {
+        var done = report.Trials.Where(t => t.State == TrialState.Complete && t.Result is not null).ToArray();
+        var files = new List<string>();
+        foreach (var d in report.Sweep.Space.Dimensions.Where(d => d.Parameter.KindOf() != ValueKind.Word))
+        {
+            var values = done.Select(t => TrialSettings.FromJson(t.SettingsJson)[d.Parameter]!.Number).ToArray();
+            bool log = d is RangeDimension r ? r.IsLog : values.Length > 0 && values.Min() > 0 && values.Max() >= 100 * values.Min();
+            int? Index(TrialRecord? t) => t is null ? null : Array.FindIndex(done, x => x.Number == t.Number) is var i and >= 0 ? i : null;
+            var data = new Reports.SweepScatterData(d.Parameter.Name(), values, log, ObjectiveName(report.Sweep.Metric),
+                done.Select(t => t.Result!.Objective).ToArray(), done.Select(t => t.Result!.ObjectiveSe).ToArray(),
+                Index(report.Choice?.Best), Index(report.Choice?.OneSe));
+            files.AddRange(Reports.SelectionPlots.WriteSweepScatter(data, directory, "sweep-" + d.Parameter.Name()));
+        }
+        return files;
+    }
+
     public static string ObjectiveName(SweepMetric metric) => metric switch
     {
         SweepMetric.Accuracy => "1 − accuracy",
@@ -256,6 +278,8 @@ public sealed class SweepCommand : Command<SweepSettings>
     public override int Execute(CommandContext context, SweepSettings settings, CancellationToken cancellationToken)
     {
         OutputFiles.Check([settings.Out], [settings.Data, settings.Labels, settings.SearchFile]);
+        if (settings.Plots is { } plotDir && File.Exists(plotDir))
+            throw OccamException.Output($"--plots {plotDir} is a file; give a folder (it is created if missing).");
         var sweep = SweepCli.Build(settings);
         var data = settings.Load();
         sweep.Define(data); // every check before any trial runs
@@ -270,12 +294,14 @@ public sealed class SweepCommand : Command<SweepSettings>
             var model = SweepRunner.Refit(sweep, data, refit, cancellationToken);
             MlpJson.Save(model.Network, settings.Out);
         }
+        var plots = settings.Plots is { } dir ? SweepCli.WritePlots(report, dir) : [];
         if (settings.Json)
         {
             SweepCli.PrintJson(report, settings.Out, refit);
             return 0;
         }
         SweepCli.ShowTable(report, 20);
+        if (plots.Count > 0) Tables.Line($"plots written to {settings.Plots}: {string.Join(", ", plots.Select(Path.GetFileName))}");
         Tables.Line($"{outcome.RanHere} trials run here" + (settings.Study is null ? " (not recorded: add --study FILE to keep and resume them)" : $", recorded in {settings.Study}"));
         if (refit is not null) Tables.Line($"refitted trial {refit.Number} ({settings.Choose}) on all {data.Rows} rows; model written to {settings.Out}");
         return 0;

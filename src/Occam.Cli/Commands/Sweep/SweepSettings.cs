@@ -13,7 +13,7 @@ public sealed class SweepSettings : DataSettings
     public string? Search { get; init; }
 
     [CommandOption("--search-file <FILE>")]
-    [Description("The search space as a JSON file: {\"l1\": {\"log\": [1e-5, 0.1, 9]}, \"dropout\": [0, 0.5]}.")]
+    [Description("The search space as a JSON file, {\"l1\": {\"log\": [1e-5, 0.1, 9]}, \"dropout\": [0, 0.5]}, or YAML (.yaml/.yml).")]
     public string? SearchFile { get; init; }
 
     [CommandOption("--sampler <NAME>")]
@@ -60,6 +60,10 @@ public sealed class SweepSettings : DataSettings
     [CommandOption("--out <MODEL>")]
     [Description("Refit the chosen trial on all rows and write it (occam-mlp/1, atomic). Default: no model.")]
     public string? Out { get; init; }
+
+    [CommandOption("--plots <DIR>")]
+    [Description("Write a scatter of the objective (± SE, best and 1-SE marked) per numeric searched hyper-parameter into DIR (PNG and SVG).")]
+    public string? Plots { get; init; }
 
     [CommandOption("--study <STUDY>")]
     [Description("Where trials are recorded: a SQLite file or postgresql://… URL; rerun to resume. Default: memory only.")]
