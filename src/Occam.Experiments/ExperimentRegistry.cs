@@ -15,6 +15,11 @@ public static class ExperimentRegistry
         new MulticollinearityExperiment(),
         new PolynomialExperiment(),
         new XorWidth(),
+        new ExactZeros(),
+        new UpdateRules(),
+        new TorchWeightDecay(),
+        new DropoutStudy(),
+        new FeatureSelection(),
     ];
 
     /// <summary>The experiment named <paramref name="name"/>; an unknown name is a usage error listing the names.</summary>

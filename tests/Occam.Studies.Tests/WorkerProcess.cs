@@ -17,6 +17,17 @@ public sealed class WorkerProcess : IDisposable
 
     public WorkerProcess(string study, int trials, string worker, int leaseMs, int workMs, int? hangAfter = null, bool waitForGo = false,
         bool leaseOnly = false)
+        : this("Occam.Studies.TestWorker.dll",
+            [study, trials.ToString(CultureInfo.InvariantCulture), worker, leaseMs.ToString(CultureInfo.InvariantCulture),
+             workMs.ToString(CultureInfo.InvariantCulture), .. hangAfter is int k ? [k.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>()],
+            (waitForGo ? [("OCCAM_TEST_WORKER_WAIT", "1")] : Array.Empty<(string, string)>())
+            .Concat(leaseOnly ? [("OCCAM_TEST_WORKER_LEASE_ONLY", "1")] : Array.Empty<(string, string)>()).ToArray())
+    {
+    }
+
+    /// <summary>Runs <c>dotnet DLL ARGS</c>, DLL being a program built next to the tests (the test worker, or the
+    /// <c>occam</c> command itself: Occam.Cli.dll).</summary>
+    public WorkerProcess(string dll, IReadOnlyList<string> arguments, IReadOnlyList<(string Name, string Value)>? environment = null)
     {
         var start = new ProcessStartInfo
         {
@@ -26,13 +37,9 @@ public sealed class WorkerProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        if (waitForGo) start.Environment["OCCAM_TEST_WORKER_WAIT"] = "1";
-        if (leaseOnly) start.Environment["OCCAM_TEST_WORKER_LEASE_ONLY"] = "1";
-        foreach (string a in (string[])[Path.Combine(AppContext.BaseDirectory, "Occam.Studies.TestWorker.dll"), study,
-                     trials.ToString(CultureInfo.InvariantCulture), worker, leaseMs.ToString(CultureInfo.InvariantCulture),
-                     workMs.ToString(CultureInfo.InvariantCulture)])
-            start.ArgumentList.Add(a);
-        if (hangAfter is int k) start.ArgumentList.Add(k.ToString(CultureInfo.InvariantCulture));
+        foreach (var (name, value) in environment ?? []) start.Environment[name] = value;
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
+        foreach (string a in arguments) start.ArgumentList.Add(a);
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) =>
         {
@@ -49,6 +56,9 @@ public sealed class WorkerProcess : IDisposable
     }
 
     public ConcurrentBag<string> Errors { get; } = [];
+
+    /// <summary>The process id (for the worker names the occam command gives: host:pid#thread).</summary>
+    public int Id => _process.Id;
 
     /// <summary>Every stdout line read so far by <see cref="WaitFor"/>.</summary>
     public IReadOnlyList<string> Seen => _seen;

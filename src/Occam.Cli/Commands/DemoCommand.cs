@@ -66,7 +66,7 @@ public sealed class DemoCommand : Command<DemoSettings>
     {
         OutputFiles.CreateFolder(settings.Out);
         OutputFiles.Check([.. Variants.Select(v => Path.Combine(settings.Out, v.Name + ".json")), Path.Combine(settings.Out, "summary.json"), Path.Combine(settings.Out, "summary.md")]);
-        string dataPath = settings.Data ?? FindShipped("data/digits.csv")
+        string dataPath = settings.Data ?? ShippedData.Find("data/digits.csv")
             ?? throw new OccamException("cannot find data/digits.csv; run the demo from the repository root or pass --data.");
         var data = CsvLoader.Load(dataPath, "digit", TaskKind.Multiclass);
         var (trainIdx, testIdx) = Holdout.Split(data.Rows, 0.2, shuffle: true, new Rng(settings.Seed));
@@ -160,17 +160,5 @@ public sealed class DemoCommand : Command<DemoSettings>
         foreach (var r in rows)
             sb.AppendLine(inv, $"| {r.Description} | {Tables.Pct(r.TrainAccuracy)} | {Tables.Pct(r.TestAccuracy)} | {Tables.Pct(r.Sparsity.ZeroFraction)} | {r.Sparsity.DeadUnits}/{r.Sparsity.HiddenUnits} | {r.Sparsity.InputsKept}/{r.Sparsity.Inputs} | {r.Sparsity.ParametersAfterPruning} | {r.Seconds:0.00} |");
         return sb.ToString();
-    }
-
-    /// <summary>Looks for a shipped file relative to the current folder, then upwards from the program's folder.</summary>
-    internal static string? FindShipped(string relative)
-    {
-        if (File.Exists(relative)) return relative;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, relative);
-            if (File.Exists(candidate)) return candidate;
-        }
-        return null;
     }
 }

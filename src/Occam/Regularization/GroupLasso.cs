@@ -63,6 +63,48 @@ public sealed record GroupLasso
     }
 
     /// <summary>
+    /// Group lasso on the <em>inputs</em> of a dense layer (feature selection): group j is column j of W <c>[rows][columns]</c>,
+    /// the outgoing weights of input j, of size |g| = rows. <c>R(W) = λ·Σ_j √rows·‖W[:, j]‖₂</c>.
+    /// </summary>
+    public double ValueColumns(ReadOnlySpan<float> w, int rows, int columns, Span<float> scratch)
+    {
+        double sum = 0;
+        var column = scratch[..rows];
+        for (int j = 0; j < columns; j++)
+        {
+            Column(w, rows, columns, j, column);
+            sum += TensorPrimitives.Norm((ReadOnlySpan<float>)column);
+        }
+        return Lambda * Math.Sqrt(rows) * sum;
+    }
+
+    /// <summary>
+    /// The prox of <see cref="ValueColumns"/> after a gradient step of size <paramref name="step"/> (exact for SGD, whose
+    /// step is the same for every coordinate): each column is block soft-thresholded with threshold <c>step·λ·√rows</c>
+    /// through <see cref="BlockSoftThreshold"/>, so an input whose column reaches zero is cut off from the network.
+    /// <paramref name="scratch"/> holds one column (at least <paramref name="rows"/> values). Returns the number of zero columns.
+    /// </summary>
+    public int ProxColumns(Span<float> w, int rows, int columns, float step, Span<float> scratch)
+    {
+        Numerics.Preconditions.CheckLength(w.Length, rows * columns);
+        float threshold = (float)(step * Lambda * Math.Sqrt(rows));
+        var column = scratch[..rows];
+        int zero = 0;
+        for (int j = 0; j < columns; j++)
+        {
+            Column(w, rows, columns, j, column);
+            if (BlockSoftThreshold.Apply(column, threshold)) zero++;
+            for (int i = 0; i < rows; i++) w[i * columns + j] = column[i];
+        }
+        return zero;
+    }
+
+    private static void Column(ReadOnlySpan<float> w, int rows, int columns, int j, Span<float> column)
+    {
+        for (int i = 0; i < rows; i++) column[i] = w[i * columns + j];
+    }
+
+    /// <summary>
     /// The prox after <paramref name="optimizer"/>'s step of a weight parameter <c>[out][in]</c>: each row (one unit's
     /// incoming weights) is block soft-thresholded with the optimizer's <see cref="Optimizer.GroupStepSize"/> for that
     /// row. <paramref name="scratch"/> holds the step sizes (at least one per row). Returns the number of zero rows.

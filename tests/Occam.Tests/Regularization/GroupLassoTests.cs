@@ -115,4 +115,44 @@ public class GroupLassoTests
         Assert.InRange(zero, 1, 5);   // λ large enough to kill some rows, not all
         Assert.Throws<ArgumentException>(() => { penalty.Prox(model.Parameters()[1], adam, new float[6]); });
     }
+
+    [Fact]
+    public void ColumnProxShrinksEachInputColumnByItsNormAndZeroesSmallOnes()
+    {
+        // W is 2 rows × 3 columns: columns (3, 4) norm 5, (0.1, 0) norm 0.1, (0, -2) norm 2.
+        float[] w = [3f, 0.1f, 0f, 4f, 0f, -2f];
+        var penalty = new GroupLasso(0.5);
+        var scratch = new float[2];
+        // R = λ·√rows·Σ‖col‖ = 0.5·√2·7.1
+        Assert.Equal(0.5 * Math.Sqrt(2) * 7.1, penalty.ValueColumns(w, 2, 3, scratch), 1e-5);
+        // threshold t = step·λ·√2 = 1·0.5·√2 ≈ 0.7071: column 0 scaled by 1 − t/5, column 1 zeroed, column 2 by 1 − t/2.
+        int zero = penalty.ProxColumns(w, 2, 3, 1f, scratch);
+        double t = 0.5 * Math.Sqrt(2);
+        Assert.Equal(1, zero);
+        Assert.Equal(3 * (1 - t / 5), w[0], 1e-6);
+        Assert.Equal(4 * (1 - t / 5), w[3], 1e-6);
+        Assert.Equal(0f, w[1]);
+        Assert.Equal(0f, w[4]);
+        Assert.Equal(0f, w[2]);
+        Assert.Equal(-2 * (1 - t / 2), w[5], 1e-6);
+    }
+
+    [Fact]
+    public void ColumnProxIsTheRowProxOfTheTranspose()
+    {
+        var rng = new Rng(77UL);
+        const int rows = 5, columns = 7;
+        var w = TestVectors.Normal(rng, rows * columns);
+        var transposed = new float[w.Length];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < columns; j++) transposed[j * rows + i] = w[i * columns + j];
+        var penalty = new GroupLasso(1.2);
+        var steps = Enumerable.Repeat(0.8f, columns).ToArray();
+        int zeroRows = penalty.Prox(transposed, columns, rows, steps);
+        int zeroColumns = penalty.ProxColumns(w, rows, columns, 0.8f, new float[rows]);
+        Assert.Equal(zeroRows, zeroColumns);
+        Assert.InRange(zeroColumns, 1, columns - 1);   // λ chosen so some columns die and some survive
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < columns; j++) Assert.Equal(transposed[j * rows + i], w[i * columns + j]);
+    }
 }
