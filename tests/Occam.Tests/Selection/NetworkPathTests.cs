@@ -123,6 +123,17 @@ public class NetworkPathTests
     }
 
     [Fact]
+    public void TheGroupLassoPathStartsWithEveryFirstLayerUnitDeadAndBringsUnitsBack()
+    {
+        var path = NetworkPath.Fit(Estimator(), Cancer.Value, Small with { Penalty = NetworkPathPenalty.GroupLasso, Count = 5 });
+        Assert.Equal(8, path.Points[0].DeadUnits);
+        Assert.Equal(path.Points[0].FirstLayerWeights, path.Points[0].FirstLayerZeros);
+        Assert.True(path.Points[^1].DeadUnits < 8);
+        // Group lasso zeroes whole rows: the first layer's zeros are a multiple of the row length (30 inputs).
+        Assert.All(path.Points, p => Assert.Equal(0, p.FirstLayerZeros % 30));
+    }
+
+    [Fact]
     public void KFoldSelectionAveragesHeldOutLossesOverFolds()
     {
         var est = Estimator() with { ValidationSplit = 0 };
