@@ -20,7 +20,7 @@ ours=""
 theirs=""
 for round in $(seq "$ROUNDS"); do
   for t in 1 2; do
-    ours+="$(dotnet bench/Occam.Bench/bin/Release/net10.0/Occam.Bench.dll gemm-quick --seconds "$SECONDS_PER_CASE" --threads "$t" \
+    ours+="$(dotnet bench/Occam.Bench/bin/Release/net10.0/linux-x64/Occam.Bench.dll gemm-quick --seconds "$SECONDS_PER_CASE" --threads "$t" \
       --shape 512x512x512 --shape 256x784x512)"$'\n'
     theirs+="$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=$t OMP_NUM_THREADS=$t \
       LD_LIBRARY_PATH="$openblas_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \

@@ -6,17 +6,66 @@ using Occam.Numerics.Random;
 namespace Occam.Bench;
 
 /// <summary>
-/// `gemm-quick`: a Stopwatch best-of-N timing of SGEMM, one JSON line per shape and thread count:
-/// <c>{"shape":"512x512x512","m":512,"k":512,"n":512,"op":"NN","threads":1,"gflops":...}</c>.
-/// Shapes are m×k×n. Options: <c>--seconds S</c> (time per case, default 1.5),
-/// <c>--op NN|NT|TN|TT|all</c> (default NN), <c>--shape MxKxN</c> (repeatable), <c>--threads 1,2</c>,
-/// <c>--path auto|direct|packed</c>.
+/// `gemm-quick`: best-of-N Stopwatch timing of SGEMM, Occam's <see cref="Gemm"/> or OpenBLAS's <c>cblas_sgemm</c>
+/// called in-process through a function pointer (the same harness, buffers and data for both), one JSON line per
+/// case:
+/// <c>{"impl":"occam","set":"step","label":"784-512-256-10 fwd1","op":"NT","shape":"256x784x512","m":256,"k":784,"n":512,"threads":1,"gflops":...,"bestUs":...}</c>.
+/// Shapes are m×k×n of <c>C[m×n] = op(A)[m×k]·op(B)[k×n]</c>; op NT is A·Bᵀ (the forward product of a dense layer),
+/// TN is Aᵀ·B (its weight gradient), NN is A·B (its input gradient).
+/// Options: <c>--impl occam|openblas</c>, <c>--openblas LIB</c> (path of libopenblas.so for <c>openblas</c>),
+/// <c>--set headline|step|small|all</c> (default headline; see <see cref="Cases"/>), <c>--shape MxKxN</c> and
+/// <c>--op NN|NT|TN|TT|all</c> (instead of a set), <c>--threads 1,2</c>, <c>--seconds S</c> per case (default 1.5),
+/// <c>--path auto|direct|packed</c> (Occam only).
+/// Threads: Occam's products run with <see cref="Gemm.MaxThreads"/> = t (the setting a training run uses; small
+/// products stay single-threaded by design); OpenBLAS with <c>openblas_set_num_threads(t)</c>.
 /// </summary>
-internal static class GemmQuick
+internal static unsafe class GemmQuick
 {
+    /// <summary>One product to time.</summary>
+    internal sealed record Case(string Set, string Label, string Op, int M, int K, int N);
+
+    /// <summary>
+    /// The named sets. headline: 512³ and 256×784×512 in every transpose case of a dense layer (NN, NT, TN).
+    /// step: exactly the products one training step of each <see cref="StepsQuick.Nets"/> network makes
+    /// (per dense layer: forward NT batch×in×out, weight gradient TN out×batch×in, input gradient NN batch×out×in except
+    /// for the first layer) — their OpenBLAS times add up to the reference of the step efficiency E.
+    /// small: 128×64×128 and 4×2×8 in NN, NT and TN.
+    /// </summary>
+    internal static List<Case> Cases(string set)
+    {
+        var cases = new List<Case>();
+        if (set is "headline" or "all")
+            foreach (var (m, k, n) in new[] { (512, 512, 512), (256, 784, 512) })
+                foreach (string op in new[] { "NN", "NT", "TN" })
+                    cases.Add(new("headline", $"{m}x{k}x{n}", op, m, k, n));
+        if (set is "step" or "all")
+            foreach (var net in StepsQuick.Nets)
+                cases.AddRange(StepCases(net));
+        if (set is "small" or "all")
+            foreach (var (m, k, n) in new[] { (128, 64, 128), (4, 2, 8) })
+                foreach (string op in new[] { "NN", "NT", "TN" })
+                    cases.Add(new("small", $"{m}x{k}x{n}", op, m, k, n));
+        return cases;
+    }
+
+    /// <summary>The products of one training step of <paramref name="net"/> (see <c>Backprop</c>).</summary>
+    internal static IEnumerable<Case> StepCases(StepsQuick.Net net)
+    {
+        int batch = net.Batch;
+        for (int l = 0; l + 1 < net.Sizes.Length; l++)
+        {
+            int inputs = net.Sizes[l], outputs = net.Sizes[l + 1];
+            yield return new("step", $"{net.Name} fwd{l + 1}", "NT", batch, inputs, outputs);
+            yield return new("step", $"{net.Name} dW{l + 1}", "TN", outputs, batch, inputs);
+            if (l > 0) yield return new("step", $"{net.Name} dX{l + 1}", "NN", batch, outputs, inputs);
+        }
+    }
+
     public static int Run(string[] args)
     {
         double seconds = 1.5;
+        string impl = "occam", set = "headline";
+        string? openblasPath = null;
         var ops = new List<string> { "NN" };
         var shapes = new List<(int M, int K, int N)>();
         var threadCounts = new List<int> { 1, 2 };
@@ -26,6 +75,9 @@ internal static class GemmQuick
             switch (args[i])
             {
                 case "--seconds": seconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--impl": impl = args[++i]; break;
+                case "--openblas": openblasPath = args[++i]; break;
+                case "--set": set = args[++i]; break;
                 case "--op":
                     string op = args[++i].ToUpperInvariant();
                     ops = op == "ALL" ? ["NN", "NT", "TN", "TT"] : [op];
@@ -39,71 +91,98 @@ internal static class GemmQuick
                 default: Console.Error.WriteLine($"gemm-quick: unknown option {args[i]}"); return 2;
             }
         }
-        bool defaults = shapes.Count == 0;
-        if (defaults) shapes = [(512, 512, 512), (256, 784, 512)];
+        if (impl is not ("occam" or "openblas"))
+        {
+            Console.Error.WriteLine($"gemm-quick: --impl must be occam or openblas, not '{impl}'");
+            return 2;
+        }
+        OpenBlas? blas = null;
+        if (impl == "openblas")
+        {
+            if (openblasPath is null)
+            {
+                Console.Error.WriteLine("gemm-quick: --impl openblas needs --openblas PATH (libopenblas.so; bench/openblas.sh finds one)");
+                return 2;
+            }
+            blas = new OpenBlas(openblasPath);
+        }
+        var cases = shapes.Count > 0
+            ? shapes.SelectMany(s => ops.Select(op => new Case("custom", $"{s.M}x{s.K}x{s.N}", op, s.M, s.K, s.N))).ToList()
+            : Cases(set);
+        if (cases.Count == 0)
+        {
+            Console.Error.WriteLine($"gemm-quick: unknown set '{set}' (headline, step, small, all)");
+            return 2;
+        }
 
-        foreach (var (m, k, n) in shapes)
-            foreach (string op in ops)
-                foreach (int threads in threadCounts)
+        foreach (int threads in threadCounts)
+        {
+            int saved = Gemm.MaxThreads;
+            Gemm.MaxThreads = threads;
+            blas?.SetThreads(threads);
+            try
+            {
+                foreach (var c in cases)
                 {
-                    double best = Time(m, k, n, op[0] == 'T', op[1] == 'T', new GemmOptions(Threads: threads, Path: path), seconds);
-                    double gflops = 2.0 * m * n * k / best / 1e9;
+                    // Networks timed at one thread only (the small ones) skip the 2-thread step products.
+                    if (c.Set == "step" && !StepsQuick.Nets.Single(n => c.Label.StartsWith(n.Name + " ", StringComparison.Ordinal)).Threads.Contains(threads))
+                        continue;
+                    double best = Time(c, threads, blas, new GemmOptions(Path: path), seconds);
+                    double gflops = 2.0 * c.M * c.N * c.K / best / 1e9;
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{{\"shape\":\"{m}x{k}x{n}\",\"m\":{m},\"k\":{k},\"n\":{n},\"op\":\"{op}\",\"threads\":{threads},\"gflops\":{gflops:F1},\"bestUs\":{best * 1e6:F2}}}"));
+                        $"{{\"impl\":\"{impl}\",\"set\":\"{c.Set}\",\"label\":\"{c.Label}\",\"op\":\"{c.Op}\",\"shape\":\"{c.M}x{c.K}x{c.N}\",\"m\":{c.M},\"k\":{c.K},\"n\":{c.N},\"threads\":{threads},\"gflops\":{gflops:F2},\"bestUs\":{best * 1e6:F4}}}"));
                 }
-        if (defaults) TinyMlp(seconds);
+            }
+            finally
+            {
+                Gemm.MaxThreads = saved;
+            }
+        }
         return 0;
     }
 
     /// <summary>
-    /// The five products of one training step of a 2-8-1 MLP at batch 4 (forward X·W1ᵀ, H·W2ᵀ;
-    /// backward dW2 = dYᵀ·H, dH = dY·W2, dW1 = dZᵀ·X): best nanoseconds for all five together.
+    /// Best seconds per call: warm-up, then windows of enough calls to last ≥ 20 µs, for about
+    /// <paramref name="seconds"/> (at least 10 windows); the best window is the least disturbed one.
     /// </summary>
-    private static void TinyMlp(double seconds)
-    {
-        var rng = new Rng(7UL);
-        float[] x = Random(rng, 8), w1 = Random(rng, 16), w2 = Random(rng, 8), h = new float[32], y = new float[4];
-        float[] dy = Random(rng, 4), dw2 = new float[8], dh = new float[32], dw1 = new float[16];
-        void Step()
-        {
-            Gemm.Multiply(false, true, 4, 8, 2, 1f, x, 2, w1, 2, 0f, h, 8);
-            Gemm.Multiply(false, true, 4, 1, 8, 1f, h, 8, w2, 8, 0f, y, 1);
-            Gemm.Multiply(true, false, 1, 8, 4, 1f, dy, 1, h, 8, 0f, dw2, 8);
-            Gemm.Multiply(false, false, 4, 8, 1, 1f, dy, 1, w2, 8, 0f, dh, 8);
-            Gemm.Multiply(true, false, 8, 2, 4, 1f, dh, 8, x, 2, 0f, dw1, 2);
-        }
-        for (int i = 0; i < 1000; i++) Step();
-        const int batch = 1000;
-        double best = double.MaxValue;
-        var total = Stopwatch.StartNew();
-        while (total.Elapsed.TotalSeconds < seconds)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            for (int i = 0; i < batch; i++) Step();
-            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds / batch);
-        }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"shape\":\"mlp-2-8-1-batch4\",\"calls\":5,\"threads\":1,\"nsPerStep\":{best * 1e9:F0}}}"));
-    }
-
-    /// <summary>Best seconds per call over repeated calls for about <paramref name="seconds"/>.</summary>
-    private static double Time(int m, int k, int n, bool ta, bool tb, GemmOptions options, double seconds)
+    private static double Time(Case c, int threads, OpenBlas? blas, GemmOptions options, double seconds)
     {
         var rng = new Rng(12345UL);
-        float[] a = Random(rng, m * k), b = Random(rng, k * n), c = new float[m * n];
+        bool ta = c.Op[0] == 'T', tb = c.Op[1] == 'T';
+        int m = c.M, n = c.N, k = c.K;
+        float[] a = Random(rng, m * k), b = Random(rng, k * n), cc = new float[m * n];
         int lda = ta ? m : k, ldb = tb ? k : n;
-        for (int w = 0; w < 3; w++) Gemm.Multiply(options, ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, c, n);
-        double best = double.MaxValue;
-        var total = Stopwatch.StartNew();
-        int reps = 0;
-        while (total.Elapsed.TotalSeconds < seconds || reps < 10)
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = cc)
         {
-            long t0 = Stopwatch.GetTimestamp();
-            Gemm.Multiply(options, ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, c, n);
-            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
-            reps++;
+            float* xa = pa, xb = pb, xc = pc;
+            Action call = blas is null
+                ? () => Gemm.Multiply(options, ta, tb, m, n, k, 1f, new ReadOnlySpan<float>(xa, a.Length), lda,
+                    new ReadOnlySpan<float>(xb, b.Length), ldb, 0f, new Span<float>(xc, cc.Length), n)
+                : () => blas.Sgemm(ta, tb, m, n, k, xa, lda, xb, ldb, xc, n);
+            var warm = Stopwatch.StartNew();
+            int calls = 0;
+            while (calls < 3 || warm.Elapsed.TotalSeconds < Math.Min(0.2, seconds / 4))
+            {
+                call();
+                calls++;
+            }
+            double per = warm.Elapsed.TotalSeconds / calls;
+            int inner = Math.Max(1, (int)(20e-6 / per));
+            double best = double.MaxValue;
+            var total = Stopwatch.StartNew();
+            int windows = 0;
+            while (total.Elapsed.TotalSeconds < seconds || windows < 10)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                for (int i = 0; i < inner; i++) call();
+                best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds / inner);
+                windows++;
+            }
+            _ = threads;
+            return best;
         }
-        return best;
     }
 
     private static float[] Random(Rng rng, int count)
@@ -111,5 +190,26 @@ internal static class GemmQuick
         var x = new float[count];
         for (int i = 0; i < x.Length; i++) x[i] = rng.NextSingle() * 2 - 1;
         return x;
+    }
+
+    /// <summary>OpenBLAS's CBLAS entry points, loaded from a given library file.</summary>
+    private sealed class OpenBlas
+    {
+        private const int RowMajor = 101, NoTrans = 111, Trans = 112;
+        private readonly delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> _sgemm;
+        private readonly delegate* unmanaged<int, void> _setThreads;
+
+        public OpenBlas(string path)
+        {
+            nint lib = System.Runtime.InteropServices.NativeLibrary.Load(path);
+            _sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)
+                System.Runtime.InteropServices.NativeLibrary.GetExport(lib, "cblas_sgemm");
+            _setThreads = (delegate* unmanaged<int, void>)System.Runtime.InteropServices.NativeLibrary.GetExport(lib, "openblas_set_num_threads");
+        }
+
+        public void SetThreads(int threads) => _setThreads(threads);
+
+        public void Sgemm(bool ta, bool tb, int m, int n, int k, float* a, int lda, float* b, int ldb, float* c, int ldc) =>
+            _sgemm(RowMajor, ta ? Trans : NoTrans, tb ? Trans : NoTrans, m, n, k, 1f, a, lda, b, ldb, 0f, c, ldc);
     }
 }

@@ -13,6 +13,11 @@ internal enum GemmPath
     Packed,
     /// <summary>The packed algorithm with only B̃ packed and op(A) read in place (Vector256 kernel only; otherwise <see cref="Packed"/>).</summary>
     PackedB,
+    /// <summary>
+    /// <see cref="GemmFewRows"/> for A·Bᵀ with at most <see cref="GemmFewRows.MaxRows"/> rows (what <see cref="Auto"/>
+    /// picks for those above <see cref="Gemm.SmallWork"/>); other products take the packed path.
+    /// </summary>
+    FewRows,
 }
 
 /// <summary>Internal knobs of one <see cref="Gemm"/> call: kernel, thread count and path.</summary>
@@ -27,7 +32,8 @@ internal readonly record struct GemmOptions(GemmKernel Kernel = GemmKernel.Auto,
 /// <remarks>
 /// <para>
 /// Small products (at most <see cref="SmallWork"/> multiply-adds) run as direct loops with no packing
-/// and no threads. Larger ones use the BLIS algorithm (Goto and van de Geijn, "Anatomy of
+/// and no threads; products A·Bᵀ of at most <see cref="GemmFewRows.MaxRows"/> rows (a dense layer on a few rows)
+/// transpose B in registers as they go (<see cref="GemmFewRows"/>). Larger ones use the BLIS algorithm (Goto and van de Geijn, "Anatomy of
 /// High-Performance Matrix Multiplication", ACM TOMS 34(3), 2008; Van Zee and van de Geijn, "BLIS: A
 /// Framework for Rapidly Instantiating BLAS Functionality", ACM TOMS 41(3), 2015): op(A) and op(B)
 /// are packed block by block into aligned, zero-padded buffers (cached per thread, so calls in steady
@@ -129,7 +135,10 @@ public static unsafe class Gemm
             nint rsA = transposeA ? 1 : lda, csA = transposeA ? lda : 1;
             nint rsB = transposeB ? 1 : ldb, csB = transposeB ? ldb : 1;
             bool direct = options.Path == GemmPath.Direct || (options.Path == GemmPath.Auto && (long)m * n * k <= SmallWork);
-            if (direct)
+            if (options.Path is GemmPath.Auto or GemmPath.FewRows && !direct && m <= GemmFewRows.MaxRows
+                && transposeB && !transposeA && GemmFewRows.IsSupported)
+                GemmFewRows.Multiply(m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            else if (direct)
                 GemmSmall.Multiply(m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc);
             else
                 MultiplyPacked(options, m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc);

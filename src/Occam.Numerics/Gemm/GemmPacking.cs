@@ -26,6 +26,7 @@ internal static unsafe class GemmPacking
             if (csA == 1)
             {
                 if (rows == 6 && mr == 6) PackRows6(dst, src, rsA, kc);
+                else if ((mr & 7) == 0 && Avx.IsSupported) PackTransposed(dst, src, rsA, kc, mr, rows);
                 else
                 {
                     for (int i = 0; i < rows; i++)
@@ -40,6 +41,16 @@ internal static unsafe class GemmPacking
             else
             {
                 Debug.Assert(rsA == 1);
+                if (rows == mr && (mr & 7) == 0 && Vector256.IsHardwareAccelerated)
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        float* s = src + p * csA;
+                        for (int i = 0; i < mr; i += 8) Vector256.Load(s + i).Store(dst + p * mr + i);
+                    }
+                    dst += mr * kc;
+                    continue;
+                }
                 for (int p = 0; p < kc; p++)
                 {
                     float* s = src + p * csA;
@@ -109,10 +120,10 @@ internal static unsafe class GemmPacking
                     }
                 }
             }
-            else if (cols == 16 && nr == 16 && Avx.IsSupported)
+            else if ((nr & 7) == 0 && Avx.IsSupported)
             {
                 Debug.Assert(rsB == 1);
-                PackTransposed16(d, b + j0 * csB, csB, kc);
+                PackTransposed(d, b + j0 * csB, csB, kc, nr, cols);
             }
             else
             {
@@ -131,24 +142,45 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>
-    /// One full 16-column panel of a transposed B (<c>op(B)(p, j) = b[j·csB + p]</c>): blocks of 8 k
-    /// steps × 8 columns are loaded as 8 contiguous row pieces and transposed in registers
-    /// (unpack, shuffle, 128-bit permute), instead of 16 strided scalar stores per k step.
-    /// <c>d[p·16 + j] = b[j·csB + p]</c>, the same values as the scalar loop.
+    /// A panel of <paramref name="width"/> (a multiple of 8) interleaved lines read from <paramref name="valid"/>
+    /// source lines of stride <paramref name="stride"/>: <c>d[p·width + j] = s[j·stride + p]</c> for j &lt; valid, 0 for
+    /// valid ≤ j &lt; width, p &lt; kc. This is both a transposed B panel (lines = columns of op(B), width NR) and a
+    /// row-major A panel (lines = rows of op(A), width MR). Blocks of 8 k steps × 8 lines are loaded as 8 contiguous
+    /// line pieces and transposed in registers (unpack, shuffle, 128-bit permute) instead of 8 strided scalar stores
+    /// per k step; missing lines are zero vectors. The same values as the scalar loop.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackTransposed16(float* d, float* b, nint csB, int kc)
+    internal static void PackTransposed(float* d, float* s, nint stride, int kc, int width, int valid)
     {
+        Debug.Assert((width & 7) == 0 && valid >= 1 && valid <= width);
         int p = 0;
         for (; p + 8 <= kc; p += 8)
         {
-            for (int half = 0; half < 2; half++)
+            for (int g = 0; g < width; g += 8)
             {
-                float* s = b + half * 8 * csB + p;
-                Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + csB);
-                Vector256<float> r2 = Avx.LoadVector256(s + 2 * csB), r3 = Avx.LoadVector256(s + 3 * csB);
-                Vector256<float> r4 = Avx.LoadVector256(s + 4 * csB), r5 = Avx.LoadVector256(s + 5 * csB);
-                Vector256<float> r6 = Avx.LoadVector256(s + 6 * csB), r7 = Avx.LoadVector256(s + 7 * csB);
+                float* o = d + p * width + g;
+                int lines = valid - g;
+                if (lines <= 0)
+                {
+                    for (int r = 0; r < 8; r++) Vector256<float>.Zero.Store(o + r * width);
+                    continue;
+                }
+                float* src = s + g * stride + p;
+                Vector256<float> r0, r1, r2, r3, r4, r5, r6, r7;
+                if (lines >= 8)
+                {
+                    r0 = Avx.LoadVector256(src); r1 = Avx.LoadVector256(src + stride);
+                    r2 = Avx.LoadVector256(src + 2 * stride); r3 = Avx.LoadVector256(src + 3 * stride);
+                    r4 = Avx.LoadVector256(src + 4 * stride); r5 = Avx.LoadVector256(src + 5 * stride);
+                    r6 = Avx.LoadVector256(src + 6 * stride); r7 = Avx.LoadVector256(src + 7 * stride);
+                }
+                else
+                {
+                    r0 = Line(src, stride, 0, lines); r1 = Line(src, stride, 1, lines);
+                    r2 = Line(src, stride, 2, lines); r3 = Line(src, stride, 3, lines);
+                    r4 = Line(src, stride, 4, lines); r5 = Line(src, stride, 5, lines);
+                    r6 = Line(src, stride, 6, lines); r7 = Line(src, stride, 7, lines);
+                }
                 Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
                 Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
                 Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
@@ -157,21 +189,27 @@ internal static unsafe class GemmPacking
                 Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
                 Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE);
                 Vector256<float> s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
-                float* o = d + p * 16 + half * 8;
                 Avx.Store(o, Avx.Permute2x128(s0, s4, 0x20));
-                Avx.Store(o + 16, Avx.Permute2x128(s1, s5, 0x20));
-                Avx.Store(o + 32, Avx.Permute2x128(s2, s6, 0x20));
-                Avx.Store(o + 48, Avx.Permute2x128(s3, s7, 0x20));
-                Avx.Store(o + 64, Avx.Permute2x128(s0, s4, 0x31));
-                Avx.Store(o + 80, Avx.Permute2x128(s1, s5, 0x31));
-                Avx.Store(o + 96, Avx.Permute2x128(s2, s6, 0x31));
-                Avx.Store(o + 112, Avx.Permute2x128(s3, s7, 0x31));
+                Avx.Store(o + width, Avx.Permute2x128(s1, s5, 0x20));
+                Avx.Store(o + 2 * width, Avx.Permute2x128(s2, s6, 0x20));
+                Avx.Store(o + 3 * width, Avx.Permute2x128(s3, s7, 0x20));
+                Avx.Store(o + 4 * width, Avx.Permute2x128(s0, s4, 0x31));
+                Avx.Store(o + 5 * width, Avx.Permute2x128(s1, s5, 0x31));
+                Avx.Store(o + 6 * width, Avx.Permute2x128(s2, s6, 0x31));
+                Avx.Store(o + 7 * width, Avx.Permute2x128(s3, s7, 0x31));
             }
         }
         for (; p < kc; p++)
         {
-            float* dp = d + p * 16;
-            for (int j = 0; j < 16; j++) dp[j] = b[j * csB + p];
+            float* dp = d + p * width;
+            int j = 0;
+            for (; j < valid; j++) dp[j] = s[j * stride + p];
+            for (; j < width; j++) dp[j] = 0;
         }
     }
+
+    /// <summary>Line r of a partial 8-line block: its 8 floats, or zeros past the last valid line.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Line(float* src, nint stride, int r, int lines) =>
+        r < lines ? Avx.LoadVector256(src + r * stride) : Vector256<float>.Zero;
 }

@@ -23,12 +23,22 @@ internal static class Backprop
         System.Diagnostics.Debug.Assert(input.Length >= rows * model.Inputs);
         if (mode == ForwardMode.Training && rng is null && HasDropout(model))
             throw new ArgumentNullException(nameof(rng), "training mode with dropout needs a random generator.");
+        if (ws.InferenceOnly && mode != ForwardMode.Inference)
+            throw new InvalidOperationException("an inference-only workspace cannot run a training-mode forward pass.");
         var layers = model.Layers;
         ReadOnlySpan<float> x = input[..(rows * model.Inputs)];
+        float[]? owned = null;   // the workspace buffer x lies in (inference-only workspaces update it in place)
         int width = model.Inputs;
         for (int i = 0; i < layers.Count; i++)
         {
             var y = ws.Outputs[i].AsSpan();
+            if (y.IsEmpty)
+            {
+                // Inference-only workspace: element-wise layers run in place on the dense output before them.
+                var current = owned!.AsSpan(0, rows * width);
+                if (layers[i] is ActivationLayer ia) Activation.Forward(ia.Kind, current, current);
+                continue;
+            }
             switch (layers[i])
             {
                 case Dense d:
@@ -59,6 +69,7 @@ internal static class Backprop
                     break;
             }
             x = y;
+            owned = ws.Outputs[i];
         }
         return x;
     }

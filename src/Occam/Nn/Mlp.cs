@@ -232,22 +232,33 @@ public sealed class Mlp
     {
         if (x.Length != rows * Inputs)
             throw new ArgumentException($"expected {rows}×{Inputs} inputs, got {x.Length} values.", nameof(x));
-        var input = new float[x.Length];
-        PrepareInputs(x, input);
         var result = new float[rows * Outputs];
         const int chunk = 256;
-        var ws = new Workspace(this, Math.Min(Math.Max(rows, 1), chunk));
+        int chunkRows = Math.Min(Math.Max(rows, 1), chunk);
+        // Reused buffers (taken, so that concurrent callers never share them; returned after): a steady-state call
+        // allocates only its result.
+        var buffers = Interlocked.Exchange(ref _inference, null);
+        if (buffers is null || buffers.Workspace.MaxRows < chunkRows)
+            buffers = new InferenceBuffers(Workspace.ForInference(this, chunkRows), new float[chunkRows * Inputs]);
         for (int start = 0; start < rows; start += chunk)
         {
             int n = Math.Min(chunk, rows - start);
-            var scores = Backprop.Forward(this, ws, input.AsSpan(start * Inputs, n * Inputs), n, ForwardMode.Inference, null);
+            var input = buffers.Input.AsSpan(0, n * Inputs);
+            PrepareInputs(x.Slice(start * Inputs, n * Inputs), input, start);
+            var scores = Backprop.Forward(this, buffers.Workspace, input, n, ForwardMode.Inference, null);
             scores.CopyTo(result.AsSpan(start * Outputs, n * Outputs));
         }
+        Interlocked.Exchange(ref _inference, buffers);
         int bad = IndexOfNonFinite(result);
         if (bad >= 0)
             throw new OccamException($"row {bad / Outputs + 1}: the model's output is {result[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)} (float32 overflow); the row's values are far outside the range the model was trained on. Check the row and the columns' units.");
         return result;
     }
+
+    /// <summary>The buffers <see cref="PredictScores"/> reuses between calls.</summary>
+    private sealed record InferenceBuffers(Workspace Workspace, float[] Input);
+
+    private InferenceBuffers? _inference;
 
     private static int IndexOfNonFinite(ReadOnlySpan<float> values)
     {
@@ -273,7 +284,10 @@ public sealed class Mlp
 
     /// <summary>Standardizes (when the model has a standardizer) and converts raw inputs to float32.</summary>
     /// <exception cref="OccamException">A value is not finite in float32 (before or after standardizing): it names the row and input.</exception>
-    public void PrepareInputs(ReadOnlySpan<double> x, Span<float> destination)
+    public void PrepareInputs(ReadOnlySpan<double> x, Span<float> destination) => PrepareInputs(x, destination, 0);
+
+    /// <summary><see cref="PrepareInputs(ReadOnlySpan{double}, Span{float})"/> for rows numbered from <paramref name="firstRow"/> (in messages).</summary>
+    private void PrepareInputs(ReadOnlySpan<double> x, Span<float> destination, int firstRow)
     {
         if (Standardizer is null)
         {
@@ -297,7 +311,7 @@ public sealed class Mlp
             string why = float.IsFinite((float)x[bad])
                 ? $"standardized with the model's mean {Standardizer!.Mean[column].ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} and scale {Standardizer.Scale[column].ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} it overflows float32; the value is far outside the range the model was trained on (check the column's unit)"
                 : $"it is outside the float32 range (±{float.MaxValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}) the network computes in; rescale the column";
-            throw new OccamException($"row {bad / Inputs + 1}, input {name}: the value {x[bad].ToString("R", System.Globalization.CultureInfo.InvariantCulture)} cannot be used: {why}.");
+            throw new OccamException($"row {firstRow + bad / Inputs + 1}, input {name}: the value {x[bad].ToString("R", System.Globalization.CultureInfo.InvariantCulture)} cannot be used: {why}.");
         }
     }
 }

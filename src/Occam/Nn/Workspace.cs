@@ -7,27 +7,46 @@ namespace Occam.Nn;
 /// </summary>
 internal sealed class Workspace
 {
-    public Workspace(Mlp model, int maxRows)
+    public Workspace(Mlp model, int maxRows) : this(model, maxRows, inferenceOnly: false)
+    {
+    }
+
+    private Workspace(Mlp model, int maxRows, bool inferenceOnly)
     {
         ArgumentNullException.ThrowIfNull(model);
         Numerics.Preconditions.CheckPositive(maxRows);
         CheckSize(model, maxRows);
         MaxRows = maxRows;
+        InferenceOnly = inferenceOnly;
         int count = model.Layers.Count;
         Outputs = new float[count][];
         OutputGradients = new float[count][];
         Masks = new float[count][];
-        InputGradient = new float[maxRows * model.Inputs];
+        InputGradient = inferenceOnly ? [] : new float[maxRows * model.Inputs];
         int width = model.Inputs;
+        bool afterDense = false;
         for (int i = 0; i < count; i++)
         {
             var layer = model.Layers[i];
             if (layer is Dense d) width = d.Outputs;
-            Outputs[i] = new float[maxRows * width];
-            OutputGradients[i] = new float[maxRows * width];
-            Masks[i] = layer is Dropout ? new float[maxRows * width] : [];
+            // Inference only: activations run in place on the dense output before them and dropout is the identity,
+            // so only dense layers (and element-wise layers applied to the caller's input) need a buffer.
+            bool own = !inferenceOnly || layer is Dense || !afterDense;
+            Outputs[i] = own ? new float[maxRows * width] : [];
+            OutputGradients[i] = inferenceOnly ? [] : new float[maxRows * width];
+            Masks[i] = layer is Dropout && !inferenceOnly ? new float[maxRows * width] : [];
+            afterDense |= layer is Dense;
         }
     }
+
+    /// <summary>
+    /// Buffers for <see cref="ForwardMode.Inference"/> passes only: one output buffer per dense layer (activations are
+    /// applied in place, dropout is the identity), no gradients, no masks — about a third of a training workspace.
+    /// </summary>
+    public static Workspace ForInference(Mlp model, int maxRows) => new(model, maxRows, inferenceOnly: true);
+
+    /// <summary>True for a <see cref="ForInference"/> workspace: only inference-mode forward passes may use it.</summary>
+    public bool InferenceOnly { get; }
 
     /// <summary>
     /// Floats these buffers take for <paramref name="model"/> at <paramref name="maxRows"/> rows; throws

@@ -55,8 +55,8 @@ public sealed class AdamW : Optimizer
 
     private protected override void OnStepBegun() => _constants = StepConstants.For(StepCount, LearningRate, Beta1, Beta2);
 
-    private protected override void StepSlot(int slot, Span<float> value, ReadOnlySpan<float> gradient, double weightDecay, double proxL1) =>
-        Update(value, gradient, _m[slot], _v[slot], _constants, LearningRate, Beta1, Beta2, Epsilon, weightDecay, proxL1);
+    private protected override void StepSlot(int slot, Span<float> value, ReadOnlySpan<float> gradient, double weightDecay, double proxL1, float l2) =>
+        Update(value, gradient, _m[slot], _v[slot], _constants, LearningRate, Beta1, Beta2, Epsilon, weightDecay, proxL1, l2);
 
     /// <summary><c>ηᵢ·scale = (float)(lr·scale) / (√vᵢ/√(1 − β₂ᵗ) + ε)</c>: the thresholds the folded prox uses, bit for bit.</summary>
     private protected override void ScaledStepSizes(int slot, Span<float> destination, float lrScale)
@@ -105,7 +105,12 @@ public sealed class AdamW : Optimizer
 
     /// <summary><see cref="Update(Span{float}, ReadOnlySpan{float}, Span{float}, Span{float}, long, double, double, double, double, double, double)"/> with the step's constants precomputed.</summary>
     public static void Update(Span<float> param, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, StepConstants constants,
-        double lr, double beta1, double beta2, double eps, double weightDecay, double proxL1)
+        double lr, double beta1, double beta2, double eps, double weightDecay, double proxL1) =>
+        Update(param, grad, m, v, constants, lr, beta1, beta2, eps, weightDecay, proxL1, 0f);
+
+    /// <summary>The update with the coupled L2 gradient folded in: <c>g = fma(θ, l2, ∇)</c> from θ before the update.</summary>
+    internal static void Update(Span<float> param, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, StepConstants constants,
+        double lr, double beta1, double beta2, double eps, double weightDecay, double proxL1, float l2)
     {
         int n = param.Length, i = 0;
         float decay = (float)(1.0 - lr * weightDecay), stepSize = constants.StepSize, bc2Sqrt = constants.Bc2Sqrt;
@@ -122,10 +127,12 @@ public sealed class AdamW : Optimizer
             var vEps = new Vector<float>((float)eps);
             var vNegStep = new Vector<float>(-stepSize);
             var vProx = new Vector<float>(proxScale);
+            var vL2 = new Vector<float>(l2);
             for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
                 var p = new Vector<float>(param[i..]);
                 var g = new Vector<float>(grad[i..]);
+                if (l2 != 0f) g = Vector.FusedMultiplyAdd(p, vL2, g);
                 if (weightDecay != 0) p *= vDecay;
                 var mi = Vector.FusedMultiplyAdd(vC1, g, new Vector<float>(m[i..]) * vB1);
                 var vi = Vector.FusedMultiplyAdd(vC2 * g, g, new Vector<float>(v[i..]) * vB2);
@@ -137,7 +144,7 @@ public sealed class AdamW : Optimizer
                 p.CopyTo(param[i..]);
             }
         }
-        Tail(param[i..], grad[i..], m[i..], v[i..], decay, stepSize, bc2Sqrt, b1, b2, c1, c2, (float)eps, weightDecay != 0, proxScale);
+        Tail(param[i..], grad[i..], m[i..], v[i..], decay, stepSize, bc2Sqrt, b1, b2, c1, c2, (float)eps, weightDecay != 0, proxScale, l2);
     }
 
     /// <summary>Scalar reference of the vectorized <c>Update</c>.</summary>
@@ -146,16 +153,17 @@ public sealed class AdamW : Optimizer
     {
         var c = StepConstants.For(step, lr, beta1, beta2);
         float decay = (float)(1.0 - lr * weightDecay), stepSize = c.StepSize, bc2Sqrt = c.Bc2Sqrt;
-        Tail(param, grad, m, v, decay, stepSize, bc2Sqrt, (float)beta1, (float)beta2, (float)(1 - beta1), (float)(1 - beta2), (float)eps, weightDecay != 0, (float)(lr * proxL1));
+        Tail(param, grad, m, v, decay, stepSize, bc2Sqrt, (float)beta1, (float)beta2, (float)(1 - beta1), (float)(1 - beta2), (float)eps, weightDecay != 0, (float)(lr * proxL1), 0f);
     }
 
     private static void Tail(Span<float> param, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, float decay, float stepSize,
-        float bc2Sqrt, float b1, float b2, float c1, float c2, float eps, bool hasDecay, float proxScale)
+        float bc2Sqrt, float b1, float b2, float c1, float c2, float eps, bool hasDecay, float proxScale, float l2)
     {
         float negStep = -stepSize;
         for (int i = 0; i < param.Length; i++)
         {
             float p = param[i], g = grad[i];
+            if (l2 != 0f) g = MathF.FusedMultiplyAdd(p, l2, g);
             if (hasDecay) p *= decay;
             float mi = MathF.FusedMultiplyAdd(c1, g, m[i] * b1);
             float vi = MathF.FusedMultiplyAdd(c2 * g, g, v[i] * b2);

@@ -91,11 +91,29 @@ public abstract class Optimizer
     public void Step(Parameter parameter, double weightDecay = 0, double proxL1 = 0)
     {
         ArgumentNullException.ThrowIfNull(parameter);
-        StepSlot(SlotOf(parameter), parameter.Value, parameter.Gradient, weightDecay, proxL1);
+        StepSlot(SlotOf(parameter), parameter.Value, parameter.Gradient, weightDecay, proxL1, 0f);
     }
 
-    /// <summary>The update of the tensor in state slot <paramref name="slot"/>.</summary>
-    private protected abstract void StepSlot(int slot, Span<float> value, ReadOnlySpan<float> gradient, double weightDecay, double proxL1);
+    /// <summary>
+    /// <see cref="Step(Parameter, double, double)"/> with the coupled L2 gradient <c>g ← fma(w, λ₂, g)</c> (exactly what
+    /// <see cref="Regularization.ElasticNetPenalty.AddGradient"/> adds, from the weights before the update) folded into
+    /// the update's pass instead of a pass of its own: the same numbers, one pass over the weights and gradient fewer.
+    /// The parameter's <see cref="Parameter.Gradient"/> is left without the L2 term.
+    /// </summary>
+    internal void StepWithCoupledL2(Parameter parameter, double weightDecay, double proxL1, double coupledL2)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        StepSlot(SlotOf(parameter), parameter.Value, parameter.Gradient, weightDecay, proxL1, (float)coupledL2);
+    }
+
+    /// <summary>Whether <see cref="StepWithCoupledL2"/> folds a coupled L2 into the update (else it must be 0).</summary>
+    internal virtual bool FoldsCoupledL2 => true;
+
+    /// <summary>
+    /// The update of the tensor in state slot <paramref name="slot"/>, with gradient <c>fma(value, l2, gradient)</c>
+    /// (<paramref name="l2"/> = 0: the gradient as given).
+    /// </summary>
+    private protected abstract void StepSlot(int slot, Span<float> value, ReadOnlySpan<float> gradient, double weightDecay, double proxL1, float l2);
 
     /// <summary>
     /// The per-coordinate step sizes ηᵢ of the last <see cref="Step"/> of <paramref name="parameter"/>, times

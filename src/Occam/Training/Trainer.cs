@@ -12,7 +12,8 @@ namespace Occam.Training;
 /// mean data loss and its gradient, back-propagation, then for every parameter of <see cref="Mlp.Parameters"/>
 /// (in order): <c>g ← ∇ + coupled penalty gradients</c> (L2, L1 subgradient), the optimizer's update with decoupled
 /// weight decay and the L1 prox (folded into the update's pass, or applied after it by
-/// <see cref="ElasticNetPenalty.Prox(Parameter, Optimizer, Span{float})"/>: the same numbers), then the group-lasso
+/// <see cref="ElasticNetPenalty.Prox(Parameter, Optimizer, Span{float})"/>: the same numbers; with Adam the coupled L2 is
+/// folded into that pass too), then the group-lasso
 /// prox on weights of hidden layers. Biases get only what their layer's <see cref="LayerRegularization"/> asks for.
 /// The penalties are the <see cref="NetworkRegularization"/> given to the constructor — the only place they are set.
 /// <para>
@@ -285,6 +286,13 @@ public sealed class Trainer
             var reg = _regularization.For(p);
             var penalty = reg.PenaltyOn(p.Kind);
             double decay = reg.WeightDecayOn(p.Kind);
+            // Fast path: the coupled L2 folded into the optimizer's pass (same numbers as AddGradient then Step).
+            if (FusedProx && penalty is { L2: > 0 } && (penalty.Mode == L1Mode.Prox || penalty.L1 == 0) && _optimizer.FoldsCoupledL2)
+            {
+                _optimizer.StepWithCoupledL2(p, decay, penalty.ProxL1, penalty.L2);
+                _regularization.GroupsOn(p)?.Prox(p, _optimizer, _groupSteps);
+                continue;
+            }
             penalty?.AddGradient(p.Value, p.Gradient);
             if (penalty is null || FusedProx)
             {

@@ -191,6 +191,26 @@ public class GemmTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(AlphaBeta))]
+    public void FewRowsPathIsBitIdenticalToTheOthersOnEveryTail(float alpha, float beta)
+    {
+        if (!GemmFewRows.IsSupported) return;   // the path is never taken without AVX2 + FMA
+        var rng = new Rng(9UL);
+        for (int m = 1; m <= GemmFewRows.MaxRows; m++)
+            foreach (int n in new[] { 1, 5, 8, 9, 16, 23, 33 })
+                foreach (int k in new[] { 1, 7, 8, 9, 63, 256, 257, 600, 784 })
+                {
+                    var problem = Problem.Create(rng, false, true, m, n, k, alpha, beta);
+                    float[] expected = problem.Run(new GemmOptions(GemmKernel.Scalar, 1, GemmPath.Direct));
+                    problem.Check(expected, $"direct {problem}");
+                    float[] few = problem.Run(new GemmOptions(Path: GemmPath.FewRows));
+                    Assert.True(expected.AsSpan().SequenceEqual(few), $"few-rows path differs from direct: {problem}");
+                    float[] packed = problem.Run(new GemmOptions(GemmKernel.Auto, 1, GemmPath.Packed));
+                    Assert.True(expected.AsSpan().SequenceEqual(packed), $"packed differs from direct: {problem}");
+                }
+    }
+
     public static TheoryData<float, float> AlphaBeta() => new()
     {
         { 1f, 0f }, { 1f, 1f }, { -0.5f, 2f }, { 2f, -1f }, { 0f, 0.5f }, { 0f, 0f }, { 0f, 1f },

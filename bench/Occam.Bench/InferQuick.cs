@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML.OnnxRuntime;
+using Occam.Data;
+using Occam.Interop;
+using Occam.Nn;
+using Occam.Numerics;
+using Occam.Numerics.Random;
+
+namespace Occam.Bench;
+
+/// <summary>
+/// `infer`: inference of a 784-512-256-10 classifier (ReLU, random weights from a fixed seed), Occam's public
+/// <see cref="Mlp.PredictScores"/> against ONNX Runtime (CPU) running the same network exported by
+/// <see cref="OnnxExport"/>, in the same process, best-of-N Stopwatch windows. Cases: batch 256 (rows/s) and one row
+/// (latency), 1 and 2 threads (Occam: <see cref="Gemm.MaxThreads"/>; ORT: <c>IntraOpNumThreads</c>); and a pruned
+/// copy with half of each hidden layer's units dead (their incoming weights zero), shrunk by
+/// <see cref="Pruning.RemoveDeadUnits"/>, at batch 256 against the full network.
+/// Both sides get the same float inputs (Occam takes doubles, as its API does; the conversion is timed on its side).
+/// One JSON line per case: <c>{"bench":"infer","case":"batch256","threads":1,"occamUs":...,"ortUs":...}</c> and
+/// <c>{"bench":"prune","fullUs":...,"prunedUs":...,"fullParams":...,"prunedParams":...}</c>.
+/// Options: <c>--seconds S</c> per case (default 1), <c>--threads 1,2</c>.
+/// </summary>
+internal static class InferQuick
+{
+    public static int Run(string[] args)
+    {
+        double seconds = 1;
+        var threadCounts = new List<int> { 1, 2 };
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--seconds") seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
+            else if (args[i] == "--threads") threadCounts = args[++i].Split(',').Select(int.Parse).ToList();
+            else
+            {
+                Console.Error.WriteLine($"infer: unknown option {args[i]}");
+                return 2;
+            }
+        }
+        var rng = new Rng(2026UL);
+        var model = Mlp.Create(new MlpSpec(784, [512, 256], 10, TaskKind.Multiclass), rng);
+        var x = new double[256 * 784];
+        for (int i = 0; i < x.Length; i++) x[i] = rng.NextNormal();
+        var xf = x.Select(v => (float)v).ToArray();
+        byte[] onnx = OnnxExport.ToBytes(model);
+
+        foreach (int threads in threadCounts)
+        {
+            int saved = Gemm.MaxThreads;
+            Gemm.MaxThreads = threads;
+            try
+            {
+                using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
+                using var session = new InferenceSession(onnx, options);
+                foreach (int rows in new[] { 256, 1 })
+                {
+                    double occam = Best(() => model.PredictScores(x.AsSpan(0, rows * 784), rows), seconds);
+                    using var input = OrtValue.CreateTensorValueFromMemory(xf.AsSpan(0, rows * 784).ToArray(), [rows, 784]);
+                    using var runOptions = new RunOptions();
+                    string[] inputNames = [OnnxExport.InputName], outputNames = [OnnxExport.ScoresName];
+                    OrtValue[] inputs = [input];
+                    double ort = Best(() =>
+                    {
+                        using var results = session.Run(runOptions, inputNames, inputs, outputNames);
+                    }, seconds);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{{\"bench\":\"infer\",\"case\":\"{(rows == 1 ? "row1" : "batch256")}\",\"rows\":{rows},\"threads\":{threads},\"occamUs\":{occam * 1e6:F3},\"ortUs\":{ort * 1e6:F3}}}"));
+                }
+            }
+            finally
+            {
+                Gemm.MaxThreads = saved;
+            }
+        }
+
+        // Pruned: half of the units of each hidden layer get zero incoming weights and are removed.
+        var dying = model.Clone();
+        var dense = dying.DenseLayers;
+        for (int l = 0; l + 1 < dense.Count; l++)
+            for (int u = 0; u < dense[l].Outputs; u += 2)
+                Array.Clear(dense[l].Weight, u * dense[l].Inputs, dense[l].Inputs);
+        var pruned = Pruning.RemoveDeadUnits(dying);
+        {
+            int saved = Gemm.MaxThreads;
+            Gemm.MaxThreads = 1;
+            double full = Best(() => dying.PredictScores(x, 256), seconds);
+            double small = Best(() => pruned.PredictScores(x, 256), seconds);
+            Gemm.MaxThreads = saved;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"bench\":\"prune\",\"rows\":256,\"threads\":1,\"fullUs\":{full * 1e6:F3},\"prunedUs\":{small * 1e6:F3},\"fullParams\":{dying.ParameterCount},\"prunedParams\":{pruned.ParameterCount}}}"));
+        }
+        return 0;
+    }
+
+    /// <summary>Best seconds per call over windows of ≥ 1 ms, for about <paramref name="seconds"/>, after a warm-up.</summary>
+    private static double Best(Action call, double seconds)
+    {
+        var warm = Stopwatch.StartNew();
+        int calls = 0;
+        while (calls < 20 || warm.Elapsed.TotalSeconds < Math.Min(0.3, seconds / 3))
+        {
+            call();
+            calls++;
+        }
+        int inner = Math.Max(1, (int)(1e-3 / (warm.Elapsed.TotalSeconds / calls)));
+        double best = double.MaxValue;
+        var total = Stopwatch.StartNew();
+        while (total.Elapsed.TotalSeconds < seconds)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            for (int i = 0; i < inner; i++) call();
+            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds / inner);
+        }
+        return best;
+    }
+}
