@@ -12,8 +12,9 @@ using Spectre.Console.Cli;
 
 namespace Occam.Cli.Commands;
 
-/// <summary>The data and training options that <c>occam train</c> and <c>occam path</c> share (architecture, optimizer, schedule, split, seed).</summary>
-public class NetworkTrainingSettings : DataSettings
+/// <summary>The data and network options that <c>occam train</c>, <c>occam path</c> and <c>occam sweep</c> share (architecture,
+/// optimizer, schedule, dropout, seed); in a sweep they fix whatever is not searched.</summary>
+public class NetworkSettings : DataSettings
 {
     [CommandOption("--hidden <SIZES>")]
     [Description("Hidden layer sizes, e.g. 128,64 (\"none\" for a linear model). Default 64.")]
@@ -59,18 +60,8 @@ public class NetworkTrainingSettings : DataSettings
     [DefaultValue(0.0)]
     public double Dropout { get; init; }
 
-    [CommandOption("--val-split <FRACTION>")]
-    [Description("Fraction of rows held out for validation, in [[0, 1).")]
-    [DefaultValue(0.0)]
-    public double ValSplit { get; init; }
-
-    [CommandOption("--early-stopping <PATIENCE>")]
-    [Description("Stop after PATIENCE epochs without a better validation loss; restores the best weights.")]
-    [DefaultValue(0)]
-    public int EarlyStopping { get; init; }
-
     [CommandOption("--seed <SEED>")]
-    [Description("Seed of every random choice (split, init, shuffling, dropout), 0 to 18446744073709551615. Default 0.")]
+    [Description("Seed of every random choice (split or folds, init, shuffling, dropout, random search), 0 to 18446744073709551615. Default 0.")]
     [DefaultValue(0UL)]
     public ulong Seed { get; init; }
 
@@ -86,8 +77,8 @@ public class NetworkTrainingSettings : DataSettings
     [Description("Regression: train on the target as it is (by default on (y − mean)/sd of the training rows, saved in the model and undone at prediction).")]
     public bool NoStandardizeTarget { get; init; }
 
-    /// <summary>The checks of the data and training options, shared by <c>occam train</c> and <c>occam path</c>.</summary>
-    private protected ValidationResult ValidateTraining()
+    /// <summary>The checks of the data and network options, shared by <c>occam train</c>, <c>occam path</c> and <c>occam sweep</c>.</summary>
+    private protected ValidationResult ValidateNetwork()
     {
         var baseResult = base.Validate();
         if (!baseResult.Successful) return baseResult;
@@ -99,13 +90,36 @@ public class NetworkTrainingSettings : DataSettings
         if (BatchSize < 0) return ValidationResult.Error($"--batch-size must be >= 0 (0 = full batch; got {BatchSize}).");
         if (Epochs <= 0) return ValidationResult.Error($"--epochs must be > 0 (got {Epochs}).");
         if (!(Dropout >= 0 && Dropout < 1)) return ValidationResult.Error($"--dropout must be in [0, 1) (got {Dropout}).");
-        if (!(ValSplit >= 0 && ValSplit < 1)) return ValidationResult.Error($"--val-split must be in [0, 1) (got {ValSplit}).");
-        if (EarlyStopping < 0) return ValidationResult.Error($"--early-stopping must be >= 0 (got {EarlyStopping}).");
-        if (EarlyStopping > 0 && ValSplit == 0) return ValidationResult.Error("--early-stopping watches the validation loss: add --val-split (e.g. 0.2).");
         if (!(L1Ratio >= 0 && L1Ratio <= 1)) return ValidationResult.Error($"--l1-ratio must be in [0, 1] (got {L1Ratio}).");
         if (!OptimizerOptions.TryParseKind(Optimizer, out _)) return ValidationResult.Error($"--optimizer must be sgd, momentum, nesterov, adam or adamw (got '{Optimizer}').");
         if (!Numerics.Activations.Activation.TryParse(Activation, out var act) || act == ActivationKind.Identity)
             return ValidationResult.Error($"--activation must be relu, tanh or sigmoid (got '{Activation}').");
+        return ValidationResult.Success();
+    }
+}
+
+/// <summary>The options of <see cref="NetworkSettings"/> plus the validation split and early stopping of one training run
+/// (<c>occam train</c>, <c>occam path</c>).</summary>
+public class NetworkTrainingSettings : NetworkSettings
+{
+    [CommandOption("--val-split <FRACTION>")]
+    [Description("Fraction of rows held out for validation, in [[0, 1).")]
+    [DefaultValue(0.0)]
+    public double ValSplit { get; init; }
+
+    [CommandOption("--early-stopping <PATIENCE>")]
+    [Description("Stop after PATIENCE epochs without a better validation loss; restores the best weights.")]
+    [DefaultValue(0)]
+    public int EarlyStopping { get; init; }
+
+    /// <summary>The checks of the network options and of the split and early stopping.</summary>
+    private protected ValidationResult ValidateTraining()
+    {
+        var result = ValidateNetwork();
+        if (!result.Successful) return result;
+        if (!(ValSplit >= 0 && ValSplit < 1)) return ValidationResult.Error($"--val-split must be in [0, 1) (got {ValSplit}).");
+        if (EarlyStopping < 0) return ValidationResult.Error($"--early-stopping must be >= 0 (got {EarlyStopping}).");
+        if (EarlyStopping > 0 && ValSplit == 0) return ValidationResult.Error("--early-stopping watches the validation loss: add --val-split (e.g. 0.2).");
         return ValidationResult.Success();
     }
 }

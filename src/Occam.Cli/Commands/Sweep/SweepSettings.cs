@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace Occam.Cli.Commands.Sweep;
 
 /// <summary>Options of <c>occam sweep</c>: the data, the fixed training settings, the search space and how trials are run and chosen.</summary>
-public sealed class SweepSettings : DataSettings
+public sealed class SweepSettings : NetworkSettings
 {
     [CommandOption("--search <SPEC>")]
     [Description("The search space, e.g. \"l1=log(1e-5,1e-1,9);dropout=0,0.2,0.5\" (grammar in docs/cli.md). Or --search-file.")]
@@ -17,7 +17,7 @@ public sealed class SweepSettings : DataSettings
     public string? SearchFile { get; init; }
 
     [CommandOption("--sampler <NAME>")]
-    [Description("grid (default: every point), random (--trials draws) or halving (successive halving on epochs).")]
+    [Description("grid (default: every point), random (--trials draws) or halving (successive halving on epochs; --epochs is the last rung's).")]
     [DefaultValue("grid")]
     public string Sampler { get; init; } = "grid";
 
@@ -78,40 +78,6 @@ public sealed class SweepSettings : DataSettings
     [DefaultValue(60.0)]
     public double Lease { get; init; } = 60;
 
-    [CommandOption("--hidden <SIZES>")]
-    [Description("Hidden layer sizes when not searched, e.g. 128,64 (\"none\" for a linear model). Default 64.")]
-    [DefaultValue("64")]
-    public string Hidden { get; init; } = "64";
-
-    [CommandOption("--activation <NAME>")]
-    [Description("relu (default), tanh or sigmoid, when not searched.")]
-    [DefaultValue("relu")]
-    public string Activation { get; init; } = "relu";
-
-    [CommandOption("--optimizer <NAME>")]
-    [Description("sgd, momentum, nesterov, adam (default) or adamw, when not searched.")]
-    [DefaultValue("adam")]
-    public string Optimizer { get; init; } = "adam";
-
-    [CommandOption("--lr <RATE>")]
-    [Description("Learning rate when not searched (default 1e-3 for adam/adamw, 0.01 for sgd-type).")]
-    public double? LearningRate { get; init; }
-
-    [CommandOption("--momentum <MU>")]
-    [Description("Momentum for momentum/nesterov (default 0.9).")]
-    [DefaultValue(0.9)]
-    public double Momentum { get; init; } = 0.9;
-
-    [CommandOption("--batch-size <N>")]
-    [Description("Rows per step when not searched; 0 = full batch. Default 32.")]
-    [DefaultValue(32)]
-    public int BatchSize { get; init; } = 32;
-
-    [CommandOption("--epochs <N>")]
-    [Description("Epochs when not searched (halving: of the last rung). Default 100.")]
-    [DefaultValue(100)]
-    public int Epochs { get; init; } = 100;
-
     [CommandOption("--l1 <LAMBDA>")]
     [Description("L1 strength when not searched (one value for every layer).")]
     public string? L1 { get; init; }
@@ -129,11 +95,6 @@ public sealed class SweepSettings : DataSettings
     [Description("Elastic-net α when not searched (one value); with --l1-ratio.")]
     public string? ElasticNet { get; init; }
 
-    [CommandOption("--l1-ratio <RHO>")]
-    [Description("ρ in [[0, 1]] for the elastic net when not searched (default 0.5).")]
-    [DefaultValue(0.5)]
-    public double L1Ratio { get; init; } = 0.5;
-
     [CommandOption("--group-lasso <LAMBDA>")]
     [Description("Group-lasso λ when not searched (one value).")]
     public string? GroupLasso { get; init; }
@@ -142,34 +103,10 @@ public sealed class SweepSettings : DataSettings
     [Description("Decoupled weight decay when not searched (one value).")]
     public string? WeightDecay { get; init; }
 
-    [CommandOption("--dropout <P>")]
-    [Description("Dropout p in [[0, 1) when not searched.")]
-    [DefaultValue(0.0)]
-    public double Dropout { get; init; }
-
-    [CommandOption("--seed <SEED>")]
-    [Description("Seed of the folds, the random draws and every trial's training. Default 0.")]
-    [DefaultValue(0UL)]
-    public ulong Seed { get; init; }
-
-    [CommandOption("--no-shuffle")]
-    [Description("Do not reshuffle the training rows each epoch.")]
-    public bool NoShuffle { get; init; }
-
-    [CommandOption("--no-standardize")]
-    [Description("Do not standardize inputs.")]
-    public bool NoStandardize { get; init; }
-
-    [CommandOption("--no-standardize-target")]
-    [Description("Regression: train on the target as it is.")]
-    public bool NoStandardizeTarget { get; init; }
-
     public override ValidationResult Validate()
     {
-        var baseResult = base.Validate();
+        var baseResult = ValidateNetwork();
         if (!baseResult.Successful) return baseResult;
-        if (Labels is null && string.IsNullOrWhiteSpace(Target))
-            return ValidationResult.Error("--target is required for CSV data: give the name of the column to predict.");
         if (Search is null == (SearchFile is null))
             return ValidationResult.Error(Search is null
                 ? "--search is required: give the search space, e.g. --search \"l1=log(1e-5,1e-1,9);dropout=0,0.2,0.5\" (or --search-file FILE)."
