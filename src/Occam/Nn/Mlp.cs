@@ -1,5 +1,6 @@
 using Occam.Data;
 using Occam.Numerics.Activations;
+using Occam.Numerics.Conversion;
 using Occam.Numerics.Random;
 
 namespace Occam.Nn;
@@ -194,7 +195,7 @@ public sealed class Mlp
     /// <summary>
     /// What every hidden unit outputs for <paramref name="rows"/> rows of raw inputs, in inference mode: one array per
     /// hidden dense layer, <c>[rows][units]</c>, the values after the layer's activation (what the next layer reads),
-    /// followed by the raw scores <c>[rows][Outputs]</c> (as <see cref="PredictScores"/>).
+    /// followed by the raw scores <c>[rows][Outputs]</c> (as <see cref="PredictScores(ReadOnlySpan{double}, int)"/>).
     /// </summary>
     public IReadOnlyList<float[]> UnitOutputs(ReadOnlySpan<double> x, int rows)
     {
@@ -230,42 +231,67 @@ public sealed class Mlp
     /// </summary>
     public float[] PredictScores(ReadOnlySpan<double> x, int rows)
     {
-        if (x.Length != rows * Inputs)
-            throw new ArgumentException($"expected {rows}×{Inputs} inputs, got {x.Length} values.", nameof(x));
+        CheckRows(x.Length, rows, nameof(x));
         var result = new float[rows * Outputs];
-        const int chunk = 256;
-        int chunkRows = Math.Min(Math.Max(rows, 1), chunk);
-        // Reused buffers (taken, so that concurrent callers never share them; returned after): a steady-state call
-        // allocates only its result.
-        var buffers = Interlocked.Exchange(ref _inference, null);
-        if (buffers is null || buffers.Workspace.MaxRows < chunkRows)
-            buffers = new InferenceBuffers(Workspace.ForInference(this, chunkRows), new float[chunkRows * Inputs]);
-        for (int start = 0; start < rows; start += chunk)
-        {
-            int n = Math.Min(chunk, rows - start);
-            var input = buffers.Input.AsSpan(0, n * Inputs);
-            PrepareInputs(x.Slice(start * Inputs, n * Inputs), input, start);
-            var scores = Backprop.Forward(this, buffers.Workspace, input, n, ForwardMode.Inference, null);
-            scores.CopyTo(result.AsSpan(start * Outputs, n * Outputs));
-        }
-        Interlocked.Exchange(ref _inference, buffers);
-        int bad = IndexOfNonFinite(result);
-        if (bad >= 0)
-            throw new OccamException($"row {bad / Outputs + 1}: the model's output is {result[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)} (float32 overflow); the row's values are far outside the range the model was trained on. Check the row and the columns' units.");
+        PredictScores(x, rows, result);
         return result;
     }
 
-    /// <summary>The buffers <see cref="PredictScores"/> reuses between calls.</summary>
-    private sealed record InferenceBuffers(Workspace Workspace, float[] Input);
-
-    private InferenceBuffers? _inference;
-
-    private static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    /// <summary>
+    /// <see cref="PredictScores(ReadOnlySpan{double}, int)"/> into <paramref name="scores"/> (<c>rows × Outputs</c>):
+    /// allocates nothing once the network has run on a batch of its shape. Safe to call from several threads at once
+    /// (each concurrent caller beyond the first uses buffers of its own). See docs/algorithms/inference.md.
+    /// </summary>
+    /// <exception cref="ArgumentException">The lengths of <paramref name="x"/> or <paramref name="scores"/> do not match <paramref name="rows"/>.</exception>
+    /// <exception cref="OccamException">An input or an output is not finite in float32 (the message names the row).</exception>
+    public void PredictScores(ReadOnlySpan<double> x, int rows, Span<float> scores)
     {
-        for (int i = 0; i < values.Length; i++)
-            if (!float.IsFinite(values[i])) return i;
-        return -1;
+        CheckRows(x.Length, rows, nameof(x));
+        CheckScores(scores.Length, rows, nameof(scores));
+        Predict(x, rows, scores, s_prepareDouble);
     }
+
+    /// <summary>
+    /// <see cref="PredictScores(ReadOnlySpan{double}, int, Span{float})"/> for float32 inputs: the same result as for
+    /// the same values given as doubles (standardizing runs in double precision either way); without a
+    /// <see cref="Standardizer"/> the inputs are read as they are, with no conversion pass.
+    /// </summary>
+    public void PredictScores(ReadOnlySpan<float> x, int rows, Span<float> scores)
+    {
+        CheckRows(x.Length, rows, nameof(x));
+        CheckScores(scores.Length, rows, nameof(scores));
+        Predict(x, rows, scores, s_prepareSingle);
+    }
+
+    private static readonly Inference.Prepare<double> s_prepareDouble = static (m, x, d, row) => m.PrepareInputs(x, d, row);
+    private static readonly Inference.Prepare<float> s_prepareSingle = static (m, x, d, row) => m.PrepareInputs(x, d, row);
+
+    private void Predict<T>(ReadOnlySpan<T> x, int rows, Span<float> scores, Inference.Prepare<T> prepare)
+    {
+        // Reused buffers (taken, so that concurrent callers never share them; put back after).
+        var buffers = Interlocked.Exchange(ref _inference, null);
+        if (buffers is null || !buffers.Fits(this)) buffers = new Inference(this);
+        buffers.Run(this, x, rows, scores, prepare);
+        Interlocked.Exchange(ref _inference, buffers);
+        int bad = NonFinite.IndexOf(scores);
+        if (bad >= 0)
+            throw new OccamException($"row {bad / Outputs + 1}: the model's output is {scores[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)} (float32 overflow); the row's values are far outside the range the model was trained on. Check the row and the columns' units.");
+    }
+
+    private void CheckRows(int length, int rows, string name)
+    {
+        if (rows < 0 || length != (long)rows * Inputs)
+            throw new ArgumentException($"expected {rows}×{Inputs} inputs, got {length} values.", name);
+    }
+
+    private void CheckScores(int length, int rows, string name)
+    {
+        if (length != (long)rows * Outputs)
+            throw new ArgumentException($"expected room for {rows}×{Outputs} scores, got {length}.", name);
+    }
+
+    /// <summary>The buffers <see cref="PredictScores(ReadOnlySpan{double}, int, Span{float})"/> reuses between calls.</summary>
+    private Inference? _inference;
 
     /// <summary>
     /// Regression predictions in the target's units, <c>rows × Outputs</c>: the raw output, mapped back by
@@ -289,29 +315,26 @@ public sealed class Mlp
     /// <summary><see cref="PrepareInputs(ReadOnlySpan{double}, Span{float})"/> for rows numbered from <paramref name="firstRow"/> (in messages).</summary>
     private void PrepareInputs(ReadOnlySpan<double> x, Span<float> destination, int firstRow)
     {
-        if (Standardizer is null)
-        {
-            for (int i = 0; i < x.Length; i++) destination[i] = (float)x[i];
-        }
-        else
-        {
-            var mean = Standardizer.Mean;
-            var scale = Standardizer.Scale;
-            for (int i = 0, j = 0; i < x.Length; i++)
-            {
-                destination[i] = (float)((x[i] - mean[j]) / scale[j]);
-                if (++j == Inputs) j = 0;
-            }
-        }
-        int bad = IndexOfNonFinite(destination[..x.Length]);
-        if (bad >= 0)
-        {
-            int column = bad % Inputs;
-            string name = FeatureNames is { } names ? $"'{names[column]}'" : $"{column + 1}";
-            string why = float.IsFinite((float)x[bad])
-                ? $"standardized with the model's mean {Standardizer!.Mean[column].ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} and scale {Standardizer.Scale[column].ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} it overflows float32; the value is far outside the range the model was trained on (check the column's unit)"
-                : $"it is outside the float32 range (±{float.MaxValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}) the network computes in; rescale the column";
-            throw new OccamException($"row {firstRow + bad / Inputs + 1}, input {name}: the value {x[bad].ToString("R", System.Globalization.CultureInfo.InvariantCulture)} cannot be used: {why}.");
-        }
+        StandardizeToSingle.Apply(x, Inputs, Standardizer?.Mean ?? [], Standardizer?.Scale ?? [], destination);
+        int bad = NonFinite.IndexOf(destination[..x.Length]);
+        if (bad >= 0) ThrowNotFinite(x[bad], bad, firstRow);
+    }
+
+    /// <summary>The float32 version: standardized in double precision like the double inputs, or copied.</summary>
+    private void PrepareInputs(ReadOnlySpan<float> x, Span<float> destination, int firstRow)
+    {
+        StandardizeToSingle.Apply(x, Inputs, Standardizer?.Mean ?? [], Standardizer?.Scale ?? [], destination);
+        int bad = NonFinite.IndexOf(destination[..x.Length]);
+        if (bad >= 0) ThrowNotFinite(x[bad], bad, firstRow);
+    }
+
+    private void ThrowNotFinite(double value, int bad, int firstRow)
+    {
+        int column = bad % Inputs;
+        string name = FeatureNames is { } names ? $"'{names[column]}'" : $"{column + 1}";
+        string why = float.IsFinite((float)value)
+            ? $"standardized with the model's mean {Standardizer!.Mean[column].ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} and scale {Standardizer.Scale[column].ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} it overflows float32; the value is far outside the range the model was trained on (check the column's unit)"
+            : $"it is outside the float32 range (±{float.MaxValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}) the network computes in; rescale the column";
+        throw new OccamException($"row {firstRow + bad / Inputs + 1}, input {name}: the value {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} cannot be used: {why}.");
     }
 }

@@ -1,0 +1,266 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Occam.Numerics;
+
+/// <summary>
+/// The forward product of a dense layer for inference, computed transposed so that the weights are read where they
+/// are stored and nothing is packed per call: <c>Yᵀ = W·Xᵀ + b·1ᵀ</c>, W stored <c>[out][in]</c> (leading dimension
+/// ldw), with the batch kept in column panels of NR rows.
+/// <para>
+/// Panel layout of a batch H (<c>rows × units</c>): panel q holds rows <c>q·NR .. q·NR + NR − 1</c>, unit by unit,
+/// <c>P[q·stride + u·NR + c] = H[q·NR + c, u]</c>. A panel of X is exactly the packed B̃ micro-panel the register
+/// tile streams (NR values per k step), and the tile writes its MR×NR block of Yᵀ into the same layout, so a layer's
+/// output is the next layer's packed input and activations never leave the panels. Rows of a panel past the batch
+/// are columns of Yᵀ that are computed and ignored (columns never mix); output panels hold ⌈out/MR⌉·MR units so
+/// that every tile is whole (the rows of W past <c>out</c> are read as the last row again, and ignored).
+/// </para>
+/// <para>
+/// Each element is the GEMM's chain of fused multiply-adds (<see cref="Gemm"/>): over k in the blocks of
+/// <see cref="GemmKernelInfo.DepthStep"/>, in order, <c>acc = fma(W[j, p], X[r, p], acc)</c> from 0 within a block,
+/// then <c>Y = acc + b[j]</c> after the first block and <c>Y = acc + Y</c> after each later one. That is what
+/// <c>Gemm.Multiply(false, true, ...)</c> with C preloaded with the bias and beta = 1 computes, so the results are
+/// bit-identical to the training forward pass, for any kernel, panel width and thread split.
+/// </para>
+/// <para>
+/// Loop order per call: k block, then panel, then tiles of MR output units: the k block of W (out × kc) stays in L2
+/// while the panels pass, and one panel's k block (kc × NR) stays in L1 while the tiles pass.
+/// </para>
+/// </summary>
+[SkipLocalsInit]
+internal static unsafe class GemmPanels
+{
+    /// <summary>Tile rows MR (output units) and panel width NR (batch rows) of a kernel; V128 runs the scalar tile.</summary>
+    public static (int MR, int NR) Shape(GemmKernel kind) => Resolve(kind) switch
+    {
+        GemmKernel.V512 => (8, 32),
+        GemmKernel.V256 => (6, 16),
+        _ => (4, 16),
+    };
+
+    /// <summary>The kernel <see cref="GemmKernel.Auto"/> stands for: the widest accelerated one of V512, V256, scalar.</summary>
+    public static GemmKernel Resolve(GemmKernel kind) => kind switch
+    {
+        GemmKernel.Auto => Vector512.IsHardwareAccelerated ? GemmKernel.V512
+            : Vector256.IsHardwareAccelerated ? GemmKernel.V256 : GemmKernel.Scalar,
+        GemmKernel.V512 or GemmKernel.V256 => kind,
+        _ => GemmKernel.Scalar,
+    };
+
+    /// <summary>Output units rounded up to whole tiles: the unit count of an output panel.</summary>
+    public static int PaddedUnits(GemmKernel kind, int units)
+    {
+        int mr = Shape(kind).MR;
+        return (units + mr - 1) / mr * mr;
+    }
+
+    /// <summary>
+    /// <c>Yᵀ = W·Xᵀ + b</c> for panels <c>[q0, q1)</c>: input panel q at <c>x + q·xStride</c> (k units), output panel q
+    /// at <c>y + q·yStride</c> (<see cref="PaddedUnits"/> units).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Multiply(GemmKernel kind, int n, int k, float* w, nint ldw, float* bias,
+        float* x, nint xStride, float* y, nint yStride, int q0, int q1)
+    {
+        kind = Resolve(kind);
+        (int mr, int nr) = Shape(kind);
+        Debug.Assert(n >= 1 && k >= 1 && ldw >= k && xStride >= (nint)k * nr && yStride >= (nint)PaddedUnits(kind, n) * nr);
+        int kStep = GemmKernelInfo.DepthStep(k);
+        for (int pc = 0; pc < k; pc += kStep)
+        {
+            int kc = Math.Min(kStep, k - pc);
+            float* wk = w + pc;
+            float* first = pc == 0 ? bias : null;
+            for (int q = q0; q < q1; q++)
+            {
+                float* b = x + q * xStride + (nint)pc * nr;
+                float* c = y + q * yStride;
+                for (int i = 0; i < n; i += mr)
+                {
+                    int rows = Math.Min(mr, n - i);
+                    float* bi = first is null ? null : first + i;
+                    switch (kind)
+                    {
+                        case GemmKernel.V512: Tile8x32(kc, wk + i * ldw, ldw, rows, b, c + i * nr, bi); break;
+                        case GemmKernel.V256: Tile6x16(kc, wk + i * ldw, ldw, rows, b, c + i * nr, bi); break;
+                        default: TileScalar(kc, wk + i * ldw, ldw, rows, mr, nr, b, c + i * nr, bi); break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Scalar tile: <c>c[i·NR + j] = acc(i, j) + (bias ? b[i] : c[i·NR + j])</c>, <c>acc(i, j) = Σ_p fma(w[i·ldw + p], x[p·NR + j])</c>
+    /// in order; rows past <paramref name="rows"/> repeat the last valid row.
+    /// </summary>
+    public static void TileScalar(int kc, float* w, nint ldw, int rows, int mr, int nr, float* x, float* c, float* bias)
+    {
+        for (int i = 0; i < mr; i++)
+        {
+            int r = Math.Min(i, rows - 1);
+            float* wi = w + r * ldw;
+            for (int j = 0; j < nr; j++)
+            {
+                float acc = 0;
+                for (int p = 0; p < kc; p++) acc = MathF.FusedMultiplyAdd(wi[p], x[p * nr + j], acc);
+                c[i * nr + j] = acc + (bias is null ? c[i * nr + j] : bias[r]);
+            }
+        }
+    }
+
+    /// <summary>Vector512 tile: 8 units × 32 batch rows, 16 zmm accumulators, W broadcast from its rows in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile8x32(int kc, float* w, nint ldw, int rows, float* x, float* c, float* bias)
+    {
+        float* w0 = w, w1 = w + Math.Min(1, rows - 1) * ldw, w2 = w + Math.Min(2, rows - 1) * ldw, w3 = w + Math.Min(3, rows - 1) * ldw;
+        float* w4 = w + Math.Min(4, rows - 1) * ldw, w5 = w + Math.Min(5, rows - 1) * ldw, w6 = w + Math.Min(6, rows - 1) * ldw, w7 = w + Math.Min(7, rows - 1) * ldw;
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Vector512.Load(x);
+            Vector512<float> b1 = Vector512.Load(x + 16);
+            Vector512<float> a = Vector512.Create(w0[p]);
+            c00 = Vector512.FusedMultiplyAdd(a, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(a, b1, c01);
+            a = Vector512.Create(w1[p]);
+            c10 = Vector512.FusedMultiplyAdd(a, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(a, b1, c11);
+            a = Vector512.Create(w2[p]);
+            c20 = Vector512.FusedMultiplyAdd(a, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(a, b1, c21);
+            a = Vector512.Create(w3[p]);
+            c30 = Vector512.FusedMultiplyAdd(a, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(a, b1, c31);
+            a = Vector512.Create(w4[p]);
+            c40 = Vector512.FusedMultiplyAdd(a, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(a, b1, c41);
+            a = Vector512.Create(w5[p]);
+            c50 = Vector512.FusedMultiplyAdd(a, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(a, b1, c51);
+            a = Vector512.Create(w6[p]);
+            c60 = Vector512.FusedMultiplyAdd(a, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(a, b1, c61);
+            a = Vector512.Create(w7[p]);
+            c70 = Vector512.FusedMultiplyAdd(a, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(a, b1, c71);
+            x += 32;
+        }
+        Store512(c, c00, c01, bias, 0, rows); c += 32;
+        Store512(c, c10, c11, bias, 1, rows); c += 32;
+        Store512(c, c20, c21, bias, 2, rows); c += 32;
+        Store512(c, c30, c31, bias, 3, rows); c += 32;
+        Store512(c, c40, c41, bias, 4, rows); c += 32;
+        Store512(c, c50, c51, bias, 5, rows); c += 32;
+        Store512(c, c60, c61, bias, 6, rows); c += 32;
+        Store512(c, c70, c71, bias, 7, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store512(float* c, Vector512<float> a0, Vector512<float> a1, float* bias, int i, int rows)
+    {
+        if (bias is null)
+        {
+            (a0 + Vector512.Load(c)).Store(c);
+            (a1 + Vector512.Load(c + 16)).Store(c + 16);
+        }
+        else
+        {
+            var b = Vector512.Create(bias[Math.Min(i, rows - 1)]);
+            (a0 + b).Store(c);
+            (a1 + b).Store(c + 16);
+        }
+    }
+
+    /// <summary>Vector256 tile: 6 units × 16 batch rows, 12 ymm accumulators, W broadcast from its rows in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile6x16(int kc, float* w, nint ldw, int rows, float* x, float* c, float* bias)
+    {
+        float* w0 = w, w1 = w + Math.Min(1, rows - 1) * ldw, w2 = w + Math.Min(2, rows - 1) * ldw;
+        float* w3 = w + Math.Min(3, rows - 1) * ldw, w4 = w + Math.Min(4, rows - 1) * ldw, w5 = w + Math.Min(5, rows - 1) * ldw;
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector256<float> b0 = Vector256.Load(x);
+            Vector256<float> b1 = Vector256.Load(x + 8);
+            Vector256<float> a = Vector256.Create(w0[p]);
+            c00 = Vector256.FusedMultiplyAdd(a, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(a, b1, c01);
+            a = Vector256.Create(w1[p]);
+            c10 = Vector256.FusedMultiplyAdd(a, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(a, b1, c11);
+            a = Vector256.Create(w2[p]);
+            c20 = Vector256.FusedMultiplyAdd(a, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(a, b1, c21);
+            a = Vector256.Create(w3[p]);
+            c30 = Vector256.FusedMultiplyAdd(a, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(a, b1, c31);
+            a = Vector256.Create(w4[p]);
+            c40 = Vector256.FusedMultiplyAdd(a, b0, c40);
+            c41 = Vector256.FusedMultiplyAdd(a, b1, c41);
+            a = Vector256.Create(w5[p]);
+            c50 = Vector256.FusedMultiplyAdd(a, b0, c50);
+            c51 = Vector256.FusedMultiplyAdd(a, b1, c51);
+            x += 16;
+        }
+        Store256(c, c00, c01, bias, 0, rows); c += 16;
+        Store256(c, c10, c11, bias, 1, rows); c += 16;
+        Store256(c, c20, c21, bias, 2, rows); c += 16;
+        Store256(c, c30, c31, bias, 3, rows); c += 16;
+        Store256(c, c40, c41, bias, 4, rows); c += 16;
+        Store256(c, c50, c51, bias, 5, rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store256(float* c, Vector256<float> a0, Vector256<float> a1, float* bias, int i, int rows)
+    {
+        if (bias is null)
+        {
+            (a0 + Vector256.Load(c)).Store(c);
+            (a1 + Vector256.Load(c + 8)).Store(c + 8);
+        }
+        else
+        {
+            var b = Vector256.Create(bias[Math.Min(i, rows - 1)]);
+            (a0 + b).Store(c);
+            (a1 + b).Store(c + 8);
+        }
+    }
+
+    /// <summary>
+    /// Packs <paramref name="rows"/> row-major rows of k values (leading dimension ld) into ⌈rows/NR⌉ panels of
+    /// stride k·NR: <c>p[q·k·NR + u·NR + c] = src[(q·NR + c)·ld + u]</c>, zeros for rows past the batch.
+    /// </summary>
+    public static void PackRows(float* panels, float* src, nint ld, int rows, int k, int nr)
+    {
+        for (int q = 0, r0 = 0; r0 < rows; q++, r0 += nr)
+        {
+            int valid = Math.Min(nr, rows - r0);
+            float* d = panels + (nint)q * k * nr;
+            if (Avx.IsSupported && (nr & 7) == 0)
+            {
+                GemmPacking.PackTransposed(d, src + r0 * ld, ld, k, nr, valid);
+                continue;
+            }
+            for (int u = 0; u < k; u++)
+                for (int c = 0; c < nr; c++) d[u * nr + c] = c < valid ? src[(r0 + c) * ld + u] : 0f;
+        }
+    }
+
+    /// <summary>The inverse for the first <paramref name="units"/> units: <c>dst[r·ld + u] = p[q·stride + u·NR + c]</c>, r = q·NR + c &lt; rows.</summary>
+    public static void UnpackRows(float* dst, nint ld, float* panels, nint stride, int rows, int units, int nr)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            float* p = panels + (r / nr) * stride + r % nr;
+            float* d = dst + r * ld;
+            for (int u = 0; u < units; u++) d[u] = p[u * nr];
+        }
+    }
+}

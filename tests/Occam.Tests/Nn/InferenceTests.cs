@@ -1,0 +1,182 @@
+using Occam.Data;
+using Occam.Nn;
+using Occam.Numerics;
+using Occam.Numerics.Activations;
+using Occam.Numerics.Random;
+
+namespace Occam.Tests.Nn;
+
+/// <summary>
+/// The inference path of <see cref="Mlp.PredictScores(ReadOnlySpan{double}, int, Span{float})"/> against the training
+/// forward pass in inference mode (<see cref="Mlp.UnitOutputs"/>, which runs <c>Backprop.Forward</c>):
+/// <list type="bullet">
+/// <item>batches above <see cref="Inference.GemvMaxRows"/> rows: bit-identical for ReLU and identity networks, every
+/// panel kernel; tanh/sigmoid within 8 ulps of the activation (vector body vs scalar tail of the activation kernel);</item>
+/// <item>one to <see cref="Inference.GemvMaxRows"/> rows (matrix–vector products, another summation order): within
+/// 1e-5·(1 + Σ|terms|) of the batch path;</item>
+/// <item>float and double inputs give the same bits; results do not depend on Gemm.MaxThreads; no allocation per
+/// call in steady state.</item>
+/// </list>
+/// </summary>
+public class InferenceTests
+{
+    private static (Mlp Model, double[] X) Net(ActivationKind activation, int inputs, int[] hidden, int outputs, int rows,
+        ulong seed, bool standardize = false, double dropout = 0)
+    {
+        var rng = new Rng(seed);
+        var task = outputs == 1 ? TaskKind.Regression : TaskKind.Multiclass;
+        Standardizer? s = standardize
+            ? new Standardizer(Enumerable.Range(0, inputs).Select(_ => rng.NextNormal()).ToArray(),
+                Enumerable.Range(0, inputs).Select(_ => 0.5 + rng.NextDouble()).ToArray())
+            : null;
+        var model = Mlp.Create(new MlpSpec(inputs, hidden, outputs, task, activation, dropout), rng, s);
+        foreach (var d in model.DenseLayers)
+            for (int i = 0; i < d.Bias.Length; i++) d.Bias[i] = (float)(0.1 * rng.NextNormal());
+        var x = new double[rows * inputs];
+        for (int i = 0; i < x.Length; i++) x[i] = rng.NextNormal() * 2;
+        return (model, x);
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, Func<int, double> tolerance, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance(i), $"{what}: element {i}: {expected[i]:R} vs {actual[i]:R}");
+    }
+
+    private static void AssertBitwise(float[] expected, float[] actual, string what) =>
+        AssertClose(expected, actual, _ => 0, what);
+
+    public static TheoryData<ActivationKind, int, int> Batches => new()
+    {
+        { ActivationKind.Relu, 4, 1 }, { ActivationKind.Relu, 37, 3 }, { ActivationKind.Relu, 600, 2 },
+        { ActivationKind.Identity, 33, 1 }, { ActivationKind.Tanh, 70, 3 }, { ActivationKind.Sigmoid, 5, 2 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Batches))]
+    public void BatchesEqualTheTrainingForwardPass(ActivationKind activation, int rows, int depth)
+    {
+        int[] hidden = depth switch { 1 => [9], 2 => [40, 17], _ => [33, 64, 5] };
+        var (model, x) = Net(activation, 13, hidden, 3, rows, (ulong)(rows * 10 + depth), standardize: depth == 2, dropout: depth == 3 ? 0.3 : 0);
+        var expected = model.UnitOutputs(x, rows)[^1];
+        var actual = model.PredictScores(x, rows);
+        if (activation is ActivationKind.Relu or ActivationKind.Identity)
+            AssertBitwise(expected, actual, $"{activation} rows={rows}");
+        else
+            AssertClose(expected, actual, i => 1e-5 * (1 + Math.Abs(expected[i])), $"{activation} rows={rows}");
+    }
+
+    [Fact]
+    public void EveryPanelKernelGivesTheSameBits()
+    {
+        var (model, x) = Net(ActivationKind.Relu, 29, [50, 20], 4, 45, 3, standardize: true);
+        var expected = model.PredictScores(x, 45);
+        foreach (var kernel in new[] { GemmKernel.Scalar, GemmKernel.V256, GemmKernel.V512 })
+        {
+            var inference = new Inference(model, kernel);
+            var actual = new float[expected.Length];
+            inference.Run(model, x.AsSpan(), 45, actual, static (m, src, dst, row) => m.PrepareInputs(src, dst));
+            AssertBitwise(expected, actual, kernel.ToString());
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void FewRowsRunAsMatrixVectorProductsWithinRoundingOfTheBatchPath(int rows)
+    {
+        var (model, x) = Net(ActivationKind.Relu, 50, [64, 30], 5, 8, 77, standardize: true);
+        var batch = model.PredictScores(x, 8);
+        var few = model.PredictScores(x.AsSpan(0, rows * 50), rows);
+        var magnitude = model.DenseLayers.Sum(d => d.Weight.Sum(Math.Abs)) * 10;
+        AssertClose(batch.Take(rows * 5).ToArray(), few, _ => 1e-5 * (1 + magnitude), $"rows={rows}");
+        for (int r = 0; r < rows; r++)
+            AssertBitwise(few.AsSpan(r * 5, 5).ToArray(), model.PredictScores(x.AsSpan(r * 50, 50), 1), $"row {r} alone");
+    }
+
+    [Fact]
+    public void FloatInputsGiveTheSameBitsAsTheSameValuesAsDoubles()
+    {
+        foreach (int rows in new[] { 1, 40 })
+        {
+            var (model, x) = Net(ActivationKind.Relu, 21, [30], 3, rows, 8, standardize: true);
+            var xf = x.Select(v => (float)v).ToArray();
+            var fromDouble = model.PredictScores(xf.Select(v => (double)v).ToArray(), rows);
+            var fromFloat = new float[fromDouble.Length];
+            model.PredictScores(xf, rows, fromFloat);
+            AssertBitwise(fromDouble, fromFloat, $"rows={rows}");
+        }
+    }
+
+    [Fact]
+    public void ResultsDoNotDependOnTheThreadCount()
+    {
+        var (model, x) = Net(ActivationKind.Relu, 64, [96, 48], 10, 300, 12);
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            foreach (int rows in new[] { 1, 300 })
+            {
+                Gemm.MaxThreads = 1;
+                var one = model.PredictScores(x.AsSpan(0, rows * 64), rows);
+                Gemm.MaxThreads = 2;
+                var two = model.PredictScores(x.AsSpan(0, rows * 64), rows);
+                Gemm.MaxThreads = 3;
+                var three = model.PredictScores(x.AsSpan(0, rows * 64), rows);
+                AssertBitwise(one, two, $"rows={rows} 1 vs 2 threads");
+                AssertBitwise(one, three, $"rows={rows} 1 vs 3 threads");
+            }
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+
+    [Fact]
+    public void SteadyStateCallsAllocateNothing()
+    {
+        var (model, x) = Net(ActivationKind.Relu, 40, [64, 32], 10, 300, 4, standardize: true);
+        var xf = x.Select(v => (float)v).ToArray();
+        var scores = new float[300 * 10];
+        foreach (int rows in new[] { 1, 3, 256, 300 })
+        {
+            var s = scores.AsSpan(0, rows * 10);
+            model.PredictScores(x.AsSpan(0, rows * 40), rows, s);
+            model.PredictScores(xf.AsSpan(0, rows * 40), rows, s);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            model.PredictScores(x.AsSpan(0, rows * 40), rows, s);
+            model.PredictScores(xf.AsSpan(0, rows * 40), rows, s);
+            Assert.True(GC.GetAllocatedBytesForCurrentThread() - before == 0, $"rows={rows}: {GC.GetAllocatedBytesForCurrentThread() - before} bytes");
+        }
+    }
+
+    [Fact]
+    public void WeightsChangedInPlaceAreSeenByTheNextCall()
+    {
+        var (model, x) = Net(ActivationKind.Relu, 10, [20], 2, 50, 6);
+        foreach (int rows in new[] { 1, 50 })
+        {
+            var before = model.PredictScores(x.AsSpan(0, rows * 10), rows);
+            model.DenseLayers[1].Bias[0] += 1f;
+            var after = model.PredictScores(x.AsSpan(0, rows * 10), rows);
+            for (int r = 0; r < rows; r++)
+            {
+                Assert.Equal(before[r * 2] + 1f, after[r * 2], 1e-5f);
+                Assert.Equal(before[r * 2 + 1], after[r * 2 + 1]);
+            }
+        }
+    }
+
+    [Fact]
+    public void BadLengthsAreRejected()
+    {
+        var (model, x) = Net(ActivationKind.Relu, 10, [20], 2, 5, 6);
+        Assert.Throws<ArgumentException>(() => model.PredictScores(x, 4, new float[8]));
+        Assert.Throws<ArgumentException>(() => model.PredictScores(x, 5, new float[9]));
+        Assert.Throws<ArgumentException>(() => model.PredictScores(x.Select(v => (float)v).ToArray(), 5, new float[11]));
+        model.PredictScores(ReadOnlySpan<double>.Empty, 0, Span<float>.Empty);
+    }
+}
