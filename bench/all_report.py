@@ -147,6 +147,9 @@ for r in lines("infer.jsonl"):
         what = f"batch {r['rows']} ({r['rows'] / r['occamUs'] * 1e6:,.0f} rows/s)" if r["rows"] > 1 else "1 row latency"
         add("infer", f"784-512-256-10 {what} t{r['threads']}", f"{r['occamUs']:.1f} us", f"{r['ortUs']:.1f} us ORT",
             f"{ratio:.2f}x", f">= {target:g}x", ratio >= target)
+        if "occamDoubleUs" in r:   # the same call with double inputs (converted inside the call)
+            add("infer", f"  same, double inputs t{r['threads']}", f"{r['occamDoubleUs']:.1f} us", f"{r['ortUs']:.1f} us ORT",
+                f"{r['ortUs'] / r['occamDoubleUs']:.2f}x", "info", None)
     elif r["bench"] == "prune":
         speed = r["fullUs"] / r["prunedUs"]
         params = r["fullParams"] / r["prunedParams"]

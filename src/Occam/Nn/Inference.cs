@@ -1,6 +1,5 @@
 using Occam.Numerics;
 using Occam.Numerics.Activations;
-using Occam.Numerics.Conversion;
 using Occam.Numerics.LinearAlgebra;
 
 namespace Occam.Nn;
@@ -10,11 +9,13 @@ namespace Occam.Nn;
 /// runs) and the buffers it reuses between calls. See docs/algorithms/inference.md.
 /// <list type="bullet">
 /// <item>At most <see cref="GemvMaxRows"/> rows: each row goes through the layers as matrix–vector products on the
-/// weights as stored (<see cref="GemvRows"/>), the bias added by the product and the activation applied in place.</item>
-/// <item>More rows: in chunks of <see cref="ChunkRows"/>, the rows are standardized, converted and packed into column
-/// panels of NR rows, and every dense layer runs as <c>Yᵀ = W·Xᵀ + b</c> on the panels (<see cref="GemmPanels"/>),
-/// reading the weights in place: nothing is packed or allocated per call, and there is nothing to invalidate when the
-/// weights change (they are read afresh on every call). Activations run in place on the panels.</item>
+/// weights as stored (<see cref="GemvRows"/>); a large layer's output units are split between threads (each thread
+/// keeps the same share, so it keeps reading the same part of the weights from its own caches).</item>
+/// <item>More rows: in chunks of <see cref="ChunkRows"/>, items of <see cref="ItemPanels"/> column panels of NR rows;
+/// each item standardizes, converts and packs its rows and runs them through every layer as <c>Yᵀ = W·Xᵀ + b</c>
+/// (<see cref="GemmPanels"/>), reading the weights in place: nothing is packed or allocated per call, and there is
+/// nothing to invalidate when the weights change. Items run on different threads without sharing anything they
+/// write (a thread never reads what another wrote in the same call).</item>
 /// </list>
 /// Dropout layers are the identity. Results: the batch path is bit-identical to the training forward pass
 /// (<c>Backprop.Forward</c> in inference mode) for identity and ReLU activations; tanh and sigmoid may differ in the
@@ -22,7 +23,7 @@ namespace Occam.Nn;
 /// path sums each dot product in the <see cref="GemvRows"/> order, which differs from the batch path by rounding.
 /// Results never depend on the thread count.
 /// </summary>
-internal sealed unsafe class Inference
+internal sealed unsafe class Inference : InferenceThreads.IWork
 {
     /// <summary>Rows up to which a call runs row by row as matrix–vector products (each reads every weight once per row).</summary>
     public const int GemvMaxRows = 3;
@@ -30,16 +31,37 @@ internal sealed unsafe class Inference
     /// <summary>Rows per chunk of the batch path (the panel buffers hold one chunk).</summary>
     public const int ChunkRows = 256;
 
+    /// <summary>Column panels per work item of the batch path (64 rows with the Vector512 kernel).</summary>
+    public const int ItemPanels = 2;
+
+    /// <summary>Multiply-adds of a call (rows × weights) from which the batch path uses several threads.</summary>
+    public const long ParallelWork = 1L << 20;
+
+    /// <summary>Weights of a layer from which the row path splits its output units between threads.</summary>
+    public const long ParallelLayer = 1L << 16;
+
+    private const int MaxThreads = InferenceThreads.MaxHelpers + 1;
+
     private readonly GemmKernel _kernel;
     private readonly int _nr;
     private readonly int _panels;
+    /// <summary>Multiply-adds per row (the weights of every dense layer).</summary>
+    private readonly long _weights;
 
-    /// <summary>Float32 inputs of the rows being packed (NR rows) or of one row (GEMV path).</summary>
-    private readonly float[] _staging;
+    /// <summary>Per work item: float32 inputs of the rows being packed (NR rows) or of one row (row path: item 0).</summary>
+    private readonly float[][] _staging;
     /// <summary>Input panels of a chunk: ⌈ChunkRows/NR⌉ panels of inputs × NR.</summary>
     private readonly float[] _input;
-    /// <summary>Layer outputs, alternately: panels of (padded units) × NR, or one row of units (GEMV path).</summary>
+    /// <summary>Layer outputs, alternately: panels of (padded units) × NR, or one row of units (row path).</summary>
     private readonly float[] _a, _b;
+
+    // The call in progress, for the items (pinned by Run for its duration).
+    private Mlp? _model;
+    private void* _x;
+    private float* _scores;
+    private int _rows, _chunkStart, _chunkPanels, _layer;
+    private float* _rowIn, _rowOut;
+    private Action<Inference, int, int, int>? _prepare;
 
     /// <summary>Buffers for <paramref name="model"/>'s shape, batch path with kernel <paramref name="kernel"/>.</summary>
     public Inference(Mlp model, GemmKernel kernel = GemmKernel.Auto)
@@ -48,11 +70,15 @@ internal sealed unsafe class Inference
         _nr = GemmPanels.Shape(_kernel).NR;
         _panels = (ChunkRows + _nr - 1) / _nr;
         int widest = 1;
-        foreach (var d in model.DenseLayers) widest = Math.Max(widest, GemmPanels.PaddedUnits(_kernel, d.Outputs));
-        _staging = new float[_nr * model.Inputs];
-        _input = new float[_panels * _nr * model.Inputs];
-        _a = new float[_panels * _nr * widest];
-        _b = new float[_panels * _nr * widest];
+        foreach (var d in model.DenseLayers)
+        {
+            widest = Math.Max(widest, GemmPanels.PaddedUnits(_kernel, d.Outputs));
+            _weights += d.Weight.Length;
+        }
+        _staging = new float[(_panels + ItemPanels - 1) / ItemPanels][];
+        _input = GC.AllocateUninitializedArray<float>(_panels * _nr * model.Inputs, pinned: true);
+        _a = GC.AllocateUninitializedArray<float>(_panels * _nr * widest, pinned: true);
+        _b = GC.AllocateUninitializedArray<float>(_panels * _nr * widest, pinned: true);
         Inputs = model.Inputs;
         Widest = widest;
     }
@@ -73,86 +99,163 @@ internal sealed unsafe class Inference
         return true;
     }
 
+    /// <summary>Standardizes and converts whole rows (row numbers in messages start at <c>firstRow</c>).</summary>
+    public delegate void Prepare<T>(Mlp model, ReadOnlySpan<T> x, Span<float> destination, int firstRow);
+
     /// <summary>
     /// Raw scores of <paramref name="rows"/> rows of raw inputs (double or float, row-major) into
     /// <paramref name="scores"/> (<c>rows × Outputs</c>). Lengths are checked by the caller; <paramref name="prepare"/>
     /// standardizes and converts a block of whole rows, throwing for a value that is not finite in float32.
     /// </summary>
-    public void Run<T>(Mlp model, ReadOnlySpan<T> x, int rows, Span<float> scores, Prepare<T> prepare)
+    public void Run<T>(Mlp model, ReadOnlySpan<T> x, int rows, Span<float> scores, Prepare<T> prepare) where T : unmanaged
     {
-        int inputs = model.Inputs;
-        if (rows <= GemvMaxRows)
-        {
-            for (int r = 0; r < rows; r++)
-            {
-                var xr = _staging.AsSpan(0, inputs);
-                prepare(model, x.Slice(r * inputs, inputs), xr, r);
-                RunRow(model, xr, scores.Slice(r * model.Outputs, model.Outputs));
-            }
-            return;
-        }
-        for (int start = 0; start < rows; start += ChunkRows)
-        {
-            int n = Math.Min(ChunkRows, rows - start);
-            int panels = (n + _nr - 1) / _nr;
-            fixed (float* input = _input, staging = _staging)
-            {
-                for (int q = 0; q < panels; q++)
-                {
-                    int r0 = start + q * _nr, valid = Math.Min(_nr, rows - r0);
-                    prepare(model, x.Slice(r0 * inputs, valid * inputs), _staging.AsSpan(0, valid * inputs), r0);
-                    GemmPanels.PackRows(input + (nint)q * inputs * _nr, staging, inputs, valid, inputs, _nr);
-                }
-            }
-            RunPanels(model, panels, n, scores.Slice(start * model.Outputs, n * model.Outputs));
-        }
-    }
-
-    /// <summary>Standardizes and converts whole rows (row numbers in messages start at <c>firstRow</c>).</summary>
-    public delegate void Prepare<T>(Mlp model, ReadOnlySpan<T> x, Span<float> destination, int firstRow);
-
-    /// <summary>One prepared row through every layer as matrix–vector products.</summary>
-    private void RunRow(Mlp model, ReadOnlySpan<float> x, Span<float> scores)
-    {
-        ReadOnlySpan<float> current = x;
-        float[] next = _a;
-        int width = model.Inputs;
-        var layers = model.Layers;
-        for (int i = 0; i < layers.Count; i++)
-        {
-            switch (layers[i])
-            {
-                case Dense d:
-                {
-                    var y = next.AsSpan(0, d.Outputs);
-                    GemvRows.Multiply(d.Weight, d.Inputs, d.Inputs, current, d.Bias, y, 0, d.Outputs);
-                    current = y;
-                    next = next == _a ? _b : _a;
-                    width = d.Outputs;
-                    break;
-                }
-                case ActivationLayer a:
-                {
-                    // The first layer may be an activation on the caller's inputs: never write into those.
-                    var own = (next == _a ? _b : _a).AsSpan(0, width);
-                    Activation.Forward(a.Kind, current, own);
-                    current = own;
-                    break;
-                }
-            }
-        }
-        current.CopyTo(scores);
-    }
-
-    /// <summary>The packed panels of one chunk through every layer; scores unpacked into <paramref name="scores"/>.</summary>
-    private void RunPanels(Mlp model, int panels, int rows, Span<float> scores)
-    {
-        fixed (float* input = _input, pa = _a, pb = _b)
+        int threads = Math.Clamp(Gemm.MaxThreads, 1, MaxThreads);
+        fixed (T* px = x)
         fixed (float* ps = scores)
         {
+            _model = model;
+            _x = px;
+            _scores = ps;
+            _rows = rows;
+            _prepare = Prepared<T>.Call(prepare);
+            try
+            {
+                if (rows <= GemvMaxRows)
+                {
+                    for (int r = 0; r < rows; r++) RunRow(model, r, threads);
+                    return;
+                }
+                long work = (long)rows * _weights;
+                for (int start = 0; start < rows; start += ChunkRows)
+                {
+                    int n = Math.Min(ChunkRows, rows - start);
+                    _chunkStart = start;
+                    _chunkPanels = (n + _nr - 1) / _nr;
+                    int items = (_chunkPanels + ItemPanels - 1) / ItemPanels;
+                    _layer = -1;
+                    RunItems(items, work >= ParallelWork ? threads : 1);
+                }
+            }
+            finally
+            {
+                _model = null;
+                _x = null;
+                _scores = null;
+                _prepare = null;
+            }
+        }
+    }
+
+    /// <summary>The typed prepare call behind an untyped one (one cached delegate per element type and prepare).</summary>
+    private static class Prepared<T> where T : unmanaged
+    {
+        private sealed record Entry(Prepare<T> Prepare, Action<Inference, int, int, int> Call);
+
+        private static Entry? s_last;
+
+        public static Action<Inference, int, int, int> Call(Prepare<T> prepare)
+        {
+            if (Volatile.Read(ref s_last) is { } last && ReferenceEquals(last.Prepare, prepare)) return last.Call;
+            var entry = Create(prepare);
+            Volatile.Write(ref s_last, entry);
+            return entry.Call;
+        }
+
+        // A method of its own: the closure it allocates would otherwise be allocated on every call of Call.
+        private static Entry Create(Prepare<T> prepare) => new(prepare, (self, firstRow, count, item) =>
+        {
+            var model = self._model!;
+            var source = new ReadOnlySpan<T>((T*)self._x + (nint)firstRow * model.Inputs, count * model.Inputs);
+            prepare(model, source, self.Staging(item, count * model.Inputs), firstRow);
+        });
+    }
+
+    private Span<float> Staging(int item, int length)
+    {
+        var s = _staging[item];
+        if (s is null || s.Length < _nr * Inputs) s = _staging[item] = GC.AllocateUninitializedArray<float>(_nr * Inputs, pinned: true);
+        return s.AsSpan(0, length);
+    }
+
+    /// <summary>Runs items 0..items−1 of the current call (<see cref="Execute"/>) on up to <paramref name="threads"/> threads.</summary>
+    private void RunItems(int items, int threads) => InferenceThreads.Run(this, items, threads);
+
+    /// <inheritdoc/>
+    public void Execute(int item, int thread)
+    {
+        if (_layer < 0) RunPanels(item);
+        else RowItem(item);
+    }
+
+    /// <summary>One prepared row through every layer as matrix–vector products, large layers split between threads.</summary>
+    private void RunRow(Mlp model, int r, int threads)
+    {
+        int inputs = model.Inputs;
+        _prepare!(this, r, 1, 0);
+        fixed (float* staging = _staging[0], pa = _a, pb = _b)
+        {
+            float* current = staging, next = pa;
+            int width = inputs;
+            var layers = model.Layers;   // indexed, not foreach: an interface enumerator would allocate
+            for (int i = 0; i < layers.Count; i++)
+            {
+                switch (layers[i])
+                {
+                    case Dense d:
+                    {
+                        _layer = i;
+                        _rowIn = current;
+                        _rowOut = next;
+                        bool split = threads > 1 && (long)d.Outputs * d.Inputs >= ParallelLayer && d.Outputs >= 16;
+                        if (split) RunItems(2, threads);
+                        else RowItem(-1);
+                        current = next;
+                        next = next == pa ? pb : pa;
+                        width = d.Outputs;
+                        break;
+                    }
+                    case ActivationLayer a:
+                    {
+                        // In place (the inputs too: the staging row is this call's own copy).
+                        var all = new Span<float>(current, width);
+                        Activation.Forward(a.Kind, all, all);
+                        break;
+                    }
+                }
+            }
+            new ReadOnlySpan<float>(current, width).CopyTo(new Span<float>(_scores + (nint)r * width, width));
+        }
+        _layer = -1;
+    }
+
+    /// <summary>Output units of the current row layer: item 0 or 1 of a split (halves on multiples of 8), −1 for all.</summary>
+    private void RowItem(int item)
+    {
+        var d = (Dense)_model!.Layers[_layer];
+        int half = (d.Outputs / 2 + 7) / 8 * 8;
+        int start = item == 1 ? half : 0, end = item == 0 ? half : d.Outputs;
+        GemvRows.Multiply(d.Weight, d.Inputs, d.Inputs, new ReadOnlySpan<float>(_rowIn, d.Inputs), d.Bias,
+            new Span<float>(_rowOut, d.Outputs), start, end);
+    }
+
+    /// <summary>Item <paramref name="item"/> of the chunk: its panels prepared, packed, through every layer, unpacked.</summary>
+    private void RunPanels(int item)
+    {
+        var model = _model!;
+        int inputs = model.Inputs;
+        int q0 = item * ItemPanels, q1 = Math.Min(_chunkPanels, q0 + ItemPanels);
+        fixed (float* input = _input, pa = _a, pb = _b)
+        {
+            for (int q = q0; q < q1; q++)
+            {
+                int r0 = _chunkStart + q * _nr, valid = Math.Min(_nr, _rows - r0);
+                _prepare!(this, r0, valid, item);
+                fixed (float* staging = _staging[item])
+                    GemmPanels.PackRows(input + (nint)q * inputs * _nr, staging, inputs, valid, inputs, _nr);
+            }
             float* current = input, next = pa;
-            nint stride = (nint)model.Inputs * _nr;
-            int width = model.Inputs;
+            nint stride = (nint)inputs * _nr;
+            int width = inputs;
             var layers = model.Layers;
             for (int i = 0; i < layers.Count; i++)
             {
@@ -162,7 +265,7 @@ internal sealed unsafe class Inference
                         fixed (float* w = d.Weight, bias = d.Bias)
                         {
                             nint outStride = (nint)GemmPanels.PaddedUnits(_kernel, d.Outputs) * _nr;
-                            GemmPanels.Multiply(_kernel, d.Outputs, d.Inputs, w, d.Inputs, bias, current, stride, next, outStride, 0, panels);
+                            GemmPanels.Multiply(_kernel, d.Outputs, d.Inputs, w, d.Inputs, bias, current, stride, next, outStride, q0, q1);
                             current = next;
                             next = next == pa ? pb : pa;
                             stride = outStride;
@@ -171,22 +274,15 @@ internal sealed unsafe class Inference
                         break;
                     case ActivationLayer a:
                     {
-                        if (current == input)
-                        {
-                            // An activation on the inputs themselves: apply it into a layer buffer.
-                            var src = new ReadOnlySpan<float>(current, (int)(panels * stride));
-                            Activation.Forward(a.Kind, src, new Span<float>(next, src.Length));
-                            current = next;
-                            next = next == pa ? pb : pa;
-                            break;
-                        }
-                        var all = new Span<float>(current, (int)(panels * stride));
-                        Activation.Forward(a.Kind, all, all);
+                        // In place on this item's panels (the input panels too: they are this call's own copy).
+                        var mine = new Span<float>(current + q0 * stride, (int)((q1 - q0) * stride));
+                        Activation.Forward(a.Kind, mine, mine);
                         break;
                     }
                 }
             }
-            GemmPanels.UnpackRows(ps, model.Outputs, current, stride, rows, width, _nr);
+            int r = _chunkStart + q0 * _nr, rows = Math.Min(_rows - r, (q1 - q0) * _nr);
+            GemmPanels.UnpackRows(_scores + (nint)r * width, width, current + q0 * stride, stride, rows, width, _nr);
         }
     }
 }

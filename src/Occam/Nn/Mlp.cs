@@ -266,7 +266,7 @@ public sealed class Mlp
     private static readonly Inference.Prepare<double> s_prepareDouble = static (m, x, d, row) => m.PrepareInputs(x, d, row);
     private static readonly Inference.Prepare<float> s_prepareSingle = static (m, x, d, row) => m.PrepareInputs(x, d, row);
 
-    private void Predict<T>(ReadOnlySpan<T> x, int rows, Span<float> scores, Inference.Prepare<T> prepare)
+    private void Predict<T>(ReadOnlySpan<T> x, int rows, Span<float> scores, Inference.Prepare<T> prepare) where T : unmanaged
     {
         // Reused buffers (taken, so that concurrent callers never share them; put back after).
         var buffers = Interlocked.Exchange(ref _inference, null);

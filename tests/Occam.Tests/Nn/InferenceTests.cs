@@ -136,6 +136,30 @@ public class InferenceTests
     }
 
     [Fact]
+    public void TheFirstBadRowIsNamedWhateverThreadMeetsIt()
+    {
+        var (model, x) = Net(ActivationKind.Relu, 30, [40], 2, 300, 21);
+        x[250 * 30 + 4] = double.NaN;
+        x[280 * 30 + 1] = 1e300;
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                Gemm.MaxThreads = threads;
+                var e = Assert.Throws<OccamException>(() => model.PredictScores(x, 300));
+                Assert.StartsWith("row 251, input 5:", e.Message, StringComparison.Ordinal);
+                var ok = model.PredictScores(x.AsSpan(0, 250 * 30), 250);   // the buffers are still usable
+                Assert.Equal(500, ok.Length);
+            }
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+
+    [Fact]
     public void SteadyStateCallsAllocateNothing()
     {
         var (model, x) = Net(ActivationKind.Relu, 40, [64, 32], 10, 300, 4, standardize: true);
