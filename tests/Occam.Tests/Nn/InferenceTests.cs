@@ -113,18 +113,20 @@ public class InferenceTests
     [Fact]
     public void ResultsDoNotDependOnTheThreadCount()
     {
-        var (model, x) = Net(ActivationKind.Relu, 64, [96, 48], 10, 300, 12);
+        // 300 → 256 → 48 → 10: the first layer (76 800 weights) is split between threads on the row path; batches of
+        // 300 rows run as 4 items of 64 rows and one of 44.
+        var (model, x) = Net(ActivationKind.Relu, 300, [256, 48], 10, 300, 12);
         int saved = Gemm.MaxThreads;
         try
         {
-            foreach (int rows in new[] { 1, 300 })
+            foreach (int rows in new[] { 1, 2, 300 })
             {
                 Gemm.MaxThreads = 1;
-                var one = model.PredictScores(x.AsSpan(0, rows * 64), rows);
+                var one = model.PredictScores(x.AsSpan(0, rows * 300), rows);
                 Gemm.MaxThreads = 2;
-                var two = model.PredictScores(x.AsSpan(0, rows * 64), rows);
+                var two = model.PredictScores(x.AsSpan(0, rows * 300), rows);
                 Gemm.MaxThreads = 3;
-                var three = model.PredictScores(x.AsSpan(0, rows * 64), rows);
+                var three = model.PredictScores(x.AsSpan(0, rows * 300), rows);
                 AssertBitwise(one, two, $"rows={rows} 1 vs 2 threads");
                 AssertBitwise(one, three, $"rows={rows} 1 vs 3 threads");
             }
@@ -138,9 +140,12 @@ public class InferenceTests
     [Fact]
     public void TheFirstBadRowIsNamedWhateverThreadMeetsIt()
     {
-        var (model, x) = Net(ActivationKind.Relu, 30, [40], 2, 300, 21);
-        x[250 * 30 + 4] = double.NaN;
-        x[280 * 30 + 1] = 1e300;
+        // Large enough to run on several threads: rows 101 and 151 are in items 1 and 2 of the first chunk (run by
+        // different threads), row 281 in the second chunk.
+        var (model, x) = Net(ActivationKind.Relu, 200, [300], 2, 300, 21);
+        x[100 * 200 + 4] = double.NaN;
+        x[150 * 200 + 1] = double.NaN;
+        x[280 * 200 + 1] = 1e300;
         int saved = Gemm.MaxThreads;
         try
         {
@@ -148,9 +153,9 @@ public class InferenceTests
             {
                 Gemm.MaxThreads = threads;
                 var e = Assert.Throws<OccamException>(() => model.PredictScores(x, 300));
-                Assert.StartsWith("row 251, input 5:", e.Message, StringComparison.Ordinal);
-                var ok = model.PredictScores(x.AsSpan(0, 250 * 30), 250);   // the buffers are still usable
-                Assert.Equal(500, ok.Length);
+                Assert.StartsWith("row 101, input 5:", e.Message, StringComparison.Ordinal);
+                var ok = model.PredictScores(x.AsSpan(0, 100 * 200), 100);   // the buffers are still usable
+                Assert.Equal(200, ok.Length);
             }
         }
         finally
