@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using Occam.Numerics;
 using Occam.Numerics.Activations;
 using Occam.Numerics.Random;
+using Occam.Numerics.Reductions;
 
 namespace Occam.Nn;
 
@@ -107,9 +108,7 @@ internal static class Backprop
                     int n = rows * d.Outputs;
                     dy = dy[..n];
                     Gemm.Multiply(true, false, d.Outputs, d.Inputs, rows, 1f, dy, d.Outputs, x, d.Inputs, 0f, model.WeightOf(dense).Gradient, d.Inputs);
-                    var db = model.BiasOf(dense).Gradient.AsSpan();
-                    db.Clear();
-                    for (int r = 0; r < rows; r++) TensorPrimitives.Add(db, dy.Slice(r * d.Outputs, d.Outputs), db);
+                    SumOfRows.Compute(dy, rows, d.Outputs, model.BiasOf(dense).Gradient);
                     if (needInputGrad)
                         Gemm.Multiply(false, false, rows, d.Inputs, d.Outputs, 1f, dy, d.Outputs, d.Weight, d.Inputs, 0f, dx, d.Inputs);
                     dense--;
