@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Occam.Numerics.Standardization;
 
 namespace Occam.Data;
 
@@ -101,32 +102,22 @@ public sealed class Standardizer
         double n = rows.Length;
         var mean = new double[p];
         var scale = new double[p];
-        var constant = new bool[p];
-        Array.Fill(constant, true);
+        // Pass 1: column sums, and min/max to find constant columns (min == max ⇔ every value equals the first).
+        var min = matrix.Slice(rows[0] * p, p).ToArray();
+        var max = (double[])min.Clone();
+        foreach (int r in rows)
+            ColumnSums.Add(matrix.Slice(r * p, p), mean, min, max);
         ReadOnlySpan<double> first = matrix.Slice(rows[0] * p, p);
-
-        foreach (int r in rows)
-        {
-            ReadOnlySpan<double> x = matrix.Slice(r * p, p);
-            for (int j = 0; j < p; j++)
-            {
-                mean[j] += x[j];
-                if (x[j] != first[j])
-                    constant[j] = false;
-            }
-        }
+        var constant = new bool[p];
         for (int j = 0; j < p; j++)
-            mean[j] = constant[j] ? first[j] : mean[j] / n;
-
-        foreach (int r in rows)
         {
-            ReadOnlySpan<double> x = matrix.Slice(r * p, p);
-            for (int j = 0; j < p; j++)
-            {
-                double d = x[j] - mean[j];
-                scale[j] += d * d;
-            }
+            constant[j] = min[j] == max[j];
+            mean[j] = constant[j] ? first[j] : mean[j] / n;
         }
+
+        // Pass 2: squared deviations from the mean.
+        foreach (int r in rows)
+            SquaredDeviations.Add(matrix.Slice(r * p, p), mean, scale);
         for (int j = 0; j < p; j++)
         {
             double std = Math.Sqrt(scale[j] / n);
