@@ -31,14 +31,6 @@ public class StandardizationKernelTests
         return x;
     }
 
-    private static void AssertBitwise(ReadOnlySpan<double> expected, ReadOnlySpan<double> actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            if (BitConverter.DoubleToInt64Bits(expected[i]) != BitConverter.DoubleToInt64Bits(actual[i]))
-                Assert.Fail($"{what}: index {i} of {expected.Length}: expected {expected[i]:R}, got {actual[i]:R}");
-    }
-
     [Fact]
     public void ColumnSumsSimdEqualsScalarBitForBitForEveryLength()
     {
@@ -56,9 +48,9 @@ public class StandardizationKernelTests
                 ColumnSums.AddScalar(x, s1.AsSpan(offset), lo1.AsSpan(offset), hi1.AsSpan(offset));
                 ColumnSums.Add(x, s2.AsSpan(offset), lo2.AsSpan(offset), hi2.AsSpan(offset));
             }
-            AssertBitwise(s1, s2, $"sum n={n}");
-            AssertBitwise(lo1, lo2, $"min n={n}");
-            AssertBitwise(hi1, hi2, $"max n={n}");
+            TestVectors.AssertBitwise(s1, s2, $"sum n={n}");
+            TestVectors.AssertBitwise(lo1, lo2, $"min n={n}");
+            TestVectors.AssertBitwise(hi1, hi2, $"max n={n}");
         }
     }
 
@@ -92,7 +84,7 @@ public class StandardizationKernelTests
                 SquaredDeviations.AddScalar(x, mean.AsSpan(offset), a1.AsSpan(offset));
                 SquaredDeviations.Add(x, mean.AsSpan(offset), a2.AsSpan(offset));
             }
-            AssertBitwise(a1, a2, $"n={n}");
+            TestVectors.AssertBitwise(a1, a2, $"n={n}");
         }
     }
 
