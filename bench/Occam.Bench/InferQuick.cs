@@ -138,7 +138,7 @@ internal static class InferQuick
         {
             long t0 = Stopwatch.GetTimestamp();
             for (int i = 0; i < inner; i++) call();
-            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds / inner);
+            best = Math.Min(best, (Stopwatch.GetTimestamp() - t0) / (double)Stopwatch.Frequency / inner);   // ticks, not a TimeSpan (100 ns steps)
         }
         return best;
     }
