@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using Occam.Numerics;
 using Occam.Numerics.Activations;
 using Occam.Numerics.LinearAlgebra;
@@ -23,7 +25,7 @@ namespace Occam.Nn;
 /// path sums each dot product in the <see cref="GemvRows"/> order, which differs from the batch path by rounding.
 /// Results never depend on the thread count.
 /// </summary>
-internal sealed unsafe class Inference : InferenceThreads.IWork
+internal sealed unsafe class Inference
 {
     /// <summary>Rows up to which a call runs row by row as matrix–vector products (each reads every weight once per row).</summary>
     public const int GemvMaxRows = 3;
@@ -40,7 +42,8 @@ internal sealed unsafe class Inference : InferenceThreads.IWork
     /// <summary>Weights of a layer from which the row path splits its output units between threads.</summary>
     public const long ParallelLayer = 1L << 16;
 
-    private const int MaxThreads = InferenceThreads.MaxHelpers + 1;
+    /// <summary>Most threads one call uses.</summary>
+    private const int MaxThreads = 64;
 
     private readonly GemmKernel _kernel;
     private readonly int _nr;
@@ -50,6 +53,8 @@ internal sealed unsafe class Inference : InferenceThreads.IWork
 
     /// <summary>Per work item: float32 inputs of the rows being packed (NR rows) or of one row (row path: item 0).</summary>
     private readonly float[][] _staging;
+    /// <summary>Per work item: the exception it threw in the current call, if any.</summary>
+    private readonly Exception?[] _errors;
     /// <summary>Input panels of a chunk: ⌈ChunkRows/NR⌉ panels of inputs × NR.</summary>
     private readonly float[] _input;
     /// <summary>Layer outputs, alternately: panels of (padded units) × NR, or one row of units (row path).</summary>
@@ -76,6 +81,7 @@ internal sealed unsafe class Inference : InferenceThreads.IWork
             _weights += d.Weight.Length;
         }
         _staging = new float[(_panels + ItemPanels - 1) / ItemPanels][];
+        _errors = new Exception?[Math.Max(2, _staging.Length)];
         _input = GC.AllocateUninitializedArray<float>(_panels * _nr * model.Inputs, pinned: true);
         _a = GC.AllocateUninitializedArray<float>(_panels * _nr * widest, pinned: true);
         _b = GC.AllocateUninitializedArray<float>(_panels * _nr * widest, pinned: true);
@@ -177,14 +183,44 @@ internal sealed unsafe class Inference : InferenceThreads.IWork
         return s.AsSpan(0, length);
     }
 
-    /// <summary>Runs items 0..items−1 of the current call (<see cref="Execute"/>) on up to <paramref name="threads"/> threads.</summary>
-    private void RunItems(int items, int threads) => InferenceThreads.Run(this, items, threads);
-
-    /// <inheritdoc/>
-    public void Execute(int item, int thread)
+    /// <summary>
+    /// Runs items 0..items−1 of the current call on up to <paramref name="threads"/> threads (the GEMM's pool,
+    /// <see cref="GemmThreadPool.RunItems"/>: item i goes first to thread i mod threads). Every item runs to its end; an
+    /// exception is kept per item and the lowest item's is rethrown here, so the error names the first bad row
+    /// whatever thread met it.
+    /// </summary>
+    private void RunItems(int items, int threads)
     {
-        if (_layer < 0) RunPanels(item);
-        else RowItem(item);
+        Array.Clear(_errors, 0, items);
+        var handle = GCHandle.Alloc(this);
+        try
+        {
+            GemmThreadPool.RunItems(&Item, GCHandle.ToIntPtr(handle), items, threads);
+        }
+        finally
+        {
+            handle.Free();
+        }
+        for (int i = 0; i < items; i++)
+            if (_errors[i] is { } error)
+            {
+                Array.Clear(_errors, 0, items);
+                ExceptionDispatchInfo.Throw(error);
+            }
+    }
+
+    private static void Item(int item, nint state)
+    {
+        var self = (Inference)GCHandle.FromIntPtr(state).Target!;
+        try
+        {
+            if (self._layer < 0) self.RunPanels(item);
+            else self.RowItem(item);
+        }
+        catch (Exception e)
+        {
+            self._errors[item] = e;
+        }
     }
 
     /// <summary>One prepared row through every layer as matrix–vector products, large layers split between threads.</summary>
