@@ -46,12 +46,75 @@ internal static unsafe class GemmInPlace
     public static bool Fits(bool transposeB, int m, int n, int k) =>
         n <= MaxNarrowColumns || (!transposeB && (m <= GemmTileV512InPlace.MaxRows || k <= MaxShallowDepth));
 
+    /// <summary>Products of at least this many multiply-adds (m·n·k) split over the allowed threads.</summary>
+    public const long ParallelWork = 1L << 19;
+
+    /// <summary>One product, and the share of it one work item computes.</summary>
+    private struct Job
+    {
+        public int M, N, K;
+        public float Alpha, Beta;
+        public float* A, B, C;
+        public nint RsA, CsA, RsB, CsB, Ldc;
+        /// <summary>Items split the rows (bands of whole row tiles) rather than the column strips.</summary>
+        public bool ByRows;
+        public int Items;
+    }
+
     /// <summary>
     /// <c>C = alpha·op(A)·op(B) + beta·C</c> with op(A)(i, p) = a[i·rsA + p·csA], op(B)(p, j) = b[p·rsB + j·csB];
-    /// any shape (m, n, k ≥ 1), any transposes.
+    /// any shape (m, n, k ≥ 1), any transposes. With <paramref name="threads"/> &gt; 1 the rows of C (or, for a single
+    /// row tile, its column strips) are cut into one contiguous share per thread, run through
+    /// <see cref="GemmThreadPool.RunItems"/>; every element is computed by the same chain whoever computes it.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(int m, int n, int k, float alpha, float* a, nint rsA, nint csA,
+        float* b, nint rsB, nint csB, float beta, float* c, nint ldc, int threads)
+    {
+        Debug.Assert(m >= 1 && n >= 1 && k >= 1);
+        if (threads <= 1)
+        {
+            Run(m, n, k, alpha, a, rsA, csA, b, rsB, csB, beta, c, ldc);
+            return;
+        }
+        int width = n <= MaxNarrowColumns ? 16 : 32;
+        int tiles = (m + GemmTileV512InPlace.MaxRows - 1) / GemmTileV512InPlace.MaxRows;
+        int strips = (n + width - 1) / width;
+        var job = new Job
+        {
+            M = m, N = n, K = k, Alpha = alpha, Beta = beta, A = a, B = b, C = c,
+            RsA = rsA, CsA = csA, RsB = rsB, CsB = csB, Ldc = ldc, ByRows = tiles >= strips,
+        };
+        job.Items = Math.Min(threads, job.ByRows ? tiles : strips);
+        GemmThreadPool.RunItems(&RunItem, (nint)(&job), job.Items, threads);
+    }
+
+    /// <summary>Item <paramref name="item"/> of the job at <paramref name="state"/>: a band of rows or of column strips.</summary>
+    private static void RunItem(int item, nint state)
+    {
+        ref Job job = ref *(Job*)state;
+        int width = job.N <= MaxNarrowColumns ? 16 : 32;
+        if (job.ByRows)
+        {
+            // Whole row tiles per item, so that every tile keeps 8-12 rows.
+            int tiles = (job.M + GemmTileV512InPlace.MaxRows - 1) / GemmTileV512InPlace.MaxRows;
+            (int t0, int t1) = GemmDriver.Partition(tiles, job.Items, item);
+            int r0 = (int)((long)job.M * t0 / tiles), r1 = (int)((long)job.M * t1 / tiles);
+            Run(r1 - r0, job.N, job.K, job.Alpha, job.A + r0 * job.RsA, job.RsA, job.CsA, job.B, job.RsB, job.CsB,
+                job.Beta, job.C + r0 * job.Ldc, job.Ldc);
+        }
+        else
+        {
+            int strips = (job.N + width - 1) / width;
+            (int s0, int s1) = GemmDriver.Partition(strips, job.Items, item);
+            int j0 = s0 * width, j1 = Math.Min(job.N, s1 * width);
+            Run(job.M, j1 - j0, job.K, job.Alpha, job.A, job.RsA, job.CsA, job.B + j0 * job.CsB, job.RsB, job.CsB,
+                job.Beta, job.C + j0, job.Ldc);
+        }
+    }
+
+    /// <summary>The whole product on the calling thread (the loop nest of the class summary).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run(int m, int n, int k, float alpha, float* a, nint rsA, nint csA,
         float* b, nint rsB, nint csB, float beta, float* c, nint ldc)
     {
         Debug.Assert(m >= 1 && n >= 1 && k >= 1);
@@ -79,11 +142,10 @@ internal static unsafe class GemmInPlace
                     int rows = baseRows + (t < tallTiles ? 1 : 0);
                     float* at = a + i0 * rsA + pc * csA;
                     float* ct = c + i0 * ldc;
-                    for (int q = 0; q < fullStrips; q++)
-                        GemmTileV512InPlace.Tile(rows, vectors, kc, at, rsA, csA, bk + q * width, rsB,
-                            ct + q * width, ldc, alpha, be, width);
+                    if (fullStrips > 0)
+                        GemmTileV512InPlace.Tile(rows, vectors, fullStrips, kc, at, rsA, csA, bk, rsB, ct, ldc, alpha, be, width);
                     if (lastCols > 0)
-                        GemmTileV512InPlace.Tile(rows, vectors, kc, at, rsA, csA, strip, width,
+                        GemmTileV512InPlace.Tile(rows, vectors, 1, kc, at, rsA, csA, strip, width,
                             ct + fullStrips * width, ldc, alpha, be, lastCols);
                     i0 += rows;
                 }
@@ -103,7 +165,7 @@ internal static unsafe class GemmInPlace
                 for (int t = 0; t < tiles; t++)
                 {
                     int rows = baseRows + (t < tallTiles ? 1 : 0);
-                    GemmTileV512InPlace.Tile(rows, vectors, kc, a + i0 * rsA + pc * csA, rsA, csA, strip, width,
+                    GemmTileV512InPlace.Tile(rows, vectors, 1, kc, a + i0 * rsA + pc * csA, rsA, csA, strip, width,
                         c + i0 * ldc + j, ldc, alpha, be, cols);
                     i0 += rows;
                 }
