@@ -116,7 +116,9 @@ internal static unsafe class GemmTileV512InPlace
             // Rows 0..11 as four base pointers (rows 0, 3, 6, 9) plus offsets of one and two rows.
             nint r1 = rsA, r2 = 2 * rsA;
             float* a0 = a, a3 = a + 3 * rsA, a6 = a + 6 * rsA, a9 = a + 9 * rsA, bp = b;
-            for (int p = 0; p < kc; p++)
+            // The k loop runs on a pointer bound rather than a counter (one general register fewer).
+            float* bEnd = bp + kc * rsB;
+            while (bp != bEnd)
             {
                 Vector512<float> b0 = Vector512.Load(bp);
                 Vector512<float> b1 = two ? Vector512.Load(bp + 16) : default;

@@ -386,9 +386,18 @@ public class GemmTests
         }
         All();
         All();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++) All();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // A round of 5 × All() must allocate nothing. Up to 4 rounds: the runtime itself may allocate once on this
+        // thread when tiered compilation promotes a method (timing depends on the tests running in parallel), but a
+        // per-call allocation shows in every round.
+        var rounds = new List<long>();
+        for (int round = 0; round < 4; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5; i++) All();
+            rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+            if (rounds[^1] == 0) break;
+        }
+        Assert.True(rounds[^1] == 0, $"bytes allocated per round: {string.Join(", ", rounds)}");
     }
 
     [Fact]
