@@ -289,8 +289,11 @@ internal sealed unsafe class Inference
                 fixed (float* staging = _staging[item])
                     GemmPanels.PackRows(input + (nint)q * inputs * _nr, staging, inputs, valid, inputs, _nr);
             }
+            // Panel q of a layer buffer always starts at q·(Widest·NR), whatever the layer's width: an item's panels
+            // are the same memory in every layer, so an item that is a layer ahead never writes into another item's
+            // panels (with a per-layer stride, its narrower output panels would land on another item's wider ones).
             float* current = input, next = pa;
-            nint stride = (nint)inputs * _nr;
+            nint stride = (nint)inputs * _nr, layerStride = (nint)Widest * _nr, used = stride;
             int width = inputs;
             var layers = model.Layers;
             for (int i = 0; i < layers.Count; i++)
@@ -300,21 +303,22 @@ internal sealed unsafe class Inference
                     case Dense d:
                         fixed (float* w = d.Weight, bias = d.Bias)
                         {
-                            nint outStride = (nint)GemmPanels.PaddedUnits(_kernel, d.Outputs) * _nr;
-                            GemmPanels.Multiply(_kernel, d.Outputs, d.Inputs, w, d.Inputs, bias, current, stride, next, outStride, q0, q1);
+                            GemmPanels.Multiply(_kernel, d.Outputs, d.Inputs, w, d.Inputs, bias, current, stride, next, layerStride, q0, q1);
                             current = next;
                             next = next == pa ? pb : pa;
-                            stride = outStride;
+                            stride = layerStride;
+                            used = (nint)GemmPanels.PaddedUnits(_kernel, d.Outputs) * _nr;
                             width = d.Outputs;
                         }
                         break;
                     case ActivationLayer a:
-                    {
                         // In place on this item's panels (the input panels too: they are this call's own copy).
-                        var mine = new Span<float>(current + q0 * stride, (int)((q1 - q0) * stride));
-                        Activation.Forward(a.Kind, mine, mine);
+                        for (int q = q0; q < q1; q++)
+                        {
+                            var panel = new Span<float>(current + q * stride, (int)used);
+                            Activation.Forward(a.Kind, panel, panel);
+                        }
                         break;
-                    }
                 }
             }
             int r = _chunkStart + q0 * _nr, rows = Math.Min(_rows - r, (q1 - q0) * _nr);

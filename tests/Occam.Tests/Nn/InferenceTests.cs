@@ -165,6 +165,28 @@ public class InferenceTests
     }
 
     [Fact]
+    public void RepeatedCallsOnTwoThreadsGiveTheSameBits()
+    {
+        // Items of one call run at the same time on two threads and reach different layers at different times: each
+        // must keep to its own panels in every layer buffer (a race here once changed results from call to call).
+        var (model, x) = Net(ActivationKind.Relu, 64, [256, 256], 10, 500, 3, dropout: 0.2);
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = 2;
+            var first = model.PredictScores(x, 500);
+            for (int t = 0; t < 200; t++)
+                AssertBitwise(first, model.PredictScores(x, 500), $"call {t}");
+            Gemm.MaxThreads = 1;
+            AssertBitwise(first, model.PredictScores(x, 500), "1 thread");
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+
+    [Fact]
     public void SteadyStateCallsAllocateNothing()
     {
         var (model, x) = Net(ActivationKind.Relu, 40, [64, 32], 10, 300, 4, standardize: true);
