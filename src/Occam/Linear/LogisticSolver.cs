@@ -25,6 +25,13 @@ internal sealed class LogisticSolver
     private readonly int[] _list;
     private double _b;
     private double _loss;
+    private double[] _h = [];
+    private double[] _step = [];
+    private double[]? _sqrtWt;
+    private bool _supportChanged;
+
+    /// <summary>Largest support on which <see cref="SupportNewton"/> is tried (its matrix has (m + 1)² entries).</summary>
+    private const int MaxNewtonSupport = 2048;
 
     public LogisticSolver(double[] xColumnMajor, int n, int p, double[] y, bool[] excluded, LinearOptions o)
     {
@@ -155,7 +162,7 @@ internal sealed class LogisticSolver
         return new SolveReport(iter, gap, gapTol, converged, dev);
     }
 
-    /// <summary>One proximal Newton step; returns the CD sweeps used.</summary>
+    /// <summary>One proximal Newton step; returns the CD sweeps used (a support Newton solve counts as one).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int NewtonStep(double l1, double l2, double innerTol, int budget)
     {
@@ -179,15 +186,48 @@ internal sealed class LogisticSolver
             for (int i = 0; i < _n; i++) s += _wt[i] * col[i] * col[i];
             _xv[j] = s / _n;
         }
-        int sweeps = 0;
+        int sweeps = 0, sinceNewton = 0;
+        bool newtonOk = _o.SupportNewton, weightsReady = false;
+        double newtonAfter = -1;
+        // Support Newton (as in GaussianSolver): when the last sweep left the support unchanged and the sweeps spent on
+        // this model reach the cost of solving it exactly on the support, solve it there; then sweep the strong set again.
+        bool TryNewton(int m, double d)
+        {
+            if (!newtonOk || _supportChanged || d == 0 || sweeps >= budget) return false;
+            if (newtonAfter < 0) newtonAfter = m / 16.0 + 1;
+            if (sinceNewton < newtonAfter) return false;
+            if (!weightsReady)
+            {
+                _sqrtWt ??= new double[_n];
+                TensorPrimitives.Sqrt(_wt, _sqrtWt);
+                weightsReady = true;
+            }
+            newtonOk = SupportNewton(l1, l2);
+            sweeps++;
+            sinceNewton = 0;
+            newtonAfter = Math.Max(newtonAfter, 1);
+            return true;
+        }
         while (sweeps < budget)
         {
             int m = Collect(activeOnly: false);
             double d = Sweep(m, l1, l2, sw);
             sweeps++;
+            sinceNewton++;
+            if (TryNewton(m, d)) continue;
             if (d <= innerTol) break;
             m = Collect(activeOnly: true);
-            while (d > innerTol && sweeps < budget) { d = Sweep(m, l1, l2, sw); sweeps++; }
+            while (d > innerTol && sweeps < budget)
+            {
+                d = Sweep(m, l1, l2, sw);
+                sweeps++;
+                sinceNewton++;
+                if (d > innerTol && TryNewton(m, d))
+                {
+                    m = Collect(activeOnly: true);
+                    d = double.PositiveInfinity;
+                }
+            }
         }
         Refresh();
         double obj = Objective(l1, l2);
@@ -202,10 +242,71 @@ internal sealed class LogisticSolver
         return Math.Max(sweeps, 1);
     }
 
+    /// <summary>
+    /// Exact minimizer of the current Newton step's quadratic model on the support A = {j : wⱼ ≠ 0} with signs sⱼ fixed
+    /// (and the intercept free): with Ω = diag(ωᵢ) and r the model's weighted residual,
+    /// [X̃_AᵀΩX̃_A/n + α(1−ρ)V_A, X̃_AᵀΩ1/n; 1ᵀΩX̃_A/n, Σωᵢ/n]·(d_w, d_b) = (X̃_Aᵀr/n − αρV_As_A − α(1−ρ)V_Aw_A, Σrᵢ/n).
+    /// A sign change stops the step at the first zero crossing (that coordinate set to 0), as in
+    /// <see cref="GaussianSolver"/>. Returns false (no change) if the matrix is not positive definite to rounding or A is
+    /// too large. Requires the square roots of the weights in <see cref="_sqrtWt"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool SupportNewton(double l1, double l2)
+    {
+        int m = Collect(activeOnly: true);
+        bool icpt = _o.FitIntercept;
+        int q = m + (icpt ? 1 : 0);
+        if (q == 0 || m > MaxNewtonSupport || m >= _n) return false;
+        if (_h.Length < q * q) _h = new double[Math.Max(q * q, Math.Min(2 * _h.Length, (MaxNewtonSupport + 1) * (MaxNewtonSupport + 1)))];
+        if (_step.Length < q) _step = new double[_p + 1];
+        var list = _list.AsSpan(0, m);
+        var h = _h.AsSpan(0, q * q);
+        var d = _step.AsSpan(0, q);
+        Gram.ComputeColumns(_x, _n, list, _sqrtWt, icpt, _h);
+        TensorPrimitives.Multiply(h, 1.0 / _n, h);
+        for (int a = 0; a < m; a++)
+        {
+            int j = list[a];
+            double v = _v[j], w = _w[j];
+            h[a * q + a] += l2 * v;
+            d[a] = Dot.Compute(Column(j), _r) / _n - l1 * v * Math.Sign(w) - l2 * v * w;
+        }
+        if (icpt) d[m] = TensorPrimitives.Sum(_r) / _n;
+        if (!Cholesky.Factor(h, q)) return false;
+        Cholesky.Solve(h, q, d);
+        double t = 1;
+        int block = -1;
+        for (int a = 0; a < m; a++)
+        {
+            double w = _w[list[a]], nw = w + d[a];
+            if (nw * w <= 0)
+            {
+                double ta = w / (w - nw);
+                if (ta < t) { t = ta; block = a; }
+            }
+        }
+        for (int a = 0; a < m; a++)
+        {
+            int j = list[a];
+            double delta = a == block ? -_w[j] : t * d[a];
+            if (delta == 0) continue;
+            _w[j] = a == block ? 0.0 : _w[j] + delta;
+            WeightedAxpy.Compute(-delta, _wt, Column(j), _r);
+        }
+        if (icpt && d[m] != 0)
+        {
+            double db = t * d[m];
+            _b += db;
+            Axpy.Compute(-db, _wt, _r);
+        }
+        return true;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double Sweep(int m, double l1, double l2, double sw)
     {
         double d = 0;
+        _supportChanged = false;
         for (int k = 0; k < m; k++)
         {
             int j = _list[k];
@@ -216,6 +317,7 @@ internal sealed class LogisticSolver
             double shrunk = SoftThreshold.Scalar(z, t);
             double nw = shrunk == 0 ? 0.0 : shrunk / den;
             if (nw == old) continue;
+            if (old == 0 || nw == 0) _supportChanged = true;
             double delta = nw - old;
             _w[j] = nw;
             WeightedAxpy.Compute(-delta, _wt, col, _r);
