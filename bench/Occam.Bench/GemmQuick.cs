@@ -15,7 +15,11 @@ namespace Occam.Bench;
 /// Options: <c>--impl occam|openblas</c>, <c>--openblas LIB</c> (path of libopenblas.so for <c>openblas</c>),
 /// <c>--set headline|step|small|all</c> (default headline; see <see cref="Cases"/>), <c>--shape MxKxN</c> and
 /// <c>--op NN|NT|TN|TT|all</c> (instead of a set), <c>--threads 1,2</c>, <c>--seconds S</c> per case (default 1.5),
-/// <c>--path auto|direct|packed</c> (Occam only).
+/// <c>--path auto|direct|packed|packedb|fewrows|inplace</c> (Occam only).
+/// <c>--impl both</c> (needs <c>--openblas</c>): Occam and OpenBLAS alternate on each case, <c>--rounds R</c> rounds
+/// (default 3) of <c>seconds / (2·R)</c> each, best of all windows per side; both JSON lines are printed plus one
+/// <c>{"impl":"ratio",...,"ratio":occam GFLOP/s ÷ OpenBLAS GFLOP/s}</c> line. For A/B checks on a loaded machine:
+/// a disturbance hits both sides instead of one.
 /// Threads: Occam's products run with <see cref="Gemm.MaxThreads"/> = t (the setting a training run uses; small
 /// products stay single-threaded by design); OpenBLAS with <c>openblas_set_num_threads(t)</c>.
 /// </summary>
@@ -65,6 +69,7 @@ internal static unsafe class GemmQuick
     {
         double seconds = 1.5;
         string impl = "occam", set = "headline";
+        int rounds = 3;
         string? openblasPath = null;
         var ops = new List<string> { "NN" };
         var shapes = new List<(int M, int K, int N)>();
@@ -76,6 +81,7 @@ internal static unsafe class GemmQuick
             {
                 case "--seconds": seconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--impl": impl = args[++i]; break;
+                case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--openblas": openblasPath = args[++i]; break;
                 case "--set": set = args[++i]; break;
                 case "--op":
@@ -91,17 +97,17 @@ internal static unsafe class GemmQuick
                 default: Console.Error.WriteLine($"gemm-quick: unknown option {args[i]}"); return 2;
             }
         }
-        if (impl is not ("occam" or "openblas"))
+        if (impl is not ("occam" or "openblas" or "both"))
         {
-            Console.Error.WriteLine($"gemm-quick: --impl must be occam or openblas, not '{impl}'");
+            Console.Error.WriteLine($"gemm-quick: --impl must be occam, openblas or both, not '{impl}'");
             return 2;
         }
         OpenBlas? blas = null;
-        if (impl == "openblas")
+        if (impl is "openblas" or "both")
         {
             if (openblasPath is null)
             {
-                Console.Error.WriteLine("gemm-quick: --impl openblas needs --openblas PATH (libopenblas.so; bench/openblas.sh finds one)");
+                Console.Error.WriteLine("gemm-quick: --impl openblas/both needs --openblas PATH (libopenblas.so; bench/openblas.sh finds one)");
                 return 2;
             }
             blas = new OpenBlas(openblasPath);
@@ -127,10 +133,21 @@ internal static unsafe class GemmQuick
                     // Networks timed at one thread only (the small ones) skip the 2-thread step products.
                     if (c.Set == "step" && !StepsQuick.Nets.Single(n => c.Label.StartsWith(n.Name + " ", StringComparison.Ordinal)).Threads.Contains(threads))
                         continue;
-                    double best = Time(c, threads, blas, new GemmOptions(Path: path), seconds);
-                    double gflops = 2.0 * c.M * c.N * c.K / best / 1e9;
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{{\"impl\":\"{impl}\",\"set\":\"{c.Set}\",\"label\":\"{c.Label}\",\"op\":\"{c.Op}\",\"shape\":\"{c.M}x{c.K}x{c.N}\",\"m\":{c.M},\"k\":{c.K},\"n\":{c.N},\"threads\":{threads},\"gflops\":{gflops:F2},\"bestUs\":{best * 1e6:F4}}}"));
+                    var options = new GemmOptions(Path: path);
+                    if (impl != "both")
+                    {
+                        Print(impl, c, threads, Time(c, threads, impl == "openblas" ? blas : null, options, seconds), null);
+                        continue;
+                    }
+                    double bestOccam = double.MaxValue, bestBlas = double.MaxValue;
+                    for (int r = 0; r < rounds; r++)
+                    {
+                        bestOccam = Math.Min(bestOccam, Time(c, threads, null, options, seconds / (2 * rounds)));
+                        bestBlas = Math.Min(bestBlas, Time(c, threads, blas, options, seconds / (2 * rounds)));
+                    }
+                    Print("occam", c, threads, bestOccam, null);
+                    Print("openblas", c, threads, bestBlas, null);
+                    Print("ratio", c, threads, bestOccam, bestBlas / bestOccam);
                 }
             }
             finally
@@ -139,6 +156,14 @@ internal static unsafe class GemmQuick
             }
         }
         return 0;
+    }
+
+    private static void Print(string impl, Case c, int threads, double best, double? ratio)
+    {
+        double gflops = 2.0 * c.M * c.N * c.K / best / 1e9;
+        string extra = ratio is { } r ? string.Create(CultureInfo.InvariantCulture, $",\"ratio\":{r:F3}") : "";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"impl\":\"{impl}\",\"set\":\"{c.Set}\",\"label\":\"{c.Label}\",\"op\":\"{c.Op}\",\"shape\":\"{c.M}x{c.K}x{c.N}\",\"m\":{c.M},\"k\":{c.K},\"n\":{c.N},\"threads\":{threads},\"gflops\":{gflops:F2},\"bestUs\":{best * 1e6:F4}{extra}}}"));
     }
 
     /// <summary>

@@ -18,6 +18,11 @@ internal enum GemmPath
     /// picks for those above <see cref="Gemm.SmallWork"/>); other products take the packed path.
     /// </summary>
     FewRows,
+    /// <summary>
+    /// Always <see cref="GemmInPlace"/> (op(A) read in place, op(B) in place or as zero-padded strips, tiles of up to
+    /// 12 rows × 16 or 32 columns); <see cref="Auto"/> picks it on AVX-512 for narrow, few-row or shallow products.
+    /// </summary>
+    InPlace,
 }
 
 /// <summary>Internal knobs of one <see cref="Gemm"/> call: kernel, thread count and path.</summary>
@@ -138,12 +143,25 @@ public static unsafe class Gemm
             if (options.Path is GemmPath.Auto or GemmPath.FewRows && !direct && m <= GemmFewRows.MaxRows
                 && transposeB && !transposeA && GemmFewRows.IsSupported)
                 GemmFewRows.Multiply(m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            else if (options.Path == GemmPath.InPlace || (options.Path == GemmPath.Auto && !direct && PrefersInPlace(options, transposeB, m, n, k)))
+                GemmInPlace.Multiply(m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc);
             else if (direct)
                 GemmSmall.Multiply(m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc);
             else
                 MultiplyPacked(options, m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc);
         }
     }
+
+    /// <summary>
+    /// Whether <see cref="GemmPath.Auto"/> takes <see cref="GemmInPlace"/>: the kernel is Vector512 on AVX-512 hardware,
+    /// the shape fits (<see cref="GemmInPlace.Fits"/>) and the product runs on one thread anyway (the path is
+    /// single-threaded; larger products keep the threaded packed path).
+    /// </summary>
+    private static bool PrefersInPlace(GemmOptions options, bool transposeB, int m, int n, int k) =>
+        GemmInPlace.IsPreferredKernel
+        && (options.Kernel == GemmKernel.Auto ? GemmKernelInfo.AutoKind : options.Kernel) == GemmKernel.V512
+        && GemmInPlace.Fits(transposeB, m, n, k)
+        && ((options.Threads > 0 ? options.Threads : MaxThreads) == 1 || (long)m * n * k < ParallelWork);
 
     /// <summary>The packed path: kernel, block sizes, work items and thread count, then the BLIS loop nest.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -211,6 +211,58 @@ public class GemmTests
                 }
     }
 
+    [Theory]
+    [MemberData(nameof(Transposes))]
+    public void InPlacePathMatchesReferenceAndIsBitIdenticalOnEveryTail(bool ta, bool tb)
+    {
+        // Every row-tile height (m 1..33: tiles of 1..12 rows), every column tail of the 16- and 32-wide strips,
+        // depths across k blocks, padded leading dimensions, NaN in C with beta = 0.
+        var rng = new Rng(2024UL + (ta ? 1UL : 0) + (tb ? 2UL : 0));
+        int[] ns = [1, 2, 9, 10, 15, 16, 17, 31, 32, 33, 47, 64, 65];
+        int[] ks = [1, 2, 10, 16, 17, 33, 256, 257];
+        for (int m = 1; m <= 33; m++)
+            foreach (int n in ns)
+                foreach (int k in ks)
+                {
+                    if (rng.NextInt(3) != 0 && m > 2 && k > 17) continue;   // a random third of the deep cases
+                    var problem = Problem.Create(rng, ta, tb, m, n, k, 1f, 0f, nanC: true);
+                    float[] expected = problem.Run(new GemmOptions(GemmKernel.Scalar, 1, GemmPath.Direct));
+                    problem.Check(expected, $"direct {problem}");
+                    float[] inPlace = problem.Run(new GemmOptions(Path: GemmPath.InPlace));
+                    Assert.True(expected.AsSpan().SequenceEqual(inPlace), $"in-place path differs from direct: {problem}");
+                }
+    }
+
+    [Theory]
+    [MemberData(nameof(AlphaBeta))]
+    public void InPlacePathFollowsAlphaBetaOnTheStepShapes(float alpha, float beta)
+    {
+        // The narrow products of a training step (forward N = 10, weight gradient M = 10, input gradient K = 10) and
+        // their neighbours, every transpose, through Auto (which takes the in-place path on AVX-512), the forced
+        // in-place path, and the packed path on 1 and 2 threads: all bit-identical to the direct reference.
+        var rng = new Rng(77UL);
+        (int M, int N, int K)[] shapes = [(128, 10, 128), (256, 10, 256), (10, 128, 128), (10, 256, 256), (128, 128, 10),
+            (256, 256, 10), (12, 33, 300), (13, 16, 600), (50, 17, 16)];
+        foreach (var (m, n, k) in shapes)
+            for (int t = 0; t < 4; t++)
+            {
+                var problem = Problem.Create(rng, (t & 1) != 0, (t & 2) != 0, m, n, k, alpha, beta, nanC: beta == 0);
+                if (alpha == 0)
+                {
+                    Array.Fill(problem.A, float.NaN);
+                    Array.Fill(problem.B, float.NaN);
+                }
+                float[] expected = problem.Run(new GemmOptions(GemmKernel.Scalar, 1, GemmPath.Direct));
+                problem.Check(expected, $"direct {problem}");
+                foreach (var options in new GemmOptions[] { new(), new(Threads: 1), new(Path: GemmPath.InPlace),
+                    new(Threads: 2, Path: GemmPath.Packed), new(GemmKernel.V512, 1, GemmPath.Packed) })
+                {
+                    float[] c = problem.Run(options);
+                    Assert.True(expected.AsSpan().SequenceEqual(c), $"{options} differs from direct: {problem}");
+                }
+            }
+    }
+
     public static TheoryData<float, float> AlphaBeta() => new()
     {
         { 1f, 0f }, { 1f, 1f }, { -0.5f, 2f }, { 2f, -1f }, { 0f, 0.5f }, { 0f, 0f }, { 0f, 1f },
@@ -311,7 +363,10 @@ public class GemmTests
         var small = Problem.Create(rng, false, true, 4, 8, 2, 1f, 0f, pad: 0);
         var packed = Problem.Create(rng, false, true, 100, 120, 130, 1f, 0f, pad: 0);
         var large = Problem.Create(rng, true, false, 200, 300, 400, 1f, 1f, pad: 0);
+        var narrow = Problem.Create(rng, false, true, 130, 10, 140, 1f, 0f, pad: 0);     // in-place path (N = 10)
+        var fewRows = Problem.Create(rng, true, false, 10, 140, 130, 1f, 0f, pad: 1);    // in-place path (M = 10)
         float[] cs = new float[small.C0.Length], cp = new float[packed.C0.Length], cl = new float[large.C0.Length];
+        float[] cn = new float[narrow.C0.Length], cf = new float[fewRows.C0.Length];
         void Call(Problem p, float[] c, GemmOptions o) =>
             Numerics.Gemm.Multiply(o, p.TA, p.TB, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, p.Beta, c, p.Ldc);
         void All()
@@ -320,6 +375,8 @@ public class GemmTests
             Call(packed, cp, new GemmOptions(Threads: 1));
             Call(large, cl, new GemmOptions(Threads: 1));
             Call(large, cl, new GemmOptions(Threads: 2));
+            Call(narrow, cn, new GemmOptions(Path: GemmPath.InPlace));
+            Call(fewRows, cf, new GemmOptions(Path: GemmPath.InPlace));
         }
         All();
         All();

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Occam.Numerics;
+
+/// <summary>
+/// The in-place path for narrow, short and shallow products on AVX-512: <c>C = alpha·op(A)·op(B) + beta·C</c> with
+/// op(A) never packed and op(B) read where it lies whenever its rows are contiguous. It serves the three products of
+/// a training step that the packed 8×32 algorithm computes badly:
+/// <list type="bullet">
+/// <item>n ≤ 16 (the forward product <c>X·Wᵀ</c> of an output layer with 10 classes): tiles of up to 12 rows × one
+/// 16-wide vector, the last columns masked, instead of 8×32 tiles of which 22 columns are padding;</item>
+/// <item>m ≤ 12 with B not transposed (the weight gradient <c>dYᵀ·X</c> of that layer): one tile of m rows × 32
+/// columns streams B once, no packing at all (the packed path copied all of X and padded 10 rows to 16);</item>
+/// <item>k ≤ <see cref="MaxShallowDepth"/> with B not transposed (the input gradient <c>dY·W</c> through that
+/// layer): an outer-product sum of k rank-1 updates, C written once, nothing packed.</item>
+/// </list>
+/// Loop nest (B̃ strip = a kc×16·V block of op(B): the caller's rows when op(B) = B and the strip is full, else
+/// packed zero-padded on the stack):
+/// <code>
+/// B not transposed:                          B transposed:
+/// for pc in k blocks (DepthStep)              for j in 0..n step 16·V        // column strip
+///   pack the last partial strip                 for pc in k blocks
+///   for row tiles (⌈m/12⌉ heights ≤ 12)           pack the strip
+///     for j in 0..n step 16·V                     for row tiles
+///       tile(rows, B rows in place or packed)       tile(rows, packed strip)
+/// (beta applies at pc = 0, then 1; row tiles have ⌈m/12⌉ nearly equal heights ≤ 12)
+/// </code>
+/// Each element of C is the same chain of fused multiply-adds over the same k blocks as on every other path, so
+/// results are bit-identical to them (and single-threaded, so the same for every thread count).
+/// </summary>
+[SkipLocalsInit]
+internal static unsafe class GemmInPlace
+{
+    /// <summary>Products of depth at most this (B not transposed) take the path whatever m and n.</summary>
+    public const int MaxShallowDepth = 16;
+
+    /// <summary>Products with at most this many columns take the path (one 16-wide vector per row).</summary>
+    public const int MaxNarrowColumns = 16;
+
+    /// <summary>Whether <see cref="Gemm"/> picks this path on its own (AVX-512 hardware: the kernel is Vector512).</summary>
+    public static bool IsPreferredKernel => Vector512.IsHardwareAccelerated;
+
+    /// <summary>The shapes the path is chosen for (see the class summary): narrow, few rows or shallow.</summary>
+    public static bool Fits(bool transposeB, int m, int n, int k) =>
+        n <= MaxNarrowColumns || (!transposeB && (m <= GemmTileV512InPlace.MaxRows || k <= MaxShallowDepth));
+
+    /// <summary>
+    /// <c>C = alpha·op(A)·op(B) + beta·C</c> with op(A)(i, p) = a[i·rsA + p·csA], op(B)(p, j) = b[p·rsB + j·csB];
+    /// any shape (m, n, k ≥ 1), any transposes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Multiply(int m, int n, int k, float alpha, float* a, nint rsA, nint csA,
+        float* b, nint rsB, nint csB, float beta, float* c, nint ldc)
+    {
+        Debug.Assert(m >= 1 && n >= 1 && k >= 1);
+        int vectors = n <= MaxNarrowColumns ? 1 : 2, width = 16 * vectors;
+        int kStep = GemmKernelInfo.DepthStep(k);
+        int tiles = (m + GemmTileV512InPlace.MaxRows - 1) / GemmTileV512InPlace.MaxRows;
+        int baseRows = m / tiles, tallTiles = m % tiles;   // the first tallTiles tiles have one row more
+        float* stripBuffer = stackalloc float[GemmKernelInfo.BlockDepth * 32 + 16];
+        float* strip = (float*)(((nint)stripBuffer + 63) & ~(nint)63);
+        if (csB == 1)
+        {
+            // B's rows are contiguous: full strips are read in place, only the last partial strip is packed (once
+            // per k block). Row tiles outermost, so C is written row band by row band, streaming.
+            int fullStrips = n / width, lastCols = n - fullStrips * width;
+            for (int pc = 0; pc < k; pc += kStep)
+            {
+                int kc = Math.Min(kStep, k - pc);
+                float be = pc == 0 ? beta : 1f;
+                float* bk = b + pc * rsB;
+                if (lastCols > 0)
+                    GemmPacking.PackB(strip, bk + fullStrips * width, rsB, 1, kc, lastCols, width, 0, 1, (nint)width * kc);
+                int i0 = 0;
+                for (int t = 0; t < tiles; t++)
+                {
+                    int rows = baseRows + (t < tallTiles ? 1 : 0);
+                    float* at = a + i0 * rsA + pc * csA;
+                    float* ct = c + i0 * ldc;
+                    for (int q = 0; q < fullStrips; q++)
+                        GemmTileV512InPlace.Tile(rows, vectors, kc, at, rsA, csA, bk + q * width, rsB,
+                            ct + q * width, ldc, alpha, be, width);
+                    if (lastCols > 0)
+                        GemmTileV512InPlace.Tile(rows, vectors, kc, at, rsA, csA, strip, width,
+                            ct + fullStrips * width, ldc, alpha, be, lastCols);
+                    i0 += rows;
+                }
+            }
+            return;
+        }
+        // A transposed B: each strip is packed (kc×16·V, zero-padded) once and used by every row tile.
+        for (int j = 0; j < n; j += width)
+        {
+            int cols = Math.Min(width, n - j);
+            for (int pc = 0; pc < k; pc += kStep)
+            {
+                int kc = Math.Min(kStep, k - pc);
+                float be = pc == 0 ? beta : 1f;
+                GemmPacking.PackB(strip, b + pc * rsB + j * csB, rsB, csB, kc, cols, width, 0, 1, (nint)width * kc);
+                int i0 = 0;
+                for (int t = 0; t < tiles; t++)
+                {
+                    int rows = baseRows + (t < tallTiles ? 1 : 0);
+                    GemmTileV512InPlace.Tile(rows, vectors, kc, a + i0 * rsA + pc * csA, rsA, csA, strip, width,
+                        c + i0 * ldc + j, ldc, alpha, be, cols);
+                    i0 += rows;
+                }
+            }
+        }
+    }
+}

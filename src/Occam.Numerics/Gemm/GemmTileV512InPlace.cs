@@ -1,0 +1,202 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Occam.Numerics;
+
+/// <summary>A compile-time integer for generic specialization: the JIT compiles one body per struct type argument and folds <see cref="Value"/>.</summary>
+internal interface IGemmCount
+{
+    static abstract int Value { get; }
+}
+
+/// <summary>
+/// The Vector512 micro-kernel of the in-place path (<see cref="GemmInPlace"/>): a tile of R rows (1 ≤ R ≤ 12, a type
+/// argument, so each row count is its own compiled body with no padding rows) × 16·V columns (V = 1 or 2 vectors per
+/// row), with op(A) read in place, <c>op(A)(i, p) = a[i·rsA + p·csA]</c> (broadcast per fused multiply-add), and B
+/// read as kc rows of 16·V contiguous floats at row stride rsB (the caller's B, or a zero-padded strip):
+/// <code>
+/// acc[i][v] = 0;  for p in 0..kc:  acc[i][v] = fma(op(A)(i, p), B[p·rsB + 16v .. 16v+16], acc[i][v])
+/// C[i][j] = alpha·acc[i][j]                      (beta = 0: C is not read)
+/// C[i][j] = fma(alpha, acc[i][j], beta·C[i][j])  (otherwise)
+/// </code>
+/// for j &lt; cols only (masked stores; C past cols is neither read nor written). Each element is the same chain of
+/// fused multiply-adds in the same order as every other kernel of <see cref="Gemm"/>, so results are bit-identical.
+/// Registers: R·V accumulators (at most 24), V B vectors and one broadcast, of 32 zmm.
+/// </summary>
+internal static unsafe class GemmTileV512InPlace
+{
+    /// <summary>Most rows of a tile.</summary>
+    public const int MaxRows = 12;
+
+    internal readonly struct N1 : IGemmCount { public static int Value => 1; }
+    internal readonly struct N2 : IGemmCount { public static int Value => 2; }
+    internal readonly struct N3 : IGemmCount { public static int Value => 3; }
+    internal readonly struct N4 : IGemmCount { public static int Value => 4; }
+    internal readonly struct N5 : IGemmCount { public static int Value => 5; }
+    internal readonly struct N6 : IGemmCount { public static int Value => 6; }
+    internal readonly struct N7 : IGemmCount { public static int Value => 7; }
+    internal readonly struct N8 : IGemmCount { public static int Value => 8; }
+    internal readonly struct N9 : IGemmCount { public static int Value => 9; }
+    internal readonly struct N10 : IGemmCount { public static int Value => 10; }
+    internal readonly struct N11 : IGemmCount { public static int Value => 11; }
+    internal readonly struct N12 : IGemmCount { public static int Value => 12; }
+
+    /// <summary>Runs the R×16·V tile with R = <paramref name="rows"/> (1..12) and V = <paramref name="vectors"/> (1 or 2).</summary>
+    public static void Tile(int rows, int vectors, int kc, float* a, nint rsA, nint csA, float* b, nint rsB,
+        float* c, nint ldc, float alpha, float beta, int cols)
+    {
+        if (vectors == 1)
+        {
+            switch (rows)
+            {
+                case 1: Tile<N1, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 2: Tile<N2, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 3: Tile<N3, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 4: Tile<N4, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 5: Tile<N5, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 6: Tile<N6, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 7: Tile<N7, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 8: Tile<N8, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 9: Tile<N9, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 10: Tile<N10, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 11: Tile<N11, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                default: Tile<N12, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+            }
+        }
+        else
+        {
+            switch (rows)
+            {
+                case 1: Tile<N1, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 2: Tile<N2, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 3: Tile<N3, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 4: Tile<N4, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 5: Tile<N5, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 6: Tile<N6, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 7: Tile<N7, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 8: Tile<N8, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 9: Tile<N9, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 10: Tile<N10, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 11: Tile<N11, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                default: Tile<N12, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+            }
+        }
+    }
+
+    /// <summary>The tile, specialized per row count <typeparamref name="TRows"/> and vector count <typeparamref name="TVectors"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile<TRows, TVectors>(int kc, float* a, nint rsA, nint csA, float* b, nint rsB,
+        float* c, nint ldc, float alpha, float beta, int cols)
+        where TRows : struct, IGemmCount where TVectors : struct, IGemmCount
+    {
+        int rows = TRows.Value;
+        bool two = TVectors.Value == 2;
+        if (Sse.IsSupported && kc >= 32)
+        {
+            // C is needed only after the k loop: start fetching it now (a short loop would not hide it).
+            float* cp = c;
+            for (int i = 0; i < rows; i++, cp += ldc)
+            {
+                Sse.Prefetch0(cp);
+                if (two) Sse.Prefetch0(cp + 31);
+            }
+        }
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default,
+            c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default,
+            c80 = default, c81 = default, c90 = default, c91 = default, c100 = default, c101 = default, c110 = default, c111 = default;
+        // Rows 0..11 as four base pointers (rows 0, 3, 6, 9) plus offsets of one and two rows.
+        nint r1 = rsA, r2 = 2 * rsA;
+        float* a0 = a, a3 = a + 3 * rsA, a6 = a + 6 * rsA, a9 = a + 9 * rsA;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Vector512.Load(b);
+            Vector512<float> b1 = two ? Vector512.Load(b + 16) : default;
+            Vector512<float> ai;
+            { ai = Vector512.Create(a0[0]); c00 = Vector512.FusedMultiplyAdd(ai, b0, c00); if (two) c01 = Vector512.FusedMultiplyAdd(ai, b1, c01); }
+            if (rows > 1) { ai = Vector512.Create(a0[r1]); c10 = Vector512.FusedMultiplyAdd(ai, b0, c10); if (two) c11 = Vector512.FusedMultiplyAdd(ai, b1, c11); }
+            if (rows > 2) { ai = Vector512.Create(a0[r2]); c20 = Vector512.FusedMultiplyAdd(ai, b0, c20); if (two) c21 = Vector512.FusedMultiplyAdd(ai, b1, c21); }
+            if (rows > 3) { ai = Vector512.Create(a3[0]); c30 = Vector512.FusedMultiplyAdd(ai, b0, c30); if (two) c31 = Vector512.FusedMultiplyAdd(ai, b1, c31); }
+            if (rows > 4) { ai = Vector512.Create(a3[r1]); c40 = Vector512.FusedMultiplyAdd(ai, b0, c40); if (two) c41 = Vector512.FusedMultiplyAdd(ai, b1, c41); }
+            if (rows > 5) { ai = Vector512.Create(a3[r2]); c50 = Vector512.FusedMultiplyAdd(ai, b0, c50); if (two) c51 = Vector512.FusedMultiplyAdd(ai, b1, c51); }
+            if (rows > 6) { ai = Vector512.Create(a6[0]); c60 = Vector512.FusedMultiplyAdd(ai, b0, c60); if (two) c61 = Vector512.FusedMultiplyAdd(ai, b1, c61); }
+            if (rows > 7) { ai = Vector512.Create(a6[r1]); c70 = Vector512.FusedMultiplyAdd(ai, b0, c70); if (two) c71 = Vector512.FusedMultiplyAdd(ai, b1, c71); }
+            if (rows > 8) { ai = Vector512.Create(a6[r2]); c80 = Vector512.FusedMultiplyAdd(ai, b0, c80); if (two) c81 = Vector512.FusedMultiplyAdd(ai, b1, c81); }
+            if (rows > 9) { ai = Vector512.Create(a9[0]); c90 = Vector512.FusedMultiplyAdd(ai, b0, c90); if (two) c91 = Vector512.FusedMultiplyAdd(ai, b1, c91); }
+            if (rows > 10) { ai = Vector512.Create(a9[r1]); c100 = Vector512.FusedMultiplyAdd(ai, b0, c100); if (two) c101 = Vector512.FusedMultiplyAdd(ai, b1, c101); }
+            if (rows > 11) { ai = Vector512.Create(a9[r2]); c110 = Vector512.FusedMultiplyAdd(ai, b0, c110); if (two) c111 = Vector512.FusedMultiplyAdd(ai, b1, c111); }
+            a0 += csA;
+            if (rows > 3) a3 += csA;
+            if (rows > 6) a6 += csA;
+            if (rows > 9) a9 += csA;
+            b += rsB;
+        }
+        Vector512<float> va = Vector512.Create(alpha), vb = Vector512.Create(beta);
+        bool full = cols == 16 * TVectors.Value, one = alpha == 1;
+        Vector512<float> m0 = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(cols)).AsSingle();
+        Vector512<float> m1 = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(cols - 16)).AsSingle();
+        Store(c + 0 * ldc, c00, c01, two, full, one, m0, m1, va, vb, beta);
+        if (rows > 1) Store(c + 1 * ldc, c10, c11, two, full, one, m0, m1, va, vb, beta);
+        if (rows > 2) Store(c + 2 * ldc, c20, c21, two, full, one, m0, m1, va, vb, beta);
+        if (rows > 3) Store(c + 3 * ldc, c30, c31, two, full, one, m0, m1, va, vb, beta);
+        if (rows > 4) Store(c + 4 * ldc, c40, c41, two, full, one, m0, m1, va, vb, beta);
+        if (rows > 5) Store(c + 5 * ldc, c50, c51, two, full, one, m0, m1, va, vb, beta);
+        if (rows > 6) Store(c + 6 * ldc, c60, c61, two, full, one, m0, m1, va, vb, beta);
+        if (rows > 7) Store(c + 7 * ldc, c70, c71, two, full, one, m0, m1, va, vb, beta);
+        if (rows > 8) Store(c + 8 * ldc, c80, c81, two, full, one, m0, m1, va, vb, beta);
+        if (rows > 9) Store(c + 9 * ldc, c90, c91, two, full, one, m0, m1, va, vb, beta);
+        if (rows > 10) Store(c + 10 * ldc, c100, c101, two, full, one, m0, m1, va, vb, beta);
+        if (rows > 11) Store(c + 11 * ldc, c110, c111, two, full, one, m0, m1, va, vb, beta);
+    }
+
+    /// <summary>One row of the tile: <c>alpha·acc</c> or <c>fma(alpha, acc, beta·C)</c> into the first cols columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* c, Vector512<float> x0, Vector512<float> x1, bool two, bool full, bool one,
+        Vector512<float> m0, Vector512<float> m1, Vector512<float> va, Vector512<float> vb, float beta)
+    {
+        if (full)
+        {
+            // alpha = 1 skips the multiply (1·x = x and fma(1, x, 1·C) = x + C exactly: the same bits).
+            if (beta == 0 && one)
+            {
+                x0.Store(c);
+                if (two) x1.Store(c + 16);
+            }
+            else if (beta == 0)
+            {
+                (va * x0).Store(c);
+                if (two) (va * x1).Store(c + 16);
+            }
+            else if (one && beta == 1)
+            {
+                (x0 + Vector512.Load(c)).Store(c);
+                if (two) (x1 + Vector512.Load(c + 16)).Store(c + 16);
+            }
+            else
+            {
+                Vector512.FusedMultiplyAdd(va, x0, vb * Vector512.Load(c)).Store(c);
+                if (two) Vector512.FusedMultiplyAdd(va, x1, vb * Vector512.Load(c + 16)).Store(c + 16);
+            }
+            return;
+        }
+        StoreMasked(c, x0, m0, va, vb, beta);
+        if (two) StoreMasked(c + 16, x1, m1, va, vb, beta);
+    }
+
+    /// <summary>
+    /// 16 columns of which the lanes set in <paramref name="mask"/> are stored (and, when beta ≠ 0, read): AVX-512
+    /// masked moves, or lane by lane where the hardware lacks them (tests forcing the path on other machines).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreMasked(float* c, Vector512<float> x, Vector512<float> mask, Vector512<float> va, Vector512<float> vb, float beta)
+    {
+        if (Avx512F.IsSupported)
+        {
+            Vector512<float> y = beta == 0 ? va * x : Vector512.FusedMultiplyAdd(va, x, vb * Avx512F.MaskLoad(c, mask, Vector512<float>.Zero));
+            Avx512F.MaskStore(c, mask, y);
+            return;
+        }
+        for (int j = 0; j < 16 && mask.AsInt32()[j] != 0; j++)
+            c[j] = beta == 0 ? va[j] * x[j] : MathF.FusedMultiplyAdd(va[j], x[j], vb[j] * c[j]);
+    }
+}
