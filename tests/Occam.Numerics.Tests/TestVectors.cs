@@ -62,6 +62,17 @@ internal static class TestVectors
         }
     }
 
+    /// <summary>Asserts the two spans are equal bit for bit (float64: +0 ≠ −0 and NaN payloads count).</summary>
+    public static void AssertBitwise(ReadOnlySpan<double> expected, ReadOnlySpan<double> actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (BitConverter.DoubleToInt64Bits(expected[i]) != BitConverter.DoubleToInt64Bits(actual[i]))
+                Assert.Fail($"{what}: index {i} of {expected.Length}: expected {expected[i]:R} (0x{BitConverter.DoubleToInt64Bits(expected[i]):X16}), got {actual[i]:R} (0x{BitConverter.DoubleToInt64Bits(actual[i]):X16})");
+        }
+    }
+
     /// <summary>Distance in units in the last place between two finite floats (0 for +0 vs −0).</summary>
     public static long Ulps(float a, float b)
     {

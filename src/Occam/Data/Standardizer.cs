@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Occam.Numerics.Standardization;
 
 namespace Occam.Data;
 
@@ -56,7 +57,9 @@ public sealed class Standardizer
         ArgumentNullException.ThrowIfNull(data);
         if (data.Features == 0)
             throw new ArgumentException("the dataset has no features to standardize.", nameof(data));
-        return Fit(data.X, data.Features);
+        if (data.Rows == 0)
+            throw new ArgumentException("no rows to fit the standardizer on; pass at least one training row.", nameof(data));
+        return FitInBlocks(data.X, data.Features, null);
     }
 
     /// <summary>Fits on every row of a row-major matrix of <paramref name="columns"/> columns.</summary>
@@ -76,63 +79,92 @@ public sealed class Standardizer
         ArgumentNullException.ThrowIfNull(data);
         if (data.Features == 0)
             throw new ArgumentException("the dataset has no features to standardize.", nameof(data));
-        return Fit(data.X, data.Features, rows);
+        CheckRows(data.X.Length, data.Features, rows);
+        return FitInBlocks(data.X, data.Features, rows.ToArray());
     }
 
     /// <summary>
     /// Fits on the listed rows of a row-major matrix of <paramref name="columns"/> columns (e.g. the regression
     /// targets, one column: see <see cref="Training.FitSettings.StandardizeTarget"/>).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per process: skip tier-0
     public static Standardizer Fit(ReadOnlySpan<double> matrix, int columns, ReadOnlySpan<int> rows)
+    {
+        CheckRows(matrix.Length, columns, rows);
+        var mean = new double[columns];
+        var scale = new double[columns];
+        FitColumns(matrix, columns, rows, 0, columns, mean, scale);
+        return new Standardizer(mean, scale);
+    }
+
+    private static void CheckRows(int length, int columns, ReadOnlySpan<int> rows)
     {
         if (columns <= 0)
             throw new ArgumentOutOfRangeException(nameof(columns), columns, "a standardizer needs at least one column.");
         if (rows.Length == 0)
             throw new ArgumentException("no rows to fit the standardizer on; pass at least one training row.", nameof(rows));
-        int total = matrix.Length / columns;
+        int total = length / columns;
         foreach (int r in rows)
         {
             if ((uint)r >= (uint)total)
                 throw new ArgumentOutOfRangeException(nameof(rows), r, $"row index {r} is outside 0..{total - 1}.");
         }
+    }
 
-        int p = columns;
-        double n = rows.Length;
-        var mean = new double[p];
-        var scale = new double[p];
-        var constant = new bool[p];
-        Array.Fill(constant, true);
-        ReadOnlySpan<double> first = matrix.Slice(rows[0] * p, p);
-
-        foreach (int r in rows)
+    /// <summary>
+    /// The fit over the listed <paramref name="rows"/> (null: every row) of a large matrix, split into blocks of columns
+    /// fitted by different threads. Every column's sums run over the same rows in the same order whatever the block,
+    /// so the result is the single-threaded one bit for bit.
+    /// </summary>
+    private static Standardizer FitInBlocks(double[] matrix, int columns, int[]? rows)
+    {
+        rows ??= Enumerable.Range(0, matrix.Length / columns).ToArray();
+        var mean = new double[columns];
+        var scale = new double[columns];
+        const int Align = 8;   // one Vector512<double>: blocks start on whole vectors
+        int parts = (long)rows.Length * columns >= 1 << 20 ? Math.Min(Environment.ProcessorCount, columns / (2 * Align)) : 1;
+        if (parts <= 1)
         {
-            ReadOnlySpan<double> x = matrix.Slice(r * p, p);
-            for (int j = 0; j < p; j++)
-            {
-                mean[j] += x[j];
-                if (x[j] != first[j])
-                    constant[j] = false;
-            }
+            FitColumns(matrix, columns, rows, 0, columns, mean, scale);
+            return new Standardizer(mean, scale);
         }
-        for (int j = 0; j < p; j++)
-            mean[j] = constant[j] ? first[j] : mean[j] / n;
-
-        foreach (int r in rows)
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
         {
-            ReadOnlySpan<double> x = matrix.Slice(r * p, p);
-            for (int j = 0; j < p; j++)
-            {
-                double d = x[j] - mean[j];
-                scale[j] += d * d;
-            }
-        }
-        for (int j = 0; j < p; j++)
-        {
-            double std = Math.Sqrt(scale[j] / n);
-            scale[j] = constant[j] || !(std > 0) ? 1.0 : std;
-        }
+            int first = (int)((long)columns * part / parts) / Align * Align;
+            int last = part == parts - 1 ? columns : (int)((long)columns * (part + 1) / parts) / Align * Align;
+            FitColumns(matrix, columns, rows, first, last, mean, scale);
+        });
         return new Standardizer(mean, scale);
+    }
+
+    /// <summary>
+    /// Both passes for the columns <paramref name="first"/>..<paramref name="last"/>−1 of the listed rows, writing those
+    /// columns of <paramref name="mean"/> and <paramref name="scale"/> (the formulas of the class remarks).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per process: skip tier-0
+    private static void FitColumns(ReadOnlySpan<double> matrix, int columns, ReadOnlySpan<int> rows, int first, int last,
+        double[] mean, double[] scale)
+    {
+        int p = columns, w = last - first;
+        double n = rows.Length;
+        var sum = mean.AsSpan(first, w);
+        var acc = scale.AsSpan(first, w);
+        // Pass 1: column sums, and min/max to find constant columns (min == max ⇔ every value equals the first).
+        ReadOnlySpan<double> head = matrix.Slice(rows[0] * p + first, w);
+        var min = head.ToArray();
+        var max = head.ToArray();
+        foreach (int r in rows)
+            ColumnSums.Add(matrix.Slice(r * p + first, w), sum, min, max);
+        for (int j = 0; j < w; j++)
+            sum[j] = min[j] == max[j] ? head[j] : sum[j] / n;
+
+        // Pass 2: squared deviations from the mean.
+        foreach (int r in rows)
+            SquaredDeviations.Add(matrix.Slice(r * p + first, w), sum, acc);
+        for (int j = 0; j < w; j++)
+        {
+            double std = Math.Sqrt(acc[j] / n);
+            acc[j] = min[j] == max[j] || !(std > 0) ? 1.0 : std;
+        }
     }
 
     /// <summary>Standardizes a row-major block of rows (each <paramref name="features"/> wide) in place.</summary>

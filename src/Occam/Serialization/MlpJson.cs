@@ -47,7 +47,8 @@ public static class MlpJson
         foreach (var d in model.DenseLayers)
             if (!AllFinite(d.Weight) || !AllFinite(d.Bias))
                 throw new OccamException("the model has NaN or infinite weights and was not saved; retrain with a lower learning rate.");
-        using var w = new Utf8JsonWriter(stream, JsonText.WriterOptions(indented: false));
+        var options = JsonText.WriterOptions(indented: false);
+        using var w = new Utf8JsonWriter(stream, options);
         w.WriteStartObject();
         w.WriteString("format", Format);
         w.WriteString("task", TaskKinds.Name(model.Task));
@@ -61,7 +62,7 @@ public static class MlpJson
                 case Dense d:
                     w.WriteString("type", "dense");
                     w.WriteStartArray("weight");
-                    for (int j = 0; j < d.Outputs; j++) WriteArray(w, d.Row(j));
+                    FloatRowsJson.Write(w, d.Weight, d.Outputs, d.Inputs, options);
                     w.WriteEndArray();
                     w.WritePropertyName("bias");
                     WriteArray(w, d.Bias);
@@ -284,12 +285,7 @@ public static class MlpJson
         return i;
     }
 
-    private static void WriteArray(Utf8JsonWriter w, ReadOnlySpan<float> values)
-    {
-        w.WriteStartArray();
-        foreach (float v in values) w.WriteNumberValue(v);
-        w.WriteEndArray();
-    }
+    private static void WriteArray(Utf8JsonWriter w, ReadOnlySpan<float> values) => FloatRowsJson.WriteRow(w, values);
 
     /// <summary>Writes <c>"name": ["...", ...]</c> (also used by the safetensors sidecar).</summary>
     internal static void WriteStrings(Utf8JsonWriter w, string name, IReadOnlyList<string> values)

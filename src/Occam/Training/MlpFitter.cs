@@ -105,7 +105,8 @@ public static class MlpFitter
         var trainRng = rng.Fork();
 
         var rows = Holdout.Split(data.Rows, settings.ValidationSplit, settings.Training.Shuffle, splitRng);
-        var trainSet = data.Subset(rows.Train);
+        // Every row trains, in file order (no validation split): the data itself, not a copy of it.
+        var trainSet = rows.Validation.Length == 0 && IsIdentity(rows.Train) ? data : data.Subset(rows.Train);
         var valSet = rows.Validation.Length > 0 ? data.Subset(rows.Validation) : null;
 
         Mlp model;
@@ -136,6 +137,13 @@ public static class MlpFitter
         var train = TrainingData.From(model, trainSet);
         var validation = valSet is null ? null : TrainingData.From(model, valSet);
         return new PreparedFit(model, rows, train, validation, regularization, trainRng, trainSet, valSet);
+    }
+
+    private static bool IsIdentity(ReadOnlySpan<int> order)
+    {
+        for (int i = 0; i < order.Length; i++)
+            if (order[i] != i) return false;
+        return true;
     }
 
     /// <summary>Spreads a one-entry list over all layers, or checks a per-layer list.</summary>

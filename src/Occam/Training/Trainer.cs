@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Occam.Data;
 using Occam.Losses;
 using Occam.Nn;
@@ -203,6 +204,11 @@ public sealed class Trainer
             _direct = trainer._options.BatchSize == 0 && !trainer._options.Shuffle;
         }
 
+        /// <summary>Seconds spent inside <see cref="Step"/> so far (the rest of <see cref="Seconds"/> is the loop's own work: shuffling, gathering, per-epoch records).</summary>
+        internal double StepSeconds => Stopwatch.GetElapsedTime(0, _stepTicks).TotalSeconds;
+
+        private long _stepTicks;
+
         /// <summary>Epochs completed.</summary>
         public int Epoch { get; private set; }
 
@@ -238,7 +244,9 @@ public sealed class Trainer
                     x = t._batchX;
                     y = t._batchY;
                 }
+                long stepStart = Stopwatch.GetTimestamp();
                 float loss = t.Step(x, y, rows, _dropoutRng, out double stepMetric);
+                _stepTicks += Stopwatch.GetTimestamp() - stepStart;
                 if (!float.IsFinite(loss))
                     throw Divergence.Error($"epoch {epoch}, step {stepInEpoch} (optimizer step {t._optimizer.StepCount})", loss, t._model, train, t._regularization, t._optimizer.LearningRate);
                 lossSum += (double)loss * rows;

@@ -127,4 +127,38 @@ public class StandardizerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Standardizer.Fit(Sample(), [0, 4]));
         Assert.Throws<ArgumentException>(() => s.Transform(Sample()));
     }
+
+    [Fact]
+    public void LargeDataFittedInColumnBlocksEqualsTheSequentialFitBitForBit()
+    {
+        // 4001 × 333 (above the parallel threshold; odd width, so blocks end mid-vector): offsets, constant columns
+        // (one at ±0 only), pixel-like integers, and a subset of rows in shuffled order.
+        const int rows = 4001, cols = 333;
+        var rng = new Occam.Numerics.Random.Rng(77UL);
+        var x = new double[rows * cols];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+                x[i * cols + j] = (j % 11) switch
+                {
+                    0 => 42.5,
+                    1 => i % 2 == 0 ? 0.0 : -0.0,
+                    2 => rng.NextInt(256),
+                    _ => 1e6 + rng.NextNormal() * j,
+                };
+        var data = new Dataset(x, new double[rows], rows, cols, Dataset.DefaultFeatureNames(cols), "y", TaskKind.Regression);
+        var order = Enumerable.Range(0, rows).Where(i => i % 3 != 1).ToArray();
+        rng.Shuffle(order.AsSpan());
+        foreach (var (blocks, sequential) in new[]
+                 {
+                     (Standardizer.Fit(data), Standardizer.Fit(x, cols, Enumerable.Range(0, rows).ToArray())),
+                     (Standardizer.Fit(data, order), Standardizer.Fit(x, cols, order)),
+                 })
+        {
+            Assert.Equal(sequential.Mean.Select(BitConverter.DoubleToInt64Bits), blocks.Mean.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(sequential.Scale.Select(BitConverter.DoubleToInt64Bits), blocks.Scale.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(42.5, blocks.Mean[0]);
+            Assert.Equal(1.0, blocks.Scale[0]);
+            Assert.Equal(1.0, blocks.Scale[1]);
+        }
+    }
 }

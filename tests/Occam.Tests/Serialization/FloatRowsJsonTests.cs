@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Occam.Data;
+using Occam.Nn;
+using Occam.Numerics.Random;
+using Occam.Serialization;
+
+namespace Occam.Tests.Serialization;
+
+/// <summary>Large weight matrices are formatted by several threads: the file must be the same, byte for byte.</summary>
+public class FloatRowsJsonTests
+{
+    private static byte[] Document(float[] values, int rows, int columns, bool parallel)
+    {
+        var options = JsonText.WriterOptions(indented: false);
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, options))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("weight");
+            FloatRowsJson.Write(w, values, rows, columns, options, parallel);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return ms.ToArray();
+    }
+
+    [Theory]
+    [InlineData(512, 784)]   // above the threshold: parallel
+    [InlineData(3, 30000)]   // few long rows
+    [InlineData(70000, 1)]   // many one-value rows
+    [InlineData(7, 5)]       // below the threshold: the writer itself
+    public void ParallelRowsGiveTheSequentialBytes(int rows, int columns)
+    {
+        var rng = new Rng(4242UL);
+        var values = new float[rows * columns];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = rng.NextInt(8) switch
+            {
+                0 => 0f,
+                1 => -0f,
+                2 => float.Epsilon * (1 + rng.NextInt(9)),
+                3 => (float)(rng.NextNormal() * 1e30),
+                4 => float.MaxValue,
+                _ => (float)(rng.NextNormal() * 0.05),
+            };
+        }
+        var sequential = Document(values, rows, columns, parallel: false);
+        var parallel = Document(values, rows, columns, parallel: true);
+        Assert.Equal(sequential, parallel);
+        // and it is the JSON of the matrix: every value reads back exactly
+        using var doc = JsonDocument.Parse(parallel);
+        var back = doc.RootElement.GetProperty("weight").EnumerateArray().SelectMany(r => r.EnumerateArray().Select(v => v.GetSingle())).ToArray();
+        Assert.Equal(values.Select(BitConverter.SingleToInt32Bits).Select(b => b == int.MinValue ? 0 : b), back.Select(BitConverter.SingleToInt32Bits).Select(b => b == int.MinValue ? 0 : b));
+    }
+
+    [Fact]
+    public void ASavedLargeModelLoadsBackExactly()
+    {
+        var model = Mlp.Create(new MlpSpec(300, [256], 10, TaskKind.Multiclass), new Rng(8UL));
+        var json = MlpJson.ToJson(model);
+        var back = MlpJson.Parse(json);
+        for (int k = 0; k < model.DenseLayers.Count; k++)
+        {
+            Assert.Equal(model.DenseLayers[k].Weight, back.DenseLayers[k].Weight);
+            Assert.Equal(model.DenseLayers[k].Bias, back.DenseLayers[k].Bias);
+        }
+        string again = MlpJson.ToJson(back);
+        Assert.Equal(again, MlpJson.ToJson(MlpJson.Parse(again)));
+    }
+}
