@@ -30,6 +30,8 @@ internal abstract class GaussianEngine
     public abstract void Apply(int j, double delta);
     /// <summary>Writes cⱼ for every non-excluded j.</summary>
     public abstract void FullGradient(Span<double> c, bool[] excluded);
+    /// <summary>Whether <see cref="FullGradient"/> is a copy (Gram engine) rather than n·p work (residual engine).</summary>
+    public abstract bool FullGradientIsCheap { get; }
     /// <summary>‖r‖².</summary>
     public abstract double Rss(ReadOnlySpan<double> w);
     /// <summary>rᵀỹ.</summary>
@@ -74,6 +76,8 @@ internal sealed class GramEngine : GaussianEngine
     public override void Apply(int j, double delta) => Axpy.Compute(-delta, _g.AsSpan(j * P, P), _q);
 
     public override void FullGradient(Span<double> c, bool[] excluded) => _q.CopyTo(c);
+
+    public override bool FullGradientIsCheap => true;
 
     // ‖r‖² = ‖ỹ‖² − 2wᵀX̃ᵀỹ + wᵀGw and X̃ᵀr = X̃ᵀỹ − Gw = n·q, so ‖r‖² = ‖ỹ‖² − n·(wᵀxty + wᵀq).
     public override double Rss(ReadOnlySpan<double> w) =>
@@ -143,6 +147,8 @@ internal sealed class ResidualEngine : GaussianEngine
     {
         for (int j = 0; j < P; j++) c[j] = excluded[j] ? 0 : Gradient(j);
     }
+
+    public override bool FullGradientIsCheap => false;
 
     public override double Rss(ReadOnlySpan<double> w) => Dot.Compute(_r, _r);
 
@@ -340,7 +346,7 @@ internal sealed class GaussianSolver
         double gap = double.PositiveInfinity;
         bool converged = false;
         bool newtonOk = _o.SupportNewton;
-        int sinceNewton = 0;
+        int sinceNewton = 0, restrictedChecks = 0;
         while (true)
         {
             int m = Collect(activeOnly: false);
@@ -349,6 +355,20 @@ internal sealed class GaussianSolver
             sinceNewton++;
             if (d <= innerTol || iter >= maxIter)
             {
+                // Residual engine: the full gradient costs n·p. First the strong set alone: exact gradients there, the
+                // others' as of the last full pass; while that (heuristic) gap is above half the tolerance, keep sweeping
+                // the strong set. Only the full check below decides convergence.
+                if (!_e.FullGradientIsCheap && iter < maxIter && restrictedChecks < 4)
+                {
+                    for (int k = 0; k < m; k++) _c[_list[k]] = _e.Gradient(_list[k]);
+                    if (Gap(l1, l2) > 0.5 * gapTol)
+                    {
+                        restrictedChecks++;
+                        innerTol = Math.Max(innerTol * 0.1, 1e-300);
+                        continue;
+                    }
+                }
+                restrictedChecks = 0;
                 _e.FullGradient(_c, _excluded);
                 bool added = false;
                 for (int j = 0; j < _p; j++)

@@ -20,11 +20,12 @@ internal sealed class LogisticSolver
     private readonly bool[] _excluded;
     private readonly double[] _v;
     private readonly LinearOptions _o;
-    private readonly double[] _w, _wOld, _c, _xv, _eta, _prob, _wt, _r, _tmp;
+    private readonly double[] _w, _wOld, _c, _xv, _eta, _prob, _wt, _r, _tmp, _dual;
     private readonly bool[] _strong;
     private readonly int[] _list;
     private double _b;
     private double _loss;
+    private readonly double _ySum;
     private double[] _h = [];
     private double[] _step = [];
     private double[]? _sqrtWt;
@@ -38,9 +39,10 @@ internal sealed class LogisticSolver
         _n = n; _p = p; _x = xColumnMajor; _y = y; _excluded = excluded; _o = o;
         _v = o.PenaltyFactors ?? Enumerable.Repeat(1.0, p).ToArray();
         _w = new double[p]; _wOld = new double[p]; _c = new double[p]; _xv = new double[p];
-        _eta = new double[n]; _prob = new double[n]; _wt = new double[n]; _r = new double[n]; _tmp = new double[n];
+        _eta = new double[n]; _prob = new double[n]; _wt = new double[n]; _r = new double[n]; _tmp = new double[n]; _dual = new double[n];
         _strong = new bool[p];
         _list = new int[p];
+        _ySum = TensorPrimitives.Sum(y);
         double ybar = y.Average();
         if (!(ybar > 0 && ybar < 1))
             throw new ArgumentException("y holds a single class; binary logistic regression needs both 0 and 1 in the training rows.", nameof(y));
@@ -69,14 +71,7 @@ internal sealed class LogisticSolver
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RefreshFromEta()
     {
-        double loss = 0;
-        for (int i = 0; i < _n; i++)
-        {
-            double e = _eta[i];
-            loss += Math.Max(e, 0) + Math.Log(1 + Math.Exp(-Math.Abs(e))) - _y[i] * e;
-            _prob[i] = 1 / (1 + Math.Exp(-e));
-        }
-        _loss = loss / _n;
+        _loss = LogisticTerms.Compute(_eta, _y, _prob) / _n;
     }
 
     /// <summary>
@@ -89,12 +84,13 @@ internal sealed class LogisticSolver
         if (!_o.FitIntercept) return;
         for (int it = 0; it < 100; it++)
         {
-            double g = 0, h = 0;
-            for (int i = 0; i < _n; i++) { g += _y[i] - _prob[i]; h += _prob[i] * (1 - _prob[i]); }
+            // g = Σ(yᵢ − pᵢ), h = Σpᵢ(1 − pᵢ)
+            double sp = TensorPrimitives.Sum(_prob);
+            double g = _ySum - sp, h = sp - TensorPrimitives.Dot(_prob, _prob);
             if (!(h > 0) || Math.Abs(g) <= 1e-13 * _n) break;
             double db = g / h;
             _b += db;
-            for (int i = 0; i < _n; i++) _eta[i] += db;
+            TensorPrimitives.Add(_eta, db, _eta);
             RefreshFromEta();
         }
     }
@@ -103,7 +99,7 @@ internal sealed class LogisticSolver
     private void FullGradient()
     {
         OptimizeIntercept();
-        for (int i = 0; i < _n; i++) _tmp[i] = _y[i] - _prob[i];
+        TensorPrimitives.Subtract(_y, _prob, _tmp);
         for (int j = 0; j < _p; j++) _c[j] = _excluded[j] ? 0 : Dot.Compute(Column(j), _tmp) / _n;
     }
 
@@ -169,22 +165,18 @@ internal sealed class LogisticSolver
         double objOld = Objective(l1, l2);
         double bOld = _b;
         _w.CopyTo(_wOld, 0);
-        for (int i = 0; i < _n; i++)
-        {
-            double q = _prob[i] * (1 - _prob[i]);
-            _wt[i] = Math.Max(q, 1e-5);
-            _r[i] = _y[i] - _prob[i];
-        }
-        double sw = 0;
-        for (int i = 0; i < _n; i++) sw += _wt[i];
-        sw /= _n;
+        // ωᵢ = max(pᵢ(1 − pᵢ), 1e-5), rᵢ = yᵢ − pᵢ, ξⱼ = Σᵢωᵢx̃ᵢⱼ²/n on the strong set.
+        TensorPrimitives.Subtract(1.0, _prob, _wt);
+        TensorPrimitives.Multiply(_wt, _prob, _wt);
+        TensorPrimitives.Max(_wt, 1e-5, _wt);
+        TensorPrimitives.Subtract(_y, _prob, _r);
+        double sw = TensorPrimitives.Sum(_wt) / _n;
         for (int j = 0; j < _p; j++)
         {
             if (!_strong[j]) continue;
             var col = Column(j);
-            double s = 0;
-            for (int i = 0; i < _n; i++) s += _wt[i] * col[i] * col[i];
-            _xv[j] = s / _n;
+            TensorPrimitives.Multiply(_wt, col, _tmp);
+            _xv[j] = Dot.Compute(_tmp, col) / _n;
         }
         int sweeps = 0, sinceNewton = 0;
         bool newtonOk = _o.SupportNewton, weightsReady = false;
@@ -325,9 +317,7 @@ internal sealed class LogisticSolver
         }
         if (_o.FitIntercept)
         {
-            double sr = 0;
-            for (int i = 0; i < _n; i++) sr += _r[i];
-            double db = sr / _n / sw;
+            double db = TensorPrimitives.Sum(_r) / _n / sw;
             if (db != 0)
             {
                 _b += db;
@@ -365,13 +355,11 @@ internal sealed class LogisticSolver
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double DualValue(double kappa, double l1, double l2)
     {
-        double h = 0;
-        for (int i = 0; i < _n; i++)
-        {
-            double s = _y[i] - kappa * (_y[i] - _prob[i]);
-            if (s > 0) h += s * Math.Log(s);
-            if (s < 1) h += (1 - s) * Math.Log(1 - s);
-        }
+        // sᵢ = yᵢ − κ(yᵢ − pᵢ)
+        TensorPrimitives.Subtract(_y, _prob, _dual);
+        TensorPrimitives.Multiply(_dual, kappa, _dual);
+        TensorPrimitives.Subtract(_y, _dual, _dual);
+        double h = BinaryEntropy.Compute(_dual);
         double conj = 0;
         for (int j = 0; j < _p; j++)
         {
