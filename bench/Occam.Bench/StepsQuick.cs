@@ -38,6 +38,7 @@ internal static class StepsQuick
         {
             if (args[i] == "--seconds") seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--parts") parts = true;
+            else if (args[i] == "--detail") return Detail(seconds);
             else
             {
                 Console.Error.WriteLine($"steps: unknown option {args[i]}");
@@ -103,6 +104,35 @@ internal static class StepsQuick
             Occam.Losses.TaskLoss.Compute(task, scores, y, net.Batch, model.Outputs, Backprop.OutputGradient(model, ws, net.Batch));
             Backprop.Backward(model, ws, x, net.Batch);
         }, threads, seconds);
+    }
+
+    /// <summary>
+    /// `--detail`: the pieces of a step outside the forward and backward passes, each timed alone on the step's own
+    /// buffers (1 thread): the loss with its gradient, the metric, the optimizer loop. One JSON line per net.
+    /// </summary>
+    private static int Detail(double seconds)
+    {
+        foreach (var net in Nets)
+        {
+            var (model, trainer, x, y, rng) = SetupWithModel(net);
+            var ws = new Workspace(model, net.Batch);
+            int rows = net.Batch, outputs = model.Outputs;
+            var task = net.Task;
+            var scores = Backprop.Forward(model, ws, x, rows, ForwardMode.Training, rng).ToArray();
+            var grad = new float[rows * outputs];
+            double loss = Best(() => Occam.Losses.TaskLoss.Compute(task, scores, y, rows, outputs, grad), 1, seconds);
+            double metric = Best(() => Metrics.CountCorrect(task, scores, y, rows, outputs), 1, seconds);
+            double step = Best(() => trainer.Step(x, y, rows, rng, out _), 1, seconds);
+            double fb = Best(() =>
+            {
+                var s = Backprop.Forward(model, ws, x, rows, ForwardMode.Training, rng);
+                Occam.Losses.TaskLoss.Compute(task, s, y, rows, outputs, Backprop.OutputGradient(model, ws, rows));
+                Backprop.Backward(model, ws, x, rows);
+            }, 1, seconds);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"net\":\"{net.Name}\",\"batch\":{rows},\"stepUs\":{step:F3},\"forwardBackwardUs\":{fb:F3},\"lossUs\":{loss:F3},\"metricUs\":{metric:F3},\"optimizerUs\":{step - fb - metric:F3}}}"));
+        }
+        return 0;
     }
 
     private static double Time(Net net, int threads, double seconds)

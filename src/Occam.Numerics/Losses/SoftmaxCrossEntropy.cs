@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Occam.Numerics.Losses;
 
 /// <summary>
@@ -19,25 +21,36 @@ public static class SoftmaxCrossEntropy
         if (rows == 0) return 0f;
         double sum = 0;
         float inv = 1f / rows;
-        for (int r = 0; r < rows; r++)
+        // Blocks of rows: shifted logits z − m into the gradient buffer, one vectorized exp over the block, then per row
+        // the sum (in j order), the loss term and the scaling. Same operations as one row at a time; only e^x is the
+        // vectorized TensorPrimitives.Exp instead of MathF.Exp (≤ 1 ulp apart).
+        const int block = 64;
+        Span<float> maxima = stackalloc float[block];
+        for (int r0 = 0; r0 < rows; r0 += block)
         {
-            var z = logits.Slice(r * classes, classes);
-            var g = gradient.Slice(r * classes, classes);
-            int c = (int)labels[r];
-            System.Diagnostics.Debug.Assert((uint)c < (uint)classes, "label out of range");
-            float m = z[0];
-            for (int j = 1; j < classes; j++) if (z[j] > m) m = z[j];
-            float s = 0f;
-            for (int j = 0; j < classes; j++)
+            int count = Math.Min(block, rows - r0);
+            for (int r = 0; r < count; r++)
             {
-                float e = MathF.Exp(z[j] - m);
-                g[j] = e;
-                s += e;
+                var z = logits.Slice((r0 + r) * classes, classes);
+                float m = z[0];
+                for (int j = 1; j < classes; j++) if (z[j] > m) m = z[j];
+                maxima[r] = m;
+                TensorPrimitives.Subtract(z, m, gradient.Slice((r0 + r) * classes, classes));
             }
-            sum += Math.Log(s) + m - z[c];
-            float scale = inv / s;
-            for (int j = 0; j < classes; j++) g[j] *= scale;
-            g[c] -= inv;
+            var e = gradient.Slice(r0 * classes, count * classes);
+            TensorPrimitives.Exp(e, e);
+            for (int r = 0; r < count; r++)
+            {
+                var z = logits.Slice((r0 + r) * classes, classes);
+                var g = gradient.Slice((r0 + r) * classes, classes);
+                int c = (int)labels[r0 + r];
+                System.Diagnostics.Debug.Assert((uint)c < (uint)classes, "label out of range");
+                float s = 0f;
+                for (int j = 0; j < classes; j++) s += g[j];
+                sum += Math.Log(s) + maxima[r] - z[c];
+                TensorPrimitives.Multiply(g, inv / s, g);
+                g[c] -= inv;
+            }
         }
         return (float)(sum / rows);
     }

@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using Occam.Numerics;
 using Occam.Numerics.Activations;
 using Occam.Numerics.Random;
+using Occam.Numerics.Reductions;
 
 namespace Occam.Nn;
 
@@ -50,6 +51,16 @@ internal static class Backprop
                     Gemm.Multiply(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, d.Weight, d.Inputs, 1f, y, d.Outputs);
                     width = d.Outputs;
                     break;
+                case ActivationLayer a when mode == ForwardMode.Training && FusesWithNext(layers, i):
+                {
+                    // ReLU then dropout in one pass: h = max(z, 0)·mask straight into the dropout layer's output
+                    // (the ReLU's own buffer is not written; the fused backward pass reads z instead).
+                    var dr = (Dropout)layers[++i];
+                    int n = rows * width;
+                    y = ws.Outputs[i].AsSpan(0, n);
+                    ReluDropout.Forward(x, ws.Masks[i].AsSpan(0, n), y, rng!.NextUInt64(), 0, DropoutMask.Threshold(dr.P), DropoutMask.Keep(dr.P));
+                    break;
+                }
                 case ActivationLayer a:
                     y = y[..(rows * width)];
                     Activation.Forward(a.Kind, x, y);
@@ -97,12 +108,23 @@ internal static class Backprop
                     int n = rows * d.Outputs;
                     dy = dy[..n];
                     Gemm.Multiply(true, false, d.Outputs, d.Inputs, rows, 1f, dy, d.Outputs, x, d.Inputs, 0f, model.WeightOf(dense).Gradient, d.Inputs);
-                    var db = model.BiasOf(dense).Gradient.AsSpan();
-                    db.Clear();
-                    for (int r = 0; r < rows; r++) TensorPrimitives.Add(db, dy.Slice(r * d.Outputs, d.Outputs), db);
+                    SumOfRows.Compute(dy, rows, d.Outputs, model.BiasOf(dense).Gradient);
                     if (needInputGrad)
                         Gemm.Multiply(false, false, rows, d.Inputs, d.Outputs, 1f, dy, d.Outputs, d.Weight, d.Inputs, 0f, dx, d.Inputs);
                     dense--;
+                    break;
+                }
+                case Dropout when FusesWithNext(layers, i - 1):
+                {
+                    // The fused ReLU·dropout pair (layers i − 1, i): dz = z > 0 ? dh·mask : 0 in one pass.
+                    i--;
+                    if (i > 0 || inputGradient)
+                    {
+                        int n = rows * WidthOf(model, i);
+                        ReadOnlySpan<float> z = i == 0 ? input : ws.Outputs[i - 1];
+                        Span<float> dz = i == 0 ? ws.InputGradient : ws.OutputGradients[i - 1];
+                        ReluDropout.Backward(z[..n], ws.Masks[i + 1].AsSpan(0, n), dy[..n], dz[..n]);
+                    }
                     break;
                 }
                 case ActivationLayer a:
@@ -130,6 +152,13 @@ internal static class Backprop
 
     /// <summary>∂loss/∂input after a <see cref="Backward"/> with inputGradient = true.</summary>
     public static ReadOnlySpan<float> InputGradient(Mlp model, Workspace ws, int rows) => ws.InputGradient.AsSpan(0, rows * model.Inputs);
+
+    /// <summary>
+    /// Whether layers <paramref name="i"/>, i + 1 are a ReLU then a dropout with p &gt; 0, which training-mode passes run
+    /// fused (<see cref="ReluDropout"/>); the forward and backward passes decide it with this one test.
+    /// </summary>
+    private static bool FusesWithNext(IReadOnlyList<Layer> layers, int i) =>
+        i >= 0 && i + 1 < layers.Count && layers[i] is ActivationLayer { Kind: ActivationKind.Relu } && layers[i + 1] is Dropout { P: > 0 };
 
     private static bool HasDropout(Mlp model)
     {

@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Occam.Numerics;
 using Occam.Numerics.Prox;
 
 namespace Occam.Optimizers;
@@ -55,8 +58,8 @@ public sealed class AdamW : Optimizer
 
     private protected override void OnStepBegun() => _constants = StepConstants.For(StepCount, LearningRate, Beta1, Beta2);
 
-    private protected override void StepSlot(int slot, Span<float> value, ReadOnlySpan<float> gradient, double weightDecay, double proxL1, float l2) =>
-        Update(value, gradient, _m[slot], _v[slot], _constants, LearningRate, Beta1, Beta2, Epsilon, weightDecay, proxL1, l2);
+    private protected override void StepSlot(int slot, int start, Span<float> value, ReadOnlySpan<float> gradient, double weightDecay, double proxL1, float l2) =>
+        Update(value, gradient, _m[slot].AsSpan(start, value.Length), _v[slot].AsSpan(start, value.Length), _constants, LearningRate, Beta1, Beta2, Epsilon, weightDecay, proxL1, l2);
 
     /// <summary><c>ηᵢ·scale = (float)(lr·scale) / (√vᵢ/√(1 − β₂ᵗ) + ε)</c>: the thresholds the folded prox uses, bit for bit.</summary>
     private protected override void ScaledStepSizes(int slot, Span<float> destination, float lrScale)
@@ -116,7 +119,9 @@ public sealed class AdamW : Optimizer
         float decay = (float)(1.0 - lr * weightDecay), stepSize = constants.StepSize, bc2Sqrt = constants.Bc2Sqrt;
         float b1 = (float)beta1, b2 = (float)beta2, c1 = (float)(1 - beta1), c2 = (float)(1 - beta2);
         float proxScale = (float)(lr * proxL1);
-        if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+        if (Simd.Use512 && n >= Vector512<float>.Count)
+            i = Update512(param, grad, m, v, decay, stepSize, bc2Sqrt, b1, b2, c1, c2, (float)eps, weightDecay != 0, proxScale, l2);
+        if (Vector.IsHardwareAccelerated && n - i >= Vector<float>.Count)
         {
             var vDecay = new Vector<float>(decay);
             var vB1 = new Vector<float>(b1);
@@ -145,6 +150,48 @@ public sealed class AdamW : Optimizer
             }
         }
         Tail(param[i..], grad[i..], m[i..], v[i..], decay, stepSize, bc2Sqrt, b1, b2, c1, c2, (float)eps, weightDecay != 0, proxScale, l2);
+    }
+
+    /// <summary>
+    /// The AVX-512 loop of <c>Update</c> over whole 16-float vectors (the same operations in the same order as the scalar
+    /// <c>Tail</c>; IEEE division and square root are correctly rounded at every width, so the result is bit-identical
+    /// and twice as many coordinates go through the dividers per instruction). Returns the first index not done.
+    /// </summary>
+    private static int Update512(Span<float> param, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, float decay, float stepSize,
+        float bc2Sqrt, float b1, float b2, float c1, float c2, float eps, bool hasDecay, float proxScale, float l2)
+    {
+        int n = param.Length, i = 0;
+        var vDecay = Vector512.Create(decay);
+        var vB1 = Vector512.Create(b1);
+        var vB2 = Vector512.Create(b2);
+        var vC1 = Vector512.Create(c1);
+        var vC2 = Vector512.Create(c2);
+        var vBc2 = Vector512.Create(bc2Sqrt);
+        var vEps = Vector512.Create(eps);
+        var vNegStep = Vector512.Create(-stepSize);
+        var vProx = Vector512.Create(proxScale);
+        var vL2 = Vector512.Create(l2);
+        ref float pr = ref MemoryMarshal.GetReference(param);
+        ref float gr = ref MemoryMarshal.GetReference(grad);
+        ref float mr = ref MemoryMarshal.GetReference(m);
+        ref float vr = ref MemoryMarshal.GetReference(v);
+        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+        {
+            nuint o = (nuint)i;
+            var p = Vector512.LoadUnsafe(ref pr, o);
+            var g = Vector512.LoadUnsafe(ref gr, o);
+            if (l2 != 0f) g = Vector512.FusedMultiplyAdd(p, vL2, g);
+            if (hasDecay) p *= vDecay;
+            var mi = Vector512.FusedMultiplyAdd(vC1, g, Vector512.LoadUnsafe(ref mr, o) * vB1);
+            var vi = Vector512.FusedMultiplyAdd(vC2 * g, g, Vector512.LoadUnsafe(ref vr, o) * vB2);
+            mi.StoreUnsafe(ref mr, o);
+            vi.StoreUnsafe(ref vr, o);
+            var d = Vector512.Sqrt(vi) / vBc2 + vEps;
+            p += vNegStep * mi / d;
+            if (proxScale != 0f) p = SoftThreshold.Apply(p, vProx / d);
+            p.StoreUnsafe(ref pr, o);
+        }
+        return i;
     }
 
     /// <summary>Scalar reference of the vectorized <c>Update</c>.</summary>

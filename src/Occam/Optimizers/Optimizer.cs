@@ -91,7 +91,7 @@ public abstract class Optimizer
     public void Step(Parameter parameter, double weightDecay = 0, double proxL1 = 0)
     {
         ArgumentNullException.ThrowIfNull(parameter);
-        StepSlot(SlotOf(parameter), parameter.Value, parameter.Gradient, weightDecay, proxL1, 0f);
+        StepSlot(SlotOf(parameter), 0, parameter.Value, parameter.Gradient, weightDecay, proxL1, 0f);
     }
 
     /// <summary>
@@ -103,17 +103,36 @@ public abstract class Optimizer
     internal void StepWithCoupledL2(Parameter parameter, double weightDecay, double proxL1, double coupledL2)
     {
         ArgumentNullException.ThrowIfNull(parameter);
-        StepSlot(SlotOf(parameter), parameter.Value, parameter.Gradient, weightDecay, proxL1, (float)coupledL2);
+        StepSlot(SlotOf(parameter), 0, parameter.Value, parameter.Gradient, weightDecay, proxL1, (float)coupledL2);
     }
 
     /// <summary>Whether <see cref="StepWithCoupledL2"/> folds a coupled L2 into the update (else it must be 0).</summary>
     internal virtual bool FoldsCoupledL2 => true;
 
     /// <summary>
-    /// The update of the tensor in state slot <paramref name="slot"/>, with gradient <c>fma(value, l2, gradient)</c>
-    /// (<paramref name="l2"/> = 0: the gradient as given).
+    /// The update of coordinates [<paramref name="start"/>, start + value.Length) of the tensor in state slot
+    /// <paramref name="slot"/> (<paramref name="value"/> and <paramref name="gradient"/> are those coordinates), with
+    /// gradient <c>fma(value, l2, gradient)</c> (<paramref name="l2"/> = 0: the gradient as given). Every rule is
+    /// coordinate-wise, so updating a tensor in ranges gives the same numbers as updating it whole.
     /// </summary>
-    private protected abstract void StepSlot(int slot, Span<float> value, ReadOnlySpan<float> gradient, double weightDecay, double proxL1, float l2);
+    private protected abstract void StepSlot(int slot, int start, Span<float> value, ReadOnlySpan<float> gradient, double weightDecay, double proxL1, float l2);
+
+    /// <summary>The state slot of <paramref name="parameter"/> (for <see cref="StepRange"/>; look it up on one thread).</summary>
+    internal int Slot(Parameter parameter) => SlotOf(parameter);
+
+    /// <summary>
+    /// <see cref="StepWithCoupledL2"/> (<paramref name="coupledL2"/> = 0: <see cref="Step(Parameter, double, double)"/>) on
+    /// coordinates [<paramref name="start"/>, start + <paramref name="length"/>) of <paramref name="parameter"/> only, whose
+    /// slot is <paramref name="slot"/>. Calls on disjoint ranges of the same step may run on different threads at once
+    /// (they read the step's constants and write only their own coordinates and state): the training step splits its
+    /// update this way.
+    /// </summary>
+    internal void StepRange(Parameter parameter, int slot, int start, int length, double weightDecay, double proxL1, float coupledL2)
+    {
+        System.Diagnostics.Debug.Assert(ReferenceEquals(_order[slot], parameter));
+        System.Diagnostics.Debug.Assert(start >= 0 && length >= 0 && start + length <= parameter.Length);
+        StepSlot(slot, start, parameter.Value.AsSpan(start, length), parameter.Gradient.AsSpan(start, length), weightDecay, proxL1, coupledL2);
+    }
 
     /// <summary>
     /// The per-coordinate step sizes ηᵢ of the last <see cref="Step"/> of <paramref name="parameter"/>, times

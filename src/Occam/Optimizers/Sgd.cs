@@ -47,11 +47,12 @@ public sealed class Sgd : Optimizer
     private protected override void AllocateState(IReadOnlyList<int> sizes) =>
         _buffers = Momentum > 0 ? sizes.Select(n => new float[n]).ToArray() : sizes.Select(_ => Array.Empty<float>()).ToArray();
 
-    private protected override void StepSlot(int slot, Span<float> value, ReadOnlySpan<float> gradient, double weightDecay, double proxL1, float l2)
+    private protected override void StepSlot(int slot, int start, Span<float> value, ReadOnlySpan<float> gradient, double weightDecay, double proxL1, float l2)
     {
         // SGD does not fold the coupled L2 into its loop: the trainer adds it to the gradient itself (see Trainer.Step).
         System.Diagnostics.Debug.Assert(l2 == 0f);
-        Update(value, gradient, _buffers[slot], StepCount == 1, LearningRate, Momentum, Dampening, Nesterov, weightDecay, proxL1);
+        var buffer = _buffers[slot];
+        Update(value, gradient, buffer.Length == 0 ? buffer : buffer.AsSpan(start, value.Length), StepCount == 1, LearningRate, Momentum, Dampening, Nesterov, weightDecay, proxL1);
     }
 
     /// <summary>SGD takes the coupled L2 through the gradient (one pass of its own), not folded into the update.</summary>

@@ -34,6 +34,7 @@ public sealed class Trainer
     private readonly float[] _batchX;
     private readonly float[] _batchY;
     private readonly float[] _groupSteps;
+    private readonly Update[] _updates;
     private float[]? _proxThresholds;
     private readonly int _maxBatch;
     private readonly TaskKind _task;
@@ -64,6 +65,7 @@ public sealed class Trainer
         _batchX = new float[_maxBatch * model.Inputs];
         _batchY = new float[_maxBatch * TargetWidth(model)];
         _groupSteps = new float[model.DenseLayers.Max(d => d.Outputs)];
+        _updates = new Update[_parameters.Length];
         _optimizer = options.Optimizer.Create();
         _optimizer.Initialize(_parameters);
     }
@@ -288,6 +290,7 @@ public sealed class Trainer
         Backprop.Backward(model, ws, x, rows);
         _optimizer.BeginStep();
         var parameters = _parameters;
+        int queued = 0;
         for (int i = 0; i < parameters.Length; i++)
         {
             var p = parameters[i];
@@ -297,23 +300,39 @@ public sealed class Trainer
             // Fast path: the coupled L2 folded into the optimizer's pass (same numbers as AddGradient then Step).
             if (FusedProx && penalty is { L2: > 0 } && (penalty.Mode == L1Mode.Prox || penalty.L1 == 0) && _optimizer.FoldsCoupledL2)
             {
-                _optimizer.StepWithCoupledL2(p, decay, penalty.ProxL1, penalty.L2);
-                _regularization.GroupsOn(p)?.Prox(p, _optimizer, _groupSteps);
+                _updates[queued++] = new Update(p, _optimizer.Slot(p), decay, penalty.ProxL1, (float)penalty.L2);
                 continue;
             }
             penalty?.AddGradient(p.Value, p.Gradient);
             if (penalty is null || FusedProx)
             {
-                _optimizer.Step(p, decay, penalty?.ProxL1 ?? 0);
+                _updates[queued++] = new Update(p, _optimizer.Slot(p), decay, penalty?.ProxL1 ?? 0, 0f);
+                continue;
             }
-            else
-            {
-                _optimizer.Step(p, decay);
-                penalty.Prox(p, _optimizer, _proxThresholds ??= new float[parameters.Max(q => q.Length)]);
-            }
+            _optimizer.Step(p, decay);
+            penalty.Prox(p, _optimizer, _proxThresholds ??= new float[parameters.Max(q => q.Length)]);
             _regularization.GroupsOn(p)?.Prox(p, _optimizer, _groupSteps);
         }
+        RunUpdates(queued);
+        // Group lasso after its tensor's update (parameters are independent: the order across tensors changes nothing).
+        for (int i = 0; i < queued; i++) _regularization.GroupsOn(_updates[i].Parameter)?.Prox(_updates[i].Parameter, _optimizer, _groupSteps);
         return loss;
+    }
+
+    /// <summary>One tensor's optimizer update, as the step queued it: decoupled decay, prox L1 and folded coupled L2.</summary>
+    private readonly record struct Update(Parameter Parameter, int Slot, double Decay, double ProxL1, float L2);
+
+    /// <summary>
+    /// Runs the queued updates <c>_updates[0 … count)</c>. Every update rule is coordinate-wise, so a tensor may be
+    /// updated in ranges, in any order, on any thread, with the same numbers (<see cref="Optimizer.StepRange"/>).
+    /// </summary>
+    private void RunUpdates(int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            var u = _updates[i];
+            _optimizer.StepRange(u.Parameter, u.Slot, 0, u.Parameter.Length, u.Decay, u.ProxL1, u.L2);
+        }
     }
 
     private void Gather(TrainingData data, ReadOnlySpan<int> rows)

@@ -130,11 +130,14 @@ public class BackpropGradientTests
         return (model, x, Targets(rng, task, outputs));
     }
 
-    /// <summary>Smallest |pre-activation| feeding a ReLU over the batch (inference pass: dropout comes after the ReLU).</summary>
+    /// <summary>
+    /// Smallest |pre-activation| feeding a ReLU over the batch, in the training-mode pass the gradients are taken at
+    /// (the same masks: dropout after the first hidden layer changes the second one's pre-activations).
+    /// </summary>
     private static double ReluMargin(Mlp model, float[] x)
     {
         var ws = new Workspace(model, Rows);
-        Backprop.Forward(model, ws, x, Rows, ForwardMode.Inference, null);
+        Backprop.Forward(model, ws, x, Rows, ForwardMode.Training, new Rng(MaskSeed));
         double margin = double.PositiveInfinity;
         for (int i = 0; i + 1 < model.Layers.Count; i++)
             if (model.Layers[i] is Dense d && model.Layers[i + 1] is ActivationLayer { Kind: ActivationKind.Relu })
@@ -149,12 +152,15 @@ public class BackpropGradientTests
         _ => Enumerable.Range(0, Rows).Select(i => (float)(i % outputs)).ToArray(),
     };
 
-    /// <summary>Which ReLU outputs are positive, layer by layer.</summary>
+    /// <summary>
+    /// Which ReLU inputs (the dense outputs before a ReLU) are positive, layer by layer: the active set. (The ReLU's own
+    /// output buffer is not written when a ReLU and dropout run fused in training mode.)
+    /// </summary>
     private static bool[] ActivePattern(Mlp model, Workspace ws)
     {
         var pattern = new List<bool>();
-        for (int i = 0; i < model.Layers.Count; i++)
-            if (model.Layers[i] is ActivationLayer { Kind: ActivationKind.Relu })
+        for (int i = 0; i + 1 < model.Layers.Count; i++)
+            if (model.Layers[i] is Dense && model.Layers[i + 1] is ActivationLayer { Kind: ActivationKind.Relu })
                 pattern.AddRange(ws.Outputs[i].Select(v => v > 0f));
         return pattern.ToArray();
     }

@@ -1,0 +1,76 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Occam.Numerics.Reductions;
+
+/// <summary>
+/// The sum of the rows (column sums) of a row-major <c>[rows][columns]</c> matrix, rows added one at a time in order from +0:
+/// <code>
+/// sums[j] = (…((+0 + m[0, j]) + m[1, j]) + …) + m[rows − 1, j]
+/// </code>
+/// the bias gradient <c>∂b = 1ᵀ·∂Y</c> of a dense layer. Each column keeps this order on every path (the vector paths
+/// hold a block of columns in registers across all rows), so they equal <see cref="ComputeScalar"/> bit for bit, and
+/// the result is what adding the rows one by one into a zeroed vector gives.
+/// </summary>
+internal static class SumOfRows
+{
+    /// <summary>The sums above (vectorized over columns).</summary>
+    public static void Compute(ReadOnlySpan<float> m, int rows, int columns, Span<float> sums)
+    {
+        Preconditions.CheckLength(m.Length, rows * columns);
+        Preconditions.CheckLength(sums.Length, columns);
+        ref float src = ref MemoryMarshal.GetReference(m);
+        ref float dst = ref MemoryMarshal.GetReference(sums);
+        int j = 0;
+        if (Simd.Use512)
+        {
+            for (; j + 64 <= columns; j += 64)
+            {
+                Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+                for (int r = 0; r < rows; r++)
+                {
+                    nuint o = (nuint)(r * columns + j);
+                    a0 += Vector512.LoadUnsafe(ref src, o);
+                    a1 += Vector512.LoadUnsafe(ref src, o + 16);
+                    a2 += Vector512.LoadUnsafe(ref src, o + 32);
+                    a3 += Vector512.LoadUnsafe(ref src, o + 48);
+                }
+                a0.StoreUnsafe(ref dst, (nuint)j);
+                a1.StoreUnsafe(ref dst, (nuint)(j + 16));
+                a2.StoreUnsafe(ref dst, (nuint)(j + 32));
+                a3.StoreUnsafe(ref dst, (nuint)(j + 48));
+            }
+            for (; j + 16 <= columns; j += 16)
+            {
+                var a = Vector512<float>.Zero;
+                for (int r = 0; r < rows; r++) a += Vector512.LoadUnsafe(ref src, (nuint)(r * columns + j));
+                a.StoreUnsafe(ref dst, (nuint)j);
+            }
+        }
+        if (Simd.Use256)
+        {
+            for (; j + 8 <= columns; j += 8)
+            {
+                var a = Vector256<float>.Zero;
+                for (int r = 0; r < rows; r++) a += Vector256.LoadUnsafe(ref src, (nuint)(r * columns + j));
+                a.StoreUnsafe(ref dst, (nuint)j);
+            }
+        }
+        for (; j < columns; j++) sums[j] = Column(m, rows, columns, j);
+    }
+
+    /// <summary>Scalar definition of <see cref="Compute"/>.</summary>
+    public static void ComputeScalar(ReadOnlySpan<float> m, int rows, int columns, Span<float> sums)
+    {
+        Preconditions.CheckLength(m.Length, rows * columns);
+        Preconditions.CheckLength(sums.Length, columns);
+        for (int j = 0; j < columns; j++) sums[j] = Column(m, rows, columns, j);
+    }
+
+    private static float Column(ReadOnlySpan<float> m, int rows, int columns, int j)
+    {
+        float s = 0f;
+        for (int r = 0; r < rows; r++) s += m[r * columns + j];
+        return s;
+    }
+}

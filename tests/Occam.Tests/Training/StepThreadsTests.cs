@@ -1,0 +1,54 @@
+using Occam.Data;
+using Occam.Nn;
+using Occam.Numerics;
+using Occam.Numerics.Random;
+using Occam.Optimizers;
+using Occam.Regularization;
+using Occam.Training;
+
+namespace Occam.Tests.Training;
+
+/// <summary>
+/// <see cref="Trainer.Step"/> gives bit-identical models whatever <see cref="Gemm.MaxThreads"/> is: the matrix
+/// products are bit-identical across thread counts and every other pass of the step (dropout masks, the fused
+/// ReLU·dropout passes, the optimizer with its prox) does not depend on how work is split.
+/// </summary>
+public class StepThreadsTests
+{
+    [Fact]
+    public void OneAndTwoThreadsGiveBitIdenticalModels()
+    {
+        // Products of ≥ 2²⁰ multiply-adds (128 rows × 256 × 40) take the multi-threaded path at 2 threads.
+        var one = Train(threads: 1);
+        var two = Train(threads: 2);
+        Assert.Equal(one.Length, two.Length);
+        for (int i = 0; i < one.Length; i++) TestVectors.AssertBitwise(one[i], two[i], $"parameter {i}");
+        Assert.Contains(one[0], w => w == 0f);   // the prox produced exact zeros: the L1 path ran
+    }
+
+    private static float[][] Train(int threads)
+    {
+        const int inputs = 40, rows = 128, classes = 10;
+        var rng = new Rng(77UL);
+        var model = Mlp.Create(new MlpSpec(inputs, [256, 128], classes, TaskKind.Multiclass, Dropout: 0.2), rng);
+        var options = new TrainingOptions { Optimizer = new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = 1e-2 }, BatchSize = rows };
+        var reg = NetworkRegularization.Uniform(new LayerRegularization(new ElasticNetPenalty(1e-2, 1e-3)), model.DenseLayers.Count);
+        var trainer = new Trainer(model, options, reg, rows);
+        var x = new float[rows * inputs];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextNormal();
+        var y = new float[rows];
+        for (int i = 0; i < rows; i++) y[i] = rng.NextInt(classes);
+        var dropout = new Rng(78UL);
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = threads;
+            for (int s = 0; s < 5; s++) trainer.Step(x, y, rows, dropout, out _);
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+        return [.. model.Parameters().Select(p => (float[])p.Value.Clone())];
+    }
+}
