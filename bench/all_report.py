@@ -13,7 +13,8 @@ Rules (bench/README.md):
          ≥ 3 (784-512-256-10), ≥ 8 (64-128-10), ≥ 100 (2-8-1).
   train  overhead = (occam train wall − `occam --version` wall − steps·t_step) ÷ (steps·t_step) ≤ 0.05, where
          steps = epochs·rows/batch and t_step the 2-thread `steps` time of the same net (without the validation and
-         bookkeeping the CLI does per epoch); PyTorch job ÷ occam train wall ≥ 3.
+         bookkeeping the CLI does per epoch); PyTorch job ÷ occam train wall ≥ 3. Info rows from Occam.Bench train
+         (train-parts.jsonl): the same job in process, phase by phase, and the time inside Trainer.Step vs steps·t_step.
   infer  ORT µs ÷ Occam µs: ≥ 1.0 at batch 256, ≥ 2 at one row; pruned: (t_full ÷ t_pruned) ÷ (P_full ÷ P_pruned) ≥ 0.85.
   start  best wall ms of `occam --version` and of `occam linear fit` on diabetes ≤ 150 ms.
   linear reference time ÷ Occam time ≥ 2 (Occam ≤ 0.5× each reference).
@@ -58,10 +59,13 @@ if "lscpu" in mach:
                   + ("; QUICK mode (short windows, noisier)" if m.get("quick") else ""))
     header.append(f"lscpu flags: {m['flags']}")
     header.append(f"OpenBLAS: {m['openblas']}")
+    if m.get("emulated"):
+        header.append(f"EMULATED {m['emulated']}: AVX-512 is switched off for .NET, OpenBLAS and PyTorch (not for ONNX Runtime"
+                      " or the linear section's references)")
 if "machine" in mach:
     m = mach["machine"]
     header.append(f".NET: {m['runtime']}; Vector512 accelerated: {m['vector512']}; GEMM micro-kernel: {m['gemmKernel']}")
-    if not m["vector512"]:
+    if not m["vector512"] and not mach.get("lscpu", {}).get("emulated"):
         header.append("NOTE: this machine has no AVX-512: the Vector512 8x32 kernel is NOT measured here (it runs only in tests); "
                       "every GEMM figure below is the Vector256 6x16 kernel.")
 
