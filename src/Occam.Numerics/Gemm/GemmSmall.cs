@@ -30,7 +30,9 @@ internal static unsafe class GemmSmall
         {
             int kc = Math.Min(kStep, k - pc);
             float be = pc == 0 ? beta : 1f;
-            if (csB == 1)
+            if (csB == 1 && n < 4)
+                TailColumns(m, 0, n, kc, alpha, a + pc * csA, rsA, csA, b + pc * rsB, rsB, 1, be, c, ldc);
+            else if (csB == 1)
                 RowsOfB(m, n, kc, alpha, a + pc * csA, rsA, csA, b + pc * rsB, rsB, be, c, ldc);
             else
                 ColumnsOfB(m, n, kc, alpha, a + pc * csA, rsA, csA, b + pc * rsB, csB, be, c, ldc);
