@@ -64,7 +64,7 @@ internal static unsafe class GemmSmall
     }
 
     /// <summary>op(B)(p, j) = b[p·rsB + j]: vectors across j.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RowsOfB(int m, int n, int kc, float alpha,
         float* a, nint rsA, nint csA, float* b, nint rsB, float beta, float* c, nint ldc)
     {
@@ -139,7 +139,7 @@ internal static unsafe class GemmSmall
     /// Columns j0..n of C, op(B)(p, j) = b[p·bp + j·bj], one chain per element but four rows side by
     /// side so that the chains overlap.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TailColumns(int m, int j0, int n, int kc, float alpha,
         float* a, nint rsA, nint csA, float* b, nint bp, nint bj, float beta, float* c, nint ldc)
     {
