@@ -39,6 +39,7 @@ internal static class StepsQuick
             if (args[i] == "--seconds") seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--parts") parts = true;
             else if (args[i] == "--detail") return Detail(seconds);
+            else if (args[i] == "--ab-update") return AbUpdate(seconds);
             else
             {
                 Console.Error.WriteLine($"steps: unknown option {args[i]}");
@@ -132,6 +133,36 @@ internal static class StepsQuick
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{{\"net\":\"{net.Name}\",\"batch\":{rows},\"stepUs\":{step:F3},\"forwardBackwardUs\":{fb:F3},\"lossUs\":{loss:F3},\"metricUs\":{metric:F3},\"optimizerUs\":{step - fb - metric:F3}}}"));
         }
+        return 0;
+    }
+
+    /// <summary>
+    /// `--ab-update`: 784-512-256-10 at 2 threads, the optimizer update on the calling thread (A) against split over the
+    /// GEMM helpers (B, the default), interleaved windows of one process, best of each; one JSON line.
+    /// </summary>
+    private static int AbUpdate(double seconds)
+    {
+        var net = Nets[^1];
+        var (trainer, x, y, rng) = Setup(net);
+        long saved = Trainer.ParallelUpdateMinimum;
+        double a = double.PositiveInfinity, b = double.PositiveInfinity;
+        var total = Stopwatch.StartNew();
+        try
+        {
+            while (total.Elapsed.TotalSeconds < seconds)
+            {
+                Trainer.ParallelUpdateMinimum = long.MaxValue;
+                a = Math.Min(a, Best(() => trainer.Step(x, y, net.Batch, rng, out _), 2, 0.1));
+                Trainer.ParallelUpdateMinimum = saved;
+                b = Math.Min(b, Best(() => trainer.Step(x, y, net.Batch, rng, out _), 2, 0.1));
+            }
+        }
+        finally
+        {
+            Trainer.ParallelUpdateMinimum = saved;
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"net\":\"{net.Name}\",\"threads\":2,\"sequentialUpdateUs\":{a:F1},\"parallelUpdateUs\":{b:F1},\"ratio\":{a / b:F3}}}"));
         return 0;
     }
 
