@@ -11,7 +11,7 @@ namespace Occam.Numerics;
 /// results are bit-identical to the packed path. Eight or four neighbouring columns of C run in one
 /// vector along rows of op(B); a transposed B is first copied into rows on the stack (it has at
 /// most <see cref="Gemm.SmallWork"/> elements). Left-over columns run as scalar chains, four rows
-/// side by side.
+/// side by side, or eight rows in one vector when A is transposed (rows of op(A) adjacent in memory).
 /// </summary>
 [SkipLocalsInit]
 internal static unsafe class GemmSmall
@@ -66,7 +66,7 @@ internal static unsafe class GemmSmall
     private static void RowsOfB(int m, int n, int kc, float alpha,
         float* a, nint rsA, nint csA, float* b, nint rsB, float beta, float* c, nint ldc)
     {
-        for (int i = 0; i < m; i++)
+        for (int i = 0; i < m && n >= 4; i++)
         {
             float* ai = a + i * rsA;
             float* ci = c + i * ldc;
@@ -145,6 +145,19 @@ internal static unsafe class GemmSmall
         {
             float* bcol = b + j * bj;
             int i = 0;
+            if (rsA == 1 && Vector256.IsHardwareAccelerated)
+            {
+                // A transposed: rows i..i+7 of op(A) are 8 consecutive floats, so eight chains run in one vector
+                // (the weight gradient dYᵀ·X of a layer with few inputs, e.g. TN 8×4×2 of a 2-8-1 net).
+                for (; i + 8 <= m; i += 8)
+                {
+                    Vector256<float> acc = default;
+                    for (int p = 0; p < kc; p++)
+                        acc = Vector256.FusedMultiplyAdd(Vector256.Load(a + i + p * csA), Vector256.Create(bcol[p * bp]), acc);
+                    float* cij = c + i * ldc + j;
+                    for (int r = 0; r < 8; r++) Store(cij + r * ldc, acc.GetElement(r), alpha, beta);
+                }
+            }
             for (; i + 4 <= m; i += 4)
             {
                 float* a0 = a + i * rsA, a1 = a0 + rsA, a2 = a1 + rsA, a3 = a2 + rsA;

@@ -12,6 +12,11 @@ namespace Occam.Numerics;
 /// event and costs nothing while idle. Only one product uses the pool at a time; a concurrent
 /// caller runs single-threaded instead of waiting. Nothing is allocated per call once the helpers
 /// exist.
+/// <para>
+/// The same helpers also run lists of independent work items for the rest of the library (<see cref="RunItems"/>:
+/// element-wise passes of a training step, inference), so that one set of spinning threads serves everything on a
+/// machine with few cores.
+/// </para>
 /// </summary>
 internal static unsafe class GemmThreadPool
 {
@@ -24,6 +29,12 @@ internal static unsafe class GemmThreadPool
     {
         public GemmJob Job;
         public int State = Closed;
+        /// <summary>Null for a GEMM product (<see cref="Job"/>); else the body of an item list (<see cref="RunItems"/>).</summary>
+        public delegate*<int, nint, void> Body;
+        public nint BodyState;
+        public int Items, Threads, ItemsDone;
+        /// <summary>Per item: 0 free, 1 claimed. Grown (under the gate) when a list has more items, then reused.</summary>
+        public int[] Claimed = new int[64];
     }
 
     private const int Closed = 1 << 30;
@@ -38,7 +49,8 @@ internal static unsafe class GemmThreadPool
     /// <summary>Runs <paramref name="job"/> on the caller plus up to <paramref name="threads"/> − 1 helpers; false if the pool is busy.</summary>
     public static bool TryRun(ref GemmJob job, int threads)
     {
-        if (!Monitor.TryEnter(s_gate)) return false;
+        // A product started from inside an item body on the caller's thread (which holds the gate) runs alone.
+        if (Monitor.IsEntered(s_gate) || !Monitor.TryEnter(s_gate)) return false;
         try
         {
             int helpers = threads - 1;
@@ -49,6 +61,7 @@ internal static unsafe class GemmThreadPool
             var spinner = new SpinWait();
             while ((Volatile.Read(ref slot.State) & ~Closed) != 0) spinner.SpinOnce(sleep1Threshold: -1);
 
+            slot.Body = null;
             slot.Job = job;
             s_error = null;
             Interlocked.Exchange(ref slot.State, 0); // open, with a full fence after the job's fields
@@ -75,6 +88,101 @@ internal static unsafe class GemmThreadPool
         }
     }
 
+    /// <summary>
+    /// Runs <c>body(i, state)</c> for every item i in 0..<paramref name="items"/>−1, on the calling thread plus up to
+    /// <paramref name="threads"/> − 1 helpers of the GEMM pool, and returns when all items are done. Thread t (the
+    /// caller is 0) first takes its own items i ≡ t (mod threads), in order, so that repeated lists give each core the
+    /// same data; then any item still unclaimed (a helper that the system delays loses its items to whoever runs).
+    /// Each item runs exactly once; which thread runs it is not fixed, so items must not depend on that. Items run on
+    /// the caller alone when threads ≤ 1, items ≤ 1, or the pool is busy (another product or list, or a call from
+    /// inside an item). An exception in a body is rethrown on the caller after every thread has left the list.
+    /// Allocates nothing in steady state.
+    /// </summary>
+    /// <param name="body">Called as <c>body(item, state)</c>; must not throw for ordinary inputs (it may run on any thread).</param>
+    /// <param name="state">Passed through to <paramref name="body"/> (e.g. the address of a struct on the caller's stack).</param>
+    /// <param name="items">Number of items.</param>
+    /// <param name="threads">Most threads to use (1 runs everything on the caller).</param>
+    public static void RunItems(delegate*<int, nint, void> body, nint state, int items, int threads)
+    {
+        Debug.Assert(body != null && items >= 0);
+        threads = Math.Min(threads, items);
+        if (threads <= 1 || Monitor.IsEntered(s_gate) || !Monitor.TryEnter(s_gate))
+        {
+            for (int i = 0; i < items; i++) body(i, state);
+            return;
+        }
+        try
+        {
+            EnsureWorkers(threads - 1);
+            Slot slot = s_slots[s_nextSlot];
+            s_nextSlot ^= 1;
+            var spinner = new SpinWait();
+            while ((Volatile.Read(ref slot.State) & ~Closed) != 0) spinner.SpinOnce(sleep1Threshold: -1);
+
+            if (slot.Claimed.Length < items) slot.Claimed = new int[Math.Max(items, 2 * slot.Claimed.Length)];
+            Array.Clear(slot.Claimed, 0, items);
+            slot.Body = body;
+            slot.BodyState = state;
+            slot.Items = items;
+            slot.Threads = threads;
+            slot.ItemsDone = 0;
+            slot.Job.Failed = 0;
+            s_error = null;
+            Interlocked.Exchange(ref slot.State, 0);
+            long generation = Interlocked.Increment(ref s_generation);
+            for (int i = 0; i < threads - 1; i++) s_workers[i].Post(slot, generation);
+
+            Exception? own = null;
+            try
+            {
+                RunItemsOn(slot, 0);
+            }
+            catch (Exception e)
+            {
+                own = e;
+                Volatile.Write(ref slot.Job.Failed, 1);
+            }
+            while (Volatile.Read(ref slot.ItemsDone) < items && Volatile.Read(ref slot.Job.Failed) == 0)
+                spinner.SpinOnce(sleep1Threshold: -1);
+            int state0;
+            do state0 = Volatile.Read(ref slot.State);
+            while (Interlocked.CompareExchange(ref slot.State, state0 | Closed, state0) != state0);
+            if (Volatile.Read(ref slot.Job.Failed) != 0)
+            {
+                while ((Volatile.Read(ref slot.State) & ~Closed) != 0) spinner.SpinOnce(sleep1Threshold: -1);
+                if (own is not null) ExceptionDispatchInfo.Throw(own);
+                if (s_error is { } error) ExceptionDispatchInfo.Throw(error);
+                throw new InvalidOperationException("A GEMM pool worker thread failed.");
+            }
+        }
+        finally
+        {
+            Monitor.Exit(s_gate);
+        }
+    }
+
+    /// <summary>Thread <paramref name="t"/>'s share of an item list: its own items first, then any left unclaimed.</summary>
+    private static void RunItemsOn(Slot slot, int t)
+    {
+        int items = slot.Items, threads = slot.Threads;
+        var body = slot.Body;
+        int[] claimed = slot.Claimed;
+        for (int i = t; i < items; i += threads) TryRunItem(slot, claimed, body, i);
+        for (int i = 0; i < items; i++)
+        {
+            if (Volatile.Read(ref slot.Job.Failed) != 0) return;
+            TryRunItem(slot, claimed, body, i);
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void TryRunItem(Slot slot, int[] claimed, delegate*<int, nint, void> body, int i)
+    {
+        if (Volatile.Read(ref claimed[i]) != 0 || Interlocked.Exchange(ref claimed[i], 1) != 0) return;
+        body(i, slot.BodyState);
+        Interlocked.Increment(ref slot.ItemsDone);
+    }
+
     private static void EnsureWorkers(int count)
     {
         if (s_workers.Length >= count) return;
@@ -93,8 +201,11 @@ internal static unsafe class GemmThreadPool
         private long _seen;
         private int _sleeping;
 
+        private readonly int _index;
+
         public Worker(int index)
         {
+            _index = index;
             var thread = new Thread(Loop) { IsBackground = true, Name = $"Occam GEMM worker {index}" };
             thread.Start();
         }
@@ -116,7 +227,14 @@ internal static unsafe class GemmThreadPool
                 if (!TryJoin(slot)) continue; // the product was already finished without us
                 try
                 {
-                    GemmDriver.Execute(ref slot.Job);
+                    if (slot.Body != null)
+                    {
+                        if (_index < slot.Threads) RunItemsOn(slot, _index);
+                    }
+                    else
+                    {
+                        GemmDriver.Execute(ref slot.Job);
+                    }
                 }
                 catch (Exception e)
                 {

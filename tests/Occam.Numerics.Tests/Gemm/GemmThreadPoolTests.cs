@@ -1,0 +1,99 @@
+namespace Occam.Numerics.Tests.Gemm;
+
+/// <summary>
+/// <see cref="GemmThreadPool.RunItems"/>: every item runs exactly once for any item and thread count, a list started
+/// from inside an item (or a product inside an item) runs on the caller without deadlock, an exception in a body
+/// reaches the caller, and steady-state calls allocate nothing.
+/// </summary>
+public unsafe class GemmThreadPoolTests
+{
+    private static void CountItem(int item, nint state) => Interlocked.Increment(ref ((int*)state)[item]);
+
+    [Fact]
+    public void EveryItemRunsExactlyOnce()
+    {
+        foreach (int threads in new[] { 1, 2, 3, 4 })
+            foreach (int items in new[] { 0, 1, 2, 3, 7, 64, 65, 200 })
+                for (int repeat = 0; repeat < 20; repeat++)
+                {
+                    var counts = new int[Math.Max(items, 1)];
+                    fixed (int* p = counts)
+                        GemmThreadPool.RunItems(&CountItem, (nint)p, items, threads);
+                    for (int i = 0; i < items; i++)
+                        Assert.True(counts[i] == 1, $"item {i} of {items} ran {counts[i]} times with {threads} threads");
+                }
+    }
+
+    private struct Nested
+    {
+        public int* Counts;
+        public float* C;
+    }
+
+    private static void NestedItem(int item, nint state)
+    {
+        var nested = (Nested*)state;
+        // A list and a threaded product from inside an item: both must run (on this thread) and finish.
+        GemmThreadPool.RunItems(&CountItem, (nint)(nested->Counts + 4 * item), 4, 2);
+        var a = new float[128 * 128];
+        Array.Fill(a, 1f);
+        var c = new Span<float>(nested->C + item * 128 * 128, 128 * 128);
+        Numerics.Gemm.Multiply(new GemmOptions(Threads: 2), false, false, 128, 128, 128, 1f, a, 128, a, 128, 0f, c, 128);
+    }
+
+    [Fact]
+    public void ListsAndProductsInsideAnItemRunOnTheCaller()
+    {
+        const int items = 6;
+        var counts = new int[4 * items];
+        var c = new float[items * 128 * 128];
+        fixed (int* pc = counts)
+        fixed (float* pf = c)
+        {
+            var nested = new Nested { Counts = pc, C = pf };
+            GemmThreadPool.RunItems(&NestedItem, (nint)(&nested), items, 2);
+        }
+        Assert.All(counts, x => Assert.Equal(1, x));
+        Assert.All(c, x => Assert.Equal(128f, x));
+    }
+
+    private static void ThrowOnSeven(int item, nint state)
+    {
+        Interlocked.Increment(ref ((int*)state)[item]);
+        if (item == 7) throw new InvalidOperationException("item 7");
+    }
+
+    [Fact]
+    public void AnExceptionInABodyReachesTheCallerAndThePoolStaysUsable()
+    {
+        foreach (int threads in new[] { 1, 2 })
+        {
+            var counts = new int[16];
+            var error = Assert.Throws<InvalidOperationException>(() =>
+            {
+                fixed (int* p = counts)
+                    GemmThreadPool.RunItems(&ThrowOnSeven, (nint)p, 16, threads);
+            });
+            Assert.Equal("item 7", error.Message);
+            Assert.All(counts, x => Assert.True(x <= 1));
+            var again = new int[16];
+            fixed (int* p = again)
+                GemmThreadPool.RunItems(&CountItem, (nint)p, 16, threads);
+            Assert.All(again, x => Assert.Equal(1, x));
+        }
+    }
+
+    [Fact]
+    public void SteadyStateListsAllocateNothing()
+    {
+        var counts = new int[32];
+        fixed (int* p = counts)
+        {
+            GemmThreadPool.RunItems(&CountItem, (nint)p, 32, 2);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++) GemmThreadPool.RunItems(&CountItem, (nint)p, 32, 2);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.All(counts, x => Assert.Equal(101, x));
+    }
+}
