@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # One entry for every speed ratio of issue 10, each against a reference timed in this same run on this machine.
 #
-#   bench/all.sh [--quick] [--only SECTIONS] [--out DIR]
+#   bench/all.sh [--quick] [--avx2] [--only SECTIONS] [--out DIR]
 #     --quick        shorter timing windows and fewer repeats (< 3 min; noisier)
+#     --avx2         emulate an AVX2-only machine on an AVX-512 one: .NET with DOTNET_EnableAVX512=0 (Vector512 not
+#                    accelerated, GEMM takes the Vector256 6x16 kernel), OpenBLAS with OPENBLAS_CORETYPE=Haswell,
+#                    PyTorch with ATEN_CPU_CAPABILITY=avx2; the machine line says "emulated AVX2". Not restricted:
+#                    ONNX Runtime's own kernels, and the linear section's references (bench/linear/compare.sh
+#                    runs OpenBLAS with its own core type).
 #     --only LIST    comma-separated subset of: gemm,steps,torch,train,infer,startup,linear (default: all)
 #     --out DIR      where the raw JSON lines go (default bench/out/all-<UTC time>)
 #
@@ -19,7 +24,7 @@
 #   startup  `occam --version` and `occam linear fit` on diabetes, CLI published ReadyToRun.
 #   linear   lasso/elastic-net paths vs scikit-learn and glmnet; logistic paths vs glmnet and scikit-learn
 #            saga/liblinear (bench/linear/compare.sh).
-# OpenBLAS-based references run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (in those commands only).
+# OpenBLAS-based references run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (in those commands only; --avx2: Haswell).
 # Needs: the .NET 10 SDK; /usr/bin/python3 with numpy, torch (python3-torch), sklearn (python3-sklearn); Rscript with
 # glmnet (r-cran-glmnet). OpenBLAS is found or unpacked by bench/openblas.sh (nothing is installed system-wide).
 set -euo pipefail
@@ -27,14 +32,16 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 quick=0
+avx2=0
 only="gemm,steps,torch,train,infer,startup,linear"
 out=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1 ;;
+    --avx2) avx2=1 ;;
     --only) only="$2"; shift ;;
     --out) out="$2"; shift ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "all.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -52,12 +59,16 @@ started=$(date +%s)
 source bench/openblas.sh
 OPENBLAS_LIB="$OPENBLAS_DIR/libopenblas.so.0"
 noblasenv=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+if [[ $avx2 == 1 ]]; then
+  export DOTNET_EnableAVX512=0 ATEN_CPU_CAPABILITY=avx2
+  noblasenv=(env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE=Haswell)
+fi
 log "building bench/Occam.Bench (Release)"
 dotnet build -c Release bench/Occam.Bench -v q -nologo >"$out/build.log" 2>&1 || { tail -20 "$out/build.log" >&2; exit 1; }
 BENCH=(dotnet bench/Occam.Bench/bin/Release/net10.0/linux-x64/Occam.Bench.dll)
 {
   "${BENCH[@]}" machine
-  "$PY" - "$OPENBLAS_LIB" "$quick" <<'PYEOF'
+  "$PY" - "$OPENBLAS_LIB" "$quick" "$avx2" <<'PYEOF'
 import json, subprocess, sys
 lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
 info = dict(l.split(":", 1) for l in lscpu.splitlines() if ":" in l)
@@ -65,6 +76,7 @@ flags = info.get("Flags", "").split()
 print(json.dumps({"bench": "lscpu", "model": info.get("Model name", "?").strip(), "cpus": info.get("CPU(s)", "?").strip(),
                   "l3": info.get("L3 cache", "?").strip(), "simd": [f for f in ("avx2", "fma", "avx512f", "avx512bw", "avx512vl") if f in flags],
                   "flags": " ".join(flags), "openblas": sys.argv[1], "quick": sys.argv[2] == "1",
+                  "emulated": "AVX2 (DOTNET_EnableAVX512=0, OPENBLAS_CORETYPE=Haswell, ATEN_CPU_CAPABILITY=avx2)" if sys.argv[3] == "1" else None,
                   "load": open("/proc/loadavg").read().split()[:3]}))
 PYEOF
 } >"$out/machine.jsonl"

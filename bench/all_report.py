@@ -58,10 +58,13 @@ if "lscpu" in mach:
                   + ("; QUICK mode (short windows, noisier)" if m.get("quick") else ""))
     header.append(f"lscpu flags: {m['flags']}")
     header.append(f"OpenBLAS: {m['openblas']}")
+    if m.get("emulated"):
+        header.append(f"EMULATED {m['emulated']}: AVX-512 is switched off for .NET, OpenBLAS and PyTorch (not for ONNX Runtime"
+                      " or the linear section's references)")
 if "machine" in mach:
     m = mach["machine"]
     header.append(f".NET: {m['runtime']}; Vector512 accelerated: {m['vector512']}; GEMM micro-kernel: {m['gemmKernel']}")
-    if not m["vector512"]:
+    if not m["vector512"] and not mach.get("lscpu", {}).get("emulated"):
         header.append("NOTE: this machine has no AVX-512: the Vector512 8x32 kernel is NOT measured here (it runs only in tests); "
                       "every GEMM figure below is the Vector256 6x16 kernel.")
 

@@ -144,7 +144,8 @@ public static unsafe class Gemm
                 && transposeB && !transposeA && GemmFewRows.IsSupported)
                 GemmFewRows.Multiply(m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
             else if (options.Path == GemmPath.InPlace || (options.Path == GemmPath.Auto && !direct && PrefersInPlace(options, transposeB, m, n, k)))
-                GemmInPlace.Multiply(m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc);
+                GemmInPlace.Multiply(m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc,
+                    options.Threads > 0 ? options.Threads : (long)m * n * k >= GemmInPlace.ParallelWork ? MaxThreads : 1);
             else if (direct)
                 GemmSmall.Multiply(m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc);
             else
@@ -153,15 +154,13 @@ public static unsafe class Gemm
     }
 
     /// <summary>
-    /// Whether <see cref="GemmPath.Auto"/> takes <see cref="GemmInPlace"/>: the kernel is Vector512 on AVX-512 hardware,
-    /// the shape fits (<see cref="GemmInPlace.Fits"/>) and the product runs on one thread anyway (the path is
-    /// single-threaded; larger products keep the threaded packed path).
+    /// Whether <see cref="GemmPath.Auto"/> takes <see cref="GemmInPlace"/>: the kernel is Vector512 on AVX-512 hardware
+    /// and the shape fits (<see cref="GemmInPlace.Fits"/>).
     /// </summary>
     private static bool PrefersInPlace(GemmOptions options, bool transposeB, int m, int n, int k) =>
         GemmInPlace.IsPreferredKernel
         && (options.Kernel == GemmKernel.Auto ? GemmKernelInfo.AutoKind : options.Kernel) == GemmKernel.V512
-        && GemmInPlace.Fits(transposeB, m, n, k)
-        && ((options.Threads > 0 ? options.Threads : MaxThreads) == 1 || (long)m * n * k < ParallelWork);
+        && GemmInPlace.Fits(transposeB, m, n, k);
 
     /// <summary>The packed path: kernel, block sizes, work items and thread count, then the BLIS loop nest.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

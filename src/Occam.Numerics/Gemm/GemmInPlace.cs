@@ -22,10 +22,11 @@ namespace Occam.Numerics;
 /// B not transposed:                          B transposed:
 /// for pc in k blocks (DepthStep)              for j in 0..n step 16·V        // column strip
 ///   pack the last partial strip                 for pc in k blocks
-///   for row tiles (⌈m/12⌉ heights ≤ 12)           pack the strip
+///   for row tiles (heights ≤ 12, see below)        pack the strip
 ///     for j in 0..n step 16·V                     for row tiles
 ///       tile(rows, B rows in place or packed)       tile(rows, packed strip)
-/// (beta applies at pc = 0, then 1; row tiles have ⌈m/12⌉ nearly equal heights ≤ 12)
+/// (beta applies at pc = 0, then 1; row tiles have nearly equal heights: ≤ 12 rows with one vector per row, with
+/// two all m rows when m ≤ 12, else ≤ 8)
 /// </code>
 /// Each element of C is the same chain of fused multiply-adds over the same k blocks as on every other path, so
 /// results are bit-identical to them (and single-threaded, so the same for every thread count).
@@ -46,18 +47,84 @@ internal static unsafe class GemmInPlace
     public static bool Fits(bool transposeB, int m, int n, int k) =>
         n <= MaxNarrowColumns || (!transposeB && (m <= GemmTileV512InPlace.MaxRows || k <= MaxShallowDepth));
 
+    /// <summary>Products of at least this many multiply-adds (m·n·k) split over the allowed threads.</summary>
+    public const long ParallelWork = 1L << 19;
+
+    /// <summary>One product, and the share of it one work item computes.</summary>
+    private struct Job
+    {
+        public int M, N, K;
+        public float Alpha, Beta;
+        public float* A, B, C;
+        public nint RsA, CsA, RsB, CsB, Ldc;
+        /// <summary>Items split the rows (bands of whole row tiles) rather than the column strips.</summary>
+        public bool ByRows;
+        public int Items;
+    }
+
     /// <summary>
     /// <c>C = alpha·op(A)·op(B) + beta·C</c> with op(A)(i, p) = a[i·rsA + p·csA], op(B)(p, j) = b[p·rsB + j·csB];
-    /// any shape (m, n, k ≥ 1), any transposes.
+    /// any shape (m, n, k ≥ 1), any transposes. With <paramref name="threads"/> &gt; 1 the rows of C (or, for a single
+    /// row tile, its column strips) are cut into one contiguous share per thread, run through
+    /// <see cref="GemmThreadPool.RunItems"/>; every element is computed by the same chain whoever computes it.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(int m, int n, int k, float alpha, float* a, nint rsA, nint csA,
+        float* b, nint rsB, nint csB, float beta, float* c, nint ldc, int threads)
+    {
+        Debug.Assert(m >= 1 && n >= 1 && k >= 1);
+        if (threads <= 1)
+        {
+            Run(m, n, k, alpha, a, rsA, csA, b, rsB, csB, beta, c, ldc);
+            return;
+        }
+        int width = n <= MaxNarrowColumns ? 16 : 32;
+        int tiles = (m + GemmTileV512InPlace.MaxRows - 1) / GemmTileV512InPlace.MaxRows;
+        int strips = (n + width - 1) / width;
+        var job = new Job
+        {
+            M = m, N = n, K = k, Alpha = alpha, Beta = beta, A = a, B = b, C = c,
+            RsA = rsA, CsA = csA, RsB = rsB, CsB = csB, Ldc = ldc, ByRows = tiles >= strips,
+        };
+        job.Items = Math.Min(threads, job.ByRows ? tiles : strips);
+        GemmThreadPool.RunItems(&RunItem, (nint)(&job), job.Items, threads);
+    }
+
+    /// <summary>Item <paramref name="item"/> of the job at <paramref name="state"/>: a band of rows or of column strips.</summary>
+    private static void RunItem(int item, nint state)
+    {
+        ref Job job = ref *(Job*)state;
+        int width = job.N <= MaxNarrowColumns ? 16 : 32;
+        if (job.ByRows)
+        {
+            // Whole row tiles per item, so that every tile keeps 8-12 rows.
+            int tiles = (job.M + GemmTileV512InPlace.MaxRows - 1) / GemmTileV512InPlace.MaxRows;
+            (int t0, int t1) = GemmDriver.Partition(tiles, job.Items, item);
+            int r0 = (int)((long)job.M * t0 / tiles), r1 = (int)((long)job.M * t1 / tiles);
+            Run(r1 - r0, job.N, job.K, job.Alpha, job.A + r0 * job.RsA, job.RsA, job.CsA, job.B, job.RsB, job.CsB,
+                job.Beta, job.C + r0 * job.Ldc, job.Ldc);
+        }
+        else
+        {
+            int strips = (job.N + width - 1) / width;
+            (int s0, int s1) = GemmDriver.Partition(strips, job.Items, item);
+            int j0 = s0 * width, j1 = Math.Min(job.N, s1 * width);
+            Run(job.M, j1 - j0, job.K, job.Alpha, job.A, job.RsA, job.CsA, job.B + j0 * job.CsB, job.RsB, job.CsB,
+                job.Beta, job.C + j0, job.Ldc);
+        }
+    }
+
+    /// <summary>The whole product on the calling thread (the loop nest of the class summary).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run(int m, int n, int k, float alpha, float* a, nint rsA, nint csA,
         float* b, nint rsB, nint csB, float beta, float* c, nint ldc)
     {
         Debug.Assert(m >= 1 && n >= 1 && k >= 1);
         int vectors = n <= MaxNarrowColumns ? 1 : 2, width = 16 * vectors;
         int kStep = GemmKernelInfo.DepthStep(k);
-        int tiles = (m + GemmTileV512InPlace.MaxRows - 1) / GemmTileV512InPlace.MaxRows;
+        // Tile heights: up to 12 rows with one vector per row (12 accumulators); with two, one tile of all rows when
+        // m ≤ 12, else tiles of up to 8 rows (16 accumulators; measured a few % faster than 12 on NN 256×10×256).
+        int maxRows = vectors == 1 || m <= GemmTileV512InPlace.MaxRows ? GemmTileV512InPlace.MaxRows : 8;
+        int tiles = (m + maxRows - 1) / maxRows;
         int baseRows = m / tiles, tallTiles = m % tiles;   // the first tallTiles tiles have one row more
         float* stripBuffer = stackalloc float[GemmKernelInfo.BlockDepth * 32 + 16];
         float* strip = (float*)(((nint)stripBuffer + 63) & ~(nint)63);
@@ -79,11 +146,10 @@ internal static unsafe class GemmInPlace
                     int rows = baseRows + (t < tallTiles ? 1 : 0);
                     float* at = a + i0 * rsA + pc * csA;
                     float* ct = c + i0 * ldc;
-                    for (int q = 0; q < fullStrips; q++)
-                        GemmTileV512InPlace.Tile(rows, vectors, kc, at, rsA, csA, bk + q * width, rsB,
-                            ct + q * width, ldc, alpha, be, width);
+                    if (fullStrips > 0)
+                        GemmTileV512InPlace.Tile(rows, vectors, fullStrips, kc, at, rsA, csA, bk, rsB, ct, ldc, alpha, be, width);
                     if (lastCols > 0)
-                        GemmTileV512InPlace.Tile(rows, vectors, kc, at, rsA, csA, strip, width,
+                        GemmTileV512InPlace.Tile(rows, vectors, 1, kc, at, rsA, csA, strip, width,
                             ct + fullStrips * width, ldc, alpha, be, lastCols);
                     i0 += rows;
                 }
@@ -103,7 +169,7 @@ internal static unsafe class GemmInPlace
                 for (int t = 0; t < tiles; t++)
                 {
                     int rows = baseRows + (t < tallTiles ? 1 : 0);
-                    GemmTileV512InPlace.Tile(rows, vectors, kc, a + i0 * rsA + pc * csA, rsA, csA, strip, width,
+                    GemmTileV512InPlace.Tile(rows, vectors, 1, kc, a + i0 * rsA + pc * csA, rsA, csA, strip, width,
                         c + i0 * ldc + j, ldc, alpha, be, cols);
                     i0 += rows;
                 }

@@ -42,111 +42,125 @@ internal static unsafe class GemmTileV512InPlace
     internal readonly struct N11 : IGemmCount { public static int Value => 11; }
     internal readonly struct N12 : IGemmCount { public static int Value => 12; }
 
-    /// <summary>Runs the R×16·V tile with R = <paramref name="rows"/> (1..12) and V = <paramref name="vectors"/> (1 or 2).</summary>
-    public static void Tile(int rows, int vectors, int kc, float* a, nint rsA, nint csA, float* b, nint rsB,
+    /// <summary>
+    /// Runs <paramref name="strips"/> R×16·V tiles side by side (B and C advance by 16·V columns per strip) with
+    /// R = <paramref name="rows"/> (1..12) and V = <paramref name="vectors"/> (1 or 2); <paramref name="cols"/> columns
+    /// of each strip are stored (all 16·V, or fewer when strips is 1).
+    /// </summary>
+    public static void Tile(int rows, int vectors, int strips, int kc, float* a, nint rsA, nint csA, float* b, nint rsB,
         float* c, nint ldc, float alpha, float beta, int cols)
     {
         if (vectors == 1)
         {
             switch (rows)
             {
-                case 1: Tile<N1, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 2: Tile<N2, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 3: Tile<N3, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 4: Tile<N4, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 5: Tile<N5, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 6: Tile<N6, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 7: Tile<N7, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 8: Tile<N8, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 9: Tile<N9, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 10: Tile<N10, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 11: Tile<N11, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                default: Tile<N12, N1>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 1: Tile<N1, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 2: Tile<N2, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 3: Tile<N3, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 4: Tile<N4, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 5: Tile<N5, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 6: Tile<N6, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 7: Tile<N7, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 8: Tile<N8, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 9: Tile<N9, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 10: Tile<N10, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 11: Tile<N11, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                default: Tile<N12, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
             }
         }
         else
         {
             switch (rows)
             {
-                case 1: Tile<N1, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 2: Tile<N2, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 3: Tile<N3, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 4: Tile<N4, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 5: Tile<N5, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 6: Tile<N6, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 7: Tile<N7, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 8: Tile<N8, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 9: Tile<N9, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 10: Tile<N10, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 11: Tile<N11, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                default: Tile<N12, N2>(kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 1: Tile<N1, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 2: Tile<N2, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 3: Tile<N3, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 4: Tile<N4, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 5: Tile<N5, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 6: Tile<N6, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 7: Tile<N7, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 8: Tile<N8, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 9: Tile<N9, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 10: Tile<N10, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 11: Tile<N11, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                default: Tile<N12, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
             }
         }
     }
 
     /// <summary>The tile, specialized per row count <typeparamref name="TRows"/> and vector count <typeparamref name="TVectors"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile<TRows, TVectors>(int kc, float* a, nint rsA, nint csA, float* b, nint rsB,
+    public static void Tile<TRows, TVectors>(int strips, int kc, float* a, nint rsA, nint csA, float* b, nint rsB,
         float* c, nint ldc, float alpha, float beta, int cols)
         where TRows : struct, IGemmCount where TVectors : struct, IGemmCount
     {
         int rows = TRows.Value;
         bool two = TVectors.Value == 2;
-        if (Sse.IsSupported && kc >= 32)
+        int width = 16 * TVectors.Value;
+        bool full = cols == width, one = alpha == 1;
+        for (int s = 0; s < strips; s++, b += width, c += width)
         {
-            // C is needed only after the k loop: start fetching it now (a short loop would not hide it).
-            float* cp = c;
-            for (int i = 0; i < rows; i++, cp += ldc)
+            if (Sse.IsSupported && kc >= 32)
             {
-                Sse.Prefetch0(cp);
-                if (two) Sse.Prefetch0(cp + 31);
+                // C is needed only after the k loop: start fetching it now (a short loop would not hide it).
+                float* cp = c;
+                for (int i = 0; i < rows; i++, cp += ldc)
+                {
+                    Sse.Prefetch0(cp);
+                    if (two) Sse.Prefetch0(cp + 31);
+                }
             }
+            Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default,
+                c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default,
+                c80 = default, c81 = default, c90 = default, c91 = default, c100 = default, c101 = default, c110 = default, c111 = default;
+            // Rows 0..11 as four base pointers (rows 0, 3, 6, 9) plus offsets of one and two rows.
+            nint r1 = rsA, r2 = 2 * rsA;
+            float* a0 = a, a3 = a + 3 * rsA, a6 = a + 6 * rsA, a9 = a + 9 * rsA, bp = b;
+            // The k loop runs on a pointer bound rather than a counter (one general register fewer).
+            float* bEnd = bp + kc * rsB;
+            while (bp != bEnd)
+            {
+                Vector512<float> b0 = Vector512.Load(bp);
+                Vector512<float> b1 = two ? Vector512.Load(bp + 16) : default;
+                Vector512<float> ai;
+                { ai = Vector512.Create(a0[0]); c00 = Vector512.FusedMultiplyAdd(ai, b0, c00); if (two) c01 = Vector512.FusedMultiplyAdd(ai, b1, c01); }
+                if (rows > 1) { ai = Vector512.Create(a0[r1]); c10 = Vector512.FusedMultiplyAdd(ai, b0, c10); if (two) c11 = Vector512.FusedMultiplyAdd(ai, b1, c11); }
+                if (rows > 2) { ai = Vector512.Create(a0[r2]); c20 = Vector512.FusedMultiplyAdd(ai, b0, c20); if (two) c21 = Vector512.FusedMultiplyAdd(ai, b1, c21); }
+                if (rows > 3) { ai = Vector512.Create(a3[0]); c30 = Vector512.FusedMultiplyAdd(ai, b0, c30); if (two) c31 = Vector512.FusedMultiplyAdd(ai, b1, c31); }
+                if (rows > 4) { ai = Vector512.Create(a3[r1]); c40 = Vector512.FusedMultiplyAdd(ai, b0, c40); if (two) c41 = Vector512.FusedMultiplyAdd(ai, b1, c41); }
+                if (rows > 5) { ai = Vector512.Create(a3[r2]); c50 = Vector512.FusedMultiplyAdd(ai, b0, c50); if (two) c51 = Vector512.FusedMultiplyAdd(ai, b1, c51); }
+                if (rows > 6) { ai = Vector512.Create(a6[0]); c60 = Vector512.FusedMultiplyAdd(ai, b0, c60); if (two) c61 = Vector512.FusedMultiplyAdd(ai, b1, c61); }
+                if (rows > 7) { ai = Vector512.Create(a6[r1]); c70 = Vector512.FusedMultiplyAdd(ai, b0, c70); if (two) c71 = Vector512.FusedMultiplyAdd(ai, b1, c71); }
+                if (rows > 8) { ai = Vector512.Create(a6[r2]); c80 = Vector512.FusedMultiplyAdd(ai, b0, c80); if (two) c81 = Vector512.FusedMultiplyAdd(ai, b1, c81); }
+                if (rows > 9) { ai = Vector512.Create(a9[0]); c90 = Vector512.FusedMultiplyAdd(ai, b0, c90); if (two) c91 = Vector512.FusedMultiplyAdd(ai, b1, c91); }
+                if (rows > 10) { ai = Vector512.Create(a9[r1]); c100 = Vector512.FusedMultiplyAdd(ai, b0, c100); if (two) c101 = Vector512.FusedMultiplyAdd(ai, b1, c101); }
+                if (rows > 11) { ai = Vector512.Create(a9[r2]); c110 = Vector512.FusedMultiplyAdd(ai, b0, c110); if (two) c111 = Vector512.FusedMultiplyAdd(ai, b1, c111); }
+                a0 += csA;
+                if (rows > 3) a3 += csA;
+                if (rows > 6) a6 += csA;
+                if (rows > 9) a9 += csA;
+                bp += rsB;
+            }
+            Vector512<float> va = Vector512.Create(alpha), vb = Vector512.Create(beta);
+            Vector512<float> m0 = default, m1 = default;
+            if (!full)
+            {
+                m0 = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(cols)).AsSingle();
+                m1 = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(cols - 16)).AsSingle();
+            }
+            Store(c + 0 * ldc, c00, c01, two, full, one, m0, m1, va, vb, beta);
+            if (rows > 1) Store(c + 1 * ldc, c10, c11, two, full, one, m0, m1, va, vb, beta);
+            if (rows > 2) Store(c + 2 * ldc, c20, c21, two, full, one, m0, m1, va, vb, beta);
+            if (rows > 3) Store(c + 3 * ldc, c30, c31, two, full, one, m0, m1, va, vb, beta);
+            if (rows > 4) Store(c + 4 * ldc, c40, c41, two, full, one, m0, m1, va, vb, beta);
+            if (rows > 5) Store(c + 5 * ldc, c50, c51, two, full, one, m0, m1, va, vb, beta);
+            if (rows > 6) Store(c + 6 * ldc, c60, c61, two, full, one, m0, m1, va, vb, beta);
+            if (rows > 7) Store(c + 7 * ldc, c70, c71, two, full, one, m0, m1, va, vb, beta);
+            if (rows > 8) Store(c + 8 * ldc, c80, c81, two, full, one, m0, m1, va, vb, beta);
+            if (rows > 9) Store(c + 9 * ldc, c90, c91, two, full, one, m0, m1, va, vb, beta);
+            if (rows > 10) Store(c + 10 * ldc, c100, c101, two, full, one, m0, m1, va, vb, beta);
+            if (rows > 11) Store(c + 11 * ldc, c110, c111, two, full, one, m0, m1, va, vb, beta);
         }
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default,
-            c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default,
-            c80 = default, c81 = default, c90 = default, c91 = default, c100 = default, c101 = default, c110 = default, c111 = default;
-        // Rows 0..11 as four base pointers (rows 0, 3, 6, 9) plus offsets of one and two rows.
-        nint r1 = rsA, r2 = 2 * rsA;
-        float* a0 = a, a3 = a + 3 * rsA, a6 = a + 6 * rsA, a9 = a + 9 * rsA;
-        for (int p = 0; p < kc; p++)
-        {
-            Vector512<float> b0 = Vector512.Load(b);
-            Vector512<float> b1 = two ? Vector512.Load(b + 16) : default;
-            Vector512<float> ai;
-            { ai = Vector512.Create(a0[0]); c00 = Vector512.FusedMultiplyAdd(ai, b0, c00); if (two) c01 = Vector512.FusedMultiplyAdd(ai, b1, c01); }
-            if (rows > 1) { ai = Vector512.Create(a0[r1]); c10 = Vector512.FusedMultiplyAdd(ai, b0, c10); if (two) c11 = Vector512.FusedMultiplyAdd(ai, b1, c11); }
-            if (rows > 2) { ai = Vector512.Create(a0[r2]); c20 = Vector512.FusedMultiplyAdd(ai, b0, c20); if (two) c21 = Vector512.FusedMultiplyAdd(ai, b1, c21); }
-            if (rows > 3) { ai = Vector512.Create(a3[0]); c30 = Vector512.FusedMultiplyAdd(ai, b0, c30); if (two) c31 = Vector512.FusedMultiplyAdd(ai, b1, c31); }
-            if (rows > 4) { ai = Vector512.Create(a3[r1]); c40 = Vector512.FusedMultiplyAdd(ai, b0, c40); if (two) c41 = Vector512.FusedMultiplyAdd(ai, b1, c41); }
-            if (rows > 5) { ai = Vector512.Create(a3[r2]); c50 = Vector512.FusedMultiplyAdd(ai, b0, c50); if (two) c51 = Vector512.FusedMultiplyAdd(ai, b1, c51); }
-            if (rows > 6) { ai = Vector512.Create(a6[0]); c60 = Vector512.FusedMultiplyAdd(ai, b0, c60); if (two) c61 = Vector512.FusedMultiplyAdd(ai, b1, c61); }
-            if (rows > 7) { ai = Vector512.Create(a6[r1]); c70 = Vector512.FusedMultiplyAdd(ai, b0, c70); if (two) c71 = Vector512.FusedMultiplyAdd(ai, b1, c71); }
-            if (rows > 8) { ai = Vector512.Create(a6[r2]); c80 = Vector512.FusedMultiplyAdd(ai, b0, c80); if (two) c81 = Vector512.FusedMultiplyAdd(ai, b1, c81); }
-            if (rows > 9) { ai = Vector512.Create(a9[0]); c90 = Vector512.FusedMultiplyAdd(ai, b0, c90); if (two) c91 = Vector512.FusedMultiplyAdd(ai, b1, c91); }
-            if (rows > 10) { ai = Vector512.Create(a9[r1]); c100 = Vector512.FusedMultiplyAdd(ai, b0, c100); if (two) c101 = Vector512.FusedMultiplyAdd(ai, b1, c101); }
-            if (rows > 11) { ai = Vector512.Create(a9[r2]); c110 = Vector512.FusedMultiplyAdd(ai, b0, c110); if (two) c111 = Vector512.FusedMultiplyAdd(ai, b1, c111); }
-            a0 += csA;
-            if (rows > 3) a3 += csA;
-            if (rows > 6) a6 += csA;
-            if (rows > 9) a9 += csA;
-            b += rsB;
-        }
-        Vector512<float> va = Vector512.Create(alpha), vb = Vector512.Create(beta);
-        bool full = cols == 16 * TVectors.Value, one = alpha == 1;
-        Vector512<float> m0 = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(cols)).AsSingle();
-        Vector512<float> m1 = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(cols - 16)).AsSingle();
-        Store(c + 0 * ldc, c00, c01, two, full, one, m0, m1, va, vb, beta);
-        if (rows > 1) Store(c + 1 * ldc, c10, c11, two, full, one, m0, m1, va, vb, beta);
-        if (rows > 2) Store(c + 2 * ldc, c20, c21, two, full, one, m0, m1, va, vb, beta);
-        if (rows > 3) Store(c + 3 * ldc, c30, c31, two, full, one, m0, m1, va, vb, beta);
-        if (rows > 4) Store(c + 4 * ldc, c40, c41, two, full, one, m0, m1, va, vb, beta);
-        if (rows > 5) Store(c + 5 * ldc, c50, c51, two, full, one, m0, m1, va, vb, beta);
-        if (rows > 6) Store(c + 6 * ldc, c60, c61, two, full, one, m0, m1, va, vb, beta);
-        if (rows > 7) Store(c + 7 * ldc, c70, c71, two, full, one, m0, m1, va, vb, beta);
-        if (rows > 8) Store(c + 8 * ldc, c80, c81, two, full, one, m0, m1, va, vb, beta);
-        if (rows > 9) Store(c + 9 * ldc, c90, c91, two, full, one, m0, m1, va, vb, beta);
-        if (rows > 10) Store(c + 10 * ldc, c100, c101, two, full, one, m0, m1, va, vb, beta);
-        if (rows > 11) Store(c + 11 * ldc, c110, c111, two, full, one, m0, m1, va, vb, beta);
     }
 
     /// <summary>One row of the tile: <c>alpha·acc</c> or <c>fma(alpha, acc, beta·C)</c> into the first cols columns.</summary>

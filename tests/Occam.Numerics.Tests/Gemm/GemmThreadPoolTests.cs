@@ -90,10 +90,18 @@ public unsafe class GemmThreadPoolTests
         fixed (int* p = counts)
         {
             GemmThreadPool.RunItems(&CountItem, (nint)p, 32, 2);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 100; i++) GemmThreadPool.RunItems(&CountItem, (nint)p, 32, 2);
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            // Up to 4 rounds of 100 lists, one of which must allocate nothing (the runtime may allocate once when
+            // tiered compilation promotes a method; a per-call allocation shows in every round).
+            var rounds = new List<long>();
+            for (int round = 0; round < 4; round++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < 100; i++) GemmThreadPool.RunItems(&CountItem, (nint)p, 32, 2);
+                rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+                if (rounds[^1] == 0) break;
+            }
+            Assert.True(rounds[^1] == 0, $"bytes allocated per round: {string.Join(", ", rounds)}");
+            Assert.All(counts, x => Assert.Equal(1 + 100 * rounds.Count, x));
         }
-        Assert.All(counts, x => Assert.Equal(101, x));
     }
 }
