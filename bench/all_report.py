@@ -13,7 +13,8 @@ Rules (bench/README.md):
          ≥ 3 (784-512-256-10), ≥ 8 (64-128-10), ≥ 100 (2-8-1).
   train  overhead = (occam train wall − `occam --version` wall − steps·t_step) ÷ (steps·t_step) ≤ 0.05, where
          steps = epochs·rows/batch and t_step the 2-thread `steps` time of the same net (without the validation and
-         bookkeeping the CLI does per epoch); PyTorch job ÷ occam train wall ≥ 3.
+         bookkeeping the CLI does per epoch); PyTorch job ÷ occam train wall ≥ 3. Info rows from Occam.Bench train
+         (train-parts.jsonl): the same job in process, phase by phase, and the time inside Trainer.Step vs steps·t_step.
   infer  ORT µs ÷ Occam µs: ≥ 1.0 at batch 256, ≥ 2 at one row; pruned: (t_full ÷ t_pruned) ÷ (P_full ÷ P_pruned) ≥ 0.85.
   start  best wall ms of `occam --version` and of `occam linear fit` on diabetes ≤ 150 ms.
   linear reference time ÷ Occam time ≥ 2 (Occam ≤ 0.5× each reference).

@@ -19,15 +19,16 @@ namespace Occam.Bench;
 /// Trainer.Step, the rest is shuffling, gathering, per-epoch metrics), <c>save</c> (MlpJson.Save, atomic, to a
 /// temporary folder). Then the best-of-windows time of one step on the same shapes and threads (the `steps`
 /// mode's figure), so that <c>loop ÷ (steps·t_step)</c> is read in one process. One JSON line per run, and one for
-/// the step.
+/// the step. <c>--ab [--rounds N]</c>: the pipeline pieces against their previous code instead (<see cref="PipelineAb"/>).
 /// </summary>
 internal static class TrainQuick
 {
     public static int Run(string[] args)
     {
-        int epochs = 10, repeats = 3;
+        int epochs = 10, repeats = 3, rounds = 15;
         double seconds = 1;
         string root = ".";
+        bool ab = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -36,6 +37,8 @@ internal static class TrainQuick
                 case "--repeats": repeats = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--seconds": seconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--root": root = args[++i]; break;
+                case "--ab": ab = true; break;
+                case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default:
                     Console.Error.WriteLine($"train: unknown option {args[i]}");
                     return 2;
@@ -43,6 +46,7 @@ internal static class TrainQuick
         }
         string images = Path.Combine(root, "data/mnist-10k-images-idx3-ubyte.gz");
         string labels = Path.Combine(root, "data/mnist-10k-labels-idx1-ubyte.gz");
+        if (ab) return PipelineAb.Run(images, labels, rounds);
         string dir = Directory.CreateTempSubdirectory("occam-bench-train").FullName;
         try
         {

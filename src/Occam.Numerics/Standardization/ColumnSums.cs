@@ -15,6 +15,9 @@ namespace Occam.Numerics.Standardization;
 public static class ColumnSums
 {
     /// <summary>Adds the row <paramref name="x"/> to the running <paramref name="sum"/>, <paramref name="min"/> and <paramref name="max"/>.</summary>
+    // Called once per row, thousands of times within a process's first 100 ms (data preparation), before tiered
+    // compilation would replace its tier-0 code: compile it fully optimized at once.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Add(ReadOnlySpan<double> x, Span<double> sum, Span<double> min, Span<double> max)
     {
         int n = x.Length;

@@ -114,7 +114,7 @@ public static class IdxLoader
     /// <c>destination[i] = source[offset + i]</c> (bytes to float64). Large images are split in as many contiguous
     /// blocks as there are cores (writing 8 bytes per pixel is most of the time of loading MNIST, page faults included).
     /// </summary>
-    private static void Widen(byte[] source, int offset, double[] destination)
+    internal static void Widen(byte[] source, int offset, double[] destination)
     {
         int n = destination.Length;
         int parts = n >= 1 << 20 ? Math.Min(Environment.ProcessorCount, 8) : 1;

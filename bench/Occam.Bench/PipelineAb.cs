@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.Json;
+using Occam.Data;
+using Occam.Numerics.Random;
+using Occam.Serialization;
+using Occam.Training;
+
+namespace Occam.Bench;
+
+/// <summary>
+/// `train --ab`: the data-pipeline pieces of <c>occam train</c> on MNIST-10k, each timed against the way it was done
+/// before issue 10's pipeline work, interleaved in one process (A, B, A, B, …), best of <c>--rounds</c> (default 15):
+/// gunzip (MemoryStream + CopyTo + ToArray vs into an array sized from the gzip trailer), widen bytes → float64
+/// (one thread vs blocks on every core), the standardizer fit (the scalar two-pass loop vs the vectorized fit on one
+/// thread, and vs the column-block fit on every core; results compared bit for bit), the copy of the training rows (Dataset.Subset of every row vs none), the model's
+/// weight rows to JSON (one writer vs one per core; bytes compared) and, for reference, one epoch of batch gathers
+/// (40 batches of 256 shuffled rows into a reused buffer, what the loop does around the steps) and one epoch's record
+/// (sparsity and penalty of the weights). One JSON line per piece.
+/// </summary>
+internal static class PipelineAb
+{
+    public static int Run(string images, string labels, int rounds)
+    {
+        var data = IdxLoader.Load(images, labels);
+        var job = MlpFitter.Prepare(data, TrainQuick.Settings(1));
+        byte[] gz = File.ReadAllBytes(images);
+        byte[] raw = IdxLoader.ReadMaybeGzip(images);
+        var x = new double[data.Rows * data.Features];
+        int p = data.Features;
+
+        Report("gunzip", rounds, () => GunzipBefore(gz), () => IdxLoader.ReadMaybeGzip(images));
+        Report("widen", rounds, () => WidenBefore(raw, 16, x), () => IdxLoader.Widen(raw, 16, x));
+        var before = FitBefore(data.X, p);
+        var after = Standardizer.Fit(data);
+        if (!before.Mean.SequenceEqual(after.Mean) || !before.Scale.SequenceEqual(after.Scale))
+            throw new InvalidOperationException("the standardizer fits differ");
+        var every = Enumerable.Range(0, data.Rows).ToArray();
+        Report("standardizer-fit-1-thread", rounds, () => FitBefore(data.X, p), () => Standardizer.Fit(data.X, p, every));
+        Report("standardizer-fit", rounds, () => FitBefore(data.X, p), () => Standardizer.Fit(data));
+        Report("training-rows-copy", rounds, () => data.Subset(every), () => { });
+        var model = job.Model;
+        var options = JsonText.WriterOptions(indented: false);
+        if (!Json(model, options, parallel: false).SequenceEqual(Json(model, options, parallel: true)))
+            throw new InvalidOperationException("the JSON differs");
+        Report("weights-json", rounds, () => Json(model, options, parallel: false), () => Json(model, options, parallel: true));
+        var order = Enumerable.Range(0, job.Train.Rows).ToArray();
+        var rng = new Rng(5UL);
+        var batch = new float[256 * p];
+        var y = new float[256];
+        Report("gather-epoch", rounds, null, () =>
+        {
+            rng.Shuffle(order.AsSpan());
+            for (int first = 0; first < order.Length; first += 256)
+            {
+                int rows = Math.Min(256, order.Length - first);
+                for (int r = 0; r < rows; r++)
+                {
+                    int src = order[first + r];
+                    job.Train.X.AsSpan(src * p, p).CopyTo(batch.AsSpan(r * p, p));
+                    y[r] = job.Train.Y[src];
+                }
+            }
+        });
+        var regularization = job.Regularization;
+        Report("epoch-record", rounds, null, () =>
+        {
+            var sparsity = Nn.SparsityReport.Of(model);
+            _ = regularization.Value(model) + sparsity.ZeroFraction;
+        });
+        return 0;
+    }
+
+    private static void Report(string piece, int rounds, Action? before, Action after)
+    {
+        double a = double.PositiveInfinity, b = double.PositiveInfinity;
+        for (int r = 0; r < rounds; r++)
+        {
+            if (before is not null) a = Math.Min(a, Time(before));
+            b = Math.Min(b, Time(after));
+        }
+        string ratio = before is null ? "null" : (a / b).ToString("F2", CultureInfo.InvariantCulture);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"bench\":\"train-ab\",\"piece\":\"{piece}\",\"beforeMs\":{(before is null ? "null" : (a * 1e3).ToString("F2", CultureInfo.InvariantCulture))},\"afterMs\":{b * 1e3:F2},\"speedup\":{ratio},\"rounds\":{rounds}}}"));
+    }
+
+    private static double Time(Action action)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        action();
+        return Stopwatch.GetElapsedTime(t0).TotalSeconds;
+    }
+
+    private static byte[] Json(Nn.Mlp model, JsonWriterOptions options, bool parallel)
+    {
+        using var ms = new MemoryStream(8 << 20);
+        using (var w = new Utf8JsonWriter(ms, options))
+        {
+            w.WriteStartArray();
+            foreach (var d in model.DenseLayers)
+            {
+                w.WriteStartArray();
+                FloatRowsJson.Write(w, d.Weight, d.Outputs, d.Inputs, options, parallel);
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+        }
+        return ms.ToArray();
+    }
+
+    // --- the code as it was before (references for the A/B; not used by the library) --------------------------------
+
+    private static byte[] GunzipBefore(byte[] bytes)
+    {
+        using var input = new MemoryStream(bytes);
+        using var gzip = new GZipStream(input, CompressionMode.Decompress);
+        using var output = new MemoryStream(bytes.Length * 4);
+        gzip.CopyTo(output);
+        return output.ToArray();
+    }
+
+    private static void WidenBefore(byte[] source, int offset, double[] destination)
+    {
+        for (int i = 0; i < destination.Length; i++)
+            destination[i] = source[offset + i];
+    }
+
+    private static Standardizer FitBefore(double[] matrix, int p)
+    {
+        int rows = matrix.Length / p;
+        double n = rows;
+        var mean = new double[p];
+        var scale = new double[p];
+        var constant = new bool[p];
+        Array.Fill(constant, true);
+        ReadOnlySpan<double> first = matrix.AsSpan(0, p);
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<double> x = matrix.AsSpan(r * p, p);
+            for (int j = 0; j < p; j++)
+            {
+                mean[j] += x[j];
+                if (x[j] != first[j]) constant[j] = false;
+            }
+        }
+        for (int j = 0; j < p; j++) mean[j] = constant[j] ? first[j] : mean[j] / n;
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<double> x = matrix.AsSpan(r * p, p);
+            for (int j = 0; j < p; j++)
+            {
+                double d = x[j] - mean[j];
+                scale[j] += d * d;
+            }
+        }
+        for (int j = 0; j < p; j++)
+        {
+            double std = Math.Sqrt(scale[j] / n);
+            scale[j] = constant[j] || !(std > 0) ? 1.0 : std;
+        }
+        return new Standardizer(mean, scale);
+    }
+}
