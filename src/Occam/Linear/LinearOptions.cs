@@ -62,6 +62,14 @@ public sealed record LinearOptions
     /// <summary>Gradient bookkeeping for the Gaussian solver.</summary>
     public CdUpdate Update { get; init; } = CdUpdate.Auto;
 
+    /// <summary>
+    /// Support Newton steps (default true): when coordinate descent has spent as many sweeps on one α as an exact solve
+    /// restricted to the current non-zero coefficients would cost, and the support did not change in the last sweep, solve
+    /// for that support (signs fixed) directly. Removes the long tails of coordinate descent on correlated columns; the
+    /// stopping rule is unchanged. See docs/algorithms/coordinate-descent.md.
+    /// </summary>
+    public bool SupportNewton { get; init; } = true;
+
     /// <summary>Screening rule (default strong rules).</summary>
     public Screening Screening { get; init; } = Screening.StrongRules;
 

@@ -20,20 +20,29 @@ internal sealed class LogisticSolver
     private readonly bool[] _excluded;
     private readonly double[] _v;
     private readonly LinearOptions _o;
-    private readonly double[] _w, _wOld, _c, _xv, _eta, _prob, _wt, _r, _tmp;
+    private readonly double[] _w, _wOld, _c, _xv, _eta, _prob, _wt, _r, _tmp, _dual;
     private readonly bool[] _strong;
     private readonly int[] _list;
     private double _b;
     private double _loss;
+    private readonly double _ySum;
+    private double[] _h = [];
+    private double[] _step = [];
+    private double[]? _sqrtWt;
+    private bool _supportChanged;
+
+    /// <summary>Largest support on which <see cref="SupportNewton"/> is tried (its matrix has (m + 1)² entries).</summary>
+    private const int MaxNewtonSupport = 2048;
 
     public LogisticSolver(double[] xColumnMajor, int n, int p, double[] y, bool[] excluded, LinearOptions o)
     {
         _n = n; _p = p; _x = xColumnMajor; _y = y; _excluded = excluded; _o = o;
         _v = o.PenaltyFactors ?? Enumerable.Repeat(1.0, p).ToArray();
         _w = new double[p]; _wOld = new double[p]; _c = new double[p]; _xv = new double[p];
-        _eta = new double[n]; _prob = new double[n]; _wt = new double[n]; _r = new double[n]; _tmp = new double[n];
+        _eta = new double[n]; _prob = new double[n]; _wt = new double[n]; _r = new double[n]; _tmp = new double[n]; _dual = new double[n];
         _strong = new bool[p];
         _list = new int[p];
+        _ySum = TensorPrimitives.Sum(y);
         double ybar = y.Average();
         if (!(ybar > 0 && ybar < 1))
             throw new ArgumentException("y holds a single class; binary logistic regression needs both 0 and 1 in the training rows.", nameof(y));
@@ -62,14 +71,7 @@ internal sealed class LogisticSolver
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RefreshFromEta()
     {
-        double loss = 0;
-        for (int i = 0; i < _n; i++)
-        {
-            double e = _eta[i];
-            loss += Math.Max(e, 0) + Math.Log(1 + Math.Exp(-Math.Abs(e))) - _y[i] * e;
-            _prob[i] = 1 / (1 + Math.Exp(-e));
-        }
-        _loss = loss / _n;
+        _loss = LogisticTerms.Compute(_eta, _y, _prob) / _n;
     }
 
     /// <summary>
@@ -82,12 +84,13 @@ internal sealed class LogisticSolver
         if (!_o.FitIntercept) return;
         for (int it = 0; it < 100; it++)
         {
-            double g = 0, h = 0;
-            for (int i = 0; i < _n; i++) { g += _y[i] - _prob[i]; h += _prob[i] * (1 - _prob[i]); }
+            // g = Σ(yᵢ − pᵢ), h = Σpᵢ(1 − pᵢ)
+            double sp = TensorPrimitives.Sum(_prob);
+            double g = _ySum - sp, h = sp - TensorPrimitives.Dot(_prob, _prob);
             if (!(h > 0) || Math.Abs(g) <= 1e-13 * _n) break;
             double db = g / h;
             _b += db;
-            for (int i = 0; i < _n; i++) _eta[i] += db;
+            TensorPrimitives.Add(_eta, db, _eta);
             RefreshFromEta();
         }
     }
@@ -96,7 +99,7 @@ internal sealed class LogisticSolver
     private void FullGradient()
     {
         OptimizeIntercept();
-        for (int i = 0; i < _n; i++) _tmp[i] = _y[i] - _prob[i];
+        TensorPrimitives.Subtract(_y, _prob, _tmp);
         for (int j = 0; j < _p; j++) _c[j] = _excluded[j] ? 0 : Dot.Compute(Column(j), _tmp) / _n;
     }
 
@@ -155,39 +158,68 @@ internal sealed class LogisticSolver
         return new SolveReport(iter, gap, gapTol, converged, dev);
     }
 
-    /// <summary>One proximal Newton step; returns the CD sweeps used.</summary>
+    /// <summary>One proximal Newton step; returns the CD sweeps used (a support Newton solve counts as one).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int NewtonStep(double l1, double l2, double innerTol, int budget)
     {
         double objOld = Objective(l1, l2);
         double bOld = _b;
         _w.CopyTo(_wOld, 0);
-        for (int i = 0; i < _n; i++)
-        {
-            double q = _prob[i] * (1 - _prob[i]);
-            _wt[i] = Math.Max(q, 1e-5);
-            _r[i] = _y[i] - _prob[i];
-        }
-        double sw = 0;
-        for (int i = 0; i < _n; i++) sw += _wt[i];
-        sw /= _n;
+        // ωᵢ = max(pᵢ(1 − pᵢ), 1e-5), rᵢ = yᵢ − pᵢ, ξⱼ = Σᵢωᵢx̃ᵢⱼ²/n on the strong set.
+        TensorPrimitives.Subtract(1.0, _prob, _wt);
+        TensorPrimitives.Multiply(_wt, _prob, _wt);
+        TensorPrimitives.Max(_wt, 1e-5, _wt);
+        TensorPrimitives.Subtract(_y, _prob, _r);
+        double sw = TensorPrimitives.Sum(_wt) / _n;
         for (int j = 0; j < _p; j++)
         {
             if (!_strong[j]) continue;
             var col = Column(j);
-            double s = 0;
-            for (int i = 0; i < _n; i++) s += _wt[i] * col[i] * col[i];
-            _xv[j] = s / _n;
+            TensorPrimitives.Multiply(_wt, col, _tmp);
+            _xv[j] = Dot.Compute(_tmp, col) / _n;
         }
-        int sweeps = 0;
+        int sweeps = 0, sinceNewton = 0;
+        bool newtonOk = _o.SupportNewton, weightsReady = false;
+        double newtonAfter = -1;
+        // Support Newton (as in GaussianSolver): when the last sweep left the support unchanged and the sweeps spent on
+        // this model reach the cost of solving it exactly on the support, solve it there; then sweep the strong set again.
+        bool TryNewton(int m, double d)
+        {
+            if (!newtonOk || _supportChanged || d == 0 || sweeps >= budget) return false;
+            if (newtonAfter < 0) newtonAfter = m / 16.0 + 1;
+            if (sinceNewton < newtonAfter) return false;
+            if (!weightsReady)
+            {
+                _sqrtWt ??= new double[_n];
+                TensorPrimitives.Sqrt(_wt, _sqrtWt);
+                weightsReady = true;
+            }
+            newtonOk = SupportNewton(l1, l2);
+            sweeps++;
+            sinceNewton = 0;
+            newtonAfter = Math.Max(newtonAfter, 1);
+            return true;
+        }
         while (sweeps < budget)
         {
             int m = Collect(activeOnly: false);
             double d = Sweep(m, l1, l2, sw);
             sweeps++;
+            sinceNewton++;
+            if (TryNewton(m, d)) continue;
             if (d <= innerTol) break;
             m = Collect(activeOnly: true);
-            while (d > innerTol && sweeps < budget) { d = Sweep(m, l1, l2, sw); sweeps++; }
+            while (d > innerTol && sweeps < budget)
+            {
+                d = Sweep(m, l1, l2, sw);
+                sweeps++;
+                sinceNewton++;
+                if (d > innerTol && TryNewton(m, d))
+                {
+                    m = Collect(activeOnly: true);
+                    d = double.PositiveInfinity;
+                }
+            }
         }
         Refresh();
         double obj = Objective(l1, l2);
@@ -202,10 +234,71 @@ internal sealed class LogisticSolver
         return Math.Max(sweeps, 1);
     }
 
+    /// <summary>
+    /// Exact minimizer of the current Newton step's quadratic model on the support A = {j : wⱼ ≠ 0} with signs sⱼ fixed
+    /// (and the intercept free): with Ω = diag(ωᵢ) and r the model's weighted residual,
+    /// [X̃_AᵀΩX̃_A/n + α(1−ρ)V_A, X̃_AᵀΩ1/n; 1ᵀΩX̃_A/n, Σωᵢ/n]·(d_w, d_b) = (X̃_Aᵀr/n − αρV_As_A − α(1−ρ)V_Aw_A, Σrᵢ/n).
+    /// A sign change stops the step at the first zero crossing (that coordinate set to 0), as in
+    /// <see cref="GaussianSolver"/>. Returns false (no change) if the matrix is not positive definite to rounding or A is
+    /// too large. Requires the square roots of the weights in <see cref="_sqrtWt"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool SupportNewton(double l1, double l2)
+    {
+        int m = Collect(activeOnly: true);
+        bool icpt = _o.FitIntercept;
+        int q = m + (icpt ? 1 : 0);
+        if (q == 0 || m > MaxNewtonSupport || m >= _n) return false;
+        if (_h.Length < q * q) _h = new double[Math.Max(q * q, Math.Min(2 * _h.Length, (MaxNewtonSupport + 1) * (MaxNewtonSupport + 1)))];
+        if (_step.Length < q) _step = new double[_p + 1];
+        var list = _list.AsSpan(0, m);
+        var h = _h.AsSpan(0, q * q);
+        var d = _step.AsSpan(0, q);
+        Gram.ComputeColumns(_x, _n, list, _sqrtWt, icpt, _h);
+        TensorPrimitives.Multiply(h, 1.0 / _n, h);
+        for (int a = 0; a < m; a++)
+        {
+            int j = list[a];
+            double v = _v[j], w = _w[j];
+            h[a * q + a] += l2 * v;
+            d[a] = Dot.Compute(Column(j), _r) / _n - l1 * v * Math.Sign(w) - l2 * v * w;
+        }
+        if (icpt) d[m] = TensorPrimitives.Sum(_r) / _n;
+        if (!Cholesky.Factor(h, q)) return false;
+        Cholesky.Solve(h, q, d);
+        double t = 1;
+        int block = -1;
+        for (int a = 0; a < m; a++)
+        {
+            double w = _w[list[a]], nw = w + d[a];
+            if (nw * w <= 0)
+            {
+                double ta = w / (w - nw);
+                if (ta < t) { t = ta; block = a; }
+            }
+        }
+        for (int a = 0; a < m; a++)
+        {
+            int j = list[a];
+            double delta = a == block ? -_w[j] : t * d[a];
+            if (delta == 0) continue;
+            _w[j] = a == block ? 0.0 : _w[j] + delta;
+            WeightedAxpy.Compute(-delta, _wt, Column(j), _r);
+        }
+        if (icpt && d[m] != 0)
+        {
+            double db = t * d[m];
+            _b += db;
+            Axpy.Compute(-db, _wt, _r);
+        }
+        return true;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double Sweep(int m, double l1, double l2, double sw)
     {
         double d = 0;
+        _supportChanged = false;
         for (int k = 0; k < m; k++)
         {
             int j = _list[k];
@@ -216,6 +309,7 @@ internal sealed class LogisticSolver
             double shrunk = SoftThreshold.Scalar(z, t);
             double nw = shrunk == 0 ? 0.0 : shrunk / den;
             if (nw == old) continue;
+            if (old == 0 || nw == 0) _supportChanged = true;
             double delta = nw - old;
             _w[j] = nw;
             WeightedAxpy.Compute(-delta, _wt, col, _r);
@@ -223,9 +317,7 @@ internal sealed class LogisticSolver
         }
         if (_o.FitIntercept)
         {
-            double sr = 0;
-            for (int i = 0; i < _n; i++) sr += _r[i];
-            double db = sr / _n / sw;
+            double db = TensorPrimitives.Sum(_r) / _n / sw;
             if (db != 0)
             {
                 _b += db;
@@ -263,13 +355,11 @@ internal sealed class LogisticSolver
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double DualValue(double kappa, double l1, double l2)
     {
-        double h = 0;
-        for (int i = 0; i < _n; i++)
-        {
-            double s = _y[i] - kappa * (_y[i] - _prob[i]);
-            if (s > 0) h += s * Math.Log(s);
-            if (s < 1) h += (1 - s) * Math.Log(1 - s);
-        }
+        // sᵢ = yᵢ − κ(yᵢ − pᵢ)
+        TensorPrimitives.Subtract(_y, _prob, _dual);
+        TensorPrimitives.Multiply(_dual, kappa, _dual);
+        TensorPrimitives.Subtract(_y, _dual, _dual);
+        double h = BinaryEntropy.Compute(_dual);
         double conj = 0;
         for (int j = 0; j < _p; j++)
         {

@@ -28,19 +28,18 @@ internal sealed class ColumnStats
         var max = new double[p];
         Array.Fill(min, double.PositiveInfinity);
         Array.Fill(max, double.NegativeInfinity);
+        // Row by row with vectorized element-wise passes: the same sums in the same order as a scalar loop.
         foreach (int r in rows)
         {
             var row = x.AsSpan(r * p, p);
-            for (int j = 0; j < p; j++)
-            {
-                double v = row[j];
-                if (!double.IsFinite(v))
-                    throw new ArgumentException($"x has a non-finite value ({v}) at row {r}, column {j}; remove or impute it first.", nameof(x));
-                mean[j] += v;
-                if (v < min[j]) min[j] = v;
-                if (v > max[j]) max[j] = v;
-            }
+            TensorPrimitives.Add(mean, row, mean);
+            TensorPrimitives.Min(min, row, min);
+            TensorPrimitives.Max(max, row, max);
         }
+        // A NaN or infinity in X makes its column's min, max or sum non-finite: find the first such cell for the message.
+        for (int j = 0; j < p; j++)
+            if (!double.IsFinite(min[j]) || !double.IsFinite(max[j]) || double.IsNaN(mean[j]))
+                ThrowFirstNonFinite(x, p, rows);
         for (int j = 0; j < p; j++) mean[j] /= n;
         var scale = new double[p];
         Array.Fill(scale, 1.0);
@@ -51,10 +50,12 @@ internal sealed class ColumnStats
         if (standardize)
         {
             var ss = new double[p];
+            var d = new double[p];
             foreach (int r in rows)
             {
-                var row = x.AsSpan(r * p, p);
-                for (int j = 0; j < p; j++) { double d = row[j] - mean[j]; ss[j] += d * d; }
+                TensorPrimitives.Subtract(x.AsSpan(r * p, p), mean, d);
+                TensorPrimitives.Multiply(d, d, d);
+                TensorPrimitives.Add(ss, d, ss);
             }
             for (int j = 0; j < p; j++)
             {
@@ -64,6 +65,17 @@ internal sealed class ColumnStats
         }
         if (!center) Array.Clear(mean);
         return new ColumnStats { Mean = mean, Scale = scale, Excluded = excluded };
+    }
+
+    private static void ThrowFirstNonFinite(double[] x, int p, int[] rows)
+    {
+        foreach (int r in rows)
+            for (int j = 0; j < p; j++)
+            {
+                double v = x[r * p + j];
+                if (!double.IsFinite(v))
+                    throw new ArgumentException($"x has a non-finite value ({v}) at row {r}, column {j}; remove or impute it first.", nameof(x));
+            }
     }
 
     public IEnumerable<string> ConstantWarnings(string[]? names)

@@ -10,7 +10,8 @@ public class LinearAlgebraKernelTests
     public void GramSimdMatchesScalar()
     {
         var rng = new Rng(12);
-        foreach (var (n, p) in Enumerable.Range(1, 40).Select(p => (137, p)).Concat([(1, 1), (3, 257), (300, 33), (1000, 70), (2, 0)]))
+        // p = 1..80 covers every edge of the 6 × 32, 6 × 8, 4 × 16 and scalar tiles; n ≥ 512 with n·p² ≥ 4e6 the threaded path.
+        foreach (var (n, p) in Enumerable.Range(1, 80).Select(p => (137, p)).Concat([(1, 1), (3, 257), (300, 33), (1000, 70), (700, 203), (2, 0)]))
         {
             var x = new double[n * p];
             for (int i = 0; i < x.Length; i++) x[i] = rng.NextNormal();
@@ -22,6 +23,67 @@ public class LinearAlgebraKernelTests
                 Assert.True(Math.Abs(a[i] - b[i]) <= 1e-12 * (Math.Abs(a[i]) + n), $"n={n} p={p} i={i}");
             for (int j = 0; j < p; j++)
                 for (int k = 0; k < p; k++) Assert.Equal(b[j * p + k], b[k * p + j]);
+        }
+    }
+
+    [Fact]
+    public void CenteredGramMatchesTheScalarGramOfTheCentredScaledRows()
+    {
+        var rng = new Rng(13);
+        foreach (var (n, p) in new[] { (5, 7), (137, 38), (600, 45), (1100, 64) })
+        {
+            var x = new double[n * p];
+            for (int i = 0; i < x.Length; i++) x[i] = 3 + rng.NextNormal();
+            var rows = Enumerable.Range(0, n).Where(i => i % 3 != 1).ToArray();
+            var mean = new double[p];
+            var inv = new double[p];
+            for (int j = 0; j < p; j++) { mean[j] = 3 + 0.1 * rng.NextNormal(); inv[j] = 0.5 + rng.NextDouble(); }
+            var y = new double[rows.Length];
+            for (int i = 0; i < y.Length; i++) y[i] = rng.NextNormal();
+            var xt = new double[rows.Length * p];
+            for (int i = 0; i < rows.Length; i++)
+                for (int j = 0; j < p; j++) xt[i * p + j] = (x[rows[i] * p + j] - mean[j]) * inv[j];
+            var expected = new double[p * p];
+            Gram.ComputeScalar(xt, rows.Length, p, expected);
+            var g = new double[p * p];
+            var xty = new double[p];
+            Gram.ComputeCentered(x, rows, p, mean, inv, y, g, xty);
+            for (int i = 0; i < g.Length; i++)
+                Assert.True(Math.Abs(expected[i] - g[i]) <= 1e-12 * (Math.Abs(expected[i]) + n), $"n={n} p={p} i={i}");
+            for (int j = 0; j < p; j++)
+            {
+                double s = 0;
+                for (int i = 0; i < rows.Length; i++) s += xt[i * p + j] * y[i];
+                Assert.True(Math.Abs(s - xty[j]) <= 1e-12 * (Math.Abs(s) + n), $"xty n={n} p={p} j={j}");
+            }
+        }
+    }
+
+    [Fact]
+    public void WeightedColumnGramMatchesTheDefinition()
+    {
+        var rng = new Rng(14);
+        foreach (var (n, p, m, ones) in new[] { (9, 5, 3, true), (137, 40, 38, false), (700, 90, 75, true), (1300, 30, 0, true) })
+        {
+            var x = new double[n * p]; // column-major
+            for (int i = 0; i < x.Length; i++) x[i] = rng.NextNormal();
+            var cols = Enumerable.Range(0, p).Where(j => j % 7 != 3).Take(m).Reverse().ToArray();
+            var s = new double[n];
+            for (int i = 0; i < n; i++) s[i] = 0.1 + rng.NextDouble();
+            int q = cols.Length + (ones ? 1 : 0);
+            var h = new double[q * q];
+            Gram.ComputeColumns(x, n, cols, s, ones, h);
+            for (int a = 0; a < q; a++)
+                for (int b = 0; b < q; b++)
+                {
+                    double e = 0;
+                    for (int i = 0; i < n; i++)
+                    {
+                        double u = a < cols.Length ? x[cols[a] * n + i] : 1, v = b < cols.Length ? x[cols[b] * n + i] : 1;
+                        e += s[i] * s[i] * u * v;
+                    }
+                    Assert.True(Math.Abs(e - h[a * q + b]) <= 1e-12 * (Math.Abs(e) + n), $"n={n} m={cols.Length} a={a} b={b}");
+                }
         }
     }
 
