@@ -30,7 +30,9 @@ internal static unsafe class GemmSmall
         {
             int kc = Math.Min(kStep, k - pc);
             float be = pc == 0 ? beta : 1f;
-            if (csB == 1)
+            if (csB == 1 && n < 4)
+                TailColumns(m, 0, n, kc, alpha, a + pc * csA, rsA, csA, b + pc * rsB, rsB, 1, be, c, ldc);
+            else if (csB == 1)
                 RowsOfB(m, n, kc, alpha, a + pc * csA, rsA, csA, b + pc * rsB, rsB, be, c, ldc);
             else
                 ColumnsOfB(m, n, kc, alpha, a + pc * csA, rsA, csA, b + pc * rsB, csB, be, c, ldc);
@@ -62,7 +64,7 @@ internal static unsafe class GemmSmall
     }
 
     /// <summary>op(B)(p, j) = b[p·rsB + j]: vectors across j.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RowsOfB(int m, int n, int kc, float alpha,
         float* a, nint rsA, nint csA, float* b, nint rsB, float beta, float* c, nint ldc)
     {
@@ -137,7 +139,7 @@ internal static unsafe class GemmSmall
     /// Columns j0..n of C, op(B)(p, j) = b[p·bp + j·bj], one chain per element but four rows side by
     /// side so that the chains overlap.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TailColumns(int m, int j0, int n, int kc, float alpha,
         float* a, nint rsA, nint csA, float* b, nint bp, nint bj, float beta, float* c, nint ldc)
     {
