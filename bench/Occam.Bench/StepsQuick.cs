@@ -39,6 +39,7 @@ internal static class StepsQuick
             if (args[i] == "--seconds") seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--parts") parts = true;
             else if (args[i] == "--detail") return Detail(seconds);
+            else if (args[i] == "--ab-update") return AbUpdate(seconds);
             else
             {
                 Console.Error.WriteLine($"steps: unknown option {args[i]}");
@@ -135,6 +136,36 @@ internal static class StepsQuick
         return 0;
     }
 
+    /// <summary>
+    /// `--ab-update`: 784-512-256-10 at 2 threads, the optimizer update and the fused ReLU·dropout passes on the calling
+    /// thread (A) against split over the GEMM helpers (B, the default), interleaved windows of one process, best of each; one JSON line.
+    /// </summary>
+    private static int AbUpdate(double seconds)
+    {
+        var net = Nets[^1];
+        var (trainer, x, y, rng) = Setup(net);
+        long saved = Trainer.ParallelUpdateMinimum, savedRows = RowPasses.MinimumEntries;
+        double a = double.PositiveInfinity, b = double.PositiveInfinity;
+        var total = Stopwatch.StartNew();
+        try
+        {
+            while (total.Elapsed.TotalSeconds < seconds)
+            {
+                Trainer.ParallelUpdateMinimum = RowPasses.MinimumEntries = long.MaxValue;
+                a = Math.Min(a, Best(() => trainer.Step(x, y, net.Batch, rng, out _), 2, 0.1));
+                (Trainer.ParallelUpdateMinimum, RowPasses.MinimumEntries) = (saved, savedRows);
+                b = Math.Min(b, Best(() => trainer.Step(x, y, net.Batch, rng, out _), 2, 0.1));
+            }
+        }
+        finally
+        {
+            (Trainer.ParallelUpdateMinimum, RowPasses.MinimumEntries) = (saved, savedRows);
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"net\":\"{net.Name}\",\"threads\":2,\"callerOnlyUs\":{a:F1},\"splitUs\":{b:F1},\"ratio\":{a / b:F3}}}"));
+        return 0;
+    }
+
     private static double Time(Net net, int threads, double seconds)
     {
         var (trainer, x, y, rng) = Setup(net);
@@ -163,7 +194,7 @@ internal static class StepsQuick
             {
                 long t0 = Stopwatch.GetTimestamp();
                 for (int i = 0; i < inner; i++) step();
-                double s = Stopwatch.GetElapsedTime(t0).TotalSeconds / inner;
+                double s = (Stopwatch.GetTimestamp() - t0) / (double)Stopwatch.Frequency / inner;   // raw ticks: no 100 ns TimeSpan rounding
                 if (s < best) best = s;
             }
             return best * 1e6;

@@ -19,6 +19,7 @@ namespace Occam.Numerics.Activations;
 internal static class ReluDropout
 {
     /// <summary>The forward pass above; writes the mask (the backward pass needs it) and h.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // R2R code with Vector512 is rejected at run time: compile once, optimized
     public static void Forward(ReadOnlySpan<float> z, Span<float> mask, Span<float> h, ulong seed, long offset, ushort threshold, float keep)
     {
         Preconditions.CheckLength(mask.Length, z.Length);
@@ -71,6 +72,7 @@ internal static class ReluDropout
     }
 
     /// <summary>The backward pass above. <paramref name="dz"/> may alias <paramref name="dh"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // R2R code with Vector512 is rejected at run time: compile once, optimized
     public static void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> mask, ReadOnlySpan<float> dh, Span<float> dz)
     {
         Preconditions.CheckLength(mask.Length, z.Length);

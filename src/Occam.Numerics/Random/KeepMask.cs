@@ -41,6 +41,7 @@ internal static class KeepMask
         (ushort)(Mix(seed + ((ulong)(e >> 2) + 1) * Gamma) >> (16 * (int)(e & 3)));
 
     /// <summary>Fills <paramref name="mask"/> with elements <paramref name="offset"/> … of the mask of <paramref name="seed"/> (vectorized).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // R2R code with Vector512 is rejected at run time: compile once, optimized
     public static void Fill(Span<float> mask, ulong seed, long offset, ushort threshold, float keep)
     {
         System.Diagnostics.Debug.Assert(offset >= 0);

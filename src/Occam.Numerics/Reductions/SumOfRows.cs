@@ -15,6 +15,7 @@ namespace Occam.Numerics.Reductions;
 internal static class SumOfRows
 {
     /// <summary>The sums above (vectorized over columns).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // R2R code with Vector512 is rejected at run time: compile once, optimized
     public static void Compute(ReadOnlySpan<float> m, int rows, int columns, Span<float> sums)
     {
         Preconditions.CheckLength(m.Length, rows * columns);

@@ -58,7 +58,9 @@ internal static class Backprop
                     var dr = (Dropout)layers[++i];
                     int n = rows * width;
                     y = ws.Outputs[i].AsSpan(0, n);
-                    ReluDropout.Forward(x, ws.Masks[i].AsSpan(0, n), y, rng!.NextUInt64(), 0, DropoutMask.Threshold(dr.P), DropoutMask.Keep(dr.P));
+                    ulong seed = rng!.NextUInt64();
+                    if (owned is null || !RowPasses.Forward(ws, owned, ws.Masks[i], ws.Outputs[i], rows, width, seed, DropoutMask.Threshold(dr.P), DropoutMask.Keep(dr.P)))
+                        ReluDropout.Forward(x, ws.Masks[i].AsSpan(0, n), y, seed, 0, DropoutMask.Threshold(dr.P), DropoutMask.Keep(dr.P));
                     break;
                 }
                 case ActivationLayer a:
@@ -123,7 +125,8 @@ internal static class Backprop
                         int n = rows * WidthOf(model, i);
                         ReadOnlySpan<float> z = i == 0 ? input : ws.Outputs[i - 1];
                         Span<float> dz = i == 0 ? ws.InputGradient : ws.OutputGradients[i - 1];
-                        ReluDropout.Backward(z[..n], ws.Masks[i + 1].AsSpan(0, n), dy[..n], dz[..n]);
+                        if (i == 0 || !RowPasses.Backward(ws, ws.Outputs[i - 1], ws.Masks[i + 1], ws.OutputGradients[i + 1], ws.OutputGradients[i - 1], rows, WidthOf(model, i)))
+                            ReluDropout.Backward(z[..n], ws.Masks[i + 1].AsSpan(0, n), dy[..n], dz[..n]);
                     }
                     break;
                 }

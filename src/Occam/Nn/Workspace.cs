@@ -86,6 +86,9 @@ internal sealed class Workspace
     /// <summary>Dropout masks (0 or 1/(1 − p)) for dropout layers; empty for other layers.</summary>
     public float[][] Masks { get; }
 
+    /// <summary>The description of a row-split element-wise pass (<see cref="RowPasses"/>), reused step after step.</summary>
+    internal RowPasses.Job PassJob { get; } = new();
+
     /// <summary>∂loss/∂input (only filled when asked for).</summary>
     public float[] InputGradient { get; }
 }

@@ -157,6 +157,7 @@ public sealed class AdamW : Optimizer
     /// <c>Tail</c>; IEEE division and square root are correctly rounded at every width, so the result is bit-identical
     /// and twice as many coordinates go through the dividers per instruction). Returns the first index not done.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // R2R code with Vector512 is rejected at run time: compile once, optimized
     private static int Update512(Span<float> param, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, float decay, float stepSize,
         float bc2Sqrt, float b1, float b2, float c1, float c2, float eps, bool hasDecay, float proxScale, float l2)
     {

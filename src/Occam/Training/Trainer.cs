@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Occam.Data;
 using Occam.Losses;
 using Occam.Nn;
+using Occam.Numerics;
 using Occam.Numerics.Random;
 using Occam.Optimizers;
 using Occam.Regularization;
@@ -35,6 +37,7 @@ public sealed class Trainer
     private readonly float[] _batchY;
     private readonly float[] _groupSteps;
     private readonly Update[] _updates;
+    private readonly UpdateRange[] _ranges;
     private float[]? _proxThresholds;
     private readonly int _maxBatch;
     private readonly TaskKind _task;
@@ -66,6 +69,7 @@ public sealed class Trainer
         _batchY = new float[_maxBatch * TargetWidth(model)];
         _groupSteps = new float[model.DenseLayers.Max(d => d.Outputs)];
         _updates = new Update[_parameters.Length];
+        _ranges = new UpdateRange[_parameters.Sum(p => (p.Length + UpdateChunk - 1) / UpdateChunk)];
         _optimizer = options.Optimizer.Create();
         _optimizer.Initialize(_parameters);
     }
@@ -322,17 +326,59 @@ public sealed class Trainer
     /// <summary>One tensor's optimizer update, as the step queued it: decoupled decay, prox L1 and folded coupled L2.</summary>
     private readonly record struct Update(Parameter Parameter, int Slot, double Decay, double ProxL1, float L2);
 
+    /// <summary>Coordinates of one work item of the parallel update: <c>_updates[Update]</c>, [Start, Start + Length).</summary>
+    private readonly record struct UpdateRange(int Update, int Start, int Length);
+
+    /// <summary>Floats of a tensor per work item of the parallel update (64 KiB of each of θ, ∇, m, v).</summary>
+    internal const int UpdateChunk = 16384;
+
+    /// <summary>Below this many coordinates in all, the update runs on the calling thread (a hand-off costs more); settable for the bench's A/B.</summary>
+    internal static long ParallelUpdateMinimum { get; set; } = 1 << 16;
+
     /// <summary>
     /// Runs the queued updates <c>_updates[0 … count)</c>. Every update rule is coordinate-wise, so a tensor may be
-    /// updated in ranges, in any order, on any thread, with the same numbers (<see cref="Optimizer.StepRange"/>).
+    /// updated in ranges, in any order, on any thread, with the same numbers (<see cref="Optimizer.StepRange"/>). With
+    /// <see cref="Gemm.MaxThreads"/> &gt; 1 and at least <see cref="ParallelUpdateMinimum"/> coordinates, the tensors are
+    /// cut into <see cref="UpdateChunk"/>-float ranges and run as items on the GEMM helpers
+    /// (<see cref="GemmThreadPool.RunItems"/>: thread t takes items i ≡ t mod threads first, so each thread keeps
+    /// updating the same ranges, and their m and v stay in its cache, step after step).
     /// </summary>
-    private void RunUpdates(int count)
+    private unsafe void RunUpdates(int count)
     {
-        for (int i = 0; i < count; i++)
+        int threads = Gemm.MaxThreads;
+        long total = 0;
+        for (int i = 0; i < count; i++) total += _updates[i].Parameter.Length;
+        if (threads <= 1 || total < ParallelUpdateMinimum)
         {
-            var u = _updates[i];
-            _optimizer.StepRange(u.Parameter, u.Slot, 0, u.Parameter.Length, u.Decay, u.ProxL1, u.L2);
+            for (int i = 0; i < count; i++)
+            {
+                var u = _updates[i];
+                _optimizer.StepRange(u.Parameter, u.Slot, 0, u.Parameter.Length, u.Decay, u.ProxL1, u.L2);
+            }
+            return;
         }
+        int items = 0;
+        for (int i = 0; i < count; i++)
+            for (int start = 0, length = _updates[i].Parameter.Length; start < length; start += UpdateChunk)
+                _ranges[items++] = new UpdateRange(i, start, Math.Min(UpdateChunk, length - start));
+        var self = GCHandle.Alloc(this);
+        try
+        {
+            GemmThreadPool.RunItems(&UpdateItem, GCHandle.ToIntPtr(self), items, threads);
+        }
+        finally
+        {
+            self.Free();
+        }
+    }
+
+    /// <summary>Work item <paramref name="item"/> of <see cref="RunUpdates"/> (any thread).</summary>
+    private static void UpdateItem(int item, nint state)
+    {
+        var trainer = (Trainer)GCHandle.FromIntPtr(state).Target!;
+        var r = trainer._ranges[item];
+        var u = trainer._updates[r.Update];
+        trainer._optimizer.StepRange(u.Parameter, u.Slot, r.Start, r.Length, u.Decay, u.ProxL1, u.L2);
     }
 
     private void Gather(TrainingData data, ReadOnlySpan<int> rows)

@@ -1,0 +1,96 @@
+using System.Runtime.InteropServices;
+using Occam.Numerics;
+using Occam.Numerics.Activations;
+
+namespace Occam.Nn;
+
+/// <summary>
+/// The fused ReLU·dropout passes of a training step (<see cref="ReluDropout"/>) split by rows over the GEMM helpers
+/// (<see cref="GemmThreadPool.RunItems"/>) when the layer is large and <see cref="Gemm.MaxThreads"/> &gt; 1. Item k covers
+/// rows [k·r, (k + 1)·r) with r chosen for about four items per thread; the mask entries are addressed by their
+/// flattened index (offset = first row · width), so the mask and every output are the same bits whatever the split.
+/// </summary>
+internal static unsafe class RowPasses
+{
+    /// <summary>Layers with fewer entries (rows × width) run on the calling thread: the hand-off would cost more (settable for the bench's A/B).</summary>
+    internal static long MinimumEntries { get; set; } = 1 << 15;
+
+    /// <summary>One pass: its buffers (whole workspace arrays) and parameters.</summary>
+    internal sealed class Job
+    {
+        public bool Backward;
+        public float[] Z = [], Mask = [], Dh = [], Out = [];
+        public int Rows, Width, RowsPerItem;
+        public ulong Seed;
+        public ushort Threshold;
+        public float Keep;
+    }
+
+    /// <summary>The forward pass over rows × width entries, split; false (nothing done) when it should run unsplit.</summary>
+    public static bool Forward(Workspace ws, float[] z, float[] mask, float[] h, int rows, int width, ulong seed, ushort threshold, float keep)
+    {
+        int items = Items(rows, width);
+        if (items <= 1) return false;
+        var job = ws.PassJob;
+        job.Backward = false;
+        job.Z = z;
+        job.Mask = mask;
+        job.Out = h;
+        job.Dh = [];
+        job.Seed = seed;
+        job.Threshold = threshold;
+        job.Keep = keep;
+        Run(job, rows, width, items);
+        return true;
+    }
+
+    /// <summary>The backward pass (dz = z &gt; 0 ? dh·mask : 0) over rows × width entries, split; false when it should run unsplit.</summary>
+    public static bool Backward(Workspace ws, float[] z, float[] mask, float[] dh, float[] dz, int rows, int width)
+    {
+        int items = Items(rows, width);
+        if (items <= 1) return false;
+        var job = ws.PassJob;
+        job.Backward = true;
+        job.Z = z;
+        job.Mask = mask;
+        job.Dh = dh;
+        job.Out = dz;
+        Run(job, rows, width, items);
+        return true;
+    }
+
+    /// <summary>Items for a layer: 0 when it runs unsplit, else about four per thread.</summary>
+    private static int Items(int rows, int width)
+    {
+        int threads = Gemm.MaxThreads;
+        if (threads <= 1 || (long)rows * width < MinimumEntries) return 0;
+        return Math.Min(rows, 4 * threads);
+    }
+
+    private static void Run(Job job, int rows, int width, int items)
+    {
+        job.Rows = rows;
+        job.Width = width;
+        job.RowsPerItem = (rows + items - 1) / items;
+        var handle = GCHandle.Alloc(job);
+        try
+        {
+            GemmThreadPool.RunItems(&Item, GCHandle.ToIntPtr(handle), (rows + job.RowsPerItem - 1) / job.RowsPerItem, Gemm.MaxThreads);
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+
+    private static void Item(int item, nint state)
+    {
+        var job = (Job)GCHandle.FromIntPtr(state).Target!;
+        int r0 = item * job.RowsPerItem, r1 = Math.Min(job.Rows, r0 + job.RowsPerItem);
+        int start = r0 * job.Width, n = (r1 - r0) * job.Width;
+        if (job.Backward)
+            ReluDropout.Backward(job.Z.AsSpan(start, n), job.Mask.AsSpan(start, n), job.Dh.AsSpan(start, n), job.Out.AsSpan(start, n));
+        else
+            ReluDropout.Forward(job.Z.AsSpan(start, n), job.Mask.AsSpan(start, n), job.Out.AsSpan(start, n), job.Seed, start, job.Threshold, job.Keep);
+    }
+}
