@@ -453,17 +453,7 @@ internal sealed class GaussianSolver
         }
         if (!Cholesky.Factor(h, m)) return false;
         Cholesky.Solve(h, m, d);
-        double t = 1;
-        int block = -1;
-        for (int a = 0; a < m; a++)
-        {
-            double w = _w[list[a]], nw = w + d[a];
-            if (nw * w <= 0)
-            {
-                double ta = w / (w - nw);
-                if (ta < t) { t = ta; block = a; }
-            }
-        }
+        double t = SignChangeStep.Length(list, _w, d, out int block);
         for (int a = 0; a < m; a++)
         {
             int j = list[a];

@@ -266,17 +266,7 @@ internal sealed class LogisticSolver
         if (icpt) d[m] = TensorPrimitives.Sum(_r) / _n;
         if (!Cholesky.Factor(h, q)) return false;
         Cholesky.Solve(h, q, d);
-        double t = 1;
-        int block = -1;
-        for (int a = 0; a < m; a++)
-        {
-            double w = _w[list[a]], nw = w + d[a];
-            if (nw * w <= 0)
-            {
-                double ta = w / (w - nw);
-                if (ta < t) { t = ta; block = a; }
-            }
-        }
+        double t = SignChangeStep.Length(list, _w, d, out int block);
         for (int a = 0; a < m; a++)
         {
             int j = list[a];
