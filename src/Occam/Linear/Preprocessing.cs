@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using Occam.Numerics;
+using Occam.Numerics.Standardization;
 
 namespace Occam.Linear;
 
@@ -28,14 +29,8 @@ internal sealed class ColumnStats
         var max = new double[p];
         Array.Fill(min, double.PositiveInfinity);
         Array.Fill(max, double.NegativeInfinity);
-        // Row by row with vectorized element-wise passes: the same sums in the same order as a scalar loop.
-        foreach (int r in rows)
-        {
-            var row = x.AsSpan(r * p, p);
-            TensorPrimitives.Add(mean, row, mean);
-            TensorPrimitives.Min(min, row, min);
-            TensorPrimitives.Max(max, row, max);
-        }
+        // Row by row with the standardizer's vectorized kernels: the same sums in the same order as a scalar loop.
+        foreach (int r in rows) ColumnSums.Add(x.AsSpan(r * p, p), mean, min, max);
         // A NaN or infinity in X makes its column's min, max or sum non-finite: find the first such cell for the message.
         for (int j = 0; j < p; j++)
             if (!double.IsFinite(min[j]) || !double.IsFinite(max[j]) || double.IsNaN(mean[j]))
@@ -50,13 +45,7 @@ internal sealed class ColumnStats
         if (standardize)
         {
             var ss = new double[p];
-            var d = new double[p];
-            foreach (int r in rows)
-            {
-                TensorPrimitives.Subtract(x.AsSpan(r * p, p), mean, d);
-                TensorPrimitives.Multiply(d, d, d);
-                TensorPrimitives.Add(ss, d, ss);
-            }
+            foreach (int r in rows) SquaredDeviations.Add(x.AsSpan(r * p, p), mean, ss);
             for (int j = 0; j < p; j++)
             {
                 double s = Math.Sqrt(ss[j] / n);
