@@ -9,8 +9,8 @@ Rules (bench/README.md):
          outright) for small products (m·k·n ≤ 2^20 multiply-adds).
   E      Σ OpenBLAS best time of the step's products ÷ Occam step time (same threads); 784-512-256-10 ≥ 0.85,
          64-128-10 ≥ 0.5. 2-8-1: step time ≤ 1 µs.
-  torch  PyTorch µs ÷ Occam µs for the same step; PyTorch at its best thread count (of those it was timed with);
-         ≥ 3 (784-512-256-10), ≥ 8 (64-128-10), ≥ 100 (2-8-1).
+  torch  PyTorch µs ÷ Occam µs for the same step, each at its best thread count (of those it was timed with; Occam's
+         other thread counts are info rows); ≥ 3 (784-512-256-10), ≥ 8 (64-128-10), ≥ 100 (2-8-1).
   train  overhead = (occam train wall − `occam --version` wall − steps·t_step) ÷ (steps·t_step) ≤ 0.05, where
          steps = epochs·rows/batch and t_step the 2-thread `steps` time of the same net (without the validation and
          bookkeeping the CLI does per epoch); PyTorch job ÷ occam train wall ≥ 3. Info rows from Occam.Bench train
@@ -113,13 +113,23 @@ torch = defaultdict(list)
 for r in lines("torch.jsonl"):
     torch[r["net"]].append(r)
 targets = {"784-512-256-10": 3, "64-128-10": 8, "2-8-1": 100}
+# The issue compares each side at its best thread setting: the target row is Occam's fastest thread count against
+# PyTorch's fastest; Occam's other thread counts follow as info rows against the same PyTorch time.
+occam_by_net = defaultdict(list)
 for (net, threads), s in steps.items():
-    if net not in torch:
-        continue
+    if net in torch:
+        occam_by_net[net].append((threads, s))
+for net, runs in occam_by_net.items():
     t = min(torch[net], key=lambda r: r["usPerStep"])
-    ratio = t["usPerStep"] / s["usPerStep"]
-    add("torch", f"{net} batch {s['batch']} Occam t{threads} vs torch t{t['threads']}", f"{s['usPerStep']:.1f} us",
-        f"{t['usPerStep']:.1f} us", f"{ratio:.1f}x", f">= {targets[net]}x", ratio >= targets[net])
+    best_threads, best = min(runs, key=lambda ts: ts[1]["usPerStep"])
+    for threads, s in sorted(runs, key=lambda ts: (ts[0] != best_threads, ts[0])):
+        ratio = t["usPerStep"] / s["usPerStep"]
+        label = f"{net} batch {s['batch']} Occam t{threads} vs torch t{t['threads']}"
+        if threads == best_threads:
+            add("torch", label + " (both at their best)", f"{s['usPerStep']:.1f} us", f"{t['usPerStep']:.1f} us",
+                f"{ratio:.1f}x", f">= {targets[net]}x", ratio >= targets[net])
+        else:
+            add("torch", "  " + label, f"{s['usPerStep']:.1f} us", f"{t['usPerStep']:.1f} us", f"{ratio:.1f}x", "info", None)
 
 # --- train -------------------------------------------------------------------------------------------------------------------
 train = {r["impl"]: r for r in lines("train.jsonl")}
