@@ -8,22 +8,22 @@ namespace Occam.Numerics.LinearAlgebra;
 /// </summary>
 internal static class Cholesky
 {
+    /// <remarks>
+    /// Row-oriented (Cholesky–Banachiewicz): every inner product runs over two contiguous row prefixes, so it is one
+    /// vectorized <see cref="Dot.Compute"/> call (the same sums as the scalar loop up to summation order).
+    /// </remarks>
     public static bool Factor(Span<double> a, int m)
     {
         Debug.Assert(a.Length >= m * m);
         for (int j = 0; j < m; j++)
         {
-            double d = a[j * m + j];
-            for (int k = 0; k < j; k++) d -= a[j * m + k] * a[j * m + k];
+            var rowJ = a.Slice(j * m, j);
+            double d = a[j * m + j] - Dot.Compute(rowJ, rowJ);
             if (!(d > 0)) return false;
             double ljj = Math.Sqrt(d);
             a[j * m + j] = ljj;
             for (int i = j + 1; i < m; i++)
-            {
-                double s = a[i * m + j];
-                for (int k = 0; k < j; k++) s -= a[i * m + k] * a[j * m + k];
-                a[i * m + j] = s / ljj;
-            }
+                a[i * m + j] = (a[i * m + j] - Dot.Compute(a.Slice(i * m, j), rowJ)) / ljj;
         }
         return true;
     }
@@ -32,11 +32,7 @@ internal static class Cholesky
     public static void Solve(ReadOnlySpan<double> l, int m, Span<double> b)
     {
         for (int i = 0; i < m; i++)
-        {
-            double s = b[i];
-            for (int k = 0; k < i; k++) s -= l[i * m + k] * b[k];
-            b[i] = s / l[i * m + i];
-        }
+            b[i] = (b[i] - Dot.Compute(l.Slice(i * m, i), b[..i])) / l[i * m + i];
         for (int i = m - 1; i >= 0; i--)
         {
             double s = b[i];

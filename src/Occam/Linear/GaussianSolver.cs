@@ -106,10 +106,15 @@ internal sealed class GramEngine : GaussianEngine
     public override double NewtonCostInSweeps(int m) => (double)m * m / (6.0 * P) + 1;
 }
 
-/// <summary>Naive (residual) updates: keeps r = ỹ − X̃w; X̃ stored column-major.</summary>
+/// <summary>
+/// Naive (residual) updates: keeps r = ỹ − X̃w; X̃ stored column-major, plus a float copy for the bounded full passes
+/// (<see cref="BoundedGradients"/>) when every value fits a float.
+/// </summary>
 internal sealed class ResidualEngine : GaussianEngine
 {
     private readonly double[] _x;  // column-major n × p
+    private readonly float[]? _xf; // the same in float, null when a value overflows a float
+    private readonly float[] _uf;
     private readonly double[] _y;
     private readonly double[] _r;
     private readonly double _invN;
@@ -121,6 +126,14 @@ internal sealed class ResidualEngine : GaussianEngine
         _y = yCentered;
         _r = (double[])yCentered.Clone();
         _invN = 1.0 / n;
+        ColumnNormOverN = new double[p];
+        for (int j = 0; j < p; j++) ColumnNormOverN[j] = Math.Sqrt(Norm[j] * _invN);
+        _uf = new float[n];
+        if (xColumnMajor.Length > 0 && Math.Abs(TensorPrimitives.MaxMagnitude<double>(xColumnMajor)) < float.MaxValue / 2)
+        {
+            _xf = new float[xColumnMajor.Length];
+            TensorPrimitives.ConvertTruncating<double, float>(xColumnMajor, _xf);
+        }
     }
 
     private static double[] Norms(double[] x, int n, int p)
@@ -134,10 +147,23 @@ internal sealed class ResidualEngine : GaussianEngine
         return d;
     }
 
+    /// <summary>‖x̃ⱼ‖/n: by Cauchy–Schwarz |x̃ⱼᵀu/n − x̃ⱼᵀu'/n| ≤ ‖x̃ⱼ‖/n · ‖u − u'‖.</summary>
+    public double[] ColumnNormOverN { get; }
+
+    /// <summary>The current residual r = ỹ − X̃w.</summary>
+    public ReadOnlySpan<double> Residual => _r;
+
+    /// <summary>The centred target ỹ.</summary>
+    public ReadOnlySpan<double> Target => _y;
+
     private Span<double> Column(int j) => _x.AsSpan(j * N, N);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Gradient(int j) => Dot.Compute(Column(j), _r) * _invN;
+
+    /// <summary>x̃ⱼᵀu/n for any vector u of length n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public double GradientAt(int j, ReadOnlySpan<double> u) => Dot.Compute(Column(j), u) * _invN;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Apply(int j, double delta) => Axpy.Compute(-delta, Column(j), _r);
@@ -146,6 +172,57 @@ internal sealed class ResidualEngine : GaussianEngine
     public override void FullGradient(Span<double> c, bool[] excluded)
     {
         for (int j = 0; j < P; j++) c[j] = excluded[j] ? 0 : Gradient(j);
+    }
+
+    /// <summary>
+    /// ĉⱼ ≈ x̃ⱼᵀr/n for every j with <paramref name="skip"/>ⱼ false, from the float copy (half the memory traffic of
+    /// <see cref="FullGradient"/>), with the guarantee |x̃ⱼᵀr/n − ĉⱼ| ≤ <paramref name="relative"/>·‖x̃ⱼ‖/n +
+    /// <paramref name="absolute"/>. With û = r/s (s = maxᵢ|rᵢ|) and ε = 2⁻²⁴: rounding x̃ and û to float and a float dot
+    /// product of length n each stay within (n + 2)·ε·‖x̃ⱼ‖·‖û‖ of the exact x̃ⱼᵀû (Higham, Accuracy and Stability, §3.1),
+    /// doubled here for margin, plus n·2⁻¹⁴⁹ per product that may underflow. Without a float copy the gradients are exact.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void BoundedGradients(double[] c, bool[] skip, out double relative, out double absolute)
+    {
+        relative = absolute = 0;
+        if (_xf is null)
+        {
+            for (int j = 0; j < P; j++) if (!skip[j]) c[j] = Gradient(j);
+            return;
+        }
+        double s = Math.Abs(TensorPrimitives.MaxMagnitude<double>(_r)); // MaxMagnitude keeps the sign
+        if (s == 0)
+        {
+            for (int j = 0; j < P; j++) if (!skip[j]) c[j] = 0;
+            return;
+        }
+        double inv = 1 / s;
+        double uu = 0;
+        for (int i = 0; i < N; i++)
+        {
+            double u = _r[i] * inv;
+            uu += u * u;
+            _uf[i] = (float)u;
+        }
+        double scale = s * _invN;
+        // Columns are independent (same values on any number of threads): two halves in parallel when X is large.
+        int threads = (long)N * P >= ParallelCells ? Math.Min(Environment.ProcessorCount, 2) : 1;
+        if (threads > 1)
+            Parallel.For(0, threads, t => FloatDots(c, skip, scale, t * P / threads, (t + 1) * P / threads));
+        else FloatDots(c, skip, scale, 0, P);
+        relative = 2 * (N + 2) * Math.ScaleB(1.0, -24) * Math.Sqrt(uu) * s;
+        absolute = N * Math.ScaleB(1.0, -149) * scale * 2;
+    }
+
+    /// <summary>Size of X̃ (n·p) from which a bounded full pass runs on two threads.</summary>
+    private const long ParallelCells = 1 << 20;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void FloatDots(double[] c, bool[] skip, double scale, int from, int to)
+    {
+        var xf = _xf!;
+        for (int j = from; j < to; j++)
+            if (!skip[j]) c[j] = TensorPrimitives.Dot<float>(xf.AsSpan(j * N, N), _uf) * scale;
     }
 
     public override bool FullGradientIsCheap => false;
@@ -236,13 +313,20 @@ internal sealed class GaussianSolver
     private readonly double[] _c;
     private readonly bool[] _strong;
     private readonly int[] _list;
+    private readonly int[] _strongList;
+    private int _strongCount;
     private readonly int _p;
+    private readonly GaussianDualCertificate? _cert;
     private double[] _h = [];
     private double[] _step = [];
+    private double[] _gramAA = [];
     private bool _supportChanged;
 
     /// <summary>Largest support on which <see cref="SupportNewton"/> is tried (its matrix has m² entries).</summary>
     private const int MaxNewtonSupport = 2048;
+
+    /// <summary>How many blocked support Newton steps are followed at once by a solve on the smaller support.</summary>
+    private const int MaxNewtonDrops = 16;
 
     public GaussianSolver(GaussianProblem problem, LinearOptions options)
     {
@@ -255,7 +339,16 @@ internal sealed class GaussianSolver
         _c = new double[_p];
         _strong = new bool[_p];
         _list = new int[_p];
-        _e.FullGradient(_c, _excluded);
+        _strongList = new int[_p];
+        if (_e is ResidualEngine re) _cert = new GaussianDualCertificate(re, _v, _excluded);
+        ExactFullGradient();
+    }
+
+    /// <summary>cⱼ for every feature, exactly; the certificate's reference when there is one.</summary>
+    private void ExactFullGradient()
+    {
+        if (_cert is null) _e.FullGradient(_c, _excluded);
+        else _cert.FullPass(_c, _excluded, _excluded, exact: true);
     }
 
     /// <summary>Standardized coefficients (live).</summary>
@@ -279,7 +372,7 @@ internal sealed class GaussianSolver
             for (int it = 0; it < 100_000; it++)
                 if (Sweep(_list.AsSpan(0, m), 0, 0) <= tol) break;
         }
-        _e.FullGradient(_c, _excluded);
+        ExactFullGradient();
         double rho = Math.Max(_o.L1Ratio, 1e-3);
         double amax = 0;
         for (int j = 0; j < _p; j++)
@@ -293,7 +386,7 @@ internal sealed class GaussianSolver
     {
         w.CopyTo(_w);
         _e.Reset(_w);
-        _e.FullGradient(_c, _excluded);
+        ExactFullGradient();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -337,6 +430,8 @@ internal sealed class GaussianSolver
         double threshold = rho * (2 * alpha - alphaPrev);
         for (int j = 0; j < _p; j++)
             _strong[j] = !_excluded[j] && (!screen || _v[j] == 0 || _w[j] != 0 || Math.Abs(_c[j]) >= threshold * _v[j]);
+        CollectStrong();
+        _cert?.Begin();
 
         double n = _e.N;
         double gapTol = _o.Tolerance * _e.YY / n;
@@ -349,26 +444,43 @@ internal sealed class GaussianSolver
         int sinceNewton = 0, restrictedChecks = 0;
         while (true)
         {
-            int m = Collect(activeOnly: false);
-            double d = Sweep(_list.AsSpan(0, m), l1, l2);
+            var strong = _strongList.AsSpan(0, _strongCount);
+            double d = Sweep(strong, l1, l2);
+            _cert?.Push();
             iter++;
             sinceNewton++;
             if (d <= innerTol || iter >= maxIter)
             {
-                // Residual engine: the full gradient costs n·p. First the strong set alone: exact gradients there, the
-                // others' as of the last full pass; while that (heuristic) gap is above half the tolerance, keep sweeping
-                // the strong set. Only the full check below decides convergence.
-                if (!_e.FullGradientIsCheap && iter < maxIter && restrictedChecks < 4)
+                if (_cert is not null)
                 {
-                    for (int k = 0; k < m; k++) _c[_list[k]] = _e.Gradient(_list[k]);
-                    if (Gap(l1, l2) > 0.5 * gapTol)
+                    // Residual engine: a full pass costs n·p. First the certified gap from the strong set's exact gradients and
+                    // bounds on the others (GaussianDualCertificate); only when it fails although the optimistic gap (the
+                    // others' gradients as of the last pass) is small does the full pass run.
+                    gap = _cert.Gap(strong, _w, _c, l1, l2, gapTol, out bool kktSafe, out double optimistic);
+                    if (gap <= gapTol) { converged = true; break; }
+                    if (iter >= maxIter) break;
+                    if (optimistic > 0.5 * gapTol && restrictedChecks < 4)
                     {
+                        // Far from the tolerance (a fresh α: each coordinate moved little, but all of them did), the sweeps'
+                        // largest change must shrink in proportion before the next check is worth its cost.
                         restrictedChecks++;
-                        innerTol = Math.Max(innerTol * 0.1, 1e-300);
+                        innerTol = Math.Max(innerTol * Math.Min(0.1, 0.1 * gapTol / optimistic), 1e-300);
                         continue;
                     }
+                    restrictedChecks = 0;
+                    _cert.FullPass(_c, _strong, _excluded, exact: false);
+                    bool addedAny = false;
+                    for (int j = 0; j < _p; j++)
+                    {
+                        if (_strong[j] || _excluded[j]) continue;
+                        if (_cert.Bound(j) > l1 * _v[j]) { _strong[j] = true; addedAny = true; }
+                    }
+                    if (addedAny) { CollectStrong(); continue; }
+                    gap = _cert.Gap(_strongList.AsSpan(0, _strongCount), _w, _c, l1, l2, gapTol, out _, out _);
+                    if (gap <= gapTol) { converged = true; break; }
+                    innerTol = Math.Max(innerTol * 0.1, 1e-300);
+                    continue;
                 }
-                restrictedChecks = 0;
                 _e.FullGradient(_c, _excluded);
                 bool added = false;
                 for (int j = 0; j < _p; j++)
@@ -376,6 +488,7 @@ internal sealed class GaussianSolver
                     if (_strong[j] || _excluded[j]) continue;
                     if (Math.Abs(_c[j]) > l1 * _v[j]) { _strong[j] = true; added = true; }
                 }
+                if (added) CollectStrong();
                 if (added && iter < maxIter) continue;
                 gap = Gap(l1, l2);
                 if (gap <= gapTol) { converged = true; break; }
@@ -383,27 +496,30 @@ internal sealed class GaussianSolver
                 innerTol = Math.Max(innerTol * 0.1, 1e-300);
                 continue;
             }
-            m = Collect(activeOnly: true);
+            int m = CollectActive();
             do
             {
                 d = Sweep(_list.AsSpan(0, m), l1, l2);
+                _cert?.Push();
                 iter++;
                 sinceNewton++;
                 // Support Newton step: once coordinate descent has spent as many sweeps as an exact solve on the current
                 // support costs, with a support that did not change in the last sweep, solve for the support directly.
                 if (d > innerTol && !_supportChanged && newtonOk && iter < maxIter && sinceNewton >= _e.NewtonCostInSweeps(m))
                 {
-                    newtonOk = SupportNewton(l1, l2);
-                    iter++;
+                    int solves = SupportNewton(l1, l2);
+                    newtonOk = solves > 0;
+                    _cert?.ForgetHistory();
+                    iter += Math.Max(solves, 1);
                     sinceNewton = 0;
-                    m = Collect(activeOnly: true);
+                    m = CollectActive();
                     d = double.PositiveInfinity;
                 }
             } while (d > innerTol && iter < maxIter);
             if (iter >= maxIter)
             {
                 // Budget spent inside the active set: report the gap of the last iterate (no further sweep).
-                _e.FullGradient(_c, _excluded);
+                ExactFullGradient();
                 gap = Gap(l1, l2);
                 converged = gap <= gapTol;
                 break;
@@ -418,7 +534,7 @@ internal sealed class GaussianSolver
     public SolveReport Evaluate(double alpha)
     {
         double rho = _o.L1Ratio;
-        _e.FullGradient(_c, _excluded);
+        ExactFullGradient();
         double gap = Gap(alpha * rho, alpha * (1 - rho));
         double gapTol = _o.Tolerance * _e.YY / _e.N;
         double dev = _e.YY > 0 ? 1 - _e.Rss(_w) / _e.YY : 0;
@@ -426,51 +542,87 @@ internal sealed class GaussianSolver
     }
 
     /// <summary>
-    /// One exact step on the current support A = {j : wⱼ ≠ 0} with signs sⱼ fixed: on that face the objective is the
+    /// Exact steps on the current support A = {j : wⱼ ≠ 0} with signs sⱼ fixed: on that face the objective is the
     /// quadratic ½wᵀGw − wᵀX̃ᵀỹ/n + αρΣvⱼsⱼwⱼ + ½α(1−ρ)Σvⱼwⱼ², minimized at w + d with
     /// (G_AA + α(1−ρ)V_A)·d = c_A − αρV_As_A − α(1−ρ)V_Aw_A, c = X̃ᵀr/n the current gradient. If some wⱼ + dⱼ changes sign,
     /// the step stops at the first zero crossing (t = min wⱼ/(wⱼ − (wⱼ + dⱼ)) ≤ 1, that coordinate set to 0): the objective
-    /// decreases monotonically along the segment, which lies in the face. Returns false (no change) when G_AA + α(1−ρ)V_A is
-    /// not positive definite to rounding (collinear support, or |A| ≥ n) or A is too large.
+    /// decreases monotonically along the segment, which lies in the face. After such a blocked step the solve is repeated
+    /// on the smaller support (G_AA without the dropped row and column, no new Gram entries; at most
+    /// <see cref="MaxNewtonDrops"/> times), as an active-set method drops a constraint: coordinate descent removes a
+    /// spurious coordinate only slowly on a nearly singular G_AA. Returns the number of solves done (0: no change) —
+    /// none when G_AA + α(1−ρ)V_A is not positive definite to rounding (collinear support, or |A| ≥ n) or A is too large.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool SupportNewton(double l1, double l2)
+    private int SupportNewton(double l1, double l2)
     {
-        int m = Collect(activeOnly: true);
-        if (m == 0 || m > MaxNewtonSupport || m >= _e.N) return false;
-        if (_h.Length < m * m) _h = new double[Math.Max(m * m, Math.Min(2 * _h.Length, MaxNewtonSupport * MaxNewtonSupport))];
+        int m = CollectActive();
+        if (m == 0 || m > MaxNewtonSupport || m >= _e.N) return 0;
+        if (_h.Length < m * m)
+        {
+            int size = Math.Max(m * m, Math.Min(2 * _h.Length, MaxNewtonSupport * MaxNewtonSupport));
+            _h = new double[size];
+            _gramAA = new double[size];
+        }
         if (_step.Length < m) _step = new double[_p];
-        var list = _list.AsSpan(0, m);
-        var h = _h.AsSpan(0, m * m);
-        var d = _step.AsSpan(0, m);
-        _e.ActiveGram(list, _h);
-        for (int a = 0; a < m; a++)
+        _e.ActiveGram(_list.AsSpan(0, m), _gramAA);
+        int solves = 0;
+        while (true)
         {
-            int j = list[a];
-            double v = _v[j], w = _w[j];
-            h[a * m + a] += l2 * v;
-            d[a] = _e.Gradient(j) - l1 * v * Math.Sign(w) - l2 * v * w;
+            var list = _list.AsSpan(0, m);
+            var h = _h.AsSpan(0, m * m);
+            var d = _step.AsSpan(0, m);
+            _gramAA.AsSpan(0, m * m).CopyTo(h);
+            for (int a = 0; a < m; a++)
+            {
+                int j = list[a];
+                double v = _v[j], w = _w[j];
+                h[a * m + a] += l2 * v;
+                d[a] = _e.Gradient(j) - l1 * v * Math.Sign(w) - l2 * v * w;
+            }
+            if (!Cholesky.Factor(h, m)) return solves;
+            Cholesky.Solve(h, m, d);
+            double t = SignChangeStep.Length(list, _w, d, out int block);
+            for (int a = 0; a < m; a++)
+            {
+                int j = list[a];
+                double delta = a == block ? -_w[j] : t * d[a];
+                if (delta == 0) continue;
+                _e.Apply(j, delta);
+                _w[j] = a == block ? 0.0 : _w[j] + delta;
+            }
+            solves++;
+            if (block < 0 || solves > MaxNewtonDrops || m == 1) return solves;
+            // Drop the blocking coordinate from the list and from G_AA (rows and columns compacted in place).
+            var g = _gramAA.AsSpan();
+            int k = 0;
+            for (int a = 0; a < m; a++)
+            {
+                if (a == block) continue;
+                for (int b = 0; b < m; b++)
+                    if (b != block) g[k++] = g[a * m + b];
+            }
+            list[(block + 1)..].CopyTo(_list.AsSpan(block));
+            m--;
         }
-        if (!Cholesky.Factor(h, m)) return false;
-        Cholesky.Solve(h, m, d);
-        double t = SignChangeStep.Length(list, _w, d, out int block);
-        for (int a = 0; a < m; a++)
-        {
-            int j = list[a];
-            double delta = a == block ? -_w[j] : t * d[a];
-            if (delta == 0) continue;
-            _e.Apply(j, delta);
-            _w[j] = a == block ? 0.0 : _w[j] + delta;
-        }
-        return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int Collect(bool activeOnly)
+    /// <summary>Lists the strong set in column order (after it changed).</summary>
+    private void CollectStrong()
     {
         int m = 0;
         for (int j = 0; j < _p; j++)
-            if (_strong[j] && (!activeOnly || _w[j] != 0)) _list[m++] = j;
+            if (_strong[j]) _strongList[m++] = j;
+        _strongCount = m;
+        _cert?.SetStrong(_strong);
+    }
+
+    /// <summary>Lists the active set (strong and non-zero) in column order into <see cref="_list"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int CollectActive()
+    {
+        int m = 0;
+        foreach (int j in _strongList.AsSpan(0, _strongCount))
+            if (_w[j] != 0) _list[m++] = j;
         return m;
     }
 

@@ -75,17 +75,28 @@ internal sealed class ColumnStats
     }
 
     /// <summary>Column-major copy (column j at [j·n, (j+1)·n)) of the selected rows, centred and scaled.</summary>
+    /// <remarks>
+    /// Blocks of 16 rows: each block reads its rows sequentially and writes 16 consecutive values per column, so the
+    /// transpose streams X once instead of one strided read per column (same values: one subtraction and one
+    /// multiplication per cell either way).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double[] ColumnMajor(double[] x, int p, int[] rows)
     {
+        const int Block = 16;
         int n = rows.Length;
         var result = new double[(long)n * p];
-        for (int j = 0; j < p; j++)
+        var inv = new double[p];
+        for (int j = 0; j < p; j++) inv[j] = 1 / Scale[j];
+        for (int i0 = 0; i0 < n; i0 += Block)
         {
-            if (Excluded[j]) continue;
-            double m = Mean[j], inv = 1 / Scale[j];
-            var col = result.AsSpan(j * n, n);
-            for (int i = 0; i < n; i++) col[i] = (x[rows[i] * p + j] - m) * inv;
+            int i1 = Math.Min(n, i0 + Block);
+            for (int i = i0; i < i1; i++)
+            {
+                var row = x.AsSpan(rows[i] * p, p);
+                for (int j = 0; j < p; j++)
+                    if (!Excluded[j]) result[(long)j * n + i] = (row[j] - Mean[j]) * inv[j];
+            }
         }
         return result;
     }

@@ -125,4 +125,36 @@ public class LinearAlgebraKernelTests
             Assert.Equal(b[i], a[i * 3] * xsol[0] + a[i * 3 + 1] * xsol[1] + a[i * 3 + 2] * xsol[2], 12);
         Assert.False(Cholesky.Factor([1, 1, 1, 1], 2));
     }
+
+    [Fact]
+    public void CholeskySolvesLargerSystemsAcrossTheVectorWidths()
+    {
+        // A = BᵀB/k + I for sizes 1..70 (row prefixes shorter and longer than a vector, with remainders): ‖Ax − b‖ small.
+        var rng = new Rng(23);
+        for (int m = 1; m <= 70; m++)
+        {
+            int k = m + 5;
+            var bm = new double[k * m];
+            for (int i = 0; i < bm.Length; i++) bm[i] = rng.NextNormal();
+            var a = new double[m * m];
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < m; j++)
+                {
+                    double s = i == j ? 1 : 0;
+                    for (int q = 0; q < k; q++) s += bm[q * m + i] * bm[q * m + j] / k;
+                    a[i * m + j] = s;
+                }
+            var rhs = Enumerable.Range(0, m).Select(_ => rng.NextNormal()).ToArray();
+            var l = (double[])a.Clone();
+            Assert.True(Cholesky.Factor(l, m));
+            var xsol = (double[])rhs.Clone();
+            Cholesky.Solve(l, m, xsol);
+            for (int i = 0; i < m; i++)
+            {
+                double s = 0;
+                for (int j = 0; j < m; j++) s += a[i * m + j] * xsol[j];
+                Assert.True(Math.Abs(s - rhs[i]) <= 1e-10 * (1 + Math.Abs(rhs[i])), $"m={m} i={i}: {s} vs {rhs[i]}");
+            }
+        }
+    }
 }
