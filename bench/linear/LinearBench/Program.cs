@@ -16,6 +16,7 @@ using Occam.Linear;
 // (1-rho)/2 |w|^2); binomial: mean log-loss + alpha*rho*sum_j s_j|w_j| with s_j the population sd of column j).
 if (args.Length > 0 && args[0] == "parts") return Parts.Run(args);
 if (args.Length > 0 && args[0] == "kernels") return Kernels.Run(args);
+if (args.Length > 0 && args[0] == "passes") return Passes.Run(args);
 if (args.Length < 4)
 {
     Console.Error.WriteLine("usage: LinearBench <csv> <target> <l1Ratio> <repeats> [tol] [gaussian|binomial] [eps]");

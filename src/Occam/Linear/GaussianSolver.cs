@@ -115,6 +115,7 @@ internal sealed class ResidualEngine : GaussianEngine
     private readonly double[] _x;  // column-major n × p
     private readonly float[]? _xf; // the same in float, null when a value overflows a float
     private readonly float[] _uf;
+    private readonly float[] _cf;
     private readonly double[] _y;
     private readonly double[] _r;
     private readonly double _invN;
@@ -129,6 +130,7 @@ internal sealed class ResidualEngine : GaussianEngine
         ColumnNormOverN = new double[p];
         for (int j = 0; j < p; j++) ColumnNormOverN[j] = Math.Sqrt(Norm[j] * _invN);
         _uf = new float[n];
+        _cf = new float[p];
         if (xColumnMajor.Length > 0 && Math.Abs(TensorPrimitives.MaxMagnitude<double>(xColumnMajor)) < float.MaxValue / 2)
         {
             _xf = new float[xColumnMajor.Length];
@@ -182,7 +184,7 @@ internal sealed class ResidualEngine : GaussianEngine
     /// doubled here for margin, plus n·2⁻¹⁴⁹ per product that may underflow. Without a float copy the gradients are exact.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void BoundedGradients(double[] c, bool[] skip, out double relative, out double absolute)
+    public void BoundedGradients(double[] c, bool[] skip, out double relative, out double absolute, int maxThreads = 2)
     {
         relative = absolute = 0;
         if (_xf is null)
@@ -206,10 +208,12 @@ internal sealed class ResidualEngine : GaussianEngine
         }
         double scale = s * _invN;
         // Columns are independent (same values on any number of threads): two halves in parallel when X is large.
-        int threads = (long)N * P >= ParallelCells ? Math.Min(Environment.ProcessorCount, 2) : 1;
+        int threads = (long)N * P >= ParallelCells ? Math.Min(Environment.ProcessorCount, maxThreads) : 1;
         if (threads > 1)
-            Parallel.For(0, threads, t => FloatDots(c, skip, scale, t * P / threads, (t + 1) * P / threads));
-        else FloatDots(c, skip, scale, 0, P);
+            Parallel.For(0, threads, t => FloatDots(t * P / threads, (t + 1) * P / threads));
+        else FloatDots(0, P);
+        for (int j = 0; j < P; j++)
+            if (!skip[j]) c[j] = _cf[j] * scale;
         relative = 2 * (N + 2) * Math.ScaleB(1.0, -24) * Math.Sqrt(uu) * s;
         absolute = N * Math.ScaleB(1.0, -149) * scale * 2;
     }
@@ -217,13 +221,8 @@ internal sealed class ResidualEngine : GaussianEngine
     /// <summary>Size of X̃ (n·p) from which a bounded full pass runs on two threads.</summary>
     private const long ParallelCells = 1 << 20;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void FloatDots(double[] c, bool[] skip, double scale, int from, int to)
-    {
-        var xf = _xf!;
-        for (int j = from; j < to; j++)
-            if (!skip[j]) c[j] = TensorPrimitives.Dot<float>(xf.AsSpan(j * N, N), _uf) * scale;
-    }
+    private void FloatDots(int from, int to) =>
+        ColumnDots.Compute(_xf!.AsSpan(from * N, (to - from) * N), N, _uf, _cf.AsSpan(from, to - from));
 
     public override bool FullGradientIsCheap => false;
 
