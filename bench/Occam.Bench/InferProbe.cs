@@ -14,6 +14,8 @@ namespace Occam.Bench;
 /// set that fits a cache level is served from it. Best of windows, GB/s per thread and in all.</item>
 /// <item><c>fma</c>: the core's peak of fused multiply-adds (16 independent Vector512 or Vector256 chains, registers
 /// only), GFLOP/s on one thread: the ceiling of any product.</item>
+/// <item><c>handoff</c>: one <see cref="GemmThreadPool.RunItems"/> call of two empty items on two threads (what a
+/// split layer of the row path pays beyond its work), µs, best and median of many calls back to back.</item>
 /// <item><c>layers</c>: each product of a 784-512-256-10 batch of 256 through <see cref="GemmPanels.Multiply"/> alone
 /// (panels already packed), GFLOP/s, one thread.</item>
 /// </list>
@@ -27,6 +29,7 @@ internal static unsafe class InferProbe
         if (what is "bw" or "all") Bandwidth();
         if (what is "fma" or "all") FmaPeak();
         if (what is "layers" or "all") Layers();
+        if (what is "handoff" or "all") HandOff();
         return 0;
     }
 
@@ -152,6 +155,22 @@ internal static unsafe class InferProbe
         }
         return Vector256.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11 + c12 + c13 + c14 + c15);
     }
+
+    private static void HandOff()
+    {
+        var times = new double[20000];
+        for (int i = 0; i < times.Length; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            GemmThreadPool.RunItems(&Nothing, 0, 2, 2);
+            times[i] = (Stopwatch.GetTimestamp() - t0) / (double)Stopwatch.Frequency;
+        }
+        Array.Sort(times);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"bench\":\"infer-probe\",\"probe\":\"handoff\",\"bestUs\":{times[0] * 1e6:F2},\"medianUs\":{times[times.Length / 2] * 1e6:F2}}}"));
+    }
+
+    private static void Nothing(int item, nint state) { }
 
     private static void Layers()
     {
