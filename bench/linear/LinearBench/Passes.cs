@@ -4,7 +4,8 @@ using Occam.Data;
 using Occam.Linear;
 
 /// <summary>
-/// `LinearBench passes CSV TARGET [repeats]`: the cost of one full gradient pass X̃ᵀr/n of the residual engine (p ≥ n),
+/// `LinearBench passes CSV TARGET [repeats]`: the residual engine's set-up (GaussianProblem.Create: statistics,
+/// column-major copy, float copy, norms) and the cost of one full gradient pass X̃ᵀr/n of the residual engine (p ≥ n),
 /// best of <c>repeats</c> interleaved rounds, in milliseconds: exact (double dot products, one thread) and bounded (float
 /// copy, ColumnDots, on one and on two threads) — the pass the Gaussian solver runs once per α or so on wide problems.
 /// </summary>
@@ -20,9 +21,17 @@ internal static class Passes
         int p = data.Features;
         var c = new double[p];
         var skip = new bool[p];
-        var names = new[] { "exact", "float-1t", "float-2t" };
+        var rows = Enumerable.Range(0, data.Rows).ToArray();
+        var stats = ColumnStats.Compute(data.X, p, rows, true, false);
+        var xc = stats.ColumnMajor(data.X, p, rows);
+        var yc = new double[data.Rows];
+        var names = new[] { "create", "stats", "colmajor", "engine", "exact", "float-1t", "float-2t" };
         var actions = new Action[]
         {
+            () => GaussianProblem.Create(data.X, data.Features, data.Y, rows, o),
+            () => ColumnStats.Compute(data.X, p, rows, true, false),
+            () => stats.ColumnMajor(data.X, p, rows),
+            () => GC.KeepAlive(new ResidualEngine(data.Rows, p, xc, yc)),
             () => engine.FullGradient(c, skip),
             () => engine.BoundedGradients(c, skip, out _, out _, 1),
             () => engine.BoundedGradients(c, skip, out _, out _, 2),

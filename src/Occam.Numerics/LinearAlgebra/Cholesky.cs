@@ -40,4 +40,45 @@ internal static class Cholesky
             b[i] = s / l[i * m + i];
         }
     }
+
+    /// <summary>
+    /// Given the factor L of an m × m matrix A (from <see cref="Factor"/>), writes in place the factor of A with row and
+    /// column <paramref name="k"/> removed, as an (m−1) × (m−1) row-major matrix: rows and columns compacted, then the
+    /// trailing block updated by the rank-one term of the removed column, L₂₂'L₂₂'ᵀ = L₂₂L₂₂ᵀ + xxᵀ with x = L[k+1.., k]
+    /// (Givens-style update, Golub and Van Loan §6.5.4): O(m²) instead of a new factorization's m³/6.
+    /// <paramref name="scratch"/> needs m − k − 1 values.
+    /// </summary>
+    public static void DeleteRowColumn(Span<double> l, int m, int k, Span<double> scratch)
+    {
+        Debug.Assert(k >= 0 && k < m && l.Length >= m * m && scratch.Length >= m - k - 1);
+        int t = m - k - 1;
+        var x = scratch[..t];
+        for (int a = 0; a < t; a++) x[a] = l[(k + 1 + a) * m + k];
+        int q = m - 1, dst = 0;
+        // Compaction in increasing order: every destination index is at most its source index.
+        for (int i = 0; i < m; i++)
+        {
+            if (i == k) continue;
+            for (int c = 0; c < m; c++)
+            {
+                if (c == k) continue;
+                l[dst++] = l[i * m + c];
+            }
+        }
+        for (int a = 0; a < t; a++)
+        {
+            int i = k + a;
+            double lii = l[i * q + i], xa = x[a];
+            double r = Math.Sqrt(lii * lii + xa * xa);
+            double cos = r / lii, sin = xa / lii;
+            l[i * q + i] = r;
+            for (int b = a + 1; b < t; b++)
+            {
+                int j = k + b;
+                double v = (l[j * q + i] + sin * x[b]) / cos;
+                l[j * q + i] = v;
+                x[b] = cos * x[b] - sin * v;
+            }
+        }
+    }
 }

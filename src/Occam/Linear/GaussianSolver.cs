@@ -133,7 +133,7 @@ internal sealed class ResidualEngine : GaussianEngine
         _cf = new float[p];
         if (xColumnMajor.Length > 0 && Math.Abs(TensorPrimitives.MaxMagnitude<double>(xColumnMajor)) < float.MaxValue / 2)
         {
-            _xf = new float[xColumnMajor.Length];
+            _xf = GC.AllocateUninitializedArray<float>(xColumnMajor.Length);
             TensorPrimitives.ConvertTruncating<double, float>(xColumnMajor, _xf);
         }
     }
@@ -318,7 +318,7 @@ internal sealed class GaussianSolver
     private readonly GaussianDualCertificate? _cert;
     private double[] _h = [];
     private double[] _step = [];
-    private double[] _gramAA = [];
+    private double[] _scratch = [];
     private bool _supportChanged;
 
     /// <summary>Largest support on which <see cref="SupportNewton"/> is tried (its matrix has m² entries).</summary>
@@ -546,7 +546,8 @@ internal sealed class GaussianSolver
     /// (G_AA + α(1−ρ)V_A)·d = c_A − αρV_As_A − α(1−ρ)V_Aw_A, c = X̃ᵀr/n the current gradient. If some wⱼ + dⱼ changes sign,
     /// the step stops at the first zero crossing (t = min wⱼ/(wⱼ − (wⱼ + dⱼ)) ≤ 1, that coordinate set to 0): the objective
     /// decreases monotonically along the segment, which lies in the face. After such a blocked step the solve is repeated
-    /// on the smaller support (G_AA without the dropped row and column, no new Gram entries; at most
+    /// on the smaller support (the Cholesky factor with the dropped row and column removed by an O(m²) update, no new Gram
+    /// entries; at most
     /// <see cref="MaxNewtonDrops"/> times), as an active-set method drops a constraint: coordinate descent removes a
     /// spurious coordinate only slowly on a nearly singular G_AA. Returns the number of solves done (0: no change) —
     /// none when G_AA + α(1−ρ)V_A is not positive definite to rounding (collinear support, or |A| ≥ n) or A is too large.
@@ -556,30 +557,24 @@ internal sealed class GaussianSolver
     {
         int m = CollectActive();
         if (m == 0 || m > MaxNewtonSupport || m >= _e.N) return 0;
-        if (_h.Length < m * m)
-        {
-            int size = Math.Max(m * m, Math.Min(2 * _h.Length, MaxNewtonSupport * MaxNewtonSupport));
-            _h = new double[size];
-            _gramAA = new double[size];
-        }
+        if (_h.Length < m * m) _h = new double[Math.Max(m * m, Math.Min(2 * _h.Length, MaxNewtonSupport * MaxNewtonSupport))];
         if (_step.Length < m) _step = new double[_p];
-        _e.ActiveGram(_list.AsSpan(0, m), _gramAA);
+        if (_scratch.Length < m) _scratch = new double[_p];
+        _e.ActiveGram(_list.AsSpan(0, m), _h);
+        for (int a = 0; a < m; a++) _h[a * m + a] += l2 * _v[_list[a]];
+        if (!Cholesky.Factor(_h.AsSpan(0, m * m), m)) return 0;
         int solves = 0;
         while (true)
         {
             var list = _list.AsSpan(0, m);
-            var h = _h.AsSpan(0, m * m);
             var d = _step.AsSpan(0, m);
-            _gramAA.AsSpan(0, m * m).CopyTo(h);
             for (int a = 0; a < m; a++)
             {
                 int j = list[a];
                 double v = _v[j], w = _w[j];
-                h[a * m + a] += l2 * v;
                 d[a] = _e.Gradient(j) - l1 * v * Math.Sign(w) - l2 * v * w;
             }
-            if (!Cholesky.Factor(h, m)) return solves;
-            Cholesky.Solve(h, m, d);
+            Cholesky.Solve(_h.AsSpan(0, m * m), m, d);
             double t = SignChangeStep.Length(list, _w, d, out int block);
             for (int a = 0; a < m; a++)
             {
@@ -591,15 +586,8 @@ internal sealed class GaussianSolver
             }
             solves++;
             if (block < 0 || solves > MaxNewtonDrops || m == 1) return solves;
-            // Drop the blocking coordinate from the list and from G_AA (rows and columns compacted in place).
-            var g = _gramAA.AsSpan();
-            int k = 0;
-            for (int a = 0; a < m; a++)
-            {
-                if (a == block) continue;
-                for (int b = 0; b < m; b++)
-                    if (b != block) g[k++] = g[a * m + b];
-            }
+            // Drop the blocking coordinate from the list and from the factor (an O(m²) update, no new Gram entries).
+            Cholesky.DeleteRowColumn(_h.AsSpan(0, m * m), m, block, _scratch);
             list[(block + 1)..].CopyTo(_list.AsSpan(block));
             m--;
         }

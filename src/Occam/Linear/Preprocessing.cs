@@ -85,9 +85,14 @@ internal sealed class ColumnStats
     {
         const int Block = 16;
         int n = rows.Length;
-        var result = new double[(long)n * p];
+        // Every cell is written below (excluded columns as zeros), so the 8·n·p bytes need no zeroing first.
+        var result = GC.AllocateUninitializedArray<double>(checked(n * p));
         var inv = new double[p];
-        for (int j = 0; j < p; j++) inv[j] = 1 / Scale[j];
+        for (int j = 0; j < p; j++)
+        {
+            inv[j] = 1 / Scale[j];
+            if (Excluded[j]) result.AsSpan(j * n, n).Clear();
+        }
         for (int i0 = 0; i0 < n; i0 += Block)
         {
             int i1 = Math.Min(n, i0 + Block);

@@ -183,4 +183,37 @@ public class LinearAlgebraKernelTests
                 }
             }
     }
+
+    [Fact]
+    public void CholeskyRowColumnDeletionMatchesANewFactorization()
+    {
+        var rng = new Rng(31);
+        for (int m = 1; m <= 40; m++)
+            for (int k = 0; k < m; k += Math.Max(1, m / 5))
+            {
+                var bm = new double[(m + 3) * m];
+                for (int i = 0; i < bm.Length; i++) bm[i] = rng.NextNormal();
+                var a = new double[m * m];
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < m; j++)
+                    {
+                        double s = i == j ? 0.5 : 0;
+                        for (int q = 0; q < m + 3; q++) s += bm[q * m + i] * bm[q * m + j];
+                        a[i * m + j] = s;
+                    }
+                var reduced = new double[(m - 1) * (m - 1)];
+                int d = 0;
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < m; j++)
+                        if (i != k && j != k) reduced[d++] = a[i * m + j];
+                var l = (double[])a.Clone();
+                Assert.True(Cholesky.Factor(l, m));
+                Cholesky.DeleteRowColumn(l, m, k, new double[m]);
+                Assert.True(Cholesky.Factor(reduced, m - 1));
+                for (int i = 0; i < m - 1; i++)
+                    for (int j = 0; j <= i; j++)
+                        Assert.True(Math.Abs(l[i * (m - 1) + j] - reduced[i * (m - 1) + j]) <= 1e-10 * (1 + Math.Abs(reduced[i * (m - 1) + j])),
+                            $"m={m} k={k} ({i},{j}): {l[i * (m - 1) + j]} vs {reduced[i * (m - 1) + j]}");
+            }
+    }
 }
