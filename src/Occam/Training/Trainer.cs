@@ -135,7 +135,7 @@ public sealed class Trainer
         for (int epoch = 1; epoch <= _options.Epochs; epoch++)
         {
             var record = loop.Next(cancellationToken);
-            if (record is null) return new TrainingResult([], 0, MaxSteps, loop.Seconds, 0, true);
+            if (record is null) return new TrainingResult([], 0, MaxSteps, loop.Seconds, 0, true) { Timings = loop.Timings };
             history.Add(record);
             progress?.Report(record);
 
@@ -157,7 +157,7 @@ public sealed class Trainer
         }
         if (best is not null && bestEpoch != history.Count) Restore(best);
         else bestEpoch = history.Count;
-        return new TrainingResult(history, history.Count, _optimizer.StepCount, loop.Seconds, bestEpoch, stoppedEarly);
+        return new TrainingResult(history, history.Count, _optimizer.StepCount, loop.Seconds, bestEpoch, stoppedEarly) { Timings = loop.Timings };
     }
 
     /// <summary>
@@ -211,9 +211,14 @@ public sealed class Trainer
         }
 
         /// <summary>Seconds spent inside <see cref="Step"/> so far (the rest of <see cref="Seconds"/> is the loop's own work: shuffling, gathering, per-epoch records).</summary>
-        internal double StepSeconds => Stopwatch.GetElapsedTime(0, _stepTicks).TotalSeconds;
+        internal double StepSeconds => Ticks(_stepTicks);
 
-        private long _stepTicks;
+        /// <summary>Where the loop's time went so far: batches (shuffle + gather), steps, epoch ends (records, validation).</summary>
+        internal LoopTimings Timings => new(Ticks(_batchTicks), Ticks(_stepTicks), Ticks(_epochEndTicks));
+
+        private static double Ticks(long ticks) => (double)ticks / Stopwatch.Frequency;
+
+        private long _stepTicks, _batchTicks, _epochEndTicks;
 
         /// <summary>Epochs completed.</summary>
         public int Epoch { get; private set; }
@@ -231,6 +236,7 @@ public sealed class Trainer
             var t = _trainer;
             var train = _train;
             int epoch = ++Epoch;
+            long batchStart = Stopwatch.GetTimestamp();
             if (t._options.Shuffle) _shuffleRng.Shuffle(_order.AsSpan());
             double lossSum = 0, metricSum = 0;
             int stepInEpoch = 0;
@@ -251,14 +257,17 @@ public sealed class Trainer
                     y = t._batchY;
                 }
                 long stepStart = Stopwatch.GetTimestamp();
+                _batchTicks += stepStart - batchStart;
                 float loss = t.Step(x, y, rows, _dropoutRng, out double stepMetric);
-                _stepTicks += Stopwatch.GetTimestamp() - stepStart;
+                batchStart = Stopwatch.GetTimestamp();
+                _stepTicks += batchStart - stepStart;
                 if (!float.IsFinite(loss))
                     throw Divergence.Error($"epoch {epoch}, step {stepInEpoch} (optimizer step {t._optimizer.StepCount})", loss, t._model, train, t._regularization, t._optimizer.LearningRate);
                 lossSum += (double)loss * rows;
                 metricSum += stepMetric;
                 if (t._optimizer.StepCount == t.MaxSteps) return null;
             }
+            long endStart = Stopwatch.GetTimestamp();
             double trainLoss = lossSum / train.Rows;
             double trainMetric = t._task == TaskKind.Regression
                 ? Metrics.RSquared(trainLoss * train.Rows * TargetWidth(t._model), _sst)
@@ -273,8 +282,10 @@ public sealed class Trainer
                     throw Divergence.Error($"epoch {epoch} (validation)", eval.Loss, t._model, train, t._regularization, t._optimizer.LearningRate);
             }
             var sparsity = SparsityReport.Of(t._model);
-            return new EpochRecord(epoch, t._optimizer.StepCount, trainLoss, trainMetric, t._regularization.Value(t._model),
+            var record = new EpochRecord(epoch, t._optimizer.StepCount, trainLoss, trainMetric, t._regularization.Value(t._model),
                 valLoss, valMetric, sparsity.ZeroFraction, sparsity.DeadUnits, Seconds);
+            _epochEndTicks += Stopwatch.GetTimestamp() - endStart;
+            return record;
         }
     }
 
