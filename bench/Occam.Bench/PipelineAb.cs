@@ -17,7 +17,7 @@ namespace Occam.Bench;
 /// thread, and vs the column-block fit on every core; results compared bit for bit), the copy of the training rows (Dataset.Subset of every row vs none), the model's
 /// weight rows to JSON (one writer vs one per core; bytes compared) and, for reference, one epoch of batch gathers
 /// (40 batches of 256 shuffled rows into a reused buffer, what the loop does around the steps) and one epoch's record
-/// (sparsity and penalty of the weights). One JSON line per piece. <c>--pieces gunzip,widen,fit,copy,json,save,gather,record</c>
+/// (sparsity and penalty of the weights). One JSON line per piece. <c>--pieces gunzip,widen,fit,copy,json,save,gather,prepare,record</c>
 /// runs only those (json: the writer's own float formatting vs <see cref="ShortestFloat"/>, on one thread and on every core;
 /// save: the atomic save to a file vs the same JSON into memory).
 /// </summary>
@@ -68,24 +68,23 @@ internal static class PipelineAb
         {
             Directory.Delete(folder, recursive: true);
         }
+        // One epoch of batch gathers as the loop does them (Trainer.Gather: 40 batches of 256 shuffled rows into the
+        // trainer's buffer), on the calling thread vs split over the GEMM helpers.
+        var gatherer = new Trainer(job.Model, TrainQuick.Settings(1).Training, job.Regularization, job.Train.Rows);
         var order = Enumerable.Range(0, job.Train.Rows).ToArray();
-        var rng = new Rng(5UL);
-        var batch = new float[256 * p];
-        var y = new float[256];
-        if (Want("gather")) Report("gather-epoch", rounds, null, () =>
+        new Rng(5UL).Shuffle(order.AsSpan());
+        void GatherEpoch()
         {
-            rng.Shuffle(order.AsSpan());
             for (int first = 0; first < order.Length; first += 256)
-            {
-                int rows = Math.Min(256, order.Length - first);
-                for (int r = 0; r < rows; r++)
-                {
-                    int src = order[first + r];
-                    job.Train.X.AsSpan(src * p, p).CopyTo(batch.AsSpan(r * p, p));
-                    y[r] = job.Train.Y[src];
-                }
-            }
-        });
+                gatherer.Gather(job.Train, order, first, Math.Min(256, order.Length - first));
+        }
+        long savedGather = Trainer.ParallelGatherMinimum;
+        if (Want("gather")) Report("gather-epoch", rounds, () => { Trainer.ParallelGatherMinimum = long.MaxValue; GatherEpoch(); },
+            () => { Trainer.ParallelGatherMinimum = savedGather; GatherEpoch(); });
+        Trainer.ParallelGatherMinimum = savedGather;
+        // The float32 rows: Mlp.PrepareInputs on one thread vs TrainingData.From (row blocks on every core, + labels).
+        var single = new float[data.Rows * p];
+        if (Want("prepare")) Report("prepare-inputs", rounds, () => job.Model.PrepareInputs(data.X, single), () => TrainingData.From(job.Model, data));
         var regularization = job.Regularization;
         if (Want("record")) Report("epoch-record", rounds, null, () =>
         {

@@ -252,7 +252,7 @@ public sealed class Trainer
                 }
                 else
                 {
-                    t.Gather(train, _order.AsSpan(first, rows));
+                    t.Gather(train, _order, first, rows);
                     x = t._batchX;
                     y = t._batchY;
                 }
@@ -392,12 +392,59 @@ public sealed class Trainer
         trainer._optimizer.StepRange(u.Parameter, u.Slot, r.Start, r.Length, u.Decay, u.ProxL1, u.L2);
     }
 
-    private void Gather(TrainingData data, ReadOnlySpan<int> rows)
+    /// <summary>Below this many input values per batch the gather runs on the calling thread (a hand-off costs more); settable for the bench's A/B.</summary>
+    internal static long ParallelGatherMinimum { get; set; } = 1 << 15;
+
+    private TrainingData? _gatherData;
+    private int[] _gatherOrder = [];
+    private int _gatherFirst, _gatherRows, _gatherRowsPerItem;
+
+    /// <summary>
+    /// Copies the rows <c>order[first … first + rows)</c> of <paramref name="data"/> into the batch buffers, batch row r
+    /// from data row <c>order[first + r]</c>. With <see cref="Gemm.MaxThreads"/> &gt; 1 and a large batch the rows are cut
+    /// into one contiguous range per thread, run as items on the GEMM helpers (<see cref="GemmThreadPool.RunItems"/>);
+    /// the buffers hold the same values either way.
+    /// </summary>
+    internal unsafe void Gather(TrainingData data, int[] order, int first, int rows)
+    {
+        int threads = Gemm.MaxThreads;
+        if (threads <= 1 || rows < 2 * threads || (long)rows * data.Inputs < ParallelGatherMinimum)
+        {
+            GatherRows(data, order, first, 0, rows);
+            return;
+        }
+        _gatherData = data;
+        _gatherOrder = order;
+        _gatherFirst = first;
+        _gatherRows = rows;
+        _gatherRowsPerItem = (rows + threads - 1) / threads;
+        var self = GCHandle.Alloc(this);
+        try
+        {
+            GemmThreadPool.RunItems(&GatherItem, GCHandle.ToIntPtr(self), (rows + _gatherRowsPerItem - 1) / _gatherRowsPerItem, threads);
+        }
+        finally
+        {
+            self.Free();
+            _gatherData = null;
+        }
+    }
+
+    /// <summary>Work item <paramref name="item"/> of <see cref="Gather"/> (any thread): batch rows [item·r, (item + 1)·r).</summary>
+    private static void GatherItem(int item, nint state)
+    {
+        var t = (Trainer)GCHandle.FromIntPtr(state).Target!;
+        int start = item * t._gatherRowsPerItem;
+        t.GatherRows(t._gatherData!, t._gatherOrder, t._gatherFirst, start, Math.Min(t._gatherRowsPerItem, t._gatherRows - start));
+    }
+
+    /// <summary>Batch rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) from data rows <c>order[first + r]</c>.</summary>
+    private void GatherRows(TrainingData data, int[] order, int first, int start, int count)
     {
         int p = data.Inputs, w = data.TargetWidth;
-        for (int r = 0; r < rows.Length; r++)
+        for (int r = start; r < start + count; r++)
         {
-            int src = rows[r];
+            int src = order[first + r];
             data.X.AsSpan(src * p, p).CopyTo(_batchX.AsSpan(r * p, p));
             data.Y.AsSpan(src * w, w).CopyTo(_batchY.AsSpan(r * w, w));
         }
