@@ -143,7 +143,7 @@ public static unsafe class Gemm
             if (options.Path is GemmPath.Auto or GemmPath.FewRows && !direct && m <= GemmFewRows.MaxRows
                 && transposeB && !transposeA && GemmFewRows.IsSupported)
                 GemmFewRows.Multiply(m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-            else if (options.Path == GemmPath.InPlace || (options.Path == GemmPath.Auto && !direct && PrefersInPlace(options, transposeB, m, n, k)))
+            else if (options.Path == GemmPath.InPlace || (options.Path == GemmPath.Auto && !direct && PrefersInPlace(options, transposeA, transposeB, m, n, k)))
                 GemmInPlace.Multiply(m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc,
                     options.Threads > 0 ? options.Threads : (long)m * n * k >= GemmInPlace.ParallelWork ? MaxThreads : 1);
             else if (direct)
@@ -157,10 +157,10 @@ public static unsafe class Gemm
     /// Whether <see cref="GemmPath.Auto"/> takes <see cref="GemmInPlace"/>: the kernel is Vector512 on AVX-512 hardware
     /// and the shape fits (<see cref="GemmInPlace.Fits"/>).
     /// </summary>
-    private static bool PrefersInPlace(GemmOptions options, bool transposeB, int m, int n, int k) =>
+    private static bool PrefersInPlace(GemmOptions options, bool transposeA, bool transposeB, int m, int n, int k) =>
         GemmInPlace.IsPreferredKernel
         && (options.Kernel == GemmKernel.Auto ? GemmKernelInfo.AutoKind : options.Kernel) == GemmKernel.V512
-        && GemmInPlace.Fits(transposeB, m, n, k);
+        && GemmInPlace.Fits(transposeA, transposeB, m, n, k);
 
     /// <summary>The packed path: kernel, block sizes, work items and thread count, then the BLIS loop nest.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

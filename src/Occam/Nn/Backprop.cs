@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using Occam.Numerics;
 using Occam.Numerics.Activations;
+using Occam.Numerics.LinearAlgebra;
 using Occam.Numerics.Random;
 using Occam.Numerics.Reductions;
 
@@ -47,7 +48,7 @@ internal static class Backprop
                     // The bias rows go into Y first and the product is added to them (beta = 1): one pass
                     // over Y fewer than adding the bias afterwards, and the same rounding for ≤ 256 inputs
                     // (Y = fma(1, acc, b) = fl(acc + b)).
-                    for (int r = 0; r < rows; r++) d.Bias.CopyTo(y.Slice(r * d.Outputs, d.Outputs));
+                    RowBroadcast.Fill(d.Bias, rows, y);
                     Gemm.Multiply(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, d.Weight, d.Inputs, 1f, y, d.Outputs);
                     width = d.Outputs;
                     break;
