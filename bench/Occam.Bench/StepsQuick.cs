@@ -154,7 +154,6 @@ internal static class StepsQuick
         var d2 = model.DenseLayers[1];
         var z = new float[rows * hidden];
         var h = new float[rows * hidden];
-        var mask = new float[rows * hidden];
         var s = new float[rows * outputs];
         var ds = new float[rows * outputs];
         var dh = new float[rows * hidden];
@@ -180,7 +179,9 @@ internal static class StepsQuick
             ("dW1 in place", () => Gemm.Multiply(new GemmOptions(Path: GemmPath.InPlace), true, false, hidden, inputs, rows, 1f, dh, hidden, x, inputs, 0f, dw1, inputs)),
             ("bias copy 1", () => Occam.Numerics.LinearAlgebra.RowBroadcast.Fill(d1.Bias, rows, z)),
             ("fwd1 NT 128x64x128", () => Gemm.Multiply(false, true, rows, hidden, inputs, 1f, x, inputs, d1.Weight, inputs, 1f, z, hidden)),
-            ("relu-dropout fwd", () => Occam.Numerics.Activations.ReluDropout.Forward(z, mask, h, 12345UL, 0, threshold, keep)),
+            ("relu-dropout fwd", () => Occam.Numerics.Activations.ReluDropout.Forward(z, [], hidden, h, 12345UL, 0, threshold, keep)),
+            ("bias-relu-dropout fwd", () => Occam.Numerics.Activations.ReluDropout.Forward(z, d1.Bias, hidden, h, 12345UL, 0, threshold, keep)),
+            ("fwd1 NT 128x64x128 beta 0", () => Gemm.Multiply(false, true, rows, hidden, inputs, 1f, x, inputs, d1.Weight, inputs, 0f, z, hidden)),
             ("bias copy 2", () => Occam.Numerics.LinearAlgebra.RowBroadcast.Fill(d2.Bias, rows, s)),
             ("fwd2 NT 128x128x10", () => Gemm.Multiply(false, true, rows, outputs, hidden, 1f, h, hidden, d2.Weight, hidden, 1f, s, outputs)),
             ("loss", () => Occam.Losses.TaskLoss.Compute(task, s, y, rows, outputs, ds)),
@@ -190,7 +191,7 @@ internal static class StepsQuick
             ("dW2 TN 10x128x128", () => Gemm.Multiply(true, false, outputs, hidden, rows, 1f, ds, outputs, h, hidden, 0f, dw2, hidden)),
             ("db2 SumOfRows", () => Occam.Numerics.Reductions.SumOfRows.Compute(ds, rows, outputs, db2)),
             ("dX2 NN 128x10x128", () => Gemm.Multiply(false, false, rows, hidden, outputs, 1f, ds, outputs, d2.Weight, hidden, 0f, dh, hidden)),
-            ("relu-dropout bwd", () => Occam.Numerics.Activations.ReluDropout.Backward(z, mask, dh, dh)),
+            ("relu-dropout bwd", () => Occam.Numerics.Activations.ReluDropout.Backward(h, dh, dh, keep)),
             ("dW1 TN 128x128x64", () => Gemm.Multiply(true, false, hidden, inputs, rows, 1f, dh, hidden, x, inputs, 0f, dw1, inputs)),
             ("db1 SumOfRows", () => Occam.Numerics.Reductions.SumOfRows.Compute(dh, rows, hidden, db1)),
             ("adam W1 (8192)", () => AdamW.Update(d1.Weight, dw1, m, v, new AdamW.StepConstants(1e-3f, 0.5f), 1e-3, 0.9, 0.999, 1e-8, 0, 1e-4, (float)l2)),

@@ -69,6 +69,13 @@ public static unsafe class Gemm
     /// </summary>
     internal const long DirectAElements = 1L << 18;
 
+    /// <summary>
+    /// Whether a product of depth <paramref name="k"/> is one block of fused multiply-adds on every path (k ≤ 256): then
+    /// <c>C = op(A)·op(B) + C</c> (α = β = 1) stores <c>fl(acc + C)</c> with acc the whole chain, so adding C afterwards
+    /// (to a product computed with β = 0) gives the same bits; deeper products add C to the first block's sum.
+    /// </summary>
+    internal static bool SingleDepthBlock(int k) => k <= GemmKernelInfo.BlockDepth;
+
     private static int s_maxThreads = Environment.ProcessorCount;
 
     /// <summary>
