@@ -36,6 +36,12 @@ internal static class ReluDropout
             Run(z, default, h, seed, offset, threshold, keep);
             return;
         }
+        if (Simd.Use512 && width % 32 == 0 && (offset & 3) == 0)
+        {
+            // Rows of whole 32-element steps: one generator over all rows, the bias vectors by column (no set-up per row).
+            RunWholeSteps(z, bias, h, seed, offset, threshold, keep);
+            return;
+        }
         for (int start = 0; start < z.Length; start += width)
             Run(z.Slice(start, width), bias, h.Slice(start, width), seed, offset + start, threshold, keep);
     }
@@ -107,6 +113,30 @@ internal static class ReluDropout
             }
         }
         for (; i < n; i++) h[i] = Scalar(biased ? z[i] + b[i] : z[i], seed, offset + i, threshold, keep);
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> with a bias when the width is a multiple of 32 and the offset of 4 (AVX-512): 32 elements per
+    /// generator step never straddle a row, so column j of step i is i mod width.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // R2R code with Vector512 is rejected at run time: compile once, optimized
+    private static void RunWholeSteps(ReadOnlySpan<float> z, ReadOnlySpan<float> b, Span<float> h, ulong seed, long offset, ushort threshold, float keep)
+    {
+        int n = z.Length, width = b.Length;
+        ref float zr = ref MemoryMarshal.GetReference(z);
+        ref float br = ref MemoryMarshal.GetReference(b);
+        ref float hr = ref MemoryMarshal.GetReference(h);
+        var gen = new KeepMask.Generator512(seed, offset, threshold, keep);
+        for (int i = 0, j = 0; i < n; i += 32)
+        {
+            var (lo, hi) = gen.Next();
+            var x0 = Vector512.LoadUnsafe(ref zr, (nuint)i) + Vector512.LoadUnsafe(ref br, (nuint)j);
+            var x1 = Vector512.LoadUnsafe(ref zr, (nuint)(i + 16)) + Vector512.LoadUnsafe(ref br, (nuint)(j + 16));
+            (Vector512.Max(x0, Vector512<float>.Zero) * lo).StoreUnsafe(ref hr, (nuint)i);
+            (Vector512.Max(x1, Vector512<float>.Zero) * hi).StoreUnsafe(ref hr, (nuint)(i + 16));
+            j += 32;
+            if (j == width) j = 0;
+        }
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
