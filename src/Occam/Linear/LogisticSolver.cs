@@ -154,7 +154,9 @@ internal sealed partial class LogisticSolver
             gap = Gap(l1, l2);
             if (!added && gap <= gapTol) { converged = true; break; }
             if (iter >= maxIter) break;
-            iter += NewtonStep(l1, l2, innerTol, maxIter - iter);
+            // The first Newton step of an α may use the curvature of an earlier one (see LogisticSolver.Covariance.cs);
+            // if one step did not meet the gap, the next ones use the exact curvature (quadratic convergence).
+            iter += NewtonStep(l1, l2, innerTol, maxIter - iter, exactCurvature: newton > 0);
             innerTol = Math.Max(innerTol * 0.01, 1e-300);
             FullGradient();
         }
@@ -164,7 +166,7 @@ internal sealed partial class LogisticSolver
 
     /// <summary>One proximal Newton step; returns the CD sweeps used (a support Newton solve counts as one).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int NewtonStep(double l1, double l2, double innerTol, int budget)
+    private int NewtonStep(double l1, double l2, double innerTol, int budget, bool exactCurvature)
     {
         double objOld = Objective(l1, l2);
         double bOld = _b;
@@ -176,7 +178,7 @@ internal sealed partial class LogisticSolver
         TensorPrimitives.Subtract(_y, _prob, _r);
         double sw = TensorPrimitives.Sum(_wt) / _n;
         int sweeps = UseCovariance()
-            ? CovarianceModel(l1, l2, innerTol * CovarianceTolFactor, budget)
+            ? CovarianceModel(l1, l2, innerTol * CovarianceTolFactor, budget, exactCurvature)
             : NaiveModel(l1, l2, innerTol, budget, sw);
         Refresh();
         double obj = Objective(l1, l2);
