@@ -15,7 +15,7 @@ namespace Occam.Numerics;
 /// tile streams (NR values per k step), and the tile writes its MR×NR block of Yᵀ into the same layout, so a layer's
 /// output is the next layer's packed input and activations never leave the panels. Rows of a panel past the batch
 /// are columns of Yᵀ that are computed and ignored (columns never mix); output panels hold ⌈out/MR⌉·MR units so
-/// that every tile is whole (the rows of W past <c>out</c> are read as the last row again, and ignored).
+/// that every tile is whole (the rows of W past <c>out</c> are the last row again, and ignored).
 /// </para>
 /// <para>
 /// Each element is the GEMM's chain of fused multiply-adds (<see cref="Gemm"/>): over k in the blocks of
@@ -23,6 +23,9 @@ namespace Occam.Numerics;
 /// then <c>Y = acc + b[j]</c> after the first block and <c>Y = acc + Y</c> after each later one. That is what
 /// <c>Gemm.Multiply(false, true, ...)</c> with C preloaded with the bias and beta = 1 computes, so the results are
 /// bit-identical to the training forward pass, for any kernel, panel width and thread split.
+/// With <c>relu</c>, the store of the last k block writes <c>max(Y, 0)</c> instead of Y (IEEE maximum: NaN stays
+/// NaN, −0 becomes +0): exactly what <see cref="Activations.Relu.Forward"/> computes on the stored Y, without a
+/// separate pass over the activations.
 /// </para>
 /// <para>
 /// Loop order per call: k block, then panel, then tiles of MR output units: the k block of W (out × kc) stays in L2
@@ -58,34 +61,46 @@ internal static unsafe class GemmPanels
 
     /// <summary>
     /// <c>Yᵀ = W·Xᵀ + b</c> for panels <c>[q0, q1)</c>: input panel q at <c>x + q·xStride</c> (k units), output panel q
-    /// at <c>y + q·yStride</c> (<see cref="PaddedUnits"/> units).
+    /// at <c>y + q·yStride</c> (<see cref="PaddedUnits"/> units); with <paramref name="relu"/>, <c>max(Yᵀ, 0)</c>.
+    /// The tiles always compute MR whole units: when n is not a multiple of MR, the last tile's rows of each k block of
+    /// W (and its bias) are copied once per k block into a small block of MR rows on the stack, the last row repeated.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(GemmKernel kind, int n, int k, float* w, nint ldw, float* bias,
-        float* x, nint xStride, float* y, nint yStride, int q0, int q1)
+        float* x, nint xStride, float* y, nint yStride, int q0, int q1, bool relu = false)
     {
         kind = Resolve(kind);
         (int mr, int nr) = Shape(kind);
         Debug.Assert(n >= 1 && k >= 1 && ldw >= k && xStride >= (nint)k * nr && yStride >= (nint)PaddedUnits(kind, n) * nr);
         int kStep = GemmKernelInfo.DepthStep(k);
+        int whole = n / mr * mr;
+        // The edge tile's W rows (MR × kc, leading dimension kc) and bias; at most 8 × 256 floats.
+        Debug.Assert(kStep <= GemmKernelInfo.BlockDepth);
+        float* edge = stackalloc float[whole < n ? mr * kStep : 0];
+        float* edgeBias = stackalloc float[mr];
+        for (int r = 0; r < mr && whole < n; r++) edgeBias[r] = bias[Math.Min(whole + r, n - 1)];
         for (int pc = 0; pc < k; pc += kStep)
         {
             int kc = Math.Min(kStep, k - pc);
             float* wk = w + pc;
-            float* first = pc == 0 ? bias : null;
+            bool first = pc == 0, last = relu && pc + kc == k;
+            for (int r = 0; r < mr && whole < n; r++)
+                new ReadOnlySpan<float>(wk + Math.Min(whole + r, n - 1) * ldw, kc).CopyTo(new Span<float>(edge + r * kc, kc));
             for (int q = q0; q < q1; q++)
             {
                 float* b = x + q * xStride + (nint)pc * nr;
                 float* c = y + q * yStride;
                 for (int i = 0; i < n; i += mr)
                 {
-                    int rows = Math.Min(mr, n - i);
-                    float* bi = first is null ? null : first + i;
+                    bool full = i < whole;
+                    float* wi = full ? wk + i * ldw : edge;
+                    nint ld = full ? ldw : kc;
+                    float* bi = !first ? null : full ? bias + i : edgeBias;
                     switch (kind)
                     {
-                        case GemmKernel.V512: Tile8x32(kc, wk + i * ldw, ldw, rows, b, c + i * nr, bi); break;
-                        case GemmKernel.V256: Tile6x16(kc, wk + i * ldw, ldw, rows, b, c + i * nr, bi); break;
-                        default: TileScalar(kc, wk + i * ldw, ldw, rows, mr, nr, b, c + i * nr, bi); break;
+                        case GemmKernel.V512: Tile8x32(kc, wi, ld, b, c + i * nr, bi, last); break;
+                        case GemmKernel.V256: Tile6x16(kc, wi, ld, b, c + i * nr, bi, last); break;
+                        default: TileScalar(kc, wi, ld, mr, nr, b, c + i * nr, bi, last); break;
                     }
                 }
             }
@@ -94,143 +109,144 @@ internal static unsafe class GemmPanels
 
     /// <summary>
     /// Scalar tile: <c>c[i·NR + j] = acc(i, j) + (bias ? b[i] : c[i·NR + j])</c>, <c>acc(i, j) = Σ_p fma(w[i·ldw + p], x[p·NR + j])</c>
-    /// in order; rows past <paramref name="rows"/> repeat the last valid row.
+    /// in order, then <c>max(·, 0)</c> with <paramref name="relu"/>.
     /// </summary>
-    public static void TileScalar(int kc, float* w, nint ldw, int rows, int mr, int nr, float* x, float* c, float* bias)
+    public static void TileScalar(int kc, float* w, nint ldw, int mr, int nr, float* x, float* c, float* bias, bool relu)
     {
         for (int i = 0; i < mr; i++)
         {
-            int r = Math.Min(i, rows - 1);
-            float* wi = w + r * ldw;
+            float* wi = w + i * ldw;
             for (int j = 0; j < nr; j++)
             {
                 float acc = 0;
                 for (int p = 0; p < kc; p++) acc = MathF.FusedMultiplyAdd(wi[p], x[p * nr + j], acc);
-                c[i * nr + j] = acc + (bias is null ? c[i * nr + j] : bias[r]);
+                float v = acc + (bias is null ? c[i * nr + j] : bias[i]);
+                c[i * nr + j] = relu ? MathF.Max(v, 0f) : v;
             }
         }
     }
 
-    /// <summary>Vector512 tile: 8 units × 32 batch rows, 16 zmm accumulators, W broadcast from its rows in place.</summary>
+    /// <summary>
+    /// Vector512 tile: 8 units × 32 batch rows, 16 zmm accumulators, W broadcast from its 8 rows in place (addressed
+    /// as two moving row pointers plus 1, 2, 3 × ldw, so that no pointer is spilled in the loop).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile8x32(int kc, float* w, nint ldw, int rows, float* x, float* c, float* bias)
+    public static void Tile8x32(int kc, float* w, nint ldw, float* x, float* c, float* bias, bool relu)
     {
-        float* w0 = w, w1 = w + Math.Min(1, rows - 1) * ldw, w2 = w + Math.Min(2, rows - 1) * ldw, w3 = w + Math.Min(3, rows - 1) * ldw;
-        float* w4 = w + Math.Min(4, rows - 1) * ldw, w5 = w + Math.Min(5, rows - 1) * ldw, w6 = w + Math.Min(6, rows - 1) * ldw, w7 = w + Math.Min(7, rows - 1) * ldw;
+        float* w0 = w, w4 = w + 4 * ldw, end = w + kc;
+        nint l1 = ldw, l2 = 2 * ldw, l3 = 3 * ldw;
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
-        for (int p = 0; p < kc; p++)
+        for (; w0 < end; w0++, w4++, x += 32)
         {
             Vector512<float> b0 = Vector512.Load(x);
             Vector512<float> b1 = Vector512.Load(x + 16);
-            Vector512<float> a = Vector512.Create(w0[p]);
+            Vector512<float> a = Vector512.Create(*w0);
             c00 = Vector512.FusedMultiplyAdd(a, b0, c00);
             c01 = Vector512.FusedMultiplyAdd(a, b1, c01);
-            a = Vector512.Create(w1[p]);
+            a = Vector512.Create(w0[l1]);
             c10 = Vector512.FusedMultiplyAdd(a, b0, c10);
             c11 = Vector512.FusedMultiplyAdd(a, b1, c11);
-            a = Vector512.Create(w2[p]);
+            a = Vector512.Create(w0[l2]);
             c20 = Vector512.FusedMultiplyAdd(a, b0, c20);
             c21 = Vector512.FusedMultiplyAdd(a, b1, c21);
-            a = Vector512.Create(w3[p]);
+            a = Vector512.Create(w0[l3]);
             c30 = Vector512.FusedMultiplyAdd(a, b0, c30);
             c31 = Vector512.FusedMultiplyAdd(a, b1, c31);
-            a = Vector512.Create(w4[p]);
+            a = Vector512.Create(*w4);
             c40 = Vector512.FusedMultiplyAdd(a, b0, c40);
             c41 = Vector512.FusedMultiplyAdd(a, b1, c41);
-            a = Vector512.Create(w5[p]);
+            a = Vector512.Create(w4[l1]);
             c50 = Vector512.FusedMultiplyAdd(a, b0, c50);
             c51 = Vector512.FusedMultiplyAdd(a, b1, c51);
-            a = Vector512.Create(w6[p]);
+            a = Vector512.Create(w4[l2]);
             c60 = Vector512.FusedMultiplyAdd(a, b0, c60);
             c61 = Vector512.FusedMultiplyAdd(a, b1, c61);
-            a = Vector512.Create(w7[p]);
+            a = Vector512.Create(w4[l3]);
             c70 = Vector512.FusedMultiplyAdd(a, b0, c70);
             c71 = Vector512.FusedMultiplyAdd(a, b1, c71);
-            x += 32;
         }
-        Store512(c, c00, c01, bias, 0, rows); c += 32;
-        Store512(c, c10, c11, bias, 1, rows); c += 32;
-        Store512(c, c20, c21, bias, 2, rows); c += 32;
-        Store512(c, c30, c31, bias, 3, rows); c += 32;
-        Store512(c, c40, c41, bias, 4, rows); c += 32;
-        Store512(c, c50, c51, bias, 5, rows); c += 32;
-        Store512(c, c60, c61, bias, 6, rows); c += 32;
-        Store512(c, c70, c71, bias, 7, rows);
+        Store512(c, c00, c01, bias, 0, relu); c += 32;
+        Store512(c, c10, c11, bias, 1, relu); c += 32;
+        Store512(c, c20, c21, bias, 2, relu); c += 32;
+        Store512(c, c30, c31, bias, 3, relu); c += 32;
+        Store512(c, c40, c41, bias, 4, relu); c += 32;
+        Store512(c, c50, c51, bias, 5, relu); c += 32;
+        Store512(c, c60, c61, bias, 6, relu); c += 32;
+        Store512(c, c70, c71, bias, 7, relu);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store512(float* c, Vector512<float> a0, Vector512<float> a1, float* bias, int i, int rows)
+    private static void Store512(float* c, Vector512<float> a0, Vector512<float> a1, float* bias, int i, bool relu)
     {
-        if (bias is null)
+        var b0 = bias is null ? Vector512.Load(c) : Vector512.Create(bias[i]);
+        var b1 = bias is null ? Vector512.Load(c + 16) : b0;
+        a0 += b0;
+        a1 += b1;
+        if (relu)
         {
-            (a0 + Vector512.Load(c)).Store(c);
-            (a1 + Vector512.Load(c + 16)).Store(c + 16);
+            a0 = Vector512.Max(a0, Vector512<float>.Zero);
+            a1 = Vector512.Max(a1, Vector512<float>.Zero);
         }
-        else
-        {
-            var b = Vector512.Create(bias[Math.Min(i, rows - 1)]);
-            (a0 + b).Store(c);
-            (a1 + b).Store(c + 16);
-        }
+        a0.Store(c);
+        a1.Store(c + 16);
     }
 
-    /// <summary>Vector256 tile: 6 units × 16 batch rows, 12 ymm accumulators, W broadcast from its rows in place.</summary>
+    /// <summary>Vector256 tile: 6 units × 16 batch rows, 12 ymm accumulators, W broadcast from its 6 rows in place.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile6x16(int kc, float* w, nint ldw, int rows, float* x, float* c, float* bias)
+    public static void Tile6x16(int kc, float* w, nint ldw, float* x, float* c, float* bias, bool relu)
     {
-        float* w0 = w, w1 = w + Math.Min(1, rows - 1) * ldw, w2 = w + Math.Min(2, rows - 1) * ldw;
-        float* w3 = w + Math.Min(3, rows - 1) * ldw, w4 = w + Math.Min(4, rows - 1) * ldw, w5 = w + Math.Min(5, rows - 1) * ldw;
+        float* w0 = w, w3 = w + 3 * ldw, end = w + kc;
+        nint l1 = ldw, l2 = 2 * ldw;
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++)
+        for (; w0 < end; w0++, w3++, x += 16)
         {
             Vector256<float> b0 = Vector256.Load(x);
             Vector256<float> b1 = Vector256.Load(x + 8);
-            Vector256<float> a = Vector256.Create(w0[p]);
+            Vector256<float> a = Vector256.Create(*w0);
             c00 = Vector256.FusedMultiplyAdd(a, b0, c00);
             c01 = Vector256.FusedMultiplyAdd(a, b1, c01);
-            a = Vector256.Create(w1[p]);
+            a = Vector256.Create(w0[l1]);
             c10 = Vector256.FusedMultiplyAdd(a, b0, c10);
             c11 = Vector256.FusedMultiplyAdd(a, b1, c11);
-            a = Vector256.Create(w2[p]);
+            a = Vector256.Create(w0[l2]);
             c20 = Vector256.FusedMultiplyAdd(a, b0, c20);
             c21 = Vector256.FusedMultiplyAdd(a, b1, c21);
-            a = Vector256.Create(w3[p]);
+            a = Vector256.Create(*w3);
             c30 = Vector256.FusedMultiplyAdd(a, b0, c30);
             c31 = Vector256.FusedMultiplyAdd(a, b1, c31);
-            a = Vector256.Create(w4[p]);
+            a = Vector256.Create(w3[l1]);
             c40 = Vector256.FusedMultiplyAdd(a, b0, c40);
             c41 = Vector256.FusedMultiplyAdd(a, b1, c41);
-            a = Vector256.Create(w5[p]);
+            a = Vector256.Create(w3[l2]);
             c50 = Vector256.FusedMultiplyAdd(a, b0, c50);
             c51 = Vector256.FusedMultiplyAdd(a, b1, c51);
-            x += 16;
         }
-        Store256(c, c00, c01, bias, 0, rows); c += 16;
-        Store256(c, c10, c11, bias, 1, rows); c += 16;
-        Store256(c, c20, c21, bias, 2, rows); c += 16;
-        Store256(c, c30, c31, bias, 3, rows); c += 16;
-        Store256(c, c40, c41, bias, 4, rows); c += 16;
-        Store256(c, c50, c51, bias, 5, rows);
+        Store256(c, c00, c01, bias, 0, relu); c += 16;
+        Store256(c, c10, c11, bias, 1, relu); c += 16;
+        Store256(c, c20, c21, bias, 2, relu); c += 16;
+        Store256(c, c30, c31, bias, 3, relu); c += 16;
+        Store256(c, c40, c41, bias, 4, relu); c += 16;
+        Store256(c, c50, c51, bias, 5, relu);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store256(float* c, Vector256<float> a0, Vector256<float> a1, float* bias, int i, int rows)
+    private static void Store256(float* c, Vector256<float> a0, Vector256<float> a1, float* bias, int i, bool relu)
     {
-        if (bias is null)
+        var b0 = bias is null ? Vector256.Load(c) : Vector256.Create(bias[i]);
+        var b1 = bias is null ? Vector256.Load(c + 8) : b0;
+        a0 += b0;
+        a1 += b1;
+        if (relu)
         {
-            (a0 + Vector256.Load(c)).Store(c);
-            (a1 + Vector256.Load(c + 8)).Store(c + 8);
+            a0 = Vector256.Max(a0, Vector256<float>.Zero);
+            a1 = Vector256.Max(a1, Vector256<float>.Zero);
         }
-        else
-        {
-            var b = Vector256.Create(bias[Math.Min(i, rows - 1)]);
-            (a0 + b).Store(c);
-            (a1 + b).Store(c + 8);
-        }
+        a0.Store(c);
+        a1.Store(c + 8);
     }
 
     /// <summary>

@@ -36,6 +36,9 @@ internal sealed unsafe class Inference
     /// <summary>Column panels per work item of the batch path (64 rows with the Vector512 kernel).</summary>
     public const int ItemPanels = 2;
 
+    /// <summary>Panels per work item of the current chunk: <see cref="ItemPanels"/>, or the whole chunk on one thread.</summary>
+    private int _itemPanels = ItemPanels;
+
     /// <summary>Multiply-adds of a call (rows × weights) from which the batch path uses several threads.</summary>
     public const long ParallelWork = 1L << 20;
 
@@ -66,7 +69,7 @@ internal sealed unsafe class Inference
     private float* _scores;
     private int _rows, _chunkStart, _chunkPanels, _layer;
     private float* _rowIn, _rowOut;
-    private Action<Inference, int, int, int>? _prepare;
+    private Func<Inference, int, int, int, bool>? _prepare;
 
     /// <summary>Buffers for <paramref name="model"/>'s shape, batch path with kernel <paramref name="kernel"/>.</summary>
     public Inference(Mlp model, GemmKernel kernel = GemmKernel.Auto)
@@ -80,7 +83,7 @@ internal sealed unsafe class Inference
             widest = Math.Max(widest, GemmPanels.PaddedUnits(_kernel, d.Outputs));
             _weights += d.Weight.Length;
         }
-        _staging = new float[(_panels + ItemPanels - 1) / ItemPanels][];
+        _staging = new float[_panels][];
         _errors = new Exception?[Math.Max(2, _staging.Length)];
         _input = GC.AllocateUninitializedArray<float>(_panels * _nr * model.Inputs, pinned: true);
         _a = GC.AllocateUninitializedArray<float>(_panels * _nr * widest, pinned: true);
@@ -105,8 +108,12 @@ internal sealed unsafe class Inference
         return true;
     }
 
-    /// <summary>Standardizes and converts whole rows (row numbers in messages start at <c>firstRow</c>).</summary>
-    public delegate void Prepare<T>(Mlp model, ReadOnlySpan<T> x, Span<float> destination, int firstRow);
+    /// <summary>
+    /// Standardizes and converts whole rows into <c>destination</c> and checks them (row numbers in messages start at
+    /// <c>firstRow</c>); returns false, having written nothing, when <c>x</c> is already the network's float32 input
+    /// (float rows and no standardizer) and has been checked: the call then reads it in place.
+    /// </summary>
+    public delegate bool Prepare<T>(Mlp model, ReadOnlySpan<T> x, Span<float> destination, int firstRow);
 
     /// <summary>
     /// Raw scores of <paramref name="rows"/> rows of raw inputs (double or float, row-major) into
@@ -137,9 +144,12 @@ internal sealed unsafe class Inference
                     int n = Math.Min(ChunkRows, rows - start);
                     _chunkStart = start;
                     _chunkPanels = (n + _nr - 1) / _nr;
-                    int items = (_chunkPanels + ItemPanels - 1) / ItemPanels;
+                    int t = work >= ParallelWork ? threads : 1;
+                    // One thread: one item, so that each k block of W is fetched into L2 once per chunk, not once per item.
+                    _itemPanels = t == 1 ? _chunkPanels : ItemPanels;
+                    int items = (_chunkPanels + _itemPanels - 1) / _itemPanels;
                     _layer = -1;
-                    RunItems(items, work >= ParallelWork ? threads : 1);
+                    RunItems(items, t);
                 }
             }
             finally
@@ -155,11 +165,11 @@ internal sealed unsafe class Inference
     /// <summary>The typed prepare call behind an untyped one (one cached delegate per element type and prepare).</summary>
     private static class Prepared<T> where T : unmanaged
     {
-        private sealed record Entry(Prepare<T> Prepare, Action<Inference, int, int, int> Call);
+        private sealed record Entry(Prepare<T> Prepare, Func<Inference, int, int, int, bool> Call);
 
         private static Entry? s_last;
 
-        public static Action<Inference, int, int, int> Call(Prepare<T> prepare)
+        public static Func<Inference, int, int, int, bool> Call(Prepare<T> prepare)
         {
             if (Volatile.Read(ref s_last) is { } last && ReferenceEquals(last.Prepare, prepare)) return last.Call;
             var entry = Create(prepare);
@@ -172,7 +182,7 @@ internal sealed unsafe class Inference
         {
             var model = self._model!;
             var source = new ReadOnlySpan<T>((T*)self._x + (nint)firstRow * model.Inputs, count * model.Inputs);
-            prepare(model, source, self.Staging(item, count * model.Inputs), firstRow);
+            return prepare(model, source, self.Staging(item, count * model.Inputs), firstRow);
         });
     }
 
@@ -227,12 +237,18 @@ internal sealed unsafe class Inference
     private void RunRow(Mlp model, int r, int threads)
     {
         int inputs = model.Inputs;
-        _prepare!(this, r, 1, 0);
+        bool copied = _prepare!(this, r, 1, 0);
+        var layers = model.Layers;   // indexed, not foreach: an interface enumerator would allocate
+        float* row = (float*)_x + (nint)r * inputs;
+        if (!copied && layers[0] is not Dense)   // an activation would run in place on the caller's row
+        {
+            new ReadOnlySpan<float>(row, inputs).CopyTo(_staging[0]);
+            copied = true;
+        }
         fixed (float* staging = _staging[0], pa = _a, pb = _b)
         {
-            float* current = staging, next = pa;
+            float* current = copied ? staging : row, next = pa;
             int width = inputs;
-            var layers = model.Layers;   // indexed, not foreach: an interface enumerator would allocate
             for (int i = 0; i < layers.Count; i++)
             {
                 switch (layers[i])
@@ -252,7 +268,7 @@ internal sealed unsafe class Inference
                     }
                     case ActivationLayer a:
                     {
-                        // In place (the inputs too: the staging row is this call's own copy).
+                        // In place (the inputs too: they are this call's own copy, see above).
                         var all = new Span<float>(current, width);
                         Activation.Forward(a.Kind, all, all);
                         break;
@@ -279,15 +295,18 @@ internal sealed unsafe class Inference
     {
         var model = _model!;
         int inputs = model.Inputs;
-        int q0 = item * ItemPanels, q1 = Math.Min(_chunkPanels, q0 + ItemPanels);
+        int q0 = item * _itemPanels, q1 = Math.Min(_chunkPanels, q0 + _itemPanels);
         fixed (float* input = _input, pa = _a, pb = _b)
         {
             for (int q = q0; q < q1; q++)
             {
                 int r0 = _chunkStart + q * _nr, valid = Math.Min(_nr, _rows - r0);
-                _prepare!(this, r0, valid, item);
+                bool copied = _prepare!(this, r0, valid, item);
                 fixed (float* staging = _staging[item])
-                    GemmPanels.PackRows(input + (nint)q * inputs * _nr, staging, inputs, valid, inputs, _nr);
+                {
+                    float* rowsIn = copied ? staging : (float*)_x + (nint)r0 * inputs;
+                    GemmPanels.PackRows(input + (nint)q * inputs * _nr, rowsIn, inputs, valid, inputs, _nr);
+                }
             }
             // Panel q of a layer buffer always starts at q·(Widest·NR), whatever the layer's width: an item's panels
             // are the same memory in every layer, so an item that is a layer ahead never writes into another item's
@@ -303,7 +322,10 @@ internal sealed unsafe class Inference
                     case Dense d:
                         fixed (float* w = d.Weight, bias = d.Bias)
                         {
-                            GemmPanels.Multiply(_kernel, d.Outputs, d.Inputs, w, d.Inputs, bias, current, stride, next, layerStride, q0, q1);
+                            // A ReLU right after the layer is applied in the tiles' last store (the same bits, no pass).
+                            bool relu = i + 1 < layers.Count && layers[i + 1] is ActivationLayer { Kind: ActivationKind.Relu };
+                            GemmPanels.Multiply(_kernel, d.Outputs, d.Inputs, w, d.Inputs, bias, current, stride, next, layerStride, q0, q1, relu);
+                            if (relu) i++;
                             current = next;
                             next = next == pa ? pb : pa;
                             stride = layerStride;

@@ -310,22 +310,33 @@ public sealed class Mlp
 
     /// <summary>Standardizes (when the model has a standardizer) and converts raw inputs to float32.</summary>
     /// <exception cref="OccamException">A value is not finite in float32 (before or after standardizing): it names the row and input.</exception>
-    public void PrepareInputs(ReadOnlySpan<double> x, Span<float> destination) => PrepareInputs(x, destination, 0);
+    public void PrepareInputs(ReadOnlySpan<double> x, Span<float> destination) => _ = PrepareInputs(x, destination, 0);
 
     /// <summary><see cref="PrepareInputs(ReadOnlySpan{double}, Span{float})"/> for rows numbered from <paramref name="firstRow"/> (in messages).</summary>
-    private void PrepareInputs(ReadOnlySpan<double> x, Span<float> destination, int firstRow)
+    private bool PrepareInputs(ReadOnlySpan<double> x, Span<float> destination, int firstRow)
     {
         StandardizeToSingle.Apply(x, Inputs, Standardizer?.Mean ?? [], Standardizer?.Scale ?? [], destination);
         int bad = NonFinite.IndexOf(destination[..x.Length]);
         if (bad >= 0) ThrowNotFinite(x[bad], bad, firstRow);
+        return true;
     }
 
-    /// <summary>The float32 version: standardized in double precision like the double inputs, or copied.</summary>
-    private void PrepareInputs(ReadOnlySpan<float> x, Span<float> destination, int firstRow)
+    /// <summary>
+    /// The float32 version: standardized in double precision like the double inputs; without a standardizer only
+    /// checked (false: nothing written, the inference reads <paramref name="x"/> in place).
+    /// </summary>
+    private bool PrepareInputs(ReadOnlySpan<float> x, Span<float> destination, int firstRow)
     {
-        StandardizeToSingle.Apply(x, Inputs, Standardizer?.Mean ?? [], Standardizer?.Scale ?? [], destination);
+        if (Standardizer is null)
+        {
+            int unscaled = NonFinite.IndexOf(x);
+            if (unscaled >= 0) ThrowNotFinite(x[unscaled], unscaled, firstRow);
+            return false;
+        }
+        StandardizeToSingle.Apply(x, Inputs, Standardizer.Mean, Standardizer.Scale, destination);
         int bad = NonFinite.IndexOf(destination[..x.Length]);
         if (bad >= 0) ThrowNotFinite(x[bad], bad, firstRow);
+        return true;
     }
 
     private void ThrowNotFinite(double value, int bad, int firstRow)

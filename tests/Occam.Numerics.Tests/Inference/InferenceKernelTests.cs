@@ -142,6 +142,33 @@ public class InferenceKernelTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(PanelShapes))]
+    public unsafe void PanelProductWithReluEqualsTheProductThenReluBitwiseForEveryKernel(int rows, int outputs, int k)
+    {
+        var rng = new Rng((ulong)(rows * 7919 + outputs * 31 + k));
+        var w = Normals(rng, outputs * k);
+        var x = Normals(rng, rows * k);
+        var bias = Normals(rng, outputs);
+        foreach (var kernel in new[] { GemmKernel.Scalar, GemmKernel.V256, GemmKernel.V512 })
+        {
+            (_, int nr) = GemmPanels.Shape(kernel);
+            int panels = (rows + nr - 1) / nr, padded = GemmPanels.PaddedUnits(kernel, outputs);
+            var input = new float[panels * k * nr];
+            var plain = new float[panels * padded * nr];
+            var fused = new float[panels * padded * nr];
+            fixed (float* px = x, pi = input, pp = plain, pf = fused, pw = w, pb = bias)
+            {
+                GemmPanels.PackRows(pi, px, k, rows, k, nr);
+                GemmPanels.Multiply(kernel, outputs, k, pw, k, pb, pi, (nint)k * nr, pp, (nint)padded * nr, 0, panels);
+                GemmPanels.Multiply(kernel, outputs, k, pw, k, pb, pi, (nint)k * nr, pf, (nint)padded * nr, 0, panels, relu: true);
+            }
+            if (rows * outputs >= 16) Assert.Contains(plain, v => v < 0);   // the ReLU has something to do
+            Occam.Numerics.Activations.Relu.ForwardScalar(plain, plain);
+            AssertBitwise(plain, fused, $"{kernel} {rows}x{outputs}x{k}");
+        }
+    }
+
     [Fact]
     public unsafe void PackRowsAndUnpackRowsAreInverse()
     {

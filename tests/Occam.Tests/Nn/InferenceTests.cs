@@ -76,7 +76,11 @@ public class InferenceTests
         {
             var inference = new Inference(model, kernel);
             var actual = new float[expected.Length];
-            inference.Run(model, x.AsSpan(), 45, actual, static (m, src, dst, row) => m.PrepareInputs(src, dst));
+            inference.Run(model, x.AsSpan(), 45, actual, static (m, src, dst, row) =>
+            {
+                m.PrepareInputs(src, dst);
+                return true;
+            });
             AssertBitwise(expected, actual, kernel.ToString());
         }
     }
@@ -99,14 +103,16 @@ public class InferenceTests
     [Fact]
     public void FloatInputsGiveTheSameBitsAsTheSameValuesAsDoubles()
     {
+        // With a standardizer the float inputs are standardized in double; without one they are read in place.
+        foreach (bool standardize in new[] { true, false })
         foreach (int rows in new[] { 1, 40 })
         {
-            var (model, x) = Net(ActivationKind.Relu, 21, [30], 3, rows, 8, standardize: true);
+            var (model, x) = Net(ActivationKind.Relu, 21, [30], 3, rows, 8, standardize);
             var xf = x.Select(v => (float)v).ToArray();
             var fromDouble = model.PredictScores(xf.Select(v => (double)v).ToArray(), rows);
             var fromFloat = new float[fromDouble.Length];
             model.PredictScores(xf, rows, fromFloat);
-            AssertBitwise(fromDouble, fromFloat, $"rows={rows}");
+            AssertBitwise(fromDouble, fromFloat, $"rows={rows} standardize={standardize}");
         }
     }
 
@@ -154,6 +160,13 @@ public class InferenceTests
                 Gemm.MaxThreads = threads;
                 var e = Assert.Throws<OccamException>(() => model.PredictScores(x, 300));
                 Assert.StartsWith("row 101, input 5:", e.Message, StringComparison.Ordinal);
+                // Float inputs without a standardizer are checked where they are (no copy): the same message.
+                var xf = x.Select(v => (float)v).ToArray();
+                var scores = new float[300 * 2];
+                e = Assert.Throws<OccamException>(() => model.PredictScores(xf, 300, scores));
+                Assert.StartsWith("row 101, input 5:", e.Message, StringComparison.Ordinal);
+                e = Assert.Throws<OccamException>(() => model.PredictScores(xf.AsSpan(280 * 200, 200), 1, scores.AsSpan(0, 2)));
+                Assert.StartsWith("row 1, input 2:", e.Message, StringComparison.Ordinal);
                 var ok = model.PredictScores(x.AsSpan(0, 100 * 200), 100);   // the buffers are still usable
                 Assert.Equal(200, ok.Length);
             }

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Occam.Numerics;
+
+namespace Occam.Bench;
+
+/// <summary>
+/// `infer-probe`: what the machine can do for the inference cases, measured in the same process.
+/// <list type="bullet">
+/// <item><c>bw</c>: read bandwidth by working set (16 KiB .. 64 MiB): one thread, and two threads at once each reading a
+/// buffer of its own (the case of a row split in two halves of the weights); each buffer is read again and again, so a
+/// set that fits a cache level is served from it. Best of windows, GB/s per thread and in all.</item>
+/// <item><c>fma</c>: the core's peak of fused multiply-adds (16 independent Vector512 or Vector256 chains, registers
+/// only), GFLOP/s on one thread: the ceiling of any product.</item>
+/// <item><c>handoff</c>: one <see cref="GemmThreadPool.RunItems"/> call of two empty items on two threads (what a
+/// split layer of the row path pays beyond its work), µs, best and median of many calls back to back.</item>
+/// <item><c>layers</c>: each product of a 784-512-256-10 batch of 256 through <see cref="GemmPanels.Multiply"/> alone
+/// (panels already packed), GFLOP/s, one thread.</item>
+/// </list>
+/// One JSON line per figure.
+/// </summary>
+internal static unsafe class InferProbe
+{
+    public static int Run(string[] args)
+    {
+        string what = args.Length > 0 ? args[0] : "all";
+        if (what is "bw" or "all") Bandwidth();
+        if (what is "fma" or "all") FmaPeak();
+        if (what is "layers" or "all") Layers();
+        if (what is "handoff" or "all") HandOff();
+        return 0;
+    }
+
+    private static void Bandwidth()
+    {
+        long[] sizes = [256 << 10, 512 << 10, 768 << 10, 900 << 10, 1000 << 10, 1070 << 10, 1536 << 10, 2140 << 10, 4 << 20, 16 << 20, 64 << 20];
+        foreach (long bytes in sizes)
+        {
+            double one = BestSeconds(1, bytes);
+            double two = BestSeconds(2, bytes);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"bench\":\"infer-probe\",\"probe\":\"bw\",\"kib\":{bytes >> 10},\"gbs1\":{bytes / one / 1e9:F1},\"gbs2PerThread\":{bytes / two / 1e9:F1},\"gbs2All\":{2 * bytes / two / 1e9:F1},\"us1\":{one * 1e6:F2},\"us2\":{two * 1e6:F2}}}"));
+        }
+    }
+
+    /// <summary>Best time of one pass over <paramref name="bytes"/> per thread, with every thread reading its own buffer at once.</summary>
+    private static double BestSeconds(int threads, long bytes)
+    {
+        int n = (int)(bytes / 4);
+        var buffers = new float*[threads];
+        for (int t = 0; t < threads; t++)
+        {
+            buffers[t] = (float*)NativeMemory.AlignedAlloc((nuint)bytes, 64);
+            for (int i = 0; i < n; i++) buffers[t][i] = 1e-3f * (i & 1023);
+        }
+        int passes = (int)Math.Max(1, (64L << 20) / bytes);
+        double best = double.MaxValue;
+        var sink = new float[threads];
+        var start = new Barrier(threads);
+        var times = new double[threads];
+        for (int window = 0; window < 40; window++)
+        {
+            var workers = new Thread[threads];
+            for (int t = 0; t < threads; t++)
+            {
+                int id = t;
+                workers[t] = new Thread(() =>
+                {
+                    float* b = buffers[id];
+                    Sum(b, n); // warm
+                    start.SignalAndWait();
+                    long t0 = Stopwatch.GetTimestamp();
+                    float s = 0;
+                    for (int p = 0; p < passes; p++) s += Sum(b, n);
+                    times[id] = (Stopwatch.GetTimestamp() - t0) / (double)Stopwatch.Frequency / passes;
+                    sink[id] += s;
+                });
+                workers[t].Start();
+            }
+            foreach (var w in workers) w.Join();
+            best = Math.Min(best, times.Max());
+        }
+        for (int t = 0; t < threads; t++) NativeMemory.AlignedFree(buffers[t]);
+        GC.KeepAlive(sink);
+        return best;
+    }
+
+    /// <summary>Sum of n floats (n a multiple of 64), 4 independent Vector512 chains: a pure read stream.</summary>
+    private static float Sum(float* p, int n)
+    {
+        Vector512<float> a = default, b = default, c = default, d = default;
+        for (int i = 0; i < n; i += 64)
+        {
+            a += Vector512.Load(p + i);
+            b += Vector512.Load(p + i + 16);
+            c += Vector512.Load(p + i + 32);
+            d += Vector512.Load(p + i + 48);
+        }
+        return Vector512.Sum(a + b + c + d);
+    }
+
+    private static void FmaPeak()
+    {
+        const int Steps = 1 << 20;
+        double best512 = double.MaxValue, best256 = double.MaxValue;
+        for (int w = 0; w < 30; w++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            Fma512(Steps);
+            best512 = Math.Min(best512, (Stopwatch.GetTimestamp() - t0) / (double)Stopwatch.Frequency);
+            t0 = Stopwatch.GetTimestamp();
+            Fma256(Steps);
+            best256 = Math.Min(best256, (Stopwatch.GetTimestamp() - t0) / (double)Stopwatch.Frequency);
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"bench\":\"infer-probe\",\"probe\":\"fma\",\"gflops512\":{Steps * 16.0 * 32 / best512 / 1e9:F1},\"gflops256\":{Steps * 16.0 * 16 / best256 / 1e9:F1}}}"));
+    }
+
+    private static float Fma512(int steps)
+    {
+        var m = Vector512.Create(0.999f);
+        var a = Vector512.Create(1e-3f);
+        Vector512<float> c0 = a, c1 = a, c2 = a, c3 = a, c4 = a, c5 = a, c6 = a, c7 = a, c8 = a, c9 = a, c10 = a, c11 = a, c12 = a, c13 = a, c14 = a, c15 = a;
+        for (int i = 0; i < steps; i++)
+        {
+            c0 = Vector512.FusedMultiplyAdd(c0, m, a); c1 = Vector512.FusedMultiplyAdd(c1, m, a);
+            c2 = Vector512.FusedMultiplyAdd(c2, m, a); c3 = Vector512.FusedMultiplyAdd(c3, m, a);
+            c4 = Vector512.FusedMultiplyAdd(c4, m, a); c5 = Vector512.FusedMultiplyAdd(c5, m, a);
+            c6 = Vector512.FusedMultiplyAdd(c6, m, a); c7 = Vector512.FusedMultiplyAdd(c7, m, a);
+            c8 = Vector512.FusedMultiplyAdd(c8, m, a); c9 = Vector512.FusedMultiplyAdd(c9, m, a);
+            c10 = Vector512.FusedMultiplyAdd(c10, m, a); c11 = Vector512.FusedMultiplyAdd(c11, m, a);
+            c12 = Vector512.FusedMultiplyAdd(c12, m, a); c13 = Vector512.FusedMultiplyAdd(c13, m, a);
+            c14 = Vector512.FusedMultiplyAdd(c14, m, a); c15 = Vector512.FusedMultiplyAdd(c15, m, a);
+        }
+        return Vector512.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11 + c12 + c13 + c14 + c15);
+    }
+
+    private static float Fma256(int steps)
+    {
+        var m = Vector256.Create(0.999f);
+        var a = Vector256.Create(1e-3f);
+        Vector256<float> c0 = a, c1 = a, c2 = a, c3 = a, c4 = a, c5 = a, c6 = a, c7 = a, c8 = a, c9 = a, c10 = a, c11 = a, c12 = a, c13 = a, c14 = a, c15 = a;
+        for (int i = 0; i < steps; i++)
+        {
+            c0 = Vector256.FusedMultiplyAdd(c0, m, a); c1 = Vector256.FusedMultiplyAdd(c1, m, a);
+            c2 = Vector256.FusedMultiplyAdd(c2, m, a); c3 = Vector256.FusedMultiplyAdd(c3, m, a);
+            c4 = Vector256.FusedMultiplyAdd(c4, m, a); c5 = Vector256.FusedMultiplyAdd(c5, m, a);
+            c6 = Vector256.FusedMultiplyAdd(c6, m, a); c7 = Vector256.FusedMultiplyAdd(c7, m, a);
+            c8 = Vector256.FusedMultiplyAdd(c8, m, a); c9 = Vector256.FusedMultiplyAdd(c9, m, a);
+            c10 = Vector256.FusedMultiplyAdd(c10, m, a); c11 = Vector256.FusedMultiplyAdd(c11, m, a);
+            c12 = Vector256.FusedMultiplyAdd(c12, m, a); c13 = Vector256.FusedMultiplyAdd(c13, m, a);
+            c14 = Vector256.FusedMultiplyAdd(c14, m, a); c15 = Vector256.FusedMultiplyAdd(c15, m, a);
+        }
+        return Vector256.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11 + c12 + c13 + c14 + c15);
+    }
+
+    private static void HandOff()
+    {
+        var times = new double[20000];
+        for (int i = 0; i < times.Length; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            GemmThreadPool.RunItems(&Nothing, 0, 2, 2);
+            times[i] = (Stopwatch.GetTimestamp() - t0) / (double)Stopwatch.Frequency;
+        }
+        Array.Sort(times);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"bench\":\"infer-probe\",\"probe\":\"handoff\",\"bestUs\":{times[0] * 1e6:F2},\"medianUs\":{times[times.Length / 2] * 1e6:F2}}}"));
+    }
+
+    private static void Nothing(int item, nint state) { }
+
+    private static void Layers()
+    {
+        var kernel = GemmPanels.Resolve(GemmKernel.Auto);
+        int nr = GemmPanels.Shape(kernel).NR, panels = 256 / nr;
+        (int n, int k)[] shapes = [(512, 784), (256, 512), (10, 256)];
+        var rng = new Random(1);
+        foreach (var (n, k) in shapes)
+        {
+            int padded = GemmPanels.PaddedUnits(kernel, n);
+            var w = new float[n * k];
+            var bias = new float[n];
+            var x = new float[panels * k * nr];
+            var y = new float[panels * padded * nr];
+            for (int i = 0; i < w.Length; i++) w[i] = (float)rng.NextDouble() - 0.5f;
+            for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextDouble();
+            double best = double.MaxValue;
+            fixed (float* pw = w, pb = bias, px = x, py = y)
+            {
+                for (int window = 0; window < 200; window++)
+                {
+                    long t0 = Stopwatch.GetTimestamp();
+                    GemmPanels.Multiply(kernel, n, k, pw, k, pb, px, (nint)k * nr, py, (nint)padded * nr, 0, panels);
+                    best = Math.Min(best, (Stopwatch.GetTimestamp() - t0) / (double)Stopwatch.Frequency);
+                }
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"bench\":\"infer-probe\",\"probe\":\"layer\",\"n\":{n},\"k\":{k},\"us\":{best * 1e6:F1},\"gflops\":{2.0 * n * k * 256 / best / 1e9:F1}}}"));
+        }
+    }
+}
