@@ -117,6 +117,35 @@ public class InferenceTests
     }
 
     [Fact]
+    public void FloatInputsReadInPlaceAreNeverWrittenEvenWhenTheFirstLayerIsAnActivation()
+    {
+        // relu → dense → tanh → dense, no standardizer: float rows are read where they are; the leading ReLU must run
+        // on a copy (row path) or on the packed panels (batch path), never on the caller's span.
+        var rng = new Rng(44);
+        var first = new Dense(6, 5);
+        var second = new Dense(5, 2);
+        foreach (var d in new[] { first, second })
+        {
+            for (int i = 0; i < d.Weight.Length; i++) d.Weight[i] = (float)rng.NextNormal();
+            for (int i = 0; i < d.Bias.Length; i++) d.Bias[i] = (float)rng.NextNormal();
+        }
+        var model = new Mlp(6, TaskKind.Regression,
+            [new ActivationLayer(ActivationKind.Relu), first, new ActivationLayer(ActivationKind.Tanh), second]);
+        foreach (int rows in new[] { 1, 3, 40 })
+        {
+            var xf = new float[rows * 6];
+            for (int i = 0; i < xf.Length; i++) xf[i] = (float)rng.NextNormal();
+            var before = xf.ToArray();
+            var fromFloat = new float[rows * 2];
+            model.PredictScores(xf, rows, fromFloat);
+            AssertBitwise(before, xf, $"rows={rows}: the inputs are unchanged");
+            Assert.Contains(before, v => v < 0);
+            var fromDouble = model.PredictScores(xf.Select(v => (double)v).ToArray(), rows);
+            AssertBitwise(fromDouble, fromFloat, $"rows={rows}");
+        }
+    }
+
+    [Fact]
     public void ResultsDoNotDependOnTheThreadCount()
     {
         // 300 → 256 → 48 → 10: the first layer (76 800 weights) is split between threads on the row path; batches of
