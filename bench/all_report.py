@@ -11,10 +11,11 @@ Rules (bench/README.md):
          64-128-10 ≥ 0.5. 2-8-1: step time ≤ 1 µs.
   torch  PyTorch µs ÷ Occam µs for the same step, each at its best thread count (of those it was timed with; Occam's
          other thread counts are info rows); ≥ 3 (784-512-256-10), ≥ 8 (64-128-10), ≥ 100 (2-8-1).
-  train  overhead = (occam train wall − `occam --version` wall − steps·t_step) ÷ (steps·t_step) ≤ 0.05, where
-         steps = epochs·rows/batch and t_step the 2-thread `steps` time of the same net (without the validation and
-         bookkeeping the CLI does per epoch); PyTorch job ÷ occam train wall ≥ 3. Info rows from Occam.Bench train
-         (train-parts.jsonl): the same job in process, phase by phase, and the time inside Trainer.Step vs steps·t_step.
+  train  input pipeline = read + prepare data + batch (shuffle + gather), as `occam train --timings` clocks them in the
+         timed runs (best of the runs), ÷ (steps·t_step) ≤ 0.05, where steps = epochs·rows/batch and t_step the 2-thread
+         `steps` time of the same net; PyTorch job ÷ occam train wall ≥ 3. Info rows: the wall-clock overhead
+         (wall − `occam --version` − steps·t_step, which also charges JIT, model building, epoch records and saving), the
+         other phases of the same runs, and from Occam.Bench train (train-parts.jsonl) the same job in process.
   infer  ORT µs ÷ Occam µs: ≥ 1.0 at batch 256, ≥ 2 at one row; pruned: (t_full ÷ t_pruned) ÷ (P_full ÷ P_pruned) ≥ 0.85.
   start  best wall ms of `occam --version` and of `occam linear fit` on diabetes ≤ 150 ms.
   linear reference time ÷ Occam time ≥ 2 (Occam ≤ 0.5× each reference).
@@ -132,6 +133,10 @@ for net, runs in occam_by_net.items():
             add("torch", "  " + label, f"{s['usPerStep']:.1f} us", f"{t['usPerStep']:.1f} us", f"{ratio:.1f}x", "info", None)
 
 # --- train -------------------------------------------------------------------------------------------------------------------
+def best_of(runs, f):
+    return min(f(r) for r in runs)
+
+
 train = {r["impl"]: r for r in lines("train.jsonl")}
 startup = {r["case"]: r for r in lines("startup.jsonl")}
 if "occam" in train:
@@ -142,8 +147,28 @@ if "occam" in train:
         steps_s = n_steps * s["usPerStep"] * 1e-6
         start_s = startup["version"]["bestMs"] / 1e3 if "version" in startup else 0.0
         over = (o["wallSeconds"] - start_s - steps_s) / steps_s
-        add("train", f"occam train MNIST-10k {o['epochs']} ep: overhead over {n_steps:.0f} steps", f"{o['wallSeconds']:.2f} s wall",
-            f"{steps_s:.2f} s steps (+{start_s * 1e3:.0f} ms start-up)", f"{over * 100:+.1f}%", "<= +5%", over <= 0.05)
+        runs = o.get("runs") or []
+        if runs:
+            # The issue's target: loading + standardizing + shuffling + batching, clocked by the CLI itself (--timings).
+            def best(key):
+                return min(r[key] for r in runs)
+            pr = min(runs, key=lambda r: r["inputPipelineSeconds"])
+            pipe = pr["inputPipelineSeconds"]
+            add("train", f"occam train MNIST-10k {o['epochs']} ep: input pipeline over {n_steps:.0f} steps (read {pr['readSeconds'] * 1e3:.0f} + "
+                f"prepare {pr['prepareSeconds'] * 1e3:.0f} + batch {pr['batchSeconds'] * 1e3:.0f} ms)", f"{pipe * 1e3:.0f} ms",
+                f"{steps_s:.2f} s steps", f"{pipe / steps_s * 100:+.1f}%", "<= +5%", pipe / steps_s <= 0.05)
+            add("train", f"  same, over the steps' own time in those runs (best {best('stepSeconds'):.3f} s in Trainer.Step)", f"{pipe * 1e3:.0f} ms",
+                f"{best('stepSeconds'):.2f} s", f"{pipe / best('stepSeconds') * 100:+.1f}%", "info", None)
+            outside = best_of(runs, lambda r: r["wallSeconds"] - r["commandSeconds"])
+            others = outside + best("buildSeconds") + best("epochEndSeconds") + best("saveSeconds")
+            add("train", f"  other phases (best of runs): start-up + exit outside the command {outside * 1e3:.0f} ms, build model "
+                f"{best('buildSeconds') * 1e3:.0f} ms, epoch records {best('epochEndSeconds') * 1e3:.0f} ms, save {best('saveSeconds') * 1e3:.0f} ms",
+                f"{others * 1e3:.0f} ms", f"{steps_s:.2f} s steps", f"{others / steps_s * 100:+.1f}%", "info", None)
+            add("train", "  wall-clock overhead (wall − `occam --version` − steps·t_step: also JIT, build, records, save)", f"{o['wallSeconds']:.2f} s wall",
+                f"{steps_s:.2f} s steps (+{start_s * 1e3:.0f} ms start-up)", f"{over * 100:+.1f}%", "info", None)
+        else:   # a run without --timings (older CLI): the wall-clock overhead is all there is
+            add("train", f"occam train MNIST-10k {o['epochs']} ep: overhead over {n_steps:.0f} steps", f"{o['wallSeconds']:.2f} s wall",
+                f"{steps_s:.2f} s steps (+{start_s * 1e3:.0f} ms start-up)", f"{over * 100:+.1f}%", "<= +5%", over <= 0.05)
         if o.get("trainSeconds") is not None:
             add("train", "  same, in-process training loop only", f"{o['trainSeconds']:.2f} s", f"{steps_s:.2f} s",
                 f"{(o['trainSeconds'] - steps_s) / steps_s * 100:+.1f}%", "info", None)

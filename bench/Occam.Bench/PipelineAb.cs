@@ -17,12 +17,15 @@ namespace Occam.Bench;
 /// thread, and vs the column-block fit on every core; results compared bit for bit), the copy of the training rows (Dataset.Subset of every row vs none), the model's
 /// weight rows to JSON (one writer vs one per core; bytes compared) and, for reference, one epoch of batch gathers
 /// (40 batches of 256 shuffled rows into a reused buffer, what the loop does around the steps) and one epoch's record
-/// (sparsity and penalty of the weights). One JSON line per piece.
+/// (sparsity and penalty of the weights). One JSON line per piece. <c>--pieces gunzip,widen,fit,copy,json,save,gather,prepare,record</c>
+/// runs only those (json: the writer's own float formatting vs <see cref="ShortestFloat"/>, on one thread and on every core;
+/// save: the atomic save to a file vs the same JSON into memory).
 /// </summary>
 internal static class PipelineAb
 {
-    public static int Run(string images, string labels, int rounds)
+    public static int Run(string images, string labels, int rounds, IReadOnlySet<string>? pieces = null)
     {
+        bool Want(string piece) => pieces is null || pieces.Contains(piece);
         var data = IdxLoader.Load(images, labels);
         var job = MlpFitter.Prepare(data, TrainQuick.Settings(1));
         byte[] gz = File.ReadAllBytes(images);
@@ -30,41 +33,60 @@ internal static class PipelineAb
         var x = new double[data.Rows * data.Features];
         int p = data.Features;
 
-        Report("gunzip", rounds, () => GunzipBefore(gz), () => IdxLoader.ReadMaybeGzip(images));
-        Report("widen", rounds, () => WidenBefore(raw, 16, x), () => IdxLoader.Widen(raw, 16, x));
+        if (Want("gunzip")) Report("gunzip", rounds, () => GunzipBefore(gz), () => IdxLoader.ReadMaybeGzip(images));
+        if (Want("widen")) Report("widen", rounds, () => WidenBefore(raw, 16, x), () => IdxLoader.Widen(raw, 16, x));
         var before = FitBefore(data.X, p);
         var after = Standardizer.Fit(data);
         if (!before.Mean.SequenceEqual(after.Mean) || !before.Scale.SequenceEqual(after.Scale))
             throw new InvalidOperationException("the standardizer fits differ");
         var every = Enumerable.Range(0, data.Rows).ToArray();
-        Report("standardizer-fit-1-thread", rounds, () => FitBefore(data.X, p), () => Standardizer.Fit(data.X, p, every));
-        Report("standardizer-fit", rounds, () => FitBefore(data.X, p), () => Standardizer.Fit(data));
-        Report("training-rows-copy", rounds, () => data.Subset(every), () => { });
+        if (Want("fit")) Report("standardizer-fit-1-thread", rounds, () => FitBefore(data.X, p), () => Standardizer.Fit(data.X, p, every));
+        if (Want("fit")) Report("standardizer-fit", rounds, () => FitBefore(data.X, p), () => Standardizer.Fit(data));
+        if (Want("copy")) Report("training-rows-copy", rounds, () => data.Subset(every), () => { });
         var model = job.Model;
-        var options = JsonText.WriterOptions(indented: false);
-        if (!Json(model, options, parallel: false).SequenceEqual(Json(model, options, parallel: true)))
-            throw new InvalidOperationException("the JSON differs");
-        Report("weights-json", rounds, () => Json(model, options, parallel: false), () => Json(model, options, parallel: true));
-        var order = Enumerable.Range(0, job.Train.Rows).ToArray();
-        var rng = new Rng(5UL);
-        var batch = new float[256 * p];
-        var y = new float[256];
-        Report("gather-epoch", rounds, null, () =>
+        if (pieces is null || pieces.Contains("json") || pieces.Contains("save"))
         {
-            rng.Shuffle(order.AsSpan());
+            // trained weights, as occam train saves them (one epoch: L1 zeros, and digits of trained rather than fresh values)
+            var trainer = new Trainer(model, TrainQuick.Settings(1).Training, job.Regularization, job.Train.Rows);
+            trainer.Begin(job.Train, null, job.TrainRng.Fork()).Next();
+        }
+        var options = JsonText.WriterOptions(indented: false);
+        var reference = WriterJson(model, options);
+        if (!reference.SequenceEqual(Json(model, options, parallel: false)) || !reference.SequenceEqual(Json(model, options, parallel: true)))
+            throw new InvalidOperationException("the JSON differs");
+        // The writer's own float formatting (WriteNumberValue per value, one thread) vs ShortestFloat on one thread,
+        // and vs ShortestFloat with the rows on every core (what MlpJson.Save does).
+        if (Want("json")) Report("weights-json-1-thread", rounds, () => WriterJson(model, options), () => Json(model, options, parallel: false));
+        if (Want("json")) Report("weights-json", rounds, () => WriterJson(model, options), () => Json(model, options, parallel: true));
+        // The whole save (temporary file, flush to disk, rename) vs the same JSON into memory: the file's share.
+        string folder = Directory.CreateTempSubdirectory("occam-ab-save").FullName;
+        try
+        {
+            if (Want("save")) Report("save-file-vs-memory", rounds, () => MlpJson.Save(model, Path.Combine(folder, "m.json")), () => MlpJson.Write(model, new MemoryStream(8 << 20)));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        // One epoch of batch gathers as the loop does them (Trainer.Gather: 40 batches of 256 shuffled rows into the
+        // trainer's buffer), on the calling thread vs split over the GEMM helpers.
+        var gatherer = new Trainer(job.Model, TrainQuick.Settings(1).Training, job.Regularization, job.Train.Rows);
+        var order = Enumerable.Range(0, job.Train.Rows).ToArray();
+        new Rng(5UL).Shuffle(order.AsSpan());
+        void GatherEpoch()
+        {
             for (int first = 0; first < order.Length; first += 256)
-            {
-                int rows = Math.Min(256, order.Length - first);
-                for (int r = 0; r < rows; r++)
-                {
-                    int src = order[first + r];
-                    job.Train.X.AsSpan(src * p, p).CopyTo(batch.AsSpan(r * p, p));
-                    y[r] = job.Train.Y[src];
-                }
-            }
-        });
+                gatherer.Gather(job.Train, order, first, Math.Min(256, order.Length - first));
+        }
+        long savedGather = Trainer.ParallelGatherMinimum;
+        if (Want("gather")) Report("gather-epoch", rounds, () => { Trainer.ParallelGatherMinimum = long.MaxValue; GatherEpoch(); },
+            () => { Trainer.ParallelGatherMinimum = savedGather; GatherEpoch(); });
+        Trainer.ParallelGatherMinimum = savedGather;
+        // The float32 rows: Mlp.PrepareInputs on one thread vs TrainingData.From (row blocks on every core, + labels).
+        var single = new float[data.Rows * p];
+        if (Want("prepare")) Report("prepare-inputs", rounds, () => job.Model.PrepareInputs(data.X, single), () => TrainingData.From(job.Model, data));
         var regularization = job.Regularization;
-        Report("epoch-record", rounds, null, () =>
+        if (Want("record")) Report("epoch-record", rounds, null, () =>
         {
             var sparsity = Nn.SparsityReport.Of(model);
             _ = regularization.Value(model) + sparsity.ZeroFraction;
@@ -110,6 +132,29 @@ internal static class PipelineAb
     }
 
     // --- the code as it was before (references for the A/B; not used by the library) --------------------------------
+
+    /// <summary>The weight rows written by the JSON writer alone, one <c>WriteNumberValue</c> per value (the bytes the file must have).</summary>
+    private static byte[] WriterJson(Nn.Mlp model, JsonWriterOptions options)
+    {
+        using var ms = new MemoryStream(8 << 20);
+        using (var w = new Utf8JsonWriter(ms, options))
+        {
+            w.WriteStartArray();
+            foreach (var d in model.DenseLayers)
+            {
+                w.WriteStartArray();
+                for (int r = 0; r < d.Outputs; r++)
+                {
+                    w.WriteStartArray();
+                    foreach (float v in d.Weight.AsSpan(r * d.Inputs, d.Inputs)) w.WriteNumberValue(v);
+                    w.WriteEndArray();
+                }
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+        }
+        return ms.ToArray();
+    }
 
     private static byte[] GunzipBefore(byte[] bytes)
     {

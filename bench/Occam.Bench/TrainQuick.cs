@@ -29,6 +29,7 @@ internal static class TrainQuick
         double seconds = 1;
         string root = ".";
         bool ab = false;
+        HashSet<string>? pieces = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -39,6 +40,7 @@ internal static class TrainQuick
                 case "--root": root = args[++i]; break;
                 case "--ab": ab = true; break;
                 case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--pieces": pieces = args[++i].Split(',').ToHashSet(); break;
                 default:
                     Console.Error.WriteLine($"train: unknown option {args[i]}");
                     return 2;
@@ -46,7 +48,7 @@ internal static class TrainQuick
         }
         string images = Path.Combine(root, "data/mnist-10k-images-idx3-ubyte.gz");
         string labels = Path.Combine(root, "data/mnist-10k-labels-idx1-ubyte.gz");
-        if (ab) return PipelineAb.Run(images, labels, rounds);
+        if (ab) return PipelineAb.Run(images, labels, rounds, pieces);
         string dir = Directory.CreateTempSubdirectory("occam-bench-train").FullName;
         try
         {

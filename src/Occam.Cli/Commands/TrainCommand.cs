@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.ComponentModel;
 using Occam.Cli.Output;
 using Occam.Data;
@@ -160,6 +161,10 @@ public sealed class TrainSettings : NetworkTrainingSettings
     [Description("Required. Where to write the trained model (occam-mlp/1 JSON).")]
     public string? Out { get; init; }
 
+    [CommandOption("--timings")]
+    [Description("Also report where the time went: reading the data, preparing it (split, standardizer, float32 rows), building the model, batching (shuffle + gather), the steps, the epoch records and saving (with --json: a \"timings\" object).")]
+    public bool Timings { get; init; }
+
     public override ValidationResult Validate()
     {
         var training = ValidateTraining();
@@ -175,8 +180,10 @@ public sealed class TrainCommand : Command<TrainSettings>
 {
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
+        long start = Stopwatch.GetTimestamp();
         OutputFiles.Check([settings.Out], [settings.Data, settings.Labels]);
         var fit = BuildFitSettings(settings, out var data);
+        long loaded = Stopwatch.GetTimestamp();
         if (fit.Init is { } init) CheckInit(context, settings, fit, init);
         FitOutcome outcome;
         if (!settings.Json && !Console.IsOutputRedirected)
@@ -200,8 +207,13 @@ public sealed class TrainCommand : Command<TrainSettings>
         {
             outcome = MlpFitter.Fit(data, fit, null, cancellationToken);
         }
+        long trained = Stopwatch.GetTimestamp();
         MlpJson.Save(outcome.Model, settings.Out!);
-        Report(settings, outcome);
+        long saved = Stopwatch.GetTimestamp();
+        var timings = new CommandTimings(Stopwatch.GetElapsedTime(start, loaded).TotalSeconds, outcome.Timings,
+            Stopwatch.GetElapsedTime(loaded, trained).TotalSeconds, Stopwatch.GetElapsedTime(trained, saved).TotalSeconds,
+            Stopwatch.GetElapsedTime(start, saved).TotalSeconds);
+        Report(settings, outcome, settings.Timings ? timings : null);
         return 0;
     }
 
@@ -279,7 +291,33 @@ public sealed class TrainCommand : Command<TrainSettings>
             + Penalty.PerLayer(OptionParsing.NonNegativeList("--weight-decay", s.WeightDecay).Select(Penalty.WeightDecay), "--weight-decay");
     }
 
-    private static void Report(TrainSettings s, FitOutcome o)
+    /// <summary>
+    /// The phases of one <c>occam train</c> (seconds): <paramref name="Read"/> = options checked, data (and --init model)
+    /// loaded; <paramref name="Fit"/> = <see cref="MlpFitter.Fit"/> (its own phases in <paramref name="Parts"/>);
+    /// <paramref name="Save"/> = the model written; <paramref name="Command"/> = all of it, from the start of the command.
+    /// </summary>
+    private sealed record CommandTimings(double Read, FitTimings Parts, double Fit, double Save, double Command)
+    {
+        /// <summary>The input pipeline: reading, preparing the data, and batching inside the loop.</summary>
+        public double InputPipeline => Read + Parts.DataSeconds + Parts.Loop.BatchSeconds;
+
+        public IEnumerable<(string Name, string Label, double Seconds)> Rows()
+        {
+            var loop = Parts.Loop;
+            yield return ("readSeconds", "read (load data)", Read);
+            yield return ("prepareSeconds", "prepare data (split, standardize, float32, labels)", Parts.DataSeconds);
+            yield return ("batchSeconds", "batch (shuffle + gather, in the loop)", loop.BatchSeconds);
+            yield return ("inputPipelineSeconds", "input pipeline (read + prepare + batch)", InputPipeline);
+            yield return ("buildSeconds", "build model (init, trainer buffers)", Parts.ModelSeconds);
+            yield return ("stepSeconds", "steps (Trainer.Step)", loop.StepSeconds);
+            yield return ("epochEndSeconds", "epoch records (metrics, sparsity, validation)", loop.EpochEndSeconds);
+            yield return ("fitSeconds", "fit (prepare + build + loop)", Fit);
+            yield return ("saveSeconds", "save model", Save);
+            yield return ("commandSeconds", "command (read + fit + save)", Command);
+        }
+    }
+
+    private static void Report(TrainSettings s, FitOutcome o, CommandTimings? timings)
     {
         var r = o.Result;
         var last = r.Best;
@@ -309,6 +347,12 @@ public sealed class TrainCommand : Command<TrainSettings>
                 JsonOut.Number(w, "penalty", last.Penalty);
                 JsonOut.Sparsity(w, sparsity);
                 JsonOut.History(w, r.History);
+                if (timings is not null)
+                {
+                    w.WriteStartObject("timings");
+                    foreach (var (name, _, seconds) in timings.Rows()) w.WriteNumber(name, Math.Round(seconds, 6));
+                    w.WriteEndObject();
+                }
             });
             return;
         }
@@ -321,6 +365,12 @@ public sealed class TrainCommand : Command<TrainSettings>
         table.AddRow("training time", $"{r.TrainSeconds:0.00} s");
         Tables.Show("Training", table);
         Tables.ShowSparsity(sparsity);
+        if (timings is not null)
+        {
+            var t = new Table().AddColumns("phase", "seconds");
+            foreach (var (_, label, seconds) in timings.Rows()) t.AddRow(label, $"{seconds:0.000}");
+            Tables.Show("Timings", t);
+        }
         Tables.Line($"model written to {s.Out}");
     }
 

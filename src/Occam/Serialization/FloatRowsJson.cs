@@ -4,16 +4,17 @@ using System.Text.Json;
 namespace Occam.Serialization;
 
 /// <summary>
-/// The rows of a row-major float32 matrix as JSON arrays, <c>[v,v,…]</c> per row, formatted ahead of the document by
-/// several threads and then written in row order with <see cref="Utf8JsonWriter.WriteRawValue(ReadOnlySpan{byte}, bool)"/>.
-/// Each row is formatted by a <see cref="Utf8JsonWriter"/> with the document's options, so the bytes are exactly those the
-/// document's writer would produce for the row itself (shortest round-trip floats, no whitespace): the file is the
-/// same byte for byte, only faster to produce for large layers (formatting floats is most of the time of saving a
-/// 784-512-256-10 network: ~535k values, ~5 MB). Small matrices are formatted on the calling thread.
+/// The rows of a row-major float32 matrix as JSON arrays, <c>[v,v,…]</c> per row. In compact documents each row is
+/// formatted into bytes by <see cref="ShortestFloat"/> (the same bytes as <see cref="Utf8JsonWriter.WriteNumberValue(float)"/>:
+/// shortest round-trip digits, .NET's layout) and written with
+/// <see cref="Utf8JsonWriter.WriteRawValue(ReadOnlySpan{byte}, bool)"/>; large matrices are formatted ahead of the
+/// document by several threads, then written in row order. The file is the one the writer alone would produce, byte
+/// for byte, only faster (formatting floats was most of the time of saving a 784-512-256-10 network: ~535k values,
+/// ~5 MB). Indented documents keep the writer's own formatting. Values must be finite (the writer would throw).
 /// </summary>
 internal static class FloatRowsJson
 {
-    /// <summary>Below this many values the rows are formatted by the writer directly.</summary>
+    /// <summary>Below this many values the rows are formatted on the calling thread.</summary>
     internal const int ParallelThreshold = 1 << 16;
 
     /// <summary>
@@ -27,42 +28,75 @@ internal static class FloatRowsJson
         if (values.Length != rows * columns)
             throw new ArgumentException($"values has {values.Length} entries for {rows}×{columns}.", nameof(values));
         int parts = Math.Min(Environment.ProcessorCount, rows);
-        if (!parallel || values.Length < ParallelThreshold || parts < 2)
+        if (options.Indented || !parallel || values.Length < ParallelThreshold || parts < 2)
         {
-            for (int r = 0; r < rows; r++) WriteRow(w, values.AsSpan(r * columns, columns));
+            for (int r = 0; r < rows; r++) WriteRow(w, values.AsSpan(r * columns, columns), options.Indented);
             return;
         }
-        var buffers = new ArrayBufferWriter<byte>[parts];
+        var buffers = new byte[parts][];
         var ends = new int[rows];
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
         {
             int first = (int)((long)rows * part / parts), last = (int)((long)rows * (part + 1) / parts);
-            // ~12 bytes per value at most for typical weights; the buffer grows when needed.
-            var buffer = new ArrayBufferWriter<byte>(Math.Max(256, (last - first) * columns * 12));
-            using var rowWriter = new Utf8JsonWriter(buffer, options);
+            var buffer = new byte[MaxRowBytes(columns) * (last - first)];
+            int at = 0;
             for (int r = first; r < last; r++)
             {
-                WriteRow(rowWriter, values.AsSpan(r * columns, columns));
-                rowWriter.Flush();
-                ends[r] = buffer.WrittenCount;
-                rowWriter.Reset();
+                at += FormatRow(values.AsSpan(r * columns, columns), buffer.AsSpan(at));
+                ends[r] = at;
             }
             buffers[part] = buffer;
         });
         for (int part = 0; part < parts; part++)
         {
             int first = (int)((long)rows * part / parts), last = (int)((long)rows * (part + 1) / parts);
-            var text = buffers[part].WrittenSpan;
+            var text = buffers[part].AsSpan();
             for (int r = first, start = 0; r < last; start = ends[r], r++)
                 w.WriteRawValue(text[start..ends[r]], skipInputValidation: true);
         }
     }
 
-    /// <summary>One row as a JSON array of numbers.</summary>
-    public static void WriteRow(Utf8JsonWriter w, ReadOnlySpan<float> values)
+    /// <summary>One row as a JSON array of numbers (compact: formatted here and written raw; indented: by the writer).</summary>
+    public static void WriteRow(Utf8JsonWriter w, ReadOnlySpan<float> values, bool indented = false)
     {
-        w.WriteStartArray();
-        foreach (float v in values) w.WriteNumberValue(v);
-        w.WriteEndArray();
+        if (indented)
+        {
+            w.WriteStartArray();
+            foreach (float v in values) w.WriteNumberValue(v);
+            w.WriteEndArray();
+            return;
+        }
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(MaxRowBytes(values.Length));
+        try
+        {
+            int n = FormatRow(values, buffer);
+            w.WriteRawValue(buffer.AsSpan(0, n), skipInputValidation: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The most bytes <see cref="FormatRow"/> writes for <paramref name="columns"/> values.</summary>
+    internal static int MaxRowBytes(int columns) => 2 + columns * (ShortestFloat.MaxBytes + 1);
+
+    /// <summary>
+    /// <c>[v,v,…]</c> of finite <paramref name="values"/> into <paramref name="destination"/> (at least
+    /// <see cref="MaxRowBytes"/> long); returns the bytes written.
+    /// </summary>
+    internal static int FormatRow(ReadOnlySpan<float> values, Span<byte> destination)
+    {
+        int at = 0;
+        destination[at++] = (byte)'[';
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (i > 0) destination[at++] = (byte)',';
+            float v = values[i];
+            if (!float.IsFinite(v)) throw new ArgumentException($"JSON has no number for {v}.", nameof(values));
+            at += ShortestFloat.Format(v, destination[at..]);
+        }
+        destination[at++] = (byte)']';
+        return at;
     }
 }

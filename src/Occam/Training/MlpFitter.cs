@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Occam.Data;
 using Occam.Nn;
 using Occam.Numerics.Activations;
@@ -56,7 +57,24 @@ public sealed record FitSettings
 }
 
 /// <summary>A trained model, its history and how the rows were used.</summary>
-public sealed record FitOutcome(Mlp Model, TrainingResult Result, int TrainRows, int ValidationRows);
+public sealed record FitOutcome(Mlp Model, TrainingResult Result, int TrainRows, int ValidationRows)
+{
+    /// <summary>Where the time of <see cref="MlpFitter.Fit"/> went.</summary>
+    public FitTimings Timings { get; init; } = FitTimings.None;
+}
+
+/// <summary>
+/// Where the wall time of <see cref="MlpFitter.Fit"/> went (monotonic clock). <see cref="DataSeconds"/>: the input
+/// pipeline before training — validation split, standardizer fit, the rows standardized into float32 and the labels
+/// mapped (<see cref="MlpFitter.Prepare"/> but for the network). <see cref="ModelSeconds"/>: the network built and
+/// initialized (or cloned from the init model) and the trainer's buffers and optimizer state allocated.
+/// <see cref="Loop"/>: the epochs (<see cref="TrainingResult.Timings"/>).
+/// </summary>
+public sealed record FitTimings(double DataSeconds, double ModelSeconds, LoopTimings Loop)
+{
+    /// <summary>Nothing timed.</summary>
+    public static FitTimings None { get; } = new(0, 0, LoopTimings.None);
+}
 
 /// <summary>A training job ready to run (see <see cref="MlpFitter.Prepare"/>): the network is not trained yet.</summary>
 /// <param name="Model">The network to train (fresh, or a clone of the init model).</param>
@@ -67,8 +85,9 @@ public sealed record FitOutcome(Mlp Model, TrainingResult Result, int TrainRows,
 /// <param name="TrainRng">The training stream (shuffling, dropout).</param>
 /// <param name="TrainSet">The training rows as given (raw), in <c>Rows.Train</c> order.</param>
 /// <param name="ValidationSet">The held-out rows as given, or null.</param>
+/// <param name="ModelSeconds">Seconds spent building the network (the rest of <see cref="MlpFitter.Prepare"/> is data work).</param>
 internal sealed record PreparedFit(Mlp Model, RowSplit Rows, TrainingData Train, TrainingData? Validation, NetworkRegularization Regularization, Rng TrainRng,
-    Dataset TrainSet, Dataset? ValidationSet);
+    Dataset TrainSet, Dataset? ValidationSet, double ModelSeconds = 0);
 
 /// <summary>
 /// The whole training job over a <see cref="Dataset"/>: split off validation rows (seeded), fit the standardizer on
@@ -80,9 +99,15 @@ public static class MlpFitter
 {
     public static FitOutcome Fit(Dataset data, FitSettings settings, IProgress<EpochRecord>? progress = null, CancellationToken cancellationToken = default)
     {
+        long t0 = Stopwatch.GetTimestamp();
         var job = Prepare(data, settings);
-        var result = Trainer.Fit(job.Model, job.Train, job.Validation, settings.Training, job.Regularization, job.TrainRng, progress, cancellationToken);
-        return new FitOutcome(job.Model, result, job.Rows.Train.Length, job.Rows.Validation.Length);
+        long t1 = Stopwatch.GetTimestamp();
+        var trainer = new Trainer(job.Model, settings.Training, job.Regularization, job.Train.Rows);
+        long t2 = Stopwatch.GetTimestamp();
+        var result = trainer.Run(job.Train, job.Validation, job.TrainRng, progress, cancellationToken);
+        double prepare = Stopwatch.GetElapsedTime(t0, t1).TotalSeconds;
+        var timings = new FitTimings(prepare - job.ModelSeconds, job.ModelSeconds + Stopwatch.GetElapsedTime(t1, t2).TotalSeconds, result.Timings);
+        return new FitOutcome(job.Model, result, job.Rows.Train.Length, job.Rows.Validation.Length) { Timings = timings };
     }
 
     /// <summary>
@@ -109,6 +134,7 @@ public static class MlpFitter
         var trainSet = rows.Validation.Length == 0 && IsIdentity(rows.Train) ? data : data.Subset(rows.Train);
         var valSet = rows.Validation.Length > 0 ? data.Subset(rows.Validation) : null;
 
+        long modelStart = Stopwatch.GetTimestamp();
         Mlp model;
         if (settings.Init is { } init)
         {
@@ -117,8 +143,10 @@ public static class MlpFitter
         }
         else
         {
+            long fitStart = Stopwatch.GetTimestamp();
             var standardizer = settings.Standardize ? Standardizer.Fit(trainSet) : null;
             var targetStandardizer = settings.StandardizeTarget && data.Task == TaskKind.Regression ? Standardizer.Fit(trainSet.Y, 1) : null;
+            modelStart += Stopwatch.GetTimestamp() - fitStart;   // the standardizer fit is data work, not the network's
             int outputs = data.Task switch
             {
                 TaskKind.Regression => 1,
@@ -132,11 +160,12 @@ public static class MlpFitter
         }
 
         if (dropoutLayers) model = model.WithDropoutLayers();
+        double modelSeconds = Stopwatch.GetElapsedTime(modelStart).TotalSeconds;
 
         var regularization = Expand(settings.Regularization, model.DenseLayers.Count);
         var train = TrainingData.From(model, trainSet);
         var validation = valSet is null ? null : TrainingData.From(model, valSet);
-        return new PreparedFit(model, rows, train, validation, regularization, trainRng, trainSet, valSet);
+        return new PreparedFit(model, rows, train, validation, regularization, trainRng, trainSet, valSet, modelSeconds);
     }
 
     private static bool IsIdentity(ReadOnlySpan<int> order)

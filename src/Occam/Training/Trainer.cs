@@ -135,7 +135,7 @@ public sealed class Trainer
         for (int epoch = 1; epoch <= _options.Epochs; epoch++)
         {
             var record = loop.Next(cancellationToken);
-            if (record is null) return new TrainingResult([], 0, MaxSteps, loop.Seconds, 0, true);
+            if (record is null) return new TrainingResult([], 0, MaxSteps, loop.Seconds, 0, true) { Timings = loop.Timings };
             history.Add(record);
             progress?.Report(record);
 
@@ -157,7 +157,7 @@ public sealed class Trainer
         }
         if (best is not null && bestEpoch != history.Count) Restore(best);
         else bestEpoch = history.Count;
-        return new TrainingResult(history, history.Count, _optimizer.StepCount, loop.Seconds, bestEpoch, stoppedEarly);
+        return new TrainingResult(history, history.Count, _optimizer.StepCount, loop.Seconds, bestEpoch, stoppedEarly) { Timings = loop.Timings };
     }
 
     /// <summary>
@@ -211,9 +211,14 @@ public sealed class Trainer
         }
 
         /// <summary>Seconds spent inside <see cref="Step"/> so far (the rest of <see cref="Seconds"/> is the loop's own work: shuffling, gathering, per-epoch records).</summary>
-        internal double StepSeconds => Stopwatch.GetElapsedTime(0, _stepTicks).TotalSeconds;
+        internal double StepSeconds => Ticks(_stepTicks);
 
-        private long _stepTicks;
+        /// <summary>Where the loop's time went so far: batches (shuffle + gather), steps, epoch ends (records, validation).</summary>
+        internal LoopTimings Timings => new(Ticks(_batchTicks), Ticks(_stepTicks), Ticks(_epochEndTicks));
+
+        private static double Ticks(long ticks) => (double)ticks / Stopwatch.Frequency;
+
+        private long _stepTicks, _batchTicks, _epochEndTicks;
 
         /// <summary>Epochs completed.</summary>
         public int Epoch { get; private set; }
@@ -231,6 +236,7 @@ public sealed class Trainer
             var t = _trainer;
             var train = _train;
             int epoch = ++Epoch;
+            long batchStart = Stopwatch.GetTimestamp();
             if (t._options.Shuffle) _shuffleRng.Shuffle(_order.AsSpan());
             double lossSum = 0, metricSum = 0;
             int stepInEpoch = 0;
@@ -246,19 +252,22 @@ public sealed class Trainer
                 }
                 else
                 {
-                    t.Gather(train, _order.AsSpan(first, rows));
+                    t.Gather(train, _order, first, rows);
                     x = t._batchX;
                     y = t._batchY;
                 }
                 long stepStart = Stopwatch.GetTimestamp();
+                _batchTicks += stepStart - batchStart;
                 float loss = t.Step(x, y, rows, _dropoutRng, out double stepMetric);
-                _stepTicks += Stopwatch.GetTimestamp() - stepStart;
+                batchStart = Stopwatch.GetTimestamp();
+                _stepTicks += batchStart - stepStart;
                 if (!float.IsFinite(loss))
                     throw Divergence.Error($"epoch {epoch}, step {stepInEpoch} (optimizer step {t._optimizer.StepCount})", loss, t._model, train, t._regularization, t._optimizer.LearningRate);
                 lossSum += (double)loss * rows;
                 metricSum += stepMetric;
                 if (t._optimizer.StepCount == t.MaxSteps) return null;
             }
+            long endStart = Stopwatch.GetTimestamp();
             double trainLoss = lossSum / train.Rows;
             double trainMetric = t._task == TaskKind.Regression
                 ? Metrics.RSquared(trainLoss * train.Rows * TargetWidth(t._model), _sst)
@@ -273,8 +282,10 @@ public sealed class Trainer
                     throw Divergence.Error($"epoch {epoch} (validation)", eval.Loss, t._model, train, t._regularization, t._optimizer.LearningRate);
             }
             var sparsity = SparsityReport.Of(t._model);
-            return new EpochRecord(epoch, t._optimizer.StepCount, trainLoss, trainMetric, t._regularization.Value(t._model),
+            var record = new EpochRecord(epoch, t._optimizer.StepCount, trainLoss, trainMetric, t._regularization.Value(t._model),
                 valLoss, valMetric, sparsity.ZeroFraction, sparsity.DeadUnits, Seconds);
+            _epochEndTicks += Stopwatch.GetTimestamp() - endStart;
+            return record;
         }
     }
 
@@ -381,12 +392,59 @@ public sealed class Trainer
         trainer._optimizer.StepRange(u.Parameter, u.Slot, r.Start, r.Length, u.Decay, u.ProxL1, u.L2);
     }
 
-    private void Gather(TrainingData data, ReadOnlySpan<int> rows)
+    /// <summary>Below this many input values per batch the gather runs on the calling thread (a hand-off costs more); settable for the bench's A/B.</summary>
+    internal static long ParallelGatherMinimum { get; set; } = 1 << 15;
+
+    private TrainingData? _gatherData;
+    private int[] _gatherOrder = [];
+    private int _gatherFirst, _gatherRows, _gatherRowsPerItem;
+
+    /// <summary>
+    /// Copies the rows <c>order[first … first + rows)</c> of <paramref name="data"/> into the batch buffers, batch row r
+    /// from data row <c>order[first + r]</c>. With <see cref="Gemm.MaxThreads"/> &gt; 1 and a large batch the rows are cut
+    /// into one contiguous range per thread, run as items on the GEMM helpers (<see cref="GemmThreadPool.RunItems"/>);
+    /// the buffers hold the same values either way.
+    /// </summary>
+    internal unsafe void Gather(TrainingData data, int[] order, int first, int rows)
+    {
+        int threads = Gemm.MaxThreads;
+        if (threads <= 1 || rows < 2 * threads || (long)rows * data.Inputs < ParallelGatherMinimum)
+        {
+            GatherRows(data, order, first, 0, rows);
+            return;
+        }
+        _gatherData = data;
+        _gatherOrder = order;
+        _gatherFirst = first;
+        _gatherRows = rows;
+        _gatherRowsPerItem = (rows + threads - 1) / threads;
+        var self = GCHandle.Alloc(this);
+        try
+        {
+            GemmThreadPool.RunItems(&GatherItem, GCHandle.ToIntPtr(self), (rows + _gatherRowsPerItem - 1) / _gatherRowsPerItem, threads);
+        }
+        finally
+        {
+            self.Free();
+            _gatherData = null;
+        }
+    }
+
+    /// <summary>Work item <paramref name="item"/> of <see cref="Gather"/> (any thread): batch rows [item·r, (item + 1)·r).</summary>
+    private static void GatherItem(int item, nint state)
+    {
+        var t = (Trainer)GCHandle.FromIntPtr(state).Target!;
+        int start = item * t._gatherRowsPerItem;
+        t.GatherRows(t._gatherData!, t._gatherOrder, t._gatherFirst, start, Math.Min(t._gatherRowsPerItem, t._gatherRows - start));
+    }
+
+    /// <summary>Batch rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) from data rows <c>order[first + r]</c>.</summary>
+    private void GatherRows(TrainingData data, int[] order, int first, int start, int count)
     {
         int p = data.Inputs, w = data.TargetWidth;
-        for (int r = 0; r < rows.Length; r++)
+        for (int r = start; r < start + count; r++)
         {
-            int src = rows[r];
+            int src = order[first + r];
             data.X.AsSpan(src * p, p).CopyTo(_batchX.AsSpan(r * p, p));
             data.Y.AsSpan(src * w, w).CopyTo(_batchY.AsSpan(r * w, w));
         }

@@ -37,8 +37,42 @@ internal sealed class TrainingData
         if (data.Features != model.Inputs)
             throw new OccamException($"the data has {data.Features} feature columns but the model expects {model.Inputs}; use data with the model's columns.");
         var x = new float[data.Rows * data.Features];
-        model.PrepareInputs(data.X, x);
+        PrepareInputs(model, data, x);
         var y = LabelMap.Targets(model, data);
         return new TrainingData(x, y, data.Rows, data.Features, 1);
+    }
+
+    /// <summary>Below this many values the inputs are prepared on the calling thread.</summary>
+    internal const int ParallelMinimum = 1 << 20;
+
+    /// <summary>
+    /// <see cref="Mlp.PrepareInputs(ReadOnlySpan{double}, Span{float})"/> over every row; for large data in one contiguous
+    /// block of rows per core (each value is converted on its own, so the floats are the same bits). If a block meets a
+    /// value it cannot use, the whole data is prepared again on this thread, so that the error names the first such row
+    /// exactly as the single pass does.
+    /// </summary>
+    private static void PrepareInputs(Mlp model, Dataset data, float[] x)
+    {
+        int p = data.Features, rows = data.Rows;
+        int blocks = Math.Min(Environment.ProcessorCount, rows);
+        if (blocks < 2 || x.Length < ParallelMinimum)
+        {
+            model.PrepareInputs(data.X, x);
+            return;
+        }
+        int failed = 0;
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = blocks }, b =>
+        {
+            int first = (int)((long)rows * b / blocks), last = (int)((long)rows * (b + 1) / blocks);
+            try
+            {
+                model.PrepareInputs(data.X.AsSpan(first * p, (last - first) * p), x.AsSpan(first * p, (last - first) * p));
+            }
+            catch (OccamException)
+            {
+                Interlocked.Exchange(ref failed, 1);
+            }
+        });
+        if (failed != 0) model.PrepareInputs(data.X, x);
     }
 }

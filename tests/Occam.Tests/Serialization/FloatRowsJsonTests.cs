@@ -6,7 +6,10 @@ using Occam.Serialization;
 
 namespace Occam.Tests.Serialization;
 
-/// <summary>Large weight matrices are formatted by several threads: the file must be the same, byte for byte.</summary>
+/// <summary>
+/// Weight rows are formatted by <see cref="ShortestFloat"/> (large matrices by several threads): the file must be the one
+/// the JSON writer alone produces, byte for byte.
+/// </summary>
 public class FloatRowsJsonTests
 {
     private static byte[] Document(float[] values, int rows, int columns, bool parallel)
@@ -18,6 +21,26 @@ public class FloatRowsJsonTests
             w.WriteStartObject();
             w.WriteStartArray("weight");
             FloatRowsJson.Write(w, values, rows, columns, options, parallel);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return ms.ToArray();
+    }
+
+    /// <summary>The same document written by the JSON writer alone (WriteNumberValue per value): the reference bytes.</summary>
+    private static byte[] WriterDocument(float[] values, int rows, int columns)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, JsonText.WriterOptions(indented: false)))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("weight");
+            for (int r = 0; r < rows; r++)
+            {
+                w.WriteStartArray();
+                foreach (float v in values.AsSpan(r * columns, columns)) w.WriteNumberValue(v);
+                w.WriteEndArray();
+            }
             w.WriteEndArray();
             w.WriteEndObject();
         }
@@ -48,6 +71,7 @@ public class FloatRowsJsonTests
         var sequential = Document(values, rows, columns, parallel: false);
         var parallel = Document(values, rows, columns, parallel: true);
         Assert.Equal(sequential, parallel);
+        Assert.Equal(WriterDocument(values, rows, columns), parallel);
         // and it is the JSON of the matrix: every value reads back exactly
         using var doc = JsonDocument.Parse(parallel);
         var back = doc.RootElement.GetProperty("weight").EnumerateArray().SelectMany(r => r.EnumerateArray().Select(v => v.GetSingle())).ToArray();
