@@ -34,12 +34,15 @@ internal static class StepsQuick
     {
         double seconds = 2;
         bool parts = false;
+        string? only = null;
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--seconds") seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
+            else if (args[i] == "--net") only = args[++i];
             else if (args[i] == "--parts") parts = true;
             else if (args[i] == "--detail") return Detail(seconds);
             else if (args[i] == "--ab-update") return AbUpdate(seconds);
+            else if (args[i] == "--pieces") return Pieces(seconds, i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : null);
             else
             {
                 Console.Error.WriteLine($"steps: unknown option {args[i]}");
@@ -49,6 +52,7 @@ internal static class StepsQuick
         foreach (var net in Nets)
             foreach (int threads in net.Threads)
             {
+                if (only is not null && net.Name != only) continue;
                 double us = Time(net, threads, seconds);
                 string extra = "";
                 if (parts)
@@ -133,6 +137,74 @@ internal static class StepsQuick
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{{\"net\":\"{net.Name}\",\"batch\":{rows},\"stepUs\":{step:F3},\"forwardBackwardUs\":{fb:F3},\"lossUs\":{loss:F3},\"metricUs\":{metric:F3},\"optimizerUs\":{step - fb - metric:F3}}}"));
         }
+        return 0;
+    }
+
+    /// <summary>
+    /// `--pieces [SUBSTRING]`: every operation (or those whose name contains SUBSTRING) of the 64-128-10 step (batch 128, 1 thread) timed alone on the step's own buffers and
+    /// shapes, best of windows, beside the whole step: where the time outside the products goes. One JSON line per piece.
+    /// </summary>
+    private static int Pieces(double seconds, string? filter)
+    {
+        var net = Nets[1];
+        var (model, trainer, x, y, rng) = SetupWithModel(net);
+        var ws = new Workspace(model, net.Batch);
+        int rows = net.Batch, inputs = net.Sizes[0], hidden = net.Sizes[1], outputs = net.Sizes[2];
+        var d1 = model.DenseLayers[0];
+        var d2 = model.DenseLayers[1];
+        var z = new float[rows * hidden];
+        var h = new float[rows * hidden];
+        var s = new float[rows * outputs];
+        var ds = new float[rows * outputs];
+        var dh = new float[rows * hidden];
+        var dw1 = new float[hidden * inputs];
+        var dw2 = new float[outputs * hidden];
+        var db1 = new float[hidden];
+        var db2 = new float[outputs];
+        Backprop.Forward(model, ws, x, rows, ForwardMode.Training, rng);
+        ws.Outputs[3].AsSpan(0, rows * outputs).CopyTo(s);
+        var task = net.Task;
+        var adam = new AdamW(1e-3, name: "adam");
+        var m = new float[d1.Weight.Length];
+        var v = new float[d1.Weight.Length];
+        double l2 = 1e-4;
+        ushort threshold = DropoutMask.Threshold(0.2);
+        float keep = DropoutMask.Keep(0.2);
+        var pieces = new (string Name, Action Run)[]
+        {
+            ("step", () => trainer.Step(x, y, rows, rng, out _)),
+            ("Backprop.Forward", () => Backprop.Forward(model, ws, x, rows, ForwardMode.Training, rng)),
+            ("Backprop.Backward", () => Backprop.Backward(model, ws, x, rows)),
+            ("fwd1 in place", () => Gemm.Multiply(new GemmOptions(Path: GemmPath.InPlace), false, true, rows, hidden, inputs, 1f, x, inputs, d1.Weight, inputs, 1f, z, hidden)),
+            ("dW1 in place", () => Gemm.Multiply(new GemmOptions(Path: GemmPath.InPlace), true, false, hidden, inputs, rows, 1f, dh, hidden, x, inputs, 0f, dw1, inputs)),
+            ("bias copy 1", () => Occam.Numerics.LinearAlgebra.RowBroadcast.Fill(d1.Bias, rows, z)),
+            ("fwd1 NT 128x64x128", () => Gemm.Multiply(false, true, rows, hidden, inputs, 1f, x, inputs, d1.Weight, inputs, 1f, z, hidden)),
+            ("relu-dropout fwd", () => Occam.Numerics.Activations.ReluDropout.Forward(z, [], hidden, h, 12345UL, 0, threshold, keep)),
+            ("bias-relu-dropout fwd", () => Occam.Numerics.Activations.ReluDropout.Forward(z, d1.Bias, hidden, h, 12345UL, 0, threshold, keep)),
+            ("fwd1 NT 128x64x128 beta 0", () => Gemm.Multiply(false, true, rows, hidden, inputs, 1f, x, inputs, d1.Weight, inputs, 0f, z, hidden)),
+            ("bias copy 2", () => Occam.Numerics.LinearAlgebra.RowBroadcast.Fill(d2.Bias, rows, s)),
+            ("fwd2 NT 128x128x10", () => Gemm.Multiply(false, true, rows, outputs, hidden, 1f, h, hidden, d2.Weight, hidden, 1f, s, outputs)),
+            ("loss", () => Occam.Losses.TaskLoss.Compute(task, s, y, rows, outputs, ds)),
+            ("loss, row-by-row reference", () => Occam.Numerics.Losses.SoftmaxCrossEntropy.ComputeScalar(s, rows, outputs, y, ds)),
+            ("bias copy 1, CopyTo per row", () => { for (int r = 0; r < rows; r++) d1.Bias.CopyTo(z.AsSpan(r * hidden, hidden)); }),
+            ("metric", () => Metrics.CountCorrect(task, s, y, rows, outputs)),
+            ("dW2 TN 10x128x128", () => Gemm.Multiply(true, false, outputs, hidden, rows, 1f, ds, outputs, h, hidden, 0f, dw2, hidden)),
+            ("db2 SumOfRows", () => Occam.Numerics.Reductions.SumOfRows.Compute(ds, rows, outputs, db2)),
+            ("dX2 NN 128x10x128", () => Gemm.Multiply(false, false, rows, hidden, outputs, 1f, ds, outputs, d2.Weight, hidden, 0f, dh, hidden)),
+            ("relu-dropout bwd", () => Occam.Numerics.Activations.ReluDropout.Backward(h, dh, dh, keep)),
+            ("dW1 TN 128x128x64", () => Gemm.Multiply(true, false, hidden, inputs, rows, 1f, dh, hidden, x, inputs, 0f, dw1, inputs)),
+            ("db1 SumOfRows", () => Occam.Numerics.Reductions.SumOfRows.Compute(dh, rows, hidden, db1)),
+            ("adam W1 (8192)", () => AdamW.Update(d1.Weight, dw1, m, v, new AdamW.StepConstants(1e-3f, 0.5f), 1e-3, 0.9, 0.999, 1e-8, 0, 1e-4, (float)l2)),
+        };
+        double sum = 0;
+        foreach (var (name, run) in pieces)
+        {
+            if (filter is not null && !name.Contains(filter, StringComparison.Ordinal)) continue;
+            double us = Best(run, 1, seconds);
+            if (name != "step") sum += us;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"piece\":\"{name}\",\"us\":{us:F3}}}"));
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"piece\":\"sum of pieces (Adam W1 only)\",\"us\":{sum:F3}}}"));
         return 0;
     }
 

@@ -5,29 +5,78 @@ using Occam.Numerics.Random;
 namespace Occam.Numerics.Activations;
 
 /// <summary>
-/// A ReLU followed by inverted dropout, in one pass each way (training mode). With z the dense layer's output and
-/// <c>mask</c> the <see cref="KeepMask"/> of <c>seed</c> (0 or keep = 1/(1 − p)):
+/// A dense layer's bias, a ReLU and inverted dropout in one pass each way (training mode). With z the product
+/// <c>X·Wᵀ</c> (or the dense output with its bias already added, when <c>b</c> is empty), rows of width w,
+/// <c>mask(e)</c> the <see cref="KeepMask"/> of <c>seed</c> at flattened element e (0 or keep = 1/(1 − p)):
 /// <code>
-/// forward:  mask[i] = KeepMask(seed, offset + i);   h[i] = max(z[i], 0)·mask[i]
-/// backward: dz[i] = z[i] &gt; 0 ? dh[i]·mask[i] : 0
+/// forward:  h[r·w + j] = max(z[r·w + j] + b[j], 0)·mask(offset + r·w + j)      (no "+ b[j]" when b is empty)
+/// backward: dz[i] = h[i] &gt; 0 ? dh[i]·keep : 0
 /// </code>
-/// Bit for bit what <see cref="Relu.Forward"/>, <see cref="KeepMask.Fill"/> and an element-wise product give
-/// (and, backward, the product then <see cref="Relu.Backward"/>: <c>z &gt; 0 ⇔ max(z, 0) &gt; 0</c>), with one
-/// read of z and no ReLU output buffer; NaN propagates forward as in <see cref="Relu"/>. The vector paths equal
+/// Forward is bit for bit the dense output <c>fl(z + b)</c> (what the GEMM's β = 1 store over bias rows gives for a
+/// product of one depth block), <see cref="Relu.Forward"/>, <see cref="KeepMask.Fill"/> and an element-wise product;
+/// NaN propagates as in <see cref="Relu"/>. The mask is not stored: the backward pass needs only h, since for finite
+/// or infinite z, h &gt; 0 ⇔ (z + b &gt; 0 and the unit was kept) (keep ≥ 1 never rounds a positive value to 0), and then
+/// mask = keep. Against the unfused passes (<c>dh·mask</c>, then <c>z &gt; 0 ? · : 0</c>) backward differs only where
+/// a positive unit was dropped: +0 instead of <c>dh·0</c> (±0, or NaN for an infinite or NaN dh, which only a diverged loss produces) — a sign of zero that no
+/// later sum sees (every product and bias gradient starts its sums at +0, and +0 + (−0) = +0). The vector paths equal
 /// <see cref="ForwardScalar"/> / <see cref="BackwardScalar"/> bit for bit.
 /// </summary>
 internal static class ReluDropout
 {
-    /// <summary>The forward pass above; writes the mask (the backward pass needs it) and h.</summary>
+    /// <summary>
+    /// The forward pass above over <c>z.Length / width</c> rows; <paramref name="bias"/> is empty or has
+    /// <paramref name="width"/> entries; <paramref name="offset"/> is the flattened index of z[0] in the layer's mask.
+    /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // R2R code with Vector512 is rejected at run time: compile once, optimized
-    public static void Forward(ReadOnlySpan<float> z, Span<float> mask, Span<float> h, ulong seed, long offset, ushort threshold, float keep)
+    public static void Forward(ReadOnlySpan<float> z, ReadOnlySpan<float> bias, int width, Span<float> h, ulong seed, long offset, ushort threshold, float keep)
     {
-        Preconditions.CheckLength(mask.Length, z.Length);
+        Check(z, bias, width, h);
+        if (bias.IsEmpty)
+        {
+            Run(z, default, h, seed, offset, threshold, keep);
+            return;
+        }
+        if (Simd.Use512 && width % 32 == 0 && (offset & 3) == 0)
+        {
+            // Rows of whole 32-element steps: one generator over all rows, the bias vectors by column (no set-up per row).
+            RunWholeSteps(z, bias, h, seed, offset, threshold, keep);
+            return;
+        }
+        for (int start = 0; start < z.Length; start += width)
+            Run(z.Slice(start, width), bias, h.Slice(start, width), seed, offset + start, threshold, keep);
+    }
+
+    /// <summary>Scalar definition of <see cref="Forward"/>.</summary>
+    public static void ForwardScalar(ReadOnlySpan<float> z, ReadOnlySpan<float> bias, int width, Span<float> h, ulong seed, long offset, ushort threshold, float keep)
+    {
+        Check(z, bias, width, h);
+        for (int i = 0; i < z.Length; i++)
+        {
+            float x = bias.IsEmpty ? z[i] : z[i] + bias[i % width];
+            h[i] = MathF.Max(x, 0f) * (KeepMask.Uniform16(seed, offset + i) < threshold ? 0f : keep);
+        }
+    }
+
+    private static void Check(ReadOnlySpan<float> z, ReadOnlySpan<float> bias, int width, Span<float> h)
+    {
         Preconditions.CheckLength(h.Length, z.Length);
+        Preconditions.CheckPositive(width, nameof(width));
+        if (z.Length % width != 0) throw new ArgumentException($"z holds {z.Length} values, not whole rows of {width}.", nameof(z));
+        if (!bias.IsEmpty) Preconditions.CheckLength(bias.Length, width);
+    }
+
+    /// <summary>
+    /// Elements [0, n) of one span (b empty) or one row (b[j] added to z[j]): scalar up to the next multiple of 4 of the
+    /// flattened index (where a SplitMix64 output starts), then 32 (AVX-512) or 16 (AVX2) elements per generator step.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Run(ReadOnlySpan<float> z, ReadOnlySpan<float> b, Span<float> h, ulong seed, long offset, ushort threshold, float keep)
+    {
         int n = z.Length, i = 0;
-        for (; i < n && ((offset + i) & 3) != 0; i++) Scalar(z, mask, h, seed, offset, threshold, keep, i);
+        bool biased = !b.IsEmpty;
+        for (; i < n && ((offset + i) & 3) != 0; i++) h[i] = Scalar(biased ? z[i] + b[i] : z[i], seed, offset + i, threshold, keep);
         ref float zr = ref MemoryMarshal.GetReference(z);
-        ref float mr = ref MemoryMarshal.GetReference(mask);
+        ref float br = ref MemoryMarshal.GetReference(b);
         ref float hr = ref MemoryMarshal.GetReference(h);
         if (Simd.Use512 && i + 32 <= n)
         {
@@ -35,10 +84,15 @@ internal static class ReluDropout
             for (; i + 32 <= n; i += 32)
             {
                 var (lo, hi) = gen.Next();
-                lo.StoreUnsafe(ref mr, (nuint)i);
-                hi.StoreUnsafe(ref mr, (nuint)(i + 16));
-                (Vector512.Max(Vector512.LoadUnsafe(ref zr, (nuint)i), Vector512<float>.Zero) * lo).StoreUnsafe(ref hr, (nuint)i);
-                (Vector512.Max(Vector512.LoadUnsafe(ref zr, (nuint)(i + 16)), Vector512<float>.Zero) * hi).StoreUnsafe(ref hr, (nuint)(i + 16));
+                var x0 = Vector512.LoadUnsafe(ref zr, (nuint)i);
+                var x1 = Vector512.LoadUnsafe(ref zr, (nuint)(i + 16));
+                if (biased)
+                {
+                    x0 += Vector512.LoadUnsafe(ref br, (nuint)i);
+                    x1 += Vector512.LoadUnsafe(ref br, (nuint)(i + 16));
+                }
+                (Vector512.Max(x0, Vector512<float>.Zero) * lo).StoreUnsafe(ref hr, (nuint)i);
+                (Vector512.Max(x1, Vector512<float>.Zero) * hi).StoreUnsafe(ref hr, (nuint)(i + 16));
             }
         }
         if (Simd.Use256 && i + 16 <= n)
@@ -47,64 +101,82 @@ internal static class ReluDropout
             for (; i + 16 <= n; i += 16)
             {
                 var (lo, hi) = gen.Next();
-                lo.StoreUnsafe(ref mr, (nuint)i);
-                hi.StoreUnsafe(ref mr, (nuint)(i + 8));
-                (Vector256.Max(Vector256.LoadUnsafe(ref zr, (nuint)i), Vector256<float>.Zero) * lo).StoreUnsafe(ref hr, (nuint)i);
-                (Vector256.Max(Vector256.LoadUnsafe(ref zr, (nuint)(i + 8)), Vector256<float>.Zero) * hi).StoreUnsafe(ref hr, (nuint)(i + 8));
+                var x0 = Vector256.LoadUnsafe(ref zr, (nuint)i);
+                var x1 = Vector256.LoadUnsafe(ref zr, (nuint)(i + 8));
+                if (biased)
+                {
+                    x0 += Vector256.LoadUnsafe(ref br, (nuint)i);
+                    x1 += Vector256.LoadUnsafe(ref br, (nuint)(i + 8));
+                }
+                (Vector256.Max(x0, Vector256<float>.Zero) * lo).StoreUnsafe(ref hr, (nuint)i);
+                (Vector256.Max(x1, Vector256<float>.Zero) * hi).StoreUnsafe(ref hr, (nuint)(i + 8));
             }
         }
-        for (; i < n; i++) Scalar(z, mask, h, seed, offset, threshold, keep, i);
+        for (; i < n; i++) h[i] = Scalar(biased ? z[i] + b[i] : z[i], seed, offset + i, threshold, keep);
     }
 
-    /// <summary>Scalar definition of <see cref="Forward"/>.</summary>
-    public static void ForwardScalar(ReadOnlySpan<float> z, Span<float> mask, Span<float> h, ulong seed, long offset, ushort threshold, float keep)
+    /// <summary>
+    /// <see cref="Forward"/> with a bias when the width is a multiple of 32 and the offset of 4 (AVX-512): 32 elements per
+    /// generator step never straddle a row, so column j of step i is i mod width.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // R2R code with Vector512 is rejected at run time: compile once, optimized
+    private static void RunWholeSteps(ReadOnlySpan<float> z, ReadOnlySpan<float> b, Span<float> h, ulong seed, long offset, ushort threshold, float keep)
     {
-        Preconditions.CheckLength(mask.Length, z.Length);
-        Preconditions.CheckLength(h.Length, z.Length);
-        for (int i = 0; i < z.Length; i++) Scalar(z, mask, h, seed, offset, threshold, keep, i);
+        int n = z.Length, width = b.Length;
+        ref float zr = ref MemoryMarshal.GetReference(z);
+        ref float br = ref MemoryMarshal.GetReference(b);
+        ref float hr = ref MemoryMarshal.GetReference(h);
+        var gen = new KeepMask.Generator512(seed, offset, threshold, keep);
+        for (int i = 0, j = 0; i < n; i += 32)
+        {
+            var (lo, hi) = gen.Next();
+            var x0 = Vector512.LoadUnsafe(ref zr, (nuint)i) + Vector512.LoadUnsafe(ref br, (nuint)j);
+            var x1 = Vector512.LoadUnsafe(ref zr, (nuint)(i + 16)) + Vector512.LoadUnsafe(ref br, (nuint)(j + 16));
+            (Vector512.Max(x0, Vector512<float>.Zero) * lo).StoreUnsafe(ref hr, (nuint)i);
+            (Vector512.Max(x1, Vector512<float>.Zero) * hi).StoreUnsafe(ref hr, (nuint)(i + 16));
+            j += 32;
+            if (j == width) j = 0;
+        }
     }
 
-    private static void Scalar(ReadOnlySpan<float> z, Span<float> mask, Span<float> h, ulong seed, long offset, ushort threshold, float keep, int i)
-    {
-        float m = KeepMask.Uniform16(seed, offset + i) < threshold ? 0f : keep;
-        mask[i] = m;
-        h[i] = MathF.Max(z[i], 0f) * m;
-    }
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static float Scalar(float x, ulong seed, long e, ushort threshold, float keep) =>
+        MathF.Max(x, 0f) * (KeepMask.Uniform16(seed, e) < threshold ? 0f : keep);
 
     /// <summary>The backward pass above. <paramref name="dz"/> may alias <paramref name="dh"/>.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // R2R code with Vector512 is rejected at run time: compile once, optimized
-    public static void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> mask, ReadOnlySpan<float> dh, Span<float> dz)
+    public static void Backward(ReadOnlySpan<float> h, ReadOnlySpan<float> dh, Span<float> dz, float keep)
     {
-        Preconditions.CheckLength(mask.Length, z.Length);
-        Preconditions.CheckLength(dh.Length, z.Length);
-        Preconditions.CheckLength(dz.Length, z.Length);
-        int n = z.Length, i = 0;
-        ref float zr = ref MemoryMarshal.GetReference(z);
-        ref float mr = ref MemoryMarshal.GetReference(mask);
+        Preconditions.CheckLength(dh.Length, h.Length);
+        Preconditions.CheckLength(dz.Length, h.Length);
+        int n = h.Length, i = 0;
+        ref float hr = ref MemoryMarshal.GetReference(h);
         ref float dr = ref MemoryMarshal.GetReference(dh);
         ref float or = ref MemoryMarshal.GetReference(dz);
         if (Simd.Use512)
         {
+            var k = Vector512.Create(keep);
             for (; i + 16 <= n; i += 16)
             {
-                var pos = Vector512.GreaterThan(Vector512.LoadUnsafe(ref zr, (nuint)i), Vector512<float>.Zero);
-                (pos & (Vector512.LoadUnsafe(ref dr, (nuint)i) * Vector512.LoadUnsafe(ref mr, (nuint)i))).StoreUnsafe(ref or, (nuint)i);
+                var pos = Vector512.GreaterThan(Vector512.LoadUnsafe(ref hr, (nuint)i), Vector512<float>.Zero);
+                (pos & (Vector512.LoadUnsafe(ref dr, (nuint)i) * k)).StoreUnsafe(ref or, (nuint)i);
             }
         }
         if (Simd.Use256)
         {
+            var k = Vector256.Create(keep);
             for (; i + 8 <= n; i += 8)
             {
-                var pos = Vector256.GreaterThan(Vector256.LoadUnsafe(ref zr, (nuint)i), Vector256<float>.Zero);
-                (pos & (Vector256.LoadUnsafe(ref dr, (nuint)i) * Vector256.LoadUnsafe(ref mr, (nuint)i))).StoreUnsafe(ref or, (nuint)i);
+                var pos = Vector256.GreaterThan(Vector256.LoadUnsafe(ref hr, (nuint)i), Vector256<float>.Zero);
+                (pos & (Vector256.LoadUnsafe(ref dr, (nuint)i) * k)).StoreUnsafe(ref or, (nuint)i);
             }
         }
-        for (; i < n; i++) dz[i] = z[i] > 0f ? dh[i] * mask[i] : 0f;
+        for (; i < n; i++) dz[i] = h[i] > 0f ? dh[i] * keep : 0f;
     }
 
     /// <summary>Scalar definition of <see cref="Backward"/>.</summary>
-    public static void BackwardScalar(ReadOnlySpan<float> z, ReadOnlySpan<float> mask, ReadOnlySpan<float> dh, Span<float> dz)
+    public static void BackwardScalar(ReadOnlySpan<float> h, ReadOnlySpan<float> dh, Span<float> dz, float keep)
     {
-        for (int i = 0; i < z.Length; i++) dz[i] = z[i] > 0f ? dh[i] * mask[i] : 0f;
+        for (int i = 0; i < h.Length; i++) dz[i] = h[i] > 0f ? dh[i] * keep : 0f;
     }
 }

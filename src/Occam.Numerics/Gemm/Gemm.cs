@@ -69,6 +69,13 @@ public static unsafe class Gemm
     /// </summary>
     internal const long DirectAElements = 1L << 18;
 
+    /// <summary>
+    /// Whether a product of depth <paramref name="k"/> is one block of fused multiply-adds on every path (k ≤ 256): then
+    /// <c>C = op(A)·op(B) + C</c> (α = β = 1) stores <c>fl(acc + C)</c> with acc the whole chain, so adding C afterwards
+    /// (to a product computed with β = 0) gives the same bits; deeper products add C to the first block's sum.
+    /// </summary>
+    internal static bool SingleDepthBlock(int k) => k <= GemmKernelInfo.BlockDepth;
+
     private static int s_maxThreads = Environment.ProcessorCount;
 
     /// <summary>
@@ -143,7 +150,7 @@ public static unsafe class Gemm
             if (options.Path is GemmPath.Auto or GemmPath.FewRows && !direct && m <= GemmFewRows.MaxRows
                 && transposeB && !transposeA && GemmFewRows.IsSupported)
                 GemmFewRows.Multiply(m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-            else if (options.Path == GemmPath.InPlace || (options.Path == GemmPath.Auto && !direct && PrefersInPlace(options, transposeB, m, n, k)))
+            else if (options.Path == GemmPath.InPlace || (options.Path == GemmPath.Auto && !direct && PrefersInPlace(options, transposeA, transposeB, m, n, k)))
                 GemmInPlace.Multiply(m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc,
                     options.Threads > 0 ? options.Threads : (long)m * n * k >= GemmInPlace.ParallelWork ? MaxThreads : 1);
             else if (direct)
@@ -157,10 +164,10 @@ public static unsafe class Gemm
     /// Whether <see cref="GemmPath.Auto"/> takes <see cref="GemmInPlace"/>: the kernel is Vector512 on AVX-512 hardware
     /// and the shape fits (<see cref="GemmInPlace.Fits"/>).
     /// </summary>
-    private static bool PrefersInPlace(GemmOptions options, bool transposeB, int m, int n, int k) =>
+    private static bool PrefersInPlace(GemmOptions options, bool transposeA, bool transposeB, int m, int n, int k) =>
         GemmInPlace.IsPreferredKernel
         && (options.Kernel == GemmKernel.Auto ? GemmKernelInfo.AutoKind : options.Kernel) == GemmKernel.V512
-        && GemmInPlace.Fits(transposeB, m, n, k);
+        && GemmInPlace.Fits(transposeA, transposeB, m, n, k);
 
     /// <summary>The packed path: kernel, block sizes, work items and thread count, then the BLIS loop nest.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

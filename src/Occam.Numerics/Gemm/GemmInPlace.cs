@@ -14,7 +14,9 @@ namespace Occam.Numerics;
 /// <item>m ≤ 12 with B not transposed (the weight gradient <c>dYᵀ·X</c> of that layer): one tile of m rows × 32
 /// columns streams B once, no packing at all (the packed path copied all of X and padded 10 rows to 16);</item>
 /// <item>k ≤ <see cref="MaxShallowDepth"/> with B not transposed (the input gradient <c>dY·W</c> through that
-/// layer): an outer-product sum of k rank-1 updates, C written once, nothing packed.</item>
+/// layer): an outer-product sum of k rank-1 updates, C written once, nothing packed;</item>
+/// <item><c>Aᵀ·B</c> with k·n ≤ <see cref="MaxTransposedABElements"/> (the weight gradient <c>dYᵀ·X</c> of a small
+/// first layer: 128 rows × 64 inputs at batch 128): op(A)'s broadcasts are contiguous and B stays in L2, nothing packed.</item>
 /// </list>
 /// Loop nest (B̃ strip = a kc×16·V block of op(B): the caller's rows when op(B) = B and the strip is full, else
 /// packed zero-padded on the stack):
@@ -43,9 +45,17 @@ internal static unsafe class GemmInPlace
     /// <summary>Whether <see cref="Gemm"/> picks this path on its own (AVX-512 hardware: the kernel is Vector512).</summary>
     public static bool IsPreferredKernel => Vector512.IsHardwareAccelerated;
 
-    /// <summary>The shapes the path is chosen for (see the class summary): narrow, few rows or shallow.</summary>
-    public static bool Fits(bool transposeB, int m, int n, int k) =>
-        n <= MaxNarrowColumns || (!transposeB && (m <= GemmTileV512InPlace.MaxRows || k <= MaxShallowDepth));
+    /// <summary>
+    /// Products <c>Aᵀ·B</c> whose op(B) has at most this many elements (k·n) take the path whatever m: a tile's
+    /// broadcasts of op(A) are then consecutive floats of one row of the stored A, and op(B) (≤ 128 KiB) stays in L2
+    /// while every row tile streams it, so packing either costs more than it saves.
+    /// </summary>
+    public const long MaxTransposedABElements = 1L << 15;
+
+    /// <summary>The shapes the path is chosen for (see the class summary): narrow, few rows, shallow, or Aᵀ·B with a small B.</summary>
+    public static bool Fits(bool transposeA, bool transposeB, int m, int n, int k) =>
+        n <= MaxNarrowColumns || (!transposeB && (m <= GemmTileV512InPlace.MaxRows || k <= MaxShallowDepth
+            || (transposeA && (long)k * n <= MaxTransposedABElements)));
 
     /// <summary>Products of at least this many multiply-adds (m·n·k) split over the allowed threads.</summary>
     public const long ParallelWork = 1L << 19;

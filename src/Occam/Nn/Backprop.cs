@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using Occam.Numerics;
 using Occam.Numerics.Activations;
+using Occam.Numerics.LinearAlgebra;
 using Occam.Numerics.Random;
 using Occam.Numerics.Reductions;
 
@@ -29,6 +30,7 @@ internal static class Backprop
         var layers = model.Layers;
         ReadOnlySpan<float> x = input[..(rows * model.Inputs)];
         float[]? owned = null;   // the workspace buffer x lies in (inference-only workspaces update it in place)
+        float[]? pendingBias = null;   // a dense layer's bias left for the fused ReLU·dropout pass after it
         int width = model.Inputs;
         for (int i = 0; i < layers.Count; i++)
         {
@@ -44,23 +46,38 @@ internal static class Backprop
             {
                 case Dense d:
                     y = y[..(rows * d.Outputs)];
-                    // The bias rows go into Y first and the product is added to them (beta = 1): one pass
-                    // over Y fewer than adding the bias afterwards, and the same rounding for ≤ 256 inputs
-                    // (Y = fma(1, acc, b) = fl(acc + b)).
-                    for (int r = 0; r < rows; r++) d.Bias.CopyTo(y.Slice(r * d.Outputs, d.Outputs));
-                    Gemm.Multiply(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, d.Weight, d.Inputs, 1f, y, d.Outputs);
+                    if (mode == ForwardMode.Training && FusesWithNext(layers, i + 1) && Gemm.SingleDepthBlock(d.Inputs))
+                    {
+                        // Training, a ReLU·dropout pair next and one depth block: Y = X·Wᵀ alone (beta = 0, Y not
+                        // read) and the bias is added in the fused pass, h = max(y + b, 0)·mask: the same bits as
+                        // fl(acc + b) from bias rows and beta = 1, two passes over Y fewer. Y then holds X·Wᵀ
+                        // without the bias (nothing reads it but that pass).
+                        Gemm.Multiply(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, d.Weight, d.Inputs, 0f, y, d.Outputs);
+                        pendingBias = d.Bias;
+                    }
+                    else
+                    {
+                        // The bias rows go into Y first and the product is added to them (beta = 1): one pass
+                        // over Y fewer than adding the bias afterwards, and the same rounding for ≤ 256 inputs
+                        // (Y = fma(1, acc, b) = fl(acc + b)).
+                        RowBroadcast.Fill(d.Bias, rows, y);
+                        Gemm.Multiply(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, d.Weight, d.Inputs, 1f, y, d.Outputs);
+                    }
                     width = d.Outputs;
                     break;
                 case ActivationLayer a when mode == ForwardMode.Training && FusesWithNext(layers, i):
                 {
-                    // ReLU then dropout in one pass: h = max(z, 0)·mask straight into the dropout layer's output
-                    // (the ReLU's own buffer is not written; the fused backward pass reads z instead).
+                    // (The dense layer's bias, when it left it,) ReLU and dropout in one pass:
+                    // h = max(z (+ b), 0)·mask straight into the dropout layer's output. Neither the ReLU's buffer nor
+                    // the mask is written: the fused backward pass needs only h.
                     var dr = (Dropout)layers[++i];
                     int n = rows * width;
                     y = ws.Outputs[i].AsSpan(0, n);
                     ulong seed = rng!.NextUInt64();
-                    if (owned is null || !RowPasses.Forward(ws, owned, ws.Masks[i], ws.Outputs[i], rows, width, seed, DropoutMask.Threshold(dr.P), DropoutMask.Keep(dr.P)))
-                        ReluDropout.Forward(x, ws.Masks[i].AsSpan(0, n), y, seed, 0, DropoutMask.Threshold(dr.P), DropoutMask.Keep(dr.P));
+                    var bias = pendingBias ?? [];
+                    pendingBias = null;
+                    if (owned is null || !RowPasses.Forward(ws, owned, bias, ws.Outputs[i], rows, width, seed, DropoutMask.Threshold(dr.P), DropoutMask.Keep(dr.P)))
+                        ReluDropout.Forward(x, bias, width, y, seed, 0, DropoutMask.Threshold(dr.P), DropoutMask.Keep(dr.P));
                     break;
                 }
                 case ActivationLayer a:
@@ -116,17 +133,19 @@ internal static class Backprop
                     dense--;
                     break;
                 }
-                case Dropout when FusesWithNext(layers, i - 1):
+                case Dropout fd when FusesWithNext(layers, i - 1):
                 {
-                    // The fused ReLU·dropout pair (layers i − 1, i): dz = z > 0 ? dh·mask : 0 in one pass.
+                    // The fused ReLU·dropout pair (layers i − 1, i): dz = h > 0 ? dh·keep : 0 in one pass, from the
+                    // pair's output h (ReluDropout: the same values the unfused passes give, but for the sign of
+                    // zero of dropped positive units).
                     i--;
                     if (i > 0 || inputGradient)
                     {
                         int n = rows * WidthOf(model, i);
-                        ReadOnlySpan<float> z = i == 0 ? input : ws.Outputs[i - 1];
+                        float keep = DropoutMask.Keep(fd.P);
                         Span<float> dz = i == 0 ? ws.InputGradient : ws.OutputGradients[i - 1];
-                        if (i == 0 || !RowPasses.Backward(ws, ws.Outputs[i - 1], ws.Masks[i + 1], ws.OutputGradients[i + 1], ws.OutputGradients[i - 1], rows, WidthOf(model, i)))
-                            ReluDropout.Backward(z[..n], ws.Masks[i + 1].AsSpan(0, n), dy[..n], dz[..n]);
+                        if (i == 0 || !RowPasses.Backward(ws, ws.Outputs[i + 1], ws.OutputGradients[i + 1], ws.OutputGradients[i - 1], rows, WidthOf(model, i), keep))
+                            ReluDropout.Backward(ws.Outputs[i + 1].AsSpan(0, n), dy[..n], dz[..n], keep);
                     }
                     break;
                 }

@@ -5,10 +5,10 @@ using Occam.Numerics.Activations;
 namespace Occam.Nn;
 
 /// <summary>
-/// The fused ReLU·dropout passes of a training step (<see cref="ReluDropout"/>) split by rows over the GEMM helpers
-/// (<see cref="GemmThreadPool.RunItems"/>) when the layer is large and <see cref="Gemm.MaxThreads"/> &gt; 1. Item k covers
-/// rows [k·r, (k + 1)·r) with r chosen for about four items per thread; the mask entries are addressed by their
-/// flattened index (offset = first row · width), so the mask and every output are the same bits whatever the split.
+/// The fused (bias,) ReLU·dropout passes of a training step (<see cref="ReluDropout"/>) split by rows over the GEMM
+/// helpers (<see cref="GemmThreadPool.RunItems"/>) when the layer is large and <see cref="Gemm.MaxThreads"/> &gt; 1. Item k
+/// covers rows [k·r, (k + 1)·r) with r chosen for about four items per thread; the mask entries are addressed by their
+/// flattened index (offset = first row · width), so every output is the same bits whatever the split.
 /// </summary>
 internal static unsafe class RowPasses
 {
@@ -19,22 +19,25 @@ internal static unsafe class RowPasses
     internal sealed class Job
     {
         public bool Backward;
-        public float[] Z = [], Mask = [], Dh = [], Out = [];
+        public float[] In = [], Bias = [], Dh = [], Out = [];
         public int Rows, Width, RowsPerItem;
         public ulong Seed;
         public ushort Threshold;
         public float Keep;
     }
 
-    /// <summary>The forward pass over rows × width entries, split; false (nothing done) when it should run unsplit.</summary>
-    public static bool Forward(Workspace ws, float[] z, float[] mask, float[] h, int rows, int width, ulong seed, ushort threshold, float keep)
+    /// <summary>
+    /// The forward pass (h = max(z + b, 0)·mask; no bias when <paramref name="bias"/> is empty) over rows × width entries,
+    /// split; false (nothing done) when it should run unsplit.
+    /// </summary>
+    public static bool Forward(Workspace ws, float[] z, float[] bias, float[] h, int rows, int width, ulong seed, ushort threshold, float keep)
     {
         int items = Items(rows, width);
         if (items <= 1) return false;
         var job = ws.PassJob;
         job.Backward = false;
-        job.Z = z;
-        job.Mask = mask;
+        job.In = z;
+        job.Bias = bias;
         job.Out = h;
         job.Dh = [];
         job.Seed = seed;
@@ -44,17 +47,18 @@ internal static unsafe class RowPasses
         return true;
     }
 
-    /// <summary>The backward pass (dz = z &gt; 0 ? dh·mask : 0) over rows × width entries, split; false when it should run unsplit.</summary>
-    public static bool Backward(Workspace ws, float[] z, float[] mask, float[] dh, float[] dz, int rows, int width)
+    /// <summary>The backward pass (dz = h &gt; 0 ? dh·keep : 0) over rows × width entries, split; false when it should run unsplit.</summary>
+    public static bool Backward(Workspace ws, float[] h, float[] dh, float[] dz, int rows, int width, float keep)
     {
         int items = Items(rows, width);
         if (items <= 1) return false;
         var job = ws.PassJob;
         job.Backward = true;
-        job.Z = z;
-        job.Mask = mask;
+        job.In = h;
+        job.Bias = [];
         job.Dh = dh;
         job.Out = dz;
+        job.Keep = keep;
         Run(job, rows, width, items);
         return true;
     }
@@ -89,8 +93,8 @@ internal static unsafe class RowPasses
         int r0 = item * job.RowsPerItem, r1 = Math.Min(job.Rows, r0 + job.RowsPerItem);
         int start = r0 * job.Width, n = (r1 - r0) * job.Width;
         if (job.Backward)
-            ReluDropout.Backward(job.Z.AsSpan(start, n), job.Mask.AsSpan(start, n), job.Dh.AsSpan(start, n), job.Out.AsSpan(start, n));
+            ReluDropout.Backward(job.In.AsSpan(start, n), job.Dh.AsSpan(start, n), job.Out.AsSpan(start, n), job.Keep);
         else
-            ReluDropout.Forward(job.Z.AsSpan(start, n), job.Mask.AsSpan(start, n), job.Out.AsSpan(start, n), job.Seed, start, job.Threshold, job.Keep);
+            ReluDropout.Forward(job.In.AsSpan(start, n), job.Bias, job.Width, job.Out.AsSpan(start, n), job.Seed, start, job.Threshold, job.Keep);
     }
 }

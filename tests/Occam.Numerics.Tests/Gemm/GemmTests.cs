@@ -240,12 +240,13 @@ public class GemmTests
     [MemberData(nameof(AlphaBeta))]
     public void InPlacePathFollowsAlphaBetaOnTheStepShapes(float alpha, float beta)
     {
-        // The narrow products of a training step (forward N = 10, weight gradient M = 10, input gradient K = 10) and
-        // their neighbours, every transpose, through Auto (which takes the in-place path on AVX-512), the forced
+        // The narrow products of a training step (forward N = 10, weight gradient M = 10, input gradient K = 10), the
+        // weight gradient of a small first layer (Aᵀ·B, k·n ≤ GemmInPlace.MaxTransposedABElements) and their neighbours, every transpose, through Auto (which takes the in-place path on AVX-512), the forced
         // in-place path on 1-3 threads, and the packed path on 1 and 2 threads: all bit-identical to the direct reference.
         var rng = new Rng(77UL);
         (int M, int N, int K)[] shapes = [(128, 10, 128), (256, 10, 256), (10, 128, 128), (10, 256, 256), (128, 128, 10),
-            (256, 256, 10), (12, 33, 300), (13, 16, 600), (50, 17, 16)];
+            (256, 256, 10), (12, 33, 300), (13, 16, 600), (50, 17, 16),
+            (128, 64, 128), (64, 128, 128), (100, 70, 300)];   // Aᵀ·B with a small B (64-128-10's first weight gradient)
         foreach (var (m, n, k) in shapes)
             for (int t = 0; t < 4; t++)
             {
