@@ -12,7 +12,7 @@ namespace Occam.Linear;
 /// Each Newton step minimizes the penalized weighted least-squares model with weights pᵢ(1 − pᵢ) by cyclic CD
 /// (intercept updated as an unpenalized coordinate), followed by a backtracking step if the objective rose.
 /// </summary>
-internal sealed class LogisticSolver
+internal sealed partial class LogisticSolver
 {
     private readonly int _n, _p;
     private readonly double[] _x;   // column-major, centred/scaled
@@ -30,6 +30,7 @@ internal sealed class LogisticSolver
     private double[] _step = [];
     private double[]? _sqrtWt;
     private bool _supportChanged;
+    private bool _gradientFresh;   // _c (and the optimized intercept) belong to the current (w, b)
 
     /// <summary>Largest support on which <see cref="SupportNewton"/> is tried (its matrix has (m + 1)² entries).</summary>
     private const int MaxNewtonSupport = 2048;
@@ -62,6 +63,7 @@ internal sealed class LogisticSolver
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Refresh()
     {
+        _gradientFresh = false;
         Array.Fill(_eta, _b);
         for (int j = 0; j < _p; j++)
             if (_w[j] != 0) Axpy.Compute(_w[j], Column(j), _eta);
@@ -101,6 +103,7 @@ internal sealed class LogisticSolver
         OptimizeIntercept();
         TensorPrimitives.Subtract(_y, _prob, _tmp);
         for (int j = 0; j < _p; j++) _c[j] = _excluded[j] ? 0 : Dot.Compute(Column(j), _tmp) / _n;
+        _gradientFresh = true;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -134,7 +137,8 @@ internal sealed class LogisticSolver
         double rho = _o.L1Ratio, l1 = alpha * rho, l2 = alpha * (1 - rho);
         bool screen = _o.Screening == Screening.StrongRules && rho > 0;
         double threshold = rho * (2 * alpha - alphaPrev);
-        FullGradient();
+        // Along a path the previous Solve ended with a full gradient at the same (w, b): no need for another pass.
+        if (!_gradientFresh) FullGradient();
         for (int j = 0; j < _p; j++)
             _strong[j] = !_excluded[j] && (!screen || _v[j] == 0 || _w[j] != 0 || Math.Abs(_c[j]) >= threshold * _v[j]);
         double gapTol = _o.Tolerance * NullLoss;
@@ -150,7 +154,9 @@ internal sealed class LogisticSolver
             gap = Gap(l1, l2);
             if (!added && gap <= gapTol) { converged = true; break; }
             if (iter >= maxIter) break;
-            iter += NewtonStep(l1, l2, innerTol, maxIter - iter);
+            // The first Newton step of an α may use the curvature of an earlier one (see LogisticSolver.Covariance.cs);
+            // if one step did not meet the gap, the next ones use the exact curvature (quadratic convergence).
+            iter += NewtonStep(l1, l2, innerTol, maxIter - iter, exactCurvature: newton > 0);
             innerTol = Math.Max(innerTol * 0.01, 1e-300);
             FullGradient();
         }
@@ -160,7 +166,7 @@ internal sealed class LogisticSolver
 
     /// <summary>One proximal Newton step; returns the CD sweeps used (a support Newton solve counts as one).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int NewtonStep(double l1, double l2, double innerTol, int budget)
+    private int NewtonStep(double l1, double l2, double innerTol, int budget, bool exactCurvature)
     {
         double objOld = Objective(l1, l2);
         double bOld = _b;
@@ -171,6 +177,26 @@ internal sealed class LogisticSolver
         TensorPrimitives.Max(_wt, 1e-5, _wt);
         TensorPrimitives.Subtract(_y, _prob, _r);
         double sw = TensorPrimitives.Sum(_wt) / _n;
+        int sweeps = UseCovariance()
+            ? CovarianceModel(l1, l2, innerTol * CovarianceTolFactor, budget, exactCurvature)
+            : NaiveModel(l1, l2, innerTol, budget, sw);
+        Refresh();
+        double obj = Objective(l1, l2);
+        // Backtracking: the quadratic model can overshoot far from the optimum.
+        for (int k = 0; k < 40 && obj > objOld + 1e-13 * Math.Abs(objOld); k++)
+        {
+            for (int j = 0; j < _p; j++) _w[j] = _wOld[j] + 0.5 * (_w[j] - _wOld[j]);
+            _b = bOld + 0.5 * (_b - bOld);
+            Refresh();
+            obj = Objective(l1, l2);
+        }
+        return Math.Max(sweeps, 1);
+    }
+
+    /// <summary>Minimizes the quadratic model by cyclic CD on the residual (naive updates); returns the sweeps used.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int NaiveModel(double l1, double l2, double innerTol, int budget, double sw)
+    {
         for (int j = 0; j < _p; j++)
         {
             if (!_strong[j]) continue;
@@ -221,17 +247,7 @@ internal sealed class LogisticSolver
                 }
             }
         }
-        Refresh();
-        double obj = Objective(l1, l2);
-        // Backtracking: the quadratic model can overshoot far from the optimum.
-        for (int k = 0; k < 40 && obj > objOld + 1e-13 * Math.Abs(objOld); k++)
-        {
-            for (int j = 0; j < _p; j++) _w[j] = _wOld[j] + 0.5 * (_w[j] - _wOld[j]);
-            _b = bOld + 0.5 * (_b - bOld);
-            Refresh();
-            obj = Objective(l1, l2);
-        }
-        return Math.Max(sweeps, 1);
+        return sweeps;
     }
 
     /// <summary>
