@@ -185,8 +185,11 @@ print(json.dumps({"bench": "train", "impl": "occam", "threads": 2, "epochs": int
 PYEOF
   log "train: in-process breakdown (Occam.Bench train)"
   "${BENCH[@]}" train --epochs "$epochs" --repeats 3 --seconds "$ssec" >"$out/train-parts.jsonl" || failed "train breakdown"
-  log "train: the same job in PyTorch (DataLoader, num_workers=0)"
-  "${noblasenv[@]}" OMP_WAIT_POLICY=PASSIVE LD_LIBRARY_PATH="$OPENBLAS_DIR" "$PY" bench/torch_train.py 2 "$epochs" >>"$out/train.jsonl" || failed "PyTorch train job (python3-torch installed?)"
+  # PyTorch's DataLoader with 0 (its default), 1 and 2 worker processes: the report compares with the fastest (its best setting).
+  for workers in 0 1 2; do
+    log "train: the same job in PyTorch (DataLoader, num_workers=$workers)"
+    "${noblasenv[@]}" OMP_WAIT_POLICY=PASSIVE LD_LIBRARY_PATH="$OPENBLAS_DIR" "$PY" bench/torch_train.py 2 "$epochs" "$workers" >>"$out/train.jsonl" || failed "PyTorch train job (python3-torch installed?)"
+  done
 fi
 
 # --- infer: Occam vs ONNX Runtime ------------------------------------------------------------------------------------

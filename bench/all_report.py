@@ -13,7 +13,7 @@ Rules (bench/README.md):
          other thread counts are info rows); ≥ 3 (784-512-256-10), ≥ 8 (64-128-10), ≥ 100 (2-8-1).
   train  input pipeline = read + prepare data + batch (shuffle + gather), as `occam train --timings` clocks them in the
          timed runs (best of the runs), ÷ (steps·t_step) ≤ 0.05, where steps = epochs·rows/batch and t_step the 2-thread
-         `steps` time of the same net; PyTorch job ÷ occam train wall ≥ 3. Info rows: the wall-clock overhead
+         `steps` time of the same net; PyTorch job (the fastest of 0, 1, 2 DataLoader workers) ÷ occam train wall ≥ 3. Info rows: the wall-clock overhead
          (wall − `occam --version` − steps·t_step, which also charges JIT, model building, epoch records and saving), the
          other phases of the same runs, and from Occam.Bench train (train-parts.jsonl) the same job in process.
   infer  ORT µs ÷ Occam µs: ≥ 1.0 at batch 256, ≥ 2 at one row; pruned: (t_full ÷ t_pruned) ÷ (P_full ÷ P_pruned) ≥ 0.85.
@@ -138,6 +138,7 @@ def best_of(runs, f):
 
 
 train = {r["impl"]: r for r in lines("train.jsonl")}
+torch_jobs = sorted((r for r in lines("train.jsonl") if r["impl"] == "pytorch"), key=lambda r: r["jobSeconds"])
 startup = {r["case"]: r for r in lines("startup.jsonl")}
 if "occam" in train:
     o = train["occam"]
@@ -189,11 +190,16 @@ if "occam" in train:
             c = parts[0]
             add("train", "  first run in the process (JIT, no ReadyToRun) vs warm", f"{c['totalS']:.2f} s", f"{b['totalS']:.2f} s",
                 f"{(c['totalS'] - b['totalS']) * 1e3:+.0f} ms", "info", None)
-    if "pytorch" in train:
-        p = train["pytorch"]
-        ratio = p["jobSeconds"] / o["wallSeconds"]
-        add("train", f"PyTorch DataLoader job (t{p['threads']}, {p.get('workers', 0)} workers) vs occam train (wall, incl. start-up)", f"{o['wallSeconds']:.2f} s",
-            f"{p['jobSeconds']:.2f} s", f"{ratio:.1f}x", ">= 3x", ratio >= 3)
+    if torch_jobs:
+        # the reference is PyTorch at its best DataLoader setting (the fastest of the worker counts timed); the others: info
+        for i, p in enumerate(torch_jobs):
+            ratio = p["jobSeconds"] / o["wallSeconds"]
+            label = f"PyTorch DataLoader job (t{p['threads']}, {p.get('workers', 0)} workers) vs occam train (wall, incl. start-up)"
+            if i == 0:
+                add("train", label + (" (its fastest setting)" if len(torch_jobs) > 1 else ""), f"{o['wallSeconds']:.2f} s",
+                    f"{p['jobSeconds']:.2f} s", f"{ratio:.1f}x", ">= 3x", ratio >= 3)
+            else:
+                add("train", "  " + label, f"{o['wallSeconds']:.2f} s", f"{p['jobSeconds']:.2f} s", f"{ratio:.1f}x", "info", None)
 
 # --- infer ----------------------------------------------------------------------------------------------------------------------
 for r in lines("infer.jsonl"):

@@ -11,8 +11,10 @@ Linear-ReLU-Dropout(0.2)-Linear-ReLU-Dropout(0.2)-Linear net, CrossEntropy, Adam
 (torch.save of the state_dict into a temporary folder: `occam train` writes its model too).
 
 DataLoader workers: num_workers=0 (PyTorch's default: batches are made in the training process) unless argv[3] says
-otherwise. On a 2-core machine worker processes only compete with the two compute threads; `bench/torch_train.py 2 10 1`
-and `... 2 10 2` time the job with 1 or 2 workers to check that on your machine.
+otherwise (persistent workers then). bench/all.sh times 0, 1 and 2 workers and compares with the fastest, PyTorch's best
+setting on the machine at hand: on a quiet 2-core machine worker processes compete with the two compute threads, on a
+loaded one extra processes can win a larger share of the CPU (session 4, load ≈ 20, 2 epochs: 0 workers 2.5–3.6 s,
+1 worker 2.1–3.1 s, 2 workers 1.3–3.5 s — too noisy to pick one, so all three are timed).
 
 Timed in process with perf_counter from before reading the files to the end of the save (the `import torch`
 before it is not counted). Threads: torch.set_num_threads(N) and openblas_set_num_threads(N) (N = argv[1], default 2).

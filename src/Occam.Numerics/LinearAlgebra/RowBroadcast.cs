@@ -50,9 +50,8 @@ internal static class RowBroadcast
         if (Simd.Use256 && total >= 8)
         {
             // Rows narrower than a vector: one vector per row (the row, then padding that the next row overwrites).
-            Span<float> padded = stackalloc float[8];
-            row.CopyTo(padded);
-            var v = Vector256.Create<float>(padded);
+            var v = Vector256<float>.Zero;
+            for (int j = 0; j < columns; j++) v = v.WithElement(j, row[j]);
             for (; done + 8 <= total; done += columns) v.StoreUnsafe(ref dst, (nuint)done);
         }
         for (; done < total; done += columns) row.CopyTo(destination.Slice(done, columns));

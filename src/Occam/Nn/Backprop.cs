@@ -46,9 +46,10 @@ internal static class Backprop
             {
                 case Dense d:
                     y = y[..(rows * d.Outputs)];
-                    if (mode == ForwardMode.Training && FusesWithNext(layers, i + 1) && Gemm.SingleDepthBlock(d.Inputs))
+                    if (mode == ForwardMode.Training && Gemm.SingleDepthBlock(d.Inputs) && ReluDropout.AddsBiasFast(d.Outputs)
+                        && FusesWithNext(layers, i + 1))
                     {
-                        // Training, a ReLU·dropout pair next and one depth block: Y = X·Wᵀ alone (beta = 0, Y not
+                        // Training, a ReLU·dropout pair next, one depth block, whole 32-wide steps per row: Y = X·Wᵀ alone (beta = 0, Y not
                         // read) and the bias is added in the fused pass, h = max(y + b, 0)·mask: the same bits as
                         // fl(acc + b) from bias rows and beta = 1, two passes over Y fewer. Y then holds X·Wᵀ
                         // without the bias (nothing reads it but that pass).

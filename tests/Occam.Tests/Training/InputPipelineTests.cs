@@ -12,7 +12,11 @@ namespace Occam.Tests.Training;
 /// <summary>
 /// The input pipeline around the steps split over threads (the batch gather on the GEMM helpers, the float32 rows
 /// prepared in row blocks) changes no number: the same models, the same prepared rows, the same error messages.
+/// These tests run alone (not beside other test classes): they switch <see cref="Trainer.ParallelGatherMinimum"/> and keep
+/// the GEMM helpers busy; run beside them under heavy load, a zero-allocation test of another class (a step, an
+/// inference call) failed once each while passing alone.
 /// </summary>
+[Collection(nameof(InputPipelineTests))]
 public class InputPipelineTests
 {
     private static FitSettings Settings() => new()
@@ -77,3 +81,7 @@ public class InputPipelineTests
         Assert.Contains("row 1901", actual.Message);
     }
 }
+
+/// <summary>Runs <see cref="InputPipelineTests"/> without other test classes in parallel.</summary>
+[CollectionDefinition(nameof(InputPipelineTests), DisableParallelization = true)]
+public sealed class InputPipelineTestsCollection;
