@@ -88,35 +88,12 @@ public class DualCertificateTests
         {
             Assert.True(fast.DualGaps[k] <= fast.GapTolerances[k], $"#{k}: gap {fast.DualGaps[k]} > {fast.GapTolerances[k]}");
             double a = fast.Alphas[k];
-            double pf = Objective(x, n, p, y, fast.Coefs[k], fast.Intercepts[k], a, rho);
-            double pt = Objective(x, n, p, y, tight.Coefs[k], tight.Intercepts[k], a, rho);
+            double pf = StandardizedObjective.Value(x, n, p, y, fast.Coefs[k], fast.Intercepts[k], a, rho);
+            double pt = StandardizedObjective.Value(x, n, p, y, tight.Coefs[k], tight.Intercepts[k], a, rho);
             Assert.True(pf - pt <= fast.DualGaps[k] + 1e-10 * Math.Abs(pt), $"#{k}: suboptimality {pf - pt} > reported gap {fast.DualGaps[k]}");
             // The reference itself is optimal by an independent check.
             var r = Optimality.Gaussian(x, n, p, y, tight.Coefs[k], tight.Intercepts[k], a, rho, true);
             Assert.True(r.GradientMapping <= 1e-5, $"#{k}: reference gradient mapping {r.GradientMapping}");
         }
-    }
-
-    /// <summary>(1/(2n))‖y − Xw − b‖² + α·Σⱼ(ρ·sⱼ|wⱼ| + (1−ρ)/2·sⱼ²wⱼ²), sⱼ the population sd (Standardize = true).</summary>
-    private static double Objective(double[] x, int n, int p, double[] y, double[] coef, double b, double alpha, double rho)
-    {
-        double loss = 0, l1 = 0, l2 = 0;
-        for (int i = 0; i < n; i++)
-        {
-            double e = y[i] - b;
-            for (int j = 0; j < p; j++) e -= x[i * p + j] * coef[j];
-            loss += e * e;
-        }
-        for (int j = 0; j < p; j++)
-        {
-            double m = 0, v = 0;
-            for (int i = 0; i < n; i++) m += x[i * p + j];
-            m /= n;
-            for (int i = 0; i < n; i++) v += (x[i * p + j] - m) * (x[i * p + j] - m);
-            double s = Math.Sqrt(v / n);
-            l1 += s * Math.Abs(coef[j]);
-            l2 += s * s * coef[j] * coef[j];
-        }
-        return loss / (2 * n) + alpha * (rho * l1 + (1 - rho) / 2 * l2);
     }
 }

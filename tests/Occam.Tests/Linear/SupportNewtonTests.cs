@@ -67,8 +67,8 @@ public class SupportNewtonTests
             var r = Optimality.Gaussian(x, n, p, y, newton.Coefs[k], newton.Intercepts[k], newton.Alphas[k], 1, true);
             Assert.True(r.GradientMapping <= Math.Sqrt(2 * r.Lipschitz * newton.GapTolerances[k]), $"#{k}: {r.GradientMapping}");
             // Objectives agree to the tolerance (the lasso optimum need not be unique when p > n; its value is).
-            double pn = Objective(x, n, p, y, newton.Coefs[k], newton.Intercepts[k], newton.Alphas[k]);
-            double pp = Objective(x, n, p, y, plain.Coefs[k], plain.Intercepts[k], plain.Alphas[k]);
+            double pn = StandardizedObjective.Value(x, n, p, y, newton.Coefs[k], newton.Intercepts[k], newton.Alphas[k]);
+            double pp = StandardizedObjective.Value(x, n, p, y, plain.Coefs[k], plain.Intercepts[k], plain.Alphas[k]);
             Assert.True(Math.Abs(pn - pp) <= 2 * newton.GapTolerances[k] + 1e-12, $"#{k}: {pn} vs {pp}");
         }
     }
@@ -92,26 +92,5 @@ public class SupportNewtonTests
             Assert.True(Math.Abs(r.InterceptGradient) < 1e-8, $"#{k}: intercept gradient {r.InterceptGradient}");
         }
         Assert.True(newton.Iterations.Sum() < plain.Iterations.Sum(), $"{newton.Iterations.Sum()} vs {plain.Iterations.Sum()} sweeps");
-    }
-
-    private static double Objective(double[] x, int n, int p, double[] y, double[] coef, double b, double alpha)
-    {
-        // Standardized lasso objective: (1/(2n))‖y − Xw − b‖² + α·Σ sⱼ|wⱼ| (sⱼ the population sd, as Standardize = true).
-        double loss = 0, pen = 0;
-        for (int i = 0; i < n; i++)
-        {
-            double e = y[i] - b;
-            for (int j = 0; j < p; j++) e -= x[i * p + j] * coef[j];
-            loss += e * e;
-        }
-        for (int j = 0; j < p; j++)
-        {
-            double m = 0, v = 0;
-            for (int i = 0; i < n; i++) m += x[i * p + j];
-            m /= n;
-            for (int i = 0; i < n; i++) v += (x[i * p + j] - m) * (x[i * p + j] - m);
-            pen += Math.Sqrt(v / n) * Math.Abs(coef[j]);
-        }
-        return loss / (2 * n) + alpha * pen;
     }
 }
