@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Runtime.ExceptionServices;
 
 namespace Occam.Numerics;
@@ -86,6 +87,36 @@ internal static unsafe class GemmThreadPool
         {
             Monitor.Exit(s_gate);
         }
+    }
+
+    /// <summary>
+    /// <see cref="RunItems"/> with a managed object as the state: the object is
+    /// held by a <see cref="GCHandle"/> for the call (no managed allocation) and handed to <paramref name="body"/> as is.
+    /// </summary>
+    public static void RunObjectItems(delegate*<int, object, void> body, object state, int items, int threads)
+    {
+        var handle = GCHandle.Alloc(state);
+        try
+        {
+            var call = new ObjectCall { Body = body, State = GCHandle.ToIntPtr(handle) };
+            RunItems(&ObjectItem, (nint)(&call), items, threads);
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+
+    private struct ObjectCall
+    {
+        public delegate*<int, object, void> Body;
+        public nint State;
+    }
+
+    private static void ObjectItem(int item, nint call)
+    {
+        var c = (ObjectCall*)call;
+        c->Body(item, GCHandle.FromIntPtr(c->State).Target!);
     }
 
     /// <summary>

@@ -202,15 +202,7 @@ internal sealed unsafe class Inference
     private void RunItems(int items, int threads)
     {
         Array.Clear(_errors, 0, items);
-        var handle = GCHandle.Alloc(this);
-        try
-        {
-            GemmThreadPool.RunItems(&Item, GCHandle.ToIntPtr(handle), items, threads);
-        }
-        finally
-        {
-            handle.Free();
-        }
+        GemmThreadPool.RunObjectItems(&Item, this, items, threads);
         for (int i = 0; i < items; i++)
             if (_errors[i] is { } error)
             {
@@ -219,9 +211,9 @@ internal sealed unsafe class Inference
             }
     }
 
-    private static void Item(int item, nint state)
+    private static void Item(int item, object state)
     {
-        var self = (Inference)GCHandle.FromIntPtr(state).Target!;
+        var self = (Inference)state;
         try
         {
             if (self._layer < 0) self.RunPanels(item);

@@ -76,20 +76,12 @@ internal static unsafe class RowPasses
         job.Rows = rows;
         job.Width = width;
         job.RowsPerItem = (rows + items - 1) / items;
-        var handle = GCHandle.Alloc(job);
-        try
-        {
-            GemmThreadPool.RunItems(&Item, GCHandle.ToIntPtr(handle), (rows + job.RowsPerItem - 1) / job.RowsPerItem, Gemm.MaxThreads);
-        }
-        finally
-        {
-            handle.Free();
-        }
+        GemmThreadPool.RunObjectItems(&Item, job, (rows + job.RowsPerItem - 1) / job.RowsPerItem, Gemm.MaxThreads);
     }
 
-    private static void Item(int item, nint state)
+    private static void Item(int item, object state)
     {
-        var job = (Job)GCHandle.FromIntPtr(state).Target!;
+        var job = (Job)state;
         int r0 = item * job.RowsPerItem, r1 = Math.Min(job.Rows, r0 + job.RowsPerItem);
         int start = r0 * job.Width, n = (r1 - r0) * job.Width;
         if (job.Backward)

@@ -372,21 +372,13 @@ public sealed class Trainer
         for (int i = 0; i < count; i++)
             for (int start = 0, length = _updates[i].Parameter.Length; start < length; start += UpdateChunk)
                 _ranges[items++] = new UpdateRange(i, start, Math.Min(UpdateChunk, length - start));
-        var self = GCHandle.Alloc(this);
-        try
-        {
-            GemmThreadPool.RunItems(&UpdateItem, GCHandle.ToIntPtr(self), items, threads);
-        }
-        finally
-        {
-            self.Free();
-        }
+        GemmThreadPool.RunObjectItems(&UpdateItem, this, items, threads);
     }
 
     /// <summary>Work item <paramref name="item"/> of <see cref="RunUpdates"/> (any thread).</summary>
-    private static void UpdateItem(int item, nint state)
+    private static void UpdateItem(int item, object state)
     {
-        var trainer = (Trainer)GCHandle.FromIntPtr(state).Target!;
+        var trainer = (Trainer)state;
         var r = trainer._ranges[item];
         var u = trainer._updates[r.Update];
         trainer._optimizer.StepRange(u.Parameter, u.Slot, r.Start, r.Length, u.Decay, u.ProxL1, u.L2);
@@ -418,22 +410,20 @@ public sealed class Trainer
         _gatherFirst = first;
         _gatherRows = rows;
         _gatherRowsPerItem = (rows + threads - 1) / threads;
-        var self = GCHandle.Alloc(this);
         try
         {
-            GemmThreadPool.RunItems(&GatherItem, GCHandle.ToIntPtr(self), (rows + _gatherRowsPerItem - 1) / _gatherRowsPerItem, threads);
+            GemmThreadPool.RunObjectItems(&GatherItem, this, (rows + _gatherRowsPerItem - 1) / _gatherRowsPerItem, threads);
         }
         finally
         {
-            self.Free();
             _gatherData = null;
         }
     }
 
     /// <summary>Work item <paramref name="item"/> of <see cref="Gather"/> (any thread): batch rows [item·r, (item + 1)·r).</summary>
-    private static void GatherItem(int item, nint state)
+    private static void GatherItem(int item, object state)
     {
-        var t = (Trainer)GCHandle.FromIntPtr(state).Target!;
+        var t = (Trainer)state;
         int start = item * t._gatherRowsPerItem;
         t.GatherRows(t._gatherData!, t._gatherOrder, t._gatherFirst, start, Math.Min(t._gatherRowsPerItem, t._gatherRows - start));
     }
