@@ -14,7 +14,7 @@ namespace Occam.Numerics.Activations;
 /// backward: dz[i] = h[i] &gt; 0 ? dh[i]·keep : 0
 /// </code>
 /// Forward is bit for bit the dense output <c>fl(z + b)</c> (what the GEMM's β = 1 store over bias rows gives for a
-/// product of one depth block), <see cref="Relu.Forward"/>, <see cref="KeepMask.Fill"/> and an element-wise product;
+/// product of one depth block), <see cref="Relu.Forward"/>, <see cref="KeepMask.Fill(Span{float}, ulong, long, ushort, float)"/> and an element-wise product;
 /// NaN propagates as in <see cref="Relu"/>. The mask is not stored: the backward pass needs only h, since for finite
 /// or infinite z, h &gt; 0 ⇔ (z + b &gt; 0 and the unit was kept) (keep ≥ 1 never rounds a positive value to 0), and then
 /// mask = keep. Against the unfused passes (<c>dh·mask</c>, then <c>z &gt; 0 ? · : 0</c>) backward differs only where
@@ -81,7 +81,7 @@ internal static class ReluDropout
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Run(ReadOnlySpan<float> z, ReadOnlySpan<float> b, Span<float> h, ulong seed, long offset, ushort threshold, float keep) =>
-        KeepMask.Map(z.Length, seed, offset, threshold, keep, new Apply(z, b, h));
+        KeepMask.Map(Simd.Widest, z.Length, seed, offset, threshold, keep, new Apply(z, b, h));
 
     /// <summary><c>h[i] = max(z[i] (+ b[i]), 0)·mask[i]</c>, the consumer of <see cref="Run"/>'s mask values.</summary>
     private readonly ref struct Apply(ReadOnlySpan<float> z, ReadOnlySpan<float> b, Span<float> h) : KeepMask.IMaskConsumer

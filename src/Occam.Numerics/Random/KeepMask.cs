@@ -43,23 +43,28 @@ internal static class KeepMask
     /// <summary>Fills <paramref name="mask"/> with elements <paramref name="offset"/> … of the mask of <paramref name="seed"/> (vectorized).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // R2R code with Vector512 is rejected at run time: compile once, optimized
     public static void Fill(Span<float> mask, ulong seed, long offset, ushort threshold, float keep) =>
-        Map(mask.Length, seed, offset, threshold, keep, new Store(mask));
+        Map(Simd.Widest, mask.Length, seed, offset, threshold, keep, new Store(mask));
+
+    /// <summary><see cref="Fill(Span{float}, ulong, long, ushort, float)"/> with generator steps no wider than <paramref name="width"/> (tests).</summary>
+    internal static void Fill(VectorWidth width, Span<float> mask, ulong seed, long offset, ushort threshold, float keep) =>
+        Map(width, mask.Length, seed, offset, threshold, keep, new Store(mask));
 
     /// <summary>
     /// The walk over a slice of the mask that every consumer of mask values shares: for i &lt; n, element
     /// <c>offset + i</c>'s value <c>mask[i]</c> (the definition above) is handed to <paramref name="op"/> — scalar up to the
     /// next output boundary (offset + i ≡ 0 mod 4), then 32 values per <see cref="Generator512"/> step (two 16-lane
     /// vectors, AVX-512) or 16 per <see cref="Generator256"/> step (two 8-lane vectors), then the scalar tail. Each index
-    /// is handed over exactly once, in increasing order, with the same value on every path.
+    /// is handed over exactly once, in increasing order, with the same value on every path (<paramref name="width"/>:
+    /// <see cref="Simd.Widest"/>, or another width in tests).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Map<TOp>(int n, ulong seed, long offset, ushort threshold, float keep, TOp op)
+    public static void Map<TOp>(VectorWidth width, int n, ulong seed, long offset, ushort threshold, float keep, TOp op)
         where TOp : struct, IMaskConsumer, allows ref struct
     {
         System.Diagnostics.Debug.Assert(offset >= 0 && n >= 0);
         int i = 0;
         for (; i < n && ((offset + i) & 3) != 0; i++) op.Invoke(i, Value(seed, offset + i, threshold, keep));
-        if (Simd.Use512 && i + 32 <= n)
+        if (width == VectorWidth.V512 && i + 32 <= n)
         {
             var gen = new Generator512(seed, offset + i, threshold, keep);
             for (; i + 32 <= n; i += 32)
@@ -68,7 +73,7 @@ internal static class KeepMask
                 op.Invoke(i, lo, hi);
             }
         }
-        if (Simd.Use256 && i + 16 <= n)
+        if (width >= VectorWidth.V256 && i + 16 <= n)
         {
             var gen = new Generator256(seed, offset + i, threshold, keep);
             for (; i + 16 <= n; i += 16)
@@ -97,7 +102,7 @@ internal static class KeepMask
         void Invoke(int i, Vector512<float> lo, Vector512<float> hi);
     }
 
-    /// <summary><see cref="Fill"/>'s consumer: <c>destination[i] = mask[i]</c>.</summary>
+    /// <summary><see cref="Fill(Span{float}, ulong, long, ushort, float)"/>'s consumer: <c>destination[i] = mask[i]</c>.</summary>
     private readonly ref struct Store(Span<float> destination) : IMaskConsumer
     {
         private readonly Span<float> _d = destination;
@@ -120,7 +125,7 @@ internal static class KeepMask
         }
     }
 
-    /// <summary>Scalar definition of <see cref="Fill"/>.</summary>
+    /// <summary>Scalar definition of <see cref="Fill(Span{float}, ulong, long, ushort, float)"/>.</summary>
     public static void FillScalar(Span<float> mask, ulong seed, long offset, ushort threshold, float keep)
     {
         for (int i = 0; i < mask.Length; i++) mask[i] = Value(seed, offset + i, threshold, keep);
