@@ -13,11 +13,12 @@ namespace Occam.Bench;
 /// `train --ab`: the data-pipeline pieces of <c>occam train</c> on MNIST-10k, each timed against the way it was done
 /// before issue 10's pipeline work, interleaved in one process (A, B, A, B, …), best of <c>--rounds</c> (default 15):
 /// gunzip (MemoryStream + CopyTo + ToArray vs into an array sized from the gzip trailer), widen bytes → float64
-/// (one thread vs blocks on every core), the standardizer fit (the scalar two-pass loop vs the vectorized fit on one
+/// (the scalar loop vs the vector kernel, one thread), the whole data preparation from a float64 copy of the pixels
+/// (widen, fit, float32 rows: the loader until session 5) vs from the bytes as loaded (`bytes`; floats compared), the standardizer fit (the scalar two-pass loop vs the vectorized fit on one
 /// thread, and vs the column-block fit on every core; results compared bit for bit), the copy of the training rows (Dataset.Subset of every row vs none), the model's
 /// weight rows to JSON (one writer vs one per core; bytes compared) and, for reference, one epoch of batch gathers
 /// (40 batches of 256 shuffled rows into a reused buffer, what the loop does around the steps) and one epoch's record
-/// (sparsity and penalty of the weights). One JSON line per piece. <c>--pieces gunzip,widen,fit,copy,json,save,gather,prepare,record</c>
+/// (sparsity and penalty of the weights). One JSON line per piece. <c>--pieces gunzip,widen,bytes,fit,copy,json,save,gather,prepare,record</c>
 /// runs only those (json: the writer's own float formatting vs <see cref="ShortestFloat"/>, on one thread and on every core;
 /// save: the atomic save to a file vs the same JSON into memory).
 /// </summary>
@@ -34,7 +35,26 @@ internal static class PipelineAb
         int p = data.Features;
 
         if (Want("gunzip")) Report("gunzip", rounds, () => GunzipBefore(gz), () => IdxLoader.ReadMaybeGzip(images));
-        if (Want("widen")) Report("widen", rounds, () => WidenBefore(raw, 16, x), () => IdxLoader.Widen(raw, 16, x));
+        if (Want("widen")) Report("widen-1-thread", rounds, () => WidenBefore(raw, 16, x), () => Numerics.Conversion.WidenBytes.Apply(raw.AsSpan(16, x.Length), x));
+        // The standardizer fit and the float32 rows from the float64 copy of the pixels (what the loader made until
+        // session 5: widen 63 MB, then fit and convert from it) vs from the bytes as loaded; the same floats.
+        var widened = new Dataset(data.X.ToArray(), data.Y, data.Rows, p, data.FeatureNames, data.TargetName, data.Task, data.Classes);
+        TrainingData FromDoubles()
+        {
+            var copy = new Dataset(GC.AllocateUninitializedArray<double>(data.Rows * p), data.Y, data.Rows, p, data.FeatureNames, data.TargetName, data.Task, data.Classes);
+            IdxLoaderWiden(raw, 16, copy.X);
+            _ = Standardizer.Fit(copy);
+            return TrainingData.From(job.Model, copy);
+        }
+        TrainingData FromBytes()
+        {
+            _ = Standardizer.Fit(data);
+            return TrainingData.From(job.Model, data);
+        }
+        if (!FromDoubles().X.AsSpan().SequenceEqual(FromBytes().X) || !Standardizer.Fit(widened).Mean.SequenceEqual(Standardizer.Fit(data).Mean)
+            || !Standardizer.Fit(widened).Scale.SequenceEqual(Standardizer.Fit(data).Scale))
+            throw new InvalidOperationException("the byte path gives other numbers");
+        if (Want("bytes")) Report("widen-fit-prepare-vs-bytes", rounds, () => FromDoubles(), () => FromBytes());
         var before = FitBefore(data.X, p);
         var after = Standardizer.Fit(data);
         if (!before.Mean.SequenceEqual(after.Mean) || !before.Scale.SequenceEqual(after.Scale))
@@ -163,6 +183,18 @@ internal static class PipelineAb
         using var output = new MemoryStream(bytes.Length * 4);
         gzip.CopyTo(output);
         return output.ToArray();
+    }
+
+    /// <summary>The block-parallel widen of the loader before session 5 (into the float64 <c>Dataset</c>).</summary>
+    private static void IdxLoaderWiden(byte[] source, int offset, double[] destination)
+    {
+        int n = destination.Length;
+        int parts = Math.Min(Environment.ProcessorCount, 8);
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        {
+            int first = (int)((long)n * part / parts), last = (int)((long)n * (part + 1) / parts);
+            Numerics.Conversion.WidenBytes.Apply(source.AsSpan(offset + first, last - first), destination.AsSpan(first, last - first));
+        });
     }
 
     private static void WidenBefore(byte[] source, int offset, double[] destination)
