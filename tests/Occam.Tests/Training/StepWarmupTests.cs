@@ -8,7 +8,7 @@ using Occam.Training;
 namespace Occam.Tests.Training;
 
 /// <summary>
-/// <see cref="StepWarmup"/>: the warm-up epoch runs to the end for every kind of job (so it compiles what the job's
+/// <see cref="StepWarmup"/> (<see cref="TrainingWarmup"/>): the warm-up epoch runs to the end for every kind of job (so it compiles what the job's
 /// epochs run), and a fit with a warm-up beside it gives the model a fit without one gives, bit for bit.
 /// </summary>
 [Collection(nameof(InputPipelineTests))]
@@ -58,5 +58,13 @@ public class StepWarmupTests
         Assert.True(StepWarmup.RunHere(blobs, Settings(0) with { Init = init }));
         // Settings the job itself rejects: the warm-up stops quietly (the job reports the error).
         Assert.False(StepWarmup.RunHere(blobs, Settings(0) with { Dropout = 1.5 }));
+    }
+
+    [Fact]
+    public void ThePreparationWarmupPreparesByteAndFloat64Data()
+    {
+        Assert.Equal(4, TrainingWarmup.RunPreparation());   // 2 rows of each kind
+        TrainingWarmup.StartPreparation();   // returns at once; a second call does nothing
+        TrainingWarmup.StartPreparation();
     }
 }
