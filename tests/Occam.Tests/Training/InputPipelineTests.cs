@@ -53,6 +53,35 @@ public class InputPipelineTests
         }
     }
 
+    [Theory]
+    [InlineData(0.0, 3)]
+    [InlineData(0.2, 1)]
+    public void BatchRowsReadInPlaceGiveTheSameModelAsGatheredBatches(double validation, int threads)
+    {
+        // 256 rows × 300 inputs per batch ≥ RowViewMinimum: the first layer reads the batch through the epoch's order;
+        // 1000 (or 800) training rows: three full batches and a short one per epoch.
+        var data = Synthetic.Blobs(1000, 4, 300, 1.0, new Rng(14UL));
+        Assert.True(256L * 300 >= Trainer.RowViewMinimum);
+        int savedThreads = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = Math.Min(threads, Math.Max(1, Environment.ProcessorCount));
+            var settings = Settings() with { ValidationSplit = validation };
+            Trainer.ReadsBatchRowsInPlace = false;
+            var gathered = MlpFitter.Fit(data, settings);
+            Trainer.ReadsBatchRowsInPlace = true;
+            var inPlace = MlpFitter.Fit(data, settings);
+            Assert.Equal(MlpJson.ToJson(gathered.Model), MlpJson.ToJson(inPlace.Model));
+            Assert.Equal(gathered.Result.History.Select(h => (h.TrainLoss, h.TrainMetric, h.ValidationLoss)),
+                inPlace.Result.History.Select(h => (h.TrainLoss, h.TrainMetric, h.ValidationLoss)));
+        }
+        finally
+        {
+            Gemm.MaxThreads = savedThreads;
+            Trainer.ReadsBatchRowsInPlace = true;
+        }
+    }
+
     [Fact]
     public void LargeDataIsPreparedInBlocksWithTheSameBits()
     {
