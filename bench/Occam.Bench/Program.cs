@@ -6,6 +6,7 @@ if (args.Length > 0 && args[0] == "infer") return Occam.Bench.InferQuick.Run(arg
 if (args.Length > 0 && args[0] == "infer-probe") return Occam.Bench.InferProbe.Run(args[1..]);
 if (args.Length > 0 && args[0] == "train") return Occam.Bench.TrainQuick.Run(args[1..]);
 if (args.Length > 0 && args[0] == "machine") return Occam.Bench.MachineInfo.Run();
+if (args.Length > 0 && args[0] == "kernels") return Occam.Bench.KernelsQuick.Run(args[1..]);
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

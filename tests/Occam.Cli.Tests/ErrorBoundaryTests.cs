@@ -144,7 +144,10 @@ public class ErrorBoundaryTests
         using var dir = new TempDir();
         string data = dir.Write("d.csv", Csv);
         string cli = typeof(OccamApp).Assembly.Location;
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [cli, "train", "--data", data, "--target", "y", "--epochs", "100000000", "--out", dir.File("m.json")])
+        // Started through `env --default-signal=INT` (GNU coreutils): a test host that was itself started as a background
+        // job of a non-interactive shell (`cmd &`) inherits SIGINT ignored, passes that on, and .NET keeps an inherited
+        // SIG_IGN — the child would never see the Ctrl+C. A user at a terminal has the default disposition; so does this.
+        var start = new System.Diagnostics.ProcessStartInfo("env", ["--default-signal=INT", "dotnet", cli, "train", "--data", data, "--target", "y", "--epochs", "100000000", "--out", dir.File("m.json")])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,

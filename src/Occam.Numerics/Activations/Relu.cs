@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Occam.Numerics.Activations;
@@ -28,31 +29,25 @@ public static class Relu
     {
         Preconditions.CheckLength(dy.Length, y.Length);
         Preconditions.CheckLength(dx.Length, y.Length);
-        int n = y.Length, i = 0;
-        if (Simd.Use512)
-        {
-            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
-            {
-                var yv = Vector512.LoadUnsafe(ref Simd.At(y, i));
-                var dv = Vector512.LoadUnsafe(ref Simd.At(dy, i));
-                (Vector512.GreaterThan(yv, Vector512<float>.Zero) & dv).StoreUnsafe(ref Simd.At(dx, i));
-            }
-        }
-        if (Simd.Use256)
-        {
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                var yv = Vector256.LoadUnsafe(ref Simd.At(y, i));
-                var dv = Vector256.LoadUnsafe(ref Simd.At(dy, i));
-                (Vector256.GreaterThan(yv, Vector256<float>.Zero) & dv).StoreUnsafe(ref Simd.At(dx, i));
-            }
-        }
-        for (; i < n; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
+        Simd.Map(y, dy, dx, default(BackwardOperator));
     }
 
     /// <summary>Scalar reference for <see cref="Backward"/>.</summary>
     public static void BackwardScalar(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
         for (int i = 0; i < y.Length; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
+    }
+
+    /// <summary><c>dx = y &gt; 0 ? dy : 0</c> for <see cref="Simd"/>.Map (the vector lanes: a compare mask AND dy).</summary>
+    private readonly struct BackwardOperator : IBinaryOperator<float>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float Invoke(float y, float dy) => y > 0f ? dy : 0f;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<float> Invoke(Vector256<float> y, Vector256<float> dy) => Vector256.GreaterThan(y, Vector256<float>.Zero) & dy;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<float> Invoke(Vector512<float> y, Vector512<float> dy) => Vector512.GreaterThan(y, Vector512<float>.Zero) & dy;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Occam.Numerics.Random;
@@ -157,34 +158,27 @@ internal static class ReluDropout
     {
         Preconditions.CheckLength(dh.Length, h.Length);
         Preconditions.CheckLength(dz.Length, h.Length);
-        int n = h.Length, i = 0;
-        ref float hr = ref MemoryMarshal.GetReference(h);
-        ref float dr = ref MemoryMarshal.GetReference(dh);
-        ref float or = ref MemoryMarshal.GetReference(dz);
-        if (Simd.Use512)
-        {
-            var k = Vector512.Create(keep);
-            for (; i + 16 <= n; i += 16)
-            {
-                var pos = Vector512.GreaterThan(Vector512.LoadUnsafe(ref hr, (nuint)i), Vector512<float>.Zero);
-                (pos & (Vector512.LoadUnsafe(ref dr, (nuint)i) * k)).StoreUnsafe(ref or, (nuint)i);
-            }
-        }
-        if (Simd.Use256)
-        {
-            var k = Vector256.Create(keep);
-            for (; i + 8 <= n; i += 8)
-            {
-                var pos = Vector256.GreaterThan(Vector256.LoadUnsafe(ref hr, (nuint)i), Vector256<float>.Zero);
-                (pos & (Vector256.LoadUnsafe(ref dr, (nuint)i) * k)).StoreUnsafe(ref or, (nuint)i);
-            }
-        }
-        for (; i < n; i++) dz[i] = h[i] > 0f ? dh[i] * keep : 0f;
+        Simd.Map(h, dh, dz, new BackwardOperator(keep));
     }
 
     /// <summary>Scalar definition of <see cref="Backward"/>.</summary>
     public static void BackwardScalar(ReadOnlySpan<float> h, ReadOnlySpan<float> dh, Span<float> dz, float keep)
     {
         for (int i = 0; i < h.Length; i++) dz[i] = h[i] > 0f ? dh[i] * keep : 0f;
+    }
+
+    /// <summary><c>dz = h &gt; 0 ? dh·keep : 0</c> for <see cref="Simd"/>.Map (the vector lanes: a compare mask AND dh·keep).</summary>
+    private readonly struct BackwardOperator(float keep) : IBinaryOperator<float>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float Invoke(float h, float dh) => h > 0f ? dh * keep : 0f;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<float> Invoke(Vector256<float> h, Vector256<float> dh) =>
+            Vector256.GreaterThan(h, Vector256<float>.Zero) & (dh * Vector256.Create(keep));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<float> Invoke(Vector512<float> h, Vector512<float> dh) =>
+            Vector512.GreaterThan(h, Vector512<float>.Zero) & (dh * Vector512.Create(keep));
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Occam.Numerics.Activations;
@@ -36,23 +37,25 @@ public static class Sigmoid
     {
         Preconditions.CheckLength(dy.Length, y.Length);
         Preconditions.CheckLength(dx.Length, y.Length);
-        int n = y.Length, i = 0;
-        if (Simd.Use256)
-        {
-            var one = Vector256.Create(1f);
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                var yv = Vector256.LoadUnsafe(ref Simd.At(y, i));
-                var dv = Vector256.LoadUnsafe(ref Simd.At(dy, i));
-                (dv * yv * (one - yv)).StoreUnsafe(ref Simd.At(dx, i));
-            }
-        }
-        for (; i < n; i++) dx[i] = dy[i] * y[i] * (1f - y[i]);
+        Simd.Map(y, dy, dx, default(BackwardOperator));
     }
 
     /// <summary>Scalar reference for <see cref="Backward"/>.</summary>
     public static void BackwardScalar(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
         for (int i = 0; i < y.Length; i++) dx[i] = dy[i] * y[i] * (1f - y[i]);
+    }
+
+    /// <summary><c>dx = (dy·y)·(1 − y)</c> for <see cref="Simd"/>.Map.</summary>
+    private readonly struct BackwardOperator : IBinaryOperator<float>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float Invoke(float y, float dy) => dy * y * (1f - y);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<float> Invoke(Vector256<float> y, Vector256<float> dy) => dy * y * (Vector256<float>.One - y);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<float> Invoke(Vector512<float> y, Vector512<float> dy) => dy * y * (Vector512<float>.One - y);
     }
 }

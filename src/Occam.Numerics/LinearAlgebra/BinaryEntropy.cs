@@ -24,8 +24,9 @@ internal static class BinaryEntropy
     }
 
     /// <summary>
-    /// Vectorized version in blocks of 256: both logarithms by <c>TensorPrimitives.Log</c>,
-    /// the products and the masks (s ≤ 0, s ≥ 1) with Vector256 lanes. Equals <see cref="Scalar"/> to rounding.
+    /// Vectorized version in blocks of 256: both logarithms by <c>TensorPrimitives.Log</c>, then the terms
+    /// <c>(s &gt; 0 ? s·ln s : 0) + (1 − s &gt; 0 ? (1 − s)·ln(1 − s) : 0)</c> added to the running sum by <see cref="Simd"/>.Sum
+    /// (its fixed lane order). Equals <see cref="Scalar"/> to rounding.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Compute(ReadOnlySpan<double> s)
@@ -43,27 +44,40 @@ internal static class BinaryEntropy
             TensorPrimitives.Subtract(1.0, sb, lb);   // 1 − s
             TensorPrimitives.Log(sb, la);             // ln s (NaN or −∞ where s ≤ 0: masked below)
             TensorPrimitives.Log(lb, lb);             // ln(1 − s)
-            int i = 0;
-            if (Vector256.IsHardwareAccelerated)
-            {
-                var acc = Vector256<double>.Zero;
-                for (; i + 4 <= m; i += 4)
-                {
-                    var v = Vector256.Create(sb.Slice(i, 4));
-                    var w = Vector256<double>.One - v;
-                    var ta = Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<double>.Zero), v * Vector256.Create(la.Slice(i, 4)), Vector256<double>.Zero);
-                    var tb = Vector256.ConditionalSelect(Vector256.GreaterThan(w, Vector256<double>.Zero), w * Vector256.Create(lb.Slice(i, 4)), Vector256<double>.Zero);
-                    acc += ta + tb;
-                }
-                h += Vector256.Sum(acc);
-            }
-            for (; i < m; i++)
-            {
-                double v = sb[i];
-                if (v > 0) h += v * la[i];
-                if (v < 1) h += (1 - v) * lb[i];
-            }
+            h = Simd.Sum(sb, la, lb, default(Terms), h);
         }
         return h;
+    }
+
+    /// <summary>
+    /// One term <c>(s &gt; 0 ? s·a : 0) + (w &gt; 0 ? w·b : 0)</c> with w = 1 − s, a = ln s, b = ln(1 − s), for
+    /// <see cref="Simd"/>.Sum (a masked-off logarithm may be NaN or −∞: it is never multiplied into the sum).
+    /// </summary>
+    private readonly struct Terms : ITernaryOperator<double>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public double Invoke(double s, double a, double b)
+        {
+            double w = 1 - s;
+            return (s > 0 ? s * a : 0) + (w > 0 ? w * b : 0);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<double> Invoke(Vector256<double> s, Vector256<double> a, Vector256<double> b)
+        {
+            var w = Vector256<double>.One - s;
+            var ta = Vector256.ConditionalSelect(Vector256.GreaterThan(s, Vector256<double>.Zero), s * a, Vector256<double>.Zero);
+            var tb = Vector256.ConditionalSelect(Vector256.GreaterThan(w, Vector256<double>.Zero), w * b, Vector256<double>.Zero);
+            return ta + tb;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<double> Invoke(Vector512<double> s, Vector512<double> a, Vector512<double> b)
+        {
+            var w = Vector512<double>.One - s;
+            var ta = Vector512.ConditionalSelect(Vector512.GreaterThan(s, Vector512<double>.Zero), s * a, Vector512<double>.Zero);
+            var tb = Vector512.ConditionalSelect(Vector512.GreaterThan(w, Vector512<double>.Zero), w * b, Vector512<double>.Zero);
+            return ta + tb;
+        }
     }
 }

@@ -28,8 +28,8 @@ internal static class LogisticTerms
     }
 
     /// <summary>
-    /// Vectorized version in blocks of 256 rows: e^(−|η|) and log(1 + t) by <see cref="TensorPrimitives"/>, the rest with
-    /// Vector256 lanes. Equals <see cref="Scalar"/> to a few ulps per row (the vectorized exp/log round differently) and the
+    /// Vectorized version in blocks of 256 rows: e^(−|η|) and log(1 + t) by <see cref="TensorPrimitives"/>, p by
+    /// <see cref="Simd"/>.Map. Equals <see cref="Scalar"/> to a few ulps per row (the vectorized exp/log round differently) and the
     /// sum to summation order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -50,25 +50,27 @@ internal static class LogisticTerms
             TensorPrimitives.Negate(tb, tb);
             TensorPrimitives.Exp(tb, tb);
             TensorPrimitives.Add(tb, 1.0, ub);
-            var pb = p.Slice(i0, m);
-            int i = 0;
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (; i + 4 <= m; i += 4)
-                {
-                    var ev = Vector256.Create(e.Slice(i, 4));
-                    var tv = Vector256.Create(tb.Slice(i, 4));
-                    var uv = Vector256.Create(ub.Slice(i, 4));
-                    var num = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(ev, Vector256<double>.Zero), Vector256<double>.One, tv);
-                    (num / uv).CopyTo(pb.Slice(i, 4));
-                }
-            }
-            for (; i < m; i++) pb[i] = e[i] >= 0 ? 1 / ub[i] : tb[i] / ub[i];
+            Simd.Map(e, tb, ub, p.Slice(i0, m), default(Probability));
             TensorPrimitives.Log(ub, ub);
             // Σ max(η, 0) − yη = Σ (max(η, 0) − yη), summed with the logs.
             TensorPrimitives.Max(e, 0.0, tb);
             loss += TensorPrimitives.Sum(tb) - TensorPrimitives.Dot(y.Slice(i0, m), e) + TensorPrimitives.Sum(ub);
         }
         return loss;
+    }
+
+    /// <summary><c>p = (η ≥ 0 ? 1 : t) / u</c> from (η, t, u), for <see cref="Simd"/>.Map.</summary>
+    private readonly struct Probability : ITernaryOperator<double>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public double Invoke(double eta, double t, double u) => eta >= 0 ? 1 / u : t / u;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<double> Invoke(Vector256<double> eta, Vector256<double> t, Vector256<double> u) =>
+            Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(eta, Vector256<double>.Zero), Vector256<double>.One, t) / u;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<double> Invoke(Vector512<double> eta, Vector512<double> t, Vector512<double> u) =>
+            Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(eta, Vector512<double>.Zero), Vector512<double>.One, t) / u;
     }
 }

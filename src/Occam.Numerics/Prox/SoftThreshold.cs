@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Occam.Numerics.Prox;
@@ -9,9 +10,10 @@ namespace Occam.Numerics.Prox;
 /// <c>+0f</c> (never −0), which is how L1 produces exact zeros. Reference: Parikh &amp; Boyd,
 /// "Proximal Algorithms" (2014), §6.5.2.
 /// <para>
-/// The only soft-thresholding in the library: one scalar and one SIMD definition (equal bit for bit). The span
-/// overloads apply it to a tensor; the optimizers call the <see cref="Vector{T}"/> overload inside their own
-/// loops to fold the prox into the update (one pass over the weights).
+/// The only soft-thresholding in the library: one scalar definition and its SIMD form per vector type (equal to it bit
+/// for bit). The span overloads apply it to a tensor through the shared driver (<see cref="Simd"/>.Map); the optimizers
+/// call the <see cref="Vector{T}"/> or <see cref="Vector512{T}"/> overload inside their own loops to fold the prox into
+/// the update (one pass over the weights).
 /// </para>
 /// </summary>
 public static class SoftThreshold
@@ -49,36 +51,57 @@ public static class SoftThreshold
         return Vector512.GreaterThan(shrunk, Vector512<float>.Zero) & signed;
     }
 
+    /// <summary>The same SIMD definition on 256-bit vectors, lane by lane equal to <see cref="Scalar(float, float)"/>.</summary>
+    public static Vector256<float> Apply(Vector256<float> w, Vector256<float> t)
+    {
+        var shrunk = Vector256.Abs(w) - t;
+        var signed = Vector256.ConditionalSelect(Vector256.Create(-0f), w, shrunk);   // the sign bit of w, the magnitude of shrunk
+        return Vector256.GreaterThan(shrunk, Vector256<float>.Zero) & signed;
+    }
+
     /// <summary>In place with one threshold <paramref name="threshold"/> ≥ 0 for every coordinate.</summary>
     public static void Apply(Span<float> w, float threshold)
     {
         System.Diagnostics.Debug.Assert(threshold >= 0f);
-        int n = w.Length, i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var t = new Vector<float>(threshold);
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-                Apply(new Vector<float>(w[i..]), t).CopyTo(w[i..]);
-        }
-        for (; i < n; i++) w[i] = Scalar(w[i], threshold);
+        Simd.Map(w, w, new OneThreshold(threshold));
     }
 
     /// <summary>In place with a threshold per coordinate (an optimizer's per-coordinate step × λ).</summary>
     public static void Apply(Span<float> w, ReadOnlySpan<float> thresholds)
     {
         Preconditions.CheckLength(thresholds.Length, w.Length);
-        int n = w.Length, i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-                Apply(new Vector<float>(w[i..]), new Vector<float>(thresholds[i..])).CopyTo(w[i..]);
-        }
-        for (; i < n; i++) w[i] = Scalar(w[i], thresholds[i]);
+        Simd.Map(w, thresholds, w, default(PerCoordinate));
     }
 
     /// <summary>Scalar reference over a span (used by tests to check the SIMD paths).</summary>
     public static void ApplyScalar(Span<float> w, float threshold)
     {
         for (int i = 0; i < w.Length; i++) w[i] = Scalar(w[i], threshold);
+    }
+
+    /// <summary><c>w ← soft(w, t)</c> with one t, for <see cref="Simd"/>.Map.</summary>
+    private readonly struct OneThreshold(float t) : IUnaryOperator<float>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float Invoke(float w) => Scalar(w, t);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<float> Invoke(Vector256<float> w) => Apply(w, Vector256.Create(t));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<float> Invoke(Vector512<float> w) => Apply(w, Vector512.Create(t));
+    }
+
+    /// <summary><c>w ← soft(w, t)</c> with t per coordinate, for <see cref="Simd"/>.Map.</summary>
+    private readonly struct PerCoordinate : IBinaryOperator<float>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float Invoke(float w, float t) => Scalar(w, t);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<float> Invoke(Vector256<float> w, Vector256<float> t) => Apply(w, t);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<float> Invoke(Vector512<float> w, Vector512<float> t) => Apply(w, t);
     }
 }

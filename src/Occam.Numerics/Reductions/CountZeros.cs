@@ -1,4 +1,4 @@
-using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Occam.Numerics.Reductions;
@@ -9,19 +9,7 @@ public static class CountZeros
     /// <summary>Returns <c>#{ i : x[i] == 0 }</c>.</summary>
     public static int Count(ReadOnlySpan<float> x)
     {
-        int n = x.Length, i = 0, count = 0;
-        if (Simd.Use512)
-        {
-            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
-                count += BitOperations.PopCount(Vector512.Equals(Vector512.LoadUnsafe(ref Simd.At(x, i)), Vector512<float>.Zero).ExtractMostSignificantBits());
-        }
-        if (Simd.Use256)
-        {
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-                count += BitOperations.PopCount(Vector256.Equals(Vector256.LoadUnsafe(ref Simd.At(x, i)), Vector256<float>.Zero).ExtractMostSignificantBits());
-        }
-        for (; i < n; i++) if (x[i] == 0f) count++;
-        return count;
+        return Simd.Count(x, default(IsZero));
     }
 
     /// <summary>Scalar reference for <see cref="Count"/>.</summary>
@@ -34,4 +22,17 @@ public static class CountZeros
 
     /// <summary>True when every coordinate is exactly zero (an empty span counts as all zero).</summary>
     public static bool AllZero(ReadOnlySpan<float> x) => Count(x) == x.Length;
+
+    /// <summary><c>x == 0</c> (so −0 too, and never NaN) for <see cref="Simd"/>.Count.</summary>
+    private readonly struct IsZero : IPredicate<float>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Invoke(float x) => x == 0f;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<float> Invoke(Vector256<float> x) => Vector256.Equals(x, Vector256<float>.Zero);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<float> Invoke(Vector512<float> x) => Vector512.Equals(x, Vector512<float>.Zero);
+    }
 }
