@@ -17,6 +17,7 @@ using Occam.Linear;
 if (args.Length > 0 && args[0] == "parts") return Parts.Run(args);
 if (args.Length > 0 && args[0] == "kernels") return Kernels.Run(args);
 if (args.Length > 0 && args[0] == "passes") return Passes.Run(args);
+if (args.Length > 0 && args[0] == "profile") return Profile.Run(args);
 if (args.Length < 4)
 {
     Console.Error.WriteLine("usage: LinearBench <csv> <target> <l1Ratio> <repeats> [tol] [gaussian|binomial] [eps]");

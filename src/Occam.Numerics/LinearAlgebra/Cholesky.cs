@@ -33,11 +33,13 @@ internal static class Cholesky
     {
         for (int i = 0; i < m; i++)
             b[i] = (b[i] - Dot.Compute(l.Slice(i * m, i), b[..i])) / l[i * m + i];
+        // Lᵀx = y, column by column of Lᵀ (= row by row of L): once xᵢ is known, its terms leave the rows above it in one
+        // vectorized axpy over the contiguous row prefix L[i, 0..i).
         for (int i = m - 1; i >= 0; i--)
         {
-            double s = b[i];
-            for (int k = i + 1; k < m; k++) s -= l[k * m + i] * b[k];
-            b[i] = s / l[i * m + i];
+            double xi = b[i] / l[i * m + i];
+            b[i] = xi;
+            if (xi != 0) Axpy.Compute(-xi, l.Slice(i * m, i), b[..i]);
         }
     }
 
@@ -80,5 +82,27 @@ internal static class Cholesky
                 x[b] = cos * x[b] - sin * v;
             }
         }
+    }
+    /// <summary>
+    /// Given the factor L of an m × m matrix A (row-major, stride m, from <see cref="Factor"/>), writes in place the factor
+    /// of the (m+1) × (m+1) matrix [A, b; bᵀ, d] (row-major, stride m + 1; <paramref name="l"/> needs (m+1)² values):
+    /// rows re-strided, then the new row ℓ solves L·ℓ = b (forward substitution) and its diagonal is √(d − ‖ℓ‖²).
+    /// O(m²) instead of a new factorization's m³/6. Returns false (factor unspecified) when d − ‖ℓ‖² ≤ 1e-12·d, the
+    /// bordered matrix not positive definite to rounding. <paramref name="b"/> is overwritten with ℓ.
+    /// </summary>
+    public static bool Append(Span<double> l, int m, Span<double> b, double d)
+    {
+        Debug.Assert(l.Length >= (m + 1) * (m + 1) && b.Length >= m);
+        // Re-stride from the last row down: row i moves to a higher offset, never over a row not yet moved.
+        for (int i = m - 1; i > 0; i--)
+            l.Slice(i * m, i + 1).CopyTo(l.Slice(i * (m + 1), i + 1));
+        var row = b[..m];
+        for (int i = 0; i < m; i++)
+            row[i] = (row[i] - Dot.Compute(l.Slice(i * (m + 1), i), row[..i])) / l[i * (m + 1) + i];
+        double e = d - Dot.Compute(row, row);
+        if (!(e > 1e-12 * d)) return false;
+        row.CopyTo(l.Slice(m * (m + 1), m));
+        l[m * (m + 1) + m] = Math.Sqrt(e);
+        return true;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using Occam.Numerics.LinearAlgebra;
 
 namespace Occam.Linear;
 
@@ -16,12 +17,14 @@ namespace Occam.Linear;
 /// not certify, the dual extrapolation r_acc of the last <see cref="K"/> + 1 residuals (<see cref="DualExtrapolation"/>);
 /// it keeps the best lower bound seen at this α, and the gap is P(w) − D_best.
 ///
-/// cⱼ(u) is exact (double dot products) on the strong set; for the other features it is bounded without touching X̃:
-/// from the reference gradients ĉ of the last full pass at residual r_ref (exact, or float with a rigorous error
-/// bound, <see cref="ResidualEngine.BoundedGradients"/>), by Cauchy–Schwarz
+/// cⱼ(u) is exact (double dot products) on the strong set and on the watched features; for the others it is bounded
+/// without touching X̃, from the last <see cref="References"/> full passes (residuals r⁽ᵗ⁾, gradients ĉ⁽ᵗ⁾, exact or
+/// float with a rigorous error bound, <see cref="ResidualEngine.BoundedGradients"/>): with a the least-squares
+/// coefficients of u on the r⁽ᵗ⁾ and e = u − Σₜaₜr⁽ᵗ⁾, by Cauchy–Schwarz
 ///
-///     |cⱼ(u)| ≤ |ĉⱼ| + e_abs + ‖x̃ⱼ‖/n · (e_rel + ‖u − r_ref‖),
+///     |cⱼ(u)| ≤ |Σₜaₜĉ⁽ᵗ⁾ⱼ| + Σₜ|aₜ|abs⁽ᵗ⁾ + ‖x̃ⱼ‖/n · (‖e‖ + Σₜ|aₜ|rel⁽ᵗ⁾)      (<see cref="Estimate"/>),
 ///
+/// and a feature whose bound exceeds l1·vⱼ is watched (computed exactly) from then until the next full pass.
 /// and D is evaluated with these upper bounds (D only decreases as |cⱼ| grows), so the gap stays a valid upper bound
 /// on P(w) − min P. Gap-safe screening (Fercoq, Gramfort, Salmon 2015) uses the same sphere argument. Features with
 /// vⱼ = 0 are left out of the dual norm (their gradient is zero at their coordinate optimum), as in the solver's own gap.
@@ -31,22 +34,36 @@ internal sealed class GaussianDualCertificate
     /// <summary>Residuals used by the extrapolation (Celer's default).</summary>
     public const int K = 5;
 
+    /// <summary>Full passes kept as references for the bounds (the last <see cref="References"/>).</summary>
+    public const int References = 6;
+
     private readonly ResidualEngine _e;
     private readonly int _n, _p;
     private readonly double[] _invV;      // 1/vⱼ, 0 for vⱼ = 0 and excluded features
-    private readonly double[] _cRef;      // ĉ at r_ref
-    private readonly double[] _rRef;
-    private double _errRel, _errAbs;
-    private readonly double[] _aOut;      // (|ĉⱼ| + e_abs)/vⱼ outside the strong set, 0 inside
+    private readonly double[] _invVOut;   // 1/vⱼ outside the strong set, 0 inside
     private readonly double[] _bOut;      // ‖x̃ⱼ‖/(n·vⱼ) outside the strong set, 0 inside
+    private readonly double[] _refR;      // reference residuals r⁽ᵗ⁾, t-th at [t·n, (t+1)·n)
+    private readonly double[] _refC;      // their gradients ĉ⁽ᵗ⁾ ≈ X̃ᵀr⁽ᵗ⁾/n, t-th at [t·p, (t+1)·p)
+    private readonly double[] _refRel = new double[References], _refAbs = new double[References];
+    private readonly double[] _refGram = new double[References * References]; // r⁽ˢ⁾ᵀr⁽ᵗ⁾
+    private int _refCount, _newest = -1;
+    private readonly double[] _coef = new double[References];
+    private readonly double[] _small = new double[References * References];
+    private readonly double[] _e2;        // u − Σₜ aₜr⁽ᵗ⁾
+    private readonly double[] _estR;      // Σₜ aₜĉ⁽ᵗ⁾ at the residual of the last Gap (signed)
+    private readonly double[] _ratioR;    // |_estR|/vⱼ outside the strong set
+    private readonly double[] _estA;      // the same at the extrapolated point
+    private readonly double[] _ratioA;
     private readonly double[] _tmp;
-    private double _aOutMax;
     private readonly double[] _ring;
     private int _ringCount;
     private readonly double[] _acc;
     private readonly double[] _scratch;
-    private readonly double[] _cAcc;
     private double _best;
+    private readonly bool[] _watched;     // outside the strong set, gradient computed exactly at every check
+    private readonly int[] _watchList;
+    private int _watchCount;
+    private bool[] _inStrong;
 
     public GaussianDualCertificate(ResidualEngine engine, ReadOnlySpan<double> v, bool[] excluded)
     {
@@ -55,16 +72,32 @@ internal sealed class GaussianDualCertificate
         _p = engine.P;
         _invV = new double[_p];
         for (int j = 0; j < _p; j++) _invV[j] = excluded[j] || v[j] == 0 ? 0 : 1 / v[j];
-        _cRef = new double[_p];
-        _rRef = new double[_n];
-        _aOut = new double[_p];
+        _invVOut = new double[_p];
         _bOut = new double[_p];
+        _refR = new double[References * _n];
+        _refC = new double[References * _p];
+        _e2 = new double[_n];
+        _estR = new double[_p];
+        _ratioR = new double[_p];
+        _estA = new double[_p];
+        _ratioA = new double[_p];
         _tmp = new double[_p];
         _ring = new double[(K + 1) * _n];
         _acc = new double[_n];
         _scratch = new double[K * _n + K * K + K];
-        _cAcc = new double[_p];
+        _watched = new bool[_p];
+        _watchList = new int[_p];
+        _inStrong = new bool[_p];
     }
+
+    /// <summary>Most features watched (exact gradients at every check) before a full pass is asked for instead.</summary>
+    private int MaxWatched => Math.Max(16, _p / 16);
+
+    /// <summary>Set by <see cref="Gap"/> when more features than <see cref="MaxWatched"/> would need watching: a full pass is cheaper.</summary>
+    public bool WantsFullPass { get; private set; }
+
+    /// <summary>Features outside the strong set whose gradient is computed exactly at every check.</summary>
+    public int Watched => _watchCount;
 
     /// <summary>Starts a new α: forgets the best dual value (the dual's constraints depend on α) and the residual history.</summary>
     public void Begin()
@@ -89,85 +122,153 @@ internal sealed class GaussianDualCertificate
     }
 
     /// <summary>
-    /// A full pass at the current residual r: the reference ĉⱼ ≈ cⱼ(r) of every feature not excluded, r_ref = r, and ĉⱼ
-    /// copied into <paramref name="c"/> for every j outside the strong set (the caller keeps the strong set's exact
-    /// gradients). <paramref name="exact"/>: double dot products instead of the float copy.
+    /// A full pass at the current residual r, kept as the newest reference (r⁽ᵗ⁾ = r, ĉ⁽ᵗ⁾ ≈ X̃ᵀr/n for every feature not
+    /// excluded, the oldest of <see cref="References"/> dropped), and ĉ⁽ᵗ⁾ⱼ copied into <paramref name="c"/> for every j
+    /// outside the strong set (the caller keeps the strong set's exact gradients). <paramref name="exact"/>: double dot
+    /// products instead of the float copy.
     /// </summary>
     public void FullPass(Span<double> c, bool[] inStrong, bool[] excluded, bool exact)
     {
+        int t = (_newest + 1) % References;
+        var cRef = _refC.AsSpan(t * _p, _p);
         if (exact)
         {
-            for (int j = 0; j < _p; j++) if (!excluded[j]) _cRef[j] = _e.Gradient(j);
-            _errRel = _errAbs = 0;
+            for (int j = 0; j < _p; j++) if (!excluded[j]) cRef[j] = _e.Gradient(j);
+            _refRel[t] = _refAbs[t] = 0;
         }
-        else _e.BoundedGradients(_cRef, excluded, out _errRel, out _errAbs);
-        for (int j = 0; j < _p; j++) if (!inStrong[j] && !excluded[j]) c[j] = _cRef[j];
-        _e.Residual.CopyTo(_rRef);
+        else _e.BoundedGradients(cRef, excluded, out _refRel[t], out _refAbs[t]);
+        for (int j = 0; j < _p; j++) if (!inStrong[j] && !excluded[j]) c[j] = cRef[j];
+        // Fresh reference: every bound is tight again, nothing needs watching.
+        foreach (int j in _watchList.AsSpan(0, _watchCount)) _watched[j] = false;
+        _watchCount = 0;
+        WantsFullPass = false;
+        var r = _e.Residual;
+        r.CopyTo(_refR.AsSpan(t * _n, _n));
+        _newest = t;
+        _refCount = Math.Min(_refCount + 1, References);
+        for (int s = 0; s < References; s++)
+        {
+            double g = s < _refCount ? Dot.Compute(_refR.AsSpan(s * _n, _n), r) : 0;
+            _refGram[s * References + t] = _refGram[t * References + s] = g;
+        }
         SetStrong(inStrong);
     }
 
-    /// <summary>Rebuilds the bound tables after the strong set or the reference changed.</summary>
+    /// <summary>Rebuilds the bound tables after the strong set changed.</summary>
     public void SetStrong(bool[] inStrong)
     {
+        _inStrong = inStrong;
         var cn = _e.ColumnNormOverN;
         for (int j = 0; j < _p; j++)
         {
-            bool outside = !inStrong[j] && _invV[j] > 0;
-            _aOut[j] = outside ? (Math.Abs(_cRef[j]) + _errAbs) * _invV[j] : 0;
+            bool outside = !inStrong[j] && !_watched[j] && _invV[j] > 0;
+            _invVOut[j] = outside ? _invV[j] : 0;
             _bOut[j] = outside ? cn[j] * _invV[j] : 0;
         }
-        _aOutMax = _p == 0 ? 0 : TensorPrimitives.Max<double>(_aOut);
     }
 
-    /// <summary>Upper bound on |cⱼ(r)| for feature j outside the strong set right after <see cref="FullPass"/>.</summary>
-    public double Bound(int j) => Math.Abs(_cRef[j]) + _errAbs + _e.ColumnNormOverN[j] * _errRel;
+    /// <summary>Upper bound on |cⱼ(r)| for feature j right after <see cref="FullPass"/> at r.</summary>
+    public double Bound(int j) =>
+        Math.Abs(_refC[_newest * _p + j]) + _refAbs[_newest] + _e.ColumnNormOverN[j] * _refRel[_newest];
 
-    /// <summary>‖u − r_ref‖.</summary>
-    private double Distance(ReadOnlySpan<double> u)
+    /// <summary>
+    /// Estimates cⱼ(u) for every feature from the references: a = argmin ‖u − Σₜ aₜr⁽ᵗ⁾‖ (least squares over the kept
+    /// references, a 1e-12 ridge), e = u − Σₜ aₜr⁽ᵗ⁾, and cⱼ(u) = Σₜ aₜcⱼ(r⁽ᵗ⁾) + x̃ⱼᵀe/n, so that
+    ///
+    ///     |cⱼ(u) − Σₜ aₜĉ⁽ᵗ⁾ⱼ| ≤ ‖x̃ⱼ‖/n·(‖e‖ + Σₜ|aₜ|·rel⁽ᵗ⁾) + Σₜ|aₜ|·abs⁽ᵗ⁾
+    ///
+    /// (Cauchy–Schwarz on e, the references' own error bounds). Writes the estimate into <paramref name="est"/> and returns
+    /// spread = ‖e‖ + Σ|aₜ|rel⁽ᵗ⁾ and <paramref name="absolute"/> = Σ|aₜ|abs⁽ᵗ⁾. When the residual path is smooth (along α,
+    /// and as coordinate descent converges) e is a small part of u and the bound is much tighter than a single reference's
+    /// ‖x̃ⱼ‖/n·‖u − r_ref‖.
+    /// </summary>
+    internal double Estimate(ReadOnlySpan<double> u, Span<double> est, out double absolute)
     {
-        double s = 0;
-        for (int i = 0; i < _n; i++)
+        double spread = Coefficients(u, out absolute);
+        ReferenceBounds.Compute(_refC, _p, _coef.AsSpan(0, _refCount), _invVOut, _bOut, spread, absolute, double.PositiveInfinity,
+            est, _ratioA, _tmp, out _, out _);
+        return spread;
+    }
+
+    /// <summary>
+    /// The least-squares coefficients a of u on the kept references (into <see cref="_coef"/>), and spread = ‖e‖ + Σ|aₜ|rel⁽ᵗ⁾,
+    /// <paramref name="absolute"/> = Σ|aₜ|abs⁽ᵗ⁾ (see <see cref="Estimate"/>).
+    /// </summary>
+    private double Coefficients(ReadOnlySpan<double> u, out double absolute)
+    {
+        Debug.Assert(_refCount > 0);
+        int m = _refCount, R = References;
+        var a = _coef.AsSpan(0, m);
+        var h = _small.AsSpan(0, m * m);
+        double diag = 0;
+        for (int s = 0; s < m; s++)
         {
-            double d = u[i] - _rRef[i];
-            s += d * d;
+            a[s] = Dot.Compute(_refR.AsSpan(s * _n, _n), u);
+            for (int t = 0; t < m; t++) h[s * m + t] = _refGram[s * R + t];
+            diag = Math.Max(diag, h[s * m + s]);
         }
-        return Math.Sqrt(s);
+        for (int s = 0; s < m; s++) h[s * m + s] += 1e-12 * diag;
+        bool solved = diag > 0 && Cholesky.Factor(h, m);
+        if (solved)
+        {
+            Cholesky.Solve(h, m, a);
+            foreach (double v in a) solved &= double.IsFinite(v);
+        }
+        if (!solved)
+        {
+            // Degenerate references (r⁽ᵗ⁾ = 0, or a solve that overflowed): the newest alone, with a = 1.
+            a.Clear();
+            a[_newest] = 1;
+        }
+        u.CopyTo(_e2);
+        double rel = 0;
+        absolute = 0;
+        for (int s = 0; s < m; s++)
+        {
+            if (a[s] == 0) continue;
+            Axpy.Compute(-a[s], _refR.AsSpan(s * _n, _n), _e2);
+            rel += Math.Abs(a[s]) * _refRel[s];
+            absolute += Math.Abs(a[s]) * _refAbs[s];
+        }
+        return Math.Sqrt(Dot.Compute(_e2, _e2)) + rel;
     }
 
-    /// <summary>max over j outside the strong set of the bound on |cⱼ(u)|/vⱼ, with ‖u − r_ref‖ = <paramref name="distance"/>.</summary>
-    private double OthersRatio(double distance)
+    /// <summary>
+    /// Upper bounds on |cⱼ(u)|/vⱼ for the features outside the strong set and not watched (0 for the others), from the
+    /// references (<see cref="ReferenceBounds"/>): the estimates into <paramref name="est"/>, |estⱼ|/vⱼ into
+    /// <paramref name="ratio"/>, the bounds into <see cref="_tmp"/>. Returns the largest bound; <paramref name="maxRatio"/>
+    /// the largest |estⱼ|/vⱼ, <paramref name="above"/> how many bounds exceed l1.
+    /// </summary>
+    private double OthersRatio(ReadOnlySpan<double> u, Span<double> est, Span<double> ratio, double l1, out double maxRatio, out int above)
     {
-        if (_p == 0) return 0;
-        TensorPrimitives.FusedMultiplyAdd(_bOut, _errRel + distance, _aOut, _tmp);
-        return TensorPrimitives.Max<double>(_tmp);
+        double spread = Coefficients(u, out double absolute);
+        return ReferenceBounds.Compute(_refC, _p, _coef.AsSpan(0, _refCount), _invVOut, _bOut, spread, absolute, l1,
+            est, ratio, _tmp, out maxRatio, out above);
     }
 
-    /// <summary>Σ over j outside the strong set of (bound on |cⱼ(u)| − l1·vⱼ)₊²/(2·l2·vⱼ).</summary>
-    private double OthersConjugate(double distance, double l1, double l2)
+    /// <summary>Σ over j outside the strong set and not watched of (valuesⱼ − l1)₊²·vⱼ/(2·l2), values being bounds/vⱼ.</summary>
+    private double OthersConjugate(ReadOnlySpan<double> values, double l1, double l2)
     {
-        double conj = 0, spread = _errRel + distance;
+        double conj = 0;
         for (int j = 0; j < _p; j++)
         {
-            double ratio = _aOut[j] + _bOut[j] * spread; // bound/vⱼ
-            if (ratio > l1)
-            {
-                double vj = 1 / _invV[j], e = (ratio - l1) * vj;
-                conj += e * e / (2 * l2 * vj);
-            }
+            double iv = _invVOut[j], value = values[j];
+            if (iv == 0 || !(value > l1)) continue;
+            double e = value - l1;
+            conj += e * e / (2 * l2 * iv);
         }
         return conj;
     }
 
     /// <summary>
     /// The certified gap P(w) − D_best at the current coefficients, with the strong set's exact gradients at r written
-    /// into <paramref name="c"/>. <paramref name="kktSafe"/>: no feature outside the strong set can violate
-    /// |cⱼ(r)| ≤ l1·vⱼ. <paramref name="optimistic"/>: the gap with the other features' gradients taken as ĉ (no
-    /// slack), a heuristic for whether a full pass would certify. Stops after the residual's candidates when they
-    /// certify <paramref name="target"/>.
+    /// into <paramref name="c"/>. <paramref name="optimistic"/>: the gap with the other features' gradients taken as their
+    /// estimates (no slack), a heuristic for whether a full pass would certify. Stops after the residual's candidates when
+    /// they certify <paramref name="target"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Gap(ReadOnlySpan<int> strong, ReadOnlySpan<double> w, Span<double> c, double l1, double l2, double target,
-        out bool kktSafe, out double optimistic)
+        out double optimistic)
     {
         var r = _e.Residual;
         double n = _n;
@@ -186,14 +287,43 @@ internal sealed class GaussianDualCertificate
             ratioSk = Math.Max(ratioSk, Math.Abs(cj - l2 * vj * wj) * iv);
             if (l2 > 0 && ratio > l1) conjS += (ratio - l1) * vj * (ratio - l1) * vj / (2 * l2 * vj);
         }
+        // Watched features (wⱼ = 0): exact gradients, as the strong set's.
+        foreach (int j in _watchList.AsSpan(0, _watchCount))
+        {
+            if (_inStrong[j]) continue;
+            double cj = _e.GradientAt(j, r);
+            c[j] = cj;
+            Watch(j, cj, l1, l2, ref ratioS, ref ratioSk, ref conjS);
+        }
         double ry = TensorPrimitives.Dot(r, _e.Target), rr = TensorPrimitives.Dot(r, r);
         double primal = rr / (2 * n) + l1 * l1n + 0.5 * l2 * wv2;
-        double others = OthersRatio(Distance(r));
-        kktSafe = others <= l1;
-        double conjO = l2 > 0 && others > l1 ? OthersConjugate(Distance(r), l1, l2) : 0;
-        double conjOpt = l2 > 0 && _aOutMax > l1 ? OthersConjugate(-_errRel, l1, l2) : 0;
+        double others = OthersRatio(r, _estR, _ratioR, l1, out double othersOpt, out int above);
+        if (above > 0)
+        {
+            // Features whose bound exceeds the threshold: computed exactly from now on (watched) when they are few, so that
+            // the bound of the rest stays at or below l1; otherwise a full pass is cheaper (the caller's choice).
+            WantsFullPass = above + _watchCount > MaxWatched;
+            if (!WantsFullPass)
+            {
+                for (int j = 0; j < _p; j++)
+                {
+                    if (!(_tmp[j] > l1)) continue;
+                    double cj = _e.GradientAt(j, r);
+                    c[j] = cj;
+                    _watched[j] = true;
+                    _watchList[_watchCount++] = j;
+                    _invVOut[j] = _bOut[j] = _tmp[j] = _ratioR[j] = 0;
+                    Watch(j, cj, l1, l2, ref ratioS, ref ratioSk, ref conjS);
+                }
+                others = TensorPrimitives.Max<double>(_tmp);
+            }
+        }
+        double conjO = l2 > 0 && others > l1 ? OthersConjugate(_tmp, l1, l2) : 0;
+        double conjOpt = l2 > 0 && othersOpt > l1 ? OthersConjugate(_ratioR, l1, l2) : 0;
+        foreach (int j in _watchList.AsSpan(0, _watchCount))
+            _ratioR[j] = _inStrong[j] ? 0 : Math.Abs(c[j]) * _invV[j];
         _best = Math.Max(_best, Value(ry, rr, Math.Max(ratioS, others), conjS + conjO, l1, l2));
-        double dOpt = Value(ry, rr, Math.Max(ratioS, _aOutMax), conjS + conjOpt, l1, l2);
+        double dOpt = Value(ry, rr, Math.Max(ratioS, othersOpt), conjS + conjOpt, l1, l2);
         if (l2 > 0 && l1 > 0)
         {
             // scikit-learn's dual point for the elastic net (cd_fast.pyx): κ·(r, −√(n·l2)·V^½w) in the augmented lasso,
@@ -201,7 +331,7 @@ internal sealed class GaussianDualCertificate
             // (κ·rᵀỹ − ½κ²(‖r‖² + n·l2·Σvⱼwⱼ²))/n is a lower bound on min P as well.
             double quad = rr + n * l2 * wv2;
             double k1 = Math.Max(ratioSk, others) > l1 ? l1 / Math.Max(ratioSk, others) : 1;
-            double k2 = Math.Max(ratioSk, _aOutMax) > l1 ? l1 / Math.Max(ratioSk, _aOutMax) : 1;
+            double k2 = Math.Max(ratioSk, othersOpt) > l1 ? l1 / Math.Max(ratioSk, othersOpt) : 1;
             _best = Math.Max(_best, (k1 * ry - 0.5 * k1 * k1 * quad) / n);
             dOpt = Math.Max(dOpt, (k2 * ry - 0.5 * k2 * k2 * quad) / n);
         }
@@ -216,9 +346,17 @@ internal sealed class GaussianDualCertificate
                 ratioA = Math.Max(ratioA, ratio);
                 if (l2 > 0 && ratio > l1) conjA += (ratio - l1) * (ratio - l1) / (2 * l2 * iv);
             }
-            double da = Distance(_acc);
-            double othersA = OthersRatio(da);
-            if (l2 > 0 && othersA > l1) conjA += OthersConjugate(da, l1, l2);
+            foreach (int j in _watchList.AsSpan(0, _watchCount))
+            {
+                if (_inStrong[j]) continue;
+                double iv = _invV[j];
+                if (iv == 0) continue;
+                double ratio = Math.Abs(_e.GradientAt(j, _acc)) * iv;
+                ratioA = Math.Max(ratioA, ratio);
+                if (l2 > 0 && ratio > l1) conjA += (ratio - l1) * (ratio - l1) / (2 * l2 * iv);
+            }
+            double othersA = OthersRatio(_acc, _estA, _ratioA, l1, out _, out _);
+            if (l2 > 0 && othersA > l1) conjA += OthersConjugate(_tmp, l1, l2);
             double ay = TensorPrimitives.Dot<double>(_acc, _e.Target), aa = TensorPrimitives.Dot<double>(_acc, _acc);
             _best = Math.Max(_best, Value(ay, aa, Math.Max(ratioA, othersA), conjA, l1, l2));
         }
@@ -226,6 +364,40 @@ internal sealed class GaussianDualCertificate
         double gap = primal - _best;
         Debug.Assert(!double.IsNaN(gap));
         return Math.Max(gap, 0);
+    }
+
+    /// <summary>
+    /// After <see cref="Gap"/>: marks as strong every feature outside the strong set whose estimated gradient at that
+    /// residual exceeds its threshold, |estⱼ|/vⱼ &gt; l1 (a likely KKT violation, found without a full pass). Returns
+    /// whether any was added.
+    /// </summary>
+    public bool AddLikelyViolators(bool[] inStrong, double l1)
+    {
+        bool any = false;
+        for (int j = 0; j < _p; j++)
+            if (_ratioR[j] > l1 && !inStrong[j]) { inStrong[j] = true; any = true; }
+        return any;
+    }
+
+    /// <summary>
+    /// After <see cref="Gap"/>: writes the estimated gradients at that residual into <paramref name="c"/> for the
+    /// features outside the strong set (the next α's strong rule reads them).
+    /// </summary>
+    public void CopyEstimates(Span<double> c, bool[] inStrong, bool[] excluded)
+    {
+        for (int j = 0; j < _p; j++)
+            if (!inStrong[j] && !excluded[j] && !_watched[j]) c[j] = _estR[j];
+    }
+
+    /// <summary>Folds the exact gradient cⱼ of a watched feature (wⱼ = 0) into the strong set's dual terms.</summary>
+    private void Watch(int j, double cj, double l1, double l2, ref double ratioS, ref double ratioSk, ref double conjS)
+    {
+        double iv = _invV[j];
+        if (iv == 0) return;
+        double ratio = Math.Abs(cj) * iv;
+        ratioS = Math.Max(ratioS, ratio);
+        ratioSk = Math.Max(ratioSk, ratio);
+        if (l2 > 0 && ratio > l1) conjS += (ratio - l1) * (ratio - l1) / (2 * l2 * iv);
     }
 
     /// <summary>

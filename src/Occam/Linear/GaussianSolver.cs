@@ -40,8 +40,14 @@ internal abstract class GaussianEngine
     public abstract void Reset(ReadOnlySpan<double> w);
     /// <summary>Writes Hₖₗ = x̃ⱼₖᵀx̃ⱼₗ/n for j = <paramref name="list"/> (row-major m × m).</summary>
     public abstract void ActiveGram(ReadOnlySpan<int> list, double[] h);
+    /// <summary>Writes hₖ = x̃ⱼₖᵀx̃ⱼ/n for j_k = <paramref name="list"/>[k].</summary>
+    public abstract void GramColumn(ReadOnlySpan<int> list, int j, Span<double> h);
     /// <summary>Cost of <see cref="ActiveGram"/> plus a Cholesky of size m, in units of one coordinate sweep over m features.</summary>
     public abstract double NewtonCostInSweeps(int m);
+    /// <summary>Cost of one <see cref="GramColumn"/> of length m in units of one coordinate sweep over m features.</summary>
+    public abstract double GramColumnCostInSweeps(int m);
+    /// <summary>Multiply-adds of one coordinate sweep over m features (each changed).</summary>
+    public abstract double SweepCost(int m);
 }
 
 /// <summary>Covariance updates: keeps q = X̃ᵀỹ/n − (X̃ᵀX̃/n)·w; a change δ of wⱼ costs one axpy of length p.</summary>
@@ -102,8 +108,18 @@ internal sealed class GramEngine : GaussianEngine
         }
     }
 
+    public override void GramColumn(ReadOnlySpan<int> list, int j, Span<double> h)
+    {
+        var row = GramRow(j);
+        for (int k = 0; k < list.Length; k++) h[k] = row[list[k]];
+    }
+
     // A sweep that changes m coefficients costs m axpys of length p; the factorization m³/6 multiply-adds.
     public override double NewtonCostInSweeps(int m) => (double)m * m / (6.0 * P) + 1;
+
+    public override double GramColumnCostInSweeps(int m) => 1.0 / P;
+
+    public override double SweepCost(int m) => (double)m * P;
 }
 
 /// <summary>
@@ -184,7 +200,7 @@ internal sealed class ResidualEngine : GaussianEngine
     /// doubled here for margin, plus n·2⁻¹⁴⁹ per product that may underflow. Without a float copy the gradients are exact.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void BoundedGradients(double[] c, bool[] skip, out double relative, out double absolute, int maxThreads = 2)
+    public void BoundedGradients(Span<double> c, bool[] skip, out double relative, out double absolute, int maxThreads = 2)
     {
         relative = absolute = 0;
         if (_xf is null)
@@ -244,9 +260,20 @@ internal sealed class ResidualEngine : GaussianEngine
         TensorPrimitives.Multiply(h.AsSpan(0, m * m), _invN, h.AsSpan(0, m * m));
     }
 
+    public override void GramColumn(ReadOnlySpan<int> list, int j, Span<double> h)
+    {
+        var col = Column(j);
+        for (int k = 0; k < list.Length; k++) h[k] = Dot.Compute(Column(list[k]), col) * _invN;
+    }
+
     // A sweep over m features streams 2nm multiply-adds (dot + axpy); the Gram kernel's n·m²/2 run about 4× faster per
     // multiply-add (register tiles, cache-resident chunks), plus the factorization m³/6.
     public override double NewtonCostInSweeps(int m) => m / 16.0 + (double)m * m / (12.0 * N) + 1;
+
+    // m dot products of length n against a sweep's 2nm.
+    public override double GramColumnCostInSweeps(int m) => 0.5;
+
+    public override double SweepCost(int m) => 2.0 * N * m;
 }
 
 /// <summary>The centred (and optionally scaled) least-squares problem built from the selected rows.</summary>
@@ -304,6 +331,7 @@ internal readonly record struct SolveReport(int Iterations, double Gap, double G
 /// </summary>
 internal sealed class GaussianSolver
 {
+
     private readonly GaussianEngine _e;
     private readonly bool[] _excluded;
     private readonly double[] _v;
@@ -316,8 +344,16 @@ internal sealed class GaussianSolver
     private int _strongCount;
     private readonly int _p;
     private readonly GaussianDualCertificate? _cert;
-    private double[] _h = [];
+    private double[] _h = [];          // Cholesky factor of G_FF + l2·V_F, F = _fList[.._fm), row-major with stride _fm
+    private readonly int[] _fList;
+    private readonly int[] _fPos;      // position of feature j in _fList, −1 when absent
+    private int _fm;
+    private double _fL2;
+    private bool _fValid;
+    private int _fUpdates;             // row/column updates since the factor was last computed afresh
     private double[] _step = [];
+    private double[] _grad = [];
+    private double[] _rhs = [];
     private double[] _scratch = [];
     private bool _supportChanged;
 
@@ -339,6 +375,9 @@ internal sealed class GaussianSolver
         _strong = new bool[_p];
         _list = new int[_p];
         _strongList = new int[_p];
+        _fList = new int[_p];
+        _fPos = new int[_p];
+        Array.Fill(_fPos, -1);
         if (_e is ResidualEngine re) _cert = new GaussianDualCertificate(re, _v, _excluded);
         ExactFullGradient();
     }
@@ -440,7 +479,8 @@ internal sealed class GaussianSolver
         double gap = double.PositiveInfinity;
         bool converged = false;
         bool newtonOk = _o.SupportNewton;
-        int sinceNewton = 0, restrictedChecks = 0;
+        int sinceNewton = 0;
+        bool warmNewtonDone = false;
         while (true)
         {
             var strong = _strongList.AsSpan(0, _strongCount);
@@ -452,21 +492,31 @@ internal sealed class GaussianSolver
             {
                 if (_cert is not null)
                 {
+                    if (!warmNewtonDone && newtonOk && _fValid && _fL2 == l2 && iter < maxIter)
+                    {
+                        // A factor kept from earlier α values makes an exact step on the support cheap (a few O(m²) updates):
+                        // take it before the first check of this α, which it usually makes the last.
+                        warmNewtonDone = true;
+                        if (RunNewton(l1, l2, ref newtonOk, ref iter, ref sinceNewton)) continue;
+                    }
                     // Residual engine: a full pass costs n·p. First the certified gap from the strong set's exact gradients and
                     // bounds on the others (GaussianDualCertificate); only when it fails although the optimistic gap (the
                     // others' gradients as of the last pass) is small does the full pass run.
-                    gap = _cert.Gap(strong, _w, _c, l1, l2, gapTol, out bool kktSafe, out double optimistic);
-                    if (gap <= gapTol) { converged = true; break; }
+                    gap = _cert.Gap(strong, _w, _c, l1, l2, gapTol, out double optimistic);
+                    if (gap <= gapTol) { converged = true; _cert.CopyEstimates(_c, _strong, _excluded); break; }
                     if (iter >= maxIter) break;
-                    if (optimistic > 0.5 * gapTol && restrictedChecks < 4)
+                    if (_cert.AddLikelyViolators(_strong, l1)) { CollectStrong(); continue; }
+                    if (!_cert.WantsFullPass)
                     {
-                        // Far from the tolerance (a fresh α: each coordinate moved little, but all of them did), the sweeps'
-                        // largest change must shrink in proportion before the next check is worth its cost.
-                        restrictedChecks++;
-                        innerTol = Math.Max(innerTol * Math.Min(0.1, 0.1 * gapTol / optimistic), 1e-300);
+                        // The gap lacks the strong set's own convergence: an exact step on the support usually ends the α.
+                        if (newtonOk && (sinceNewton >= NewtonCostInSweeps(CollectActive(), l2) || (_fValid && _fL2 == l2)) && RunNewton(l1, l2, ref newtonOk, ref iter, ref sinceNewton))
+                            continue;
+                        // Every feature outside the strong set is bounded below its threshold (the watched ones exactly): the
+                        // strong set's own convergence is what the gap lacks. The sweeps' largest change must shrink in
+                        // proportion (a fresh α: each coordinate moved little, but all of them did).
+                        innerTol = Math.Max(innerTol * Math.Min(0.1, 0.1 * gapTol / Math.Max(optimistic, gapTol)), 1e-300);
                         continue;
                     }
-                    restrictedChecks = 0;
                     _cert.FullPass(_c, _strong, _excluded, exact: false);
                     bool addedAny = false;
                     for (int j = 0; j < _p; j++)
@@ -475,8 +525,8 @@ internal sealed class GaussianSolver
                         if (_cert.Bound(j) > l1 * _v[j]) { _strong[j] = true; addedAny = true; }
                     }
                     if (addedAny) { CollectStrong(); continue; }
-                    gap = _cert.Gap(_strongList.AsSpan(0, _strongCount), _w, _c, l1, l2, gapTol, out _, out _);
-                    if (gap <= gapTol) { converged = true; break; }
+                    gap = _cert.Gap(_strongList.AsSpan(0, _strongCount), _w, _c, l1, l2, gapTol, out _);
+                    if (gap <= gapTol) { converged = true; _cert.CopyEstimates(_c, _strong, _excluded); break; }
                     innerTol = Math.Max(innerTol * 0.1, 1e-300);
                     continue;
                 }
@@ -504,10 +554,10 @@ internal sealed class GaussianSolver
                 sinceNewton++;
                 // Support Newton step: once coordinate descent has spent as many sweeps as an exact solve on the current
                 // support costs, with a support that did not change in the last sweep, solve for the support directly.
-                if (d > innerTol && !_supportChanged && newtonOk && iter < maxIter && sinceNewton >= _e.NewtonCostInSweeps(m))
+                if (d > innerTol && !_supportChanged && newtonOk && iter < maxIter && sinceNewton >= NewtonCostInSweeps(m, l2))
                 {
                     int solves = SupportNewton(l1, l2);
-                    newtonOk = solves > 0;
+                    newtonOk = solves > 0 || CollectActive() >= _e.N;
                     _cert?.ForgetHistory();
                     iter += Math.Max(solves, 1);
                     sinceNewton = 0;
@@ -529,6 +579,18 @@ internal sealed class GaussianSolver
         return new SolveReport(iter, gap, gapTol, converged, dev);
     }
 
+    /// <summary>A support Newton step with its bookkeeping (sweep count, history); false when none was taken.</summary>
+    private bool RunNewton(double l1, double l2, ref bool newtonOk, ref int iter, ref int sinceNewton)
+    {
+        int solves = SupportNewton(l1, l2);
+        // A support of n or more features (saturation) has no step now, but may have one after coordinate descent.
+        newtonOk = solves > 0 || CollectActive() >= _e.N;
+        _cert?.ForgetHistory();
+        iter += solves;
+        sinceNewton = 0;
+        return solves > 0;
+    }
+
     /// <summary>Duality gap and deviance at the current coefficients, without iterating.</summary>
     public SolveReport Evaluate(double alpha)
     {
@@ -547,9 +609,10 @@ internal sealed class GaussianSolver
     /// the step stops at the first zero crossing (t = min wⱼ/(wⱼ − (wⱼ + dⱼ)) ≤ 1, that coordinate set to 0): the objective
     /// decreases monotonically along the segment, which lies in the face. After such a blocked step the solve is repeated
     /// on the smaller support (the Cholesky factor with the dropped row and column removed by an O(m²) update, no new Gram
-    /// entries; at most
-    /// <see cref="MaxNewtonDrops"/> times), as an active-set method drops a constraint: coordinate descent removes a
-    /// spurious coordinate only slowly on a nearly singular G_AA. Returns the number of solves done (0: no change) —
+    /// entries, the gradient updated as c − t·G_AA·d without dot products; at most <see cref="MaxNewtonDrops"/> times), as
+    /// an active-set method drops a constraint: coordinate descent removes a spurious coordinate only slowly on a nearly
+    /// singular G_AA. The factor is kept for later steps and α values (<see cref="SyncFactor"/>). Returns the number of
+    /// solves done (0: no change) —
     /// none when G_AA + α(1−ρ)V_A is not positive definite to rounding (collinear support, or |A| ≥ n) or A is too large.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -557,26 +620,29 @@ internal sealed class GaussianSolver
     {
         int m = CollectActive();
         if (m == 0 || m > MaxNewtonSupport || m >= _e.N) return 0;
-        if (_h.Length < m * m) _h = new double[Math.Max(m * m, Math.Min(2 * _h.Length, MaxNewtonSupport * MaxNewtonSupport))];
-        if (_step.Length < m) _step = new double[_p];
+        if (_step.Length < m) { _step = new double[_p]; _grad = new double[_p]; _rhs = new double[_p]; }
         if (_scratch.Length < m) _scratch = new double[_p];
-        _e.ActiveGram(_list.AsSpan(0, m), _h);
-        for (int a = 0; a < m; a++) _h[a * m + a] += l2 * _v[_list[a]];
-        if (!Cholesky.Factor(_h.AsSpan(0, m * m), m)) return 0;
+        bool synced = SyncFactor(m, l2);
+        if (!synced) return 0;
         int solves = 0;
+        var grad = _grad.AsSpan(0, _fm);
+        for (int a = 0; a < _fm; a++) grad[a] = _e.Gradient(_fList[a]);
         while (true)
         {
-            var list = _list.AsSpan(0, m);
-            var d = _step.AsSpan(0, m);
-            for (int a = 0; a < m; a++)
+            int f = _fm;
+            var list = _fList.AsSpan(0, f);
+            var d = _step.AsSpan(0, f);
+            var rhs = _rhs.AsSpan(0, f);
+            for (int a = 0; a < f; a++)
             {
                 int j = list[a];
                 double v = _v[j], w = _w[j];
-                d[a] = _e.Gradient(j) - l1 * v * Math.Sign(w) - l2 * v * w;
+                rhs[a] = grad[a] - l1 * v * Math.Sign(w) - l2 * v * w;
             }
-            Cholesky.Solve(_h.AsSpan(0, m * m), m, d);
+            rhs.CopyTo(d);
+            Cholesky.Solve(_h.AsSpan(0, f * f), f, d);
             double t = SignChangeStep.Length(list, _w, d, out int block);
-            for (int a = 0; a < m; a++)
+            for (int a = 0; a < f; a++)
             {
                 int j = list[a];
                 double delta = a == block ? -_w[j] : t * d[a];
@@ -585,12 +651,108 @@ internal sealed class GaussianSolver
                 _w[j] = a == block ? 0.0 : _w[j] + delta;
             }
             solves++;
-            if (block < 0 || solves > MaxNewtonDrops || m == 1) return solves;
+            if (block < 0 || solves > MaxNewtonDrops || f == 1) return solves;
+            // The gradient on the face after the step, without new dot products: c − t·G_FF·d, G_FF·d = rhs − l2·V·d.
+            for (int a = 0; a < f; a++) grad[a] -= t * (rhs[a] - l2 * _v[list[a]] * d[a]);
             // Drop the blocking coordinate from the list and from the factor (an O(m²) update, no new Gram entries).
-            Cholesky.DeleteRowColumn(_h.AsSpan(0, m * m), m, block, _scratch);
-            list[(block + 1)..].CopyTo(_list.AsSpan(block));
-            m--;
+            RemoveFromFactor(block);
+            grad[(block + 1)..f].CopyTo(grad[block..]);
         }
+    }
+
+    /// <summary>
+    /// Cost of a support Newton step on the m active features, in sweeps: a new factorization
+    /// (<see cref="GaussianEngine.NewtonCostInSweeps"/>) or, when the factor kept from earlier steps (of this α or earlier
+    /// ones, same l2) needs fewer changes, its updates: per feature joining, one Gram column and an O(m²) bordering; per
+    /// feature leaving, an O(m²) downdate; then the O(m²) solve.
+    /// </summary>
+    private double NewtonCostInSweeps(int m, double l2)
+    {
+        double fresh = _e.NewtonCostInSweeps(m);
+        if (!_fValid || _fL2 != l2) return fresh;
+        int joins = 0;
+        foreach (int j in _list.AsSpan(0, m))
+            if (_fPos[j] < 0) joins++;
+        int leaves = _fm - (m - joins);
+        double quad = (double)m * m / _e.SweepCost(m);
+        double update = joins * (_e.GramColumnCostInSweeps(m) + 0.5 * quad) + leaves * 0.5 * quad + 2 * quad + 1;
+        return Math.Min(fresh, update);
+    }
+
+    /// <summary>
+    /// Makes the kept factor that of G_AA + l2·V_A for the active set A = <see cref="_list"/>[..m] (in the factor's own
+    /// order): features that left A are deleted (<see cref="Cholesky.DeleteRowColumn"/>), those that joined are appended
+    /// (<see cref="Cholesky.Append"/>, one Gram column each), unless factoring afresh is cheaper, l2 changed, or m updates
+    /// have accumulated since the last factorization (rounding drift). Returns false when the matrix is not positive
+    /// definite to rounding (collinear support, |A| ≥ n).
+    /// </summary>
+    private bool SyncFactor(int m, double l2)
+    {
+        bool fresh = !_fValid || _fL2 != l2 || _fUpdates > 2 * m || NewtonCostInSweeps(m, l2) >= _e.NewtonCostInSweeps(m);
+        if (!fresh)
+        {
+            for (int k = _fm - 1; k >= 0; k--)
+                if (_w[_fList[k]] == 0) RemoveFromFactor(k);
+            foreach (int j in _list.AsSpan(0, m))
+            {
+                if (_fPos[j] >= 0) continue;
+                int f = _fm;
+                EnsureFactorCapacity((f + 1) * (f + 1));
+                var col = _scratch.AsSpan(0, f);
+                _e.GramColumn(_fList.AsSpan(0, f), j, col);
+                if (!Cholesky.Append(_h.AsSpan(0, (f + 1) * (f + 1)), f, col, _e.Norm[j] + l2 * _v[j]))
+                {
+                    fresh = true;
+                    break;
+                }
+                _fList[f] = j;
+                _fPos[j] = f;
+                _fm = f + 1;
+                _fUpdates++;
+            }
+        }
+        if (!fresh) return true;
+       
+        for (int k = 0; k < _fm; k++) _fPos[_fList[k]] = -1;
+        _list.AsSpan(0, m).CopyTo(_fList);
+        _fm = m;
+        for (int k = 0; k < m; k++) _fPos[_fList[k]] = k;
+        EnsureFactorCapacity(m * m);
+        _e.ActiveGram(_fList.AsSpan(0, m), _h);
+        for (int a = 0; a < m; a++) _h[a * m + a] += l2 * _v[_fList[a]];
+        _fValid = Cholesky.Factor(_h.AsSpan(0, m * m), m);
+        _fL2 = l2;
+        _fUpdates = 0;
+        if (!_fValid)
+        {
+            for (int k = 0; k < _fm; k++) _fPos[_fList[k]] = -1;
+            _fm = 0;
+        }
+        return _fValid;
+    }
+
+    /// <summary>Deletes position k from the kept factor and its feature list (an O(m²) downdate).</summary>
+    private void RemoveFromFactor(int k)
+    {
+        int f = _fm;
+        Cholesky.DeleteRowColumn(_h.AsSpan(0, f * f), f, k, _scratch);
+        _fPos[_fList[k]] = -1;
+        for (int a = k + 1; a < f; a++)
+        {
+            _fList[a - 1] = _fList[a];
+            _fPos[_fList[a - 1]] = a - 1;
+        }
+        _fm = f - 1;
+        _fUpdates++;
+    }
+
+    private void EnsureFactorCapacity(int size)
+    {
+        if (_h.Length >= size) return;
+        int cap = (MaxNewtonSupport + 1) * (MaxNewtonSupport + 1);
+        var grown = new double[Math.Max(size, Math.Min(2 * _h.Length, cap))];
+        _h.AsSpan(0, Math.Min(_h.Length, _fm * _fm)).CopyTo(grown);
+        _h = grown;
     }
 
     /// <summary>Lists the strong set in column order (after it changed).</summary>

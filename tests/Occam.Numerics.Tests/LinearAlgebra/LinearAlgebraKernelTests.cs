@@ -216,4 +216,48 @@ public class LinearAlgebraKernelTests
                             $"m={m} k={k} ({i},{j}): {l[i * (m - 1) + j]} vs {reduced[i * (m - 1) + j]}");
             }
     }
+    [Fact]
+    public void CholeskyAppendMatchesANewFactorization()
+    {
+        var rng = new Rng(37);
+        for (int m = 0; m <= 40; m++)
+        {
+            int q = m + 1;
+            var bm = new double[(q + 3) * q];
+            for (int i = 0; i < bm.Length; i++) bm[i] = rng.NextNormal();
+            var a = new double[q * q];
+            for (int i = 0; i < q; i++)
+                for (int j = 0; j < q; j++)
+                {
+                    double s = i == j ? 0.5 : 0;
+                    for (int t = 0; t < q + 3; t++) s += bm[t * q + i] * bm[t * q + j];
+                    a[i * q + j] = s;
+                }
+            // The leading m × m block factored with stride m, then bordered by the last row/column of a.
+            var l = new double[q * q];
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < m; j++) l[i * m + j] = a[i * q + j];
+            Assert.True(Cholesky.Factor(l, m));
+            var b = new double[m];
+            for (int i = 0; i < m; i++) b[i] = a[i * q + m];
+            Assert.True(Cholesky.Append(l, m, b, a[m * q + m]));
+            var full = (double[])a.Clone();
+            Assert.True(Cholesky.Factor(full, q));
+            for (int i = 0; i < q; i++)
+                for (int j = 0; j <= i; j++)
+                    Assert.True(Math.Abs(l[i * q + j] - full[i * q + j]) <= 1e-10 * (1 + Math.Abs(full[i * q + j])),
+                        $"m={m} ({i},{j}): {l[i * q + j]} vs {full[i * q + j]}");
+            // A bordered matrix that is singular (the new column a copy of the first) is refused.
+            if (m > 0)
+            {
+                var c = new double[m];
+                for (int i = 0; i < m; i++) c[i] = a[i * q];
+                var l2 = new double[q * q];
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < m; j++) l2[i * m + j] = a[i * q + j];
+                Assert.True(Cholesky.Factor(l2, m));
+                Assert.False(Cholesky.Append(l2, m, c, a[0]));
+            }
+        }
+    }
 }

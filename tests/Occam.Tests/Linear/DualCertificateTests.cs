@@ -68,6 +68,60 @@ public class DualCertificateTests
         }
     }
 
+    [Fact]
+    public void EstimatesFromSeveralReferencesStayWithinTheirBound()
+    {
+        // Full passes (float, then exact) at residuals along a coordinate-descent-like path; for points u in and out of the
+        // span of the references, |x̃ⱼᵀu/n − estⱼ| ≤ ‖x̃ⱼ‖/n·spread + absolute for every j, and a point in the span has a
+        // spread of rounding size (the bound is not vacuous).
+        int n = 60, p = 500;
+        var rng = new Rng(23);
+        var x = new double[n * p];
+        for (int j = 0; j < p; j++)
+        {
+            double scale = Math.Pow(10, -2 + 4.0 * j / p);
+            for (int i = 0; i < n; i++) x[j * n + i] = scale * rng.NextNormal();
+        }
+        var y = Enumerable.Range(0, n).Select(_ => 10 * rng.NextNormal()).ToArray();
+        var engine = new ResidualEngine(n, p, x, y);
+        var excluded = new bool[p];
+        var cert = new GaussianDualCertificate(engine, Enumerable.Repeat(1.0, p).ToArray(), excluded);
+        var c = new double[p];
+        var refs = new List<double[]>();
+        for (int t = 0; t < GaussianDualCertificate.References + 2; t++)
+        {
+            for (int q = 0; q < 3; q++) engine.Apply(rng.NextInt(p), 0.01 * rng.NextNormal());
+            cert.FullPass(c, excluded, excluded, exact: t % 3 == 2);
+            refs.Add(engine.Residual.ToArray());
+        }
+        var est = new double[p];
+        void Check(double[] u, bool? inSpan)
+        {
+            double spread = cert.Estimate(u, est, out double absolute);
+            double norm = Math.Sqrt(u.Sum(v => v * v));
+            for (int j = 0; j < p; j++)
+            {
+                double exact = engine.GradientAt(j, u);
+                double bound = engine.ColumnNormOverN[j] * spread + absolute;
+                Assert.True(Math.Abs(exact - est[j]) <= bound, $"{j}: |{exact} − {est[j]}| > {bound}");
+            }
+            if (inSpan == true) Assert.True(spread <= 1e-5 * norm, $"spread {spread} for a point in the span (‖u‖ = {norm})");
+            else if (inSpan == false) Assert.True(spread >= 1e-3 * norm, $"spread {spread} for a point off the span (‖u‖ = {norm})");
+        }
+        // In the span of the kept references (the last References of them).
+        var inside = new double[n];
+        for (int t = refs.Count - GaussianDualCertificate.References; t < refs.Count; t++)
+        {
+            double a = rng.NextNormal();
+            for (int i = 0; i < n; i++) inside[i] += a * refs[t][i];
+        }
+        Check(inside, true);
+        // Off the span: a random direction added, and a reference that was dropped.
+        var outside = inside.Select(v => v + 0.1 * rng.NextNormal()).ToArray();
+        Check(outside, false);
+        Check(refs[0], null);
+    }
+
     [Theory]
     [InlineData(1.0)]
     [InlineData(0.5)]
