@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Occam.Numerics;
@@ -27,12 +26,6 @@ internal static partial class Simd
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static VectorWidth AtMost(VectorWidth cap) => Widest < cap ? Widest : cap;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ref float At(Span<float> span, int index) => ref Unsafe.Add(ref MemoryMarshal.GetReference(span), index);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ref float At(ReadOnlySpan<float> span, int index) => ref Unsafe.Add(ref MemoryMarshal.GetReference(span), index);
 }
 
 /// <summary>
