@@ -53,6 +53,7 @@ internal sealed class GaussianDualCertificate
     private readonly double[] _estA;      // the same at the extrapolated point
     private readonly double[] _ratioA;
     private readonly double[] _tmp;
+    private readonly double[] _gs;        // exact gradients of a list of features (strong set, watched)
     private readonly double[] _ring;
     private int _ringCount;
     private readonly double[] _acc;
@@ -80,6 +81,7 @@ internal sealed class GaussianDualCertificate
         _estA = new double[_p];
         _ratioA = new double[_p];
         _tmp = new double[_p];
+        _gs = new double[_p];
         _ring = new double[(K + 1) * _n];
         _acc = new double[_n];
         _scratch = new double[K * _n + K * K + K];
@@ -281,10 +283,13 @@ internal sealed class GaussianDualCertificate
         var r = _e.Residual;
         double n = _n;
         double l1n = 0, wv2 = 0, ratioS = 0, ratioSk = 0, conjS = 0;
-        foreach (int j in strong)
+        var gs = _gs.AsSpan(0, strong.Length);
+        _e.GradientsAt(strong, r, gs);
+        for (int k = 0; k < strong.Length; k++)
         {
+            int j = strong[k];
             double wj = w[j], iv = _invV[j];
-            double cj = _e.GradientAt(j, r);
+            double cj = gs[k];
             c[j] = cj;
             if (iv == 0) continue;
             double vj = 1 / iv;
@@ -296,10 +301,14 @@ internal sealed class GaussianDualCertificate
             if (l2 > 0 && ratio > l1) conjS += (ratio - l1) * vj * (ratio - l1) * vj / (2 * l2 * vj);
         }
         // Watched features (wⱼ = 0): exact gradients, as the strong set's.
-        foreach (int j in _watchList.AsSpan(0, _watchCount))
+        var watch = _watchList.AsSpan(0, _watchCount);
+        var gw = _gs.AsSpan(0, watch.Length);
+        _e.GradientsAt(watch, r, gw);
+        for (int k = 0; k < watch.Length; k++)
         {
+            int j = watch[k];
             if (_inStrong[j]) continue;
-            double cj = _e.GradientAt(j, r);
+            double cj = gw[k];
             c[j] = cj;
             Watch(j, cj, l1, l2, ref ratioS, ref ratioSk, ref conjS);
         }
@@ -348,20 +357,25 @@ internal sealed class GaussianDualCertificate
         if (primal - _best > target && _ringCount == K + 1 && DualExtrapolation.Compute(_ring, _n, K, _acc, _scratch))
         {
             double ratioA = 0, conjA = 0;
-            foreach (int j in strong)
+            _e.GradientsAt(strong, _acc, gs);
+            for (int k = 0; k < strong.Length; k++)
             {
-                double iv = _invV[j];
+                double iv = _invV[strong[k]];
                 if (iv == 0) continue;
-                double ratio = Math.Abs(_e.GradientAt(j, _acc)) * iv;
+                double ratio = Math.Abs(gs[k]) * iv;
                 ratioA = Math.Max(ratioA, ratio);
                 if (l2 > 0 && ratio > l1) conjA += (ratio - l1) * (ratio - l1) / (2 * l2 * iv);
             }
-            foreach (int j in _watchList.AsSpan(0, _watchCount))
+            var watchA = _watchList.AsSpan(0, _watchCount);
+            var ga = _gs.AsSpan(0, watchA.Length);
+            _e.GradientsAt(watchA, _acc, ga);
+            for (int k = 0; k < watchA.Length; k++)
             {
+                int j = watchA[k];
                 if (_inStrong[j]) continue;
                 double iv = _invV[j];
                 if (iv == 0) continue;
-                double ratio = Math.Abs(_e.GradientAt(j, _acc)) * iv;
+                double ratio = Math.Abs(ga[k]) * iv;
                 ratioA = Math.Max(ratioA, ratio);
                 if (l2 > 0 && ratio > l1) conjA += (ratio - l1) * (ratio - l1) / (2 * l2 * iv);
             }

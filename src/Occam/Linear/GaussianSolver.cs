@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Numerics.Tensors;
@@ -26,6 +27,8 @@ internal abstract class GaussianEngine
 
     /// <summary>cⱼ = x̃ⱼᵀr/n at the current coefficients.</summary>
     public abstract double Gradient(int j);
+    /// <summary>cⱼ for j = <paramref name="list"/>[k] into <paramref name="c"/>[k].</summary>
+    public abstract void Gradients(ReadOnlySpan<int> list, Span<double> c);
     /// <summary>Records wⱼ ← wⱼ + δ.</summary>
     public abstract void Apply(int j, double delta);
     /// <summary>Writes cⱼ for every non-excluded j.</summary>
@@ -44,6 +47,8 @@ internal abstract class GaussianEngine
     public abstract void GramColumn(ReadOnlySpan<int> list, int j, Span<double> h);
     /// <summary>Cost of <see cref="ActiveGram"/> plus a Cholesky of size m, in units of one coordinate sweep over m features.</summary>
     public abstract double NewtonCostInSweeps(int m);
+    /// <summary>Returns pooled working memory (see <see cref="GaussianProblem.Dispose"/>); the engine is unusable afterwards.</summary>
+    public virtual void Release() { }
     /// <summary>Cost of one <see cref="GramColumn"/> of length m in units of one coordinate sweep over m features.</summary>
     public abstract double GramColumnCostInSweeps(int m);
     /// <summary>Multiply-adds of one coordinate sweep over m features (each changed).</summary>
@@ -80,6 +85,11 @@ internal sealed class GramEngine : GaussianEngine
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Apply(int j, double delta) => Axpy.Compute(-delta, _g.AsSpan(j * P, P), _q);
+
+    public override void Gradients(ReadOnlySpan<int> list, Span<double> c)
+    {
+        for (int k = 0; k < list.Length; k++) c[k] = _q[list[k]];
+    }
 
     public override void FullGradient(Span<double> c, bool[] excluded) => _q.CopyTo(c);
 
@@ -128,18 +138,24 @@ internal sealed class GramEngine : GaussianEngine
 /// </summary>
 internal sealed class ResidualEngine : GaussianEngine
 {
-    private readonly double[] _x;  // column-major n × p
-    private readonly float[]? _xf; // the same in float, null when a value overflows a float
+    private double[] _x;           // column-major n × p (possibly longer: a pooled array)
+    private float[]? _xf;          // the same in float, null when a value overflows a float
+    private readonly bool _pooled; // _x was rented from ArrayPool<double>.Shared, _xf is rented from ArrayPool<float>.Shared
     private readonly float[] _uf;
     private readonly float[] _cf;
     private readonly double[] _y;
     private readonly double[] _r;
     private readonly double _invN;
 
-    public ResidualEngine(int n, int p, double[] xColumnMajor, double[] yCentered)
+    /// <summary>
+    /// X̃ column-major (<paramref name="xColumnMajor"/>, at least n·p values) and ỹ. <paramref name="pooled"/>: the array was
+    /// rented from <see cref="ArrayPool{T}.Shared"/>; the float copy is rented too and <see cref="Release"/> returns both.
+    /// </summary>
+    public ResidualEngine(int n, int p, double[] xColumnMajor, double[] yCentered, bool pooled = false)
         : base(n, p, new double[p], TensorPrimitives.Dot(yCentered, yCentered))
     {
         _x = xColumnMajor;
+        _pooled = pooled;
         _y = yCentered;
         _r = (double[])yCentered.Clone();
         _invN = 1.0 / n;
@@ -148,7 +164,8 @@ internal sealed class ResidualEngine : GaussianEngine
         _cf = new float[p];
         // One pass over X̃, column by column while it is in cache: ‖x̃ⱼ‖²/n, the float copy and its largest magnitude (the
         // float copy is dropped when a value does not fit a float).
-        var xf = GC.AllocateUninitializedArray<float>(xColumnMajor.Length);
+        int cells = checked(n * p);
+        var xf = pooled ? ArrayPool<float>.Shared.Rent(cells) : GC.AllocateUninitializedArray<float>(cells);
         double largest = 0;
         for (int j = 0; j < p; j++)
         {
@@ -158,7 +175,17 @@ internal sealed class ResidualEngine : GaussianEngine
             if (n > 0) largest = Math.Max(largest, Math.Abs(TensorPrimitives.MaxMagnitude<double>(col)));
             TensorPrimitives.ConvertTruncating<double, float>(col, xf.AsSpan(j * n, n));
         }
-        if (xColumnMajor.Length > 0 && largest < float.MaxValue / 2) _xf = xf;
+        if (cells > 0 && largest < float.MaxValue / 2) _xf = xf;
+        else if (pooled) ArrayPool<float>.Shared.Return(xf);
+    }
+
+    public override void Release()
+    {
+        if (!_pooled) return;
+        if (_xf is not null) ArrayPool<float>.Shared.Return(_xf);
+        if (_x.Length > 0) ArrayPool<double>.Shared.Return(_x);
+        _xf = null;
+        _x = [];
     }
 
     /// <summary>‖x̃ⱼ‖/n: by Cauchy–Schwarz |x̃ⱼᵀu/n − x̃ⱼᵀu'/n| ≤ ‖x̃ⱼ‖/n · ‖u − u'‖.</summary>
@@ -174,6 +201,15 @@ internal sealed class ResidualEngine : GaussianEngine
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Gradient(int j) => Dot.Compute(Column(j), _r) * _invN;
+
+    public override void Gradients(ReadOnlySpan<int> list, Span<double> c) => GradientsAt(list, _r, c);
+
+    /// <summary>x̃ⱼᵀu/n for j = <paramref name="list"/>[k] into <paramref name="c"/>[k] (four columns per load of u).</summary>
+    public void GradientsAt(ReadOnlySpan<int> list, ReadOnlySpan<double> u, Span<double> c)
+    {
+        IndexedColumnDots.Compute(_x, N, list, u, c);
+        TensorPrimitives.Multiply(c[..list.Length], _invN, c[..list.Length]);
+    }
 
     /// <summary>x̃ⱼᵀu/n for any vector u of length n.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -256,11 +292,7 @@ internal sealed class ResidualEngine : GaussianEngine
         TensorPrimitives.Multiply(h.AsSpan(0, m * m), _invN, h.AsSpan(0, m * m));
     }
 
-    public override void GramColumn(ReadOnlySpan<int> list, int j, Span<double> h)
-    {
-        var col = Column(j);
-        for (int k = 0; k < list.Length; k++) h[k] = Dot.Compute(Column(list[k]), col) * _invN;
-    }
+    public override void GramColumn(ReadOnlySpan<int> list, int j, Span<double> h) => GradientsAt(list, Column(j), h);
 
     // A sweep over m features streams 2nm multiply-adds (dot + axpy); the Gram kernel's n·m²/2 run about 4× faster per
     // multiply-add (register tiles, cache-resident chunks), plus the factorization m³/6.
@@ -272,8 +304,13 @@ internal sealed class ResidualEngine : GaussianEngine
     public override double SweepCost(int m) => 2.0 * N * m;
 }
 
-/// <summary>The centred (and optionally scaled) least-squares problem built from the selected rows.</summary>
-internal sealed class GaussianProblem
+/// <summary>
+/// The centred (and optionally scaled) least-squares problem built from the selected rows. Disposing it returns the
+/// residual engine's copies of X̃ (double and float, 12·n·p bytes) to <see cref="ArrayPool{T}.Shared"/>, so that the next
+/// problem of a similar size (cross-validation folds, repeated fits) reuses their pages instead of faulting in fresh memory;
+/// a problem that is not disposed is simply collected.
+/// </summary>
+internal sealed class GaussianProblem : IDisposable
 {
     public required GaussianEngine Engine { get; init; }
     public required ColumnStats Stats { get; init; }
@@ -312,10 +349,14 @@ internal sealed class GaussianProblem
         }
         else
         {
-            engine = new ResidualEngine(n, p, stats.ColumnMajor(x, p, rows), yc);
+            var xc = ArrayPool<double>.Shared.Rent(checked(n * p));
+            stats.ColumnMajor(x, p, rows, xc);
+            engine = new ResidualEngine(n, p, xc, yc, pooled: true);
         }
         return new GaussianProblem { Engine = engine, Stats = stats, YMean = ymean, Rows = n };
     }
+
+    public void Dispose() => Engine.Release();
 }
 
 /// <summary>Outcome of one α.</summary>
@@ -635,7 +676,7 @@ internal sealed class GaussianSolver
         if (!SyncFactor(m, l2)) return 0;
         int solves = 0;
         var grad = _grad.AsSpan(0, _fm);
-        for (int a = 0; a < _fm; a++) grad[a] = _e.Gradient(_fList[a]);
+        _e.Gradients(_fList.AsSpan(0, _fm), grad);
         // The steps move w only; the engine (residual or q) is updated once at the end with the total change per feature.
         int start = _fm;
         _fList.AsSpan(0, start).CopyTo(_startList);

@@ -82,12 +82,21 @@ internal sealed class ColumnStats
     /// multiplication per cell either way).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public unsafe double[] ColumnMajor(double[] x, int p, int[] rows)
+    public double[] ColumnMajor(double[] x, int p, int[] rows)
+    {
+        // Every cell is written (excluded columns as zeros), so the 8·n·p bytes need no zeroing first.
+        var result = GC.AllocateUninitializedArray<double>(checked(rows.Length * p));
+        ColumnMajor(x, p, rows, result);
+        return result;
+    }
+
+    /// <summary>The same into <paramref name="result"/> (at least n·p values; e.g. a pooled array).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public unsafe void ColumnMajor(double[] x, int p, int[] rows, double[] result)
     {
         const int Block = 8, Tile = 256;
         int n = rows.Length;
-        // Every cell is written below (excluded columns as zeros at the end), so the 8·n·p bytes need no zeroing first.
-        var result = GC.AllocateUninitializedArray<double>(checked(n * p));
+        if (result.Length < (long)n * p) throw new ArgumentException("the column-major buffer is too short.", nameof(result));
         var inv = new double[p];
         for (int j = 0; j < p; j++) inv[j] = 1 / Scale[j];
         fixed (double* px = x, pr = result, pm = Mean, pi = inv)
@@ -109,7 +118,6 @@ internal sealed class ColumnStats
         }
         for (int j = 0; j < p; j++)
             if (Excluded[j]) result.AsSpan(j * n, n).Clear();
-        return result;
     }
 
     /// <summary>Maps standardized coefficients back to original units.</summary>
