@@ -44,6 +44,12 @@ internal static class KernelsQuick
             Case("soft-threshold", n, () => { a.CopyTo(c, 0); SoftThreshold.Apply(c, 0.3f); });
             Case("soft-threshold-per", n, () => { a.CopyTo(c, 0); SoftThreshold.Apply(c, t); });
             Case("count-zeros", n, () => CountZeros.Count(c));
+            Case("keep-mask-fill", n, () => KeepMask.Fill(c, 42UL, 1, 13107, 1.25f));
+            Case("relu-dropout-forward", n, () => ReluDropout.Forward(a, [], 1, c, 42UL, 0, 13107, 1.25f));
+            int width = n == 200 ? 50 : 100;   // rows of a width that is not a multiple of 32: a generator per row
+            float[] bias = Floats(rng, width);
+            int whole = n / width * width;
+            Case("relu-dropout-forward-bias", n, () => ReluDropout.Forward(a.AsSpan(0, whole), bias, width, c.AsSpan(0, whole), 42UL, 0, 13107, 1.25f));
         }
         foreach (int n in new[] { 200, 10000 })
         {

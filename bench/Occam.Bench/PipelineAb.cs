@@ -13,11 +13,13 @@ namespace Occam.Bench;
 /// `train --ab`: the data-pipeline pieces of <c>occam train</c> on MNIST-10k, each timed against the way it was done
 /// before issue 10's pipeline work, interleaved in one process (A, B, A, B, …), best of <c>--rounds</c> (default 15):
 /// gunzip (MemoryStream + CopyTo + ToArray vs into an array sized from the gzip trailer), widen bytes → float64
-/// (one thread vs blocks on every core), the standardizer fit (the scalar two-pass loop vs the vectorized fit on one
+/// (the scalar loop vs the vector kernel, one thread), the whole data preparation from a float64 copy of the pixels
+/// (widen, fit, float32 rows: the loader until session 5) vs from the bytes as loaded (`bytes`; floats compared), the standardizer fit (the scalar two-pass loop vs the vectorized fit on one
 /// thread, and vs the column-block fit on every core; results compared bit for bit), the copy of the training rows (Dataset.Subset of every row vs none), the model's
 /// weight rows to JSON (one writer vs one per core; bytes compared) and, for reference, one epoch of batch gathers
-/// (40 batches of 256 shuffled rows into a reused buffer, what the loop does around the steps) and one epoch's record
-/// (sparsity and penalty of the weights). One JSON line per piece. <c>--pieces gunzip,widen,fit,copy,json,save,gather,prepare,record</c>
+/// (40 batches of 256 shuffled rows into a reused buffer, what the loop did around the steps until session 5), one epoch
+/// of the loop with every batch gathered vs its rows read in place by the first layer's products (`rows`), and one epoch's record
+/// (sparsity and penalty of the weights). One JSON line per piece. <c>--pieces gunzip,widen,bytes,fit,copy,json,save,gather,rows,prepare,record</c>
 /// runs only those (json: the writer's own float formatting vs <see cref="ShortestFloat"/>, on one thread and on every core;
 /// save: the atomic save to a file vs the same JSON into memory).
 /// </summary>
@@ -34,7 +36,26 @@ internal static class PipelineAb
         int p = data.Features;
 
         if (Want("gunzip")) Report("gunzip", rounds, () => GunzipBefore(gz), () => IdxLoader.ReadMaybeGzip(images));
-        if (Want("widen")) Report("widen", rounds, () => WidenBefore(raw, 16, x), () => IdxLoader.Widen(raw, 16, x));
+        if (Want("widen")) Report("widen-1-thread", rounds, () => WidenBefore(raw, 16, x), () => Numerics.Conversion.WidenBytes.Apply(raw.AsSpan(16, x.Length), x));
+        // The standardizer fit and the float32 rows from the float64 copy of the pixels (what the loader made until
+        // session 5: widen 63 MB, then fit and convert from it) vs from the bytes as loaded; the same floats.
+        var widened = new Dataset(data.X.ToArray(), data.Y, data.Rows, p, data.FeatureNames, data.TargetName, data.Task, data.Classes);
+        TrainingData FromDoubles()
+        {
+            var copy = new Dataset(GC.AllocateUninitializedArray<double>(data.Rows * p), data.Y, data.Rows, p, data.FeatureNames, data.TargetName, data.Task, data.Classes);
+            IdxLoaderWiden(raw, 16, copy.X);
+            _ = Standardizer.Fit(copy);
+            return TrainingData.From(job.Model, copy);
+        }
+        TrainingData FromBytes()
+        {
+            _ = Standardizer.Fit(data);
+            return TrainingData.From(job.Model, data);
+        }
+        if (!FromDoubles().X.AsSpan().SequenceEqual(FromBytes().X) || !Standardizer.Fit(widened).Mean.SequenceEqual(Standardizer.Fit(data).Mean)
+            || !Standardizer.Fit(widened).Scale.SequenceEqual(Standardizer.Fit(data).Scale))
+            throw new InvalidOperationException("the byte path gives other numbers");
+        if (Want("bytes")) Report("widen-fit-prepare-vs-bytes", rounds, () => FromDoubles(), () => FromBytes());
         var before = FitBefore(data.X, p);
         var after = Standardizer.Fit(data);
         if (!before.Mean.SequenceEqual(after.Mean) || !before.Scale.SequenceEqual(after.Scale))
@@ -82,6 +103,18 @@ internal static class PipelineAb
         if (Want("gather")) Report("gather-epoch", rounds, () => { Trainer.ParallelGatherMinimum = long.MaxValue; GatherEpoch(); },
             () => { Trainer.ParallelGatherMinimum = savedGather; GatherEpoch(); });
         Trainer.ParallelGatherMinimum = savedGather;
+        // One epoch of the training loop (shuffle, batches, steps, record) with every batch gathered vs the batch rows
+        // read in place by the first layer's products (Trainer.ReadsBatchRowsInPlace): what the gather costs the loop,
+        // steps included (their packing then reads scattered rows).
+        if (Want("rows"))
+        {
+            var epochTrainer = new Trainer(job.Model.Clone(), TrainQuick.Settings(1).Training, job.Regularization, job.Train.Rows);
+            var loop = epochTrainer.Begin(job.Train, null, new Rng(6UL));
+            Report("epoch-gathered-vs-rows-in-place", rounds,
+                () => { Trainer.ReadsBatchRowsInPlace = false; loop = epochTrainer.Begin(job.Train, null, new Rng(6UL)); loop.Next(); },
+                () => { Trainer.ReadsBatchRowsInPlace = true; loop = epochTrainer.Begin(job.Train, null, new Rng(6UL)); loop.Next(); });
+            Trainer.ReadsBatchRowsInPlace = true;
+        }
         // The float32 rows: Mlp.PrepareInputs on one thread vs TrainingData.From (row blocks on every core, + labels).
         var single = new float[data.Rows * p];
         if (Want("prepare")) Report("prepare-inputs", rounds, () => job.Model.PrepareInputs(data.X, single), () => TrainingData.From(job.Model, data));
@@ -107,11 +140,39 @@ internal static class PipelineAb
             $"{{\"bench\":\"train-ab\",\"piece\":\"{piece}\",\"beforeMs\":{(before is null ? "null" : (a * 1e3).ToString("F2", CultureInfo.InvariantCulture))},\"afterMs\":{b * 1e3:F2},\"speedup\":{ratio},\"rounds\":{rounds}}}"));
     }
 
+    /// <summary>
+    /// Time pieces by the calling thread's CPU time (<c>CLOCK_THREAD_CPUTIME_ID</c>) instead of the wall clock: on a shared
+    /// machine the time the thread was not running is left out. Only for pieces that run on the calling thread alone
+    /// (<c>--threads 1</c>).
+    /// </summary>
+    internal static bool ThreadCpuTime { get; set; }
+
     private static double Time(Action action)
     {
+        if (ThreadCpuTime)
+        {
+            double c0 = ThreadSeconds();
+            action();
+            return ThreadSeconds() - c0;
+        }
         long t0 = Stopwatch.GetTimestamp();
         action();
         return Stopwatch.GetElapsedTime(t0).TotalSeconds;
+    }
+
+    private struct Timespec
+    {
+        public long Seconds, Nanoseconds;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out Timespec time);
+
+    private static double ThreadSeconds()
+    {
+        const int ThreadCpuClock = 3;   // CLOCK_THREAD_CPUTIME_ID (Linux)
+        if (ClockGetTime(ThreadCpuClock, out var t) != 0) throw new InvalidOperationException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed.");
+        return t.Seconds + t.Nanoseconds * 1e-9;
     }
 
     private static byte[] Json(Nn.Mlp model, JsonWriterOptions options, bool parallel)
@@ -163,6 +224,18 @@ internal static class PipelineAb
         using var output = new MemoryStream(bytes.Length * 4);
         gzip.CopyTo(output);
         return output.ToArray();
+    }
+
+    /// <summary>The block-parallel widen of the loader before session 5 (into the float64 <c>Dataset</c>).</summary>
+    private static void IdxLoaderWiden(byte[] source, int offset, double[] destination)
+    {
+        int n = destination.Length;
+        int parts = Math.Min(Environment.ProcessorCount, 8);
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        {
+            int first = (int)((long)n * part / parts), last = (int)((long)n * (part + 1) / parts);
+            Numerics.Conversion.WidenBytes.Apply(source.AsSpan(offset + first, last - first), destination.AsSpan(first, last - first));
+        });
     }
 
     private static void WidenBefore(byte[] source, int offset, double[] destination)

@@ -20,6 +20,8 @@ namespace Occam.Bench;
 /// temporary folder). Then the best-of-windows time of one step on the same shapes and threads (the `steps`
 /// mode's figure), so that <c>loop ÷ (steps·t_step)</c> is read in one process. One JSON line per run, and one for
 /// the step. <c>--ab [--rounds N]</c>: the pipeline pieces against their previous code instead (<see cref="PipelineAb"/>).
+/// <c>--threads T</c>: the GEMM's thread bound (<see cref="Gemm.MaxThreads"/>; default: one per core). <c>--cpu</c> (with
+/// <c>--ab --threads 1</c>): pieces timed by the thread's CPU time, so that a shared machine's other load counts less.
 /// </summary>
 internal static class TrainQuick
 {
@@ -41,6 +43,8 @@ internal static class TrainQuick
                 case "--ab": ab = true; break;
                 case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--pieces": pieces = args[++i].Split(',').ToHashSet(); break;
+                case "--threads": Gemm.MaxThreads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--cpu": PipelineAb.ThreadCpuTime = true; break;
                 default:
                     Console.Error.WriteLine($"train: unknown option {args[i]}");
                     return 2;

@@ -22,6 +22,23 @@ public class KeepMaskTests
     }
 
     [Fact]
+    public void EveryGeneratorWidthEqualsScalarForEveryLengthAndOffset()
+    {
+        // KeepMask.Map's walk forced to 512-bit steps (then 256, then scalar), 256-bit steps only, and scalar only,
+        // whatever this machine accelerates.
+        foreach (var width in new[] { VectorWidth.V512, VectorWidth.V256, VectorWidth.Scalar })
+            foreach (long offset in new long[] { 0, 1, 2, 3, 1001 })
+                foreach (int n in TestVectors.Lengths)
+                {
+                    var fast = new float[n];
+                    var scalar = new float[n];
+                    KeepMask.Fill(width, fast, Seed, offset, 13107, 1.25f);
+                    KeepMask.FillScalar(scalar, Seed, offset, 13107, 1.25f);
+                    TestVectors.AssertBitwise(scalar, fast, $"mask {width} n={n} offset={offset}");
+                }
+    }
+
+    [Fact]
     public void ASliceEqualsThatPartOfTheWholeMask()
     {
         // The property the fused and split passes rely on: element e depends only on (seed, e).

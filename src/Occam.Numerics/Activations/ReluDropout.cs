@@ -14,7 +14,7 @@ namespace Occam.Numerics.Activations;
 /// backward: dz[i] = h[i] &gt; 0 ? dh[i]·keep : 0
 /// </code>
 /// Forward is bit for bit the dense output <c>fl(z + b)</c> (what the GEMM's β = 1 store over bias rows gives for a
-/// product of one depth block), <see cref="Relu.Forward"/>, <see cref="KeepMask.Fill"/> and an element-wise product;
+/// product of one depth block), <see cref="Relu.Forward"/>, <see cref="KeepMask.Fill(Span{float}, ulong, long, ushort, float)"/> and an element-wise product;
 /// NaN propagates as in <see cref="Relu"/>. The mask is not stored: the backward pass needs only h, since for finite
 /// or infinite z, h &gt; 0 ⇔ (z + b &gt; 0 and the unit was kept) (keep ≥ 1 never rounds a positive value to 0), and then
 /// mask = keep. Against the unfused passes (<c>dh·mask</c>, then <c>z &gt; 0 ? · : 0</c>) backward differs only where
@@ -75,53 +75,58 @@ internal static class ReluDropout
     }
 
     /// <summary>
-    /// Elements [0, n) of one span (b empty) or one row (b[j] added to z[j]): scalar up to the next multiple of 4 of the
-    /// flattened index (where a SplitMix64 output starts), then 32 (AVX-512) or 16 (AVX2) elements per generator step.
+    /// Elements [0, n) of one span (b empty) or one row (b[j] added to z[j]), by <see cref="KeepMask.Map"/>: scalar up to the
+    /// next multiple of 4 of the flattened index (where a SplitMix64 output starts), then 32 (AVX-512) or 16 (AVX2)
+    /// elements per generator step.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void Run(ReadOnlySpan<float> z, ReadOnlySpan<float> b, Span<float> h, ulong seed, long offset, ushort threshold, float keep)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Run(ReadOnlySpan<float> z, ReadOnlySpan<float> b, Span<float> h, ulong seed, long offset, ushort threshold, float keep) =>
+        KeepMask.Map(Simd.Widest, z.Length, seed, offset, threshold, keep, new Apply(z, b, h));
+
+    /// <summary><c>h[i] = max(z[i] (+ b[i]), 0)·mask[i]</c>, the consumer of <see cref="Run"/>'s mask values.</summary>
+    private readonly ref struct Apply(ReadOnlySpan<float> z, ReadOnlySpan<float> b, Span<float> h) : KeepMask.IMaskConsumer
     {
-        int n = z.Length, i = 0;
-        bool biased = !b.IsEmpty;
-        for (; i < n && ((offset + i) & 3) != 0; i++) h[i] = Scalar(biased ? z[i] + b[i] : z[i], seed, offset + i, threshold, keep);
-        ref float zr = ref MemoryMarshal.GetReference(z);
-        ref float br = ref MemoryMarshal.GetReference(b);
-        ref float hr = ref MemoryMarshal.GetReference(h);
-        if (Simd.Use512 && i + 32 <= n)
+        private readonly ReadOnlySpan<float> _z = z, _b = b;
+        private readonly Span<float> _h = h;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Invoke(int i, float mask)
         {
-            var gen = new KeepMask.Generator512(seed, offset + i, threshold, keep);
-            for (; i + 32 <= n; i += 32)
-            {
-                var (lo, hi) = gen.Next();
-                var x0 = Vector512.LoadUnsafe(ref zr, (nuint)i);
-                var x1 = Vector512.LoadUnsafe(ref zr, (nuint)(i + 16));
-                if (biased)
-                {
-                    x0 += Vector512.LoadUnsafe(ref br, (nuint)i);
-                    x1 += Vector512.LoadUnsafe(ref br, (nuint)(i + 16));
-                }
-                (Vector512.Max(x0, Vector512<float>.Zero) * lo).StoreUnsafe(ref hr, (nuint)i);
-                (Vector512.Max(x1, Vector512<float>.Zero) * hi).StoreUnsafe(ref hr, (nuint)(i + 16));
-            }
+            float x = _b.IsEmpty ? _z[i] : _z[i] + _b[i];
+            _h[i] = MathF.Max(x, 0f) * mask;
         }
-        if (Simd.Use256 && i + 16 <= n)
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Invoke(int i, Vector256<float> lo, Vector256<float> hi)
         {
-            var gen = new KeepMask.Generator256(seed, offset + i, threshold, keep);
-            for (; i + 16 <= n; i += 16)
+            ref float z = ref MemoryMarshal.GetReference(_z);
+            var x0 = Vector256.LoadUnsafe(ref z, (nuint)i);
+            var x1 = Vector256.LoadUnsafe(ref z, (nuint)(i + 8));
+            if (!_b.IsEmpty)
             {
-                var (lo, hi) = gen.Next();
-                var x0 = Vector256.LoadUnsafe(ref zr, (nuint)i);
-                var x1 = Vector256.LoadUnsafe(ref zr, (nuint)(i + 8));
-                if (biased)
-                {
-                    x0 += Vector256.LoadUnsafe(ref br, (nuint)i);
-                    x1 += Vector256.LoadUnsafe(ref br, (nuint)(i + 8));
-                }
-                (Vector256.Max(x0, Vector256<float>.Zero) * lo).StoreUnsafe(ref hr, (nuint)i);
-                (Vector256.Max(x1, Vector256<float>.Zero) * hi).StoreUnsafe(ref hr, (nuint)(i + 8));
+                x0 += Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_b), (nuint)i);
+                x1 += Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_b), (nuint)(i + 8));
             }
+            ref float h = ref MemoryMarshal.GetReference(_h);
+            (Vector256.Max(x0, Vector256<float>.Zero) * lo).StoreUnsafe(ref h, (nuint)i);
+            (Vector256.Max(x1, Vector256<float>.Zero) * hi).StoreUnsafe(ref h, (nuint)(i + 8));
         }
-        for (; i < n; i++) h[i] = Scalar(biased ? z[i] + b[i] : z[i], seed, offset + i, threshold, keep);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Invoke(int i, Vector512<float> lo, Vector512<float> hi)
+        {
+            ref float z = ref MemoryMarshal.GetReference(_z);
+            var x0 = Vector512.LoadUnsafe(ref z, (nuint)i);
+            var x1 = Vector512.LoadUnsafe(ref z, (nuint)(i + 16));
+            if (!_b.IsEmpty)
+            {
+                x0 += Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_b), (nuint)i);
+                x1 += Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(_b), (nuint)(i + 16));
+            }
+            ref float h = ref MemoryMarshal.GetReference(_h);
+            (Vector512.Max(x0, Vector512<float>.Zero) * lo).StoreUnsafe(ref h, (nuint)i);
+            (Vector512.Max(x1, Vector512<float>.Zero) * hi).StoreUnsafe(ref h, (nuint)(i + 16));
+        }
     }
 
     /// <summary>
@@ -147,10 +152,6 @@ internal static class ReluDropout
             if (j == width) j = 0;
         }
     }
-
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static float Scalar(float x, ulong seed, long e, ushort threshold, float keep) =>
-        MathF.Max(x, 0f) * (KeepMask.Uniform16(seed, e) < threshold ? 0f : keep);
 
     /// <summary>The backward pass above. <paramref name="dz"/> may alias <paramref name="dh"/>.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // R2R code with Vector512 is rejected at run time: compile once, optimized

@@ -161,6 +161,67 @@ public static unsafe class Gemm
     }
 
     /// <summary>
+    /// <see cref="Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>
+    /// with the rows of a row-major operand read through a row table, in the table's order: with
+    /// <paramref name="rowsA"/> non-empty (A not transposed, m entries) row i of op(A) is row <c>rowsA[i]</c> of
+    /// <paramref name="a"/>; with <paramref name="rowsB"/> non-empty (B not transposed, k entries) row p of op(B) is row
+    /// <c>rowsB[p]</c> of <paramref name="b"/>. The result is bit for bit the product of the gathered rows
+    /// (<c>g[i·ld + j] = a[rows[i]·ld + j]</c>), computed without gathering them: the packed path's packing reads the rows
+    /// through the table (<see cref="GemmPackingRows"/>). Every path computes the same chains, so the packed path, which
+    /// this always takes, gives what <see cref="GemmPath.Auto"/> gives on the gathered copy.
+    /// </summary>
+    internal static void MultiplyRows(bool transposeA, bool transposeB, int m, int n, int k,
+        float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<int> rowsA, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<int> rowsB,
+        float beta, Span<float> c, int ldc)
+    {
+        if (rowsA.IsEmpty && rowsB.IsEmpty)
+        {
+            Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
+        Preconditions.CheckNonNegative(m);
+        Preconditions.CheckNonNegative(n);
+        Preconditions.CheckNonNegative(k);
+        if (rowsA.IsEmpty) CheckMatrix("a", "lda", nameof(transposeA), transposeA, transposeA ? k : m, transposeA ? m : k, a.Length, lda);
+        else CheckRows(rowsA, transposeA, m, k, a.Length, lda, "rowsA", "a");
+        if (rowsB.IsEmpty) CheckMatrix("b", "ldb", nameof(transposeB), transposeB, transposeB ? n : k, transposeB ? k : n, b.Length, ldb);
+        else CheckRows(rowsB, transposeB, k, n, b.Length, ldb, "rowsB", "b");
+        CheckMatrix("c", "ldc", null, false, m, n, c.Length, ldc);
+        if (m == 0 || n == 0) return;
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+        fixed (int* ra = rowsA)
+        fixed (int* rb = rowsB)
+        {
+            if (k == 0 || alpha == 0)
+            {
+                ScaleC(m, n, beta, pc, ldc);
+                return;
+            }
+            nint rsA = transposeA ? 1 : lda, csA = transposeA ? lda : 1;
+            nint rsB = transposeB ? 1 : ldb, csB = transposeB ? ldb : 1;
+            MultiplyPacked(default, m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc, ra, rb);
+        }
+    }
+
+    /// <summary>Checks a row table of a non-transposed <paramref name="count"/> × <paramref name="width"/> operand: one entry per row, each row inside the span.</summary>
+    private static void CheckRows(ReadOnlySpan<int> rows, bool transposed, int count, int width, int length, int ld, string name, string matrix)
+    {
+        if (rows.IsEmpty) return;
+        if (transposed)
+            throw new ArgumentException($"{name} reads rows of a row-major {matrix}; {matrix} must not be transposed.", name);
+        if (rows.Length != count)
+            throw new ArgumentException($"{name} has {rows.Length} entries; the product reads {count} rows of {matrix}.", name);
+        if (ld < width)
+            throw new ArgumentOutOfRangeException("ld" + matrix, ld, $"ld{matrix} must be at least {width}, the row length of {matrix} (got {ld}).");
+        long stored = width == 0 ? long.MaxValue : ((long)length - width) / ld + 1;
+        foreach (int r in rows)
+            if (r < 0 || r >= stored)
+                throw new ArgumentOutOfRangeException(name, r, $"row {r} of {matrix} is outside the {stored} rows of {width} values its {length} elements hold with ld{matrix} = {ld}.");
+    }
+
+    /// <summary>
     /// Whether <see cref="GemmPath.Auto"/> takes <see cref="GemmInPlace"/>: the kernel is Vector512 on AVX-512 hardware
     /// and the shape fits (<see cref="GemmInPlace.Fits"/>).
     /// </summary>
@@ -172,7 +233,7 @@ public static unsafe class Gemm
     /// <summary>The packed path: kernel, block sizes, work items and thread count, then the BLIS loop nest.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void MultiplyPacked(GemmOptions options, int m, int n, int k, float alpha,
-        float* a, nint rsA, nint csA, float* b, nint rsB, nint csB, float beta, float* c, nint ldc)
+        float* a, nint rsA, nint csA, float* b, nint rsB, nint csB, float beta, float* c, nint ldc, int* rowsA = null, int* rowsB = null)
     {
         GemmKernelInfo kernel = GemmKernelInfo.For(options.Kernel);
         int mr = kernel.MR, nr = kernel.NR;
@@ -189,8 +250,9 @@ public static unsafe class Gemm
             Kernel = kernel, M = m, N = n, K = k,
             A = a, RsA = rsA, CsA = csA, B = b, RsB = rsB, CsB = csB, C = c, Ldc = ldc,
             Alpha = alpha, Beta = beta, KStep = kStep, NStep = nStep,
-            DirectA = kernel.Kind == GemmKernel.V256
+            DirectA = rowsA == null && kernel.Kind == GemmKernel.V256
                 && (options.Path == GemmPath.PackedB || (options.Path == GemmPath.Auto && (long)m * k <= DirectAElements)),
+            RowsA = rowsA, RowsB = rowsB,
         };
         if (threads == 1)
         {

@@ -31,6 +31,10 @@ internal unsafe struct GemmJob
     public int PanelPieces;
     /// <summary>op(A) is read in place by <see cref="GemmTileV256Strided"/> instead of being packed into Ã (only B̃ is packed).</summary>
     public bool DirectA;
+    /// <summary>Null, or the row table of op(A) (A not transposed, not <see cref="DirectA"/>): op(A)(i, p) = A[RowsA[i]·RsA + p].</summary>
+    public int* RowsA;
+    /// <summary>Null, or the row table of op(B) (B not transposed): op(B)(p, j) = B[RowsB[p]·RsB + j·CsB].</summary>
+    public int* RowsB;
 
     // Work counters, monotonic over the column blocks of the product.
     public int PackNext, PackDone, ComputeNext, ComputeDone;
@@ -89,8 +93,11 @@ internal static unsafe class GemmDriver
                 int local = item - packBase, kb = local / pieces;
                 (int q0, int q1) = Partition(panels, pieces, local % pieces);
                 int pc = kb * kStep, kc = Math.Min(kStep, k - pc);
-                GemmPacking.PackB(job.PackedB + kb * blockStride, job.B + pc * job.RsB + jc * job.CsB,
-                    job.RsB, job.CsB, kc, nc, nr, q0, q1, panelStride);
+                if (job.RowsB != null)
+                    GemmPackingRows.PackB(job.PackedB + kb * blockStride, job.B + jc * job.CsB, job.RowsB + pc, job.RsB, kc, nc, nr, q0, q1, panelStride);
+                else
+                    GemmPacking.PackB(job.PackedB + kb * blockStride, job.B + pc * job.RsB + jc * job.CsB,
+                        job.RsB, job.CsB, kc, nc, nr, q0, q1, panelStride);
                 Interlocked.Increment(ref job.PackDone);
             }
             packBase += packItems;
@@ -126,7 +133,10 @@ internal static unsafe class GemmDriver
                                 job.PackedB + kb * blockStride, panelStride, job.C + ic * job.Ldc + jc, job.Ldc, job.Alpha, beta, tile);
                             continue;
                         }
-                        GemmPacking.PackA(aPack, job.A + ic * job.RsA + pc * job.CsA, job.RsA, job.CsA, mc, kc, mr);
+                        if (job.RowsA != null)
+                            GemmPackingRows.PackA(aPack, job.A + pc * job.CsA, job.RowsA + ic, job.RsA, mc, kc, mr);
+                        else
+                            GemmPacking.PackA(aPack, job.A + ic * job.RsA + pc * job.CsA, job.RsA, job.CsA, mc, kc, mr);
                         MacroKernel(kern, mc, kc, nc, p0, p1, aPack, job.PackedB + kb * blockStride, panelStride,
                             job.C + ic * job.Ldc + jc, job.Ldc, job.Alpha, beta, tile);
                     }

@@ -181,22 +181,7 @@ internal static unsafe class GemmPacking
                     r4 = Line(src, stride, 4, lines); r5 = Line(src, stride, 5, lines);
                     r6 = Line(src, stride, 6, lines); r7 = Line(src, stride, 7, lines);
                 }
-                Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
-                Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-                Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
-                Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-                Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE);
-                Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
-                Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE);
-                Vector256<float> s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
-                Avx.Store(o, Avx.Permute2x128(s0, s4, 0x20));
-                Avx.Store(o + width, Avx.Permute2x128(s1, s5, 0x20));
-                Avx.Store(o + 2 * width, Avx.Permute2x128(s2, s6, 0x20));
-                Avx.Store(o + 3 * width, Avx.Permute2x128(s3, s7, 0x20));
-                Avx.Store(o + 4 * width, Avx.Permute2x128(s0, s4, 0x31));
-                Avx.Store(o + 5 * width, Avx.Permute2x128(s1, s5, 0x31));
-                Avx.Store(o + 6 * width, Avx.Permute2x128(s2, s6, 0x31));
-                Avx.Store(o + 7 * width, Avx.Permute2x128(s3, s7, 0x31));
+                StoreTransposed(o, width, r0, r1, r2, r3, r4, r5, r6, r7);
             }
         }
         for (; p < kc; p++)
@@ -206,6 +191,32 @@ internal static unsafe class GemmPacking
             for (; j < valid; j++) dp[j] = s[j * stride + p];
             for (; j < width; j++) dp[j] = 0;
         }
+    }
+
+    /// <summary>
+    /// The 8×8 block whose rows are <paramref name="r0"/>..<paramref name="r7"/> (8 k steps of 8 lines), transposed in
+    /// registers (unpack, shuffle, 128-bit permute) and stored as 8 rows of a panel: <c>o[p·width + j] = r_j[p]</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void StoreTransposed(float* o, int width, Vector256<float> r0, Vector256<float> r1, Vector256<float> r2,
+        Vector256<float> r3, Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7)
+    {
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(o, Avx.Permute2x128(s0, s4, 0x20));
+        Avx.Store(o + width, Avx.Permute2x128(s1, s5, 0x20));
+        Avx.Store(o + 2 * width, Avx.Permute2x128(s2, s6, 0x20));
+        Avx.Store(o + 3 * width, Avx.Permute2x128(s3, s7, 0x20));
+        Avx.Store(o + 4 * width, Avx.Permute2x128(s0, s4, 0x31));
+        Avx.Store(o + 5 * width, Avx.Permute2x128(s1, s5, 0x31));
+        Avx.Store(o + 6 * width, Avx.Permute2x128(s2, s6, 0x31));
+        Avx.Store(o + 7 * width, Avx.Permute2x128(s3, s7, 0x31));
     }
 
     /// <summary>Line r of a partial 8-line block: its 8 floats, or zeros past the last valid line.</summary>

@@ -6,22 +6,47 @@ namespace Occam.Data;
 /// For classification <see cref="Y"/> holds the class index (0..K−1) and <see cref="Classes"/>
 /// the original label text of each index.
 /// </summary>
+/// <remarks>
+/// Data whose every feature is an unsigned byte (IDX images, <see cref="IdxLoader"/>) keeps the bytes as read
+/// (<see cref="Bytes"/>) and builds the float64 <see cref="X"/> from them only when something asks for it: the training
+/// path (standardizer fit, float32 rows, the validation split) reads the bytes directly and gets the same numbers
+/// (docs/algorithms/training-loop.md, "Data pipeline").
+/// </remarks>
 public sealed class Dataset
 {
     public Dataset(double[] x, double[] y, int rows, int features, string[] featureNames, string targetName, TaskKind task, string[]? classes = null)
+        : this(y, rows, features, featureNames, targetName, task, classes)
     {
         ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(y);
-        ArgumentNullException.ThrowIfNull(featureNames);
         if (x.Length != rows * features)
             throw new ArgumentException($"x has {x.Length} values; rows × features = {rows * features}.", nameof(x));
+        _x = x;
+    }
+
+    /// <summary>
+    /// Data whose features are the unsigned bytes <c>bytes[offset + i·features + j]</c> (row i, feature j), kept as
+    /// they are (no copy); <see cref="X"/> widens them to float64 on first use.
+    /// </summary>
+    internal Dataset(byte[] bytes, int offset, double[] y, int rows, int features, string[] featureNames, string targetName, TaskKind task, string[]? classes = null)
+        : this(y, rows, features, featureNames, targetName, task, classes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (rows < 0 || features < 0 || offset < 0 || (long)rows * features > bytes.Length - (long)offset)
+            throw new ArgumentException($"{bytes.Length} bytes from offset {offset} hold fewer than rows × features = {(long)rows * features} values.", nameof(bytes));
+        _bytes = bytes;
+        _bytesOffset = offset;
+    }
+
+    private Dataset(double[] y, int rows, int features, string[] featureNames, string targetName, TaskKind task, string[]? classes)
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        ArgumentNullException.ThrowIfNull(featureNames);
         if (y.Length != rows)
             throw new ArgumentException($"y has {y.Length} values; expected one per row ({rows}).", nameof(y));
         if (featureNames.Length != features)
             throw new ArgumentException($"{featureNames.Length} feature names for {features} features.", nameof(featureNames));
         if (task != TaskKind.Regression && classes is null)
             throw new ArgumentException("classification data needs class labels.", nameof(classes));
-        X = x;
         Y = y;
         Rows = rows;
         Features = features;
@@ -31,8 +56,43 @@ public sealed class Dataset
         Classes = classes;
     }
 
-    public double[] X { get; }
+    /// <summary>The features, row-major (for byte data: widened from <see cref="Bytes"/> on first use, then kept).</summary>
+    public double[] X => _x ?? WidenBytes();
+
     public double[] Y { get; }
+
+    private double[]? _x;
+    private readonly byte[]? _bytes;
+    private readonly int _bytesOffset;
+
+    /// <summary>Whether every feature is an unsigned byte held in <see cref="Bytes"/>.</summary>
+    internal bool HasBytes => _bytes is not null;
+
+    /// <summary>The features as unsigned bytes, row-major (<see cref="HasBytes"/> only; else empty).</summary>
+    internal ReadOnlyMemory<byte> Bytes => _bytes is null ? default : _bytes.AsMemory(_bytesOffset, Rows * Features);
+
+    /// <summary>
+    /// <see cref="X"/> from the bytes: <c>x[i] = bytes[i]</c>, in as many contiguous blocks as there are cores for large
+    /// data (writing 8 bytes per value, page faults included, is the cost). Two threads asking at once may both widen;
+    /// both get the same values and one array is kept.
+    /// </summary>
+    private double[] WidenBytes()
+    {
+        var x = GC.AllocateUninitializedArray<double>(Rows * Features);   // every value is written below
+        int n = x.Length;
+        var source = _bytes!;
+        int offset = _bytesOffset;
+        int parts = n >= 1 << 20 ? Math.Min(Environment.ProcessorCount, 8) : 1;
+        if (parts == 1)
+            Numerics.Conversion.WidenBytes.Apply(source.AsSpan(offset, n), x);
+        else
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+            {
+                int first = (int)((long)n * part / parts), last = (int)((long)n * (part + 1) / parts);
+                Numerics.Conversion.WidenBytes.Apply(source.AsSpan(offset + first, last - first), x.AsSpan(first, last - first));
+            });
+        return Interlocked.CompareExchange(ref _x, x, null) ?? x;
+    }
     public int Rows { get; }
     public int Features { get; }
     public string[] FeatureNames { get; }
@@ -49,6 +109,18 @@ public sealed class Dataset
     /// <summary>A new dataset holding the given rows, in the given order.</summary>
     public Dataset Subset(ReadOnlySpan<int> rows)
     {
+        if (_bytes is not null)
+        {
+            var bytes = GC.AllocateUninitializedArray<byte>(rows.Length * Features);   // every row is copied below
+            var yb = new double[rows.Length];
+            ReadOnlySpan<byte> all = Bytes.Span;
+            for (int r = 0; r < rows.Length; r++)
+            {
+                all.Slice(rows[r] * Features, Features).CopyTo(bytes.AsSpan(r * Features, Features));
+                yb[r] = Y[rows[r]];
+            }
+            return new Dataset(bytes, 0, yb, rows.Length, Features, FeatureNames, TargetName, Task, Classes);
+        }
         var x = new double[rows.Length * Features];
         var y = new double[rows.Length];
         for (int r = 0; r < rows.Length; r++)

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.Runtime.CompilerServices;
 
 namespace Occam.Data;
 
@@ -14,7 +13,8 @@ namespace Occam.Data;
 /// IDX layout: magic (two zero bytes, type code 0x08 = unsigned byte, number of dimensions), then
 /// one big-endian 32-bit size per dimension, then the values in row-major order. Images become
 /// rows of <c>height × width</c> features named <c>p{row}_{col}</c> holding the raw pixel values
-/// 0..255 (no scaling: standardize with <see cref="Standardizer"/>). The task is always
+/// 0..255 (no scaling: standardize with <see cref="Standardizer"/>), kept as the file's bytes (<see cref="Dataset"/>
+/// widens them to float64 only when <see cref="Dataset.X"/> is read). The task is always
 /// <see cref="TaskKind.Multiclass"/>; the classes are the distinct labels sorted by value, as text.
 /// </remarks>
 public static class IdxLoader
@@ -59,8 +59,6 @@ public static class IdxLoader
         CheckLength(labels, labelsPath, 8 + count, $"{count} labels");
 
         int features = (int)pixels;
-        var x = GC.AllocateUninitializedArray<double>(count * features);   // every value is written by Widen
-        Widen(images, 16, x);
 
         ReadOnlySpan<byte> raw = labels.AsSpan(8, count);
         var y = new double[count];
@@ -107,34 +105,8 @@ public static class IdxLoader
             for (int c = 0; c < width; c++)
                 names[f++] = $"p{r}_{c}";
         }
-        return new Dataset(x, y, count, features, names, "label", TaskKind.Multiclass, classNames);
-    }
-
-    /// <summary>
-    /// <c>destination[i] = source[offset + i]</c> (bytes to float64). Large images are split in as many contiguous
-    /// blocks as there are cores (writing 8 bytes per pixel is most of the time of loading MNIST, page faults included).
-    /// </summary>
-    internal static void Widen(byte[] source, int offset, double[] destination)
-    {
-        int n = destination.Length;
-        int parts = n >= 1 << 20 ? Math.Min(Environment.ProcessorCount, 8) : 1;
-        if (parts == 1)
-        {
-            Widen(source.AsSpan(offset, n), destination);
-            return;
-        }
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-        {
-            int first = (int)((long)n * part / parts), last = (int)((long)n * (part + 1) / parts);
-            Widen(source.AsSpan(offset + first, last - first), destination.AsSpan(first, last - first));
-        });
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per process: skip tier-0
-    private static void Widen(ReadOnlySpan<byte> source, Span<double> destination)
-    {
-        for (int i = 0; i < source.Length; i++)
-            destination[i] = source[i];
+        // The pixels stay bytes (no float64 copy): the training path reads them as they are, X widens them on first use.
+        return new Dataset(images, 16, y, count, features, names, "label", TaskKind.Multiclass, classNames);
     }
 
     /// <summary>

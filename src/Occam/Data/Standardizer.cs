@@ -59,7 +59,7 @@ public sealed class Standardizer
             throw new ArgumentException("the dataset has no features to standardize.", nameof(data));
         if (data.Rows == 0)
             throw new ArgumentException("no rows to fit the standardizer on; pass at least one training row.", nameof(data));
-        return FitInBlocks(data.X, data.Features, null);
+        return FitInBlocks(data, null);
     }
 
     /// <summary>Fits on every row of a row-major matrix of <paramref name="columns"/> columns.</summary>
@@ -79,8 +79,8 @@ public sealed class Standardizer
         ArgumentNullException.ThrowIfNull(data);
         if (data.Features == 0)
             throw new ArgumentException("the dataset has no features to standardize.", nameof(data));
-        CheckRows(data.X.Length, data.Features, rows);
-        return FitInBlocks(data.X, data.Features, rows.ToArray());
+        CheckRows(data.Rows * data.Features, data.Features, rows);
+        return FitInBlocks(data, rows.ToArray());
     }
 
     /// <summary>
@@ -92,7 +92,7 @@ public sealed class Standardizer
         CheckRows(matrix.Length, columns, rows);
         var mean = new double[columns];
         var scale = new double[columns];
-        FitColumns(matrix, columns, rows, 0, columns, mean, scale);
+        FitColumns(new SpanRows(matrix, columns, 0, columns), rows, 0, columns, mean, scale);
         return new Standardizer(mean, scale);
     }
 
@@ -113,53 +113,92 @@ public sealed class Standardizer
     /// <summary>
     /// The fit over the listed <paramref name="rows"/> (null: every row) of a large matrix, split into blocks of columns
     /// fitted by different threads. Every column's sums run over the same rows in the same order whatever the block,
-    /// so the result is the single-threaded one bit for bit.
+    /// so the result is the single-threaded one bit for bit. Byte data (<see cref="Dataset.HasBytes"/>) is read as
+    /// bytes, each row's block widened to float64 in a small buffer before the same kernels run on it: the same values
+    /// in the same order as on <see cref="Dataset.X"/>, so the same mean and scale, without the float64 copy.
     /// </summary>
-    private static Standardizer FitInBlocks(double[] matrix, int columns, int[]? rows)
+    private static Standardizer FitInBlocks(Dataset data, int[]? rows)
     {
-        rows ??= Enumerable.Range(0, matrix.Length / columns).ToArray();
+        int columns = data.Features;
+        rows ??= Enumerable.Range(0, data.Rows).ToArray();
         var mean = new double[columns];
         var scale = new double[columns];
         const int Align = 8;   // one Vector512<double>: blocks start on whole vectors
         int parts = (long)rows.Length * columns >= 1 << 20 ? Math.Min(Environment.ProcessorCount, columns / (2 * Align)) : 1;
         if (parts <= 1)
         {
-            FitColumns(matrix, columns, rows, 0, columns, mean, scale);
+            FitBlock(data, rows, 0, columns, mean, scale);
             return new Standardizer(mean, scale);
         }
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
         {
             int first = (int)((long)columns * part / parts) / Align * Align;
             int last = part == parts - 1 ? columns : (int)((long)columns * (part + 1) / parts) / Align * Align;
-            FitColumns(matrix, columns, rows, first, last, mean, scale);
+            FitBlock(data, rows, first, last, mean, scale);
         });
         return new Standardizer(mean, scale);
+    }
+
+    /// <summary><see cref="FitColumns"/> for columns <paramref name="first"/>..<paramref name="last"/>−1 of the data's own storage.</summary>
+    private static void FitBlock(Dataset data, int[] rows, int first, int last, double[] mean, double[] scale)
+    {
+        if (data.HasBytes)
+            FitColumns(new ByteRows(data.Bytes.Span, data.Features, first, new double[last - first]), rows, first, last, mean, scale);
+        else
+            FitColumns(new SpanRows(data.X, data.Features, first, last - first), rows, first, last, mean, scale);
+    }
+
+    /// <summary>Columns <c>first..first+width−1</c> of row r of a row-major matrix, as float64.</summary>
+    private interface IRowBlocks
+    {
+        ReadOnlySpan<double> Row(int r);
+    }
+
+    /// <summary>Rows of a float64 matrix, read in place.</summary>
+    private readonly ref struct SpanRows(ReadOnlySpan<double> matrix, int columns, int first, int width) : IRowBlocks
+    {
+        private readonly ReadOnlySpan<double> _matrix = matrix;
+
+        public ReadOnlySpan<double> Row(int r) => _matrix.Slice(r * columns + first, width);
+    }
+
+    /// <summary>Rows of a byte matrix, widened to float64 into one buffer (valid until the next call).</summary>
+    private readonly ref struct ByteRows(ReadOnlySpan<byte> matrix, int columns, int first, double[] buffer) : IRowBlocks
+    {
+        private readonly ReadOnlySpan<byte> _matrix = matrix;
+
+        public ReadOnlySpan<double> Row(int r)
+        {
+            Numerics.Conversion.WidenBytes.Apply(_matrix.Slice(r * columns + first, buffer.Length), buffer);
+            return buffer;
+        }
     }
 
     /// <summary>
     /// Both passes for the columns <paramref name="first"/>..<paramref name="last"/>−1 of the listed rows, writing those
     /// columns of <paramref name="mean"/> and <paramref name="scale"/> (the formulas of the class remarks).
+    /// <paramref name="source"/> gives those columns of a row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per process: skip tier-0
-    private static void FitColumns(ReadOnlySpan<double> matrix, int columns, ReadOnlySpan<int> rows, int first, int last,
-        double[] mean, double[] scale)
+    private static void FitColumns<TRows>(TRows source, ReadOnlySpan<int> rows, int first, int last,
+        double[] mean, double[] scale) where TRows : IRowBlocks, allows ref struct
     {
-        int p = columns, w = last - first;
+        int w = last - first;
         double n = rows.Length;
         var sum = mean.AsSpan(first, w);
         var acc = scale.AsSpan(first, w);
         // Pass 1: column sums, and min/max to find constant columns (min == max ⇔ every value equals the first).
-        ReadOnlySpan<double> head = matrix.Slice(rows[0] * p + first, w);
-        var min = head.ToArray();
-        var max = head.ToArray();
+        double[] head = source.Row(rows[0]).ToArray();
+        var min = (double[])head.Clone();
+        var max = (double[])head.Clone();
         foreach (int r in rows)
-            ColumnSums.Add(matrix.Slice(r * p + first, w), sum, min, max);
+            ColumnSums.Add(source.Row(r), sum, min, max);
         for (int j = 0; j < w; j++)
             sum[j] = min[j] == max[j] ? head[j] : sum[j] / n;
 
         // Pass 2: squared deviations from the mean.
         foreach (int r in rows)
-            SquaredDeviations.Add(matrix.Slice(r * p + first, w), sum, acc);
+            SquaredDeviations.Add(source.Row(r), sum, acc);
         for (int j = 0; j < w; j++)
         {
             double std = Math.Sqrt(acc[j] / n);

@@ -19,16 +19,25 @@ internal static class Backprop
     /// returns the raw scores <c>[rows][Outputs]</c>, a view into the workspace. In
     /// <see cref="ForwardMode.Training"/> dropout layers draw masks from <paramref name="rng"/>.
     /// </summary>
-    public static ReadOnlySpan<float> Forward(Mlp model, Workspace ws, ReadOnlySpan<float> input, int rows, ForwardMode mode, Rng? rng)
+    public static ReadOnlySpan<float> Forward(Mlp model, Workspace ws, ReadOnlySpan<float> input, int rows, ForwardMode mode, Rng? rng) =>
+        Forward(model, ws, input, [], rows, mode, rng);
+
+    /// <summary>
+    /// <see cref="Forward(Mlp, Workspace, ReadOnlySpan{float}, int, ForwardMode, Rng?)"/> on the batch whose row r is row
+    /// <c>inputRows[r]</c> of the row-major matrix <paramref name="input"/> (all rows when <paramref name="inputRows"/> is
+    /// empty: then <paramref name="input"/> is the batch). The first layer, a dense one (<see cref="ReadsInputRows"/>), reads
+    /// the rows through the table (<see cref="Gemm.MultiplyRows"/>): the same bits as on the gathered batch.
+    /// </summary>
+    public static ReadOnlySpan<float> Forward(Mlp model, Workspace ws, ReadOnlySpan<float> input, ReadOnlySpan<int> inputRows, int rows, ForwardMode mode, Rng? rng)
     {
         System.Diagnostics.Debug.Assert(rows <= ws.MaxRows);
-        System.Diagnostics.Debug.Assert(input.Length >= rows * model.Inputs);
+        System.Diagnostics.Debug.Assert(inputRows.IsEmpty ? input.Length >= rows * model.Inputs : inputRows.Length == rows && ReadsInputRows(model));
         if (mode == ForwardMode.Training && rng is null && HasDropout(model))
             throw new ArgumentNullException(nameof(rng), "training mode with dropout needs a random generator.");
         if (ws.InferenceOnly && mode != ForwardMode.Inference)
             throw new InvalidOperationException("an inference-only workspace cannot run a training-mode forward pass.");
         var layers = model.Layers;
-        ReadOnlySpan<float> x = input[..(rows * model.Inputs)];
+        ReadOnlySpan<float> x = inputRows.IsEmpty ? input[..(rows * model.Inputs)] : input;
         float[]? owned = null;   // the workspace buffer x lies in (inference-only workspaces update it in place)
         float[]? pendingBias = null;   // a dense layer's bias left for the fused ReLU·dropout pass after it
         int width = model.Inputs;
@@ -53,7 +62,7 @@ internal static class Backprop
                         // read) and the bias is added in the fused pass, h = max(y + b, 0)·mask: the same bits as
                         // fl(acc + b) from bias rows and beta = 1, two passes over Y fewer. Y then holds X·Wᵀ
                         // without the bias (nothing reads it but that pass).
-                        Gemm.Multiply(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, d.Weight, d.Inputs, 0f, y, d.Outputs);
+                        Gemm.MultiplyRows(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, i == 0 ? inputRows : [], d.Weight, d.Inputs, [], 0f, y, d.Outputs);
                         pendingBias = d.Bias;
                     }
                     else
@@ -62,7 +71,7 @@ internal static class Backprop
                         // over Y fewer than adding the bias afterwards, and the same rounding for ≤ 256 inputs
                         // (Y = fma(1, acc, b) = fl(acc + b)).
                         RowBroadcast.Fill(d.Bias, rows, y);
-                        Gemm.Multiply(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, d.Weight, d.Inputs, 1f, y, d.Outputs);
+                        Gemm.MultiplyRows(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, i == 0 ? inputRows : [], d.Weight, d.Inputs, [], 1f, y, d.Outputs);
                     }
                     width = d.Outputs;
                     break;
@@ -108,10 +117,18 @@ internal static class Backprop
     /// <summary>
     /// Back-propagates ∂loss/∂scores, which the caller has written into <see cref="OutputGradient"/>, through the
     /// network, filling the <see cref="Parameter.Gradient"/> of every parameter of <paramref name="model"/>
-    /// (overwritten, not accumulated). Must follow a <see cref="Forward"/> on the same batch.
+    /// (overwritten, not accumulated). Must follow a <see cref="Forward(Mlp, Workspace, ReadOnlySpan{float}, int, ForwardMode, Rng?)"/> on the same batch.
     /// When <paramref name="inputGradient"/> is true, ∂loss/∂input is also computed (for gradient checks).
     /// </summary>
-    public static void Backward(Mlp model, Workspace ws, ReadOnlySpan<float> input, int rows, bool inputGradient = false)
+    public static void Backward(Mlp model, Workspace ws, ReadOnlySpan<float> input, int rows, bool inputGradient = false) =>
+        Backward(model, ws, input, [], rows, inputGradient);
+
+    /// <summary>
+    /// <see cref="Backward(Mlp, Workspace, ReadOnlySpan{float}, int, bool)"/> after a <see cref="Forward(Mlp, Workspace, ReadOnlySpan{float}, ReadOnlySpan{int}, int, ForwardMode, Rng?)"/>
+    /// on rows of <paramref name="input"/> read through <paramref name="inputRows"/>: the first layer's weight gradient
+    /// <c>∂W = ∂Yᵀ·X</c> reads X's rows through the table (the same bits as on the gathered batch).
+    /// </summary>
+    public static void Backward(Mlp model, Workspace ws, ReadOnlySpan<float> input, ReadOnlySpan<int> inputRows, int rows, bool inputGradient = false)
     {
         var layers = model.Layers;
         int dense = model.DenseLayers.Count - 1;
@@ -127,7 +144,7 @@ internal static class Backprop
                 {
                     int n = rows * d.Outputs;
                     dy = dy[..n];
-                    Gemm.Multiply(true, false, d.Outputs, d.Inputs, rows, 1f, dy, d.Outputs, x, d.Inputs, 0f, model.WeightOf(dense).Gradient, d.Inputs);
+                    Gemm.MultiplyRows(true, false, d.Outputs, d.Inputs, rows, 1f, dy, d.Outputs, [], x, d.Inputs, i == 0 ? inputRows : [], 0f, model.WeightOf(dense).Gradient, d.Inputs);
                     SumOfRows.Compute(dy, rows, d.Outputs, model.BiasOf(dense).Gradient);
                     if (needInputGrad)
                         Gemm.Multiply(false, false, rows, d.Inputs, d.Outputs, 1f, dy, d.Outputs, d.Weight, d.Inputs, 0f, dx, d.Inputs);
@@ -169,11 +186,14 @@ internal static class Backprop
         }
     }
 
+    /// <summary>Whether the passes can read the input batch through a row table: the first layer is dense (nothing else reads the input).</summary>
+    public static bool ReadsInputRows(Mlp model) => model.Layers.Count > 0 && model.Layers[0] is Dense;
+
     /// <summary>The buffer the loss writes ∂loss/∂scores into: <c>[rows][Outputs]</c>.</summary>
     public static Span<float> OutputGradient(Mlp model, Workspace ws, int rows) =>
         ws.OutputGradients[model.Layers.Count - 1].AsSpan(0, rows * model.Outputs);
 
-    /// <summary>∂loss/∂input after a <see cref="Backward"/> with inputGradient = true.</summary>
+    /// <summary>∂loss/∂input after a <see cref="Backward(Mlp, Workspace, ReadOnlySpan{float}, int, bool)"/> with inputGradient = true.</summary>
     public static ReadOnlySpan<float> InputGradient(Mlp model, Workspace ws, int rows) => ws.InputGradient.AsSpan(0, rows * model.Inputs);
 
     /// <summary>

@@ -322,6 +322,18 @@ public sealed class Mlp
     }
 
     /// <summary>
+    /// The unsigned-byte version (IDX pixels, <see cref="Dataset.HasBytes"/>): the values the float64 version gives on the
+    /// bytes widened to double, without that copy; rows numbered from <paramref name="firstRow"/> in messages.
+    /// </summary>
+    /// <exception cref="OccamException">A standardized value overflows float32 (a saved standardizer with a tiny scale).</exception>
+    internal void PrepareInputs(ReadOnlySpan<byte> x, Span<float> destination, int firstRow)
+    {
+        StandardizeToSingle.Apply(x, Inputs, Standardizer?.Mean ?? [], Standardizer?.Scale ?? [], destination);
+        int bad = NonFinite.IndexOf(destination[..x.Length]);
+        if (bad >= 0) ThrowNotFinite(x[bad], bad, firstRow);
+    }
+
+    /// <summary>
     /// The float32 version: standardized in double precision like the double inputs; without a standardizer only
     /// checked (false: nothing written, the inference reads <paramref name="x"/> in place).
     /// </summary>

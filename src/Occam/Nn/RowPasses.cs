@@ -30,34 +30,26 @@ internal static unsafe class RowPasses
     /// The forward pass (h = max(z + b, 0)·mask; no bias when <paramref name="bias"/> is empty) over rows × width entries,
     /// split; false (nothing done) when it should run unsplit.
     /// </summary>
-    public static bool Forward(Workspace ws, float[] z, float[] bias, float[] h, int rows, int width, ulong seed, ushort threshold, float keep)
-    {
-        int items = Items(rows, width);
-        if (items <= 1) return false;
-        var job = ws.PassJob;
-        job.Backward = false;
-        job.In = z;
-        job.Bias = bias;
-        job.Out = h;
-        job.Dh = [];
-        job.Seed = seed;
-        job.Threshold = threshold;
-        job.Keep = keep;
-        Run(job, rows, width, items);
-        return true;
-    }
+    public static bool Forward(Workspace ws, float[] z, float[] bias, float[] h, int rows, int width, ulong seed, ushort threshold, float keep) =>
+        Split(ws, backward: false, z, bias, dh: [], h, rows, width, seed, threshold, keep);
 
     /// <summary>The backward pass (dz = h &gt; 0 ? dh·keep : 0) over rows × width entries, split; false when it should run unsplit.</summary>
-    public static bool Backward(Workspace ws, float[] h, float[] dh, float[] dz, int rows, int width, float keep)
+    public static bool Backward(Workspace ws, float[] h, float[] dh, float[] dz, int rows, int width, float keep) =>
+        Split(ws, backward: true, h, bias: [], dh, dz, rows, width, seed: 0, threshold: 0, keep);
+
+    /// <summary>One pass's job filled in and run over the helpers; false (nothing done) when the layer is too small to split.</summary>
+    private static bool Split(Workspace ws, bool backward, float[] input, float[] bias, float[] dh, float[] output, int rows, int width, ulong seed, ushort threshold, float keep)
     {
         int items = Items(rows, width);
         if (items <= 1) return false;
         var job = ws.PassJob;
-        job.Backward = true;
-        job.In = h;
-        job.Bias = [];
+        job.Backward = backward;
+        job.In = input;
+        job.Bias = bias;
         job.Dh = dh;
-        job.Out = dz;
+        job.Out = output;
+        job.Seed = seed;
+        job.Threshold = threshold;
         job.Keep = keep;
         Run(job, rows, width, items);
         return true;

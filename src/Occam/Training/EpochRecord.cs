@@ -30,7 +30,7 @@ public sealed record TrainingResult(IReadOnlyList<EpochRecord> History, int Epoc
 /// Where the wall time of a training loop went (monotonic clock, <see cref="System.Diagnostics.Stopwatch"/>), summed over
 /// its epochs: <see cref="BatchSeconds"/> is the input pipeline inside the loop (the epoch's shuffle of the row order and
 /// the gather of each batch's rows into the step's buffer), <see cref="StepSeconds"/> the time inside
-/// <see cref="Trainer.Step"/>, <see cref="EpochEndSeconds"/> the per-epoch records (train loss and metric, penalty,
+/// <see cref="Trainer.Step(ReadOnlySpan{float}, ReadOnlySpan{float}, int, Occam.Numerics.Random.Rng, out double)"/>, <see cref="EpochEndSeconds"/> the per-epoch records (train loss and metric, penalty,
 /// sparsity, validation). Their sum is the loop's time but for the clock reads and the progress callback.
 /// </summary>
 public sealed record LoopTimings(double BatchSeconds, double StepSeconds, double EpochEndSeconds)

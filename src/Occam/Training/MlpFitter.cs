@@ -99,7 +99,11 @@ public static class MlpFitter
 {
     public static FitOutcome Fit(Dataset data, FitSettings settings, IProgress<EpochRecord>? progress = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(settings);
         long t0 = Stopwatch.GetTimestamp();
+        // The step's kernels compile on another thread while the data is prepared (see StepWarmup; same results).
+        using var warmup = StepWarmup.Start(data, settings);
         var job = Prepare(data, settings);
         long t1 = Stopwatch.GetTimestamp();
         var trainer = new Trainer(job.Model, settings.Training, job.Regularization, job.Train.Rows);
@@ -147,13 +151,7 @@ public static class MlpFitter
             var standardizer = settings.Standardize ? Standardizer.Fit(trainSet) : null;
             var targetStandardizer = settings.StandardizeTarget && data.Task == TaskKind.Regression ? Standardizer.Fit(trainSet.Y, 1) : null;
             modelStart += Stopwatch.GetTimestamp() - fitStart;   // the standardizer fit is data work, not the network's
-            int outputs = data.Task switch
-            {
-                TaskKind.Regression => 1,
-                TaskKind.Binary => 1,
-                _ => data.ClassCount,
-            };
-            var spec = new MlpSpec(data.Features, settings.Hidden, outputs, data.Task, settings.Activation, settings.Dropout);
+            var spec = SpecFor(data, settings);
             int batch = settings.Training.BatchSize;
             spec.CheckSize(batch == 0 ? rows.Train.Length : Math.Min(batch, rows.Train.Length));
             model = Mlp.Create(spec, initRng, standardizer, data.Classes, data.FeatureNames, data.TargetName, targetStandardizer);
@@ -167,6 +165,18 @@ public static class MlpFitter
         var validation = valSet is null ? null : TrainingData.From(model, valSet);
         return new PreparedFit(model, rows, train, validation, regularization, trainRng, trainSet, valSet, modelSeconds);
     }
+
+    /// <summary>The network a fresh fit builds for <paramref name="data"/> (without <see cref="FitSettings.Init"/>).</summary>
+    internal static MlpSpec SpecFor(Dataset data, FitSettings settings) =>
+        new(data.Features, settings.Hidden, OutputsFor(data), data.Task, settings.Activation, settings.Dropout);
+
+    /// <summary>Outputs of a network for <paramref name="data"/>'s task: one for regression and binary, one per class otherwise.</summary>
+    internal static int OutputsFor(Dataset data) => data.Task switch
+    {
+        TaskKind.Regression => 1,
+        TaskKind.Binary => 1,
+        _ => data.ClassCount,
+    };
 
     private static bool IsIdentity(ReadOnlySpan<int> order)
     {

@@ -194,6 +194,7 @@ public sealed class Trainer
         private readonly long _start;
         private readonly int _batch;
         private readonly bool _direct;
+        private readonly bool _rowView;
 
         internal EpochLoop(Trainer trainer, TrainingData train, TrainingData? validation, Rng rng)
         {
@@ -208,9 +209,11 @@ public sealed class Trainer
             _evaluator = validation is null ? null : new Evaluator(trainer._model, Math.Min(validation.Rows, 1024));
             _batch = trainer._options.BatchSize == 0 ? train.Rows : trainer._options.BatchSize;
             _direct = trainer._options.BatchSize == 0 && !trainer._options.Shuffle;
+            _rowView = !_direct && ReadsBatchRowsInPlace && (long)Math.Min(_batch, train.Rows) * train.Inputs >= RowViewMinimum
+                && Backprop.ReadsInputRows(trainer._model);
         }
 
-        /// <summary>Seconds spent inside <see cref="Step"/> so far (the rest of <see cref="Seconds"/> is the loop's own work: shuffling, gathering, per-epoch records).</summary>
+        /// <summary>Seconds spent inside <see cref="Step(ReadOnlySpan{float}, ReadOnlySpan{float}, int, Rng, out double)"/> so far (the rest of <see cref="Seconds"/> is the loop's own work: shuffling, gathering, per-epoch records).</summary>
         internal double StepSeconds => Ticks(_stepTicks);
 
         /// <summary>Where the loop's time went so far: batches (shuffle + gather), steps, epoch ends (records, validation).</summary>
@@ -245,10 +248,19 @@ public sealed class Trainer
                 int rows = Math.Min(_batch, train.Rows - first);
                 stepInEpoch++;
                 ReadOnlySpan<float> x, y;
+                ReadOnlySpan<int> xRows = [];
                 if (_direct)
                 {
                     x = train.X;
                     y = train.Y;
+                }
+                else if (_rowView)
+                {
+                    // The step's first layer reads the batch rows of X through the epoch's order; only targets are copied.
+                    t.GatherTargets(train, _order, first, rows);
+                    x = train.X;
+                    xRows = _order.AsSpan(first, rows);
+                    y = t._batchY;
                 }
                 else
                 {
@@ -258,7 +270,7 @@ public sealed class Trainer
                 }
                 long stepStart = Stopwatch.GetTimestamp();
                 _batchTicks += stepStart - batchStart;
-                float loss = t.Step(x, y, rows, _dropoutRng, out double stepMetric);
+                float loss = t.Step(x, xRows, y, rows, _dropoutRng, out double stepMetric);
                 batchStart = Stopwatch.GetTimestamp();
                 _stepTicks += batchStart - stepStart;
                 if (!float.IsFinite(loss))
@@ -293,16 +305,25 @@ public sealed class Trainer
     /// One optimizer step on <paramref name="rows"/> prepared rows; returns the mean data loss (before the update)
     /// and, in <paramref name="metric"/>, the number of correct predictions (classification) or 0.
     /// </summary>
-    public float Step(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int rows, Rng rng, out double metric)
+    public float Step(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int rows, Rng rng, out double metric) =>
+        Step(x, [], y, rows, rng, out metric);
+
+    /// <summary>
+    /// <see cref="Step(ReadOnlySpan{float}, ReadOnlySpan{float}, int, Rng, out double)"/> on the batch whose row r is row
+    /// <c>xRows[r]</c> of the prepared matrix <paramref name="x"/> (<paramref name="xRows"/> empty: <paramref name="x"/> is
+    /// the batch; otherwise the model's first layer must be dense, <see cref="Backprop.ReadsInputRows"/>). The same
+    /// numbers as the step on the gathered rows.
+    /// </summary>
+    internal float Step(ReadOnlySpan<float> x, ReadOnlySpan<int> xRows, ReadOnlySpan<float> y, int rows, Rng rng, out double metric)
     {
         var model = _model;
         var ws = _workspace;
         int outputs = model.Outputs;
-        var scores = Backprop.Forward(model, ws, x, rows, ForwardMode.Training, rng);
+        var scores = Backprop.Forward(model, ws, x, xRows, rows, ForwardMode.Training, rng);
         var dScores = Backprop.OutputGradient(model, ws, rows);
         float loss = TaskLoss.Compute(_task, scores, y, rows, outputs, dScores);
         metric = _task == TaskKind.Regression ? 0 : Metrics.CountCorrect(_task, scores, y, rows, outputs);
-        Backprop.Backward(model, ws, x, rows);
+        Backprop.Backward(model, ws, x, xRows, rows);
         _optimizer.BeginStep();
         var parameters = _parameters;
         int queued = 0;
@@ -382,6 +403,29 @@ public sealed class Trainer
         var r = trainer._ranges[item];
         var u = trainer._updates[r.Update];
         trainer._optimizer.StepRange(u.Parameter, u.Slot, r.Start, r.Length, u.Decay, u.ProxL1, u.L2);
+    }
+
+    /// <summary>
+    /// True (default): batches of at least <see cref="RowViewMinimum"/> input values are not gathered; the step's first
+    /// layer reads their rows from the training matrix through the epoch's order (<see cref="Gemm.MultiplyRows"/>: the
+    /// packing of its two products reads them, the same bits). False: every batch is gathered (<see cref="Gather"/>).
+    /// Settable for the tests' and the bench's A/B.
+    /// </summary>
+    internal static bool ReadsBatchRowsInPlace { get; set; } = true;
+
+    /// <summary>
+    /// Below this many input values per batch (rows × inputs) batches are gathered: small products take paths that read
+    /// their operands in place (<see cref="GemmPath.InPlace"/>, direct loops), faster there than the packed path a row table
+    /// needs, and their gather is cheap.
+    /// </summary>
+    internal const long RowViewMinimum = 1 << 16;
+
+    /// <summary>The targets of batch rows <c>order[first … first + rows)</c> into the batch's target buffer.</summary>
+    private void GatherTargets(TrainingData data, int[] order, int first, int rows)
+    {
+        int w = data.TargetWidth;
+        for (int r = 0; r < rows; r++)
+            data.Y.AsSpan(order[first + r] * w, w).CopyTo(_batchY.AsSpan(r * w, w));
     }
 
     /// <summary>Below this many input values per batch the gather runs on the calling thread (a hand-off costs more); settable for the bench's A/B.</summary>

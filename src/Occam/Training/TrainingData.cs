@@ -36,7 +36,7 @@ internal sealed class TrainingData
         ArgumentNullException.ThrowIfNull(data);
         if (data.Features != model.Inputs)
             throw new OccamException($"the data has {data.Features} feature columns but the model expects {model.Inputs}; use data with the model's columns.");
-        var x = new float[data.Rows * data.Features];
+        var x = GC.AllocateUninitializedArray<float>(data.Rows * data.Features);   // every value is written below
         PrepareInputs(model, data, x);
         var y = LabelMap.Targets(model, data);
         return new TrainingData(x, y, data.Rows, data.Features, 1);
@@ -46,10 +46,11 @@ internal sealed class TrainingData
     internal const int ParallelMinimum = 1 << 20;
 
     /// <summary>
-    /// <see cref="Mlp.PrepareInputs(ReadOnlySpan{double}, Span{float})"/> over every row; for large data in one contiguous
-    /// block of rows per core (each value is converted on its own, so the floats are the same bits). If a block meets a
-    /// value it cannot use, the whole data is prepared again on this thread, so that the error names the first such row
-    /// exactly as the single pass does.
+    /// <see cref="Mlp.PrepareInputs(ReadOnlySpan{double}, Span{float})"/> over every row — on the bytes themselves for
+    /// byte data (<see cref="Dataset.HasBytes"/>: the same floats, without the float64 copy) —; for large data in one
+    /// contiguous block of rows per core (each value is converted on its own, so the floats are the same bits). If a
+    /// block meets a value it cannot use, the whole data is prepared again on this thread, so that the error names the
+    /// first such row exactly as the single pass does.
     /// </summary>
     private static void PrepareInputs(Mlp model, Dataset data, float[] x)
     {
@@ -57,7 +58,7 @@ internal sealed class TrainingData
         int blocks = Math.Min(Environment.ProcessorCount, rows);
         if (blocks < 2 || x.Length < ParallelMinimum)
         {
-            model.PrepareInputs(data.X, x);
+            PrepareRows(model, data, x, 0, rows);
             return;
         }
         int failed = 0;
@@ -66,13 +67,24 @@ internal sealed class TrainingData
             int first = (int)((long)rows * b / blocks), last = (int)((long)rows * (b + 1) / blocks);
             try
             {
-                model.PrepareInputs(data.X.AsSpan(first * p, (last - first) * p), x.AsSpan(first * p, (last - first) * p));
+                PrepareRows(model, data, x, first, last);
             }
             catch (OccamException)
             {
                 Interlocked.Exchange(ref failed, 1);
             }
         });
-        if (failed != 0) model.PrepareInputs(data.X, x);
+        if (failed != 0) PrepareRows(model, data, x, 0, rows);
+    }
+
+    /// <summary>Rows <paramref name="first"/>..<paramref name="last"/>−1 of <paramref name="data"/> into the same rows of <paramref name="x"/>.</summary>
+    private static void PrepareRows(Mlp model, Dataset data, float[] x, int first, int last)
+    {
+        int p = data.Features;
+        var destination = x.AsSpan(first * p, (last - first) * p);
+        if (data.HasBytes)
+            model.PrepareInputs(data.Bytes.Span.Slice(first * p, (last - first) * p), destination, first);
+        else
+            model.PrepareInputs(data.X.AsSpan(first * p, (last - first) * p), destination);
     }
 }

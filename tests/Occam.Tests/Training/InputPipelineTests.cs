@@ -53,6 +53,35 @@ public class InputPipelineTests
         }
     }
 
+    [Theory]
+    [InlineData(0.0, 3)]
+    [InlineData(0.2, 1)]
+    public void BatchRowsReadInPlaceGiveTheSameModelAsGatheredBatches(double validation, int threads)
+    {
+        // 256 rows × 300 inputs per batch ≥ RowViewMinimum: the first layer reads the batch through the epoch's order;
+        // 1000 (or 800) training rows: three full batches and a short one per epoch.
+        var data = Synthetic.Blobs(1000, 4, 300, 1.0, new Rng(14UL));
+        Assert.True(256L * 300 >= Trainer.RowViewMinimum);
+        int savedThreads = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = Math.Min(threads, Math.Max(1, Environment.ProcessorCount));
+            var settings = Settings() with { ValidationSplit = validation };
+            Trainer.ReadsBatchRowsInPlace = false;
+            var gathered = MlpFitter.Fit(data, settings);
+            Trainer.ReadsBatchRowsInPlace = true;
+            var inPlace = MlpFitter.Fit(data, settings);
+            Assert.Equal(MlpJson.ToJson(gathered.Model), MlpJson.ToJson(inPlace.Model));
+            Assert.Equal(gathered.Result.History.Select(h => (h.TrainLoss, h.TrainMetric, h.ValidationLoss)),
+                inPlace.Result.History.Select(h => (h.TrainLoss, h.TrainMetric, h.ValidationLoss)));
+        }
+        finally
+        {
+            Gemm.MaxThreads = savedThreads;
+            Trainer.ReadsBatchRowsInPlace = true;
+        }
+    }
+
     [Fact]
     public void LargeDataIsPreparedInBlocksWithTheSameBits()
     {
@@ -77,6 +106,73 @@ public class InputPipelineTests
         data.X[2000 * features + 3] = 1e300;
         var expected = Assert.Throws<OccamException>(() => model.PrepareInputs(data.X, new float[rows * features]));
         var actual = Assert.Throws<OccamException>(() => TrainingData.From(model, data));
+        Assert.Equal(expected.Message, actual.Message);
+        Assert.Contains("row 1901", actual.Message);
+    }
+
+    /// <summary>Byte data as <see cref="IdxLoader"/> makes it (the pixels kept as bytes), and separately its float64 copy.</summary>
+    private static (Dataset Bytes, Dataset Doubles) ByteData(int rows, int features, ulong seed, Action<byte[]>? edit = null)
+    {
+        var rng = new Rng(seed);
+        var pixels = new byte[7 + rows * features];   // an offset, as the IDX header before the pixels
+        var y = new double[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            y[i] = rng.NextInt(3);
+            for (int j = 0; j < features; j++)
+                pixels[7 + i * features + j] = j % 9 == 0 ? (byte)200 : (byte)Math.Clamp(60 * y[i] + 40 * rng.NextNormal() + j % 50, 0, 255);
+        }
+        edit?.Invoke(pixels);
+        var names = Enumerable.Range(0, features).Select(j => $"p{j}").ToArray();
+        string[] classes = ["0", "1", "2"];
+        var bytes = new Dataset(pixels, 7, y, rows, features, names, "label", TaskKind.Multiclass, classes);
+        var x = pixels.Skip(7).Select(b => (double)b).ToArray();
+        return (bytes, new Dataset(x, (double[])y.Clone(), rows, features, names, "label", TaskKind.Multiclass, classes));
+    }
+
+    [Fact]
+    public void ByteDataTrainsTheSameModelAsItsFloat64Copy()
+    {
+        // 2100 × 512 ≥ 2^20 values: the standardizer is fitted in column blocks and the rows prepared in row blocks.
+        var (bytes, doubles) = ByteData(2100, 512, 12UL);
+        Assert.True(bytes.HasBytes && !doubles.HasBytes);
+        var a = Standardizer.Fit(bytes);
+        var b = Standardizer.Fit(doubles);
+        Assert.Equal(b.Mean.Select(BitConverter.DoubleToInt64Bits), a.Mean.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(b.Scale.Select(BitConverter.DoubleToInt64Bits), a.Scale.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(1.0, a.Scale[0]);   // a constant column (every 9th is 200)
+        Assert.Equal(200.0, a.Mean[0]);
+        foreach (double split in new[] { 0.0, 0.25 })
+        {
+            var settings = Settings() with { ValidationSplit = split, Training = Settings().Training with { Epochs = 2 } };
+            var fromBytes = MlpFitter.Fit(bytes, settings);
+            var fromDoubles = MlpFitter.Fit(doubles, settings);
+            Assert.Equal(MlpJson.ToJson(fromDoubles.Model), MlpJson.ToJson(fromBytes.Model));
+            Assert.Equal(fromDoubles.Result.History.Select(h => (h.TrainLoss, h.ValidationLoss)), fromBytes.Result.History.Select(h => (h.TrainLoss, h.ValidationLoss)));
+        }
+        // The byte path never built the float64 copy; asking for it widens the bytes.
+        var subset = bytes.Subset([5, 0, 2099]);
+        Assert.True(subset.HasBytes);
+        Assert.Equal(doubles.Subset([5, 0, 2099]).X, subset.X);
+        Assert.Equal(doubles.X, bytes.X);
+    }
+
+    [Fact]
+    public void AnUnusableStandardizedByteNamesTheSameRowAsTheFloat64Path()
+    {
+        // A saved standardizer with a tiny scale (e.g. an --init model) makes a pixel overflow float32.
+        const int rows = 2100, features = 512;
+        var (bytes, doubles) = ByteData(rows, features, 13UL, pixels =>
+        {
+            for (int i = 0; i < rows; i++)   // input 8: 0 / 1e-300 = 0 is fine, 3 / 1e-300 overflows (rows 1901 and 2001)
+                pixels[7 + i * features + 7] = i is 1900 or 2000 ? (byte)3 : (byte)0;
+        });
+        var mean = new double[features];
+        var scale = Enumerable.Repeat(50.0, features).ToArray();
+        scale[7] = 1e-300;
+        var model = Mlp.Create(new MlpSpec(features, [8], 3, TaskKind.Multiclass), new Rng(1UL), new Standardizer(mean, scale));
+        var expected = Assert.Throws<OccamException>(() => TrainingData.From(model, doubles));
+        var actual = Assert.Throws<OccamException>(() => TrainingData.From(model, bytes));
         Assert.Equal(expected.Message, actual.Message);
         Assert.Contains("row 1901", actual.Message);
     }

@@ -1,0 +1,150 @@
+using Occam.Numerics.Random;
+
+namespace Occam.Numerics.Tests.Gemm;
+
+/// <summary>
+/// <see cref="Numerics.Gemm.MultiplyRows"/>: a product whose A or B rows are read through a row table is bit for bit the
+/// product of the gathered rows (what a training step computed before on its gathered batch) — on the helper threads
+/// for the big shapes (at the default thread count), on one thread for the small ones —, for
+/// the shapes of a training step's first layer (forward X·Wᵀ with X's rows indexed, weight gradient ∂Yᵀ·X with X's rows
+/// indexed) and odd ones (edge tiles, several k blocks, k = 0, repeated rows); the packing through a table equals its
+/// definition element by element; bad tables are refused with messages.
+/// </summary>
+public unsafe class GemmRowsTests
+{
+    private static float[] Random(Rng rng, int n)
+    {
+        var v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float)rng.NextNormal();
+        return v;
+    }
+
+    private static int[] Table(Rng rng, int count, int rows)
+    {
+        var t = new int[count];
+        for (int i = 0; i < count; i++) t[i] = rng.NextInt(rows);
+        return t;
+    }
+
+    private static float[] Gather(float[] matrix, int ld, int width, int[] rows)
+    {
+        var g = new float[rows.Length * ld];
+        for (int i = 0; i < rows.Length; i++) matrix.AsSpan(rows[i] * ld, width).CopyTo(g.AsSpan(i * ld));
+        return g;
+    }
+
+    [Theory]
+    [InlineData(256, 512, 784)]   // forward of a 784-512 layer on a batch of 256
+    [InlineData(16, 512, 784)]    // the epoch's last, short batch
+    [InlineData(37, 45, 300)]     // edge tiles, two k blocks
+    [InlineData(5, 3, 7)]
+    [InlineData(9, 33, 0)]
+    public void RowsOfAGiveTheGatheredProduct(int m, int n, int k)
+    {
+        var rng = new Rng((ulong)(m * 1000 + n + k));
+        int lda = k + 3, stored = 3 * m + 5;
+        var a = Random(rng, stored * lda);
+        var rows = Table(rng, m, stored);
+        if (m > 2) rows[1] = rows[0];   // a row taken twice
+        foreach (bool transposeB in new[] { true, false })
+        {
+            var b = Random(rng, Math.Max(n, k) * Math.Max(n, k) + 1);
+            int ldb = transposeB ? k : n;
+            var gathered = Gather(a, lda, k, rows);
+            foreach (float beta in new[] { 0f, 1f })
+            {
+                var c0 = Random(new Rng(5UL), m * n);
+                var c1 = (float[])c0.Clone();
+                Numerics.Gemm.Multiply(false, transposeB, m, n, k, 1f, gathered, lda, b, ldb, beta, c0, n);
+                Numerics.Gemm.MultiplyRows(false, transposeB, m, n, k, 1f, a, lda, rows, b, ldb, [], beta, c1, n);
+                Assert.True(c0.AsSpan().SequenceEqual(c1), $"{m}×{n}×{k} transposeB={transposeB} beta={beta}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(512, 784, 256)]   // ∂W of a 784-512 layer: ∂Yᵀ (512×256) · X (256 rows of 784)
+    [InlineData(512, 784, 16)]    // the short batch (in place on AVX-512 when gathered: the same chains)
+    [InlineData(40, 70, 300)]
+    [InlineData(3, 5, 2)]
+    public void RowsOfBGiveTheGatheredProduct(int m, int n, int k)
+    {
+        var rng = new Rng((ulong)(m * 7 + n * 3 + k));
+        int ldb = n + 1, stored = 2 * k + 3;
+        var b = Random(rng, stored * ldb);
+        var rows = Table(rng, k, stored);
+        foreach (bool transposeA in new[] { true, false })
+        {
+            var a = Random(rng, m * k + 1);
+            int lda = transposeA ? m : k;
+            var gathered = Gather(b, ldb, n, rows);
+            var c0 = new float[m * n];
+            var c1 = new float[m * n];
+            Numerics.Gemm.Multiply(transposeA, false, m, n, k, 1f, a, lda, gathered, ldb, 0f, c0, n);
+            Numerics.Gemm.MultiplyRows(transposeA, false, m, n, k, 1f, a, lda, [], b, ldb, rows, 0f, c1, n);
+            Assert.True(c0.AsSpan().SequenceEqual(c1), $"{m}×{n}×{k} transposeA={transposeA}");
+        }
+    }
+
+    [Fact]
+    public void PackingThroughATableMatchesItsDefinition()
+    {
+        var rng = new Rng(78UL);
+        foreach (int mr in new[] { 8, 6 })
+            for (int mc = 1; mc <= 19; mc += 3)
+                for (int kc = 0; kc <= 40; kc += kc < 10 ? 1 : 9)
+                {
+                    int ld = kc + 2, stored = 25;
+                    var src = Random(rng, stored * ld + 1);
+                    var rows = Table(rng, mc, stored);
+                    int panels = (mc + mr - 1) / mr;
+                    var dst = new float[panels * mr * kc];
+                    Array.Fill(dst, float.NaN);
+                    fixed (float* s = src)
+                    fixed (float* d = dst)
+                    fixed (int* r = rows)
+                        GemmPackingRows.PackA(d, s, r, ld, mc, kc, mr);
+                    for (int i = 0; i < panels * mr; i++)
+                        for (int p = 0; p < kc; p++)
+                        {
+                            float expected = i < mc ? src[rows[i] * ld + p] : 0f;
+                            Assert.True(dst[(i / mr) * mr * kc + p * mr + i % mr].Equals(expected), $"A mr {mr} mc {mc} kc {kc} i {i} p {p}");
+                        }
+                }
+        foreach (int nr in new[] { 32, 16 })
+            for (int nc = 1; nc <= 70; nc += 13)
+            {
+                int kc = 11, ld = nc + 1, stored = 20, panels = (nc + nr - 1) / nr;
+                var src = Random(rng, stored * ld);
+                var rows = Table(rng, kc, stored);
+                var dst = new float[panels * nr * kc];
+                Array.Fill(dst, float.NaN);
+                fixed (float* s = src)
+                fixed (float* d = dst)
+                fixed (int* r = rows)
+                    GemmPackingRows.PackB(d, s, r, ld, kc, nc, nr, 0, panels, (nint)nr * kc);
+                for (int q = 0; q < panels; q++)
+                    for (int p = 0; p < kc; p++)
+                        for (int j = 0; j < nr; j++)
+                        {
+                            float expected = q * nr + j < nc ? src[rows[p] * ld + q * nr + j] : 0f;
+                            Assert.True(dst[q * nr * kc + p * nr + j].Equals(expected), $"B nr {nr} nc {nc} q {q} p {p} j {j}");
+                        }
+            }
+    }
+
+    [Fact]
+    public void BadTablesAreRefused()
+    {
+        var a = new float[10 * 4];
+        var b = new float[4 * 3];
+        var c = new float[2 * 3];
+        var outside = Assert.Throws<ArgumentOutOfRangeException>(() => Numerics.Gemm.MultiplyRows(false, false, 2, 3, 4, 1f, a, 4, [0, 10], b, 3, [], 0f, c, 3));
+        Assert.Contains("row 10 of a", outside.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Numerics.Gemm.MultiplyRows(false, false, 2, 3, 4, 1f, a, 4, [-1, 0], b, 3, [], 0f, c, 3));
+        var count = Assert.Throws<ArgumentException>(() => Numerics.Gemm.MultiplyRows(false, false, 2, 3, 4, 1f, a, 4, [0], b, 3, [], 0f, c, 3));
+        Assert.Contains("1 entries", count.Message);
+        Assert.Throws<ArgumentException>(() => Numerics.Gemm.MultiplyRows(true, false, 2, 3, 4, 1f, a, 2, [0, 1], b, 3, [], 0f, c, 3));
+        Assert.Throws<ArgumentException>(() => Numerics.Gemm.MultiplyRows(false, true, 2, 3, 4, 1f, a, 4, [], b, 4, [0, 1, 2, 3], 0f, c, 3));
+    }
+}
