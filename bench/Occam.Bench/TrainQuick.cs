@@ -14,7 +14,7 @@ namespace Occam.Bench;
 /// bench/all.sh times through the CLI (784-512-256-10, batch 256, Adam lr 1e-3, L1 1e-4 prox, dropout 0.2, seed 1,
 /// standardized inputs; <c>--epochs E</c>, default 10), run <c>--repeats R</c> times (default 3) in one process:
 /// the first run pays the JIT like a fresh CLI process (but without ReadyToRun code), the later ones show the warm
-/// cost of each phase. Phases: <c>read</c> (IdxLoader: gunzip and widen), <c>prepare</c> (MlpFitter.Prepare: split,
+/// cost of each phase. Phases: <c>read</c> (IdxLoader: gunzip; the pixels stay bytes), <c>prepare</c> (MlpFitter.Prepare: split,
 /// standardizer, network, float32 rows, labels), <c>loop</c> (the epochs; of it <c>steps</c> is the time inside
 /// Trainer.Step, the rest is shuffling, gathering, per-epoch metrics), <c>save</c> (MlpJson.Save, atomic, to a
 /// temporary folder). Then the best-of-windows time of one step on the same shapes and threads (the `steps`

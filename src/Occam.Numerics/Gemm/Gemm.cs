@@ -205,6 +205,23 @@ public static unsafe class Gemm
         }
     }
 
+    /// <summary>
+    /// Whether <see cref="Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>
+    /// (automatic path) packs the rows of op(A) (<paramref name="operandA"/>) or of op(B) for this shape — then
+    /// <see cref="MultiplyRows"/> reads that operand through a row table at no extra cost: it takes the packed path
+    /// anyway and only the packing reads through the table. False where the product would read the operand in place
+    /// (direct loops, <see cref="GemmFewRows"/>, <see cref="GemmInPlace"/>, op(A) on the Vector256 kernel's direct-A path):
+    /// there a table would add a packing pass (a gathered copy is cheaper). The decisions mirror
+    /// <c>Multiply</c>'s, from the same constants.
+    /// </summary>
+    internal static bool PacksRowsOf(bool operandA, bool transposeA, bool transposeB, int m, int n, int k)
+    {
+        if ((long)m * n * k <= SmallWork) return false;
+        if (m <= GemmFewRows.MaxRows && transposeB && !transposeA && GemmFewRows.IsSupported) return false;
+        if (PrefersInPlace(default, transposeA, transposeB, m, n, k)) return false;
+        return !operandA || !(GemmKernelInfo.AutoKind == GemmKernel.V256 && (long)m * k <= DirectAElements);
+    }
+
     /// <summary>Checks a row table of a non-transposed <paramref name="count"/> × <paramref name="width"/> operand: one entry per row, each row inside the span.</summary>
     private static void CheckRows(ReadOnlySpan<int> rows, bool transposed, int count, int width, int length, int ld, string name, string matrix)
     {

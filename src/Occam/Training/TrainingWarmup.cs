@@ -16,7 +16,7 @@ namespace Occam.Training;
 /// the job reads or prepares its data (one core is then mostly idle), and the rest on two threads at once: a thread that
 /// calls a method being compiled waits for that compilation instead of doing it again.</para>
 /// <para><see cref="StartPreparation"/> (a caller about to load data for training calls it) prepares a tiny byte and
-/// a tiny float64 dataset (standardizer fit, float32 rows). <see cref="MlpFitter.Fit"/> starts a step warm-up itself
+/// a tiny float64 dataset (standardizer fit, float32 rows) and writes a tiny model's JSON. <see cref="MlpFitter.Fit"/> starts a step warm-up itself
 /// (<see cref="StepWarmup"/>).</para>
 /// </remarks>
 public static class TrainingWarmup
@@ -25,7 +25,8 @@ public static class TrainingWarmup
 
     /// <summary>
     /// Starts compiling the data-preparation code of training (standardizer fit, float32 rows, for byte and float64 data)
-    /// on a background thread, once per process; returns at once. Call it before loading the data of a training job.
+    /// and the model's JSON writing on a background thread, once per process; returns at once. Call it before loading the
+    /// data of a training job.
     /// </summary>
     public static void StartPreparation()
     {
@@ -33,7 +34,10 @@ public static class TrainingWarmup
         new Thread(() => Swallow(() => RunPreparation())) { IsBackground = true, Name = "occam preparation warm-up" }.Start();
     }
 
-    /// <summary>What <see cref="StartPreparation"/> runs: both data kinds through the standardizer fit and the float32 rows; the rows it prepared.</summary>
+    /// <summary>
+    /// What <see cref="StartPreparation"/> runs: both data kinds through the standardizer fit and the float32 rows, and a
+    /// model written as JSON (the writer's first use initializes its text encoder); returns the rows it prepared.
+    /// </summary>
     internal static int RunPreparation()
     {
         const int rows = 2, features = 64;
@@ -50,6 +54,7 @@ public static class TrainingWarmup
         {
             var model = Mlp.Create(new MlpSpec(features, [], 1, TaskKind.Regression), new Rng(0), Standardizer.Fit(data));
             prepared += TrainingData.From(model, data).Rows;
+            Serialization.MlpJson.Write(model, Stream.Null);   // the JSON writer and its text encoder (the save at the end)
         }
         return prepared;
     }

@@ -62,6 +62,10 @@ public class InputPipelineTests
         // 1000 (or 800) training rows: three full batches and a short one per epoch.
         var data = Synthetic.Blobs(1000, 4, 300, 1.0, new Rng(14UL));
         Assert.True(256L * 300 >= Trainer.RowViewMinimum);
+        // On AVX-512 both first-layer products pack X (the table is used); the Vector256 kernel reads X in place in the
+        // forward product, so there every batch is gathered and the two fits below take the same path.
+        var shape = Mlp.Create(new MlpSpec(300, [32], 4, TaskKind.Multiclass), new Rng(1UL));
+        Assert.Equal(GemmKernelInfo.AutoKind == GemmKernel.V512, Trainer.RowViewPays(shape, 256));
         int savedThreads = Gemm.MaxThreads;
         try
         {
