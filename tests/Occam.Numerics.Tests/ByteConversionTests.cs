@@ -20,14 +20,6 @@ public class ByteConversionTests
         return b;
     }
 
-    private static void AssertBitwise(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
-                $"{what}: element {i}: {expected[i]:R} vs {actual[i]:R}");
-    }
-
     [Fact]
     public void WidenBytesVectorVersionsEqualScalarForEveryLengthUpTo257()
     {
@@ -72,7 +64,7 @@ public class ByteConversionTests
                     StandardizeToSingle.ApplyScalar(x, columns, m, s, scalar);
                     var fromDouble = new float[len];
                     StandardizeToSingle.ApplyScalar(x.Select(v => (double)v).ToArray(), columns, m, s, fromDouble);
-                    AssertBitwise(fromDouble, scalar, $"bytes = float64 n={len} columns={columns} standardize={standardize}");
+                    TestVectors.AssertBitwise(fromDouble, scalar, $"bytes = float64 n={len} columns={columns} standardize={standardize}");
                     var versions = new List<(string, Action<float[]>)> { ("Apply", y => StandardizeToSingle.Apply((ReadOnlySpan<byte>)x, columns, m, s, y)) };
                     if (Avx512F.IsSupported) versions.Add(("V512", y => StandardizeToSingle.ApplyV512((ReadOnlySpan<byte>)x, columns, m, s, y)));
                     if (Avx2.IsSupported) versions.Add(("V256", y => StandardizeToSingle.ApplyV256((ReadOnlySpan<byte>)x, columns, m, s, y)));
@@ -80,7 +72,7 @@ public class ByteConversionTests
                     {
                         var y = new float[len];
                         apply(y);
-                        AssertBitwise(scalar, y, $"{name} n={len} columns={columns} standardize={standardize}");
+                        TestVectors.AssertBitwise(scalar, y, $"{name} n={len} columns={columns} standardize={standardize}");
                     }
                     if (standardize && len > 0)
                         Assert.Equal((float)((x[len - 1] - mean[columns - 1]) / scale[columns - 1]), scalar[len - 1]);

@@ -45,7 +45,8 @@ internal static class Cholesky
 
     /// <summary>
     /// Given the factor L of an m × m matrix A (from <see cref="Factor"/>), writes in place the factor of A with row and
-    /// column <paramref name="k"/> removed, as an (m−1) × (m−1) row-major matrix: rows and columns compacted, then the
+    /// column <paramref name="k"/> removed, as an (m−1) × (m−1) row-major matrix: its lower triangle compacted (the upper one
+    /// is neither read nor kept by these routines), then the
     /// trailing block updated by the rank-one term of the removed column, L₂₂'L₂₂'ᵀ = L₂₂L₂₂ᵀ + xxᵀ with x = L[k+1.., k]
     /// (Givens-style update, Golub and Van Loan §6.5.4): O(m²) instead of a new factorization's m³/6.
     /// <paramref name="scratch"/> needs m − k − 1 values.
@@ -56,15 +57,16 @@ internal static class Cholesky
         int t = m - k - 1;
         var x = scratch[..t];
         for (int a = 0; a < t; a++) x[a] = l[(k + 1 + a) * m + k];
-        int q = m - 1, dst = 0;
-        // Compaction in increasing order: every destination index is at most its source index.
-        for (int i = 0; i < m; i++)
+        int q = m - 1;
+        // Compaction of the lower triangle (the only part any routine here reads) in increasing row order: every
+        // destination index is at most its source index, and a row's destination ends before the next row's source.
+        for (int i = 1; i < m; i++)
         {
-            if (i == k) continue;
-            for (int c = 0; c < m; c++)
+            if (i < k) l.Slice(i * m, i + 1).CopyTo(l.Slice(i * q, i + 1));
+            else if (i > k)
             {
-                if (c == k) continue;
-                l[dst++] = l[i * m + c];
+                l.Slice(i * m, k).CopyTo(l.Slice((i - 1) * q, k));
+                l.Slice(i * m + k + 1, i - k).CopyTo(l.Slice((i - 1) * q + k, i - k));
             }
         }
         for (int a = 0; a < t; a++)

@@ -30,7 +30,7 @@ public static class ElasticNetRegression
         o.Validate(features);
         if (alpha == 0) return RidgeRegression.Fit(x, rows, features, y, 0, o, featureNames);
         var sw = Stopwatch.StartNew();
-        var problem = GaussianProblem.Create(x, features, y, Inputs.AllRows(rows), o);
+        using var problem = GaussianProblem.Create(x, features, y, Inputs.AllRows(rows), o);
         var solver = new GaussianSolver(problem, o);
         double amax = solver.AlphaMax();
         // As glmnet, approach α along a short warm-started path from α_max (5 values per decade): on strongly
@@ -71,7 +71,7 @@ public static class ElasticNetRegression
         var o = options ?? new LinearOptions();
         Inputs.Check(x, rows, features, y);
         o.Validate(features);
-        var problem = GaussianProblem.Create(x, features, y, Inputs.AllRows(rows), o);
+        using var problem = GaussianProblem.Create(x, features, y, Inputs.AllRows(rows), o);
         return new GaussianSolver(problem, o).AlphaMax();
     }
 
@@ -104,7 +104,7 @@ public static class ElasticNetRegression
 
     internal static LinearPath PathOnRows(double[] x, int p, double[] y, int[] rows, LinearOptions o, PathOptions po, double[]? alphas, string[]? names)
     {
-        var problem = GaussianProblem.Create(x, p, y, rows, o);
+        using var problem = GaussianProblem.Create(x, p, y, rows, o);
         var solver = new GaussianSolver(problem, o);
         double amax = solver.AlphaMax();
         alphas ??= ResolveAlphas(po, amax);

@@ -17,14 +17,12 @@ namespace Occam.Linear;
 /// not certify, the dual extrapolation r_acc of the last <see cref="K"/> + 1 residuals (<see cref="DualExtrapolation"/>);
 /// it keeps the best lower bound seen at this α, and the gap is P(w) − D_best.
 ///
-/// cⱼ(u) is exact (double dot products) on the strong set and on the watched features; for the others it is bounded
-/// without touching X̃, from the last <see cref="References"/> full passes (residuals r⁽ᵗ⁾, gradients ĉ⁽ᵗ⁾, exact or
-/// float with a rigorous error bound, <see cref="ResidualEngine.BoundedGradients"/>): with a the least-squares
-/// coefficients of u on the r⁽ᵗ⁾ and e = u − Σₜaₜr⁽ᵗ⁾, by Cauchy–Schwarz
+/// cⱼ(u) is exact (double dot products) on the strong set; for the other features it is bounded without touching X̃:
+/// from the reference gradients ĉ of the last full pass at residual r_ref (exact, or float with a rigorous error
+/// bound, <see cref="ResidualEngine.BoundedGradients"/>), by Cauchy–Schwarz
 ///
-///     |cⱼ(u)| ≤ |Σₜaₜĉ⁽ᵗ⁾ⱼ| + Σₜ|aₜ|abs⁽ᵗ⁾ + ‖x̃ⱼ‖/n · (‖e‖ + Σₜ|aₜ|rel⁽ᵗ⁾)      (<see cref="Estimate"/>),
+///     |cⱼ(u)| ≤ |ĉⱼ| + e_abs + ‖x̃ⱼ‖/n · (e_rel + ‖u − r_ref‖),
 ///
-/// and a feature whose bound exceeds l1·vⱼ is watched (computed exactly) from then until the next full pass.
 /// and D is evaluated with these upper bounds (D only decreases as |cⱼ| grows), so the gap stays a valid upper bound
 /// on P(w) − min P. Gap-safe screening (Fercoq, Gramfort, Salmon 2015) uses the same sphere argument. Features with
 /// vⱼ = 0 are left out of the dual norm (their gradient is zero at their coordinate optimum), as in the solver's own gap.
@@ -55,6 +53,7 @@ internal sealed class GaussianDualCertificate
     private readonly double[] _estA;      // the same at the extrapolated point
     private readonly double[] _ratioA;
     private readonly double[] _tmp;
+    private readonly double[] _gs;        // exact gradients of a list of features (strong set, watched)
     private readonly double[] _ring;
     private int _ringCount;
     private readonly double[] _acc;
@@ -82,6 +81,7 @@ internal sealed class GaussianDualCertificate
         _estA = new double[_p];
         _ratioA = new double[_p];
         _tmp = new double[_p];
+        _gs = new double[_p];
         _ring = new double[(K + 1) * _n];
         _acc = new double[_n];
         _scratch = new double[K * _n + K * K + K];
@@ -92,6 +92,15 @@ internal sealed class GaussianDualCertificate
 
     /// <summary>Most features watched (exact gradients at every check) before a full pass is asked for instead.</summary>
     private int MaxWatched => Math.Max(16, _p / 16);
+
+    /// <summary>Exact dot products spent on watched features since the last full pass.</summary>
+    private long _watchWork;
+
+    /// <summary>
+    /// Whether the watched features' dot products since the last full pass have cost more than a float full pass
+    /// (p columns at half the bytes of a double dot product): a new reference clears the list.
+    /// </summary>
+    private bool FullPassIsCheaper => _watchWork > _p / 2;
 
     /// <summary>Set by <see cref="Gap"/> when more features than <see cref="MaxWatched"/> would need watching: a full pass is cheaper.</summary>
     public bool WantsFullPass { get; private set; }
@@ -141,6 +150,7 @@ internal sealed class GaussianDualCertificate
         // Fresh reference: every bound is tight again, nothing needs watching.
         foreach (int j in _watchList.AsSpan(0, _watchCount)) _watched[j] = false;
         _watchCount = 0;
+        _watchWork = 0;
         WantsFullPass = false;
         var r = _e.Residual;
         r.CopyTo(_refR.AsSpan(t * _n, _n));
@@ -273,10 +283,13 @@ internal sealed class GaussianDualCertificate
         var r = _e.Residual;
         double n = _n;
         double l1n = 0, wv2 = 0, ratioS = 0, ratioSk = 0, conjS = 0;
-        foreach (int j in strong)
+        var gs = _gs.AsSpan(0, strong.Length);
+        _e.GradientsAt(strong, r, gs);
+        for (int k = 0; k < strong.Length; k++)
         {
+            int j = strong[k];
             double wj = w[j], iv = _invV[j];
-            double cj = _e.GradientAt(j, r);
+            double cj = gs[k];
             c[j] = cj;
             if (iv == 0) continue;
             double vj = 1 / iv;
@@ -288,13 +301,19 @@ internal sealed class GaussianDualCertificate
             if (l2 > 0 && ratio > l1) conjS += (ratio - l1) * vj * (ratio - l1) * vj / (2 * l2 * vj);
         }
         // Watched features (wⱼ = 0): exact gradients, as the strong set's.
-        foreach (int j in _watchList.AsSpan(0, _watchCount))
+        var watch = _watchList.AsSpan(0, _watchCount);
+        var gw = _gs.AsSpan(0, watch.Length);
+        _e.GradientsAt(watch, r, gw);
+        for (int k = 0; k < watch.Length; k++)
         {
+            int j = watch[k];
             if (_inStrong[j]) continue;
-            double cj = _e.GradientAt(j, r);
+            double cj = gw[k];
             c[j] = cj;
             Watch(j, cj, l1, l2, ref ratioS, ref ratioSk, ref conjS);
         }
+        _watchWork += _watchCount;
+        WantsFullPass = FullPassIsCheaper;
         double ry = TensorPrimitives.Dot(r, _e.Target), rr = TensorPrimitives.Dot(r, r);
         double primal = rr / (2 * n) + l1 * l1n + 0.5 * l2 * wv2;
         double others = OthersRatio(r, _estR, _ratioR, l1, out double othersOpt, out int above);
@@ -302,7 +321,7 @@ internal sealed class GaussianDualCertificate
         {
             // Features whose bound exceeds the threshold: computed exactly from now on (watched) when they are few, so that
             // the bound of the rest stays at or below l1; otherwise a full pass is cheaper (the caller's choice).
-            WantsFullPass = above + _watchCount > MaxWatched;
+            WantsFullPass |= above + _watchCount > MaxWatched;
             if (!WantsFullPass)
             {
                 for (int j = 0; j < _p; j++)
@@ -338,20 +357,25 @@ internal sealed class GaussianDualCertificate
         if (primal - _best > target && _ringCount == K + 1 && DualExtrapolation.Compute(_ring, _n, K, _acc, _scratch))
         {
             double ratioA = 0, conjA = 0;
-            foreach (int j in strong)
+            _e.GradientsAt(strong, _acc, gs);
+            for (int k = 0; k < strong.Length; k++)
             {
-                double iv = _invV[j];
+                double iv = _invV[strong[k]];
                 if (iv == 0) continue;
-                double ratio = Math.Abs(_e.GradientAt(j, _acc)) * iv;
+                double ratio = Math.Abs(gs[k]) * iv;
                 ratioA = Math.Max(ratioA, ratio);
                 if (l2 > 0 && ratio > l1) conjA += (ratio - l1) * (ratio - l1) / (2 * l2 * iv);
             }
-            foreach (int j in _watchList.AsSpan(0, _watchCount))
+            var watchA = _watchList.AsSpan(0, _watchCount);
+            var ga = _gs.AsSpan(0, watchA.Length);
+            _e.GradientsAt(watchA, _acc, ga);
+            for (int k = 0; k < watchA.Length; k++)
             {
+                int j = watchA[k];
                 if (_inStrong[j]) continue;
                 double iv = _invV[j];
                 if (iv == 0) continue;
-                double ratio = Math.Abs(_e.GradientAt(j, _acc)) * iv;
+                double ratio = Math.Abs(ga[k]) * iv;
                 ratioA = Math.Max(ratioA, ratio);
                 if (l2 > 0 && ratio > l1) conjA += (ratio - l1) * (ratio - l1) / (2 * l2 * iv);
             }

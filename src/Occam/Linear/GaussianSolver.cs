@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Numerics.Tensors;
@@ -26,6 +27,8 @@ internal abstract class GaussianEngine
 
     /// <summary>cⱼ = x̃ⱼᵀr/n at the current coefficients.</summary>
     public abstract double Gradient(int j);
+    /// <summary>cⱼ for j = <paramref name="list"/>[k] into <paramref name="c"/>[k].</summary>
+    public abstract void Gradients(ReadOnlySpan<int> list, Span<double> c);
     /// <summary>Records wⱼ ← wⱼ + δ.</summary>
     public abstract void Apply(int j, double delta);
     /// <summary>Writes cⱼ for every non-excluded j.</summary>
@@ -44,6 +47,8 @@ internal abstract class GaussianEngine
     public abstract void GramColumn(ReadOnlySpan<int> list, int j, Span<double> h);
     /// <summary>Cost of <see cref="ActiveGram"/> plus a Cholesky of size m, in units of one coordinate sweep over m features.</summary>
     public abstract double NewtonCostInSweeps(int m);
+    /// <summary>Returns pooled working memory (see <see cref="GaussianProblem.Dispose"/>); the engine is unusable afterwards.</summary>
+    public virtual void Release() { }
     /// <summary>Cost of one <see cref="GramColumn"/> of length m in units of one coordinate sweep over m features.</summary>
     public abstract double GramColumnCostInSweeps(int m);
     /// <summary>Multiply-adds of one coordinate sweep over m features (each changed).</summary>
@@ -80,6 +85,11 @@ internal sealed class GramEngine : GaussianEngine
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Apply(int j, double delta) => Axpy.Compute(-delta, _g.AsSpan(j * P, P), _q);
+
+    public override void Gradients(ReadOnlySpan<int> list, Span<double> c)
+    {
+        for (int k = 0; k < list.Length; k++) c[k] = _q[list[k]];
+    }
 
     public override void FullGradient(Span<double> c, bool[] excluded) => _q.CopyTo(c);
 
@@ -128,41 +138,54 @@ internal sealed class GramEngine : GaussianEngine
 /// </summary>
 internal sealed class ResidualEngine : GaussianEngine
 {
-    private readonly double[] _x;  // column-major n × p
-    private readonly float[]? _xf; // the same in float, null when a value overflows a float
+    private double[] _x;           // column-major n × p (possibly longer: a pooled array)
+    private float[]? _xf;          // the same in float, null when a value overflows a float
+    private readonly bool _pooled; // _x was rented from ArrayPool<double>.Shared, _xf is rented from ArrayPool<float>.Shared
     private readonly float[] _uf;
     private readonly float[] _cf;
     private readonly double[] _y;
     private readonly double[] _r;
     private readonly double _invN;
 
-    public ResidualEngine(int n, int p, double[] xColumnMajor, double[] yCentered)
-        : base(n, p, Norms(xColumnMajor, n, p), TensorPrimitives.Dot(yCentered, yCentered))
+    /// <summary>
+    /// X̃ column-major (<paramref name="xColumnMajor"/>, at least n·p values) and ỹ. <paramref name="pooled"/>: the array was
+    /// rented from <see cref="ArrayPool{T}.Shared"/>; the float copy is rented too and <see cref="Release"/> returns both.
+    /// </summary>
+    public ResidualEngine(int n, int p, double[] xColumnMajor, double[] yCentered, bool pooled = false)
+        : base(n, p, new double[p], TensorPrimitives.Dot(yCentered, yCentered))
     {
         _x = xColumnMajor;
+        _pooled = pooled;
         _y = yCentered;
         _r = (double[])yCentered.Clone();
         _invN = 1.0 / n;
         ColumnNormOverN = new double[p];
-        for (int j = 0; j < p; j++) ColumnNormOverN[j] = Math.Sqrt(Norm[j] * _invN);
         _uf = new float[n];
         _cf = new float[p];
-        if (xColumnMajor.Length > 0 && Math.Abs(TensorPrimitives.MaxMagnitude<double>(xColumnMajor)) < float.MaxValue / 2)
-        {
-            _xf = GC.AllocateUninitializedArray<float>(xColumnMajor.Length);
-            TensorPrimitives.ConvertTruncating<double, float>(xColumnMajor, _xf);
-        }
-    }
-
-    private static double[] Norms(double[] x, int n, int p)
-    {
-        var d = new double[p];
+        // One pass over X̃, column by column while it is in cache: ‖x̃ⱼ‖²/n, the float copy and its largest magnitude (the
+        // float copy is dropped when a value does not fit a float).
+        int cells = checked(n * p);
+        var xf = pooled ? ArrayPool<float>.Shared.Rent(cells) : GC.AllocateUninitializedArray<float>(cells);
+        double largest = 0;
         for (int j = 0; j < p; j++)
         {
-            var col = x.AsSpan(j * n, n);
-            d[j] = TensorPrimitives.Dot(col, col) / n;
+            var col = xColumnMajor.AsSpan(j * n, n);
+            Norm[j] = TensorPrimitives.Dot<double>(col, col) / n;
+            ColumnNormOverN[j] = Math.Sqrt(Norm[j] * _invN);
+            if (n > 0) largest = Math.Max(largest, Math.Abs(TensorPrimitives.MaxMagnitude<double>(col)));
+            TensorPrimitives.ConvertTruncating<double, float>(col, xf.AsSpan(j * n, n));
         }
-        return d;
+        if (cells > 0 && largest < float.MaxValue / 2) _xf = xf;
+        else if (pooled) ArrayPool<float>.Shared.Return(xf);
+    }
+
+    public override void Release()
+    {
+        if (!_pooled) return;
+        if (_xf is not null) ArrayPool<float>.Shared.Return(_xf);
+        if (_x.Length > 0) ArrayPool<double>.Shared.Return(_x);
+        _xf = null;
+        _x = [];
     }
 
     /// <summary>‖x̃ⱼ‖/n: by Cauchy–Schwarz |x̃ⱼᵀu/n − x̃ⱼᵀu'/n| ≤ ‖x̃ⱼ‖/n · ‖u − u'‖.</summary>
@@ -178,6 +201,15 @@ internal sealed class ResidualEngine : GaussianEngine
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Gradient(int j) => Dot.Compute(Column(j), _r) * _invN;
+
+    public override void Gradients(ReadOnlySpan<int> list, Span<double> c) => GradientsAt(list, _r, c);
+
+    /// <summary>x̃ⱼᵀu/n for j = <paramref name="list"/>[k] into <paramref name="c"/>[k] (four columns per load of u).</summary>
+    public void GradientsAt(ReadOnlySpan<int> list, ReadOnlySpan<double> u, Span<double> c)
+    {
+        IndexedColumnDots.Compute(_x, N, list, u, c);
+        TensorPrimitives.Multiply(c[..list.Length], _invN, c[..list.Length]);
+    }
 
     /// <summary>x̃ⱼᵀu/n for any vector u of length n.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -200,7 +232,7 @@ internal sealed class ResidualEngine : GaussianEngine
     /// doubled here for margin, plus n·2⁻¹⁴⁹ per product that may underflow. Without a float copy the gradients are exact.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void BoundedGradients(Span<double> c, bool[] skip, out double relative, out double absolute, int maxThreads = 2)
+    public void BoundedGradients(Span<double> c, bool[] skip, out double relative, out double absolute, int maxThreads = 1)
     {
         relative = absolute = 0;
         if (_xf is null)
@@ -234,7 +266,7 @@ internal sealed class ResidualEngine : GaussianEngine
         absolute = N * Math.ScaleB(1.0, -149) * scale * 2;
     }
 
-    /// <summary>Size of X̃ (n·p) from which a bounded full pass runs on two threads.</summary>
+    /// <summary>Size of X̃ (n·p) from which a bounded full pass runs on <c>maxThreads</c> threads (default one).</summary>
     private const long ParallelCells = 1 << 20;
 
     private void FloatDots(int from, int to) =>
@@ -260,11 +292,7 @@ internal sealed class ResidualEngine : GaussianEngine
         TensorPrimitives.Multiply(h.AsSpan(0, m * m), _invN, h.AsSpan(0, m * m));
     }
 
-    public override void GramColumn(ReadOnlySpan<int> list, int j, Span<double> h)
-    {
-        var col = Column(j);
-        for (int k = 0; k < list.Length; k++) h[k] = Dot.Compute(Column(list[k]), col) * _invN;
-    }
+    public override void GramColumn(ReadOnlySpan<int> list, int j, Span<double> h) => GradientsAt(list, Column(j), h);
 
     // A sweep over m features streams 2nm multiply-adds (dot + axpy); the Gram kernel's n·m²/2 run about 4× faster per
     // multiply-add (register tiles, cache-resident chunks), plus the factorization m³/6.
@@ -276,8 +304,13 @@ internal sealed class ResidualEngine : GaussianEngine
     public override double SweepCost(int m) => 2.0 * N * m;
 }
 
-/// <summary>The centred (and optionally scaled) least-squares problem built from the selected rows.</summary>
-internal sealed class GaussianProblem
+/// <summary>
+/// The centred (and optionally scaled) least-squares problem built from the selected rows. Disposing it returns the
+/// residual engine's copies of X̃ (double and float, 12·n·p bytes) to <see cref="ArrayPool{T}.Shared"/>, so that the next
+/// problem of a similar size (cross-validation folds, repeated fits) reuses their pages instead of faulting in fresh memory;
+/// a problem that is not disposed is simply collected.
+/// </summary>
+internal sealed class GaussianProblem : IDisposable
 {
     public required GaussianEngine Engine { get; init; }
     public required ColumnStats Stats { get; init; }
@@ -316,10 +349,14 @@ internal sealed class GaussianProblem
         }
         else
         {
-            engine = new ResidualEngine(n, p, stats.ColumnMajor(x, p, rows), yc);
+            var xc = ArrayPool<double>.Shared.Rent(checked(n * p));
+            stats.ColumnMajor(x, p, rows, xc);
+            engine = new ResidualEngine(n, p, xc, yc, pooled: true);
         }
         return new GaussianProblem { Engine = engine, Stats = stats, YMean = ymean, Rows = n };
     }
+
+    public void Dispose() => Engine.Release();
 }
 
 /// <summary>Outcome of one α.</summary>
@@ -354,6 +391,8 @@ internal sealed class GaussianSolver
     private double[] _step = [];
     private double[] _grad = [];
     private double[] _rhs = [];
+    private int[] _startList = [];
+    private double[] _startW = [];
     private double[] _scratch = [];
     private bool _supportChanged;
 
@@ -380,7 +419,11 @@ internal sealed class GaussianSolver
         Array.Fill(_fPos, -1);
         if (_e is ResidualEngine re) _cert = new GaussianDualCertificate(re, _v, _excluded);
         ExactFullGradient();
+        _gradientAtZero = true;
     }
+
+    /// <summary>Whether <see cref="_c"/> is still the exact gradient at w = 0 computed by the constructor.</summary>
+    private bool _gradientAtZero;
 
     /// <summary>cⱼ for every feature, exactly; the certificate's reference when there is one.</summary>
     private void ExactFullGradient()
@@ -399,18 +442,23 @@ internal sealed class GaussianSolver
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double AlphaMax()
     {
-        Array.Clear(_w);
-        _e.Reset(_w);
         int m = 0;
         for (int j = 0; j < _p; j++)
             if (!_excluded[j] && _v[j] == 0) _list[m++] = j;
-        if (m > 0)
+        // The constructor's gradient is the one at w = 0: without unpenalized features nothing needs recomputing.
+        if (m > 0 || !_gradientAtZero)
         {
-            double tol = 1e-15 * Math.Max(_e.YY / _e.N, double.Epsilon);
-            for (int it = 0; it < 100_000; it++)
-                if (Sweep(_list.AsSpan(0, m), 0, 0) <= tol) break;
+            Array.Clear(_w);
+            _e.Reset(_w);
+            if (m > 0)
+            {
+                double tol = 1e-15 * Math.Max(_e.YY / _e.N, double.Epsilon);
+                for (int it = 0; it < 100_000; it++)
+                    if (Sweep(_list.AsSpan(0, m), 0, 0) <= tol) break;
+            }
+            ExactFullGradient();
+            _gradientAtZero = m == 0;
         }
-        ExactFullGradient();
         double rho = Math.Max(_o.L1Ratio, 1e-3);
         double amax = 0;
         for (int j = 0; j < _p; j++)
@@ -422,6 +470,7 @@ internal sealed class GaussianSolver
     /// <summary>Sets the coefficients (warm start) and rebuilds the gradient.</summary>
     public void SetCoefficients(ReadOnlySpan<double> w)
     {
+        _gradientAtZero = false;
         w.CopyTo(_w);
         _e.Reset(_w);
         ExactFullGradient();
@@ -466,6 +515,7 @@ internal sealed class GaussianSolver
         double l1 = alpha * rho, l2 = alpha * (1 - rho);
         bool screen = _o.Screening == Screening.StrongRules && rho > 0;
         double threshold = rho * (2 * alpha - alphaPrev);
+        _gradientAtZero = false;
         for (int j = 0; j < _p; j++)
             _strong[j] = !_excluded[j] && (!screen || _v[j] == 0 || _w[j] != 0 || Math.Abs(_c[j]) >= threshold * _v[j]);
         CollectStrong();
@@ -611,8 +661,9 @@ internal sealed class GaussianSolver
     /// on the smaller support (the Cholesky factor with the dropped row and column removed by an O(m²) update, no new Gram
     /// entries, the gradient updated as c − t·G_AA·d without dot products; at most <see cref="MaxNewtonDrops"/> times), as
     /// an active-set method drops a constraint: coordinate descent removes a spurious coordinate only slowly on a nearly
-    /// singular G_AA. The factor is kept for later steps and α values (<see cref="SyncFactor"/>). Returns the number of
-    /// solves done (0: no change) —
+    /// singular G_AA. The steps move w only; the engine's residual (or q) takes the total change of each coordinate once at
+    /// the end. The factor is kept for later steps and α values (<see cref="SyncFactor"/>). Returns the number of solves
+    /// done (0: no change) —
     /// none when G_AA + α(1−ρ)V_A is not positive definite to rounding (collinear support, or |A| ≥ n) or A is too large.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -620,13 +671,16 @@ internal sealed class GaussianSolver
     {
         int m = CollectActive();
         if (m == 0 || m > MaxNewtonSupport || m >= _e.N) return 0;
-        if (_step.Length < m) { _step = new double[_p]; _grad = new double[_p]; _rhs = new double[_p]; }
+        if (_step.Length < m) { _step = new double[_p]; _grad = new double[_p]; _rhs = new double[_p]; _startList = new int[_p]; _startW = new double[_p]; }
         if (_scratch.Length < m) _scratch = new double[_p];
-        bool synced = SyncFactor(m, l2);
-        if (!synced) return 0;
+        if (!SyncFactor(m, l2)) return 0;
         int solves = 0;
         var grad = _grad.AsSpan(0, _fm);
-        for (int a = 0; a < _fm; a++) grad[a] = _e.Gradient(_fList[a]);
+        _e.Gradients(_fList.AsSpan(0, _fm), grad);
+        // The steps move w only; the engine (residual or q) is updated once at the end with the total change per feature.
+        int start = _fm;
+        _fList.AsSpan(0, start).CopyTo(_startList);
+        for (int a = 0; a < start; a++) _startW[a] = _w[_fList[a]];
         while (true)
         {
             int f = _fm;
@@ -645,13 +699,19 @@ internal sealed class GaussianSolver
             for (int a = 0; a < f; a++)
             {
                 int j = list[a];
-                double delta = a == block ? -_w[j] : t * d[a];
-                if (delta == 0) continue;
-                _e.Apply(j, delta);
-                _w[j] = a == block ? 0.0 : _w[j] + delta;
+                _w[j] = a == block ? 0.0 : _w[j] + t * d[a];
             }
             solves++;
-            if (block < 0 || solves > MaxNewtonDrops || f == 1) return solves;
+            if (block < 0 || solves > MaxNewtonDrops || f == 1)
+            {
+                for (int a = 0; a < start; a++)
+                {
+                    int j = _startList[a];
+                    double delta = _w[j] - _startW[a];
+                    if (delta != 0) _e.Apply(j, delta);
+                }
+                return solves;
+            }
             // The gradient on the face after the step, without new dot products: c − t·G_FF·d, G_FF·d = rhs − l2·V·d.
             for (int a = 0; a < f; a++) grad[a] -= t * (rhs[a] - l2 * _v[list[a]] * d[a]);
             // Drop the blocking coordinate from the list and from the factor (an O(m²) update, no new Gram entries).
@@ -712,7 +772,6 @@ internal sealed class GaussianSolver
             }
         }
         if (!fresh) return true;
-       
         for (int k = 0; k < _fm; k++) _fPos[_fList[k]] = -1;
         _list.AsSpan(0, m).CopyTo(_fList);
         _fm = m;
