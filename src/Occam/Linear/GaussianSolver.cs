@@ -530,7 +530,13 @@ internal sealed class GaussianSolver
         bool converged = false;
         bool newtonOk = _o.SupportNewton;
         int sinceNewton = 0;
-        bool warmNewtonDone = false;
+        // Path-following step: with a factor kept from the previous α (same l2: the whole lasso path), an exact step on the
+        // previous support, before any sweep, moves w along the homotopy direction G_AA⁻¹·V_A·s_A·(l1_prev − l1) and stops
+        // at the first coefficient that reaches zero. A coordinate sweep first would activate every feature with
+        // |cⱼ| ∈ (l1, l1_prev] at once (before the others adjust), most of which the exact step then drops again, one
+        // blocked solve each, and which come back at the next α: the loop of drops and re-appends this step avoids.
+        if (newtonOk && _fValid && _fL2 == l2 && iter < maxIter)
+            RunNewton(l1, l2, ref newtonOk, ref iter, ref sinceNewton);
         while (true)
         {
             var strong = _strongList.AsSpan(0, _strongCount);
@@ -542,13 +548,6 @@ internal sealed class GaussianSolver
             {
                 if (_cert is not null)
                 {
-                    if (!warmNewtonDone && newtonOk && _fValid && _fL2 == l2 && iter < maxIter)
-                    {
-                        // A factor kept from earlier α values makes an exact step on the support cheap (a few O(m²) updates):
-                        // take it before the first check of this α, which it usually makes the last.
-                        warmNewtonDone = true;
-                        if (RunNewton(l1, l2, ref newtonOk, ref iter, ref sinceNewton)) continue;
-                    }
                     // Residual engine: a full pass costs n·p. First the certified gap from the strong set's exact gradients and
                     // bounds on the others (GaussianDualCertificate); only when it fails although the optimistic gap (the
                     // others' gradients as of the last pass) is small does the full pass run.
