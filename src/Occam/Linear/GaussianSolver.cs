@@ -152,6 +152,14 @@ internal sealed class ResidualEngine : GaussianEngine
     /// rented from <see cref="ArrayPool{T}.Shared"/>; the float copy is rented too and <see cref="Release"/> returns both.
     /// </summary>
     public ResidualEngine(int n, int p, double[] xColumnMajor, double[] yCentered, bool pooled = false)
+        : this(n, p, xColumnMajor, yCentered, pooled, 0)
+    {
+        PrepareColumns(0, p);
+        FinishPreparation();
+    }
+
+    /// <summary>Allocates; the caller runs <see cref="PrepareColumns"/> over every column, then <see cref="FinishPreparation"/>.</summary>
+    private ResidualEngine(int n, int p, double[] xColumnMajor, double[] yCentered, bool pooled, int _)
         : base(n, p, new double[p], TensorPrimitives.Dot(yCentered, yCentered))
     {
         _x = xColumnMajor;
@@ -162,21 +170,58 @@ internal sealed class ResidualEngine : GaussianEngine
         ColumnNormOverN = new double[p];
         _uf = new float[n];
         _cf = new float[p];
-        // One pass over X̃, column by column while it is in cache: ‖x̃ⱼ‖²/n, the float copy and its largest magnitude (the
-        // float copy is dropped when a value does not fit a float).
         int cells = checked(n * p);
-        var xf = pooled ? ArrayPool<float>.Shared.Rent(cells) : GC.AllocateUninitializedArray<float>(cells);
-        double largest = 0;
-        for (int j = 0; j < p; j++)
+        _xf = pooled ? ArrayPool<float>.Shared.Rent(cells) : GC.AllocateUninitializedArray<float>(cells);
+    }
+
+    /// <summary>
+    /// The residual engine of the selected rows of row-major X, centred (and scaled) as <see cref="ColumnStats"/> says:
+    /// statistics, the column-major copy (pooled), the norms and the float copy in one pass over X by blocks of columns
+    /// (<see cref="ColumnStats.ComputeColumnMajor"/>), each block's norms and float copy computed while it is in cache.
+    /// </summary>
+    public static ResidualEngine FromRows(double[] x, int p, int[] rows, double[] yCentered, bool center, bool standardize, out ColumnStats stats)
+    {
+        int n = rows.Length;
+        var xc = ArrayPool<double>.Shared.Rent(checked(n * p));
+        var engine = new ResidualEngine(n, p, xc, yCentered, pooled: true, 0);
+        try
         {
-            var col = xColumnMajor.AsSpan(j * n, n);
+            stats = ColumnStats.ComputeColumnMajor(x, p, rows, center, standardize, xc, engine.PrepareColumns);
+        }
+        catch
+        {
+            engine.Release();
+            throw;
+        }
+        engine.FinishPreparation();
+        return engine;
+    }
+
+    private double _largest;
+
+    /// <summary>
+    /// For columns [from, to) of X̃ (final): ‖x̃ⱼ‖²/n, ‖x̃ⱼ‖/n, the float copy and the largest magnitude so far — one pass over
+    /// each column while it is in cache.
+    /// </summary>
+    private void PrepareColumns(int from, int to)
+    {
+        int n = N;
+        for (int j = from; j < to; j++)
+        {
+            var col = _x.AsSpan(j * n, n);
             Norm[j] = TensorPrimitives.Dot<double>(col, col) / n;
             ColumnNormOverN[j] = Math.Sqrt(Norm[j] * _invN);
-            if (n > 0) largest = Math.Max(largest, Math.Abs(TensorPrimitives.MaxMagnitude<double>(col)));
-            TensorPrimitives.ConvertTruncating<double, float>(col, xf.AsSpan(j * n, n));
+            if (n > 0) _largest = Math.Max(_largest, Math.Abs(TensorPrimitives.MaxMagnitude<double>(col)));
+            TensorPrimitives.ConvertTruncating<double, float>(col, _xf!.AsSpan(j * n, n));
         }
-        if (cells > 0 && largest < float.MaxValue / 2) _xf = xf;
-        else if (pooled) ArrayPool<float>.Shared.Return(xf);
+    }
+
+    /// <summary>Keeps the float copy only when every value fits a float (with room for the float dot products).</summary>
+    private void FinishPreparation()
+    {
+        if ((long)N * P > 0 && _largest < float.MaxValue / 2) return;
+        if (_pooled && _xf is not null) ArrayPool<float>.Shared.Return(_xf);
+        _xf = null;
     }
 
     public override void Release()
@@ -320,7 +365,6 @@ internal sealed class GaussianProblem : IDisposable
     public static GaussianProblem Create(double[] x, int p, double[] y, int[] rows, LinearOptions o)
     {
         int n = rows.Length;
-        var stats = ColumnStats.Compute(x, p, rows, o.FitIntercept, o.Standardize);
         double ymean = 0;
         if (o.FitIntercept)
         {
@@ -336,8 +380,10 @@ internal sealed class GaussianProblem : IDisposable
             _ => n > p && p <= 4096,
         };
         GaussianEngine engine;
+        ColumnStats stats;
         if (gram)
         {
+            stats = ColumnStats.Compute(x, p, rows, o.FitIntercept, o.Standardize);
             var inv = new double[p];
             for (int j = 0; j < p; j++) inv[j] = stats.Excluded[j] ? 0 : 1 / stats.Scale[j];
             var g = new double[p * p];
@@ -349,9 +395,7 @@ internal sealed class GaussianProblem : IDisposable
         }
         else
         {
-            var xc = ArrayPool<double>.Shared.Rent(checked(n * p));
-            stats.ColumnMajor(x, p, rows, xc);
-            engine = new ResidualEngine(n, p, xc, yc, pooled: true);
+            engine = ResidualEngine.FromRows(x, p, rows, yc, o.FitIntercept, o.Standardize, out stats);
         }
         return new GaussianProblem { Engine = engine, Stats = stats, YMean = ymean, Rows = n };
     }
