@@ -578,9 +578,10 @@ internal sealed class GaussianSolver
         // previous support, before any sweep, moves w along the homotopy direction G_AA⁻¹·V_A·s_A·(l1_prev − l1) and stops
         // at the first coefficient that reaches zero. A coordinate sweep first would activate every feature with
         // |cⱼ| ∈ (l1, l1_prev] at once (before the others adjust), most of which the exact step then drops again, one
-        // blocked solve each, and which come back at the next α: the loop of drops and re-appends this step avoids.
-        if (newtonOk && _fValid && _fL2 == l2 && iter < maxIter)
-            RunNewton(l1, l2, ref newtonOk, ref iter, ref sinceNewton);
+        // blocked solve each, and which come back at the next α: the loop of drops and re-appends this step avoids. Its
+        // solves count as sweeps and leave at least one sweep of the budget for the loop below.
+        if (newtonOk && _fValid && _fL2 == l2 && iter + 1 < maxIter)
+            RunNewton(l1, l2, ref newtonOk, ref iter, ref sinceNewton, maxIter - iter - 1);
         while (true)
         {
             var strong = _strongList.AsSpan(0, _strongCount);
@@ -673,9 +674,9 @@ internal sealed class GaussianSolver
     }
 
     /// <summary>A support Newton step with its bookkeeping (sweep count, history); false when none was taken.</summary>
-    private bool RunNewton(double l1, double l2, ref bool newtonOk, ref int iter, ref int sinceNewton)
+    private bool RunNewton(double l1, double l2, ref bool newtonOk, ref int iter, ref int sinceNewton, int maxSolves = MaxNewtonDrops + 1)
     {
-        int solves = SupportNewton(l1, l2);
+        int solves = SupportNewton(l1, l2, maxSolves);
         // A support of n or more features (saturation) has no step now, but may have one after coordinate descent.
         newtonOk = solves > 0 || CollectActive() >= _e.N;
         _cert?.ForgetHistory();
@@ -702,7 +703,7 @@ internal sealed class GaussianSolver
     /// the step stops at the first zero crossing (t = min wⱼ/(wⱼ − (wⱼ + dⱼ)) ≤ 1, that coordinate set to 0): the objective
     /// decreases monotonically along the segment, which lies in the face. After such a blocked step the solve is repeated
     /// on the smaller support (the Cholesky factor with the dropped row and column removed by an O(m²) update, no new Gram
-    /// entries, the gradient updated as c − t·G_AA·d without dot products; at most <see cref="MaxNewtonDrops"/> times), as
+    /// entries, the gradient updated as c − t·G_AA·d without dot products; at most <see cref="MaxNewtonDrops"/> times, and <paramref name="maxSolves"/> solves in all), as
     /// an active-set method drops a constraint: coordinate descent removes a spurious coordinate only slowly on a nearly
     /// singular G_AA. The steps move w only; the engine's residual (or q) takes the total change of each coordinate once at
     /// the end. The factor is kept for later steps and α values (<see cref="SyncFactor"/>). Returns the number of solves
@@ -710,7 +711,7 @@ internal sealed class GaussianSolver
     /// none when G_AA + α(1−ρ)V_A is not positive definite to rounding (collinear support, or |A| ≥ n) or A is too large.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int SupportNewton(double l1, double l2)
+    private int SupportNewton(double l1, double l2, int maxSolves = MaxNewtonDrops + 1)
     {
         int m = CollectActive();
         if (m == 0 || m > MaxNewtonSupport || m >= _e.N) return 0;
@@ -745,7 +746,7 @@ internal sealed class GaussianSolver
                 _w[j] = a == block ? 0.0 : _w[j] + t * d[a];
             }
             solves++;
-            if (block < 0 || solves > MaxNewtonDrops || f == 1)
+            if (block < 0 || solves >= maxSolves || f == 1)
             {
                 for (int a = 0; a < start; a++)
                 {
