@@ -168,7 +168,7 @@ internal static class PipelineAb
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
     private static extern int ClockGetTime(int clock, out Timespec time);
 
-    private static double ThreadSeconds()
+    internal static double ThreadSeconds()
     {
         const int ThreadCpuClock = 3;   // CLOCK_THREAD_CPUTIME_ID (Linux)
         if (ClockGetTime(ThreadCpuClock, out var t) != 0) throw new InvalidOperationException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed.");
