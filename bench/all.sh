@@ -21,7 +21,8 @@
 #   train    end to end: `occam train` on MNIST-10k (784-512-256-10, 10 epochs, batch 256, Adam + L1 + dropout) vs
 #            steps alone, and vs the same job in PyTorch with a DataLoader.
 #   infer    Mlp.PredictScores vs ONNX Runtime (same process, same network) at batch 256 and one row; a pruned net.
-#   startup  `occam --version` and `occam linear fit` on diabetes, CLI published ReadyToRun.
+#   startup  `occam --version` and `occam linear fit` on diabetes, CLI published ReadyToRun; saving the MNIST model in
+#            process vs System.Text.Json's writer alone (info).
 #   linear   lasso/elastic-net paths vs scikit-learn and glmnet; logistic paths vs glmnet and scikit-learn
 #            saga/liblinear (bench/linear/compare.sh).
 # OpenBLAS-based references run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (in those commands only; --avx2: Haswell).
@@ -151,6 +152,10 @@ if want startup; then
     time_cmd version "$srep" "$cli" --version
     time_cmd linear-fit "$srep" "$cli" linear fit --data data/diabetes.csv --target progression --penalty lasso --alpha 0.5
   } >"$out/startup.jsonl"
+  # Saving occam train's model (784-512-256-10 after one epoch, ~5 MB of JSON), in process: MlpJson.Save vs the same
+  # file written by System.Text.Json's Utf8JsonWriter alone, both atomic (info row; bench/README.md, startup).
+  log "startup: saving the MNIST model (Occam.Bench save)"
+  "${BENCH[@]}" save --rounds "$srep" >"$out/save.jsonl" || failed "save"
 fi
 
 # --- train: end to end on MNIST-10k ----------------------------------------------------------------------------------

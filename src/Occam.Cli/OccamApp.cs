@@ -2,10 +2,6 @@ using System.Globalization;
 using System.Numerics;
 using System.Reflection;
 using System.Text.RegularExpressions;
-using Occam.Cli.Commands;
-using Occam.Cli.Commands.Experiments;
-using Occam.Cli.Commands.Linear;
-using Occam.Cli.Commands.Sweep;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -27,7 +23,8 @@ public static class OccamApp
                 Console.Out.WriteLine($"occam {Version}");
                 return ExitCodes.Success;
             }
-            CommandLine.CheckValues(args);
+            var commands = OccamCommands.For(args);
+            new CommandLine(commands).CheckValues(args);
             // Bind Spectre's console to the current standard output (tests redirect it between runs).
             AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
             var app = new CommandApp();
@@ -38,21 +35,7 @@ public static class OccamApp
                 config.UseStrictParsing();
                 config.ConfigureConsole(AnsiConsole.Console);
                 config.PropagateExceptions();
-                config.AddCommand<TrainCommand>("train").WithDescription("Train a regularized MLP on a CSV (or IDX) file and write the model.");
-                config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a model: loss, accuracy or R², confusion matrix.");
-                config.AddCommand<PredictCommand>("predict").WithDescription("Write predictions of a model for a CSV file.");
-                config.AddCommand<InspectCommand>("inspect").WithDescription("Show a model's architecture and sparsity (exact zeros, dead units, inputs kept).");
-                config.AddCommand<PruneCommand>("prune").WithDescription("Remove dead units and cut-off inputs from a model (same predictions, fewer parameters).");
-                config.AddCommand<ExportCommand>("export").WithDescription("Export a model as ONNX (MLPs, linear models) or as PyTorch safetensors + JSON sidecar (MLPs).");
-                config.AddCommand<ImportCommand>("import").WithDescription("Import a torch.nn.Sequential state_dict from safetensors as an occam-mlp/1 model.");
-                config.AddCommand<SynthCommand>("synth").WithDescription("Write a seeded synthetic dataset (xor, circles, spiral, blobs, polynomial) as CSV.");
-                config.AddCommand<DemoCommand>("demo").WithDescription("Train one network on the shipped digits six ways (no penalty, L2, L1 prox, L1 subgradient, group lasso, dropout); compare.");
-                config.AddCommand<Commands.Playground.PlaygroundCommand>("playground").WithDescription("Serve the playground page: train a network in the browser and watch the penalties act, live.");
-                config.AddCommand<Commands.Paths.PathCommand>("path").WithDescription("Walk a network's λ path (l1, group-lasso, l2, elastic-net) from λ_max down, warm-started; pick λ_min / λ_1se; write the chosen model, the path, plots.");
-                LinearCommands.Register(config);
-                SweepCommands.Register(config);
-                config.AddCommand<ExperimentCommand>("experiment").WithDescription("Run one experiment testing a claim of the notes (or 'list' them); writes result.json and PNG/SVG figures.");
-                config.AddCommand<ReportCommand>("report").WithDescription("Run every experiment (or reuse saved results) and write one self-contained HTML report.");
+                foreach (var command in commands) command.Register(config);
             });
             int code = RunCancellable(app, args);
             if (code is ExitCodes.Success or ExitCodes.NotConverged) return code;
@@ -136,20 +119,27 @@ public static class ExitCodes
     };
 }
 
-/// <summary>Checks of the raw command line that Spectre.Console.Cli does not make.</summary>
-internal static class CommandLine
+/// <summary>
+/// Checks of the raw command line that Spectre.Console.Cli does not make, over the options of the given commands
+/// (<see cref="OccamCommands.For"/>: the command the line names, or all).
+/// </summary>
+internal sealed class CommandLine(IEnumerable<TopLevelCommand> commands)
 {
     public const string Verbose = "--verbose";
     public const string Version = "--version";
 
-    /// <summary>Long names (with "--") of the options that take a value, over every command's settings, and their value types.</summary>
-    private static readonly Dictionary<string, Type> ValueOptions = FindValueOptions();
+    /// <summary>Long names (with "--") of the options that take a value, over the commands' settings, and their value types.</summary>
+    private readonly Dictionary<string, Type> valueOptions = FindValueOptions(commands.SelectMany(c => c.CommandTypes).Select(SettingsType).Distinct());
 
-    private static Dictionary<string, Type> FindValueOptions()
+    /// <summary>The settings class of a command class (the <c>TSettings</c> of its <see cref="ICommand{TSettings}"/>).</summary>
+    internal static Type SettingsType(Type command) =>
+        command.GetInterfaces().Single(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ICommand<>)).GetGenericArguments()[0];
+
+    private static Dictionary<string, Type> FindValueOptions(IEnumerable<Type> settingsTypes)
     {
         var valued = new Dictionary<string, Type>(StringComparer.Ordinal);
         var flags = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var type in typeof(OccamApp).Assembly.GetTypes().Where(t => typeof(CommandSettings).IsAssignableFrom(t)))
+        foreach (var type in settingsTypes)
             foreach (var property in type.GetProperties())
                 if (property.GetCustomAttribute<CommandOptionAttribute>() is { } option)
                     foreach (string name in option.LongNames)
@@ -162,7 +152,7 @@ internal static class CommandLine
     }
 
     /// <summary>The value type of option <paramref name="name"/> (e.g. "--lr"), when it is known.</summary>
-    public static Type? ValueType(string name) => ValueOptions.GetValueOrDefault(name);
+    public Type? ValueType(string name) => valueOptions.GetValueOrDefault(name);
 
     /// <summary>
     /// Rejects an option that takes a value but has none: the last word of the line (which Spectre would fill
@@ -170,7 +160,7 @@ internal static class CommandLine
     /// <c>--out=</c>); and a value option given twice (Spectre would keep the last silently). A value that starts
     /// with "--" must be written <c>--option=--value</c>.
     /// </summary>
-    public static void CheckValues(IReadOnlyList<string> args)
+    public void CheckValues(IReadOnlyList<string> args)
     {
         var given = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < args.Count; i++)
@@ -179,7 +169,7 @@ internal static class CommandLine
             if (!a.StartsWith("--", StringComparison.Ordinal)) continue;
             int eq = a.IndexOf('=', StringComparison.Ordinal);
             string name = eq < 0 ? a : a[..eq];
-            if (!ValueOptions.TryGetValue(name, out var type)) continue;
+            if (!valueOptions.TryGetValue(name, out var type)) continue;
             string value;
             if (eq >= 0)
             {
@@ -261,7 +251,7 @@ public static partial class CliErrors
             if (at > 0 && args[at - 1].StartsWith("--", StringComparison.Ordinal)) option = args[at - 1];
             else if (args.LastOrDefault(a => a.EndsWith("=" + value, StringComparison.Ordinal)) is { } joined) option = joined[..joined.IndexOf('=', StringComparison.Ordinal)];
         }
-        if (CommandLine.ValueType(option) is { } known) type = known.Name;
+        if (new CommandLine(OccamCommands.For(args)).ValueType(option) is { } known) type = known.Name;
         return $"{option} '{value}' is not valid: it must be {Expected(value, type)}.";
     }
 

@@ -7,15 +7,24 @@ namespace Occam.Serialization;
 /// The rows of a row-major float32 matrix as JSON arrays, <c>[v,v,…]</c> per row. In compact documents each row is
 /// formatted into bytes by <see cref="ShortestFloat"/> (the same bytes as <see cref="Utf8JsonWriter.WriteNumberValue(float)"/>:
 /// shortest round-trip digits, .NET's layout) and written with
-/// <see cref="Utf8JsonWriter.WriteRawValue(ReadOnlySpan{byte}, bool)"/>; large matrices are formatted ahead of the
-/// document by several threads, then written in row order. The file is the one the writer alone would produce, byte
-/// for byte, only faster (formatting floats was most of the time of saving a 784-512-256-10 network: ~535k values,
-/// ~5 MB). Indented documents keep the writer's own formatting. Values must be finite (the writer would throw).
+/// <see cref="Utf8JsonWriter.WriteRawValue(ReadOnlySpan{byte}, bool)"/>. The file is the one the writer alone would
+/// produce, byte for byte, only faster (formatting floats was most of the time of saving a 784-512-256-10 network:
+/// ~535k values, ~5 MB). Indented documents keep the writer's own formatting. Values must be finite (the writer would throw).
+/// <para>
+/// Large matrices go in rounds: the rows are cut into chunks of about <see cref="ChunkValues"/> values, each round
+/// formats one chunk per core (the calling thread takes one) into that core's reused buffer, then the calling thread
+/// writes the round's chunks in row order and flushes the writer to its stream. The memory touched is a few hundred
+/// kilobytes per core whatever the model's size, not a copy of the whole text (fresh pages are slow to fault in and to
+/// free; see docs/algorithms/serialization.md).
+/// </para>
 /// </summary>
 internal static class FloatRowsJson
 {
     /// <summary>Below this many values the rows are formatted on the calling thread.</summary>
     internal const int ParallelThreshold = 1 << 16;
+
+    /// <summary>The values formatted per chunk (at least one row): ~160 KB of text for trained weights.</summary>
+    internal const int ChunkValues = 1 << 14;
 
     /// <summary>
     /// Writes each of the <paramref name="rows"/> rows of <paramref name="values"/> as one JSON array element;
@@ -27,32 +36,48 @@ internal static class FloatRowsJson
         ArgumentNullException.ThrowIfNull(values);
         if (values.Length != rows * columns)
             throw new ArgumentException($"values has {values.Length} entries for {rows}×{columns}.", nameof(values));
-        int parts = Math.Min(Environment.ProcessorCount, rows);
-        if (options.Indented || !parallel || values.Length < ParallelThreshold || parts < 2)
+        if (options.Indented)
         {
-            for (int r = 0; r < rows; r++) WriteRow(w, values.AsSpan(r * columns, columns), options.Indented);
+            for (int r = 0; r < rows; r++) WriteRow(w, values.AsSpan(r * columns, columns), indented: true);
             return;
         }
+        int chunkRows = Math.Max(1, ChunkValues / Math.Max(1, columns));
+        int chunks = (rows + chunkRows - 1) / chunkRows;
+        int parts = parallel && values.Length >= ParallelThreshold ? Math.Min(Environment.ProcessorCount, chunks) : 1;
         var buffers = new byte[parts][];
-        var ends = new int[rows];
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        var ends = new int[parts * chunkRows];   // ends[part·chunkRows + i]: end of row i of the part's chunk in its buffer
+        for (int part = 0; part < parts; part++) buffers[part] = ArrayPool<byte>.Shared.Rent(MaxRowBytes(columns) * chunkRows);
+        try
         {
-            int first = (int)((long)rows * part / parts), last = (int)((long)rows * (part + 1) / parts);
-            var buffer = new byte[MaxRowBytes(columns) * (last - first)];
-            int at = 0;
-            for (int r = first; r < last; r++)
+            void Format(int chunk, int part)
             {
-                at += FormatRow(values.AsSpan(r * columns, columns), buffer.AsSpan(at));
-                ends[r] = at;
+                int first = chunk * chunkRows, last = Math.Min(rows, first + chunkRows);
+                var buffer = buffers[part].AsSpan();
+                for (int r = first, at = 0; r < last; r++)
+                {
+                    at += FormatRow(values.AsSpan(r * columns, columns), buffer[at..]);
+                    ends[part * chunkRows + r - first] = at;
+                }
             }
-            buffers[part] = buffer;
-        });
-        for (int part = 0; part < parts; part++)
+            var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = parts };
+            for (int round = 0; round < chunks; round += parts)
+            {
+                int count = Math.Min(parts, chunks - round);
+                if (count == 1) Format(round, 0);
+                else Parallel.For(0, count, parallelOptions, part => Format(round + part, part));
+                for (int part = 0; part < count; part++)
+                {
+                    int first = (round + part) * chunkRows, last = Math.Min(rows, first + chunkRows);
+                    var text = buffers[part].AsSpan();
+                    for (int i = 0, start = 0; i < last - first; start = ends[part * chunkRows + i], i++)
+                        w.WriteRawValue(text[start..ends[part * chunkRows + i]], skipInputValidation: true);
+                }
+                w.Flush();   // the round's text goes to the stream; the writer's own buffer stays one round long
+            }
+        }
+        finally
         {
-            int first = (int)((long)rows * part / parts), last = (int)((long)rows * (part + 1) / parts);
-            var text = buffers[part].AsSpan();
-            for (int r = first, start = 0; r < last; start = ends[r], r++)
-                w.WriteRawValue(text[start..ends[r]], skipInputValidation: true);
+            foreach (var buffer in buffers) ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

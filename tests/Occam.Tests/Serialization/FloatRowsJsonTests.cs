@@ -78,6 +78,46 @@ public class FloatRowsJsonTests
         Assert.Equal(values.Select(BitConverter.SingleToInt32Bits).Select(b => b == int.MinValue ? 0 : b), back.Select(BitConverter.SingleToInt32Bits).Select(b => b == int.MinValue ? 0 : b));
     }
 
+    /// <summary>Records the longest single write it receives.</summary>
+    private sealed class LongestWriteStream : MemoryStream
+    {
+        public int Longest { get; private set; }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Longest = Math.Max(Longest, count);
+            base.Write(buffer, offset, count);
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            Longest = Math.Max(Longest, buffer.Length);
+            base.Write(buffer);
+        }
+    }
+
+    [Fact]
+    public void ALargeMatrixReachesTheStreamInRoundsNotAsOneCopy()
+    {
+        // 2000×784 values, ~8 MB of text: the writer is flushed after every round of chunks, so no single write
+        // (and no buffer of the writer's) holds more than a round's text.
+        var rng = new Rng(77UL);
+        var values = new float[2000 * 784];
+        for (int i = 0; i < values.Length; i++) values[i] = (float)(rng.NextNormal() * 0.05);
+        var options = JsonText.WriterOptions(indented: false);
+        using var stream = new LongestWriteStream();
+        using (var w = new Utf8JsonWriter(stream, options))
+        {
+            w.WriteStartArray();
+            FloatRowsJson.Write(w, values, 2000, 784, options);
+            w.WriteEndArray();
+        }
+        int round = Environment.ProcessorCount * FloatRowsJson.MaxRowBytes(784) * (FloatRowsJson.ChunkValues / 784);
+        Assert.True(stream.Length > 4 * round, $"the text ({stream.Length} bytes) should span several rounds of {round}");
+        Assert.InRange(stream.Longest, 1, round + 1024);
+        Assert.Equal(Document(values, 2000, 784, parallel: false), Document(values, 2000, 784, parallel: true));
+    }
+
     [Fact]
     public void ASavedLargeModelLoadsBackExactly()
     {

@@ -11,6 +11,9 @@ namespace Occam.Cli.Commands.Linear;
 /// <summary>Registers the <c>occam linear</c> branch (fit, path, cv).</summary>
 internal static class LinearCommands
 {
+    /// <summary>The command classes <see cref="Register"/> adds.</summary>
+    public static Type[] CommandTypes { get; } = [typeof(LinearFitCommand), typeof(LinearPathCommand), typeof(LinearCvCommand)];
+
     public static void Register(IConfigurator config)
     {
         config.AddBranch("linear", linear =>

@@ -11,6 +11,9 @@ namespace Occam.Cli.Commands.Sweep;
 /// <summary>Registers <c>occam sweep</c> (with <c>sweep worker</c>) and <c>occam study show|export</c>.</summary>
 internal static class SweepCommands
 {
+    /// <summary>The command classes <see cref="Register"/> adds.</summary>
+    public static Type[] CommandTypes { get; } = [typeof(SweepCommand), typeof(SweepWorkerCommand), typeof(StudyShowCommand), typeof(StudyExportCommand)];
+
     public static void Register(IConfigurator config)
     {
         config.AddBranch("sweep", sweep =>

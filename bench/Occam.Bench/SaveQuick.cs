@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Occam.Data;
+using Occam.Nn;
+using Occam.Serialization;
+using Occam.Training;
+
+namespace Occam.Bench;
+
+/// <summary>
+/// `save`: saving the model of <c>occam train</c>'s MNIST job (784-512-256-10, ~535k weights, ~5 MB of JSON) in
+/// process. The model is the one <c>--model PATH</c> names (e.g. the file bench/all.sh's train section writes), or by
+/// default the job's network after one epoch (trained digits and the L1 prox's exact zeros, like the real file).
+/// Timed, interleaved in <c>--rounds R</c> rounds (default 15), best of each:
+/// <list type="bullet">
+/// <item><c>occam</c>: <see cref="MlpJson.Save"/> to a file in a temporary folder (atomic: temporary file, flush to
+/// disk, rename over the previous file), what <c>occam train</c> does.</item>
+/// <item><c>reference</c>: the same document written by System.Text.Json's <see cref="Utf8JsonWriter"/> alone (one
+/// <c>WriteNumberValue</c> per value, the writer's own float formatting, its own buffering) through the same atomic
+/// write. Its bytes are checked to equal Occam's before timing.</item>
+/// <item><c>memory</c>: <see cref="MlpJson.Write"/> into a reused in-memory stream (the formatting alone).</item>
+/// </list>
+/// Before them, <c>firstMs</c>: the first save in the process (code not yet compiled; pages not yet touched), closest
+/// to what a fresh CLI process pays (the CLI's code is precompiled, this one's is not). One JSON line.
+/// </summary>
+internal static class SaveQuick
+{
+    public static int Run(string[] args)
+    {
+        int rounds = 15;
+        string root = ".";
+        string? modelPath = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--root": root = args[++i]; break;
+                case "--model": modelPath = args[++i]; break;
+                default:
+                    Console.Error.WriteLine($"save: unknown option {args[i]}");
+                    return 2;
+            }
+        }
+        var model = modelPath is null ? OneEpochModel(root) : MlpJson.Load(modelPath);
+        string dir = Directory.CreateTempSubdirectory("occam-bench-save").FullName;
+        try
+        {
+            string occamFile = Path.Combine(dir, "occam.json"), referenceFile = Path.Combine(dir, "reference.json");
+            long t0 = Stopwatch.GetTimestamp();
+            MlpJson.Save(model, occamFile);
+            double first = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            WriterSave(model, referenceFile);
+            byte[] bytes = File.ReadAllBytes(occamFile);
+            if (!bytes.AsSpan().SequenceEqual(File.ReadAllBytes(referenceFile)))
+                throw new InvalidOperationException("Occam's model file differs from the JSON writer's");
+            var memory = new MemoryStream(bytes.Length + (1 << 20));
+            double occam = double.PositiveInfinity, reference = double.PositiveInfinity, inMemory = double.PositiveInfinity;
+            for (int r = 0; r < rounds; r++)
+            {
+                occam = Math.Min(occam, Time(() => MlpJson.Save(model, occamFile)));
+                reference = Math.Min(reference, Time(() => WriterSave(model, referenceFile)));
+                inMemory = Math.Min(inMemory, Time(() =>
+                {
+                    memory.SetLength(0);
+                    MlpJson.Write(model, memory);
+                }));
+            }
+            // The float formatting alone, one thread, every weight of the model: ShortestFloat vs .NET's own
+            // (float.TryFormat into UTF-8, what the writer calls), CPU time of this thread.
+            var all = model.DenseLayers.SelectMany(d => d.Weight.Concat(d.Bias)).ToArray();
+            var text = new byte[ShortestFloat.MaxBytes];
+            double shortest = double.PositiveInfinity, dotnet = double.PositiveInfinity;
+            long sink = 0;
+            for (int r = 0; r < rounds; r++)
+            {
+                double c0 = PipelineAb.ThreadSeconds();
+                foreach (float v in all) sink += ShortestFloat.Format(v, text);
+                double c1 = PipelineAb.ThreadSeconds();
+                foreach (float v in all)
+                {
+                    v.TryFormat(text, out int n, default, CultureInfo.InvariantCulture);
+                    sink += n;
+                }
+                double c2 = PipelineAb.ThreadSeconds();
+                shortest = Math.Min(shortest, c1 - c0);
+                dotnet = Math.Min(dotnet, c2 - c1);
+            }
+            GC.KeepAlive(sink);
+            string shape = string.Join('-', model.DenseLayers.Select(d => d.Inputs).Append(model.DenseLayers[^1].Outputs));
+            int weights = model.DenseLayers.Sum(d => d.Weight.Length + d.Bias.Length);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"bench\":\"save\",\"case\":\"{shape}\",\"values\":{weights},\"bytes\":{bytes.Length},\"occamMs\":{occam * 1e3:F2},\"referenceMs\":{reference * 1e3:F2}," +
+                $"\"memoryMs\":{inMemory * 1e3:F2},\"firstMs\":{first * 1e3:F2},\"speedup\":{reference / occam:F2},\"formatNsPerValue\":{shortest / all.Length * 1e9:F1},\"dotnetNsPerValue\":{dotnet / all.Length * 1e9:F1},\"rounds\":{rounds},\"threads\":{Environment.ProcessorCount}}}"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        return 0;
+    }
+
+    private static double Time(Action action)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        action();
+        return Stopwatch.GetElapsedTime(t0).TotalSeconds;
+    }
+
+    /// <summary>The bench's MNIST job (bench/all.sh's train section) after one epoch.</summary>
+    private static Mlp OneEpochModel(string root)
+    {
+        var data = IdxLoader.Load(Path.Combine(root, "data/mnist-10k-images-idx3-ubyte.gz"), Path.Combine(root, "data/mnist-10k-labels-idx1-ubyte.gz"));
+        var settings = TrainQuick.Settings(1);
+        var job = MlpFitter.Prepare(data, settings);
+        var trainer = new Trainer(job.Model, settings.Training, job.Regularization, job.Train.Rows);
+        trainer.Begin(job.Train, null, job.TrainRng).Next();
+        return job.Model;
+    }
+
+    /// <summary>The reference: the model file as System.Text.Json's writer alone writes it, saved the same atomic way.</summary>
+    private static void WriterSave(Mlp model, string path) => AtomicFile.Write(path, stream =>
+    {
+        using (var w = new Utf8JsonWriter(stream, JsonText.WriterOptions(indented: false)))
+        {
+            w.WriteStartObject();
+            w.WriteString("format", MlpJson.Format);
+            w.WriteString("task", TaskKinds.Name(model.Task));
+            w.WriteNumber("inputs", model.Inputs);
+            w.WriteStartArray("layers");
+            foreach (var layer in model.Layers)
+            {
+                w.WriteStartObject();
+                switch (layer)
+                {
+                    case Dense d:
+                        w.WriteString("type", "dense");
+                        w.WriteStartArray("weight");
+                        for (int r = 0; r < d.Outputs; r++)
+                        {
+                            w.WriteStartArray();
+                            foreach (float v in d.Weight.AsSpan(r * d.Inputs, d.Inputs)) w.WriteNumberValue(v);
+                            w.WriteEndArray();
+                        }
+                        w.WriteEndArray();
+                        w.WriteStartArray("bias");
+                        foreach (float v in d.Bias) w.WriteNumberValue(v);
+                        w.WriteEndArray();
+                        break;
+                    case ActivationLayer a:
+                        w.WriteString("type", Numerics.Activations.Activation.Name(a.Kind));
+                        break;
+                    case Dropout dr:
+                        w.WriteString("type", "dropout");
+                        w.WriteNumber("p", dr.P);
+                        break;
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            if (model.Standardizer is { } s) MlpJson.WriteStandardizer(w, "standardizer", s);
+            if (model.TargetStandardizer is { } ts) MlpJson.WriteStandardizer(w, "targetStandardizer", ts);
+            if (model.Classes is { } classes) MlpJson.WriteStrings(w, "classes", classes);
+            if (model.FeatureNames is { } names) MlpJson.WriteStrings(w, "features", names);
+            if (model.TargetName is { } target) w.WriteString("target", target);
+            w.WriteEndObject();
+        }
+        stream.WriteByte((byte)'\n');
+    });
+}
