@@ -184,9 +184,11 @@ internal sealed class ResidualEngine : GaussianEngine
         int n = rows.Length;
         var xc = ArrayPool<double>.Shared.Rent(checked(n * p));
         var engine = new ResidualEngine(n, p, xc, yCentered, pooled: true, 0);
+        // Memory-bound: on two threads (two column ranges) when X is large.
+        int threads = (long)n * p >= ParallelCells ? Math.Min(Environment.ProcessorCount, 2) : 1;
         try
         {
-            stats = ColumnStats.ComputeColumnMajor(x, p, rows, center, standardize, xc, engine.PrepareColumns);
+            stats = ColumnStats.ComputeColumnMajor(x, p, rows, center, standardize, xc, engine.PrepareColumns, threads);
         }
         catch
         {
@@ -197,7 +199,7 @@ internal sealed class ResidualEngine : GaussianEngine
         return engine;
     }
 
-    private double _largest;
+    private long _largestBits; // the largest magnitude seen by PrepareColumns (a non-negative double's bits order as the value)
 
     /// <summary>
     /// For columns [from, to) of X̃ (final): ‖x̃ⱼ‖²/n, ‖x̃ⱼ‖/n, the float copy and the largest magnitude so far — one pass over
@@ -206,20 +208,24 @@ internal sealed class ResidualEngine : GaussianEngine
     private void PrepareColumns(int from, int to)
     {
         int n = N;
+        double largest = 0;
         for (int j = from; j < to; j++)
         {
             var col = _x.AsSpan(j * n, n);
             Norm[j] = TensorPrimitives.Dot<double>(col, col) / n;
             ColumnNormOverN[j] = Math.Sqrt(Norm[j] * _invN);
-            if (n > 0) _largest = Math.Max(_largest, Math.Abs(TensorPrimitives.MaxMagnitude<double>(col)));
+            if (n > 0) largest = Math.Max(largest, Math.Abs(TensorPrimitives.MaxMagnitude<double>(col)));
             TensorPrimitives.ConvertTruncating<double, float>(col, _xf!.AsSpan(j * n, n));
         }
+        // Ranges may run on two threads: the running maximum is kept by compare-and-swap.
+        long bits = BitConverter.DoubleToInt64Bits(largest), seen;
+        while (bits > (seen = Interlocked.Read(ref _largestBits)) && Interlocked.CompareExchange(ref _largestBits, bits, seen) != seen) { }
     }
 
     /// <summary>Keeps the float copy only when every value fits a float (with room for the float dot products).</summary>
     private void FinishPreparation()
     {
-        if ((long)N * P > 0 && _largest < float.MaxValue / 2) return;
+        if ((long)N * P > 0 && BitConverter.Int64BitsToDouble(_largestBits) < float.MaxValue / 2) return;
         if (_pooled && _xf is not null) ArrayPool<float>.Shared.Return(_xf);
         _xf = null;
     }
@@ -311,7 +317,7 @@ internal sealed class ResidualEngine : GaussianEngine
         absolute = N * Math.ScaleB(1.0, -149) * scale * 2;
     }
 
-    /// <summary>Size of X̃ (n·p) from which a bounded full pass runs on <c>maxThreads</c> threads (default one).</summary>
+    /// <summary>Size of X̃ (n·p) from which a bounded full pass runs on <c>maxThreads</c> threads (default one) and the set-up (<see cref="FromRows"/>) on two.</summary>
     private const long ParallelCells = 1 << 20;
 
     private void FloatDots(int from, int to) =>
