@@ -24,7 +24,6 @@ public static class OccamApp
                 return ExitCodes.Success;
             }
             var commands = OccamCommands.For(args);
-            if (commands is [{ Prepare: { } prepare }]) prepare();
             new CommandLine(commands).CheckValues(args);
             // Bind Spectre's console to the current standard output (tests redirect it between runs).
             AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });

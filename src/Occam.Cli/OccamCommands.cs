@@ -2,7 +2,6 @@ using Occam.Cli.Commands;
 using Occam.Cli.Commands.Experiments;
 using Occam.Cli.Commands.Linear;
 using Occam.Cli.Commands.Sweep;
-using Occam.Training;
 using Spectre.Console.Cli;
 
 namespace Occam.Cli;
@@ -11,11 +10,9 @@ namespace Occam.Cli;
 /// One top-level entry of the <c>occam</c> command line: a command, or branches of subcommands (<c>linear</c>;
 /// <c>sweep</c> and <c>study</c>, registered together). <paramref name="Names"/>: the first words that select it;
 /// <paramref name="Register"/>: adds it to Spectre.Console.Cli's configuration; <paramref name="CommandTypes"/>: its
-/// command classes, whose settings name the options that take a value (<see cref="CommandLine"/>);
-/// <paramref name="Prepare"/>: optional work started before the command line is parsed, when the line names this entry —
-/// it must not depend on the options, must change no result and must return at once (background work).
+/// command classes, whose settings name the options that take a value (<see cref="CommandLine"/>).
 /// </summary>
-internal sealed record TopLevelCommand(string[] Names, Action<IConfigurator> Register, Type[] CommandTypes, Action? Prepare = null);
+internal sealed record TopLevelCommand(string[] Names, Action<IConfigurator> Register, Type[] CommandTypes);
 
 /// <summary>
 /// The one list of <c>occam</c>'s commands, in the order <c>occam --help</c> shows them. A command line whose first
@@ -29,8 +26,7 @@ internal static class OccamCommands
     /// <summary>Every top-level command and branch, in help order.</summary>
     public static IReadOnlyList<TopLevelCommand> All { get; } =
     [
-        // Training's warm-up compiles the data preparation and JSON writing on the idle core while Spectre parses.
-        Leaf<TrainCommand>("train", "Train a regularized MLP on a CSV (or IDX) file and write the model.") with { Prepare = TrainingWarmup.StartPreparation },
+        Leaf<TrainCommand>("train", "Train a regularized MLP on a CSV (or IDX) file and write the model."),
         Leaf<EvalCommand>("eval", "Evaluate a model: loss, accuracy or R², confusion matrix."),
         Leaf<PredictCommand>("predict", "Write predictions of a model for a CSV file."),
         Leaf<InspectCommand>("inspect", "Show a model's architecture and sparsity (exact zeros, dead units, inputs kept)."),
