@@ -168,7 +168,7 @@ internal static class PipelineAb
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
     private static extern int ClockGetTime(int clock, out Timespec time);
 
-    /// <summary>CPU seconds of the calling thread (also used by the `save` mode).</summary>
+    /// <summary>CPU seconds of the calling thread (also used by the `save` mode and `train --probe --cpu`).</summary>
     internal static double ThreadSeconds()
     {
         const int ThreadCpuClock = 3;   // CLOCK_THREAD_CPUTIME_ID (Linux)

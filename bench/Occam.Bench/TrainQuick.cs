@@ -30,7 +30,7 @@ internal static class TrainQuick
         int epochs = 10, repeats = 3, rounds = 15;
         double seconds = 1;
         string root = ".";
-        bool ab = false;
+        bool ab = false, probe = false;
         HashSet<string>? pieces = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -41,6 +41,7 @@ internal static class TrainQuick
                 case "--seconds": seconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--root": root = args[++i]; break;
                 case "--ab": ab = true; break;
+                case "--probe": probe = true; break;
                 case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--pieces": pieces = args[++i].Split(',').ToHashSet(); break;
                 case "--threads": Gemm.MaxThreads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -53,6 +54,7 @@ internal static class TrainQuick
         string images = Path.Combine(root, "data/mnist-10k-images-idx3-ubyte.gz");
         string labels = Path.Combine(root, "data/mnist-10k-labels-idx1-ubyte.gz");
         if (ab) return PipelineAb.Run(images, labels, rounds, pieces);
+        if (probe) return TrainLoopProbe.Run(images, labels, rounds, pieces);
         string dir = Directory.CreateTempSubdirectory("occam-bench-train").FullName;
         try
         {
@@ -65,14 +67,17 @@ internal static class TrainQuick
         }
         // The reference: one step on the same net and batch, best of short windows (bench/all.sh's t_step).
         var net = StepsQuick.Nets.Single(n => n.Name == "784-512-256-10");
-        double us = TimeStep(net, seconds);
+        var (us, median, mean) = TimeStep(net, seconds);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"bench\":\"train-parts\",\"case\":\"step\",\"threads\":{Gemm.MaxThreads},\"usPerStep\":{us:F1}}}"));
+            $"{{\"bench\":\"train-parts\",\"case\":\"step\",\"threads\":{Gemm.MaxThreads},\"usPerStep\":{us:F1},\"medianUs\":{median:F1},\"meanUs\":{mean:F1}}}"));
         return 0;
     }
 
-    /// <summary>Best µs of one step over short windows after a warm-up, as the `steps` mode times it.</summary>
-    private static double TimeStep(StepsQuick.Net net, double seconds)
+    /// <summary>
+    /// Best µs of one step over short windows after a warm-up, as the `steps` mode times it; and the median and mean of
+    /// the same windows (what a loop of steps pays on average: the best is the least disturbed step).
+    /// </summary>
+    private static (double Best, double Median, double Mean) TimeStep(StepsQuick.Net net, double seconds)
     {
         var (trainer, x, y, rng) = StepsQuick.Setup(net);
         var sw = Stopwatch.StartNew();
@@ -82,15 +87,16 @@ internal static class TrainQuick
             trainer.Step(x, y, net.Batch, rng, out _);
             warm++;
         }
-        double best = double.PositiveInfinity;
+        var windows = new List<double>(4096);
         var total = Stopwatch.StartNew();
         while (total.Elapsed.TotalSeconds < seconds)
         {
             long t0 = Stopwatch.GetTimestamp();
             trainer.Step(x, y, net.Batch, rng, out _);
-            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            windows.Add(Stopwatch.GetElapsedTime(t0).TotalMicroseconds);
         }
-        return best * 1e6;
+        windows.Sort();
+        return (windows[0], windows[windows.Count / 2], windows.Average());
     }
 
     /// <summary>The settings bench/all.sh gives <c>occam train</c>.</summary>

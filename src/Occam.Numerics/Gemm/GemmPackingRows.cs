@@ -81,8 +81,11 @@ internal static unsafe class GemmPackingRows
 
     /// <summary>
     /// <see cref="GemmPacking.PackTransposed"/> with line j at <c>a + rows[j]·ld</c>: <c>d[p·width + j] = a[rows[j]·ld + p]</c>
-    /// for j &lt; valid, 0 for valid ≤ j &lt; width, p &lt; kc.
+    /// for j &lt; valid, 0 for valid ≤ j &lt; width, p &lt; kc. Compiled fully optimized at its first call, like its caller:
+    /// too large to be inlined into <see cref="PackA"/>, it would otherwise run as tier-0 code (its ReadyToRun code is not
+    /// used) through the first hundreds of steps of a published CLI's training run.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackTransposed(float* d, float* a, int* rows, nint ld, int kc, int width, int valid)
     {
         Debug.Assert((width & 7) == 0 && valid >= 1 && valid <= width);

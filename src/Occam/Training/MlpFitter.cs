@@ -102,8 +102,6 @@ public static class MlpFitter
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(settings);
         long t0 = Stopwatch.GetTimestamp();
-        // The step's kernels compile on another thread while the data is prepared (see StepWarmup; same results).
-        using var warmup = StepWarmup.Start(data, settings);
         var job = Prepare(data, settings);
         long t1 = Stopwatch.GetTimestamp();
         var trainer = new Trainer(job.Model, settings.Training, job.Regularization, job.Train.Rows);
