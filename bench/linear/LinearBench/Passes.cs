@@ -25,12 +25,13 @@ internal static class Passes
         var stats = ColumnStats.Compute(data.X, p, rows, true, false);
         var xc = stats.ColumnMajor(data.X, p, rows);
         var yc = new double[data.Rows];
-        var names = new[] { "create", "stats", "colmajor", "engine", "exact", "float-1t", "float-2t" };
+        var names = new[] { "create", "stats", "colmajor", "fused", "engine", "exact", "float-1t", "float-2t" };
         var actions = new Action[]
         {
             () => GaussianProblem.Create(data.X, data.Features, data.Y, rows, o),
             () => ColumnStats.Compute(data.X, p, rows, true, false),
-            () => stats.ColumnMajor(data.X, p, rows),
+            () => stats.ColumnMajor(data.X, p, rows, xc),
+            () => ColumnStats.ComputeColumnMajor(data.X, p, rows, true, false, xc),
             () => GC.KeepAlive(new ResidualEngine(data.Rows, p, xc, yc)),
             () => engine.FullGradient(c, skip),
             () => engine.BoundedGradients(c, skip, out _, out _, 1),

@@ -26,7 +26,7 @@ internal static class Profile
         for (int rep = 0; rep < repeats + 2; rep++)
         {
             var all = Stopwatch.StartNew();
-            var problem = GaussianProblem.Create(data.X, data.Features, data.Y, rows, o);
+            using var problem = GaussianProblem.Create(data.X, data.Features, data.Y, rows, o);
             var solver = new GaussianSolver(problem, o);
             double amax = solver.AlphaMax();
             if (rep >= 2) setup = Math.Min(setup, all.Elapsed.TotalSeconds);

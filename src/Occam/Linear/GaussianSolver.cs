@@ -152,6 +152,14 @@ internal sealed class ResidualEngine : GaussianEngine
     /// rented from <see cref="ArrayPool{T}.Shared"/>; the float copy is rented too and <see cref="Release"/> returns both.
     /// </summary>
     public ResidualEngine(int n, int p, double[] xColumnMajor, double[] yCentered, bool pooled = false)
+        : this(n, p, xColumnMajor, yCentered, pooled, 0)
+    {
+        PrepareColumns(0, p);
+        FinishPreparation();
+    }
+
+    /// <summary>Allocates; the caller runs <see cref="PrepareColumns"/> over every column, then <see cref="FinishPreparation"/>.</summary>
+    private ResidualEngine(int n, int p, double[] xColumnMajor, double[] yCentered, bool pooled, int _)
         : base(n, p, new double[p], TensorPrimitives.Dot(yCentered, yCentered))
     {
         _x = xColumnMajor;
@@ -162,21 +170,58 @@ internal sealed class ResidualEngine : GaussianEngine
         ColumnNormOverN = new double[p];
         _uf = new float[n];
         _cf = new float[p];
-        // One pass over X̃, column by column while it is in cache: ‖x̃ⱼ‖²/n, the float copy and its largest magnitude (the
-        // float copy is dropped when a value does not fit a float).
         int cells = checked(n * p);
-        var xf = pooled ? ArrayPool<float>.Shared.Rent(cells) : GC.AllocateUninitializedArray<float>(cells);
-        double largest = 0;
-        for (int j = 0; j < p; j++)
+        _xf = pooled ? ArrayPool<float>.Shared.Rent(cells) : GC.AllocateUninitializedArray<float>(cells);
+    }
+
+    /// <summary>
+    /// The residual engine of the selected rows of row-major X, centred (and scaled) as <see cref="ColumnStats"/> says:
+    /// statistics, the column-major copy (pooled), the norms and the float copy in one pass over X by blocks of columns
+    /// (<see cref="ColumnStats.ComputeColumnMajor"/>), each block's norms and float copy computed while it is in cache.
+    /// </summary>
+    public static ResidualEngine FromRows(double[] x, int p, int[] rows, double[] yCentered, bool center, bool standardize, out ColumnStats stats)
+    {
+        int n = rows.Length;
+        var xc = ArrayPool<double>.Shared.Rent(checked(n * p));
+        var engine = new ResidualEngine(n, p, xc, yCentered, pooled: true, 0);
+        try
         {
-            var col = xColumnMajor.AsSpan(j * n, n);
+            stats = ColumnStats.ComputeColumnMajor(x, p, rows, center, standardize, xc, engine.PrepareColumns);
+        }
+        catch
+        {
+            engine.Release();
+            throw;
+        }
+        engine.FinishPreparation();
+        return engine;
+    }
+
+    private double _largest;
+
+    /// <summary>
+    /// For columns [from, to) of X̃ (final): ‖x̃ⱼ‖²/n, ‖x̃ⱼ‖/n, the float copy and the largest magnitude so far — one pass over
+    /// each column while it is in cache.
+    /// </summary>
+    private void PrepareColumns(int from, int to)
+    {
+        int n = N;
+        for (int j = from; j < to; j++)
+        {
+            var col = _x.AsSpan(j * n, n);
             Norm[j] = TensorPrimitives.Dot<double>(col, col) / n;
             ColumnNormOverN[j] = Math.Sqrt(Norm[j] * _invN);
-            if (n > 0) largest = Math.Max(largest, Math.Abs(TensorPrimitives.MaxMagnitude<double>(col)));
-            TensorPrimitives.ConvertTruncating<double, float>(col, xf.AsSpan(j * n, n));
+            if (n > 0) _largest = Math.Max(_largest, Math.Abs(TensorPrimitives.MaxMagnitude<double>(col)));
+            TensorPrimitives.ConvertTruncating<double, float>(col, _xf!.AsSpan(j * n, n));
         }
-        if (cells > 0 && largest < float.MaxValue / 2) _xf = xf;
-        else if (pooled) ArrayPool<float>.Shared.Return(xf);
+    }
+
+    /// <summary>Keeps the float copy only when every value fits a float (with room for the float dot products).</summary>
+    private void FinishPreparation()
+    {
+        if ((long)N * P > 0 && _largest < float.MaxValue / 2) return;
+        if (_pooled && _xf is not null) ArrayPool<float>.Shared.Return(_xf);
+        _xf = null;
     }
 
     public override void Release()
@@ -320,7 +365,6 @@ internal sealed class GaussianProblem : IDisposable
     public static GaussianProblem Create(double[] x, int p, double[] y, int[] rows, LinearOptions o)
     {
         int n = rows.Length;
-        var stats = ColumnStats.Compute(x, p, rows, o.FitIntercept, o.Standardize);
         double ymean = 0;
         if (o.FitIntercept)
         {
@@ -336,8 +380,10 @@ internal sealed class GaussianProblem : IDisposable
             _ => n > p && p <= 4096,
         };
         GaussianEngine engine;
+        ColumnStats stats;
         if (gram)
         {
+            stats = ColumnStats.Compute(x, p, rows, o.FitIntercept, o.Standardize);
             var inv = new double[p];
             for (int j = 0; j < p; j++) inv[j] = stats.Excluded[j] ? 0 : 1 / stats.Scale[j];
             var g = new double[p * p];
@@ -349,9 +395,7 @@ internal sealed class GaussianProblem : IDisposable
         }
         else
         {
-            var xc = ArrayPool<double>.Shared.Rent(checked(n * p));
-            stats.ColumnMajor(x, p, rows, xc);
-            engine = new ResidualEngine(n, p, xc, yc, pooled: true);
+            engine = ResidualEngine.FromRows(x, p, rows, yc, o.FitIntercept, o.Standardize, out stats);
         }
         return new GaussianProblem { Engine = engine, Stats = stats, YMean = ymean, Rows = n };
     }
@@ -530,7 +574,14 @@ internal sealed class GaussianSolver
         bool converged = false;
         bool newtonOk = _o.SupportNewton;
         int sinceNewton = 0;
-        bool warmNewtonDone = false;
+        // Path-following step: with a factor kept from the previous α (same l2: the whole lasso path), an exact step on the
+        // previous support, before any sweep, moves w along the homotopy direction G_AA⁻¹·V_A·s_A·(l1_prev − l1) and stops
+        // at the first coefficient that reaches zero. A coordinate sweep first would activate every feature with
+        // |cⱼ| ∈ (l1, l1_prev] at once (before the others adjust), most of which the exact step then drops again, one
+        // blocked solve each, and which come back at the next α: the loop of drops and re-appends this step avoids. Its
+        // solves count as sweeps and leave at least one sweep of the budget for the loop below.
+        if (newtonOk && _fValid && _fL2 == l2 && iter + 1 < maxIter)
+            RunNewton(l1, l2, ref newtonOk, ref iter, ref sinceNewton, maxIter - iter - 1);
         while (true)
         {
             var strong = _strongList.AsSpan(0, _strongCount);
@@ -542,13 +593,6 @@ internal sealed class GaussianSolver
             {
                 if (_cert is not null)
                 {
-                    if (!warmNewtonDone && newtonOk && _fValid && _fL2 == l2 && iter < maxIter)
-                    {
-                        // A factor kept from earlier α values makes an exact step on the support cheap (a few O(m²) updates):
-                        // take it before the first check of this α, which it usually makes the last.
-                        warmNewtonDone = true;
-                        if (RunNewton(l1, l2, ref newtonOk, ref iter, ref sinceNewton)) continue;
-                    }
                     // Residual engine: a full pass costs n·p. First the certified gap from the strong set's exact gradients and
                     // bounds on the others (GaussianDualCertificate); only when it fails although the optimistic gap (the
                     // others' gradients as of the last pass) is small does the full pass run.
@@ -630,9 +674,9 @@ internal sealed class GaussianSolver
     }
 
     /// <summary>A support Newton step with its bookkeeping (sweep count, history); false when none was taken.</summary>
-    private bool RunNewton(double l1, double l2, ref bool newtonOk, ref int iter, ref int sinceNewton)
+    private bool RunNewton(double l1, double l2, ref bool newtonOk, ref int iter, ref int sinceNewton, int maxSolves = MaxNewtonDrops + 1)
     {
-        int solves = SupportNewton(l1, l2);
+        int solves = SupportNewton(l1, l2, maxSolves);
         // A support of n or more features (saturation) has no step now, but may have one after coordinate descent.
         newtonOk = solves > 0 || CollectActive() >= _e.N;
         _cert?.ForgetHistory();
@@ -659,7 +703,7 @@ internal sealed class GaussianSolver
     /// the step stops at the first zero crossing (t = min wⱼ/(wⱼ − (wⱼ + dⱼ)) ≤ 1, that coordinate set to 0): the objective
     /// decreases monotonically along the segment, which lies in the face. After such a blocked step the solve is repeated
     /// on the smaller support (the Cholesky factor with the dropped row and column removed by an O(m²) update, no new Gram
-    /// entries, the gradient updated as c − t·G_AA·d without dot products; at most <see cref="MaxNewtonDrops"/> times), as
+    /// entries, the gradient updated as c − t·G_AA·d without dot products; at most <see cref="MaxNewtonDrops"/> times, and <paramref name="maxSolves"/> solves in all), as
     /// an active-set method drops a constraint: coordinate descent removes a spurious coordinate only slowly on a nearly
     /// singular G_AA. The steps move w only; the engine's residual (or q) takes the total change of each coordinate once at
     /// the end. The factor is kept for later steps and α values (<see cref="SyncFactor"/>). Returns the number of solves
@@ -667,7 +711,7 @@ internal sealed class GaussianSolver
     /// none when G_AA + α(1−ρ)V_A is not positive definite to rounding (collinear support, or |A| ≥ n) or A is too large.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int SupportNewton(double l1, double l2)
+    private int SupportNewton(double l1, double l2, int maxSolves = MaxNewtonDrops + 1)
     {
         int m = CollectActive();
         if (m == 0 || m > MaxNewtonSupport || m >= _e.N) return 0;
@@ -702,7 +746,7 @@ internal sealed class GaussianSolver
                 _w[j] = a == block ? 0.0 : _w[j] + t * d[a];
             }
             solves++;
-            if (block < 0 || solves > MaxNewtonDrops || f == 1)
+            if (block < 0 || solves >= maxSolves || f == 1)
             {
                 for (int a = 0; a < start; a++)
                 {

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using Occam.Numerics;
+using Occam.Numerics.LinearAlgebra;
 using Occam.Numerics.Standardization;
 
 namespace Occam.Linear;
@@ -24,36 +25,103 @@ internal sealed class ColumnStats
     public static ColumnStats Compute(double[] x, int p, int[] rows, bool center, bool standardize)
     {
         int n = rows.Length;
-        var mean = new double[p];
-        var min = new double[p];
-        var max = new double[p];
-        Array.Fill(min, double.PositiveInfinity);
-        Array.Fill(max, double.NegativeInfinity);
+        var (mean, min, max, scale, excluded) = Allocate(p);
         // Row by row with the standardizer's vectorized kernels: the same sums in the same order as a scalar loop.
         foreach (int r in rows) ColumnSums.Add(x.AsSpan(r * p, p), mean, min, max);
-        // A NaN or infinity in X makes its column's min, max or sum non-finite: find the first such cell for the message.
-        for (int j = 0; j < p; j++)
-            if (!double.IsFinite(min[j]) || !double.IsFinite(max[j]) || double.IsNaN(mean[j]))
-                ThrowFirstNonFinite(x, p, rows);
-        for (int j = 0; j < p; j++) mean[j] /= n;
-        var scale = new double[p];
-        Array.Fill(scale, 1.0);
-        var excluded = new bool[p];
-        // With an intercept a constant column duplicates it and is left out; without one, a constant non-zero column
-        // (e.g. a column of ones standing for a penalized bias) is an ordinary feature and only all-zero columns are.
-        for (int j = 0; j < p; j++) excluded[j] = center ? !(max[j] > min[j]) : max[j] == 0 && min[j] == 0;
+        if (!AllFinite(mean, min, max)) ThrowFirstNonFinite(x, p, rows);
+        Finish(mean, min, max, n, center, excluded);
         if (standardize)
         {
             var ss = new double[p];
             foreach (int r in rows) SquaredDeviations.Add(x.AsSpan(r * p, p), mean, ss);
-            for (int j = 0; j < p; j++)
-            {
-                double s = Math.Sqrt(ss[j] / n);
-                scale[j] = excluded[j] || s == 0 ? 1 : s;
-            }
+            Scales(ss, excluded, n, scale);
         }
         if (!center) Array.Clear(mean);
         return new ColumnStats { Mean = mean, Scale = scale, Excluded = excluded };
+    }
+
+    /// <summary>
+    /// <see cref="Compute"/> and <see cref="ColumnMajor(double[], int, int[], double[])"/> in one pass over X, by blocks of
+    /// columns small enough to stay in cache (about 256 KB of X): each block's rows are summed (<see cref="ColumnSums"/>,
+    /// and <see cref="SquaredDeviations"/> when standardizing), then centred, scaled and transposed into
+    /// <paramref name="result"/> while they are still in cache. Every column's statistics come from the same operations in
+    /// the same row order as in <see cref="Compute"/>, so the statistics and the copy are the same values as the two
+    /// separate passes. <paramref name="onBlock"/>(from, to) runs as soon as columns [from, to) of
+    /// <paramref name="result"/> are final (e.g. for their norms, while the block is in cache).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static ColumnStats ComputeColumnMajor(double[] x, int p, int[] rows, bool center, bool standardize, double[] result,
+        Action<int, int>? onBlock = null)
+    {
+        int n = rows.Length;
+        if (result.Length < (long)n * p) throw new ArgumentException("the column-major buffer is too short.", nameof(result));
+        var (mean, min, max, scale, excluded) = Allocate(p);
+        var ss = standardize ? new double[p] : null;
+        int width = Math.Clamp(32768 / Math.Max(n, 1) / 8 * 8, 8, 512);
+        var inv = new double[width];
+        for (int j0 = 0; j0 < p; j0 += width)
+        {
+            int w = Math.Min(p - j0, width);
+            var sum = mean.AsSpan(j0, w);
+            var lo = min.AsSpan(j0, w);
+            var hi = max.AsSpan(j0, w);
+            foreach (int r in rows) ColumnSums.Add(x.AsSpan(r * p + j0, w), sum, lo, hi);
+            if (!AllFinite(sum, lo, hi)) ThrowFirstNonFinite(x, p, rows);
+            var ex = excluded.AsSpan(j0, w);
+            Finish(sum, lo, hi, n, center, ex);
+            if (ss is not null)
+            {
+                var acc = ss.AsSpan(j0, w);
+                foreach (int r in rows) SquaredDeviations.Add(x.AsSpan(r * p + j0, w), sum, acc);
+                Scales(acc, ex, n, scale.AsSpan(j0, w));
+            }
+            if (!center) sum.Clear();
+            for (int j = 0; j < w; j++) inv[j] = 1 / scale[j0 + j];
+            // The block's n × w values, centred, scaled and transposed as in ColumnMajor.
+            ScaledTranspose.Compute(x, p, rows, j0, w, sum, inv, result.AsSpan(j0 * n, w * n));
+            for (int j = j0; j < j0 + w; j++)
+                if (excluded[j]) result.AsSpan(j * n, n).Clear();
+            onBlock?.Invoke(j0, j0 + w);
+        }
+        return new ColumnStats { Mean = mean, Scale = scale, Excluded = excluded };
+    }
+
+    private static (double[] Mean, double[] Min, double[] Max, double[] Scale, bool[] Excluded) Allocate(int p)
+    {
+        var min = new double[p];
+        var max = new double[p];
+        Array.Fill(min, double.PositiveInfinity);
+        Array.Fill(max, double.NegativeInfinity);
+        var scale = new double[p];
+        Array.Fill(scale, 1.0);
+        return (new double[p], min, max, scale, new bool[p]);
+    }
+
+    /// <summary>A NaN or infinity in X makes its column's min, max or sum non-finite.</summary>
+    private static bool AllFinite(ReadOnlySpan<double> sum, ReadOnlySpan<double> min, ReadOnlySpan<double> max)
+    {
+        for (int j = 0; j < sum.Length; j++)
+            if (!double.IsFinite(min[j]) || !double.IsFinite(max[j]) || double.IsNaN(sum[j])) return false;
+        return true;
+    }
+
+    /// <summary>Sums to means (in place) and the excluded columns.</summary>
+    private static void Finish(Span<double> sum, ReadOnlySpan<double> min, ReadOnlySpan<double> max, int n, bool center, Span<bool> excluded)
+    {
+        for (int j = 0; j < sum.Length; j++) sum[j] /= n;
+        // With an intercept a constant column duplicates it and is left out; without one, a constant non-zero column
+        // (e.g. a column of ones standing for a penalized bias) is an ordinary feature and only all-zero columns are.
+        for (int j = 0; j < sum.Length; j++) excluded[j] = center ? !(max[j] > min[j]) : max[j] == 0 && min[j] == 0;
+    }
+
+    /// <summary>Population standard deviations √(ssⱼ/n), 1 for excluded or zero-variance columns.</summary>
+    private static void Scales(ReadOnlySpan<double> ss, ReadOnlySpan<bool> excluded, int n, Span<double> scale)
+    {
+        for (int j = 0; j < ss.Length; j++)
+        {
+            double s = Math.Sqrt(ss[j] / n);
+            scale[j] = excluded[j] || s == 0 ? 1 : s;
+        }
     }
 
     private static void ThrowFirstNonFinite(double[] x, int p, int[] rows)
@@ -75,12 +143,6 @@ internal sealed class ColumnStats
     }
 
     /// <summary>Column-major copy (column j at [j·n, (j+1)·n)) of the selected rows, centred and scaled.</summary>
-    /// <remarks>
-    /// Tiles of 8 rows × 256 columns: each tile reads 8 row pieces of 2 KB and writes 8 consecutive values (one cache
-    /// line when n·8 bytes is a multiple of 64) into each of its 256 columns, so the whole tile stays in L1 and every
-    /// written line is complete before it leaves; the transpose streams X once (same values: one subtraction and one
-    /// multiplication per cell either way).
-    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double[] ColumnMajor(double[] x, int p, int[] rows)
     {
@@ -91,30 +153,21 @@ internal sealed class ColumnStats
     }
 
     /// <summary>The same into <paramref name="result"/> (at least n·p values; e.g. a pooled array).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public unsafe void ColumnMajor(double[] x, int p, int[] rows, double[] result)
+    /// <remarks>
+    /// By blocks of 256 columns (<see cref="ScaledTranspose"/>: tiles of 8 rows × 8 columns on AVX-512), so that each
+    /// block's written lines are complete before they leave the cache.
+    /// </remarks>
+    public void ColumnMajor(double[] x, int p, int[] rows, double[] result)
     {
-        const int Block = 8, Tile = 256;
+        const int Block = 256;
         int n = rows.Length;
         if (result.Length < (long)n * p) throw new ArgumentException("the column-major buffer is too short.", nameof(result));
         var inv = new double[p];
         for (int j = 0; j < p; j++) inv[j] = 1 / Scale[j];
-        fixed (double* px = x, pr = result, pm = Mean, pi = inv)
+        for (int j0 = 0; j0 < p; j0 += Block)
         {
-            for (int i0 = 0; i0 < n; i0 += Block)
-            {
-                int i1 = Math.Min(n, i0 + Block);
-                for (int j0 = 0; j0 < p; j0 += Tile)
-                {
-                    int j1 = Math.Min(p, j0 + Tile);
-                    for (int i = i0; i < i1; i++)
-                    {
-                        double* row = px + (long)rows[i] * p;
-                        double* dst = pr + i;
-                        for (int j = j0; j < j1; j++) dst[(long)j * n] = (row[j] - pm[j]) * pi[j];
-                    }
-                }
-            }
+            int w = Math.Min(Block, p - j0);
+            ScaledTranspose.Compute(x, p, rows, j0, w, Mean.AsSpan(j0, w), inv.AsSpan(j0, w), result.AsSpan(j0 * n, w * n));
         }
         for (int j = 0; j < p; j++)
             if (Excluded[j]) result.AsSpan(j * n, n).Clear();

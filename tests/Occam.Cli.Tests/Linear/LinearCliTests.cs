@@ -270,7 +270,10 @@ public sealed class LinearCliTests : IDisposable
         Assert.Contains("warning: column 'flat' is constant", stderr);
         Assert.Equal(0.0, JsonDocument.Parse(stdout).RootElement.GetProperty("coef")[1].GetDouble());
 
-        var slow = Run("linear", "fit", "--data", DataFile("diabetes.csv"), "--target", "progression", "--alpha", "0.001", "--tol", "1e-15", "--max-iter", "2");
+        // Cubic terms (30 correlated columns): two sweeps cannot reach the tolerance (plain diabetes is solved exactly by the
+        // support Newton step within them).
+        var slow = Run("linear", "fit", "--data", DataFile("diabetes.csv"), "--target", "progression", "--alpha", "0.001", "--tol", "1e-15", "--max-iter", "2",
+            "--degree", "3");
         Assert.Equal(2, slow.Code);
         Assert.Contains("warning: did not converge", slow.Err);
         Assert.Contains("NOT CONVERGED", slow.Out);
@@ -280,8 +283,9 @@ public sealed class LinearCliTests : IDisposable
     public void MaxIterIsABudgetPerAlphaNotForTheHiddenWarmPath()
     {
         // alpha far below alpha_max: the single-alpha fit walks a warm-start path first; --max-iter counts only the sweeps at alpha.
+        // Cubic terms (30 correlated columns), which three sweeps cannot solve to 1e-12.
         var (code, stdout, stderr) = Run("linear", "fit", "--data", DataFile("diabetes.csv"), "--target", "progression",
-            "--alpha", "0.001", "--tol", "1e-12", "--max-iter", "3", "--json");
+            "--alpha", "0.001", "--tol", "1e-12", "--max-iter", "3", "--degree", "3", "--json");
         Assert.Equal(2, code);
         Assert.Contains("after 3 sweeps", stderr);
         Assert.Equal(3, JsonDocument.Parse(stdout).RootElement.GetProperty("iterations").GetInt32());
