@@ -235,7 +235,7 @@ for name, label in (("version", "occam --version"), ("linear-fit", "occam linear
 
 for r in lines("save.jsonl"):
     add("startup", f"save {r['case']} model ({r['bytes'] / 1e6:.1f} MB JSON, atomic) vs Utf8JsonWriter alone (in process; first save {r['firstMs']:.0f} ms, "
-        f"formatting {r['formatNsPerValue']:.0f} vs {r['dotnetNsPerValue']:.0f} ns/value)", f"{r['occamMs']:.1f} ms", f"{r['referenceMs']:.1f} ms",
+        f"formatting {r['formatNsPerValue']:.0f} vs {r['dotnetNsPerValue']:.0f} ns/value; loading it back {r['loadMs']:.0f} ms, first {r['firstLoadMs']:.0f} ms)", f"{r['occamMs']:.1f} ms", f"{r['referenceMs']:.1f} ms",
         f"{r['referenceMs'] / r['occamMs']:.1f}x", "info", None)
 
 # --- linear -------------------------------------------------------------------------------------------------------------------

@@ -22,7 +22,9 @@ namespace Occam.Bench;
 /// <item><c>memory</c>: <see cref="MlpJson.Write"/> into a reused in-memory stream (the formatting alone).</item>
 /// </list>
 /// Before them, <c>firstMs</c>: the first save in the process (code not yet compiled; pages not yet touched), closest
-/// to what a fresh CLI process pays (the CLI's code is precompiled, this one's is not). One JSON line.
+/// to what a fresh CLI process pays (the CLI's code is precompiled, this one's is not). Also, as information, loading the
+/// file back with <see cref="Model.Load"/> (read, parse, validate; weights checked equal): <c>firstLoadMs</c> and the
+/// best warm <c>loadMs</c>. One JSON line.
 /// </summary>
 internal static class SaveQuick
 {
@@ -55,12 +57,20 @@ internal static class SaveQuick
             byte[] bytes = File.ReadAllBytes(occamFile);
             if (!bytes.AsSpan().SequenceEqual(File.ReadAllBytes(referenceFile)))
                 throw new InvalidOperationException("Occam's model file differs from the JSON writer's");
+            // Loading it back (Model.Load: read, parse, validate), first call and warm.
+            long l0 = Stopwatch.GetTimestamp();
+            var loaded = Model.Load(occamFile);
+            double firstLoad = Stopwatch.GetElapsedTime(l0).TotalSeconds;
+            if (loaded is not MlpModel { Network: var back } || !back.DenseLayers.Select(d => d.Weight).SequenceEqual(model.DenseLayers.Select(d => d.Weight), new WeightsEqual()))
+                throw new InvalidOperationException("the saved model does not load back to the same weights");
+            double load = double.PositiveInfinity;
             var memory = new MemoryStream(bytes.Length + (1 << 20));
             double occam = double.PositiveInfinity, reference = double.PositiveInfinity, inMemory = double.PositiveInfinity;
             for (int r = 0; r < rounds; r++)
             {
                 occam = Math.Min(occam, Time(() => MlpJson.Save(model, occamFile)));
                 reference = Math.Min(reference, Time(() => WriterSave(model, referenceFile)));
+                load = Math.Min(load, Time(() => Model.Load(occamFile)));
                 inMemory = Math.Min(inMemory, Time(() =>
                 {
                     memory.SetLength(0);
@@ -92,13 +102,19 @@ internal static class SaveQuick
             int weights = model.DenseLayers.Sum(d => d.Weight.Length + d.Bias.Length);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{{\"bench\":\"save\",\"case\":\"{shape}\",\"values\":{weights},\"bytes\":{bytes.Length},\"occamMs\":{occam * 1e3:F2},\"referenceMs\":{reference * 1e3:F2}," +
-                $"\"memoryMs\":{inMemory * 1e3:F2},\"firstMs\":{first * 1e3:F2},\"speedup\":{reference / occam:F2},\"formatNsPerValue\":{shortest / all.Length * 1e9:F1},\"dotnetNsPerValue\":{dotnet / all.Length * 1e9:F1},\"rounds\":{rounds},\"threads\":{Environment.ProcessorCount}}}"));
+                $"\"memoryMs\":{inMemory * 1e3:F2},\"firstMs\":{first * 1e3:F2},\"loadMs\":{load * 1e3:F2},\"firstLoadMs\":{firstLoad * 1e3:F2},\"speedup\":{reference / occam:F2},\"formatNsPerValue\":{shortest / all.Length * 1e9:F1},\"dotnetNsPerValue\":{dotnet / all.Length * 1e9:F1},\"rounds\":{rounds},\"threads\":{Environment.ProcessorCount}}}"));
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
         return 0;
+    }
+
+    private sealed class WeightsEqual : IEqualityComparer<float[]>
+    {
+        public bool Equals(float[]? a, float[]? b) => a.AsSpan().SequenceEqual(b);
+        public int GetHashCode(float[] a) => a.Length;
     }
 
     private static double Time(Action action)
