@@ -153,7 +153,7 @@ if want startup; then
     time_cmd linear-fit "$srep" "$cli" linear fit --data data/diabetes.csv --target progression --penalty lasso --alpha 0.5
   } >"$out/startup.jsonl"
   # Saving occam train's model (784-512-256-10 after one epoch, ~5 MB of JSON), in process: MlpJson.Save vs the same
-  # file written by System.Text.Json's Utf8JsonWriter alone, both atomic (info row; bench/README.md, startup).
+  # file written by System.Text.Json's serializer (its writer formats the floats), both atomic (info row; bench/README.md, startup).
   log "startup: saving the MNIST model (Occam.Bench save)"
   "${BENCH[@]}" save --rounds "$srep" >"$out/save.jsonl" || failed "save"
 fi

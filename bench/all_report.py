@@ -18,7 +18,7 @@ Rules (bench/README.md):
          other phases of the same runs, and from Occam.Bench train (train-parts.jsonl) the same job in process.
   infer  ORT µs ÷ Occam µs: ≥ 1.0 at batch 256, ≥ 2 at one row; pruned: (t_full ÷ t_pruned) ÷ (P_full ÷ P_pruned) ≥ 0.85.
   start  best wall ms of `occam --version` and of `occam linear fit` on diabetes ≤ 150 ms; info: saving the MNIST model
-         (Occam.Bench save) vs the same file written by System.Text.Json's writer alone.
+         (Occam.Bench save) vs the same file written by System.Text.Json's serializer.
   linear reference time ÷ Occam time ≥ 2 (Occam ≤ 0.5× each reference).
 """
 import json
@@ -234,7 +234,7 @@ for name, label in (("version", "occam --version"), ("linear-fit", "occam linear
             r["bestMs"] <= 150)
 
 for r in lines("save.jsonl"):
-    add("startup", f"save {r['case']} model ({r['bytes'] / 1e6:.1f} MB JSON, atomic) vs Utf8JsonWriter alone (in process; first save {r['firstMs']:.0f} ms, "
+    add("startup", f"save {r['case']} model ({r['bytes'] / 1e6:.1f} MB JSON, atomic) vs System.Text.Json serializer (in process; first save {r['firstMs']:.0f} ms, "
         f"formatting {r['formatNsPerValue']:.0f} vs {r['dotnetNsPerValue']:.0f} ns/value; loading it back {r['loadMs']:.0f} ms, first {r['firstLoadMs']:.0f} ms)", f"{r['occamMs']:.1f} ms", f"{r['referenceMs']:.1f} ms",
         f"{r['referenceMs'] / r['occamMs']:.1f}x", "info", None)
 

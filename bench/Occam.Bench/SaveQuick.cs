@@ -16,9 +16,10 @@ namespace Occam.Bench;
 /// <list type="bullet">
 /// <item><c>occam</c>: <see cref="MlpJson.Save"/> to a file in a temporary folder (atomic: temporary file, flush to
 /// disk, rename over the previous file), what <c>occam train</c> does.</item>
-/// <item><c>reference</c>: the same document written by System.Text.Json's <see cref="Utf8JsonWriter"/> alone (one
-/// <c>WriteNumberValue</c> per value, the writer's own float formatting, its own buffering) through the same atomic
-/// write. Its bytes are checked to equal Occam's before timing.</item>
+/// <item><c>reference</c>: the same document written by System.Text.Json's serializer (<see cref="JsonSerializer"/>,
+/// whose <see cref="Utf8JsonWriter"/> formats every float itself, with its own buffering) from the model as plain data
+/// (jagged rows, built before timing), through the same atomic write. Its bytes are checked to equal Occam's before
+/// timing.</item>
 /// <item><c>memory</c>: <see cref="MlpJson.Write"/> into a reused in-memory stream (the formatting alone).</item>
 /// </list>
 /// Before them, <c>firstMs</c>: the first save in the process (code not yet compiled; pages not yet touched), closest
@@ -53,7 +54,8 @@ internal static class SaveQuick
             long t0 = Stopwatch.GetTimestamp();
             MlpJson.Save(model, occamFile);
             double first = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-            WriterSave(model, referenceFile);
+            var plain = Plain(model);
+            WriterSave(plain, referenceFile);
             byte[] bytes = File.ReadAllBytes(occamFile);
             if (!bytes.AsSpan().SequenceEqual(File.ReadAllBytes(referenceFile)))
                 throw new InvalidOperationException("Occam's model file differs from the JSON writer's");
@@ -69,7 +71,7 @@ internal static class SaveQuick
             for (int r = 0; r < rounds; r++)
             {
                 occam = Math.Min(occam, Time(() => MlpJson.Save(model, occamFile)));
-                reference = Math.Min(reference, Time(() => WriterSave(model, referenceFile)));
+                reference = Math.Min(reference, Time(() => WriterSave(plain, referenceFile)));
                 load = Math.Min(load, Time(() => Model.Load(occamFile)));
                 inMemory = Math.Min(inMemory, Time(() =>
                 {
@@ -135,53 +137,41 @@ internal static class SaveQuick
         return job.Model;
     }
 
-    /// <summary>The reference: the model file as System.Text.Json's writer alone writes it, saved the same atomic way.</summary>
-    private static void WriterSave(Mlp model, string path) => AtomicFile.Write(path, stream =>
+    /// <summary>
+    /// The reference's input: the model as plain data (jagged float rows, dictionaries in the file's key order) for
+    /// System.Text.Json's serializer, built once before timing.
+    /// </summary>
+    private static Dictionary<string, object> Plain(Mlp model)
     {
-        using (var w = new Utf8JsonWriter(stream, JsonText.WriterOptions(indented: false)))
+        static Dictionary<string, object> Scaler(Standardizer s) => new() { ["mean"] = s.Mean, ["scale"] = s.Scale };
+        var layers = model.Layers.Select(layer => layer switch
         {
-            w.WriteStartObject();
-            w.WriteString("format", MlpJson.Format);
-            w.WriteString("task", TaskKinds.Name(model.Task));
-            w.WriteNumber("inputs", model.Inputs);
-            w.WriteStartArray("layers");
-            foreach (var layer in model.Layers)
+            Dense d => new Dictionary<string, object>
             {
-                w.WriteStartObject();
-                switch (layer)
-                {
-                    case Dense d:
-                        w.WriteString("type", "dense");
-                        w.WriteStartArray("weight");
-                        for (int r = 0; r < d.Outputs; r++)
-                        {
-                            w.WriteStartArray();
-                            foreach (float v in d.Weight.AsSpan(r * d.Inputs, d.Inputs)) w.WriteNumberValue(v);
-                            w.WriteEndArray();
-                        }
-                        w.WriteEndArray();
-                        w.WriteStartArray("bias");
-                        foreach (float v in d.Bias) w.WriteNumberValue(v);
-                        w.WriteEndArray();
-                        break;
-                    case ActivationLayer a:
-                        w.WriteString("type", Numerics.Activations.Activation.Name(a.Kind));
-                        break;
-                    case Dropout dr:
-                        w.WriteString("type", "dropout");
-                        w.WriteNumber("p", dr.P);
-                        break;
-                }
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            if (model.Standardizer is { } s) MlpJson.WriteStandardizer(w, "standardizer", s);
-            if (model.TargetStandardizer is { } ts) MlpJson.WriteStandardizer(w, "targetStandardizer", ts);
-            if (model.Classes is { } classes) MlpJson.WriteStrings(w, "classes", classes);
-            if (model.FeatureNames is { } names) MlpJson.WriteStrings(w, "features", names);
-            if (model.TargetName is { } target) w.WriteString("target", target);
-            w.WriteEndObject();
-        }
+                ["type"] = "dense",
+                ["weight"] = Enumerable.Range(0, d.Outputs).Select(r => d.Weight.AsSpan(r * d.Inputs, d.Inputs).ToArray()).ToArray(),
+                ["bias"] = d.Bias,
+            },
+            ActivationLayer a => new Dictionary<string, object> { ["type"] = Numerics.Activations.Activation.Name(a.Kind) },
+            Dropout dr => new Dictionary<string, object> { ["type"] = "dropout", ["p"] = dr.P },
+            _ => throw new InvalidOperationException($"no reference layout for {layer.GetType().Name}"),
+        }).ToArray();
+        var plain = new Dictionary<string, object> { ["format"] = MlpJson.Format, ["task"] = TaskKinds.Name(model.Task), ["inputs"] = model.Inputs, ["layers"] = layers };
+        if (model.Standardizer is { } s) plain["standardizer"] = Scaler(s);
+        if (model.TargetStandardizer is { } ts) plain["targetStandardizer"] = Scaler(ts);
+        if (model.Classes is { } classes) plain["classes"] = classes;
+        if (model.FeatureNames is { } names) plain["features"] = names;
+        if (model.TargetName is { } target) plain["target"] = target;
+        return plain;
+    }
+
+    /// <summary>
+    /// The reference: the same file written by System.Text.Json's serializer (its writer formats every float) from
+    /// <see cref="Plain"/> data, saved the same atomic way.
+    /// </summary>
+    private static void WriterSave(Dictionary<string, object> plain, string path) => AtomicFile.Write(path, stream =>
+    {
+        JsonSerializer.Serialize(stream, plain, JsonText.SerializerOptions);
         stream.WriteByte((byte)'\n');
     });
 }

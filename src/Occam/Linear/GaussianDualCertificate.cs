@@ -148,7 +148,9 @@ internal sealed class GaussianDualCertificate
         else _e.BoundedGradients(cRef, excluded, out _refRel[t], out _refAbs[t]);
         for (int j = 0; j < _p; j++) if (!inStrong[j] && !excluded[j]) c[j] = cRef[j];
         // Fresh reference: every bound is tight again, nothing needs watching.
-        foreach (int j in _watchList.AsSpan(0, _watchCount)) _watched[j] = false;
+        var watched = _watchList.AsSpan(0, _watchCount);
+        foreach (int j in watched) _watched[j] = false;
+        StrongChanged(inStrong, watched);
         _watchCount = 0;
         _watchWork = 0;
         WantsFullPass = false;
@@ -161,20 +163,32 @@ internal sealed class GaussianDualCertificate
             double g = s < _refCount ? Dot.Compute(_refR.AsSpan(s * _n, _n), r) : 0;
             _refGram[s * References + t] = _refGram[t * References + s] = g;
         }
-        SetStrong(inStrong);
     }
 
-    /// <summary>Rebuilds the bound tables after the strong set changed.</summary>
+    /// <summary>Rebuilds the bound tables for the strong set <paramref name="inStrong"/> (every feature).</summary>
     public void SetStrong(bool[] inStrong)
     {
         _inStrong = inStrong;
-        var cn = _e.ColumnNormOverN;
-        for (int j = 0; j < _p; j++)
-        {
-            bool outside = !inStrong[j] && !_watched[j] && _invV[j] > 0;
-            _invVOut[j] = outside ? _invV[j] : 0;
-            _bOut[j] = outside ? cn[j] * _invV[j] : 0;
-        }
+        for (int j = 0; j < _p; j++) Refresh(j);
+    }
+
+    /// <summary>
+    /// Updates the bound tables after the strong (or watched) status of <paramref name="changed"/> features changed, the
+    /// others' unchanged (every feature when <paramref name="inStrong"/> is not the array of the last call).
+    /// </summary>
+    public void StrongChanged(bool[] inStrong, ReadOnlySpan<int> changed)
+    {
+        if (!ReferenceEquals(inStrong, _inStrong)) { SetStrong(inStrong); return; }
+        foreach (int j in changed) Refresh(j);
+    }
+
+    /// <summary>Feature j's entries of the bound tables: 1/vⱼ and ‖x̃ⱼ‖/(n·vⱼ) outside the strong set and not watched, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Refresh(int j)
+    {
+        bool outside = !_inStrong[j] && !_watched[j] && _invV[j] > 0;
+        _invVOut[j] = outside ? _invV[j] : 0;
+        _bOut[j] = outside ? _e.ColumnNormOverN[j] * _invV[j] : 0;
     }
 
     /// <summary>Upper bound on |cⱼ(r)| for feature j right after <see cref="FullPass"/> at r.</summary>
@@ -339,8 +353,12 @@ internal sealed class GaussianDualCertificate
         }
         double conjO = l2 > 0 && others > l1 ? OthersConjugate(_tmp, l1, l2) : 0;
         double conjOpt = l2 > 0 && othersOpt > l1 ? OthersConjugate(_ratioR, l1, l2) : 0;
+        _likelyMax = othersOpt;
         foreach (int j in _watchList.AsSpan(0, _watchCount))
+        {
             _ratioR[j] = _inStrong[j] ? 0 : Math.Abs(c[j]) * _invV[j];
+            _likelyMax = Math.Max(_likelyMax, _ratioR[j]);
+        }
         _best = Math.Max(_best, Value(ry, rr, Math.Max(ratioS, others), conjS + conjO, l1, l2));
         double dOpt = Value(ry, rr, Math.Max(ratioS, othersOpt), conjS + conjOpt, l1, l2);
         if (l2 > 0 && l1 > 0)
@@ -390,17 +408,22 @@ internal sealed class GaussianDualCertificate
         return Math.Max(gap, 0);
     }
 
+    /// <summary>The largest |estⱼ|/vⱼ outside the strong set at the last <see cref="Gap"/> (no feature is a likely violator below it).</summary>
+    private double _likelyMax;
+
     /// <summary>
     /// After <see cref="Gap"/>: marks as strong every feature outside the strong set whose estimated gradient at that
-    /// residual exceeds its threshold, |estⱼ|/vⱼ &gt; l1 (a likely KKT violation, found without a full pass). Returns
-    /// whether any was added.
+    /// residual exceeds its threshold, |estⱼ|/vⱼ &gt; l1 (a likely KKT violation, found without a full pass), and lists
+    /// them in <paramref name="added"/> in column order. Returns how many were added (no scan when the largest
+    /// estimate is at or below l1).
     /// </summary>
-    public bool AddLikelyViolators(bool[] inStrong, double l1)
+    public int AddLikelyViolators(bool[] inStrong, double l1, Span<int> added)
     {
-        bool any = false;
+        if (!(_likelyMax > l1)) return 0;
+        int k = 0;
         for (int j = 0; j < _p; j++)
-            if (_ratioR[j] > l1 && !inStrong[j]) { inStrong[j] = true; any = true; }
-        return any;
+            if (_ratioR[j] > l1 && !inStrong[j]) { inStrong[j] = true; added[k++] = j; }
+        return k;
     }
 
     /// <summary>

@@ -184,9 +184,11 @@ internal sealed class ResidualEngine : GaussianEngine
         int n = rows.Length;
         var xc = ArrayPool<double>.Shared.Rent(checked(n * p));
         var engine = new ResidualEngine(n, p, xc, yCentered, pooled: true, 0);
+        // Memory-bound: on two threads (two column ranges) when X is large.
+        int threads = (long)n * p >= ParallelCells ? Math.Min(Environment.ProcessorCount, 2) : 1;
         try
         {
-            stats = ColumnStats.ComputeColumnMajor(x, p, rows, center, standardize, xc, engine.PrepareColumns);
+            stats = ColumnStats.ComputeColumnMajor(x, p, rows, center, standardize, xc, engine.PrepareColumns, threads);
         }
         catch
         {
@@ -197,7 +199,7 @@ internal sealed class ResidualEngine : GaussianEngine
         return engine;
     }
 
-    private double _largest;
+    private long _largestBits; // the largest magnitude seen by PrepareColumns (a non-negative double's bits order as the value)
 
     /// <summary>
     /// For columns [from, to) of X̃ (final): ‖x̃ⱼ‖²/n, ‖x̃ⱼ‖/n, the float copy and the largest magnitude so far — one pass over
@@ -206,20 +208,24 @@ internal sealed class ResidualEngine : GaussianEngine
     private void PrepareColumns(int from, int to)
     {
         int n = N;
+        double largest = 0;
         for (int j = from; j < to; j++)
         {
             var col = _x.AsSpan(j * n, n);
             Norm[j] = TensorPrimitives.Dot<double>(col, col) / n;
             ColumnNormOverN[j] = Math.Sqrt(Norm[j] * _invN);
-            if (n > 0) _largest = Math.Max(_largest, Math.Abs(TensorPrimitives.MaxMagnitude<double>(col)));
+            if (n > 0) largest = Math.Max(largest, Math.Abs(TensorPrimitives.MaxMagnitude<double>(col)));
             TensorPrimitives.ConvertTruncating<double, float>(col, _xf!.AsSpan(j * n, n));
         }
+        // Ranges may run on two threads: the running maximum is kept by compare-and-swap.
+        long bits = BitConverter.DoubleToInt64Bits(largest), seen;
+        while (bits > (seen = Interlocked.Read(ref _largestBits)) && Interlocked.CompareExchange(ref _largestBits, bits, seen) != seen) { }
     }
 
     /// <summary>Keeps the float copy only when every value fits a float (with room for the float dot products).</summary>
     private void FinishPreparation()
     {
-        if ((long)N * P > 0 && _largest < float.MaxValue / 2) return;
+        if ((long)N * P > 0 && BitConverter.Int64BitsToDouble(_largestBits) < float.MaxValue / 2) return;
         if (_pooled && _xf is not null) ArrayPool<float>.Shared.Return(_xf);
         _xf = null;
     }
@@ -311,7 +317,7 @@ internal sealed class ResidualEngine : GaussianEngine
         absolute = N * Math.ScaleB(1.0, -149) * scale * 2;
     }
 
-    /// <summary>Size of X̃ (n·p) from which a bounded full pass runs on <c>maxThreads</c> threads (default one).</summary>
+    /// <summary>Size of X̃ (n·p) from which a bounded full pass runs on <c>maxThreads</c> threads (default one) and the set-up (<see cref="FromRows"/>) on two.</summary>
     private const long ParallelCells = 1 << 20;
 
     private void FloatDots(int from, int to) =>
@@ -422,6 +428,7 @@ internal sealed class GaussianSolver
     private readonly bool[] _strong;
     private readonly int[] _list;
     private readonly int[] _strongList;
+    private readonly int[] _changed;   // features whose strong status just changed, in column order
     private int _strongCount;
     private readonly int _p;
     private readonly GaussianDualCertificate? _cert;
@@ -458,6 +465,7 @@ internal sealed class GaussianSolver
         _strong = new bool[_p];
         _list = new int[_p];
         _strongList = new int[_p];
+        _changed = new int[_p];
         _fList = new int[_p];
         _fPos = new int[_p];
         Array.Fill(_fPos, -1);
@@ -560,9 +568,20 @@ internal sealed class GaussianSolver
         bool screen = _o.Screening == Screening.StrongRules && rho > 0;
         double threshold = rho * (2 * alpha - alphaPrev);
         _gradientAtZero = false;
+        // The strong set, its list in column order and the features whose status changed, in one pass over p.
+        int strongCount = 0, changed = 0;
         for (int j = 0; j < _p; j++)
-            _strong[j] = !_excluded[j] && (!screen || _v[j] == 0 || _w[j] != 0 || Math.Abs(_c[j]) >= threshold * _v[j]);
-        CollectStrong();
+        {
+            bool strong = !_excluded[j] && (!screen || _v[j] == 0 || _w[j] != 0 || Math.Abs(_c[j]) >= threshold * _v[j]);
+            if (strong != _strong[j])
+            {
+                _strong[j] = strong;
+                _changed[changed++] = j;
+            }
+            if (strong) _strongList[strongCount++] = j;
+        }
+        _strongCount = strongCount;
+        _cert?.StrongChanged(_strong, _changed.AsSpan(0, changed));
         _cert?.Begin();
 
         double n = _e.N;
@@ -599,7 +618,8 @@ internal sealed class GaussianSolver
                     gap = _cert.Gap(strong, _w, _c, l1, l2, gapTol, out double optimistic);
                     if (gap <= gapTol) { converged = true; _cert.CopyEstimates(_c, _strong, _excluded); break; }
                     if (iter >= maxIter) break;
-                    if (_cert.AddLikelyViolators(_strong, l1)) { CollectStrong(); continue; }
+                    int likely = _cert.AddLikelyViolators(_strong, l1, _changed);
+                    if (likely > 0) { MergeStrong(likely); continue; }
                     if (!_cert.WantsFullPass)
                     {
                         // The gap lacks the strong set's own convergence: an exact step on the support usually ends the α.
@@ -612,13 +632,13 @@ internal sealed class GaussianSolver
                         continue;
                     }
                     _cert.FullPass(_c, _strong, _excluded, exact: false);
-                    bool addedAny = false;
+                    int addedCount = 0;
                     for (int j = 0; j < _p; j++)
                     {
                         if (_strong[j] || _excluded[j]) continue;
-                        if (_cert.Bound(j) > l1 * _v[j]) { _strong[j] = true; addedAny = true; }
+                        if (_cert.Bound(j) > l1 * _v[j]) { _strong[j] = true; _changed[addedCount++] = j; }
                     }
-                    if (addedAny) { CollectStrong(); continue; }
+                    if (addedCount > 0) { MergeStrong(addedCount); continue; }
                     gap = _cert.Gap(_strongList.AsSpan(0, _strongCount), _w, _c, l1, l2, gapTol, out _);
                     if (gap <= gapTol) { converged = true; _cert.CopyEstimates(_c, _strong, _excluded); break; }
                     innerTol = Math.Max(innerTol * 0.1, 1e-300);
@@ -866,6 +886,20 @@ internal sealed class GaussianSolver
             if (_strong[j]) _strongList[m++] = j;
         _strongCount = m;
         _cert?.SetStrong(_strong);
+    }
+
+    /// <summary>
+    /// Adds the features <see cref="_changed"/>[..k] (in column order, already marked in <see cref="_strong"/>) to the
+    /// strong list, keeping it in column order (a merge of two sorted lists, no pass over p).
+    /// </summary>
+    private void MergeStrong(int k)
+    {
+        int m = _strongCount, a = m - 1, b = k - 1;
+        // From the back, in place: the list has room for p entries.
+        for (int o = m + k - 1; b >= 0; o--)
+            _strongList[o] = a >= 0 && _strongList[a] > _changed[b] ? _strongList[a--] : _changed[b--];
+        _strongCount = m + k;
+        _cert?.StrongChanged(_strong, _changed.AsSpan(0, k));
     }
 
     /// <summary>Lists the active set (strong and non-zero) in column order into <see cref="_list"/>.</summary>

@@ -47,42 +47,58 @@ internal sealed class ColumnStats
     /// <paramref name="result"/> while they are still in cache. Every column's statistics come from the same operations in
     /// the same row order as in <see cref="Compute"/>, so the statistics and the copy are the same values as the two
     /// separate passes. <paramref name="onBlock"/>(from, to) runs as soon as columns [from, to) of
-    /// <paramref name="result"/> are final (e.g. for their norms, while the block is in cache).
+    /// <paramref name="result"/> are final (e.g. for their norms, while the block is in cache). With
+    /// <paramref name="threads"/> &gt; 1 the columns are split into that many contiguous ranges processed in parallel
+    /// (columns are independent: the same values on any number of threads; <paramref name="onBlock"/> must then accept
+    /// concurrent calls on disjoint ranges).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ColumnStats ComputeColumnMajor(double[] x, int p, int[] rows, bool center, bool standardize, double[] result,
-        Action<int, int>? onBlock = null)
+        Action<int, int>? onBlock = null, int threads = 1)
     {
         int n = rows.Length;
         if (result.Length < (long)n * p) throw new ArgumentException("the column-major buffer is too short.", nameof(result));
         var (mean, min, max, scale, excluded) = Allocate(p);
         var ss = standardize ? new double[p] : null;
         int width = Math.Clamp(32768 / Math.Max(n, 1) / 8 * 8, 8, 512);
-        var inv = new double[width];
-        for (int j0 = 0; j0 < p; j0 += width)
+        threads = Math.Clamp(threads, 1, Math.Max(1, p / width));
+        bool finite = true;
+        void Range(int from, int to)
         {
-            int w = Math.Min(p - j0, width);
-            var sum = mean.AsSpan(j0, w);
-            var lo = min.AsSpan(j0, w);
-            var hi = max.AsSpan(j0, w);
-            foreach (int r in rows) ColumnSums.Add(x.AsSpan(r * p + j0, w), sum, lo, hi);
-            if (!AllFinite(sum, lo, hi)) ThrowFirstNonFinite(x, p, rows);
-            var ex = excluded.AsSpan(j0, w);
-            Finish(sum, lo, hi, n, center, ex);
-            if (ss is not null)
+            var inv = new double[width];
+            for (int j0 = from; j0 < to; j0 += width)
             {
-                var acc = ss.AsSpan(j0, w);
-                foreach (int r in rows) SquaredDeviations.Add(x.AsSpan(r * p + j0, w), sum, acc);
-                Scales(acc, ex, n, scale.AsSpan(j0, w));
+                int w = Math.Min(to - j0, width);
+                var sum = mean.AsSpan(j0, w);
+                var lo = min.AsSpan(j0, w);
+                var hi = max.AsSpan(j0, w);
+                foreach (int r in rows) ColumnSums.Add(x.AsSpan(r * p + j0, w), sum, lo, hi);
+                if (!AllFinite(sum, lo, hi)) { finite = false; return; }
+                var ex = excluded.AsSpan(j0, w);
+                Finish(sum, lo, hi, n, center, ex);
+                if (ss is not null)
+                {
+                    var acc = ss.AsSpan(j0, w);
+                    foreach (int r in rows) SquaredDeviations.Add(x.AsSpan(r * p + j0, w), sum, acc);
+                    Scales(acc, ex, n, scale.AsSpan(j0, w));
+                }
+                if (!center) sum.Clear();
+                for (int j = 0; j < w; j++) inv[j] = 1 / scale[j0 + j];
+                // The block's n × w values, centred, scaled and transposed as in ColumnMajor.
+                ScaledTranspose.Compute(x, p, rows, j0, w, sum, inv, result.AsSpan(j0 * n, w * n));
+                for (int j = j0; j < j0 + w; j++)
+                    if (excluded[j]) result.AsSpan(j * n, n).Clear();
+                onBlock?.Invoke(j0, j0 + w);
             }
-            if (!center) sum.Clear();
-            for (int j = 0; j < w; j++) inv[j] = 1 / scale[j0 + j];
-            // The block's n × w values, centred, scaled and transposed as in ColumnMajor.
-            ScaledTranspose.Compute(x, p, rows, j0, w, sum, inv, result.AsSpan(j0 * n, w * n));
-            for (int j = j0; j < j0 + w; j++)
-                if (excluded[j]) result.AsSpan(j * n, n).Clear();
-            onBlock?.Invoke(j0, j0 + w);
         }
+        if (threads == 1) Range(0, p);
+        else
+        {
+            // Contiguous ranges of whole blocks.
+            int blocks = (p + width - 1) / width;
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads },
+                t => Range((int)Math.Min(p, (long)blocks * t / threads * width), (int)Math.Min(p, (long)blocks * (t + 1) / threads * width)));
+        }
+        if (!finite) ThrowFirstNonFinite(x, p, rows);
         return new ColumnStats { Mean = mean, Scale = scale, Excluded = excluded };
     }
 

@@ -68,6 +68,43 @@ public class ColumnStatsTests
         engine.Release();
     }
 
+    [Theory]
+    [InlineData(128, 8200, true, false)]
+    [InlineData(33, 2000, false, true)]
+    public void TheSetUpOnTwoThreadsGivesTheSameValues(int n, int p, bool center, bool standardize)
+    {
+        var x = Data(n, p, 9);
+        var rows = Enumerable.Range(0, n).Reverse().ToArray();
+        var one = new double[n * p];
+        var two = new double[n * p];
+        var expected = ColumnStats.ComputeColumnMajor(x, p, rows, center, standardize, one);
+        var reported = new int[p];
+        var actual = ColumnStats.ComputeColumnMajor(x, p, rows, center, standardize, two, (from, to) =>
+        {
+            for (int j = from; j < to; j++) Interlocked.Increment(ref reported[j]);
+        }, threads: 2);
+        Assert.All(reported, count => Assert.Equal(1, count));
+        Assert.Equal(expected.Mean, actual.Mean);
+        Assert.Equal(expected.Scale, actual.Scale);
+        Assert.Equal(expected.Excluded, actual.Excluded);
+        Assert.Equal(one, two);
+        // n·p ≥ 2²⁰: the engine's set-up runs on two threads (on a machine with two cores or more); same norms and float copy.
+        var y = Enumerable.Range(0, n).Select(i => Math.Cos(i)).ToArray();
+        var engine = ResidualEngine.FromRows(x, p, rows, y, center, standardize, out _);
+        var reference = new ResidualEngine(n, p, one, y);
+        Assert.Equal(reference.Norm, engine.Norm);
+        var c0 = new double[p];
+        var c1 = new double[p];
+        reference.BoundedGradients(c0, new bool[p], out _, out _);
+        engine.BoundedGradients(c1, new bool[p], out _, out _);
+        Assert.Equal(c0, c1);
+        engine.Release();
+        // A non-finite cell found by either thread is reported as Compute reports it.
+        x[(n - 1) * p + p - 3] = double.NaN;
+        var error = Assert.Throws<ArgumentException>(() => ColumnStats.ComputeColumnMajor(x, p, rows, center, standardize, two, threads: 2));
+        Assert.Equal(Assert.Throws<ArgumentException>(() => ColumnStats.Compute(x, p, rows, center, standardize)).Message, error.Message);
+    }
+
     [Fact]
     public void FusedSetUpReportsTheFirstNonFiniteCellAsComputeDoes()
     {
