@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -114,13 +115,21 @@ internal static class Gram
         }
         else
         {
+            // Thread t > 0 sums into a pooled partial (cleared here): a fresh q × q array per call cost more than the
+            // products themselves at n = 10000, p = 200 (first touch of new large-object pages; bench/linear/README.md, session 6).
             var parts = new double[threads][];
             var partsExtra = new double[threads][];
             Parallel.For(0, threads, t =>
             {
                 int start = (int)((long)n * t / threads), end = (int)((long)n * (t + 1) / threads);
-                var gb = t == 0 ? g : new double[q * q];
-                var xb = extra is null ? null : t == 0 ? extra : new double[q];
+                double[] gb = g;
+                double[]? xb = extra;
+                if (t != 0)
+                {
+                    gb = ArrayPool<double>.Shared.Rent(q * q);
+                    Array.Clear(gb, 0, q * q);
+                    if (extra is not null) xb = new double[q];   // small, and the fill needs its exact length
+                }
                 parts[t] = gb;
                 partsExtra[t] = xb!;
                 Accumulate(start, end, q, gb, xb, fill);
@@ -133,6 +142,7 @@ internal static class Gram
                     var dst = g.AsSpan(j * q + j, q - j);
                     System.Numerics.Tensors.TensorPrimitives.Add(dst, src, dst);
                 }
+                ArrayPool<double>.Shared.Return(parts[t]);
                 if (extra is not null) System.Numerics.Tensors.TensorPrimitives.Add(extra.AsSpan(0, q), partsExtra[t], extra.AsSpan(0, q));
             }
         }
@@ -143,13 +153,15 @@ internal static class Gram
     private static void Accumulate(int start, int end, int q, double[] g, double[]? extra, ChunkFill fill)
     {
         const int Chunk = 128;
-        var buffer = new double[Chunk * q];
+        // Pooled: fill writes every value of the m rows that AccumulateUpper then reads.
+        var buffer = ArrayPool<double>.Shared.Rent(Chunk * q);
         for (int i0 = start; i0 < end; i0 += Chunk)
         {
             int m = Math.Min(Chunk, end - i0);
             fill(i0, m, buffer, extra);
             AccumulateUpper(buffer, 0, m, q, g);
         }
+        ArrayPool<double>.Shared.Return(buffer);
     }
 
     private static void Mirror(Span<double> g, int p)

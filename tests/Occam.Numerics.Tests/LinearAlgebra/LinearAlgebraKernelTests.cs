@@ -60,6 +60,62 @@ public class LinearAlgebraKernelTests
     }
 
     [Fact]
+    public void ThreadedGramGivesTheSameBitsOnEveryCallWhateverThePooledBuffersHold()
+    {
+        // The threaded path (n ≥ 512, n·p² ≥ 4e6) sums into pooled partials and chunk buffers that earlier calls left
+        // dirty: a call in between with other data (and larger values) must not change the next result by one bit.
+        var rng = new Rng(15);
+        const int n = 1500, p = 90;
+        double[] Random(double scale)
+        {
+            var v = new double[n * p];
+            for (int i = 0; i < v.Length; i++) v[i] = scale * rng.NextNormal();
+            return v;
+        }
+        var x = Random(1);
+        var other = Random(1e6);
+        var rows = Enumerable.Range(0, n).ToArray();
+        var mean = new double[p];
+        var inv = new double[p];
+        for (int j = 0; j < p; j++) { mean[j] = 0.1 * rng.NextNormal(); inv[j] = 0.5 + rng.NextDouble(); }
+        var y = new double[n];
+        for (int i = 0; i < n; i++) y[i] = rng.NextNormal();
+
+        (double[] G, double[] Xty) Centered(double[] data)
+        {
+            var g = new double[p * p];
+            var xty = new double[p];
+            Gram.ComputeCentered(data, rows, p, mean, inv, y, g, xty);
+            return (g, xty);
+        }
+        double[] Columns(double[] data)
+        {
+            var h = new double[(p + 1) * (p + 1)];
+            Gram.ComputeColumns(data, n, Enumerable.Range(0, p).ToArray(), y, appendOnes: true, h);
+            return h;
+        }
+
+        var first = Centered(x);
+        var firstColumns = Columns(x);
+        Centered(other);
+        Columns(other);
+        var second = Centered(x);
+        var secondColumns = Columns(x);
+        Assert.Equal(first.G, second.G);
+        Assert.Equal(first.Xty, second.Xty);
+        Assert.Equal(firstColumns, secondColumns);
+
+        // And the threaded result is the Gram matrix (to rounding), not just a repeatable one.
+        var expected = new double[p * p];
+        var xt = new double[n * p];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < p; j++) xt[i * p + j] = (x[i * p + j] - mean[j]) * inv[j];
+        Gram.ComputeScalar(xt, n, p, expected);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - second.G[i]) <= 1e-12 * (Math.Abs(expected[i]) + n), $"i={i}");
+    }
+
+    [Fact]
     public void WeightedColumnGramMatchesTheDefinition()
     {
         var rng = new Rng(14);
