@@ -149,8 +149,17 @@ internal static unsafe class GemmPacking
     /// line pieces and transposed in registers (unpack, shuffle, 128-bit permute) instead of 8 strided scalar stores
     /// per k step; missing lines are zero vectors. The same values as the scalar loop.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void PackTransposed(float* d, float* s, nint stride, int kc, int width, int valid) =>
+        PackTransposed(d, new StridedLines(s, stride), kc, width, valid);
+
+    /// <summary>
+    /// <see cref="PackTransposed(float*, float*, nint, int, int, int)"/> with line j at <c>lines.At(j)</c>:
+    /// <c>d[p·width + j] = lines.At(j)[p]</c> for j &lt; valid, 0 for valid ≤ j &lt; width, p &lt; kc (strided lines, or
+    /// rows read through a row table by <see cref="GemmPackingRows.PackA"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void PackTransposed(float* d, float* s, nint stride, int kc, int width, int valid)
+    internal static void PackTransposed<TLines>(float* d, TLines lines, int kc, int width, int valid) where TLines : struct, IGemmLines
     {
         Debug.Assert((width & 7) == 0 && valid >= 1 && valid <= width);
         int p = 0;
@@ -159,27 +168,26 @@ internal static unsafe class GemmPacking
             for (int g = 0; g < width; g += 8)
             {
                 float* o = d + p * width + g;
-                int lines = valid - g;
-                if (lines <= 0)
+                int count = valid - g;
+                if (count <= 0)
                 {
                     for (int r = 0; r < 8; r++) Vector256<float>.Zero.Store(o + r * width);
                     continue;
                 }
-                float* src = s + g * stride + p;
                 Vector256<float> r0, r1, r2, r3, r4, r5, r6, r7;
-                if (lines >= 8)
+                if (count >= 8)
                 {
-                    r0 = Avx.LoadVector256(src); r1 = Avx.LoadVector256(src + stride);
-                    r2 = Avx.LoadVector256(src + 2 * stride); r3 = Avx.LoadVector256(src + 3 * stride);
-                    r4 = Avx.LoadVector256(src + 4 * stride); r5 = Avx.LoadVector256(src + 5 * stride);
-                    r6 = Avx.LoadVector256(src + 6 * stride); r7 = Avx.LoadVector256(src + 7 * stride);
+                    r0 = Avx.LoadVector256(lines.At(g) + p); r1 = Avx.LoadVector256(lines.At(g + 1) + p);
+                    r2 = Avx.LoadVector256(lines.At(g + 2) + p); r3 = Avx.LoadVector256(lines.At(g + 3) + p);
+                    r4 = Avx.LoadVector256(lines.At(g + 4) + p); r5 = Avx.LoadVector256(lines.At(g + 5) + p);
+                    r6 = Avx.LoadVector256(lines.At(g + 6) + p); r7 = Avx.LoadVector256(lines.At(g + 7) + p);
                 }
                 else
                 {
-                    r0 = Line(src, stride, 0, lines); r1 = Line(src, stride, 1, lines);
-                    r2 = Line(src, stride, 2, lines); r3 = Line(src, stride, 3, lines);
-                    r4 = Line(src, stride, 4, lines); r5 = Line(src, stride, 5, lines);
-                    r6 = Line(src, stride, 6, lines); r7 = Line(src, stride, 7, lines);
+                    r0 = Line(lines, g, 0, count, p); r1 = Line(lines, g, 1, count, p);
+                    r2 = Line(lines, g, 2, count, p); r3 = Line(lines, g, 3, count, p);
+                    r4 = Line(lines, g, 4, count, p); r5 = Line(lines, g, 5, count, p);
+                    r6 = Line(lines, g, 6, count, p); r7 = Line(lines, g, 7, count, p);
                 }
                 StoreTransposed(o, width, r0, r1, r2, r3, r4, r5, r6, r7);
             }
@@ -188,7 +196,7 @@ internal static unsafe class GemmPacking
         {
             float* dp = d + p * width;
             int j = 0;
-            for (; j < valid; j++) dp[j] = s[j * stride + p];
+            for (; j < valid; j++) dp[j] = lines.At(j)[p];
             for (; j < width; j++) dp[j] = 0;
         }
     }
@@ -219,8 +227,8 @@ internal static unsafe class GemmPacking
         Avx.Store(o + 7 * width, Avx.Permute2x128(s3, s7, 0x31));
     }
 
-    /// <summary>Line r of a partial 8-line block: its 8 floats, or zeros past the last valid line.</summary>
+    /// <summary>Line g + r of a partial 8-line block from k step p: its 8 floats, or zeros past the last valid line.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Line(float* src, nint stride, int r, int lines) =>
-        r < lines ? Avx.LoadVector256(src + r * stride) : Vector256<float>.Zero;
+    private static Vector256<float> Line<TLines>(TLines lines, int g, int r, int count, int p) where TLines : struct, IGemmLines =>
+        r < count ? Avx.LoadVector256(lines.At(g + r) + p) : Vector256<float>.Zero;
 }

@@ -27,7 +27,7 @@ internal static unsafe class GemmPackingRows
             int valid = Math.Min(mr, mc - i0);
             if ((mr & 7) == 0 && Avx.IsSupported)
             {
-                PackTransposed(dst, a, rows + i0, lda, kc, mr, valid);
+                GemmPacking.PackTransposed(dst, new IndexedLines(a, rows + i0, lda), kc, mr, valid);
             }
             else
             {
@@ -78,60 +78,4 @@ internal static unsafe class GemmPackingRows
             }
         }
     }
-
-    /// <summary>
-    /// <see cref="GemmPacking.PackTransposed"/> with line j at <c>a + rows[j]·ld</c>: <c>d[p·width + j] = a[rows[j]·ld + p]</c>
-    /// for j &lt; valid, 0 for valid ≤ j &lt; width, p &lt; kc. Compiled fully optimized at its first call, like its caller:
-    /// too large to be inlined into <see cref="PackA"/>, it would otherwise run as tier-0 code (its ReadyToRun code is not
-    /// used) through the first hundreds of steps of a published CLI's training run.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackTransposed(float* d, float* a, int* rows, nint ld, int kc, int width, int valid)
-    {
-        Debug.Assert((width & 7) == 0 && valid >= 1 && valid <= width);
-        int p = 0;
-        for (; p + 8 <= kc; p += 8)
-        {
-            for (int g = 0; g < width; g += 8)
-            {
-                float* o = d + p * width + g;
-                int lines = valid - g;
-                if (lines <= 0)
-                {
-                    for (int r = 0; r < 8; r++) Vector256<float>.Zero.Store(o + r * width);
-                    continue;
-                }
-                int* line = rows + g;
-                float* src = a + p;
-                Vector256<float> r0, r1, r2, r3, r4, r5, r6, r7;
-                if (lines >= 8)
-                {
-                    r0 = Avx.LoadVector256(src + line[0] * ld); r1 = Avx.LoadVector256(src + line[1] * ld);
-                    r2 = Avx.LoadVector256(src + line[2] * ld); r3 = Avx.LoadVector256(src + line[3] * ld);
-                    r4 = Avx.LoadVector256(src + line[4] * ld); r5 = Avx.LoadVector256(src + line[5] * ld);
-                    r6 = Avx.LoadVector256(src + line[6] * ld); r7 = Avx.LoadVector256(src + line[7] * ld);
-                }
-                else
-                {
-                    r0 = Line(src, line, ld, 0, lines); r1 = Line(src, line, ld, 1, lines);
-                    r2 = Line(src, line, ld, 2, lines); r3 = Line(src, line, ld, 3, lines);
-                    r4 = Line(src, line, ld, 4, lines); r5 = Line(src, line, ld, 5, lines);
-                    r6 = Line(src, line, ld, 6, lines); r7 = Line(src, line, ld, 7, lines);
-                }
-                GemmPacking.StoreTransposed(o, width, r0, r1, r2, r3, r4, r5, r6, r7);
-            }
-        }
-        for (; p < kc; p++)
-        {
-            float* dp = d + p * width;
-            int j = 0;
-            for (; j < valid; j++) dp[j] = a[rows[j] * ld + p];
-            for (; j < width; j++) dp[j] = 0;
-        }
-    }
-
-    /// <summary>Line r of a partial 8-line block: its 8 floats, or zeros past the last valid line.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Line(float* src, int* line, nint ld, int r, int lines) =>
-        r < lines ? Avx.LoadVector256(src + line[r] * ld) : Vector256<float>.Zero;
 }
