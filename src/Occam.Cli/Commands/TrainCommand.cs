@@ -235,7 +235,8 @@ public sealed class TrainCommand : Command<TrainSettings>
         var hidden = OptionParsing.LayerSizes("--hidden", s.Hidden);
         int denseLayers = init?.DenseLayers.Count ?? hidden.Length + 1;
         var regularization = BuildPenalty(s).ForNetwork(denseLayers).Layers;
-        data = s.Load(init?.Task, init?.TargetName);
+        // IDX images: the loader prepares the training's float32 matrix on the second core while it unzips the pixels.
+        data = s.Labels is not null ? IdxLoader.LoadForTraining(s.Data!, s.Labels) : s.Load(init?.Task, init?.TargetName);
         double lr = s.LearningRate ?? (kind is OptimizerKind.Adam or OptimizerKind.AdamW ? 1e-3 : 0.01);
         return new FitSettings
         {
