@@ -181,7 +181,8 @@ public sealed class TrainCommand : Command<TrainSettings>
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
         long start = Stopwatch.GetTimestamp();
-        TrainingWarmup.StartPreparation();   // compiles the data-preparation code while the data is read (no result changes)
+        // Compiles the data-preparation code (for IDX images: the byte path) while the data is read; no result changes.
+        TrainingWarmup.StartPreparation(idxImages: settings.Labels is not null);
         OutputFiles.Check([settings.Out], [settings.Data, settings.Labels]);
         var fit = BuildFitSettings(settings, out var data);
         long loaded = Stopwatch.GetTimestamp();
