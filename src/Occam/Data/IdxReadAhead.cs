@@ -13,8 +13,7 @@ namespace Occam.Data;
 /// changes no byte, so it can run while the decompressor fills the same array), and</item>
 /// <item>allocates the float32 matrix the training rows will be prepared into (<c>rows × features</c>, every value
 /// written later by <c>TrainingData.From</c>), asks for huge pages for it (<see cref="FreshMemory.AdviseHugePages{T}"/>)
-/// and maps it, one piece of <see cref="PieceValues"/> values at a time (where the kernel does not populate: one
-/// write per page, which is safe because nobody else holds the array yet).</item>
+/// and maps it by writing to each page, one piece of <see cref="PieceValues"/> values at a time.</item>
 /// </list>
 /// The loader gives the helper to the <see cref="Dataset"/>; the training data preparation takes the matrix
 /// (<see cref="Dataset.TakeSingleBuffer"/>). If the helper is late (a busy second core), the taking thread maps the
@@ -90,17 +89,19 @@ internal sealed class IdxReadAhead
         if (_single is { } s) MapPieces(s);
     }
 
-    /// <summary>Claims and maps pieces of <paramref name="single"/> until none is left.</summary>
+    /// <summary>
+    /// Claims and maps pieces of <paramref name="single"/> until none is left: one write per 4 KiB page, which is safe
+    /// because nobody else holds the array yet. (Not <see cref="FreshMemory.Populate{T}"/>: one call over megabytes holds
+    /// the process's memory-map lock while the kernel finds (and compacts for) huge pages, and the decompressor's own
+    /// page faults and the runtime's memory calls then wait behind it; the read took up to 4× longer that way.)
+    /// </summary>
     private void MapPieces(float[] single)
     {
         int pieces = (single.Length + PieceValues - 1) / PieceValues;
         for (int k; (k = Interlocked.Increment(ref _nextPiece) - 1) < pieces;)
         {
             int first = k * PieceValues, last = (int)Math.Min(single.Length, (long)first + PieceValues);
-            if (!FreshMemory.Populate(single, 4L * first, 4L * last))
-            {
-                for (int i = first; i < last; i += 1024) single[i] = 0;   // one write per 4 KiB page: nobody else holds the array yet
-            }
+            for (int i = first; i < last; i += 1024) single[i] = 0;
         }
     }
 
