@@ -25,8 +25,15 @@ internal unsafe struct GemmJob
     public int NStep;
     /// <summary>Compute items split the rows of C (each item: MItem rows, all columns); else its NR panels.</summary>
     public bool SplitRows;
-    /// <summary>Rows per compute item when <see cref="SplitRows"/> (a multiple of MR).</summary>
+    /// <summary>Rows per compute item when <see cref="SplitRows"/> (a multiple of MR) and not <see cref="Guided"/>.</summary>
     public int MItem;
+    /// <summary>
+    /// 0, or the divisor of guided row items (<see cref="GemmDriver.GuidedRows"/>; with <see cref="SplitRows"/>): item sizes
+    /// shrink towards the end of the product, so that the last items are short.
+    /// </summary>
+    public int Guided;
+    /// <summary>Compute items per column block when <see cref="SplitRows"/>.</summary>
+    public int RowItems;
     /// <summary>How many pieces the panels of a column block are cut into, for packing (and for computing when not <see cref="SplitRows"/>).</summary>
     public int PanelPieces;
     /// <summary>op(A) is read in place by <see cref="GemmTileV256Strided"/> instead of being packed into Ã (only B̃ is packed).</summary>
@@ -35,6 +42,11 @@ internal unsafe struct GemmJob
     public int* RowsA;
     /// <summary>Null, or the row table of op(B) (B not transposed): op(B)(p, j) = B[RowsB[p]·RsB + j·CsB].</summary>
     public int* RowsB;
+    /// <summary>
+    /// Null, or N floats: C[i, j] starts as Bias[j] (Beta is then 1). The compute item that owns a block of C writes the
+    /// block's bias values into it just before its first depth block adds the product to them.
+    /// </summary>
+    public float* Bias;
 
     // Work counters, monotonic over the column blocks of the product.
     public int PackNext, PackDone, ComputeNext, ComputeDone;
@@ -104,12 +116,16 @@ internal static unsafe class GemmDriver
             if (!WaitFor(ref job.PackDone, packBase, ref job.Failed)) return;
 
             // Phase 2: compute, by rows or by panels.
-            int computeItems = job.SplitRows ? (m + job.MItem - 1) / job.MItem : pieces;
+            int computeItems = job.SplitRows ? job.RowItems : pieces;
             while (TryClaim(ref job.ComputeNext, computeBase + computeItems, out int item))
             {
                 int local = item - computeBase;
                 int r0 = 0, r1 = m, p0 = 0, p1 = panels;
-                if (job.SplitRows)
+                if (job.Guided > 0)
+                {
+                    (r0, r1) = GuidedRows(m, mr, kern.MC / mr, job.Guided, local);
+                }
+                else if (job.SplitRows)
                 {
                     r0 = local * job.MItem;
                     r1 = Math.Min(m, r0 + job.MItem);
@@ -127,6 +143,8 @@ internal static unsafe class GemmDriver
                     for (int ic = r0; ic < r1; ic += mStep)
                     {
                         int mc = Math.Min(mStep, r1 - ic);
+                        if (pc == 0 && job.Bias != null)
+                            FillBias(job.C + ic * job.Ldc + jc, job.Ldc, job.Bias + jc, mc, p0 * nr, Math.Min(p1 * nr, nc));
                         if (job.DirectA)
                         {
                             MacroKernelStrided(mc, kc, nc, p0, p1, job.A + ic * job.RsA + pc * job.CsA, job.RsA, job.CsA,
@@ -157,19 +175,26 @@ internal static unsafe class GemmDriver
         {
             item = Volatile.Read(ref next);
             if (item >= limit) return false;
-            if (Interlocked.CompareExchange(ref next, item + 1, item) == item) return true;
+            if (Interlocked.CompareExchange(ref next, item + 1, item) == item)
+            {
+                if (GemmThreadPool.Trace is not null) GemmPoolTrace.t_items++;
+                return true;
+            }
         }
     }
 
     /// <summary>Spins (then yields) until <paramref name="done"/> reaches <paramref name="target"/>; false if a thread failed.</summary>
     private static bool WaitFor(ref int done, int target, ref int failed)
     {
+        if (Volatile.Read(ref done) >= target) return true;
+        long start = GemmThreadPool.Trace is not null ? Stopwatch.GetTimestamp() : 0;
         var spinner = new SpinWait();
         while (Volatile.Read(ref done) < target)
         {
             if (Volatile.Read(ref failed) != 0) return false;
             spinner.SpinOnce(sleep1Threshold: -1);
         }
+        if (start != 0) GemmPoolTrace.t_wait += Stopwatch.GetTimestamp() - start;
         return true;
     }
 
@@ -244,6 +269,13 @@ internal static unsafe class GemmDriver
         }
     }
 
+    /// <summary>Rows 0 … <paramref name="rows"/> − 1, columns [<paramref name="c0"/>, <paramref name="c1"/>) of C = the bias row's entries.</summary>
+    private static void FillBias(float* c, nint ldc, float* bias, int rows, int c0, int c1)
+    {
+        var source = new ReadOnlySpan<float>(bias + c0, c1 - c0);
+        for (int i = 0; i < rows; i++) source.CopyTo(new Span<float>(c + i * ldc + c0, c1 - c0));
+    }
+
     /// <summary>Writes the valid rows×cols corner of a full tile with the kernels' own update rule.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StoreEdge(float* tile, int nr, float* c, nint ldc, int rows, int cols, float alpha, float beta)
@@ -258,6 +290,39 @@ internal static unsafe class GemmDriver
                 for (int j = 0; j < cols; j++) ci[j] = MathF.FusedMultiplyAdd(alpha, t[j], beta * ci[j]);
         }
     }
+
+    /// <summary>The fewest MR row panels a guided item takes (below, an item would stream all of B̃ for too few tiles).</summary>
+    public const int MinGuidedPanels = 2;
+
+    /// <summary>
+    /// Rows <c>[start, end)</c> of guided row item <paramref name="item"/> (guided self-scheduling, Polychronopoulos and
+    /// Kuck 1987): with R of the ⌈m / mr⌉ row panels not yet given to earlier items, the item takes
+    /// <c>clamp(⌈R / divisor⌉, MinGuidedPanels, maxPanels)</c> panels (the last one what is left). Large items first, short
+    /// ones last: a thread that starts its last item late, or runs slowly, keeps the others waiting at most one short item.
+    /// The boundaries depend on the shape and the divisor only, never on which thread runs what.
+    /// </summary>
+    public static (int Start, int End) GuidedRows(int m, int mr, int maxPanels, int divisor, int item)
+    {
+        Debug.Assert(item < GuidedRowItems(m, mr, maxPanels, divisor));
+        int start = 0;
+        for (int i = 0; ; i++)
+        {
+            int end = Math.Min(m, start + GuidedPanels((m - start + mr - 1) / mr, maxPanels, divisor) * mr);
+            if (i == item) return (start, end);
+            start = end;
+        }
+    }
+
+    /// <summary>The number of items of <see cref="GuidedRows"/>.</summary>
+    public static int GuidedRowItems(int m, int mr, int maxPanels, int divisor)
+    {
+        int count = 0;
+        for (int start = 0; start < m; count++) start = Math.Min(m, start + GuidedPanels((m - start + mr - 1) / mr, maxPanels, divisor) * mr);
+        return count;
+    }
+
+    private static int GuidedPanels(int remaining, int maxPanels, int divisor) =>
+        Math.Min(remaining, Math.Min(maxPanels, Math.Max(MinGuidedPanels, (remaining + divisor - 1) / divisor)));
 
     /// <summary>Contiguous share <c>[start, end)</c> of <paramref name="count"/> items for piece <paramref name="piece"/> of <paramref name="pieces"/>.</summary>
     public static (int Start, int End) Partition(int count, int pieces, int piece)

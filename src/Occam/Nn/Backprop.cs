@@ -1,7 +1,6 @@
 using System.Numerics.Tensors;
 using Occam.Numerics;
 using Occam.Numerics.Activations;
-using Occam.Numerics.LinearAlgebra;
 using Occam.Numerics.Random;
 using Occam.Numerics.Reductions;
 
@@ -67,11 +66,11 @@ internal static class Backprop
                     }
                     else
                     {
-                        // The bias rows go into Y first and the product is added to them (beta = 1): one pass
-                        // over Y fewer than adding the bias afterwards, and the same rounding for ≤ 256 inputs
-                        // (Y = fma(1, acc, b) = fl(acc + b)).
-                        RowBroadcast.Fill(d.Bias, rows, y);
-                        Gemm.MultiplyRows(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, i == 0 ? inputRows : [], d.Weight, d.Inputs, [], 1f, y, d.Outputs);
+                        // Y starts as the bias rows and the product is added to them (beta = 1): one pass over Y fewer
+                        // than adding the bias afterwards, and the same rounding for ≤ 256 inputs (Y = fma(1, acc, b) =
+                        // fl(acc + b)). The packed path writes each block's bias rows inside the item that computes the
+                        // block (split over the threads, in the core's cache), the others first, as one pass.
+                        Gemm.MultiplyRows(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, i == 0 ? inputRows : [], d.Weight, d.Inputs, [], 1f, y, d.Outputs, d.Bias);
                     }
                     width = d.Outputs;
                     break;
