@@ -42,6 +42,7 @@ internal static class StepTrace
                 case "--root": root = args[++i]; break;
                 case "--ab": configs = args[++i].Split(','); break;
                 case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--cpu": PipelineAb.ThreadCpuTime = true; break;
                 default:
                     Console.Error.WriteLine($"steps --trace: unknown option {args[i]}");
                     return 2;
@@ -90,15 +91,15 @@ internal static class StepTrace
 
     /// <summary>
     /// The knob settings an A/B can name: <c>base</c> (the defaults), <c>nowake</c> (no wake-up of the helpers at the
-    /// step's start), <c>equal</c> (equal row items in the products, not guided), <c>old</c> (both: session 6's hand-offs),
+    /// step's start), <c>fill</c> (bias rows written by a pass on the caller before the product), <c>old</c> (both: session 6's step),
     /// <c>spinN</c> (helpers spin N µs before blocking).
     /// </summary>
     private static Action? Config(string name)
     {
         if (name == "base") return () => { };
         if (name == "nowake") return () => Trainer.WakesHelpers = false;
-        if (name == "equal") return () => Gemm.GuidedSplit = false;
-        if (name == "old") return () => { Gemm.GuidedSplit = false; Trainer.WakesHelpers = false; };
+        if (name == "fill") return () => Occam.Nn.Backprop.BiasInProduct = false;
+        if (name == "old") return () => { Trainer.WakesHelpers = false; Occam.Nn.Backprop.BiasInProduct = false; };
         if (name.StartsWith("spin", StringComparison.Ordinal) && double.TryParse(name[4..], CultureInfo.InvariantCulture, out double us))
             return () => GemmThreadPool.SpinTicks = (long)(us * 1e-6 * Stopwatch.Frequency);
         return null;
@@ -108,6 +109,8 @@ internal static class StepTrace
     /// `--ab base,nowake,spin200`: the configurations alternate in rounds of 39 steps (one epoch of the loop) for
     /// <c>--rounds</c> rounds after a warm-up round each; per configuration the step times' spread and, from the trace, how
     /// often the helper was asleep when a call came, its mean join latency and the caller's mean waiting time per step.
+    /// With <c>--cpu</c> a step is timed by the calling thread's CPU time (its spinning for the helper included, the time
+    /// the host did not run it left out): steadier on a loaded machine.
     /// </summary>
     private static int Ab(Action step, string[] configs, int rounds, string mode)
     {
@@ -116,7 +119,7 @@ internal static class StepTrace
         var set = configs.Select(c => (Name: c, Apply: Config(c))).ToArray();
         if (set.Any(c => c.Apply is null))
         {
-            Console.Error.WriteLine("steps --trace --ab: configurations are base, nowake, equal, old, spinN (N µs)");
+            Console.Error.WriteLine("steps --trace --ab: configurations are base, nowake, fill, old, spinN (N µs)");
             return 2;
         }
         var times = set.ToDictionary(c => c.Name, _ => new List<double>());
@@ -130,15 +133,17 @@ internal static class StepTrace
                 {
                     GemmThreadPool.SpinTicks = spin0;
                     Trainer.WakesHelpers = wake0;
-                    Gemm.GuidedSplit = true;
+                    Occam.Nn.Backprop.BiasInProduct = true;
                     apply!();
                     trace.Clear();
                     GemmThreadPool.Trace = trace;
                     for (int s = 0; s < 39; s++)
                     {
                         long t0 = Stopwatch.GetTimestamp();
+                        double c0 = PipelineAb.ThreadCpuTime ? PipelineAb.ThreadSeconds() : 0;
                         step();
-                        if (round > 0) times[name].Add(Stopwatch.GetElapsedTime(t0).TotalMicroseconds);
+                        double stepUs = PipelineAb.ThreadCpuTime ? (PipelineAb.ThreadSeconds() - c0) * 1e6 : Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
+                        if (round > 0) times[name].Add(stepUs);
                     }
                     GemmThreadPool.Trace = null;
                     if (round == 0) continue;
@@ -159,7 +164,7 @@ internal static class StepTrace
         {
             GemmThreadPool.SpinTicks = spin0;
             Trainer.WakesHelpers = wake0;
-            Gemm.GuidedSplit = true;
+            Occam.Nn.Backprop.BiasInProduct = true;
             GemmThreadPool.Trace = null;
         }
         double us = 1e6 / Stopwatch.Frequency;
@@ -170,7 +175,7 @@ internal static class StepTrace
             double Q(double q) => t[(int)Math.Min(t.Count - 1, Math.Floor(q * t.Count))];
             var w = woken[name];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"bench\":\"steps-trace-ab\",\"mode\":\"{mode}\",\"config\":\"{name}\",\"threads\":{Gemm.MaxThreads},\"steps\":{t.Count},\"bestUs\":{t[0]:F1},\"p10Us\":{Q(0.1):F1},\"medianUs\":{Q(0.5):F1},\"meanUs\":{t.Average():F1},\"p90Us\":{Q(0.9):F1},\"asleepPct\":{100.0 * w.Asleep / Math.Max(1, w.Calls):F1},\"absentPct\":{100.0 * w.Absent / Math.Max(1, w.Calls):F1},\"joinUs\":{w.JoinTicks * us / Math.Max(1, w.Joined):F1},\"callerWaitUsPerStep\":{w.WaitTicks * us / Math.Max(1, t.Count):F1}}}"));
+                $"{{\"bench\":\"steps-trace-ab\",\"mode\":\"{mode}\",\"clock\":\"{(PipelineAb.ThreadCpuTime ? "thread-cpu" : "wall")}\",\"config\":\"{name}\",\"threads\":{Gemm.MaxThreads},\"steps\":{t.Count},\"bestUs\":{t[0]:F1},\"p10Us\":{Q(0.1):F1},\"medianUs\":{Q(0.5):F1},\"meanUs\":{t.Average():F1},\"p90Us\":{Q(0.9):F1},\"asleepPct\":{100.0 * w.Asleep / Math.Max(1, w.Calls):F1},\"absentPct\":{100.0 * w.Absent / Math.Max(1, w.Calls):F1},\"joinUs\":{w.JoinTicks * us / Math.Max(1, w.Joined):F1},\"callerWaitUsPerStep\":{w.WaitTicks * us / Math.Max(1, t.Count):F1}}}"));
         }
         return 0;
     }

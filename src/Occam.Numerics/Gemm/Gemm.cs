@@ -78,11 +78,6 @@ public static unsafe class Gemm
 
     private static int s_maxThreads = Environment.ProcessorCount;
 
-    /// <summary>
-    /// True (default): a product split by rows over several threads uses guided items (<see cref="GemmDriver.GuidedRows"/>);
-    /// false: about two equal items per thread, as before. Settable for the bench's A/B; the results are the same bits.
-    /// </summary>
-    internal static bool GuidedSplit { get; set; } = true;
 
     /// <summary>
     /// Upper bound on the threads one product uses (default <see cref="Environment.ProcessorCount"/>);
@@ -310,29 +305,19 @@ public static unsafe class Gemm
         {
             job.SplitRows = true;
             job.MItem = GemmKernelInfo.BlockStep(m, kernel.MC, mr);
-            job.RowItems = (m + job.MItem - 1) / job.MItem;
             job.PanelPieces = 1;
         }
         else
         {
-            // Split rows when there are enough row panels (B̃ is then packed once for all), in guided items: the first
-            // ones a 2·threads-th of the rows, then ever shorter ones, so that whoever is running takes over a late
-            // thread's share and nobody waits long for the last item. Otherwise split column panels, about two pieces
-            // per thread (each item packs all of Ã, which is small then).
+            // About two items per thread, so that whoever is running takes over a late thread's
+            // share. Split rows when there are enough row panels (B̃ is then packed once for all);
+            // otherwise split column panels (each item packs all of Ã, which is small then).
             job.SplitRows = rowPanels >= 4 * threads || rowPanels >= colPanels;
             int target = 2 * threads;
+            job.MItem = GemmKernelInfo.BlockStep(m, Math.Min(kernel.MC, (rowPanels + target - 1) / target * mr), mr);
             job.PanelPieces = Math.Min(target, colPanels);
-            if (job.SplitRows && GuidedSplit)
-            {
-                job.Guided = target;
-                job.RowItems = GemmDriver.GuidedRowItems(m, mr, kernel.MC / mr, target);
-            }
-            else if (job.SplitRows)
-            {
-                job.MItem = GemmKernelInfo.BlockStep(m, Math.Min(kernel.MC, (rowPanels + target - 1) / target * mr), mr);
-                job.RowItems = (m + job.MItem - 1) / job.MItem;
-            }
-            threads = Math.Min(threads, job.SplitRows ? job.RowItems : job.PanelPieces);
+            int items = job.SplitRows ? (m + job.MItem - 1) / job.MItem : job.PanelPieces;
+            threads = Math.Min(threads, items);
         }
         int kBlocks = (k + kStep - 1) / kStep;
         long packedB = (long)kBlocks * colPanels * nr * kStep;

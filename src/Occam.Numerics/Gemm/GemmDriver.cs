@@ -25,15 +25,8 @@ internal unsafe struct GemmJob
     public int NStep;
     /// <summary>Compute items split the rows of C (each item: MItem rows, all columns); else its NR panels.</summary>
     public bool SplitRows;
-    /// <summary>Rows per compute item when <see cref="SplitRows"/> (a multiple of MR) and not <see cref="Guided"/>.</summary>
+    /// <summary>Rows per compute item when <see cref="SplitRows"/> (a multiple of MR).</summary>
     public int MItem;
-    /// <summary>
-    /// 0, or the divisor of guided row items (<see cref="GemmDriver.GuidedRows"/>; with <see cref="SplitRows"/>): item sizes
-    /// shrink towards the end of the product, so that the last items are short.
-    /// </summary>
-    public int Guided;
-    /// <summary>Compute items per column block when <see cref="SplitRows"/>.</summary>
-    public int RowItems;
     /// <summary>How many pieces the panels of a column block are cut into, for packing (and for computing when not <see cref="SplitRows"/>).</summary>
     public int PanelPieces;
     /// <summary>op(A) is read in place by <see cref="GemmTileV256Strided"/> instead of being packed into Ã (only B̃ is packed).</summary>
@@ -116,16 +109,12 @@ internal static unsafe class GemmDriver
             if (!WaitFor(ref job.PackDone, packBase, ref job.Failed)) return;
 
             // Phase 2: compute, by rows or by panels.
-            int computeItems = job.SplitRows ? job.RowItems : pieces;
+            int computeItems = job.SplitRows ? (m + job.MItem - 1) / job.MItem : pieces;
             while (TryClaim(ref job.ComputeNext, computeBase + computeItems, out int item))
             {
                 int local = item - computeBase;
                 int r0 = 0, r1 = m, p0 = 0, p1 = panels;
-                if (job.Guided > 0)
-                {
-                    (r0, r1) = GuidedRows(m, mr, kern.MC / mr, job.Guided, local);
-                }
-                else if (job.SplitRows)
+                if (job.SplitRows)
                 {
                     r0 = local * job.MItem;
                     r1 = Math.Min(m, r0 + job.MItem);
@@ -290,39 +279,6 @@ internal static unsafe class GemmDriver
                 for (int j = 0; j < cols; j++) ci[j] = MathF.FusedMultiplyAdd(alpha, t[j], beta * ci[j]);
         }
     }
-
-    /// <summary>The fewest MR row panels a guided item takes (below, an item would stream all of B̃ for too few tiles).</summary>
-    public const int MinGuidedPanels = 2;
-
-    /// <summary>
-    /// Rows <c>[start, end)</c> of guided row item <paramref name="item"/> (guided self-scheduling, Polychronopoulos and
-    /// Kuck 1987): with R of the ⌈m / mr⌉ row panels not yet given to earlier items, the item takes
-    /// <c>clamp(⌈R / divisor⌉, MinGuidedPanels, maxPanels)</c> panels (the last one what is left). Large items first, short
-    /// ones last: a thread that starts its last item late, or runs slowly, keeps the others waiting at most one short item.
-    /// The boundaries depend on the shape and the divisor only, never on which thread runs what.
-    /// </summary>
-    public static (int Start, int End) GuidedRows(int m, int mr, int maxPanels, int divisor, int item)
-    {
-        Debug.Assert(item < GuidedRowItems(m, mr, maxPanels, divisor));
-        int start = 0;
-        for (int i = 0; ; i++)
-        {
-            int end = Math.Min(m, start + GuidedPanels((m - start + mr - 1) / mr, maxPanels, divisor) * mr);
-            if (i == item) return (start, end);
-            start = end;
-        }
-    }
-
-    /// <summary>The number of items of <see cref="GuidedRows"/>.</summary>
-    public static int GuidedRowItems(int m, int mr, int maxPanels, int divisor)
-    {
-        int count = 0;
-        for (int start = 0; start < m; count++) start = Math.Min(m, start + GuidedPanels((m - start + mr - 1) / mr, maxPanels, divisor) * mr);
-        return count;
-    }
-
-    private static int GuidedPanels(int remaining, int maxPanels, int divisor) =>
-        Math.Min(remaining, Math.Min(maxPanels, Math.Max(MinGuidedPanels, (remaining + divisor - 1) / divisor)));
 
     /// <summary>Contiguous share <c>[start, end)</c> of <paramref name="count"/> items for piece <paramref name="piece"/> of <paramref name="pieces"/>.</summary>
     public static (int Start, int End) Partition(int count, int pieces, int piece)

@@ -70,7 +70,8 @@ internal static class Backprop
                         // than adding the bias afterwards, and the same rounding for ≤ 256 inputs (Y = fma(1, acc, b) =
                         // fl(acc + b)). The packed path writes each block's bias rows inside the item that computes the
                         // block (split over the threads, in the core's cache), the others first, as one pass.
-                        Gemm.MultiplyRows(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, i == 0 ? inputRows : [], d.Weight, d.Inputs, [], 1f, y, d.Outputs, d.Bias);
+                        if (!BiasInProduct) Numerics.LinearAlgebra.RowBroadcast.Fill(d.Bias, rows, y);
+                        Gemm.MultiplyRows(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, i == 0 ? inputRows : [], d.Weight, d.Inputs, [], 1f, y, d.Outputs, BiasInProduct ? d.Bias : []);
                     }
                     width = d.Outputs;
                     break;
@@ -184,6 +185,13 @@ internal static class Backprop
             }
         }
     }
+
+    /// <summary>
+    /// True (default): a dense layer's bias rows are given to the product (<see cref="Gemm.MultiplyRows"/>'s bias), which
+    /// writes them inside its items; false: written first by one pass on the caller (<c>RowBroadcast.Fill</c>). The same
+    /// bits; settable for the bench's A/B.
+    /// </summary>
+    internal static bool BiasInProduct { get; set; } = true;
 
     /// <summary>Whether the passes can read the input batch through a row table: the first layer is dense (nothing else reads the input).</summary>
     public static bool ReadsInputRows(Mlp model) => model.Layers.Count > 0 && model.Layers[0] is Dense;
