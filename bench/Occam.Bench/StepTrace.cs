@@ -108,7 +108,8 @@ internal static class StepTrace
     /// <summary>
     /// `--ab base,nowake,spin200`: the configurations alternate in rounds of 39 steps (one epoch of the loop) for
     /// <c>--rounds</c> rounds after a warm-up round each; per configuration the step times' spread and, from the trace, how
-    /// often the helper was asleep when a call came, its mean join latency and the caller's mean waiting time per step.
+    /// often the helper was asleep when a call came, its mean join latency, the caller's mean waiting time per step and the
+    /// caller's own work per step (the step's wall time outside the pool calls: median and 10th percentile).
     /// With <c>--cpu</c> a step is timed by the calling thread's CPU time (its spinning for the helper included, the time
     /// the host did not run it left out): steadier on a loaded machine.
     /// </summary>
@@ -123,6 +124,7 @@ internal static class StepTrace
             return 2;
         }
         var times = set.ToDictionary(c => c.Name, _ => new List<double>());
+        var own = set.ToDictionary(c => c.Name, _ => new List<double>());   // caller's wall time outside pool calls, per step
         var woken = set.ToDictionary(c => c.Name, _ => (Calls: 0L, Asleep: 0L, Absent: 0L, JoinTicks: 0L, Joined: 0L, WaitTicks: 0L));
         var trace = new GemmPoolTrace(64 * 40 + 64);
         try
@@ -139,11 +141,17 @@ internal static class StepTrace
                     GemmThreadPool.Trace = trace;
                     for (int s = 0; s < 39; s++)
                     {
+                        int first = trace.Calls.Length;
                         long t0 = Stopwatch.GetTimestamp();
                         double c0 = PipelineAb.ThreadCpuTime ? PipelineAb.ThreadSeconds() : 0;
                         step();
-                        double stepUs = PipelineAb.ThreadCpuTime ? (PipelineAb.ThreadSeconds() - c0) * 1e6 : Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
-                        if (round > 0) times[name].Add(stepUs);
+                        long t1 = Stopwatch.GetTimestamp();
+                        double stepUs = PipelineAb.ThreadCpuTime ? (PipelineAb.ThreadSeconds() - c0) * 1e6 : (t1 - t0) * 1e6 / Stopwatch.Frequency;
+                        if (round == 0) continue;
+                        times[name].Add(stepUs);
+                        long inCalls = 0;
+                        foreach (var c in trace.Calls[first..]) inCalls += c.End - c.Start;
+                        own[name].Add((t1 - t0 - inCalls) * 1e6 / Stopwatch.Frequency);
                     }
                     GemmThreadPool.Trace = null;
                     if (round == 0) continue;
@@ -174,8 +182,10 @@ internal static class StepTrace
             t.Sort();
             double Q(double q) => t[(int)Math.Min(t.Count - 1, Math.Floor(q * t.Count))];
             var w = woken[name];
+            var o = own[name];
+            o.Sort();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"bench\":\"steps-trace-ab\",\"mode\":\"{mode}\",\"clock\":\"{(PipelineAb.ThreadCpuTime ? "thread-cpu" : "wall")}\",\"config\":\"{name}\",\"threads\":{Gemm.MaxThreads},\"steps\":{t.Count},\"bestUs\":{t[0]:F1},\"p10Us\":{Q(0.1):F1},\"medianUs\":{Q(0.5):F1},\"meanUs\":{t.Average():F1},\"p90Us\":{Q(0.9):F1},\"asleepPct\":{100.0 * w.Asleep / Math.Max(1, w.Calls):F1},\"absentPct\":{100.0 * w.Absent / Math.Max(1, w.Calls):F1},\"joinUs\":{w.JoinTicks * us / Math.Max(1, w.Joined):F1},\"callerWaitUsPerStep\":{w.WaitTicks * us / Math.Max(1, t.Count):F1}}}"));
+                $"{{\"bench\":\"steps-trace-ab\",\"mode\":\"{mode}\",\"clock\":\"{(PipelineAb.ThreadCpuTime ? "thread-cpu" : "wall")}\",\"config\":\"{name}\",\"threads\":{Gemm.MaxThreads},\"steps\":{t.Count},\"bestUs\":{t[0]:F1},\"p10Us\":{Q(0.1):F1},\"medianUs\":{Q(0.5):F1},\"meanUs\":{t.Average():F1},\"p90Us\":{Q(0.9):F1},\"asleepPct\":{100.0 * w.Asleep / Math.Max(1, w.Calls):F1},\"absentPct\":{100.0 * w.Absent / Math.Max(1, w.Calls):F1},\"joinUs\":{w.JoinTicks * us / Math.Max(1, w.Joined):F1},\"callerWaitUsPerStep\":{w.WaitTicks * us / Math.Max(1, t.Count):F1},\"ownWorkMedianUs\":{o[o.Count / 2]:F1},\"ownWorkP10Us\":{o[o.Count / 10]:F1}}}"));
         }
         return 0;
     }
