@@ -18,6 +18,7 @@ if (args.Length > 0 && args[0] == "parts") return Parts.Run(args);
 if (args.Length > 0 && args[0] == "kernels") return Kernels.Run(args);
 if (args.Length > 0 && args[0] == "passes") return Passes.Run(args);
 if (args.Length > 0 && args[0] == "profile") return Profile.Run(args);
+if (args.Length > 0 && args[0] == "walk") return Walk.Run(args);
 if (args.Length < 4)
 {
     Console.Error.WriteLine("usage: LinearBench <csv> <target> <l1Ratio> <repeats> [tol] [gaussian|binomial] [eps]");

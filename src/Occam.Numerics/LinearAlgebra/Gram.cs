@@ -16,7 +16,7 @@ namespace Occam.Numerics.LinearAlgebra;
 /// triangle is mirrored at the end. Summation order differs from the scalar version, so results agree
 /// to rounding (relative ~1e-15 · n), not bit for bit.
 /// </remarks>
-internal static class Gram
+internal static unsafe class Gram
 {
     /// <summary>Reference version: three loops, summing over rows in order.</summary>
     public static void ComputeScalar(ReadOnlySpan<double> x, int n, int p, Span<double> g)
@@ -50,7 +50,8 @@ internal static class Gram
 
     /// <summary>
     /// G = X̃ᵀX̃ and (optionally) X̃ᵀỹ for X̃ᵢⱼ = (X[rows[i], j] − mean[j])·invScale[j], without materializing X̃:
-    /// rows are centred and scaled in chunks of 128 into a small buffer that the tile kernel then reads from cache.
+    /// rows are centred and scaled in chunks of 128 into a small buffer that the tile kernel then reads from cache
+    /// (<see cref="CenteredRow"/>: each row and its share of X̃ᵀỹ in one pass).
     /// Rows split across threads when the work is large; partial sums are added at the end.
     /// </summary>
     public static void ComputeCentered(double[] x, int[] rows, int p, double[] mean, double[] invScale, double[]? y, double[] g, double[]? xty)
@@ -58,13 +59,12 @@ internal static class Gram
         Debug.Assert(g.Length >= p * p && mean.Length >= p && invScale.Length >= p);
         AccumulateRows(rows.Length, p, g, xty, (i0, m, buffer, xb) =>
         {
+            // One pass per row: the row centred and scaled, and its y-weighted share of X̃ᵀỹ (CenteredRow).
+            var mu = mean.AsSpan(0, p);
+            var s = invScale.AsSpan(0, p);
+            var acc = xb is null ? Span<double>.Empty : xb.AsSpan(0, p);
             for (int r = 0; r < m; r++)
-            {
-                var row = buffer.AsSpan(r * p, p);
-                System.Numerics.Tensors.TensorPrimitives.Subtract(x.AsSpan(rows[i0 + r] * p, p), mean.AsSpan(0, p), row);
-                System.Numerics.Tensors.TensorPrimitives.Multiply(row, invScale.AsSpan(0, p), row);
-                if (xb is not null && y![i0 + r] != 0) Axpy.Compute(y[i0 + r], row, xb);
-            }
+                CenteredRow.Compute(x.AsSpan(rows[i0 + r] * p, p), mu, s, xb is null ? 0 : y![i0 + r], buffer.AsSpan(r * p, p), acc);
         });
     }
 
@@ -100,8 +100,12 @@ internal static class Gram
 
     /// <summary>
     /// g = Σᵢ uᵢuᵢᵀ (q × q, full symmetric) over the n rows uᵢ that <paramref name="fill"/> writes, 128 rows at a time, and
-    /// extra = whatever fill adds (zeroed first). Rows are split across threads when n·q² ≥ 4e6 and n ≥ 512; the
-    /// partial sums are added in thread order (deterministic for a given processor count).
+    /// extra = whatever fill adds (zeroed first). With two or more processors and n·q² ≥ 4e6, n ≥ 512, the rows are cut
+    /// into <see cref="RowItems"/> fixed ranges (the cut depends on n only) run as work items on the GEMM pool's threads
+    /// (<see cref="GemmThreadPool.RunObjectItems"/>: the caller starts on its own items and takes over any a late helper has
+    /// not claimed, so a slow second core delays nothing it does not run). Item 0 sums into g, item k &gt; 0 into its own
+    /// pooled partial; the partials are then added to g in item order. So the result does not depend on which thread ran
+    /// which item: the same bits on every run for a given processor count (one processor sums all rows in one range).
     /// </summary>
     private static void AccumulateRows(int n, int q, double[] g, double[]? extra, ChunkFill fill)
     {
@@ -115,52 +119,96 @@ internal static class Gram
         }
         else
         {
-            // Thread t > 0 sums into a pooled partial (cleared here): a fresh q × q array per call cost more than the
-            // products themselves at n = 10000, p = 200 (first touch of new large-object pages; bench/linear/README.md, session 6).
-            var parts = new double[threads][];
-            var partsExtra = new double[threads][];
-            Parallel.For(0, threads, t =>
-            {
-                int start = (int)((long)n * t / threads), end = (int)((long)n * (t + 1) / threads);
-                double[] gb = g;
-                double[]? xb = extra;
-                if (t != 0)
-                {
-                    gb = ArrayPool<double>.Shared.Rent(q * q);
-                    Array.Clear(gb, 0, q * q);
-                    if (extra is not null) xb = new double[q];   // small, and the fill needs its exact length
-                }
-                parts[t] = gb;
-                partsExtra[t] = xb!;
-                Accumulate(start, end, q, gb, xb, fill);
-            });
-            for (int t = 1; t < threads; t++)
-            {
-                for (int j = 0; j < q; j++)
-                {
-                    var src = parts[t].AsSpan(j * q + j, q - j);
-                    var dst = g.AsSpan(j * q + j, q - j);
-                    System.Numerics.Tensors.TensorPrimitives.Add(dst, src, dst);
-                }
-                ArrayPool<double>.Shared.Return(parts[t]);
-                if (extra is not null) System.Numerics.Tensors.TensorPrimitives.Add(extra.AsSpan(0, q), partsExtra[t], extra.AsSpan(0, q));
-            }
+            var items = new RowItems(n, q, g, extra, fill);
+            GemmThreadPool.RunObjectItems(&RowItems.Run, items, items.Count, Math.Min(threads, items.Count));
+            items.AddPartials();
         }
         Mirror(g, q);
     }
 
+    /// <summary>
+    /// The rows cut into <see cref="Count"/> ranges of <see cref="Rows"/> (a multiple of 128, at least 1024; at most 8
+    /// ranges), and the pooled partial sums of ranges 1 … Count − 1 (one block of (Count − 1)·q² doubles, rented per call:
+    /// fresh arrays of this size would be large-object pages faulted in on every call).
+    /// </summary>
+    private sealed class RowItems
+    {
+        private readonly int _n, _q;
+        private readonly double[] _g;
+        private readonly double[]? _extra;
+        private readonly ChunkFill _fill;
+        private readonly double[] _partials;
+        private readonly double[]? _partialExtras;
+
+        public RowItems(int n, int q, double[] g, double[]? extra, ChunkFill fill)
+        {
+            _n = n;
+            _q = q;
+            _g = g;
+            _extra = extra;
+            _fill = fill;
+            Rows = Math.Max(1024, ((n + 7) / 8 + 127) / 128 * 128);
+            Count = (n + Rows - 1) / Rows;
+            _partials = Count > 1 ? ArrayPool<double>.Shared.Rent((Count - 1) * q * q) : [];
+            _partialExtras = extra is null ? null : new double[(Count - 1) * q];
+        }
+
+        public int Rows { get; }
+        public int Count { get; }
+
+        public static void Run(int k, object state) => ((RowItems)state).Run(k);
+
+        private void Run(int k)
+        {
+            int start = k * Rows, end = Math.Min(_n, start + Rows);
+            if (k == 0)
+            {
+                Accumulate(start, end, _q, _g, _extra, _fill);
+                return;
+            }
+            // Cleared by the thread that sums into it (the partial is then in that core's cache).
+            var gk = new Span<double>(_partials, (k - 1) * _q * _q, _q * _q);
+            gk.Clear();
+            Accumulate(start, end, _q, _partials, (k - 1) * _q * _q, _partialExtras, (k - 1) * _q, _fill);
+        }
+
+        /// <summary>g += partial₁, then += partial₂, … (upper triangle; extra likewise), and the partials go back to the pool.</summary>
+        public void AddPartials()
+        {
+            int q = _q;
+            for (int k = 1; k < Count; k++)
+            {
+                var part = _partials.AsSpan((k - 1) * q * q, q * q);
+                for (int j = 0; j < q; j++)
+                {
+                    var dst = _g.AsSpan(j * q + j, q - j);
+                    System.Numerics.Tensors.TensorPrimitives.Add(dst, part.Slice(j * q + j, q - j), dst);
+                }
+                if (_extra is not null)
+                    System.Numerics.Tensors.TensorPrimitives.Add(_extra.AsSpan(0, q), _partialExtras.AsSpan((k - 1) * q, q), _extra.AsSpan(0, q));
+            }
+            if (Count > 1) ArrayPool<double>.Shared.Return(_partials);
+        }
+    }
+
+    private static void Accumulate(int start, int end, int q, double[] g, double[]? extra, ChunkFill fill) =>
+        Accumulate(start, end, q, g, 0, extra, 0, fill);
+
+    /// <summary>Rows [start, end) summed into g[gOffset ..] (q × q) and, by the fill, extra[extraOffset ..] (q).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Accumulate(int start, int end, int q, double[] g, double[]? extra, ChunkFill fill)
+    private static void Accumulate(int start, int end, int q, double[] g, int gOffset, double[]? extra, int extraOffset, ChunkFill fill)
     {
         const int Chunk = 128;
         // Pooled: fill writes every value of the m rows that AccumulateUpper then reads.
         var buffer = ArrayPool<double>.Shared.Rent(Chunk * q);
+        var extraPart = extra is null ? null : extraOffset == 0 && extra.Length == q ? extra : new double[q];
         for (int i0 = start; i0 < end; i0 += Chunk)
         {
             int m = Math.Min(Chunk, end - i0);
-            fill(i0, m, buffer, extra);
-            AccumulateUpper(buffer, 0, m, q, g);
+            fill(i0, m, buffer, extraPart);
+            AccumulateUpper(buffer, 0, m, q, g, gOffset);
         }
+        if (extra is not null && !ReferenceEquals(extraPart, extra)) extraPart!.CopyTo(extra, extraOffset);
         ArrayPool<double>.Shared.Return(buffer);
     }
 
@@ -173,11 +221,13 @@ internal static class Gram
 
     /// <summary>Adds rows [start, end) of X into the upper triangle (k ≥ j, tile-rounded) of g.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void AccumulateUpper(double[] x, int start, int end, int p, double[] g)
+    private static unsafe void AccumulateUpper(double[] x, int start, int end, int p, double[] gArray, int gOffset)
     {
         const int Chunk = 128;
-        fixed (double* px = x, pg = g)
+        Debug.Assert(gArray.Length >= gOffset + p * p);
+        fixed (double* px = x, pg0 = gArray)
         {
+            double* pg = pg0 + gOffset;
             for (int i0 = start; i0 < end; i0 += Chunk)
             {
                 int i1 = Math.Min(end, i0 + Chunk);

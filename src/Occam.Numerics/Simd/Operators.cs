@@ -41,3 +41,15 @@ internal interface IPredicate<T> where T : unmanaged
     Vector256<T> Invoke(Vector256<T> x);
     Vector512<T> Invoke(Vector512<T> x);
 }
+
+/// <summary>
+/// The steps of an index walk (<c>Simd.Walk</c>): element i (<see cref="Step"/>), or the <c>Vector256&lt;T&gt;.Count</c>
+/// (<see cref="Step256"/>) or <c>Vector512&lt;T&gt;.Count</c> (<see cref="Step512"/>) elements from i, each lane computing
+/// exactly the operations of <see cref="Step"/> for its element. The operator holds its spans and accumulators itself.
+/// </summary>
+internal interface IIndexSteps<T> where T : unmanaged
+{
+    void Step(int i);
+    void Step256(int i);
+    void Step512(int i);
+}

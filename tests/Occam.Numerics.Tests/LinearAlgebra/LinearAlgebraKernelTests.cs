@@ -116,6 +116,45 @@ public class LinearAlgebraKernelTests
     }
 
     [Fact]
+    public void ThreadedGramIsTheSumOfItsFixedRowItemsInItemOrder()
+    {
+        // With two or more processors, n = 2500 rows are cut into items of 1024, 1024 and 452 rows whatever the thread count
+        // and whoever runs them: G is (item 0 + item 1) + item 2, element by element, with each item summed alone
+        // (1024 rows: one item; 452 rows: below the threaded size). One processor sums every row in one range.
+        if (Environment.ProcessorCount < 2) return;
+        var rng = new Rng(16);
+        const int n = 2500, p = 70;
+        var x = new double[n * p];
+        for (int i = 0; i < x.Length; i++) x[i] = rng.NextNormal() + 0.3;
+        var mean = new double[p];
+        var inv = new double[p];
+        for (int j = 0; j < p; j++) { mean[j] = 0.3 + 0.01 * rng.NextNormal(); inv[j] = 0.5 + rng.NextDouble(); }
+        var y = new double[n];
+        for (int i = 0; i < n; i++) y[i] = i % 7 == 0 ? 0 : rng.NextNormal();
+        (double[] G, double[] Xty) Centered(int from, int to)
+        {
+            var g = new double[p * p];
+            var xty = new double[p];
+            var rows = Enumerable.Range(from, to - from).ToArray();
+            // y is indexed by position in rows: pass the slice that belongs to them.
+            Gram.ComputeCentered(x, rows, p, mean, inv, y[from..to], g, xty);
+            return (g, xty);
+        }
+        var all = Centered(0, n);
+        var parts = new[] { Centered(0, 1024), Centered(1024, 2048), Centered(2048, n) };
+        for (int i = 0; i < p * p; i++)
+        {
+            double e = parts[0].G[i] + parts[1].G[i] + parts[2].G[i];
+            Assert.True(BitConverter.DoubleToInt64Bits(e) == BitConverter.DoubleToInt64Bits(all.G[i]), $"G[{i}]: {e:R} vs {all.G[i]:R}");
+        }
+        for (int j = 0; j < p; j++)
+        {
+            double e = parts[0].Xty[j] + parts[1].Xty[j] + parts[2].Xty[j];
+            Assert.True(BitConverter.DoubleToInt64Bits(e) == BitConverter.DoubleToInt64Bits(all.Xty[j]), $"xty[{j}]: {e:R} vs {all.Xty[j]:R}");
+        }
+    }
+
+    [Fact]
     public void WeightedColumnGramMatchesTheDefinition()
     {
         var rng = new Rng(14);

@@ -27,6 +27,18 @@ public class ReferenceBoundsTests
                 Assert.Equal(e1, e2);
                 Assert.Equal(r1, r2);
                 Assert.Equal(u1, u2);
+                // Every width of the walk (512-bit steps run in software where AVX-512 is absent), bit for bit.
+                foreach (var width in new[] { VectorWidth.V512, VectorWidth.V256, VectorWidth.Scalar })
+                {
+                    double[] e3 = new double[p], r3 = new double[p], u3 = new double[p];
+                    double max3 = ReferenceBounds.Compute(width, c, p, a, iv, b, spread, absolute, threshold, e3, r3, u3, out double mr3, out int n3);
+                    TestVectors.AssertBitwise(e1, e3, $"est {width} p={p} m={m}");
+                    TestVectors.AssertBitwise(r1, r3, $"ratio {width} p={p} m={m}");
+                    TestVectors.AssertBitwise(u1, u3, $"bound {width} p={p} m={m}");
+                    Assert.Equal(max1, max3);
+                    Assert.Equal(mr1, mr3);
+                    Assert.Equal(n1, n3);
+                }
                 // The formula itself, against a plain evaluation (non-fused arithmetic, so within rounding).
                 int count = 0;
                 for (int j = 0; j < p; j++)

@@ -138,6 +138,47 @@ public class SimdDriverTests
     }
 
     [Fact]
+    public void WalkVisitsEveryIndexOnceInOrderWithTheWidthsStepsAndTheScalarResults()
+    {
+        var rng = new Rng(7005UL);
+        foreach (int n in TestVectors.Lengths)
+        {
+            var x = Doubles(rng, n);
+            var expectedA = new double[n];
+            var expectedB = new double[n];
+            int expectedPositive = 0;
+            for (int i = 0; i < n; i++)
+            {
+                expectedA[i] = x[i] * x[i] - 1;
+                expectedB[i] = x[i] + 2;
+                if (x[i] > 0) expectedPositive++;
+            }
+            foreach (var width in Widths)
+            {
+                var a = new double[n];
+                var b = new double[n];
+                a.AsSpan().Fill(double.NaN);
+                b.AsSpan().Fill(double.NaN);
+                var steps = new List<(int Start, int Lanes)>();
+                var op = new TwoOutputsAndACount(x, a, b, steps);
+                Numerics.Simd.Walk<double, TwoOutputsAndACount>(width, n, ref op);
+                TestVectors.AssertBitwise(expectedA, a, $"walk a {width} n={n}");
+                TestVectors.AssertBitwise(expectedB, b, $"walk b {width} n={n}");
+                Assert.Equal(expectedPositive, op.Positive);
+                // The steps tile [0, n) in increasing order: 8-lane steps first (V512 only), then 4-lane, then single elements.
+                int next = 0, n512 = width == VectorWidth.V512 ? n / 8 * 8 : 0, n256 = width >= VectorWidth.V256 ? n512 + (n - n512) / 4 * 4 : 0;
+                foreach (var (start, lanes) in steps)
+                {
+                    Assert.Equal(next, start);
+                    Assert.Equal(start < n512 ? 8 : start < n256 ? 4 : 1, lanes);
+                    next += lanes;
+                }
+                Assert.Equal(n, next);
+            }
+        }
+    }
+
+    [Fact]
     public void TheWidestWidthIsWhatTheMachineAccelerates()
     {
         var expected = Vector512.IsHardwareAccelerated ? VectorWidth.V512 : Vector256.IsHardwareAccelerated ? VectorWidth.V256 : VectorWidth.Scalar;
@@ -201,6 +242,38 @@ public class SimdDriverTests
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<T> Invoke(Vector512<T> x, Vector512<T> y, Vector512<T> z) => Vector512.ConditionalSelect(Vector512.GreaterThan(x, y), x * z - y, z);
+    }
+
+    /// <summary>An index walk with two outputs and a count: <c>a = x·x − 1</c>, <c>b = x + 2</c>, positives counted; records its steps.</summary>
+    private ref struct TwoOutputsAndACount(double[] x, double[] a, double[] b, List<(int, int)> steps) : IIndexSteps<double>
+    {
+        public int Positive;
+
+        public void Step(int i)
+        {
+            steps.Add((i, 1));
+            a[i] = x[i] * x[i] - 1;
+            b[i] = x[i] + 2;
+            if (x[i] > 0) Positive++;
+        }
+
+        public void Step256(int i)
+        {
+            steps.Add((i, 4));
+            var v = Vector256.Create(x.AsSpan(i, 4));
+            (v * v - Vector256<double>.One).CopyTo(a.AsSpan(i));
+            (v + Vector256.Create(2.0)).CopyTo(b.AsSpan(i));
+            Positive += System.Numerics.BitOperations.PopCount(Vector256.GreaterThan(v, Vector256<double>.Zero).ExtractMostSignificantBits());
+        }
+
+        public void Step512(int i)
+        {
+            steps.Add((i, 8));
+            var v = Vector512.Create(x.AsSpan(i, 8));
+            (v * v - Vector512<double>.One).CopyTo(a.AsSpan(i));
+            (v + Vector512.Create(2.0)).CopyTo(b.AsSpan(i));
+            Positive += System.Numerics.BitOperations.PopCount(Vector512.GreaterThan(v, Vector512<double>.Zero).ExtractMostSignificantBits());
+        }
     }
 
     /// <summary><c>x ≥ 0.5</c>.</summary>
