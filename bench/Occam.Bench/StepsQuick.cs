@@ -42,6 +42,7 @@ internal static class StepsQuick
             else if (args[i] == "--parts") parts = true;
             else if (args[i] == "--detail") return Detail(seconds);
             else if (args[i] == "--ab-update") return AbUpdate(seconds);
+            else if (args[i] == "--trace") return StepTrace.Run(args);
             else if (args[i] == "--pieces") return Pieces(seconds, i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : null);
             else
             {

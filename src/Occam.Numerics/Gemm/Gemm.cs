@@ -78,6 +78,7 @@ public static unsafe class Gemm
 
     private static int s_maxThreads = Environment.ProcessorCount;
 
+
     /// <summary>
     /// Upper bound on the threads one product uses (default <see cref="Environment.ProcessorCount"/>);
     /// 1 makes every product single-threaded.
@@ -169,12 +170,32 @@ public static unsafe class Gemm
     /// (<c>g[i·ld + j] = a[rows[i]·ld + j]</c>), computed without gathering them: the packed path's packing reads the rows
     /// through the table (<see cref="GemmPackingRows"/>). Every path computes the same chains, so the packed path, which
     /// this always takes, gives what <see cref="GemmPath.Auto"/> gives on the gathered copy.
+    /// <para>With <paramref name="bias"/> not empty (n entries): <c>C = alpha·op(A)·op(B) + 1·biasᵀ</c>: every row of C
+    /// starts as the bias row and the product is added to it (β = 1; <paramref name="beta"/> and the old C are ignored).
+    /// The same bits as writing the bias rows into C (<c>RowBroadcast.Fill</c>) and calling with β = 1, which is what the
+    /// paths other than the packed one do. The packed path instead writes each bias block into C inside the compute item
+    /// that owns those rows, just before its first depth block's micro-kernels read them (<see cref="GemmJob.Bias"/>): the
+    /// separate single-threaded pass over C (512 KiB for a 256 × 512 layer) is gone, the writes are split over the
+    /// product's threads, and each lands in the cache of the core that adds the product to it.</para>
     /// </summary>
     internal static void MultiplyRows(bool transposeA, bool transposeB, int m, int n, int k,
         float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<int> rowsA, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<int> rowsB,
-        float beta, Span<float> c, int ldc)
+        float beta, Span<float> c, int ldc, ReadOnlySpan<float> bias = default)
     {
-        if (rowsA.IsEmpty && rowsB.IsEmpty)
+        if (!bias.IsEmpty)
+        {
+            if (bias.Length != n)
+                throw new ArgumentException($"bias has {bias.Length} entries; C has {n} columns.", nameof(bias));
+            beta = 1f;
+            if (m > 0 && n > 0 && (k == 0 || alpha == 0 || (rowsA.IsEmpty && rowsB.IsEmpty && AutoPath(transposeA, transposeB, m, n, k) != GemmPath.Packed)))
+            {
+                CheckMatrix("c", "ldc", null, false, m, n, c.Length, ldc);
+                if (ldc == n) LinearAlgebra.RowBroadcast.Fill(bias, m, c[..(m * n)]);
+                else for (int i = 0; i < m; i++) bias.CopyTo(c.Slice(i * ldc, n));
+                bias = [];
+            }
+        }
+        if (rowsA.IsEmpty && rowsB.IsEmpty && bias.IsEmpty)
         {
             Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
@@ -193,6 +214,7 @@ public static unsafe class Gemm
         fixed (float* pc = c)
         fixed (int* ra = rowsA)
         fixed (int* rb = rowsB)
+        fixed (float* pbias = bias)
         {
             if (k == 0 || alpha == 0)
             {
@@ -201,7 +223,7 @@ public static unsafe class Gemm
             }
             nint rsA = transposeA ? 1 : lda, csA = transposeA ? lda : 1;
             nint rsB = transposeB ? 1 : ldb, csB = transposeB ? ldb : 1;
-            MultiplyPacked(default, m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc, ra, rb);
+            MultiplyPacked(default, m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc, ra, rb, bias.IsEmpty ? null : pbias);
         }
     }
 
@@ -214,12 +236,20 @@ public static unsafe class Gemm
     /// there a table would add a packing pass (a gathered copy is cheaper). The decisions mirror
     /// <c>Multiply</c>'s, from the same constants.
     /// </summary>
-    internal static bool PacksRowsOf(bool operandA, bool transposeA, bool transposeB, int m, int n, int k)
+    internal static bool PacksRowsOf(bool operandA, bool transposeA, bool transposeB, int m, int n, int k) =>
+        AutoPath(transposeA, transposeB, m, n, k) == GemmPath.Packed
+        && (!operandA || !(GemmKernelInfo.AutoKind == GemmKernel.V256 && (long)m * k <= DirectAElements));
+
+    /// <summary>
+    /// The path <see cref="GemmPath.Auto"/> takes for a product of this shape (m, n, k ≥ 1): <see cref="GemmPath.Direct"/>,
+    /// <see cref="GemmPath.FewRows"/>, <see cref="GemmPath.InPlace"/> or <see cref="GemmPath.Packed"/>.
+    /// </summary>
+    internal static GemmPath AutoPath(bool transposeA, bool transposeB, int m, int n, int k)
     {
-        if ((long)m * n * k <= SmallWork) return false;
-        if (m <= GemmFewRows.MaxRows && transposeB && !transposeA && GemmFewRows.IsSupported) return false;
-        if (PrefersInPlace(default, transposeA, transposeB, m, n, k)) return false;
-        return !operandA || !(GemmKernelInfo.AutoKind == GemmKernel.V256 && (long)m * k <= DirectAElements);
+        if ((long)m * n * k <= SmallWork) return GemmPath.Direct;
+        if (m <= GemmFewRows.MaxRows && transposeB && !transposeA && GemmFewRows.IsSupported) return GemmPath.FewRows;
+        if (PrefersInPlace(default, transposeA, transposeB, m, n, k)) return GemmPath.InPlace;
+        return GemmPath.Packed;
     }
 
     /// <summary>Checks a row table of a non-transposed <paramref name="count"/> × <paramref name="width"/> operand: one entry per row, each row inside the span.</summary>
@@ -250,7 +280,7 @@ public static unsafe class Gemm
     /// <summary>The packed path: kernel, block sizes, work items and thread count, then the BLIS loop nest.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void MultiplyPacked(GemmOptions options, int m, int n, int k, float alpha,
-        float* a, nint rsA, nint csA, float* b, nint rsB, nint csB, float beta, float* c, nint ldc, int* rowsA = null, int* rowsB = null)
+        float* a, nint rsA, nint csA, float* b, nint rsB, nint csB, float beta, float* c, nint ldc, int* rowsA = null, int* rowsB = null, float* bias = null)
     {
         GemmKernelInfo kernel = GemmKernelInfo.For(options.Kernel);
         int mr = kernel.MR, nr = kernel.NR;
@@ -269,7 +299,7 @@ public static unsafe class Gemm
             Alpha = alpha, Beta = beta, KStep = kStep, NStep = nStep,
             DirectA = rowsA == null && kernel.Kind == GemmKernel.V256
                 && (options.Path == GemmPath.PackedB || (options.Path == GemmPath.Auto && (long)m * k <= DirectAElements)),
-            RowsA = rowsA, RowsB = rowsB,
+            RowsA = rowsA, RowsB = rowsB, Bias = bias,
         };
         if (threads == 1)
         {

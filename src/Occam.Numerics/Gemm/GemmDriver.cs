@@ -35,6 +35,11 @@ internal unsafe struct GemmJob
     public int* RowsA;
     /// <summary>Null, or the row table of op(B) (B not transposed): op(B)(p, j) = B[RowsB[p]·RsB + j·CsB].</summary>
     public int* RowsB;
+    /// <summary>
+    /// Null, or N floats: C[i, j] starts as Bias[j] (Beta is then 1). The compute item that owns a block of C writes the
+    /// block's bias values into it just before its first depth block adds the product to them.
+    /// </summary>
+    public float* Bias;
 
     // Work counters, monotonic over the column blocks of the product.
     public int PackNext, PackDone, ComputeNext, ComputeDone;
@@ -127,6 +132,8 @@ internal static unsafe class GemmDriver
                     for (int ic = r0; ic < r1; ic += mStep)
                     {
                         int mc = Math.Min(mStep, r1 - ic);
+                        if (pc == 0 && job.Bias != null)
+                            FillBias(job.C + ic * job.Ldc + jc, job.Ldc, job.Bias + jc, mc, p0 * nr, Math.Min(p1 * nr, nc));
                         if (job.DirectA)
                         {
                             MacroKernelStrided(mc, kc, nc, p0, p1, job.A + ic * job.RsA + pc * job.CsA, job.RsA, job.CsA,
@@ -157,19 +164,26 @@ internal static unsafe class GemmDriver
         {
             item = Volatile.Read(ref next);
             if (item >= limit) return false;
-            if (Interlocked.CompareExchange(ref next, item + 1, item) == item) return true;
+            if (Interlocked.CompareExchange(ref next, item + 1, item) == item)
+            {
+                if (GemmThreadPool.Trace is not null) GemmPoolTrace.t_items++;
+                return true;
+            }
         }
     }
 
     /// <summary>Spins (then yields) until <paramref name="done"/> reaches <paramref name="target"/>; false if a thread failed.</summary>
     private static bool WaitFor(ref int done, int target, ref int failed)
     {
+        if (Volatile.Read(ref done) >= target) return true;
+        long start = GemmThreadPool.Trace is not null ? Stopwatch.GetTimestamp() : 0;
         var spinner = new SpinWait();
         while (Volatile.Read(ref done) < target)
         {
             if (Volatile.Read(ref failed) != 0) return false;
             spinner.SpinOnce(sleep1Threshold: -1);
         }
+        if (start != 0) GemmPoolTrace.t_wait += Stopwatch.GetTimestamp() - start;
         return true;
     }
 
@@ -242,6 +256,13 @@ internal static unsafe class GemmDriver
                 }
             }
         }
+    }
+
+    /// <summary>Rows 0 … <paramref name="rows"/> − 1, columns [<paramref name="c0"/>, <paramref name="c1"/>) of C = the bias row's entries.</summary>
+    private static void FillBias(float* c, nint ldc, float* bias, int rows, int c0, int c1)
+    {
+        var source = new ReadOnlySpan<float>(bias + c0, c1 - c0);
+        for (int i = 0; i < rows; i++) source.CopyTo(new Span<float>(c + i * ldc + c0, c1 - c0));
     }
 
     /// <summary>Writes the valid rows×cols corner of a full tile with the kernels' own update rule.</summary>

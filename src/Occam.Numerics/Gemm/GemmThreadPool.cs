@@ -36,10 +36,16 @@ internal static unsafe class GemmThreadPool
         public int Items, Threads, ItemsDone;
         /// <summary>Per item: 0 free, 1 claimed. Grown (under the gate) when a list has more items, then reused.</summary>
         public int[] Claimed = new int[64];
+        /// <summary>The call's record in <see cref="Trace"/>, or −1.</summary>
+        public int TraceIndex = -1;
     }
 
+    /// <summary>Bench instrumentation: while set, every multi-threaded call is recorded there (<see cref="GemmPoolTrace"/>).</summary>
+    internal static GemmPoolTrace? Trace;
+
     private const int Closed = 1 << 30;
-    private static readonly long SpinTicks = Stopwatch.Frequency / 20_000; // 50 µs
+    /// <summary>How long (Stopwatch ticks) a helper spins for the next call before it blocks; 50 µs (settable for the bench's A/B).</summary>
+    internal static long SpinTicks { get; set; } = Stopwatch.Frequency / 20_000;
     private static readonly object s_gate = new();
     private static readonly Slot[] s_slots = [new Slot(), new Slot()];
     private static int s_nextSlot;
@@ -65,11 +71,16 @@ internal static unsafe class GemmThreadPool
             slot.Body = null;
             slot.Job = job;
             s_error = null;
+            var trace = Trace;
+            int traced = slot.TraceIndex = trace?.Begin(0, job.M, job.N, job.K, 0) ?? -1;
             Interlocked.Exchange(ref slot.State, 0); // open, with a full fence after the job's fields
             long generation = Interlocked.Increment(ref s_generation);
-            for (int i = 0; i < helpers; i++) s_workers[i].Post(slot, generation);
+            bool asleep = false;
+            for (int i = 0; i < helpers; i++) asleep |= s_workers[i].Post(slot, generation);
+            if (traced >= 0) Posted(trace!, traced, asleep);
 
             GemmDriver.Execute(ref slot.Job);
+            if (traced >= 0) Ended(trace!, traced);
 
             int state;
             do state = Volatile.Read(ref slot.State);
@@ -87,6 +98,19 @@ internal static unsafe class GemmThreadPool
         {
             Monitor.Exit(s_gate);
         }
+    }
+
+    /// <summary>
+    /// A hint that calls on up to <paramref name="threads"/> threads follow soon: helpers 1 … threads − 1 that block on
+    /// their event are woken now, and spin (for <see cref="SpinTicks"/>) watching for the call, so that it does not pay
+    /// their wake-up (a futex call here and the scheduler's latency there: 30 µs and more measured on this host) when it
+    /// comes. Costs nothing when the helpers are spinning or do not exist yet; a wake that races with a helper going to
+    /// sleep is simply lost (the call's own post wakes it as before).
+    /// </summary>
+    public static void Wake(int threads)
+    {
+        var workers = s_workers;
+        for (int i = 0; i < Math.Min(threads - 1, workers.Length); i++) workers[i].Wake();
     }
 
     /// <summary>
@@ -159,9 +183,13 @@ internal static unsafe class GemmThreadPool
             slot.ItemsDone = 0;
             slot.Job.Failed = 0;
             s_error = null;
+            var trace = Trace;
+            int traced = slot.TraceIndex = trace?.Begin(1, 0, 0, 0, items) ?? -1;
             Interlocked.Exchange(ref slot.State, 0);
             long generation = Interlocked.Increment(ref s_generation);
-            for (int i = 0; i < threads - 1; i++) s_workers[i].Post(slot, generation);
+            bool asleep = false;
+            for (int i = 0; i < threads - 1; i++) asleep |= s_workers[i].Post(slot, generation);
+            if (traced >= 0) Posted(trace!, traced, asleep);
 
             Exception? own = null;
             try
@@ -173,8 +201,16 @@ internal static unsafe class GemmThreadPool
                 own = e;
                 Volatile.Write(ref slot.Job.Failed, 1);
             }
+            if (traced >= 0 && Volatile.Read(ref slot.ItemsDone) < items)
+            {
+                long waitStart = Stopwatch.GetTimestamp();
+                while (Volatile.Read(ref slot.ItemsDone) < items && Volatile.Read(ref slot.Job.Failed) == 0)
+                    spinner.SpinOnce(sleep1Threshold: -1);
+                GemmPoolTrace.t_wait += Stopwatch.GetTimestamp() - waitStart;
+            }
             while (Volatile.Read(ref slot.ItemsDone) < items && Volatile.Read(ref slot.Job.Failed) == 0)
                 spinner.SpinOnce(sleep1Threshold: -1);
+            if (traced >= 0) Ended(trace!, traced);
             int state0;
             do state0 = Volatile.Read(ref slot.State);
             while (Interlocked.CompareExchange(ref slot.State, state0 | Closed, state0) != state0);
@@ -190,6 +226,21 @@ internal static unsafe class GemmThreadPool
         {
             Monitor.Exit(s_gate);
         }
+    }
+
+    private static void Posted(GemmPoolTrace trace, int index, bool asleep)
+    {
+        ref var call = ref trace[index];
+        call.Posted = Stopwatch.GetTimestamp();
+        call.HelperAsleep = asleep;
+    }
+
+    private static void Ended(GemmPoolTrace trace, int index)
+    {
+        ref var call = ref trace[index];
+        call.End = Stopwatch.GetTimestamp();
+        call.CallerWait = GemmPoolTrace.t_wait;
+        call.CallerItems = GemmPoolTrace.t_items;
     }
 
     /// <summary>Thread <paramref name="t"/>'s share of an item list: its own items first, then any left unclaimed.</summary>
@@ -212,6 +263,7 @@ internal static unsafe class GemmThreadPool
         if (Volatile.Read(ref claimed[i]) != 0 || Interlocked.Exchange(ref claimed[i], 1) != 0) return;
         body(i, slot.BodyState);
         Interlocked.Increment(ref slot.ItemsDone);
+        if (slot.TraceIndex >= 0) GemmPoolTrace.t_items++;
     }
 
     private static void EnsureWorkers(int count)
@@ -241,11 +293,19 @@ internal static unsafe class GemmThreadPool
             thread.Start();
         }
 
-        /// <summary>Posts a product to this helper and wakes it if it blocked.</summary>
-        public void Post(Slot slot, long generation)
+        /// <summary>Posts a product to this helper and wakes it if it blocked; true if it had to be woken.</summary>
+        public bool Post(Slot slot, long generation)
         {
             Volatile.Write(ref _slot, slot);
             Interlocked.Exchange(ref _posted, generation);
+            if (Volatile.Read(ref _sleeping) != 1) return false;
+            _wake.Set();
+            return true;
+        }
+
+        /// <summary>Wakes this helper if it blocked (it then spins for the next post).</summary>
+        public void Wake()
+        {
             if (Volatile.Read(ref _sleeping) == 1) _wake.Set();
         }
 
@@ -256,6 +316,15 @@ internal static unsafe class GemmThreadPool
                 WaitForPost();
                 Slot slot = Volatile.Read(ref _slot)!;
                 if (!TryJoin(slot)) continue; // the product was already finished without us
+                int traced = slot.TraceIndex;
+                var trace = Trace;
+                long joined = 0;
+                if (traced >= 0 && trace is not null)
+                {
+                    joined = Stopwatch.GetTimestamp();
+                    GemmPoolTrace.t_wait = 0;
+                    GemmPoolTrace.t_items = 0;
+                }
                 try
                 {
                     if (slot.Body != null)
@@ -274,6 +343,14 @@ internal static unsafe class GemmThreadPool
                 }
                 finally
                 {
+                    if (joined != 0)
+                    {
+                        ref var call = ref trace![traced];
+                        call.HelperJoin = joined;
+                        call.HelperLeave = Stopwatch.GetTimestamp();
+                        call.HelperWait = GemmPoolTrace.t_wait;
+                        call.HelperItems = GemmPoolTrace.t_items;
+                    }
                     Interlocked.Decrement(ref slot.State);
                 }
             }

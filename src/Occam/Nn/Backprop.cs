@@ -1,7 +1,6 @@
 using System.Numerics.Tensors;
 using Occam.Numerics;
 using Occam.Numerics.Activations;
-using Occam.Numerics.LinearAlgebra;
 using Occam.Numerics.Random;
 using Occam.Numerics.Reductions;
 
@@ -67,11 +66,12 @@ internal static class Backprop
                     }
                     else
                     {
-                        // The bias rows go into Y first and the product is added to them (beta = 1): one pass
-                        // over Y fewer than adding the bias afterwards, and the same rounding for ≤ 256 inputs
-                        // (Y = fma(1, acc, b) = fl(acc + b)).
-                        RowBroadcast.Fill(d.Bias, rows, y);
-                        Gemm.MultiplyRows(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, i == 0 ? inputRows : [], d.Weight, d.Inputs, [], 1f, y, d.Outputs);
+                        // Y starts as the bias rows and the product is added to them (beta = 1): one pass over Y fewer
+                        // than adding the bias afterwards, and the same rounding for ≤ 256 inputs (Y = fma(1, acc, b) =
+                        // fl(acc + b)). The packed path writes each block's bias rows inside the item that computes the
+                        // block (split over the threads, in the core's cache), the others first, as one pass.
+                        if (!BiasInProduct) Numerics.LinearAlgebra.RowBroadcast.Fill(d.Bias, rows, y);
+                        Gemm.MultiplyRows(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, i == 0 ? inputRows : [], d.Weight, d.Inputs, [], 1f, y, d.Outputs, BiasInProduct ? d.Bias : []);
                     }
                     width = d.Outputs;
                     break;
@@ -185,6 +185,13 @@ internal static class Backprop
             }
         }
     }
+
+    /// <summary>
+    /// True (default): a dense layer's bias rows are given to the product (<see cref="Gemm.MultiplyRows"/>'s bias), which
+    /// writes them inside its items; false: written first by one pass on the caller (<c>RowBroadcast.Fill</c>). The same
+    /// bits; settable for the bench's A/B.
+    /// </summary>
+    internal static bool BiasInProduct { get; set; } = true;
 
     /// <summary>Whether the passes can read the input batch through a row table: the first layer is dense (nothing else reads the input).</summary>
     public static bool ReadsInputRows(Mlp model) => model.Layers.Count > 0 && model.Layers[0] is Dense;

@@ -41,6 +41,7 @@ public sealed class Trainer
     private float[]? _proxThresholds;
     private readonly int _maxBatch;
     private readonly TaskKind _task;
+    private readonly long _widestLayer;
 
     /// <summary>
     /// Prepares buffers and optimizer state for training <paramref name="model"/> with the penalties
@@ -72,6 +73,7 @@ public sealed class Trainer
         _ranges = new UpdateRange[_parameters.Sum(p => (p.Length + UpdateChunk - 1) / UpdateChunk)];
         _optimizer = options.Optimizer.Create();
         _optimizer.Initialize(_parameters);
+        _widestLayer = model.DenseLayers.Max(d => (long)d.Inputs * d.Outputs);
     }
 
     /// <summary>The optimizer (its step count and its state, keyed by the model's parameters).</summary>
@@ -318,6 +320,10 @@ public sealed class Trainer
         var model = _model;
         var ws = _workspace;
         int outputs = model.Outputs;
+        // The step's products will hand work to the GEMM helpers: wake any that fell asleep since the last step (the loop's
+        // work between steps, or an epoch's end, can outlast their spin), so that they are spinning when the first product
+        // comes instead of paying their wake-up inside it.
+        if (WakesHelpers && Gemm.MaxThreads > 1 && rows * _widestLayer >= Gemm.ParallelWork) GemmThreadPool.Wake(Gemm.MaxThreads);
         var scores = Backprop.Forward(model, ws, x, xRows, rows, ForwardMode.Training, rng);
         var dScores = Backprop.OutputGradient(model, ws, rows);
         float loss = TaskLoss.Compute(_task, scores, y, rows, outputs, dScores);
@@ -353,6 +359,12 @@ public sealed class Trainer
         for (int i = 0; i < queued; i++) _regularization.GroupsOn(_updates[i].Parameter)?.Prox(_updates[i].Parameter, _optimizer, _groupSteps);
         return loss;
     }
+
+    /// <summary>
+    /// True (default): a step whose largest product is threaded (≥ <see cref="Gemm.ParallelWork"/> multiply-adds) first wakes
+    /// the GEMM helpers that block (<see cref="GemmThreadPool.Wake"/>). Settable for the bench's A/B; changes no number.
+    /// </summary>
+    internal static bool WakesHelpers { get; set; } = true;
 
     /// <summary>One tensor's optimizer update, as the step queued it: decoupled decay, prox L1 and folded coupled L2.</summary>
     private readonly record struct Update(Parameter Parameter, int Slot, double Decay, double ProxL1, float L2);

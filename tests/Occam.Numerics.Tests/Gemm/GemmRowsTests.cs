@@ -7,8 +7,9 @@ namespace Occam.Numerics.Tests.Gemm;
 /// product of the gathered rows (what a training step computed before on its gathered batch) — on the helper threads
 /// for the big shapes (at the default thread count), on one thread for the small ones —, for
 /// the shapes of a training step's first layer (forward X·Wᵀ with X's rows indexed, weight gradient ∂Yᵀ·X with X's rows
-/// indexed) and odd ones (edge tiles, several k blocks, k = 0, repeated rows); the packing through a table equals its
-/// definition element by element; bad tables are refused with messages.
+/// indexed) and odd ones (edge tiles, several k blocks, k = 0, repeated rows); a bias row given to the product is bit for bit
+/// the bias rows written into C and β = 1 on every path; the packing through a table equals its definition element by
+/// element; bad tables are refused with messages.
 /// </summary>
 public unsafe class GemmRowsTests
 {
@@ -84,6 +85,33 @@ public unsafe class GemmRowsTests
             Numerics.Gemm.MultiplyRows(transposeA, false, m, n, k, 1f, a, lda, [], b, ldb, rows, 0f, c1, n);
             Assert.True(c0.AsSpan().SequenceEqual(c1), $"{m}×{n}×{k} transposeA={transposeA}");
         }
+    }
+
+    [Theory]
+    [InlineData(256, 512, 784, true)]    // a 784-512 layer's forward on a batch of 256 through the row table (packed, threaded)
+    [InlineData(256, 256, 512, false)]   // a 512-256 layer's forward (packed, threaded)
+    [InlineData(37, 45, 300, true)]      // edge tiles, two k blocks
+    [InlineData(37, 45, 300, false)]
+    [InlineData(256, 10, 256, false)]    // the output layer (in place on AVX-512: the bias rows written first)
+    [InlineData(2, 512, 784, false)]     // a few rows (FewRows where supported)
+    [InlineData(5, 3, 7, false)]         // direct loops
+    [InlineData(9, 33, 0, true)]         // k = 0: C = the bias rows
+    public void BiasGivesTheBiasRowsThenBetaOne(int m, int n, int k, bool table)
+    {
+        var rng = new Rng((ulong)(m * 31 + n * 7 + k));
+        int lda = k + 1, stored = table ? 2 * m + 3 : m;
+        var a = Random(rng, stored * lda);
+        int[] rows = table ? Table(rng, m, stored) : [];
+        var x = table ? Gather(a, lda, k, rows) : a;
+        var w = Random(rng, n * k + 1);
+        var bias = Random(rng, n);
+        var expected = Random(rng, m * n);   // garbage: the bias overwrites it
+        var actual = (float[])expected.Clone();
+        for (int i = 0; i < m; i++) bias.CopyTo(expected, i * n);
+        Numerics.Gemm.Multiply(false, true, m, n, k, 1f, x, lda, w, k, 1f, expected, n);
+        Numerics.Gemm.MultiplyRows(false, true, m, n, k, 1f, a, lda, rows, w, k, [], 0f, actual, n, bias);
+        Assert.True(expected.AsSpan().SequenceEqual(actual), $"{m}×{n}×{k} table={table}");
+        Assert.Throws<ArgumentException>(() => Numerics.Gemm.MultiplyRows(false, true, m, n, k, 1f, a, lda, rows, w, k, [], 0f, actual, n, bias.AsSpan(1)));
     }
 
     [Fact]
