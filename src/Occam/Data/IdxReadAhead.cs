@@ -9,16 +9,16 @@ namespace Occam.Data;
 /// <see cref="FreshMemory"/>). As soon as the first 16 unzipped bytes (the IDX header) give the matrix's size, a helper
 /// thread
 /// <list type="number">
-/// <item>maps the pages of the pixel array ahead of the decompressor (<see cref="FreshMemory.Populate{T}"/>, which
+/// <item>maps the pages of the pixel array ahead of the decompressor (<see cref="FreshMemory.Touch{T}"/>, which
 /// changes no byte, so it can run while the decompressor fills the same array), and</item>
 /// <item>allocates the float32 matrix the training rows will be prepared into (<c>rows × features</c>, every value
 /// written later by <c>TrainingData.From</c>), asks for huge pages for it (<see cref="FreshMemory.AdviseHugePages{T}"/>)
-/// and maps it by writing to each page, one piece of <see cref="PieceValues"/> values at a time.</item>
+/// and maps it the same way, one piece of <see cref="PieceBytes"/> at a time.</item>
 /// </list>
 /// The loader gives the helper to the <see cref="Dataset"/>; the training data preparation takes the matrix
-/// (<see cref="Dataset.TakeSingleBuffer"/>). If the helper is late (a busy second core), the taking thread maps the
-/// pieces not claimed yet itself and waits only for the one in progress, so a slow helper costs the job no more than
-/// mapping the memory itself would. Nothing here changes a value
+/// (<see cref="Dataset.TakeSingleBuffer"/>) as soon as it is allocated. A late helper (a busy second core) holds nothing
+/// up: it stops at its next piece, and the pages it did not reach fault in when the conversion writes them, on the
+/// conversion's threads, as they did before. Nothing here changes a value
 /// the job computes: the pixels are the decompressor's, and the matrix is fully overwritten. Without a second core, or for
 /// data that is not what the header announced, there is no helper and everything is allocated as before.
 /// </summary>
@@ -27,8 +27,8 @@ internal sealed class IdxReadAhead
     private const int HeaderBytes = 16;
     private const int ImagesMagic = 0x00000803;
 
-    /// <summary>The float32 matrix is mapped in pieces of this many values (8 MiB), claimed one at a time by the helper and, if it is late, by the thread that takes the matrix.</summary>
-    internal const int PieceValues = 1 << 21;
+    /// <summary>The helper maps the pixels and the float32 matrix in pieces of this many bytes (1 MiB), looking between two for a reason to stop.</summary>
+    internal const int PieceBytes = 1 << 20;
 
     private Thread? _thread;
     private byte[]? _pixels;
@@ -37,7 +37,7 @@ internal sealed class IdxReadAhead
     private float[]? _single;
     private readonly object _gate = new();
     private bool _allocated;   // under _gate: the helper has allocated the matrix (or failed to)
-    private int _nextPiece;
+    private volatile bool _taken;
     private bool _declined;
 
     /// <summary>Whether a helper thread was started (the header was read and the array can hold what it announces).</summary>
@@ -64,12 +64,12 @@ internal sealed class IdxReadAhead
         _thread.Start();
     }
 
-    /// <summary>The helper: the pixel pages past what was unzipped when it started, then the float32 matrix allocated and mapped piece by piece.</summary>
+    /// <summary>The helper: the pixel pages past what was unzipped when it started, then the float32 matrix allocated and mapped.</summary>
     private void Run()
     {
         try
         {
-            FreshMemory.Populate(_pixels!, _filled);
+            TouchPieces(_pixels!, _filled, _pixels!.Length);
             var single = GC.AllocateUninitializedArray<float>(_values);
             FreshMemory.AdviseHugePages(single);
             _single = single;
@@ -86,29 +86,21 @@ internal sealed class IdxReadAhead
                 Monitor.PulseAll(_gate);
             }
         }
-        if (_single is { } s) MapPieces(s);
+        if (_single is { } s) TouchPieces(s, 0, 4L * s.Length);
     }
 
-    /// <summary>
-    /// Claims and maps pieces of <paramref name="single"/> until none is left: one write per 4 KiB page, which is safe
-    /// because nobody else holds the array yet. (Not <see cref="FreshMemory.Populate{T}"/>: one call over megabytes holds
-    /// the process's memory-map lock while the kernel finds (and compacts for) huge pages, and the decompressor's own
-    /// page faults and the runtime's memory calls then wait behind it; the read took up to 4× longer that way.)
-    /// </summary>
-    private void MapPieces(float[] single)
+    /// <summary>Maps bytes <paramref name="from"/>..<paramref name="to"/>−1 of the array a piece at a time, until done or the matrix is taken.</summary>
+    private void TouchPieces<T>(T[] array, long from, long to) where T : unmanaged
     {
-        int pieces = (single.Length + PieceValues - 1) / PieceValues;
-        for (int k; (k = Interlocked.Increment(ref _nextPiece) - 1) < pieces;)
-        {
-            int first = k * PieceValues, last = (int)Math.Min(single.Length, (long)first + PieceValues);
-            for (int i = first; i < last; i += 1024) single[i] = 0;
-        }
+        for (long start = from; start < to && !_taken; start += PieceBytes)
+            FreshMemory.Touch(array, start, Math.Min(to, start + PieceBytes));
     }
 
     /// <summary>
-    /// The float32 matrix of <paramref name="values"/> values, mapped: the pieces the helper has not claimed yet are
-    /// mapped by the calling thread, then it waits for the helper's last piece. Null when no helper ran or its matrix
-    /// has another size. Call it once: the matrix then belongs to the caller.
+    /// The float32 matrix of <paramref name="values"/> values, once the helper has allocated it (this waits for that,
+    /// not for the mapping: the helper stops at its next piece, and pages it has not reached fault in when the caller
+    /// writes them — its touches change no value, so both may run at once). Null when no helper ran or its matrix has
+    /// another size. Call it once: the matrix then belongs to the caller.
     /// </summary>
     public float[]? TakeSingle(int values)
     {
@@ -117,9 +109,8 @@ internal sealed class IdxReadAhead
         {
             while (!_allocated) Monitor.Wait(_gate);
         }
+        _taken = true;
         var single = _single;
-        if (single is not null && single.Length == values) MapPieces(single);
-        _thread.Join();
         _single = null;
         return single is not null && single.Length == values ? single : null;
     }

@@ -93,10 +93,10 @@ public sealed class IdxReadAheadTests : IDisposable
     [Fact]
     public void ThePreparedRowsAreTheSameWhoeverMapsThePieces()
     {
-        // Taken at once, the matrix's pieces are mapped by the helper and the taking thread together; the floats written
-        // into it are those of a matrix allocated as usual. 3000 × 784 values: two pieces, the second one short.
+        // Taken at once, the matrix is written by the conversion while the helper may still be touching its pages; the
+        // floats are those of a matrix allocated as usual. 3000 × 784 values: 9 pieces, the last one short.
         var (images, labels) = Write(3000, 28, 28, 43UL);
-        Assert.True(3000 * 784 > IdxReadAhead.PieceValues && 3000 * 784 < 2 * IdxReadAhead.PieceValues);
+        Assert.True(4 * 3000 * 784 % IdxReadAhead.PieceBytes != 0);
         var reference = IdxLoader.Load(images, labels);
         var model = Mlp.Create(new MlpSpec(784, [8], 3, TaskKind.Multiclass), new Rng(1UL), Standardizer.Fit(reference));
         var expected = TrainingData.From(model, reference).X;
@@ -130,21 +130,36 @@ public sealed class IdxReadAheadTests : IDisposable
     }
 
     [Fact]
-    public void MappingMemoryChangesNoValue()
+    public void TouchingMemoryChangesNoValueEvenWhileAnotherThreadWritesIt()
     {
-        foreach (int length in new[] { 0, 1, 1000, 4096, 3 << 20 })
+        foreach (int length in new[] { 0, 1, 3, 1000, 4096, 3 << 20 })
         {
             var x = new float[length];
-            for (int i = 0; i < length; i++) x[i] = i * 0.5f - 7;
+            for (int i = 0; i < length; i++) x[i] = i % 5 == 0 ? 0 : i * 0.5f - 7;
             var copy = (float[])x.Clone();
             FreshMemory.AdviseHugePages(x);
-            FreshMemory.Populate(x);
-            FreshMemory.Populate(x, 4L * length / 3, 4L * length / 2);
+            FreshMemory.Touch(x, 0, 4L * length);
+            FreshMemory.Touch(x, 4L * length / 3 + (length > 0 ? 1 : 0), 4L * length / 2);
             Assert.True(copy.AsSpan().SequenceEqual(x));
         }
-        var bytes = new byte[1 << 16];
-        Assert.Throws<ArgumentOutOfRangeException>(() => FreshMemory.Populate(bytes, 10, 5));
-        Assert.Throws<ArgumentOutOfRangeException>(() => FreshMemory.Populate(bytes, -1));
-        Assert.Throws<ArgumentOutOfRangeException>(() => FreshMemory.Populate(bytes, (1 << 16) + 1));
+        // A writer fills fresh memory (zeros and other values) while another thread touches every page of it, repeatedly.
+        var bytes = GC.AllocateUninitializedArray<byte>(8 << 20);
+        var expected = new byte[bytes.Length];
+        var rng = new Rng(44UL);
+        for (int i = 0; i < expected.Length; i++) expected[i] = (byte)rng.NextInt(256);
+        for (int i = 0; i < expected.Length; i += 3) expected[i] = 0;
+        using var done = new ManualResetEventSlim();
+        var toucher = new Thread(() =>
+        {
+            while (!done.IsSet) FreshMemory.Touch(bytes, 1, bytes.Length);
+        });
+        toucher.Start();
+        for (int start = 0; start < bytes.Length; start += 4096) expected.AsSpan(start, 4096).CopyTo(bytes.AsSpan(start));
+        done.Set();
+        toucher.Join();
+        Assert.True(expected.AsSpan().SequenceEqual(bytes));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FreshMemory.Touch(bytes, 10, 5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FreshMemory.Touch(bytes, -1, 5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FreshMemory.Touch(bytes, 0, bytes.Length + 1L));
     }
 }
