@@ -53,7 +53,15 @@ public static class IdxLoader
             throw new ArgumentException("a classification model needs its list of at least 2 classes.", nameof(classes));
         ArgumentNullException.ThrowIfNull(imagesPath);
         ArgumentNullException.ThrowIfNull(labelsPath);
-        byte[] images = ReadMaybeGzip(imagesPath, readAhead);
+        byte[] images;
+        try
+        {
+            images = ReadMaybeGzip(imagesPath, readAhead);
+        }
+        finally
+        {
+            readAhead?.Stop();
+        }
         byte[] labels = ReadMaybeGzip(labelsPath);
 
         int[] imageDims = ReadHeader(images, imagesPath, ImagesMagic, "images (idx3-ubyte)");

@@ -15,10 +15,10 @@ namespace Occam.Data;
 /// written later by <c>TrainingData.From</c>), asks for huge pages for it (<see cref="FreshMemory.AdviseHugePages{T}"/>)
 /// and maps it the same way, one piece of <see cref="PieceBytes"/> at a time.</item>
 /// </list>
-/// The loader gives the helper to the <see cref="Dataset"/>; the training data preparation takes the matrix
-/// (<see cref="Dataset.TakeSingleBuffer"/>) as soon as it is allocated. A late helper (a busy second core) holds nothing
-/// up: it stops at its next piece, and the pages it did not reach fault in when the conversion writes them, on the
-/// conversion's threads, as they did before. Nothing here changes a value
+/// The helper works while the loader unzips (<see cref="Stop"/>). The loader gives it to the <see cref="Dataset"/>; the
+/// training data preparation takes the matrix (<see cref="Dataset.TakeSingleBuffer"/>) without waiting. A late helper (a
+/// busy second core) holds nothing up: the pages it did not reach fault in when the conversion writes them, on the
+/// conversion's threads, as before; one that has not even allocated the matrix drops it and the job allocates its own. Nothing here changes a value
 /// the job computes: the pixels are the decompressor's, and the matrix is fully overwritten. Without a second core, or for
 /// data that is not what the header announced, there is no helper and everything is allocated as before.
 /// </summary>
@@ -30,18 +30,22 @@ internal sealed class IdxReadAhead
     /// <summary>The helper maps the pixels and the float32 matrix in pieces of this many bytes (1 MiB), looking between two for a reason to stop.</summary>
     internal const int PieceBytes = 1 << 20;
 
+    private const int Pending = 0, Allocated = 1, Given = 2, Dropped = 3;
+
     private Thread? _thread;
     private byte[]? _pixels;
     private int _filled;
     private int _values;
     private float[]? _single;
-    private readonly object _gate = new();
-    private bool _allocated;   // under _gate: the helper has allocated the matrix (or failed to)
-    private volatile bool _taken;
+    private int _state;          // Pending → Allocated (by the helper) → Given (TakeSingle); Pending → Dropped (TakeSingle first)
+    private volatile bool _stop;
     private bool _declined;
 
     /// <summary>Whether a helper thread was started (the header was read and the array can hold what it announces).</summary>
     public bool Started => _thread is not null;
+
+    /// <summary>Whether the helper has allocated the matrix and nobody took it yet.</summary>
+    internal bool MatrixReady => Volatile.Read(ref _state) == Allocated;
 
     /// <summary>
     /// Called by the gunzip loop after each read: <paramref name="filled"/> bytes of <paramref name="output"/> are
@@ -64,52 +68,59 @@ internal sealed class IdxReadAhead
         _thread.Start();
     }
 
+    /// <summary>
+    /// The pixels are unzipped: the helper stops mapping at its next piece. What comes next (the standardizer fit, the
+    /// conversion) runs on every core, where a third thread would only take time from one of them; the pages the helper
+    /// did not reach fault in when the conversion writes them, spread over its threads.
+    /// </summary>
+    public void Stop() => _stop = true;
+
     /// <summary>The helper: the pixel pages past what was unzipped when it started, then the float32 matrix allocated and mapped.</summary>
     private void Run()
     {
+        float[] single;
         try
         {
             TouchPieces(_pixels!, _filled, _pixels!.Length);
-            var single = GC.AllocateUninitializedArray<float>(_values);
-            FreshMemory.AdviseHugePages(single);
-            _single = single;
+            single = GC.AllocateUninitializedArray<float>(_values);
         }
         catch (OutOfMemoryException)
         {
-            // No matrix: the job allocates it itself later (and reports if it cannot).
+            Interlocked.CompareExchange(ref _state, Dropped, Pending);   // the job allocates it itself (and reports if it cannot)
+            return;
         }
-        finally
+        FreshMemory.AdviseHugePages(single);
+        _single = single;
+        if (Interlocked.CompareExchange(ref _state, Allocated, Pending) != Pending)
         {
-            lock (_gate)
-            {
-                _allocated = true;
-                Monitor.PulseAll(_gate);
-            }
+            _single = null;   // the job did not wait for it
+            return;
         }
-        if (_single is { } s) TouchPieces(s, 0, 4L * s.Length);
+        TouchPieces(single, 0, 4L * single.Length);
     }
 
-    /// <summary>Maps bytes <paramref name="from"/>..<paramref name="to"/>−1 of the array a piece at a time, until done or the matrix is taken.</summary>
+    /// <summary>Maps bytes <paramref name="from"/>..<paramref name="to"/>−1 of the array a piece at a time, until done or told to stop.</summary>
     private void TouchPieces<T>(T[] array, long from, long to) where T : unmanaged
     {
-        for (long start = from; start < to && !_taken; start += PieceBytes)
+        for (long start = from; start < to && !_stop; start += PieceBytes)
             FreshMemory.Touch(array, start, Math.Min(to, start + PieceBytes));
     }
 
     /// <summary>
-    /// The float32 matrix of <paramref name="values"/> values, once the helper has allocated it (this waits for that,
-    /// not for the mapping: the helper stops at its next piece, and pages it has not reached fault in when the caller
-    /// writes them — its touches change no value, so both may run at once). Null when no helper ran or its matrix has
-    /// another size. Call it once: the matrix then belongs to the caller.
+    /// The float32 matrix of <paramref name="values"/> values if the helper has allocated it — this never waits: a
+    /// helper that has not got that far is told to drop it, and the caller allocates its own. The matrix may be
+    /// partly mapped (the helper's touches change no value, so it may still be touching a piece while the caller
+    /// writes). Null when there is none or it has another size. Call it once: the matrix then belongs to the caller.
     /// </summary>
     public float[]? TakeSingle(int values)
     {
         if (_thread is null) return null;
-        lock (_gate)
+        _stop = true;
+        if (Interlocked.CompareExchange(ref _state, Given, Allocated) != Allocated)
         {
-            while (!_allocated) Monitor.Wait(_gate);
+            Interlocked.CompareExchange(ref _state, Dropped, Pending);
+            return null;
         }
-        _taken = true;
         var single = _single;
         _single = null;
         return single is not null && single.Length == values ? single : null;

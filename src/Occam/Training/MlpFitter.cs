@@ -103,6 +103,7 @@ public static class MlpFitter
         ArgumentNullException.ThrowIfNull(settings);
         long t0 = Stopwatch.GetTimestamp();
         var job = Prepare(data, settings);
+        TrainingWarmup.DataPrepared();
         long t1 = Stopwatch.GetTimestamp();
         var trainer = new Trainer(job.Model, settings.Training, job.Regularization, job.Train.Rows);
         long t2 = Stopwatch.GetTimestamp();

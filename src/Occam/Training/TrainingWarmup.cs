@@ -13,8 +13,10 @@ namespace Occam.Training;
 /// code does not cover them and the runtime compiles them, fully optimized, at their first call. Run first on another
 /// thread while the job reads its data (the gunzip keeps one core busy, the other is idle), that compilation leaves the
 /// job's critical path; a thread that calls a method being compiled waits for that compilation instead of doing it again.</para>
-/// <para><see cref="StartPreparation"/> (a caller about to load data for training calls it) prepares a tiny byte and
-/// a tiny float64 dataset (standardizer fit, float32 rows) and writes a tiny model's JSON.</para>
+/// <para><see cref="StartPreparation"/> (a caller about to load data for training calls it) prepares a tiny dataset of
+/// the job's kind (bytes with classes for IDX images, else float64: standardizer fit, float32 rows, targets) and, once
+/// <see cref="MlpFitter.Fit"/> says the job's data is prepared (<see cref="DataPrepared"/>), writes a tiny model's JSON
+/// (the save at the end of the job) while the network is built.</para>
 /// <para>There is no such warm-up for the step (session 6, docs/algorithms/training-loop.md, "JIT"): a throwaway epoch
 /// on a background thread during the data preparation competed with the preparation's two threads for the two cores and
 /// bought no measurable wall time.</para>
@@ -22,26 +24,40 @@ namespace Occam.Training;
 public static class TrainingWarmup
 {
     private static int s_preparation;
+    private static readonly ManualResetEventSlim s_dataPrepared = new(false);
+
+    /// <summary>How long the warm-up waits for <see cref="DataPrepared"/> before it compiles the JSON writing anyway.</summary>
+    private static readonly TimeSpan SaveWarmupDelay = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Starts compiling the data-preparation code of training (standardizer fit, float32 rows, targets) and the model's
-    /// JSON writing on a background thread, once per process; returns at once. Call it before loading the data of a
-    /// training job. <paramref name="idxImages"/>: the job reads IDX images (byte pixels and classes), so only that path
-    /// is compiled; otherwise the float64 path of CSV data.
+    /// Starts compiling the data-preparation code of training (standardizer fit, float32 rows, targets) on a background
+    /// thread, once per process, and then, once the job's data is prepared (<see cref="DataPrepared"/>), the model's JSON
+    /// writing; returns at once. Call it before loading the data of a training job. <paramref name="idxImages"/>: the job
+    /// reads IDX images (byte pixels and classes), so only that path is compiled; otherwise the float64 path of CSV data.
     /// </summary>
     public static void StartPreparation(bool idxImages = false)
     {
         if (Environment.ProcessorCount < 2 || Interlocked.Exchange(ref s_preparation, 1) != 0) return;
-        new Thread(() => Swallow(() => RunPreparation(idxImages))) { IsBackground = true, Name = "occam preparation warm-up" }.Start();
+        new Thread(() => Swallow(() =>
+        {
+            var model = RunPreparation(idxImages);
+            // The save comes at the end of the job: its compilation waits until the data preparation, which uses both
+            // cores (the IDX read-ahead, the two-block fit and conversion), is done, and runs while the network is built.
+            s_dataPrepared.Wait(SaveWarmupDelay);
+            RunSave(model);
+        })) { IsBackground = true, Name = "occam preparation warm-up" }.Start();
     }
 
+    /// <summary>The job's data is prepared (called by <see cref="MlpFitter.Fit"/>): the warm-up may compile the save now.</summary>
+    internal static void DataPrepared() => s_dataPrepared.Set();
+
     /// <summary>
-    /// What <see cref="StartPreparation"/> runs: a 2-row dataset of the job's kind (bytes with classes, or float64 with a
-    /// regression target) through the standardizer fit, the float32 rows and the targets, and a model written as JSON (the
-    /// writer's first use initializes its text encoder); returns the rows it prepared. Compiling the other kind too would
-    /// only take the second core from the job: the IDX job needs it for its read-ahead and its two-block fit.
+    /// What <see cref="StartPreparation"/> runs first: a 2-row dataset of the job's kind (bytes with classes, or float64
+    /// with a regression target) through the standardizer fit, the float32 rows and the targets; returns the tiny model
+    /// it prepared them for. Compiling the other kind too would only take the second core from the job: the IDX job
+    /// needs it for its read-ahead and its two-block fit.
     /// </summary>
-    internal static int RunPreparation(bool idxImages)
+    internal static Mlp RunPreparation(bool idxImages)
     {
         const int rows = 2, features = 64;
         var names = new string[features];
@@ -52,10 +68,12 @@ public static class TrainingWarmup
             ? new Dataset(bytes, 0, [0, 1], rows, features, names, "label", TaskKind.Multiclass, ["0", "1"])
             : new Dataset(new double[rows * features], new double[rows], rows, features, names, "y", TaskKind.Regression);
         var model = Mlp.Create(new MlpSpec(features, [], idxImages ? 2 : 1, data.Task), new Rng(0), Standardizer.Fit(data), data.Classes);
-        int prepared = TrainingData.From(model, data).Rows;
-        Serialization.MlpJson.Write(model, Stream.Null);   // the JSON writer and its text encoder (the save at the end)
-        return prepared;
+        _ = TrainingData.From(model, data);
+        return model;
     }
+
+    /// <summary>What <see cref="StartPreparation"/> runs last: <paramref name="model"/> written as JSON (the writer's first use initializes its text encoder).</summary>
+    internal static void RunSave(Mlp model) => Serialization.MlpJson.Write(model, Stream.Null);
 
     /// <summary>
     /// Runs <paramref name="work"/> and drops any exception: one escaping a background thread would end the process,

@@ -1,3 +1,4 @@
+using Occam.Data;
 using Occam.Training;
 
 namespace Occam.Tests.Training;
@@ -9,8 +10,12 @@ public class TrainingWarmupTests
     [Fact]
     public void ThePreparationWarmupPreparesByteAndFloat64Data()
     {
-        Assert.Equal(2, TrainingWarmup.RunPreparation(idxImages: true));   // 2 rows of byte pixels with classes
-        Assert.Equal(2, TrainingWarmup.RunPreparation(idxImages: false));   // 2 rows of float64 with a regression target
+        var pixels = TrainingWarmup.RunPreparation(idxImages: true);   // byte pixels with classes
+        Assert.Equal((TaskKind.Multiclass, 2), (pixels.Task, pixels.Classes!.Count));
+        var csv = TrainingWarmup.RunPreparation(idxImages: false);   // float64 with a regression target
+        Assert.Equal((TaskKind.Regression, 64), (csv.Task, csv.Inputs));
+        TrainingWarmup.RunSave(pixels);
+        TrainingWarmup.DataPrepared();
         TrainingWarmup.StartPreparation();   // returns at once; a second call does nothing
         TrainingWarmup.StartPreparation();
     }
