@@ -22,29 +22,30 @@ internal static partial class FreshMemory
 {
     private const int PageBytes = 4096;
     private const int HugePageBytes = 2 << 20;
-    private const int MadvHugePage = 14;   // <sys/mman.h>, Linux
+    private const int MadvHugePage = 14, MadvNoHugePage = 15;   // <sys/mman.h>, Linux
 
     /// <summary>Not Linux, or no <c>madvise</c> to call: <see cref="AdviseHugePages{T}"/> does nothing.</summary>
     private static volatile bool s_noAdvice = !OperatingSystem.IsLinux();
 
     /// <summary>
-    /// Asks for transparent huge pages over the 2 MiB-aligned part of <paramref name="array"/> (nothing when it spans
-    /// no whole huge page). Call it before the array's pages are first touched. True when the kernel took the advice.
+    /// Asks for transparent huge pages (<paramref name="huge"/>; else for none: <c>MADV_NOHUGEPAGE</c>) over the 2 MiB
+    /// pages that lie wholly within bytes <paramref name="fromByte"/>.. of <paramref name="array"/> (nothing when there
+    /// is none). It applies to pages not touched yet. True when the kernel took the advice.
     /// </summary>
-    public static unsafe bool AdviseHugePages<T>(T[] array) where T : unmanaged
+    public static unsafe bool AdviseHugePages<T>(T[] array, long fromByte = 0, bool huge = true) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(array);
-        if (s_noAdvice) return false;
+        if (s_noAdvice || fromByte < 0) return false;
         // Pinned for the call: the kernel is given addresses (large arrays do not move anyway).
         fixed (T* p = array)
         {
-            long start = ((long)p + HugePageBytes - 1) & ~(long)(HugePageBytes - 1);
+            long start = ((long)p + fromByte + HugePageBytes - 1) & ~(long)(HugePageBytes - 1);
             long end = ((long)p + (long)array.Length * sizeof(T)) & ~(long)(HugePageBytes - 1);
             if (end <= start) return false;
             try
             {
                 // Refused (EINVAL: THP compiled out): nothing was changed, the pages fault in as usual.
-                return MAdvise((nint)start, (nuint)(end - start), MadvHugePage) == 0;
+                return MAdvise((nint)start, (nuint)(end - start), huge ? MadvHugePage : MadvNoHugePage) == 0;
             }
             catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
             {

@@ -18,7 +18,9 @@ namespace Occam.Data;
 /// The helper works while the loader unzips (<see cref="Stop"/>). The loader gives it to the <see cref="Dataset"/>; the
 /// training data preparation takes the matrix (<see cref="Dataset.TakeSingleBuffer"/>) without waiting. A late helper (a
 /// busy second core) holds nothing up: the pages it did not reach fault in when the conversion writes them, on the
-/// conversion's threads, as before; one that has not even allocated the matrix drops it and the job allocates its own. Nothing here changes a value
+/// conversion's threads, as before — as small pages (<c>MADV_NOHUGEPAGE</c> on the rest), so that no thread the job
+/// waits for compacts memory for a huge page; one that has not even allocated the matrix drops it and the job
+/// allocates its own. Nothing here changes a value
 /// the job computes: the pixels are the decompressor's, and the matrix is fully overwritten. Without a second core, or for
 /// data that is not what the header announced, there is no helper and everything is allocated as before.
 /// </summary>
@@ -39,6 +41,7 @@ internal sealed class IdxReadAhead
     private float[]? _single;
     private int _state;          // Pending → Allocated (by the helper) → Given (TakeSingle); Pending → Dropped (TakeSingle first)
     private volatile bool _stop;
+    private long _matrixTouched;   // bytes of the matrix the helper has mapped (read by TakeSingle)
     private bool _declined;
 
     /// <summary>Whether a helper thread was started (the header was read and the array can hold what it announces).</summary>
@@ -96,14 +99,25 @@ internal sealed class IdxReadAhead
             _single = null;   // the job did not wait for it
             return;
         }
-        TouchPieces(single, 0, 4L * single.Length);
+        TouchPieces(single, 0, 4L * single.Length, ref _matrixTouched);
     }
 
     /// <summary>Maps bytes <paramref name="from"/>..<paramref name="to"/>−1 of the array a piece at a time, until done or told to stop.</summary>
     private void TouchPieces<T>(T[] array, long from, long to) where T : unmanaged
     {
+        long touched = 0;
+        TouchPieces(array, from, to, ref touched);
+    }
+
+    /// <summary><see cref="TouchPieces{T}(T[], long, long)"/>, publishing in <paramref name="touched"/> the end of the pieces done.</summary>
+    private void TouchPieces<T>(T[] array, long from, long to, ref long touched) where T : unmanaged
+    {
         for (long start = from; start < to && !_stop; start += PieceBytes)
-            FreshMemory.Touch(array, start, Math.Min(to, start + PieceBytes));
+        {
+            long end = Math.Min(to, start + PieceBytes);
+            FreshMemory.Touch(array, start, end);
+            Volatile.Write(ref touched, end);
+        }
     }
 
     /// <summary>
@@ -123,6 +137,9 @@ internal sealed class IdxReadAhead
         }
         var single = _single;
         _single = null;
+        // The pages the helper will not reach fault in on the conversion's threads: as small pages, so that none of
+        // them waits for the kernel to compact memory into a huge page (the helper may still finish the piece it is on).
+        if (single is not null) FreshMemory.AdviseHugePages(single, Volatile.Read(ref _matrixTouched) + PieceBytes, huge: false);
         return single is not null && single.Length == values ? single : null;
     }
 }

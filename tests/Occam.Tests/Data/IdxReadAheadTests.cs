@@ -161,6 +161,7 @@ public sealed class IdxReadAheadTests : IDisposable
             for (int i = 0; i < length; i++) x[i] = i % 5 == 0 ? 0 : i * 0.5f - 7;
             var copy = (float[])x.Clone();
             FreshMemory.AdviseHugePages(x);
+            FreshMemory.AdviseHugePages(x, 4L * length / 2, huge: false);
             FreshMemory.Touch(x, 0, 4L * length);
             FreshMemory.Touch(x, 4L * length / 3 + (length > 0 ? 1 : 0), 4L * length / 2);
             Assert.True(copy.AsSpan().SequenceEqual(x));
