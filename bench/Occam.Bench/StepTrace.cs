@@ -109,7 +109,8 @@ internal static class StepTrace
     /// `--ab base,nowake,spin200`: the configurations alternate in rounds of 39 steps (one epoch of the loop) for
     /// <c>--rounds</c> rounds after a warm-up round each; per configuration the step times' spread and, from the trace, how
     /// often the helper was asleep when a call came, its mean join latency, the caller's mean waiting time per step and the
-    /// caller's own work per step (the step's wall time outside the pool calls: median and 10th percentile).
+    /// caller's own work per step (the step's wall time outside the pool calls: median and 10th percentile), and the
+    /// output layer's stretch of the step (10th percentile and median; see <c>head</c> below).
     /// With <c>--cpu</c> a step is timed by the calling thread's CPU time (its spinning for the helper included, the time
     /// the host did not run it left out): steadier on a loaded machine.
     /// </summary>
@@ -125,6 +126,9 @@ internal static class StepTrace
         }
         var times = set.ToDictionary(c => c.Name, _ => new List<double>());
         var own = set.ToDictionary(c => c.Name, _ => new List<double>());   // caller's wall time outside pool calls, per step
+        // The output layer's segment: from the end of the second ReLU·dropout pass (forward) to the start of the third
+        // (backward): its forward product, the loss and metric, its two gradient products and its bias gradient.
+        var head = set.ToDictionary(c => c.Name, _ => new List<double>());
         var woken = set.ToDictionary(c => c.Name, _ => (Calls: 0L, Asleep: 0L, Absent: 0L, JoinTicks: 0L, Joined: 0L, WaitTicks: 0L));
         var trace = new GemmPoolTrace(64 * 40 + 64);
         try
@@ -149,8 +153,15 @@ internal static class StepTrace
                         double stepUs = PipelineAb.ThreadCpuTime ? (PipelineAb.ThreadSeconds() - c0) * 1e6 : (t1 - t0) * 1e6 / Stopwatch.Frequency;
                         if (round == 0) continue;
                         times[name].Add(stepUs);
-                        long inCalls = 0;
-                        foreach (var c in trace.Calls[first..]) inCalls += c.End - c.Start;
+                        long inCalls = 0, passEnd = 0;
+                        int passes = 0;
+                        foreach (var c in trace.Calls[first..])
+                        {
+                            inCalls += c.End - c.Start;
+                            if (c.Kind != 1 || c.Items != 8) continue;
+                            if (++passes == 2) passEnd = c.End;
+                            else if (passes == 3) head[name].Add((c.Start - passEnd) * 1e6 / Stopwatch.Frequency);
+                        }
                         own[name].Add((t1 - t0 - inCalls) * 1e6 / Stopwatch.Frequency);
                     }
                     GemmThreadPool.Trace = null;
@@ -184,8 +195,11 @@ internal static class StepTrace
             var w = woken[name];
             var o = own[name];
             o.Sort();
+            var h = head[name];
+            h.Sort();
+            string headUs = h.Count == 0 ? "null" : string.Create(CultureInfo.InvariantCulture, $"{h[h.Count / 10]:F1},\"outputLayerMedianUs\":{h[h.Count / 2]:F1}");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"bench\":\"steps-trace-ab\",\"mode\":\"{mode}\",\"clock\":\"{(PipelineAb.ThreadCpuTime ? "thread-cpu" : "wall")}\",\"config\":\"{name}\",\"threads\":{Gemm.MaxThreads},\"steps\":{t.Count},\"bestUs\":{t[0]:F1},\"p10Us\":{Q(0.1):F1},\"medianUs\":{Q(0.5):F1},\"meanUs\":{t.Average():F1},\"p90Us\":{Q(0.9):F1},\"asleepPct\":{100.0 * w.Asleep / Math.Max(1, w.Calls):F1},\"absentPct\":{100.0 * w.Absent / Math.Max(1, w.Calls):F1},\"joinUs\":{w.JoinTicks * us / Math.Max(1, w.Joined):F1},\"callerWaitUsPerStep\":{w.WaitTicks * us / Math.Max(1, t.Count):F1},\"ownWorkMedianUs\":{o[o.Count / 2]:F1},\"ownWorkP10Us\":{o[o.Count / 10]:F1}}}"));
+                $"{{\"bench\":\"steps-trace-ab\",\"mode\":\"{mode}\",\"clock\":\"{(PipelineAb.ThreadCpuTime ? "thread-cpu" : "wall")}\",\"config\":\"{name}\",\"threads\":{Gemm.MaxThreads},\"steps\":{t.Count},\"bestUs\":{t[0]:F1},\"p10Us\":{Q(0.1):F1},\"medianUs\":{Q(0.5):F1},\"meanUs\":{t.Average():F1},\"p90Us\":{Q(0.9):F1},\"asleepPct\":{100.0 * w.Asleep / Math.Max(1, w.Calls):F1},\"absentPct\":{100.0 * w.Absent / Math.Max(1, w.Calls):F1},\"joinUs\":{w.JoinTicks * us / Math.Max(1, w.Joined):F1},\"callerWaitUsPerStep\":{w.WaitTicks * us / Math.Max(1, t.Count):F1},\"ownWorkMedianUs\":{o[o.Count / 2]:F1},\"ownWorkP10Us\":{o[o.Count / 10]:F1},\"outputLayerP10Us\":{headUs}}}"));
         }
         return 0;
     }
