@@ -91,7 +91,8 @@ internal static class StepTrace
 
     /// <summary>
     /// The knob settings an A/B can name: <c>base</c> (the defaults), <c>nowake</c> (no wake-up of the helpers at the
-    /// step's start), <c>fill</c> (bias rows written by a pass on the caller before the product), <c>old</c> (both: session 6's step),
+    /// step's start), <c>fill</c> (bias rows written by a pass on the caller before the product), <c>shared</c> (row items of the products
+    /// claimed in order by whoever comes, four row-pass items per thread), <c>old</c> (all three: session 6's step),
     /// <c>spinN</c> (helpers spin N µs before blocking).
     /// </summary>
     private static Action? Config(string name)
@@ -99,7 +100,8 @@ internal static class StepTrace
         if (name == "base") return () => { };
         if (name == "nowake") return () => Trainer.WakesHelpers = false;
         if (name == "fill") return () => Occam.Nn.Backprop.BiasInProduct = false;
-        if (name == "old") return () => { Trainer.WakesHelpers = false; Occam.Nn.Backprop.BiasInProduct = false; };
+        if (name == "shared") return () => { GemmDriver.OwnedRowItems = false; Occam.Nn.RowPasses.ItemsPerThread = 4; };
+        if (name == "old") return () => { Trainer.WakesHelpers = false; Occam.Nn.Backprop.BiasInProduct = false; GemmDriver.OwnedRowItems = false; Occam.Nn.RowPasses.ItemsPerThread = 4; };
         if (name.StartsWith("spin", StringComparison.Ordinal) && double.TryParse(name[4..], CultureInfo.InvariantCulture, out double us))
             return () => GemmThreadPool.SpinTicks = (long)(us * 1e-6 * Stopwatch.Frequency);
         return null;
@@ -121,7 +123,7 @@ internal static class StepTrace
         var set = configs.Select(c => (Name: c, Apply: Config(c))).ToArray();
         if (set.Any(c => c.Apply is null))
         {
-            Console.Error.WriteLine("steps --trace --ab: configurations are base, nowake, fill, old, spinN (N µs)");
+            Console.Error.WriteLine("steps --trace --ab: configurations are base, nowake, fill, shared, old, spinN (N µs)");
             return 2;
         }
         var times = set.ToDictionary(c => c.Name, _ => new List<double>());
@@ -129,6 +131,7 @@ internal static class StepTrace
         // The output layer's segment: from the end of the second ReLU·dropout pass (forward) to the start of the third
         // (backward): its forward product, the loss and metric, its two gradient products and its bias gradient.
         var head = set.ToDictionary(c => c.Name, _ => new List<double>());
+        var perCall = set.ToDictionary(c => c.Name, _ => new List<double[]>());   // each step's call durations, µs
         var woken = set.ToDictionary(c => c.Name, _ => (Calls: 0L, Asleep: 0L, Absent: 0L, JoinTicks: 0L, Joined: 0L, WaitTicks: 0L));
         var trace = new GemmPoolTrace(64 * 40 + 64);
         try
@@ -140,6 +143,8 @@ internal static class StepTrace
                     GemmThreadPool.SpinTicks = spin0;
                     Trainer.WakesHelpers = wake0;
                     Occam.Nn.Backprop.BiasInProduct = true;
+                    GemmDriver.OwnedRowItems = true;
+                    Occam.Nn.RowPasses.ItemsPerThread = 2;
                     apply!();
                     trace.Clear();
                     GemmThreadPool.Trace = trace;
@@ -158,11 +163,12 @@ internal static class StepTrace
                         foreach (var c in trace.Calls[first..])
                         {
                             inCalls += c.End - c.Start;
-                            if (c.Kind != 1 || c.Items != 8) continue;
+                            if (c.Kind != 1 || c.Items >= 16) continue;   // the ReLU·dropout passes (the optimizer has more items)
                             if (++passes == 2) passEnd = c.End;
                             else if (passes == 3) head[name].Add((c.Start - passEnd) * 1e6 / Stopwatch.Frequency);
                         }
                         own[name].Add((t1 - t0 - inCalls) * 1e6 / Stopwatch.Frequency);
+                        perCall[name].Add([.. trace.Calls[first..].ToArray().Select(c => (c.End - c.Start) * 1e6 / Stopwatch.Frequency)]);
                     }
                     GemmThreadPool.Trace = null;
                     if (round == 0) continue;
@@ -184,6 +190,8 @@ internal static class StepTrace
             GemmThreadPool.SpinTicks = spin0;
             Trainer.WakesHelpers = wake0;
             Occam.Nn.Backprop.BiasInProduct = true;
+            GemmDriver.OwnedRowItems = true;
+            Occam.Nn.RowPasses.ItemsPerThread = 2;
             GemmThreadPool.Trace = null;
         }
         double us = 1e6 / Stopwatch.Frequency;
@@ -198,8 +206,16 @@ internal static class StepTrace
             var h = head[name];
             h.Sort();
             string headUs = h.Count == 0 ? "null" : string.Create(CultureInfo.InvariantCulture, $"{h[h.Count / 10]:F1},\"outputLayerMedianUs\":{h[h.Count / 2]:F1}");
+            // Median duration of each pool call of the step (steps with the usual number of calls).
+            var steps = perCall[name];
+            int usual = steps.GroupBy(x => x.Length).OrderByDescending(g => g.Count()).First().Key;
+            string calls = string.Join(",", Enumerable.Range(0, usual).Select(i =>
+            {
+                var d = steps.Where(x => x.Length == usual).Select(x => x[i]).Order().ToArray();
+                return d[d.Length / 2].ToString("F1", CultureInfo.InvariantCulture);
+            }));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"bench\":\"steps-trace-ab\",\"mode\":\"{mode}\",\"clock\":\"{(PipelineAb.ThreadCpuTime ? "thread-cpu" : "wall")}\",\"config\":\"{name}\",\"threads\":{Gemm.MaxThreads},\"steps\":{t.Count},\"bestUs\":{t[0]:F1},\"p10Us\":{Q(0.1):F1},\"medianUs\":{Q(0.5):F1},\"meanUs\":{t.Average():F1},\"p90Us\":{Q(0.9):F1},\"asleepPct\":{100.0 * w.Asleep / Math.Max(1, w.Calls):F1},\"absentPct\":{100.0 * w.Absent / Math.Max(1, w.Calls):F1},\"joinUs\":{w.JoinTicks * us / Math.Max(1, w.Joined):F1},\"callerWaitUsPerStep\":{w.WaitTicks * us / Math.Max(1, t.Count):F1},\"ownWorkMedianUs\":{o[o.Count / 2]:F1},\"ownWorkP10Us\":{o[o.Count / 10]:F1},\"outputLayerP10Us\":{headUs}}}"));
+                $"{{\"bench\":\"steps-trace-ab\",\"mode\":\"{mode}\",\"clock\":\"{(PipelineAb.ThreadCpuTime ? "thread-cpu" : "wall")}\",\"config\":\"{name}\",\"threads\":{Gemm.MaxThreads},\"steps\":{t.Count},\"bestUs\":{t[0]:F1},\"p10Us\":{Q(0.1):F1},\"medianUs\":{Q(0.5):F1},\"meanUs\":{t.Average():F1},\"p90Us\":{Q(0.9):F1},\"asleepPct\":{100.0 * w.Asleep / Math.Max(1, w.Calls):F1},\"absentPct\":{100.0 * w.Absent / Math.Max(1, w.Calls):F1},\"joinUs\":{w.JoinTicks * us / Math.Max(1, w.Joined):F1},\"callerWaitUsPerStep\":{w.WaitTicks * us / Math.Max(1, t.Count):F1},\"ownWorkMedianUs\":{o[o.Count / 2]:F1},\"ownWorkP10Us\":{o[o.Count / 10]:F1},\"outputLayerP10Us\":{headUs},\"callMedianUs\":[{calls}]}}"));
         }
         return 0;
     }

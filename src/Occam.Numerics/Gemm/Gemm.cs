@@ -318,6 +318,7 @@ public static unsafe class Gemm
             job.PanelPieces = Math.Min(target, colPanels);
             int items = job.SplitRows ? (m + job.MItem - 1) / job.MItem : job.PanelPieces;
             threads = Math.Min(threads, items);
+            if (GemmDriver.OwnedRowItems) job.Threads = threads;
         }
         int kBlocks = (k + kStep - 1) / kStep;
         long packedB = (long)kBlocks * colPanels * nr * kStep;
