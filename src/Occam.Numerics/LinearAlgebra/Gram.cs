@@ -166,9 +166,15 @@ internal static unsafe class Gram
                 Accumulate(start, end, _q, _g, _extra, _fill);
                 return;
             }
-            // Cleared by the thread that sums into it (the partial is then in that core's cache).
-            var gk = new Span<double>(_partials, (k - 1) * _q * _q, _q * _q);
-            gk.Clear();
+            // Cleared by the thread that sums into it (the partial is then in that core's cache), row r from column r − 24
+            // on: the tiles write row r from column (r − 5) rounded down to 8 (6-row tiles), (r − 3) rounded down to 16 or 8
+            // (4-row tiles) or r (the scalar rows), and only the upper triangle is added to g.
+            int q = _q, offset = (k - 1) * q * q;
+            for (int r = 0; r < q; r++)
+            {
+                int from = Math.Max(0, r - 24);
+                Array.Clear(_partials, offset + r * q + from, q - from);
+            }
             Accumulate(start, end, _q, _partials, (k - 1) * _q * _q, _partialExtras, (k - 1) * _q, _fill);
         }
 

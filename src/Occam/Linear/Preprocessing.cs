@@ -48,9 +48,9 @@ internal sealed class ColumnStats
     /// the same row order as in <see cref="Compute"/>, so the statistics and the copy are the same values as the two
     /// separate passes. <paramref name="onBlock"/>(from, to) runs as soon as columns [from, to) of
     /// <paramref name="result"/> are final (e.g. for their norms, while the block is in cache). With
-    /// <paramref name="threads"/> &gt; 1 the columns are split into that many contiguous ranges processed in parallel
-    /// (columns are independent: the same values on any number of threads; <paramref name="onBlock"/> must then accept
-    /// concurrent calls on disjoint ranges).
+    /// <paramref name="threads"/> &gt; 1 the columns are split into up to 4·threads contiguous ranges of whole blocks run as
+    /// work items on up to that many threads of the GEMM pool (columns are independent: the same values on any number of
+    /// threads; <paramref name="onBlock"/> must then accept concurrent calls on disjoint ranges).
     /// </summary>
     public static ColumnStats ComputeColumnMajor(double[] x, int p, int[] rows, bool center, bool standardize, double[] result,
         Action<int, int>? onBlock = null, int threads = 1)
@@ -93,13 +93,25 @@ internal sealed class ColumnStats
         if (threads == 1) Range(0, p);
         else
         {
-            // Contiguous ranges of whole blocks.
+            // Contiguous ranges of whole blocks, 4 per thread, run as work items on the GEMM pool: the caller takes over the
+            // items of a helper that starts late (fixed halves waited for it).
             int blocks = (p + width - 1) / width;
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads },
-                t => Range((int)Math.Min(p, (long)blocks * t / threads * width), (int)Math.Min(p, (long)blocks * (t + 1) / threads * width)));
+            var items = new BlockRanges(Range, p, width, blocks, Math.Min(blocks, 4 * threads));
+            unsafe { GemmThreadPool.RunObjectItems(&BlockRanges.Run, items, items.Count, threads); }
         }
         if (!finite) ThrowFirstNonFinite(x, p, rows);
         return new ColumnStats { Mean = mean, Scale = scale, Excluded = excluded };
+    }
+
+    /// <summary>Item k of <see cref="ComputeColumnMajor"/>'s threaded pass: blocks [k·blocks/count, (k + 1)·blocks/count).</summary>
+    private sealed class BlockRanges(Action<int, int> range, int p, int width, int blocks, int count)
+    {
+        public int Count => count;
+
+        public static void Run(int k, object state) => ((BlockRanges)state).Run(k);
+
+        private void Run(int k) =>
+            range((int)Math.Min(p, (long)blocks * k / count * width), (int)Math.Min(p, (long)blocks * (k + 1) / count * width));
     }
 
     private static (double[] Mean, double[] Min, double[] Max, double[] Scale, bool[] Excluded) Allocate(int p)
