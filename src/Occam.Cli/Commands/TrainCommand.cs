@@ -181,7 +181,8 @@ public sealed class TrainCommand : Command<TrainSettings>
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
         long start = Stopwatch.GetTimestamp();
-        TrainingWarmup.StartPreparation();   // compiles the data-preparation code while the data is read (no result changes)
+        // Compiles the data-preparation code (for IDX images: the byte path) while the data is read; no result changes.
+        TrainingWarmup.StartPreparation(idxImages: settings.Labels is not null);
         OutputFiles.Check([settings.Out], [settings.Data, settings.Labels]);
         var fit = BuildFitSettings(settings, out var data);
         long loaded = Stopwatch.GetTimestamp();
@@ -235,7 +236,8 @@ public sealed class TrainCommand : Command<TrainSettings>
         var hidden = OptionParsing.LayerSizes("--hidden", s.Hidden);
         int denseLayers = init?.DenseLayers.Count ?? hidden.Length + 1;
         var regularization = BuildPenalty(s).ForNetwork(denseLayers).Layers;
-        data = s.Load(init?.Task, init?.TargetName);
+        // IDX images: the loader prepares the training's float32 matrix on the second core while it unzips the pixels.
+        data = s.Labels is not null ? IdxLoader.LoadForTraining(s.Data!, s.Labels) : s.Load(init?.Task, init?.TargetName);
         double lr = s.LearningRate ?? (kind is OptimizerKind.Adam or OptimizerKind.AdamW ? 1e-3 : 0.01);
         return new FitSettings
         {

@@ -24,38 +24,36 @@ public static class TrainingWarmup
     private static int s_preparation;
 
     /// <summary>
-    /// Starts compiling the data-preparation code of training (standardizer fit, float32 rows, for byte and float64 data)
-    /// and the model's JSON writing on a background thread, once per process; returns at once. Call it before loading the
-    /// data of a training job.
+    /// Starts compiling the data-preparation code of training (standardizer fit, float32 rows, targets) and the model's
+    /// JSON writing on a background thread, once per process; returns at once. Call it before loading the data of a
+    /// training job. <paramref name="idxImages"/>: the job reads IDX images (byte pixels and classes), so only that path
+    /// is compiled; otherwise the float64 path of CSV data.
     /// </summary>
-    public static void StartPreparation()
+    public static void StartPreparation(bool idxImages = false)
     {
         if (Environment.ProcessorCount < 2 || Interlocked.Exchange(ref s_preparation, 1) != 0) return;
-        new Thread(() => Swallow(() => RunPreparation())) { IsBackground = true, Name = "occam preparation warm-up" }.Start();
+        new Thread(() => Swallow(() => RunPreparation(idxImages))) { IsBackground = true, Name = "occam preparation warm-up" }.Start();
     }
 
     /// <summary>
-    /// What <see cref="StartPreparation"/> runs: both data kinds through the standardizer fit and the float32 rows, and a
-    /// model written as JSON (the writer's first use initializes its text encoder); returns the rows it prepared.
+    /// What <see cref="StartPreparation"/> runs: a 2-row dataset of the job's kind (bytes with classes, or float64 with a
+    /// regression target) through the standardizer fit, the float32 rows and the targets, and a model written as JSON (the
+    /// writer's first use initializes its text encoder); returns the rows it prepared. Compiling the other kind too would
+    /// only take the second core from the job: the IDX job needs it for its read-ahead and its two-block fit.
     /// </summary>
-    internal static int RunPreparation()
+    internal static int RunPreparation(bool idxImages)
     {
         const int rows = 2, features = 64;
         var names = new string[features];
         for (int j = 0; j < features; j++) names[j] = "x";
         var bytes = new byte[rows * features];
         bytes[1] = 1;
-        int prepared = 0;
-        foreach (var data in new[]
-        {
-            new Dataset(bytes, 0, new double[rows], rows, features, names, "y", TaskKind.Regression),
-            new Dataset(new double[rows * features], new double[rows], rows, features, names, "y", TaskKind.Regression),
-        })
-        {
-            var model = Mlp.Create(new MlpSpec(features, [], 1, TaskKind.Regression), new Rng(0), Standardizer.Fit(data));
-            prepared += TrainingData.From(model, data).Rows;
-            Serialization.MlpJson.Write(model, Stream.Null);   // the JSON writer and its text encoder (the save at the end)
-        }
+        var data = idxImages
+            ? new Dataset(bytes, 0, [0, 1], rows, features, names, "label", TaskKind.Multiclass, ["0", "1"])
+            : new Dataset(new double[rows * features], new double[rows], rows, features, names, "y", TaskKind.Regression);
+        var model = Mlp.Create(new MlpSpec(features, [], idxImages ? 2 : 1, data.Task), new Rng(0), Standardizer.Fit(data), data.Classes);
+        int prepared = TrainingData.From(model, data).Rows;
+        Serialization.MlpJson.Write(model, Stream.Null);   // the JSON writer and its text encoder (the save at the end)
         return prepared;
     }
 

@@ -9,7 +9,8 @@ public class TrainingWarmupTests
     [Fact]
     public void ThePreparationWarmupPreparesByteAndFloat64Data()
     {
-        Assert.Equal(4, TrainingWarmup.RunPreparation());   // 2 rows of each kind
+        Assert.Equal(2, TrainingWarmup.RunPreparation(idxImages: true));   // 2 rows of byte pixels with classes
+        Assert.Equal(2, TrainingWarmup.RunPreparation(idxImages: false));   // 2 rows of float64 with a regression target
         TrainingWarmup.StartPreparation();   // returns at once; a second call does nothing
         TrainingWarmup.StartPreparation();
     }
