@@ -91,7 +91,8 @@ internal static class StepTrace
 
     /// <summary>
     /// The knob settings an A/B can name: <c>base</c> (the defaults), <c>nowake</c> (no wake-up of the helpers at the
-    /// step's start), <c>fill</c> (bias rows written by a pass on the caller before the product), <c>old</c> (both: session 6's step),
+    /// step's start), <c>fill</c> (bias rows written by a pass on the caller before the product), <c>shared</c> (row items of the products
+    /// claimed in order by whoever comes, four row-pass items per thread), <c>old</c> (all three: session 6's step),
     /// <c>spinN</c> (helpers spin N µs before blocking).
     /// </summary>
     private static Action? Config(string name)
@@ -99,7 +100,8 @@ internal static class StepTrace
         if (name == "base") return () => { };
         if (name == "nowake") return () => Trainer.WakesHelpers = false;
         if (name == "fill") return () => Occam.Nn.Backprop.BiasInProduct = false;
-        if (name == "old") return () => { Trainer.WakesHelpers = false; Occam.Nn.Backprop.BiasInProduct = false; };
+        if (name == "shared") return () => { GemmDriver.OwnedRowItems = false; Occam.Nn.RowPasses.ItemsPerThread = 4; };
+        if (name == "old") return () => { Trainer.WakesHelpers = false; Occam.Nn.Backprop.BiasInProduct = false; GemmDriver.OwnedRowItems = false; Occam.Nn.RowPasses.ItemsPerThread = 4; };
         if (name.StartsWith("spin", StringComparison.Ordinal) && double.TryParse(name[4..], CultureInfo.InvariantCulture, out double us))
             return () => GemmThreadPool.SpinTicks = (long)(us * 1e-6 * Stopwatch.Frequency);
         return null;
@@ -109,7 +111,8 @@ internal static class StepTrace
     /// `--ab base,nowake,spin200`: the configurations alternate in rounds of 39 steps (one epoch of the loop) for
     /// <c>--rounds</c> rounds after a warm-up round each; per configuration the step times' spread and, from the trace, how
     /// often the helper was asleep when a call came, its mean join latency, the caller's mean waiting time per step and the
-    /// caller's own work per step (the step's wall time outside the pool calls: median and 10th percentile).
+    /// caller's own work per step (the step's wall time outside the pool calls: median and 10th percentile), and the
+    /// output layer's stretch of the step (10th percentile and median; see <c>head</c> below).
     /// With <c>--cpu</c> a step is timed by the calling thread's CPU time (its spinning for the helper included, the time
     /// the host did not run it left out): steadier on a loaded machine.
     /// </summary>
@@ -120,11 +123,15 @@ internal static class StepTrace
         var set = configs.Select(c => (Name: c, Apply: Config(c))).ToArray();
         if (set.Any(c => c.Apply is null))
         {
-            Console.Error.WriteLine("steps --trace --ab: configurations are base, nowake, fill, old, spinN (N µs)");
+            Console.Error.WriteLine("steps --trace --ab: configurations are base, nowake, fill, shared, old, spinN (N µs)");
             return 2;
         }
         var times = set.ToDictionary(c => c.Name, _ => new List<double>());
         var own = set.ToDictionary(c => c.Name, _ => new List<double>());   // caller's wall time outside pool calls, per step
+        // The output layer's segment: from the end of the second ReLU·dropout pass (forward) to the start of the third
+        // (backward): its forward product, the loss and metric, its two gradient products and its bias gradient.
+        var head = set.ToDictionary(c => c.Name, _ => new List<double>());
+        var perCall = set.ToDictionary(c => c.Name, _ => new List<double[]>());   // each step's call durations, µs
         var woken = set.ToDictionary(c => c.Name, _ => (Calls: 0L, Asleep: 0L, Absent: 0L, JoinTicks: 0L, Joined: 0L, WaitTicks: 0L));
         var trace = new GemmPoolTrace(64 * 40 + 64);
         try
@@ -136,6 +143,8 @@ internal static class StepTrace
                     GemmThreadPool.SpinTicks = spin0;
                     Trainer.WakesHelpers = wake0;
                     Occam.Nn.Backprop.BiasInProduct = true;
+                    GemmDriver.OwnedRowItems = true;
+                    Occam.Nn.RowPasses.ItemsPerThread = 2;
                     apply!();
                     trace.Clear();
                     GemmThreadPool.Trace = trace;
@@ -149,9 +158,17 @@ internal static class StepTrace
                         double stepUs = PipelineAb.ThreadCpuTime ? (PipelineAb.ThreadSeconds() - c0) * 1e6 : (t1 - t0) * 1e6 / Stopwatch.Frequency;
                         if (round == 0) continue;
                         times[name].Add(stepUs);
-                        long inCalls = 0;
-                        foreach (var c in trace.Calls[first..]) inCalls += c.End - c.Start;
+                        long inCalls = 0, passEnd = 0;
+                        int passes = 0;
+                        foreach (var c in trace.Calls[first..])
+                        {
+                            inCalls += c.End - c.Start;
+                            if (c.Kind != 1 || c.Items >= 16) continue;   // the ReLU·dropout passes (the optimizer has more items)
+                            if (++passes == 2) passEnd = c.End;
+                            else if (passes == 3) head[name].Add((c.Start - passEnd) * 1e6 / Stopwatch.Frequency);
+                        }
                         own[name].Add((t1 - t0 - inCalls) * 1e6 / Stopwatch.Frequency);
+                        perCall[name].Add([.. trace.Calls[first..].ToArray().Select(c => (c.End - c.Start) * 1e6 / Stopwatch.Frequency)]);
                     }
                     GemmThreadPool.Trace = null;
                     if (round == 0) continue;
@@ -173,6 +190,8 @@ internal static class StepTrace
             GemmThreadPool.SpinTicks = spin0;
             Trainer.WakesHelpers = wake0;
             Occam.Nn.Backprop.BiasInProduct = true;
+            GemmDriver.OwnedRowItems = true;
+            Occam.Nn.RowPasses.ItemsPerThread = 2;
             GemmThreadPool.Trace = null;
         }
         double us = 1e6 / Stopwatch.Frequency;
@@ -184,8 +203,19 @@ internal static class StepTrace
             var w = woken[name];
             var o = own[name];
             o.Sort();
+            var h = head[name];
+            h.Sort();
+            string headUs = h.Count == 0 ? "null" : string.Create(CultureInfo.InvariantCulture, $"{h[h.Count / 10]:F1},\"outputLayerMedianUs\":{h[h.Count / 2]:F1}");
+            // Median duration of each pool call of the step (steps with the usual number of calls).
+            var steps = perCall[name];
+            int usual = steps.GroupBy(x => x.Length).OrderByDescending(g => g.Count()).First().Key;
+            string calls = string.Join(",", Enumerable.Range(0, usual).Select(i =>
+            {
+                var d = steps.Where(x => x.Length == usual).Select(x => x[i]).Order().ToArray();
+                return d[d.Length / 2].ToString("F1", CultureInfo.InvariantCulture);
+            }));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"bench\":\"steps-trace-ab\",\"mode\":\"{mode}\",\"clock\":\"{(PipelineAb.ThreadCpuTime ? "thread-cpu" : "wall")}\",\"config\":\"{name}\",\"threads\":{Gemm.MaxThreads},\"steps\":{t.Count},\"bestUs\":{t[0]:F1},\"p10Us\":{Q(0.1):F1},\"medianUs\":{Q(0.5):F1},\"meanUs\":{t.Average():F1},\"p90Us\":{Q(0.9):F1},\"asleepPct\":{100.0 * w.Asleep / Math.Max(1, w.Calls):F1},\"absentPct\":{100.0 * w.Absent / Math.Max(1, w.Calls):F1},\"joinUs\":{w.JoinTicks * us / Math.Max(1, w.Joined):F1},\"callerWaitUsPerStep\":{w.WaitTicks * us / Math.Max(1, t.Count):F1},\"ownWorkMedianUs\":{o[o.Count / 2]:F1},\"ownWorkP10Us\":{o[o.Count / 10]:F1}}}"));
+                $"{{\"bench\":\"steps-trace-ab\",\"mode\":\"{mode}\",\"clock\":\"{(PipelineAb.ThreadCpuTime ? "thread-cpu" : "wall")}\",\"config\":\"{name}\",\"threads\":{Gemm.MaxThreads},\"steps\":{t.Count},\"bestUs\":{t[0]:F1},\"p10Us\":{Q(0.1):F1},\"medianUs\":{Q(0.5):F1},\"meanUs\":{t.Average():F1},\"p90Us\":{Q(0.9):F1},\"asleepPct\":{100.0 * w.Asleep / Math.Max(1, w.Calls):F1},\"absentPct\":{100.0 * w.Absent / Math.Max(1, w.Calls):F1},\"joinUs\":{w.JoinTicks * us / Math.Max(1, w.Joined):F1},\"callerWaitUsPerStep\":{w.WaitTicks * us / Math.Max(1, t.Count):F1},\"ownWorkMedianUs\":{o[o.Count / 2]:F1},\"ownWorkP10Us\":{o[o.Count / 10]:F1},\"outputLayerP10Us\":{headUs},\"callMedianUs\":[{calls}]}}"));
         }
         return 0;
     }

@@ -14,7 +14,8 @@ namespace Occam.Bench;
 /// `steps`: one full training step (forward in training mode, loss, backward, Adam with L1 prox 1e-4 and coupled
 /// L2 1e-4 on the weights, dropout 0.2 after each hidden ReLU) for the three reference networks, best-of-N
 /// Stopwatch timing; one JSON line each: <c>{"net":"2-8-1","batch":4,"threads":1,"usPerStep":...}</c>, the
-/// format bench/torch_steps.py prints. Options: <c>--seconds S</c> per case (default 2); <c>--parts</c> also times the
+/// format bench/torch_steps.py prints. Options: <c>--seconds S</c> per case (default 2); <c>--spread</c> also times single
+/// steps (<c>"p10Us"</c>, <c>"medianUs"</c>, <c>"meanUs"</c>, <c>"p90Us"</c>: what a loop pays, beside the best window); <c>--parts</c> also times the
 /// forward pass alone (training mode, and inference mode: no dropout) and forward + loss + backward
 /// (<c>"forwardUs"</c>, <c>"forwardInferenceUs"</c>, <c>"backwardUs"</c> = the difference), to
 /// show where a step's time goes.
@@ -33,13 +34,14 @@ internal static class StepsQuick
     public static int Run(string[] args)
     {
         double seconds = 2;
-        bool parts = false;
+        bool parts = false, spread = false;
         string? only = null;
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--seconds") seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--net") only = args[++i];
             else if (args[i] == "--parts") parts = true;
+            else if (args[i] == "--spread") spread = true;
             else if (args[i] == "--detail") return Detail(seconds);
             else if (args[i] == "--ab-update") return AbUpdate(seconds);
             else if (args[i] == "--trace") return StepTrace.Run(args);
@@ -56,12 +58,18 @@ internal static class StepsQuick
                 if (only is not null && net.Name != only) continue;
                 double us = Time(net, threads, seconds);
                 string extra = "";
+                if (spread)
+                {
+                    var (p10, median, mean, p90, n) = Spread(net, threads, seconds);
+                    extra += string.Create(CultureInfo.InvariantCulture,
+                        $",\"singleSteps\":{n},\"p10Us\":{p10:F1},\"medianUs\":{median:F1},\"meanUs\":{mean:F1},\"p90Us\":{p90:F1}");
+                }
                 if (parts)
                 {
                     double fi = TimeParts(net, threads, seconds, backward: false, ForwardMode.Inference);
                     double f = TimeParts(net, threads, seconds, backward: false);
                     double fb = TimeParts(net, threads, seconds, backward: true);
-                    extra = string.Create(CultureInfo.InvariantCulture,
+                    extra += string.Create(CultureInfo.InvariantCulture,
                         $",\"forwardUs\":{f:F3},\"forwardInferenceUs\":{fi:F3},\"backwardUs\":{fb - f:F3}");
                 }
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -237,6 +245,42 @@ internal static class StepsQuick
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"net\":\"{net.Name}\",\"threads\":2,\"callerOnlyUs\":{a:F1},\"splitUs\":{b:F1},\"ratio\":{a / b:F3}}}"));
         return 0;
+    }
+
+    /// <summary>
+    /// `--spread`: the same step timed one at a time for <paramref name="seconds"/> after a warm-up (a fresh trainer), so
+    /// that the spread a loop of steps sees shows: 10th percentile, median, mean and 90th percentile µs, and the count.
+    /// </summary>
+    private static (double P10, double Median, double Mean, double P90, int Count) Spread(Net net, int threads, double seconds)
+    {
+        var (trainer, x, y, rng) = Setup(net);
+        int saved = Gemm.MaxThreads;
+        Gemm.MaxThreads = threads;
+        try
+        {
+            var sw = Stopwatch.StartNew();
+            int warm = 0;
+            while (sw.Elapsed.TotalSeconds < Math.Min(1.0, seconds / 2) || warm < 50)
+            {
+                trainer.Step(x, y, net.Batch, rng, out _);
+                warm++;
+            }
+            var times = new List<double>(1 << 16);
+            var total = Stopwatch.StartNew();
+            while (total.Elapsed.TotalSeconds < seconds)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                trainer.Step(x, y, net.Batch, rng, out _);
+                times.Add((Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency);
+            }
+            times.Sort();
+            double Q(double q) => times[(int)Math.Min(times.Count - 1, Math.Floor(q * times.Count))];
+            return (Q(0.1), Q(0.5), times.Average(), Q(0.9), times.Count);
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
     }
 
     private static double Time(Net net, int threads, double seconds)

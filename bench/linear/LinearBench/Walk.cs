@@ -6,7 +6,7 @@ using Occam.Numerics.LinearAlgebra;
 /// `LinearBench walk [p] [windows]`: the kernels on the index-walk driver, best of <c>windows</c> short windows (ns per
 /// call): ReferenceBounds.Compute over p features (m = 6 reference rows: the wide solver's certificate) and, per row of
 /// 200 features, CenteredRow.Compute against the three passes it replaced (TensorPrimitives Subtract, Multiply, Axpy).
-/// Same source in the builds being compared (the old passes are public calls in both).
+/// Also Axpy on 200 and 10 values. Same source in the builds being compared (the old passes are public calls in both).
 /// </summary>
 internal static class Walk
 {
@@ -32,6 +32,8 @@ internal static class Walk
         {
             ($"ReferenceBounds p={p}", () => sink += ReferenceBounds.Compute(c, p, a, iv, b, 0.1, 1e-3, 0.5, est, ratio, bound, out _, out _)),
             ("CenteredRow 200", () => CenteredRow.Compute(x, mean, inv, 0.3, d, xty)),
+            ("Axpy 200", () => Axpy.Compute(0.3, x, xty)),
+            ("Axpy 10", () => Axpy.Compute(0.3, x.AsSpan(0, 10), xty.AsSpan(0, 10))),
             ("three passes 200", () =>
             {
                 TensorPrimitives.Subtract(x, mean, d);

@@ -153,7 +153,7 @@ public static unsafe class Gemm
                 GemmFewRows.Multiply(m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
             else if (options.Path == GemmPath.InPlace || (options.Path == GemmPath.Auto && !direct && PrefersInPlace(options, transposeA, transposeB, m, n, k)))
                 GemmInPlace.Multiply(m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc,
-                    options.Threads > 0 ? options.Threads : (long)m * n * k >= GemmInPlace.ParallelWork ? MaxThreads : 1);
+                    options.Threads > 0 ? options.Threads : (long)m * n * k >= ParallelWork ? MaxThreads : 1);
             else if (direct)
                 GemmSmall.Multiply(m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc);
             else
@@ -318,6 +318,7 @@ public static unsafe class Gemm
             job.PanelPieces = Math.Min(target, colPanels);
             int items = job.SplitRows ? (m + job.MItem - 1) / job.MItem : job.PanelPieces;
             threads = Math.Min(threads, items);
+            if (GemmDriver.OwnedRowItems) job.Threads = threads;
         }
         int kBlocks = (k + kStep - 1) / kStep;
         long packedB = (long)kBlocks * colPanels * nr * kStep;

@@ -41,10 +41,27 @@ internal unsafe struct GemmJob
     /// </summary>
     public float* Bias;
 
+    /// <summary>
+    /// Threads of the call (the caller is thread 0). When above 1 and <see cref="SplitRows"/> with at most
+    /// <see cref="GemmClaims.Length"/> row items, each thread claims its own row items first (thread t: items
+    /// i ≡ t mod Threads, in order), then any item left: <see cref="GemmDriver.Execute"/>.
+    /// </summary>
+    public int Threads;
+    /// <summary>Per row item, the column blocks in which it was claimed (item i of column block b: b → b + 1).</summary>
+    public GemmClaims Claims;
+
     // Work counters, monotonic over the column blocks of the product.
     public int PackNext, PackDone, ComputeNext, ComputeDone;
     /// <summary>Set when a thread failed; waiters stop waiting.</summary>
     public int Failed;
+}
+
+/// <summary>Claim flags of up to 64 row items (<see cref="GemmJob.Claims"/>), inline in the job.</summary>
+[System.Runtime.CompilerServices.InlineArray(Length)]
+internal struct GemmClaims
+{
+    public const int Length = 64;
+    private int _first;
 }
 
 /// <summary>
@@ -71,8 +88,20 @@ internal unsafe struct GemmJob
 internal static unsafe class GemmDriver
 {
 
+    /// <summary>
+    /// Row items owned first (<see cref="GemmJob.Threads"/>): with them, the thread that writes a block of C's rows is,
+    /// step after step and product after product, the same one (when both threads keep pace), so the row passes that
+    /// follow (<c>RowPasses</c>, items i ≡ t mod threads over the same row blocks) and the next product's packing of
+    /// those rows read what their own core wrote. Settable for the bench's A/B; the results are the same bits.
+    /// </summary>
+    internal static bool OwnedRowItems { get; set; } = true;
+
+    /// <summary>
+    /// Runs the product's items on the calling thread, <paramref name="thread"/> of the call (0 = the caller, helpers
+    /// 1 … threads − 1), together with whichever other threads run it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Execute(ref GemmJob job)
+    public static void Execute(ref GemmJob job, int thread = 0)
     {
         GemmKernelInfo kern = job.Kernel;
         int mr = kern.MR, nr = kern.NR;
@@ -110,9 +139,11 @@ internal static unsafe class GemmDriver
 
             // Phase 2: compute, by rows or by panels.
             int computeItems = job.SplitRows ? (m + job.MItem - 1) / job.MItem : pieces;
-            while (TryClaim(ref job.ComputeNext, computeBase + computeItems, out int item))
+            bool owned = job.Threads > 1 && job.SplitRows && computeItems <= GemmClaims.Length;
+            int block = jc / job.NStep, cursor = 0;
+            while (owned ? TryClaimOwned(ref job, thread, computeItems, block, ref cursor, out int local)
+                : TryClaimNext(ref job.ComputeNext, computeBase, computeItems, out local))
             {
-                int local = item - computeBase;
                 int r0 = 0, r1 = m, p0 = 0, p1 = panels;
                 if (job.SplitRows)
                 {
@@ -154,6 +185,39 @@ internal static unsafe class GemmDriver
             // B̃ is re-packed for the next column block only after every item used it.
             if (!WaitFor(ref job.ComputeDone, computeBase, ref job.Failed)) return;
         }
+    }
+
+    /// <summary>Claims the next of <paramref name="items"/> items counted from <paramref name="baseItem"/>; <paramref name="local"/> is its index among them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryClaimNext(ref int next, int baseItem, int items, out int local)
+    {
+        bool claimed = TryClaim(ref next, baseItem + items, out int item);
+        local = item - baseItem;
+        return claimed;
+    }
+
+    /// <summary>
+    /// Claims row item <paramref name="local"/> of column block <paramref name="block"/> for thread <paramref name="thread"/>:
+    /// its own items (i ≡ thread mod <see cref="GemmJob.Threads"/>) first, then any still unclaimed, so a thread that
+    /// starts late or runs slowly loses its items to whoever runs. <paramref name="cursor"/> walks that sequence.
+    /// </summary>
+    private static bool TryClaimOwned(ref GemmJob job, int thread, int items, int block, ref int cursor, out int local)
+    {
+        int threads = job.Threads;
+        int own = thread < items ? (items - thread + threads - 1) / threads : 0;
+        while (cursor < own + items)
+        {
+            local = cursor < own ? thread + cursor * threads : cursor - own;
+            cursor++;
+            ref int flag = ref job.Claims[local];
+            if (Volatile.Read(ref flag) == block && Interlocked.CompareExchange(ref flag, block + 1, block) == block)
+            {
+                if (GemmThreadPool.Trace is not null) GemmPoolTrace.t_items++;
+                return true;
+            }
+        }
+        local = -1;
+        return false;
     }
 
     /// <summary>Claims the next item below <paramref name="limit"/>, or returns false when none is left.</summary>

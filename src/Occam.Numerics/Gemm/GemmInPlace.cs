@@ -57,9 +57,6 @@ internal static unsafe class GemmInPlace
         n <= MaxNarrowColumns || (!transposeB && (m <= GemmTileV512InPlace.MaxRows || k <= MaxShallowDepth
             || (transposeA && (long)k * n <= MaxTransposedABElements)));
 
-    /// <summary>Products of at least this many multiply-adds (m·n·k) split over the allowed threads.</summary>
-    public const long ParallelWork = 1L << 19;
-
     /// <summary>One product, and the share of it one work item computes.</summary>
     private struct Job
     {

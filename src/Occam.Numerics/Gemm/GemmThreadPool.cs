@@ -333,7 +333,7 @@ internal static unsafe class GemmThreadPool
                     }
                     else
                     {
-                        GemmDriver.Execute(ref slot.Job);
+                        GemmDriver.Execute(ref slot.Job, _index);
                     }
                 }
                 catch (Exception e)

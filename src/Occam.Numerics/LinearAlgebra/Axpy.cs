@@ -4,35 +4,45 @@ using System.Runtime.Intrinsics;
 
 namespace Occam.Numerics.LinearAlgebra;
 
-/// <summary>y ← y + α·x (the coordinate-descent residual / gradient update). Fully optimized at first call.</summary>
+/// <summary>
+/// y ← y + α·x (the coordinate-descent residual / gradient update): <c>y[i] = fma(α, x[i], y[i])</c> on every path
+/// (<see cref="Simd"/>.Map, so every width gives the same bits). Fully optimized at first call.
+/// </summary>
 internal static class Axpy
 {
+    /// <summary>Reference version: <c>y[i] += α·x[i]</c> with two roundings (not fused).</summary>
     public static void Scalar(double alpha, ReadOnlySpan<double> x, Span<double> y)
     {
         Debug.Assert(x.Length == y.Length);
         for (int i = 0; i < x.Length; i++) y[i] += alpha * x[i];
     }
 
-    /// <summary>Vector256 version; equals <see cref="Scalar"/> up to the rounding of the fused multiply-add.</summary>
+    /// <summary>The update above at the machine's widest vector width; equals <see cref="Scalar"/> up to the rounding of the fused multiply-add.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Compute(double alpha, ReadOnlySpan<double> x, Span<double> y)
+    public static void Compute(double alpha, ReadOnlySpan<double> x, Span<double> y)
     {
         Debug.Assert(x.Length == y.Length);
-        int n = x.Length, i = 0;
-        fixed (double* px = x, py = y)
-        {
-            if (Vector256.IsHardwareAccelerated)
-            {
-                var a = Vector256.Create(alpha);
-                for (; i + 8 <= n; i += 8)
-                {
-                    Vector256.FusedMultiplyAdd(a, Vector256.Load(px + i), Vector256.Load(py + i)).Store(py + i);
-                    Vector256.FusedMultiplyAdd(a, Vector256.Load(px + i + 4), Vector256.Load(py + i + 4)).Store(py + i + 4);
-                }
-                for (; i + 4 <= n; i += 4)
-                    Vector256.FusedMultiplyAdd(a, Vector256.Load(px + i), Vector256.Load(py + i)).Store(py + i);
-            }
-            for (; i < n; i++) py[i] = Math.FusedMultiplyAdd(alpha, px[i], py[i]);
-        }
+        Simd.Map(x, y, y, new Operator(alpha));
+    }
+
+    /// <summary>The update above with vectors no wider than <paramref name="width"/> (the same bits at every width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Compute(VectorWidth width, double alpha, ReadOnlySpan<double> x, Span<double> y)
+    {
+        Debug.Assert(x.Length == y.Length);
+        Simd.Map(width, x, y, y, new Operator(alpha));
+    }
+
+    /// <summary><c>fma(α, x, y)</c> for <see cref="Simd"/>.Map.</summary>
+    private readonly struct Operator(double alpha) : IBinaryOperator<double>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public double Invoke(double x, double y) => Math.FusedMultiplyAdd(alpha, x, y);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<double> Invoke(Vector256<double> x, Vector256<double> y) => Vector256.FusedMultiplyAdd(Vector256.Create(alpha), x, y);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<double> Invoke(Vector512<double> x, Vector512<double> y) => Vector512.FusedMultiplyAdd(Vector512.Create(alpha), x, y);
     }
 }

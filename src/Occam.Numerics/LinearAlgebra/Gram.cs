@@ -51,7 +51,7 @@ internal static unsafe class Gram
     /// <summary>
     /// G = X̃ᵀX̃ and (optionally) X̃ᵀỹ for X̃ᵢⱼ = (X[rows[i], j] − mean[j])·invScale[j], without materializing X̃:
     /// rows are centred and scaled in chunks of 128 into a small buffer that the tile kernel then reads from cache
-    /// (<see cref="CenteredRow"/>: each row and its share of X̃ᵀỹ in one pass).
+    /// (<see cref="CenteredRow"/>: each row and its share of X̃ᵀỹ in one pass), each row's next-chunk counterpart prefetched.
     /// Rows split across threads when the work is large; partial sums are added at the end.
     /// </summary>
     public static void ComputeCentered(double[] x, int[] rows, int p, double[] mean, double[] invScale, double[]? y, double[] g, double[]? xty)
@@ -63,8 +63,21 @@ internal static unsafe class Gram
             var mu = mean.AsSpan(0, p);
             var s = invScale.AsSpan(0, p);
             var acc = xb is null ? Span<double>.Empty : xb.AsSpan(0, p);
-            for (int r = 0; r < m; r++)
-                CenteredRow.Compute(x.AsSpan(rows[i0 + r] * p, p), mu, s, xb is null ? 0 : y![i0 + r], buffer.AsSpan(r * p, p), acc);
+            int n = rows.Length;
+            fixed (double* px = x)
+            {
+                for (int r = 0; r < m; r++)
+                {
+                    CenteredRow.Compute(x.AsSpan(rows[i0 + r] * p, p), mu, s, xb is null ? 0 : y![i0 + r], buffer.AsSpan(r * p, p), acc);
+                    // The same row of the next chunk towards L2, while this chunk's tiles (~50 µs of FMAs) leave the memory idle:
+                    // the next fill then reads from L2 (no change of values; 1 thread: Gram 4.85–5.0 → 4.56–4.73 ms).
+                    if (i0 + r + 128 < n && System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    {
+                        byte* next = (byte*)(px + (long)rows[i0 + r + 128] * p);
+                        for (int b = 0; b < p * 8; b += 64) System.Runtime.Intrinsics.X86.Sse.Prefetch1(next + b);
+                    }
+                }
+            }
         });
     }
 

@@ -7,7 +7,7 @@ namespace Occam.Nn;
 /// <summary>
 /// The fused (bias,) ReLU·dropout passes of a training step (<see cref="ReluDropout"/>) split by rows over the GEMM
 /// helpers (<see cref="GemmThreadPool.RunItems"/>) when the layer is large and <see cref="Gemm.MaxThreads"/> &gt; 1. Item k
-/// covers rows [k·r, (k + 1)·r) with r chosen for about four items per thread; the mask entries are addressed by their
+/// covers rows [k·r, (k + 1)·r) with r chosen for <see cref="ItemsPerThread"/> items per thread; the mask entries are addressed by their
 /// flattened index (offset = first row · width), so every output is the same bits whatever the split.
 /// </summary>
 internal static unsafe class RowPasses
@@ -55,12 +55,20 @@ internal static unsafe class RowPasses
         return true;
     }
 
-    /// <summary>Items for a layer: 0 when it runs unsplit, else about four per thread.</summary>
+    /// <summary>
+    /// Items per thread (2, settable for the bench's A/B; 4 until session 7): a batch of 256 rows on two threads is then cut
+    /// into the four 64-row blocks that the products before and after (forward <c>X·Wᵀ</c>, input gradient <c>∂Y·W</c>)
+    /// cut it into, and thread t takes blocks i ≡ t mod threads first in both (<see cref="GemmDriver.OwnedRowItems"/>),
+    /// so each thread's pass reads the rows its own core just wrote.
+    /// </summary>
+    internal static int ItemsPerThread { get; set; } = 2;
+
+    /// <summary>Items for a layer: 0 when it runs unsplit, else <see cref="ItemsPerThread"/> per thread.</summary>
     private static int Items(int rows, int width)
     {
         int threads = Gemm.MaxThreads;
         if (threads <= 1 || (long)rows * width < MinimumEntries) return 0;
-        return Math.Min(rows, 4 * threads);
+        return Math.Min(rows, ItemsPerThread * threads);
     }
 
     private static void Run(Job job, int rows, int width, int items)

@@ -447,6 +447,19 @@ public class GemmTests
         Assert.Empty(failures);
     }
 
+    [Theory]
+    [InlineData(520, 96, 64)]      // 8 row items, each thread's own first (GemmDriver.OwnedRowItems)
+    [InlineData(264, 3000, 1024)]  // two column blocks: every row item claimed once in each
+    [InlineData(8960, 32, 40)]     // 70 row items, more than the claim flags hold: the shared counter
+    public void ThreadedRowItemsGiveTheBitsOfOneThread(int m, int n, int k)
+    {
+        var problem = Problem.Create(new Rng((ulong)(m + n + k)), false, false, m, n, k, 1f, 0.5f);
+        float[] one = problem.Run(new GemmOptions(Threads: 1));
+        for (int r = 0; r < 4; r++)
+            Assert.True(one.AsSpan().SequenceEqual(problem.Run(new GemmOptions(Threads: 2))), $"{m}×{n}×{k}, round {r}");
+        problem.Check(one, problem.ToString());
+    }
+
     [Fact]
     public void MaxThreadsOneGivesTheSameBits()
     {

@@ -3,7 +3,8 @@ namespace Occam.Numerics.Tests.Gemm;
 /// <summary>
 /// <see cref="GemmThreadPool.RunItems"/>: every item runs exactly once for any item and thread count, a list started
 /// from inside an item (or a product inside an item) runs on the caller without deadlock, an exception in a body
-/// reaches the caller, and steady-state calls allocate nothing.
+/// reaches the caller, and steady-state calls allocate nothing; the bench's trace (<see cref="GemmPoolTrace"/>) records
+/// each threaded call with ordered timestamps and item counts.
 /// </summary>
 public unsafe class GemmThreadPoolTests
 {
@@ -22,6 +23,47 @@ public unsafe class GemmThreadPoolTests
                     for (int i = 0; i < items; i++)
                         Assert.True(counts[i] == 1, $"item {i} of {items} ran {counts[i]} times with {threads} threads");
                 }
+    }
+
+    [Fact]
+    public void TraceRecordsEachThreadedCall()
+    {
+        // Other tests may run pool calls meanwhile (they are recorded too): look for this test's own calls.
+        var trace = new GemmPoolTrace(1 << 14);
+        var counts = new int[37];
+        var a = new float[256 * 300];
+        var c = new float[256 * 200];
+        Array.Fill(a, 0.5f);
+        GemmThreadPool.Trace = trace;
+        try
+        {
+            fixed (int* p = counts)
+                GemmThreadPool.RunItems(&CountItem, (nint)p, 37, 2);
+            Numerics.Gemm.Multiply(new GemmOptions(Threads: 2), false, true, 256, 200, 300, 1f, a, 300, a, 300, 0f, c, 200);
+        }
+        finally
+        {
+            GemmThreadPool.Trace = null;
+        }
+        // A helper writes its part of a record as it leaves the call, which may be just after the caller returned.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        GemmPoolTrace.Call[] calls;
+        do calls = trace.Calls.ToArray();
+        while (calls.Any(x => x.HelperJoin != 0 && x.HelperLeave == 0 || x.Kind == 1 && x.Items == 37 && x.CallerItems + x.HelperItems < 37)
+            && DateTime.UtcNow < deadline);
+        var list = Assert.Single(calls, x => x.Kind == 1 && x.Items == 37);
+        var product = Assert.Single(calls, x => x.Kind == 0 && x is { M: 256, N: 200, K: 300 });
+        foreach (var call in new[] { list, product })
+        {
+            Assert.True(call.Start <= call.Posted && call.Posted <= call.End, "caller's timestamps out of order");
+            Assert.True(call.CallerWait >= 0 && call.HelperWait >= 0);
+            if (call.HelperJoin != 0) Assert.True(call.HelperJoin <= call.HelperLeave);
+        }
+        Assert.Equal(37, list.CallerItems + list.HelperItems);
+        Assert.True(product.CallerItems + product.HelperItems >= 2, "a product's pack and compute items are counted");
+        Assert.All(counts, n => Assert.Equal(1, n));
+        trace.Clear();
+        Assert.Equal(0, trace.Calls.Length);
     }
 
     private struct Nested

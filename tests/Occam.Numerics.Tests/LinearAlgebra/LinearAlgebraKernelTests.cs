@@ -199,6 +199,17 @@ public class LinearAlgebraKernelTests
             Axpy.Scalar(-0.37, a, y1);
             Axpy.Compute(-0.37, a, y2);
             for (int i = 0; i < n; i++) Assert.True(Math.Abs(y1[i] - y2[i]) <= 4e-16 * (1 + Math.Abs(y1[i])), $"n={n} i={i}");
+            // Axpy: fma(α, x, y) per element at every width (misaligned start), bit for bit.
+            var fused = new double[n];
+            for (int i = 0; i < n; i++) fused[i] = Math.FusedMultiplyAdd(-0.37, a[i], b[i]);
+            TestVectors.AssertBitwise(fused, y2, $"axpy n={n}");
+            foreach (var width in new[] { VectorWidth.V512, VectorWidth.V256, VectorWidth.Scalar })
+            {
+                var shifted = new double[n + 1];
+                b.CopyTo(shifted, 1);
+                Axpy.Compute(width, -0.37, a, shifted.AsSpan(1));
+                TestVectors.AssertBitwise(fused, shifted.AsSpan(1), $"axpy {width} n={n}");
+            }
             y1 = (double[])b.Clone();
             y2 = (double[])b.Clone();
             WeightedAxpy.Scalar(1.3, w, a, y1);
