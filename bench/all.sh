@@ -104,7 +104,7 @@ fi
 # --- steps: Occam's training step --------------------------------------------------------------------------------------
 if want steps || want torch || want train; then
   log "steps: Occam"
-  "${BENCH[@]}" steps --seconds "$ssec" >"$out/steps.jsonl"
+  "${BENCH[@]}" steps --seconds "$ssec" --spread >"$out/steps.jsonl"
 fi
 
 # --- torch: the same step in PyTorch -------------------------------------------------------------------------------

@@ -99,9 +99,14 @@ steps = {(r["net"], r["threads"]): r for r in lines("steps.jsonl")}
 for (net, threads), s in steps.items():
     ref = [v["openblas"]["bestUs"] for k, v in best.items()
            if k[0] == "step" and k[1].startswith(net + " ") and k[4] == threads and "openblas" in v]
+    # Single steps (`steps --spread`): what a loop of steps pays, beside the best window the targets use.
+    spread = (f"  same, single steps ({s['singleSteps']}): p10 / median / mean / p90 {s['p10Us']:.1f} / {s['medianUs']:.1f} / "
+              f"{s['meanUs']:.1f} / {s['p90Us']:.1f} us; mean vs best window") if "meanUs" in s else None
     if net == "2-8-1":
         add("steps", f"2-8-1 batch 4 step time t{threads}", f"{s['usPerStep']:.3f} us", "-", f"{s['usPerStep']:.3f} us", "<= 1 us",
             s["usPerStep"] <= 1.0)
+        if spread:
+            add("steps", spread, f"{s['meanUs']:.3f} us", f"{s['usPerStep']:.3f} us", f"{s['meanUs'] / s['usPerStep']:.2f}", "info", None)
         continue
     if not ref:
         continue
@@ -109,6 +114,8 @@ for (net, threads), s in steps.items():
     target = 0.85 if net == "784-512-256-10" else 0.5
     add("steps", f"E {net} batch {s['batch']} t{threads}", f"{s['usPerStep']:.1f} us/step", f"{sum(ref):.1f} us OpenBLAS products",
         f"{e:.2f}", f">= {target}", e >= target)
+    if spread:
+        add("steps", spread, f"{s['meanUs']:.1f} us", f"{s['usPerStep']:.1f} us", f"{s['meanUs'] / s['usPerStep']:.2f}", "info", None)
 
 # --- torch -----------------------------------------------------------------------------------------------------------------
 torch = defaultdict(list)

@@ -258,13 +258,7 @@ internal static class StepsQuick
         Gemm.MaxThreads = threads;
         try
         {
-            var sw = Stopwatch.StartNew();
-            int warm = 0;
-            while (sw.Elapsed.TotalSeconds < Math.Min(1.0, seconds / 2) || warm < 50)
-            {
-                trainer.Step(x, y, net.Batch, rng, out _);
-                warm++;
-            }
+            WarmUp(() => trainer.Step(x, y, net.Batch, rng, out _), seconds);
             var times = new List<double>(1 << 16);
             var total = Stopwatch.StartNew();
             while (total.Elapsed.TotalSeconds < seconds)
@@ -283,6 +277,19 @@ internal static class StepsQuick
         }
     }
 
+    /// <summary>Runs <paramref name="step"/> for min(1, seconds / 2) s and at least 50 times (JIT tiers, caches); returns seconds per call.</summary>
+    private static double WarmUp(Action step, double seconds)
+    {
+        var sw = Stopwatch.StartNew();
+        int warm = 0;
+        while (sw.Elapsed.TotalSeconds < Math.Min(1.0, seconds / 2) || warm < 50)
+        {
+            step();
+            warm++;
+        }
+        return sw.Elapsed.TotalSeconds / warm;
+    }
+
     private static double Time(Net net, int threads, double seconds)
     {
         var (trainer, x, y, rng) = Setup(net);
@@ -296,14 +303,7 @@ internal static class StepsQuick
         try
         {
             // Warm up (JIT tiers, caches), then time ~2 ms windows and keep the best of many.
-            var sw = Stopwatch.StartNew();
-            int warm = 0;
-            while (sw.Elapsed.TotalSeconds < Math.Min(1.0, seconds / 2) || warm < 50)
-            {
-                step();
-                warm++;
-            }
-            double perStep = sw.Elapsed.TotalSeconds / warm;
+            double perStep = WarmUp(step, seconds);
             int inner = Math.Max(1, (int)(0.002 / perStep));   // short windows: the best one is the least disturbed
             double best = double.PositiveInfinity;
             var total = Stopwatch.StartNew();

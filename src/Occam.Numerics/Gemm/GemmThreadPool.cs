@@ -101,11 +101,11 @@ internal static unsafe class GemmThreadPool
     }
 
     /// <summary>
-    /// A hint that calls on up to <paramref name="threads"/> threads follow soon: helpers 1 … threads − 1 that block on
-    /// their event are woken now, and spin (for <see cref="SpinTicks"/>) watching for the call, so that it does not pay
-    /// their wake-up (a futex call here and the scheduler's latency there: 30 µs and more measured on this host) when it
-    /// comes. Costs nothing when the helpers are spinning or do not exist yet; a wake that races with a helper going to
-    /// sleep is simply lost (the call's own post wakes it as before).
+    /// A hint that calls on up to <paramref name="threads"/> threads follow soon: helpers 1 … threads − 1 that spin keep
+    /// spinning for another <see cref="SpinTicks"/> from now, and those that block on their event are woken and spin,
+    /// so that the call does not pay their wake-up (a futex call here and the scheduler's latency there: 30 µs and more
+    /// measured on this host) when it comes. Costs a timestamp and a store per helper; nothing when the helpers do not
+    /// exist yet; a wake that races with a helper going to sleep is simply lost (the call's own post wakes it as before).
     /// </summary>
     public static void Wake(int threads)
     {
@@ -303,11 +303,15 @@ internal static unsafe class GemmThreadPool
             return true;
         }
 
-        /// <summary>Wakes this helper if it blocked (it then spins for the next post).</summary>
+        /// <summary>Restarts this helper's spin window, and wakes it if it blocked (it then spins for the next post).</summary>
         public void Wake()
         {
+            Volatile.Write(ref _spinFrom, Stopwatch.GetTimestamp());
             if (Volatile.Read(ref _sleeping) == 1) _wake.Set();
         }
+
+        /// <summary>The latest <see cref="Wake"/>: the spin window runs from it when it is later than the last post.</summary>
+        private long _spinFrom;
 
         private void Loop()
         {
@@ -371,7 +375,7 @@ internal static unsafe class GemmThreadPool
             long start = Stopwatch.GetTimestamp();
             while (Volatile.Read(ref _posted) == _seen)
             {
-                if (Stopwatch.GetTimestamp() - start < SpinTicks)
+                if (Stopwatch.GetTimestamp() - Math.Max(start, Volatile.Read(ref _spinFrom)) < SpinTicks)
                 {
                     Thread.SpinWait(16);
                     continue;

@@ -322,12 +322,15 @@ public sealed class Trainer
         int outputs = model.Outputs;
         // The step's products will hand work to the GEMM helpers: wake any that fell asleep since the last step (the loop's
         // work between steps, or an epoch's end, can outlast their spin), so that they are spinning when the first product
-        // comes instead of paying their wake-up inside it.
-        if (WakesHelpers && Gemm.MaxThreads > 1 && rows * _widestLayer >= Gemm.ParallelWork) GemmThreadPool.Wake(Gemm.MaxThreads);
+        // comes instead of paying their wake-up inside it; and again after the loss, which with the output layer's small
+        // products runs on this thread alone for about as long as the helpers spin.
+        bool wake = WakesHelpers && Gemm.MaxThreads > 1 && rows * _widestLayer >= Gemm.ParallelWork;
+        if (wake) GemmThreadPool.Wake(Gemm.MaxThreads);
         var scores = Backprop.Forward(model, ws, x, xRows, rows, ForwardMode.Training, rng);
         var dScores = Backprop.OutputGradient(model, ws, rows);
         float loss = TaskLoss.Compute(_task, scores, y, rows, outputs, dScores);
         metric = _task == TaskKind.Regression ? 0 : Metrics.CountCorrect(_task, scores, y, rows, outputs);
+        if (wake) GemmThreadPool.Wake(Gemm.MaxThreads);
         Backprop.Backward(model, ws, x, xRows, rows);
         _optimizer.BeginStep();
         var parameters = _parameters;
@@ -361,8 +364,9 @@ public sealed class Trainer
     }
 
     /// <summary>
-    /// True (default): a step whose largest product is threaded (≥ <see cref="Gemm.ParallelWork"/> multiply-adds) first wakes
-    /// the GEMM helpers that block (<see cref="GemmThreadPool.Wake"/>). Settable for the bench's A/B; changes no number.
+    /// True (default): a step whose largest product is threaded (≥ <see cref="Gemm.ParallelWork"/> multiply-adds) wakes the
+    /// GEMM helpers (<see cref="GemmThreadPool.Wake"/>) at its start and after the loss. Settable for the bench's A/B;
+    /// changes no number.
     /// </summary>
     internal static bool WakesHelpers { get; set; } = true;
 
