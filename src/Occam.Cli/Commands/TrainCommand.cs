@@ -236,8 +236,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         var hidden = OptionParsing.LayerSizes("--hidden", s.Hidden);
         int denseLayers = init?.DenseLayers.Count ?? hidden.Length + 1;
         var regularization = BuildPenalty(s).ForNetwork(denseLayers).Layers;
-        // IDX images: the loader prepares the training's float32 matrix on the second core while it unzips the pixels.
-        data = s.Labels is not null ? IdxLoader.LoadForTraining(s.Data!, s.Labels) : s.Load(init?.Task, init?.TargetName);
+        data = s.Load(init?.Task, init?.TargetName);
         double lr = s.LearningRate ?? (kind is OptimizerKind.Adam or OptimizerKind.AdamW ? 1e-3 : 0.01);
         return new FitSettings
         {

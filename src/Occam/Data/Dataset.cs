@@ -25,11 +25,9 @@ public sealed class Dataset
 
     /// <summary>
     /// Data whose features are the unsigned bytes <c>bytes[offset + i·features + j]</c> (row i, feature j), kept as
-    /// they are (no copy); <see cref="X"/> widens them to float64 on first use. <c>readAhead</c>: the IDX loader's helper
-    /// that prepared the float32 matrix of these values for training (<see cref="TakeSingleBuffer"/>), or null.
+    /// they are (no copy); <see cref="X"/> widens them to float64 on first use.
     /// </summary>
-    internal Dataset(byte[] bytes, int offset, double[] y, int rows, int features, string[] featureNames, string targetName, TaskKind task, string[]? classes = null,
-        IdxReadAhead? readAhead = null)
+    internal Dataset(byte[] bytes, int offset, double[] y, int rows, int features, string[] featureNames, string targetName, TaskKind task, string[]? classes = null)
         : this(y, rows, features, featureNames, targetName, task, classes)
     {
         ArgumentNullException.ThrowIfNull(bytes);
@@ -37,7 +35,6 @@ public sealed class Dataset
             throw new ArgumentException($"{bytes.Length} bytes from offset {offset} hold fewer than rows × features = {(long)rows * features} values.", nameof(bytes));
         _bytes = bytes;
         _bytesOffset = offset;
-        _readAhead = readAhead;
     }
 
     private Dataset(double[] y, int rows, int features, string[] featureNames, string targetName, TaskKind task, string[]? classes)
@@ -67,15 +64,6 @@ public sealed class Dataset
     private double[]? _x;
     private readonly byte[]? _bytes;
     private readonly int _bytesOffset;
-
-    private IdxReadAhead? _readAhead;
-
-    /// <summary>
-    /// A float32 array of <paramref name="values"/> values whose memory the loader already mapped (see
-    /// <see cref="IdxReadAhead"/>), for the training rows prepared from this data; its values are undefined (the
-    /// caller writes them all). Given once; null otherwise (then allocate).
-    /// </summary>
-    internal float[]? TakeSingleBuffer(int values) => Interlocked.Exchange(ref _readAhead, null)?.TakeSingle(values);
 
     /// <summary>Whether every feature is an unsigned byte held in <see cref="Bytes"/>.</summary>
     internal bool HasBytes => _bytes is not null;

@@ -33,35 +33,14 @@ public static class IdxLoader
     /// <paramref name="classes"/> null this is <see cref="Load(string, string)"/>.
     /// </summary>
     /// <exception cref="OccamException">As <see cref="Load(string, string)"/>, or a label is not one of the classes.</exception>
-    public static Dataset Load(string imagesPath, string labelsPath, IReadOnlyList<string>? classes) =>
-        Load(imagesPath, labelsPath, classes, null);
-
-    /// <summary>
-    /// <see cref="Load(string, string)"/> for a training job: the same dataset, but while the images are unzipped a
-    /// second core maps the memory the job will write — the pixel array ahead of the decompressor, and the float32
-    /// matrix the training rows are prepared into, which the dataset hands to the training (<see cref="IdxReadAhead"/>;
-    /// docs/algorithms/training-loop.md, "Data pipeline"). On one core this is <see cref="Load(string, string)"/>.
-    /// </summary>
-    /// <exception cref="OccamException">As <see cref="Load(string, string)"/>.</exception>
-    public static Dataset LoadForTraining(string imagesPath, string labelsPath) =>
-        Load(imagesPath, labelsPath, null, Environment.ProcessorCount >= 2 ? new IdxReadAhead() : null);
-
-    private static Dataset Load(string imagesPath, string labelsPath, IReadOnlyList<string>? classes, IdxReadAhead? readAhead)
+    public static Dataset Load(string imagesPath, string labelsPath, IReadOnlyList<string>? classes)
     {
         IReadOnlyList<string>? modelClasses = classes;
         if (modelClasses is not null && modelClasses.Count < 2)
             throw new ArgumentException("a classification model needs its list of at least 2 classes.", nameof(classes));
         ArgumentNullException.ThrowIfNull(imagesPath);
         ArgumentNullException.ThrowIfNull(labelsPath);
-        byte[] images;
-        try
-        {
-            images = ReadMaybeGzip(imagesPath, readAhead);
-        }
-        finally
-        {
-            readAhead?.Stop();
-        }
+        byte[] images = ReadMaybeGzip(imagesPath);
         byte[] labels = ReadMaybeGzip(labelsPath);
 
         int[] imageDims = ReadHeader(images, imagesPath, ImagesMagic, "images (idx3-ubyte)");
@@ -127,17 +106,16 @@ public static class IdxLoader
                 names[f++] = $"p{r}_{c}";
         }
         // The pixels stay bytes (no float64 copy): the training path reads them as they are, X widens them on first use.
-        return new Dataset(images, 16, y, count, features, names, "label", TaskKind.Multiclass, classNames, readAhead is { Started: true } ? readAhead : null);
+        return new Dataset(images, 16, y, count, features, names, "label", TaskKind.Multiclass, classNames);
     }
 
     /// <summary>
     /// Reads a whole file, gunzipping it when it starts with the gzip magic 1f 8b. The output array is sized from the
     /// gzip trailer (ISIZE: the uncompressed length mod 2³², RFC 1952) and filled directly by the decompressor; the
     /// trailer is only a hint (a multi-member file, one over 4 GiB or a damaged one has a wrong one): the array grows
-    /// if more comes and is cut to what came. <paramref name="readAhead"/> is told of the output after each read (the
-    /// first read asks for one 4 KiB page only, so that it learns the header early).
+    /// if more comes and is cut to what came.
     /// </summary>
-    internal static byte[] ReadMaybeGzip(string path, IdxReadAhead? readAhead = null)
+    internal static byte[] ReadMaybeGzip(string path)
     {
         byte[] bytes = InputFile.ReadAllBytes(path, "an IDX file");
         try
@@ -162,10 +140,9 @@ public static class IdxLoader
                     Array.Resize(ref output, (int)Math.Min(Array.MaxLength, 2L * output.Length));
                     output[filled++] = probe[0];
                 }
-                int n = gzip.Read(output.AsSpan(filled, filled == 0 && readAhead is not null ? Math.Min(4096, output.Length) : output.Length - filled));
+                int n = gzip.Read(output.AsSpan(filled));
                 if (n == 0) break;
                 filled += n;
-                readAhead?.Unzipped(output, filled);
             }
             return filled == output.Length ? output : output[..filled];
         }

@@ -36,8 +36,7 @@ internal sealed class TrainingData
         ArgumentNullException.ThrowIfNull(data);
         if (data.Features != model.Inputs)
             throw new OccamException($"the data has {data.Features} feature columns but the model expects {model.Inputs}; use data with the model's columns.");
-        // Every value is written below; the loader may have mapped this memory already (IdxReadAhead).
-        var x = data.TakeSingleBuffer(data.Rows * data.Features) ?? GC.AllocateUninitializedArray<float>(data.Rows * data.Features);
+        var x = GC.AllocateUninitializedArray<float>(data.Rows * data.Features);   // every value is written below
         PrepareInputs(model, data, x);
         var y = LabelMap.Targets(model, data);
         return new TrainingData(x, y, data.Rows, data.Features, 1);

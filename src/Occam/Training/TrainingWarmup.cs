@@ -42,7 +42,7 @@ public static class TrainingWarmup
         {
             var model = RunPreparation(idxImages);
             // The save comes at the end of the job: its compilation waits until the data preparation, which uses both
-            // cores (the IDX read-ahead, the two-block fit and conversion), is done, and runs while the network is built.
+            // cores (the two-block fit and conversion), is done, and runs while the network is built.
             s_dataPrepared.Wait(SaveWarmupDelay);
             RunSave(model);
         })) { IsBackground = true, Name = "occam preparation warm-up" }.Start();
@@ -55,7 +55,7 @@ public static class TrainingWarmup
     /// What <see cref="StartPreparation"/> runs first: a 2-row dataset of the job's kind (bytes with classes, or float64
     /// with a regression target) through the standardizer fit, the float32 rows and the targets; returns the tiny model
     /// it prepared them for. Compiling the other kind too would only take the second core from the job: the IDX job
-    /// needs it for its read-ahead and its two-block fit.
+    /// needs it for its two-block fit and conversion.
     /// </summary>
     internal static Mlp RunPreparation(bool idxImages)
     {
