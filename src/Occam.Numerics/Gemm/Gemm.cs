@@ -78,7 +78,6 @@ public static unsafe class Gemm
 
     private static int s_maxThreads = Environment.ProcessorCount;
 
-
     /// <summary>
     /// Upper bound on the threads one product uses (default <see cref="Environment.ProcessorCount"/>);
     /// 1 makes every product single-threaded.

@@ -28,7 +28,7 @@ internal static class LabelMap
             return y;
         }
         // No classes to map, or the same list (a fresh model takes the data's): class k is index k.
-        if (data.Classes is null || model.Classes is null || SameList(model.Classes, data.Classes))
+        if (data.Classes is null || model.Classes is null || model.Classes.SequenceEqual(data.Classes, StringComparer.Ordinal))
         {
             for (int i = 0; i < y.Length; i++) y[i] = (float)data.Y[i];
             return y;
@@ -36,14 +36,6 @@ internal static class LabelMap
         var map = ClassMap(model.Classes, data.Classes);
         for (int i = 0; i < y.Length; i++) y[i] = map[(int)data.Y[i]];
         return y;
-    }
-
-    private static bool SameList(IReadOnlyList<string> a, string[] b)
-    {
-        if (a.Count != b.Length) return false;
-        for (int i = 0; i < a.Count; i++)
-            if (!string.Equals(a[i], b[i], StringComparison.Ordinal)) return false;
-        return true;
     }
 
     /// <summary>
