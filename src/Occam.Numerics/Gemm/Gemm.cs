@@ -152,7 +152,7 @@ public static unsafe class Gemm
                 GemmFewRows.Multiply(m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
             else if (options.Path == GemmPath.InPlace || (options.Path == GemmPath.Auto && !direct && PrefersInPlace(options, transposeA, transposeB, m, n, k)))
                 GemmInPlace.Multiply(m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc,
-                    options.Threads > 0 ? options.Threads : (long)m * n * k >= ParallelWork ? MaxThreads : 1);
+                    options.Threads > 0 ? options.Threads : AutoThreads(m, n, k));
             else if (direct)
                 GemmSmall.Multiply(m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc);
             else
@@ -267,6 +267,9 @@ public static unsafe class Gemm
                 throw new ArgumentOutOfRangeException(name, r, $"row {r} of {matrix} is outside the {stored} rows of {width} values its {length} elements hold with ld{matrix} = {ld}.");
     }
 
+    /// <summary>The threads a product of m·n·k multiply-adds uses unless told: <see cref="MaxThreads"/> from <see cref="ParallelWork"/>, else 1.</summary>
+    internal static int AutoThreads(int m, int n, int k) => (long)m * n * k >= ParallelWork ? MaxThreads : 1;
+
     /// <summary>
     /// Whether <see cref="GemmPath.Auto"/> takes <see cref="GemmInPlace"/>: the kernel is Vector512 on AVX-512 hardware
     /// and the shape fits (<see cref="GemmInPlace.Fits"/>).
@@ -290,7 +293,7 @@ public static unsafe class Gemm
         int rowPanels = (m + mr - 1) / mr;
         int colPanels = (nStep + nr - 1) / nr;
 
-        int threads = options.Threads > 0 ? options.Threads : (long)m * n * k >= ParallelWork ? MaxThreads : 1;
+        int threads = options.Threads > 0 ? options.Threads : AutoThreads(m, n, k);
         var job = new GemmJob
         {
             Kernel = kernel, M = m, N = n, K = k,

@@ -84,40 +84,102 @@ internal static unsafe class GemmInPlace
             Run(m, n, k, alpha, a, rsA, csA, b, rsB, csB, beta, c, ldc);
             return;
         }
-        int width = n <= MaxNarrowColumns ? 16 : 32;
-        int tiles = (m + GemmTileV512InPlace.MaxRows - 1) / GemmTileV512InPlace.MaxRows;
-        int strips = (n + width - 1) / width;
+        (bool byRows, int items) = Split(m, n, threads);
         var job = new Job
         {
             M = m, N = n, K = k, Alpha = alpha, Beta = beta, A = a, B = b, C = c,
-            RsA = rsA, CsA = csA, RsB = rsB, CsB = csB, Ldc = ldc, ByRows = tiles >= strips,
+            RsA = rsA, CsA = csA, RsB = rsB, CsB = csB, Ldc = ldc, ByRows = byRows, Items = items,
         };
-        job.Items = Math.Min(threads, job.ByRows ? tiles : strips);
         GemmThreadPool.RunItems(&RunItem, (nint)(&job), job.Items, threads);
+    }
+
+    /// <summary>
+    /// How <see cref="Multiply"/> cuts an m×n product over <paramref name="threads"/> (≥ 2): by bands of whole row tiles
+    /// when there are at least as many row tiles (of up to 12 rows) as column strips (16 or 32 wide), else by bands of
+    /// strips; one item per thread, or fewer when there are fewer tiles or strips.
+    /// </summary>
+    private static (bool ByRows, int Items) Split(int m, int n, int threads)
+    {
+        int width = 16 * Vectors(n);
+        int tiles = (m + GemmTileV512InPlace.MaxRows - 1) / GemmTileV512InPlace.MaxRows;
+        int strips = (n + width - 1) / width;
+        bool byRows = tiles >= strips;
+        return (byRows, Math.Min(threads, byRows ? tiles : strips));
+    }
+
+    /// <summary>
+    /// The share of item <paramref name="item"/> of <paramref name="items"/> (see <see cref="Split"/>): rows r0..r1 and
+    /// columns j0..j1 of C. Whole row tiles per item, so that every tile keeps 8-12 rows.
+    /// </summary>
+    private static (int R0, int R1, int J0, int J1) Share(int m, int n, bool byRows, int items, int item)
+    {
+        if (byRows)
+        {
+            int tiles = (m + GemmTileV512InPlace.MaxRows - 1) / GemmTileV512InPlace.MaxRows;
+            (int t0, int t1) = GemmDriver.Partition(tiles, items, item);
+            return ((int)((long)m * t0 / tiles), (int)((long)m * t1 / tiles), 0, n);
+        }
+        int width = 16 * Vectors(n);
+        int strips = (n + width - 1) / width;
+        (int s0, int s1) = GemmDriver.Partition(strips, items, item);
+        return (0, m, s0 * width, Math.Min(n, s1 * width));
+    }
+
+    /// <summary>Vectors of 16 columns per tile row: one for products of at most <see cref="MaxNarrowColumns"/> columns, else two.</summary>
+    private static int Vectors(int n) => n <= MaxNarrowColumns ? 1 : 2;
+
+    /// <summary>
+    /// The row tiles <see cref="Run"/> cuts m rows into, with <paramref name="vectors"/> vectors per row: up to 12 rows
+    /// with one vector (12 accumulators); with two, one tile of all rows when m ≤ 12, else tiles of up to 8 rows
+    /// (16 accumulators; measured a few % faster than 12 on NN 256×10×256). Heights are nearly equal: the first
+    /// <c>TallTiles</c> tiles have <c>BaseRows</c> + 1 rows, the others <c>BaseRows</c>.
+    /// </summary>
+    private static (int Tiles, int BaseRows, int TallTiles) TileRows(int m, int vectors)
+    {
+        int maxRows = vectors == 1 || m <= GemmTileV512InPlace.MaxRows ? GemmTileV512InPlace.MaxRows : 8;
+        int tiles = (m + maxRows - 1) / maxRows;
+        return (tiles, m / tiles, m % tiles);
+    }
+
+    /// <summary>
+    /// Compiles ahead (<see cref="Numerics.Precompile"/>), without running anything, the code <see cref="Multiply"/> runs
+    /// for an m×n product on <paramref name="threads"/> threads: <see cref="Run"/>, the packing of a partial strip and
+    /// the tile bodies of the heights each item's rows are cut into (<see cref="GemmTileV512InPlace.Precompile"/>).
+    /// </summary>
+    public static void Precompile(int m, int n, int threads)
+    {
+        Debug.Assert(m >= 1 && n >= 1);
+        Numerics.Precompile.Method(typeof(GemmInPlace), nameof(Run));
+        Numerics.Precompile.Method(typeof(GemmPacking), nameof(GemmPacking.PackB));
+        if (threads <= 1)
+        {
+            PrecompileTiles(m, n);
+            return;
+        }
+        (bool byRows, int items) = Split(m, n, threads);
+        for (int item = 0; item < items; item++)
+        {
+            (int r0, int r1, int j0, int j1) = Share(m, n, byRows, items, item);
+            PrecompileTiles(r1 - r0, j1 - j0);
+        }
+    }
+
+    /// <summary>The tile bodies <see cref="Run"/> calls for an m×n product: one or two heights (<see cref="TileRows"/>).</summary>
+    private static void PrecompileTiles(int m, int n)
+    {
+        int vectors = Vectors(n);
+        (_, int baseRows, int tallTiles) = TileRows(m, vectors);
+        GemmTileV512InPlace.Precompile(baseRows, vectors);
+        if (tallTiles > 0) GemmTileV512InPlace.Precompile(baseRows + 1, vectors);
     }
 
     /// <summary>Item <paramref name="item"/> of the job at <paramref name="state"/>: a band of rows or of column strips.</summary>
     private static void RunItem(int item, nint state)
     {
         ref Job job = ref *(Job*)state;
-        int width = job.N <= MaxNarrowColumns ? 16 : 32;
-        if (job.ByRows)
-        {
-            // Whole row tiles per item, so that every tile keeps 8-12 rows.
-            int tiles = (job.M + GemmTileV512InPlace.MaxRows - 1) / GemmTileV512InPlace.MaxRows;
-            (int t0, int t1) = GemmDriver.Partition(tiles, job.Items, item);
-            int r0 = (int)((long)job.M * t0 / tiles), r1 = (int)((long)job.M * t1 / tiles);
-            Run(r1 - r0, job.N, job.K, job.Alpha, job.A + r0 * job.RsA, job.RsA, job.CsA, job.B, job.RsB, job.CsB,
-                job.Beta, job.C + r0 * job.Ldc, job.Ldc);
-        }
-        else
-        {
-            int strips = (job.N + width - 1) / width;
-            (int s0, int s1) = GemmDriver.Partition(strips, job.Items, item);
-            int j0 = s0 * width, j1 = Math.Min(job.N, s1 * width);
-            Run(job.M, j1 - j0, job.K, job.Alpha, job.A, job.RsA, job.CsA, job.B + j0 * job.CsB, job.RsB, job.CsB,
-                job.Beta, job.C + j0, job.Ldc);
-        }
+        (int r0, int r1, int j0, int j1) = Share(job.M, job.N, job.ByRows, job.Items, item);
+        Run(r1 - r0, j1 - j0, job.K, job.Alpha, job.A + r0 * job.RsA, job.RsA, job.CsA, job.B + j0 * job.CsB, job.RsB, job.CsB,
+            job.Beta, job.C + r0 * job.Ldc + j0, job.Ldc);
     }
 
     /// <summary>The whole product on the calling thread (the loop nest of the class summary).</summary>
@@ -126,13 +188,9 @@ internal static unsafe class GemmInPlace
         float* b, nint rsB, nint csB, float beta, float* c, nint ldc)
     {
         Debug.Assert(m >= 1 && n >= 1 && k >= 1);
-        int vectors = n <= MaxNarrowColumns ? 1 : 2, width = 16 * vectors;
+        int vectors = Vectors(n), width = 16 * vectors;
         int kStep = GemmKernelInfo.DepthStep(k);
-        // Tile heights: up to 12 rows with one vector per row (12 accumulators); with two, one tile of all rows when
-        // m ≤ 12, else tiles of up to 8 rows (16 accumulators; measured a few % faster than 12 on NN 256×10×256).
-        int maxRows = vectors == 1 || m <= GemmTileV512InPlace.MaxRows ? GemmTileV512InPlace.MaxRows : 8;
-        int tiles = (m + maxRows - 1) / maxRows;
-        int baseRows = m / tiles, tallTiles = m % tiles;   // the first tallTiles tiles have one row more
+        (int tiles, int baseRows, int tallTiles) = TileRows(m, vectors);   // the first tallTiles tiles have one row more
         float* stripBuffer = stackalloc float[GemmKernelInfo.BlockDepth * 32 + 16];
         float* strip = (float*)(((nint)stripBuffer + 63) & ~(nint)63);
         if (csB == 1)

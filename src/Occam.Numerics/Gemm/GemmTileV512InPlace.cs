@@ -42,6 +42,21 @@ internal static unsafe class GemmTileV512InPlace
     internal readonly struct N11 : IGemmCount { public static int Value => 11; }
     internal readonly struct N12 : IGemmCount { public static int Value => 12; }
 
+    /// <summary>The count types N1..N12 (index: count − 1), the type arguments <see cref="Tile(int, int, int, int, float*, nint, nint, float*, nint, float*, nint, float, float, int)"/> instantiates.</summary>
+    private static readonly Type[] s_counts =
+        [typeof(N1), typeof(N2), typeof(N3), typeof(N4), typeof(N5), typeof(N6), typeof(N7), typeof(N8), typeof(N9), typeof(N10), typeof(N11), typeof(N12)];
+
+    /// <summary>
+    /// Compiles ahead (<see cref="Numerics.Precompile"/>), without running it, the body <c>Tile&lt;TRows, TVectors&gt;</c>
+    /// that a tile of <paramref name="rows"/> (1..12) rows × <paramref name="vectors"/> (1 or 2) vectors runs.
+    /// </summary>
+    public static void Precompile(int rows, int vectors)
+    {
+        Preconditions.CheckInRange(rows, 1, MaxRows);
+        Preconditions.CheckInRange(vectors, 1, 2);
+        Numerics.Precompile.Method(typeof(GemmTileV512InPlace), nameof(Tile), s_counts[rows - 1], s_counts[vectors - 1]);
+    }
+
     /// <summary>
     /// Runs <paramref name="strips"/> R×16·V tiles side by side (B and C advance by 16·V columns per strip) with
     /// R = <paramref name="rows"/> (1..12) and V = <paramref name="vectors"/> (1 or 2); <paramref name="cols"/> columns

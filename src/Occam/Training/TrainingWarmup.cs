@@ -1,6 +1,12 @@
 using Occam.Data;
 using Occam.Nn;
+using Occam.Numerics;
+using Occam.Numerics.Activations;
+using Occam.Numerics.LinearAlgebra;
+using Occam.Numerics.Losses;
 using Occam.Numerics.Random;
+using Occam.Numerics.Reductions;
+using Occam.Optimizers;
 
 namespace Occam.Training;
 
@@ -25,6 +31,12 @@ public static class TrainingWarmup
 {
     private static int s_preparation;
     private static readonly ManualResetEventSlim s_dataPrepared = new(false);
+    private static int s_step;
+    private static readonly ManualResetEventSlim s_modelBuilt = new(false);
+    private static (Mlp Model, int Rows, int BatchSize)? s_shapes;
+
+    /// <summary>How long the step warm-up waits for <see cref="ModelBuilt"/> before it stops.</summary>
+    private static readonly TimeSpan ShapesDelay = TimeSpan.FromSeconds(10);
 
     /// <summary>How long the warm-up waits for <see cref="DataPrepared"/> before it compiles the JSON writing anyway.</summary>
     private static readonly TimeSpan SaveWarmupDelay = TimeSpan.FromSeconds(5);
@@ -46,6 +58,82 @@ public static class TrainingWarmup
             s_dataPrepared.Wait(SaveWarmupDelay);
             RunSave(model);
         })) { IsBackground = true, Name = "occam preparation warm-up" }.Start();
+    }
+
+    /// <summary>
+    /// Starts compiling the kernels of a training step (<see cref="CompileStepKernels"/>) on a background thread, once
+    /// per process, and then, once the network and its training rows are known (<see cref="ModelBuilt"/>), the
+    /// shape-dependent GEMM kernels of its products (<see cref="CompileProducts"/>); returns at once. Call it as early as
+    /// possible in a process that will train (the <c>occam train</c> command line calls it before parsing its options).
+    /// </summary>
+    public static void StartStep()
+    {
+        if (Environment.ProcessorCount < 2 || Interlocked.Exchange(ref s_step, 1) != 0) return;
+        new Thread(() => Swallow(() =>
+        {
+            CompileStepKernels();
+            if (!s_modelBuilt.Wait(ShapesDelay)) return;
+            var (model, rows, batchSize) = s_shapes!.Value;
+            CompileProducts(model, rows, batchSize);
+        })) { IsBackground = true, Name = "occam step warm-up" }.Start();
+    }
+
+    /// <summary>
+    /// The network to train and its training rows are known (called by <see cref="MlpFitter.Prepare"/> once it has
+    /// built a fresh network): the step warm-up (<see cref="StartStep"/>) may compile the products' kernels now.
+    /// </summary>
+    internal static void ModelBuilt(Mlp model, int rows, int batchSize)
+    {
+        if (Volatile.Read(ref s_step) == 0 || s_modelBuilt.IsSet) return;
+        s_shapes = (model, rows, batchSize);
+        s_modelBuilt.Set();
+    }
+
+    /// <summary>
+    /// Compiles, without running them, the kernels a training step runs whatever the shapes: the GEMM's packed path
+    /// (with row tables: the first layer reads the batch rows in place), the fused ReLU·dropout forward and backward,
+    /// the bias rows, the softmax cross-entropy, the bias gradient (sum of rows) and the Adam update.
+    /// </summary>
+    internal static void CompileStepKernels()
+    {
+        GemmPrecompile.Packed(rowTable: true);
+        Precompile.Method(typeof(ReluDropout), nameof(ReluDropout.Forward));
+        Precompile.Method(typeof(ReluDropout), "RunWholeSteps");
+        Precompile.Method(typeof(RowBroadcast), nameof(RowBroadcast.Fill));
+        Precompile.Method(typeof(SoftmaxCrossEntropy), nameof(SoftmaxCrossEntropy.Compute));
+        Precompile.Method(typeof(SoftmaxCrossEntropy), "ComputeNarrow");
+        Precompile.Method(typeof(SumOfRows), nameof(SumOfRows.Compute));
+        Precompile.Method(typeof(ReluDropout), nameof(ReluDropout.Backward));
+        if (Simd.Use512) Precompile.Method(typeof(AdamW), "Update512");
+    }
+
+    /// <summary>
+    /// Compiles, without running them, the GEMM kernels of the products of a training step of <paramref name="model"/>
+    /// (<see cref="GemmPrecompile.Product"/>) for full batches of <paramref name="batchSize"/> rows (0: all
+    /// <paramref name="rows"/>) and the last, shorter batch of an epoch: per dense layer the forward product
+    /// <c>X·Wᵀ</c>, the weight gradient <c>∂Yᵀ·X</c> and, but for the first layer, the input gradient <c>∂Y·W</c>
+    /// (<see cref="Backprop"/>); the first layer's through a row table when the loop reads batch rows in place
+    /// (<see cref="Trainer.RowViewPays"/>). A product whose path or tiles are not those the step takes only costs its
+    /// compilation: nothing here changes what the step computes.
+    /// </summary>
+    internal static void CompileProducts(Mlp model, int rows, int batchSize)
+    {
+        if (rows <= 0) return;
+        int batch = batchSize <= 0 ? rows : Math.Min(batchSize, rows);
+        bool rowTable = Trainer.ReadsBatchRowsInPlace && Trainer.RowViewPays(model, batch);
+        for (int pass = 0; pass < 2; pass++)
+        {
+            int r = pass == 0 ? batch : rows % batch;
+            if (r == 0) continue;
+            for (int i = 0; i < model.DenseLayers.Count; i++)
+            {
+                var d = model.DenseLayers[i];
+                bool table = rowTable && i == 0 && model.Layers[0] == d;
+                GemmPrecompile.Product(false, true, r, d.Outputs, d.Inputs, table);
+                GemmPrecompile.Product(true, false, d.Outputs, d.Inputs, r, table);
+                if (i > 0) GemmPrecompile.Product(false, false, r, d.Inputs, d.Outputs);
+            }
+        }
     }
 
     /// <summary>The job's data is prepared (called by <see cref="MlpFitter.Fit"/>): the warm-up may compile the save now.</summary>
