@@ -92,7 +92,8 @@ public static class TrainingWarmup
     /// <summary>
     /// Compiles, without running them, the kernels a training step runs whatever the shapes: the GEMM's packed path
     /// (with row tables: the first layer reads the batch rows in place), the fused ReLU·dropout forward and backward,
-    /// the bias rows, the softmax cross-entropy, the bias gradient (sum of rows) and the Adam update.
+    /// the bias rows, the softmax cross-entropy, the bias gradient (sum of rows), the Adam update, and the epoch record's
+    /// zero count and penalty sums.
     /// </summary>
     internal static void CompileStepKernels()
     {
@@ -105,6 +106,9 @@ public static class TrainingWarmup
         Precompile.Method(typeof(SumOfRows), nameof(SumOfRows.Compute));
         Precompile.Method(typeof(ReluDropout), nameof(ReluDropout.Backward));
         if (Simd.Use512) Precompile.Method(typeof(AdamW), "Update512");
+        Precompile.Method(typeof(CountZeros), nameof(CountZeros.Count));
+        Precompile.Method(typeof(SumOfMagnitudes), nameof(SumOfMagnitudes.Sum));
+        Precompile.Method(typeof(SumOfSquares), nameof(SumOfSquares.Sum));
     }
 
     /// <summary>
