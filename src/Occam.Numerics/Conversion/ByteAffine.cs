@@ -24,9 +24,9 @@ internal static unsafe class ByteAffine
     /// <c>shift = mean</c>, <c>factor[j] = 1/scale[j]</c>, checked for b = 0 … 255 against <c>(float)((b − mean[j]) / scale[j])</c>
     /// bit for bit, and finite (a value that overflows float32 is left to the division path, which reports it). Without a
     /// standardizer (<paramref name="mean"/> and <paramref name="scale"/> empty) <c>shift = 0</c>, <c>factor = 1</c>:
-    /// <c>(float)b</c>, exact.
+    /// <c>(float)b</c>, exact. Scalar code without vector types, so the published CLI runs its ReadyToRun code instead of
+    /// compiling it (≈ 0.2 ms of checking for MNIST's 784 columns).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryCreate(ReadOnlySpan<double> mean, ReadOnlySpan<double> scale, int columns, out double[] shift, out double[] factor)
     {
         Debug.Assert(columns >= 1 && (mean.IsEmpty ? scale.IsEmpty : mean.Length == columns && scale.Length == columns));
