@@ -70,22 +70,17 @@ internal static unsafe class ByteAffine
 
     /// <summary>Vector512: 8 bytes per <see cref="Convert8V512"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ApplyV512(ReadOnlySpan<byte> x, ReadOnlySpan<double> shift, ReadOnlySpan<double> factor, Span<float> y)
-    {
-        Check(x.Length, shift, factor, y);
-        fixed (byte* px = x)
-        fixed (double* ps = shift, pf = factor)
-        fixed (float* py = y)
-        {
-            int n = x.Length, j = 0;
-            for (; j + 8 <= n; j += 8) Convert8V512(px + j, ps + j, pf + j).Store(py + j);
-            for (; j < n; j++) py[j] = Convert1(px + j, ps + j, pf + j);
-        }
-    }
+    public static void ApplyV512(ReadOnlySpan<byte> x, ReadOnlySpan<double> shift, ReadOnlySpan<double> factor, Span<float> y) =>
+        Apply8(x, shift, factor, y, wide: true);
 
     /// <summary>Vector256: 8 bytes per <see cref="Convert8V256"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ApplyV256(ReadOnlySpan<byte> x, ReadOnlySpan<double> shift, ReadOnlySpan<double> factor, Span<float> y)
+    public static void ApplyV256(ReadOnlySpan<byte> x, ReadOnlySpan<double> shift, ReadOnlySpan<double> factor, Span<float> y) =>
+        Apply8(x, shift, factor, y, wide: false);
+
+    /// <summary>The loop of both vector versions (inlined into each, <paramref name="wide"/> a constant there): 8 values per step, then the tail one by one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Apply8(ReadOnlySpan<byte> x, ReadOnlySpan<double> shift, ReadOnlySpan<double> factor, Span<float> y, bool wide)
     {
         Check(x.Length, shift, factor, y);
         fixed (byte* px = x)
@@ -93,7 +88,8 @@ internal static unsafe class ByteAffine
         fixed (float* py = y)
         {
             int n = x.Length, j = 0;
-            for (; j + 8 <= n; j += 8) Convert8V256(px + j, ps + j, pf + j).Store(py + j);
+            for (; j + 8 <= n; j += 8)
+                (wide ? Convert8V512(px + j, ps + j, pf + j) : Convert8V256(px + j, ps + j, pf + j)).Store(py + j);
             for (; j < n; j++) py[j] = Convert1(px + j, ps + j, pf + j);
         }
     }
