@@ -33,35 +33,51 @@ public sealed record SparsityReport(IReadOnlyList<LayerSparsity> Layers, int Inp
     public int DeadUnits => Layers.Sum(l => l.DeadUnits);
     public int HiddenUnits => Layers.Take(Math.Max(0, Layers.Count - 1)).Sum(l => l.Outputs);
 
-    /// <summary>Counts the sparsity of <paramref name="model"/>.</summary>
+    /// <summary>
+    /// Counts the sparsity of <paramref name="model"/>: one pass over each weight matrix, row by row (each row's zeros
+    /// counted once give both the layer's zero weights and its all-zero rows), then the liveness of the units
+    /// (<see cref="UnitLiveness"/>). Plain loops, no LINQ: in a fresh process (every epoch record of <c>occam train</c>
+    /// calls this) each generic LINQ instantiation over <c>bool</c> was another method to compile.
+    /// </summary>
     public static SparsityReport Of(Mlp model)
     {
         ArgumentNullException.ThrowIfNull(model);
         var dense = model.DenseLayers;
         int count = dense.Count;
         var live = UnitLiveness.Of(model);
-        var alive = new bool[count + 1][];
-        alive[0] = live.Useful[0];
-        for (int k = 1; k < count; k++) alive[k] = Enumerable.Range(0, dense[k - 1].Outputs).Select(j => live.Alive(k, j)).ToArray();
-        alive[count] = live.Useful[count];
-        var zeroIncoming = new int[count];
-        for (int k = 0; k < count; k++)
-            for (int j = 0; j < dense[k].Outputs; j++)
-                if (CountZeros.AllZero(dense[k].Row(j))) zeroIncoming[k]++;
         var layers = new List<LayerSparsity>(count);
-        int pruned = 0;
+        int pruned = 0, inAlive = CountTrue(live.Useful[0]);
         for (int k = 0; k < count; k++)
         {
             var d = dense[k];
-            int dead = k < count - 1 ? alive[k + 1].Count(a => !a) : 0;
-            layers.Add(new LayerSparsity(k, d.Inputs, d.Outputs, d.Weight.Length, CountZeros.Count(d.Weight), zeroIncoming[k], dead));
-            int inAlive = alive[k].Count(a => a);
-            int outAlive = k < count - 1 ? alive[k + 1].Count(a => a) : d.Outputs;
+            int zeros = 0, zeroRows = 0;
+            for (int j = 0; j < d.Outputs; j++)
+            {
+                int z = CountZeros.Count(d.Row(j));
+                zeros += z;
+                if (z == d.Inputs) zeroRows++;
+            }
+            int dead = 0, outAlive = d.Outputs;
+            if (k < count - 1)
+            {
+                for (int j = 0; j < d.Outputs; j++)
+                    if (!live.Alive(k + 1, j)) dead++;
+                outAlive = d.Outputs - dead;
+            }
+            layers.Add(new LayerSparsity(k, d.Inputs, d.Outputs, d.Weight.Length, zeros, zeroRows, dead));
             pruned += inAlive * outAlive + outAlive;
+            inAlive = outAlive;
         }
         var cut = new List<string>();
         for (int i = 0; i < model.Inputs; i++)
-            if (!alive[0][i]) cut.Add(model.FeatureNames?[i] ?? $"x{i}");
+            if (!live.Useful[0][i]) cut.Add(model.FeatureNames?[i] ?? $"x{i}");
         return new SparsityReport(layers, model.Inputs, model.Inputs - cut.Count, cut, model.ParameterCount, pruned);
+    }
+
+    private static int CountTrue(bool[] values)
+    {
+        int n = 0;
+        foreach (bool v in values) if (v) n++;
+        return n;
     }
 }

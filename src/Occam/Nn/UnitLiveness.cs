@@ -27,7 +27,7 @@ internal sealed class UnitLiveness
         int count = dense.Count;
         var informative = new bool[count + 1][];
         var useful = new bool[count + 1][];
-        informative[0] = Enumerable.Repeat(true, model.Inputs).ToArray();
+        informative[0] = AllTrue(model.Inputs);
         for (int k = 0; k < count; k++)
         {
             var d = dense[k];
@@ -36,7 +36,7 @@ internal sealed class UnitLiveness
                 for (int i = 0; i < d.Inputs && !informative[k + 1][j]; i++)
                     informative[k + 1][j] = informative[k][i] && d.Weight[j * d.Inputs + i] != 0f;
         }
-        useful[count] = Enumerable.Repeat(true, dense[^1].Outputs).ToArray();
+        useful[count] = AllTrue(dense[^1].Outputs);
         for (int k = count - 1; k >= 0; k--)
         {
             var d = dense[k];
@@ -46,5 +46,12 @@ internal sealed class UnitLiveness
                     useful[k][i] = useful[k + 1][j] && d.Weight[j * d.Inputs + i] != 0f;
         }
         return new UnitLiveness(informative, useful);
+    }
+
+    private static bool[] AllTrue(int n)
+    {
+        var values = new bool[n];
+        Array.Fill(values, true);
+        return values;
     }
 }

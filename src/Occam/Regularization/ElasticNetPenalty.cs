@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using Occam.Nn;
 using Occam.Numerics.Prox;
+using Occam.Numerics.Reductions;
 using Occam.Optimizers;
 
 namespace Occam.Regularization;
@@ -59,12 +60,15 @@ public sealed record ElasticNetPenalty
         return new ElasticNetPenalty(alpha * l1Ratio, alpha * (1 - l1Ratio), mode);
     }
 
-    /// <summary><c>R(w) = λ₁·Σ|wᵢ| + (λ₂/2)·Σwᵢ²</c>.</summary>
+    /// <summary>
+    /// <c>R(w) = λ₁·Σ|wᵢ| + (λ₂/2)·Σwᵢ²</c>, each sum a float32 sum in TensorPrimitives' order
+    /// (<see cref="SumOfMagnitudes.Sum"/>, <see cref="SumOfSquares.Sum"/>: the same bits, compiled optimized at their first call).
+    /// </summary>
     public double Value(ReadOnlySpan<float> w)
     {
         double v = 0;
-        if (L1 != 0) v += L1 * TensorPrimitives.SumOfMagnitudes(w);
-        if (L2 != 0) v += 0.5 * L2 * TensorPrimitives.SumOfSquares(w);
+        if (L1 != 0) v += L1 * SumOfMagnitudes.Sum(w);
+        if (L2 != 0) v += 0.5 * L2 * SumOfSquares.Sum(w);
         return v;
     }
 
