@@ -181,8 +181,9 @@ public sealed class TrainCommand : Command<TrainSettings>
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
         long start = Stopwatch.GetTimestamp();
-        // Compiles the data-preparation code (for IDX images: the byte path) while the data is read; no result changes.
-        TrainingWarmup.StartPreparation(idxImages: settings.Labels is not null);
+        // Compiles the data-preparation code (for IDX images: the byte path) and the step's kernels on another thread
+        // while the data is read; no result changes (docs/algorithms/startup.md, "Compiling ahead").
+        TrainingWarmup.Start(idxImages: settings.Labels is not null);
         OutputFiles.Check([settings.Out], [settings.Data, settings.Labels]);
         var fit = BuildFitSettings(settings, out var data);
         long loaded = Stopwatch.GetTimestamp();

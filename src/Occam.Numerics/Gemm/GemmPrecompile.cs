@@ -11,13 +11,14 @@ namespace Occam.Numerics;
 internal static class GemmPrecompile
 {
     /// <summary>
-    /// Compiles what <c>Gemm.Multiply(transposeA, transposeB, m, n, k, …)</c> runs (<paramref name="rowTable"/>:
-    /// what <c>Gemm.MultiplyRows</c> runs with a row table). Nothing for an empty product.
+    /// Compiles what <c>Gemm.Multiply(transposeA, transposeB, m, n, k, …)</c> runs (<paramref name="rows"/> other than
+    /// <see cref="GemmRowSource.None"/>: what <c>Gemm.MultiplyRows</c> runs with a row table over float or byte rows).
+    /// Nothing for an empty product.
     /// </summary>
-    public static void Product(bool transposeA, bool transposeB, int m, int n, int k, bool rowTable = false)
+    public static void Product(bool transposeA, bool transposeB, int m, int n, int k, GemmRowSource rows = GemmRowSource.None)
     {
         if (m <= 0 || n <= 0 || k <= 0) return;
-        switch (rowTable ? GemmPath.Packed : Gemm.AutoPath(transposeA, transposeB, m, n, k))
+        switch (rows != GemmRowSource.None ? GemmPath.Packed : Gemm.AutoPath(transposeA, transposeB, m, n, k))
         {
             case GemmPath.Direct:
                 Precompile.Method(typeof(GemmSmall), nameof(GemmSmall.Multiply));
@@ -29,7 +30,7 @@ internal static class GemmPrecompile
                 GemmInPlace.Precompile(m, n, Gemm.AutoThreads(m, n, k));
                 break;
             default:
-                Packed(rowTable);
+                Packed(rows);
                 break;
         }
     }
@@ -37,9 +38,10 @@ internal static class GemmPrecompile
     /// <summary>
     /// The packed path on the kernel <paramref name="kind"/> (<see cref="GemmKernel.Auto"/>: this machine's,
     /// <see cref="GemmKernelInfo.AutoKind"/>): the driver, its macro-kernels, bias fill and edge store, the packing of Ã
-    /// and B̃ (with <paramref name="rowTable"/>, also their row-table forms) and the micro-kernel tile.
+    /// and B̃ (with a row table, also their forms over that line source: <see cref="IndexedLines"/> or
+    /// <see cref="IndexedByteLines"/>) and the micro-kernel tile.
     /// </summary>
-    public static void Packed(bool rowTable = false, GemmKernel kind = GemmKernel.Auto)
+    public static void Packed(GemmRowSource rows = GemmRowSource.None, GemmKernel kind = GemmKernel.Auto)
     {
         Precompile.Method(typeof(GemmDriver), nameof(GemmDriver.Execute));
         Precompile.Method(typeof(GemmDriver), "MacroKernel");
@@ -48,11 +50,12 @@ internal static class GemmPrecompile
         Precompile.Method(typeof(GemmPacking), nameof(GemmPacking.PackA));
         Precompile.Method(typeof(GemmPacking), nameof(GemmPacking.PackB));
         Precompile.Method(typeof(GemmPacking), nameof(GemmPacking.PackTransposed), typeof(StridedLines));
-        if (rowTable)
+        if (rows != GemmRowSource.None)
         {
-            Precompile.Method(typeof(GemmPackingRows), nameof(GemmPackingRows.PackA));
-            Precompile.Method(typeof(GemmPackingRows), nameof(GemmPackingRows.PackB));
-            Precompile.Method(typeof(GemmPacking), nameof(GemmPacking.PackTransposed), typeof(IndexedLines));
+            var lines = rows == GemmRowSource.Bytes ? typeof(IndexedByteLines) : typeof(IndexedLines);
+            Precompile.Method(typeof(GemmPackingRows), nameof(GemmPackingRows.PackA), lines);
+            Precompile.Method(typeof(GemmPackingRows), nameof(GemmPackingRows.PackB), lines);
+            Precompile.Method(typeof(GemmPacking), nameof(GemmPacking.PackTransposed), lines);
         }
         switch (kind == GemmKernel.Auto ? GemmKernelInfo.AutoKind : kind)
         {
@@ -72,4 +75,15 @@ internal static class GemmPrecompile
                 break;
         }
     }
+}
+
+/// <summary>Where a product's row-table operand reads its rows (<see cref="GemmPrecompile"/>).</summary>
+internal enum GemmRowSource
+{
+    /// <summary>No row table (<c>Gemm.Multiply</c>).</summary>
+    None,
+    /// <summary>Float rows through a row table (<see cref="IndexedLines"/>).</summary>
+    Floats,
+    /// <summary>Byte rows standardized as they are packed (<see cref="IndexedByteLines"/>).</summary>
+    Bytes,
 }

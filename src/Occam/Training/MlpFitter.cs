@@ -157,7 +157,7 @@ public static class MlpFitter
         }
 
         if (dropoutLayers) model = model.WithDropoutLayers();
-        TrainingWarmup.ModelBuilt(model, rows.Train.Length, settings.Training.BatchSize);
+        TrainingWarmup.ModelBuilt(model, rows.Train.Length, settings.Training.BatchSize, trainSet.HasBytes);
         double modelSeconds = Stopwatch.GetElapsedTime(modelStart).TotalSeconds;
 
         var regularization = Expand(settings.Regularization, model.DenseLayers.Count);

@@ -25,8 +25,9 @@ public class GemmPrecompileTests
     [InlineData((int)GemmKernel.V512)]
     public void ThePackedPathOfEveryKernelIsFound(int kind)
     {
-        GemmPrecompile.Packed(rowTable: false, (GemmKernel)kind);
-        GemmPrecompile.Packed(rowTable: true, (GemmKernel)kind);
+        GemmPrecompile.Packed(GemmRowSource.None, (GemmKernel)kind);
+        GemmPrecompile.Packed(GemmRowSource.Floats, (GemmKernel)kind);
+        GemmPrecompile.Packed(GemmRowSource.Bytes, (GemmKernel)kind);
     }
 
     [Theory]
@@ -44,7 +45,8 @@ public class GemmPrecompileTests
             : path;
         Assert.Equal(expected, Numerics.Gemm.AutoPath(transposeA, transposeB, m, n, k));
         GemmPrecompile.Product(transposeA, transposeB, m, n, k);
-        GemmPrecompile.Product(transposeA, transposeB, m, n, k, rowTable: true);
+        GemmPrecompile.Product(transposeA, transposeB, m, n, k, GemmRowSource.Floats);
+        GemmPrecompile.Product(transposeA, transposeB, m, n, k, GemmRowSource.Bytes);
         GemmPrecompile.Product(transposeA, transposeB, 0, n, k);   // empty: nothing to compile
     }
 

@@ -83,7 +83,7 @@ public static class StepWarmupProbe
         if (warm)
         {
             TrainingWarmup.CompileStepKernels();
-            TrainingWarmup.CompileProducts(job.Model, job.Rows.Train.Length, settings.Training.BatchSize);
+            TrainingWarmup.CompileProducts(job.Model, job.Rows.Train.Length, settings.Training.BatchSize, data.HasBytes);
         }
         using var listener = new JitListener();
         Marker(1);

@@ -22,8 +22,8 @@ public class TrainingWarmupTests
         Assert.Equal((TaskKind.Regression, 64), (csv.Task, csv.Inputs));
         TrainingWarmup.RunSave(pixels);
         TrainingWarmup.DataPrepared();
-        TrainingWarmup.StartPreparation();   // returns at once; a second call does nothing
-        TrainingWarmup.StartPreparation();
+        TrainingWarmup.Start();   // returns at once; a second call does nothing
+        TrainingWarmup.Start();
     }
 
     [Theory]
@@ -36,7 +36,8 @@ public class TrainingWarmupTests
         var classes = task == TaskKind.Multiclass ? Enumerable.Range(0, outputs).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray() : null;
         var model = Mlp.Create(new MlpSpec(inputs, hidden, outputs, task), new Rng(1), null, classes);
         TrainingWarmup.CompileStepKernels();
-        TrainingWarmup.CompileProducts(model, rows, batchSize);
-        TrainingWarmup.CompileProducts(model, 0, batchSize);   // no rows: nothing
+        TrainingWarmup.CompileProducts(model, rows, batchSize, byteRows: false);
+        TrainingWarmup.CompileProducts(model, rows, batchSize, byteRows: true);
+        TrainingWarmup.CompileProducts(model, 0, batchSize, byteRows: false);   // no rows: nothing
     }
 }
