@@ -17,8 +17,10 @@ namespace Occam.Tests.Training;
 /// <c>AggressiveOptimization</c> methods of Occam and Occam.Numerics: those ReadyToRun cannot hold); without the
 /// warm-up the same epoch compiles them (so the probe sees compilations at all). Each run loads Occam, Occam.Numerics
 /// and this assembly afresh into their own load context, where no method has been compiled yet whatever the other
-/// tests of the process ran; the JIT events come from an <see cref="EventListener"/> on the runtime's JIT keyword.
+/// tests of the process ran; the JIT events come from an <see cref="EventListener"/> on the runtime's JIT keyword
+/// (in the collection that runs alone, so that no other test runs while the listener is on).
 /// </summary>
+[Collection(nameof(InputPipelineTests))]
 public class StepWarmupCoverageTests
 {
     [Fact]
