@@ -19,7 +19,7 @@ namespace Occam.Bench;
 /// weight rows to JSON (one writer vs one per core; bytes compared) and, for reference, one epoch of batch gathers
 /// (40 batches of 256 shuffled rows into a reused buffer, what the loop did around the steps until session 5), one epoch
 /// of the loop with every batch gathered vs its rows read in place by the first layer's products (`rows`), and one epoch's record
-/// (sparsity and penalty of the weights). One JSON line per piece. <c>--pieces gunzip,widen,bytes,fit,copy,json,save,gather,rows,prepare,record</c>
+/// (sparsity and penalty of the weights). One JSON line per piece. <c>--pieces gunzip,widen,bytes,keep,fit,copy,json,save,gather,rows,prepare,record</c>
 /// runs only those (json: the writer's own float formatting vs <see cref="ShortestFloat"/>, on one thread and on every core;
 /// save: the atomic save to a file vs the same JSON into memory).
 /// </summary>
@@ -56,6 +56,15 @@ internal static class PipelineAb
             || !Standardizer.Fit(widened).Scale.SequenceEqual(Standardizer.Fit(data).Scale))
             throw new InvalidOperationException("the byte path gives other numbers");
         if (Want("bytes")) Report("widen-fit-prepare-vs-bytes", rounds, () => FromDoubles(), () => FromBytes());
+        // Session 8: the training rows' preparation building the float32 matrix (fit + StandardizeToSingle + labels) vs
+        // keeping the bytes (fit + ByteAffine.TryCreate + labels), as MlpFitter.Prepare now does; then TryCreate alone.
+        if (Want("keep"))
+        {
+            if (TrainingData.From(job.Model, data, keepBytes: true).Bytes is null) throw new InvalidOperationException("MNIST's bytes are not kept");
+            Report("float32-rows-vs-kept-bytes", rounds, () => FromBytes(), () => { _ = Standardizer.Fit(data); _ = TrainingData.From(job.Model, data, keepBytes: true); });
+            var s = job.Model.Standardizer!;
+            Report("byte-affine-check", rounds, null, () => Numerics.Conversion.ByteAffine.TryCreate(s.Mean, s.Scale, p, out _, out _));
+        }
         var before = FitBefore(data.X, p);
         var after = Standardizer.Fit(data);
         if (!before.Mean.SequenceEqual(after.Mean) || !before.Scale.SequenceEqual(after.Scale))

@@ -18,6 +18,8 @@ namespace Occam.Bench;
 /// the loop's work that the row table saves).</item>
 /// <item><c>fixed</c>: one gathered batch, the same every step (the `steps` mode's way: its rows stay in cache).</item>
 /// <item><c>fixed-rows</c>: the first 256 rows through the row table, the same every step.</item>
+/// <item><c>bytes</c>: the loop's way since session 8 — as <c>rows</c>, but the rows are read from the 7.8 MB of pixels
+/// (<see cref="TrainingData.Bytes"/>), standardized by the first layer's packing; <c>fixed-bytes</c>: the first 256 rows so.</item>
 /// </list>
 /// Per variant: best, 10th percentile, median and mean µs per step over all rounds (the first round is a warm-up and
 /// not counted). <c>--threads</c> sets <see cref="Occam.Numerics.Gemm.MaxThreads"/>. The difference between
@@ -48,7 +50,7 @@ internal static class TrainLoopProbe
         var fixedY = train.Y.AsSpan(0, Batch).ToArray();
         var shuffle = new Rng(3);
         var dropout = new Rng(5);
-        string[] variants = ["rows", "gather", "fixed", "fixed-rows"];
+        string[] variants = ["rows", "gather", "fixed", "fixed-rows", "bytes", "fixed-bytes"];
         if (only is not null) variants = [.. variants.Where(only.Contains)];
         var times = variants.ToDictionary(v => v, _ => new List<double>());
         for (int round = 0; round <= rounds; round++)
@@ -76,6 +78,15 @@ internal static class TrainLoopProbe
                                 batchY[r] = train.Y[order[first + r]];
                             }
                             trainer.Step(batchX, [], batchY, Batch, dropout, out _);
+                            break;
+                        case "bytes":
+                            for (int r = 0; r < Batch; r++) batchY[r] = train.Y[order[first + r]];
+                            (t0, c0) = Now();
+                            trainer.Step([], order.AsSpan(first, Batch), batchY, Batch, dropout, out _, train.Bytes!.Rows);
+                            break;
+                        case "fixed-bytes":
+                            (t0, c0) = Now();
+                            trainer.Step([], fixedOrder, fixedY, Batch, dropout, out _, train.Bytes!.Rows);
                             break;
                         case "fixed":
                             (t0, c0) = Now();

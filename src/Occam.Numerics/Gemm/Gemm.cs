@@ -176,11 +176,29 @@ public static unsafe class Gemm
     /// that owns those rows, just before its first depth block's micro-kernels read them (<see cref="GemmJob.Bias"/>): the
     /// separate single-threaded pass over C (512 KiB for a 256 × 512 layer) is gone, the writes are split over the
     /// product's threads, and each lands in the cache of the core that adds the product to it.</para>
+    /// <para>With <paramref name="bytes"/> not empty, the operand with the row table (exactly one of <paramref name="rowsA"/>,
+    /// <paramref name="rowsB"/>) reads its rows from these bytes, standardized as the packing reads them
+    /// (<see cref="IndexedByteLines"/>: element (r, j) = <c>(float)((bytes[r·ld + j] − shift[j])·factor[j])</c>); its float
+    /// span (<paramref name="a"/> or <paramref name="b"/>) must be empty and its ld the bytes' column count. The same bits as
+    /// the product of the float32 matrix those formulas give.</para>
     /// </summary>
     internal static void MultiplyRows(bool transposeA, bool transposeB, int m, int n, int k,
         float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<int> rowsA, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<int> rowsB,
-        float beta, Span<float> c, int ldc, ReadOnlySpan<float> bias = default)
+        float beta, Span<float> c, int ldc, ReadOnlySpan<float> bias = default, StandardizedBytes bytes = default)
     {
+        bool bytesA = false, bytesB = false;
+        if (!bytes.IsEmpty)
+        {
+            if (rowsA.IsEmpty == rowsB.IsEmpty)
+                throw new ArgumentException("standardized bytes are read through a row table: give exactly one of rowsA and rowsB.", nameof(bytes));
+            bytesA = !rowsA.IsEmpty;
+            bytesB = !bytesA;
+            if (!(bytesA ? a : b).IsEmpty)
+                throw new ArgumentException($"the operand read from bytes takes no floats: {(bytesA ? "a" : "b")} must be empty.", nameof(bytes));
+            int ld = bytesA ? lda : ldb;
+            if (ld != bytes.Columns)
+                throw new ArgumentException($"ld{(bytesA ? "a" : "b")} = {ld} must be the bytes' row length, {bytes.Columns}.", nameof(bytes));
+        }
         if (!bias.IsEmpty)
         {
             if (bias.Length != n)
@@ -203,9 +221,9 @@ public static unsafe class Gemm
         Preconditions.CheckNonNegative(n);
         Preconditions.CheckNonNegative(k);
         if (rowsA.IsEmpty) CheckMatrix("a", "lda", nameof(transposeA), transposeA, transposeA ? k : m, transposeA ? m : k, a.Length, lda);
-        else CheckRows(rowsA, transposeA, m, k, a.Length, lda, "rowsA", "a");
+        else CheckRows(rowsA, transposeA, m, k, bytesA ? bytes.Values.Length : a.Length, lda, "rowsA", "a");
         if (rowsB.IsEmpty) CheckMatrix("b", "ldb", nameof(transposeB), transposeB, transposeB ? n : k, transposeB ? k : n, b.Length, ldb);
-        else CheckRows(rowsB, transposeB, k, n, b.Length, ldb, "rowsB", "b");
+        else CheckRows(rowsB, transposeB, k, n, bytesB ? bytes.Values.Length : b.Length, ldb, "rowsB", "b");
         CheckMatrix("c", "ldc", null, false, m, n, c.Length, ldc);
         if (m == 0 || n == 0) return;
         fixed (float* pa = a)
@@ -214,6 +232,8 @@ public static unsafe class Gemm
         fixed (int* ra = rowsA)
         fixed (int* rb = rowsB)
         fixed (float* pbias = bias)
+        fixed (byte* pbytes = bytes.Values)
+        fixed (double* pshift = bytes.Shift, pfactor = bytes.Factor)
         {
             if (k == 0 || alpha == 0)
             {
@@ -222,7 +242,8 @@ public static unsafe class Gemm
             }
             nint rsA = transposeA ? 1 : lda, csA = transposeA ? lda : 1;
             nint rsB = transposeB ? 1 : ldb, csB = transposeB ? ldb : 1;
-            MultiplyPacked(default, m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc, ra, rb, bias.IsEmpty ? null : pbias);
+            MultiplyPacked(default, m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc, ra, rb, bias.IsEmpty ? null : pbias,
+                bytes.IsEmpty ? null : pbytes, pshift, pfactor);
         }
     }
 
@@ -279,7 +300,8 @@ public static unsafe class Gemm
     /// <summary>The packed path: kernel, block sizes, work items and thread count, then the BLIS loop nest.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void MultiplyPacked(GemmOptions options, int m, int n, int k, float alpha,
-        float* a, nint rsA, nint csA, float* b, nint rsB, nint csB, float beta, float* c, nint ldc, int* rowsA = null, int* rowsB = null, float* bias = null)
+        float* a, nint rsA, nint csA, float* b, nint rsB, nint csB, float beta, float* c, nint ldc, int* rowsA = null, int* rowsB = null, float* bias = null,
+        byte* bytes = null, double* shift = null, double* factor = null)
     {
         GemmKernelInfo kernel = GemmKernelInfo.For(options.Kernel);
         int mr = kernel.MR, nr = kernel.NR;
@@ -298,7 +320,7 @@ public static unsafe class Gemm
             Alpha = alpha, Beta = beta, KStep = kStep, NStep = nStep,
             DirectA = rowsA == null && kernel.Kind == GemmKernel.V256
                 && (options.Path == GemmPath.PackedB || (options.Path == GemmPath.Auto && (long)m * k <= DirectAElements)),
-            RowsA = rowsA, RowsB = rowsB, Bias = bias,
+            RowsA = rowsA, RowsB = rowsB, Bias = bias, Bytes = bytes, Shift = shift, Factor = factor,
         };
         if (threads == 1)
         {

@@ -36,6 +36,14 @@ internal unsafe struct GemmJob
     /// <summary>Null, or the row table of op(B) (B not transposed): op(B)(p, j) = B[RowsB[p]·RsB + j·CsB].</summary>
     public int* RowsB;
     /// <summary>
+    /// Null, or the unsigned bytes the operand with a row table reads instead of its floats (<see cref="StandardizedBytes"/>):
+    /// op(A)(i, p) = (float)((Bytes[RowsA[i]·RsA + p] − Shift[p])·Factor[p]), or op(B)(p, j) =
+    /// (float)((Bytes[RowsB[p]·RsB + j] − Shift[j])·Factor[j]) (<see cref="IndexedByteLines"/>).
+    /// </summary>
+    public byte* Bytes;
+    /// <summary>Per column of <see cref="Bytes"/>: what is subtracted, then what multiplies (with <see cref="Bytes"/> only).</summary>
+    public double* Shift, Factor;
+    /// <summary>
     /// Null, or N floats: C[i, j] starts as Bias[j] (Beta is then 1). The compute item that owns a block of C writes the
     /// block's bias values into it just before its first depth block adds the product to them.
     /// </summary>
@@ -127,7 +135,10 @@ internal static unsafe class GemmDriver
                 int local = item - packBase, kb = local / pieces;
                 (int q0, int q1) = Partition(panels, pieces, local % pieces);
                 int pc = kb * kStep, kc = Math.Min(kStep, k - pc);
-                if (job.RowsB != null)
+                if (job.Bytes != null && job.RowsB != null)
+                    GemmPackingRows.PackB(job.PackedB + kb * blockStride, new IndexedByteLines(job.Bytes + jc, job.RowsB + pc, job.RsB, job.Shift + jc, job.Factor + jc),
+                        kc, nc, nr, q0, q1, panelStride);
+                else if (job.RowsB != null)
                     GemmPackingRows.PackB(job.PackedB + kb * blockStride, job.B + jc * job.CsB, job.RowsB + pc, job.RsB, kc, nc, nr, q0, q1, panelStride);
                 else
                     GemmPacking.PackB(job.PackedB + kb * blockStride, job.B + pc * job.RsB + jc * job.CsB,
@@ -171,7 +182,9 @@ internal static unsafe class GemmDriver
                                 job.PackedB + kb * blockStride, panelStride, job.C + ic * job.Ldc + jc, job.Ldc, job.Alpha, beta, tile);
                             continue;
                         }
-                        if (job.RowsA != null)
+                        if (job.Bytes != null && job.RowsA != null)
+                            GemmPackingRows.PackA(aPack, new IndexedByteLines(job.Bytes + pc, job.RowsA + ic, job.RsA, job.Shift + pc, job.Factor + pc), mc, kc, mr);
+                        else if (job.RowsA != null)
                             GemmPackingRows.PackA(aPack, job.A + pc * job.CsA, job.RowsA + ic, job.RsA, mc, kc, mr);
                         else
                             GemmPacking.PackA(aPack, job.A + ic * job.RsA + pc * job.CsA, job.RsA, job.CsA, mc, kc, mr);

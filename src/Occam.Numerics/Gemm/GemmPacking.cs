@@ -154,12 +154,12 @@ internal static unsafe class GemmPacking
         PackTransposed(d, new StridedLines(s, stride), kc, width, valid);
 
     /// <summary>
-    /// <see cref="PackTransposed(float*, float*, nint, int, int, int)"/> with line j at <c>lines.At(j)</c>:
-    /// <c>d[p·width + j] = lines.At(j)[p]</c> for j &lt; valid, 0 for valid ≤ j &lt; width, p &lt; kc (strided lines, or
-    /// rows read through a row table by <see cref="GemmPackingRows.PackA"/>).
+    /// <see cref="PackTransposed(float*, float*, nint, int, int, int)"/> with value p of line j read by <paramref name="lines"/>:
+    /// <c>d[p·width + j] = line j's value p</c> for j &lt; valid, 0 for valid ≤ j &lt; width, p &lt; kc (strided lines, or
+    /// rows read through a row table by <see cref="GemmPackingRows.PackA{TLines}"/>, float32 or standardized bytes).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void PackTransposed<TLines>(float* d, TLines lines, int kc, int width, int valid) where TLines : struct, IGemmLines
+    internal static void PackTransposed<TLines>(float* d, TLines lines, int kc, int width, int valid) where TLines : struct, IGemmLines<TLines>
     {
         Debug.Assert((width & 7) == 0 && valid >= 1 && valid <= width);
         int p = 0;
@@ -177,10 +177,10 @@ internal static unsafe class GemmPacking
                 Vector256<float> r0, r1, r2, r3, r4, r5, r6, r7;
                 if (count >= 8)
                 {
-                    r0 = Avx.LoadVector256(lines.At(g) + p); r1 = Avx.LoadVector256(lines.At(g + 1) + p);
-                    r2 = Avx.LoadVector256(lines.At(g + 2) + p); r3 = Avx.LoadVector256(lines.At(g + 3) + p);
-                    r4 = Avx.LoadVector256(lines.At(g + 4) + p); r5 = Avx.LoadVector256(lines.At(g + 5) + p);
-                    r6 = Avx.LoadVector256(lines.At(g + 6) + p); r7 = Avx.LoadVector256(lines.At(g + 7) + p);
+                    r0 = lines.Load8(g, p); r1 = lines.Load8(g + 1, p);
+                    r2 = lines.Load8(g + 2, p); r3 = lines.Load8(g + 3, p);
+                    r4 = lines.Load8(g + 4, p); r5 = lines.Load8(g + 5, p);
+                    r6 = lines.Load8(g + 6, p); r7 = lines.Load8(g + 7, p);
                 }
                 else
                 {
@@ -196,7 +196,7 @@ internal static unsafe class GemmPacking
         {
             float* dp = d + p * width;
             int j = 0;
-            for (; j < valid; j++) dp[j] = lines.At(j)[p];
+            for (; j < valid; j++) dp[j] = lines.Load(j, p);
             for (; j < width; j++) dp[j] = 0;
         }
     }
@@ -229,6 +229,6 @@ internal static unsafe class GemmPacking
 
     /// <summary>Line g + r of a partial 8-line block from k step p: its 8 floats, or zeros past the last valid line.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Line<TLines>(TLines lines, int g, int r, int count, int p) where TLines : struct, IGemmLines =>
-        r < count ? Avx.LoadVector256(lines.At(g + r) + p) : Vector256<float>.Zero;
+    private static Vector256<float> Line<TLines>(TLines lines, int g, int r, int count, int p) where TLines : struct, IGemmLines<TLines> =>
+        r < count ? lines.Load8(g + r, p) : Vector256<float>.Zero;
 }

@@ -25,12 +25,16 @@ internal static class Backprop
     /// <see cref="Forward(Mlp, Workspace, ReadOnlySpan{float}, int, ForwardMode, Rng?)"/> on the batch whose row r is row
     /// <c>inputRows[r]</c> of the row-major matrix <paramref name="input"/> (all rows when <paramref name="inputRows"/> is
     /// empty: then <paramref name="input"/> is the batch). The first layer, a dense one (<see cref="ReadsInputRows"/>), reads
-    /// the rows through the table (<see cref="Gemm.MultiplyRows"/>): the same bits as on the gathered batch.
+    /// the rows through the table (<see cref="Gemm.MultiplyRows"/>): the same bits as on the gathered batch. With
+    /// <paramref name="inputBytes"/> not empty the rows are read from those bytes instead (<paramref name="input"/> empty),
+    /// standardized as the first product's packing reads them: the same bits as on the float32 rows they stand for.
     /// </summary>
-    public static ReadOnlySpan<float> Forward(Mlp model, Workspace ws, ReadOnlySpan<float> input, ReadOnlySpan<int> inputRows, int rows, ForwardMode mode, Rng? rng)
+    public static ReadOnlySpan<float> Forward(Mlp model, Workspace ws, ReadOnlySpan<float> input, ReadOnlySpan<int> inputRows, int rows, ForwardMode mode, Rng? rng,
+        StandardizedBytes inputBytes = default)
     {
         System.Diagnostics.Debug.Assert(rows <= ws.MaxRows);
-        System.Diagnostics.Debug.Assert(inputRows.IsEmpty ? input.Length >= rows * model.Inputs : inputRows.Length == rows && ReadsInputRows(model));
+        System.Diagnostics.Debug.Assert(inputRows.IsEmpty ? input.Length >= rows * model.Inputs && inputBytes.IsEmpty : inputRows.Length == rows && ReadsInputRows(model));
+        System.Diagnostics.Debug.Assert(inputBytes.IsEmpty || (input.IsEmpty && inputBytes.Columns == model.Inputs));
         if (mode == ForwardMode.Training && rng is null && HasDropout(model))
             throw new ArgumentNullException(nameof(rng), "training mode with dropout needs a random generator.");
         if (ws.InferenceOnly && mode != ForwardMode.Inference)
@@ -61,7 +65,8 @@ internal static class Backprop
                         // read) and the bias is added in the fused pass, h = max(y + b, 0)·mask: the same bits as
                         // fl(acc + b) from bias rows and beta = 1, two passes over Y fewer. Y then holds X·Wᵀ
                         // without the bias (nothing reads it but that pass).
-                        Gemm.MultiplyRows(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, i == 0 ? inputRows : [], d.Weight, d.Inputs, [], 0f, y, d.Outputs);
+                        Gemm.MultiplyRows(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, i == 0 ? inputRows : [], d.Weight, d.Inputs, [], 0f, y, d.Outputs,
+                            default, i == 0 ? inputBytes : default);
                         pendingBias = d.Bias;
                     }
                     else
@@ -71,7 +76,8 @@ internal static class Backprop
                         // fl(acc + b)). The packed path writes each block's bias rows inside the item that computes the
                         // block (split over the threads, in the core's cache), the others first, as one pass.
                         if (!BiasInProduct) Numerics.LinearAlgebra.RowBroadcast.Fill(d.Bias, rows, y);
-                        Gemm.MultiplyRows(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, i == 0 ? inputRows : [], d.Weight, d.Inputs, [], 1f, y, d.Outputs, BiasInProduct ? d.Bias : []);
+                        Gemm.MultiplyRows(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, i == 0 ? inputRows : [], d.Weight, d.Inputs, [], 1f, y, d.Outputs,
+                            BiasInProduct ? d.Bias : [], i == 0 ? inputBytes : default);
                     }
                     width = d.Outputs;
                     break;
@@ -124,12 +130,15 @@ internal static class Backprop
         Backward(model, ws, input, [], rows, inputGradient);
 
     /// <summary>
-    /// <see cref="Backward(Mlp, Workspace, ReadOnlySpan{float}, int, bool)"/> after a <see cref="Forward(Mlp, Workspace, ReadOnlySpan{float}, ReadOnlySpan{int}, int, ForwardMode, Rng?)"/>
+    /// <see cref="Backward(Mlp, Workspace, ReadOnlySpan{float}, int, bool)"/> after a <see cref="Forward(Mlp, Workspace, ReadOnlySpan{float}, ReadOnlySpan{int}, int, ForwardMode, Rng?, StandardizedBytes)"/>
     /// on rows of <paramref name="input"/> read through <paramref name="inputRows"/>: the first layer's weight gradient
-    /// <c>∂W = ∂Yᵀ·X</c> reads X's rows through the table (the same bits as on the gathered batch).
+    /// <c>∂W = ∂Yᵀ·X</c> reads X's rows through the table (the same bits as on the gathered batch), from
+    /// <paramref name="inputBytes"/> when the forward pass read them from there.
     /// </summary>
-    public static void Backward(Mlp model, Workspace ws, ReadOnlySpan<float> input, ReadOnlySpan<int> inputRows, int rows, bool inputGradient = false)
+    public static void Backward(Mlp model, Workspace ws, ReadOnlySpan<float> input, ReadOnlySpan<int> inputRows, int rows, bool inputGradient = false,
+        StandardizedBytes inputBytes = default)
     {
+        System.Diagnostics.Debug.Assert(inputBytes.IsEmpty || (!inputRows.IsEmpty && input.IsEmpty && !inputGradient));
         var layers = model.Layers;
         int dense = model.DenseLayers.Count - 1;
         for (int i = layers.Count - 1; i >= 0; i--)
@@ -144,7 +153,8 @@ internal static class Backprop
                 {
                     int n = rows * d.Outputs;
                     dy = dy[..n];
-                    Gemm.MultiplyRows(true, false, d.Outputs, d.Inputs, rows, 1f, dy, d.Outputs, [], x, d.Inputs, i == 0 ? inputRows : [], 0f, model.WeightOf(dense).Gradient, d.Inputs);
+                    Gemm.MultiplyRows(true, false, d.Outputs, d.Inputs, rows, 1f, dy, d.Outputs, [], x, d.Inputs, i == 0 ? inputRows : [], 0f, model.WeightOf(dense).Gradient, d.Inputs,
+                        default, i == 0 ? inputBytes : default);
                     SumOfRows.Compute(dy, rows, d.Outputs, model.BiasOf(dense).Gradient);
                     if (needInputGrad)
                         Gemm.Multiply(false, false, rows, d.Inputs, d.Outputs, 1f, dy, d.Outputs, d.Weight, d.Inputs, 0f, dx, d.Inputs);

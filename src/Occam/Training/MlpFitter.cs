@@ -160,7 +160,7 @@ public static class MlpFitter
         double modelSeconds = Stopwatch.GetElapsedTime(modelStart).TotalSeconds;
 
         var regularization = Expand(settings.Regularization, model.DenseLayers.Count);
-        var train = TrainingData.From(model, trainSet);
+        var train = TrainingData.From(model, trainSet, keepBytes: true);
         var validation = valSet is null ? null : TrainingData.From(model, valSet);
         return new PreparedFit(model, rows, train, validation, regularization, trainRng, trainSet, valSet, modelSeconds);
     }

@@ -267,9 +267,10 @@ public sealed class Trainer
                 }
                 else if (_rowView)
                 {
-                    // The step's first layer reads the batch rows of X through the epoch's order; only targets are copied.
+                    // The step's first layer reads the batch rows of X through the epoch's order (from the bytes, standardized
+                    // as they are packed, when the rows are kept as bytes); only targets are copied.
                     t.GatherTargets(train, _order, first, rows);
-                    x = train.X;
+                    x = train.Bytes is null ? train.X : [];
                     xRows = _order.AsSpan(first, rows);
                     y = t._batchY;
                 }
@@ -281,7 +282,7 @@ public sealed class Trainer
                 }
                 long stepStart = Stopwatch.GetTimestamp();
                 _batchTicks += stepStart - batchStart;
-                float loss = t.Step(x, xRows, y, rows, _dropoutRng, out double stepMetric);
+                float loss = t.Step(x, xRows, y, rows, _dropoutRng, out double stepMetric, _rowView && train.Bytes is { } bytes ? bytes.Rows : default);
                 batchStart = Stopwatch.GetTimestamp();
                 _stepTicks += batchStart - stepStart;
                 if (!float.IsFinite(loss))
@@ -322,10 +323,12 @@ public sealed class Trainer
     /// <summary>
     /// <see cref="Step(ReadOnlySpan{float}, ReadOnlySpan{float}, int, Rng, out double)"/> on the batch whose row r is row
     /// <c>xRows[r]</c> of the prepared matrix <paramref name="x"/> (<paramref name="xRows"/> empty: <paramref name="x"/> is
-    /// the batch; otherwise the model's first layer must be dense, <see cref="Backprop.ReadsInputRows"/>). The same
-    /// numbers as the step on the gathered rows.
+    /// the batch; otherwise the model's first layer must be dense, <see cref="Backprop.ReadsInputRows"/>). With
+    /// <paramref name="xBytes"/> not empty the rows are read from those bytes, standardized as the first layer packs them
+    /// (<paramref name="x"/> empty; <see cref="TrainingData.Bytes"/>). The same numbers as the step on the gathered rows.
     /// </summary>
-    internal float Step(ReadOnlySpan<float> x, ReadOnlySpan<int> xRows, ReadOnlySpan<float> y, int rows, Rng rng, out double metric)
+    internal float Step(ReadOnlySpan<float> x, ReadOnlySpan<int> xRows, ReadOnlySpan<float> y, int rows, Rng rng, out double metric,
+        StandardizedBytes xBytes = default)
     {
         var model = _model;
         var ws = _workspace;
@@ -336,12 +339,12 @@ public sealed class Trainer
         // products runs on this thread alone for about as long as the helpers spin.
         bool wake = WakesHelpers && Gemm.MaxThreads > 1 && rows * _widestLayer >= Gemm.ParallelWork;
         if (wake) GemmThreadPool.Wake(Gemm.MaxThreads);
-        var scores = Backprop.Forward(model, ws, x, xRows, rows, ForwardMode.Training, rng);
+        var scores = Backprop.Forward(model, ws, x, xRows, rows, ForwardMode.Training, rng, xBytes);
         var dScores = Backprop.OutputGradient(model, ws, rows);
         float loss = TaskLoss.Compute(_task, scores, y, rows, outputs, dScores);
         metric = _task == TaskKind.Regression ? 0 : Metrics.CountCorrect(_task, scores, y, rows, outputs);
         if (wake) GemmThreadPool.Wake(Gemm.MaxThreads);
-        Backprop.Backward(model, ws, x, xRows, rows);
+        Backprop.Backward(model, ws, x, xRows, rows, false, xBytes);
         _optimizer.BeginStep();
         var parameters = _parameters;
         int queued = 0;
@@ -520,14 +523,20 @@ public sealed class Trainer
         t.GatherRows(t._gatherData!, t._gatherOrder, t._gatherFirst, start, Math.Min(t._gatherRowsPerItem, t._gatherRows - start));
     }
 
-    /// <summary>Batch rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) from data rows <c>order[first + r]</c>.</summary>
+    /// <summary>
+    /// Batch rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) from data rows
+    /// <c>order[first + r]</c>: copied from the float32 rows, or standardized from the bytes (<see cref="TrainingData.Bytes"/>,
+    /// the same floats).
+    /// </summary>
     private void GatherRows(TrainingData data, int[] order, int first, int start, int count)
     {
         int p = data.Inputs, w = data.TargetWidth;
+        var bytes = data.Bytes;
         for (int r = start; r < start + count; r++)
         {
             int src = order[first + r];
-            data.X.AsSpan(src * p, p).CopyTo(_batchX.AsSpan(r * p, p));
+            if (bytes is not null) bytes.Convert(src, _batchX.AsSpan(r * p, p));
+            else data.X.AsSpan(src * p, p).CopyTo(_batchX.AsSpan(r * p, p));
             if (w == 1) _batchY[r] = data.Y[src];
             else data.Y.AsSpan(src * w, w).CopyTo(_batchY.AsSpan(r * w, w));
         }

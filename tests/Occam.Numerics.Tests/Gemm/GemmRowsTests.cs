@@ -1,3 +1,4 @@
+using Occam.Numerics.Conversion;
 using Occam.Numerics.Random;
 
 namespace Occam.Numerics.Tests.Gemm;
@@ -159,6 +160,140 @@ public unsafe class GemmRowsTests
                             Assert.True(dst[q * nr * kc + p * nr + j].Equals(expected), $"B nr {nr} nc {nc} q {q} p {p} j {j}");
                         }
             }
+    }
+
+    /// <summary>Random bytes (a quarter 0, as MNIST's background) and an accepted <see cref="ByteAffine"/> for them, with their float32 rows.</summary>
+    private static (byte[] Bytes, double[] Shift, double[] Factor, float[] Floats) ByteMatrix(Rng rng, int rows, int columns)
+    {
+        var bytes = new byte[rows * columns];
+        for (int i = 0; i < bytes.Length; i++) bytes[i] = rng.NextInt(4) == 0 ? (byte)0 : (byte)rng.NextInt(256);
+        var mean = new double[columns];
+        var scale = new double[columns];
+        for (int j = 0; j < columns; j++)
+        {
+            mean[j] = 255 * rng.NextDouble();
+            scale[j] = j % 7 == 3 ? 1.0 : 0.5 + 100 * rng.NextDouble();
+        }
+        Assert.True(ByteAffine.TryCreate(mean, scale, columns, out var shift, out var factor));
+        var floats = new float[bytes.Length];
+        StandardizeToSingle.Apply(bytes, columns, mean, scale, floats);
+        return (bytes, shift, factor, floats);
+    }
+
+    [Theory]
+    [InlineData(256, 512, 784)]   // MNIST's forward X·W₁ᵀ on a batch of 256 (packed, threaded)
+    [InlineData(16, 512, 784)]    // the epoch's last, short batch
+    [InlineData(37, 45, 300)]     // edge tiles, two k blocks
+    [InlineData(13, 40, 61)]
+    [InlineData(9, 33, 0)]
+    public void ByteRowsOfAGiveTheProductOfTheirFloatRows(int m, int n, int k)
+    {
+        var rng = new Rng((ulong)(m * 1000 + n + k + 7));
+        int stored = 3 * m + 5;
+        var (bytes, shift, factor, floats) = ByteMatrix(rng, stored, Math.Max(k, 1));
+        int ld = Math.Max(k, 1);
+        var rows = Table(rng, m, stored);
+        if (m > 2) rows[1] = rows[0];
+        var w = Random(rng, n * k + 1);
+        var bias = Random(rng, n);
+        foreach (bool withBias in new[] { false, true })
+        {
+            var c0 = Random(new Rng(5UL), m * n);
+            var c1 = (float[])c0.Clone();
+            Numerics.Gemm.MultiplyRows(false, true, m, n, k, 1f, floats, ld, rows, w, k, [], 1f, c0, n, withBias ? bias : []);
+            Numerics.Gemm.MultiplyRows(false, true, m, n, k, 1f, [], ld, rows, w, k, [], 1f, c1, n, withBias ? bias : [],
+                new StandardizedBytes(bytes, ld, shift, factor));
+            Assert.True(c0.AsSpan().SequenceEqual(c1), $"{m}×{n}×{k} bias={withBias}");
+        }
+    }
+
+    [Theory]
+    [InlineData(512, 784, 256)]   // MNIST's ∂W₁ = ∂Z₁ᵀ·X
+    [InlineData(512, 784, 16)]    // the short batch
+    [InlineData(40, 70, 300)]
+    [InlineData(3, 5, 2)]
+    public void ByteRowsOfBGiveTheProductOfTheirFloatRows(int m, int n, int k)
+    {
+        var rng = new Rng((ulong)(m * 7 + n * 3 + k + 11));
+        int stored = 2 * k + 3;
+        var (bytes, shift, factor, floats) = ByteMatrix(rng, stored, n);
+        var rows = Table(rng, k, stored);
+        var a = Random(rng, m * k + 1);
+        var c0 = new float[m * n];
+        var c1 = new float[m * n];
+        Numerics.Gemm.MultiplyRows(true, false, m, n, k, 1f, a, m, [], floats, n, rows, 0f, c0, n);
+        Numerics.Gemm.MultiplyRows(true, false, m, n, k, 1f, a, m, [], [], n, rows, 0f, c1, n, default, new StandardizedBytes(bytes, n, shift, factor));
+        Assert.True(c0.AsSpan().SequenceEqual(c1), $"{m}×{n}×{k}");
+    }
+
+    [Fact]
+    public void PackingByteRowsEqualsPackingTheirFloatRows()
+    {
+        // Both kernels' panel widths (MR 8 and 6, NR 32 and 16), every edge size, a block starting past column 0.
+        var rng = new Rng(79UL);
+        const int stored = 25, offset = 5;
+        foreach (int mr in new[] { 8, 6 })
+            for (int mc = 1; mc <= 19; mc += 3)
+                for (int kc = 0; kc <= 40; kc += kc < 10 ? 1 : 9)
+                {
+                    int ld = kc + offset + 2;
+                    var (bytes, shift, factor, floats) = ByteMatrix(rng, stored, ld);
+                    var rows = Table(rng, mc, stored);
+                    int size = (mc + mr - 1) / mr * mr * kc;
+                    var expected = new float[size];
+                    var actual = new float[size];
+                    Array.Fill(actual, float.NaN);
+                    fixed (float* s = floats)
+                    fixed (byte* b = bytes)
+                    fixed (double* ps = shift, pf = factor)
+                    fixed (float* e = expected)
+                    fixed (float* d = actual)
+                    fixed (int* r = rows)
+                    {
+                        GemmPackingRows.PackA(e, s + offset, r, ld, mc, kc, mr);
+                        GemmPackingRows.PackA(d, new IndexedByteLines(b + offset, r, ld, ps + offset, pf + offset), mc, kc, mr);
+                    }
+                    TestVectors.AssertBitwise(expected, actual, $"A mr {mr} mc {mc} kc {kc}");
+                }
+        foreach (int nr in new[] { 32, 16 })
+            for (int nc = 1; nc <= 70; nc += 13)
+                foreach (int kc in new[] { 1, 11 })
+                {
+                    int ld = nc + offset + 1, panels = (nc + nr - 1) / nr;
+                    var (bytes, shift, factor, floats) = ByteMatrix(rng, stored, ld);
+                    var rows = Table(rng, kc, stored);
+                    var expected = new float[panels * nr * kc];
+                    var actual = new float[panels * nr * kc];
+                    Array.Fill(actual, float.NaN);
+                    fixed (float* s = floats)
+                    fixed (byte* b = bytes)
+                    fixed (double* ps = shift, pf = factor)
+                    fixed (float* e = expected)
+                    fixed (float* d = actual)
+                    fixed (int* r = rows)
+                    {
+                        GemmPackingRows.PackB(e, s + offset, r, ld, kc, nc, nr, 0, panels, (nint)nr * kc);
+                        GemmPackingRows.PackB(d, new IndexedByteLines(b + offset, r, ld, ps + offset, pf + offset), kc, nc, nr, 0, panels, (nint)nr * kc);
+                    }
+                    TestVectors.AssertBitwise(expected, actual, $"B nr {nr} nc {nc} kc {kc}");
+                }
+    }
+
+    [Fact]
+    public void BadByteOperandsAreRefused()
+    {
+        var bytes = new byte[10 * 4];
+        double[] shift = [0, 0, 0, 0], factor = [1, 1, 1, 1];
+        var a = new float[10 * 4];
+        var b = new float[4 * 3];
+        var c = new float[2 * 3];
+        Assert.Throws<ArgumentException>(() => Numerics.Gemm.MultiplyRows(false, false, 2, 3, 4, 1f, [], 4, [], b, 3, [], 0f, c, 3, default, new StandardizedBytes(bytes, 4, shift, factor)));
+        Assert.Throws<ArgumentException>(() => Numerics.Gemm.MultiplyRows(false, false, 2, 3, 4, 1f, a, 4, [0, 1], b, 3, [], 0f, c, 3, default, new StandardizedBytes(bytes, 4, shift, factor)));
+        Assert.Throws<ArgumentException>(() => Numerics.Gemm.MultiplyRows(false, false, 2, 3, 4, 1f, [], 5, [0, 1], b, 3, [], 0f, c, 3, default, new StandardizedBytes(bytes, 4, shift, factor)));
+        var outside = Assert.Throws<ArgumentOutOfRangeException>(() => Numerics.Gemm.MultiplyRows(false, false, 2, 3, 4, 1f, [], 4, [0, 10], b, 3, [], 0f, c, 3, default, new StandardizedBytes(bytes, 4, shift, factor)));
+        Assert.Contains("row 10 of a", outside.Message);
+        Assert.Throws<ArgumentException>(() => new StandardizedBytes(bytes.AsSpan(1), 4, shift, factor));
+        Assert.Throws<ArgumentException>(() => new StandardizedBytes(bytes, 4, shift.AsSpan(1), factor));
     }
 
     [Fact]

@@ -179,6 +179,110 @@ public class InputPipelineTests
         var actual = Assert.Throws<OccamException>(() => TrainingData.From(model, bytes));
         Assert.Equal(expected.Message, actual.Message);
         Assert.Contains("row 1901", actual.Message);
+        // Kept as bytes (training): the overflow is refused by ByteAffine.TryCreate, so the float path reports it the same way.
+        var kept = Assert.Throws<OccamException>(() => TrainingData.From(model, bytes, keepBytes: true));
+        Assert.Equal(expected.Message, kept.Message);
+    }
+
+    [Theory]
+    [InlineData(2, true, 0.0)]
+    [InlineData(1, true, 0.2)]
+    [InlineData(2, false, 0.2)]
+    [InlineData(1, false, 0.0)]
+    public void RowsKeptAsBytesTrainTheSameModelAsTheFloatRows(int threads, bool rowsInPlace, double validation)
+    {
+        // 256 rows × 300 inputs per batch: on AVX-512 the first layer packs the batch rows from the bytes (row table);
+        // gathered (rowsInPlace false, and the Vector256 kernel), each batch row is standardized from its bytes.
+        // The float64 copy takes the float32 matrix path: the same floats, so the same model.
+        var (bytes, doubles) = ByteData(1100, 300, 15UL);
+        int savedThreads = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = Math.Min(threads, Math.Max(1, Environment.ProcessorCount));
+            Trainer.ReadsBatchRowsInPlace = rowsInPlace;
+            var settings = Settings() with { ValidationSplit = validation, Training = Settings().Training with { Epochs = 2 } };
+            var job = MlpFitter.Prepare(bytes, settings);
+            Assert.NotNull(job.Train.Bytes);
+            Assert.Null(job.Validation?.Bytes);   // the held-out rows are prepared as float32 (the evaluator reads them every epoch)
+            var fromBytes = MlpFitter.Fit(bytes, settings);
+            var fromFloats = MlpFitter.Fit(doubles, settings);
+            Assert.Equal(MlpJson.ToJson(fromFloats.Model), MlpJson.ToJson(fromBytes.Model));
+            Assert.Equal(fromFloats.Result.History.Select(h => (h.TrainLoss, h.TrainMetric, h.ValidationLoss)),
+                fromBytes.Result.History.Select(h => (h.TrainLoss, h.TrainMetric, h.ValidationLoss)));
+        }
+        finally
+        {
+            Gemm.MaxThreads = savedThreads;
+            Trainer.ReadsBatchRowsInPlace = true;
+        }
+    }
+
+    [Fact]
+    public void AFullUnshuffledBatchOfBytesTrainsOnTheFloatRowsBuiltOnDemand()
+    {
+        var (bytes, doubles) = ByteData(300, 40, 16UL);
+        var settings = Settings() with { Training = Settings().Training with { BatchSize = 0, Shuffle = false, Epochs = 2 } };
+        var fromBytes = MlpFitter.Fit(bytes, settings);
+        var fromFloats = MlpFitter.Fit(doubles, settings);
+        Assert.Equal(MlpJson.ToJson(fromFloats.Model), MlpJson.ToJson(fromBytes.Model));
+    }
+
+    [Fact]
+    public void StepsOnRowsKeptAsBytesAllocateNothing()
+    {
+        const int rows = 256, features = 300;
+        var (bytes, _) = ByteData(600, features, 18UL);
+        var model = Mlp.Create(new MlpSpec(features, [64], 3, TaskKind.Multiclass, Dropout: 0.2), new Rng(1UL), Standardizer.Fit(bytes));
+        var train = TrainingData.From(model, bytes, keepBytes: true);
+        Assert.NotNull(train.Bytes);
+        var options = new TrainingOptions { Optimizer = new OptimizerOptions { Kind = OptimizerKind.Adam }, BatchSize = rows };
+        var trainer = new Trainer(model, options, NetworkRegularization.Uniform(new LayerRegularization(ElasticNetPenalty.Lasso(1e-4)), 2), rows);
+        var order = Enumerable.Range(0, 600).Reverse().ToArray();
+        var y = train.Y.AsSpan(0, rows).ToArray();
+        var rng = new Rng(2UL);
+        void Steps(int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                // Read through the row table from the bytes (the AVX-512 loop's way), then gathered from the bytes.
+                trainer.Step([], order.AsSpan(i % 2 * 100, rows), y, rows, rng, out _, train.Bytes!.Rows);
+                trainer.Gather(train, order, 300, rows);
+            }
+        }
+        Steps(3);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Steps(10);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void BytesAreKeptOnlyWhereTheirStandardizationIsExact()
+    {
+        const int features = 40;
+        var (bytes, doubles) = ByteData(500, features, 17UL);
+        var model = Mlp.Create(new MlpSpec(features, [8], 3, TaskKind.Multiclass), new Rng(1UL), Standardizer.Fit(bytes));
+        var floats = TrainingData.From(model, doubles);
+        var kept = TrainingData.From(model, bytes, keepBytes: true);
+        Assert.NotNull(kept.Bytes);
+        Assert.Null(TrainingData.From(model, bytes).Bytes);
+        Assert.Null(floats.Bytes);
+        Assert.Equal(floats.Y, kept.Y);
+        TestVectors.AssertBitwise(floats.X, kept.X, "float32 rows built from the kept bytes");   // built on demand
+        Assert.Same(kept.X, kept.X);
+        // Without a standardizer: the bytes' own floats.
+        var raw = Mlp.Create(new MlpSpec(features, [8], 3, TaskKind.Multiclass), new Rng(1UL));
+        var rawKept = TrainingData.From(raw, bytes, keepBytes: true);
+        Assert.NotNull(rawKept.Bytes);
+        TestVectors.AssertBitwise(TrainingData.From(raw, doubles).X, rawKept.X, "unstandardized bytes");
+        // A column whose division and multiplication round one byte value differently: the float32 rows are built instead.
+        var mean = (double[])model.Standardizer!.Mean.Clone();
+        var scale = (double[])model.Standardizer.Scale.Clone();
+        mean[5] = 197.9070430187204;
+        scale[5] = 1.9386164640461634;
+        var odd = Mlp.Create(new MlpSpec(features, [8], 3, TaskKind.Multiclass), new Rng(1UL), new Standardizer(mean, scale));
+        var fallback = TrainingData.From(odd, bytes, keepBytes: true);
+        Assert.Null(fallback.Bytes);
+        TestVectors.AssertBitwise(TrainingData.From(odd, doubles).X, fallback.X, "float32 rows of the refused standardization");
     }
 }
 
