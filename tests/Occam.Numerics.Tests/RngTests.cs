@@ -24,6 +24,24 @@ public class RngTests
     }
 
     [Fact]
+    public void FillUniformEqualsOneNextDoublePerElementAndContinuesTheSequence()
+    {
+        foreach (int n in new[] { 0, 1, 7, 257, 4096 })
+        {
+            var a = new Rng(77UL);
+            var b = new Rng(77UL);
+            a.NextUInt64();
+            b.NextUInt64();
+            var filled = new float[n];
+            a.FillUniform(filled, 0.0874);
+            for (int i = 0; i < n; i++)
+                Assert.Equal(BitConverter.SingleToInt32Bits((float)((2 * b.NextDouble() - 1) * 0.0874)), BitConverter.SingleToInt32Bits(filled[i]));
+            Assert.Equal(b.NextUInt64(), a.NextUInt64());
+            Assert.All(filled, v => Assert.InRange(v, -0.0874f, 0.0874f));
+        }
+    }
+
+    [Fact]
     public void NextIntIsUniform()
     {
         var rng = new Rng(7UL);

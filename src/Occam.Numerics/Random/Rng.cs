@@ -42,22 +42,44 @@ public sealed class Rng
 
     /// <summary>Next 64 uniformly distributed bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong NextUInt64()
+    public ulong NextUInt64() => Next(ref _s0, ref _s1, ref _s2, ref _s3);
+
+    /// <summary>One xoshiro256** step on the state (s0, s1, s2, s3): returns the output, advances the state.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Next(ref ulong s0, ref ulong s1, ref ulong s2, ref ulong s3)
     {
-        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = ulong.RotateLeft(_s3, 45);
+        ulong result = ulong.RotateLeft(s1 * 5, 7) * 9;
+        ulong t = s1 << 17;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = ulong.RotateLeft(s3, 45);
         return result;
     }
 
     /// <summary>Uniform double in [0, 1) with 53 random bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+    public double NextDouble() => UnitDouble(NextUInt64());
+
+    /// <summary>The top 53 bits of <paramref name="bits"/> as a double in [0, 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double UnitDouble(ulong bits) => (bits >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>
+    /// <c>destination[i] = (float)((2·uᵢ − 1)·bound)</c> for i = 0, 1, …, with uᵢ the successive <see cref="NextDouble"/>
+    /// draws: a uniform initialization in [−bound, bound). The same numbers as calling <see cref="NextDouble"/> per
+    /// element; the state stays in registers for the whole span (called across assemblies, <see cref="NextDouble"/> is not
+    /// inlined into precompiled code: 2.3–3.7 ns per weight in <c>occam train</c>'s network initialization).
+    /// </summary>
+    public void FillUniform(Span<float> destination, double bound)
+    {
+        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+        for (int i = 0; i < destination.Length; i++)
+            destination[i] = (float)((2 * UnitDouble(Next(ref s0, ref s1, ref s2, ref s3)) - 1) * bound);
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+    }
 
     /// <summary>Uniform float in [0, 1) with 24 random bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

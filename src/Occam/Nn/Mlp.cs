@@ -153,10 +153,7 @@ public sealed class Mlp
         return new Mlp(spec.Inputs, spec.Task, layers, standardizer, classes, featureNames, targetName, targetStandardizer);
     }
 
-    private static void Fill(float[] weights, double bound, Rng rng)
-    {
-        for (int i = 0; i < weights.Length; i++) weights[i] = (float)((2 * rng.NextDouble() - 1) * bound);
-    }
+    private static void Fill(float[] weights, double bound, Rng rng) => rng.FillUniform(weights, bound);
 
     /// <summary>
     /// Sets the probability of every <see cref="Dropout"/> layer to <paramref name="p"/> in place (the layers are

@@ -52,8 +52,13 @@ public sealed class AdamW : Optimizer
 
     private protected override void AllocateState(IReadOnlyList<int> sizes)
     {
-        _m = sizes.Select(n => new float[n]).ToArray();
-        _v = sizes.Select(n => new float[n]).ToArray();
+        _m = new float[sizes.Count][];
+        _v = new float[sizes.Count][];
+        for (int i = 0; i < sizes.Count; i++)
+        {
+            _m[i] = new float[sizes[i]];
+            _v[i] = new float[sizes[i]];
+        }
     }
 
     private protected override void OnStepBegun() => _constants = StepConstants.For(StepCount, LearningRate, Beta1, Beta2);

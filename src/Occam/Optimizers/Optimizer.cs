@@ -40,13 +40,15 @@ public abstract class Optimizer
         ArgumentNullException.ThrowIfNull(parameters);
         _slots.Clear();
         var sizes = new List<int>();
+        var order = new List<Parameter>();
         foreach (var p in parameters)
         {
             ArgumentNullException.ThrowIfNull(p, nameof(parameters));
             if (!_slots.TryAdd(p, sizes.Count)) throw new ArgumentException($"parameter {p.Name} is listed twice.", nameof(parameters));
             sizes.Add(p.Length);
+            order.Add(p);   // slot i is the i-th parameter (no LINQ sort: ~25 generic methods to compile in a fresh process)
         }
-        _order = [.. _slots.OrderBy(e => e.Value).Select(e => e.Key)];
+        _order = [.. order];
         _lastSlot = -1;
         AllocateState(sizes);
     }

@@ -112,9 +112,13 @@ public static class AtomicFile
         }
     }
 
-    /// <summary>A hidden, unique temporary file name next to <paramref name="target"/>.</summary>
+    /// <summary>
+    /// A hidden, unique temporary file name next to <paramref name="target"/>: the process id and 64 random bits (the file
+    /// is created with <see cref="FileMode.CreateNew"/>, so a clash fails rather than overwrites). Not a <see cref="Guid"/>:
+    /// its text formatting is compiled at run time in a fresh process (~0.3 ms of a CLI's save).
+    /// </summary>
     internal static string TempPath(string target) =>
-        Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Environment.ProcessId}.{Random.Shared.NextInt64():x16}.tmp");
 
     /// <summary>The error for a failed write: names <paramref name="path"/>, never the temporary file.</summary>
     internal static OccamException WriteError(string path, string target, string temp, Exception e)

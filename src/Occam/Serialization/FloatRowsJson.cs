@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 
 namespace Occam.Serialization;
@@ -11,11 +12,13 @@ namespace Occam.Serialization;
 /// produce, byte for byte, only faster (formatting floats was most of the time of saving a 784-512-256-10 network:
 /// ~535k values, ~5 MB). Indented documents keep the writer's own formatting. Values must be finite (the writer would throw).
 /// <para>
-/// Large matrices go in rounds: the rows are cut into chunks of about <see cref="ChunkValues"/> values, each round
-/// formats one chunk per core (the calling thread takes one) into that core's reused buffer, then the calling thread
-/// writes the round's chunks in row order and flushes the writer to its stream. The memory touched is a few hundred
-/// kilobytes per core whatever the model's size, not a copy of the whole text (fresh pages are slow to fault in and to
-/// free; see docs/algorithms/serialization.md).
+/// Large matrices are cut into chunks of about <see cref="ChunkValues"/> values (whole rows) and formatted while they
+/// are written: a chunk is formatted into one of <see cref="SlotsPerThread"/>·threads reused buffers (slot = chunk mod
+/// slots) by whichever thread claims it first — the calling thread or a helper — and the calling thread writes the
+/// chunks in row order, flushing the writer to its stream after each one. A helper formats the next chunks while the
+/// caller writes, so no core waits for the other's part of a round; a chunk's buffer is formatted again only after the
+/// caller has written what it held. The memory touched is a few hundred kilobytes whatever the model's size, not a copy
+/// of the whole text (fresh pages are slow to fault in and to free; see docs/algorithms/serialization.md).
 /// </para>
 /// </summary>
 internal static class FloatRowsJson
@@ -23,8 +26,11 @@ internal static class FloatRowsJson
     /// <summary>Below this many values the rows are formatted on the calling thread.</summary>
     internal const int ParallelThreshold = 1 << 16;
 
-    /// <summary>The values formatted per chunk (at least one row): ~160 KB of text for trained weights.</summary>
-    internal const int ChunkValues = 1 << 14;
+    /// <summary>The values formatted per chunk (at least one row): ~80 KB of text for trained weights.</summary>
+    internal const int ChunkValues = 1 << 13;
+
+    /// <summary>Chunk buffers per thread that formats: a helper can be a chunk ahead of the caller's writing.</summary>
+    internal const int SlotsPerThread = 2;
 
     /// <summary>
     /// Writes each of the <paramref name="rows"/> rows of <paramref name="values"/> as one JSON array element;
@@ -43,41 +49,122 @@ internal static class FloatRowsJson
         }
         int chunkRows = Math.Max(1, ChunkValues / Math.Max(1, columns));
         int chunks = (rows + chunkRows - 1) / chunkRows;
-        int parts = parallel && values.Length >= ParallelThreshold ? Math.Min(Environment.ProcessorCount, chunks) : 1;
-        var buffers = new byte[parts][];
-        var ends = new int[parts * chunkRows];   // ends[part·chunkRows + i]: end of row i of the part's chunk in its buffer
-        for (int part = 0; part < parts; part++) buffers[part] = ArrayPool<byte>.Shared.Rent(MaxRowBytes(columns) * chunkRows);
+        int threads = parallel && values.Length >= ParallelThreshold ? Math.Min(Environment.ProcessorCount, chunks) : 1;
+        var chunked = new Chunks(values, rows, columns, chunkRows, chunks, threads == 1 ? 1 : SlotsPerThread * threads);
         try
         {
-            void Format(int chunk, int part)
+            var helpers = new Task[threads - 1];
+            for (int i = 0; i < helpers.Length; i++) helpers[i] = Task.Run(chunked.FormatWhileAny);
+            try
             {
-                int first = chunk * chunkRows, last = Math.Min(rows, first + chunkRows);
-                var buffer = buffers[part].AsSpan();
-                for (int r = first, at = 0; r < last; r++)
-                {
-                    at += FormatRow(values.AsSpan(r * columns, columns), buffer[at..]);
-                    ends[part * chunkRows + r - first] = at;
-                }
+                chunked.WriteAll(w);
             }
-            var parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = parts };
-            for (int round = 0; round < chunks; round += parts)
+            finally
             {
-                int count = Math.Min(parts, chunks - round);
-                if (count == 1) Format(round, 0);
-                else Parallel.For(0, count, parallelOptions, part => Format(round + part, part));
-                for (int part = 0; part < count; part++)
-                {
-                    int first = (round + part) * chunkRows, last = Math.Min(rows, first + chunkRows);
-                    var text = buffers[part].AsSpan();
-                    for (int i = 0, start = 0; i < last - first; start = ends[part * chunkRows + i], i++)
-                        w.WriteRawValue(text[start..ends[part * chunkRows + i]], skipInputValidation: true);
-                }
-                w.Flush();   // the round's text goes to the stream; the writer's own buffer stays one round long
+                chunked.Stop();
+                Task.WaitAll(helpers);
             }
         }
         finally
         {
-            foreach (var buffer in buffers) ArrayPool<byte>.Shared.Return(buffer);
+            chunked.Return();
+        }
+    }
+
+    /// <summary>
+    /// The chunks of one matrix and their slots. <c>_next</c>: the next chunk nobody has claimed; <c>_written</c>: the
+    /// chunks the caller has written (so slot c mod slots is free for chunk c once <c>_written</c> &gt; c − slots);
+    /// <c>_ready[slot]</c>: the chunk whose text the slot holds.
+    /// </summary>
+    private sealed class Chunks
+    {
+        private readonly float[] _values;
+        private readonly int _rows, _columns, _chunkRows, _count, _slots;
+        private readonly byte[][] _buffers;
+        private readonly int[] _ends;    // _ends[slot·chunkRows + i]: end of row i of the slot's chunk in its buffer
+        private readonly int[] _ready;
+        private int _next, _written, _stopped;
+        private Exception? _failure;
+
+        public Chunks(float[] values, int rows, int columns, int chunkRows, int count, int slots)
+        {
+            _values = values;
+            _rows = rows;
+            _columns = columns;
+            _chunkRows = chunkRows;
+            _count = count;
+            _slots = Math.Min(slots, count);
+            _buffers = new byte[_slots][];
+            for (int i = 0; i < _slots; i++) _buffers[i] = ArrayPool<byte>.Shared.Rent(MaxRowBytes(columns) * chunkRows);
+            _ends = new int[_slots * chunkRows];
+            _ready = new int[_slots];
+            Array.Fill(_ready, -1);
+        }
+
+        /// <summary>
+        /// The caller's part: chunk after chunk in row order, formatting a claimable chunk itself while the one it needs
+        /// is not ready, then writing it and freeing its slot.
+        /// </summary>
+        public void WriteAll(Utf8JsonWriter w)
+        {
+            var spinner = new SpinWait();
+            for (int chunk = 0; chunk < _count; chunk++)
+            {
+                int slot = chunk % _slots;
+                while (Volatile.Read(ref _ready[slot]) != chunk)
+                {
+                    if (Volatile.Read(ref _failure) is { } failure) ExceptionDispatchInfo.Throw(failure);
+                    if (!TryFormatNext()) spinner.SpinOnce(sleep1Threshold: -1);
+                }
+                int first = chunk * _chunkRows, last = Math.Min(_rows, first + _chunkRows);
+                var text = _buffers[slot].AsSpan();
+                for (int i = 0, start = 0; i < last - first; start = _ends[slot * _chunkRows + i], i++)
+                    w.WriteRawValue(text[start.._ends[slot * _chunkRows + i]], skipInputValidation: true);
+                w.Flush();   // the chunk's text goes to the stream; the writer's own buffer stays one chunk long
+                Volatile.Write(ref _written, chunk + 1);
+            }
+        }
+
+        /// <summary>A helper's part: formats chunks until none is left to claim or the caller stopped.</summary>
+        public void FormatWhileAny()
+        {
+            var spinner = new SpinWait();
+            try
+            {
+                while (Volatile.Read(ref _stopped) == 0 && Volatile.Read(ref _next) < _count)
+                    if (!TryFormatNext()) spinner.SpinOnce(sleep1Threshold: -1);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _failure, e, null);
+            }
+        }
+
+        /// <summary>Tells helpers to leave (the caller wrote everything, or failed).</summary>
+        public void Stop() => Volatile.Write(ref _stopped, 1);
+
+        /// <summary>Claims and formats the next chunk if its slot is free; false if there was none to claim now.</summary>
+        private bool TryFormatNext()
+        {
+            int chunk = Volatile.Read(ref _next);
+            if (chunk >= _count || Volatile.Read(ref _written) <= chunk - _slots) return false;
+            if (Interlocked.CompareExchange(ref _next, chunk + 1, chunk) != chunk) return true;   // another thread took it: look again
+            int slot = chunk % _slots;
+            int first = chunk * _chunkRows, last = Math.Min(_rows, first + _chunkRows);
+            var buffer = _buffers[slot].AsSpan();
+            for (int r = first, at = 0; r < last; r++)
+            {
+                at += FormatRow(_values.AsSpan(r * _columns, _columns), buffer[at..]);
+                _ends[slot * _chunkRows + r - first] = at;
+            }
+            Volatile.Write(ref _ready[slot], chunk);
+            return true;
+        }
+
+        /// <summary>Gives the buffers back to the pool (after every helper has left).</summary>
+        public void Return()
+        {
+            foreach (var buffer in _buffers) ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -62,18 +62,27 @@ public sealed class Trainer
             throw new ArgumentException($"regularization is given for {_regularization.Count} layers but the model has {model.DenseLayers.Count} dense layers.", nameof(regularization));
         _parameters = [.. model.Parameters()];
         _maxBatch = options.BatchSize == 0 ? maxRows : Math.Min(options.BatchSize, maxRows);
-        long parameters = model.DenseLayers.Sum(d => (long)d.Weight.Length + d.Bias.Length);
+        // Plain loops rather than LINQ's Sum / Max with a selector: in a fresh process each is a generic method to compile.
+        long parameters = 0, widestLayer = 0;
+        int widestOutput = 0, ranges = 0;
+        foreach (var d in model.DenseLayers)
+        {
+            parameters += (long)d.Weight.Length + d.Bias.Length;
+            widestLayer = Math.Max(widestLayer, (long)d.Inputs * d.Outputs);
+            widestOutput = Math.Max(widestOutput, d.Outputs);
+        }
+        foreach (var p in _parameters) ranges += (p.Length + UpdateChunk - 1) / UpdateChunk;
         long floats = Workspace.CheckSize(model, _maxBatch) + (long)_maxBatch * (model.Inputs + TargetWidth(model)) + 3 * parameters;
         SizeLimits.CheckMemory(4.0 * floats, $"training with batches of {_maxBatch} rows", "use fewer hidden units or a smaller batch size");
         _workspace = new Workspace(model, _maxBatch);
         _batchX = new float[_maxBatch * model.Inputs];
         _batchY = new float[_maxBatch * TargetWidth(model)];
-        _groupSteps = new float[model.DenseLayers.Max(d => d.Outputs)];
+        _groupSteps = new float[widestOutput];
         _updates = new Update[_parameters.Length];
-        _ranges = new UpdateRange[_parameters.Sum(p => (p.Length + UpdateChunk - 1) / UpdateChunk)];
+        _ranges = new UpdateRange[ranges];
         _optimizer = options.Optimizer.Create();
         _optimizer.Initialize(_parameters);
-        _widestLayer = model.DenseLayers.Max(d => (long)d.Inputs * d.Outputs);
+        _widestLayer = widestLayer;
     }
 
     /// <summary>The optimizer (its step count and its state, keyed by the model's parameters).</summary>
@@ -206,8 +215,9 @@ public sealed class Trainer
             _shuffleRng = rng.Fork();
             _dropoutRng = rng.Fork();
             _start = trainer._options.Clock.GetTimestamp();
-            _order = Enumerable.Range(0, train.Rows).ToArray();
-            _sst = Metrics.TotalSumOfSquares(train.Y);
+            _order = new int[train.Rows];
+            for (int i = 0; i < _order.Length; i++) _order[i] = i;
+            _sst = trainer._task == TaskKind.Regression ? Metrics.TotalSumOfSquares(train.Y) : 0;   // only R² needs it
             _evaluator = validation is null ? null : new Evaluator(trainer._model, Math.Min(validation.Rows, 1024));
             _batch = trainer._options.BatchSize == 0 ? train.Rows : trainer._options.BatchSize;
             _direct = trainer._options.BatchSize == 0 && !trainer._options.Shuffle;

@@ -97,10 +97,10 @@ public class FloatRowsJsonTests
     }
 
     [Fact]
-    public void ALargeMatrixReachesTheStreamInRoundsNotAsOneCopy()
+    public void ALargeMatrixReachesTheStreamChunkByChunkNotAsOneCopy()
     {
-        // 2000×784 values, ~8 MB of text: the writer is flushed after every round of chunks, so no single write
-        // (and no buffer of the writer's) holds more than a round's text.
+        // 2000×784 values, ~8 MB of text: the writer is flushed after every chunk, so no single write (and no buffer of
+        // the writer's) holds more than one chunk's text.
         var rng = new Rng(77UL);
         var values = new float[2000 * 784];
         for (int i = 0; i < values.Length; i++) values[i] = (float)(rng.NextNormal() * 0.05);
@@ -112,10 +112,30 @@ public class FloatRowsJsonTests
             FloatRowsJson.Write(w, values, 2000, 784, options);
             w.WriteEndArray();
         }
-        int round = Environment.ProcessorCount * FloatRowsJson.MaxRowBytes(784) * (FloatRowsJson.ChunkValues / 784);
-        Assert.True(stream.Length > 4 * round, $"the text ({stream.Length} bytes) should span several rounds of {round}");
-        Assert.InRange(stream.Longest, 1, round + 1024);
+        int chunk = FloatRowsJson.MaxRowBytes(784) * (FloatRowsJson.ChunkValues / 784);
+        Assert.True(stream.Length > 8 * chunk, $"the text ({stream.Length} bytes) should span many chunks of {chunk}");
+        Assert.InRange(stream.Longest, 1, chunk + 1024);
         Assert.Equal(Document(values, 2000, 784, parallel: false), Document(values, 2000, 784, parallel: true));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1000)]
+    [InlineData(1999)]
+    public void ANonFiniteValueInAnyChunkThrowsOnTheCallerWithoutHanging(int badRow)
+    {
+        // Whichever thread formats the chunk with the NaN, the caller gets the exception and every helper leaves.
+        var values = new float[2000 * 784];
+        for (int i = 0; i < values.Length; i++) values[i] = 0.25f;
+        values[badRow * 784 + 5] = float.NaN;
+        var options = JsonText.WriterOptions(indented: false);
+        foreach (bool parallel in new[] { true, false })
+        {
+            using var stream = new MemoryStream();
+            using var w = new Utf8JsonWriter(stream, options);
+            w.WriteStartArray();
+            Assert.Throws<ArgumentException>(() => FloatRowsJson.Write(w, values, 2000, 784, options, parallel));
+        }
     }
 
     [Fact]
