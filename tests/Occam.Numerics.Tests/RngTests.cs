@@ -80,4 +80,17 @@ public class RngTests
         Assert.Equal(Enumerable.Range(0, 257), values.Order());
         Assert.NotEqual(Enumerable.Range(0, 257), values);
     }
+
+    [Fact]
+    public void TheIndexShuffleDrawsAndSwapsAsTheGenericOne()
+    {
+        var ints = Enumerable.Range(0, 1000).ToArray();
+        var longs = Enumerable.Range(0, 1000).Select(i => (long)i).ToArray();
+        var a = new Rng(91UL);
+        var b = new Rng(91UL);
+        a.Shuffle(ints.AsSpan());          // Shuffle(Span<int>)
+        b.Shuffle<long>(longs.AsSpan());   // Shuffle<T>
+        Assert.Equal(longs, ints.Select(i => (long)i));
+        Assert.Equal(b.NextUInt64(), a.NextUInt64());   // the same number of draws
+    }
 }

@@ -127,7 +127,18 @@ public sealed class Rng
     }
 
     /// <summary>Fisher–Yates shuffle of <paramref name="values"/> in place.</summary>
-    public void Shuffle<T>(Span<T> values)
+    public void Shuffle<T>(Span<T> values) => FisherYates(values);
+
+    /// <summary>
+    /// <see cref="Shuffle{T}"/> for indices (the same draws and swaps). Not generic, so that its code is compiled ahead
+    /// (ReadyToRun) inside this assembly: <c>Shuffle&lt;int&gt;</c> called from another assembly was compiled at run time,
+    /// and a training job's once-per-epoch shuffles ran as tier-0 code (≈ 0.15 ms each for 10 000 rows).
+    /// </summary>
+    public void Shuffle(Span<int> values) => FisherYates(values);
+
+    /// <summary>For i = n − 1 down to 1: j = <see cref="NextInt"/>(i + 1), swap values i and j.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void FisherYates<T>(Span<T> values)
     {
         for (int i = values.Length - 1; i > 0; i--)
         {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Occam.Numerics;
 using Occam.Numerics.Standardization;
 
 namespace Occam.Data;
@@ -115,28 +116,45 @@ public sealed class Standardizer
     /// fitted by different threads. Every column's sums run over the same rows in the same order whatever the block,
     /// so the result is the single-threaded one bit for bit. Byte data (<see cref="Dataset.HasBytes"/>) is read as
     /// bytes, each row's block widened to float64 in a small buffer before the same kernels run on it: the same values
-    /// in the same order as on <see cref="Dataset.X"/>, so the same mean and scale, without the float64 copy.
+    /// in the same order as on <see cref="Dataset.X"/>, so the same mean and scale, without the float64 copy. The blocks
+    /// run as items on the GEMM helper threads (<see cref="GemmThreadPool.RunObjectItems"/>, the threads the training
+    /// steps use next), not with <c>Parallel.For</c>: in the CLI the .NET thread pool's first loop cost 6–8 ms before a
+    /// block started (its generic code compiled at tier 0, its first worker created), twice the blocks' own work.
     /// </summary>
-    private static Standardizer FitInBlocks(Dataset data, int[]? rows)
+    private static unsafe Standardizer FitInBlocks(Dataset data, int[]? rows)
     {
         int columns = data.Features;
-        rows ??= Enumerable.Range(0, data.Rows).ToArray();
+        if (rows is null)
+        {
+            rows = new int[data.Rows];
+            for (int i = 0; i < rows.Length; i++) rows[i] = i;
+        }
         var mean = new double[columns];
         var scale = new double[columns];
-        const int Align = 8;   // one Vector512<double>: blocks start on whole vectors
-        int parts = (long)rows.Length * columns >= 1 << 20 ? Math.Min(Environment.ProcessorCount, columns / (2 * Align)) : 1;
+        int parts = (long)rows.Length * columns >= 1 << 20 ? Math.Min(Gemm.MaxThreads, columns / (2 * BlockAlign)) : 1;
         if (parts <= 1)
         {
             FitBlock(data, rows, 0, columns, mean, scale);
             return new Standardizer(mean, scale);
         }
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-        {
-            int first = (int)((long)columns * part / parts) / Align * Align;
-            int last = part == parts - 1 ? columns : (int)((long)columns * (part + 1) / parts) / Align * Align;
-            FitBlock(data, rows, first, last, mean, scale);
-        });
+        GemmThreadPool.RunObjectItems(&FitItem, new BlockFit(data, rows, mean, scale, parts), parts, parts);
         return new Standardizer(mean, scale);
+    }
+
+    /// <summary>One Vector512&lt;double&gt;: column blocks start on whole vectors.</summary>
+    private const int BlockAlign = 8;
+
+    /// <summary>What the column blocks of <see cref="FitInBlocks"/> share.</summary>
+    private sealed record BlockFit(Dataset Data, int[] Rows, double[] Mean, double[] Scale, int Parts);
+
+    /// <summary>Column block <paramref name="part"/> of a <see cref="BlockFit"/> (any thread).</summary>
+    private static void FitItem(int part, object state)
+    {
+        var f = (BlockFit)state;
+        int columns = f.Data.Features, parts = f.Parts;
+        int first = (int)((long)columns * part / parts) / BlockAlign * BlockAlign;
+        int last = part == parts - 1 ? columns : (int)((long)columns * (part + 1) / parts) / BlockAlign * BlockAlign;
+        FitBlock(f.Data, f.Rows, first, last, f.Mean, f.Scale);
     }
 
     /// <summary><see cref="FitColumns"/> for columns <paramref name="first"/>..<paramref name="last"/>−1 of the data's own storage.</summary>

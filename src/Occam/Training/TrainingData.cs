@@ -91,33 +91,49 @@ internal sealed class TrainingData
     /// <summary>
     /// <see cref="Mlp.PrepareInputs(ReadOnlySpan{double}, Span{float})"/> over every row — on the bytes themselves for
     /// byte data (<see cref="Dataset.HasBytes"/>: the same floats, without the float64 copy) —; for large data in one
-    /// contiguous block of rows per core (each value is converted on its own, so the floats are the same bits). If a
-    /// block meets a value it cannot use, the whole data is prepared again on this thread, so that the error names the
-    /// first such row exactly as the single pass does.
+    /// contiguous block of rows per thread, run as items on the GEMM helpers (<see cref="GemmThreadPool.RunObjectItems"/>:
+    /// the threads the steps use next; the .NET thread pool's first <c>Parallel.For</c> costs a CLI 6–8 ms); each value is
+    /// converted on its own, so the floats are the same bits. If a block meets a value it cannot use, the whole data is
+    /// prepared again on this thread, so that the error names the first such row exactly as the single pass does.
     /// </summary>
-    private static void PrepareInputs(Mlp model, Dataset data, float[] x)
+    private static unsafe void PrepareInputs(Mlp model, Dataset data, float[] x)
     {
-        int p = data.Features, rows = data.Rows;
-        int blocks = Math.Min(Environment.ProcessorCount, rows);
+        int rows = data.Rows;
+        int blocks = Math.Min(Gemm.MaxThreads, rows);
         if (blocks < 2 || x.Length < ParallelMinimum)
         {
             PrepareRows(model, data, x, 0, rows);
             return;
         }
-        int failed = 0;
-        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = blocks }, b =>
+        var job = new BlockPreparation(model, data, x, blocks);
+        GemmThreadPool.RunObjectItems(&PrepareBlock, job, blocks, blocks);
+        if (job.Failed != 0) PrepareRows(model, data, x, 0, rows);
+    }
+
+    /// <summary>What the row blocks of <see cref="PrepareInputs(Mlp, Dataset, float[])"/> share; <see cref="Failed"/> is set by a block that met an unusable value.</summary>
+    private sealed class BlockPreparation(Mlp model, Dataset data, float[] x, int blocks)
+    {
+        public Mlp Model { get; } = model;
+        public Dataset Data { get; } = data;
+        public float[] X { get; } = x;
+        public int Blocks { get; } = blocks;
+        public int Failed;
+    }
+
+    /// <summary>Row block <paramref name="block"/> of a <see cref="BlockPreparation"/> (any thread).</summary>
+    private static void PrepareBlock(int block, object state)
+    {
+        var job = (BlockPreparation)state;
+        int rows = job.Data.Rows;
+        int first = (int)((long)rows * block / job.Blocks), last = (int)((long)rows * (block + 1) / job.Blocks);
+        try
         {
-            int first = (int)((long)rows * b / blocks), last = (int)((long)rows * (b + 1) / blocks);
-            try
-            {
-                PrepareRows(model, data, x, first, last);
-            }
-            catch (OccamException)
-            {
-                Interlocked.Exchange(ref failed, 1);
-            }
-        });
-        if (failed != 0) PrepareRows(model, data, x, 0, rows);
+            PrepareRows(job.Model, job.Data, job.X, first, last);
+        }
+        catch (OccamException)
+        {
+            Interlocked.Exchange(ref job.Failed, 1);
+        }
     }
 
     /// <summary>Rows <paramref name="first"/>..<paramref name="last"/>−1 of <paramref name="data"/> into the same rows of <paramref name="x"/>.</summary>
