@@ -19,7 +19,7 @@ namespace Occam.Bench;
 /// weight rows to JSON (one writer vs one per core; bytes compared) and, for reference, one epoch of batch gathers
 /// (40 batches of 256 shuffled rows into a reused buffer, what the loop did around the steps until session 5), one epoch
 /// of the loop with every batch gathered vs its rows read in place by the first layer's products (`rows`), and one epoch's record
-/// (sparsity and penalty of the weights). One JSON line per piece. <c>--pieces gunzip,widen,bytes,keep,fit,copy,json,save,gather,rows,prepare,record</c>
+/// (sparsity and penalty of the weights). One JSON line per piece. <c>--pieces gunzip,widen,bytes,keep,gather-bytes,fit,copy,json,save,gather,rows,prepare,record</c>
 /// runs only those (json: the writer's own float formatting vs <see cref="ShortestFloat"/>, on one thread and on every core;
 /// save: the atomic save to a file vs the same JSON into memory).
 /// </summary>
@@ -111,6 +111,19 @@ internal static class PipelineAb
         long savedGather = Trainer.ParallelGatherMinimum;
         if (Want("gather")) Report("gather-epoch", rounds, () => { Trainer.ParallelGatherMinimum = long.MaxValue; GatherEpoch(); },
             () => { Trainer.ParallelGatherMinimum = savedGather; GatherEpoch(); });
+        // Session 8: one epoch of gathers (as configured: split over the helpers) copying rows of the float32 matrix vs
+        // standardizing them from the kept bytes (what the gathered path — the Vector256 kernel's — now does).
+        if (Want("gather-bytes"))
+        {
+            var floats = TrainingData.From(job.Model, data);
+            if (job.Train.Bytes is null || floats.Bytes is not null) throw new InvalidOperationException("expected kept bytes and a float32 matrix");
+            void GatherFrom(TrainingData source)
+            {
+                for (int first = 0; first < order.Length; first += 256)
+                    gatherer.Gather(source, order, first, Math.Min(256, order.Length - first));
+            }
+            Report("gather-epoch-floats-vs-bytes", rounds, () => GatherFrom(floats), () => GatherFrom(job.Train));
+        }
         Trainer.ParallelGatherMinimum = savedGather;
         // One epoch of the training loop (shuffle, batches, steps, record) with every batch gathered vs the batch rows
         // read in place by the first layer's products (Trainer.ReadsBatchRowsInPlace): what the gather costs the loop,

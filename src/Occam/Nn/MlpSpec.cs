@@ -36,11 +36,12 @@ public sealed record MlpSpec(int Inputs, IReadOnlyList<int> Hidden, int Outputs,
     public void CheckSize(int batchRows)
     {
         Numerics.Preconditions.CheckPositive(batchRows);
-        long width = Inputs, parameters = 0, activations = 2L * batchRows * Inputs;
-        int layer = 0;
-        foreach (long units in Hidden.Append(Outputs))
+        long width = Inputs, parameters = 0, activations = 2L * batchRows * Inputs, widest = Inputs;
+        // Plain loops (no Append / Prepend / Max over int: generic LINQ compiled at run time in every CLI process).
+        for (int layer = 1; layer <= Hidden.Count + 1; layer++)
         {
-            layer++;
+            long units = layer <= Hidden.Count ? Hidden[layer - 1] : Outputs;
+            if (layer <= Hidden.Count) widest = Math.Max(widest, units);
             SizeLimits.CheckArray(units, width, $"dense layer {layer} ({width} inputs × {units} units)", "use fewer hidden units");
             SizeLimits.CheckFanIn(width, layer);
             if (batchRows > 1)
@@ -51,7 +52,6 @@ public sealed record MlpSpec(int Inputs, IReadOnlyList<int> Hidden, int Outputs,
         }
         // value, gradient, two moments (Adam) and the best-epoch copy of every parameter
         // plus the matrix kernel's packed block of the widest fan-in, per thread (two)
-        long widest = Hidden.Prepend(Inputs).Max();
         double bytes = 4.0 * (5 * parameters + (batchRows > 1 ? activations : 0) + 2L * SizeLimits.GemmPanelWidth * widest);
         SizeLimits.CheckMemory(bytes, $"training a network of {parameters:N0} parameters" + (batchRows > 1 ? $" on batches of {batchRows} rows" : ""),
             batchRows > 1 ? "use fewer hidden units or a smaller batch size" : "use fewer hidden units");

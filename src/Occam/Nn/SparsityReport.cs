@@ -27,10 +27,10 @@ public sealed record LayerSparsity(int Index, int Inputs, int Outputs, int Weigh
 public sealed record SparsityReport(IReadOnlyList<LayerSparsity> Layers, int Inputs, int InputsKept, IReadOnlyList<string> CutFeatures,
     int Parameters, int ParametersAfterPruning)
 {
-    public int TotalWeights => Layers.Sum(l => l.Weights);
-    public int ZeroWeights => Layers.Sum(l => l.ZeroWeights);
+    public int TotalWeights => Total(static l => l.Weights);
+    public int ZeroWeights => Total(static l => l.ZeroWeights);
     public double ZeroFraction => TotalWeights == 0 ? 0 : (double)ZeroWeights / TotalWeights;
-    public int DeadUnits => Layers.Sum(l => l.DeadUnits);
+    public int DeadUnits => Total(static l => l.DeadUnits);
     public int HiddenUnits => Layers.Take(Math.Max(0, Layers.Count - 1)).Sum(l => l.Outputs);
 
     /// <summary>
@@ -72,6 +72,14 @@ public sealed record SparsityReport(IReadOnlyList<LayerSparsity> Layers, int Inp
         for (int i = 0; i < model.Inputs; i++)
             if (!live.Useful[0][i]) cut.Add(model.FeatureNames?[i] ?? $"x{i}");
         return new SparsityReport(layers, model.Inputs, model.Inputs - cut.Count, cut, model.ParameterCount, pruned);
+    }
+
+    /// <summary>Σ over the layers (a loop: LINQ's <c>Sum</c> with a selector is compiled at run time in a fresh process, and every epoch record reads these).</summary>
+    private int Total(Func<LayerSparsity, int> count)
+    {
+        int total = 0;
+        foreach (var layer in Layers) total += count(layer);
+        return total;
     }
 
     private static int CountTrue(bool[] values)

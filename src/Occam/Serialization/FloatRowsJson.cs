@@ -14,10 +14,10 @@ namespace Occam.Serialization;
 /// <para>
 /// Large matrices are cut into chunks of about <see cref="ChunkValues"/> values (whole rows) and formatted while they
 /// are written: a chunk is formatted into one of <see cref="SlotsPerThread"/>·threads reused buffers (slot = chunk mod
-/// slots) by whichever thread claims it first — the calling thread or a helper — and the calling thread writes the
-/// chunks in row order, flushing the writer to its stream after each one. A helper formats the next chunks while the
-/// caller writes, so no core waits for the other's part of a round; a chunk's buffer is formatted again only after the
-/// caller has written what it held. The memory touched is a few hundred kilobytes whatever the model's size, not a copy
+/// slots) by whichever thread claims it first — the writer or a helper of the GEMM pool — and the writer (the calling
+/// thread, unless a helper took that role first) writes the chunks in row order, flushing the writer to its stream after
+/// each one. A helper formats the next chunks while the writer writes, so no core waits for the other's part of a round;
+/// a chunk's buffer is formatted again only after the writer has written what it held. The memory touched is a few hundred kilobytes whatever the model's size, not a copy
 /// of the whole text (fresh pages are slow to fault in and to free; see docs/algorithms/serialization.md).
 /// </para>
 /// </summary>
@@ -50,25 +50,32 @@ internal static class FloatRowsJson
         int chunkRows = Math.Max(1, ChunkValues / Math.Max(1, columns));
         int chunks = (rows + chunkRows - 1) / chunkRows;
         int threads = parallel && values.Length >= ParallelThreshold ? Math.Min(Environment.ProcessorCount, chunks) : 1;
-        var chunked = new Chunks(values, rows, columns, chunkRows, chunks, threads == 1 ? 1 : SlotsPerThread * threads);
+        var chunked = new Chunks(w, values, rows, columns, chunkRows, chunks, threads == 1 ? 1 : SlotsPerThread * threads);
         try
         {
-            var helpers = new Task[threads - 1];
-            for (int i = 0; i < helpers.Length; i++) helpers[i] = Task.Run(chunked.FormatWhileAny);
-            try
-            {
-                chunked.WriteAll(w);
-            }
-            finally
-            {
-                chunked.Stop();
-                Task.WaitAll(helpers);
-            }
+            if (threads == 1) chunked.WriteAll();
+            else RunRoles(chunked, threads);
         }
         finally
         {
             chunked.Return();
         }
+    }
+
+    /// <summary>
+    /// Item 0 (the writer) and items 1 … threads − 1 (formatters) on the GEMM pool's threads, which a training job has
+    /// already started (a first <c>Parallel.For</c> or <c>Task</c> in a process pays for the .NET pool's first worker and
+    /// compiled code). The caller takes item 0 first; if a helper is late or absent, the writer formats every chunk itself
+    /// and the formatters it then runs find nothing left. A formatter never waits for anything but the writer's progress.
+    /// </summary>
+    private static unsafe void RunRoles(Chunks chunked, int threads) =>
+        Occam.Numerics.GemmThreadPool.RunObjectItems(&RoleItem, chunked, threads, threads);
+
+    private static void RoleItem(int item, object state)
+    {
+        var chunked = (Chunks)state;
+        if (item == 0) chunked.WriteAll();
+        else chunked.FormatWhileAny();
     }
 
     /// <summary>
@@ -78,6 +85,7 @@ internal static class FloatRowsJson
     /// </summary>
     private sealed class Chunks
     {
+        private readonly Utf8JsonWriter _writer;
         private readonly float[] _values;
         private readonly int _rows, _columns, _chunkRows, _count, _slots;
         private readonly byte[][] _buffers;
@@ -86,8 +94,9 @@ internal static class FloatRowsJson
         private int _next, _written, _stopped;
         private Exception? _failure;
 
-        public Chunks(float[] values, int rows, int columns, int chunkRows, int count, int slots)
+        public Chunks(Utf8JsonWriter writer, float[] values, int rows, int columns, int chunkRows, int count, int slots)
         {
+            _writer = writer;
             _values = values;
             _rows = rows;
             _columns = columns;
@@ -102,11 +111,24 @@ internal static class FloatRowsJson
         }
 
         /// <summary>
-        /// The caller's part: chunk after chunk in row order, formatting a claimable chunk itself while the one it needs
-        /// is not ready, then writing it and freeing its slot.
+        /// The writer's part: chunk after chunk in row order, formatting a claimable chunk itself while the one it needs
+        /// is not ready, then writing it and freeing its slot. Formatters leave when it returns or throws.
         /// </summary>
-        public void WriteAll(Utf8JsonWriter w)
+        public void WriteAll()
         {
+            try
+            {
+                WriteInOrder();
+            }
+            finally
+            {
+                Volatile.Write(ref _stopped, 1);
+            }
+        }
+
+        private void WriteInOrder()
+        {
+            var w = _writer;
             var spinner = new SpinWait();
             for (int chunk = 0; chunk < _count; chunk++)
             {
@@ -125,7 +147,7 @@ internal static class FloatRowsJson
             }
         }
 
-        /// <summary>A helper's part: formats chunks until none is left to claim or the caller stopped.</summary>
+        /// <summary>A formatter's part: formats chunks until none is left to claim or the writer stopped.</summary>
         public void FormatWhileAny()
         {
             var spinner = new SpinWait();
@@ -139,9 +161,6 @@ internal static class FloatRowsJson
                 Interlocked.CompareExchange(ref _failure, e, null);
             }
         }
-
-        /// <summary>Tells helpers to leave (the caller wrote everything, or failed).</summary>
-        public void Stop() => Volatile.Write(ref _stopped, 1);
 
         /// <summary>Claims and formats the next chunk if its slot is free; false if there was none to claim now.</summary>
         private bool TryFormatNext()
