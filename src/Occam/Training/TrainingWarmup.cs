@@ -47,9 +47,10 @@ public static class TrainingWarmup
     /// <item>the data preparation (<see cref="RunPreparation"/>: standardizer fit, training rows, targets) of the job's
     /// kind — <paramref name="idxImages"/>: IDX images (byte pixels and classes), otherwise float64 CSV data —, which
     /// the job runs right after the read;</item>
-    /// <item>the step's kernels that do not depend on the shapes (<see cref="CompileStepKernels"/>);</item>
-    /// <item>once the network is built (<see cref="ModelBuilt"/>), the GEMM kernels of its products
-    /// (<see cref="CompileProducts"/>);</item>
+    /// <item>on AVX-512 machines (<see cref="Simd.Use512"/>), the step's kernels that do not depend on the shapes
+    /// (<see cref="CompileStepKernels"/>), then, once the network is built (<see cref="ModelBuilt"/>), the GEMM kernels
+    /// of its products (<see cref="CompileProducts"/>) — on AVX2 machines ReadyToRun code covers most of the step and
+    /// the few kernels left cost less than compiling them beside the data preparation (measured, startup.md);</item>
     /// <item>once the data is prepared (<see cref="DataPrepared"/>), the model's JSON writing (<see cref="RunSave"/>),
     /// for the save at the end.</item>
     /// </list>
@@ -62,11 +63,14 @@ public static class TrainingWarmup
         new Thread(() => Swallow(() =>
         {
             var model = RunPreparation(idxImages);
-            CompileStepKernels();
-            if (s_modelBuilt.Wait(ShapesDelay))
+            if (Simd.Use512)
             {
-                var (network, rows, batchSize, byteRows) = s_shapes!.Value;
-                CompileProducts(network, rows, batchSize, byteRows);
+                CompileStepKernels();
+                if (s_modelBuilt.Wait(ShapesDelay))
+                {
+                    var (network, rows, batchSize, byteRows) = s_shapes!.Value;
+                    CompileProducts(network, rows, batchSize, byteRows);
+                }
             }
             s_dataPrepared.Wait(SaveWarmupDelay);
             RunSave(model);
