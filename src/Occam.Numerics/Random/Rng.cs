@@ -137,7 +137,7 @@ public sealed class Rng
     public void Shuffle(Span<int> values) => FisherYates(values);
 
     /// <summary>For i = n − 1 down to 1: j = <see cref="NextInt"/>(i + 1), swap values i and j.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void FisherYates<T>(Span<T> values)
     {
         for (int i = values.Length - 1; i > 0; i--)

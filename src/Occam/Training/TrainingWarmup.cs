@@ -69,6 +69,7 @@ public static class TrainingWarmup
                 if (s_modelBuilt.Wait(ShapesDelay))
                 {
                     var (network, rows, batchSize, byteRows) = s_shapes!.Value;
+                    s_shapes = null;   // the static must not keep the job's network alive
                     CompileProducts(network, rows, batchSize, byteRows);
                 }
             }
@@ -83,7 +84,7 @@ public static class TrainingWarmup
     /// </summary>
     internal static void ModelBuilt(Mlp model, int rows, int batchSize, bool byteRows)
     {
-        if (Volatile.Read(ref s_started) == 0 || s_modelBuilt.IsSet) return;
+        if (Volatile.Read(ref s_started) == 0 || !Simd.Use512 || s_modelBuilt.IsSet) return;   // only the AVX-512 warm-up compiles the products
         s_shapes = (model, rows, batchSize, byteRows);
         s_modelBuilt.Set();
     }
