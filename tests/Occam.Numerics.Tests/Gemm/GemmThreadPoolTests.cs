@@ -6,6 +6,11 @@ namespace Occam.Numerics.Tests.Gemm;
 /// reaches the caller, and steady-state calls allocate nothing; the bench's trace (<see cref="GemmPoolTrace"/>) records
 /// each threaded call with ordered timestamps and item counts.
 /// </summary>
+/// <remarks>
+/// Not run beside other test classes: a call made while another test's product holds the pool runs on the caller
+/// alone and makes no threaded call for the trace to record (the trace test failed that way under a loaded full run).
+/// </remarks>
+[Collection(nameof(GemmThreadPoolTests))]
 public unsafe class GemmThreadPoolTests
 {
     private static void CountItem(int item, nint state) => Interlocked.Increment(ref ((int*)state)[item]);
@@ -147,3 +152,7 @@ public unsafe class GemmThreadPoolTests
         }
     }
 }
+
+/// <summary>The pool's own tests run alone (<see cref="GemmThreadPoolTests"/>).</summary>
+[CollectionDefinition(nameof(GemmThreadPoolTests), DisableParallelization = true)]
+public sealed class GemmThreadPoolTestsCollection;
