@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using Occam.Numerics;
@@ -54,7 +55,7 @@ internal sealed unsafe class Inference
     /// <summary>Multiply-adds per row (the weights of every dense layer).</summary>
     private readonly long _weights;
 
-    /// <summary>Per work item: float32 inputs of the rows being packed (NR rows) or of one row (row path: item 0).</summary>
+    /// <summary>Per work item (at most ⌈panels/ItemPanels⌉): float32 inputs of the rows being packed (NR rows) or of one row (row path: item 0).</summary>
     private readonly float[][] _staging;
     /// <summary>Per work item: the exception it threw in the current call, if any.</summary>
     private readonly Exception?[] _errors;
@@ -83,7 +84,11 @@ internal sealed unsafe class Inference
             widest = Math.Max(widest, GemmPanels.PaddedUnits(_kernel, d.Outputs));
             _weights += d.Weight.Length;
         }
-        _staging = new float[_panels][];
+        // Every item's staging block up front: how many items a call has depends on Gemm.MaxThreads at the time of the
+        // call (one item on one thread, ⌈panels/ItemPanels⌉ on several), so allocating them on first use let a call
+        // allocate after warm-up calls made under another thread setting.
+        _staging = new float[(_panels + ItemPanels - 1) / ItemPanels][];
+        for (int i = 0; i < _staging.Length; i++) _staging[i] = GC.AllocateUninitializedArray<float>(_nr * model.Inputs, pinned: true);
         _errors = new Exception?[Math.Max(2, _staging.Length)];
         _input = GC.AllocateUninitializedArray<float>(_panels * _nr * model.Inputs, pinned: true);
         _a = GC.AllocateUninitializedArray<float>(_panels * _nr * widest, pinned: true);
@@ -188,9 +193,8 @@ internal sealed unsafe class Inference
 
     private Span<float> Staging(int item, int length)
     {
-        var s = _staging[item];
-        if (s is null || s.Length < _nr * Inputs) s = _staging[item] = GC.AllocateUninitializedArray<float>(_nr * Inputs, pinned: true);
-        return s.AsSpan(0, length);
+        Debug.Assert(item < _staging.Length && length <= _staging[item].Length);
+        return _staging[item].AsSpan(0, length);
     }
 
     /// <summary>

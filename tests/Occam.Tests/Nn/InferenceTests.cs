@@ -247,6 +247,29 @@ public class InferenceTests
     }
 
     [Fact]
+    public void CallsAfterTheThreadSettingChangesAllocateNothing()
+    {
+        // Gemm.MaxThreads is process-wide (other tests change it while this one runs): how many work items a call has
+        // depends on it, so a call under a new setting must not allocate what the warm-up calls did not need.
+        var (model, x) = Net(ActivationKind.Relu, 40, [64, 32], 10, 300, 4, standardize: true);
+        var scores = new float[300 * 10];
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = 1;
+            model.PredictScores(x, 300, scores);
+            Gemm.MaxThreads = 2;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            model.PredictScores(x, 300, scores);
+            Assert.True(GC.GetAllocatedBytesForCurrentThread() - before == 0, $"{GC.GetAllocatedBytesForCurrentThread() - before} bytes");
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+
+    [Fact]
     public void WeightsChangedInPlaceAreSeenByTheNextCall()
     {
         var (model, x) = Net(ActivationKind.Relu, 10, [20], 2, 50, 6);
