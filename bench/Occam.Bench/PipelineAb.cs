@@ -19,7 +19,7 @@ namespace Occam.Bench;
 /// weight rows to JSON (one writer vs one per core; bytes compared) and, for reference, one epoch of batch gathers
 /// (40 batches of 256 shuffled rows into a reused buffer, what the loop did around the steps until session 5), one epoch
 /// of the loop with every batch gathered vs its rows read in place by the first layer's products (`rows`), and one epoch's record
-/// (sparsity and penalty of the weights). One JSON line per piece. <c>--pieces gunzip,widen,bytes,keep,gather-bytes,fit,copy,json,save,gather,rows,prepare,record</c>
+/// (sparsity and penalty of the weights). One JSON line per piece. <c>--pieces gunzip,widen,bytes,keep,gather-bytes,gather-in-step,fit,copy,json,save,gather,rows,prepare,record</c>
 /// runs only those (json: the writer's own float formatting vs <see cref="ShortestFloat"/>, on one thread and on every core;
 /// save: the atomic save to a file vs the same JSON into memory).
 /// </summary>
@@ -136,6 +136,17 @@ internal static class PipelineAb
                 () => { Trainer.ReadsBatchRowsInPlace = false; loop = epochTrainer.Begin(job.Train, null, new Rng(6UL)); loop.Next(); },
                 () => { Trainer.ReadsBatchRowsInPlace = true; loop = epochTrainer.Begin(job.Train, null, new Rng(6UL)); loop.Next(); });
             Trainer.ReadsBatchRowsInPlace = true;
+        }
+        // Session 9: one epoch of the training loop with the batches gathered before each step (Trainer.Gather, split
+        // over the helpers) vs gathered inside the first forward product, each row item its own rows
+        // (Trainer.GathersInStep; only where the loop gathers: the Vector256 kernel, e.g. with DOTNET_EnableAVX512=0).
+        if (Want("gather-in-step"))
+        {
+            var epochTrainer = new Trainer(job.Model.Clone(), TrainQuick.Settings(1).Training, job.Regularization, job.Train.Rows);
+            Report("epoch-gathered-vs-gathered-in-step", rounds,
+                () => { Trainer.GathersInStep = false; epochTrainer.Begin(job.Train, null, new Rng(6UL)).Next(); },
+                () => { Trainer.GathersInStep = true; epochTrainer.Begin(job.Train, null, new Rng(6UL)).Next(); });
+            Trainer.GathersInStep = true;
         }
         // The float32 rows: Mlp.PrepareInputs on one thread vs TrainingData.From (row blocks on every core, + labels).
         var single = new float[data.Rows * p];

@@ -20,6 +20,10 @@ namespace Occam.Bench;
 /// <item><c>fixed-rows</c>: the first 256 rows through the row table, the same every step.</item>
 /// <item><c>bytes</c>: the loop's way since session 8 — as <c>rows</c>, but the rows are read from the 7.8 MB of pixels
 /// (<see cref="TrainingData.Bytes"/>), standardized by the first layer's packing; <c>fixed-bytes</c>: the first 256 rows so.</item>
+/// <item><c>gather-bytes</c> (session 9): the rows standardized from the bytes into a batch buffer by the calling thread,
+/// timed with the step, then the step on that buffer (the Vector256 kernel's loop gathers so, split over the helpers);
+/// <c>bytes-in-step</c>: the step's first product gathers them, each row item its own rows
+/// (<see cref="Trainer.GathersInStep"/>; on the Vector256 kernel only, else as <c>bytes</c>).</item>
 /// </list>
 /// Per variant: best, 10th percentile, median and mean µs per step over all rounds (the first round is a warm-up and
 /// not counted). <c>--threads</c> sets <see cref="Occam.Numerics.Gemm.MaxThreads"/>. The difference between
@@ -50,7 +54,7 @@ internal static class TrainLoopProbe
         var fixedY = train.Y.AsSpan(0, Batch).ToArray();
         var shuffle = new Rng(3);
         var dropout = new Rng(5);
-        string[] variants = ["rows", "gather", "fixed", "fixed-rows", "bytes", "fixed-bytes"];
+        string[] variants = ["rows", "gather", "fixed", "fixed-rows", "bytes", "fixed-bytes", "gather-bytes", "bytes-in-step"];
         if (only is not null) variants = [.. variants.Where(only.Contains)];
         var times = variants.ToDictionary(v => v, _ => new List<double>());
         for (int round = 0; round <= rounds; round++)
@@ -83,6 +87,21 @@ internal static class TrainLoopProbe
                             for (int r = 0; r < Batch; r++) batchY[r] = train.Y[order[first + r]];
                             (t0, c0) = Now();
                             trainer.Step([], order.AsSpan(first, Batch), batchY, Batch, dropout, out _, train.Bytes!.Rows);
+                            break;
+                        case "gather-bytes":
+                            (t0, c0) = Now();
+                            for (int r = 0; r < Batch; r++)
+                            {
+                                train.Bytes!.Convert(order[first + r], batchX.AsSpan(r * p, p));
+                                batchY[r] = train.Y[order[first + r]];
+                            }
+                            trainer.Step(batchX, [], batchY, Batch, dropout, out _);
+                            break;
+                        case "bytes-in-step":
+                            for (int r = 0; r < Batch; r++) batchY[r] = train.Y[order[first + r]];
+                            (t0, c0) = Now();
+                            trainer.Step([], order.AsSpan(first, Batch), batchY, Batch, dropout, out _, train.Bytes!.Rows,
+                                Occam.Numerics.Gemm.GathersRowsInProduct(Batch, 512, p));
                             break;
                         case "fixed-bytes":
                             (t0, c0) = Now();

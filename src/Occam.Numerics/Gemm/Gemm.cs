@@ -181,11 +181,33 @@ public static unsafe class Gemm
     /// (<see cref="IndexedByteLines"/>: element (r, j) = <c>(float)((bytes[r·ld + j] − shift[j])·factor[j])</c>); its float
     /// span (<paramref name="a"/> or <paramref name="b"/>) must be empty and its ld the bytes' column count. The same bits as
     /// the product of the float32 matrix those formulas give.</para>
+    /// <para>With <paramref name="gatherA"/> not empty (A read through <paramref name="rowsA"/>; at least m·k floats) the
+    /// rows of op(A) are gathered there as well — <c>gatherA[i·k + p]</c> = op(A)(i, p), the copy (standardized from the
+    /// bytes, or of the floats) a caller would have made before the call — and the product reads that copy the way
+    /// <see cref="GemmPath.Auto"/> reads a gathered batch (in place on the Vector256 kernel's direct-A path,
+    /// <see cref="DirectAElements"/>; packed otherwise): the same bits. On the packed path with its rows split over the
+    /// threads, each compute item gathers its own rows just before it first reads them, so the rows land in the cache of
+    /// the core that reads them and the gather is split over the product's threads with no hand-off of its own; otherwise
+    /// the calling thread gathers them first. The caller may then read <paramref name="gatherA"/> as the gathered operand
+    /// (the weight gradient of a training step, for example).</para>
     /// </summary>
     internal static void MultiplyRows(bool transposeA, bool transposeB, int m, int n, int k,
         float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<int> rowsA, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<int> rowsB,
-        float beta, Span<float> c, int ldc, ReadOnlySpan<float> bias = default, StandardizedBytes bytes = default)
+        float beta, Span<float> c, int ldc, ReadOnlySpan<float> bias = default, StandardizedBytes bytes = default, Span<float> gatherA = default) =>
+        MultiplyRowsWith(default, transposeA, transposeB, m, n, k, alpha, a, lda, rowsA, b, ldb, rowsB, beta, c, ldc, bias, bytes, gatherA);
+
+    /// <summary><see cref="MultiplyRows"/> with forced internals (kernel, threads; the packed path's direct-A choice).</summary>
+    internal static void MultiplyRowsWith(GemmOptions options, bool transposeA, bool transposeB, int m, int n, int k,
+        float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<int> rowsA, ReadOnlySpan<float> b, int ldb, ReadOnlySpan<int> rowsB,
+        float beta, Span<float> c, int ldc, ReadOnlySpan<float> bias = default, StandardizedBytes bytes = default, Span<float> gatherA = default)
     {
+        if (!gatherA.IsEmpty)
+        {
+            if (rowsA.IsEmpty)
+                throw new ArgumentException("gatherA receives the rows of A read through rowsA: rowsA must not be empty.", nameof(gatherA));
+            if (gatherA.Length < (long)m * k)
+                throw new ArgumentException($"gatherA has {gatherA.Length} floats; the {m}×{k} op(A) needs {(long)m * k}.", nameof(gatherA));
+        }
         bool bytesA = false, bytesB = false;
         if (!bytes.IsEmpty)
         {
@@ -214,7 +236,7 @@ public static unsafe class Gemm
         }
         if (rowsA.IsEmpty && rowsB.IsEmpty && bias.IsEmpty)
         {
-            Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            Multiply(options, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
         }
         Preconditions.CheckNonNegative(m);
@@ -225,7 +247,12 @@ public static unsafe class Gemm
         if (rowsB.IsEmpty) CheckMatrix("b", "ldb", nameof(transposeB), transposeB, transposeB ? n : k, transposeB ? k : n, b.Length, ldb);
         else CheckRows(rowsB, transposeB, k, n, bytesB ? bytes.Values.Length : b.Length, ldb, "rowsB", "b");
         CheckMatrix("c", "ldc", null, false, m, n, c.Length, ldc);
-        if (m == 0 || n == 0) return;
+        if (m == 0) return;
+        if (n == 0)
+        {
+            if (!gatherA.IsEmpty) GatherRowsOnly(k, a, lda, rowsA, bytes, gatherA);
+            return;
+        }
         fixed (float* pa = a)
         fixed (float* pb = b)
         fixed (float* pc = c)
@@ -234,17 +261,31 @@ public static unsafe class Gemm
         fixed (float* pbias = bias)
         fixed (byte* pbytes = bytes.Values)
         fixed (double* pshift = bytes.Shift, pfactor = bytes.Factor)
+        fixed (float* pg = gatherA)
         {
+            byte* pbytesOrNull = bytes.IsEmpty ? null : pbytes;
             if (k == 0 || alpha == 0)
             {
+                if (pg != null) GemmGatherRows.Gather(pg, k, 0, m, ra, pa, lda, pbytesOrNull, pshift, pfactor);
                 ScaleC(m, n, beta, pc, ldc);
                 return;
             }
             nint rsA = transposeA ? 1 : lda, csA = transposeA ? lda : 1;
             nint rsB = transposeB ? 1 : ldb, csB = transposeB ? ldb : 1;
-            MultiplyPacked(default, m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc, ra, rb, bias.IsEmpty ? null : pbias,
-                bytes.IsEmpty ? null : pbytes, pshift, pfactor);
+            MultiplyPacked(options, m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc, ra, rb, bias.IsEmpty ? null : pbias,
+                pbytesOrNull, pshift, pfactor, pg);
         }
+    }
+
+    /// <summary>Only the gather of <see cref="MultiplyRows"/> (a product with no columns).</summary>
+    private static void GatherRowsOnly(int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<int> rowsA, StandardizedBytes bytes, Span<float> gatherA)
+    {
+        fixed (float* pa = a)
+        fixed (int* ra = rowsA)
+        fixed (byte* pbytes = bytes.Values)
+        fixed (double* pshift = bytes.Shift, pfactor = bytes.Factor)
+        fixed (float* pg = gatherA)
+            GemmGatherRows.Gather(pg, k, 0, rowsA.Length, ra, pa, lda, bytes.IsEmpty ? null : pbytes, pshift, pfactor);
     }
 
     /// <summary>
@@ -259,6 +300,18 @@ public static unsafe class Gemm
     internal static bool PacksRowsOf(bool operandA, bool transposeA, bool transposeB, int m, int n, int k) =>
         AutoPath(transposeA, transposeB, m, n, k) == GemmPath.Packed
         && (!operandA || !(GemmKernelInfo.AutoKind == GemmKernel.V256 && (long)m * k <= DirectAElements));
+
+    /// <summary>
+    /// Whether <see cref="MultiplyRows"/>
+    /// with a row table and gatherA for op(A) = A (m×k, not transposed) times op(B) = Bᵀ (n×k) takes the path
+    /// <see cref="GemmPath.Auto"/> takes on the gathered copy — the packed one — with the kernel reading op(A) in place
+    /// (the Vector256 kernel's direct-A path, <see cref="DirectAElements"/>), where <see cref="PacksRowsOf"/> is false:
+    /// then the gather can run inside the product's row items. False elsewhere (on AVX-512, where the packing reads
+    /// the rows through the table instead, and for products that take another path).
+    /// </summary>
+    internal static bool GathersRowsInProduct(int m, int n, int k) =>
+        m > 0 && n > 0 && k > 0 && GemmKernelInfo.AutoKind == GemmKernel.V256 && (long)m * k <= DirectAElements
+        && AutoPath(false, true, m, n, k) == GemmPath.Packed;
 
     /// <summary>
     /// The path <see cref="GemmPath.Auto"/> takes for a product of this shape (m, n, k ≥ 1): <see cref="GemmPath.Direct"/>,
@@ -304,9 +357,23 @@ public static unsafe class Gemm
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void MultiplyPacked(GemmOptions options, int m, int n, int k, float alpha,
         float* a, nint rsA, nint csA, float* b, nint rsB, nint csB, float beta, float* c, nint ldc, int* rowsA = null, int* rowsB = null, float* bias = null,
-        byte* bytes = null, double* shift = null, double* factor = null)
+        byte* bytes = null, double* shift = null, double* factor = null, float* gatherA = null)
     {
         GemmKernelInfo kernel = GemmKernelInfo.For(options.Kernel);
+        int* gatherRows = null;
+        float* gatherSource = null;
+        nint gatherLd = 0;
+        if (gatherA != null)
+        {
+            // The product reads the gathered copy (row-major, ld = k) as a plain A; the items gather it (below).
+            gatherRows = rowsA;
+            gatherSource = a;
+            gatherLd = rsA;
+            rowsA = null;
+            a = gatherA;
+            rsA = k;
+            csA = 1;
+        }
         int mr = kernel.MR, nr = kernel.NR;
         int kStep = GemmKernelInfo.DepthStep(k);
         // B̃ holds every k block of a column block: cap it at 2^21 floats (8 MiB, a quarter of L3).
@@ -349,6 +416,21 @@ public static unsafe class Gemm
         if (packedB > Array.MaxLength - 64)
             throw new ArgumentOutOfRangeException(nameof(k), k, $"k = {k} needs a packed block of {packedB} floats, more than one array holds; split the product along k.");
         job.PackedB = GemmBuffers.PackedB((int)packedB);
+        if (gatherRows != null)
+        {
+            if (job.SplitRows)
+            {
+                // Each row item gathers its rows before its first depth block (GemmDriver.Execute).
+                job.GatherRows = gatherRows;
+                job.GatherSource = gatherSource;
+                job.GatherLd = gatherLd;
+            }
+            else
+            {
+                // Items split the columns and each reads every row: gather them all first, here.
+                GemmGatherRows.Gather(gatherA, k, 0, m, gatherRows, gatherSource, gatherLd, bytes, shift, factor);
+            }
+        }
         if (threads > 1 && GemmThreadPool.TryRun(ref job, threads)) return;
         GemmDriver.Execute(ref job);
     }

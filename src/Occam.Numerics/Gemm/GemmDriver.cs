@@ -48,6 +48,17 @@ internal unsafe struct GemmJob
     /// block's bias values into it just before its first depth block adds the product to them.
     /// </summary>
     public float* Bias;
+    /// <summary>
+    /// Null, or the row table of the rows the compute items gather into A (<see cref="Gemm.MultiplyRows"/>'s
+    /// gatherA; <see cref="SplitRows"/> only): in the first column block, the item of rows [r0, r1) first writes
+    /// A[i·RsA + p] = row <c>GatherRows[i]</c> of <see cref="GatherSource"/> (ld <see cref="GatherLd"/>), or of
+    /// <see cref="Bytes"/> standardized by <see cref="Shift"/> and <see cref="Factor"/> when <see cref="GatherSource"/> is null.
+    /// </summary>
+    public int* GatherRows;
+    /// <summary>The float rows <see cref="GatherRows"/> indexes (null: the bytes).</summary>
+    public float* GatherSource;
+    /// <summary>Distance between the rows of <see cref="GatherSource"/> or of the bytes.</summary>
+    public nint GatherLd;
 
     /// <summary>
     /// Threads of the call (the caller is thread 0). When above 1 and <see cref="SplitRows"/> with at most
@@ -165,6 +176,8 @@ internal static unsafe class GemmDriver
                 {
                     (p0, p1) = Partition(panels, pieces, local);
                 }
+                if (job.GatherRows != null && jc == 0)
+                    GemmGatherRows.Gather(job.A, k, r0, r1, job.GatherRows, job.GatherSource, job.GatherLd, job.Bytes, job.Shift, job.Factor);
                 int mStep = GemmKernelInfo.BlockStep(r1 - r0, kern.MC, mr);
                 if (aPack == null && !job.DirectA) aPack = GemmBuffers.PackedA(kern.MC * kStep);
                 for (int kb = 0; kb < kBlocks; kb++)

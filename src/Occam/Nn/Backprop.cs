@@ -27,11 +27,16 @@ internal static class Backprop
     /// empty: then <paramref name="input"/> is the batch). The first layer, a dense one (<see cref="ReadsInputRows"/>), reads
     /// the rows through the table (<see cref="Gemm.MultiplyRows"/>): the same bits as on the gathered batch. With
     /// <paramref name="inputBytes"/> not empty the rows are read from those bytes instead (<paramref name="input"/> empty),
-    /// standardized as the first product's packing reads them: the same bits as on the float32 rows they stand for.
+    /// standardized as the first product's packing reads them: the same bits as on the float32 rows they stand for. With
+    /// <paramref name="gatherInput"/> not empty (and <paramref name="inputRows"/> not empty) the first product also gathers
+    /// the batch there as it reads it (<see cref="Gemm.MultiplyRows"/>'s
+    /// gatherA: each of its row items gathers the rows it reads, on the thread that reads them) and reads that copy as a
+    /// gathered batch; the backward pass then takes <paramref name="gatherInput"/> as its input, without a row table.
     /// </summary>
     public static ReadOnlySpan<float> Forward(Mlp model, Workspace ws, ReadOnlySpan<float> input, ReadOnlySpan<int> inputRows, int rows, ForwardMode mode, Rng? rng,
-        StandardizedBytes inputBytes = default)
+        StandardizedBytes inputBytes = default, Span<float> gatherInput = default)
     {
+        System.Diagnostics.Debug.Assert(gatherInput.IsEmpty || (!inputRows.IsEmpty && gatherInput.Length >= rows * model.Inputs));
         System.Diagnostics.Debug.Assert(rows <= ws.MaxRows);
         System.Diagnostics.Debug.Assert(inputRows.IsEmpty ? input.Length >= rows * model.Inputs && inputBytes.IsEmpty : inputRows.Length == rows && ReadsInputRows(model));
         System.Diagnostics.Debug.Assert(inputBytes.IsEmpty || (input.IsEmpty && inputBytes.Columns == model.Inputs));
@@ -66,7 +71,7 @@ internal static class Backprop
                         // fl(acc + b) from bias rows and beta = 1, two passes over Y fewer. Y then holds X·Wᵀ
                         // without the bias (nothing reads it but that pass).
                         Gemm.MultiplyRows(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, i == 0 ? inputRows : [], d.Weight, d.Inputs, [], 0f, y, d.Outputs,
-                            default, i == 0 ? inputBytes : default);
+                            default, i == 0 ? inputBytes : default, i == 0 ? gatherInput : default);
                         pendingBias = d.Bias;
                     }
                     else
@@ -77,7 +82,7 @@ internal static class Backprop
                         // block (split over the threads, in the core's cache), the others first, as one pass.
                         if (!BiasInProduct) Numerics.LinearAlgebra.RowBroadcast.Fill(d.Bias, rows, y);
                         Gemm.MultiplyRows(false, true, rows, d.Outputs, d.Inputs, 1f, x, d.Inputs, i == 0 ? inputRows : [], d.Weight, d.Inputs, [], 1f, y, d.Outputs,
-                            BiasInProduct ? d.Bias : [], i == 0 ? inputBytes : default);
+                            BiasInProduct ? d.Bias : [], i == 0 ? inputBytes : default, i == 0 ? gatherInput : default);
                     }
                     width = d.Outputs;
                     break;
@@ -130,7 +135,7 @@ internal static class Backprop
         Backward(model, ws, input, [], rows, inputGradient);
 
     /// <summary>
-    /// <see cref="Backward(Mlp, Workspace, ReadOnlySpan{float}, int, bool)"/> after a <see cref="Forward(Mlp, Workspace, ReadOnlySpan{float}, ReadOnlySpan{int}, int, ForwardMode, Rng?, StandardizedBytes)"/>
+    /// <see cref="Backward(Mlp, Workspace, ReadOnlySpan{float}, int, bool)"/> after a <see cref="Forward(Mlp, Workspace, ReadOnlySpan{float}, ReadOnlySpan{int}, int, ForwardMode, Rng?, StandardizedBytes, Span{float})"/>
     /// on rows of <paramref name="input"/> read through <paramref name="inputRows"/>: the first layer's weight gradient
     /// <c>∂W = ∂Yᵀ·X</c> reads X's rows through the table (the same bits as on the gathered batch), from
     /// <paramref name="inputBytes"/> when the forward pass read them from there.

@@ -206,6 +206,7 @@ public sealed class Trainer
         private readonly int _batch;
         private readonly bool _direct;
         private readonly bool _rowView;
+        private readonly bool _gathersInStep;
 
         internal EpochLoop(Trainer trainer, TrainingData train, TrainingData? validation, Rng rng)
         {
@@ -222,6 +223,7 @@ public sealed class Trainer
             _batch = trainer._options.BatchSize == 0 ? train.Rows : trainer._options.BatchSize;
             _direct = trainer._options.BatchSize == 0 && !trainer._options.Shuffle;
             _rowView = !_direct && ReadsBatchRowsInPlace && RowViewPays(trainer._model, Math.Min(_batch, train.Rows));
+            _gathersInStep = !_direct && !_rowView && GathersInStep && Backprop.ReadsInputRows(trainer._model);
         }
 
         /// <summary>Seconds spent inside <see cref="Step(ReadOnlySpan{float}, ReadOnlySpan{float}, int, Rng, out double)"/> so far (the rest of <see cref="Seconds"/> is the loop's own work: shuffling, gathering, per-epoch records).</summary>
@@ -260,6 +262,7 @@ public sealed class Trainer
                 stepInEpoch++;
                 ReadOnlySpan<float> x, y;
                 ReadOnlySpan<int> xRows = [];
+                bool gatherInStep = false;
                 if (_direct)
                 {
                     x = train.X;
@@ -274,6 +277,17 @@ public sealed class Trainer
                     xRows = _order.AsSpan(first, rows);
                     y = t._batchY;
                 }
+                else if (_gathersInStep && t._model.Layers[0] is Dense d && Gemm.GathersRowsInProduct(rows, d.Outputs, d.Inputs))
+                {
+                    // The step's first product gathers the batch rows (standardized from the bytes when the rows are
+                    // kept as bytes) into the batch buffer, each of its row items the rows it then reads; only targets
+                    // are copied here.
+                    t.GatherTargets(train, _order, first, rows);
+                    x = train.Bytes is null ? train.X : [];
+                    xRows = _order.AsSpan(first, rows);
+                    y = t._batchY;
+                    gatherInStep = true;
+                }
                 else
                 {
                     t.Gather(train, _order, first, rows);
@@ -282,7 +296,8 @@ public sealed class Trainer
                 }
                 long stepStart = Stopwatch.GetTimestamp();
                 _batchTicks += stepStart - batchStart;
-                float loss = t.Step(x, xRows, y, rows, _dropoutRng, out double stepMetric, _rowView && train.Bytes is { } bytes ? bytes.Rows : default);
+                float loss = t.Step(x, xRows, y, rows, _dropoutRng, out double stepMetric,
+                    (_rowView || gatherInStep) && train.Bytes is { } bytes ? bytes.Rows : default, gatherInStep);
                 batchStart = Stopwatch.GetTimestamp();
                 _stepTicks += batchStart - stepStart;
                 if (!float.IsFinite(loss))
@@ -325,10 +340,13 @@ public sealed class Trainer
     /// <c>xRows[r]</c> of the prepared matrix <paramref name="x"/> (<paramref name="xRows"/> empty: <paramref name="x"/> is
     /// the batch; otherwise the model's first layer must be dense, <see cref="Backprop.ReadsInputRows"/>). With
     /// <paramref name="xBytes"/> not empty the rows are read from those bytes, standardized as the first layer packs them
-    /// (<paramref name="x"/> empty; <see cref="TrainingData.Bytes"/>). The same numbers as the step on the gathered rows.
+    /// (<paramref name="x"/> empty; <see cref="TrainingData.Bytes"/>). The same numbers as the step on the gathered rows. With
+    /// <paramref name="gatherX"/> (and <paramref name="xRows"/> not empty) the first layer's forward product gathers the
+    /// batch into the trainer's batch buffer as it reads it (<see cref="GathersInStep"/>) and the backward pass reads that
+    /// buffer.
     /// </summary>
     internal float Step(ReadOnlySpan<float> x, ReadOnlySpan<int> xRows, ReadOnlySpan<float> y, int rows, Rng rng, out double metric,
-        StandardizedBytes xBytes = default)
+        StandardizedBytes xBytes = default, bool gatherX = false)
     {
         var model = _model;
         var ws = _workspace;
@@ -339,12 +357,14 @@ public sealed class Trainer
         // products runs on this thread alone for about as long as the helpers spin.
         bool wake = WakesHelpers && Gemm.MaxThreads > 1 && rows * _widestLayer >= Gemm.ParallelWork;
         if (wake) GemmThreadPool.Wake(Gemm.MaxThreads);
-        var scores = Backprop.Forward(model, ws, x, xRows, rows, ForwardMode.Training, rng, xBytes);
+        Span<float> gathered = gatherX ? _batchX.AsSpan(0, rows * model.Inputs) : default;
+        var scores = Backprop.Forward(model, ws, x, xRows, rows, ForwardMode.Training, rng, xBytes, gathered);
         var dScores = Backprop.OutputGradient(model, ws, rows);
         float loss = TaskLoss.Compute(_task, scores, y, rows, outputs, dScores);
         metric = _task == TaskKind.Regression ? 0 : Metrics.CountCorrect(_task, scores, y, rows, outputs);
         if (wake) GemmThreadPool.Wake(Gemm.MaxThreads);
-        Backprop.Backward(model, ws, x, xRows, rows, false, xBytes);
+        if (gatherX) Backprop.Backward(model, ws, gathered, rows);
+        else Backprop.Backward(model, ws, x, xRows, rows, false, xBytes);
         _optimizer.BeginStep();
         var parameters = _parameters;
         int queued = 0;
@@ -447,6 +467,17 @@ public sealed class Trainer
     /// needs, and their gather is cheap.
     /// </summary>
     internal const long RowViewMinimum = 1 << 16;
+
+    /// <summary>
+    /// True (default): where batches are gathered and the first layer's forward product reads the gathered batch in place
+    /// on the packed path (the Vector256 kernel's direct-A path: <see cref="Gemm.GathersRowsInProduct"/>, e.g. MNIST's
+    /// 256 × 784 batches on an AVX2 machine), the loop does not gather them before the step: the product does, each of its
+    /// row items gathering the rows it reads just before reading them, on its own thread (the rows land in that core's
+    /// cache), and the backward pass reads the gathered buffer. The same floats in the same buffer, read by the same
+    /// kernels: the same bits. False: the loop gathers them (<see cref="Gather"/>). Settable for the tests' and the
+    /// bench's A/B.
+    /// </summary>
+    internal static bool GathersInStep { get; set; } = true;
 
     /// <summary>
     /// Whether full batches of <paramref name="rows"/> rows are read in place rather than gathered: at least

@@ -296,6 +296,86 @@ public unsafe class GemmRowsTests
         Assert.Throws<ArgumentException>(() => new StandardizedBytes(bytes, 4, shift.AsSpan(1), factor));
     }
 
+    /// <summary>
+    /// gatherA (session 9): the product that also gathers its table's rows of A — from bytes or floats, with and without
+    /// a bias, β = 0 and 1, on the Vector256 kernel's direct-A path (rows split over items, each gathering its own rows),
+    /// the packed-A path and a column split (gathered up front), at 1, 2 and 3 threads, and on the automatic kernel — gives
+    /// the gathered copy in gatherA and, bit for bit, the product <see cref="Numerics.Gemm.Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>
+    /// computes on that copy with the same forced internals.
+    /// </summary>
+    [Theory]
+    [InlineData(256, 512, 784)]   // MNIST's forward X·W₁ᵀ on a batch of 256
+    [InlineData(16, 512, 784)]    // the epoch's last, short batch
+    [InlineData(37, 45, 300)]     // edge tiles, two k blocks
+    [InlineData(13, 600, 61)]     // few row panels: the items split the columns
+    [InlineData(5, 3, 7)]
+    public void GatheringProductGivesTheCopyAndItsProduct(int m, int n, int k)
+    {
+        var rng = new Rng((ulong)(m * 31 + n * 7 + k + 3));
+        int stored = 2 * m + 9;
+        var (bytes, shift, factor, floats) = ByteMatrix(rng, stored, k);
+        var rows = Table(rng, m, stored);
+        if (m > 2) rows[2] = rows[0];
+        var w = Random(rng, n * k);
+        var bias = Random(rng, n);
+        var expectedCopy = new float[m * k];
+        for (int i = 0; i < m; i++) floats.AsSpan(rows[i] * k, k).CopyTo(expectedCopy.AsSpan(i * k, k));
+        var configurations = new List<GemmOptions> { default };
+        foreach (int threads in new[] { 1, 2, 3 })
+            foreach (var path in new[] { GemmPath.PackedB, GemmPath.Packed })
+                configurations.Add(new GemmOptions(GemmKernel.V256, threads, path));
+        foreach (var options in configurations)
+            foreach (bool fromBytes in new[] { true, false })
+                foreach (bool withBias in new[] { false, true })
+                    foreach (float beta in new[] { 0f, 1f })
+                    {
+                        string what = $"{m}×{n}×{k} {options} bytes={fromBytes} bias={withBias} beta={beta}";
+                        var c0 = Random(new Rng(9UL), m * n);
+                        var c1 = (float[])c0.Clone();
+                        if (withBias)
+                            for (int i = 0; i < m; i++) bias.CopyTo(c0.AsSpan(i * n, n));
+                        Numerics.Gemm.Multiply(options, false, true, m, n, k, 1f, expectedCopy, k, w, k, withBias ? 1f : beta, c0, n);
+                        var copy = new float[m * k + 3];
+                        copy.AsSpan().Fill(float.NaN);
+                        Numerics.Gemm.MultiplyRowsWith(options, false, true, m, n, k, 1f, fromBytes ? [] : floats, k, rows, w, k, [], beta, c1, n,
+                            withBias ? bias : [], fromBytes ? new StandardizedBytes(bytes, k, shift, factor) : default, copy);
+                        Assert.True(copy.AsSpan(0, m * k).SequenceEqual(expectedCopy), "copy " + what);
+                        Assert.True(float.IsNaN(copy[m * k]), "past the copy " + what);
+                        Assert.True(c0.AsSpan().SequenceEqual(c1), "product " + what);
+                    }
+    }
+
+    [Fact]
+    public void GatheringProductWithoutWorkStillGathers()
+    {
+        var rng = new Rng(17UL);
+        var (bytes, shift, factor, floats) = ByteMatrix(rng, 6, 5);
+        int[] rows = [4, 1, 1];
+        var copy = new float[15];
+        var c = new float[3 * 2];
+        Numerics.Gemm.MultiplyRows(false, true, 3, 2, 5, 0f, [], 5, rows, new float[10], 5, [], 0f, c, 2, default,
+            new StandardizedBytes(bytes, 5, shift, factor), copy);   // alpha = 0: A is not read, but gathered
+        for (int i = 0; i < 3; i++) Assert.True(copy.AsSpan(i * 5, 5).SequenceEqual(floats.AsSpan(rows[i] * 5, 5)));
+        copy.AsSpan().Clear();
+        Numerics.Gemm.MultiplyRows(false, true, 3, 0, 5, 1f, floats, 5, rows, [], 5, [], 0f, [], 1, default, default, copy);   // n = 0
+        for (int i = 0; i < 3; i++) Assert.True(copy.AsSpan(i * 5, 5).SequenceEqual(floats.AsSpan(rows[i] * 5, 5)));
+        Assert.Throws<ArgumentException>(() => Numerics.Gemm.MultiplyRows(false, true, 3, 2, 5, 1f, floats, 5, rows, new float[10], 5, [], 0f, c, 2,
+            default, default, new float[14]));   // too short
+        Assert.Throws<ArgumentException>(() => Numerics.Gemm.MultiplyRows(false, true, 3, 2, 5, 1f, floats, 5, [], new float[10], 5, [], 0f, c, 2,
+            default, default, new float[15]));   // no table
+    }
+
+    [Fact]
+    public void GathersRowsInProductOnlyWhereTheVector256KernelReadsAInPlace()
+    {
+        bool v256 = GemmKernelInfo.AutoKind == GemmKernel.V256;
+        Assert.Equal(v256, Numerics.Gemm.GathersRowsInProduct(256, 512, 784));   // MNIST's first layer
+        Assert.False(Numerics.Gemm.GathersRowsInProduct(4, 8, 2));                 // direct loops
+        Assert.Equal(v256 && !GemmFewRows.IsSupported, Numerics.Gemm.GathersRowsInProduct(2, 512, 784));   // a few rows: FewRows
+        Assert.False(Numerics.Gemm.GathersRowsInProduct(512, 512, 784));         // op(A) past the direct-A bound: A is packed
+        Assert.False(Numerics.Gemm.GathersRowsInProduct(0, 512, 784));
+    }
+
     [Fact]
     public void PacksRowsOfFollowsThePathMultiplyTakes()
     {

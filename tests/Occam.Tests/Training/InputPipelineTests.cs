@@ -227,6 +227,85 @@ public class InputPipelineTests
         Assert.Equal(MlpJson.ToJson(fromFloats.Model), MlpJson.ToJson(fromBytes.Model));
     }
 
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(true, 2)]
+    [InlineData(false, 2)]
+    public void StepsThatGatherInTheProductGiveTheModelOfGatheredBatches(bool fromBytes, int threads)
+    {
+        // Trainer.Step with gatherX: the first product gathers the batch (from the bytes or the float32 rows) into the
+        // trainer's buffer and the backward pass reads it — on any kernel (the loop asks for it only where the Vector256
+        // kernel reads A in place, Gemm.GathersRowsInProduct). Against steps on batches gathered beforehand.
+        const int rows = 256, features = 300;
+        var (bytes, _) = ByteData(700, features, 19UL);
+        var spec = new MlpSpec(features, [64, 32], 3, TaskKind.Multiclass, Dropout: 0.2);
+        var model = Mlp.Create(spec, new Rng(1UL), Standardizer.Fit(bytes));
+        var train = TrainingData.From(model, bytes, keepBytes: fromBytes);
+        var floats = fromBytes ? TrainingData.From(model, bytes, keepBytes: false) : train;
+        Assert.Equal(fromBytes, train.Bytes is not null);
+        var options = new TrainingOptions { Optimizer = new OptimizerOptions { Kind = OptimizerKind.Adam }, BatchSize = rows };
+        var regularization = NetworkRegularization.Uniform(new LayerRegularization(ElasticNetPenalty.Lasso(1e-4)), 3);
+        Mlp modelA = model.Clone(), modelB = model.Clone();
+        var gathered = new Trainer(modelA, options, regularization, rows);
+        var inStep = new Trainer(modelB, options, regularization, rows);
+        var order = Enumerable.Range(0, 700).ToArray();
+        new Rng(4UL).Shuffle(order.AsSpan());
+        var batch = new float[rows * features];
+        var y = new float[rows];
+        int savedThreads = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = Math.Min(threads, Math.Max(1, Environment.ProcessorCount));
+            Rng rngA = new(2UL), rngB = new(2UL);
+            for (int step = 0; step < 4; step++)
+            {
+                var table = order.AsSpan(step * 100, rows);
+                for (int r = 0; r < rows; r++)
+                {
+                    floats.X.AsSpan(table[r] * features, features).CopyTo(batch.AsSpan(r * features, features));
+                    y[r] = train.Y[table[r]];
+                }
+                float lossA = gathered.Step(batch, [], y, rows, rngA, out double metricA);
+                float lossB = inStep.Step(fromBytes ? [] : train.X, table, y, rows, rngB, out double metricB,
+                    fromBytes ? train.Bytes!.Rows : default, gatherX: true);
+                Assert.Equal(BitConverter.SingleToInt32Bits(lossA), BitConverter.SingleToInt32Bits(lossB));
+                Assert.Equal(metricA, metricB);
+            }
+            Assert.Equal(MlpJson.ToJson(modelA), MlpJson.ToJson(modelB));
+        }
+        finally
+        {
+            Gemm.MaxThreads = savedThreads;
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void TheLoopGatheringInTheProductTrainsTheSameModel(bool fromBytes)
+    {
+        // Trainer.GathersInStep: where the Vector256 kernel is the automatic one (an AVX2 machine; DOTNET_EnableAVX512=0)
+        // the loop leaves MNIST-sized batches (256 × 784) to the first product to gather; elsewhere it reads them through
+        // the row table (AVX-512) and both fits below take that path. The same model either way.
+        var (bytes, doubles) = ByteData(900, 784, 20UL);
+        var shape = Mlp.Create(new MlpSpec(784, [32], 4, TaskKind.Multiclass), new Rng(1UL));
+        Assert.Equal(GemmKernelInfo.AutoKind == GemmKernel.V256, !Trainer.RowViewPays(shape, 256) && Gemm.GathersRowsInProduct(256, 32, 784));
+        var settings = Settings() with { Training = Settings().Training with { Epochs = 2 } };
+        try
+        {
+            Trainer.GathersInStep = false;
+            var before = fromBytes ? MlpFitter.Fit(bytes, settings) : MlpFitter.Fit(doubles, settings);
+            Trainer.GathersInStep = true;
+            var after = fromBytes ? MlpFitter.Fit(bytes, settings) : MlpFitter.Fit(doubles, settings);
+            Assert.Equal(MlpJson.ToJson(before.Model), MlpJson.ToJson(after.Model));
+            Assert.Equal(before.Result.History.Select(h => (h.TrainLoss, h.TrainMetric)), after.Result.History.Select(h => (h.TrainLoss, h.TrainMetric)));
+        }
+        finally
+        {
+            Trainer.GathersInStep = true;
+        }
+    }
+
     [Fact]
     public void StepsOnRowsKeptAsBytesAllocateNothing()
     {
@@ -247,6 +326,8 @@ public class InputPipelineTests
                 // Read through the row table from the bytes (the AVX-512 loop's way), then gathered from the bytes.
                 trainer.Step([], order.AsSpan(i % 2 * 100, rows), y, rows, rng, out _, train.Bytes!.Rows);
                 trainer.Gather(train, order, 300, rows);
+                // Gathered by the first product (the Vector256 loop's way since session 9).
+                trainer.Step([], order.AsSpan(200, rows), y, rows, rng, out _, train.Bytes!.Rows, gatherX: true);
             }
         }
         Steps(3);
