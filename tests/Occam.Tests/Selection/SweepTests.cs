@@ -26,11 +26,13 @@ public class SweepTests
         var sweep = IrisSweep();
         using var one = new InMemoryStudyStore();
         using var two = new InMemoryStudyStore();
+        using var meeting = new ClaimsMeet(two, workers: 2);
         var a = SweepRunner.Run(one, sweep, Iris.Value, new SweepRunOptions { Jobs = 1 });
-        var b = SweepRunner.Run(two, sweep, Iris.Value, new SweepRunOptions { Jobs = 2 });
+        var b = SweepRunner.Run(meeting, sweep, Iris.Value, new SweepRunOptions { Jobs = 2 });
         Assert.Equal(8, a.Trials.Count);
         Assert.All(a.Trials, t => Assert.Equal(TrialState.Complete, t.State));
         Assert.Equal(Results(a.Trials), Results(b.Trials));
+        Assert.True(meeting.Met, "the two jobs' workers never both asked for a trial within 60 s");
         Assert.Equal(2, two.History.Select(h => h.Worker).Distinct().Count());
         Assert.Equal(a.Choice!.OneSe.Number, b.Choice!.OneSe.Number);
     }
@@ -217,5 +219,38 @@ public class SweepTests
         var model = SweepRunner.Refit(sweep, Iris.Value, trial);
         var expected = new MlpClassifier { Hidden = [8], Epochs = 8, BatchSize = 16, Optimizer = Optim.Adam(lr: 0.01), Penalty = Penalty.L1(0.01), Seed = 2 }.Fit(Iris.Value);
         Assert.Equal(expected.PredictProba(Iris.Value), model.PredictProba(Iris.Value));
+    }
+
+    /// <summary>
+    /// A store whose first claim by each worker waits until <c>workers</c> distinct workers have asked for one (at most
+    /// 60 s), so that a run with that many jobs really spreads its trials: without it, on a loaded host, the first
+    /// worker could claim every trial of a small sweep before the second thread had started.
+    /// </summary>
+    private sealed class ClaimsMeet(IStudyStore inner, int workers) : IStudyStore
+    {
+        private readonly HashSet<string> _seen = [];
+        private readonly object _gate = new();
+
+        public bool Met { get; private set; }
+
+        public TrialClaim? Claim(string worker, TimeSpan lease)
+        {
+            lock (_gate)
+            {
+                if (_seen.Add(worker) && _seen.Count >= workers) { Met = true; Monitor.PulseAll(_gate); }
+                var deadline = DateTime.UtcNow.AddSeconds(60);
+                while (!Met && DateTime.UtcNow < deadline) Monitor.Wait(_gate, TimeSpan.FromMilliseconds(100));
+            }
+            return inner.Claim(worker, lease);
+        }
+
+        public StudyInfo Open(StudyDefinition definition) => inner.Open(definition);
+        public StudyInfo? Read() => inner.Read();
+        public void AddTrials(IReadOnlyList<TrialPlan> trials) => inner.AddTrials(trials);
+        public bool Heartbeat(TrialClaim claim, TimeSpan lease) => inner.Heartbeat(claim, lease);
+        public void Complete(TrialClaim claim, TrialResult result) => inner.Complete(claim, result);
+        public void Fail(TrialClaim claim, string error) => inner.Fail(claim, error);
+        public IReadOnlyList<TrialRecord> ReadTrials(int afterNumber, int limit) => inner.ReadTrials(afterNumber, limit);
+        public void Dispose() { }
     }
 }
