@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Occam.Cli.Output;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -23,10 +24,13 @@ public static class OccamApp
                 Console.Out.WriteLine($"occam {Version}");
                 return ExitCodes.Success;
             }
+            // Bind Spectre's console to the current standard output (tests redirect it between runs); it is created at
+            // its first use, or ahead by the warm-up thread while Spectre parses.
+            var console = new LazyConsole(Console.Out);
+            AnsiConsole.Console = console;
+            CliWarmup.Start(args, console);
             var commands = OccamCommands.For(args);
             new CommandLine(commands).CheckValues(args);
-            // Bind Spectre's console to the current standard output (tests redirect it between runs).
-            AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
             var app = new CommandApp();
             app.Configure(config =>
             {

@@ -42,7 +42,18 @@ public static class CsvLoader
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(target);
-        var csv = Open(path);
+        return Read(Open(path), path, target, task);
+    }
+
+    /// <summary>
+    /// Reads CSV <paramref name="text"/> as <see cref="Load(string, string, TaskKind?)"/> reads a file's text (the same
+    /// code; <see cref="LinearWarmup"/> runs it on a tiny table). Errors name the text "(text)".
+    /// </summary>
+    internal static Dataset Parse(string text, string target, TaskKind? task = null) =>
+        Read(new CsvTokenizer(text, "(text)"), "(text)", target, task);
+
+    private static Dataset Read(CsvTokenizer csv, string path, string target, TaskKind? task)
+    {
         string[] header = ReadHeader(csv, path);
         int targetColumn = Array.IndexOf(header, target);
         if (targetColumn < 0)

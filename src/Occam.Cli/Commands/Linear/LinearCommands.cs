@@ -102,8 +102,8 @@ internal static class LinearOutput
 
     public static void Save(string path, string json) => AtomicFile.WriteAllText(path, json);
 
-    public static IAnsiConsole Console() =>
-        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Out) });
+    /// <summary>The command's console (<see cref="AnsiConsole.Console"/>, over standard output: <see cref="OccamApp.Run"/> sets it).</summary>
+    public static IAnsiConsole Console() => AnsiConsole.Console;
 
     public static void Warn(IEnumerable<string> warnings)
     {
