@@ -16,7 +16,7 @@ namespace Occam;
 /// Why: the kernels carry <c>AggressiveOptimization</c> or test <c>Vector512</c>, so ReadyToRun code does not cover
 /// them and the runtime compiles them at their first call; generic instantiations over value types from another
 /// assembly (<c>HashSet&lt;double&gt;</c>, TensorPrimitives' operators) are compiled at tier 0. On a 442 × 10 fit that
-/// compilation is most of the command's own time (docs/algorithms/startup.md, "occam linear").
+/// compilation is most of the command's own time (docs/algorithms/startup.md, "Ahead of the command").
 /// </remarks>
 public static class LinearWarmup
 {
