@@ -1,14 +1,14 @@
 using Occam.Cli.Output;
-using Spectre.Console;
 
 namespace Occam.Cli;
 
 /// <summary>
 /// Work a command line will need after Spectre.Console.Cli has parsed it, done ahead on a background thread while the
 /// main thread parses: the console's creation (<see cref="LazyConsole"/>) for every command, and for the
-/// <c>occam linear</c> commands the code of a linear fit (<see cref="LinearWarmup"/>) and of a table's rendering.
-/// Nothing it does changes what the command prints or computes (a tiny fit of its own, a table rendered into a
-/// string); an exception on the thread is dropped (the command runs the same code and reports any error).
+/// <c>occam linear</c> commands the code of a linear fit (<see cref="LinearWarmup"/>). Not the table's rendering: rendering
+/// one ahead made <c>linear fit</c> slower (the command's own table then waited on the warm-up's, measured in
+/// docs/algorithms/startup.md). Nothing it does changes what the command prints or computes (a tiny fit of its own); an
+/// exception on the thread is dropped (the command runs the same code and reports any error).
 /// On a one-core machine it does nothing: there the work would only queue before the command's own
 /// (docs/algorithms/startup.md, "Ahead of the command").
 /// </summary>
@@ -19,17 +19,13 @@ internal static class CliWarmup
     {
         if (Environment.ProcessorCount < 2) return;
         var linear = args is ["linear", "fit" or "path" or "cv", ..] ? LinearEstimatorOf(args) : null;
-        bool json = args.Contains("--json");
+        bool json = args.Contains("--json") || args.Contains("--out") || args.Contains("--model-out");   // the model's JSON is written
         new Thread(() =>
         {
             try
             {
                 _ = console.Console;
-                if (linear is not null)
-                {
-                    _ = LinearWarmup.Run(linear, json || args.Contains("--out") || args.Contains("--model-out"));
-                    if (!json) RenderTable(console.Console);
-                }
+                if (linear is not null) _ = LinearWarmup.Run(linear, json);
             }
             catch (Exception)
             {
@@ -64,20 +60,5 @@ internal static class CliWarmup
             if (args[i].StartsWith(name + "=", StringComparison.Ordinal)) return args[i][(name.Length + 1)..];
         }
         return null;
-    }
-
-    /// <summary>A two-column table like the linear commands' (right-aligned numbers, escaped names), rendered into a string with <paramref name="like"/>'s capabilities.</summary>
-    private static void RenderTable(IAnsiConsole like)
-    {
-        var into = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(new StringWriter()),
-            Ansi = like.Profile.Capabilities.Ansi ? AnsiSupport.Yes : AnsiSupport.No,
-            ColorSystem = (ColorSystemSupport)like.Profile.Capabilities.ColorSystem,
-        });
-        var table = new Table().AddColumn("feature").AddColumn(new TableColumn("coef").RightAligned());
-        table.AddRow("(intercept)", "-1.5");
-        table.AddRow(Markup.Escape("x[0]"), "0.25");
-        into.Write(table);
     }
 }
