@@ -9,7 +9,8 @@ standard outputs are identical once times in seconds ("0.1060 s", "seconds": …
 variables follow its path after '@' (e.g. new=/tmp/cli/Occam.Cli@DOTNET_EnableWriteXorExecute=1). With --fifo every
 run is started under `chrt -f 20` (SCHED_FIFO, needs root): on a host loaded by others the CLI's threads then take a
 vCPU as soon as they are runnable — closer to a quiet host, though the other hyperthread and the caches stay busy
-(docs/algorithms/startup.md, "Ahead of the command"). Exit codes 0 and 2 (not converged) are accepted.
+(docs/algorithms/startup.md, "Ahead of the command"). Exit codes 0 and 2 (not converged) are accepted, or those of
+--exit-codes.
 
 Publish the CLIs first, as bench/all.sh does:
 
@@ -27,6 +28,7 @@ import time
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 p.add_argument("--rounds", type=int, default=20)
 p.add_argument("--fifo", action="store_true", help="run each CLI under chrt -f 20 (SCHED_FIFO)")
+p.add_argument("--exit-codes", default="0,2", help="exit codes accepted (default 0,2; e.g. 0,66 for a line that stops at a missing file)")
 p.add_argument("clis", nargs="+", metavar="NAME=PATH[@VAR=VALUE,...]")
 argv = sys.argv[1:]
 if "--" not in argv:
@@ -42,6 +44,7 @@ for spec in args.clis:
         sys.exit(f"cli_ab.py: '{spec}' is not NAME=PATH to a published CLI")
     clis.append((name, path, dict(kv.split("=", 1) for kv in env.split(",")) if env else {}))
 prefix = ["chrt", "-f", "20"] if args.fifo else []
+ok = {int(c) for c in args.exit_codes.split(",")}
 seconds = re.compile(r'\d+\.\d+ s\b|"seconds": [0-9.eE+-]+')
 
 def load():
@@ -62,7 +65,7 @@ for r in range(args.rounds):
         wall[name].append((time.perf_counter() - t) * 1e3)
         b = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu[name].append((b.ru_utime - a.ru_utime + b.ru_stime - a.ru_stime) * 1e3)
-        if res.returncode not in (0, 2):
+        if res.returncode not in ok:
             sys.exit(f"cli_ab.py: {name} exited {res.returncode}: {res.stderr.decode()[-400:]}")
         out.setdefault(name, seconds.sub("T", res.stdout.decode()))
 
