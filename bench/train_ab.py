@@ -5,8 +5,10 @@
 
 Each round runs every CLI once, in a rotated order (so neither is always first after the other), with
 `--json --timings`; at the end it prints, per CLI, best and median of the wall time and of every phase the CLI
-clocks (read, prepare, batch, build, steps, epoch records, save, command) and the time outside the command
-(wall − commandSeconds: runtime start-up, command line, exit), then whether the models written are byte-identical.
+clocks (read, prepare, batch, build, steps, epoch records, save, command), the time outside the command
+(wall − commandSeconds: runtime start-up, command line, exit), the first epoch (the history's first `seconds`: steps
+and record) and a later epoch (the median of the other epochs' durations in that run), then whether the models
+written are byte-identical.
 
 Publish the CLIs first, e.g. (the way bench/all.sh does, ReadyToRun, framework-dependent):
 
@@ -66,13 +68,19 @@ for i in range(args.rounds):
         wall = time.perf_counter() - t
         if r.returncode != 0:
             sys.exit(f"train_ab.py: {name} failed ({r.returncode}): {r.stderr[-400:]}")
-        timings = json.loads(r.stdout)["timings"]
+        result = json.loads(r.stdout)
+        timings = result["timings"]
         timings["wall"] = wall
+        seconds = [h["seconds"] for h in result.get("history", [])]   # since the loop began, at each epoch's end
+        if seconds:
+            timings["firstEpoch"] = seconds[0]
+        if len(seconds) > 1:
+            timings["laterEpoch"] = statistics.median(b - a for a, b in zip(seconds, seconds[1:]))
         timings["outside"] = wall - timings["commandSeconds"]
         runs[name].append(timings)
 
 keys = ["wall", "outside", "readSeconds", "prepareSeconds", "batchSeconds", "inputPipelineSeconds", "buildSeconds",
-        "stepSeconds", "epochEndSeconds", "saveSeconds", "commandSeconds"]
+        "stepSeconds", "epochEndSeconds", "saveSeconds", "commandSeconds", "firstEpoch", "laterEpoch"]
 with open("/proc/loadavg") as f:
     load = " ".join(f.read().split()[:3])
 print(f"{args.rounds} interleaved rounds, {args.epochs} epochs, load average at the end {load}; ms best / median")
