@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Occam.Data;
 using Occam.Nn;
 using Occam.Numerics;
@@ -92,8 +93,8 @@ public static class TrainingWarmup
     /// <summary>
     /// Compiles, without running them, the kernels a training step runs whatever the shapes: the GEMM's packed path
     /// (its row-table forms come with the shapes, <see cref="CompileProducts"/>), the fused ReLU·dropout forward and backward,
-    /// the bias rows, the softmax cross-entropy, the bias gradient (sum of rows), the Adam update, and the epoch record's
-    /// zero count and penalty sums.
+    /// the bias rows, the softmax cross-entropy (with TensorPrimitives' exponentials, run once on a scratch block), the
+    /// GEMM's entry, the bias gradient (sum of rows), the Adam update, and the epoch record's zero count and penalty sums.
     /// </summary>
     internal static void CompileStepKernels()
     {
@@ -103,9 +104,16 @@ public static class TrainingWarmup
         Precompile.Method(typeof(RowBroadcast), nameof(RowBroadcast.Fill));
         Precompile.Method(typeof(SoftmaxCrossEntropy), nameof(SoftmaxCrossEntropy.Compute));
         Precompile.Method(typeof(SoftmaxCrossEntropy), "ComputeNarrow");
+        // The softmax's exponentials: TensorPrimitives.Exp's instantiation is private to System.Numerics.Tensors and its
+        // Vector512 code is compiled (tier 0) at its first call, ≈ 4 ms on the step's thread: one call on a scratch
+        // block of the size ComputeNarrow passes (64 rows of 10 classes) compiles the same code here.
+        var scratch = new float[640];
+        TensorPrimitives.Exp(scratch, scratch.AsSpan());
+        Precompile.Method(typeof(Gemm), nameof(Gemm.Multiply));   // tier 0 (it tests Vector512), on the step's thread otherwise
         Precompile.Method(typeof(SumOfRows), nameof(SumOfRows.Compute));
         Precompile.Method(typeof(ReluDropout), nameof(ReluDropout.Backward));
         if (Simd.Use512) Precompile.Method(typeof(AdamW), "Update512");
+        Precompile.Method(typeof(AdamW), nameof(AdamW.Update));
         Precompile.Method(typeof(CountZeros), nameof(CountZeros.Count));
         Precompile.Method(typeof(SumOfMagnitudes), nameof(SumOfMagnitudes.Sum));
         Precompile.Method(typeof(SumOfSquares), nameof(SumOfSquares.Sum));
