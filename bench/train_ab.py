@@ -7,7 +7,7 @@ Each round runs every CLI once, in a rotated order (so neither is always first a
 `--json --timings`; at the end it prints, per CLI, best and median of the wall time and of every phase the CLI
 clocks (read, prepare, batch, build, steps, epoch records, save, command), the time outside the command
 (wall − commandSeconds: runtime start-up, command line, exit), the first epoch (the history's first `seconds`: steps
-and record) and a later epoch (the median of the other epochs' durations in that run), then whether the models
+and record) and a later epoch (the median of the other epochs' durations in that run), then the process's page faults (minor + major, from wait4) and peak resident set, then whether the models
 written are byte-identical.
 
 Publish the CLIs first, e.g. (the way bench/all.sh does, ReadyToRun, framework-dependent):
@@ -64,13 +64,23 @@ for i in range(args.rounds):
         model = os.path.join(out, f"{name}.json")
         cmd = [clis[name], "train", *job, "--json", "--timings", "--out", model]
         t = time.perf_counter()
-        r = subprocess.run(cmd, capture_output=True, text=True, cwd=root, env=dict(os.environ, **envs[name]))
-        wall = time.perf_counter() - t
-        if r.returncode != 0:
-            sys.exit(f"train_ab.py: {name} failed ({r.returncode}): {r.stderr[-400:]}")
-        result = json.loads(r.stdout)
+        # Popen + wait4 rather than run: the child's resource usage (minor page faults, peak resident set) comes back too.
+        with tempfile.TemporaryFile() as err:
+            p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, cwd=root, env=dict(os.environ, **envs[name]))
+            stdout = p.stdout.read().decode()
+            p.stdout.close()
+            _, status, usage = os.wait4(p.pid, 0)
+            wall = time.perf_counter() - t
+            p.returncode = os.waitstatus_to_exitcode(status)
+            err.seek(0)
+            stderr = err.read().decode(errors="replace")
+        if p.returncode != 0:
+            sys.exit(f"train_ab.py: {name} failed ({p.returncode}): {stderr[-400:]}")
+        result = json.loads(stdout)
         timings = result["timings"]
         timings["wall"] = wall
+        timings["faults"] = usage.ru_minflt + usage.ru_majflt   # counts, not seconds
+        timings["maxRss"] = usage.ru_maxrss / 1024               # MiB (ru_maxrss is in KiB on Linux)
         seconds = [h["seconds"] for h in result.get("history", [])]   # since the loop began, at each epoch's end
         if seconds:
             timings["firstEpoch"] = seconds[0]
@@ -91,6 +101,12 @@ for key in keys:
         v = sorted(r[key] for r in runs[name] if key in r)
         cells.append(f"{v[0] * 1e3:9.1f} / {statistics.median(v) * 1e3:7.1f}" if v else f"{'-':>20}")
     print(f"{key.replace('Seconds', ''):<22}" + "".join(f"{c:>20}" for c in cells))
+for key, label in [("faults", "page faults (count)"), ("maxRss", "max resident (MiB)")]:
+    cells = []
+    for name in names:
+        v = sorted(r[key] for r in runs[name])
+        cells.append(f"{v[0]:9.0f} / {statistics.median(v):7.0f}")
+    print(f"{label:<22}" + "".join(f"{c:>20}" for c in cells))
 first = os.path.join(out, f"{names[0]}.json")
 for name in names[1:]:
     same = filecmp.cmp(first, os.path.join(out, f"{name}.json"), shallow=False)

@@ -110,46 +110,94 @@ public static class IdxLoader
     }
 
     /// <summary>
-    /// Reads a whole file, gunzipping it when it starts with the gzip magic 1f 8b. The output array is sized from the
-    /// gzip trailer (ISIZE: the uncompressed length mod 2³², RFC 1952) and filled directly by the decompressor; the
-    /// trailer is only a hint (a multi-member file, one over 4 GiB or a damaged one has a wrong one): the array grows
-    /// if more comes and is cut to what came.
+    /// Reads a whole file, gunzipping it when it starts with the gzip magic 1f 8b. The file is streamed: a plain file is
+    /// read straight into its array; a gzip file is never held compressed in memory (the decompressor reads it 64 KiB at a
+    /// time), and its output array is sized from the gzip trailer (ISIZE, read at the file's end: the uncompressed
+    /// length mod 2³², RFC 1952) and filled directly by the decompressor. The trailer is only a hint (a multi-member
+    /// file, one over 4 GiB or a damaged one has a wrong one): the array grows if more comes and is cut to what came.
+    /// (Before session 10 the compressed file was first read whole into an array of its own: 1.6 MB, 394 fresh pages, for
+    /// the shipped MNIST-10k images; docs/algorithms/startup.md, "Fresh memory".)
     /// </summary>
     internal static byte[] ReadMaybeGzip(string path)
     {
-        byte[] bytes = InputFile.ReadAllBytes(path, "an IDX file");
+        using var file = InputFile.OpenRead(path, "an IDX file");
         try
         {
-            if (bytes.Length < 2 || bytes[0] != 0x1f || bytes[1] != 0x8b)
-                return bytes;
-            // A damaged trailer must not make us allocate gigabytes: past 16× the compressed size the hint is not trusted.
-            long hint = bytes.Length >= 18 ? BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4)) : 0;
-            long trusted = 16L * bytes.Length + (1 << 20);
-            var output = new byte[Math.Clamp(hint > trusted ? 4L * bytes.Length : hint, 1, Array.MaxLength)];
-            int filled = 0;
-            Span<byte> probe = stackalloc byte[1];
-            using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-            while (true)
+            if (!file.CanSeek)
             {
-                if (filled == output.Length)
-                {
-                    // Full: done if the stream is too, else the hint was wrong and the array grows.
-                    if (gzip.Read(probe) == 0) break;
-                    if (output.Length == Array.MaxLength)
-                        throw new OccamException($"{path}: the file unpacks to more than {Array.MaxLength} bytes; IDX files this large are not supported.");
-                    Array.Resize(ref output, (int)Math.Min(Array.MaxLength, 2L * output.Length));
-                    output[filled++] = probe[0];
-                }
-                int n = gzip.Read(output.AsSpan(filled));
-                if (n == 0) break;
-                filled += n;
+                // A pipe or a device (/dev/stdin, <(zcat …)): no length and no trailer to read ahead, so read it whole first.
+                var whole = new MemoryStream();
+                file.CopyTo(whole);
+                byte[] all = whole.ToArray();
+                if (!IsGzip(all))
+                    return all;
+                long tail = all.Length >= 18 ? BinaryPrimitives.ReadUInt32LittleEndian(all.AsSpan(all.Length - 4)) : 0;
+                return Inflate(new MemoryStream(all), tail, all.Length, path);
             }
-            return filled == output.Length ? output : output[..filled];
+            long length = file.Length;
+            Span<byte> magic = stackalloc byte[2];
+            int start = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+            if (!IsGzip(magic[..start]))
+            {
+                if (length > Array.MaxLength)
+                    throw new OccamException($"{path}: the file is larger than {Array.MaxLength} bytes; IDX files this large are not supported.");
+                var bytes = new byte[Math.Max(length, start)];
+                magic[..start].CopyTo(bytes);
+                int read = start + file.ReadAtLeast(bytes.AsSpan(start), bytes.Length - start, throwOnEndOfStream: false);
+                return read == bytes.Length ? bytes : bytes[..read];
+            }
+            long hint = 0;
+            if (length >= 18)
+            {
+                Span<byte> trailer = stackalloc byte[4];
+                if (RandomAccess.Read(file.SafeFileHandle, trailer, length - 4) == 4)
+                    hint = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+            }
+            file.Position = 0;
+            // 64 KiB reads (25 system calls for the shipped images) rather than the decompressor's own 8 KiB ones.
+            return Inflate(new BufferedStream(file, 1 << 16), hint, length, path);
         }
         catch (InvalidDataException e)
         {
             throw new OccamException($"{path}: the gzip data is corrupt or truncated ({e.Message}); download the file again.", e);
         }
+        catch (Exception e) when (InputFile.ReadError(path, e) is { } error)
+        {
+            throw error;
+        }
+    }
+
+    private static bool IsGzip(ReadOnlySpan<byte> start) => start.Length >= 2 && start[0] == 0x1f && start[1] == 0x8b;
+
+    /// <summary>
+    /// Decompresses the gzip stream <paramref name="compressed"/> (<paramref name="length"/> bytes, trailer size
+    /// <paramref name="hint"/>) into one array, filled directly by the decompressor: sized from the hint, grown if more
+    /// comes, cut to what came.
+    /// </summary>
+    private static byte[] Inflate(Stream compressed, long hint, long length, string path)
+    {
+        // A damaged trailer must not make us allocate gigabytes: past 16× the compressed size the hint is not trusted.
+        long trusted = 16L * length + (1 << 20);
+        var output = new byte[Math.Clamp(hint > trusted ? 4L * length : hint, 1, Array.MaxLength)];
+        int filled = 0;
+        Span<byte> probe = stackalloc byte[1];
+        using var gzip = new GZipStream(compressed, CompressionMode.Decompress);
+        while (true)
+        {
+            if (filled == output.Length)
+            {
+                // Full: done if the stream is too, else the hint was wrong and the array grows.
+                if (gzip.Read(probe) == 0) break;
+                if (output.Length == Array.MaxLength)
+                    throw new OccamException($"{path}: the file unpacks to more than {Array.MaxLength} bytes; IDX files this large are not supported.");
+                Array.Resize(ref output, (int)Math.Min(Array.MaxLength, 2L * output.Length));
+                output[filled++] = probe[0];
+            }
+            int n = gzip.Read(output.AsSpan(filled));
+            if (n == 0) break;
+            filled += n;
+        }
+        return filled == output.Length ? output : output[..filled];
     }
 
     /// <summary>Printable ASCII or UTF-8 text with line breaks and tabs (no NUL or other control bytes).</summary>

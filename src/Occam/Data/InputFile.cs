@@ -35,6 +35,28 @@ internal static class InputFile
         }
     }
 
+    /// <summary>
+    /// The file opened for reading without a buffer of its own (the caller reads it in large pieces or through a stream
+    /// that buffers), after <see cref="Check"/>; reading it can throw <see cref="IOException"/>, which
+    /// <see cref="ReadError"/> turns into the same one-line error as <see cref="ReadAllBytes"/>.
+    /// </summary>
+    public static FileStream OpenRead(string path, string what)
+    {
+        Check(path, what);
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Unreadable(path, e);
+        }
+    }
+
+    /// <summary>The one-line error for a failure while reading a file opened by <see cref="OpenRead"/> (null: not a read error).</summary>
+    public static OccamException? ReadError(string path, Exception e) =>
+        e is IOException or UnauthorizedAccessException ? Unreadable(path, e) : null;
+
     /// <summary>The file's text (UTF-8 unless a byte-order mark says otherwise), after <see cref="Check"/>.</summary>
     public static string ReadAllText(string path, string what)
     {

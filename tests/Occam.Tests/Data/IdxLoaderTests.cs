@@ -134,6 +134,61 @@ public sealed class IdxLoaderTests : IDisposable
         Assert.True(e.Message.Contains("truncated") || e.Message.Contains("corrupt"), e.Message);
     }
 
+    /// <summary>
+    /// The streamed read gives the file's bytes (plain) or its whole decompressed content (gzip), also when the trailer's
+    /// size hint is too small (a multi-member file, whose last member's ISIZE is the hint: the array grows), and for
+    /// files shorter than the gzip magic. A trailer that does not match the data is an error of the decompressor
+    /// (it checks ISIZE), reported as corrupt data.
+    /// </summary>
+    [Fact]
+    public void ReadMaybeGzipReturnsTheWholeContent()
+    {
+        var content = new byte[70_000];
+        for (int i = 0; i < content.Length; i++) content[i] = (byte)(i * 31 + i / 977);
+        byte[] gz = Gzip(content);
+        byte[] multi = [.. Gzip(content[..1000]), .. Gzip(content[1000..69_990]), .. Gzip(content[69_990..])];
+        foreach (var (name, file, expected) in new[]
+        {
+            ("plain", content, content), ("gzip", gz, content), ("multi", multi, content), ("empty", [], []),
+            ("one", [0x1f], [0x1f]), ("tiny-gzip", Gzip([5]), [5]), ("empty-gzip", Gzip([]), []),
+        })
+        {
+            byte[] read = IdxLoader.ReadMaybeGzip(_files.WriteBytes(name, file));
+            Assert.True(expected.AsSpan().SequenceEqual(read), $"{name}: {read.Length} bytes read, {expected.Length} expected");
+        }
+        var damaged = (byte[])gz.Clone();
+        BinaryPrimitives.WriteUInt32LittleEndian(damaged.AsSpan(damaged.Length - 4), (uint)content.Length + 5000);
+        var e = Assert.Throws<OccamException>(() => IdxLoader.ReadMaybeGzip(_files.WriteBytes("damaged", damaged)));
+        Assert.Contains("damaged: the gzip data is corrupt or truncated", e.Message);
+    }
+
+    /// <summary>A file that cannot seek (a FIFO, as from <c>&lt;(zcat …)</c>) is read whole and unpacked the same way.</summary>
+    [Fact]
+    public async Task ReadMaybeGzipReadsAPipe()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var content = new byte[20_000];
+        for (int i = 0; i < content.Length; i++) content[i] = (byte)(i % 251);
+        foreach (var (name, file) in new[] { ("plain-pipe", content), ("gzip-pipe", Gzip(content)) })
+        {
+            string pipe = _files.PathOf(name);
+            using (var p = System.Diagnostics.Process.Start("mkfifo", pipe)) p.WaitForExit();
+            var writer = Task.Run(() => File.WriteAllBytes(pipe, file));
+            byte[] read = IdxLoader.ReadMaybeGzip(pipe);
+            await writer;
+            Assert.True(content.AsSpan().SequenceEqual(read), $"{name}: {read.Length} bytes read");
+        }
+    }
+
+    [Fact]
+    public void MissingOrFolderPathIsAnInputError()
+    {
+        var e = Assert.Throws<OccamException>(() => IdxLoader.ReadMaybeGzip(_files.PathOf("absent.idx")));
+        Assert.Contains("absent.idx: file not found; check the path.", e.Message);
+        e = Assert.Throws<OccamException>(() => IdxLoader.ReadMaybeGzip(Path.GetDirectoryName(_files.WriteBytes("x", [1]))!));
+        Assert.Contains("is a folder, not a file", e.Message);
+    }
+
     [Fact]
     public void LabelCountDiffersFromImageCount()
     {
