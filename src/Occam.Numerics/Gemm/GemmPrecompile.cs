@@ -36,6 +36,16 @@ internal static class GemmPrecompile
     }
 
     /// <summary>
+    /// The in-place path's code that does not depend on the shape (what <see cref="GemmInPlace.Precompile"/> compiles
+    /// besides the tile bodies): its driver and the packing of a partial strip.
+    /// </summary>
+    public static void InPlaceDriver()
+    {
+        Precompile.Method(typeof(GemmInPlace), "Run");
+        Precompile.Method(typeof(GemmPacking), nameof(GemmPacking.PackB));
+    }
+
+    /// <summary>
     /// The packed path on the kernel <paramref name="kind"/> (<see cref="GemmKernel.Auto"/>: this machine's,
     /// <see cref="GemmKernelInfo.AutoKind"/>): the driver, its macro-kernels, bias fill and edge store, the packing of Ã
     /// and B̃ (with a row table, also their forms over that line source: <see cref="IndexedLines"/> or

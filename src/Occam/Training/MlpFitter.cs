@@ -146,13 +146,15 @@ public static class MlpFitter
         }
         else
         {
+            var spec = SpecFor(data, settings);
+            int batch = settings.Training.BatchSize;
+            spec.CheckSize(batch == 0 ? rows.Train.Length : Math.Min(batch, rows.Train.Length));
+            // The shapes are known: the warm-up compiles the products while the standardizer is fitted and the weights drawn.
+            TrainingWarmup.NetworkKnown(spec, rows.Train.Length, batch, trainSet.HasBytes);
             long fitStart = Stopwatch.GetTimestamp();
             var standardizer = settings.Standardize ? Standardizer.Fit(trainSet) : null;
             var targetStandardizer = settings.StandardizeTarget && data.Task == TaskKind.Regression ? Standardizer.Fit(trainSet.Y, 1) : null;
             modelStart += Stopwatch.GetTimestamp() - fitStart;   // the standardizer fit is data work, not the network's
-            var spec = SpecFor(data, settings);
-            int batch = settings.Training.BatchSize;
-            spec.CheckSize(batch == 0 ? rows.Train.Length : Math.Min(batch, rows.Train.Length));
             model = Mlp.Create(spec, initRng, standardizer, data.Classes, data.FeatureNames, data.TargetName, targetStandardizer);
         }
 

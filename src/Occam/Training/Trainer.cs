@@ -324,6 +324,7 @@ public sealed class Trainer
             var record = new EpochRecord(epoch, t._optimizer.StepCount, trainLoss, trainMetric, t._regularization.Value(t._model),
                 valLoss, valMetric, sparsity.ZeroFraction, sparsity.DeadUnits, Seconds);
             _epochEndTicks += Stopwatch.GetTimestamp() - endStart;
+            if (epoch == 1) TrainingWarmup.FirstEpochEnded();   // the warm-up may compile the save now (startup.md, "The first epoch")
             return record;
         }
     }
@@ -488,8 +489,12 @@ public sealed class Trainer
     /// per epoch (emulated AVX2).
     /// </summary>
     internal static bool RowViewPays(Mlp model, int rows) =>
-        (long)rows * model.Inputs >= RowViewMinimum && Backprop.ReadsInputRows(model) && model.Layers[0] is Dense d
-        && Gemm.PacksRowsOf(true, false, true, rows, d.Outputs, d.Inputs) && Gemm.PacksRowsOf(false, true, false, d.Outputs, d.Inputs, rows);
+        Backprop.ReadsInputRows(model) && model.Layers[0] is Dense d && RowViewPays(rows, d.Inputs, d.Outputs);
+
+    /// <summary><see cref="RowViewPays(Mlp, int)"/> for a network whose first layer is dense, with these inputs and outputs.</summary>
+    internal static bool RowViewPays(int rows, int inputs, int outputs) =>
+        (long)rows * inputs >= RowViewMinimum
+        && Gemm.PacksRowsOf(true, false, true, rows, outputs, inputs) && Gemm.PacksRowsOf(false, true, false, outputs, inputs, rows);
 
     /// <summary>
     /// The targets of batch rows <c>order[first … first + rows)</c> into the batch's target buffer. One target per row

@@ -11,8 +11,9 @@ using Occam.Training;
 namespace Occam.Tests.Training;
 
 /// <summary>
-/// The step warm-up's list does not rot: after <see cref="TrainingWarmup.CompileStepKernels"/> and
-/// <see cref="TrainingWarmup.CompileProducts"/>, a first epoch of a network shaped like the bench job's (784 inputs,
+/// The step warm-up's list does not rot: after <see cref="TrainingWarmup.CompileStepKernels"/>,
+/// <see cref="TrainingWarmup.CompileRowTableKernels"/>, <see cref="TrainingWarmup.CompileProducts(Occam.Nn.Mlp, int, int, bool)"/>
+/// (from the network's spec, as the warm-up thread gets it) and <see cref="TrainingWarmup.RunRecord"/>, a first epoch of a network shaped like the bench job's (784 inputs,
 /// rows read in place, 10 classes, a short last batch, dropout, Adam with L1) compiles none of Occam's kernels (the
 /// <c>AggressiveOptimization</c> methods of Occam and Occam.Numerics: those ReadyToRun cannot hold); without the
 /// warm-up the same epoch compiles them (so the probe sees compilations at all). Each run loads Occam, Occam.Numerics
@@ -84,8 +85,12 @@ public static class StepWarmupProbe
         var job = MlpFitter.Prepare(data, settings);
         if (warm)
         {
+            // What the warm-up thread runs (TrainingWarmup.Start): the products from the spec, as MlpFitter.Prepare gives
+            // them before it builds the network (TrainingWarmup.NetworkKnown).
             TrainingWarmup.CompileStepKernels();
-            TrainingWarmup.CompileProducts(job.Model, job.Rows.Train.Length, settings.Training.BatchSize, data.HasBytes);
+            TrainingWarmup.CompileRowTableKernels(idxImages: true);
+            TrainingWarmup.CompileProducts(TrainingWarmup.DenseShapes(MlpFitter.SpecFor(data, settings)), true, job.Rows.Train.Length, settings.Training.BatchSize, data.HasBytes);
+            TrainingWarmup.RunRecord(TrainingWarmup.RunPreparation(idxImages: true));   // on the warm-up's tiny model, as Start runs it
         }
         using var listener = new JitListener();
         Marker(1);
