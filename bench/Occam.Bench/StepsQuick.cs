@@ -44,6 +44,7 @@ internal static class StepsQuick
             else if (args[i] == "--spread") spread = true;
             else if (args[i] == "--detail") return Detail(seconds);
             else if (args[i] == "--ab-update") return AbUpdate(seconds);
+            else if (args[i] == "--ab-inplace") return AbInPlace(seconds, only);
             else if (args[i] == "--trace") return StepTrace.Run(args);
             else if (args[i] == "--pieces") return Pieces(seconds, i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : null);
             else
@@ -200,8 +201,14 @@ internal static class StepsQuick
             ("dW2 TN 10x128x128", () => Gemm.Multiply(true, false, outputs, hidden, rows, 1f, ds, outputs, h, hidden, 0f, dw2, hidden)),
             ("db2 SumOfRows", () => Occam.Numerics.Reductions.SumOfRows.Compute(ds, rows, outputs, db2)),
             ("dX2 NN 128x10x128", () => Gemm.Multiply(false, false, rows, hidden, outputs, 1f, ds, outputs, d2.Weight, hidden, 0f, dh, hidden)),
+            ("mask fill V256 (16 per step)", () => KeepMask.Fill(VectorWidth.V256, h, 12345UL, 0, threshold, keep)),
             ("relu-dropout bwd", () => Occam.Numerics.Activations.ReluDropout.Backward(h, dh, dh, keep)),
             ("dW1 TN 128x128x64", () => Gemm.Multiply(true, false, hidden, inputs, rows, 1f, dh, hidden, x, inputs, 0f, dw1, inputs)),
+            // The four products above as they ran before session 10 on the Vector256 kernel (packed path; same on AVX-512).
+            ("fwd2 NT 128x128x10 (V256 packed)", () => Packed256(() => Gemm.Multiply(false, true, rows, outputs, hidden, 1f, h, hidden, d2.Weight, hidden, 1f, s, outputs))),
+            ("dW2 TN 10x128x128 (V256 packed)", () => Packed256(() => Gemm.Multiply(true, false, outputs, hidden, rows, 1f, ds, outputs, h, hidden, 0f, dw2, hidden))),
+            ("dX2 NN 128x10x128 (V256 packed)", () => Packed256(() => Gemm.Multiply(false, false, rows, hidden, outputs, 1f, ds, outputs, d2.Weight, hidden, 0f, dh, hidden))),
+            ("dW1 TN 128x128x64 (V256 packed)", () => Packed256(() => Gemm.Multiply(true, false, hidden, inputs, rows, 1f, dh, hidden, x, inputs, 0f, dw1, inputs))),
             ("db1 SumOfRows", () => Occam.Numerics.Reductions.SumOfRows.Compute(dh, rows, hidden, db1)),
             ("adam W1 (8192)", () => AdamW.Update(d1.Weight, dw1, m, v, new AdamW.StepConstants(1e-3f, 0.5f), 1e-3, 0.9, 0.999, 1e-8, 0, 1e-4, (float)l2)),
         };
@@ -214,6 +221,50 @@ internal static class StepsQuick
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"piece\":\"{name}\",\"us\":{us:F3}}}"));
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"piece\":\"sum of pieces (Adam W1 only)\",\"us\":{sum:F3}}}"));
+        return 0;
+    }
+
+    /// <summary>Runs <paramref name="product"/> with the Vector256 kernel's in-place path off (<see cref="GemmInPlace.OnVector256"/>): the packed path.</summary>
+    private static void Packed256(Action product)
+    {
+        GemmInPlace.OnVector256 = false;
+        try { product(); }
+        finally { GemmInPlace.OnVector256 = true; }
+    }
+
+    /// <summary>
+    /// `--ab-inplace [--net NAME]`: each net's step at 1 thread with the Vector256 kernel's in-place path off (A: the packed
+    /// path, as before session 10) and on (B), alternating 0.15 s windows in one process for the time given; best and
+    /// median of the rounds' bests. Only meaningful on the Vector256 kernel (AVX2, or <c>DOTNET_EnableAVX512=0</c>).
+    /// </summary>
+    private static int AbInPlace(double seconds, string? only)
+    {
+        foreach (var net in Nets)
+        {
+            if (only is not null && net.Name != only) continue;
+            var (trainer, x, y, rng) = Setup(net);
+            var a = new List<double>();
+            var b = new List<double>();
+            var total = Stopwatch.StartNew();
+            try
+            {
+                while (total.Elapsed.TotalSeconds < seconds || a.Count < 8)
+                {
+                    GemmInPlace.OnVector256 = false;
+                    a.Add(Best(() => trainer.Step(x, y, net.Batch, rng, out _), 1, 0.15));
+                    GemmInPlace.OnVector256 = true;
+                    b.Add(Best(() => trainer.Step(x, y, net.Batch, rng, out _), 1, 0.15));
+                }
+            }
+            finally
+            {
+                GemmInPlace.OnVector256 = true;
+            }
+            a.Sort();
+            b.Sort();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"net\":\"{net.Name}\",\"kernel\":\"{GemmKernelInfo.AutoKind}\",\"rounds\":{a.Count},\"packedBestUs\":{a[0]:F2},\"packedMedianUs\":{a[a.Count / 2]:F2},\"inPlaceBestUs\":{b[0]:F2},\"inPlaceMedianUs\":{b[b.Count / 2]:F2},\"ratio\":{a[0] / b[0]:F3}}}"));
+        }
         return 0;
     }
 

@@ -50,6 +50,13 @@ public class ReluDropoutTests
                 ReluDropout.Forward(z, b, width, h, seed, offset, Threshold, Keep);
                 ReluDropout.ForwardScalar(z, b, width, hS, seed, offset, Threshold, Keep);
                 TestVectors.AssertBitwise(hS, h, $"biased h width={width} rows={rows}");
+                if (width % 16 == 0 && offset % 4 == 0 && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                {
+                    // The AVX2 whole-step path (one generator over all rows), whatever this machine's widest vectors.
+                    var h256 = new float[n];
+                    ReluDropout.RunWholeSteps256(z, b, h256, seed, offset, Threshold, Keep);
+                    TestVectors.AssertBitwise(hS, h256, $"biased h, 16-element steps, width={width} rows={rows}");
+                }
                 // Unfused: y = z + b row by row (what bias rows + the product with beta = 1 store), relu, mask, product.
                 var y = new float[n];
                 for (int i = 0; i < n; i++) y[i] = z[i] + b[i % width];

@@ -72,7 +72,7 @@ public class SoftmaxCrossEntropyTests
     [Fact]
     public void VectorPathEqualsTheRowByRowDefinitionBitwise()
     {
-        // Every class count around the 16-lane vector (1..20: the masked path up to 16, the row path past it), row counts
+        // Every class count around the 16-lane vector (1..20: the masked path up to 16, the row path past it; the AVX2 path for 8..16), row counts
         // around the 64-row block, logits from tiny to large (ties and zero maxima included), every label.
         var rng = new Rng(902UL);
         foreach (int k in Enumerable.Range(1, 20))
@@ -89,6 +89,14 @@ public class SoftmaxCrossEntropyTests
                 float lossRef = SoftmaxCrossEntropy.ComputeScalar(z, rows, k, labels, reference);
                 Assert.Equal(BitConverter.SingleToInt32Bits(lossRef), BitConverter.SingleToInt32Bits(lossFast));
                 TestVectors.AssertBitwise(reference, fast, $"K={k} rows={rows}");
+                if (k >= 8 && k <= 16 && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                {
+                    // The AVX2 path (two overlapping 8-wide vectors per row), whatever this machine's widest vectors.
+                    var narrow = new float[rows * k];
+                    float lossNarrow = SoftmaxCrossEntropy.ComputeNarrow256(z, rows, k, labels, narrow);
+                    Assert.Equal(BitConverter.SingleToInt32Bits(lossRef), BitConverter.SingleToInt32Bits(lossNarrow));
+                    TestVectors.AssertBitwise(reference, narrow, $"Vector256 K={k} rows={rows}");
+                }
             }
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Occam.Numerics.Random;
 
 namespace Occam.Numerics.Activations;
@@ -36,6 +37,12 @@ internal static class ReluDropout
         {
             // Rows of whole 32-element steps: one generator over all rows, the bias vectors by column (no set-up per row).
             RunWholeSteps(z, bias, h, seed, offset, threshold, keep);
+            return;
+        }
+        if (!bias.IsEmpty && Simd.Use256 && !Simd.Use512 && width % 16 == 0 && (offset & 3) == 0)
+        {
+            // The same on AVX2 with 16-element steps (a generator per row cost ≈ 15 % of the pass at width 128).
+            RunWholeSteps256(z, bias, h, seed, offset, threshold, keep);
             return;
         }
         // Without a bias the whole span is one row. One call site of the inlined Run (its three generator loops): two
@@ -106,9 +113,19 @@ internal static class ReluDropout
                 x1 += Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(_b), (nuint)(i + 8));
             }
             ref float h = ref MemoryMarshal.GetReference(_h);
-            (Vector256.Max(x0, Vector256<float>.Zero) * lo).StoreUnsafe(ref h, (nuint)i);
-            (Vector256.Max(x1, Vector256<float>.Zero) * hi).StoreUnsafe(ref h, (nuint)(i + 8));
+            (Relu256(x0) * lo).StoreUnsafe(ref h, (nuint)i);
+            (Relu256(x1) * hi).StoreUnsafe(ref h, (nuint)(i + 8));
         }
+
+        /// <summary>
+        /// <c>MathF.Max(x, 0)</c> lane by lane (NaN stays NaN, −0 gives +0) in two instructions on AVX: <c>vmaxps(0, x)</c>
+        /// returns its second operand x when x is NaN or ±0, and adding +0 turns −0 into +0 and leaves every other value
+        /// (NaN included) as it is. <see cref="Vector256.Max"/> keeps the same IEEE semantics with six instructions
+        /// (two compares, and/andn/or blends), which made this pass ≈ 2× slower than its Vector512 form per element.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static Vector256<float> Relu256(Vector256<float> x) =>
+            Avx.IsSupported ? Avx.Max(Vector256<float>.Zero, x) + Vector256<float>.Zero : Vector256.Max(x, Vector256<float>.Zero);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Invoke(int i, Vector512<float> lo, Vector512<float> hi)
@@ -147,6 +164,32 @@ internal static class ReluDropout
             (Vector512.Max(x0, Vector512<float>.Zero) * lo).StoreUnsafe(ref hr, (nuint)i);
             (Vector512.Max(x1, Vector512<float>.Zero) * hi).StoreUnsafe(ref hr, (nuint)(i + 16));
             j += 32;
+            if (j == width) j = 0;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> with a bias when the width is a multiple of 16 and the offset of 4 on AVX2: 16 elements per
+    /// generator step never straddle a row, so column j of step i is i mod width. Internal for the tests, which run it
+    /// on any machine with Vector256.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal static void RunWholeSteps256(ReadOnlySpan<float> z, ReadOnlySpan<float> b, Span<float> h, ulong seed, long offset, ushort threshold, float keep)
+    {
+        int n = z.Length, width = b.Length;
+        System.Diagnostics.Debug.Assert(width % 16 == 0 && n % width == 0 && (offset & 3) == 0);
+        ref float zr = ref MemoryMarshal.GetReference(z);
+        ref float br = ref MemoryMarshal.GetReference(b);
+        ref float hr = ref MemoryMarshal.GetReference(h);
+        var gen = new KeepMask.Generator256(seed, offset, threshold, keep);
+        for (int i = 0, j = 0; i < n; i += 16)
+        {
+            var (lo, hi) = gen.Next();
+            var x0 = Vector256.LoadUnsafe(ref zr, (nuint)i) + Vector256.LoadUnsafe(ref br, (nuint)j);
+            var x1 = Vector256.LoadUnsafe(ref zr, (nuint)(i + 8)) + Vector256.LoadUnsafe(ref br, (nuint)(j + 8));
+            (Apply.Relu256(x0) * lo).StoreUnsafe(ref hr, (nuint)i);
+            (Apply.Relu256(x1) * hi).StoreUnsafe(ref hr, (nuint)(i + 8));
+            j += 16;
             if (j == width) j = 0;
         }
     }

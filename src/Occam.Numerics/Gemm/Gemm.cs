@@ -152,7 +152,7 @@ public static unsafe class Gemm
                 GemmFewRows.Multiply(m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
             else if (options.Path == GemmPath.InPlace || (options.Path == GemmPath.Auto && !direct && PrefersInPlace(options, transposeA, transposeB, m, n, k)))
                 GemmInPlace.Multiply(m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc,
-                    options.Threads > 0 ? options.Threads : AutoThreads(m, n, k));
+                    options.Threads > 0 ? options.Threads : AutoThreads(m, n, k), GemmInPlace.NarrowTiles(options.Kernel));
             else if (direct)
                 GemmSmall.Multiply(m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc);
             else
@@ -346,12 +346,14 @@ public static unsafe class Gemm
 
     /// <summary>
     /// Whether <see cref="GemmPath.Auto"/> takes <see cref="GemmInPlace"/>: the kernel is Vector512 on AVX-512 hardware
-    /// and the shape fits (<see cref="GemmInPlace.Fits"/>).
+    /// or Vector256 on AVX2 hardware (<see cref="GemmInPlace.IsPreferredKernel"/>), and the shape fits that kernel's
+    /// tiles (<see cref="GemmInPlace.Fits"/>).
     /// </summary>
-    private static bool PrefersInPlace(GemmOptions options, bool transposeA, bool transposeB, int m, int n, int k) =>
-        GemmInPlace.IsPreferredKernel
-        && (options.Kernel == GemmKernel.Auto ? GemmKernelInfo.AutoKind : options.Kernel) == GemmKernel.V512
-        && GemmInPlace.Fits(transposeA, transposeB, m, n, k);
+    private static bool PrefersInPlace(GemmOptions options, bool transposeA, bool transposeB, int m, int n, int k)
+    {
+        GemmKernel kernel = options.Kernel == GemmKernel.Auto ? GemmKernelInfo.AutoKind : options.Kernel;
+        return GemmInPlace.IsPreferredKernel(kernel) && GemmInPlace.Fits(transposeA, transposeB, m, n, k, kernel == GemmKernel.V256);
+    }
 
     /// <summary>The packed path: kernel, block sizes, work items and thread count, then the BLIS loop nest.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

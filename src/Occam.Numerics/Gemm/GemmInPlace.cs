@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace Occam.Numerics;
 
 /// <summary>
-/// The in-place path for narrow, short and shallow products on AVX-512: <c>C = alpha·op(A)·op(B) + beta·C</c> with
+/// The in-place path for narrow, short and shallow products: <c>C = alpha·op(A)·op(B) + beta·C</c> with
 /// op(A) never packed and op(B) read where it lies whenever its rows are contiguous. It serves the three products of
 /// a training step that the packed 8×32 algorithm computes badly:
 /// <list type="bullet">
@@ -32,6 +32,11 @@ namespace Occam.Numerics;
 /// </code>
 /// Each element of C is the same chain of fused multiply-adds over the same k blocks as on every other path, so
 /// results are bit-identical to them (and single-threaded, so the same for every thread count).
+/// <para>Two tile widths: on AVX-512 (the Vector512 kernel) <see cref="GemmTileV512InPlace"/>, 16-float vectors (strips of
+/// 16 or 32 columns, tiles of up to 12 rows); on the Vector256 (AVX2) kernel <see cref="GemmTileV256InPlace"/>, 8-float
+/// vectors (strips of 8 or 16 columns, tiles of up to 12 rows with one vector and 6 with two: 16 ymm registers). The
+/// numbers in the list above are the Vector512 ones; with 8-float vectors a product takes the path for n ≤ 16, m ≤ 6
+/// or k ≤ 16 (B not transposed), see <see cref="Fits"/>.</para>
 /// </summary>
 [SkipLocalsInit]
 internal static unsafe class GemmInPlace
@@ -42,8 +47,22 @@ internal static unsafe class GemmInPlace
     /// <summary>Products with at most this many columns take the path (one 16-wide vector per row).</summary>
     public const int MaxNarrowColumns = 16;
 
-    /// <summary>Whether <see cref="Gemm"/> picks this path on its own (AVX-512 hardware: the kernel is Vector512).</summary>
-    public static bool IsPreferredKernel => Vector512.IsHardwareAccelerated;
+    /// <summary>
+    /// Whether <see cref="Gemm"/> picks this path on its own for a product on <paramref name="kernel"/> (resolved): the
+    /// Vector512 kernel on AVX-512 hardware, or the Vector256 kernel on AVX2 hardware (16 ymm registers: its own tiles).
+    /// </summary>
+    public static bool IsPreferredKernel(GemmKernel kernel) =>
+        kernel == GemmKernel.V512 ? Vector512.IsHardwareAccelerated : kernel == GemmKernel.V256 && Vector256.IsHardwareAccelerated && OnVector256;
+
+    /// <summary>
+    /// Whether <see cref="GemmPath.Auto"/> takes the path on the Vector256 kernel (default true; false: the packed path
+    /// those products took before session 10). Set only by the bench's interleaved A/B (<c>steps --ab-inplace</c>).
+    /// </summary>
+    internal static bool OnVector256 { get; set; } = true;
+
+    /// <summary>Whether a product on <paramref name="kernel"/> (Auto resolved) runs the 8-float tiles (<see cref="GemmTileV256InPlace"/>): the Vector256 kernel; every other kernel runs the 16-float ones.</summary>
+    public static bool NarrowTiles(GemmKernel kernel) =>
+        (kernel == GemmKernel.Auto ? GemmKernelInfo.AutoKind : kernel) == GemmKernel.V256;
 
     /// <summary>
     /// Products <c>Aᵀ·B</c> whose op(B) has at most this many elements (k·n) take the path whatever m: a tile's
@@ -52,10 +71,13 @@ internal static unsafe class GemmInPlace
     /// </summary>
     public const long MaxTransposedABElements = 1L << 15;
 
-    /// <summary>The shapes the path is chosen for (see the class summary): narrow, few rows, shallow, or Aᵀ·B with a small B.</summary>
-    public static bool Fits(bool transposeA, bool transposeB, int m, int n, int k) =>
-        n <= MaxNarrowColumns || (!transposeB && (m <= GemmTileV512InPlace.MaxRows || k <= MaxShallowDepth
-            || (transposeA && (long)k * n <= MaxTransposedABElements)));
+    /// <summary>
+    /// The shapes the path is chosen for (see the class summary): narrow, few rows, shallow, or Aᵀ·B with a small B; with
+    /// the 8-float tiles (<paramref name="v256"/>) "few rows" is one tile of two vectors (m ≤ 6).
+    /// </summary>
+    public static bool Fits(bool transposeA, bool transposeB, int m, int n, int k, bool v256 = false) =>
+        n <= MaxNarrowColumns || (!transposeB && (m <= (v256 ? GemmTileV256InPlace.MaxRowsTwoVectors : GemmTileV512InPlace.MaxRows)
+            || k <= MaxShallowDepth || (transposeA && (long)k * n <= MaxTransposedABElements)));
 
     /// <summary>One product, and the share of it one work item computes.</summary>
     private struct Job
@@ -66,6 +88,8 @@ internal static unsafe class GemmInPlace
         public nint RsA, CsA, RsB, CsB, Ldc;
         /// <summary>Items split the rows (bands of whole row tiles) rather than the column strips.</summary>
         public bool ByRows;
+        /// <summary>The 8-float tiles (<see cref="GemmTileV256InPlace"/>).</summary>
+        public bool V256;
         public int Items;
     }
 
@@ -74,34 +98,36 @@ internal static unsafe class GemmInPlace
     /// any shape (m, n, k ≥ 1), any transposes. With <paramref name="threads"/> &gt; 1 the rows of C (or, for a single
     /// row tile, its column strips) are cut into one contiguous share per thread, run through
     /// <see cref="GemmThreadPool.RunItems"/>; every element is computed by the same chain whoever computes it.
+    /// <paramref name="v256"/>: the 8-float tiles (<see cref="GemmTileV256InPlace"/>), else the 16-float ones.
     /// </summary>
     public static void Multiply(int m, int n, int k, float alpha, float* a, nint rsA, nint csA,
-        float* b, nint rsB, nint csB, float beta, float* c, nint ldc, int threads)
+        float* b, nint rsB, nint csB, float beta, float* c, nint ldc, int threads, bool v256 = false)
     {
         Debug.Assert(m >= 1 && n >= 1 && k >= 1);
         if (threads <= 1)
         {
-            Run(m, n, k, alpha, a, rsA, csA, b, rsB, csB, beta, c, ldc);
+            Run(m, n, k, alpha, a, rsA, csA, b, rsB, csB, beta, c, ldc, v256);
             return;
         }
-        (bool byRows, int items) = Split(m, n, threads);
+        (bool byRows, int items) = Split(m, n, threads, v256);
         var job = new Job
         {
             M = m, N = n, K = k, Alpha = alpha, Beta = beta, A = a, B = b, C = c,
-            RsA = rsA, CsA = csA, RsB = rsB, CsB = csB, Ldc = ldc, ByRows = byRows, Items = items,
+            RsA = rsA, CsA = csA, RsB = rsB, CsB = csB, Ldc = ldc, ByRows = byRows, V256 = v256, Items = items,
         };
         GemmThreadPool.RunItems(&RunItem, (nint)(&job), job.Items, threads);
     }
 
     /// <summary>
     /// How <see cref="Multiply"/> cuts an m×n product over <paramref name="threads"/> (≥ 2): by bands of whole row tiles
-    /// when there are at least as many row tiles (of up to 12 rows) as column strips (16 or 32 wide), else by bands of
-    /// strips; one item per thread, or fewer when there are fewer tiles or strips.
+    /// when there are at least as many row tiles (of up to <see cref="BandRows"/> rows) as column strips (16 or 32 wide;
+    /// 8 or 16 with the 8-float tiles), else by bands of strips; one item per thread, or fewer when there are fewer tiles or strips.
     /// </summary>
-    private static (bool ByRows, int Items) Split(int m, int n, int threads)
+    private static (bool ByRows, int Items) Split(int m, int n, int threads, bool v256)
     {
-        int width = 16 * Vectors(n);
-        int tiles = (m + GemmTileV512InPlace.MaxRows - 1) / GemmTileV512InPlace.MaxRows;
+        int width = Lanes(v256) * Vectors(n, v256);
+        int band = BandRows(n, v256);
+        int tiles = (m + band - 1) / band;
         int strips = (n + width - 1) / width;
         bool byRows = tiles >= strips;
         return (byRows, Math.Min(threads, byRows ? tiles : strips));
@@ -111,32 +137,45 @@ internal static unsafe class GemmInPlace
     /// The share of item <paramref name="item"/> of <paramref name="items"/> (see <see cref="Split"/>): rows r0..r1 and
     /// columns j0..j1 of C. Whole row tiles per item, so that every tile keeps 8-12 rows.
     /// </summary>
-    private static (int R0, int R1, int J0, int J1) Share(int m, int n, bool byRows, int items, int item)
+    private static (int R0, int R1, int J0, int J1) Share(int m, int n, bool byRows, int items, int item, bool v256)
     {
         if (byRows)
         {
-            int tiles = (m + GemmTileV512InPlace.MaxRows - 1) / GemmTileV512InPlace.MaxRows;
+            int band = BandRows(n, v256);
+            int tiles = (m + band - 1) / band;
             (int t0, int t1) = GemmDriver.Partition(tiles, items, item);
             return ((int)((long)m * t0 / tiles), (int)((long)m * t1 / tiles), 0, n);
         }
-        int width = 16 * Vectors(n);
+        int width = Lanes(v256) * Vectors(n, v256);
         int strips = (n + width - 1) / width;
         (int s0, int s1) = GemmDriver.Partition(strips, items, item);
         return (0, m, s0 * width, Math.Min(n, s1 * width));
     }
 
-    /// <summary>Vectors of 16 columns per tile row: one for products of at most <see cref="MaxNarrowColumns"/> columns, else two.</summary>
-    private static int Vectors(int n) => n <= MaxNarrowColumns ? 1 : 2;
+    /// <summary>Floats per vector: 8 for the 8-float tiles (<paramref name="v256"/>), else 16.</summary>
+    private static int Lanes(bool v256) => v256 ? 8 : 16;
 
     /// <summary>
-    /// The row tiles <see cref="Run"/> cuts m rows into, with <paramref name="vectors"/> vectors per row: up to 12 rows
-    /// with one vector (12 accumulators); with two, one tile of all rows when m ≤ 12, else tiles of up to 8 rows
-    /// (16 accumulators; measured a few % faster than 12 on NN 256×10×256). Heights are nearly equal: the first
+    /// Vectors per tile row: one for products of at most one vector's columns (16, or 8 with the 8-float tiles), else
+    /// two (32 or 16 columns per strip).
+    /// </summary>
+    private static int Vectors(int n, bool v256) => n <= Lanes(v256) ? 1 : 2;
+
+    /// <summary>The rows of the bands a threaded product is shared out in: 12 (as many as a one-vector tile), or 6 with the 8-float tiles and two vectors.</summary>
+    private static int BandRows(int n, bool v256) =>
+        v256 && Vectors(n, v256) == 2 ? GemmTileV256InPlace.MaxRowsTwoVectors : GemmTileV512InPlace.MaxRows;
+
+    /// <summary>
+    /// The row tiles <see cref="Run"/> cuts m rows into, with <paramref name="vectors"/> vectors per row. 16-float tiles:
+    /// up to 12 rows with one vector (12 accumulators); with two, one tile of all rows when m ≤ 12, else tiles of up to
+    /// 8 rows (16 accumulators; measured a few % faster than 12 on NN 256×10×256). 8-float tiles (16 ymm registers): up
+    /// to 12 rows with one vector, 6 with two (12 accumulators). Heights are nearly equal: the first
     /// <c>TallTiles</c> tiles have <c>BaseRows</c> + 1 rows, the others <c>BaseRows</c>.
     /// </summary>
-    private static (int Tiles, int BaseRows, int TallTiles) TileRows(int m, int vectors)
+    private static (int Tiles, int BaseRows, int TallTiles) TileRows(int m, int vectors, bool v256)
     {
-        int maxRows = vectors == 1 || m <= GemmTileV512InPlace.MaxRows ? GemmTileV512InPlace.MaxRows : 8;
+        int maxRows = v256 ? (vectors == 1 ? GemmTileV256InPlace.MaxRows : GemmTileV256InPlace.MaxRowsTwoVectors)
+            : vectors == 1 || m <= GemmTileV512InPlace.MaxRows ? GemmTileV512InPlace.MaxRows : 8;
         int tiles = (m + maxRows - 1) / maxRows;
         return (tiles, m / tiles, m % tiles);
     }
@@ -144,31 +183,40 @@ internal static unsafe class GemmInPlace
     /// <summary>
     /// Compiles ahead (<see cref="Numerics.Precompile"/>), without running anything, the code <see cref="Multiply"/> runs
     /// for an m×n product on <paramref name="threads"/> threads: <see cref="Run"/>, the packing of a partial strip and
-    /// the tile bodies of the heights each item's rows are cut into (<see cref="GemmTileV512InPlace.Precompile"/>).
+    /// the tile bodies of the heights each item's rows are cut into (<see cref="GemmTileV512InPlace.Precompile"/>,
+    /// <see cref="GemmTileV256InPlace.Precompile"/>); <paramref name="v256"/>: the 8-float tiles (default: those of this
+    /// machine's kernel, <see cref="NarrowTiles"/>).
     /// </summary>
-    public static void Precompile(int m, int n, int threads)
+    public static void Precompile(int m, int n, int threads, bool? v256 = null)
     {
         Debug.Assert(m >= 1 && n >= 1);
+        bool narrow = v256 ?? NarrowTiles(GemmKernel.Auto);
         Numerics.Precompile.Method(typeof(GemmInPlace), nameof(Run));
         Numerics.Precompile.Method(typeof(GemmPacking), nameof(GemmPacking.PackB));
         if (threads <= 1)
         {
-            PrecompileTiles(m, n);
+            PrecompileTiles(m, n, narrow);
             return;
         }
-        (bool byRows, int items) = Split(m, n, threads);
+        (bool byRows, int items) = Split(m, n, threads, narrow);
         for (int item = 0; item < items; item++)
         {
-            (int r0, int r1, int j0, int j1) = Share(m, n, byRows, items, item);
-            PrecompileTiles(r1 - r0, j1 - j0);
+            (int r0, int r1, int j0, int j1) = Share(m, n, byRows, items, item, narrow);
+            PrecompileTiles(r1 - r0, j1 - j0, narrow);
         }
     }
 
     /// <summary>The tile bodies <see cref="Run"/> calls for an m×n product: one or two heights (<see cref="TileRows"/>).</summary>
-    private static void PrecompileTiles(int m, int n)
+    private static void PrecompileTiles(int m, int n, bool v256)
     {
-        int vectors = Vectors(n);
-        (_, int baseRows, int tallTiles) = TileRows(m, vectors);
+        int vectors = Vectors(n, v256);
+        (_, int baseRows, int tallTiles) = TileRows(m, vectors, v256);
+        if (v256)
+        {
+            GemmTileV256InPlace.Precompile(baseRows, vectors);
+            if (tallTiles > 0) GemmTileV256InPlace.Precompile(baseRows + 1, vectors);
+            return;
+        }
         GemmTileV512InPlace.Precompile(baseRows, vectors);
         if (tallTiles > 0) GemmTileV512InPlace.Precompile(baseRows + 1, vectors);
     }
@@ -177,20 +225,20 @@ internal static unsafe class GemmInPlace
     private static void RunItem(int item, nint state)
     {
         ref Job job = ref *(Job*)state;
-        (int r0, int r1, int j0, int j1) = Share(job.M, job.N, job.ByRows, job.Items, item);
+        (int r0, int r1, int j0, int j1) = Share(job.M, job.N, job.ByRows, job.Items, item, job.V256);
         Run(r1 - r0, j1 - j0, job.K, job.Alpha, job.A + r0 * job.RsA, job.RsA, job.CsA, job.B + j0 * job.CsB, job.RsB, job.CsB,
-            job.Beta, job.C + r0 * job.Ldc + j0, job.Ldc);
+            job.Beta, job.C + r0 * job.Ldc + j0, job.Ldc, job.V256);
     }
 
     /// <summary>The whole product on the calling thread (the loop nest of the class summary).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run(int m, int n, int k, float alpha, float* a, nint rsA, nint csA,
-        float* b, nint rsB, nint csB, float beta, float* c, nint ldc)
+        float* b, nint rsB, nint csB, float beta, float* c, nint ldc, bool v256)
     {
         Debug.Assert(m >= 1 && n >= 1 && k >= 1);
-        int vectors = Vectors(n), width = 16 * vectors;
+        int vectors = Vectors(n, v256), width = Lanes(v256) * vectors;
         int kStep = GemmKernelInfo.DepthStep(k);
-        (int tiles, int baseRows, int tallTiles) = TileRows(m, vectors);   // the first tallTiles tiles have one row more
+        (int tiles, int baseRows, int tallTiles) = TileRows(m, vectors, v256);   // the first tallTiles tiles have one row more
         float* stripBuffer = stackalloc float[GemmKernelInfo.BlockDepth * 32 + 16];
         float* strip = (float*)(((nint)stripBuffer + 63) & ~(nint)63);
         if (csB == 1)
@@ -212,10 +260,9 @@ internal static unsafe class GemmInPlace
                     float* at = a + i0 * rsA + pc * csA;
                     float* ct = c + i0 * ldc;
                     if (fullStrips > 0)
-                        GemmTileV512InPlace.Tile(rows, vectors, fullStrips, kc, at, rsA, csA, bk, rsB, ct, ldc, alpha, be, width);
+                        Tile(v256, rows, vectors, fullStrips, kc, at, rsA, csA, bk, rsB, ct, ldc, alpha, be, width);
                     if (lastCols > 0)
-                        GemmTileV512InPlace.Tile(rows, vectors, 1, kc, at, rsA, csA, strip, width,
-                            ct + fullStrips * width, ldc, alpha, be, lastCols);
+                        Tile(v256, rows, vectors, 1, kc, at, rsA, csA, strip, width, ct + fullStrips * width, ldc, alpha, be, lastCols);
                     i0 += rows;
                 }
             }
@@ -234,11 +281,20 @@ internal static unsafe class GemmInPlace
                 for (int t = 0; t < tiles; t++)
                 {
                     int rows = baseRows + (t < tallTiles ? 1 : 0);
-                    GemmTileV512InPlace.Tile(rows, vectors, 1, kc, a + i0 * rsA + pc * csA, rsA, csA, strip, width,
+                    Tile(v256, rows, vectors, 1, kc, a + i0 * rsA + pc * csA, rsA, csA, strip, width,
                         c + i0 * ldc + j, ldc, alpha, be, cols);
                     i0 += rows;
                 }
             }
         }
+    }
+
+    /// <summary>The tiles of one row band: <see cref="GemmTileV256InPlace"/> (<paramref name="v256"/>) or <see cref="GemmTileV512InPlace"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile(bool v256, int rows, int vectors, int strips, int kc, float* a, nint rsA, nint csA, float* b, nint rsB,
+        float* c, nint ldc, float alpha, float beta, int cols)
+    {
+        if (v256) GemmTileV256InPlace.Tile(rows, vectors, strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols);
+        else GemmTileV512InPlace.Tile(rows, vectors, strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols);
     }
 }

@@ -14,7 +14,8 @@ public static class SoftmaxCrossEntropy
     /// <summary>
     /// Returns the mean loss over <paramref name="rows"/> rows of <paramref name="classes"/> logits each and writes
     /// the gradient. <paramref name="labels"/> holds the class index of each row as a float (0..K−1).
-    /// With AVX-512 and K ≤ 16 each row is one masked 16-wide vector (<see cref="ComputeNarrow"/>); the result equals
+    /// With AVX-512 and K ≤ 16 each row is one masked 16-wide vector (<see cref="ComputeNarrow"/>), with AVX2 and
+    /// 8 ≤ K ≤ 16 two overlapping 8-wide vectors (<see cref="ComputeNarrow256"/>); the result equals
     /// <see cref="ComputeScalar"/> bit for bit.
     /// </summary>
     public static float Compute(ReadOnlySpan<float> logits, int rows, int classes, ReadOnlySpan<float> labels, Span<float> gradient)
@@ -24,6 +25,7 @@ public static class SoftmaxCrossEntropy
         Preconditions.CheckLength(gradient.Length, rows * classes);
         if (rows == 0) return 0f;
         if (Avx512F.IsSupported && Simd.Use512 && classes <= 16) return ComputeNarrow(logits, rows, classes, labels, gradient);
+        if (Simd.Use256 && classes is >= 8 and <= 16) return ComputeNarrow256(logits, rows, classes, labels, gradient);
         return Rows(logits, rows, classes, labels, gradient);
     }
 
@@ -114,32 +116,87 @@ public static class SoftmaxCrossEntropy
                 }
                 var e = gradient.Slice(r0 * classes, count * classes);
                 TensorPrimitives.Exp(e, e);
-                // The sums first (rows independent, no call in the loop: their add chains overlap), then the loss terms
-                // (a call per row), then the scaling.
-                g = pg + r0 * classes;
-                for (int r = 0; r < count; r++, g += classes)
-                {
-                    float s = 0f;
-                    for (int j = 0; j < classes; j++) s += g[j];
-                    sums[r] = s;
-                }
-                z = pz + r0 * classes;
-                for (int r = 0; r < count; r++, z += classes)
-                {
-                    int c = (int)labels[r0 + r];
-                    if ((uint)c >= (uint)classes) ThrowLabel(c, classes);
-                    sum += Math.Log(sums[r]) + maxima[r] - z[c];
-                }
-                g = pg + r0 * classes;
-                for (int r = 0; r < count; r++, g += classes)
-                {
-                    float t = inv / sums[r];
-                    for (int j = 0; j < classes; j++) g[j] *= t;
-                    g[(int)labels[r0 + r]] -= inv;
-                }
+                Finish(pz, pg, r0, count, classes, labels, inv, maxima, sums, ref sum);
             }
         }
         return (float)(sum / rows);
+    }
+
+    /// <summary>
+    /// <see cref="Compute"/> for 8 ≤ K ≤ 16 on AVX2 (the Vector256 path; without it each row cost two span calls, ≈ 1.7× the
+    /// AVX-512 loss on 64-128-10's 128 × 10 scores): the same blocks and operations as <see cref="ComputeNarrow"/>, each
+    /// row read as two 8-wide vectors at columns 0 and K − 8, which overlap when K &lt; 16 and never reach past the row:
+    /// the maximum of both (a maximum is unchanged by counting lanes twice), z − m stored from both (the overlapping lanes
+    /// get the same value twice), then the block's exponentials and <see cref="Finish"/>.
+    /// </summary>
+    internal static unsafe float ComputeNarrow256(ReadOnlySpan<float> logits, int rows, int classes, ReadOnlySpan<float> labels, Span<float> gradient)
+    {
+        System.Diagnostics.Debug.Assert(classes is >= 8 and <= 16);
+        double sum = 0;
+        float inv = 1f / rows;
+        const int block = 64;
+        float* maxima = stackalloc float[block];
+        float* sums = stackalloc float[block];
+        int tail = classes - 8;
+        fixed (float* pz = logits)
+        fixed (float* pg = gradient)
+        {
+            for (int r0 = 0; r0 < rows; r0 += block)
+            {
+                int count = Math.Min(block, rows - r0);
+                float* z = pz + r0 * classes, g = pg + r0 * classes;
+                for (int r = 0; r < count; r++, z += classes, g += classes)
+                {
+                    var z0 = Vector256.Load(z);
+                    var z1 = Vector256.Load(z + tail);
+                    var h = Vector256.MaxNative(z0, z1);
+                    var q = Vector128.MaxNative(h.GetLower(), h.GetUpper());
+                    q = Vector128.MaxNative(q, Vector128.Shuffle(q, Vector128.Create(2, 3, 0, 1)));
+                    q = Vector128.MaxNative(q, Vector128.Shuffle(q, Vector128.Create(1, 0, 3, 2)));
+                    float m = q.ToScalar();
+                    maxima[r] = m;
+                    var vm = Vector256.Create(m);
+                    (z0 - vm).Store(g);
+                    (z1 - vm).Store(g + tail);
+                }
+                var e = gradient.Slice(r0 * classes, count * classes);
+                TensorPrimitives.Exp(e, e);
+                Finish(pz, pg, r0, count, classes, labels, inv, maxima, sums, ref sum);
+            }
+        }
+        return (float)(sum / rows);
+    }
+
+    /// <summary>
+    /// The end of a block of <paramref name="count"/> rows from <paramref name="r0"/> once the gradient holds e^(z − m): the
+    /// sums first (rows independent, no call in the loop: their add chains overlap), then the loss terms
+    /// <c>log s + m − z_c</c> (a call per row; added to <paramref name="sum"/> in row order), then the scaling
+    /// <c>e·(1/R ÷ s)</c> and 1/R subtracted at the label. Shared by the narrow paths.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Finish(float* pz, float* pg, int r0, int count, int classes, ReadOnlySpan<float> labels, float inv, float* maxima, float* sums, ref double sum)
+    {
+        float* g = pg + r0 * classes;
+        for (int r = 0; r < count; r++, g += classes)
+        {
+            float s = 0f;
+            for (int j = 0; j < classes; j++) s += g[j];
+            sums[r] = s;
+        }
+        float* z = pz + r0 * classes;
+        for (int r = 0; r < count; r++, z += classes)
+        {
+            int c = (int)labels[r0 + r];
+            if ((uint)c >= (uint)classes) ThrowLabel(c, classes);
+            sum += Math.Log(sums[r]) + maxima[r] - z[c];
+        }
+        g = pg + r0 * classes;
+        for (int r = 0; r < count; r++, g += classes)
+        {
+            float t = inv / sums[r];
+            for (int j = 0; j < classes; j++) g[j] *= t;
+            g[(int)labels[r0 + r]] -= inv;
+        }
     }
 
     private static void ThrowLabel(int label, int classes) =>

@@ -50,6 +50,48 @@ internal static class SumOfRows
         }
         if (Simd.Use256)
         {
+            // Eight running sums (64 columns) per pass over the rows: one sum per 8 columns was bound by the add's latency
+            // (3-4 cycles per row), ≈ 3× slower than the Vector512 blocks on the 128 × 128 bias gradient of 64-128-10.
+            for (; j + 64 <= columns; j += 64)
+            {
+                Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+                for (int r = 0; r < rows; r++)
+                {
+                    nuint o = (nuint)(r * columns + j);
+                    a0 += Vector256.LoadUnsafe(ref src, o);
+                    a1 += Vector256.LoadUnsafe(ref src, o + 8);
+                    a2 += Vector256.LoadUnsafe(ref src, o + 16);
+                    a3 += Vector256.LoadUnsafe(ref src, o + 24);
+                    a4 += Vector256.LoadUnsafe(ref src, o + 32);
+                    a5 += Vector256.LoadUnsafe(ref src, o + 40);
+                    a6 += Vector256.LoadUnsafe(ref src, o + 48);
+                    a7 += Vector256.LoadUnsafe(ref src, o + 56);
+                }
+                a0.StoreUnsafe(ref dst, (nuint)j);
+                a1.StoreUnsafe(ref dst, (nuint)(j + 8));
+                a2.StoreUnsafe(ref dst, (nuint)(j + 16));
+                a3.StoreUnsafe(ref dst, (nuint)(j + 24));
+                a4.StoreUnsafe(ref dst, (nuint)(j + 32));
+                a5.StoreUnsafe(ref dst, (nuint)(j + 40));
+                a6.StoreUnsafe(ref dst, (nuint)(j + 48));
+                a7.StoreUnsafe(ref dst, (nuint)(j + 56));
+            }
+            for (; j + 32 <= columns; j += 32)
+            {
+                Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+                for (int r = 0; r < rows; r++)
+                {
+                    nuint o = (nuint)(r * columns + j);
+                    a0 += Vector256.LoadUnsafe(ref src, o);
+                    a1 += Vector256.LoadUnsafe(ref src, o + 8);
+                    a2 += Vector256.LoadUnsafe(ref src, o + 16);
+                    a3 += Vector256.LoadUnsafe(ref src, o + 24);
+                }
+                a0.StoreUnsafe(ref dst, (nuint)j);
+                a1.StoreUnsafe(ref dst, (nuint)(j + 8));
+                a2.StoreUnsafe(ref dst, (nuint)(j + 16));
+                a3.StoreUnsafe(ref dst, (nuint)(j + 24));
+            }
             for (; j + 8 <= columns; j += 8)
             {
                 var a = Vector256<float>.Zero;

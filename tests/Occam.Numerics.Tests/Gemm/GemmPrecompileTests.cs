@@ -41,7 +41,7 @@ public class GemmPrecompileTests
     {
         var path = (GemmPath)pathValue;
         var expected = path == GemmPath.FewRows && !GemmFewRows.IsSupported ? GemmPath.Packed
-            : path == GemmPath.InPlace && !(GemmInPlace.IsPreferredKernel && GemmKernelInfo.AutoKind == GemmKernel.V512) ? GemmPath.Packed
+            : path == GemmPath.InPlace && !(GemmInPlace.IsPreferredKernel(GemmKernelInfo.AutoKind) && GemmInPlace.Fits(transposeA, transposeB, m, n, k, GemmKernelInfo.AutoKind == GemmKernel.V256)) ? GemmPath.Packed
             : path;
         Assert.Equal(expected, Numerics.Gemm.AutoPath(transposeA, transposeB, m, n, k));
         GemmPrecompile.Product(transposeA, transposeB, m, n, k);
@@ -59,7 +59,15 @@ public class GemmPrecompileTests
             foreach (int n in new[] { 1, 10, 16, 17, 32, 33, 100, 256 })
                 for (int m = 1; m <= 300; m++)
                     GemmInPlace.Precompile(m, n, threads);
+        // The same with the 8-float (AVX2) tiles: up to 12 rows with one vector, 6 with two.
+        foreach (int threads in new[] { 1, 2, 3 })
+            foreach (int n in new[] { 1, 8, 9, 10, 16, 17, 32, 33, 100, 256 })
+                for (int m = 1; m <= 300; m++)
+                    GemmInPlace.Precompile(m, n, threads, v256: true);
         Assert.Throws<ArgumentOutOfRangeException>(() => GemmTileV512InPlace.Precompile(13, 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => GemmTileV512InPlace.Precompile(1, 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => GemmTileV256InPlace.Precompile(13, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => GemmTileV256InPlace.Precompile(7, 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => GemmTileV256InPlace.Precompile(1, 3));
     }
 }

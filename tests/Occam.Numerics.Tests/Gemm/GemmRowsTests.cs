@@ -379,15 +379,18 @@ public unsafe class GemmRowsTests
     [Fact]
     public void PacksRowsOfFollowsThePathMultiplyTakes()
     {
-        bool v512 = GemmKernelInfo.AutoKind == GemmKernel.V512 && GemmInPlace.IsPreferredKernel;
+        bool inPlace = GemmInPlace.IsPreferredKernel(GemmKernelInfo.AutoKind);
+        bool v512 = GemmKernelInfo.AutoKind == GemmKernel.V512 && inPlace;
         Assert.False(Numerics.Gemm.PacksRowsOf(true, false, true, 4, 8, 2));        // direct loops (≤ 4096 multiply-adds)
         Assert.Equal(!GemmFewRows.IsSupported, Numerics.Gemm.PacksRowsOf(true, false, true, 2, 512, 784));   // a few rows: FewRows
         Assert.True(Numerics.Gemm.PacksRowsOf(false, true, false, 512, 784, 256));  // MNIST ∂W₁: B packed on every kernel
         // MNIST forward X·W₁ᵀ: A packed by the Vector512 kernel, read in place by the Vector256 one (direct A).
         Assert.Equal(GemmKernelInfo.AutoKind != GemmKernel.V256, Numerics.Gemm.PacksRowsOf(true, false, true, 256, 512, 784));
-        // Narrow or few-row products take the in-place path on AVX-512 (op(A) of 512×784 is past the direct-A bound).
-        Assert.Equal(!v512, Numerics.Gemm.PacksRowsOf(true, false, true, 512, 16, 784));
+        // Narrow products take the in-place path on AVX-512 and AVX2 (op(A) of 512×784 is past the direct-A bound), a
+        // product of 8 rows only on AVX-512 (the AVX2 tiles' one-tile bound is 6 rows).
+        Assert.Equal(!inPlace, Numerics.Gemm.PacksRowsOf(true, false, true, 512, 16, 784));
         Assert.Equal(!v512, Numerics.Gemm.PacksRowsOf(false, true, false, 8, 784, 256));
+        Assert.Equal(!inPlace, Numerics.Gemm.PacksRowsOf(false, true, false, 6, 784, 256));
     }
 
     [Fact]

@@ -218,7 +218,7 @@ public class GemmTests
         // Every row-tile height (m 1..33: tiles of 1..12 rows), every column tail of the 16- and 32-wide strips,
         // depths across k blocks, padded leading dimensions, NaN in C with beta = 0.
         var rng = new Rng(2024UL + (ta ? 1UL : 0) + (tb ? 2UL : 0));
-        int[] ns = [1, 2, 9, 10, 15, 16, 17, 31, 32, 33, 47, 64, 65];
+        int[] ns = [1, 2, 7, 8, 9, 10, 15, 16, 17, 31, 32, 33, 47, 64, 65];
         int[] ks = [1, 2, 10, 16, 17, 33, 256, 257];
         for (int m = 1; m <= 33; m++)
             foreach (int n in ns)
@@ -232,6 +232,9 @@ public class GemmTests
                     {
                         float[] inPlace = problem.Run(new GemmOptions(Threads: threads, Path: GemmPath.InPlace));
                         Assert.True(expected.AsSpan().SequenceEqual(inPlace), $"in-place path × {threads} threads differs from direct: {problem}");
+                        // The 8-float (AVX2) tiles, whatever this machine's widest kernel.
+                        float[] narrow = problem.Run(new GemmOptions(GemmKernel.V256, threads, GemmPath.InPlace));
+                        Assert.True(expected.AsSpan().SequenceEqual(narrow), $"in-place path, Vector256 tiles × {threads} threads differs from direct: {problem}");
                     }
                 }
     }
@@ -241,8 +244,8 @@ public class GemmTests
     public void InPlacePathFollowsAlphaBetaOnTheStepShapes(float alpha, float beta)
     {
         // The narrow products of a training step (forward N = 10, weight gradient M = 10, input gradient K = 10), the
-        // weight gradient of a small first layer (Aᵀ·B, k·n ≤ GemmInPlace.MaxTransposedABElements) and their neighbours, every transpose, through Auto (which takes the in-place path on AVX-512), the forced
-        // in-place path on 1-3 threads, and the packed path on 1 and 2 threads: all bit-identical to the direct reference.
+        // weight gradient of a small first layer (Aᵀ·B, k·n ≤ GemmInPlace.MaxTransposedABElements) and their neighbours, every transpose, through Auto (which takes the in-place path on AVX-512 and AVX2), the forced
+        // in-place path on 1-3 threads (16- and 8-float tiles), and the packed path on 1 and 2 threads: all bit-identical to the direct reference.
         var rng = new Rng(77UL);
         (int M, int N, int K)[] shapes = [(128, 10, 128), (256, 10, 256), (10, 128, 128), (10, 256, 256), (128, 128, 10),
             (256, 256, 10), (12, 33, 300), (13, 16, 600), (50, 17, 16),
@@ -260,6 +263,8 @@ public class GemmTests
                 problem.Check(expected, $"direct {problem}");
                 foreach (var options in new GemmOptions[] { new(), new(Threads: 1), new(Threads: 2), new(Path: GemmPath.InPlace),
                     new(Threads: 2, Path: GemmPath.InPlace), new(Threads: 3, Path: GemmPath.InPlace),
+                    new(GemmKernel.V256), new(GemmKernel.V256, 1, GemmPath.InPlace), new(GemmKernel.V256, 2, GemmPath.InPlace),
+                    new(GemmKernel.V256, 3, GemmPath.InPlace),
                     new(Threads: 2, Path: GemmPath.Packed), new(GemmKernel.V512, 1, GemmPath.Packed) })
                 {
                     float[] c = problem.Run(options);
@@ -384,6 +389,8 @@ public class GemmTests
             Call(fewRows, cf, new GemmOptions(Path: GemmPath.InPlace));
             Call(narrow, cn, new GemmOptions(Threads: 2, Path: GemmPath.InPlace));
             Call(fewRows, cf, new GemmOptions(Threads: 2, Path: GemmPath.InPlace));
+            Call(narrow, cn, new GemmOptions(GemmKernel.V256, 1, GemmPath.InPlace));   // the 8-float (AVX2) tiles
+            Call(fewRows, cf, new GemmOptions(GemmKernel.V256, 2, GemmPath.InPlace));
         }
         All();
         All();
