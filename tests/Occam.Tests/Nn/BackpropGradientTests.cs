@@ -56,15 +56,16 @@ public class BackpropGradientTests
             }
         }
 
-        // Analytic gradients.
-        var ws = new Workspace(model, Rows);
+        // Analytic gradients. (Workspaces with a buffer per layer: ActivePattern reads the dense outputs after the pass,
+        // which a shared layout overwrites with the block's output; WorkspaceSharingTests checks the two layouts agree.)
+        var ws = new Workspace(model, Rows, shareBlockBuffers: false);
         var scores = Backprop.Forward(model, ws, x, Rows, ForwardMode.Training, new Rng(MaskSeed));
         TaskLoss.Compute(task, scores, targets, Rows, outputs, Backprop.OutputGradient(model, ws, Rows));
         Backprop.Backward(model, ws, x, Rows, inputGradient: true);
         if (dropout > 0) Assert.Contains(ws.Masks.First(m => m.Length > 0), m => m == 0f); // the mask really drops something
 
         var active = activation == ActivationKind.Relu ? ActivePattern(model, ws) : null;
-        var probe = new Workspace(model, Rows);
+        var probe = new Workspace(model, Rows, shareBlockBuffers: false);
         double Loss()
         {
             var s = Backprop.Forward(model, probe, x, Rows, ForwardMode.Training, new Rng(MaskSeed));
@@ -136,7 +137,7 @@ public class BackpropGradientTests
     /// </summary>
     private static double ReluMargin(Mlp model, float[] x)
     {
-        var ws = new Workspace(model, Rows);
+        var ws = new Workspace(model, Rows, shareBlockBuffers: false);
         Backprop.Forward(model, ws, x, Rows, ForwardMode.Training, new Rng(MaskSeed));
         double margin = double.PositiveInfinity;
         for (int i = 0; i + 1 < model.Layers.Count; i++)
