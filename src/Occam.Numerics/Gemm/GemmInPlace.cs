@@ -191,8 +191,7 @@ internal static unsafe class GemmInPlace
     {
         Debug.Assert(m >= 1 && n >= 1);
         bool narrow = v256 ?? NarrowTiles(GemmKernel.Auto);
-        Numerics.Precompile.Method(typeof(GemmInPlace), nameof(Run));
-        Numerics.Precompile.Method(typeof(GemmPacking), nameof(GemmPacking.PackB));
+        PrecompileDriver();
         if (threads <= 1)
         {
             PrecompileTiles(m, n, narrow);
@@ -204,6 +203,16 @@ internal static unsafe class GemmInPlace
             (int r0, int r1, int j0, int j1) = Share(m, n, byRows, items, item, narrow);
             PrecompileTiles(r1 - r0, j1 - j0, narrow);
         }
+    }
+
+    /// <summary>
+    /// Compiles ahead the path's code that does not depend on the shape: <see cref="Run"/> and the packing of a partial
+    /// strip (<see cref="Precompile"/> adds the tile bodies of a shape).
+    /// </summary>
+    public static void PrecompileDriver()
+    {
+        Numerics.Precompile.Method(typeof(GemmInPlace), nameof(Run));
+        Numerics.Precompile.Method(typeof(GemmPacking), nameof(GemmPacking.PackB));
     }
 
     /// <summary>The tile bodies <see cref="Run"/> calls for an m×n product: one or two heights (<see cref="TileRows"/>).</summary>

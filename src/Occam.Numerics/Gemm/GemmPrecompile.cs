@@ -36,14 +36,10 @@ internal static class GemmPrecompile
     }
 
     /// <summary>
-    /// The in-place path's code that does not depend on the shape (what <see cref="GemmInPlace.Precompile"/> compiles
-    /// besides the tile bodies): its driver and the packing of a partial strip.
+    /// The in-place path's code that does not depend on the shape (<see cref="GemmInPlace.PrecompileDriver"/>: its driver
+    /// and the packing of a partial strip), for a warm-up that does not know the shapes yet.
     /// </summary>
-    public static void InPlaceDriver()
-    {
-        Precompile.Method(typeof(GemmInPlace), "Run");
-        Precompile.Method(typeof(GemmPacking), nameof(GemmPacking.PackB));
-    }
+    public static void InPlaceDriver() => GemmInPlace.PrecompileDriver();
 
     /// <summary>
     /// The packed path on the kernel <paramref name="kind"/> (<see cref="GemmKernel.Auto"/>: this machine's,
