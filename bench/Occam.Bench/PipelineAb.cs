@@ -19,7 +19,7 @@ namespace Occam.Bench;
 /// weight rows to JSON (one writer vs one per core; bytes compared) and, for reference, one epoch of batch gathers
 /// (40 batches of 256 shuffled rows into a reused buffer, what the loop did around the steps until session 5), one epoch
 /// of the loop with every batch gathered vs its rows read in place by the first layer's products (`rows`), and one epoch's record
-/// (sparsity and penalty of the weights). One JSON line per piece. <c>--pieces gunzip,widen,bytes,keep,gather-bytes,gather-in-step,fit,copy,json,save,gather,rows,prepare,record</c>
+/// (sparsity and penalty of the weights); since session 11 the standardizer's first pass inside the gunzip loop (inflate-pass, fit-stats, read-fit, below). One JSON line per piece. <c>--pieces gunzip,widen,bytes,keep,inflate-pass,fit-stats,read-fit,gather-bytes,gather-in-step,fit,copy,json,save,gather,rows,prepare,record</c>
 /// runs only those (json: the writer's own float formatting vs <see cref="ShortestFloat"/>, on one thread and on every core;
 /// save: the atomic save to a file vs the same JSON into memory).
 /// </summary>
@@ -64,6 +64,28 @@ internal static class PipelineAb
             Report("float32-rows-vs-kept-bytes", rounds, () => FromBytes(), () => { _ = Standardizer.Fit(data); _ = TrainingData.From(job.Model, data, keepBytes: true); });
             var s = job.Model.Standardizer!;
             Report("byte-affine-check", rounds, null, () => Numerics.Conversion.ByteAffine.TryCreate(s.Mean, s.Scale, p, out _, out _));
+        }
+        // Session 11: the standardizer's first pass inside the gunzip loop. `inflate-pass`: the gunzip alone vs with the
+        // column sums of the rows each piece completes (into one reused, already touched array: no first touches, so only
+        // the added work shows); `fit-stats`: the fit with its own first pass vs from the loader's statistics (pass 2
+        // only); `read-fit`: IdxLoader.Load + Standardizer.Fit of the pixels without vs with the fused pass. Results
+        // compared bit for bit.
+        if (pieces is null || pieces.Contains("inflate-pass") || pieces.Contains("fit-stats") || pieces.Contains("read-fit"))
+        {
+            var without = new Dataset(raw, 16, data.Y, data.Rows, p, data.FeatureNames, data.TargetName, data.Task, data.Classes);
+            var stats = data.ByteStatistics ?? throw new InvalidOperationException("the loader left no statistics");
+            var fused = Standardizer.Fit(data);
+            var own = Standardizer.Fit(without);
+            if (!fused.Mean.SequenceEqual(own.Mean) || !fused.Scale.SequenceEqual(own.Scale))
+                throw new InvalidOperationException("the fit from the loader's statistics differs");
+            var target = new byte[raw.Length];
+            if (Want("inflate-pass"))
+                Report("inflate-vs-inflate-with-column-pass", rounds, () => InflateInto(gz, target, null),
+                    () => InflateInto(gz, target, new ByteColumnAccumulator(16, data.Rows, p)));
+            if (Want("fit-stats")) Report("fit-own-pass-vs-loader-statistics", rounds, () => Standardizer.Fit(without), () => Standardizer.Fit(data));
+            if (Want("read-fit"))
+                Report("read-fit", rounds, () => Standardizer.Fit(new Dataset(IdxLoader.ReadMaybeGzip(images), 16, data.Y, data.Rows, p, data.FeatureNames, data.TargetName, data.Task, data.Classes)),
+                    () => Standardizer.Fit(IdxLoader.Load(images, labels)));
         }
         var before = FitBefore(data.X, p);
         var after = Standardizer.Fit(data);
@@ -158,6 +180,20 @@ internal static class PipelineAb
             _ = regularization.Value(model) + sparsity.ZeroFraction;
         });
         return 0;
+    }
+
+    /// <summary>The gzip file <paramref name="gz"/> unpacked into <paramref name="target"/> (its size), the accumulator (if any) fed after each piece as IdxLoader does.</summary>
+    private static void InflateInto(byte[] gz, byte[] target, ByteColumnAccumulator? accumulator)
+    {
+        using var gzip = new GZipStream(new MemoryStream(gz), CompressionMode.Decompress);
+        int filled = 0, n;
+        while ((n = gzip.Read(target.AsSpan(filled))) > 0)
+        {
+            filled += n;
+            accumulator?.Advance(target.AsSpan(0, filled));
+        }
+        if (filled != target.Length || accumulator?.Finish(target) is null && accumulator is not null)
+            throw new InvalidOperationException("short gunzip");
     }
 
     private static void Report(string piece, int rounds, Action? before, Action after)

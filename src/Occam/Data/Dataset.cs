@@ -25,16 +25,22 @@ public sealed class Dataset
 
     /// <summary>
     /// Data whose features are the unsigned bytes <c>bytes[offset + i·features + j]</c> (row i, feature j), kept as
-    /// they are (no copy); <see cref="X"/> widens them to float64 on first use.
+    /// they are (no copy); <see cref="X"/> widens them to float64 on first use. <c>statistics</c>: null, or the column
+    /// sums, minima and maxima of exactly these bytes (every row), which <see cref="Standardizer.Fit(Dataset)"/> then
+    /// takes instead of its own first pass.
     /// </summary>
-    internal Dataset(byte[] bytes, int offset, double[] y, int rows, int features, string[] featureNames, string targetName, TaskKind task, string[]? classes = null)
+    internal Dataset(byte[] bytes, int offset, double[] y, int rows, int features, string[] featureNames, string targetName, TaskKind task, string[]? classes = null,
+        ByteColumnStatistics? statistics = null)
         : this(y, rows, features, featureNames, targetName, task, classes)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         if (rows < 0 || features < 0 || offset < 0 || (long)rows * features > bytes.Length - (long)offset)
             throw new ArgumentException($"{bytes.Length} bytes from offset {offset} hold fewer than rows × features = {(long)rows * features} values.", nameof(bytes));
+        if (statistics is not null && (statistics.Rows != rows || statistics.Columns != features))
+            throw new ArgumentException($"the statistics cover {statistics.Rows} rows of {statistics.Columns} columns, not {rows} of {features}.", nameof(statistics));
         _bytes = bytes;
         _bytesOffset = offset;
+        ByteStatistics = statistics;
     }
 
     private Dataset(double[] y, int rows, int features, string[] featureNames, string targetName, TaskKind task, string[]? classes)
@@ -64,6 +70,9 @@ public sealed class Dataset
     private double[]? _x;
     private readonly byte[]? _bytes;
     private readonly int _bytesOffset;
+
+    /// <summary>Null, or the column sums, minima and maxima of <see cref="Bytes"/> over every row (given by the loader that made them).</summary>
+    internal ByteColumnStatistics? ByteStatistics { get; }
 
     /// <summary>Whether every feature is an unsigned byte held in <see cref="Bytes"/>.</summary>
     internal bool HasBytes => _bytes is not null;

@@ -93,7 +93,7 @@ public sealed class Standardizer
         CheckRows(matrix.Length, columns, rows);
         var mean = new double[columns];
         var scale = new double[columns];
-        FitColumns(new SpanRows(matrix, columns, 0, columns), rows, 0, columns, mean, scale);
+        FitColumns(new SpanRows(matrix, columns, 0, columns), rows, 0, columns, mean, scale, null);
         return new Standardizer(mean, scale);
     }
 
@@ -116,14 +116,23 @@ public sealed class Standardizer
     /// fitted by different threads. Every column's sums run over the same rows in the same order whatever the block,
     /// so the result is the single-threaded one bit for bit. Byte data (<see cref="Dataset.HasBytes"/>) is read as
     /// bytes, each row's block widened to float64 in a small buffer before the same kernels run on it: the same values
-    /// in the same order as on <see cref="Dataset.X"/>, so the same mean and scale, without the float64 copy. The blocks
+    /// in the same order as on <see cref="Dataset.X"/>, so the same mean and scale, without the float64 copy. When every
+    /// row is fitted and the loader left the bytes' column sums, minima and maxima (<see cref="Dataset.ByteStatistics"/>,
+    /// computed inside the IDX reader's gunzip loop), the first pass is taken from them — the same numbers: a float64 sum
+    /// of bytes is an exact integer, and a column is constant exactly when its minimum equals its maximum, its mean then
+    /// that value (the first row's) — and only the second pass reads the data. The blocks
     /// run as items on the GEMM helper threads (<see cref="GemmThreadPool.RunObjectItems"/>, the threads the training
     /// steps use next), not with <c>Parallel.For</c>: in the CLI the .NET thread pool's first loop cost 6–8 ms before a
     /// block started (its generic code compiled at tier 0, its first worker created), twice the blocks' own work.
+    /// Blocks run only from <see cref="ParallelMinimum"/> values, or <see cref="ParallelMinimumSecondPassOnly"/> when only
+    /// the second pass is left: that pass alone (MNIST-10k: 2.3 ms on one core) cost more on two threads than on the caller
+    /// (in <c>occam train</c> the second core compiles the network's products at that moment), docs/algorithms/startup.md,
+    /// "The input pipeline (session 11)".
     /// </summary>
     private static unsafe Standardizer FitInBlocks(Dataset data, int[]? rows)
     {
         int columns = data.Features;
+        var statistics = rows is null ? data.ByteStatistics : null;
         if (rows is null)
         {
             rows = new int[data.Rows];
@@ -131,21 +140,43 @@ public sealed class Standardizer
         }
         var mean = new double[columns];
         var scale = new double[columns];
-        int parts = (long)rows.Length * columns >= 1 << 20 ? Math.Min(Gemm.MaxThreads, columns / (2 * BlockAlign)) : 1;
+        bool[]? constant = null;
+        if (statistics is not null)
+        {
+            constant = new bool[columns];
+            double n = rows.Length;
+            for (int j = 0; j < columns; j++)
+            {
+                constant[j] = statistics.Min[j] == statistics.Max[j];
+                mean[j] = constant[j] ? statistics.Min[j] : statistics.Sum[j] / n;
+            }
+        }
+        long minimum = constant is null ? ParallelMinimum : ParallelMinimumSecondPassOnly;
+        int parts = (long)rows.Length * columns >= minimum ? Math.Min(Gemm.MaxThreads, columns / (2 * BlockAlign)) : 1;
         if (parts <= 1)
         {
-            FitBlock(data, rows, 0, columns, mean, scale);
+            FitBlock(data, rows, 0, columns, mean, scale, constant);
             return new Standardizer(mean, scale);
         }
-        GemmThreadPool.RunObjectItems(&FitItem, new BlockFit(data, rows, mean, scale, parts), parts, parts);
+        GemmThreadPool.RunObjectItems(&FitItem, new BlockFit(data, rows, mean, scale, constant, parts), parts, parts);
         return new Standardizer(mean, scale);
     }
 
     /// <summary>One Vector512&lt;double&gt;: column blocks start on whole vectors.</summary>
     private const int BlockAlign = 8;
 
+    /// <summary>Values (rows × columns) from which <see cref="FitInBlocks"/> fits both passes in column blocks on several threads.</summary>
+    internal const long ParallelMinimum = 1 << 20;
+
+    /// <summary>
+    /// Values from which <see cref="FitInBlocks"/> runs the second pass alone (the first one taken from
+    /// <see cref="Dataset.ByteStatistics"/>) in column blocks. MNIST-10k's 7.8 M bytes took 2.3 ms on the caller and
+    /// 5.2–6.2 ms in two blocks (in process, best of 15, 2 shared vCPUs); 16 Mi values are ≈ 5 ms of that pass on one core.
+    /// </summary>
+    internal const long ParallelMinimumSecondPassOnly = 1 << 24;
+
     /// <summary>What the column blocks of <see cref="FitInBlocks"/> share.</summary>
-    private sealed record BlockFit(Dataset Data, int[] Rows, double[] Mean, double[] Scale, int Parts);
+    private sealed record BlockFit(Dataset Data, int[] Rows, double[] Mean, double[] Scale, bool[]? Constant, int Parts);
 
     /// <summary>Column block <paramref name="part"/> of a <see cref="BlockFit"/> (any thread).</summary>
     private static void FitItem(int part, object state)
@@ -154,16 +185,16 @@ public sealed class Standardizer
         int columns = f.Data.Features, parts = f.Parts;
         int first = (int)((long)columns * part / parts) / BlockAlign * BlockAlign;
         int last = part == parts - 1 ? columns : (int)((long)columns * (part + 1) / parts) / BlockAlign * BlockAlign;
-        FitBlock(f.Data, f.Rows, first, last, f.Mean, f.Scale);
+        FitBlock(f.Data, f.Rows, first, last, f.Mean, f.Scale, f.Constant);
     }
 
     /// <summary><see cref="FitColumns"/> for columns <paramref name="first"/>..<paramref name="last"/>−1 of the data's own storage.</summary>
-    private static void FitBlock(Dataset data, int[] rows, int first, int last, double[] mean, double[] scale)
+    private static void FitBlock(Dataset data, int[] rows, int first, int last, double[] mean, double[] scale, bool[]? constant)
     {
         if (data.HasBytes)
-            FitColumns(new ByteRows(data.Bytes.Span, data.Features, first, new double[last - first]), rows, first, last, mean, scale);
+            FitColumns(new ByteRows(data.Bytes.Span, data.Features, first, new double[last - first]), rows, first, last, mean, scale, constant);
         else
-            FitColumns(new SpanRows(data.X, data.Features, first, last - first), rows, first, last, mean, scale);
+            FitColumns(new SpanRows(data.X, data.Features, first, last - first), rows, first, last, mean, scale, constant);
     }
 
     /// <summary>Columns <c>first..first+width−1</c> of row r of a row-major matrix, as float64.</summary>
@@ -195,24 +226,38 @@ public sealed class Standardizer
     /// <summary>
     /// Both passes for the columns <paramref name="first"/>..<paramref name="last"/>−1 of the listed rows, writing those
     /// columns of <paramref name="mean"/> and <paramref name="scale"/> (the formulas of the class remarks).
-    /// <paramref name="source"/> gives those columns of a row.
+    /// <paramref name="source"/> gives those columns of a row. With <paramref name="constant"/> given, the first pass was
+    /// done elsewhere: <paramref name="mean"/> holds the means already and <paramref name="constant"/> says which columns
+    /// are constant; only the second pass runs.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per process: skip tier-0
     private static void FitColumns<TRows>(TRows source, ReadOnlySpan<int> rows, int first, int last,
-        double[] mean, double[] scale) where TRows : IRowBlocks, allows ref struct
+        double[] mean, double[] scale, bool[]? constant) where TRows : IRowBlocks, allows ref struct
     {
         int w = last - first;
         double n = rows.Length;
         var sum = mean.AsSpan(first, w);
         var acc = scale.AsSpan(first, w);
-        // Pass 1: column sums, and min/max to find constant columns (min == max ⇔ every value equals the first).
-        double[] head = source.Row(rows[0]).ToArray();
-        var min = (double[])head.Clone();
-        var max = (double[])head.Clone();
-        foreach (int r in rows)
-            ColumnSums.Add(source.Row(r), sum, min, max);
-        for (int j = 0; j < w; j++)
-            sum[j] = min[j] == max[j] ? head[j] : sum[j] / n;
+        Span<bool> same;
+        if (constant is null)
+        {
+            // Pass 1: column sums, and min/max to find constant columns (min == max ⇔ every value equals the first).
+            double[] head = source.Row(rows[0]).ToArray();
+            var min = (double[])head.Clone();
+            var max = (double[])head.Clone();
+            foreach (int r in rows)
+                ColumnSums.Add(source.Row(r), sum, min, max);
+            same = new bool[w];
+            for (int j = 0; j < w; j++)
+            {
+                same[j] = min[j] == max[j];
+                sum[j] = same[j] ? head[j] : sum[j] / n;
+            }
+        }
+        else
+        {
+            same = constant.AsSpan(first, w);
+        }
 
         // Pass 2: squared deviations from the mean.
         foreach (int r in rows)
@@ -220,7 +265,7 @@ public sealed class Standardizer
         for (int j = 0; j < w; j++)
         {
             double std = Math.Sqrt(acc[j] / n);
-            acc[j] = min[j] == max[j] || !(std > 0) ? 1.0 : std;
+            acc[j] = same[j] || !(std > 0) ? 1.0 : std;
         }
     }
 

@@ -8,6 +8,7 @@ using Occam.Numerics.LinearAlgebra;
 using Occam.Numerics.Losses;
 using Occam.Numerics.Random;
 using Occam.Numerics.Reductions;
+using Occam.Numerics.Standardization;
 using Occam.Optimizers;
 using Occam.Regularization;
 
@@ -48,7 +49,8 @@ public static class TrainingWarmup
     /// Starts the warm-up of a training job on one background thread, once per process, on machines with at least two
     /// cores; returns at once. Call it before loading the job's data. In order, the thread compiles:
     /// <list type="number">
-    /// <item>the data preparation (<see cref="RunPreparation"/>: standardizer fit, training rows, targets) of the job's
+    /// <item>for IDX images, the column-sum kernel that the read runs inside its gunzip loop (<see cref="ByteColumnSums"/>);
+    /// then the data preparation (<see cref="RunPreparation"/>: standardizer fit, training rows, targets) of the job's
     /// kind — <paramref name="idxImages"/>: IDX images (byte pixels and classes), otherwise float64 CSV data —, which
     /// the job runs right after the read;</item>
     /// <item>on AVX-512 machines (<see cref="Simd.Use512"/>), in the order the job needs them: the step's kernels that do
@@ -70,6 +72,8 @@ public static class TrainingWarmup
         if (Environment.ProcessorCount < 2 || Interlocked.Exchange(ref s_started, 1) != 0) return;
         new Thread(() => Swallow(() =>
         {
+            // The IDX reader's column sums run inside its gunzip loop from the first 64 KiB on: compiled first.
+            if (idxImages) Precompile.Method(typeof(ByteColumnSums), nameof(ByteColumnSums.Add));
             var model = RunPreparation(idxImages);
             if (!Simd.Use512)
             {
@@ -301,8 +305,8 @@ public static class TrainingWarmup
         for (int j = 0; j < features; j++) names[j] = "x";
         var bytes = new byte[rows * features];
         bytes[1] = 1;
-        var data = idxImages
-            ? new Dataset(bytes, 0, [0, 1], rows, features, names, "label", TaskKind.Multiclass, ["0", "1"])
+        var data = idxImages   // as IdxLoader: the pixels' column statistics come with the bytes
+            ? new Dataset(bytes, 0, [0, 1], rows, features, names, "label", TaskKind.Multiclass, ["0", "1"], ByteColumnStatistics.Of(bytes, rows, features))
             : new Dataset(new double[rows * features], new double[rows], rows, features, names, "y", TaskKind.Regression);
         var model = Mlp.Create(new MlpSpec(features, [], idxImages ? 2 : 1, data.Task), new Rng(0), Standardizer.Fit(data), data.Classes);
         _ = TrainingData.From(model, data, keepBytes: idxImages);   // as MlpFitter.Prepare: IDX rows stay bytes

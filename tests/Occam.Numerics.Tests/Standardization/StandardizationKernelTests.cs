@@ -106,4 +106,78 @@ public class StandardizationKernelTests
         Assert.Throws<ArgumentException>(() => ColumnSums.Add(new double[3], new double[3], new double[2], new double[3]));
         Assert.Throws<ArgumentException>(() => SquaredDeviations.Add(new double[3], new double[4], new double[3]));
     }
+
+    [Fact]
+    public void ByteColumnSumsSimdEqualsScalarForEveryLength()
+    {
+        var rng = new Rng(9103UL);
+        foreach (int n in TestVectors.Lengths)
+        {
+            int offset = n % 5;
+            var s1 = new uint[n + offset];
+            var lo1 = new byte[n + offset];
+            var hi1 = new byte[n + offset];
+            for (int i = 0; i < s1.Length; i++)
+            {
+                s1[i] = (uint)rng.NextInt(1 << 30);
+                lo1[i] = (byte)rng.NextInt(256);
+                hi1[i] = (byte)rng.NextInt(256);
+            }
+            var (s2, lo2, hi2) = ((uint[])s1.Clone(), (byte[])lo1.Clone(), (byte[])hi1.Clone());
+            for (int row = 0; row < 4; row++)
+            {
+                var x = new byte[n + offset];
+                for (int i = 0; i < x.Length; i++)
+                    x[i] = rng.NextInt(4) switch { 0 => 0, 1 => 255, _ => (byte)rng.NextInt(256) };
+                ByteColumnSums.AddScalar(x.AsSpan(offset), s1.AsSpan(offset), lo1.AsSpan(offset), hi1.AsSpan(offset));
+                ByteColumnSums.Add(x.AsSpan(offset), s2.AsSpan(offset), lo2.AsSpan(offset), hi2.AsSpan(offset));
+            }
+            Assert.Equal(s1, s2);
+            Assert.Equal(lo1, lo2);
+            Assert.Equal(hi1, hi2);
+        }
+    }
+
+    [Fact]
+    public void ByteColumnSumsScalarIsTheFormulaAndMatchesTheFloat64PassOnWidenedBytes()
+    {
+        uint[] sum = [4_000_000_000, 0, 7];
+        byte[] min = [9, 255, 0];
+        byte[] max = [9, 255, 0];
+        ByteColumnSums.AddScalar([255, 3, 0], sum, min, max);
+        Assert.Equal([4_000_000_255u, 3, 7], sum);
+        Assert.Equal([9, 3, 0], min);
+        Assert.Equal([255, 255, 0], max);
+
+        // The same rows through the float64 pass (ColumnSums on the widened bytes): the same sums, minima and maxima.
+        var rng = new Rng(9104UL);
+        const int rows = 300, n = 77;
+        var bsum = new uint[n];
+        var bmin = new byte[n];
+        var bmax = new byte[n];
+        var dsum = new double[n];
+        double[]? dmin = null, dmax = null;
+        for (int r = 0; r < rows; r++)
+        {
+            var x = new byte[n];
+            for (int i = 0; i < n; i++) x[i] = i == 5 ? (byte)42 : (byte)rng.NextInt(256);
+            var wide = x.Select(b => (double)b).ToArray();
+            if (r == 0)
+            {
+                x.CopyTo(bmin, 0);
+                x.CopyTo(bmax, 0);
+                dmin = (double[])wide.Clone();
+                dmax = (double[])wide.Clone();
+            }
+            ByteColumnSums.Add(x, bsum, bmin, bmax);
+            ColumnSums.Add(wide, dsum, dmin!, dmax!);
+        }
+        for (int i = 0; i < n; i++)
+        {
+            Assert.Equal(dsum[i], (double)bsum[i]);
+            Assert.Equal(dmin![i], bmin[i]);
+            Assert.Equal(dmax![i], bmax[i]);
+        }
+        Assert.Equal(bmin[5], bmax[5]);
+    }
 }

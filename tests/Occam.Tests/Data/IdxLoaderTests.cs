@@ -162,6 +162,92 @@ public sealed class IdxLoaderTests : IDisposable
         Assert.Contains("damaged: the gzip data is corrupt or truncated", e.Message);
     }
 
+    /// <summary>
+    /// The read leaves the standardizer's first pass of the pixels (column sums, minima, maxima, computed inside the gunzip
+    /// loop on the rows each piece completes): equal to a plain count over the bytes for a gzip file (images of 7 × 9,
+    /// so rows straddle the pieces), a gzip file whose trailer undersizes the data (the array grows), a multi-member
+    /// one and a plain one; and the standardizer fitted from them equals, bit for bit, the fit of a float64 copy.
+    /// </summary>
+    [Fact]
+    public void TheReadLeavesTheStandardizersFirstPassOfThePixels()
+    {
+        const int count = 2503, height = 7, width = 9, pixels = height * width;
+        var rng = new Occam.Numerics.Random.Rng(4242UL);
+        var data = new byte[count * pixels];
+        for (int i = 0; i < count; i++)
+            for (int j = 0; j < pixels; j++)
+                data[i * pixels + j] = j switch { 0 => 17, 1 => (byte)(i % 2 * 255), _ => (byte)rng.NextInt(j < 30 ? 256 : 40) };
+        byte[] images = Idx(0x803, [count, height, width], data);
+        var labels = new byte[count];
+        for (int i = 0; i < count; i++) labels[i] = (byte)(i % 10);
+        string labelsPath = _files.WriteBytes("stats-labels", Idx(0x801, [count], labels));
+        byte[] gz = Gzip(images);
+        byte[] undersized = (byte[])gz.Clone();
+        BinaryPrimitives.WriteUInt32LittleEndian(undersized.AsSpan(undersized.Length - 4), 1000);
+        byte[] multi = [.. Gzip(images[..5000]), .. Gzip(images[5000..60_001]), .. Gzip(images[60_001..])];
+        var sum = new long[pixels];
+        var min = Enumerable.Repeat((byte)255, pixels).ToArray();
+        var max = new byte[pixels];
+        for (int i = 0; i < count; i++)
+            for (int j = 0; j < pixels; j++)
+            {
+                byte v = data[i * pixels + j];
+                sum[j] += v;
+                min[j] = Math.Min(min[j], v);
+                max[j] = Math.Max(max[j], v);
+            }
+        foreach (var (name, file) in new[] { ("stats-gzip", gz), ("stats-multi", multi), ("stats-plain", images) })
+        {
+            var d = IdxLoader.Load(_files.WriteBytes(name, file), labelsPath);
+            var stats = d.ByteStatistics;
+            Assert.NotNull(stats);
+            Assert.Equal(count, stats.Rows);
+            Assert.Equal(sum, stats.Sum);
+            Assert.Equal(min, stats.Min);
+            Assert.Equal(max, stats.Max);
+            var copy = new Dataset(d.X.ToArray(), d.Y, d.Rows, d.Features, d.FeatureNames, d.TargetName, d.Task, d.Classes);
+            var fromStats = Standardizer.Fit(d);
+            var fromCopy = Standardizer.Fit(copy);
+            Assert.Equal(fromCopy.Mean.Select(BitConverter.DoubleToInt64Bits), fromStats.Mean.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(fromCopy.Scale.Select(BitConverter.DoubleToInt64Bits), fromStats.Scale.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(17.0, fromStats.Mean[0]);
+            Assert.Equal(1.0, fromStats.Scale[0]);
+            Assert.Null(d.Subset([0, 1, 2]).ByteStatistics);   // other rows: the fit makes its own first pass
+        }
+        // An undersized trailer is a damaged file (the decompressor checks ISIZE): the same error as before, no statistics needed.
+        var e = Assert.Throws<OccamException>(() => IdxLoader.Load(_files.WriteBytes("stats-undersized", undersized), labelsPath));
+        Assert.Contains("the gzip data is corrupt or truncated", e.Message);
+    }
+
+    /// <summary>The accumulator's 32-bit sums are moved into 64-bit ones every so many rows and whenever it finishes; pieces may end mid-row.</summary>
+    [Fact]
+    public void ColumnAccumulatorFlushesAndTakesPiecesThatEndMidRow()
+    {
+        const int rows = 11, columns = 70, offset = 3;
+        var buffer = new byte[offset + rows * columns + 5];
+        var rng = new Occam.Numerics.Random.Rng(99UL);
+        for (int i = 0; i < buffer.Length; i++) buffer[i] = (byte)rng.NextInt(256);
+        var reference = ByteColumnStatistics.Of(buffer.AsSpan(offset), rows, columns);
+        foreach (int flush in new[] { 1, 3, 11, 12 })
+        {
+            var a = new ByteColumnAccumulator(offset, rows, columns, flush);
+            for (int filled = 0; filled < buffer.Length; filled += 37) a.Advance(buffer.AsSpan(0, filled));
+            Assert.Null(new ByteColumnAccumulator(offset, rows, columns, flush).Finish(buffer.AsSpan(0, offset + rows * columns - 1)));
+            var s = a.Finish(buffer);
+            Assert.NotNull(s);
+            Assert.Equal(reference.Sum, s.Sum);
+            Assert.Equal(reference.Min, s.Min);
+            Assert.Equal(reference.Max, s.Max);
+        }
+        for (int j = 0; j < columns; j++)
+        {
+            long total = 0;
+            for (int i = 0; i < rows; i++) total += buffer[offset + i * columns + j];
+            Assert.Equal(total, reference.Sum[j]);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ByteColumnAccumulator(0, 1, 1, 0));
+    }
+
     /// <summary>A file that cannot seek (a FIFO, as from <c>&lt;(zcat …)</c>) is read whole and unpacked the same way.</summary>
     [Fact]
     public async Task ReadMaybeGzipReadsAPipe()

@@ -161,4 +161,41 @@ public class StandardizerTests
             Assert.Equal(1.0, blocks.Scale[1]);
         }
     }
+
+    /// <summary>
+    /// Byte data with the loader's column statistics (the first pass done by the reader) fits the same mean and scale,
+    /// bit for bit, as the same bytes without them and as their float64 copy: below the threshold on one thread, above it
+    /// (<see cref="Standardizer.ParallelMinimumSecondPassOnly"/>) the second pass in column blocks.
+    /// </summary>
+    [Theory]
+    [InlineData(3001, 263)]
+    [InlineData(16385, 1024)]
+    public void ByteDataWithTheLoadersStatisticsFitsTheSameBits(int rows, int cols)
+    {
+        var rng = new Occam.Numerics.Random.Rng(78UL);
+        var bytes = new byte[5 + rows * cols];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+                bytes[5 + i * cols + j] = (j % 7) switch { 0 => 9, 1 => (byte)(i % 3 == 0 ? 255 : 0), _ => (byte)rng.NextInt(j % 2 == 0 ? 256 : 17) };
+        var stats = ByteColumnStatistics.Of(bytes.AsSpan(5), rows, cols);
+        var names = Dataset.DefaultFeatureNames(cols);
+        var y = new double[rows];
+        var with = new Dataset(bytes, 5, y, rows, cols, names, "y", TaskKind.Regression, null, stats);
+        var without = new Dataset(bytes, 5, y, rows, cols, names, "y", TaskKind.Regression);
+        Assert.Equal((long)rows * cols >= Standardizer.ParallelMinimumSecondPassOnly, cols == 1024);
+        var a = Standardizer.Fit(with);
+        var b = Standardizer.Fit(without);
+        Assert.Equal(b.Mean.Select(BitConverter.DoubleToInt64Bits), a.Mean.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(b.Scale.Select(BitConverter.DoubleToInt64Bits), a.Scale.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(9.0, a.Mean[0]);
+        Assert.Equal(1.0, a.Scale[0]);
+        if (cols < 1024)
+        {
+            var c = Standardizer.Fit(new Dataset(without.X.ToArray(), y, rows, cols, names, "y", TaskKind.Regression));
+            Assert.Equal(c.Mean.Select(BitConverter.DoubleToInt64Bits), a.Mean.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(c.Scale.Select(BitConverter.DoubleToInt64Bits), a.Scale.Select(BitConverter.DoubleToInt64Bits));
+        }
+        // Statistics of other rows or columns are refused.
+        Assert.Throws<ArgumentException>(() => new Dataset(bytes, 5, y[1..], rows - 1, cols, names, "y", TaskKind.Regression, null, stats));
+    }
 }
