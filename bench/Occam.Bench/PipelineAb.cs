@@ -19,7 +19,7 @@ namespace Occam.Bench;
 /// weight rows to JSON (one writer vs one per core; bytes compared) and, for reference, one epoch of batch gathers
 /// (40 batches of 256 shuffled rows into a reused buffer, what the loop did around the steps until session 5), one epoch
 /// of the loop with every batch gathered vs its rows read in place by the first layer's products (`rows`), and one epoch's record
-/// (sparsity and penalty of the weights); since session 11 the standardizer's first pass inside the gunzip loop (inflate-pass, fit-stats, read-fit, below). One JSON line per piece. <c>--pieces gunzip,widen,bytes,keep,inflate-pass,fit-stats,read-fit,gather-bytes,gather-in-step,fit,copy,json,save,gather,rows,prepare,record</c>
+/// (sparsity and penalty of the weights); since session 11 the standardizer's first pass inside the gunzip loop (inflate-pass, fit-stats, read-fit, deviations-bytes, below). One JSON line per piece. <c>--pieces gunzip,widen,bytes,keep,inflate-pass,fit-stats,read-fit,deviations-bytes,gather-bytes,gather-in-step,fit,copy,json,save,gather,rows,prepare,record</c>
 /// runs only those (json: the writer's own float formatting vs <see cref="ShortestFloat"/>, on one thread and on every core;
 /// save: the atomic save to a file vs the same JSON into memory).
 /// </summary>
@@ -70,7 +70,7 @@ internal static class PipelineAb
         // the added work shows); `fit-stats`: the fit with its own first pass vs from the loader's statistics (pass 2
         // only); `read-fit`: IdxLoader.Load + Standardizer.Fit of the pixels without vs with the fused pass. Results
         // compared bit for bit.
-        if (pieces is null || pieces.Contains("inflate-pass") || pieces.Contains("fit-stats") || pieces.Contains("read-fit"))
+        if (pieces is null || pieces.Contains("inflate-pass") || pieces.Contains("fit-stats") || pieces.Contains("read-fit") || pieces.Contains("deviations-bytes"))
         {
             var without = new Dataset(raw, 16, data.Y, data.Rows, p, data.FeatureNames, data.TargetName, data.Task, data.Classes);
             var stats = data.ByteStatistics ?? throw new InvalidOperationException("the loader left no statistics");
@@ -83,6 +83,28 @@ internal static class PipelineAb
                 Report("inflate-vs-inflate-with-column-pass", rounds, () => InflateInto(gz, target, null),
                     () => InflateInto(gz, target, new ByteColumnAccumulator(16, data.Rows, p)));
             if (Want("fit-stats")) Report("fit-own-pass-vs-loader-statistics", rounds, () => Standardizer.Fit(without), () => Standardizer.Fit(data));
+            // The second pass on the bytes: each row widened into a buffer, then SquaredDeviations.Add (until this
+            // session) vs SquaredDeviations.AddBytes, which widens in registers; every row, full width, one thread.
+            if (Want("deviations-bytes"))
+            {
+                var buffer = new double[p];
+                var acc = new double[p];
+                var bytes = data.Bytes;
+                Report("second-pass-widen-buffer-vs-bytes", rounds, () =>
+                {
+                    var span = bytes.Span;
+                    for (int r = 0; r < data.Rows; r++)
+                    {
+                        Numerics.Conversion.WidenBytes.Apply(span.Slice(r * p, p), buffer);
+                        Numerics.Standardization.SquaredDeviations.Add(buffer, fused.Mean, acc);
+                    }
+                }, () =>
+                {
+                    var span = bytes.Span;
+                    for (int r = 0; r < data.Rows; r++)
+                        Numerics.Standardization.SquaredDeviations.AddBytes(span.Slice(r * p, p), fused.Mean, acc);
+                });
+            }
             if (Want("read-fit"))
                 Report("read-fit", rounds, () => Standardizer.Fit(new Dataset(IdxLoader.ReadMaybeGzip(images), 16, data.Y, data.Rows, p, data.FeatureNames, data.TargetName, data.Task, data.Classes)),
                     () => Standardizer.Fit(IdxLoader.Load(images, labels)));

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Occam.Numerics.Standardization;
 
@@ -40,6 +41,63 @@ public static class SquaredDeviations
             }
         }
         for (; i < n; i++)
+        {
+            double d = x[i] - mean[i];
+            acc[i] += d * d;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Add"/> on unsigned bytes: <c>acc[j] ← acc[j] + (x[j] − mean[j])·(x[j] − mean[j])</c> with <c>x[j]</c>
+    /// widened to float64 (exact) in registers — the same operations and roundings as <see cref="Add"/> on the widened
+    /// row, so the same bits, without writing the widened row to a buffer and reading it back.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void AddBytes(ReadOnlySpan<byte> x, ReadOnlySpan<double> mean, Span<double> acc)
+    {
+        int n = x.Length;
+        Preconditions.Check(mean.Length == n && acc.Length == n, "every span must have the length of x.");
+        int i = 0;
+        fixed (byte* px = x)
+        fixed (double* pm = mean)
+        fixed (double* pa = acc)
+        {
+            if (Simd.Use512 && Avx512F.IsSupported)
+            {
+                for (; i + 16 <= n; i += 16)
+                {
+                    Vector512<int> w = Avx512F.ConvertToVector512Int32(Vector128.Load(px + i));
+                    var d0 = Avx512F.ConvertToVector512Double(w.GetLower()) - Vector512.Load(pm + i);
+                    var d1 = Avx512F.ConvertToVector512Double(w.GetUpper()) - Vector512.Load(pm + i + 8);
+                    (Vector512.Load(pa + i) + d0 * d0).Store(pa + i);
+                    (Vector512.Load(pa + i + 8) + d1 * d1).Store(pa + i + 8);
+                }
+            }
+            if (Simd.Use256 && Avx2.IsSupported)
+            {
+                for (; i + 8 <= n; i += 8)
+                {
+                    Vector256<int> w = Avx2.ConvertToVector256Int32(Vector128.CreateScalar(*(ulong*)(px + i)).AsByte());
+                    var d0 = Avx.ConvertToVector256Double(w.GetLower()) - Vector256.Load(pm + i);
+                    var d1 = Avx.ConvertToVector256Double(w.GetUpper()) - Vector256.Load(pm + i + 4);
+                    (Vector256.Load(pa + i) + d0 * d0).Store(pa + i);
+                    (Vector256.Load(pa + i + 4) + d1 * d1).Store(pa + i + 4);
+                }
+            }
+            for (; i < n; i++)
+            {
+                double d = px[i] - pm[i];
+                pa[i] += d * d;
+            }
+        }
+    }
+
+    /// <summary>Scalar reference for <see cref="AddBytes"/>: <see cref="AddScalar"/> on the bytes widened to float64.</summary>
+    public static void AddBytesScalar(ReadOnlySpan<byte> x, ReadOnlySpan<double> mean, Span<double> acc)
+    {
+        int n = x.Length;
+        Preconditions.Check(mean.Length == n && acc.Length == n, "every span must have the length of x.");
+        for (int i = 0; i < n; i++)
         {
             double d = x[i] - mean[i];
             acc[i] += d * d;

@@ -201,6 +201,9 @@ public sealed class Standardizer
     private interface IRowBlocks
     {
         ReadOnlySpan<double> Row(int r);
+
+        /// <summary><see cref="SquaredDeviations.Add"/> of row r's columns.</summary>
+        void AddSquaredDeviations(int r, ReadOnlySpan<double> mean, Span<double> acc);
     }
 
     /// <summary>Rows of a float64 matrix, read in place.</summary>
@@ -209,9 +212,11 @@ public sealed class Standardizer
         private readonly ReadOnlySpan<double> _matrix = matrix;
 
         public ReadOnlySpan<double> Row(int r) => _matrix.Slice(r * columns + first, width);
+
+        public void AddSquaredDeviations(int r, ReadOnlySpan<double> mean, Span<double> acc) => SquaredDeviations.Add(Row(r), mean, acc);
     }
 
-    /// <summary>Rows of a byte matrix, widened to float64 into one buffer (valid until the next call).</summary>
+    /// <summary>Rows of a byte matrix, widened to float64 into one buffer (valid until the next call); the second pass reads the bytes themselves (<see cref="SquaredDeviations.AddBytes"/>: the same bits).</summary>
     private readonly ref struct ByteRows(ReadOnlySpan<byte> matrix, int columns, int first, double[] buffer) : IRowBlocks
     {
         private readonly ReadOnlySpan<byte> _matrix = matrix;
@@ -221,6 +226,9 @@ public sealed class Standardizer
             Numerics.Conversion.WidenBytes.Apply(_matrix.Slice(r * columns + first, buffer.Length), buffer);
             return buffer;
         }
+
+        public void AddSquaredDeviations(int r, ReadOnlySpan<double> mean, Span<double> acc) =>
+            SquaredDeviations.AddBytes(_matrix.Slice(r * columns + first, buffer.Length), mean, acc);
     }
 
     /// <summary>
@@ -261,7 +269,7 @@ public sealed class Standardizer
 
         // Pass 2: squared deviations from the mean.
         foreach (int r in rows)
-            SquaredDeviations.Add(source.Row(r), sum, acc);
+            source.AddSquaredDeviations(r, sum, acc);
         for (int j = 0; j < w; j++)
         {
             double std = Math.Sqrt(acc[j] / n);

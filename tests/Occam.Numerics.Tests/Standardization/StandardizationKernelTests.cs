@@ -180,4 +180,32 @@ public class StandardizationKernelTests
         }
         Assert.Equal(bmin[5], bmax[5]);
     }
+
+    [Fact]
+    public void SquaredDeviationsOfBytesSimdEqualsScalarAndTheFloat64KernelBitForBit()
+    {
+        var rng = new Rng(9105UL);
+        foreach (int n in TestVectors.Lengths)
+        {
+            int offset = n % 3;
+            var mean = new double[n + offset];
+            for (int i = 0; i < mean.Length; i++) mean[i] = rng.NextInt(4) == 0 ? rng.NextInt(256) : 255 * rng.NextDouble();
+            var a1 = new double[n + offset];
+            for (int i = 0; i < a1.Length; i++) a1[i] = rng.NextInt(3) == 0 ? 0 : 1e6 * rng.NextDouble();
+            var a2 = (double[])a1.Clone();
+            var a3 = (double[])a1.Clone();
+            for (int row = 0; row < 3; row++)
+            {
+                var x = new byte[n + offset];
+                for (int i = 0; i < x.Length; i++) x[i] = rng.NextInt(4) switch { 0 => 0, 1 => 255, _ => (byte)rng.NextInt(256) };
+                var wide = x.Select(b => (double)b).ToArray();
+                SquaredDeviations.AddBytesScalar(x.AsSpan(offset), mean.AsSpan(offset), a1.AsSpan(offset));
+                SquaredDeviations.AddBytes(x.AsSpan(offset), mean.AsSpan(offset), a2.AsSpan(offset));
+                SquaredDeviations.AddScalar(wide.AsSpan(offset), mean.AsSpan(offset), a3.AsSpan(offset));
+            }
+            TestVectors.AssertBitwise(a1, a2, $"bytes simd n={n}");
+            TestVectors.AssertBitwise(a3, a1, $"bytes scalar vs float64 n={n}");
+        }
+        Assert.Throws<ArgumentException>(() => SquaredDeviations.AddBytes(new byte[3], new double[3], new double[2]));
+    }
 }
