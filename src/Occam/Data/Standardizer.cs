@@ -125,7 +125,7 @@ public sealed class Standardizer
     /// steps use next), not with <c>Parallel.For</c>: in the CLI the .NET thread pool's first loop cost 6–8 ms before a
     /// block started (its generic code compiled at tier 0, its first worker created), twice the blocks' own work.
     /// Blocks run only from <see cref="ParallelMinimum"/> values, or <see cref="ParallelMinimumSecondPassOnly"/> when only
-    /// the second pass is left: that pass alone (MNIST-10k: 2.3 ms on one core) cost more on two threads than on the caller
+    /// the second pass is left: that pass alone (MNIST-10k: 0.9 ms on one core) cost more on two threads than on the caller
     /// (in <c>occam train</c> the second core compiles the network's products at that moment), docs/algorithms/startup.md,
     /// "The input pipeline (session 11)".
     /// </summary>
@@ -171,7 +171,9 @@ public sealed class Standardizer
     /// <summary>
     /// Values from which <see cref="FitInBlocks"/> runs the second pass alone (the first one taken from
     /// <see cref="Dataset.ByteStatistics"/>) in column blocks. MNIST-10k's 7.8 M bytes took 2.3 ms on the caller and
-    /// 5.2–6.2 ms in two blocks (in process, best of 15, 2 shared vCPUs); 16 Mi values are ≈ 5 ms of that pass on one core.
+    /// 5.2–6.2 ms in two blocks (in process, best of 15, 2 shared vCPUs), and 0.9 ms on the caller since the pass widens
+    /// the bytes in registers (<see cref="SquaredDeviations.AddBytes"/>); 16 Mi values are ≈ 2 ms of it on one core.
+    /// Whether two threads win above that was not measured.
     /// </summary>
     internal const long ParallelMinimumSecondPassOnly = 1 << 24;
 
