@@ -66,13 +66,18 @@ public sealed class OccamCommandProcessTests(PostgresServer server) : IDisposabl
             Assert.Equal(["stale", "complete"], history.Where(h => h.Number == n).Select(h => h.State));
     }
 
-    /// <summary>The check: two workers on one PostgreSQL study finish a 40-trial sweep with every trial exactly once.</summary>
+    /// <summary>
+    /// The check: two workers on one PostgreSQL study finish a 40-trial sweep with every trial exactly once.
+    /// Each trial trains 40 epochs (≈ 0.1 s; ≈ 4 s for the sweep on one worker) so that the second process, started
+    /// only once the study exists, joins long before the first could run out of trials: with 3 epochs (≈ 2.7 s in all)
+    /// a loaded machine started it too late once, and the first worker had run all 40.
+    /// </summary>
     [Fact]
     public void Occam_sweep_and_occam_sweep_worker_share_a_postgresql_study_running_every_trial_exactly_once()
     {
         string url = server.Url();
         using var observer = new PostgresStudyStore(PostgresUrl.Parse(url), null);
-        using var first = new WorkerProcess("Occam.Cli.dll", Sweep(url, 40, 3));
+        using var first = new WorkerProcess("Occam.Cli.dll", Sweep(url, 40, 40));
         Assert.True(SpinWait.SpinUntil(() => observer.Read() is not null, TimeSpan.FromSeconds(60)),
             "occam sweep did not create the study; stderr: " + string.Join(" | ", first.Errors));
         using var second = new WorkerProcess("Occam.Cli.dll", ["sweep", "worker", "--study", url, "--data", Repo.Data("digits.csv"), "--jobs", "1"]);
