@@ -15,7 +15,7 @@ One full training step, exactly as a PyTorch user would write it:
 
 Nets (random data from a fixed seed, float32):
     2-8-1           binary,     batch 4,   1 thread
-    64-128-10       multiclass, batch 128, 1 thread
+    64-128-10       multiclass, batch 128, 1 and 2 threads
     784-512-256-10  multiclass, batch 256, 1 and 2 threads
 
 Timing: warm-up, then the best of several repeats of a timed loop; the result is
@@ -51,7 +51,7 @@ LR, L1, L2, DROPOUT = 1e-3, 1e-4, 1e-4, 0.2
 CONFIGS = [
     # net, layer sizes, task, batch, thread counts
     ("2-8-1", [2, 8, 1], "binary", 4, [1]),
-    ("64-128-10", [64, 128, 10], "multiclass", 128, [1]),
+    ("64-128-10", [64, 128, 10], "multiclass", 128, [1, 2]),
     ("784-512-256-10", [784, 512, 256, 10], "multiclass", 256, [1, 2]),
 ]
 

@@ -27,7 +27,7 @@ internal static class StepsQuick
     internal static readonly Net[] Nets =
     [
         new("2-8-1", [2, 8, 1], 4, TaskKind.Binary, [1]),
-        new("64-128-10", [64, 128, 10], 128, TaskKind.Multiclass, [1]),
+        new("64-128-10", [64, 128, 10], 128, TaskKind.Multiclass, [1, 2]),
         new("784-512-256-10", [784, 512, 256, 10], 256, TaskKind.Multiclass, [1, 2]),
     ];
 
@@ -44,6 +44,8 @@ internal static class StepsQuick
             else if (args[i] == "--spread") spread = true;
             else if (args[i] == "--detail") return Detail(seconds);
             else if (args[i] == "--ab-update") return AbUpdate(seconds);
+            else if (args[i] == "--split-pieces") return SplitPieces(seconds);
+            else if (args[i] == "--ab-split") return AbSplit(seconds, i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : null);
             else if (args[i] == "--ab-inplace") return AbInPlace(seconds, only);
             else if (args[i] == "--trace") return StepTrace.Run(args);
             else if (args[i] == "--pieces") return Pieces(seconds, i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : null);
@@ -264,6 +266,203 @@ internal static class StepsQuick
             b.Sort();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{{\"net\":\"{net.Name}\",\"kernel\":\"{GemmKernelInfo.AutoKind}\",\"rounds\":{a.Count},\"packedBestUs\":{a[0]:F2},\"packedMedianUs\":{a[a.Count / 2]:F2},\"inPlaceBestUs\":{b[0]:F2},\"inPlaceMedianUs\":{b[b.Count / 2]:F2},\"ratio\":{a[0] / b[0]:F3}}}"));
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// `--split-pieces`: the products of 64-128-10's step (batch 128) at 1 thread, whole and as the split step's two halves
+    /// (rows for the forward and input-gradient products, units for the weight gradient), best µs of each; one JSON line each.
+    /// </summary>
+    private static int SplitPieces(double seconds)
+    {
+        const int rows = 128, inputs = 64, hidden = 128, outputs = 10;
+        var rng = new Rng(5UL);
+        float[] R(int n) { var a = new float[n]; for (int i = 0; i < n; i++) a[i] = (float)rng.NextNormal(); return a; }
+        float[] x = R(rows * inputs), w1 = R(hidden * inputs), h = R(rows * hidden), w2 = R(outputs * hidden), dy = R(rows * outputs), dz = R(rows * hidden);
+        float[] c1 = new float[rows * hidden], c2 = new float[rows * hidden], dw1 = new float[hidden * inputs], sums = new float[hidden];
+        var one = new GemmOptions(Threads: 1);
+        void Line(string name, double whole, double halves) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"piece\":\"{name}\",\"kernel\":\"{GemmKernelInfo.AutoKind}\",\"wholeUs\":{whole:F2},\"twoHalvesUs\":{halves:F2}}}"));
+        {
+            var net = Nets[1];
+            var (model, _, bx, by, brng) = SetupWithModel(net);
+            var ws = new Workspace(model, net.Batch);
+            ulong[] seeds = new ulong[model.Layers.Count];
+            Line("training forward (unsplit; 2 x ForwardRows)", Best(() => Backprop.Forward(model, ws, bx, net.Batch, ForwardMode.Training, brng), 1, seconds),
+                Best(() =>
+                {
+                    Backprop.ForwardRows(model, ws, bx, 0, 64, seeds);
+                    Backprop.ForwardRows(model, ws, bx, 64, 128, seeds);
+                }, 1, seconds));
+            Occam.Losses.TaskLoss.Compute(net.Task, ws.Outputs[^1].AsSpan(0, 1280), by, net.Batch, model.Outputs, Backprop.OutputGradient(model, ws, net.Batch));
+            Line("backward (unsplit; 2 x BackwardRows + 2 x WeightGradientUnits per layer)", Best(() => Backprop.Backward(model, ws, bx, net.Batch), 1, seconds),
+                Best(() =>
+                {
+                    Backprop.BackwardRows(model, ws, 0, 64);
+                    Backprop.BackwardRows(model, ws, 64, 128);
+                    Backprop.WeightGradientUnits(model, ws, bx, 128, 0, model.WeightOf(0), model.BiasOf(0), 0, 64);
+                    Backprop.WeightGradientUnits(model, ws, bx, 128, 0, model.WeightOf(0), model.BiasOf(0), 64, 128);
+                    Backprop.WeightGradientUnits(model, ws, bx, 128, 3, model.WeightOf(1), model.BiasOf(1), 0, 5);
+                    Backprop.WeightGradientUnits(model, ws, bx, 128, 3, model.WeightOf(1), model.BiasOf(1), 5, 10);
+                }, 1, seconds));
+        }
+        Line("forward 128x128x64", Best(() => Gemm.MultiplyRowsWith(one, false, true, rows, hidden, inputs, 1f, x, inputs, [], w1, inputs, [], 0f, c1, hidden), 1, seconds),
+            Best(() =>
+            {
+                Gemm.MultiplyRowsWith(one, false, true, 64, hidden, inputs, 1f, x, inputs, [], w1, inputs, [], 0f, c1, hidden);
+                Gemm.MultiplyRowsWith(one, false, true, 64, hidden, inputs, 1f, x.AsSpan(64 * inputs), inputs, [], w1, inputs, [], 0f, c1.AsSpan(64 * hidden), hidden);
+            }, 1, seconds));
+        Line("dX2 128x128x10", Best(() => Gemm.MultiplyRowsWith(one, false, false, rows, hidden, outputs, 1f, dy, outputs, [], w2, hidden, [], 0f, c2, hidden), 1, seconds),
+            Best(() =>
+            {
+                Gemm.MultiplyRowsWith(one, false, false, 64, hidden, outputs, 1f, dy, outputs, [], w2, hidden, [], 0f, c2, hidden);
+                Gemm.MultiplyRowsWith(one, false, false, 64, hidden, outputs, 1f, dy.AsSpan(64 * outputs), outputs, [], w2, hidden, [], 0f, c2.AsSpan(64 * hidden), hidden);
+            }, 1, seconds));
+        Line("dW1 128x64x128", Best(() => Gemm.MultiplyRowsWith(one, true, false, hidden, inputs, rows, 1f, dz, hidden, [], x, inputs, [], 0f, dw1, inputs), 1, seconds),
+            Best(() =>
+            {
+                Gemm.MultiplyRowsWith(one, true, false, 64, inputs, rows, 1f, dz, hidden, [], x, inputs, [], 0f, dw1, inputs);
+                Gemm.MultiplyRowsWith(one, true, false, 64, inputs, rows, 1f, dz.AsSpan(64), hidden, [], x, inputs, [], 0f, dw1.AsSpan(64 * inputs), inputs);
+            }, 1, seconds));
+        Line("dW2 10x128x128", Best(() => Gemm.MultiplyRowsWith(one, true, false, outputs, hidden, rows, 1f, dy, outputs, [], h, hidden, [], 0f, c2, hidden), 1, seconds),
+            Best(() =>
+            {
+                Gemm.MultiplyRowsWith(one, true, false, 5, hidden, rows, 1f, dy, outputs, [], h, hidden, [], 0f, c2, hidden);
+                Gemm.MultiplyRowsWith(one, true, false, 5, hidden, rows, 1f, dy.AsSpan(5), outputs, [], h, hidden, [], 0f, c2.AsSpan(5 * hidden), hidden);
+            }, 1, seconds));
+        Line("db1 sum of 128 rows x 128", Best(() => Numerics.Reductions.SumOfRows.Compute(dz, rows, hidden, sums), 1, seconds),
+            Best(() =>
+            {
+                Numerics.Reductions.SumOfRows.Compute(dz, rows, 64, hidden, sums);
+                Numerics.Reductions.SumOfRows.Compute(dz.AsSpan(64), rows, 64, hidden, sums.AsSpan(64));
+            }, 1, seconds));
+        return 0;
+    }
+
+    /// <summary>
+    /// `--ab-split [NET@BATCH,…]`: the step at 1 thread (t1), at 2 threads unsplit (t2: the products of ≥ 2²⁰ multiply-adds
+    /// split inside, everything else on the caller: the step before session 11) and at 2 threads split by data ownership
+    /// (<see cref="StepSplit"/>, whatever the size rule says: split = with the default <see cref="Trainer.SplitChoiceCycle"/>,
+    /// the shipped behaviour; splitAlways = every step in parts; splitOnCaller = in parts but the pool's gate held, so every
+    /// part runs on the caller, with and without the helper woken to spin beside it), alternating 0.15 s windows in one
+    /// process for the time given (at least 8 rounds); best and median of the rounds' best windows, per net. Then 400 steps
+    /// of t2 and of splitAlways with every pool call traced (<see cref="GemmPoolTrace"/>): calls per step, how often the
+    /// helper joined or had to be woken, its join latency, and per call of the step its median duration, the caller's wait
+    /// and the helper's time inside. Nets as sizes joined by '-' and '@' batch (default: 64-128-10@128, 64-64-10@128,
+    /// 64-32-10@128, 32-32-10@128, 2-8-1@4).
+    /// </summary>
+    private static int AbSplit(double seconds, string? nets)
+    {
+        nets ??= "64-128-10@128,64-64-10@128,64-32-10@128,32-32-10@128,2-8-1@4";
+        long savedMin = Trainer.SplitStepMinimum, savedMax = Trainer.SplitStepMaximum;
+        int savedCycle = Trainer.SplitChoiceCycle;
+        foreach (var spec in nets.Split(','))
+        {
+            var parts = spec.Split('@');
+            int[] sizes = [.. parts[0].Split('-').Select(int.Parse)];
+            var net = new Net(parts[0], sizes, int.Parse(parts[1], CultureInfo.InvariantCulture), sizes[^1] == 1 ? TaskKind.Binary : TaskKind.Multiclass, [1, 2]);
+            var (trainer, x, y, rng) = Setup(net);
+            var t1 = new List<double>();
+            var t2 = new List<double>();
+            var split = new List<double>();
+            var splitOne = new List<double>();
+            var splitAlways = new List<double>();
+            var splitOneNoWake = new List<double>();
+            object gate = typeof(GemmThreadPool).GetField("s_gate", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.GetValue(null)!;
+            var total = Stopwatch.StartNew();
+            try
+            {
+                while (total.Elapsed.TotalSeconds < seconds || t1.Count < 8)
+                {
+                    Trainer.SplitStepMinimum = long.MaxValue;
+                    t1.Add(Best(() => trainer.Step(x, y, net.Batch, rng, out _), 1, 0.15));
+                    t2.Add(Best(() => trainer.Step(x, y, net.Batch, rng, out _), 2, 0.15));
+                    (Trainer.SplitStepMinimum, Trainer.SplitStepMaximum) = (0, long.MaxValue);
+                    split.Add(Best(() => trainer.Step(x, y, net.Batch, rng, out _), 2, 0.15));
+                    Trainer.SplitChoiceCycle = 0;
+                    splitAlways.Add(Best(() => trainer.Step(x, y, net.Batch, rng, out _), 2, 0.15));
+                    Trainer.SplitChoiceCycle = savedCycle;
+                    // The split step's parts all on the calling thread (the pool's gate held: every list runs on the caller).
+                    lock (gate) splitOne.Add(Best(() => trainer.Step(x, y, net.Batch, rng, out _), 2, 0.15));
+                    Trainer.WakesHelpers = false;
+                    lock (gate) splitOneNoWake.Add(Best(() => trainer.Step(x, y, net.Batch, rng, out _), 2, 0.15));
+                    Trainer.WakesHelpers = true;
+                    (Trainer.SplitStepMinimum, Trainer.SplitStepMaximum) = (savedMin, savedMax);
+                }
+            }
+            finally
+            {
+                (Trainer.SplitStepMinimum, Trainer.SplitStepMaximum) = (savedMin, savedMax);
+            }
+            t1.Sort();
+            t2.Sort();
+            split.Sort();
+            splitOne.Sort();
+            splitAlways.Sort();
+            splitOneNoWake.Sort();
+            // Hand-offs per step (host-independent evidence): every pool call of 400 steps traced, per variant.
+            foreach (bool splits in new[] { false, true })
+            {
+                (Trainer.SplitStepMinimum, Trainer.SplitStepMaximum) = splits ? (0, long.MaxValue) : (long.MaxValue, savedMax);
+                Trainer.SplitChoiceCycle = 0;
+                int saved = Gemm.MaxThreads;
+                Gemm.MaxThreads = 2;
+                var trace = new GemmPoolTrace(1 << 16);
+                try
+                {
+                    for (int i = 0; i < 200; i++) trainer.Step(x, y, net.Batch, rng, out _);
+                    GemmThreadPool.Trace = trace;
+                    const int steps = 400;
+                    for (int i = 0; i < steps; i++) trainer.Step(x, y, net.Batch, rng, out _);
+                    GemmThreadPool.Trace = null;
+                    var calls = trace.Calls;
+                    int joined = 0, asleep = 0, helperItems = 0, items = 0;
+                    var latency = new List<double>();
+                    var duration = new List<double>();
+                    foreach (var c in calls)
+                    {
+                        if (c.HelperJoin != 0) { joined++; latency.Add((c.HelperJoin - c.Posted) * 1e6 / Stopwatch.Frequency); }
+                        if (c.HelperAsleep) asleep++;
+                        helperItems += c.HelperItems;
+                        items += c.CallerItems + c.HelperItems;
+                        duration.Add((c.End - c.Start) * 1e6 / Stopwatch.Frequency);
+                    }
+                    latency.Sort();
+                    duration.Sort();
+                    int per = (int)Math.Round(calls.Length / (double)steps);
+                    for (int k = 0; k < per; k++)
+                    {
+                        var d = new List<double>();
+                        var w = new List<double>();
+                        var h = new List<double>();
+                        for (int c = k; c < calls.Length; c += per)
+                        {
+                            d.Add((calls[c].End - calls[c].Start) * 1e6 / Stopwatch.Frequency);
+                            w.Add(calls[c].CallerWait * 1e6 / Stopwatch.Frequency);
+                            if (calls[c].HelperJoin != 0) h.Add((calls[c].HelperLeave - calls[c].HelperJoin) * 1e6 / Stopwatch.Frequency);
+                        }
+                        d.Sort();
+                        w.Sort();
+                        h.Sort();
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"  call {k}: median {d[d.Count / 2]:F2} µs, caller wait {w[w.Count / 2]:F2} µs, helper inside {(h.Count > 0 ? h[h.Count / 2] : 0):F2} µs, items {calls[k].Items} m{calls[k].M} n{calls[k].N} k{calls[k].K}"));
+                    }
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{{\"net\":\"{net.Name}\",\"variant\":\"{(splits ? "split" : "t2")}\",\"poolCallsPerStep\":{calls.Length / (double)steps:F2},\"helperJoined\":{joined / (double)Math.Max(1, calls.Length):F3},\"helperAsleep\":{asleep / (double)Math.Max(1, calls.Length):F3},\"joinLatencyMedianUs\":{(latency.Count > 0 ? latency[latency.Count / 2] : 0):F2},\"callMedianUs\":{(duration.Count > 0 ? duration[duration.Count / 2] : 0):F2},\"helperItemShare\":{helperItems / (double)Math.Max(1, items):F3}}}"));
+                }
+                finally
+                {
+                    GemmThreadPool.Trace = null;
+                    Gemm.MaxThreads = saved;
+                    (Trainer.SplitStepMinimum, Trainer.SplitStepMaximum) = (savedMin, savedMax);
+                    Trainer.SplitChoiceCycle = savedCycle;
+                }
+            }
+            long work = 0;
+            for (int i = 1; i < sizes.Length; i++) work += (long)sizes[i - 1] * sizes[i] * net.Batch;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"net\":\"{net.Name}\",\"batch\":{net.Batch},\"forwardWork\":{work},\"kernel\":\"{GemmKernelInfo.AutoKind}\",\"rounds\":{t1.Count},\"t1BestUs\":{t1[0]:F2},\"t1MedianUs\":{t1[t1.Count / 2]:F2},\"t2BestUs\":{t2[0]:F2},\"t2MedianUs\":{t2[t2.Count / 2]:F2},\"splitBestUs\":{split[0]:F2},\"splitMedianUs\":{split[split.Count / 2]:F2},\"splitAlwaysBestUs\":{splitAlways[0]:F2},\"splitAlwaysMedianUs\":{splitAlways[splitAlways.Count / 2]:F2},\"splitOnCallerBestUs\":{splitOne[0]:F2},\"splitOnCallerMedianUs\":{splitOne[splitOne.Count / 2]:F2},\"splitOnCallerNoWakeBestUs\":{splitOneNoWake[0]:F2},\"splitOnCallerNoWakeMedianUs\":{splitOneNoWake[splitOneNoWake.Count / 2]:F2}}}"));
         }
         return 0;
     }

@@ -16,9 +16,19 @@ internal static class SumOfRows
 {
     /// <summary>The sums above (vectorized over columns).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // R2R code with Vector512 is rejected at run time: compile once, optimized
-    public static void Compute(ReadOnlySpan<float> m, int rows, int columns, Span<float> sums)
+    public static void Compute(ReadOnlySpan<float> m, int rows, int columns, Span<float> sums) => Compute(m, rows, columns, columns, sums);
+
+    /// <summary>
+    /// The sums above over <paramref name="columns"/> columns of a matrix whose rows lie <paramref name="ld"/> ≥ columns floats
+    /// apart (a block of columns of a wider matrix: <c>m[0]</c> is the block's first element;
+    /// <c>sums[j] = (…(+0 + m[0·ld + j]) + …) + m[(rows − 1)·ld + j]</c>): each column's sum is the same bits as in the whole
+    /// matrix (a training step's threads each sum their own units' columns of ∂Y).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static void Compute(ReadOnlySpan<float> m, int rows, int columns, int ld, Span<float> sums)
     {
-        Preconditions.CheckLength(m.Length, rows * columns);
+        if (ld < columns) throw new ArgumentOutOfRangeException(nameof(ld), ld, $"ld must be at least the {columns} columns.");
+        Preconditions.CheckLength(m.Length, rows == 0 ? 0 : (rows - 1) * ld + columns);
         Preconditions.CheckLength(sums.Length, columns);
         ref float src = ref MemoryMarshal.GetReference(m);
         ref float dst = ref MemoryMarshal.GetReference(sums);
@@ -30,7 +40,7 @@ internal static class SumOfRows
                 Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
                 for (int r = 0; r < rows; r++)
                 {
-                    nuint o = (nuint)(r * columns + j);
+                    nuint o = (nuint)(r * ld + j);
                     a0 += Vector512.LoadUnsafe(ref src, o);
                     a1 += Vector512.LoadUnsafe(ref src, o + 16);
                     a2 += Vector512.LoadUnsafe(ref src, o + 32);
@@ -44,7 +54,7 @@ internal static class SumOfRows
             for (; j + 16 <= columns; j += 16)
             {
                 var a = Vector512<float>.Zero;
-                for (int r = 0; r < rows; r++) a += Vector512.LoadUnsafe(ref src, (nuint)(r * columns + j));
+                for (int r = 0; r < rows; r++) a += Vector512.LoadUnsafe(ref src, (nuint)(r * ld + j));
                 a.StoreUnsafe(ref dst, (nuint)j);
             }
         }
@@ -57,7 +67,7 @@ internal static class SumOfRows
                 Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
                 for (int r = 0; r < rows; r++)
                 {
-                    nuint o = (nuint)(r * columns + j);
+                    nuint o = (nuint)(r * ld + j);
                     a0 += Vector256.LoadUnsafe(ref src, o);
                     a1 += Vector256.LoadUnsafe(ref src, o + 8);
                     a2 += Vector256.LoadUnsafe(ref src, o + 16);
@@ -81,7 +91,7 @@ internal static class SumOfRows
                 Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
                 for (int r = 0; r < rows; r++)
                 {
-                    nuint o = (nuint)(r * columns + j);
+                    nuint o = (nuint)(r * ld + j);
                     a0 += Vector256.LoadUnsafe(ref src, o);
                     a1 += Vector256.LoadUnsafe(ref src, o + 8);
                     a2 += Vector256.LoadUnsafe(ref src, o + 16);
@@ -95,14 +105,14 @@ internal static class SumOfRows
             for (; j + 8 <= columns; j += 8)
             {
                 var a = Vector256<float>.Zero;
-                for (int r = 0; r < rows; r++) a += Vector256.LoadUnsafe(ref src, (nuint)(r * columns + j));
+                for (int r = 0; r < rows; r++) a += Vector256.LoadUnsafe(ref src, (nuint)(r * ld + j));
                 a.StoreUnsafe(ref dst, (nuint)j);
             }
         }
-        for (; j < columns; j++) sums[j] = Column(m, rows, columns, j);
+        for (; j < columns; j++) sums[j] = Column(m, rows, ld, j);
     }
 
-    /// <summary>Scalar definition of <see cref="Compute"/>.</summary>
+    /// <summary>Scalar definition of <see cref="Compute(ReadOnlySpan{float}, int, int, Span{float})"/>.</summary>
     public static void ComputeScalar(ReadOnlySpan<float> m, int rows, int columns, Span<float> sums)
     {
         Preconditions.CheckLength(m.Length, rows * columns);
@@ -110,10 +120,10 @@ internal static class SumOfRows
         for (int j = 0; j < columns; j++) sums[j] = Column(m, rows, columns, j);
     }
 
-    private static float Column(ReadOnlySpan<float> m, int rows, int columns, int j)
+    private static float Column(ReadOnlySpan<float> m, int rows, int ld, int j)
     {
         float s = 0f;
-        for (int r = 0; r < rows; r++) s += m[r * columns + j];
+        for (int r = 0; r < rows; r++) s += m[r * ld + j];
         return s;
     }
 }

@@ -63,8 +63,7 @@ internal static class Backprop
             {
                 case Dense d:
                     y = y[..(rows * d.Outputs)];
-                    if (mode == ForwardMode.Training && Gemm.SingleDepthBlock(d.Inputs) && ReluDropout.AddsBiasFast(d.Outputs)
-                        && FusesWithNext(layers, i + 1))
+                    if (mode == ForwardMode.Training && BiasInFusedPass(layers, i, d))
                     {
                         // Training, a ReLU·dropout pair next, one depth block, whole 32-wide steps per row: Y = X·Wᵀ alone (beta = 0, Y not
                         // read) and the bias is added in the fused pass, h = max(y + b, 0)·mask: the same bits as
@@ -201,6 +200,139 @@ internal static class Backprop
         }
     }
 
+    /// <summary>One thread per product: the row-range passes below run inside one item of a split step (<see cref="StepSplit"/>).</summary>
+    private static readonly GemmOptions OneThread = new(Threads: 1);
+
+    /// <summary>
+    /// The training-mode <see cref="Forward(Mlp, Workspace, ReadOnlySpan{float}, int, ForwardMode, Rng?)"/> on rows
+    /// [<paramref name="r0"/>, <paramref name="r1"/>) of the gathered batch <paramref name="input"/> only, every product on
+    /// the calling thread, writing those rows of every layer's buffers; <paramref name="seeds"/>[i] is the dropout seed of
+    /// the fused ReLU·dropout pair starting at layer i (<see cref="StepSplit.DrawSeeds"/>: the draws the whole pass makes, in
+    /// its order). Row r of every output is the same bits as in the whole pass: a product's row is one chain over its own
+    /// input row whatever the path and the row count (gemm.md), the bias is added where the whole pass adds it, and the
+    /// mask entries are addressed by their flattened index (offset r0 · width). Only for nets that
+    /// <see cref="StepSplit.Fits"/> (no unfused dropout with p &gt; 0: its mask draws from the generator in order).
+    /// </summary>
+    internal static void ForwardRows(Mlp model, Workspace ws, ReadOnlySpan<float> input, int r0, int r1, ReadOnlySpan<ulong> seeds)
+    {
+        var layers = model.Layers;
+        int n = r1 - r0, width = model.Inputs;
+        ReadOnlySpan<float> x = input.Slice(r0 * width, n * width);
+        float[]? pendingBias = null;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            Span<float> y;
+            switch (layers[i])
+            {
+                case Dense d:
+                    y = ws.Outputs[i].AsSpan(r0 * d.Outputs, n * d.Outputs);
+                    if (BiasInFusedPass(layers, i, d))
+                    {
+                        Gemm.MultiplyRowsWith(OneThread, false, true, n, d.Outputs, d.Inputs, 1f, x, d.Inputs, [], d.Weight, d.Inputs, [], 0f, y, d.Outputs);
+                        pendingBias = d.Bias;
+                    }
+                    else
+                    {
+                        Gemm.MultiplyRowsWith(OneThread, false, true, n, d.Outputs, d.Inputs, 1f, x, d.Inputs, [], d.Weight, d.Inputs, [], 1f, y, d.Outputs, d.Bias);
+                    }
+                    width = d.Outputs;
+                    break;
+                case ActivationLayer when FusesWithNext(layers, i):
+                {
+                    var dr = (Dropout)layers[i + 1];
+                    y = ws.Outputs[i + 1].AsSpan(r0 * width, n * width);
+                    ReluDropout.Forward(x, pendingBias ?? [], width, y, seeds[i], (long)r0 * width, DropoutMask.Threshold(dr.P), DropoutMask.Keep(dr.P));
+                    pendingBias = null;
+                    i++;
+                    break;
+                }
+                case ActivationLayer a:
+                    y = ws.Outputs[i].AsSpan(r0 * width, n * width);
+                    Activation.Forward(a.Kind, x, y);
+                    break;
+                default:   // dropout with p = 0 (StepSplit.Fits): the identity
+                    y = ws.Outputs[i].AsSpan(r0 * width, n * width);
+                    x.CopyTo(y);
+                    break;
+            }
+            x = y;
+        }
+    }
+
+    /// <summary>
+    /// The row-local part of <see cref="Backward(Mlp, Workspace, ReadOnlySpan{float}, int, bool)"/> (no input gradient) on rows
+    /// [<paramref name="r0"/>, <paramref name="r1"/>), every product on the calling thread: each dense layer above the first
+    /// one's input gradient <c>∂X = ∂Y·W</c> and the element-wise passes, so that every dense layer's output gradient
+    /// holds ∂Y on those rows, the same bits as the whole pass (row r of ∂X is one chain over row r of ∂Y). The weight and
+    /// bias gradients, sums over all rows, are left to <see cref="WeightGradientUnits"/>. After a
+    /// <see cref="ForwardRows"/> on all rows and the loss's ∂scores.
+    /// </summary>
+    internal static void BackwardRows(Mlp model, Workspace ws, int r0, int r1)
+    {
+        var layers = model.Layers;
+        int n = r1 - r0;
+        for (int i = layers.Count - 1; i > 0; i--)
+        {
+            switch (layers[i])
+            {
+                case Dense d:
+                    Gemm.MultiplyRowsWith(OneThread, false, false, n, d.Inputs, d.Outputs, 1f, ws.OutputGradients[i].AsSpan(r0 * d.Outputs, n * d.Outputs), d.Outputs, [],
+                        d.Weight, d.Inputs, [], 0f, ws.OutputGradients[i - 1].AsSpan(r0 * d.Inputs, n * d.Inputs), d.Inputs);
+                    break;
+                case Dropout fd when FusesWithNext(layers, i - 1):
+                {
+                    int relu = i - 1, width = WidthOf(model, relu);
+                    if (relu > 0)
+                        ReluDropout.Backward(ws.Outputs[i].AsSpan(r0 * width, n * width), ws.OutputGradients[i].AsSpan(r0 * width, n * width),
+                            ws.OutputGradients[relu - 1].AsSpan(r0 * width, n * width), DropoutMask.Keep(fd.P));
+                    i = relu;
+                    break;
+                }
+                case ActivationLayer a:
+                {
+                    int width = WidthOf(model, i);
+                    Activation.Backward(a.Kind, ws.Outputs[i].AsSpan(r0 * width, n * width), ws.OutputGradients[i].AsSpan(r0 * width, n * width),
+                        ws.OutputGradients[i - 1].AsSpan(r0 * width, n * width));
+                    break;
+                }
+                default:   // dropout with p = 0
+                {
+                    int width = WidthOf(model, i);
+                    ws.OutputGradients[i].AsSpan(r0 * width, n * width).CopyTo(ws.OutputGradients[i - 1].AsSpan(r0 * width, n * width));
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The weight and bias gradients of units [<paramref name="u0"/>, <paramref name="u1"/>) of dense layer
+    /// <paramref name="layer"/> (a layer index) over all <paramref name="rows"/> rows, on the calling thread: rows u0…u1−1 of
+    /// <c>∂W = ∂Yᵀ·X</c> (the product of ∂Y's column block, ld = outputs) and entries u0…u1−1 of <c>∂b = 1ᵀ·∂Y</c>
+    /// (<see cref="SumOfRows"/> on the column block). Each entry is one chain over the rows, so the same bits as the whole
+    /// product and sums of <see cref="Backward(Mlp, Workspace, ReadOnlySpan{float}, int, bool)"/>. After
+    /// <see cref="BackwardRows"/> on all rows; <paramref name="input"/> is the gathered batch.
+    /// </summary>
+    internal static void WeightGradientUnits(Mlp model, Workspace ws, ReadOnlySpan<float> input, int rows, int layer, Parameter weight, Parameter bias, int u0, int u1)
+    {
+        if (u1 <= u0) return;
+        var d = (Dense)model.Layers[layer];
+        int units = u1 - u0;
+        ReadOnlySpan<float> dy = ws.OutputGradients[layer].AsSpan(u0, rows * d.Outputs - u0);
+        ReadOnlySpan<float> x = layer == 0 ? input[..(rows * d.Inputs)] : ws.Outputs[layer - 1].AsSpan(0, rows * d.Inputs);
+        Gemm.MultiplyRowsWith(OneThread, true, false, units, d.Inputs, rows, 1f, dy, d.Outputs, [], x, d.Inputs, [], 0f,
+            weight.Gradient.AsSpan(u0 * d.Inputs, units * d.Inputs), d.Inputs);
+        SumOfRows.Compute(dy, rows, units, d.Outputs, bias.Gradient.AsSpan(u0, units));
+    }
+
+    /// <summary>
+    /// Whether the training-mode forward pass leaves dense layer <paramref name="i"/>'s bias to the fused ReLU·dropout pass
+    /// after it (Y = X·Wᵀ with β = 0, then h = max(y + b, 0)·mask): a ReLU·dropout pair next, one depth block, whole
+    /// 32-wide steps per row. Both forward passes decide it with this one test.
+    /// </summary>
+    private static bool BiasInFusedPass(IReadOnlyList<Layer> layers, int i, Dense d) =>
+        Gemm.SingleDepthBlock(d.Inputs) && ReluDropout.AddsBiasFast(d.Outputs) && FusesWithNext(layers, i + 1);
+
     /// <summary>
     /// True (default): a dense layer's bias rows are given to the product (<see cref="Gemm.MultiplyRows"/>'s bias), which
     /// writes them inside its items; false: written first by one pass on the caller (<c>RowBroadcast.Fill</c>). The same
@@ -222,7 +354,7 @@ internal static class Backprop
     /// Whether layers <paramref name="i"/>, i + 1 are a ReLU then a dropout with p &gt; 0, which training-mode passes run
     /// fused (<see cref="ReluDropout"/>); the forward and backward passes decide it with this one test.
     /// </summary>
-    private static bool FusesWithNext(IReadOnlyList<Layer> layers, int i) =>
+    internal static bool FusesWithNext(IReadOnlyList<Layer> layers, int i) =>
         i >= 0 && i + 1 < layers.Count && layers[i] is ActivationLayer { Kind: ActivationKind.Relu } && layers[i + 1] is Dropout { P: > 0 };
 
     private static bool HasDropout(Mlp model)

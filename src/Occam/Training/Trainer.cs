@@ -42,6 +42,12 @@ public sealed class Trainer
     private readonly int _maxBatch;
     private readonly TaskKind _task;
     private readonly long _widestLayer;
+    /// <summary>Multiply-adds of the forward products per batch row (Σ inputs · outputs over the dense layers).</summary>
+    private readonly long _rowWork;
+    /// <summary>The split step's state (null when the net does not fit it: <see cref="StepSplit.Fits"/>).</summary>
+    private readonly StepSplit? _split;
+    /// <summary>Per dense layer: the index of its weight and of its bias in <see cref="_parameters"/> (and in a full update queue).</summary>
+    private readonly int[] _weightIndex, _biasIndex;
 
     /// <summary>
     /// Prepares buffers and optimizer state for training <paramref name="model"/> with the penalties
@@ -83,6 +89,17 @@ public sealed class Trainer
         _optimizer = options.Optimizer.Create();
         _optimizer.Initialize(_parameters);
         _widestLayer = widestLayer;
+        long rowWork = 0;
+        foreach (var d in model.DenseLayers) rowWork += (long)d.Inputs * d.Outputs;
+        _rowWork = rowWork;
+        if (StepSplit.Fits(model)) _split = new StepSplit(model, _workspace);
+        _weightIndex = new int[model.DenseLayers.Count];
+        _biasIndex = new int[model.DenseLayers.Count];
+        for (int d = 0; d < _weightIndex.Length; d++)
+        {
+            _weightIndex[d] = Array.IndexOf(_parameters, model.WeightOf(d));
+            _biasIndex[d] = Array.IndexOf(_parameters, model.BiasOf(d));
+        }
     }
 
     /// <summary>The optimizer (its step count and its state, keyed by the model's parameters).</summary>
@@ -349,6 +366,8 @@ public sealed class Trainer
     internal float Step(ReadOnlySpan<float> x, ReadOnlySpan<int> xRows, ReadOnlySpan<float> y, int rows, Rng rng, out double metric,
         StandardizedBytes xBytes = default, bool gatherX = false)
     {
+        if (_split is not null && xRows.IsEmpty && xBytes.IsEmpty && !gatherX && SplitsStep(rows) && UpdatesQueueAhead())
+            return SplitStep(x, y, rows, rng, out metric);
         var model = _model;
         var ws = _workspace;
         int outputs = model.Outputs;
@@ -367,6 +386,20 @@ public sealed class Trainer
         if (gatherX) Backprop.Backward(model, ws, gathered, rows);
         else Backprop.Backward(model, ws, x, xRows, rows, false, xBytes);
         _optimizer.BeginStep();
+        int queued = QueueUpdates();
+        RunUpdates(queued);
+        // Group lasso after its tensor's update (parameters are independent: the order across tensors changes nothing).
+        for (int i = 0; i < queued; i++) _regularization.GroupsOn(_updates[i].Parameter)?.Prox(_updates[i].Parameter, _optimizer, _groupSteps);
+        return loss;
+    }
+
+    /// <summary>
+    /// Queues the step's update of every parameter whose penalty the optimizer's pass applies (into <see cref="_updates"/>,
+    /// in parameter order; returns how many) and updates the others here (penalty gradient, step, prox: they need the
+    /// gradients). After <see cref="Optimizer.BeginStep"/>.
+    /// </summary>
+    private int QueueUpdates()
+    {
         var parameters = _parameters;
         int queued = 0;
         for (int i = 0; i < parameters.Length; i++)
@@ -376,7 +409,7 @@ public sealed class Trainer
             var penalty = reg.PenaltyOn(p.Kind);
             double decay = reg.WeightDecayOn(p.Kind);
             // Fast path: the coupled L2 folded into the optimizer's pass (same numbers as AddGradient then Step).
-            if (FusedProx && penalty is { L2: > 0 } && (penalty.Mode == L1Mode.Prox || penalty.L1 == 0) && _optimizer.FoldsCoupledL2)
+            if (FoldsPenalty(penalty))
             {
                 _updates[queued++] = new Update(p, _optimizer.Slot(p), decay, penalty.ProxL1, (float)penalty.L2);
                 continue;
@@ -391,10 +424,142 @@ public sealed class Trainer
             penalty.Prox(p, _optimizer, _proxThresholds ??= new float[parameters.Max(q => q.Length)]);
             _regularization.GroupsOn(p)?.Prox(p, _optimizer, _groupSteps);
         }
-        RunUpdates(queued);
-        // Group lasso after its tensor's update (parameters are independent: the order across tensors changes nothing).
-        for (int i = 0; i < queued; i++) _regularization.GroupsOn(_updates[i].Parameter)?.Prox(_updates[i].Parameter, _optimizer, _groupSteps);
+        return queued;
+    }
+
+    /// <summary>Whether the optimizer's pass applies <paramref name="penalty"/> itself (coupled L2 folded, L1 by prox).</summary>
+    private bool FoldsPenalty([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] ElasticNetPenalty? penalty) =>
+        FusedProx && penalty is { L2: > 0 } && (penalty.Mode == L1Mode.Prox || penalty.L1 == 0) && _optimizer.FoldsCoupledL2;
+
+    /// <summary>
+    /// Whether <see cref="QueueUpdates"/> queues every parameter without reading a gradient (no penalty, or one the
+    /// optimizer's pass folds): then the queue can be built before the gradients exist (<see cref="SplitStep"/>).
+    /// </summary>
+    private bool UpdatesQueueAhead()
+    {
+        foreach (var p in _parameters)
+        {
+            var penalty = _regularization.For(p).PenaltyOn(p.Kind);
+            if (penalty is not null && !FoldsPenalty(penalty)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Below this many forward multiply-adds per step (rows × Σ inputs·outputs) the step runs unsplit, and with no product
+    /// of ≥ <see cref="Gemm.ParallelWork"/> multiply-adds on one thread; settable for the bench's A/B (measured in
+    /// docs/algorithms/training-loop.md, "Small nets at two threads").
+    /// </summary>
+    internal static long SplitStepMinimum { get; set; } = 1L << 18;
+
+    /// <summary>
+    /// From this many forward multiply-adds per step the step runs unsplit, its large products and passes split inside
+    /// (the 784-512-256-10 path, measured since session 5); settable for the bench's A/B.
+    /// </summary>
+    internal static long SplitStepMaximum { get; set; } = 1L << 23;
+
+    /// <summary>
+    /// Split steps per cycle of the choice between the two ways of running them: the first <see cref="SplitProbeSteps"/>
+    /// of a cycle run in parts over the threads, the next as one part on the calling thread, each timed, and the rest of
+    /// the cycle the way whose best probe was faster. On a shared host whose other cores are taken, or slow, a helper
+    /// costs the caller more than it does (posts and wake-ups; a helper spinning on the other vCPU slows the caller's own
+    /// work on this host: docs/algorithms/training-loop.md, "Small nets at two threads"). The same bits either way.
+    /// Settable for the tests and the bench (0: every split step in parts).
+    /// </summary>
+    internal static int SplitChoiceCycle { get; set; } = 256;
+
+    /// <summary>Probe steps of each way per <see cref="SplitChoiceCycle"/>.</summary>
+    internal const int SplitProbeSteps = 8;
+
+    /// <summary>The split step's position in its choice cycle, the best probe of each way (ticks), and the choice.</summary>
+    private int _cycleStep;
+    private long _splitBest, _soloBest;
+    private bool _soloChosen;
+
+    /// <summary>Steps run as <see cref="SplitStep"/> so far (for the tests).</summary>
+    internal long SplitSteps { get; private set; }
+
+    /// <summary>Whether a step of <paramref name="rows"/> rows runs as a <see cref="SplitStep"/> (at <see cref="Gemm.MaxThreads"/> &gt; 1).</summary>
+    private bool SplitsStep(int rows)
+    {
+        if (Gemm.MaxThreads <= 1 || rows < 2) return false;
+        long work = rows * _rowWork;
+        return work >= SplitStepMinimum && work < SplitStepMaximum;
+    }
+
+    /// <summary>
+    /// The step split by data ownership (<see cref="StepSplit"/>): the forward pass by rows, the loss on this thread, the
+    /// row-local backward passes by rows, then each thread's units of every dense layer: their weight and bias gradients
+    /// and the update of those rows of W and entries of b (with the prox), on the thread that computed them. Three item
+    /// lists; the same numbers as the unsplit step (the optimizer's queue is built first: <see cref="UpdatesQueueAhead"/>).
+    /// </summary>
+    private unsafe float SplitStep(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int rows, Rng rng, out double metric)
+    {
+        var split = _split!;
+        var model = _model;
+        var ws = _workspace;
+        int outputs = model.Outputs;
+        SplitSteps++;
+        // Split in parts, or one part on this thread (no posts, no wake-ups, no helper spinning beside it): the faster of the
+        // two in the last probe (SplitChoiceCycle).
+        int cycle = SplitChoiceCycle, c = _cycleStep;
+        bool probe = cycle > 0 && c < 2 * SplitProbeSteps;
+        bool solo = cycle > 0 && (probe ? c >= SplitProbeSteps : _soloChosen);
+        _cycleStep = cycle > 0 ? (c + 1) % Math.Max(cycle, 2 * SplitProbeSteps) : 0;
+        long started = probe ? Stopwatch.GetTimestamp() : 0;
+        int threads = solo ? 1 : Math.Min(Gemm.MaxThreads, rows);
+        if (WakesHelpers && !solo) GemmThreadPool.Wake(threads);
+        split.DrawSeeds(rng);
+        // The gradient arrays exist before the threads write their ranges (Parameter.Gradient allocates on first use: two
+        // threads would each allocate one, and one's writes would be lost).
+        foreach (var p in _parameters) _ = p.Gradient;
+        float loss;
+        fixed (float* px = x)
+        {
+            split.Input = px;
+            split.Rows = rows;
+            split.Parts = threads;
+            GemmThreadPool.RunObjectItems(&StepSplit.ForwardItem, split, threads, threads);
+            var scores = ws.Outputs[^1].AsSpan(0, rows * outputs);
+            var dScores = Backprop.OutputGradient(model, ws, rows);
+            loss = TaskLoss.Compute(_task, scores, y, rows, outputs, dScores);
+            metric = _task == TaskKind.Regression ? 0 : Metrics.CountCorrect(_task, scores, y, rows, outputs);
+            if (split.HasRowBackward) GemmThreadPool.RunObjectItems(&StepSplit.BackwardItem, split, threads, threads);
+            _optimizer.BeginStep();
+            int queued = QueueUpdates();
+            System.Diagnostics.Debug.Assert(queued == _parameters.Length);
+            GemmThreadPool.RunObjectItems(&SplitUpdateItem, this, split.DenseLayerIndex.Length * threads, threads);
+            split.Input = null;
+        }
+        if (probe)
+        {
+            long ticks = Stopwatch.GetTimestamp() - started;
+            if (c % SplitProbeSteps == 0) (solo ? ref _soloBest : ref _splitBest) = long.MaxValue;
+            ref long best = ref solo ? ref _soloBest : ref _splitBest;
+            best = Math.Min(best, ticks);
+            if (c == 2 * SplitProbeSteps - 1) _soloChosen = _soloBest < _splitBest;
+        }
+        foreach (var p in _parameters) _regularization.GroupsOn(p)?.Prox(p, _optimizer, _groupSteps);
         return loss;
+    }
+
+    /// <summary>
+    /// Item <c>dense · parts + part</c> of <see cref="SplitStep"/>'s last list: the gradients of the part's units of that
+    /// dense layer, then the update of those rows of its weight and entries of its bias (thread t takes part t of every layer).
+    /// </summary>
+    private static void SplitUpdateItem(int item, object state)
+    {
+        var t = (Trainer)state;
+        var split = t._split!;
+        int parts = split.Parts, dense = item / parts, part = item % parts;
+        var d = t._model.DenseLayers[dense];
+        int u0 = StepSplit.Start(d.Outputs, part, parts), u1 = StepSplit.Start(d.Outputs, part + 1, parts);
+        if (u1 <= u0) return;
+        split.Gradients(dense, u0, u1);
+        var w = t._updates[t._weightIndex[dense]];
+        t._optimizer.StepRange(w.Parameter, w.Slot, u0 * d.Inputs, (u1 - u0) * d.Inputs, w.Decay, w.ProxL1, w.L2);
+        var b = t._updates[t._biasIndex[dense]];
+        t._optimizer.StepRange(b.Parameter, b.Slot, u0, u1 - u0, b.Decay, b.ProxL1, b.L2);
     }
 
     /// <summary>

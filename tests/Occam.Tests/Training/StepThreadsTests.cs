@@ -1,6 +1,7 @@
 using Occam.Data;
 using Occam.Nn;
 using Occam.Numerics;
+using Occam.Numerics.Activations;
 using Occam.Numerics.Random;
 using Occam.Optimizers;
 using Occam.Regularization;
@@ -57,5 +58,82 @@ public class StepThreadsTests
             Gemm.MaxThreads = saved;
         }
         return [.. model.Parameters().Select(p => (float[])p.Value.Clone())];
+    }
+
+    /// <summary>
+    /// Small nets whose step splits by data ownership at ≥ 2 threads (<see cref="Trainer.SplitStepMinimum"/> ≤ rows · Σ
+    /// inputs·outputs &lt; <see cref="Trainer.SplitStepMaximum"/>; <see cref="StepSplit"/>): 1 thread (the unsplit step) against
+    /// 2 and 3 threads, bit for bit — losses, correct counts and every parameter after 21 steps, split in parts or (the
+    /// probes of <see cref="Trainer.SplitChoiceCycle"/>) as one part — and no allocation. Rows
+    /// that do not divide evenly, widths that are not whole 32-wide steps (the bias in the product, not in the fused pass),
+    /// one output unit (a part with no units at 3 threads), two hidden layers (the row-local backward phase), tanh.
+    /// </summary>
+    [Theory]
+    [InlineData("64-128-10", 128, TaskKind.Multiclass, 0.2, ActivationKind.Relu)]
+    [InlineData("32-96-64-10", 127, TaskKind.Multiclass, 0.2, ActivationKind.Relu)]
+    [InlineData("40-100-1", 131, TaskKind.Binary, 0.1, ActivationKind.Relu)]
+    [InlineData("48-80-40-3", 150, TaskKind.Regression, 0.0, ActivationKind.Tanh)]
+    public void SplitStepEqualsTheOneThreadStepBitwise(string net, int rows, TaskKind task, double dropout, ActivationKind activation)
+    {
+        int[] sizes = [.. net.Split('-').Select(int.Parse)];
+        long work = 0;
+        for (int i = 1; i < sizes.Length; i++) work += (long)sizes[i - 1] * sizes[i] * rows;
+        Assert.InRange(work, Trainer.SplitStepMinimum, Trainer.SplitStepMaximum - 1);
+        var (one, oneLosses, oneSplit) = TrainSmall(sizes, rows, task, dropout, activation, threads: 1, cycle: 0);
+        Assert.Equal(0, oneSplit);
+        foreach (int threads in new[] { 2, 3 })
+            foreach (int cycle in new[] { 0, 2 * Trainer.SplitProbeSteps + 2 })
+            {
+                // cycle 0: every step in parts; otherwise parts, then one part on the caller (the probes), then the choice.
+                var (many, losses, split) = TrainSmall(sizes, rows, task, dropout, activation, threads, cycle);
+                Assert.Equal(Steps + 1, split);
+                for (int i = 0; i < oneLosses.Length; i++)
+                    Assert.True(oneLosses[i].Equals(losses[i]), $"{threads} threads, cycle {cycle}: value {i} (step {i / 2}) is {losses[i]:R}, {oneLosses[i]:R} at 1 thread");
+                for (int i = 0; i < one.Length; i++) TestVectors.AssertBitwise(one[i], many[i], $"{threads} threads, cycle {cycle}, parameter {i}");
+            }
+        Assert.Contains(one[0], w => w == 0f);   // the prox produced exact zeros: the L1 path ran
+    }
+
+    private const int Steps = 2 * Trainer.SplitProbeSteps + 4;
+
+    private static (float[][] Parameters, double[] Losses, long SplitSteps) TrainSmall(int[] sizes, int rows, TaskKind task, double dropout, ActivationKind activation, int threads, int cycle)
+    {
+        int inputs = sizes[0], outputs = sizes[^1];
+        var rng = new Rng(91UL);
+        var model = Mlp.Create(new MlpSpec(inputs, sizes[1..^1], outputs, task, Dropout: dropout, Activation: activation), rng);
+        var options = new TrainingOptions { Optimizer = new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = 3e-2 }, BatchSize = rows };
+        var reg = NetworkRegularization.Uniform(new LayerRegularization(new ElasticNetPenalty(1e-2, 1e-3)), model.DenseLayers.Count);
+        var trainer = new Trainer(model, options, reg, rows);
+        var x = new float[rows * inputs];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextNormal();
+        int targets = task == TaskKind.Regression ? outputs : 1;
+        var y = new float[rows * targets];
+        for (int i = 0; i < y.Length; i++)
+            y[i] = task switch { TaskKind.Binary => rng.NextInt(2), TaskKind.Multiclass => rng.NextInt(outputs), _ => (float)rng.NextNormal() };
+        var drops = new Rng(92UL);
+        var losses = new List<double>();
+        int saved = Gemm.MaxThreads, savedCycle = Trainer.SplitChoiceCycle;
+        try
+        {
+            Gemm.MaxThreads = threads;
+            Trainer.SplitChoiceCycle = cycle;
+            for (int s = 0; s < Steps; s++)
+            {
+                losses.Add(trainer.Step(x, y, rows, drops, out double metric));
+                losses.Add(metric);
+            }
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            float loss = trainer.Step(x, y, rows, drops, out double last);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            losses.Add(loss);
+            losses.Add(last);
+            losses.Add(drops.NextUInt64());   // the same draws from the dropout generator
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+            Trainer.SplitChoiceCycle = savedCycle;
+        }
+        return ([.. model.Parameters().Select(p => (float[])p.Value.Clone())], [.. losses], trainer.SplitSteps);
     }
 }
