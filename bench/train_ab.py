@@ -33,8 +33,10 @@ p.add_argument("--epochs", type=int, default=10)
 p.add_argument("--env", action="append", default=[], metavar="NAME=VAR=VALUE",
                help="an environment variable for one CLI's runs (repeatable), e.g. new=DOTNET_TieredCompilation=0")
 p.add_argument("clis", nargs="+", metavar="NAME=PATH")
-args, extra = p.parse_known_args()
-extra = [a for a in extra if a != "--"]
+# Everything after "--" is the train line (argparse would take its words as more NAME=PATH positionals).
+argv = sys.argv[1:]
+extra = argv[argv.index("--") + 1:] if "--" in argv else []
+args = p.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
 
 clis = {}
 for spec in args.clis:
@@ -93,7 +95,8 @@ keys = ["wall", "outside", "readSeconds", "prepareSeconds", "batchSeconds", "inp
         "stepSeconds", "epochEndSeconds", "saveSeconds", "commandSeconds", "firstEpoch", "laterEpoch"]
 with open("/proc/loadavg") as f:
     load = " ".join(f.read().split()[:3])
-print(f"{args.rounds} interleaved rounds, {args.epochs} epochs, load average at the end {load}; ms best / median")
+job_name = "the given train line" if extra else f"{args.epochs} epochs"
+print(f"{args.rounds} interleaved rounds, {job_name}, load average at the end {load}; ms best / median")
 print(f"{'phase':<22}" + "".join(f"{name:>20}" for name in names))
 for key in keys:
     cells = []
