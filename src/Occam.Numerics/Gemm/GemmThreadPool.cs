@@ -117,13 +117,13 @@ internal static unsafe class GemmThreadPool
     /// <see cref="RunItems"/> with a managed object as the state: the object is
     /// held by a <see cref="GCHandle"/> for the call (no managed allocation) and handed to <paramref name="body"/> as is.
     /// </summary>
-    public static bool RunObjectItems(delegate*<int, object, void> body, object state, int items, int threads)
+    public static void RunObjectItems(delegate*<int, object, void> body, object state, int items, int threads)
     {
         var handle = GCHandle.Alloc(state);
         try
         {
             var call = new ObjectCall { Body = body, State = GCHandle.ToIntPtr(handle) };
-            return RunItems(&ObjectItem, (nint)(&call), items, threads);
+            RunItems(&ObjectItem, (nint)(&call), items, threads);
         }
         finally
         {
@@ -157,15 +157,14 @@ internal static unsafe class GemmThreadPool
     /// <param name="state">Passed through to <paramref name="body"/> (e.g. the address of a struct on the caller's stack).</param>
     /// <param name="items">Number of items.</param>
     /// <param name="threads">Most threads to use (1 runs everything on the caller).</param>
-    /// <returns>Whether a helper ran at least one item (false: the caller ran them all).</returns>
-    public static bool RunItems(delegate*<int, nint, void> body, nint state, int items, int threads)
+    public static void RunItems(delegate*<int, nint, void> body, nint state, int items, int threads)
     {
         Debug.Assert(body != null && items >= 0);
         threads = Math.Min(threads, items);
         if (threads <= 1 || Monitor.IsEntered(s_gate) || !Monitor.TryEnter(s_gate))
         {
             for (int i = 0; i < items; i++) body(i, state);
-            return false;
+            return;
         }
         try
         {
@@ -193,10 +192,9 @@ internal static unsafe class GemmThreadPool
             if (traced >= 0) Posted(trace!, traced, asleep);
 
             Exception? own = null;
-            int ownItems = items;
             try
             {
-                ownItems = RunItemsOn(slot, 0);
+                RunItemsOn(slot, 0);
             }
             catch (Exception e)
             {
@@ -223,7 +221,6 @@ internal static unsafe class GemmThreadPool
                 if (s_error is { } error) ExceptionDispatchInfo.Throw(error);
                 throw new InvalidOperationException("A GEMM pool worker thread failed.");
             }
-            return ownItems < items;
         }
         finally
         {
@@ -246,29 +243,27 @@ internal static unsafe class GemmThreadPool
         call.CallerItems = GemmPoolTrace.t_items;
     }
 
-    /// <summary>Thread <paramref name="t"/>'s share of an item list: its own items first, then any left unclaimed; returns how many it ran.</summary>
-    private static int RunItemsOn(Slot slot, int t)
+    /// <summary>Thread <paramref name="t"/>'s share of an item list: its own items first, then any left unclaimed.</summary>
+    private static void RunItemsOn(Slot slot, int t)
     {
-        int items = slot.Items, threads = slot.Threads, ran = 0;
+        int items = slot.Items, threads = slot.Threads;
         var body = slot.Body;
         int[] claimed = slot.Claimed;
-        for (int i = t; i < items; i += threads) if (TryRunItem(slot, claimed, body, i)) ran++;
+        for (int i = t; i < items; i += threads) TryRunItem(slot, claimed, body, i);
         for (int i = 0; i < items; i++)
         {
-            if (Volatile.Read(ref slot.Job.Failed) != 0) return ran;
-            if (TryRunItem(slot, claimed, body, i)) ran++;
+            if (Volatile.Read(ref slot.Job.Failed) != 0) return;
+            TryRunItem(slot, claimed, body, i);
         }
-        return ran;
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static bool TryRunItem(Slot slot, int[] claimed, delegate*<int, nint, void> body, int i)
+    private static void TryRunItem(Slot slot, int[] claimed, delegate*<int, nint, void> body, int i)
     {
-        if (Volatile.Read(ref claimed[i]) != 0 || Interlocked.Exchange(ref claimed[i], 1) != 0) return false;
+        if (Volatile.Read(ref claimed[i]) != 0 || Interlocked.Exchange(ref claimed[i], 1) != 0) return;
         body(i, slot.BodyState);
         Interlocked.Increment(ref slot.ItemsDone);
         if (slot.TraceIndex >= 0) GemmPoolTrace.t_items++;
-        return true;
     }
 
     private static void EnsureWorkers(int count)

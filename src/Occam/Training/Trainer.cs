@@ -370,7 +370,6 @@ public sealed class Trainer
             return SplitStep(x, y, rows, rng, out metric);
         var model = _model;
         var ws = _workspace;
-        int outputs = model.Outputs;
         // The step's products will hand work to the GEMM helpers: wake any that fell asleep since the last step (the loop's
         // work between steps, or an epoch's end, can outlast their spin), so that they are spinning when the first product
         // comes instead of paying their wake-up inside it; and again after the loss, which with the output layer's small
@@ -379,9 +378,7 @@ public sealed class Trainer
         if (wake) GemmThreadPool.Wake(Gemm.MaxThreads);
         Span<float> gathered = gatherX ? _batchX.AsSpan(0, rows * model.Inputs) : default;
         var scores = Backprop.Forward(model, ws, x, xRows, rows, ForwardMode.Training, rng, xBytes, gathered);
-        var dScores = Backprop.OutputGradient(model, ws, rows);
-        float loss = TaskLoss.Compute(_task, scores, y, rows, outputs, dScores);
-        metric = _task == TaskKind.Regression ? 0 : Metrics.CountCorrect(_task, scores, y, rows, outputs);
+        float loss = Loss(scores, y, rows, out metric);
         if (wake) GemmThreadPool.Wake(Gemm.MaxThreads);
         if (gatherX) Backprop.Backward(model, ws, gathered, rows);
         else Backprop.Backward(model, ws, x, xRows, rows, false, xBytes);
@@ -390,6 +387,19 @@ public sealed class Trainer
         RunUpdates(queued);
         // Group lasso after its tensor's update (parameters are independent: the order across tensors changes nothing).
         for (int i = 0; i < queued; i++) _regularization.GroupsOn(_updates[i].Parameter)?.Prox(_updates[i].Parameter, _optimizer, _groupSteps);
+        return loss;
+    }
+
+    /// <summary>
+    /// The step's loss on <paramref name="scores"/> (the forward pass's output), its gradient written into the workspace's
+    /// output gradient (<see cref="Backprop.OutputGradient"/>), and the batch's metric (correct predictions; 0 for regression).
+    /// </summary>
+    private float Loss(ReadOnlySpan<float> scores, ReadOnlySpan<float> y, int rows, out double metric)
+    {
+        int outputs = _model.Outputs;
+        var dScores = Backprop.OutputGradient(_model, _workspace, rows);
+        float loss = TaskLoss.Compute(_task, scores, y, rows, outputs, dScores);
+        metric = _task == TaskKind.Regression ? 0 : Metrics.CountCorrect(_task, scores, y, rows, outputs);
         return loss;
     }
 
@@ -496,9 +506,6 @@ public sealed class Trainer
     private unsafe float SplitStep(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int rows, Rng rng, out double metric)
     {
         var split = _split!;
-        var model = _model;
-        var ws = _workspace;
-        int outputs = model.Outputs;
         SplitSteps++;
         // Split in parts, or one part on this thread (no posts, no wake-ups, no helper spinning beside it): the faster of the
         // two in the last probe (SplitChoiceCycle).
@@ -520,10 +527,7 @@ public sealed class Trainer
             split.Rows = rows;
             split.Parts = threads;
             GemmThreadPool.RunObjectItems(&StepSplit.ForwardItem, split, threads, threads);
-            var scores = ws.Outputs[^1].AsSpan(0, rows * outputs);
-            var dScores = Backprop.OutputGradient(model, ws, rows);
-            loss = TaskLoss.Compute(_task, scores, y, rows, outputs, dScores);
-            metric = _task == TaskKind.Regression ? 0 : Metrics.CountCorrect(_task, scores, y, rows, outputs);
+            loss = Loss(_workspace.Outputs[^1].AsSpan(0, rows * _model.Outputs), y, rows, out metric);
             if (split.HasRowBackward) GemmThreadPool.RunObjectItems(&StepSplit.BackwardItem, split, threads, threads);
             _optimizer.BeginStep();
             int queued = QueueUpdates();
