@@ -74,7 +74,18 @@ import json, subprocess, sys
 lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
 info = dict(l.split(":", 1) for l in lscpu.splitlines() if ":" in l)
 flags = info.get("Flags", "").split()
+core = "?"
+try:   # the kernel family OpenBLAS picked on this machine (its own CPU detection; OPENBLAS_CORETYPE unset here)
+    import ctypes
+    lib = ctypes.CDLL(sys.argv[1])
+    lib.openblas_get_corename.restype = ctypes.c_char_p
+    core = lib.openblas_get_corename().decode()
+except Exception as e:
+    core = f"? ({e})"
 print(json.dumps({"bench": "lscpu", "model": info.get("Model name", "?").strip(), "cpus": info.get("CPU(s)", "?").strip(),
+                  "vendor": info.get("Vendor ID", "?").strip(),
+                  "fms": "family {} model {} stepping {}".format(*(info.get(k, "?").strip() for k in ("CPU family", "Model", "Stepping"))),
+                  "l1d": info.get("L1d cache", "?").strip(), "l2": info.get("L2 cache", "?").strip(), "openblasCore": core,
                   "l3": info.get("L3 cache", "?").strip(), "simd": [f for f in ("avx2", "fma", "avx512f", "avx512bw", "avx512vl") if f in flags],
                   "flags": " ".join(flags), "openblas": sys.argv[1], "quick": sys.argv[2] == "1",
                   "emulated": "AVX2 (DOTNET_EnableAVX512=0, OPENBLAS_CORETYPE=Haswell, ATEN_CPU_CAPABILITY=avx2)" if sys.argv[3] == "1" else None,

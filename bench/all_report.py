@@ -57,10 +57,11 @@ mach = {r["bench"]: r for r in lines("machine.jsonl")}
 header = []
 if "lscpu" in mach:
     m = mach["lscpu"]
-    header.append(f"machine: {m['model']}, {m['cpus']} CPUs, L3 {m['l3']}, SIMD {' '.join(m['simd'])}; load average at start {' '.join(m['load'])}"
+    header.append(f"machine: {m['model']} ({m.get('vendor', '?')}, {m.get('fms', '?')}), {m['cpus']} CPUs, L1d {m.get('l1d', '?')}, "
+                  f"L2 {m.get('l2', '?')}, L3 {m['l3']}, SIMD {' '.join(m['simd'])}; load average at start {' '.join(m['load'])}"
                   + ("; QUICK mode (short windows, noisier)" if m.get("quick") else ""))
     header.append(f"lscpu flags: {m['flags']}")
-    header.append(f"OpenBLAS: {m['openblas']}")
+    header.append(f"OpenBLAS: {m['openblas']}" + (f" (core: {m['openblasCore']})" if m.get("openblasCore") else ""))
     if m.get("emulated"):
         header.append(f"EMULATED {m['emulated']}: AVX-512 is switched off for .NET, OpenBLAS and PyTorch (not for ONNX Runtime"
                       " or the linear section's references)")
