@@ -23,7 +23,11 @@ namespace Occam.Optimizers;
 /// </code>
 /// Rounding follows PyTorch's CPU kernels (<c>add_(alpha)</c> and <c>addcmul_</c> are fused multiply-adds,
 /// <c>addcdiv_</c> is <c>p + (s·m)/d</c>), so with prox off the trajectory equals torch's bit for bit
-/// (tests/golden/torch_optimizers.json). Defaults: γ = 1e-3, β₁ = 0.9, β₂ = 0.999, ε = 1e-8. References: Kingma &amp; Ba, "Adam", ICLR 2015;
+/// (tests/golden/torch_optimizers.json). m and v are flushed to ±0 right after they are computed when
+/// <c>0 &lt; |x| &lt; 2⁻¹²⁶</c> (<see cref="Subnormals"/>; a weight whose gradient stays 0 would otherwise keep subnormal
+/// moments for ever, ≈ 12× slower per element on Intel), only in steps where no subnormal v can change d
+/// (<see cref="FlushBelow"/>): the flush changes m and v by less than 2⁻¹²⁶, d not at all, and that step's θ by less
+/// than γ/(1 − β₁ᵗ)·2⁻¹²⁶/ε (docs/algorithms/adam.md, "Subnormal state"). Defaults: γ = 1e-3, β₁ = 0.9, β₂ = 0.999, ε = 1e-8. References: Kingma &amp; Ba, "Adam", ICLR 2015;
 /// Loshchilov &amp; Hutter, "Decoupled Weight Decay Regularization", ICLR 2019; PyTorch Adam/AdamW docs.
 /// </summary>
 public sealed class AdamW : Optimizer
@@ -77,6 +81,16 @@ public sealed class AdamW : Optimizer
     /// <summary><c>dᵢ = √vᵢ / √(1 − β₂ᵗ) + ε</c>, the per-coordinate denominator (scalar form).</summary>
     private static float Denominator(float v, float bc2Sqrt, float eps) => MathF.Sqrt(v) / bc2Sqrt + eps;
 
+    /// <summary>
+    /// <see cref="Subnormals.MinNormalBits"/> (flush m and v below 2⁻¹²⁶) when no subnormal v changes this step's
+    /// denominator, i.e. <c>√v/√(1 − β₂ᵗ) + ε == ε</c> in float for the largest subnormal v (then for all of them and for
+    /// 0: every operation is monotone), else 0 (flush nothing). With ε = 1e-8 this holds for every β₂ ≤ 1 − 2⁻²⁴ and t;
+    /// it fails only for ε below ≈ 2⁻³⁹ (or β₂ within 2⁻²⁴ of 1 with ε near that), where subnormal moments can carry a
+    /// real step (docs/algorithms/adam.md).
+    /// </summary>
+    internal static int FlushBelow(float bc2Sqrt, float eps) =>
+        Denominator(BitConverter.Int32BitsToSingle(Subnormals.MinNormalBits - 1), bc2Sqrt, eps) == eps ? Subnormals.MinNormalBits : 0;
+
     /// <summary>The per-step scalars of the update, computed in double and rounded once, as PyTorch does.</summary>
     /// <param name="StepSize">γ / (1 − β₁ᵗ).</param>
     /// <param name="Bc2Sqrt">√(1 − β₂ᵗ).</param>
@@ -124,8 +138,9 @@ public sealed class AdamW : Optimizer
         float decay = (float)(1.0 - lr * weightDecay), stepSize = constants.StepSize, bc2Sqrt = constants.Bc2Sqrt;
         float b1 = (float)beta1, b2 = (float)beta2, c1 = (float)(1 - beta1), c2 = (float)(1 - beta2);
         float proxScale = (float)(lr * proxL1);
+        int flushBelow = FlushBelow(bc2Sqrt, (float)eps);
         if (Simd.Use512 && n >= Vector512<float>.Count)
-            i = Update512(param, grad, m, v, decay, stepSize, bc2Sqrt, b1, b2, c1, c2, (float)eps, weightDecay != 0, proxScale, l2);
+            i = Update512(param, grad, m, v, decay, stepSize, bc2Sqrt, b1, b2, c1, c2, (float)eps, weightDecay != 0, proxScale, l2, flushBelow);
         if (Vector.IsHardwareAccelerated && n - i >= Vector<float>.Count)
         {
             var vDecay = new Vector<float>(decay);
@@ -138,14 +153,15 @@ public sealed class AdamW : Optimizer
             var vNegStep = new Vector<float>(-stepSize);
             var vProx = new Vector<float>(proxScale);
             var vL2 = new Vector<float>(l2);
+            var vFlush = new Vector<int>(flushBelow);
             for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
                 var p = new Vector<float>(param[i..]);
                 var g = new Vector<float>(grad[i..]);
                 if (l2 != 0f) g = Vector.FusedMultiplyAdd(p, vL2, g);
                 if (weightDecay != 0) p *= vDecay;
-                var mi = Vector.FusedMultiplyAdd(vC1, g, new Vector<float>(m[i..]) * vB1);
-                var vi = Vector.FusedMultiplyAdd(vC2 * g, g, new Vector<float>(v[i..]) * vB2);
+                var mi = Subnormals.Flush(Vector.FusedMultiplyAdd(vC1, g, new Vector<float>(m[i..]) * vB1), vFlush);
+                var vi = Subnormals.Flush(Vector.FusedMultiplyAdd(vC2 * g, g, new Vector<float>(v[i..]) * vB2), vFlush);
                 mi.CopyTo(m[i..]);
                 vi.CopyTo(v[i..]);
                 var d = Vector.SquareRoot(vi) / vBc2 + vEps;
@@ -154,7 +170,7 @@ public sealed class AdamW : Optimizer
                 p.CopyTo(param[i..]);
             }
         }
-        Tail(param[i..], grad[i..], m[i..], v[i..], decay, stepSize, bc2Sqrt, b1, b2, c1, c2, (float)eps, weightDecay != 0, proxScale, l2);
+        Tail(param[i..], grad[i..], m[i..], v[i..], decay, stepSize, bc2Sqrt, b1, b2, c1, c2, (float)eps, weightDecay != 0, proxScale, l2, flushBelow);
     }
 
     /// <summary>
@@ -164,7 +180,7 @@ public sealed class AdamW : Optimizer
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // R2R code with Vector512 is rejected at run time: compile once, optimized
     private static int Update512(Span<float> param, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, float decay, float stepSize,
-        float bc2Sqrt, float b1, float b2, float c1, float c2, float eps, bool hasDecay, float proxScale, float l2)
+        float bc2Sqrt, float b1, float b2, float c1, float c2, float eps, bool hasDecay, float proxScale, float l2, int flushBelow)
     {
         int n = param.Length, i = 0;
         var vDecay = Vector512.Create(decay);
@@ -177,6 +193,7 @@ public sealed class AdamW : Optimizer
         var vNegStep = Vector512.Create(-stepSize);
         var vProx = Vector512.Create(proxScale);
         var vL2 = Vector512.Create(l2);
+        var vFlush = Vector512.Create(flushBelow);
         ref float pr = ref MemoryMarshal.GetReference(param);
         ref float gr = ref MemoryMarshal.GetReference(grad);
         ref float mr = ref MemoryMarshal.GetReference(m);
@@ -188,8 +205,8 @@ public sealed class AdamW : Optimizer
             var g = Vector512.LoadUnsafe(ref gr, o);
             if (l2 != 0f) g = Vector512.FusedMultiplyAdd(p, vL2, g);
             if (hasDecay) p *= vDecay;
-            var mi = Vector512.FusedMultiplyAdd(vC1, g, Vector512.LoadUnsafe(ref mr, o) * vB1);
-            var vi = Vector512.FusedMultiplyAdd(vC2 * g, g, Vector512.LoadUnsafe(ref vr, o) * vB2);
+            var mi = Subnormals.Flush(Vector512.FusedMultiplyAdd(vC1, g, Vector512.LoadUnsafe(ref mr, o) * vB1), vFlush);
+            var vi = Subnormals.Flush(Vector512.FusedMultiplyAdd(vC2 * g, g, Vector512.LoadUnsafe(ref vr, o) * vB2), vFlush);
             mi.StoreUnsafe(ref mr, o);
             vi.StoreUnsafe(ref vr, o);
             var d = Vector512.Sqrt(vi) / vBc2 + vEps;
@@ -206,11 +223,12 @@ public sealed class AdamW : Optimizer
     {
         var c = StepConstants.For(step, lr, beta1, beta2);
         float decay = (float)(1.0 - lr * weightDecay), stepSize = c.StepSize, bc2Sqrt = c.Bc2Sqrt;
-        Tail(param, grad, m, v, decay, stepSize, bc2Sqrt, (float)beta1, (float)beta2, (float)(1 - beta1), (float)(1 - beta2), (float)eps, weightDecay != 0, (float)(lr * proxL1), 0f);
+        Tail(param, grad, m, v, decay, stepSize, bc2Sqrt, (float)beta1, (float)beta2, (float)(1 - beta1), (float)(1 - beta2), (float)eps, weightDecay != 0, (float)(lr * proxL1), 0f,
+            FlushBelow(bc2Sqrt, (float)eps));
     }
 
     private static void Tail(Span<float> param, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, float decay, float stepSize,
-        float bc2Sqrt, float b1, float b2, float c1, float c2, float eps, bool hasDecay, float proxScale, float l2)
+        float bc2Sqrt, float b1, float b2, float c1, float c2, float eps, bool hasDecay, float proxScale, float l2, int flushBelow)
     {
         float negStep = -stepSize;
         for (int i = 0; i < param.Length; i++)
@@ -218,8 +236,8 @@ public sealed class AdamW : Optimizer
             float p = param[i], g = grad[i];
             if (l2 != 0f) g = MathF.FusedMultiplyAdd(p, l2, g);
             if (hasDecay) p *= decay;
-            float mi = MathF.FusedMultiplyAdd(c1, g, m[i] * b1);
-            float vi = MathF.FusedMultiplyAdd(c2 * g, g, v[i] * b2);
+            float mi = Subnormals.Flush(MathF.FusedMultiplyAdd(c1, g, m[i] * b1), flushBelow);
+            float vi = Subnormals.Flush(MathF.FusedMultiplyAdd(c2 * g, g, v[i] * b2), flushBelow);
             m[i] = mi;
             v[i] = vi;
             float d = Denominator(vi, bc2Sqrt, eps);

@@ -114,4 +114,114 @@ public class AdamWTests
         Assert.Equal(0.01 / (2.0 + 1e-8), adam.GroupStepSize(w, 0, 4), 1e-6);
         Assert.Equal(0.01 / 1e-8, adam.GroupStepSize(w, 0, 1), 1e-2 * (0.01 / 1e-8));   // a never-updated group: huge step (it is dead anyway)
     }
+
+    /// <summary>
+    /// The rule as it was before session 12 (no flush): scalar float, the same operations in the same order as
+    /// <c>AdamW.UpdateScalar</c>. The reference the flushed rule is compared with.
+    /// </summary>
+    private static void UnflushedUpdate(float[] param, float[] grad, float[] m, float[] v, long step, double lr, double beta1, double beta2, double eps, double proxL1)
+    {
+        var c = AdamW.StepConstants.For(step, lr, beta1, beta2);
+        float b1 = (float)beta1, b2 = (float)beta2, c1 = (float)(1 - beta1), c2 = (float)(1 - beta2), e = (float)eps, prox = (float)(lr * proxL1);
+        for (int i = 0; i < param.Length; i++)
+        {
+            float g = grad[i];
+            m[i] = MathF.FusedMultiplyAdd(c1, g, m[i] * b1);
+            v[i] = MathF.FusedMultiplyAdd(c2 * g, g, v[i] * b2);
+            float d = MathF.Sqrt(v[i]) / c.Bc2Sqrt + e;
+            float p = param[i] + -c.StepSize * m[i] / d;
+            if (prox != 0f) p = Occam.Numerics.Prox.SoftThreshold.Scalar(p, prox / d);
+            param[i] = p;
+        }
+    }
+
+    [Theory]
+    [InlineData(0.999, 0.0)]
+    [InlineData(0.999, 1e-4)]
+    [InlineData(0.95, 0.0)]
+    [InlineData(0.95, 1e-4)]
+    public void ZeroGradientFlushesTheMomentsToZeroAndMovesNoWeightAwayFromTheUnflushedRule(double beta2, double prox)
+    {
+        // 20 steps with gradients, then 3000 with g = 0 (a dead unit): unflushed, m (and with β₂ = 0.95 also v) decays
+        // into the subnormal range and stays there (β × one subnormal ulp rounds back to it); flushed it reaches exactly
+        // 0, and every weight is bit for bit the unflushed rule's at every step. (With β₂ = 0.999, v needs ≈ 75 000 zero
+        // steps to get there: it stays normal in this run.)
+        const double lr = 1e-3, beta1 = 0.9, eps = 1e-8;
+        const int n = 45;   // 2 AVX-512 vectors and a tail
+        var rng = new Rng(1104UL);
+        var p = TestVectors.Normal(rng, n);
+        var pRef = (float[])p.Clone();
+        float[] m = new float[n], v = new float[n], mRef = new float[n], vRef = new float[n];
+        var zero = new float[n];
+        int mSubnormalSteps = 0, vSubnormalSteps = 0;
+        for (long step = 1; step <= 3020; step++)
+        {
+            var g = step <= 20 ? TestVectors.Normal(rng, n, scale: 0.1) : zero;
+            AdamW.Update(p, g, m, v, step, lr, beta1, beta2, eps, 0, prox);
+            UnflushedUpdate(pRef, g, mRef, vRef, step, lr, beta1, beta2, eps, prox);
+            TestVectors.AssertBitwise(pRef, p, $"weights at step {step}");
+            Assert.True(!m.Any(float.IsSubnormal) && !v.Any(float.IsSubnormal), $"a subnormal moment at step {step}");
+            if (mRef.Any(float.IsSubnormal)) mSubnormalSteps++;
+            if (vRef.Any(float.IsSubnormal)) vSubnormalSteps++;
+        }
+        Assert.True(mSubnormalSteps > 2000, $"the unflushed rule had subnormal m in {mSubnormalSteps} steps only: the test does not exercise the flush");
+        Assert.All(m, x => Assert.Equal(0f, x));
+        Assert.All(mRef, x => Assert.True(float.IsSubnormal(x), $"unflushed m = {TestVectors.Show(x)}: expected stuck at a subnormal"));
+        if (beta2 == 0.95)
+        {
+            Assert.True(vSubnormalSteps > 1000, $"the unflushed rule had subnormal v in {vSubnormalSteps} steps only");
+            Assert.All(v, x => Assert.Equal(0f, x));
+        }
+        else
+        {
+            Assert.Equal(0, vSubnormalSteps);
+        }
+    }
+
+    [Fact]
+    public void VectorEqualsScalarWithSubnormalAndNanState()
+    {
+        // Moments that start subnormal (and NaN, ±0, normal) through every length and both flush settings.
+        const double lr = 0.01;
+        var rng = new Rng(1105UL);
+        foreach (double eps in new[] { 1e-8, 1e-30 })
+            foreach (int n in TestVectors.Lengths)
+            {
+                var p = TestVectors.Mixed(rng, n);
+                var pScalar = (float[])p.Clone();
+                var m = TestVectors.Mixed(rng, n, special: float.Epsilon * 3);
+                var v = TestVectors.Mixed(rng, n, special: float.Epsilon * 7).Select(MathF.Abs).ToArray();
+                if (n > 5) { m[n / 2] = float.NaN; v[n / 3] = float.NaN; }
+                float[] mScalar = (float[])m.Clone(), vScalar = (float[])v.Clone();
+                var g = TestVectors.Mixed(rng, n, special: 1e-30f);
+                for (int i = 0; i < n; i += 3) g[i] = 0f;
+                foreach (long step in new long[] { 1, 7 })
+                {
+                    AdamW.Update(p, g, m, v, step, lr, 0.9, 0.999, eps, 0, 0.01);
+                    AdamW.UpdateScalar(pScalar, g, mScalar, vScalar, step, lr, 0.9, 0.999, eps, 0, 0.01);
+                    TestVectors.AssertBitwise(pScalar, p, $"param n={n} step={step} eps={eps}");
+                    TestVectors.AssertBitwise(mScalar, m, $"first moment n={n} step={step} eps={eps}");
+                    TestVectors.AssertBitwise(vScalar, v, $"second moment n={n} step={step} eps={eps}");
+                }
+                if (n > 5) Assert.True(float.IsNaN(m[n / 2]) && float.IsNaN(v[n / 3]), "NaN state is not flushed");
+                if (eps == 1e-8) Assert.True(!m.Any(float.IsSubnormal) && !v.Any(float.IsSubnormal), $"n={n}: a subnormal moment left");
+                else if (n >= 100) Assert.Contains(m, float.IsSubnormal);   // ε = 1e-30: the flush is off
+            }
+    }
+
+    [Fact]
+    public void FlushOnlyWhenNoSubnormalSecondMomentCanChangeTheDenominator()
+    {
+        float largestSubnormal = BitConverter.Int32BitsToSingle(Occam.Numerics.Subnormals.MinNormalBits - 1);
+        foreach (double beta2 in new[] { 0.0, 0.9, 0.999, 0.99999, 1 - Math.Pow(2, -24) })
+            foreach (long step in new long[] { 1, 2, 10, 1000, 1000000 })
+            {
+                float bc2 = AdamW.StepConstants.For(step, 1e-3, 0.9, beta2).Bc2Sqrt;
+                Assert.Equal(Occam.Numerics.Subnormals.MinNormalBits, AdamW.FlushBelow(bc2, 1e-8f));
+                Assert.Equal(1e-8f, MathF.Sqrt(largestSubnormal) / bc2 + 1e-8f);
+            }
+        Assert.Equal(0, AdamW.FlushBelow(1f, 1e-30f));                     // √(2⁻¹²⁶) ≈ 1.1e-19 ≫ ε: d would change
+        Assert.Equal(0, AdamW.FlushBelow(1f, MathF.ScaleB(1f, -40)));
+        Assert.Equal(Occam.Numerics.Subnormals.MinNormalBits, AdamW.FlushBelow(1f, MathF.ScaleB(1f, -37)));
+    }
 }

@@ -129,4 +129,41 @@ public class SgdTests
         sgd.Step(w, [1f], 0, 0);
         Assert.Equal(-1f, p[0]);     // 0 − 0.5·(0.5·2 + 1)
     }
+
+    [Theory]
+    [InlineData(false, 0.0)]
+    [InlineData(true, 0.0)]
+    [InlineData(false, 0.01)]
+    public void ZeroGradientFlushesTheMomentumBufferToZeroAndMovesNoWeightAwayFromTheUnflushedRule(bool nesterov, double prox)
+    {
+        // Gradients for 10 steps, then 2000 of g = 0: unflushed, b = 0.9·b decays into the subnormal range and stays
+        // (0.9 × one subnormal ulp rounds back to it); flushed it reaches exactly 0, and the weights equal the unflushed
+        // rule's (scalar float, as before session 12) at every step.
+        const double lr = 0.01, momentum = 0.9;
+        const int n = 45;
+        var rng = new Rng(1004UL);
+        var p = TestVectors.Normal(rng, n);
+        p[2] = 0f;
+        var pRef = (float[])p.Clone();
+        float[] b = new float[n], bRef = new float[n], zero = new float[n];
+        float negLr = (float)-lr, mu = (float)momentum, threshold = (float)(lr * prox);
+        int unflushedSubnormalSteps = 0;
+        for (int step = 1; step <= 2010; step++)
+        {
+            var g = step <= 10 ? TestVectors.Normal(rng, n) : zero;
+            Sgd.Update(p, g, b, step == 1, lr, momentum, 0, nesterov, 0, prox);
+            for (int i = 0; i < n; i++)
+            {
+                bRef[i] = step == 1 ? g[i] : MathF.FusedMultiplyAdd(1f, g[i], bRef[i] * mu);
+                float gi = nesterov ? MathF.FusedMultiplyAdd(mu, bRef[i], g[i]) : bRef[i];
+                pRef[i] = MathF.FusedMultiplyAdd(negLr, gi, pRef[i]);
+                if (threshold != 0f) pRef[i] = SoftThreshold.Scalar(pRef[i], threshold);
+            }
+            TestVectors.AssertBitwise(pRef, p, $"weights at step {step}");
+            Assert.DoesNotContain(b, float.IsSubnormal);
+            if (bRef.Any(float.IsSubnormal)) unflushedSubnormalSteps++;
+        }
+        Assert.True(unflushedSubnormalSteps > 1000, $"the unflushed buffer was subnormal in {unflushedSubnormalSteps} steps only: the test does not exercise the flush");
+        Assert.All(b, x => Assert.Equal(0f, x));
+    }
 }
