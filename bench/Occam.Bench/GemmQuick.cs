@@ -75,6 +75,8 @@ internal static unsafe class GemmQuick
         var shapes = new List<(int M, int K, int N)>();
         var threadCounts = new List<int> { 1, 2 };
         var path = GemmPath.Auto;
+        string? variant = null;
+        bool trace = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -93,6 +95,8 @@ internal static unsafe class GemmQuick
                     shapes.Add((d[0], d[1], d[2]));
                     break;
                 case "--path": path = Enum.Parse<GemmPath>(args[++i], ignoreCase: true); break;
+                case "--variant": variant = args[++i]; break;
+                case "--trace": trace = true; break;
                 case "--threads": threadCounts = args[++i].Split(',').Select(int.Parse).ToList(); break;
                 default: Console.Error.WriteLine($"gemm-quick: unknown option {args[i]}"); return 2;
             }
@@ -136,18 +140,26 @@ internal static unsafe class GemmQuick
                     var options = new GemmOptions(Path: path);
                     if (impl != "both")
                     {
-                        Print(impl, c, threads, Time(c, threads, impl == "openblas" ? blas : null, options, seconds), null);
+                        Print(impl, c, threads, Time(c, threads, impl == "openblas" ? blas : null, WithVariant(options, variant), seconds), null);
                         continue;
                     }
-                    double bestOccam = double.MaxValue, bestBlas = double.MaxValue;
+                    double bestOccam = double.MaxValue, bestBlas = double.MaxValue, bestVariant = double.MaxValue;
                     for (int r = 0; r < rounds; r++)
                     {
                         bestOccam = Math.Min(bestOccam, Time(c, threads, null, options, seconds / (2 * rounds)));
+                        if (variant is not null)
+                            bestVariant = Math.Min(bestVariant, Time(c, threads, null, WithVariant(options, variant), seconds / (2 * rounds)));
                         bestBlas = Math.Min(bestBlas, Time(c, threads, blas, options, seconds / (2 * rounds)));
                     }
                     Print("occam", c, threads, bestOccam, null);
                     Print("openblas", c, threads, bestBlas, null);
                     Print("ratio", c, threads, bestOccam, bestBlas / bestOccam);
+                    if (variant is not null) Print("ratio-" + variant, c, threads, bestVariant, bestBlas / bestVariant);
+                    if (trace && threads > 1)
+                    {
+                        TraceCalls("occam", c, threads, options);
+                        if (variant is not null) TraceCalls(variant, c, threads, WithVariant(options, variant));
+                    }
                 }
             }
             finally
@@ -156,6 +168,66 @@ internal static unsafe class GemmQuick
             }
         }
         return 0;
+    }
+
+    /// <summary>
+    /// <paramref name="options"/> with a variant's settings (<c>--variant</c>): <c>split=auto|shared|columns</c>
+    /// (<see cref="GemmSplit"/>), <c>path=…</c> (<see cref="GemmPath"/>), comma-separated.
+    /// </summary>
+    private static GemmOptions WithVariant(GemmOptions options, string? spec)
+    {
+        if (spec is null) return options;
+        foreach (string part in spec.Split(','))
+        {
+            string[] kv = part.Split('=');
+            options = kv[0] switch
+            {
+                "split" => options with
+                {
+                    Split = kv[1] switch
+                    {
+                        "auto" => GemmSplit.Auto,
+                        "shared" => GemmSplit.Shared,
+                        "columns" => GemmSplit.ColumnsInItems,
+                        _ => throw new ArgumentException($"gemm-quick: split must be auto, shared or columns, not '{kv[1]}'"),
+                    },
+                },
+                "path" => options with { Path = Enum.Parse<GemmPath>(kv[1], ignoreCase: true) },
+                _ => throw new ArgumentException($"gemm-quick: unknown variant setting '{kv[0]}'"),
+            };
+        }
+        return options;
+    }
+
+    /// <summary>
+    /// Traces 200 back-to-back calls (<see cref="GemmPoolTrace"/>) and prints medians, µs: the call, the helper's join
+    /// after the post, each thread's spin waits inside the call, the caller's end after the helper left.
+    /// </summary>
+    private static void TraceCalls(string name, Case c, int threads, GemmOptions options)
+    {
+        var rng = new Rng(12345UL);
+        bool ta = c.Op[0] == 'T', tb = c.Op[1] == 'T';
+        int m = c.M, n = c.N, k = c.K;
+        float[] a = Random(rng, m * k), b = Random(rng, k * n), cc = new float[m * n];
+        int lda = ta ? m : k, ldb = tb ? k : n;
+        for (int i = 0; i < 50; i++) Gemm.Multiply(options, ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, cc, n);
+        var t = new GemmPoolTrace(256);
+        GemmThreadPool.Trace = t;
+        for (int i = 0; i < 200; i++) Gemm.Multiply(options, ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, cc, n);
+        GemmThreadPool.Trace = null;
+        var calls = t.Calls.ToArray().Where(x => x.Kind == 0).ToArray();
+        double us = 1e6 / Stopwatch.Frequency;
+        double Med(Func<GemmPoolTrace.Call, double> f)
+        {
+            var v = calls.Select(f).OrderBy(x => x).ToArray();
+            return v.Length == 0 ? double.NaN : v[v.Length / 2];
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"trace {name} {c.Op} {c.M}x{c.K}x{c.N} t{threads}: calls {calls.Length}, joined {calls.Count(x => x.HelperJoin != 0)}, " +
+            $"median call {Med(x => (x.End - x.Start) * us):F1} us, join {Med(x => x.HelperJoin == 0 ? double.NaN : (x.HelperJoin - x.Posted) * us):F1}, " +
+            $"caller wait {Med(x => x.CallerWait * us):F1}, helper wait {Med(x => x.HelperWait * us):F1}, " +
+            $"end after helper left {Med(x => x.HelperJoin == 0 ? double.NaN : (x.End - x.HelperLeave) * us):F1}, " +
+            $"items caller/helper {Med(x => x.CallerItems):F0}/{Med(x => x.HelperItems):F0}"));
     }
 
     private static void Print(string impl, Case c, int threads, double best, double? ratio)

@@ -25,11 +25,31 @@ internal enum GemmPath
     InPlace,
 }
 
-/// <summary>Internal knobs of one <see cref="Gemm"/> call: kernel, thread count and path.</summary>
+/// <summary>How the packed path's threads share a product (tests and the bench force each one).</summary>
+internal enum GemmSplit
+{
+    /// <summary>Decided from the shape, the thread count and this machine's L2 (<see cref="Gemm.SplitsColumnsInItems"/>).</summary>
+    Auto = 0,
+    /// <summary>
+    /// All threads pack B̃ first, then split the rows of C (or, with few row panels, its column panels); the
+    /// choice of every machine before session 12.
+    /// </summary>
+    Shared,
+    /// <summary>
+    /// One piece of the column panels per thread; each item packs its own panels of B̃, k block by k block just before
+    /// using them, and all of Ã (<see cref="GemmJob.PackBInItems"/>): no pack phase, no wait for it, and B̃ stays in the
+    /// L2 of the core that packed it.
+    /// </summary>
+    ColumnsInItems,
+}
+
+/// <summary>Internal knobs of one <see cref="Gemm"/> call: kernel, thread count, path and thread split.</summary>
 /// <param name="Kernel">Micro-kernel; <see cref="GemmKernel.Auto"/> picks the widest accelerated one.</param>
 /// <param name="Threads">Exact thread count for the packed path (0: decided by size and <see cref="Gemm.MaxThreads"/>).</param>
 /// <param name="Path">Direct or packed; <see cref="GemmPath.Auto"/> decides by size.</param>
-internal readonly record struct GemmOptions(GemmKernel Kernel = GemmKernel.Auto, int Threads = 0, GemmPath Path = GemmPath.Auto);
+/// <param name="Split">How the packed path's threads share the product; <see cref="GemmSplit.Auto"/> decides.</param>
+internal readonly record struct GemmOptions(GemmKernel Kernel = GemmKernel.Auto, int Threads = 0, GemmPath Path = GemmPath.Auto,
+    GemmSplit Split = GemmSplit.Auto);
 
 /// <summary>
 /// Single-precision general matrix multiply, <c>C = alpha·op(A)·op(B) + beta·C</c>, on row-major spans.
@@ -341,6 +361,27 @@ public static unsafe class Gemm
                 throw new ArgumentOutOfRangeException(name, r, $"row {r} of {matrix} is outside the {stored} rows of {width} values its {length} elements hold with ld{matrix} = {ld}.");
     }
 
+    /// <summary>
+    /// Whether a threaded packed product splits its column panels, one piece per thread, each thread packing its own
+    /// panels of B̃ (<see cref="GemmSplit.ColumnsInItems"/>), rather than packing B̃ together and splitting rows. True
+    /// when all of B̃ (the k blocks × column panels of the first column block) does not fit in half of one core's L2
+    /// (<paramref name="l2Bytes"/>), so that with rows split each core would stream B̃ — half of it from the other
+    /// core's cache — once per row block, while one thread's share of the panels plus an Ã block
+    /// (MC × depth step) does fit there. The other half of L2 is left to C, the next panels and the other operand's
+    /// lines. With a 1 MiB L2 (the Zen 5 host) this never holds for the training-step shapes measured there, whose
+    /// choices stay as they were; with 2 MiB (Sapphire Rapids) it holds for 256×784×512 (B̃ 1.6 MB, a share 0.8 MB).
+    /// </summary>
+    internal static bool SplitsColumnsInItems(in GemmKernelInfo kernel, int k, int colPanels, int threads, long l2Bytes)
+    {
+        if (threads < 2 || colPanels < threads) return false;
+        int kStep = GemmKernelInfo.DepthStep(k);
+        long depth = (long)(k + kStep - 1) / kStep * kStep;
+        long panelBytes = depth * kernel.NR * sizeof(float);
+        long all = colPanels * panelBytes;
+        long share = (colPanels + threads - 1) / threads * panelBytes + (long)kernel.MC * kStep * sizeof(float);
+        return all > l2Bytes / 2 && share <= l2Bytes / 2;
+    }
+
     /// <summary>The threads a product of m·n·k multiply-adds uses unless told: <see cref="MaxThreads"/> from <see cref="ParallelWork"/>, else 1.</summary>
     internal static int AutoThreads(int m, int n, int k) => (long)m * n * k >= ParallelWork ? MaxThreads : 1;
 
@@ -394,7 +435,16 @@ public static unsafe class Gemm
                 && (options.Path == GemmPath.PackedB || (options.Path == GemmPath.Auto && (long)m * k <= DirectAElements)),
             RowsA = rowsA, RowsB = rowsB, Bias = bias, Bytes = bytes, Shift = shift, Factor = factor,
         };
-        if (threads == 1)
+        if (options.Split == GemmSplit.ColumnsInItems
+            || (options.Split == GemmSplit.Auto && threads > 1 && SplitsColumnsInItems(kernel, k, colPanels, threads, GemmCaches.L2Bytes)))
+        {
+            // One piece of the column panels per thread; each item packs its own B̃ panels (GemmDriver.Execute).
+            job.SplitRows = false;
+            job.PackBInItems = true;
+            job.PanelPieces = Math.Min(threads, colPanels);
+            threads = job.PanelPieces;
+        }
+        else if (threads == 1)
         {
             job.SplitRows = true;
             job.MItem = GemmKernelInfo.BlockStep(m, kernel.MC, mr);

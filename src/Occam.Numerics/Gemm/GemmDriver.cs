@@ -27,6 +27,11 @@ internal unsafe struct GemmJob
     public bool SplitRows;
     /// <summary>Rows per compute item when <see cref="SplitRows"/> (a multiple of MR).</summary>
     public int MItem;
+    /// <summary>
+    /// Not <see cref="SplitRows"/>: compute item i packs its own panels of B̃ (the same pieces phase 1 would pack), each k
+    /// block just before it uses it, instead of all threads packing B̃ first and waiting for each other.
+    /// </summary>
+    public bool PackBInItems;
     /// <summary>How many pieces the panels of a column block are cut into, for packing (and for computing when not <see cref="SplitRows"/>).</summary>
     public int PanelPieces;
     /// <summary>op(A) is read in place by <see cref="GemmTileV256Strided"/> instead of being packed into Ã (only B̃ is packed).</summary>
@@ -139,21 +144,14 @@ internal static unsafe class GemmDriver
             int pieces = Math.Min(job.PanelPieces, panels);
             nint blockStride = panels * panelStride;
 
-            // Phase 1: pack B̃ for every k block of this column block.
-            int packItems = kBlocks * pieces;
+            // Phase 1: pack B̃ for every k block of this column block (unless each compute item packs its own panels).
+            int packItems = job.PackBInItems ? 0 : kBlocks * pieces;
             while (TryClaim(ref job.PackNext, packBase + packItems, out int item))
             {
                 int local = item - packBase, kb = local / pieces;
                 (int q0, int q1) = Partition(panels, pieces, local % pieces);
                 int pc = kb * kStep, kc = Math.Min(kStep, k - pc);
-                if (job.Bytes != null && job.RowsB != null)
-                    GemmPackingRows.PackB(job.PackedB + kb * blockStride, new IndexedByteLines(job.Bytes + jc, job.RowsB + pc, job.RsB, job.Shift + jc, job.Factor + jc),
-                        kc, nc, nr, q0, q1, panelStride);
-                else if (job.RowsB != null)
-                    GemmPackingRows.PackB(job.PackedB + kb * blockStride, job.B + jc * job.CsB, job.RowsB + pc, job.RsB, kc, nc, nr, q0, q1, panelStride);
-                else
-                    GemmPacking.PackB(job.PackedB + kb * blockStride, job.B + pc * job.RsB + jc * job.CsB,
-                        job.RsB, job.CsB, kc, nc, nr, q0, q1, panelStride);
+                PackBPanels(ref job, kb * blockStride, pc, kc, jc, nc, q0, q1, panelStride);
                 Interlocked.Increment(ref job.PackDone);
             }
             packBase += packItems;
@@ -184,6 +182,8 @@ internal static unsafe class GemmDriver
                 {
                     int pc = kb * kStep, kc = Math.Min(kStep, k - pc);
                     float beta = pc == 0 ? job.Beta : 1f;
+                    if (job.PackBInItems)
+                        PackBPanels(ref job, kb * blockStride, pc, kc, jc, nc, p0, p1, panelStride);
                     for (int ic = r0; ic < r1; ic += mStep)
                     {
                         int mc = Math.Min(mStep, r1 - ic);
@@ -211,6 +211,20 @@ internal static unsafe class GemmDriver
             // B̃ is re-packed for the next column block only after every item used it.
             if (!WaitFor(ref job.ComputeDone, computeBase, ref job.Failed)) return;
         }
+    }
+
+    /// <summary>Packs micro-panels q0..q1 of B̃ for the k block at <paramref name="pc"/> (depth kc) of the column block at jc.</summary>
+    private static void PackBPanels(ref GemmJob job, nint offset, int pc, int kc, int jc, int nc, int q0, int q1, nint panelStride)
+    {
+        int nr = job.Kernel.NR;
+        if (job.Bytes != null && job.RowsB != null)
+            GemmPackingRows.PackB(job.PackedB + offset, new IndexedByteLines(job.Bytes + jc, job.RowsB + pc, job.RsB, job.Shift + jc, job.Factor + jc),
+                kc, nc, nr, q0, q1, panelStride);
+        else if (job.RowsB != null)
+            GemmPackingRows.PackB(job.PackedB + offset, job.B + jc * job.CsB, job.RowsB + pc, job.RsB, kc, nc, nr, q0, q1, panelStride);
+        else
+            GemmPacking.PackB(job.PackedB + offset, job.B + pc * job.RsB + jc * job.CsB,
+                job.RsB, job.CsB, kc, nc, nr, q0, q1, panelStride);
     }
 
     /// <summary>Claims the next of <paramref name="items"/> items counted from <paramref name="baseItem"/>; <paramref name="local"/> is its index among them.</summary>

@@ -53,6 +53,7 @@ internal static class GemmPrecompile
         Precompile.Method(typeof(GemmDriver), "MacroKernel");
         Precompile.Method(typeof(GemmDriver), "StoreEdge");
         Precompile.Method(typeof(GemmDriver), "FillBias");
+        Precompile.Method(typeof(GemmDriver), "PackBPanels");
         Precompile.Method(typeof(GemmPacking), nameof(GemmPacking.PackA));
         Precompile.Method(typeof(GemmPacking), nameof(GemmPacking.PackB));
         Precompile.Method(typeof(GemmPacking), nameof(GemmPacking.PackTransposed), typeof(StridedLines));

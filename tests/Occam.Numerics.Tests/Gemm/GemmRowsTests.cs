@@ -85,6 +85,14 @@ public unsafe class GemmRowsTests
             Numerics.Gemm.Multiply(transposeA, false, m, n, k, 1f, a, lda, gathered, ldb, 0f, c0, n);
             Numerics.Gemm.MultiplyRows(transposeA, false, m, n, k, 1f, a, lda, [], b, ldb, rows, 0f, c1, n);
             Assert.True(c0.AsSpan().SequenceEqual(c1), $"{m}×{n}×{k} transposeA={transposeA}");
+            // Each item packing its own panels of B̃ through the table (GemmSplit.ColumnsInItems): the same bits.
+            for (int threads = 1; threads <= 3; threads++)
+            {
+                var c2 = new float[m * n];
+                Numerics.Gemm.MultiplyRowsWith(new GemmOptions(Threads: threads, Path: GemmPath.Packed, Split: GemmSplit.ColumnsInItems),
+                    transposeA, false, m, n, k, 1f, a, lda, [], b, ldb, rows, 0f, c2, n);
+                Assert.True(c0.AsSpan().SequenceEqual(c2), $"{m}×{n}×{k} transposeA={transposeA} columns in items × {threads}");
+            }
         }
     }
 
@@ -224,6 +232,13 @@ public unsafe class GemmRowsTests
         Numerics.Gemm.MultiplyRows(true, false, m, n, k, 1f, a, m, [], floats, n, rows, 0f, c0, n);
         Numerics.Gemm.MultiplyRows(true, false, m, n, k, 1f, a, m, [], [], n, rows, 0f, c1, n, default, new StandardizedBytes(bytes, n, shift, factor));
         Assert.True(c0.AsSpan().SequenceEqual(c1), $"{m}×{n}×{k}");
+        for (int threads = 1; threads <= 3; threads++)
+        {
+            var c2 = new float[m * n];
+            Numerics.Gemm.MultiplyRowsWith(new GemmOptions(Threads: threads, Path: GemmPath.Packed, Split: GemmSplit.ColumnsInItems),
+                true, false, m, n, k, 1f, a, m, [], [], n, rows, 0f, c2, n, default, new StandardizedBytes(bytes, n, shift, factor));
+            Assert.True(c0.AsSpan().SequenceEqual(c2), $"{m}×{n}×{k} columns in items × {threads}");
+        }
     }
 
     [Fact]
@@ -323,7 +338,11 @@ public unsafe class GemmRowsTests
         var configurations = new List<GemmOptions> { default };
         foreach (int threads in new[] { 1, 2, 3 })
             foreach (var path in new[] { GemmPath.PackedB, GemmPath.Packed })
+            {
                 configurations.Add(new GemmOptions(GemmKernel.V256, threads, path));
+                configurations.Add(new GemmOptions(GemmKernel.V256, threads, path, GemmSplit.ColumnsInItems));
+                configurations.Add(new GemmOptions(Threads: threads, Path: path, Split: GemmSplit.ColumnsInItems));
+            }
         foreach (var options in configurations)
             foreach (bool fromBytes in new[] { true, false })
                 foreach (bool withBias in new[] { false, true })

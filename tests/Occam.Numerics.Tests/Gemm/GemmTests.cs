@@ -187,6 +187,14 @@ public class GemmTests
             {
                 float[] c = problem.Run(new GemmOptions(GemmKernel.V256, threads, GemmPath.PackedB));
                 Assert.True(expected.AsSpan().SequenceEqual(c), $"packed B × {threads} threads differs from direct: {problem}");
+                c = problem.Run(new GemmOptions(GemmKernel.V256, threads, GemmPath.PackedB, GemmSplit.ColumnsInItems));
+                Assert.True(expected.AsSpan().SequenceEqual(c), $"packed B, columns in items × {threads} threads differs from direct: {problem}");
+                foreach (var split in new[] { GemmSplit.Shared, GemmSplit.ColumnsInItems })
+                    foreach (var kernel in Kernels)
+                    {
+                        c = problem.Run(new GemmOptions(kernel, threads, GemmPath.Packed, split));
+                        Assert.True(expected.AsSpan().SequenceEqual(c), $"{kernel} {split} × {threads} threads differs from direct: {problem}");
+                    }
             }
         }
     }
@@ -317,6 +325,10 @@ public class GemmTests
             problem.Check(problem.Run(new GemmOptions(Threads: 1)), $"1 thread {problem}");
             problem.Check(problem.Run(new GemmOptions(Threads: 2)), $"2 threads {problem}");
             problem.Check(problem.Run(new GemmOptions(GemmKernel.V256, 2, GemmPath.PackedB)), $"packed B, 2 threads {problem}");
+            float[] one = problem.Run(new GemmOptions(Threads: 1));
+            foreach (var split in new[] { GemmSplit.Shared, GemmSplit.ColumnsInItems })
+                for (int threads = 2; threads <= 3; threads++)
+                    Assert.True(one.AsSpan().SequenceEqual(problem.Run(new GemmOptions(Threads: threads, Split: split))), $"{split} × {threads} threads {problem}");
         }
     }
 
@@ -465,6 +477,64 @@ public class GemmTests
         for (int r = 0; r < 4; r++)
             Assert.True(one.AsSpan().SequenceEqual(problem.Run(new GemmOptions(Threads: 2))), $"{m}×{n}×{k}, round {r}");
         problem.Check(one, problem.ToString());
+    }
+
+    [Theory]
+    [InlineData(256, 512, 784)]   // B̃ 1.6 MB: columns where half of L2 holds a thread's share (2 MiB), rows with 1 MiB
+    [InlineData(512, 512, 512)]   // B̃ 1 MiB, not above half of a 2 MiB L2: rows
+    [InlineData(8, 512, 784)]     // one row panel: still B̃'s size that decides
+    public void ColumnSplitIsChosenFromTheL2Size(int m, int n, int k)
+    {
+        _ = m;
+        var kernel = GemmKernelInfo.For(GemmKernel.V512);
+        int colPanels = (n + kernel.NR - 1) / kernel.NR;
+        // B̃: depth (k rounded up to whole k blocks) × 16 panels × 32 columns × 4 bytes; a share adds an Ã block (128 × depth step).
+        bool big = n == 512 && k == 784;
+        Assert.Equal(big, Numerics.Gemm.SplitsColumnsInItems(kernel, k, colPanels, 2, 2L << 20));
+        Assert.False(Numerics.Gemm.SplitsColumnsInItems(kernel, k, colPanels, 2, 1L << 20));
+        Assert.False(Numerics.Gemm.SplitsColumnsInItems(kernel, k, colPanels, 1, 2L << 20));
+        // A share that does not fit half of the L2 either: rows (784 × 8 panels × 128 B = 800 KB > 384 KB + …).
+        Assert.False(Numerics.Gemm.SplitsColumnsInItems(kernel, k, colPanels, 2, 768L << 10));
+        // More threads than column panels: rows.
+        Assert.False(Numerics.Gemm.SplitsColumnsInItems(kernel, k, 1, 2, 2L << 20));
+    }
+
+    [Fact]
+    public void L2SizeIsReadFromSysfsOrCpuid()
+    {
+        Assert.Equal(2L << 20, GemmCaches.ParseSize("2048K"));
+        Assert.Equal(1L << 20, GemmCaches.ParseSize("1M"));
+        Assert.Equal(512L, GemmCaches.ParseSize("512"));
+        Assert.Null(GemmCaches.ParseSize(""));
+        Assert.Null(GemmCaches.ParseSize("K"));
+        Assert.Null(GemmCaches.ParseSize("-4K"));
+        string dir = Path.Combine(Path.GetTempPath(), $"occam-cache-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            void Index(int i, string level, string type, string size)
+            {
+                string d = Path.Combine(dir, $"index{i}");
+                Directory.CreateDirectory(d);
+                File.WriteAllText(Path.Combine(d, "level"), level + "\n");
+                File.WriteAllText(Path.Combine(d, "type"), type + "\n");
+                File.WriteAllText(Path.Combine(d, "size"), size + "\n");
+            }
+            Index(0, "1", "Data", "48K");
+            Index(1, "1", "Instruction", "32K");
+            Assert.Null(GemmCaches.FromSysfs(dir));
+            Index(2, "2", "Unified", "2048K");
+            Index(3, "3", "Unified", "107520K");
+            Assert.Equal(2L << 20, GemmCaches.FromSysfs(dir));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        Assert.Null(GemmCaches.FromSysfs(dir));
+        Assert.True(GemmCaches.L2Bytes >= 64 << 10, $"L2 {GemmCaches.L2Bytes} bytes");
+        // Where the kernel lists the caches and CPUID describes them, both give the same L2 (Linux fills sysfs from CPUID).
+        if (GemmCaches.FromSysfs("/sys/devices/system/cpu/cpu0/cache") is { } sysfs && GemmCaches.FromCpuid() is { } cpuid)
+            Assert.Equal(sysfs, cpuid);
     }
 
     [Fact]
