@@ -19,7 +19,11 @@ namespace Occam.Bench;
 /// <c>--impl both</c> (needs <c>--openblas</c>): Occam and OpenBLAS alternate on each case, <c>--rounds R</c> rounds
 /// (default 3) of <c>seconds / (2·R)</c> each, best of all windows per side; both JSON lines are printed plus one
 /// <c>{"impl":"ratio",...,"ratio":occam GFLOP/s ÷ OpenBLAS GFLOP/s}</c> line. For A/B checks on a loaded machine:
-/// a disturbance hits both sides instead of one.
+/// a disturbance hits both sides instead of one. <c>--variant split=shared|columns|auto[,path=…]</c> (with both): a third side,
+/// Occam with those <see cref="GemmOptions"/>, in the same rounds, printed as <c>"impl":"ratio-VARIANT"</c>; with one impl,
+/// the variant's options for all of it. <c>--trace</c> (threads ≥ 2): 200 more calls per Occam side with
+/// <see cref="GemmThreadPool.Trace"/> set, one line of medians (call, helper join after the post, each thread's spin
+/// waits, items per thread).
 /// Threads: Occam's products run with <see cref="Gemm.MaxThreads"/> = t (the setting a training run uses; small
 /// products stay single-threaded by design); OpenBLAS with <c>openblas_set_num_threads(t)</c>.
 /// </summary>
