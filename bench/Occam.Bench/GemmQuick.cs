@@ -23,7 +23,9 @@ namespace Occam.Bench;
 /// Occam with those <see cref="GemmOptions"/>, in the same rounds, printed as <c>"impl":"ratio-VARIANT"</c>; with one impl,
 /// the variant's options for all of it. <c>--trace</c> (threads ≥ 2): 200 more calls per Occam side with
 /// <see cref="GemmThreadPool.Trace"/> set, one line of medians (call, helper join after the post, each thread's spin
-/// waits, items per thread).
+/// waits, items per thread). <c>--byte-rows</c>: Occam's products with a non-transposed A read its rows through a row
+/// table from standardized bytes (<see cref="Gemm.MultiplyRowsWith"/>, a training step's first layer on IDX data;
+/// OpenBLAS still multiplies floats).
 /// Threads: Occam's products run with <see cref="Gemm.MaxThreads"/> = t (the setting a training run uses; small
 /// products stay single-threaded by design); OpenBLAS with <c>openblas_set_num_threads(t)</c>.
 /// </summary>
@@ -101,6 +103,7 @@ internal static unsafe class GemmQuick
                 case "--path": path = Enum.Parse<GemmPath>(args[++i], ignoreCase: true); break;
                 case "--variant": variant = args[++i]; break;
                 case "--trace": trace = true; break;
+                case "--byte-rows": s_byteRows = true; break;
                 case "--threads": threadCounts = args[++i].Split(',').Select(int.Parse).ToList(); break;
                 default: Console.Error.WriteLine($"gemm-quick: unknown option {args[i]}"); return 2;
             }
@@ -258,10 +261,35 @@ internal static unsafe class GemmQuick
         fixed (float* pc = cc)
         {
             float* xa = pa, xb = pb, xc = pc;
+            if (s_byteRows && blas is null && !ta)
+            {
+                // op(A)'s rows read through a row table from standardized bytes (a training step's first layer on IDX data).
+                int stored = 2 * m + 7;
+                var bytes = new byte[stored * k];
+                for (int i = 0; i < bytes.Length; i++) bytes[i] = (byte)rng.NextInt(256);
+                var shift = new double[k];
+                var factor = new double[k];
+                for (int j = 0; j < k; j++) { shift[j] = 33.3 + j % 7; factor[j] = 1 / (70.0 + j % 5); }
+                var rows = new int[m];
+                for (int i = 0; i < m; i++) rows[i] = rng.NextInt(stored);
+                Action rowsCall = () => Gemm.MultiplyRowsWith(options, false, tb, m, n, k, 1f, [], k, rows, new ReadOnlySpan<float>(xb, b.Length), ldb, [],
+                    0f, new Span<float>(xc, cc.Length), n, default, new StandardizedBytes(bytes, k, shift, factor));
+                return Best(rowsCall, seconds);
+            }
             Action call = blas is null
                 ? () => Gemm.Multiply(options, ta, tb, m, n, k, 1f, new ReadOnlySpan<float>(xa, a.Length), lda,
                     new ReadOnlySpan<float>(xb, b.Length), ldb, 0f, new Span<float>(xc, cc.Length), n)
                 : () => blas.Sgemm(ta, tb, m, n, k, xa, lda, xb, ldb, xc, n);
+            return Best(call, seconds);
+        }
+    }
+
+    /// <summary><c>--byte-rows</c>: Occam's non-transposed-A products read A's rows through a table from standardized bytes.</summary>
+    private static bool s_byteRows;
+
+    private static double Best(Action call, double seconds)
+    {
+        {
             var warm = Stopwatch.StartNew();
             int calls = 0;
             while (calls < 3 || warm.Elapsed.TotalSeconds < Math.Min(0.2, seconds / 4))
@@ -283,7 +311,6 @@ internal static unsafe class GemmQuick
                 best = Math.Min(best, (Stopwatch.GetTimestamp() - t0) / (double)Stopwatch.Frequency / inner);
                 windows++;
             }
-            _ = threads;
             return best;
         }
     }
