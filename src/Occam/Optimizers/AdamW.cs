@@ -154,6 +154,7 @@ public sealed class AdamW : Optimizer
             var vProx = new Vector<float>(proxScale);
             var vL2 = new Vector<float>(l2);
             var vFlush = new Vector<int>(flushBelow);
+            bool bc2IsOne = bc2Sqrt == 1f;
             for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
                 var p = new Vector<float>(param[i..]);
@@ -164,7 +165,8 @@ public sealed class AdamW : Optimizer
                 var vi = Subnormals.Flush(Vector.FusedMultiplyAdd(vC2 * g, g, new Vector<float>(v[i..]) * vB2), vFlush);
                 mi.CopyTo(m[i..]);
                 vi.CopyTo(v[i..]);
-                var d = Vector.SquareRoot(vi) / vBc2 + vEps;
+                var root = Vector.SquareRoot(vi);
+                var d = (bc2IsOne ? root : root / vBc2) + vEps;   // x / 1 == x for every float x: no divider pass once √(1 − β₂ᵗ) rounds to 1
                 p += vNegStep * mi / d;
                 if (proxScale != 0f) p = SoftThreshold.Apply(p, vProx / d);
                 p.CopyTo(param[i..]);
@@ -194,6 +196,7 @@ public sealed class AdamW : Optimizer
         var vProx = Vector512.Create(proxScale);
         var vL2 = Vector512.Create(l2);
         var vFlush = Vector512.Create(flushBelow);
+        bool bc2IsOne = bc2Sqrt == 1f;
         ref float pr = ref MemoryMarshal.GetReference(param);
         ref float gr = ref MemoryMarshal.GetReference(grad);
         ref float mr = ref MemoryMarshal.GetReference(m);
@@ -209,7 +212,8 @@ public sealed class AdamW : Optimizer
             var vi = Subnormals.Flush(Vector512.FusedMultiplyAdd(vC2 * g, g, Vector512.LoadUnsafe(ref vr, o) * vB2), vFlush);
             mi.StoreUnsafe(ref mr, o);
             vi.StoreUnsafe(ref vr, o);
-            var d = Vector512.Sqrt(vi) / vBc2 + vEps;
+            var root = Vector512.Sqrt(vi);
+            var d = (bc2IsOne ? root : root / vBc2) + vEps;   // x / 1 == x for every float x: no divider pass once √(1 − β₂ᵗ) rounds to 1
             p += vNegStep * mi / d;
             if (proxScale != 0f) p = SoftThreshold.Apply(p, vProx / d);
             p.StoreUnsafe(ref pr, o);

@@ -26,7 +26,7 @@ public class AdamWTests
             var p = TestVectors.Mixed(rng, n);
             var pScalar = (float[])p.Clone();
             float[] m = new float[n], v = new float[n], mScalar = new float[n], vScalar = new float[n];
-            foreach (long step in new long[] { 1, 2, 3, 1000 })
+            foreach (long step in new long[] { 1, 2, 3, 1000, 100000 })   // t = 100 000: √(1 − β₂ᵗ) == 1f, the vector paths skip ÷1
             {
                 var g = TestVectors.Mixed(rng, n, special: 1f);
                 AdamW.Update(p, g, m, v, step, lr, beta1, beta2, eps, weightDecay, prox);
@@ -36,6 +36,18 @@ public class AdamWTests
                 TestVectors.AssertBitwise(vScalar, v, $"second moment n={n} step={step}");
             }
         }
+    }
+
+    [Fact]
+    public void BiasCorrectionOfTheSecondMomentRoundsToOneForLateSteps()
+    {
+        // The vector paths skip the division by √(1 − β₂ᵗ) when it is 1f (exact: x / 1 == x); the equality test above
+        // runs such a step only if this holds.
+        Assert.Equal(1f, AdamW.StepConstants.For(100000, 1e-3, 0.9, 0.999).Bc2Sqrt);
+        Assert.Equal(1f, AdamW.StepConstants.For(100000, 1e-3, 0.5, 0.9).Bc2Sqrt);
+        Assert.NotEqual(1f, AdamW.StepConstants.For(1000, 1e-3, 0.9, 0.999).Bc2Sqrt);
+        foreach (float x in new[] { 0f, -0f, float.Epsilon, 1e-30f, 3.5f, float.MaxValue, float.PositiveInfinity, float.NaN })
+            Assert.Equal(BitConverter.SingleToInt32Bits(x), BitConverter.SingleToInt32Bits(x / 1f));
     }
 
     [Fact]
