@@ -19,7 +19,7 @@ namespace Occam.Numerics;
 /// "Subnormal state (session 12)").
 /// </para>
 /// </summary>
-public static class Subnormals
+internal static class Subnormals
 {
     /// <summary>The bits of 2⁻¹²⁶, the least positive normal float: magnitudes whose bits are below it are subnormal (or 0).</summary>
     public const int MinNormalBits = 0x00800000;
@@ -49,14 +49,5 @@ public static class Subnormals
         var bits = x.AsInt32();
         var magnitude = bits & Vector512.Create(int.MaxValue);
         return (bits ^ (magnitude & Vector512.LessThan(magnitude, below))).AsSingle();
-    }
-
-    /// <summary>How many values of <paramref name="values"/> are subnormal (a diagnostic; scalar loop).</summary>
-    public static int Count(ReadOnlySpan<float> values)
-    {
-        int count = 0;
-        foreach (float x in values)
-            if (float.IsSubnormal(x)) count++;
-        return count;
     }
 }
