@@ -100,18 +100,23 @@ public class SessionApiTests
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/sessions/{id}/events");
         using var response = await host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        // 10 frames per second: at most 23 may arrive in the first 2 s (about 20, with slack for the frame sent at
+        // subscription), and a machine however loaded must go on delivering them: at least 6 within 20 s. (Requiring 6
+        // inside the 2 s failed once under load 9: the rate is a ceiling, not a promise.)
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var clock = Stopwatch.StartNew();
-        int frames = 0;
+        int frames = 0, framesIn2s = 0;
         var epochs = new List<int>();
-        while (clock.Elapsed < TimeSpan.FromSeconds(2) && await reader.ReadLineAsync() is { } line)
+        while ((frames < 6 || clock.Elapsed < TimeSpan.FromSeconds(2)) && await reader.ReadLineAsync(timeout.Token) is { } line)
             if (line.StartsWith("data: ", StringComparison.Ordinal))
             {
                 frames++;
+                if (clock.Elapsed < TimeSpan.FromSeconds(2)) framesIn2s++;
                 using var doc = JsonDocument.Parse(line[6..]);
                 epochs.Add(doc.RootElement.GetProperty("epoch").GetInt32());
             }
-        // 10 frames per second for 2 s: about 20 (a loaded test machine may deliver fewer, never more than the rate allows).
-        Assert.InRange(frames, 6, 23);
+        Assert.InRange(framesIn2s, 1, 23);
+        Assert.True(frames >= 6, $"{frames} frames in {clock.Elapsed.TotalSeconds:F1} s");
         Assert.True(epochs.SequenceEqual(epochs.Order()), string.Join(",", epochs));
     }
 }
