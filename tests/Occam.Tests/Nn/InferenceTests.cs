@@ -18,6 +18,7 @@ namespace Occam.Tests.Nn;
 /// call in steady state.</item>
 /// </list>
 /// </summary>
+[Collection(nameof(Occam.Tests.Training.GemmThreadSettingsCollection))]
 public class InferenceTests
 {
     private static (Mlp Model, double[] X) Net(ActivationKind activation, int inputs, int[] hidden, int outputs, int rows,

@@ -16,6 +16,7 @@ namespace Occam.Tests.Training;
 /// work is split. The net is large enough for every split: 128 × 512 hidden entries (≥ RowPasses.MinimumEntries),
 /// 87k parameters (≥ Trainer.ParallelUpdateMinimum), products of ≥ 2²⁰ multiply-adds.
 /// </summary>
+[Collection(nameof(GemmThreadSettingsCollection))]
 public class StepThreadsTests
 {
     [Fact]
@@ -137,3 +138,11 @@ public class StepThreadsTests
         return ([.. model.Parameters().Select(p => (float[])p.Value.Clone())], [.. losses], trainer.SplitSteps);
     }
 }
+
+/// <summary>
+/// Test classes that set the process-wide <see cref="Gemm.MaxThreads"/> (and <see cref="Trainer.SplitChoiceCycle"/>) run
+/// without other classes in parallel: <see cref="InferenceTests"/> setting 1 thread while <see cref="StepThreadsTests"/>
+/// counted its split steps made 15 of 21 steps run unsplit (a fresh-clone CI run, session 12).
+/// </summary>
+[CollectionDefinition(nameof(GemmThreadSettingsCollection), DisableParallelization = true)]
+public sealed class GemmThreadSettingsCollection;
