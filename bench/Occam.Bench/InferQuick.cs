@@ -12,14 +12,16 @@ namespace Occam.Bench;
 /// <summary>
 /// `infer`: inference of a 784-512-256-10 classifier (ReLU, random weights from a fixed seed), Occam's public API
 /// against ONNX Runtime (CPU) running the same network exported by <see cref="OnnxExport"/>, in the same process,
-/// best of N Stopwatch windows, the three calls interleaved in several rounds, their order rotating. Occam is timed through
+/// best of N Stopwatch windows, the four calls interleaved in several rounds, their order rotating. Occam is timed through
 /// <c>Mlp.PredictScores(ReadOnlySpan&lt;float&gt;, int, Span&lt;float&gt;)</c> (float inputs, as ORT gets; the headline
 /// figure, <c>occamUs</c>) and <c>Mlp.PredictScores(ReadOnlySpan&lt;double&gt;, int, Span&lt;float&gt;)</c> (double
-/// inputs, converted inside the call; <c>occamDoubleUs</c>), both writing into a caller's buffer (no allocation).
+/// inputs, converted inside the call; <c>occamDoubleUs</c>), both writing into a caller's buffer (no allocation), and
+/// <c>MlpPredictor.PredictScores(ReadOnlySpan&lt;float&gt;, int, Span&lt;float&gt;)</c> of <c>model.CreatePredictor()</c>
+/// (a frozen copy with the weights packed once, as ORT's session packs them; <c>predictorUs</c>; the same bits).
 /// Cases: batch 256 (rows/s) and one row (latency), 1 and 2 threads (Occam: <see cref="Gemm.MaxThreads"/>; ORT:
 /// <c>IntraOpNumThreads</c>); and a pruned copy with half of each hidden layer's units dead (their incoming weights
 /// zero), shrunk by <see cref="Pruning.RemoveDeadUnits"/>, at batch 256 against the full network.
-/// One JSON line per case: <c>{"bench":"infer","case":"batch256","threads":1,"occamUs":...,"occamDoubleUs":...,"ortUs":...}</c> and
+/// One JSON line per case: <c>{"bench":"infer","case":"batch256","threads":1,"occamUs":...,"occamDoubleUs":...,"ortUs":...,"predictorUs":...}</c> and
 /// <c>{"bench":"prune","fullUs":...,"prunedUs":...,"fullParams":...,"prunedParams":...}</c>.
 /// Options: <c>--seconds S</c> per case (default 1), <c>--threads 1,2</c>, <c>--rows 256,1</c> (batch sizes),
 /// <c>--rounds R</c> (default 3).
@@ -51,6 +53,7 @@ internal static class InferQuick
         for (int i = 0; i < x.Length; i++) x[i] = rng.NextNormal();
         var xf = x.Select(v => (float)v).ToArray();
         byte[] onnx = OnnxExport.ToBytes(model);
+        var predictor = model.CreatePredictor();
 
         foreach (int threads in threadCounts)
         {
@@ -69,15 +72,16 @@ internal static class InferQuick
                     using var runOptions = new RunOptions();
                     string[] inputNames = [OnnxExport.InputName], outputNames = [OnnxExport.ScoresName];
                     OrtValue[] inputs = [input];
-                    double occam = double.MaxValue, occamDouble = double.MaxValue, ort = double.MaxValue;
+                    double occam = double.MaxValue, occamDouble = double.MaxValue, ort = double.MaxValue, frozen = double.MaxValue;
                     // The order rotates from round to round, so that no call always follows another one's
                     // leftovers (ORT's pool keeps spinning for a while after a run, as Occam's helper does).
                     for (int round = 0; round < rounds; round++)
-                        for (int turn = 0; turn < 3; turn++)
-                            switch ((round + turn) % 3)
+                        for (int turn = 0; turn < 4; turn++)
+                            switch ((round + turn) % 4)
                             {
                                 case 0: occam = Math.Min(occam, Best(() => model.PredictScores(xs, rows, scores), seconds / rounds)); break;
                                 case 1: occamDouble = Math.Min(occamDouble, Best(() => model.PredictScores(xd, rows, scores), seconds / rounds)); break;
+                                case 2: frozen = Math.Min(frozen, Best(() => predictor.PredictScores(xs, rows, scores), seconds / rounds)); break;
                                 default:
                                     ort = Math.Min(ort, Best(() =>
                                     {
@@ -87,7 +91,7 @@ internal static class InferQuick
                             }
                     string name = rows == 1 ? "row1" : $"batch{rows}";
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{{\"bench\":\"infer\",\"case\":\"{name}\",\"rows\":{rows},\"threads\":{threads},\"occamUs\":{occam * 1e6:F3},\"occamDoubleUs\":{occamDouble * 1e6:F3},\"ortUs\":{ort * 1e6:F3},\"api\":\"Mlp.PredictScores(ReadOnlySpan<float>, int, Span<float>)\"}}"));
+                        $"{{\"bench\":\"infer\",\"case\":\"{name}\",\"rows\":{rows},\"threads\":{threads},\"occamUs\":{occam * 1e6:F3},\"occamDoubleUs\":{occamDouble * 1e6:F3},\"ortUs\":{ort * 1e6:F3},\"predictorUs\":{frozen * 1e6:F3},\"api\":\"Mlp.PredictScores(ReadOnlySpan<float>, int, Span<float>)\"}}"));
                 }
             }
             finally

@@ -62,29 +62,33 @@ internal static unsafe class GemmPanels
     /// <summary>
     /// <c>Yᵀ = W·Xᵀ + b</c> for panels <c>[q0, q1)</c>: input panel q at <c>x + q·xStride</c> (k units), output panel q
     /// at <c>y + q·yStride</c> (<see cref="PaddedUnits"/> units); with <paramref name="relu"/>, <c>max(Yᵀ, 0)</c>.
-    /// The tiles always compute MR whole units: when n is not a multiple of MR, the last tile's rows of each k block of
-    /// W (and its bias) are copied once per k block into a small block of MR rows on the stack, the last row repeated.
+    /// W is read from <paramref name="packed"/> when given (<see cref="PackWeights"/> of the same W: one sequential
+    /// stream per tile), else in place: the tiles then always compute MR whole units, and when n is not a multiple of
+    /// MR the last tile's rows of each k block of W (and its bias) are copied once per k block into a small block of
+    /// MR rows on the stack, the last row repeated. Both read the same values in the same order: the same bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(GemmKernel kind, int n, int k, float* w, nint ldw, float* bias,
-        float* x, nint xStride, float* y, nint yStride, int q0, int q1, bool relu = false)
+        float* x, nint xStride, float* y, nint yStride, int q0, int q1, bool relu = false, float* packed = null)
     {
         kind = Resolve(kind);
         (int mr, int nr) = Shape(kind);
         Debug.Assert(n >= 1 && k >= 1 && ldw >= k && xStride >= (nint)k * nr && yStride >= (nint)PaddedUnits(kind, n) * nr);
         int kStep = GemmKernelInfo.DepthStep(k);
-        int whole = n / mr * mr;
+        int whole = n / mr * mr, padded = PaddedUnits(kind, n);
+        bool copyEdge = whole < n && packed == null;
         // The edge tile's W rows (MR × kc, leading dimension kc) and bias; at most 8 × 256 floats.
         Debug.Assert(kStep <= GemmKernelInfo.BlockDepth);
-        float* edge = stackalloc float[whole < n ? mr * kStep : 0];
+        float* edge = stackalloc float[copyEdge ? mr * kStep : 0];
         float* edgeBias = stackalloc float[mr];
         for (int r = 0; r < mr && whole < n; r++) edgeBias[r] = bias[Math.Min(whole + r, n - 1)];
         for (int pc = 0; pc < k; pc += kStep)
         {
             int kc = Math.Min(kStep, k - pc);
             float* wk = w + pc;
+            float* pk = packed == null ? null : packed + (nint)pc * padded;
             bool first = pc == 0, last = relu && pc + kc == k;
-            for (int r = 0; r < mr && whole < n; r++)
+            for (int r = 0; r < mr && copyEdge; r++)
                 new ReadOnlySpan<float>(wk + Math.Min(whole + r, n - 1) * ldw, kc).CopyTo(new Span<float>(edge + r * kc, kc));
             for (int q = q0; q < q1; q++)
             {
@@ -93,33 +97,71 @@ internal static unsafe class GemmPanels
                 for (int i = 0; i < n; i += mr)
                 {
                     bool full = i < whole;
-                    float* wi = full ? wk + i * ldw : edge;
-                    nint ld = full ? ldw : kc;
+                    float* wi = packed != null ? pk + (nint)i * kc : full ? wk + i * ldw : edge;
+                    nint rows = packed != null ? 1 : full ? ldw : kc, steps = packed != null ? mr : 1;
                     float* bi = !first ? null : full ? bias + i : edgeBias;
                     switch (kind)
                     {
-                        case GemmKernel.V512: Tile8x32(kc, wi, ld, b, c + i * nr, bi, last); break;
-                        case GemmKernel.V256: Tile6x16(kc, wi, ld, b, c + i * nr, bi, last); break;
-                        default: TileScalar(kc, wi, ld, mr, nr, b, c + i * nr, bi, last); break;
+                        case GemmKernel.V512: Tile8x32(kc, wi, rows, steps, b, c + i * nr, bi, last); break;
+                        case GemmKernel.V256: Tile6x16(kc, wi, rows, steps, b, c + i * nr, bi, last); break;
+                        default: TileScalar(kc, wi, rows, steps, mr, nr, b, c + i * nr, bi, last); break;
                     }
                 }
             }
         }
     }
 
+    /// <summary>Floats of <see cref="PackWeights"/>'s layout for an n × k layer: <c>PaddedUnits(n) · k</c>.</summary>
+    public static long PackedLength(GemmKernel kind, int n, int k) => (long)PaddedUnits(kind, n) * k;
+
     /// <summary>
-    /// Scalar tile: <c>c[i·NR + j] = acc(i, j) + (bias ? b[i] : c[i·NR + j])</c>, <c>acc(i, j) = Σ_p fma(w[i·ldw + p], x[p·NR + j])</c>
-    /// in order, then <c>max(·, 0)</c> with <paramref name="relu"/>.
+    /// W (<c>[n][k]</c>, leading dimension ldw) in the order the tiles read it: for each k block of
+    /// <see cref="GemmKernelInfo.DepthStep"/> (start pc, depth kc) and each tile of MR units (first unit i), a block of
+    /// kc × MR floats at <c>pc·PaddedUnits(n) + i·kc</c> holding <c>W[min(i + r, n − 1), pc + p]</c> at <c>p·MR + r</c>
+    /// (the last row repeated past n, as the in-place edge tile reads it). A tile then reads one sequential stream of
+    /// MR floats per k step instead of MR rows of W.
     /// </summary>
-    public static void TileScalar(int kc, float* w, nint ldw, int mr, int nr, float* x, float* c, float* bias, bool relu)
+    public static void PackWeights(GemmKernel kind, int n, int k, float* w, nint ldw, float* packed)
+    {
+        kind = Resolve(kind);
+        int mr = Shape(kind).MR, padded = PaddedUnits(kind, n), kStep = GemmKernelInfo.DepthStep(k);
+        for (int pc = 0; pc < k; pc += kStep)
+            PackBlock(mr, n, padded, pc, Math.Min(kStep, k - pc), w, ldw, packed + (nint)pc * padded);
+    }
+
+    private static void PackBlock(int mr, int n, int padded, int pc, int kc, float* w, nint ldw, float* packed)
+    {
+        for (int i = 0; i < padded; i += mr)
+        {
+            float* d = packed + (nint)i * kc;
+            if (Avx.IsSupported && mr == 8 && i + mr <= n)
+            {
+                // 8 whole rows: an 8 × 8 transpose in registers per 8 k steps.
+                GemmPacking.PackTransposed(d, w + i * ldw + pc, ldw, kc, 8, 8);
+                continue;
+            }
+            for (int r = 0; r < mr; r++)
+            {
+                float* s = w + Math.Min(i + r, n - 1) * ldw + pc;
+                for (int p = 0; p < kc; p++) d[p * mr + r] = s[p];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Scalar tile: <c>c[i·NR + j] = acc(i, j) + (bias ? b[i] : c[i·NR + j])</c>,
+    /// <c>acc(i, j) = Σ_p fma(w[i·rowStride + p·kStride], x[p·NR + j])</c> in order, then <c>max(·, 0)</c> with
+    /// <paramref name="relu"/> (rows in place: rowStride = ldw, kStride = 1; packed: 1 and MR).
+    /// </summary>
+    public static void TileScalar(int kc, float* w, nint rowStride, nint kStride, int mr, int nr, float* x, float* c, float* bias, bool relu)
     {
         for (int i = 0; i < mr; i++)
         {
-            float* wi = w + i * ldw;
+            float* wi = w + i * rowStride;
             for (int j = 0; j < nr; j++)
             {
                 float acc = 0;
-                for (int p = 0; p < kc; p++) acc = MathF.FusedMultiplyAdd(wi[p], x[p * nr + j], acc);
+                for (int p = 0; p < kc; p++) acc = MathF.FusedMultiplyAdd(wi[p * kStride], x[p * nr + j], acc);
                 float v = acc + (bias is null ? c[i * nr + j] : bias[i]);
                 c[i * nr + j] = relu ? MathF.Max(v, 0f) : v;
             }
@@ -127,19 +169,21 @@ internal static unsafe class GemmPanels
     }
 
     /// <summary>
-    /// Vector512 tile: 8 units × 32 batch rows, 16 zmm accumulators, W broadcast from its 8 rows in place (addressed
-    /// as two moving row pointers plus 1, 2, 3 × ldw, so that no pointer is spilled in the loop).
+    /// Vector512 tile: 8 units × 32 batch rows, 16 zmm accumulators, W's unit r at k step p broadcast from
+    /// <c>w[r·rowStride + p·kStride]</c>: its 8 rows in place (rowStride = ldw, kStride = 1) or packed
+    /// (<see cref="PackWeights"/>: rowStride = 1, kStride = 8). Addressed as two moving pointers plus 1, 2, 3 × rowStride,
+    /// so that no pointer is spilled in the loop.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile8x32(int kc, float* w, nint ldw, float* x, float* c, float* bias, bool relu)
+    public static void Tile8x32(int kc, float* w, nint rowStride, nint kStride, float* x, float* c, float* bias, bool relu)
     {
-        float* w0 = w, w4 = w + 4 * ldw, end = w + kc;
-        nint l1 = ldw, l2 = 2 * ldw, l3 = 3 * ldw;
+        float* w0 = w, w4 = w + 4 * rowStride, end = w + kc * kStride;
+        nint l1 = rowStride, l2 = 2 * rowStride, l3 = 3 * rowStride;
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
-        for (; w0 < end; w0++, w4++, x += 32)
+        for (; w0 < end; w0 += kStride, w4 += kStride, x += 32)
         {
             Vector512<float> b0 = Vector512.Load(x);
             Vector512<float> b1 = Vector512.Load(x + 16);
@@ -194,15 +238,18 @@ internal static unsafe class GemmPanels
         a1.Store(c + 16);
     }
 
-    /// <summary>Vector256 tile: 6 units × 16 batch rows, 12 ymm accumulators, W broadcast from its 6 rows in place.</summary>
+    /// <summary>
+    /// Vector256 tile: 6 units × 16 batch rows, 12 ymm accumulators, W's unit r at k step p broadcast from
+    /// <c>w[r·rowStride + p·kStride]</c> (rows in place or packed, as <see cref="Tile8x32"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile6x16(int kc, float* w, nint ldw, float* x, float* c, float* bias, bool relu)
+    public static void Tile6x16(int kc, float* w, nint rowStride, nint kStride, float* x, float* c, float* bias, bool relu)
     {
-        float* w0 = w, w3 = w + 3 * ldw, end = w + kc;
-        nint l1 = ldw, l2 = 2 * ldw;
+        float* w0 = w, w3 = w + 3 * rowStride, end = w + kc * kStride;
+        nint l1 = rowStride, l2 = 2 * rowStride;
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (; w0 < end; w0++, w3++, x += 16)
+        for (; w0 < end; w0 += kStride, w3 += kStride, x += 16)
         {
             Vector256<float> b0 = Vector256.Load(x);
             Vector256<float> b1 = Vector256.Load(x + 8);

@@ -309,18 +309,21 @@ internal sealed unsafe class Inference
             // panels (with a per-layer stride, its narrower output panels would land on another item's wider ones).
             float* current = input, next = pa;
             nint stride = (nint)inputs * _nr, layerStride = (nint)Widest * _nr, used = stride;
-            int width = inputs;
+            int width = inputs, dense = 0;
             var layers = model.Layers;
+            var packed = model.PackedWeights(_kernel);
             for (int i = 0; i < layers.Count; i++)
             {
                 switch (layers[i])
                 {
                     case Dense d:
-                        fixed (float* w = d.Weight, bias = d.Bias)
+                        // The weights packed in the tiles' order (a predictor's frozen copy), else read in place.
+                        fixed (float* w = d.Weight, bias = d.Bias, pk = packed?[dense])
                         {
                             // A ReLU right after the layer is applied in the tiles' last store (the same bits, no pass).
                             bool relu = i + 1 < layers.Count && layers[i + 1] is ActivationLayer { Kind: ActivationKind.Relu };
-                            GemmPanels.Multiply(_kernel, d.Outputs, d.Inputs, w, d.Inputs, bias, current, stride, next, layerStride, q0, q1, relu);
+                            GemmPanels.Multiply(_kernel, d.Outputs, d.Inputs, w, d.Inputs, bias, current, stride, next, layerStride, q0, q1, relu, pk);
+                            dense++;
                             if (relu) i++;
                             current = next;
                             next = next == pa ? pb : pa;

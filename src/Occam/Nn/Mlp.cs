@@ -1,4 +1,5 @@
 using Occam.Data;
+using Occam.Numerics;
 using Occam.Numerics.Activations;
 using Occam.Numerics.Conversion;
 using Occam.Numerics.Random;
@@ -289,6 +290,40 @@ public sealed class Mlp
 
     /// <summary>The buffers <see cref="PredictScores(ReadOnlySpan{double}, int, Span{float})"/> reuses between calls.</summary>
     private Inference? _inference;
+
+    /// <summary>
+    /// A frozen copy of this network for prediction: it computes exactly what <see cref="PredictScores(ReadOnlySpan{float}, int, Span{float})"/>
+    /// computes now (the same bits), from a private copy of the weights that later changes to this network do not
+    /// reach, plus those weights packed once in the order the batch kernel reads them (what ONNX Runtime does when it
+    /// creates a session). Memory: two more copies of the weights. See docs/algorithms/inference.md.
+    /// </summary>
+    public MlpPredictor CreatePredictor() => new(Clone());
+
+    /// <summary>The weights of every dense layer packed for one panel kernel (<see cref="GemmPanels.PackWeights"/>).</summary>
+    private sealed record PackedLayers(GemmKernel Kernel, float[][] Layers);
+
+    /// <summary>Set once, by <see cref="PackForPrediction"/>, on a predictor's private copy; read by the batch path.</summary>
+    private PackedLayers? _packed;
+
+    /// <summary>The packed weights for <paramref name="kernel"/>, or null: the batch path then reads the weights in place.</summary>
+    internal float[][]? PackedWeights(GemmKernel kernel) => _packed is { } p && p.Kernel == kernel ? p.Layers : null;
+
+    /// <summary>
+    /// Packs every dense layer's weights for the default panel kernel, once. Only for a network whose weights no one
+    /// else can reach (<see cref="MlpPredictor"/>'s copy): nothing here notices a later write to <see cref="Dense.Weight"/>.
+    /// </summary>
+    internal unsafe void PackForPrediction()
+    {
+        var kernel = GemmPanels.Resolve(GemmKernel.Auto);
+        var layers = new float[DenseLayers.Count][];
+        for (int l = 0; l < layers.Length; l++)
+        {
+            var d = DenseLayers[l];
+            layers[l] = GC.AllocateUninitializedArray<float>(checked((int)GemmPanels.PackedLength(kernel, d.Outputs, d.Inputs)), pinned: true);
+            fixed (float* w = d.Weight, packed = layers[l]) GemmPanels.PackWeights(kernel, d.Outputs, d.Inputs, w, d.Inputs, packed);
+        }
+        _packed = new PackedLayers(kernel, layers);
+    }
 
     /// <summary>
     /// Regression predictions in the target's units, <c>rows × Outputs</c>: the raw output, mapped back by
