@@ -22,6 +22,9 @@ public sealed class MlpPredictor
         _network.PackForPrediction();
     }
 
+    /// <summary>The private copy (for tests: its packed weights).</summary>
+    internal Mlp Network => _network;
+
     /// <summary>Inputs per row.</summary>
     public int Inputs => _network.Inputs;
 

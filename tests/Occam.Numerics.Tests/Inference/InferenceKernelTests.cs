@@ -169,6 +169,51 @@ public class InferenceKernelTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(PanelShapes))]
+    public unsafe void PanelProductOnPackedWeightsEqualsTheProductOnWeightsInPlaceBitwiseForEveryKernel(int rows, int outputs, int k)
+    {
+        // Shapes with units past the last whole tile (the packed copy repeats the last row), k not a multiple of 8 (the
+        // tail of the 8 × 8 transposes) and several k blocks (257, 600).
+        var rng = new Rng((ulong)(rows * 131 + outputs * 17 + k));
+        int ldw = k + 3;
+        var w = Normals(rng, outputs * ldw);
+        var x = Normals(rng, rows * k);
+        var bias = Normals(rng, outputs);
+        foreach (var kernel in new[] { GemmKernel.Scalar, GemmKernel.V256, GemmKernel.V512 })
+            foreach (bool relu in new[] { false, true })
+            {
+                (int mr, int nr) = GemmPanels.Shape(kernel);
+                int panels = (rows + nr - 1) / nr, padded = GemmPanels.PaddedUnits(kernel, outputs);
+                var input = new float[panels * k * nr];
+                var inPlace = new float[panels * padded * nr];
+                var fromPacked = new float[panels * padded * nr];
+                var packed = new float[GemmPanels.PackedLength(kernel, outputs, k)];
+                Assert.Equal(padded * k, packed.Length);
+                fixed (float* px = x, pi = input, pp = inPlace, pf = fromPacked, pw = w, pb = bias, pk = packed)
+                {
+                    GemmPanels.PackRows(pi, px, k, rows, k, nr);
+                    GemmPanels.PackWeights(kernel, outputs, k, pw, ldw, pk);
+                    GemmPanels.Multiply(kernel, outputs, k, pw, ldw, pb, pi, (nint)k * nr, pp, (nint)padded * nr, 0, panels, relu);
+                    int half = panels / 2;
+                    GemmPanels.Multiply(kernel, outputs, k, pw, ldw, pb, pi, (nint)k * nr, pf, (nint)padded * nr, 0, half, relu, pk);
+                    GemmPanels.Multiply(kernel, outputs, k, pw, ldw, pb, pi, (nint)k * nr, pf, (nint)padded * nr, half, panels, relu, pk);
+                }
+                AssertBitwise(inPlace, fromPacked, $"{kernel} relu={relu} {rows}x{outputs}x{k}");
+                // The layout itself: block (pc, i) at pc·padded + i·kc, element (p, r) at p·MR + r, the last row repeated.
+                int kStep = GemmKernelInfo.DepthStep(k);
+                for (int pc = 0; pc < k; pc += kStep)
+                {
+                    int kc = Math.Min(kStep, k - pc);
+                    for (int i = 0; i < padded; i += mr)
+                        for (int p = 0; p < kc; p++)
+                            for (int r = 0; r < mr; r++)
+                                Assert.True(packed[pc * padded + i * kc + p * mr + r] == w[Math.Min(i + r, outputs - 1) * ldw + pc + p],
+                                    $"{kernel} {outputs}x{k}: block {pc}/{i}, k step {p}, unit {r}");
+                }
+            }
+    }
+
     [Fact]
     public unsafe void PackRowsAndUnpackRowsAreInverse()
     {
