@@ -32,6 +32,7 @@ internal static unsafe class InferProbe
         if (what is "fma" or "all") FmaPeak();
         if (what is "layers" or "all") Layers();
         if (what is "handoff" or "all") HandOff();
+        if (what is "pack" or "all") PackInputs();
         return 0;
     }
 
@@ -184,6 +185,32 @@ internal static unsafe class InferProbe
         long end = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 500_000;
         while (Stopwatch.GetTimestamp() < end) { }
         if (item == 1) s_item1Thread = Environment.CurrentManagedThreadId;
+    }
+
+    /// <summary>The input side of a batch of 256 × 784 float rows: the non-finite check and the packing into panels.</summary>
+    private static void PackInputs()
+    {
+        var kernel = GemmPanels.Resolve(GemmKernel.Auto);
+        int nr = GemmPanels.Shape(kernel).NR, rows = 256, k = 784;
+        var x = new float[rows * k];
+        var rng = new Random(3);
+        for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextDouble();
+        var panels = new float[(rows + nr - 1) / nr * nr * k];
+        double bestPack = double.MaxValue, bestCheck = double.MaxValue;
+        fixed (float* px = x, pp = panels)
+            for (int window = 0; window < 300; window++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                int bad = Occam.Numerics.Conversion.NonFinite.IndexOf(x);
+                long t1 = Stopwatch.GetTimestamp();
+                GemmPanels.PackRows(pp, px, k, rows, k, nr);
+                long t2 = Stopwatch.GetTimestamp();
+                if (bad >= 0) throw new InvalidOperationException();
+                bestCheck = Math.Min(bestCheck, (t1 - t0) / (double)Stopwatch.Frequency);
+                bestPack = Math.Min(bestPack, (t2 - t1) / (double)Stopwatch.Frequency);
+            }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"bench\":\"infer-probe\",\"probe\":\"pack\",\"rows\":{rows},\"k\":{k},\"checkUs\":{bestCheck * 1e6:F1},\"packUs\":{bestPack * 1e6:F1}}}"));
     }
 
     private static void Layers()
