@@ -183,35 +183,17 @@ internal static unsafe class GemmPanels
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
-        for (; w0 < end; w0 += kStride, w4 += kStride, x += 32)
+        // Two k steps per pass where there are two (the same multiply-adds in the same order).
+        for (float* end2 = end - kStride; w0 < end2; w0 += 2 * kStride, w4 += 2 * kStride, x += 64)
         {
-            Vector512<float> b0 = Vector512.Load(x);
-            Vector512<float> b1 = Vector512.Load(x + 16);
-            Vector512<float> a = Vector512.Create(*w0);
-            c00 = Vector512.FusedMultiplyAdd(a, b0, c00);
-            c01 = Vector512.FusedMultiplyAdd(a, b1, c01);
-            a = Vector512.Create(w0[l1]);
-            c10 = Vector512.FusedMultiplyAdd(a, b0, c10);
-            c11 = Vector512.FusedMultiplyAdd(a, b1, c11);
-            a = Vector512.Create(w0[l2]);
-            c20 = Vector512.FusedMultiplyAdd(a, b0, c20);
-            c21 = Vector512.FusedMultiplyAdd(a, b1, c21);
-            a = Vector512.Create(w0[l3]);
-            c30 = Vector512.FusedMultiplyAdd(a, b0, c30);
-            c31 = Vector512.FusedMultiplyAdd(a, b1, c31);
-            a = Vector512.Create(*w4);
-            c40 = Vector512.FusedMultiplyAdd(a, b0, c40);
-            c41 = Vector512.FusedMultiplyAdd(a, b1, c41);
-            a = Vector512.Create(w4[l1]);
-            c50 = Vector512.FusedMultiplyAdd(a, b0, c50);
-            c51 = Vector512.FusedMultiplyAdd(a, b1, c51);
-            a = Vector512.Create(w4[l2]);
-            c60 = Vector512.FusedMultiplyAdd(a, b0, c60);
-            c61 = Vector512.FusedMultiplyAdd(a, b1, c61);
-            a = Vector512.Create(w4[l3]);
-            c70 = Vector512.FusedMultiplyAdd(a, b0, c70);
-            c71 = Vector512.FusedMultiplyAdd(a, b1, c71);
+            Step8x32(w0, w4, l1, l2, l3, x, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31,
+                ref c40, ref c41, ref c50, ref c51, ref c60, ref c61, ref c70, ref c71);
+            Step8x32(w0 + kStride, w4 + kStride, l1, l2, l3, x + 32, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31,
+                ref c40, ref c41, ref c50, ref c51, ref c60, ref c61, ref c70, ref c71);
         }
+        if (w0 < end)
+            Step8x32(w0, w4, l1, l2, l3, x, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31,
+                ref c40, ref c41, ref c50, ref c51, ref c60, ref c61, ref c70, ref c71);
         Store512(c, c00, c01, bias, 0, relu); c += 32;
         Store512(c, c10, c11, bias, 1, relu); c += 32;
         Store512(c, c20, c21, bias, 2, relu); c += 32;
@@ -220,6 +202,42 @@ internal static unsafe class GemmPanels
         Store512(c, c50, c51, bias, 5, relu); c += 32;
         Store512(c, c60, c61, bias, 6, relu); c += 32;
         Store512(c, c70, c71, bias, 7, relu);
+    }
+
+    /// <summary>One k step of <see cref="Tile8x32"/>: <c>c_r0 += w_r·x[0..15]</c>, <c>c_r1 += w_r·x[16..31]</c> for the 8 units.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step8x32(float* w0, float* w4, nint l1, nint l2, nint l3, float* x,
+        ref Vector512<float> c00, ref Vector512<float> c01, ref Vector512<float> c10, ref Vector512<float> c11,
+        ref Vector512<float> c20, ref Vector512<float> c21, ref Vector512<float> c30, ref Vector512<float> c31,
+        ref Vector512<float> c40, ref Vector512<float> c41, ref Vector512<float> c50, ref Vector512<float> c51,
+        ref Vector512<float> c60, ref Vector512<float> c61, ref Vector512<float> c70, ref Vector512<float> c71)
+    {
+        Vector512<float> b0 = Vector512.Load(x);
+        Vector512<float> b1 = Vector512.Load(x + 16);
+        Vector512<float> a = Vector512.Create(*w0);
+        c00 = Vector512.FusedMultiplyAdd(a, b0, c00);
+        c01 = Vector512.FusedMultiplyAdd(a, b1, c01);
+        a = Vector512.Create(w0[l1]);
+        c10 = Vector512.FusedMultiplyAdd(a, b0, c10);
+        c11 = Vector512.FusedMultiplyAdd(a, b1, c11);
+        a = Vector512.Create(w0[l2]);
+        c20 = Vector512.FusedMultiplyAdd(a, b0, c20);
+        c21 = Vector512.FusedMultiplyAdd(a, b1, c21);
+        a = Vector512.Create(w0[l3]);
+        c30 = Vector512.FusedMultiplyAdd(a, b0, c30);
+        c31 = Vector512.FusedMultiplyAdd(a, b1, c31);
+        a = Vector512.Create(*w4);
+        c40 = Vector512.FusedMultiplyAdd(a, b0, c40);
+        c41 = Vector512.FusedMultiplyAdd(a, b1, c41);
+        a = Vector512.Create(w4[l1]);
+        c50 = Vector512.FusedMultiplyAdd(a, b0, c50);
+        c51 = Vector512.FusedMultiplyAdd(a, b1, c51);
+        a = Vector512.Create(w4[l2]);
+        c60 = Vector512.FusedMultiplyAdd(a, b0, c60);
+        c61 = Vector512.FusedMultiplyAdd(a, b1, c61);
+        a = Vector512.Create(w4[l3]);
+        c70 = Vector512.FusedMultiplyAdd(a, b0, c70);
+        c71 = Vector512.FusedMultiplyAdd(a, b1, c71);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
