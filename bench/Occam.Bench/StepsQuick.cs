@@ -15,7 +15,7 @@ namespace Occam.Bench;
 /// L2 1e-4 on the weights, dropout 0.2 after each hidden ReLU) for the three reference networks, best-of-N
 /// Stopwatch timing; one JSON line each: <c>{"net":"2-8-1","batch":4,"threads":1,"usPerStep":...}</c>, the
 /// format bench/torch_steps.py prints. Options: <c>--seconds S</c> per case (default 2); <c>--spread</c> also times single
-/// steps (<c>"p10Us"</c>, <c>"medianUs"</c>, <c>"meanUs"</c>, <c>"p90Us"</c>: what a loop pays, beside the best window); <c>--parts</c> also times the
+/// steps (<c>--threads N</c>: only that thread count; <c>"p10Us"</c>, <c>"medianUs"</c>, <c>"meanUs"</c>, <c>"p90Us"</c>: what a loop pays, beside the best window); <c>--parts</c> also times the
 /// forward pass alone (training mode, and inference mode: no dropout) and forward + loss + backward
 /// (<c>"forwardUs"</c>, <c>"forwardInferenceUs"</c>, <c>"backwardUs"</c> = the difference), to
 /// show where a step's time goes.
@@ -36,14 +36,20 @@ internal static class StepsQuick
         double seconds = 2;
         bool parts = false, spread = false;
         string? only = null;
+        int onlyThreads = 0;
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--seconds") seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--net") only = args[++i];
+            else if (args[i] == "--threads") onlyThreads = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--parts") parts = true;
             else if (args[i] == "--spread") spread = true;
             else if (args[i] == "--detail") return Detail(seconds);
             else if (args[i] == "--ab-update") return AbUpdate(seconds);
+            else if (args[i] == "--ab-scale") return AbStep(seconds, "scale");
+            else if (args[i] == "--ab-dw") return AbWeightGradientPath(seconds);
+            else if (args[i] == "--tail") return Tail(seconds);
+            else if (args[i] == "--ab-adam") return AbAdam(seconds, i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? int.Parse(args[++i], CultureInfo.InvariantCulture) : 535818);
             else if (args[i] == "--split-pieces") return SplitPieces(seconds);
             else if (args[i] == "--ab-split") return AbSplit(seconds, i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : null);
             else if (args[i] == "--ab-inplace") return AbInPlace(seconds, only);
@@ -58,7 +64,7 @@ internal static class StepsQuick
         foreach (var net in Nets)
             foreach (int threads in net.Threads)
             {
-                if (only is not null && net.Name != only) continue;
+                if ((only is not null && net.Name != only) || (onlyThreads > 0 && threads != onlyThreads)) continue;
                 double us = Time(net, threads, seconds);
                 string extra = "";
                 if (spread)
@@ -494,6 +500,170 @@ internal static class StepsQuick
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"net\":\"{net.Name}\",\"threads\":2,\"callerOnlyUs\":{a:F1},\"splitUs\":{b:F1},\"ratio\":{a / b:F3}}}"));
+        return 0;
+    }
+
+    /// <summary>
+    /// `--ab-scale`: 784-512-256-10 at 1 and 2 threads, A = Adam's √v/√(1 − β₂ᵗ) by the divider
+    /// (<c>AdamW.DividesByMarkstein</c> false), B = the default (by Markstein corrections); alternating 0.3 s windows in one process on one trainer for <paramref name="seconds"/> per thread count, the best
+    /// window of each (µs per step). The same bits either way.
+    /// </summary>
+    private static int AbStep(double seconds, string knob)
+    {
+        var net = Nets[^1];
+        var (trainer, x, y, rng) = Setup(net);
+        bool savedScale = AdamW.DividesByMarkstein;
+        void Set(bool on)
+        {
+            if (knob == "scale") AdamW.DividesByMarkstein = on;
+        }
+        try
+        {
+            foreach (int threads in net.Threads)
+            {
+                double a = double.PositiveInfinity, b = double.PositiveInfinity;
+                var total = Stopwatch.StartNew();
+                while (total.Elapsed.TotalSeconds < seconds)
+                {
+                    Set(false);
+                    a = Math.Min(a, Best(() => trainer.Step(x, y, net.Batch, rng, out _), threads, 0.3));
+                    Set(true);
+                    b = Math.Min(b, Best(() => trainer.Step(x, y, net.Batch, rng, out _), threads, 0.3));
+                }
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{{\"net\":\"{net.Name}\",\"knob\":\"{knob}\",\"threads\":{threads},\"offUs\":{a:F1},\"onUs\":{b:F1},\"ratio\":{a / b:F3}}}"));
+            }
+        }
+        finally
+        {
+            AdamW.DividesByMarkstein = savedScale;
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// `--ab-dw`: the weight-gradient products of 784-512-256-10 at batch 256 (∂W = ∂Yᵀ·X, 512×784×256 and 256×512×256) on
+    /// one thread, the packed path against the in-place one (<c>GemmPath.InPlace</c>: X read where it lies, nothing
+    /// packed), alternating 0.2 s windows for <paramref name="seconds"/>; best µs of each.
+    /// </summary>
+    private static int AbWeightGradientPath(double seconds)
+    {
+        foreach (var (m, n) in new[] { (512, 784), (256, 512) })
+        {
+            const int k = 256;
+            var rng = new Rng(9UL);
+            var dy = new float[k * m];
+            var x = new float[k * n];
+            var c = new float[m * n];
+            for (int i = 0; i < dy.Length; i++) dy[i] = (float)rng.NextNormal();
+            for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextNormal();
+            double a = double.PositiveInfinity, b = double.PositiveInfinity;
+            var total = Stopwatch.StartNew();
+            while (total.Elapsed.TotalSeconds < seconds)
+            {
+                a = Math.Min(a, Best(() => Gemm.Multiply(new GemmOptions(Threads: 1), true, false, m, n, k, 1f, dy, m, x, n, 0f, c, n), 1, 0.2));
+                b = Math.Min(b, Best(() => Gemm.Multiply(new GemmOptions(Threads: 1, Path: GemmPath.InPlace), true, false, m, n, k, 1f, dy, m, x, n, 0f, c, n), 1, 0.2));
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"dW\":\"{m}x{n}x{k}\",\"packedUs\":{a:F1},\"inPlaceUs\":{b:F1},\"ratio\":{a / b:F3}}}"));
+        }
+        {
+            // The forward product of the first layer, Y = X·Wᵀ (256×512×784), with W and X warm (the same call repeated)
+            // and cold (16 MiB of other data written between calls, as the rest of a step does).
+            var rng = new Rng(10UL);
+            var x = new float[256 * 784];
+            var w = new float[512 * 784];
+            var y = new float[256 * 512];
+            var junk = new float[4 << 20];
+            for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextNormal();
+            for (int i = 0; i < w.Length; i++) w[i] = (float)rng.NextNormal();
+            double warm = double.PositiveInfinity, cold = double.PositiveInfinity;
+            var total = Stopwatch.StartNew();
+            while (total.Elapsed.TotalSeconds < seconds)
+            {
+                warm = Math.Min(warm, Best(() => Gemm.Multiply(new GemmOptions(Threads: 1), false, true, 256, 512, 784, 1f, x, 784, w, 784, 0f, y, 512), 1, 0.2));
+                for (int r = 0; r < 20; r++)
+                {
+                    junk.AsSpan().Fill(r);
+                    long t0 = Stopwatch.GetTimestamp();
+                    Gemm.Multiply(new GemmOptions(Threads: 1), false, true, 256, 512, 784, 1f, x, 784, w, 784, 0f, y, 512);
+                    cold = Math.Min(cold, (Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency);
+                }
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"forward\":\"256x512x784\",\"warmUs\":{warm:F1},\"coldUs\":{cold:F1}}}"));
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// `--tail`: the pieces of 784-512-256-10's step between its last hidden layer's forward pass and its first threaded
+    /// backward call (the output layer's forward product, the loss, the metric, the output layer's three backward pieces), one
+    /// thread, each repeated (warm); best µs of each.
+    /// </summary>
+    private static int Tail(double seconds)
+    {
+        var net = Nets[^1];
+        var (model, trainer, x, y, rng) = SetupWithModel(net);
+        var ws = new Workspace(model, net.Batch);
+        int rows = net.Batch, outputs = model.Outputs;
+        var d3 = model.DenseLayers[^1];
+        var h2 = new float[rows * d3.Inputs];
+        for (int i = 0; i < h2.Length; i++) h2[i] = (float)Math.Max(0, rng.NextNormal());
+        var s = new float[rows * outputs];
+        var ds = new float[rows * outputs];
+        var dw = new float[d3.Weight.Length];
+        var db = new float[outputs];
+        var dh = new float[rows * d3.Inputs];
+        var pieces = new (string Name, Action Run)[]
+        {
+            ("fwd3 256x10x256", () => Gemm.MultiplyRows(false, true, rows, outputs, d3.Inputs, 1f, h2, d3.Inputs, [], d3.Weight, d3.Inputs, [], 1f, s, outputs, d3.Bias)),
+            ("loss", () => Occam.Losses.TaskLoss.Compute(net.Task, s, y, rows, outputs, ds)),
+            ("metric", () => Metrics.CountCorrect(net.Task, s, y, rows, outputs)),
+            ("dW3 10x256x256", () => Gemm.MultiplyRows(true, false, outputs, d3.Inputs, rows, 1f, ds, outputs, [], h2, d3.Inputs, [], 0f, dw, d3.Inputs)),
+            ("db3", () => Occam.Numerics.Reductions.SumOfRows.Compute(ds, rows, outputs, db)),
+            ("dX3 256x256x10", () => Gemm.Multiply(false, false, rows, d3.Inputs, outputs, 1f, ds, outputs, d3.Weight, d3.Inputs, 0f, dh, d3.Inputs)),
+        };
+        foreach (var (name, run) in pieces)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"piece\":\"{name}\",\"us\":{Best(run, 1, seconds):F2}}}"));
+        return 0;
+    }
+
+    /// <summary>
+    /// `--ab-adam [n]`: Adam with coupled L2 and the L1 prox (the step's settings, step 300) on n weights (default 535 818: all
+    /// of 784-512-256-10's), one thread, √v/√(1 − β₂ᵗ) by the divider (off) and by Markstein corrections (on,
+    /// <c>AdamW.DividesByMarkstein</c>), alternating 0.2 s windows for <paramref name="seconds"/>; best µs per update of each.
+    /// </summary>
+    private static int AbAdam(double seconds, int n)
+    {
+        var rng = new Rng(5UL);
+        var p = new float[n];
+        var g = new float[n];
+        var m = new float[n];
+        var v = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            p[i] = (float)(0.05 * rng.NextNormal());
+            g[i] = (float)(1e-3 * rng.NextNormal());
+        }
+        bool saved = AdamW.DividesByMarkstein;
+        var constants = AdamW.StepConstants.For(300, 1e-3, 0.9, 0.999);
+        void Run() => AdamW.Update(p, g, m, v, constants, 1e-3, 0.9, 0.999, 1e-8, 0, 1e-4, 1e-4f);
+        double a = double.PositiveInfinity, b = double.PositiveInfinity;
+        try
+        {
+            var total = Stopwatch.StartNew();
+            while (total.Elapsed.TotalSeconds < seconds)
+            {
+                AdamW.DividesByMarkstein = false;
+                a = Math.Min(a, Best(Run, 1, 0.2));
+                AdamW.DividesByMarkstein = true;
+                b = Math.Min(b, Best(Run, 1, 0.2));
+            }
+        }
+        finally
+        {
+            AdamW.DividesByMarkstein = saved;
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"adam\":{n},\"dividerUs\":{a:F1},\"marksteinUs\":{b:F1},\"ratio\":{a / b:F3}}}"));
         return 0;
     }
 

@@ -197,6 +197,10 @@ public sealed class AdamW : Optimizer
         var vL2 = Vector512.Create(l2);
         var vFlush = Vector512.Create(flushBelow);
         bool bc2IsOne = bc2Sqrt == 1f;
+        bool markstein = DividesByMarkstein;
+        var vRecip = Vector512.Create(1f / bc2Sqrt);      // RN(1/√(1 − β₂ᵗ)): DivideByMarkstein's y
+        var vLow = Vector512.Create(bc2Sqrt * MathF.ScaleB(1f, -60));
+        var vLimit = Vector512.Create(bc2Sqrt * MathF.ScaleB(1f, 126));
         ref float pr = ref MemoryMarshal.GetReference(param);
         ref float gr = ref MemoryMarshal.GetReference(grad);
         ref float mr = ref MemoryMarshal.GetReference(m);
@@ -213,12 +217,46 @@ public sealed class AdamW : Optimizer
             mi.StoreUnsafe(ref mr, o);
             vi.StoreUnsafe(ref vr, o);
             var root = Vector512.Sqrt(vi);
-            var d = (bc2IsOne ? root : root / vBc2) + vEps;   // x / 1 == x for every float x: no divider pass once √(1 − β₂ᵗ) rounds to 1
+            // x / 1 == x for every float x: no divider pass once √(1 − β₂ᵗ) rounds to 1; before that, √v/√(1 − β₂ᵗ) from its
+            // reciprocal by two fused corrections, the same bits (DivideByMarkstein): the divider does √ and the quotients by d.
+            var d = (bc2IsOne ? root : markstein ? DivideByMarkstein(root, vBc2, vRecip, vLow, vLimit) : root / vBc2) + vEps;
             p += vNegStep * mi / d;
             if (proxScale != 0f) p = SoftThreshold.Apply(p, vProx / d);
             p.StoreUnsafe(ref pr, o);
         }
         return i;
+    }
+
+    /// <summary>
+    /// True (default): <c>Update</c>'s AVX-512 loop computes √v/√(1 − β₂ᵗ) from RN(1/√(1 − β₂ᵗ)) by fused corrections
+    /// (<see cref="DivideByMarkstein"/>); false: with the divider. The same bits; settable for the bench's A/B.
+    /// </summary>
+    internal static bool DividesByMarkstein { get; set; } = true;
+
+    /// <summary>
+    /// <c>RN(x / b)</c> for every lane of <paramref name="x"/> ≥ 0, given <paramref name="y"/> = RN(1/b) (a float division)
+    /// for a float 0 &lt; b ≤ 1, with fused multiply-adds only: q₀ = RN(x·y); r₀ = RN(x − b·q₀), q₁ = RN(q₀ + r₀·y);
+    /// r₁ = x − b·q₁ (exact), q₂ = RN(q₁ + r₁·y). Why q₂ is the division's float: y = RN(1/b) is within 2⁻²⁴ relative of
+    /// 1/b for every b (half an ulp is at most 2⁻²⁴ of the value); so x·y is within 2⁻²⁴ relative of x/b and q₀ within
+    /// 1.5 ulp; q₁'s exact value q₀ + r₀·y differs from x/b by (x/b − q₀)(b·y − 1) plus r₀'s rounding times y, under 3·2⁻²⁴ ulp,
+    /// so q₁ is faithful (one of the two floats around x/b); then r₁ is exact and Markstein's theorem (a faithful quotient
+    /// and a reciprocal within 2⁻ᵖ relative give RN(q + r·y) = RN(x/b); P. Markstein, IBM J. R&amp;D 34, 1990; D. Russinoff's
+    /// mechanized proof, "Formal Verification of Floating-Point Hardware Design", ch. 13) gives RN(x/b). (The all-ones
+    /// mantissa exception in the literature concerns a reciprocal computed by Newton steps; y here is the correctly
+    /// rounded one.) The remainders must not underflow: r is a multiple of ulp(q)·ulp(b), so q ≥ 2⁻⁶⁰ and b ≥ 2⁻²⁷ (b =
+    /// √(1 − β₂ᵗ) ≥ √(1 − β₂), and 1 − β₂ ≥ 2⁻⁵³ in double) keep it on the normal grid. x = 0 gives 0; a lane with x below
+    /// <paramref name="low"/> = b·2⁻⁶⁰ (other than 0), x/b possibly above 2¹²⁶ (x ≥ <paramref name="limit"/> = b·2¹²⁶), ∞ or
+    /// NaN makes the vector take the division instead (√v of a float v ≥ 2⁻¹²⁶ is ≥ 2⁻⁶³, so Adam's state takes it only for
+    /// moments within a few powers of two of the flush limit).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> DivideByMarkstein(Vector512<float> x, Vector512<float> b, Vector512<float> y, Vector512<float> low, Vector512<float> limit)
+    {
+        var inRange = (Vector512.GreaterThanOrEqual(x, low) & Vector512.LessThan(x, limit)) | Vector512.Equals(x, Vector512<float>.Zero);
+        if (!Vector512.EqualsAll(inRange.AsInt32(), Vector512<int>.AllBitsSet)) return x / b;
+        var q = x * y;
+        q = Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(-q, b, x), y, q);
+        return Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(-q, b, x), y, q);
     }
 
     /// <summary>Scalar reference of the vectorized <c>Update</c>.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Occam.Numerics.Random;
 using Occam.Optimizers;
 
@@ -112,6 +114,61 @@ public class AdamWTests
         Assert.True(TestVectors.IsPositiveZero(p[0]), "0.05 − 0.1 = −0.05, threshold 0.2: exactly +0");
         Assert.Equal(-0.35, p[2], 1e-6); // −0.5 + 0.1, threshold 0.2/4
         Assert.Equal(0.8, p[3], 1e-6);   // 1 − 0.1, threshold 0.2/2
+    }
+
+    /// <summary>
+    /// <c>AdamW.DivideByMarkstein</c> (x/b from RN(1/b) and two fused corrections) is the division bit for bit: every one of
+    /// the 2²³ mantissas of x in two binades for divisors b with an all-ones mantissa (1 − 2⁻²⁴ and 2⁻¹(2 − 2⁻²³), the
+    /// case the literature singles out for Newton reciprocals), a power of two and √(1 − 0.999), then random x (all bits:
+    /// zeros, ∞, NaN included) and boundary-hugging x for b of 60 steps and β₂. (Only where AVX-512 is supported.)
+    /// </summary>
+    [Fact]
+    public void DivideByMarksteinEqualsTheDivisionBitwise()
+    {
+        if (!Avx512F.IsSupported) return;
+        var rng = new Rng(1108UL);
+        var x = new float[16];
+        int mismatches = 0;
+        string first = "";
+        void Check(float b)
+        {
+            var q = AdamW.DivideByMarkstein(Vector512.Create(x), Vector512.Create(b), Vector512.Create(1f / b), Vector512.Create(b * MathF.ScaleB(1f, -60)),
+                Vector512.Create(b * MathF.ScaleB(1f, 126)));
+            for (int i = 0; i < 16; i++)
+                if (BitConverter.SingleToInt32Bits(x[i] / b) != BitConverter.SingleToInt32Bits(q[i]) && mismatches++ == 0)
+                    first = $"{x[i]:R} / {b:R} = {x[i] / b:R}, got {q[i]:R}";
+        }
+        foreach (int bBits in new[] { 0x3F7FFFFF, 0x3EFFFFFF, 0x3E800000, BitConverter.SingleToInt32Bits((float)Math.Sqrt(1 - 0.999)) })
+        {
+            float b = BitConverter.Int32BitsToSingle(bBits);
+            foreach (int exponent in new[] { 127, 127 - 40, 127 - 62 })
+                for (int mantissa = 0; mantissa < 1 << 23; mantissa += 16)
+                {
+                    for (int i = 0; i < 16; i++) x[i] = BitConverter.Int32BitsToSingle((exponent << 23) | (mantissa + i));
+                    Check(b);
+                }
+        }
+        for (int k = 0; k < 60; k++)
+        {
+            double beta2 = k < 30 ? 0.999 : 1 - Math.Pow(10, -4 * rng.NextDouble());
+            float b = (float)Math.Sqrt(1 - Math.Pow(beta2, 1 + rng.NextInt(k < 30 ? 20000 : 300)));
+            if (!(b > 0)) continue;
+            for (int r = 0; r < 1 << 11; r++)
+            {
+                for (int i = 0; i < 16; i++)
+                {
+                    if (r % 2 == 0) x[i] = BitConverter.Int32BitsToSingle((int)(rng.NextUInt64() & 0x7FFFFFFF));
+                    else
+                    {
+                        double m = (2.0 * ((1 << 23) + rng.NextInt(1 << 23)) + 1) * Math.Pow(2, -25 + rng.NextInt(60) - 30);
+                        x[i] = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits((float)(m * b)) + rng.NextInt(5) - 2);
+                    }
+                }
+                if (r == 0) { x[0] = 0f; x[1] = float.PositiveInfinity; x[2] = BitConverter.Int32BitsToSingle(0x7FC12345); x[3] = float.MaxValue; }
+                Check(b);
+            }
+        }
+        Assert.True(mismatches == 0, $"{mismatches} quotients differ; first: {first}");
     }
 
     [Fact]
