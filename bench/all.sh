@@ -16,11 +16,13 @@
 #            function pointer, same harness and data): 512³ and 256×784×512 in NN/NT/TN, every product of the three
 #            nets' training steps, small shapes; 1 and 2 threads. Cross-check: the same OpenBLAS through numpy.
 #   steps    training step (Adam, L1 prox + L2, dropout 0.2) efficiency E = Σ OpenBLAS time of the step's products
-#            (same shapes, same threads) ÷ Occam's step time; 2-8-1 step time.
+#            (same shapes, same threads) ÷ Occam's step time, both timed in alternating rounds of one process
+#            (Occam.Bench efficiency); 2-8-1 step time.
 #   torch    the same step in PyTorch 1.13 (Debian python3-torch on OpenBLAS): PyTorch time ÷ Occam time.
 #   train    end to end: `occam train` on MNIST-10k (784-512-256-10, 10 epochs, batch 256, Adam + L1 + dropout) vs
 #            steps alone, and vs the same job in PyTorch with a DataLoader.
-#   infer    Mlp.PredictScores vs ONNX Runtime (same process, same network) at batch 256 and one row; a pruned net.
+#   infer    MlpPredictor (Mlp.CreatePredictor: weights packed once, as an ORT session does) vs ONNX Runtime (same
+#            process, same network) at batch 256 and one row, Mlp.PredictScores as info; a pruned net.
 #   startup  `occam --version` and `occam linear fit` on diabetes, CLI published ReadyToRun; saving the MNIST model in
 #            process vs System.Text.Json's writer alone (info).
 #   linear   lasso/elastic-net paths vs scikit-learn and glmnet; logistic paths vs glmnet and scikit-learn
@@ -93,7 +95,7 @@ print(json.dumps({"bench": "lscpu", "model": info.get("Model name", "?").strip()
 PYEOF
 } >"$out/machine.jsonl"
 
-if [[ $quick == 1 ]]; then gsec=0.15; grounds=1; ssec=0.6; isec=0.3; epochs=2; lrep=1; srep=5; else gsec=0.4; grounds=2; ssec=2; isec=1; epochs=10; lrep=5; srep=15; fi
+if [[ $quick == 1 ]]; then gsec=0.15; grounds=1; ssec=0.6; esec=2; erounds=2; isec=0.3; epochs=2; lrep=1; srep=5; else gsec=0.4; grounds=2; ssec=2; esec=8; erounds=8; isec=1; epochs=10; lrep=5; srep=15; fi
 
 # --- gemm: Occam vs OpenBLAS, interleaved rounds (best of each kept) -------------------------------------------------
 if want gemm || want steps; then
@@ -116,6 +118,13 @@ fi
 if want steps || want torch || want train; then
   log "steps: Occam"
   "${BENCH[@]}" steps --seconds "$ssec" --spread >"$out/steps.jsonl"
+fi
+if want steps; then
+  # E's two terms in the same minutes: rounds of Occam's step alternating with OpenBLAS's products (the host's speed
+  # drifts between the gemm section and this one; the report falls back to the gemm section's products without this file).
+  log "steps: E, Occam's step and OpenBLAS's products in alternating rounds"
+  "${noblasenv[@]}" "${BENCH[@]}" efficiency --openblas "$OPENBLAS_LIB" --seconds "$esec" --rounds "$erounds" >"$out/efficiency.jsonl" \
+    || failed "efficiency (E in one process)"
 fi
 
 # --- torch: the same step in PyTorch -------------------------------------------------------------------------------
