@@ -34,12 +34,14 @@ internal static class InferQuick
         var threadCounts = new List<int> { 1, 2 };
         var sizes = new List<int> { 256, 1 };
         int rounds = 3;
+        bool abRowOrder = false;
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--seconds") seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--threads") threadCounts = args[++i].Split(',').Select(int.Parse).ToList();
             else if (args[i] == "--rows") sizes = args[++i].Split(',').Select(int.Parse).ToList();
             else if (args[i] == "--rounds") rounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            else if (args[i] == "--ab-row-order") abRowOrder = true;
             else
             {
                 Console.Error.WriteLine($"infer: unknown option {args[i]}");
@@ -72,13 +74,21 @@ internal static class InferQuick
                     using var runOptions = new RunOptions();
                     string[] inputNames = [OnnxExport.InputName], outputNames = [OnnxExport.ScoresName];
                     OrtValue[] inputs = [input];
-                    double occam = double.MaxValue, occamDouble = double.MaxValue, ort = double.MaxValue, frozen = double.MaxValue;
+                    double occam = double.MaxValue, occamDouble = double.MaxValue, ort = double.MaxValue, frozen = double.MaxValue, fixedOrder = double.MaxValue;
+                    // --ab-row-order: also the predictor with every row walking the layers in the same order (the row
+                    // path's alternate walk switched off), in the same rotation.
+                    int turns = abRowOrder && rows <= 3 ? 5 : 4;
                     // The order rotates from round to round, so that no call always follows another one's
                     // leftovers (ORT's pool keeps spinning for a while after a run, as Occam's helper does).
                     for (int round = 0; round < rounds; round++)
-                        for (int turn = 0; turn < 4; turn++)
-                            switch ((round + turn) % 4)
+                        for (int turn = 0; turn < turns; turn++)
+                            switch ((round + turn) % turns)
                             {
+                                case 4:
+                                    Inference.AlternateRowOrder = false;
+                                    fixedOrder = Math.Min(fixedOrder, Best(() => predictor.PredictScores(xs, rows, scores), seconds / rounds));
+                                    Inference.AlternateRowOrder = true;
+                                    break;
                                 case 0: occam = Math.Min(occam, Best(() => model.PredictScores(xs, rows, scores), seconds / rounds)); break;
                                 case 1: occamDouble = Math.Min(occamDouble, Best(() => model.PredictScores(xd, rows, scores), seconds / rounds)); break;
                                 case 2: frozen = Math.Min(frozen, Best(() => predictor.PredictScores(xs, rows, scores), seconds / rounds)); break;
@@ -91,7 +101,7 @@ internal static class InferQuick
                             }
                     string name = rows == 1 ? "row1" : $"batch{rows}";
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{{\"bench\":\"infer\",\"case\":\"{name}\",\"rows\":{rows},\"threads\":{threads},\"occamUs\":{occam * 1e6:F3},\"occamDoubleUs\":{occamDouble * 1e6:F3},\"ortUs\":{ort * 1e6:F3},\"predictorUs\":{frozen * 1e6:F3},\"api\":\"Mlp.PredictScores(ReadOnlySpan<float>, int, Span<float>)\"}}"));
+                        $"{{\"bench\":\"infer\",\"case\":\"{name}\",\"rows\":{rows},\"threads\":{threads},\"occamUs\":{occam * 1e6:F3},\"occamDoubleUs\":{occamDouble * 1e6:F3},\"ortUs\":{ort * 1e6:F3},\"predictorUs\":{frozen * 1e6:F3},{(turns == 5 ? FormattableString.Invariant($"\"predictorFixedOrderUs\":{fixedOrder * 1e6:F3},") : "")}\"api\":\"Mlp.PredictScores(ReadOnlySpan<float>, int, Span<float>)\"}}"));
                 }
             }
             finally

@@ -13,7 +13,8 @@ namespace Occam.Nn;
 /// <list type="bullet">
 /// <item>At most <see cref="GemvMaxRows"/> rows: each row goes through the layers as matrix–vector products on the
 /// weights as stored (<see cref="GemvRows"/>); a large layer's output units are split between threads (each thread
-/// keeps the same share, so it keeps reading the same part of the weights from its own caches).</item>
+/// keeps the same share, so it keeps reading the same part of the weights from its own caches); every second row walks
+/// each layer's units from the end (<see cref="RowItem"/>), so that a row starts on the weights the last one read last.</item>
 /// <item>More rows: in chunks of <see cref="ChunkRows"/>, items of <see cref="ItemPanels"/> column panels of NR rows;
 /// each item standardizes, converts and packs its rows and runs them through every layer as <c>Yᵀ = W·Xᵀ + b</c>
 /// (<see cref="GemmPanels"/>), reading the weights in place: nothing is packed or allocated per call, and there is
@@ -233,6 +234,7 @@ internal sealed unsafe class Inference
     private void RunRow(Mlp model, int r, int threads)
     {
         int inputs = model.Inputs;
+        _rowBackward = AlternateRowOrder && !_rowBackward;
         bool copied = _prepare!(this, r, 1, 0);
         var layers = model.Layers;   // indexed, not foreach: an interface enumerator would allocate
         float* row = (float*)_x + (nint)r * inputs;
@@ -276,15 +278,37 @@ internal sealed unsafe class Inference
         _layer = -1;
     }
 
-    /// <summary>Output units of the current row layer: item 0 or 1 of a split (halves on multiples of 8), −1 for all.</summary>
+    /// <summary>
+    /// Output units of the current row layer: item 0 or 1 of a split (halves on multiples of 8), −1 for all. Every second
+    /// row (<see cref="_rowBackward"/>) walks them from the end, in blocks of <see cref="RowBlock"/> units: a call then
+    /// starts on the weights the previous one read last, which are still in cache when the network's weights are a
+    /// little larger than the cache (784-512-256-10: 2.14 MB against a 2 MiB L2), where the same order every time
+    /// evicts each line just before it is needed again. Each unit is its own dot product, so the order changes no value.
+    /// </summary>
     private void RowItem(int item)
     {
         var d = (Dense)_model!.Layers[_layer];
         int half = (d.Outputs / 2 + 7) / 8 * 8;
         int start = item == 1 ? half : 0, end = item == 0 ? half : d.Outputs;
-        GemvRows.Multiply(d.Weight, d.Inputs, d.Inputs, new ReadOnlySpan<float>(_rowIn, d.Inputs), d.Bias,
-            new Span<float>(_rowOut, d.Outputs), start, end);
+        var x = new ReadOnlySpan<float>(_rowIn, d.Inputs);
+        var y = new Span<float>(_rowOut, d.Outputs);
+        if (!_rowBackward)
+        {
+            GemvRows.Multiply(d.Weight, d.Inputs, d.Inputs, x, d.Bias, y, start, end);
+            return;
+        }
+        for (int hi = end; hi > start; hi -= RowBlock)
+            GemvRows.Multiply(d.Weight, d.Inputs, d.Inputs, x, d.Bias, y, Math.Max(start, hi - RowBlock), hi);
     }
+
+    /// <summary>Output units per block when the row path walks a layer backward (a multiple of 8, GemvRows' pass).</summary>
+    public const int RowBlock = 64;
+
+    /// <summary>Whether every second row walks the layers backward (on; off only for A/B measurements in Occam.Bench).</summary>
+    internal static bool AlternateRowOrder = true;
+
+    /// <summary>Whether the current row walks each layer's units from the end (every second row of this instance).</summary>
+    private bool _rowBackward;
 
     /// <summary>Item <paramref name="item"/> of the chunk: its panels prepared, packed, through every layer, unpacked.</summary>
     private void RunPanels(int item)
