@@ -15,7 +15,7 @@ namespace Occam.Bench;
 /// Options: <c>--impl occam|openblas</c>, <c>--openblas LIB</c> (path of libopenblas.so for <c>openblas</c>),
 /// <c>--set headline|step|small|all</c> (default headline; see <see cref="Cases"/>), <c>--shape MxKxN</c> and
 /// <c>--op NN|NT|TN|TT|all</c> (instead of a set), <c>--threads 1,2</c>, <c>--seconds S</c> per case (default 1.5),
-/// <c>--path auto|direct|packed|packedb|fewrows|inplace</c> (Occam only).
+/// <c>--path auto|direct|packed|packedb|fewrows|inplace|tiny</c> (Occam only).
 /// <c>--impl both</c> (needs <c>--openblas</c>): Occam and OpenBLAS alternate on each case, <c>--rounds R</c> rounds
 /// (default 3) of <c>seconds / (2·R)</c> each, best of all windows per side; both JSON lines are printed plus one
 /// <c>{"impl":"ratio",...,"ratio":occam GFLOP/s ÷ OpenBLAS GFLOP/s}</c> line. For A/B checks on a loaded machine:
@@ -104,6 +104,7 @@ internal static unsafe class GemmQuick
                 case "--variant": variant = args[++i]; break;
                 case "--trace": trace = true; break;
                 case "--byte-rows": s_byteRows = true; break;
+                case "--c-offset": s_cOffset = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--threads": threadCounts = args[++i].Split(',').Select(int.Parse).ToList(); break;
                 default: Console.Error.WriteLine($"gemm-quick: unknown option {args[i]}"); return 2;
             }
@@ -155,7 +156,12 @@ internal static unsafe class GemmQuick
                     {
                         bestOccam = Math.Min(bestOccam, Time(c, threads, null, options, seconds / (2 * rounds)));
                         if (variant is not null)
+                        {
+                            bool savedAlign = GemmInPlace.AlignShallow;
+                            GemmInPlace.AlignShallow = !variant.Contains("align=0", StringComparison.Ordinal);
                             bestVariant = Math.Min(bestVariant, Time(c, threads, null, WithVariant(options, variant), seconds / (2 * rounds)));
+                            GemmInPlace.AlignShallow = savedAlign;
+                        }
                         bestBlas = Math.Min(bestBlas, Time(c, threads, blas, options, seconds / (2 * rounds)));
                     }
                     Print("occam", c, threads, bestOccam, null);
@@ -179,7 +185,8 @@ internal static unsafe class GemmQuick
 
     /// <summary>
     /// <paramref name="options"/> with a variant's settings (<c>--variant</c>): <c>split=auto|shared|columns</c>
-    /// (<see cref="GemmSplit"/>), <c>path=…</c> (<see cref="GemmPath"/>), comma-separated.
+    /// (<see cref="GemmSplit"/>), <c>path=…</c> (<see cref="GemmPath"/>), <c>threads=N</c> (the exact thread count,
+    /// <see cref="GemmOptions.Threads"/>), <c>align=0</c> (<see cref="GemmInPlace.AlignShallow"/> off), comma-separated.
     /// </summary>
     private static GemmOptions WithVariant(GemmOptions options, string? spec)
     {
@@ -200,6 +207,8 @@ internal static unsafe class GemmQuick
                     },
                 },
                 "path" => options with { Path = Enum.Parse<GemmPath>(kv[1], ignoreCase: true) },
+                "align" => options,   // GemmInPlace.AlignShallow, set around the variant's calls
+                "threads" => options with { Threads = int.Parse(kv[1], CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"gemm-quick: unknown variant setting '{kv[0]}'"),
             };
         }
@@ -254,13 +263,16 @@ internal static unsafe class GemmQuick
         var rng = new Rng(12345UL);
         bool ta = c.Op[0] == 'T', tb = c.Op[1] == 'T';
         int m = c.M, n = c.N, k = c.K;
-        float[] a = Random(rng, m * k), b = Random(rng, k * n), cc = new float[m * n];
+        float[] a = Random(rng, m * k), b = Random(rng, k * n), cc = new float[m * n + 16];
         int lda = ta ? m : k, ldb = tb ? k : n;
         fixed (float* pa = a)
         fixed (float* pb = b)
-        fixed (float* pc = cc)
+        fixed (float* pc0 = cc)
         {
+            // --c-offset F: C starts F floats past a 64-byte boundary (default: wherever the array's data lies).
+            float* pc = s_cOffset < 0 ? pc0 : (float*)(((nint)pc0 + 63) & ~(nint)63) + s_cOffset;
             float* xa = pa, xb = pb, xc = pc;
+            if (Environment.GetEnvironmentVariable("OCCAM_SHOWALIGN") == "1") Console.Error.WriteLine($"a%64={(nint)pa & 63} b%64={(nint)pb & 63} c%64={(nint)pc & 63}");
             if (s_byteRows && blas is null && !ta)
             {
                 // op(A)'s rows read through a row table from standardized bytes (a training step's first layer on IDX data).
@@ -273,12 +285,12 @@ internal static unsafe class GemmQuick
                 var rows = new int[m];
                 for (int i = 0; i < m; i++) rows[i] = rng.NextInt(stored);
                 Action rowsCall = () => Gemm.MultiplyRowsWith(options, false, tb, m, n, k, 1f, [], k, rows, new ReadOnlySpan<float>(xb, b.Length), ldb, [],
-                    0f, new Span<float>(xc, cc.Length), n, default, new StandardizedBytes(bytes, k, shift, factor));
+                    0f, new Span<float>(xc, m * n), n, default, new StandardizedBytes(bytes, k, shift, factor));
                 return Best(rowsCall, seconds);
             }
             Action call = blas is null
                 ? () => Gemm.Multiply(options, ta, tb, m, n, k, 1f, new ReadOnlySpan<float>(xa, a.Length), lda,
-                    new ReadOnlySpan<float>(xb, b.Length), ldb, 0f, new Span<float>(xc, cc.Length), n)
+                    new ReadOnlySpan<float>(xb, b.Length), ldb, 0f, new Span<float>(xc, m * n), n)
                 : () => blas.Sgemm(ta, tb, m, n, k, xa, lda, xb, ldb, xc, n);
             return Best(call, seconds);
         }
@@ -286,6 +298,9 @@ internal static unsafe class GemmQuick
 
     /// <summary><c>--byte-rows</c>: Occam's non-transposed-A products read A's rows through a table from standardized bytes.</summary>
     private static bool s_byteRows;
+
+    /// <summary><c>--c-offset F</c> (0..15): C starts F floats past a 64-byte boundary; −1 (default): where the array's data lies.</summary>
+    private static int s_cOffset = -1;
 
     private static double Best(Action call, double seconds)
     {

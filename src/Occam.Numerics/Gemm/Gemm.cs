@@ -23,6 +23,12 @@ internal enum GemmPath
     /// 12 rows × 16 or 32 columns); <see cref="Auto"/> picks it on AVX-512 for narrow, few-row or shallow products.
     /// </summary>
     InPlace,
+    /// <summary>
+    /// <see cref="GemmTiny"/> (AVX-512) for products it <see cref="GemmTiny.Fits"/> (B not transposed, n ≤ 16, k ≤ 256);
+    /// what <see cref="Auto"/> picks for those of at most <see cref="Gemm.SmallWork"/> multiply-adds. Other products, and
+    /// every product without AVX-512, take the packed path.
+    /// </summary>
+    Tiny,
 }
 
 /// <summary>How the packed path's threads share a product (tests and the bench force each one).</summary>
@@ -151,6 +157,26 @@ public static unsafe class Gemm
         float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         float beta, Span<float> c, int ldc)
     {
+        // The tiny path first, behind only the checks it needs: for its products the call is the cost (GemmTiny).
+        if (GemmTiny.IsSupported && GemmTiny.Fits(transposeB, n, k) && m > 0
+            && (options.Path == GemmPath.Tiny || (options.Path == GemmPath.Auto && (long)m * n * k <= SmallWork))
+            && alpha != 0 && ArgumentsValid(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc))
+        {
+            fixed (float* pa = a)
+            fixed (float* pb = b)
+            fixed (float* pc = c)
+                GemmTiny.Multiply(m, n, k, alpha, pa, transposeA ? 1 : lda, transposeA ? lda : 1, pb, ldb, beta, pc, ldc);
+            return;
+        }
+        MultiplyOther(options, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    /// <summary>Every product but the tiny path's (<see cref="Multiply(GemmOptions, bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MultiplyOther(GemmOptions options, bool transposeA, bool transposeB, int m, int n, int k,
+        float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+        float beta, Span<float> c, int ldc)
+    {
         if (!ArgumentsValid(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc))
             ThrowInvalid(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (m == 0 || n == 0) return;
@@ -172,7 +198,8 @@ public static unsafe class Gemm
                 GemmFewRows.Multiply(m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
             else if (options.Path == GemmPath.InPlace || (options.Path == GemmPath.Auto && !direct && PrefersInPlace(options, transposeA, transposeB, m, n, k)))
                 GemmInPlace.Multiply(m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc,
-                    options.Threads > 0 ? options.Threads : AutoThreads(m, n, k), GemmInPlace.NarrowTiles(options.Kernel));
+                    options.Threads > 0 ? options.Threads : GemmInPlace.AutoThreads(transposeB, m, n, k, GemmInPlace.NarrowTiles(options.Kernel)),
+                    GemmInPlace.NarrowTiles(options.Kernel));
             else if (direct)
                 GemmSmall.Multiply(m, n, k, alpha, pa, rsA, csA, pb, rsB, csB, beta, pc, ldc);
             else
@@ -334,12 +361,12 @@ public static unsafe class Gemm
         && AutoPath(false, true, m, n, k) == GemmPath.Packed;
 
     /// <summary>
-    /// The path <see cref="GemmPath.Auto"/> takes for a product of this shape (m, n, k ≥ 1): <see cref="GemmPath.Direct"/>,
+    /// The path <see cref="GemmPath.Auto"/> takes for a product of this shape (m, n, k ≥ 1): <see cref="GemmPath.Tiny"/>, <see cref="GemmPath.Direct"/>,
     /// <see cref="GemmPath.FewRows"/>, <see cref="GemmPath.InPlace"/> or <see cref="GemmPath.Packed"/>.
     /// </summary>
     internal static GemmPath AutoPath(bool transposeA, bool transposeB, int m, int n, int k)
     {
-        if ((long)m * n * k <= SmallWork) return GemmPath.Direct;
+        if ((long)m * n * k <= SmallWork) return GemmTiny.IsSupported && GemmTiny.Fits(transposeB, n, k) ? GemmPath.Tiny : GemmPath.Direct;
         if (m <= GemmFewRows.MaxRows && transposeB && !transposeA && GemmFewRows.IsSupported) return GemmPath.FewRows;
         if (PrefersInPlace(default, transposeA, transposeB, m, n, k)) return GemmPath.InPlace;
         return GemmPath.Packed;

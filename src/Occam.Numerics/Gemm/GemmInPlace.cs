@@ -60,6 +60,39 @@ internal static unsafe class GemmInPlace
     /// </summary>
     internal static bool OnVector256 { get; set; } = true;
 
+    /// <summary>
+    /// Whether a large shallow product (<see cref="SplitsLargeShallow"/>'s shapes) whose C rows all start at the same
+    /// offset inside a 64-byte line (ldc a multiple of 16) but not on a line boundary computes the columns before the
+    /// first boundary apart (one masked vector per row), so that the strips of the rest start on a boundary and every one
+    /// of their stores is one whole line: a 64-byte store that straddles two lines costs two, and on such a product
+    /// writing C is most of the time (NN 256×10×256: 256 KiB of C for 10 multiply-adds per element; measured in
+    /// docs/algorithms/gemm.md). Default true; set only by the bench's interleaved A/B (<c>gemm-quick --variant align=0</c>).
+    /// </summary>
+    internal static bool AlignShallow { get; set; } = true;
+
+    /// <summary>
+    /// The fewest elements of C (m·n, 256 KiB) for which a shallow product (k ≤ <see cref="MaxShallowDepth"/>, B not
+    /// transposed) on the 16-float tiles is bound by writing C: its stores are aligned (<see cref="AlignShallow"/>) and
+    /// it is split over <see cref="Gemm.MaxThreads"/> threads below <see cref="Gemm.ParallelWork"/>
+    /// (<see cref="AutoThreads"/>). Measured on NN 256×10×256 (both pay) and NN 128×10×128 (both cost).
+    /// </summary>
+    public const long LargeShallowOutputs = 1L << 16;
+
+    /// <summary>
+    /// Whether a product is a large shallow one: on the 16-float tiles (not <paramref name="v256"/>), B not transposed,
+    /// k ≤ <see cref="MaxShallowDepth"/> and m·n ≥ <see cref="LargeShallowOutputs"/>.
+    /// </summary>
+    public static bool SplitsLargeShallow(bool transposeB, int m, int n, int k, bool v256) =>
+        !v256 && !transposeB && k <= MaxShallowDepth && (long)m * n >= LargeShallowOutputs;
+
+    /// <summary>
+    /// The threads <see cref="Gemm"/> gives a product on this path unless told: <see cref="Gemm.MaxThreads"/> for a
+    /// large shallow product (<see cref="SplitsLargeShallow"/>: writing its C, 256 KiB or more, is split over the cores;
+    /// on NN 256×10×256 two threads take 8–9.5 µs against 13–14.6 on one), else <see cref="Gemm.AutoThreads"/>.
+    /// </summary>
+    public static int AutoThreads(bool transposeB, int m, int n, int k, bool v256) =>
+        SplitsLargeShallow(transposeB, m, n, k, v256) ? Gemm.MaxThreads : Gemm.AutoThreads(m, n, k);
+
     /// <summary>Whether a product on <paramref name="kernel"/> (Auto resolved) runs the 8-float tiles (<see cref="GemmTileV256InPlace"/>): the Vector256 kernel; every other kernel runs the 16-float ones.</summary>
     public static bool NarrowTiles(GemmKernel kernel) =>
         (kernel == GemmKernel.Auto ? GemmKernelInfo.AutoKind : kernel) == GemmKernel.V256;
@@ -185,9 +218,10 @@ internal static unsafe class GemmInPlace
     /// for an m×n product on <paramref name="threads"/> threads: <see cref="Run"/>, the packing of a partial strip and
     /// the tile bodies of the heights each item's rows are cut into (<see cref="GemmTileV512InPlace.Precompile"/>,
     /// <see cref="GemmTileV256InPlace.Precompile"/>); <paramref name="v256"/>: the 8-float tiles (default: those of this
-    /// machine's kernel, <see cref="NarrowTiles"/>).
+    /// machine's kernel, <see cref="NarrowTiles"/>); <paramref name="largeShallow"/> (<see cref="SplitsLargeShallow"/>): also
+    /// the one-vector tiles of the columns before C's first line boundary (<see cref="AlignShallow"/>).
     /// </summary>
-    public static void Precompile(int m, int n, int threads, bool? v256 = null)
+    public static void Precompile(int m, int n, int threads, bool? v256 = null, bool largeShallow = false)
     {
         Debug.Assert(m >= 1 && n >= 1);
         bool narrow = v256 ?? NarrowTiles(GemmKernel.Auto);
@@ -195,6 +229,7 @@ internal static unsafe class GemmInPlace
         if (threads <= 1)
         {
             PrecompileTiles(m, n, narrow);
+            if (largeShallow) PrecompileTiles(m, 1, narrow);
             return;
         }
         (bool byRows, int items) = Split(m, n, threads, narrow);
@@ -202,6 +237,7 @@ internal static unsafe class GemmInPlace
         {
             (int r0, int r1, int j0, int j1) = Share(m, n, byRows, items, item, narrow);
             PrecompileTiles(r1 - r0, j1 - j0, narrow);
+            if (largeShallow) PrecompileTiles(r1 - r0, 1, narrow);   // the columns before C's first line boundary (AlignShallow)
         }
     }
 
@@ -250,6 +286,16 @@ internal static unsafe class GemmInPlace
         (int tiles, int baseRows, int tallTiles) = TileRows(m, vectors, v256);   // the first tallTiles tiles have one row more
         float* stripBuffer = stackalloc float[GemmKernelInfo.BlockDepth * 32 + 16];
         float* strip = (float*)(((nint)stripBuffer + 63) & ~(nint)63);
+        if (csB == 1 && !v256 && AlignShallow && k <= MaxShallowDepth && (long)m * n >= LargeShallowOutputs && ldc % 16 == 0 && ((nint)c & 63) != 0)
+        {
+            // A shallow product writes C at the cost of its multiply-adds: run the columns up to C's first 64-byte line
+            // boundary on their own (one masked vector per row), so that the strips of the rest start on a boundary and
+            // every one of their stores is one whole line (see AlignShallow).
+            int head = 16 - (int)(((nint)c & 63) >> 2);
+            Run(m, head, k, alpha, a, rsA, csA, b, rsB, 1, beta, c, ldc, v256);
+            Run(m, n - head, k, alpha, a, rsA, csA, b + head, rsB, 1, beta, c + head, ldc, v256);
+            return;
+        }
         if (csB == 1)
         {
             // B's rows are contiguous: full strips are read in place, only the last partial strip is packed (once

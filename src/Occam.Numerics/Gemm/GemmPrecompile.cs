@@ -20,6 +20,9 @@ internal static class GemmPrecompile
         if (m <= 0 || n <= 0 || k <= 0) return;
         switch (rows != GemmRowSource.None ? GemmPath.Packed : Gemm.AutoPath(transposeA, transposeB, m, n, k))
         {
+            case GemmPath.Tiny:
+                GemmTiny.Precompile(m);
+                break;
             case GemmPath.Direct:
                 Precompile.Method(typeof(GemmSmall), nameof(GemmSmall.Multiply));
                 break;
@@ -27,7 +30,9 @@ internal static class GemmPrecompile
                 Precompile.Method(typeof(GemmFewRows), nameof(GemmFewRows.Multiply));
                 break;
             case GemmPath.InPlace:
-                GemmInPlace.Precompile(m, n, Gemm.AutoThreads(m, n, k));
+                bool v256 = GemmInPlace.NarrowTiles(GemmKernel.Auto);
+                GemmInPlace.Precompile(m, n, GemmInPlace.AutoThreads(transposeB, m, n, k, v256), v256,
+                    GemmInPlace.SplitsLargeShallow(transposeB, m, n, k, v256));
                 break;
             default:
                 Packed(rows);

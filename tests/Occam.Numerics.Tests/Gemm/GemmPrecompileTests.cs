@@ -31,7 +31,10 @@ public class GemmPrecompileTests
     }
 
     [Theory]
-    [InlineData(false, false, 2, 2, 2, (int)GemmPath.Direct)]
+    [InlineData(false, false, 2, 2, 2, (int)GemmPath.Tiny)]
+    [InlineData(true, false, 13, 16, 4, (int)GemmPath.Tiny)]
+    [InlineData(false, true, 2, 2, 2, (int)GemmPath.Direct)]
+    [InlineData(false, false, 2, 17, 2, (int)GemmPath.Direct)]
     [InlineData(false, true, 2, 512, 784, (int)GemmPath.FewRows)]
     [InlineData(false, true, 256, 10, 256, (int)GemmPath.InPlace)]
     [InlineData(true, false, 10, 256, 256, (int)GemmPath.InPlace)]
@@ -40,7 +43,8 @@ public class GemmPrecompileTests
     public void EveryPathOfAProductIsFound(bool transposeA, bool transposeB, int m, int n, int k, int pathValue)
     {
         var path = (GemmPath)pathValue;
-        var expected = path == GemmPath.FewRows && !GemmFewRows.IsSupported ? GemmPath.Packed
+        var expected = path == GemmPath.Tiny && !GemmTiny.IsSupported ? GemmPath.Direct
+            : path == GemmPath.FewRows && !GemmFewRows.IsSupported ? GemmPath.Packed
             : path == GemmPath.InPlace && !(GemmInPlace.IsPreferredKernel(GemmKernelInfo.AutoKind) && GemmInPlace.Fits(transposeA, transposeB, m, n, k, GemmKernelInfo.AutoKind == GemmKernel.V256)) ? GemmPath.Packed
             : path;
         Assert.Equal(expected, Numerics.Gemm.AutoPath(transposeA, transposeB, m, n, k));
