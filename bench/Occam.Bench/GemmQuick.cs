@@ -272,7 +272,6 @@ internal static unsafe class GemmQuick
             // --c-offset F: C starts F floats past a 64-byte boundary (default: wherever the array's data lies).
             float* pc = s_cOffset < 0 ? pc0 : (float*)(((nint)pc0 + 63) & ~(nint)63) + s_cOffset;
             float* xa = pa, xb = pb, xc = pc;
-            if (Environment.GetEnvironmentVariable("OCCAM_SHOWALIGN") == "1") Console.Error.WriteLine($"a%64={(nint)pa & 63} b%64={(nint)pb & 63} c%64={(nint)pc & 63}");
             if (s_byteRows && blas is null && !ta)
             {
                 // op(A)'s rows read through a row table from standardized bytes (a training step's first layer on IDX data).
