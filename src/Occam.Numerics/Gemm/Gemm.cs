@@ -63,7 +63,8 @@ internal readonly record struct GemmOptions(GemmKernel Kernel = GemmKernel.Auto,
 /// <remarks>
 /// <para>
 /// Small products (at most <see cref="SmallWork"/> multiply-adds) run as direct loops with no packing
-/// and no threads; products A·Bᵀ of at most <see cref="GemmFewRows.MaxRows"/> rows (a dense layer on a few rows)
+/// and no threads — on AVX-512, those with B not transposed and at most 16 columns as one masked vector per row of C,
+/// tested for before anything else (<see cref="GemmTiny"/>); products A·Bᵀ of at most <see cref="GemmFewRows.MaxRows"/> rows (a dense layer on a few rows)
 /// transpose B in registers as they go (<see cref="GemmFewRows"/>). Larger ones use the BLIS algorithm (Goto and van de Geijn, "Anatomy of
 /// High-Performance Matrix Multiplication", ACM TOMS 34(3), 2008; Van Zee and van de Geijn, "BLIS: A
 /// Framework for Rapidly Instantiating BLAS Functionality", ACM TOMS 41(3), 2015): op(A) and op(B)

@@ -31,7 +31,11 @@ namespace Occam.Numerics;
 /// two all m rows when m ≤ 12, else ≤ 8)
 /// </code>
 /// Each element of C is the same chain of fused multiply-adds over the same k blocks as on every other path, so
-/// results are bit-identical to them (and single-threaded, so the same for every thread count).
+/// results are bit-identical to them, and to themselves on any number of threads.
+/// <para>Large shallow products (k ≤ 16, B not transposed, m·n ≥ <see cref="LargeShallowOutputs"/>: the input gradient
+/// NN 256×10×256 through a 10-class output layer) are bound by writing C, not by their multiply-adds: their stores are
+/// kept on whole 64-byte lines (<see cref="AlignShallow"/>) and they are split over the threads below
+/// <see cref="Gemm.ParallelWork"/> (<see cref="AutoThreads"/>).</para>
 /// <para>Two tile widths: on AVX-512 (the Vector512 kernel) <see cref="GemmTileV512InPlace"/>, 16-float vectors (strips of
 /// 16 or 32 columns, tiles of up to 12 rows); on the Vector256 (AVX2) kernel <see cref="GemmTileV256InPlace"/>, 8-float
 /// vectors (strips of 8 or 16 columns, tiles of up to 12 rows with one vector and 6 with two: 16 ymm registers). The
