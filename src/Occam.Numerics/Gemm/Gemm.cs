@@ -24,7 +24,7 @@ internal enum GemmPath
     /// </summary>
     InPlace,
     /// <summary>
-    /// <see cref="GemmTiny"/> (AVX-512) for products it <see cref="GemmTiny.Fits"/> (B not transposed, n ≤ 16, k ≤ 256);
+    /// <see cref="GemmTiny"/> (AVX-512) for products it <see cref="GemmTiny.Fits"/> (n ≤ 16, k ≤ 256);
     /// what <see cref="Auto"/> picks for those of at most <see cref="Gemm.SmallWork"/> multiply-adds. Other products, and
     /// every product without AVX-512, take the packed path.
     /// </summary>
@@ -63,7 +63,7 @@ internal readonly record struct GemmOptions(GemmKernel Kernel = GemmKernel.Auto,
 /// <remarks>
 /// <para>
 /// Small products (at most <see cref="SmallWork"/> multiply-adds) run as direct loops with no packing
-/// and no threads — on AVX-512, those with B not transposed and at most 16 columns as one masked vector per row of C,
+/// and no threads — on AVX-512, those with at most 16 columns as one masked vector per row of C,
 /// tested for before anything else (<see cref="GemmTiny"/>); products A·Bᵀ of at most <see cref="GemmFewRows.MaxRows"/> rows (a dense layer on a few rows)
 /// transpose B in registers as they go (<see cref="GemmFewRows"/>). Larger ones use the BLIS algorithm (Goto and van de Geijn, "Anatomy of
 /// High-Performance Matrix Multiplication", ACM TOMS 34(3), 2008; Van Zee and van de Geijn, "BLIS: A
@@ -159,14 +159,14 @@ public static unsafe class Gemm
         float beta, Span<float> c, int ldc)
     {
         // The tiny path first, behind only the checks it needs: for its products the call is the cost (GemmTiny).
-        if (GemmTiny.IsSupported && GemmTiny.Fits(transposeB, n, k) && m > 0
+        if (GemmTiny.IsSupported && GemmTiny.Fits(n, k) && m > 0
             && (options.Path == GemmPath.Tiny || (options.Path == GemmPath.Auto && (long)m * n * k <= SmallWork))
             && alpha != 0 && ArgumentsValid(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc))
         {
             fixed (float* pa = a)
             fixed (float* pb = b)
             fixed (float* pc = c)
-                GemmTiny.Multiply(m, n, k, alpha, pa, transposeA ? 1 : lda, transposeA ? lda : 1, pb, ldb, beta, pc, ldc);
+                GemmTiny.Multiply(m, n, k, alpha, pa, transposeA ? 1 : lda, transposeA ? lda : 1, pb, ldb, transposeB, beta, pc, ldc);
             return;
         }
         MultiplyOther(options, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
@@ -367,7 +367,7 @@ public static unsafe class Gemm
     /// </summary>
     internal static GemmPath AutoPath(bool transposeA, bool transposeB, int m, int n, int k)
     {
-        if ((long)m * n * k <= SmallWork) return GemmTiny.IsSupported && GemmTiny.Fits(transposeB, n, k) ? GemmPath.Tiny : GemmPath.Direct;
+        if ((long)m * n * k <= SmallWork) return GemmTiny.IsSupported && GemmTiny.Fits(n, k) ? GemmPath.Tiny : GemmPath.Direct;
         if (m <= GemmFewRows.MaxRows && transposeB && !transposeA && GemmFewRows.IsSupported) return GemmPath.FewRows;
         if (PrefersInPlace(default, transposeA, transposeB, m, n, k)) return GemmPath.InPlace;
         return GemmPath.Packed;

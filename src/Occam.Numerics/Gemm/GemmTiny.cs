@@ -6,10 +6,10 @@ using System.Runtime.Intrinsics.X86;
 namespace Occam.Numerics;
 
 /// <summary>
-/// The tiny path (AVX-512): <c>C = alpha·op(A)·B + beta·C</c> for products with B not transposed, at most
+/// The tiny path (AVX-512): <c>C = alpha·op(A)·op(B) + beta·C</c> for products with at most
 /// <see cref="MaxColumns"/> columns and one k block (k ≤ <see cref="GemmKernelInfo.BlockDepth"/>) — the products of a
-/// training step of a small network (2-8-1 at batch 4: TN 8×4×2, NN 4×1×8, TN 1×4×8), where the cost is the call, not
-/// the multiply-adds. Each row of C is one 16-lane vector whose lanes past n are masked off:
+/// training step of a small network (2-8-1 at batch 4: NT 4×2×8, TN 8×4×2, NT 4×8×1, TN 1×4×8, NN 4×1×8), where the
+/// cost is the call, not the multiply-adds. A transposed B is first copied into rows on the stack. Each row of C is one 16-lane vector whose lanes past n are masked off:
 /// <code>
 /// mask = lanes 0..n−1
 /// for row tiles of R ≤ 12 rows (nearly equal heights):
@@ -37,13 +37,13 @@ internal static unsafe class GemmTiny
     public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
     /// <summary>
-    /// Whether the path computes a product of this shape: B not transposed, 1 ≤ n ≤ <see cref="MaxColumns"/>,
-    /// 1 ≤ k ≤ <see cref="GemmKernelInfo.BlockDepth"/> (any m ≥ 1). <see cref="Gemm"/> takes it on its own for such
+    /// Whether the path computes a product of this shape: 1 ≤ n ≤ <see cref="MaxColumns"/>,
+    /// 1 ≤ k ≤ <see cref="GemmKernelInfo.BlockDepth"/> (any m ≥ 1, any transposes). <see cref="Gemm"/> takes it on its own for such
     /// products of at most <see cref="Gemm.SmallWork"/> multiply-adds (<see cref="Gemm.AutoPath"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Fits(bool transposeB, int n, int k) =>
-        !transposeB && (uint)(n - 1) < MaxColumns && (uint)(k - 1) < GemmKernelInfo.BlockDepth;
+    public static bool Fits(int n, int k) =>
+        (uint)(n - 1) < MaxColumns && (uint)(k - 1) < GemmKernelInfo.BlockDepth;
 
     /// <summary>
     /// Compiles ahead (<see cref="Numerics.Precompile"/>) the code a product of m rows runs: <see cref="Multiply"/> and
@@ -73,15 +73,28 @@ internal static unsafe class GemmTiny
     }
 
     /// <summary>
-    /// <c>C = alpha·op(A)·B + beta·C</c> with op(A)(i, p) = a[i·rsA + p·csA] and B(p, j) = b[p·ldb + j], for a shape that
-    /// <see cref="Fits"/> (m ≥ 1, alpha ≠ 0 or not: alpha = 0 still reads A and B; <see cref="Gemm"/> handles it before).
+    /// <c>C = alpha·op(A)·op(B) + beta·C</c> with op(A)(i, p) = a[i·rsA + p·csA] and op(B)(p, j) = b[p·ldb + j] or, with
+    /// <paramref name="transposeB"/>, b[j·ldb + p], for a shape that <see cref="Fits"/> (m ≥ 1; alpha = 0 still reads A
+    /// and B: <see cref="Gemm"/> handles it before). A transposed B is first copied into rows of 16 floats on the stack
+    /// (k·n floats, columns past n left unset: the masked loads do not read them).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Multiply(int m, int n, int k, float alpha, float* a, nint rsA, nint csA, float* b, nint ldb,
+    public static void Multiply(int m, int n, int k, float alpha, float* a, nint rsA, nint csA, float* b, nint ldb, bool transposeB,
         float beta, float* c, nint ldc)
     {
         Debug.Assert(m >= 1 && n >= 1 && n <= MaxColumns && k >= 1 && k <= GemmKernelInfo.BlockDepth);
         Vector512<float> mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(n)).AsSingle();
+        if (transposeB)
+        {
+            float* rows = stackalloc float[k * MaxColumns];
+            for (int j = 0; j < n; j++)
+            {
+                float* bj = b + j * ldb;
+                for (int p = 0; p < k; p++) rows[p * MaxColumns + j] = bj[p];
+            }
+            b = rows;
+            ldb = MaxColumns;
+        }
         if (m <= MaxRows)
         {
             Tile(m, k, a, rsA, csA, b, ldb, c, ldc, alpha, beta, mask);

@@ -33,7 +33,7 @@ public class GemmPrecompileTests
     [Theory]
     [InlineData(false, false, 2, 2, 2, (int)GemmPath.Tiny)]
     [InlineData(true, false, 13, 16, 4, (int)GemmPath.Tiny)]
-    [InlineData(false, true, 2, 2, 2, (int)GemmPath.Direct)]
+    [InlineData(false, true, 2, 2, 2, (int)GemmPath.Tiny)]
     [InlineData(false, false, 2, 17, 2, (int)GemmPath.Direct)]
     [InlineData(false, true, 2, 512, 784, (int)GemmPath.FewRows)]
     [InlineData(false, true, 256, 10, 256, (int)GemmPath.InPlace)]

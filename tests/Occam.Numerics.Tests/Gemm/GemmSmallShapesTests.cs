@@ -24,18 +24,18 @@ public class GemmSmallShapesTests
     public void TinyPathIsBitIdenticalToTheDirectPathOnEveryShape(float alpha, float beta)
     {
         // Every row-tile height (m 1..13: tiles of 1..12 rows, then two tiles) and more tiles, every column count of the
-        // one masked vector (n 1..16), depths 1 to one whole k block, A as stored and transposed, padded leading
+        // one masked vector (n 1..16), depths 1 to one whole k block, all four transposes, padded leading
         // dimensions (NaN padding in A and B, -7 around C), NaN in C when beta = 0.
         var rng = new Rng(314UL + (ulong)(alpha * 8 + beta * 64 + 1000));
         int[] ms = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 23, 24, 25, 37];
         int[] ks = [1, 2, 3, 4, 9, 16, 255, 256];
-        foreach (bool ta in new[] { false, true })
+        for (int t = 0; t < 4; t++)
             foreach (int m in ms)
                 for (int n = 1; n <= GemmTiny.MaxColumns; n++)
                     foreach (int k in ks)
                     {
                         if (k > 16 && rng.NextInt(4) != 0) continue;   // a random quarter of the deep cases
-                        var problem = Problem.Create(rng, ta, false, m, n, k, alpha, beta, nanC: beta == 0);
+                        var problem = Problem.Create(rng, (t & 1) != 0, (t & 2) != 0, m, n, k, alpha, beta, nanC: beta == 0);
                         float[] expected = problem.Run(new GemmOptions(GemmKernel.Scalar, 1, GemmPath.Direct));
                         problem.Check(expected, $"direct {problem}");
                         float[] tiny = problem.Run(new GemmOptions(Path: GemmPath.Tiny));
@@ -48,14 +48,15 @@ public class GemmSmallShapesTests
     [Fact]
     public void AutomaticPathTakesTheTinyPathForTheSmallNetworksProducts()
     {
-        // The 2-8-1 step at batch 4: dW1 TN 8×4×2, dW2 TN 1×4×8, dX2 NN 4×1×8 (m×k×n) and the small set's NN / TN 4×2×8.
-        (bool TA, int M, int K, int N)[] shapes = [(true, 8, 4, 2), (true, 1, 4, 8), (false, 4, 1, 8), (false, 4, 2, 8), (true, 4, 2, 8), (false, 8, 4, 2)];
+        // The 2-8-1 step at batch 4: fwd1 NT 4×2×8, dW1 TN 8×4×2, fwd2 NT 4×8×1, dW2 TN 1×4×8, dX2 NN 4×1×8 (m×k×n),
+        // the small set's 4×2×8 and TT.
+        (bool TA, bool TB, int M, int K, int N)[] shapes = [(false, true, 4, 2, 8), (true, false, 8, 4, 2), (false, true, 4, 8, 1),
+            (true, false, 1, 4, 8), (false, false, 4, 1, 8), (false, false, 4, 2, 8), (true, false, 4, 2, 8), (false, false, 8, 4, 2), (true, true, 8, 4, 2)];
         var rng = new Rng(2UL);
-        foreach (var (ta, m, k, n) in shapes)
+        foreach (var (ta, tb, m, k, n) in shapes)
         {
-            Assert.Equal(GemmTiny.IsSupported ? GemmPath.Tiny : GemmPath.Direct, Gemm.AutoPath(ta, false, m, n, k));
-            Assert.Equal(GemmPath.Direct, Gemm.AutoPath(ta, true, m, n, k));   // B transposed: not the tiny path's
-            var p = Problem.Create(rng, ta, false, m, n, k, 1f, 0f, nanC: true);
+            Assert.Equal(GemmTiny.IsSupported ? GemmPath.Tiny : GemmPath.Direct, Gemm.AutoPath(ta, tb, m, n, k));
+            var p = Problem.Create(rng, ta, tb, m, n, k, 1f, 0f, nanC: true);
             float[] expected = p.Run(new GemmOptions(GemmKernel.Scalar, 1, GemmPath.Direct));
             var c = (float[])p.C0.Clone();
             Gemm.Multiply(p.TA, p.TB, p.M, p.N, p.K, 1f, p.A, p.Lda, p.B, p.Ldb, 0f, c, p.Ldc);   // the public entry
