@@ -114,7 +114,7 @@ internal static unsafe class GemmQuick
             Console.Error.WriteLine($"gemm-quick: --impl must be occam, openblas or both, not '{impl}'");
             return 2;
         }
-        OpenBlas? blas = null;
+        OpenBlasLibrary? blas = null;
         if (impl is "openblas" or "both")
         {
             if (openblasPath is null)
@@ -122,7 +122,7 @@ internal static unsafe class GemmQuick
                 Console.Error.WriteLine("gemm-quick: --impl openblas/both needs --openblas PATH (libopenblas.so; bench/openblas.sh finds one)");
                 return 2;
             }
-            blas = new OpenBlas(openblasPath);
+            blas = new OpenBlasLibrary(openblasPath);
         }
         var cases = shapes.Count > 0
             ? shapes.SelectMany(s => ops.Select(op => new Case("custom", $"{s.M}x{s.K}x{s.N}", op, s.M, s.K, s.N))).ToList()
@@ -258,7 +258,7 @@ internal static unsafe class GemmQuick
     /// Best seconds per call: warm-up, then windows of enough calls to last ≥ 20 µs, for about
     /// <paramref name="seconds"/> (at least 10 windows); the best window is the least disturbed one.
     /// </summary>
-    private static double Time(Case c, int threads, OpenBlas? blas, GemmOptions options, double seconds)
+    private static double Time(Case c, int threads, OpenBlasLibrary? blas, GemmOptions options, double seconds)
     {
         var rng = new Rng(12345UL);
         bool ta = c.Op[0] == 'T', tb = c.Op[1] == 'T';
@@ -334,26 +334,5 @@ internal static unsafe class GemmQuick
         var x = new float[count];
         for (int i = 0; i < x.Length; i++) x[i] = rng.NextSingle() * 2 - 1;
         return x;
-    }
-
-    /// <summary>OpenBLAS's CBLAS entry points, loaded from a given library file.</summary>
-    private sealed class OpenBlas
-    {
-        private const int RowMajor = 101, NoTrans = 111, Trans = 112;
-        private readonly delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> _sgemm;
-        private readonly delegate* unmanaged<int, void> _setThreads;
-
-        public OpenBlas(string path)
-        {
-            nint lib = System.Runtime.InteropServices.NativeLibrary.Load(path);
-            _sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)
-                System.Runtime.InteropServices.NativeLibrary.GetExport(lib, "cblas_sgemm");
-            _setThreads = (delegate* unmanaged<int, void>)System.Runtime.InteropServices.NativeLibrary.GetExport(lib, "openblas_set_num_threads");
-        }
-
-        public void SetThreads(int threads) => _setThreads(threads);
-
-        public void Sgemm(bool ta, bool tb, int m, int n, int k, float* a, int lda, float* b, int ldb, float* c, int ldc) =>
-            _sgemm(RowMajor, ta ? Trans : NoTrans, tb ? Trans : NoTrans, m, n, k, 1f, a, lda, b, ldb, 0f, c, ldc);
     }
 }
