@@ -47,8 +47,13 @@ internal static class StepsQuick
             else if (args[i] == "--detail") return Detail(seconds);
             else if (args[i] == "--ab-update") return AbUpdate(seconds);
             else if (args[i] == "--ab-scale") return AbStep(seconds, "scale");
+            else if (args[i] == "--ab-rowb") return AbStep(seconds, "rowb", onlyThreads);
+            else if (args[i] == "--ab-bypanel") return AbStep(seconds, "bypanel", onlyThreads);
+            else if (args[i] == "--ab-packing") return AbStep(seconds, "packing", onlyThreads);
+            else if (args[i] == "--ab-pack") return AbPack(seconds);
             else if (args[i] == "--ab-dw") return AbWeightGradientPath(seconds);
             else if (args[i] == "--tail") return Tail(seconds);
+            else if (args[i] == "--phases") return Phases(seconds, only ?? "784-512-256-10", onlyThreads);
             else if (args[i] == "--ab-adam") return AbAdam(seconds, i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? int.Parse(args[++i], CultureInfo.InvariantCulture) : 535818);
             else if (args[i] == "--split-pieces") return SplitPieces(seconds);
             else if (args[i] == "--ab-split") return AbSplit(seconds, i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : null);
@@ -508,20 +513,27 @@ internal static class StepsQuick
     /// (<c>AdamW.DividesByMarkstein</c> false), B = the default (by Markstein corrections); alternating 0.3 s windows in one process on one trainer for <paramref name="seconds"/> per thread count, the best
     /// window of each (µs per step). The same bits either way.
     /// </summary>
-    private static int AbStep(double seconds, string knob)
+    private static int AbStep(double seconds, string knob, int onlyThreads = 0)
     {
         var net = Nets[^1];
         var (trainer, x, y, rng) = Setup(net);
-        bool savedScale = AdamW.DividesByMarkstein;
+        bool savedScale = AdamW.DividesByMarkstein, savedRowB = GemmPacking.RowOrderB, savedByPanel = GemmDriver.PacksPanelsAcrossDepth;
         void Set(bool on)
         {
             if (knob == "scale") AdamW.DividesByMarkstein = on;
+            else if (knob == "rowb") GemmPacking.RowOrderB = on;
+            else if (knob == "bypanel") GemmDriver.PacksPanelsAcrossDepth = on;
+            else if (knob == "packing") GemmPacking.RowOrderB = GemmDriver.PacksPanelsAcrossDepth = on;
         }
+        var ticks = new long[5];
         try
         {
             foreach (int threads in net.Threads)
             {
+                if (onlyThreads > 0 && threads != onlyThreads) continue;
                 double a = double.PositiveInfinity, b = double.PositiveInfinity;
+                var updates = new[] { new List<double>(), new List<double>() };
+                var steps = new[] { new List<double>(), new List<double>() };
                 var total = Stopwatch.StartNew();
                 while (total.Elapsed.TotalSeconds < seconds)
                 {
@@ -529,14 +541,36 @@ internal static class StepsQuick
                     a = Math.Min(a, Best(() => trainer.Step(x, y, net.Batch, rng, out _), threads, 0.3));
                     Set(true);
                     b = Math.Min(b, Best(() => trainer.Step(x, y, net.Batch, rng, out _), threads, 0.3));
+                    // Single steps by phase, alternating (Trainer.PhaseTicks): the update phase's and the step's median.
+                    int saved = Gemm.MaxThreads;
+                    Gemm.MaxThreads = threads;
+                    Trainer.PhaseTicks = ticks;
+                    for (int r = 0; r < 20; r++)
+                    {
+                        Set(r % 2 == 1);
+                        trainer.Step(x, y, net.Batch, rng, out _);
+                        updates[r % 2].Add((ticks[4] - ticks[3]) * 1e6 / Stopwatch.Frequency);
+                        steps[r % 2].Add((ticks[4] - ticks[0]) * 1e6 / Stopwatch.Frequency);
+                    }
+                    Trainer.PhaseTicks = null;
+                    Gemm.MaxThreads = saved;
+                }
+                static double Median(List<double> l)
+                {
+                    l.Sort();
+                    return l[l.Count / 2];
                 }
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{{\"net\":\"{net.Name}\",\"knob\":\"{knob}\",\"threads\":{threads},\"offUs\":{a:F1},\"onUs\":{b:F1},\"ratio\":{a / b:F3}}}"));
+                    $"{{\"net\":\"{net.Name}\",\"knob\":\"{knob}\",\"threads\":{threads},\"offUs\":{a:F1},\"onUs\":{b:F1},\"ratio\":{a / b:F3}," +
+                    $"\"offUpdateMedianUs\":{Median(updates[0]):F1},\"onUpdateMedianUs\":{Median(updates[1]):F1},\"offStepMedianUs\":{Median(steps[0]):F1},\"onStepMedianUs\":{Median(steps[1]):F1}}}"));
             }
         }
         finally
         {
             AdamW.DividesByMarkstein = savedScale;
+            GemmPacking.RowOrderB = savedRowB;
+            GemmDriver.PacksPanelsAcrossDepth = savedByPanel;
+            Trainer.PhaseTicks = null;
         }
         return 0;
     }
@@ -595,6 +629,110 @@ internal static class StepsQuick
     }
 
     /// <summary>
+    /// `--phases` (after <c>--net</c>, <c>--threads</c>; default 784-512-256-10 at 1 and 2 threads): single steps of the
+    /// unsplit step timed by phase (<see cref="Trainer.PhaseTicks"/>: forward, loss, backward, optimizer updates) for
+    /// <paramref name="seconds"/> after a warm-up; p10 and median µs of each phase and of the whole step.
+    /// </summary>
+    private static int Phases(double seconds, string name, int onlyThreads)
+    {
+        var net = Nets.First(n => n.Name == name);
+        foreach (int threads in net.Threads)
+        {
+            if (onlyThreads > 0 && threads != onlyThreads) continue;
+            var (trainer, x, y, rng) = Setup(net);
+            int saved = Gemm.MaxThreads;
+            Gemm.MaxThreads = threads;
+            var ticks = new long[5];
+            var times = new List<double>[5];
+            for (int i = 0; i < times.Length; i++) times[i] = new List<double>(1 << 14);
+            try
+            {
+                WarmUp(() => trainer.Step(x, y, net.Batch, rng, out _), seconds);
+                Trainer.PhaseTicks = ticks;
+                var total = Stopwatch.StartNew();
+                while (total.Elapsed.TotalSeconds < seconds)
+                {
+                    trainer.Step(x, y, net.Batch, rng, out _);
+                    for (int i = 0; i < 4; i++) times[i].Add((ticks[i + 1] - ticks[i]) * 1e6 / Stopwatch.Frequency);
+                    times[4].Add((ticks[4] - ticks[0]) * 1e6 / Stopwatch.Frequency);
+                }
+            }
+            finally
+            {
+                Trainer.PhaseTicks = null;
+                Gemm.MaxThreads = saved;
+            }
+            var sb = new System.Text.StringBuilder();
+            sb.Append(CultureInfo.InvariantCulture, $"{{\"net\":\"{net.Name}\",\"threads\":{threads},\"steps\":{times[4].Count}");
+            string[] names = ["forward", "loss", "backward", "update", "step"];
+            for (int i = 0; i < 5; i++)
+            {
+                times[i].Sort();
+                double Q(double q) => times[i][(int)Math.Min(times[i].Count - 1, Math.Floor(q * times[i].Count))];
+                sb.Append(CultureInfo.InvariantCulture, $",\"{names[i]}\":[{Q(0.1):F1},{Q(0.5):F1}]");
+            }
+            Console.WriteLine(sb.Append('}').ToString());
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// `--ab-pack`: 784-512-256-10's big products at batch 256 on one thread, each call after 16 MiB of other writes (cold
+    /// operands, as in a step), the packing changes off and on alternately call by call (<see cref="GemmPacking.RowOrderB"/>,
+    /// <see cref="GemmDriver.PacksPanelsAcrossDepth"/>) for <paramref name="seconds"/> per product; best and median µs of each.
+    /// </summary>
+    private static int AbPack(double seconds)
+    {
+        var rng = new Rng(11UL);
+        float[] Rand(int n)
+        {
+            var a = new float[n];
+            for (int i = 0; i < a.Length; i++) a[i] = (float)rng.NextNormal();
+            return a;
+        }
+        float[] x = Rand(256 * 784), w1 = Rand(512 * 784), h1 = Rand(256 * 512), w2 = Rand(256 * 512), dz1 = Rand(256 * 512), dz2 = Rand(256 * 256);
+        float[] y1 = new float[256 * 512], y2 = new float[256 * 256], dw1 = new float[512 * 784], dw2 = new float[256 * 512], dh1 = new float[256 * 512];
+        var one = new GemmOptions(Threads: 1);
+        var products = new (string Name, Action Run)[]
+        {
+            ("fwd1 256x512x784 NT", () => Gemm.Multiply(one, false, true, 256, 512, 784, 1f, x, 784, w1, 784, 0f, y1, 512)),
+            ("fwd2 256x256x512 NT", () => Gemm.Multiply(one, false, true, 256, 256, 512, 1f, h1, 512, w2, 512, 0f, y2, 256)),
+            ("dW1 512x784x256 TN", () => Gemm.Multiply(one, true, false, 512, 784, 256, 1f, dz1, 512, x, 784, 0f, dw1, 784)),
+            ("dW2 256x512x256 TN", () => Gemm.Multiply(one, true, false, 256, 512, 256, 1f, dz2, 256, h1, 512, 0f, dw2, 512)),
+            ("dX2 256x512x256 NN", () => Gemm.Multiply(one, false, false, 256, 512, 256, 1f, dz2, 256, w2, 512, 0f, dh1, 512)),
+        };
+        var junk = new float[4 << 20];
+        bool savedRowB = GemmPacking.RowOrderB, savedByPanel = GemmDriver.PacksPanelsAcrossDepth;
+        try
+        {
+            foreach (var (name, run) in products)
+            {
+                var t = new[] { new List<double>(), new List<double>() };
+                var total = Stopwatch.StartNew();
+                for (int r = 0; total.Elapsed.TotalSeconds < seconds || r < 8; r++)
+                {
+                    bool on = r % 2 == 1;
+                    GemmPacking.RowOrderB = on;
+                    GemmDriver.PacksPanelsAcrossDepth = on;
+                    junk.AsSpan().Fill(r);
+                    long t0 = Stopwatch.GetTimestamp();
+                    run();
+                    t[r % 2].Add((Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency);
+                }
+                foreach (var l in t) l.Sort();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{{\"product\":\"{name}\",\"calls\":{t[0].Count},\"offBestUs\":{t[0][0]:F1},\"onBestUs\":{t[1][0]:F1},\"offMedianUs\":{t[0][t[0].Count / 2]:F1},\"onMedianUs\":{t[1][t[1].Count / 2]:F1}}}"));
+            }
+        }
+        finally
+        {
+            GemmPacking.RowOrderB = savedRowB;
+            GemmDriver.PacksPanelsAcrossDepth = savedByPanel;
+        }
+        return 0;
+    }
+
+    /// <summary>
     /// `--tail`: the pieces of 784-512-256-10's step between its last hidden layer's forward pass and its first threaded
     /// backward call (the output layer's forward product, the loss, the metric, the output layer's three backward pieces), one
     /// thread, each repeated (warm); best µs of each.
@@ -648,6 +786,10 @@ internal static class StepsQuick
         var constants = AdamW.StepConstants.For(300, 1e-3, 0.9, 0.999);
         void Run() => AdamW.Update(p, g, m, v, constants, 1e-3, 0.9, 0.999, 1e-8, 0, 1e-4, 1e-4f);
         double a = double.PositiveInfinity, b = double.PositiveInfinity;
+        // Cold: 16 MiB of other data written before each call (what the rest of a step does between two updates); median
+        // and best of those calls.
+        var junk = new float[4 << 20];
+        var cold = new List<double>();
         try
         {
             var total = Stopwatch.StartNew();
@@ -657,13 +799,22 @@ internal static class StepsQuick
                 a = Math.Min(a, Best(Run, 1, 0.2));
                 AdamW.DividesByMarkstein = true;
                 b = Math.Min(b, Best(Run, 1, 0.2));
+                for (int r = 0; r < 20; r++)
+                {
+                    junk.AsSpan().Fill(r);
+                    long t0 = Stopwatch.GetTimestamp();
+                    Run();
+                    cold.Add((Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency);
+                }
             }
         }
         finally
         {
             AdamW.DividesByMarkstein = saved;
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"adam\":{n},\"dividerUs\":{a:F1},\"marksteinUs\":{b:F1},\"ratio\":{a / b:F3}}}"));
+        cold.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"adam\":{n},\"dividerUs\":{a:F1},\"marksteinUs\":{b:F1},\"ratio\":{a / b:F3},\"coldBestUs\":{cold[0]:F1},\"coldMedianUs\":{cold[cold.Count / 2]:F1}}}"));
         return 0;
     }
 

@@ -121,6 +121,12 @@ internal static unsafe class GemmDriver
     internal static bool OwnedRowItems { get; set; } = true;
 
     /// <summary>
+    /// True (default): the pack phase of a transposed op(B) with several k blocks packs panel by panel, every k block of a
+    /// panel in turn (<see cref="Execute"/>). The same floats in the same places; settable for the bench's A/B.
+    /// </summary>
+    internal static bool PacksPanelsAcrossDepth { get; set; } = true;
+
+    /// <summary>
     /// Runs the product's items on the calling thread, <paramref name="thread"/> of the call (0 = the caller, helpers
     /// 1 … threads − 1), together with whichever other threads run it.
     /// </summary>
@@ -145,13 +151,29 @@ internal static unsafe class GemmDriver
             nint blockStride = panels * panelStride;
 
             // Phase 1: pack B̃ for every k block of this column block (unless each compute item packs its own panels).
-            int packItems = job.PackBInItems ? 0 : kBlocks * pieces;
+            bool byPanel = PacksPanelsAcrossDepth && kBlocks > 1 && job.CsB != 1;
+            int packItems = job.PackBInItems ? 0 : byPanel ? pieces : kBlocks * pieces;
             while (TryClaim(ref job.PackNext, packBase + packItems, out int item))
             {
-                int local = item - packBase, kb = local / pieces;
+                int local = item - packBase;
+                if (byPanel)
+                {
+                    // A transposed op(B): each panel's lines are read once from start to end, every k block in turn, rather than
+                    // one k block of every panel after another (short runs of each line, a pass over all of op(B) per k block).
+                    (int p0, int p1) = Partition(panels, pieces, local);
+                    for (int q = p0; q < p1; q++)
+                        for (int kb = 0; kb < kBlocks; kb++)
+                        {
+                            int pc = kb * kStep, kc = Math.Min(kStep, k - pc);
+                            PackBPanels(ref job, kb * blockStride, pc, kc, jc, nc, q, q + 1, panelStride);
+                        }
+                    Interlocked.Increment(ref job.PackDone);
+                    continue;
+                }
+                int kb0 = local / pieces;
                 (int q0, int q1) = Partition(panels, pieces, local % pieces);
-                int pc = kb * kStep, kc = Math.Min(kStep, k - pc);
-                PackBPanels(ref job, kb * blockStride, pc, kc, jc, nc, q0, q1, panelStride);
+                int pc0 = kb0 * kStep, kc0 = Math.Min(kStep, k - pc0);
+                PackBPanels(ref job, kb0 * blockStride, pc0, kc0, jc, nc, q0, q1, panelStride);
                 Interlocked.Increment(ref job.PackDone);
             }
             packBase += packItems;

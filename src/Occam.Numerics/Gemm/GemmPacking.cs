@@ -91,6 +91,26 @@ internal static unsafe class GemmPacking
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(float* dst, float* b, nint rsB, nint csB, int kc, int nc, int nr, int q0, int q1, nint panelStride)
     {
+        if (csB == 1 && RowOrderB && nr == 32 && Vector512.IsHardwareAccelerated)
+        {
+            // Whole panels row by row: each row of op(B) is read once, as one sequential run across the panels (instead of
+            // one 128-byte piece per row per panel, a strided walk the prefetchers follow poorly from L3).
+            int whole = Math.Min(q1, nc / nr);
+            if (whole > q0)
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    float* s = b + p * rsB + q0 * nr;
+                    float* d = dst + q0 * panelStride + p * nr;
+                    for (int q = q0; q < whole; q++, s += nr, d += panelStride)
+                    {
+                        Vector512.Load(s).Store(d);
+                        Vector512.Load(s + 16).Store(d + 16);
+                    }
+                }
+                q0 = whole;
+            }
+        }
         for (int q = q0; q < q1; q++)
         {
             int j0 = q * nr;
@@ -140,6 +160,12 @@ internal static unsafe class GemmPacking
             }
         }
     }
+
+    /// <summary>
+    /// True (default): <see cref="PackB"/> copies the whole NR = 32 panels of a row-major op(B) row by row (one sequential
+    /// run per row across the panels). The same floats in the same places; settable for the bench's A/B.
+    /// </summary>
+    internal static bool RowOrderB { get; set; } = true;
 
     /// <summary>
     /// A panel of <paramref name="width"/> (a multiple of 8) interleaved lines read from <paramref name="valid"/>

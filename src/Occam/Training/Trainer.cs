@@ -377,18 +377,31 @@ public sealed class Trainer
         bool wake = WakesHelpers && Gemm.MaxThreads > 1 && rows * _widestLayer >= Gemm.ParallelWork;
         if (wake) GemmThreadPool.Wake(Gemm.MaxThreads);
         Span<float> gathered = gatherX ? _batchX.AsSpan(0, rows * model.Inputs) : default;
+        var phases = PhaseTicks;
+        if (phases is not null) phases[0] = Stopwatch.GetTimestamp();
         var scores = Backprop.Forward(model, ws, x, xRows, rows, ForwardMode.Training, rng, xBytes, gathered);
+        if (phases is not null) phases[1] = Stopwatch.GetTimestamp();
         float loss = Loss(scores, y, rows, out metric);
         if (wake) GemmThreadPool.Wake(Gemm.MaxThreads);
+        if (phases is not null) phases[2] = Stopwatch.GetTimestamp();
         if (gatherX) Backprop.Backward(model, ws, gathered, rows);
         else Backprop.Backward(model, ws, x, xRows, rows, false, xBytes);
+        if (phases is not null) phases[3] = Stopwatch.GetTimestamp();
         _optimizer.BeginStep();
         int queued = QueueUpdates();
         RunUpdates(queued);
+        if (phases is not null) phases[4] = Stopwatch.GetTimestamp();
         // Group lasso after its tensor's update (parameters are independent: the order across tensors changes nothing).
         for (int i = 0; i < queued; i++) _regularization.GroupsOn(_updates[i].Parameter)?.Prox(_updates[i].Parameter, _optimizer, _groupSteps);
         return loss;
     }
+
+    /// <summary>
+    /// Null (default), or 5 timestamps the unsplit <see cref="Step(ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{float}, int, Rng, out double, StandardizedBytes, bool)"/>
+    /// writes (<see cref="Stopwatch.GetTimestamp"/>): before the forward pass, after it, after the loss, after the backward
+    /// pass, after the optimizer's updates — for the bench's <c>steps --phases</c>. Changes no number.
+    /// </summary>
+    internal static long[]? PhaseTicks { get; set; }
 
     /// <summary>
     /// The step's loss on <paramref name="scores"/> (the forward pass's output), its gradient written into the workspace's

@@ -101,3 +101,102 @@ public unsafe class GemmPackingTests
             }
     }
 }
+
+/// <summary>
+/// The packing orders the driver can switch (<see cref="GemmPacking.RowOrderB"/>: whole NR = 32 panels of a row-major op(B)
+/// copied row by row; <see cref="GemmDriver.PacksPanelsAcrossDepth"/>: a transposed op(B) packed panel by panel across its
+/// k blocks) against the documented layout and against the other order: the same floats in the same places, so every
+/// product is the same bits. Not run in parallel with itself (the switches are static; either value gives the same
+/// results, so other tests running meanwhile are unaffected).
+/// </summary>
+[Collection(nameof(GemmPackingOrderTests))]
+public unsafe class GemmPackingOrderTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RowOrderPackBMatchesTheLayoutOnPanelRangesAndPaddedStrides(bool rowOrder)
+    {
+        bool saved = GemmPacking.RowOrderB;
+        try
+        {
+            GemmPacking.RowOrderB = rowOrder;
+            var rng = new Rng(80UL);
+            const int nr = 32;
+            foreach (int nc in new[] { 1, 31, 32, 33, 64, 70, 96, 130 })
+                foreach (int kc in new[] { 1, 7, 64, 196, 257 })
+                {
+                    int ld = nc + 5, panels = (nc + nr - 1) / nr;
+                    var b = new float[kc * ld];
+                    for (int i = 0; i < b.Length; i++) b[i] = rng.NextSingle() - 0.5f;
+                    nint panelStride = (nint)nr * (kc + 3);   // the driver's stride is NR · depth step, ≥ NR · kc
+                    for (int q0 = 0; q0 < panels; q0++)
+                        foreach (int q1 in new[] { q0 + 1, panels })
+                        {
+                            var dst = new float[panels * panelStride];
+                            Array.Fill(dst, float.NaN);
+                            fixed (float* pb = b)
+                            fixed (float* pd = dst)
+                                GemmPacking.PackB(pd, pb, ld, 1, kc, nc, nr, q0, q1, panelStride);
+                            for (int q = 0; q < panels; q++)
+                                for (int p = 0; p < (int)(panelStride / nr); p++)
+                                    for (int j = 0; j < nr; j++)
+                                    {
+                                        int col = q * nr + j;
+                                        float got = dst[q * panelStride + p * nr + j];
+                                        bool packed = q >= q0 && q < q1 && p < kc;
+                                        float expected = !packed ? float.NaN : col < nc ? b[p * ld + col] : 0f;
+                                        Assert.True(got.Equals(expected), $"row order {rowOrder} nc {nc} kc {kc} q {q0}..{q1}: panel {q} p {p} j {j} = {got}, expected {expected}");
+                                    }
+                        }
+                }
+        }
+        finally
+        {
+            GemmPacking.RowOrderB = saved;
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void ProductsAreTheSameBitsWhicheverPackingOrder(int threads)
+    {
+        bool savedRows = GemmPacking.RowOrderB, savedPanels = GemmDriver.PacksPanelsAcrossDepth;
+        try
+        {
+            var rng = new Rng(81UL);
+            // The step's shapes (784-512-256-10 at batch 256) and odd ones: k over several depth blocks, partial panels.
+            foreach (var (m, n, k) in new[] { (256, 512, 784), (256, 256, 512), (512, 784, 256), (256, 512, 256), (37, 70, 600), (64, 33, 300), (100, 130, 257) })
+                foreach (var (ta, tb) in new[] { (false, true), (true, false), (false, false), (true, true) })
+                {
+                    var a = new float[m * k];
+                    var b = new float[k * n];
+                    var c0 = new float[m * n];
+                    for (int i = 0; i < a.Length; i++) a[i] = rng.NextSingle() - 0.5f;
+                    for (int i = 0; i < b.Length; i++) b[i] = rng.NextSingle() - 0.5f;
+                    for (int i = 0; i < c0.Length; i++) c0[i] = rng.NextSingle() - 0.5f;
+                    var reference = (float[])c0.Clone();
+                    var result = (float[])c0.Clone();
+                    var options = new GemmOptions(Threads: threads, Path: GemmPath.Packed);
+                    GemmPacking.RowOrderB = false;
+                    GemmDriver.PacksPanelsAcrossDepth = false;
+                    Occam.Numerics.Gemm.Multiply(options, ta, tb, m, n, k, 0.75f, a, ta ? m : k, b, tb ? k : n, 0.5f, reference, n);
+                    GemmPacking.RowOrderB = true;
+                    GemmDriver.PacksPanelsAcrossDepth = true;
+                    Occam.Numerics.Gemm.Multiply(options, ta, tb, m, n, k, 0.75f, a, ta ? m : k, b, tb ? k : n, 0.5f, result, n);
+                    for (int i = 0; i < result.Length; i++)
+                        Assert.True(BitConverter.SingleToInt32Bits(result[i]) == BitConverter.SingleToInt32Bits(reference[i]),
+                            $"{m}x{n}x{k} tA={ta} tB={tb} threads {threads}: C[{i}] = {result[i]} vs {reference[i]}");
+                }
+        }
+        finally
+        {
+            GemmPacking.RowOrderB = savedRows;
+            GemmDriver.PacksPanelsAcrossDepth = savedPanels;
+        }
+    }
+}
+
+[CollectionDefinition(nameof(GemmPackingOrderTests), DisableParallelization = true)]
+public sealed class GemmPackingOrderCollection;
