@@ -209,7 +209,7 @@ internal static unsafe class GemmInPlace
     /// to 12 rows with one vector, 6 with two (12 accumulators). Heights are nearly equal: the first
     /// <c>TallTiles</c> tiles have <c>BaseRows</c> + 1 rows, the others <c>BaseRows</c>.
     /// </summary>
-    private static (int Tiles, int BaseRows, int TallTiles) TileRows(int m, int vectors, bool v256)
+    internal static (int Tiles, int BaseRows, int TallTiles) TileRows(int m, int vectors, bool v256)
     {
         int maxRows = v256 ? (vectors == 1 ? GemmTileV256InPlace.MaxRows : GemmTileV256InPlace.MaxRowsTwoVectors)
             : vectors == 1 || m <= GemmTileV512InPlace.MaxRows ? GemmTileV512InPlace.MaxRows : 8;
@@ -285,21 +285,22 @@ internal static unsafe class GemmInPlace
         float* b, nint rsB, nint csB, float beta, float* c, nint ldc, bool v256)
     {
         Debug.Assert(m >= 1 && n >= 1 && k >= 1);
+        int head = 16 - (int)(((nint)c & 63) >> 2);   // columns before C's first 64-byte line boundary (16: on one)
+        if (AlignShallow && head < 16 && n > head && ldc % 16 == 0 && SplitsLargeShallow(csB != 1, m, n, k, v256))
+        {
+            // A shallow product writes C at the cost of its multiply-adds: run the columns up to C's first 64-byte line
+            // boundary on their own (one masked vector per row), so that the strips of the rest start on a boundary and
+            // every one of their stores is one whole line (see AlignShallow). Neither part comes back here: the head is
+            // all of its product's columns (n = head), the rest starts on a boundary.
+            Run(m, head, k, alpha, a, rsA, csA, b, rsB, 1, beta, c, ldc, v256);
+            Run(m, n - head, k, alpha, a, rsA, csA, b + head, rsB, 1, beta, c + head, ldc, v256);
+            return;
+        }
         int vectors = Vectors(n, v256), width = Lanes(v256) * vectors;
         int kStep = GemmKernelInfo.DepthStep(k);
         (int tiles, int baseRows, int tallTiles) = TileRows(m, vectors, v256);   // the first tallTiles tiles have one row more
         float* stripBuffer = stackalloc float[GemmKernelInfo.BlockDepth * 32 + 16];
         float* strip = (float*)(((nint)stripBuffer + 63) & ~(nint)63);
-        if (csB == 1 && !v256 && AlignShallow && k <= MaxShallowDepth && (long)m * n >= LargeShallowOutputs && ldc % 16 == 0 && ((nint)c & 63) != 0)
-        {
-            // A shallow product writes C at the cost of its multiply-adds: run the columns up to C's first 64-byte line
-            // boundary on their own (one masked vector per row), so that the strips of the rest start on a boundary and
-            // every one of their stores is one whole line (see AlignShallow).
-            int head = 16 - (int)(((nint)c & 63) >> 2);
-            Run(m, head, k, alpha, a, rsA, csA, b, rsB, 1, beta, c, ldc, v256);
-            Run(m, n - head, k, alpha, a, rsA, csA, b + head, rsB, 1, beta, c + head, ldc, v256);
-            return;
-        }
         if (csB == 1)
         {
             // B's rows are contiguous: full strips are read in place, only the last partial strip is packed (once

@@ -42,8 +42,8 @@ internal static unsafe class GemmTileV512InPlace
     internal readonly struct N11 : IGemmCount { public static int Value => 11; }
     internal readonly struct N12 : IGemmCount { public static int Value => 12; }
 
-    /// <summary>The count types N1..N12 (index: count − 1), the type arguments <see cref="Tile(int, int, int, int, float*, nint, nint, float*, nint, float*, nint, float, float, int)"/> instantiates.</summary>
-    private static readonly Type[] s_counts =
+    /// <summary>The count types N1..N12 (index: count − 1), the type arguments <see cref="Tile(int, int, int, int, float*, nint, nint, float*, nint, float*, nint, float, float, int)"/> (and <see cref="GemmTiny"/>'s tile) instantiates.</summary>
+    internal static readonly Type[] Counts =
         [typeof(N1), typeof(N2), typeof(N3), typeof(N4), typeof(N5), typeof(N6), typeof(N7), typeof(N8), typeof(N9), typeof(N10), typeof(N11), typeof(N12)];
 
     /// <summary>
@@ -54,7 +54,7 @@ internal static unsafe class GemmTileV512InPlace
     {
         Preconditions.CheckInRange(rows, 1, MaxRows);
         Preconditions.CheckInRange(vectors, 1, 2);
-        Numerics.Precompile.Method(typeof(GemmTileV512InPlace), nameof(Tile), s_counts[rows - 1], s_counts[vectors - 1]);
+        Numerics.Precompile.Method(typeof(GemmTileV512InPlace), nameof(Tile), Counts[rows - 1], Counts[vectors - 1]);
     }
 
     /// <summary>

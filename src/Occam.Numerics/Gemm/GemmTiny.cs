@@ -30,8 +30,9 @@ internal static unsafe class GemmTiny
     /// <summary>Most columns: one 16-float vector per row.</summary>
     public const int MaxColumns = 16;
 
-    /// <summary>Most rows of one tile (12 accumulators, one B row and one broadcast of the 32 zmm registers).</summary>
-    public const int MaxRows = 12;
+    /// <summary>Most rows of one tile (12 accumulators, one B row and one broadcast of the 32 zmm registers): the in-place
+    /// one-vector tile's height, whose row cut (<see cref="GemmInPlace.TileRows"/>) this path shares.</summary>
+    public const int MaxRows = GemmTileV512InPlace.MaxRows;
 
     /// <summary>Whether the hardware runs the path (AVX-512 masked loads and stores, Vector512 accelerated): a JIT-time constant.</summary>
     public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
@@ -53,23 +54,9 @@ internal static unsafe class GemmTiny
     {
         Debug.Assert(m >= 1);
         Numerics.Precompile.Method(typeof(GemmTiny), nameof(Multiply));
-        (_, int baseRows, int tallTiles) = TileRows(m);
-        Numerics.Precompile.Method(typeof(GemmTiny), nameof(Tile), s_counts[baseRows - 1]);
-        if (tallTiles > 0) Numerics.Precompile.Method(typeof(GemmTiny), nameof(Tile), s_counts[baseRows]);
-    }
-
-    private static readonly Type[] s_counts =
-    [
-        typeof(GemmTileV512InPlace.N1), typeof(GemmTileV512InPlace.N2), typeof(GemmTileV512InPlace.N3), typeof(GemmTileV512InPlace.N4),
-        typeof(GemmTileV512InPlace.N5), typeof(GemmTileV512InPlace.N6), typeof(GemmTileV512InPlace.N7), typeof(GemmTileV512InPlace.N8),
-        typeof(GemmTileV512InPlace.N9), typeof(GemmTileV512InPlace.N10), typeof(GemmTileV512InPlace.N11), typeof(GemmTileV512InPlace.N12),
-    ];
-
-    /// <summary>⌈m/12⌉ row tiles of nearly equal heights: the first <c>TallTiles</c> have <c>BaseRows</c> + 1 rows, the others <c>BaseRows</c>.</summary>
-    private static (int Tiles, int BaseRows, int TallTiles) TileRows(int m)
-    {
-        int tiles = (m + MaxRows - 1) / MaxRows;
-        return (tiles, m / tiles, m % tiles);
+        (_, int baseRows, int tallTiles) = GemmInPlace.TileRows(m, 1, v256: false);
+        Numerics.Precompile.Method(typeof(GemmTiny), nameof(Tile), GemmTileV512InPlace.Counts[baseRows - 1]);
+        if (tallTiles > 0) Numerics.Precompile.Method(typeof(GemmTiny), nameof(Tile), GemmTileV512InPlace.Counts[baseRows]);
     }
 
     /// <summary>
@@ -100,7 +87,7 @@ internal static unsafe class GemmTiny
             Tile(m, k, a, rsA, csA, b, ldb, c, ldc, alpha, beta, mask);
             return;
         }
-        (int tiles, int baseRows, int tallTiles) = TileRows(m);
+        (int tiles, int baseRows, int tallTiles) = GemmInPlace.TileRows(m, 1, v256: false);
         for (int t = 0; t < tiles; t++)
         {
             int rows = baseRows + (t < tallTiles ? 1 : 0);

@@ -91,6 +91,7 @@ public class GemmSmallShapesTests
         { false, 300, 7, 230 },    // rows and columns off every tile and line boundary
         { false, 64, 16, 1024 },
         { false, 256, 1, 256 },
+        { false, 8192, 3, 40 },    // tall: the columns before C's first line boundary alone are a large shallow product too
     };
 
     [Theory]
