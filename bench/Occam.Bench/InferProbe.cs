@@ -33,6 +33,7 @@ internal static unsafe class InferProbe
         if (what is "layers" or "all") Layers();
         if (what is "handoff" or "all") HandOff();
         if (what is "pack" or "all") PackInputs();
+        if (what is "tile" or "all") TileRate();
         return 0;
     }
 
@@ -157,6 +158,40 @@ internal static unsafe class InferProbe
             c14 = Vector256.FusedMultiplyAdd(c14, m, a); c15 = Vector256.FusedMultiplyAdd(c15, m, a);
         }
         return Vector256.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11 + c12 + c13 + c14 + c15);
+    }
+
+    /// <summary>
+    /// The 8×32 Vector512 micro-kernel's own rate (kc = 256, β = 0): <c>hot</c> — one Ã and one B̃ micro-panel (40 KiB,
+    /// in L1) again and again; <c>macro</c> — a 128-row Ã block and 16 B̃ micro-panels (896 KiB with C, in L2) walked as
+    /// the macro-kernel walks them (B̃ panel outer, Ã panels inner). GFLOP/s, one thread, best of windows.
+    /// </summary>
+    private static void TileRate()
+    {
+        if (!Vector512.IsHardwareAccelerated) { Console.WriteLine("{\"bench\":\"infer-probe\",\"probe\":\"tile\",\"skipped\":\"no Vector512\"}"); return; }
+        const int Kc = 256, Mc = 128, Panels = 16;
+        float* a = (float*)NativeMemory.AlignedAlloc((nuint)(Mc * Kc * 4), 64);
+        float* b = (float*)NativeMemory.AlignedAlloc((nuint)(Panels * 32 * Kc * 4), 64);
+        float* c = (float*)NativeMemory.AlignedAlloc((nuint)(Mc * Panels * 32 * 4), 64);
+        for (int i = 0; i < Mc * Kc; i++) a[i] = 1e-3f * (i % 7);
+        for (int i = 0; i < Panels * 32 * Kc; i++) b[i] = 1e-3f * (i % 5);
+        double bestHot = double.MaxValue, bestMacro = double.MaxValue;
+        const int HotCalls = 4000, MacroRounds = 40;
+        for (int w = 0; w < 40; w++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            for (int r = 0; r < HotCalls; r++) GemmTileV512.Tile8x32(Kc, a, b, c, 32, 1f, 0f);
+            bestHot = Math.Min(bestHot, (Stopwatch.GetTimestamp() - t0) / (double)Stopwatch.Frequency);
+            t0 = Stopwatch.GetTimestamp();
+            for (int r = 0; r < MacroRounds; r++)
+                for (int q = 0; q < Panels; q++)
+                    for (int ir = 0; ir < Mc; ir += 8)
+                        GemmTileV512.Tile8x32(Kc, a + ir * Kc, b + q * 32 * Kc, c + ir * Panels * 32 + q * 32, Panels * 32, 1f, 0f);
+            bestMacro = Math.Min(bestMacro, (Stopwatch.GetTimestamp() - t0) / (double)Stopwatch.Frequency);
+        }
+        double flopsTile = 2.0 * 8 * 32 * Kc;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"bench\":\"infer-probe\",\"probe\":\"tile\",\"kernel\":\"8x32\",\"hotGflops\":{flopsTile * HotCalls / bestHot / 1e9:F1},\"macroGflops\":{flopsTile * MacroRounds * Panels * (Mc / 8) / bestMacro / 1e9:F1}}}"));
+        NativeMemory.AlignedFree(a); NativeMemory.AlignedFree(b); NativeMemory.AlignedFree(c);
     }
 
     private static void HandOff()
