@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using Occam.Numerics.Functions;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -38,13 +38,14 @@ public static class SoftmaxCrossEntropy
         return rows == 0 ? 0f : Rows(logits, rows, classes, labels, gradient);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]   // the path for K > 16 classes: never at tier 0
     private static float Rows(ReadOnlySpan<float> logits, int rows, int classes, ReadOnlySpan<float> labels, Span<float> gradient)
     {
         double sum = 0;
         float inv = 1f / rows;
         // Blocks of rows: shifted logits z − m into the gradient buffer, one vectorized exp over the block, then per row
         // the sum (in j order), the loss term and the scaling. Same operations as one row at a time; only e^x is the
-        // vectorized TensorPrimitives.Exp instead of MathF.Exp (≤ 1 ulp apart).
+        // vectorized Exp.Apply (Functions/Exp.cs: computed in double, within 1 ulp of e^x) instead of MathF.Exp.
         const int block = 64;
         Span<float> maxima = stackalloc float[block];
         for (int r0 = 0; r0 < rows; r0 += block)
@@ -56,10 +57,11 @@ public static class SoftmaxCrossEntropy
                 float m = z[0];
                 for (int j = 1; j < classes; j++) if (z[j] > m) m = z[j];
                 maxima[r] = m;
-                TensorPrimitives.Subtract(z, m, gradient.Slice((r0 + r) * classes, classes));
+                var d = gradient.Slice((r0 + r) * classes, classes);
+                for (int j = 0; j < classes; j++) d[j] = z[j] - m;
             }
             var e = gradient.Slice(r0 * classes, count * classes);
-            TensorPrimitives.Exp(e, e);
+            Exp.Apply(e, e);
             for (int r = 0; r < count; r++)
             {
                 var z = logits.Slice((r0 + r) * classes, classes);
@@ -69,7 +71,8 @@ public static class SoftmaxCrossEntropy
                 float s = 0f;
                 for (int j = 0; j < classes; j++) s += g[j];
                 sum += Math.Log(s) + maxima[r] - z[c];
-                TensorPrimitives.Multiply(g, inv / s, g);
+                float t = inv / s;
+                for (int j = 0; j < classes; j++) g[j] *= t;
                 g[c] -= inv;
             }
         }
@@ -80,7 +83,7 @@ public static class SoftmaxCrossEntropy
     /// <see cref="Compute"/> for K ≤ 16 on AVX-512: the same blocks and operations, each row one vector with the lanes
     /// past K masked off (masked loads and stores touch nothing past the row): the maximum by a reduction of the
     /// vector (the same value as the scalar scan, up to the sign of a zero maximum, which changes neither z − m nor
-    /// the loss), z − m stored masked, the block's exponentials by the same <c>TensorPrimitives.Exp</c>, then per row
+    /// the loss), z − m stored masked, the block's exponentials by the same <see cref="Exp.Apply"/>, then per row
     /// scalar loops with no call: the sum in j order, the loss term, e·(1/R ÷ s) and 1/R subtracted at the label
     /// (scalar on purpose: a masked vector store followed by loads of the next row in the same cache line stalls
     /// store forwarding, measured slower than the span calls).
@@ -115,7 +118,7 @@ public static class SoftmaxCrossEntropy
                     Avx512F.MaskStore(g, valid, zv - Vector512.Create(m));
                 }
                 var e = gradient.Slice(r0 * classes, count * classes);
-                TensorPrimitives.Exp(e, e);
+                Exp.Apply(e, e);
                 Finish(pz, pg, r0, count, classes, labels, inv, maxima, sums, ref sum);
             }
         }
@@ -160,7 +163,7 @@ public static class SoftmaxCrossEntropy
                     (z1 - vm).Store(g + tail);
                 }
                 var e = gradient.Slice(r0 * classes, count * classes);
-                TensorPrimitives.Exp(e, e);
+                Exp.Apply(e, e);
                 Finish(pz, pg, r0, count, classes, labels, inv, maxima, sums, ref sum);
             }
         }

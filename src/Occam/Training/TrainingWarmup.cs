@@ -4,6 +4,7 @@ using Occam.Nn;
 using Occam.Numerics;
 using Occam.Numerics.Activations;
 using Occam.Numerics.Conversion;
+using Occam.Numerics.Functions;
 using Occam.Numerics.LinearAlgebra;
 using Occam.Numerics.Losses;
 using Occam.Numerics.Random;
@@ -165,11 +166,7 @@ public static class TrainingWarmup
         Precompile.Method(typeof(RowBroadcast), nameof(RowBroadcast.Fill));
         Precompile.Method(typeof(SoftmaxCrossEntropy), nameof(SoftmaxCrossEntropy.Compute));
         Precompile.Method(typeof(SoftmaxCrossEntropy), "ComputeNarrow");
-        // The softmax's exponentials: TensorPrimitives.Exp's instantiation is private to System.Numerics.Tensors and its
-        // Vector512 code is compiled (tier 0) at its first call, ≈ 4 ms on the step's thread: one call on a scratch
-        // block of the size ComputeNarrow passes (64 rows of 10 classes) compiles the same code here.
-        var scratch = new float[640];
-        TensorPrimitives.Exp(scratch, scratch.AsSpan());
+        Precompile.Method(typeof(Exp), nameof(Exp.Apply));   // the softmax's exponentials
         Precompile.Method(typeof(Gemm), nameof(Gemm.Multiply));   // tier 0 (it tests Vector512), on the step's thread otherwise
         Precompile.Method(typeof(SumOfRows), nameof(SumOfRows.Compute));
         Precompile.Method(typeof(ReluDropout), nameof(ReluDropout.Backward));
