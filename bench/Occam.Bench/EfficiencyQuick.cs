@@ -74,8 +74,8 @@ internal static unsafe class EfficiencyQuick
             var (trainer, x, y, rng) = StepsQuick.Setup(net);
             Action step = () => trainer.Step(x, y, net.Batch, rng, out _);
             // Warm-up: the JIT's tiers and the caches, on both sides.
-            double perStep = WarmUp(step, 0.5);
-            foreach (var p in products) p.PerCall = WarmUp(() => p.Call(blas), 0.05);
+            double perStep = Timing.WarmUp(step, 20, 0.5);
+            foreach (var p in products) p.PerCall = Timing.WarmUp(() => p.Call(blas), 20, 0.05);
             double phase = seconds / (2 * rounds);
             var occam = new double[rounds];
             var reference = new double[rounds];
@@ -83,12 +83,12 @@ internal static unsafe class EfficiencyQuick
             for (int r = 0; r < rounds; r++)
             {
                 Thread.Sleep(200);
-                occam[r] = Best(step, perStep, Math.Max(0.002, perStep), phase);
+                occam[r] = Timing.BestOfWindows(step, perStep, Math.Max(0.002, perStep), phase, 5);
                 reference[r] = 0;
                 for (int i = 0; i < products.Length; i++)
                 {
                     var p = products[i];
-                    double t = Best(() => p.Call(blas), p.PerCall, 20e-6, phase / products.Length);
+                    double t = Timing.BestOfWindows(() => p.Call(blas), p.PerCall, 20e-6, phase / products.Length, 5);
                     reference[r] += t;
                     bestProduct[i] = Math.Min(bestProduct[i], t);
                 }
@@ -109,37 +109,6 @@ internal static unsafe class EfficiencyQuick
             Gemm.MaxThreads = saved;
             foreach (var p in products) p.Dispose();
         }
-    }
-
-    /// <summary>Runs <paramref name="call"/> for <paramref name="seconds"/> and at least 20 times; returns seconds per call.</summary>
-    private static double WarmUp(Action call, double seconds)
-    {
-        var sw = Stopwatch.StartNew();
-        int calls = 0;
-        while (calls < 20 || sw.Elapsed.TotalSeconds < seconds)
-        {
-            call();
-            calls++;
-        }
-        return sw.Elapsed.TotalSeconds / calls;
-    }
-
-    /// <summary>
-    /// Best seconds per call over windows of enough calls to last <paramref name="window"/> seconds, for about
-    /// <paramref name="seconds"/> (at least 5 windows); raw timestamps (no 100 ns TimeSpan rounding).
-    /// </summary>
-    private static double Best(Action call, double perCall, double window, double seconds)
-    {
-        int inner = Math.Max(1, (int)(window / perCall));
-        double best = double.PositiveInfinity;
-        long end = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
-        for (int w = 0; w < 5 || Stopwatch.GetTimestamp() < end; w++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            for (int i = 0; i < inner; i++) call();
-            best = Math.Min(best, (Stopwatch.GetTimestamp() - t0) / (double)Stopwatch.Frequency / inner);
-        }
-        return best;
     }
 
     /// <summary>One product of the step with its operands, pinned for OpenBLAS (random values in [−1, 1), fixed seed).</summary>

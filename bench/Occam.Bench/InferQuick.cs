@@ -136,24 +136,6 @@ internal static class InferQuick
     }
 
     /// <summary>Best seconds per call over windows of ≥ 1 ms, for about <paramref name="seconds"/>, after a warm-up.</summary>
-    private static double Best(Action call, double seconds)
-    {
-        var warm = Stopwatch.StartNew();
-        int calls = 0;
-        while (calls < 20 || warm.Elapsed.TotalSeconds < Math.Min(0.3, seconds / 3))
-        {
-            call();
-            calls++;
-        }
-        int inner = Math.Max(1, (int)(1e-3 / (warm.Elapsed.TotalSeconds / calls)));
-        double best = double.MaxValue;
-        var total = Stopwatch.StartNew();
-        while (total.Elapsed.TotalSeconds < seconds)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            for (int i = 0; i < inner; i++) call();
-            best = Math.Min(best, (Stopwatch.GetTimestamp() - t0) / (double)Stopwatch.Frequency / inner);   // ticks, not a TimeSpan (100 ns steps)
-        }
-        return best;
-    }
+    private static double Best(Action call, double seconds) =>
+        Timing.BestOfWindows(call, Timing.WarmUp(call, 20, Math.Min(0.3, seconds / 3)), 1e-3, seconds, 1);
 }

@@ -83,26 +83,6 @@ internal static class KernelsQuick
     }
 
     /// <summary>Best time per call in ns: warm-up (JIT tiers), then ~50 µs windows, the least disturbed one kept.</summary>
-    private static double Best(Action run, double seconds)
-    {
-        var sw = Stopwatch.StartNew();
-        int warm = 0;
-        while (sw.Elapsed.TotalSeconds < seconds / 3 || warm < 200)
-        {
-            run();
-            warm++;
-        }
-        double perCall = sw.Elapsed.TotalSeconds / warm;
-        int inner = Math.Max(1, (int)(50e-6 / perCall));
-        double best = double.PositiveInfinity;
-        var total = Stopwatch.StartNew();
-        while (total.Elapsed.TotalSeconds < seconds)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            for (int i = 0; i < inner; i++) run();
-            double s = (Stopwatch.GetTimestamp() - t0) / (double)Stopwatch.Frequency / inner;
-            if (s < best) best = s;
-        }
-        return best * 1e9;
-    }
+    private static double Best(Action run, double seconds) =>
+        Timing.BestOfWindows(run, Timing.WarmUp(run, 200, seconds / 3), 50e-6, seconds, 1) * 1e9;
 }

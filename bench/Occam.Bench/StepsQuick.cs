@@ -849,17 +849,7 @@ internal static class StepsQuick
     }
 
     /// <summary>Runs <paramref name="step"/> for min(1, seconds / 2) s and at least 50 times (JIT tiers, caches); returns seconds per call.</summary>
-    private static double WarmUp(Action step, double seconds)
-    {
-        var sw = Stopwatch.StartNew();
-        int warm = 0;
-        while (sw.Elapsed.TotalSeconds < Math.Min(1.0, seconds / 2) || warm < 50)
-        {
-            step();
-            warm++;
-        }
-        return sw.Elapsed.TotalSeconds / warm;
-    }
+    private static double WarmUp(Action step, double seconds) => Timing.WarmUp(step, 50, Math.Min(1.0, seconds / 2));
 
     private static double Time(Net net, int threads, double seconds)
     {
@@ -873,18 +863,8 @@ internal static class StepsQuick
         Gemm.MaxThreads = threads;
         try
         {
-            // Warm up (JIT tiers, caches), then time ~2 ms windows and keep the best of many.
-            double perStep = WarmUp(step, seconds);
-            int inner = Math.Max(1, (int)(0.002 / perStep));   // short windows: the best one is the least disturbed
-            double best = double.PositiveInfinity;
-            var total = Stopwatch.StartNew();
-            while (total.Elapsed.TotalSeconds < seconds)
-            {
-                long t0 = Stopwatch.GetTimestamp();
-                for (int i = 0; i < inner; i++) step();
-                double s = (Stopwatch.GetTimestamp() - t0) / (double)Stopwatch.Frequency / inner;   // raw ticks: no 100 ns TimeSpan rounding
-                if (s < best) best = s;
-            }
+            // Warm up (JIT tiers, caches), then time ~2 ms windows (short: the best one is the least disturbed).
+            double best = Timing.BestOfWindows(step, WarmUp(step, seconds), 0.002, seconds, 1);
             return best * 1e6;
         }
         finally
