@@ -105,6 +105,7 @@ internal static unsafe class GemmQuick
                 case "--trace": trace = true; break;
                 case "--byte-rows": s_byteRows = true; break;
                 case "--c-offset": s_cOffset = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--b-offset": s_bOffset = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--threads": threadCounts = args[++i].Split(',').Select(int.Parse).ToList(); break;
                 default: Console.Error.WriteLine($"gemm-quick: unknown option {args[i]}"); return 2;
             }
@@ -157,10 +158,12 @@ internal static unsafe class GemmQuick
                         bestOccam = Math.Min(bestOccam, Time(c, threads, null, options, seconds / (2 * rounds)));
                         if (variant is not null)
                         {
-                            bool savedAlign = GemmInPlace.AlignShallow;
+                            bool savedAlign = GemmInPlace.AlignShallow, savedWindows = GemmInPlace.LineWindows;
                             GemmInPlace.AlignShallow = !variant.Contains("align=0", StringComparison.Ordinal);
+                            GemmInPlace.LineWindows = !variant.Contains("windows=0", StringComparison.Ordinal);
                             bestVariant = Math.Min(bestVariant, Time(c, threads, null, WithVariant(options, variant), seconds / (2 * rounds)));
                             GemmInPlace.AlignShallow = savedAlign;
+                            GemmInPlace.LineWindows = savedWindows;
                         }
                         bestBlas = Math.Min(bestBlas, Time(c, threads, blas, options, seconds / (2 * rounds)));
                     }
@@ -186,7 +189,8 @@ internal static unsafe class GemmQuick
     /// <summary>
     /// <paramref name="options"/> with a variant's settings (<c>--variant</c>): <c>split=auto|shared|columns</c>
     /// (<see cref="GemmSplit"/>), <c>path=…</c> (<see cref="GemmPath"/>), <c>threads=N</c> (the exact thread count,
-    /// <see cref="GemmOptions.Threads"/>), <c>align=0</c> (<see cref="GemmInPlace.AlignShallow"/> off), comma-separated.
+    /// <see cref="GemmOptions.Threads"/>), <c>align=0</c> (<see cref="GemmInPlace.AlignShallow"/> off), <c>windows=0</c> (<see cref="GemmInPlace.LineWindows"/> off),
+    /// comma-separated.
     /// </summary>
     private static GemmOptions WithVariant(GemmOptions options, string? spec)
     {
@@ -207,7 +211,7 @@ internal static unsafe class GemmQuick
                     },
                 },
                 "path" => options with { Path = Enum.Parse<GemmPath>(kv[1], ignoreCase: true) },
-                "align" => options,   // GemmInPlace.AlignShallow, set around the variant's calls
+                "align" or "windows" => options,   // GemmInPlace.AlignShallow / LineWindows, set around the variant's calls
                 "threads" => options with { Threads = int.Parse(kv[1], CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"gemm-quick: unknown variant setting '{kv[0]}'"),
             };
@@ -263,12 +267,20 @@ internal static unsafe class GemmQuick
         var rng = new Rng(12345UL);
         bool ta = c.Op[0] == 'T', tb = c.Op[1] == 'T';
         int m = c.M, n = c.N, k = c.K;
-        float[] a = Random(rng, m * k), b = Random(rng, k * n), cc = new float[m * n + 16];
+        float[] a = Random(rng, m * k), b0 = Random(rng, k * n), cc = new float[m * n + 32];
+        // --b-offset F: B's data copied to F floats past a 64-byte boundary (default: the array as allocated).
+        float[] b = s_bOffset < 0 ? b0 : GC.AllocateArray<float>(k * n + 32, pinned: true);
         int lda = ta ? m : k, ldb = tb ? k : n;
         fixed (float* pa = a)
-        fixed (float* pb = b)
+        fixed (float* pb0 = b)
         fixed (float* pc0 = cc)
         {
+            float* pb = pb0;
+            if (s_bOffset >= 0)
+            {
+                pb = (float*)(((nint)pb0 + 63) & ~(nint)63) + s_bOffset;
+                b0.CopyTo(new Span<float>(pb, b0.Length));
+            }
             // --c-offset F: C starts F floats past a 64-byte boundary (default: wherever the array's data lies).
             float* pc = s_cOffset < 0 ? pc0 : (float*)(((nint)pc0 + 63) & ~(nint)63) + s_cOffset;
             float* xa = pa, xb = pb, xc = pc;
@@ -283,13 +295,13 @@ internal static unsafe class GemmQuick
                 for (int j = 0; j < k; j++) { shift[j] = 33.3 + j % 7; factor[j] = 1 / (70.0 + j % 5); }
                 var rows = new int[m];
                 for (int i = 0; i < m; i++) rows[i] = rng.NextInt(stored);
-                Action rowsCall = () => Gemm.MultiplyRowsWith(options, false, tb, m, n, k, 1f, [], k, rows, new ReadOnlySpan<float>(xb, b.Length), ldb, [],
+                Action rowsCall = () => Gemm.MultiplyRowsWith(options, false, tb, m, n, k, 1f, [], k, rows, new ReadOnlySpan<float>(xb, b0.Length), ldb, [],
                     0f, new Span<float>(xc, m * n), n, default, new StandardizedBytes(bytes, k, shift, factor));
                 return Best(rowsCall, seconds);
             }
             Action call = blas is null
                 ? () => Gemm.Multiply(options, ta, tb, m, n, k, 1f, new ReadOnlySpan<float>(xa, a.Length), lda,
-                    new ReadOnlySpan<float>(xb, b.Length), ldb, 0f, new Span<float>(xc, m * n), n)
+                    new ReadOnlySpan<float>(xb, b0.Length), ldb, 0f, new Span<float>(xc, m * n), n)
                 : () => blas.Sgemm(ta, tb, m, n, k, xa, lda, xb, ldb, xc, n);
             return Best(call, seconds);
         }
@@ -297,6 +309,9 @@ internal static unsafe class GemmQuick
 
     /// <summary><c>--byte-rows</c>: Occam's non-transposed-A products read A's rows through a table from standardized bytes.</summary>
     private static bool s_byteRows;
+
+    /// <summary><c>--b-offset F</c> (0..15): B starts F floats past a 64-byte boundary; −1 (default): where the array's data lies.</summary>
+    private static int s_bOffset = -1;
 
     /// <summary><c>--c-offset F</c> (0..15): C starts F floats past a 64-byte boundary; −1 (default): where the array's data lies.</summary>
     private static int s_cOffset = -1;

@@ -90,6 +90,39 @@ internal static unsafe class GemmInPlace
         !v256 && !transposeB && k <= MaxShallowDepth && (long)m * n >= LargeShallowOutputs;
 
     /// <summary>
+    /// Whether a shallow product (<see cref="WritesLineWindows"/>'s shapes) whose C rows all start at the same offset
+    /// inside a 64-byte line (ldc a multiple of 16), not on a line boundary, is computed on C's line windows: each row's
+    /// 16-float vectors start on the line boundary before its first column, op(B) is copied once per call into a strip
+    /// shifted by that offset (zeros before and after), and the tiles store whole lines, masking only the first and last
+    /// window of a row (<see cref="GemmTileV512InPlace.Tile(int, int, int, int, float*, nint, nint, float*, nint, float*, nint, float, float, int, int)"/>'s
+    /// lo and cols). A 64-byte store that straddles two lines costs about two, and on these products the stores are
+    /// most of the time (NN 128×1×128: 2.0 µs with C on a boundary, 3.5 µs off one; docs/algorithms/gemm.md, session 15).
+    /// Default true; set only by the bench's interleaved A/B (<c>gemm-quick --variant windows=0</c>).
+    /// </summary>
+    internal static bool LineWindows { get; set; } = true;
+
+    /// <summary>
+    /// The fewest elements of C (m·n, 32 KiB) for which a shallow product is computed on line windows
+    /// (<see cref="LineWindows"/>); from <see cref="LargeShallowOutputs"/> on, the large shallow rule applies instead.
+    /// </summary>
+    public const long LineWindowOutputs = 1L << 13;
+
+    /// <summary>Floats of the strip buffer <see cref="Run"/> packs op(B) into (a kc × 32 strip, or the shifted copy of a line-window product).</summary>
+    private const int StripFloats = GemmKernelInfo.BlockDepth * 32;
+
+    /// <summary>
+    /// Whether a product's shape is one <see cref="LineWindows"/> applies to when C is off a line boundary: on the
+    /// 16-float tiles (not <paramref name="v256"/>), B not transposed, k ≤ <see cref="MaxShallowDepth"/>, more than 16
+    /// columns, <see cref="LineWindowOutputs"/> ≤ m·n &lt; <see cref="LargeShallowOutputs"/> (larger ones keep
+    /// <see cref="AlignShallow"/>, measured on NN 256×10×256 in session 14), and the shifted copy of op(B) (k × (n + 15) rounded up to 16) fits
+    /// the strip buffer (n ≤ 497 at k = 16).
+    /// </summary>
+    public static bool WritesLineWindows(bool transposeB, int m, int n, int k, bool v256) =>
+        !v256 && !transposeB && k <= MaxShallowDepth && n > MaxNarrowColumns && (long)m * n >= LineWindowOutputs
+        && (long)m * n < LargeShallowOutputs
+        && (long)k * ((n + 15 + 15) / 16 * 16) <= StripFloats;
+
+    /// <summary>
     /// The threads <see cref="Gemm"/> gives a product on this path unless told: <see cref="Gemm.MaxThreads"/> for a
     /// large shallow product (<see cref="SplitsLargeShallow"/>: writing its C, 256 KiB or more, is split over the cores;
     /// on NN 256×10×256 two threads take 8–9.5 µs against 13–14.6 on one), else <see cref="Gemm.AutoThreads"/>.
@@ -225,7 +258,7 @@ internal static unsafe class GemmInPlace
     /// machine's kernel, <see cref="NarrowTiles"/>); <paramref name="largeShallow"/> (<see cref="SplitsLargeShallow"/>): also
     /// the one-vector tiles of the columns before C's first line boundary (<see cref="AlignShallow"/>).
     /// </summary>
-    public static void Precompile(int m, int n, int threads, bool? v256 = null, bool largeShallow = false)
+    public static void Precompile(int m, int n, int threads, bool? v256 = null, bool largeShallow = false, bool lineWindows = false)
     {
         Debug.Assert(m >= 1 && n >= 1);
         bool narrow = v256 ?? NarrowTiles(GemmKernel.Auto);
@@ -234,6 +267,7 @@ internal static unsafe class GemmInPlace
         {
             PrecompileTiles(m, n, narrow);
             if (largeShallow) PrecompileTiles(m, 1, narrow);
+            if (lineWindows) PrecompileWindowTail(m, narrow);
             return;
         }
         (bool byRows, int items) = Split(m, n, threads, narrow);
@@ -242,7 +276,17 @@ internal static unsafe class GemmInPlace
             (int r0, int r1, int j0, int j1) = Share(m, n, byRows, items, item, narrow);
             PrecompileTiles(r1 - r0, j1 - j0, narrow);
             if (largeShallow) PrecompileTiles(r1 - r0, 1, narrow);   // the columns before C's first line boundary (AlignShallow)
+            if (lineWindows) PrecompileWindowTail(r1 - r0, narrow);
         }
+    }
+
+    /// <summary>The one-vector tiles a line-window product (<see cref="LineWindows"/>) runs its odd last window with: the two-vector tiles' heights.</summary>
+    private static void PrecompileWindowTail(int m, bool v256)
+    {
+        if (v256) return;
+        (_, int baseRows, int tallTiles) = TileRows(m, 2, v256);
+        GemmTileV512InPlace.Precompile(baseRows, 1);
+        if (tallTiles > 0) GemmTileV512InPlace.Precompile(baseRows + 1, 1);
     }
 
     /// <summary>
@@ -252,6 +296,7 @@ internal static unsafe class GemmInPlace
     public static void PrecompileDriver()
     {
         Numerics.Precompile.Method(typeof(GemmInPlace), nameof(Run));
+        Numerics.Precompile.Method(typeof(GemmInPlace), nameof(RunLineWindows));
         Numerics.Precompile.Method(typeof(GemmPacking), nameof(GemmPacking.PackB));
     }
 
@@ -285,7 +330,13 @@ internal static unsafe class GemmInPlace
         float* b, nint rsB, nint csB, float beta, float* c, nint ldc, bool v256)
     {
         Debug.Assert(m >= 1 && n >= 1 && k >= 1);
-        int head = 16 - (int)(((nint)c & 63) >> 2);   // columns before C's first 64-byte line boundary (16: on one)
+        int offset = (int)(((nint)c & 63) >> 2);   // C's offset in floats past a 64-byte line boundary
+        if (LineWindows && offset != 0 && ((nint)c & 3) == 0 && ldc % 16 == 0 && csB == 1 && WritesLineWindows(false, m, n, k, v256))
+        {
+            RunLineWindows(m, n, k, alpha, a, rsA, csA, b, rsB, beta, c, ldc, offset);
+            return;
+        }
+        int head = 16 - offset;   // columns before C's first 64-byte line boundary (16: on one)
         if (AlignShallow && head < 16 && n > head && ldc % 16 == 0 && SplitsLargeShallow(csB != 1, m, n, k, v256))
         {
             // A shallow product writes C at the cost of its multiply-adds: run the columns up to C's first 64-byte line
@@ -299,7 +350,7 @@ internal static unsafe class GemmInPlace
         int vectors = Vectors(n, v256), width = Lanes(v256) * vectors;
         int kStep = GemmKernelInfo.DepthStep(k);
         (int tiles, int baseRows, int tallTiles) = TileRows(m, vectors, v256);   // the first tallTiles tiles have one row more
-        float* stripBuffer = stackalloc float[GemmKernelInfo.BlockDepth * 32 + 16];
+        float* stripBuffer = stackalloc float[StripFloats + 16];
         float* strip = (float*)(((nint)stripBuffer + 63) & ~(nint)63);
         if (csB == 1)
         {
@@ -346,6 +397,47 @@ internal static unsafe class GemmInPlace
                     i0 += rows;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// A shallow product on C's line windows (<see cref="LineWindows"/>): C's rows start <paramref name="offset"/> (1..15)
+    /// floats past a line boundary (ldc a multiple of 16), k ≤ 16 (one k block). op(B) is copied into B̃ (k rows of
+    /// <c>w = ⌈(offset + n)/16⌉·16</c> floats: <c>B̃[p][offset + j] = B[p][j]</c>, zeros elsewhere), and each row tile computes
+    /// its rows' windows from the boundary <c>c − offset</c>: two-vector strips, the first storing from lane offset, the
+    /// last up to <c>offset + n</c>, and a one-vector strip for an odd last window. The same chains as every other path
+    /// (a zero lane of B̃ feeds only lanes that are not stored).
+    /// </summary>
+    private static void RunLineWindows(int m, int n, int k, float alpha, float* a, nint rsA, nint csA, float* b, nint rsB,
+        float beta, float* c, nint ldc, int offset)
+    {
+        int windows = (offset + n + 15) / 16;
+        int width = windows * 16;
+        Debug.Assert(k <= MaxShallowDepth && windows >= 2 && (long)k * width <= StripFloats);
+        float* buffer = stackalloc float[StripFloats + 16];
+        float* bt = (float*)(((nint)buffer + 63) & ~(nint)63);
+        for (int p = 0; p < k; p++)
+        {
+            float* row = bt + p * width;
+            Vector512<float>.Zero.Store(row);
+            Vector512<float>.Zero.Store(row + width - 16);
+            new ReadOnlySpan<float>(b + p * rsB, n).CopyTo(new Span<float>(row + offset, n));
+        }
+        int pairs = windows / 2;
+        bool odd = windows % 2 != 0;
+        int lastCols = odd ? 32 : offset + n - 32 * (pairs - 1);   // columns the last two-vector strip stores
+        (int tiles, int baseRows, int tallTiles) = TileRows(m, 2, false);
+        float* c0 = c - offset;
+        int i0 = 0;
+        for (int t = 0; t < tiles; t++)
+        {
+            int rows = baseRows + (t < tallTiles ? 1 : 0);
+            float* at = a + i0 * rsA;
+            float* ct = c0 + i0 * ldc;
+            GemmTileV512InPlace.Tile(rows, 2, pairs, k, at, rsA, csA, bt, width, ct, ldc, alpha, beta, lastCols, offset);
+            if (odd)
+                GemmTileV512InPlace.Tile(rows, 1, 1, k, at, rsA, csA, bt + 32 * pairs, width, ct + 32 * pairs, ldc, alpha, beta, offset + n - 32 * pairs);
+            i0 += rows;
         }
     }
 

@@ -20,7 +20,8 @@ internal interface IGemmCount
 /// C[i][j] = alpha·acc[i][j]                      (beta = 0: C is not read)
 /// C[i][j] = fma(alpha, acc[i][j], beta·C[i][j])  (otherwise)
 /// </code>
-/// for j &lt; cols only (masked stores; C past cols is neither read nor written). Each element is the same chain of
+/// for lo ≤ j &lt; cols only (masked stores; C outside them is neither read nor written; lo &gt; 0 only in the first strip
+/// of a call, cols &lt; 16·V only in its last). Each element is the same chain of
 /// fused multiply-adds in the same order as every other kernel of <see cref="Gemm"/>, so results are bit-identical.
 /// Registers: R·V accumulators (at most 24), V B vectors and one broadcast, of 32 zmm.
 /// </summary>
@@ -42,7 +43,7 @@ internal static unsafe class GemmTileV512InPlace
     internal readonly struct N11 : IGemmCount { public static int Value => 11; }
     internal readonly struct N12 : IGemmCount { public static int Value => 12; }
 
-    /// <summary>The count types N1..N12 (index: count − 1), the type arguments <see cref="Tile(int, int, int, int, float*, nint, nint, float*, nint, float*, nint, float, float, int)"/> (and <see cref="GemmTiny"/>'s tile) instantiates.</summary>
+    /// <summary>The count types N1..N12 (index: count − 1), the type arguments <see cref="Tile(int, int, int, int, float*, nint, nint, float*, nint, float*, nint, float, float, int, int)"/> (and <see cref="GemmTiny"/>'s tile) instantiates.</summary>
     internal static readonly Type[] Counts =
         [typeof(N1), typeof(N2), typeof(N3), typeof(N4), typeof(N5), typeof(N6), typeof(N7), typeof(N8), typeof(N9), typeof(N10), typeof(N11), typeof(N12)];
 
@@ -59,46 +60,48 @@ internal static unsafe class GemmTileV512InPlace
 
     /// <summary>
     /// Runs <paramref name="strips"/> R×16·V tiles side by side (B and C advance by 16·V columns per strip) with
-    /// R = <paramref name="rows"/> (1..12) and V = <paramref name="vectors"/> (1 or 2); <paramref name="cols"/> columns
-    /// of each strip are stored (all 16·V, or fewer when strips is 1).
+    /// R = <paramref name="rows"/> (1..12) and V = <paramref name="vectors"/> (1 or 2); every strip but the last stores
+    /// all 16·V columns, the last its first <paramref name="cols"/>; the first strip stores none of its first
+    /// <paramref name="lo"/> (0..15) columns (nor reads them when beta ≠ 0): C's row windows aligned to 64-byte lines,
+    /// <see cref="GemmInPlace"/>'s line windows.
     /// </summary>
     public static void Tile(int rows, int vectors, int strips, int kc, float* a, nint rsA, nint csA, float* b, nint rsB,
-        float* c, nint ldc, float alpha, float beta, int cols)
+        float* c, nint ldc, float alpha, float beta, int cols, int lo = 0)
     {
         if (vectors == 1)
         {
             switch (rows)
             {
-                case 1: Tile<N1, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 2: Tile<N2, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 3: Tile<N3, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 4: Tile<N4, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 5: Tile<N5, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 6: Tile<N6, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 7: Tile<N7, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 8: Tile<N8, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 9: Tile<N9, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 10: Tile<N10, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 11: Tile<N11, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                default: Tile<N12, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 1: Tile<N1, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 2: Tile<N2, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 3: Tile<N3, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 4: Tile<N4, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 5: Tile<N5, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 6: Tile<N6, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 7: Tile<N7, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 8: Tile<N8, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 9: Tile<N9, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 10: Tile<N10, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 11: Tile<N11, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                default: Tile<N12, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
             }
         }
         else
         {
             switch (rows)
             {
-                case 1: Tile<N1, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 2: Tile<N2, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 3: Tile<N3, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 4: Tile<N4, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 5: Tile<N5, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 6: Tile<N6, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 7: Tile<N7, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 8: Tile<N8, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 9: Tile<N9, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 10: Tile<N10, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                case 11: Tile<N11, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
-                default: Tile<N12, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols); break;
+                case 1: Tile<N1, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 2: Tile<N2, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 3: Tile<N3, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 4: Tile<N4, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 5: Tile<N5, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 6: Tile<N6, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 7: Tile<N7, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 8: Tile<N8, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 9: Tile<N9, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 10: Tile<N10, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 11: Tile<N11, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                default: Tile<N12, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
             }
         }
     }
@@ -106,15 +109,18 @@ internal static unsafe class GemmTileV512InPlace
     /// <summary>The tile, specialized per row count <typeparamref name="TRows"/> and vector count <typeparamref name="TVectors"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tile<TRows, TVectors>(int strips, int kc, float* a, nint rsA, nint csA, float* b, nint rsB,
-        float* c, nint ldc, float alpha, float beta, int cols)
+        float* c, nint ldc, float alpha, float beta, int cols, int lo = 0)
         where TRows : struct, IGemmCount where TVectors : struct, IGemmCount
     {
         int rows = TRows.Value;
         bool two = TVectors.Value == 2;
         int width = 16 * TVectors.Value;
-        bool plain = cols == width && alpha == 1 && beta == 0;
+        bool scaled = alpha != 1 || beta != 0;
         for (int s = 0; s < strips; s++, b += width, c += width)
         {
+            // This strip's stored columns lo..hi (the first strip's from lo, the last's below cols; see Tile above).
+            int first = s == 0 ? lo : 0, hi = s == strips - 1 ? cols : width;
+            bool plain = !scaled && first == 0 && hi == width;
             if (Sse.IsSupported && kc >= 32)
             {
                 // C is needed only after the k loop: start fetching it now (a short loop would not hide it).
@@ -160,8 +166,10 @@ internal static unsafe class GemmTileV512InPlace
             // Two store forms per tile row: plain (full strip, alpha = 1, beta = 0: the training step's products) and masked
             // (all lanes when the strip is full) for every other case. Fewer inlined forms than one per case (full or
             // not, alpha = 1, beta = 0 or 1) cut the JIT's time per instantiation ≈ 2.3× (docs/algorithms/startup.md).
-            Vector512<float> m0 = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(cols)).AsSingle();
-            Vector512<float> m1 = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(cols - 16)).AsSingle();
+            // Lanes first ≤ j < hi: (uint)(j − first) < (uint)(hi − first); the second vector's lanes are all ≥ 16 > first.
+            Vector512<float> m0 = Vector512.LessThan((Vector512<int>.Indices - Vector512.Create(first)).AsUInt32(),
+                Vector512.Create((uint)(hi - first))).AsSingle();
+            Vector512<float> m1 = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(hi - 16)).AsSingle();
             Store(c + 0 * ldc, c00, c01, two, plain, m0, m1, va, vb, beta);
             if (rows > 1) Store(c + 1 * ldc, c10, c11, two, plain, m0, m1, va, vb, beta);
             if (rows > 2) Store(c + 2 * ldc, c20, c21, two, plain, m0, m1, va, vb, beta);
@@ -210,7 +218,8 @@ internal static unsafe class GemmTileV512InPlace
             Avx512F.MaskStore(c, mask, y);
             return;
         }
-        for (int j = 0; j < 16 && mask.AsInt32()[j] != 0; j++)
-            c[j] = beta == 0 ? va[j] * x[j] : MathF.FusedMultiplyAdd(va[j], x[j], vb[j] * c[j]);
+        for (int j = 0; j < 16; j++)
+            if (mask.AsInt32()[j] != 0)
+                c[j] = beta == 0 ? va[j] * x[j] : MathF.FusedMultiplyAdd(va[j], x[j], vb[j] * c[j]);
     }
 }

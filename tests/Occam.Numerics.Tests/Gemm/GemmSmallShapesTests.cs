@@ -130,6 +130,76 @@ public class GemmSmallShapesTests
             }
     }
 
+    public static TheoryData<int, int, int> LineWindowShapes() => new()
+    {
+        { 128, 10, 128 },   // 64-128-10's dX2 (m×k×n)
+        { 64, 16, 128 },    // 8-row tiles only, deepest shallow product
+        { 13, 5, 700 },     // few rows (two tiles of 6 and 7 rows), many windows
+        { 9, 1, 1000 },     // depth 1, one tile of 9 rows
+        { 100, 7, 82 },     // rows off every tile height, columns off every line and strip boundary
+        { 300, 3, 33 },     // just over two vectors' columns: the last window alone or a whole strip
+        { 100, 16, 497 },   // the widest op(B) the strip buffer holds at k = 16 (32 windows at offset 15)
+        { 40, 2, 17 * 16 },
+    };
+
+    [Theory]
+    [MemberData(nameof(LineWindowShapes))]
+    public void LineWindowProductsAreBitIdenticalAtEveryAlignmentOfC(int m, int k, int n)
+    {
+        // Shallow NN products with C at each of the 16 float offsets inside a 64-byte line: with ldc a multiple of 16
+        // (and, for the step's dX2, ldc = n: each row's last window shares a line with the next row's first) the line
+        // windows apply at offsets 1..15, with other ldc they do not; alpha/beta cases with NaN in C when beta = 0,
+        // 1-3 threads, op(A) as stored and transposed; the direct path's bits, nothing outside C written.
+        Assert.True(GemmInPlace.WritesLineWindows(false, m, n, k, v256: false));
+        var rng = new Rng((ulong)(m * 7 + k * 131 + n));
+        foreach (bool ta in new[] { false, true })
+        {
+            int lda = ta ? m : k;
+            float[] a = Fill(rng, (ta ? k : m) * lda), b = Fill(rng, k * n);
+            foreach (int ldc in new[] { (n + 15) / 16 * 16, (n + 15) / 16 * 16 + 32, n + 1 })
+                for (int offset = 0; offset < 16; offset++)
+                {
+                    if (ldc % 16 != 0 && offset % 7 != 0) continue;   // unaligned rows: a few offsets
+                    if (ta && offset % 3 != 0) continue;
+                    (float alpha, float beta) = ((offset + (ta ? 1 : 0)) % 5) switch
+                    {
+                        0 => (1f, 0f), 1 => (1f, 1f), 2 => (-0.5f, 2f), 3 => (2f, -1f), _ => (0.75f, 0f),
+                    };
+                    float[] c0 = Fill(rng, m * ldc);
+                    if (beta == 0)
+                        for (int i = 0; i < c0.Length; i += 3) c0[i] = float.NaN;
+                    float[] expected = (float[])c0.Clone();
+                    Gemm.Multiply(new GemmOptions(GemmKernel.Scalar, 1, GemmPath.Direct), ta, false, m, n, k, alpha, a, lda, b, n, beta, expected, ldc);
+                    foreach (var options in new GemmOptions[] { default, new(Threads: 2, Path: GemmPath.InPlace), new(Threads: 3, Path: GemmPath.InPlace) })
+                    {
+                        float[] got = RunAt(offset, options, ta, m, n, k, alpha, a, lda, b, beta, c0, ldc);
+                        for (int i = 0; i < m; i++)
+                            for (int j = 0; j < ldc; j++)
+                            {
+                                int at = i * ldc + j;
+                                bool same = j < n ? BitConverter.SingleToInt32Bits(got[at]) == BitConverter.SingleToInt32Bits(expected[at])
+                                    : BitConverter.SingleToInt32Bits(got[at]) == BitConverter.SingleToInt32Bits(c0[at]);
+                                Assert.True(same, $"{(ta ? "TN" : "NN")} {m}x{k}x{n} ldc {ldc} offset {offset} alpha {alpha} beta {beta} {options}: C({i},{j}) = {got[at]}, expected {(j < n ? expected[at] : c0[at])}");
+                            }
+                    }
+                }
+        }
+    }
+
+    [Fact]
+    public void LineWindowsApplyOnlyToShallowProductsOf32To256KiBOfCWhoseShiftedBFitsTheStrip()
+    {
+        Assert.True(GemmInPlace.WritesLineWindows(false, 128, 128, 10, v256: false));     // 64-128-10's dX2
+        Assert.False(GemmInPlace.WritesLineWindows(false, 256, 256, 10, v256: false));    // 784-512-256-10's dX3: the large shallow rule
+        Assert.True(GemmInPlace.WritesLineWindows(false, 100, 497, 16, v256: false));     // 16 × 512 floats: the strip buffer
+        Assert.False(GemmInPlace.WritesLineWindows(false, 100, 498, 16, v256: false));    // 16 × 528: more than it holds
+        Assert.False(GemmInPlace.WritesLineWindows(false, 64, 127, 10, v256: false));     // C under 2^13 elements
+        Assert.False(GemmInPlace.WritesLineWindows(false, 1024, 16, 10, v256: false));    // one vector per row
+        Assert.False(GemmInPlace.WritesLineWindows(true, 128, 128, 10, v256: false));     // B transposed
+        Assert.False(GemmInPlace.WritesLineWindows(false, 128, 128, 17, v256: false));    // deeper than the shallow bound
+        Assert.False(GemmInPlace.WritesLineWindows(false, 128, 128, 10, v256: true));     // the 8-float tiles
+    }
+
     [Fact]
     public void OnlyLargeShallowProductsOnTheSixteenFloatTilesAreSplitBelowTheParallelBound()
     {
