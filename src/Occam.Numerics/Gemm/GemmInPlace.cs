@@ -35,7 +35,8 @@ namespace Occam.Numerics;
 /// <para>Large shallow products (k ≤ 16, B not transposed, m·n ≥ <see cref="LargeShallowOutputs"/>: the input gradient
 /// NN 256×10×256 through a 10-class output layer) are bound by writing C, not by their multiply-adds: their stores are
 /// kept on whole 64-byte lines (<see cref="AlignShallow"/>) and they are split over the threads below
-/// <see cref="Gemm.ParallelWork"/> (<see cref="AutoThreads"/>).</para>
+/// <see cref="Gemm.ParallelWork"/> (<see cref="AutoThreads"/>). Smaller ones of depth k ≤ <see cref="MaxWindowDepth"/> (C from
+/// 64 to 256 KiB) store whole lines too, on C's line windows (<see cref="LineWindows"/>).</para>
 /// <para>Two tile widths: on AVX-512 (the Vector512 kernel) <see cref="GemmTileV512InPlace"/>, 16-float vectors (strips of
 /// 16 or 32 columns, tiles of up to 12 rows); on the Vector256 (AVX2) kernel <see cref="GemmTileV256InPlace"/>, 8-float
 /// vectors (strips of 8 or 16 columns, tiles of up to 12 rows with one vector and 6 with two: 16 ymm registers). The
@@ -96,29 +97,38 @@ internal static unsafe class GemmInPlace
     /// shifted by that offset (zeros before and after), and the tiles store whole lines, masking only the first and last
     /// window of a row (<see cref="GemmTileV512InPlace.Tile(int, int, int, int, float*, nint, nint, float*, nint, float*, nint, float, float, int, int)"/>'s
     /// lo and cols). A 64-byte store that straddles two lines costs about two, and on these products the stores are
-    /// most of the time (NN 128×1×128: 2.0 µs with C on a boundary, 3.5 µs off one; docs/algorithms/gemm.md, session 15).
+    /// most of the time (NN 128×1×128: 1.9 µs with C on a boundary, 2.9–3.5 µs off one; docs/algorithms/gemm.md, session 15).
     /// Default true; set only by the bench's interleaved A/B (<c>gemm-quick --variant windows=0</c>).
     /// </summary>
     internal static bool LineWindows { get; set; } = true;
 
     /// <summary>
-    /// The fewest elements of C (m·n, 32 KiB) for which a shallow product is computed on line windows
-    /// (<see cref="LineWindows"/>); from <see cref="LargeShallowOutputs"/> on, the large shallow rule applies instead.
+    /// The fewest elements of C (m·n, 64 KiB: more than a 48 KiB L1 holds) for which a shallow product is computed on
+    /// line windows (<see cref="LineWindows"/>); from <see cref="LargeShallowOutputs"/> on, the large shallow rule applies
+    /// instead. Measured: NN 64×10×128 (C 32 KiB) took 1.9 µs on windows against 1.5 without (session 15).
     /// </summary>
-    public const long LineWindowOutputs = 1L << 13;
+    public const long LineWindowOutputs = 1L << 14;
+
+    /// <summary>
+    /// The deepest products computed on line windows (<see cref="LineWindows"/>): at k ≤ 4 the stores are most of the
+    /// time (NN 128×4×128 off a boundary: 2.5–3.2 µs on windows against 3.5–3.8 without); by k = 8–10 the extra window
+    /// per row (9 vectors instead of 8 at n = 128) and its call cost as much as the straddling stores they save, or more
+    /// (128×10×128: 3.7 against 3.6 µs; docs/algorithms/gemm.md, session 15).
+    /// </summary>
+    public const int MaxWindowDepth = 4;
 
     /// <summary>Floats of the strip buffer <see cref="Run"/> packs op(B) into (a kc × 32 strip, or the shifted copy of a line-window product).</summary>
     private const int StripFloats = GemmKernelInfo.BlockDepth * 32;
 
     /// <summary>
     /// Whether a product's shape is one <see cref="LineWindows"/> applies to when C is off a line boundary: on the
-    /// 16-float tiles (not <paramref name="v256"/>), B not transposed, k ≤ <see cref="MaxShallowDepth"/>, more than 16
+    /// 16-float tiles (not <paramref name="v256"/>), B not transposed, k ≤ <see cref="MaxWindowDepth"/>, more than 16
     /// columns, <see cref="LineWindowOutputs"/> ≤ m·n &lt; <see cref="LargeShallowOutputs"/> (larger ones keep
     /// <see cref="AlignShallow"/>, measured on NN 256×10×256 in session 14), and the shifted copy of op(B) (k × (n + 15) rounded up to 16) fits
-    /// the strip buffer (n ≤ 497 at k = 16).
+    /// the strip buffer (n ≤ 2033 at k = 4).
     /// </summary>
     public static bool WritesLineWindows(bool transposeB, int m, int n, int k, bool v256) =>
-        !v256 && !transposeB && k <= MaxShallowDepth && n > MaxNarrowColumns && (long)m * n >= LineWindowOutputs
+        !v256 && !transposeB && k <= MaxWindowDepth && n > MaxNarrowColumns && (long)m * n >= LineWindowOutputs
         && (long)m * n < LargeShallowOutputs
         && (long)k * ((n + 15 + 15) / 16 * 16) <= StripFloats;
 
@@ -402,7 +412,7 @@ internal static unsafe class GemmInPlace
 
     /// <summary>
     /// A shallow product on C's line windows (<see cref="LineWindows"/>): C's rows start <paramref name="offset"/> (1..15)
-    /// floats past a line boundary (ldc a multiple of 16), k ≤ 16 (one k block). op(B) is copied into B̃ (k rows of
+    /// floats past a line boundary (ldc a multiple of 16), k ≤ <see cref="MaxWindowDepth"/> (one k block). op(B) is copied into B̃ (k rows of
     /// <c>w = ⌈(offset + n)/16⌉·16</c> floats: <c>B̃[p][offset + j] = B[p][j]</c>, zeros elsewhere), and each row tile computes
     /// its rows' windows from the boundary <c>c − offset</c>: two-vector strips, the first storing from lane offset, the
     /// last up to <c>offset + n</c>, and a one-vector strip for an odd last window. The same chains as every other path
@@ -413,7 +423,7 @@ internal static unsafe class GemmInPlace
     {
         int windows = (offset + n + 15) / 16;
         int width = windows * 16;
-        Debug.Assert(k <= MaxShallowDepth && windows >= 2 && (long)k * width <= StripFloats);
+        Debug.Assert(k <= MaxWindowDepth && windows >= 2 && (long)k * width <= StripFloats);
         float* buffer = stackalloc float[StripFloats + 16];
         float* bt = (float*)(((nint)buffer + 63) & ~(nint)63);
         for (int p = 0; p < k; p++)

@@ -132,14 +132,15 @@ public class GemmSmallShapesTests
 
     public static TheoryData<int, int, int> LineWindowShapes() => new()
     {
-        { 128, 10, 128 },   // 64-128-10's dX2 (m×k×n)
-        { 64, 16, 128 },    // 8-row tiles only, deepest shallow product
-        { 13, 5, 700 },     // few rows (two tiles of 6 and 7 rows), many windows
-        { 9, 1, 1000 },     // depth 1, one tile of 9 rows
-        { 100, 7, 82 },     // rows off every tile height, columns off every line and strip boundary
-        { 300, 3, 33 },     // just over two vectors' columns: the last window alone or a whole strip
-        { 100, 16, 497 },   // the widest op(B) the strip buffer holds at k = 16 (32 windows at offset 15)
-        { 40, 2, 17 * 16 },
+        { 128, 4, 128 },    // m×k×n: 8-row tiles, 9 windows per row off a boundary
+        { 128, 1, 128 },
+        { 17, 1, 1000 },    // three tiles of 5-6 rows, many windows
+        { 23, 3, 713 },     // columns off every line and strip boundary
+        { 200, 4, 82 },     // rows off every tile height
+        { 500, 3, 33 },     // just over two vectors' columns: the last window alone or a whole strip
+        { 131, 4, 126 },
+        { 64, 2, 272 },
+        { 8, 4, 2033 },     // the widest op(B) the strip buffer holds at k = 4 (128 windows at offset 15)
     };
 
     [Theory]
@@ -147,7 +148,7 @@ public class GemmSmallShapesTests
     public void LineWindowProductsAreBitIdenticalAtEveryAlignmentOfC(int m, int k, int n)
     {
         // Shallow NN products with C at each of the 16 float offsets inside a 64-byte line: with ldc a multiple of 16
-        // (and, for the step's dX2, ldc = n: each row's last window shares a line with the next row's first) the line
+        // (and with ldc = n each row's last window shares a line with the next row's first) the line
         // windows apply at offsets 1..15, with other ldc they do not; alpha/beta cases with NaN in C when beta = 0,
         // 1-3 threads, op(A) as stored and transposed; the direct path's bits, nothing outside C written.
         Assert.True(GemmInPlace.WritesLineWindows(false, m, n, k, v256: false));
@@ -187,17 +188,17 @@ public class GemmSmallShapesTests
     }
 
     [Fact]
-    public void LineWindowsApplyOnlyToShallowProductsOf32To256KiBOfCWhoseShiftedBFitsTheStrip()
+    public void LineWindowsApplyOnlyToProductsOfDepthAtMostFourWith64To256KiBOfCWhoseShiftedBFitsTheStrip()
     {
-        Assert.True(GemmInPlace.WritesLineWindows(false, 128, 128, 10, v256: false));     // 64-128-10's dX2
-        Assert.False(GemmInPlace.WritesLineWindows(false, 256, 256, 10, v256: false));    // 784-512-256-10's dX3: the large shallow rule
-        Assert.True(GemmInPlace.WritesLineWindows(false, 100, 497, 16, v256: false));     // 16 × 512 floats: the strip buffer
-        Assert.False(GemmInPlace.WritesLineWindows(false, 100, 498, 16, v256: false));    // 16 × 528: more than it holds
-        Assert.False(GemmInPlace.WritesLineWindows(false, 64, 127, 10, v256: false));     // C under 2^13 elements
-        Assert.False(GemmInPlace.WritesLineWindows(false, 1024, 16, 10, v256: false));    // one vector per row
-        Assert.False(GemmInPlace.WritesLineWindows(true, 128, 128, 10, v256: false));     // B transposed
-        Assert.False(GemmInPlace.WritesLineWindows(false, 128, 128, 17, v256: false));    // deeper than the shallow bound
-        Assert.False(GemmInPlace.WritesLineWindows(false, 128, 128, 10, v256: true));     // the 8-float tiles
+        Assert.True(GemmInPlace.WritesLineWindows(false, 128, 128, 4, v256: false));
+        Assert.False(GemmInPlace.WritesLineWindows(false, 128, 128, 10, v256: false));    // 64-128-10's dX2: deeper than 4
+        Assert.False(GemmInPlace.WritesLineWindows(false, 256, 256, 4, v256: false));     // C 256 KiB: the large shallow rule
+        Assert.True(GemmInPlace.WritesLineWindows(false, 8, 2033, 4, v256: false));       // 4 × 2048 floats: the strip buffer
+        Assert.False(GemmInPlace.WritesLineWindows(false, 8, 2034, 4, v256: false));      // 4 × 2064: more than it holds
+        Assert.False(GemmInPlace.WritesLineWindows(false, 64, 255, 4, v256: false));      // C under 2^14 elements (fits L1)
+        Assert.False(GemmInPlace.WritesLineWindows(false, 2048, 16, 4, v256: false));     // one vector per row
+        Assert.False(GemmInPlace.WritesLineWindows(true, 128, 128, 4, v256: false));      // B transposed
+        Assert.False(GemmInPlace.WritesLineWindows(false, 128, 128, 4, v256: true));      // the 8-float tiles
     }
 
     [Fact]
