@@ -140,7 +140,7 @@ public class GemmSmallShapesTests
         { 500, 3, 33 },     // just over two vectors' columns: the last window alone or a whole strip
         { 131, 4, 126 },
         { 64, 2, 272 },
-        { 8, 4, 2033 },     // the widest op(B) the strip buffer holds at k = 4 (128 windows at offset 15)
+        { 9, 4, 2033 },     // the widest op(B) the strip buffer holds at k = 4 (128 windows at offset 15)
     };
 
     [Theory]
@@ -193,8 +193,8 @@ public class GemmSmallShapesTests
         Assert.True(GemmInPlace.WritesLineWindows(false, 128, 128, 4, v256: false));
         Assert.False(GemmInPlace.WritesLineWindows(false, 128, 128, 10, v256: false));    // 64-128-10's dX2: deeper than 4
         Assert.False(GemmInPlace.WritesLineWindows(false, 256, 256, 4, v256: false));     // C 256 KiB: the large shallow rule
-        Assert.True(GemmInPlace.WritesLineWindows(false, 8, 2033, 4, v256: false));       // 4 × 2048 floats: the strip buffer
-        Assert.False(GemmInPlace.WritesLineWindows(false, 8, 2034, 4, v256: false));      // 4 × 2064: more than it holds
+        Assert.True(GemmInPlace.WritesLineWindows(false, 9, 2033, 4, v256: false));       // 4 × 2048 floats: the strip buffer
+        Assert.False(GemmInPlace.WritesLineWindows(false, 9, 2034, 4, v256: false));      // 4 × 2064: more than it holds
         Assert.False(GemmInPlace.WritesLineWindows(false, 64, 255, 4, v256: false));      // C under 2^14 elements (fits L1)
         Assert.False(GemmInPlace.WritesLineWindows(false, 2048, 16, 4, v256: false));     // one vector per row
         Assert.False(GemmInPlace.WritesLineWindows(true, 128, 128, 4, v256: false));      // B transposed
