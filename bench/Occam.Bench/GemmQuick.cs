@@ -316,33 +316,9 @@ internal static unsafe class GemmQuick
     /// <summary><c>--c-offset F</c> (0..15): C starts F floats past a 64-byte boundary; −1 (default): where the array's data lies.</summary>
     private static int s_cOffset = -1;
 
-    private static double Best(Action call, double seconds)
-    {
-        {
-            var warm = Stopwatch.StartNew();
-            int calls = 0;
-            while (calls < 3 || warm.Elapsed.TotalSeconds < Math.Min(0.2, seconds / 4))
-            {
-                call();
-                calls++;
-            }
-            double per = warm.Elapsed.TotalSeconds / calls;
-            int inner = Math.Max(1, (int)(20e-6 / per));
-            double best = double.MaxValue;
-            var total = Stopwatch.StartNew();
-            int windows = 0;
-            while (total.Elapsed.TotalSeconds < seconds || windows < 10)
-            {
-                long t0 = Stopwatch.GetTimestamp();
-                for (int i = 0; i < inner; i++) call();
-                // Raw timestamps: Stopwatch.GetElapsedTime returns a TimeSpan, whose 100 ns ticks would quantize a
-                // 20 µs window by 0.5 % (and a window under 100 ns to zero).
-                best = Math.Min(best, (Stopwatch.GetTimestamp() - t0) / (double)Stopwatch.Frequency / inner);
-                windows++;
-            }
-            return best;
-        }
-    }
+    /// <summary>Best seconds per call over windows of ≈ 20 µs (at least 10), for about <paramref name="seconds"/>, after a warm-up.</summary>
+    private static double Best(Action call, double seconds) =>
+        Timing.BestOfWindows(call, Timing.WarmUp(call, 3, Math.Min(0.2, seconds / 4)), 20e-6, seconds, 10);
 
     private static float[] Random(Rng rng, int count)
     {
