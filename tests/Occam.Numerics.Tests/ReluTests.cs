@@ -24,6 +24,27 @@ public class ReluTests
     }
 
     [Fact]
+    public void ForwardGivesTensorPrimitivesMaxBitsWithSpecialValues()
+    {
+        // Forward replaced TensorPrimitives.Max(x, 0f, y) (which stayed at tier 0 in the CLI): the same bits, NaN and ±0 included.
+        var rng = new Rng(103UL);
+        float[] specials = [float.NaN, -float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, float.Epsilon, -float.Epsilon];
+        foreach (int n in TestVectors.Lengths)
+        {
+            var x = TestVectors.Mixed(rng, n);
+            for (int i = 0; i < n; i++)
+                if (rng.NextInt(6) == 0) x[i] = specials[rng.NextInt(specials.Length)];
+            var expected = new float[n];
+            System.Numerics.Tensors.TensorPrimitives.Max(x, 0f, expected);
+            var fast = new float[n];
+            Relu.Forward(x, fast);
+            TestVectors.AssertBitwise(expected, fast, $"relu forward vs TensorPrimitives.Max, n={n}");
+            Relu.Forward(x, x);
+            TestVectors.AssertBitwise(expected, x, $"relu forward in place vs TensorPrimitives.Max, n={n}");
+        }
+    }
+
+    [Fact]
     public void ForwardInPlaceEqualsOutOfPlace()
     {
         var rng = new Rng(102UL);

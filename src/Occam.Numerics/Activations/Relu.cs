@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -10,11 +9,30 @@ namespace Occam.Numerics.Activations;
 /// </summary>
 public static class Relu
 {
-    /// <summary><c>y[i] = max(x[i], 0)</c>. <paramref name="y"/> may alias <paramref name="x"/>.</summary>
+    /// <summary>
+    /// <c>y[i] = max(x[i], 0)</c> with IEEE 754-2019 maximum (NaN propagates, max(−0, 0) = +0): the bits of
+    /// <c>TensorPrimitives.Max(x, 0f, y)</c> and of <c>MathF.Max</c> (tested), by <see cref="Simd"/>.Map in a method that
+    /// is never run at tier 0 (the library's AVX-512 loop cannot be precompiled, so the CLI ran it at tier 0).
+    /// <paramref name="y"/> may alias <paramref name="x"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // never tier 0: kept out of precompiled callers, whose copy would call Simd.Map at tier 0
     public static void Forward(ReadOnlySpan<float> x, Span<float> y)
     {
         Preconditions.CheckLength(y.Length, x.Length);
-        TensorPrimitives.Max(x, 0f, y);
+        Simd.Map(x, y[..x.Length], default(ForwardOperator));
+    }
+
+    /// <summary><c>max(x, 0)</c> for <see cref="Simd"/>.Map: <c>MathF.Max</c> and the vector <c>Max</c>, which share its semantics.</summary>
+    private readonly struct ForwardOperator : IUnaryOperator<float>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float Invoke(float x) => MathF.Max(x, 0f);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<float> Invoke(Vector256<float> x) => Vector256.Max(x, Vector256<float>.Zero);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<float> Invoke(Vector512<float> x) => Vector512.Max(x, Vector512<float>.Zero);
     }
 
     /// <summary>Scalar reference for <see cref="Forward"/>.</summary>
@@ -25,6 +43,7 @@ public static class Relu
     }
 
     /// <summary><c>dx[i] = y[i] &gt; 0 ? dy[i] : 0</c>. <paramref name="dx"/> may alias <paramref name="dy"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // never tier 0: kept out of precompiled callers, whose copy would call Simd.Map at tier 0
     public static void Backward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
         Preconditions.CheckLength(dy.Length, y.Length);

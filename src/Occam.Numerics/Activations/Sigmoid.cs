@@ -10,12 +10,12 @@ namespace Occam.Numerics.Activations;
 /// </summary>
 public static class Sigmoid
 {
-    /// <summary><c>y[i] = σ(x[i])</c> (vectorized).</summary>
+    /// <summary><c>y[i] = σ(x[i])</c> (vectorized: <c>TensorPrimitives.Sigmoid</c>'s bits, by <see cref="VectorMathLoops"/>).</summary>
     public static void Forward(ReadOnlySpan<float> x, Span<float> y)
     {
         Preconditions.CheckLength(y.Length, x.Length);
         if (x.Length == 0) return; // TensorPrimitives.Sigmoid throws on empty spans
-        TensorPrimitives.Sigmoid(x, y);
+        VectorMathLoops.Sigmoid(x, y);   // TensorPrimitives.Sigmoid's bits, never at tier 0
     }
 
     /// <summary>Scalar reference for <see cref="Forward"/>, stable for large |x|.</summary>
@@ -33,6 +33,7 @@ public static class Sigmoid
     }
 
     /// <summary><c>dx[i] = dy[i]·y[i]·(1 − y[i])</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // never tier 0: kept out of precompiled callers, whose copy would call Simd.Map at tier 0
     public static void Backward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
         Preconditions.CheckLength(dy.Length, y.Length);

@@ -25,6 +25,7 @@ public static class Tanh
     /// (<c>TensorPrimitives.Tanh</c> of System.Numerics.Tensors 11.0.0 is not used: its vector path returns
     /// tanh(0) = −2⁻²⁴ and loses all relative accuracy for |x| &lt; 1e-3.) Reference: Abramowitz &amp; Stegun 4.5.64.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // never tier 0: kept out of precompiled callers, whose copy would call Simd.Map at tier 0
     public static void Forward(ReadOnlySpan<float> x, Span<float> y)
     {
         Preconditions.CheckLength(y.Length, x.Length);
@@ -76,6 +77,7 @@ public static class Tanh
     }
 
     /// <summary><c>dx[i] = dy[i]·(1 − y[i]·y[i])</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // never tier 0: kept out of precompiled callers, whose copy would call Simd.Map at tier 0
     public static void Backward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
         Preconditions.CheckLength(dy.Length, y.Length);

@@ -18,7 +18,7 @@ internal static class Axpy
     }
 
     /// <summary>The update above at the machine's widest vector width; equals <see cref="Scalar"/> up to the rounding of the fused multiply-add.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // never tier 0: kept out of precompiled callers, whose copy would call Simd.Map at tier 0
     public static void Compute(double alpha, ReadOnlySpan<double> x, Span<double> y)
     {
         Debug.Assert(x.Length == y.Length);

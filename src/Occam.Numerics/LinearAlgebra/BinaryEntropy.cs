@@ -24,7 +24,8 @@ internal static class BinaryEntropy
     }
 
     /// <summary>
-    /// Vectorized version in blocks of 256: both logarithms by <c>TensorPrimitives.Log</c>, then the terms
+    /// Vectorized version in blocks of 256: both logarithms by <c>TensorPrimitives.Log</c> (its bits, by
+    /// <see cref="VectorMathLoops"/>.Log: never at tier 0), then the terms
     /// <c>(s &gt; 0 ? s·ln s : 0) + (1 − s &gt; 0 ? (1 − s)·ln(1 − s) : 0)</c> added to the running sum by <see cref="Simd"/>.Sum
     /// (its fixed lane order). Equals <see cref="Scalar"/> to rounding.
     /// </summary>
@@ -42,8 +43,8 @@ internal static class BinaryEntropy
             var la = a[..m];
             var lb = b[..m];
             TensorPrimitives.Subtract(1.0, sb, lb);   // 1 − s
-            TensorPrimitives.Log(sb, la);             // ln s (NaN or −∞ where s ≤ 0: masked below)
-            TensorPrimitives.Log(lb, lb);             // ln(1 − s)
+            VectorMathLoops.Log(sb, la);              // ln s (NaN or −∞ where s ≤ 0: masked below); TensorPrimitives.Log's bits
+            VectorMathLoops.Log(lb, lb);              // ln(1 − s)
             h = Simd.Sum(sb, la, lb, default(Terms), h);
         }
         return h;

@@ -48,10 +48,10 @@ internal static class LogisticTerms
             var ub = u[..m];
             TensorPrimitives.Abs(e, tb);
             TensorPrimitives.Negate(tb, tb);
-            TensorPrimitives.Exp(tb, tb);
+            VectorMathLoops.Exp(tb, tb);   // TensorPrimitives.Exp's bits, never at tier 0
             TensorPrimitives.Add(tb, 1.0, ub);
             Simd.Map(e, tb, ub, p.Slice(i0, m), default(Probability));
-            TensorPrimitives.Log(ub, ub);
+            VectorMathLoops.Log(ub, ub);   // TensorPrimitives.Log's bits, never at tier 0
             // Σ max(η, 0) − yη = Σ (max(η, 0) − yη), summed with the logs.
             TensorPrimitives.Max(e, 0.0, tb);
             loss += TensorPrimitives.Sum(tb) - TensorPrimitives.Dot(y.Slice(i0, m), e) + TensorPrimitives.Sum(ub);

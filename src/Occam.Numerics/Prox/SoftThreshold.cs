@@ -60,6 +60,7 @@ public static class SoftThreshold
     }
 
     /// <summary>In place with one threshold <paramref name="threshold"/> ≥ 0 for every coordinate.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // never tier 0: kept out of precompiled callers, whose copy would call Simd.Map at tier 0
     public static void Apply(Span<float> w, float threshold)
     {
         System.Diagnostics.Debug.Assert(threshold >= 0f);

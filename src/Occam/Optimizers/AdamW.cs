@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -131,6 +132,7 @@ public sealed class AdamW : Optimizer
         Update(param, grad, m, v, constants, lr, beta1, beta2, eps, weightDecay, proxL1, 0f);
 
     /// <summary>The update with the coupled L2 gradient folded in: <c>g = fma(θ, l2, ∇)</c> from θ before the update.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // never tier 0: the precompiled code of a Vector<float> loop is rejected at run time
     internal static void Update(Span<float> param, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, StepConstants constants,
         double lr, double beta1, double beta2, double eps, double weightDecay, double proxL1, float l2)
     {

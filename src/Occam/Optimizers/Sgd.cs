@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using Occam.Numerics;
 using Occam.Numerics.Prox;
@@ -68,6 +69,7 @@ public sealed class Sgd : Optimizer
     private protected override float SlotGroupStepSize(int slot, int start, int length) => (float)LearningRate;
 
     /// <summary>The update rule above, in place over spans (vectorized; equal to <see cref="UpdateScalar"/> bit for bit).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]   // never tier 0: the precompiled code of a Vector<float> loop is rejected at run time
     public static void Update(Span<float> param, ReadOnlySpan<float> grad, Span<float> buffer, bool firstStep,
         double lr, double momentum, double dampening, bool nesterov, double weightDecay, double proxL1)
     {
