@@ -4,8 +4,10 @@ using Occam.Numerics.Random;
 namespace Occam.Numerics.Tests;
 
 /// <summary>
-/// <see cref="VectorMathLoops"/> gives <c>TensorPrimitives</c>' bits: every length 0..257, into another array and in place,
-/// on ordinary values and on the special ones (±0, ±∞, NaN, subnormals, the ends of exp's range, negative logs).
+/// <see cref="VectorMathLoops"/> gives <c>TensorPrimitives</c>' values: every length 0..257, into another array and in place,
+/// on ordinary values and on the special ones (±0, ±∞, NaN, subnormals, the ends of exp's range, negative logs); bitwise
+/// for the float sigmoid, within 1 ulp for the double exp and log (see <c>AssertWithinOneUlp</c>: the library's own bits
+/// move by an ulp within one process).
 /// </summary>
 public class VectorMathLoopsTests
 {
@@ -42,20 +44,42 @@ public class VectorMathLoopsTests
                 ours(x, buffer);
                 var ourResult = (double[])buffer.Clone();
                 library(x, buffer);
-                TestVectors.AssertBitwise(buffer, ourResult, $"{name}, n = {n}, specials {withSpecials}");
+                AssertWithinOneUlp(buffer, ourResult, $"{name}, n = {n}, specials {withSpecials}");
                 var inPlace = Pinned(x);
                 ours(inPlace, inPlace);
                 var ourInPlace = (double[])inPlace.Clone();
                 x.CopyTo(inPlace, 0);
                 library(inPlace, inPlace);
-                TestVectors.AssertBitwise(inPlace, ourInPlace, $"{name} in place, n = {n}, specials {withSpecials}");
-                if (!withSpecials) TestVectors.AssertBitwise(ourResult, ourInPlace, $"{name} in place vs into another array, n = {n}");
+                AssertWithinOneUlp(inPlace, ourInPlace, $"{name} in place, n = {n}, specials {withSpecials}");
+                if (!withSpecials) AssertWithinOneUlp(ourResult, ourInPlace, $"{name} in place vs into another array, n = {n}");
             }
         }
     }
 
+    /// <summary>
+    /// Equal but for at most 1 ulp where finite (NaN where NaN, the same infinity). Not bitwise: the double exp is not
+    /// stable within one process — two calls of <c>TensorPrimitives.Exp</c> into the same pinned buffer differed by 1 ulp
+    /// (CI on a fresh clone, 2026-12-03 10:26 UTC: e^20.87, 0x41D13CFF6574A173 vs …72). Both the library and our loops
+    /// call CoreLib's <c>VectorMath.ExpDouble</c>, which is not inlined into either: it is jitted at tier 0 and later
+    /// re-jitted at tier 1 (JIT summary of this test), and its <c>MultiplyAddEstimate</c> steps may round differently in
+    /// the two, so whichever call comes after the switch can differ by an ulp.
+    /// </summary>
+    private static void AssertWithinOneUlp(double[] library, double[] ours, string what)
+    {
+        Assert.Equal(library.Length, ours.Length);
+        for (int i = 0; i < library.Length; i++)
+        {
+            double e = library[i], a = ours[i];
+            bool ok = double.IsNaN(e) ? double.IsNaN(a)
+                : double.IsInfinity(e) || double.IsInfinity(a) ? e == a
+                : Math.Abs(BitConverter.DoubleToInt64Bits(e) - BitConverter.DoubleToInt64Bits(a)) <= 1 && (e == 0) == (a == 0) && Math.Sign(e) == Math.Sign(a);
+            if (!ok)
+                Assert.Fail($"{what}: index {i} of {library.Length}: library {e:R} (0x{BitConverter.DoubleToInt64Bits(e):X16}), ours {a:R} (0x{BitConverter.DoubleToInt64Bits(a):X16})");
+        }
+    }
+
     [Fact]
-    public void ExpGivesTheLibrarysBitsAtEveryLength()
+    public void ExpWithinOneUlpOfTheLibraryAtEveryLength()
     {
         double[] specials = [0.0, -0.0, 709.0, -709.0, 709.5, -745.2, -746.0, 710.0, double.PositiveInfinity,
             double.NegativeInfinity, double.NaN, double.Epsilon, -double.Epsilon, 1e-310, double.MaxValue, double.MinValue];
@@ -67,7 +91,7 @@ public class VectorMathLoopsTests
     }
 
     [Fact]
-    public void LogGivesTheLibrarysBitsAtEveryLength()
+    public void LogWithinOneUlpOfTheLibraryAtEveryLength()
     {
         double[] specials = [0.0, -0.0, 1.0, -1.0, double.PositiveInfinity, double.NegativeInfinity, double.NaN,
             double.Epsilon, 1e-310, 2.2250738585072014E-308, double.MaxValue, -1e-300];
