@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Occam.Numerics.Random;
+using Occam.Numerics.Functions;
 
 namespace Occam.Numerics.Tests;
 

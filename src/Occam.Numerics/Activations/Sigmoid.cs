@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Occam.Numerics.Functions;
 
 namespace Occam.Numerics.Activations;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Occam.Numerics.Functions;
 
 namespace Occam.Numerics.LinearAlgebra;
 

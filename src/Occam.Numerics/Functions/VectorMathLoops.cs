@@ -2,7 +2,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Occam.Numerics;
+namespace Occam.Numerics.Functions;
 
 /// <summary>
 /// <c>TensorPrimitives.Exp</c>, <c>Log</c> (double) and <c>Sigmoid</c> (float) with the same bits, in loops that are never
