@@ -50,7 +50,7 @@ internal static class StepsQuick
             else if (args[i] == "--ab-rowb") return AbStep(seconds, "rowb", onlyThreads);
             else if (args[i] == "--ab-bypanel") return AbStep(seconds, "bypanel", onlyThreads);
             else if (args[i] == "--ab-packing") return AbStep(seconds, "packing", onlyThreads);
-            else if (args[i] == "--ab-pack") return AbPack(seconds);
+            else if (args[i] == "--ab-pack") return AbPack(seconds, i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "packing", only);
             else if (args[i] == "--ab-dw") return AbWeightGradientPath(seconds);
             else if (args[i] == "--tail") return Tail(seconds);
             else if (args[i] == "--phases") return Phases(seconds, only ?? "784-512-256-10", onlyThreads);
@@ -677,11 +677,16 @@ internal static class StepsQuick
     }
 
     /// <summary>
-    /// `--ab-pack`: 784-512-256-10's big products at batch 256 on one thread, each call after 16 MiB of other writes (cold
-    /// operands, as in a step), the packing changes off and on alternately call by call (<see cref="GemmPacking.RowOrderB"/>,
-    /// <see cref="GemmDriver.PacksPanelsAcrossDepth"/>) for <paramref name="seconds"/> per product; best and median µs of each.
+    /// `--ab-pack [KNOB[:warm]]` (after `--net PREFIX`: only the products whose name starts with it): 784-512-256-10's big
+    /// products at batch 256 on one thread, and three that are mostly packing (all of W₁ᵀ as B̃ for 8 rows, all of X as Ã for
+    /// one 32-column panel, all of ∂Y₁ᵀ as Ã), each call after 16 MiB of other writes (cold operands, as in a step; `:warm`:
+    /// without them, the operands where the last call left them), a change off and on alternately call by call for
+    /// <paramref name="seconds"/> per product; best and median µs of each. KNOB: `packing` (default: the packing orders
+    /// <see cref="GemmPacking.RowOrderB"/> and <see cref="GemmDriver.PacksPanelsAcrossDepth"/>, off and on); `touch:w`,
+    /// `touch:x`, `touch:b` (on: after the other writes, W₁ read, X read, or the packed-B buffer written just before the
+    /// call — which part of a cold call's cost is the loads of an operand and which the stores into a cold B̃).
     /// </summary>
-    private static int AbPack(double seconds)
+    private static unsafe int AbPack(double seconds, string knob, string? only)
     {
         var rng = new Rng(11UL);
         float[] Rand(int n)
@@ -693,6 +698,7 @@ internal static class StepsQuick
         float[] x = Rand(256 * 784), w1 = Rand(512 * 784), h1 = Rand(256 * 512), w2 = Rand(256 * 512), dz1 = Rand(256 * 512), dz2 = Rand(256 * 256);
         float[] y1 = new float[256 * 512], y2 = new float[256 * 256], dw1 = new float[512 * 784], dw2 = new float[256 * 512], dh1 = new float[256 * 512];
         var one = new GemmOptions(Threads: 1);
+        var onePacked = new GemmOptions(Threads: 1, Path: GemmPath.Packed);
         var products = new (string Name, Action Run)[]
         {
             ("fwd1 256x512x784 NT", () => Gemm.Multiply(one, false, true, 256, 512, 784, 1f, x, 784, w1, 784, 0f, y1, 512)),
@@ -700,8 +706,27 @@ internal static class StepsQuick
             ("dW1 512x784x256 TN", () => Gemm.Multiply(one, true, false, 512, 784, 256, 1f, dz1, 512, x, 784, 0f, dw1, 784)),
             ("dW2 256x512x256 TN", () => Gemm.Multiply(one, true, false, 256, 512, 256, 1f, dz2, 256, h1, 512, 0f, dw2, 512)),
             ("dX2 256x512x256 NN", () => Gemm.Multiply(one, false, false, 256, 512, 256, 1f, dz2, 256, w2, 512, 0f, dh1, 512)),
+            // Mostly packing: all of W1ᵀ for 8 rows; all of X (as Ã) for one 32-column panel; all of ∂Y1ᵀ (as Ã) for one panel.
+            ("packW1 8x512x784 NT", () => Gemm.Multiply(onePacked, false, true, 8, 512, 784, 1f, x, 784, w1, 784, 0f, y1, 512)),
+            ("packX 256x32x784 NT", () => Gemm.Multiply(onePacked, false, true, 256, 32, 784, 1f, x, 784, w1, 784, 0f, y1, 32)),
+            ("packDY1 512x32x256 TN", () => Gemm.Multiply(onePacked, true, false, 512, 32, 256, 1f, dz1, 512, x, 784, 0f, dw1, 32)),
         };
+        if (only is not null) products = [.. products.Where(p => p.Name.StartsWith(only, StringComparison.Ordinal))];
+        bool warm = knob.EndsWith(":warm", StringComparison.Ordinal);
+        if (warm) knob = knob[..^5];
+        if (knob is not ("packing" or "touch:w" or "touch:x" or "touch:b"))
+        {
+            Console.Error.WriteLine($"steps --ab-pack: unknown knob {knob} (packing, touch:w, touch:x, touch:b; :warm)");
+            return 2;
+        }
         var junk = new float[4 << 20];
+        float sink = 0;
+        static float Sum(float[] a)
+        {
+            var acc = System.Numerics.Vector<float>.Zero;
+            for (int i = 0; i + System.Numerics.Vector<float>.Count <= a.Length; i += System.Numerics.Vector<float>.Count) acc += new System.Numerics.Vector<float>(a, i);
+            return System.Numerics.Vector.Sum(acc);
+        }
         bool savedRowB = GemmPacking.RowOrderB, savedByPanel = GemmDriver.PacksPanelsAcrossDepth;
         try
         {
@@ -712,16 +737,18 @@ internal static class StepsQuick
                 for (int r = 0; total.Elapsed.TotalSeconds < seconds || r < 8; r++)
                 {
                     bool on = r % 2 == 1;
-                    GemmPacking.RowOrderB = on;
-                    GemmDriver.PacksPanelsAcrossDepth = on;
-                    junk.AsSpan().Fill(r);
+                    if (knob == "packing") GemmPacking.RowOrderB = GemmDriver.PacksPanelsAcrossDepth = on;
+                    if (!warm) junk.AsSpan().Fill(r);
+                    if (on && knob == "touch:w") sink += Sum(w1);
+                    if (on && knob == "touch:x") sink += Sum(x);
+                    if (on && knob == "touch:b") new Span<float>(GemmBuffers.PackedB(512 * 784 + 64), 512 * 784).Clear();
                     long t0 = Stopwatch.GetTimestamp();
                     run();
                     t[r % 2].Add((Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency);
                 }
                 foreach (var l in t) l.Sort();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{{\"product\":\"{name}\",\"calls\":{t[0].Count},\"offBestUs\":{t[0][0]:F1},\"onBestUs\":{t[1][0]:F1},\"offMedianUs\":{t[0][t[0].Count / 2]:F1},\"onMedianUs\":{t[1][t[1].Count / 2]:F1}}}"));
+                    $"{{\"product\":\"{name}\",\"knob\":\"{knob}{(warm ? ":warm" : "")}\",\"calls\":{t[0].Count},\"offBestUs\":{t[0][0]:F1},\"onBestUs\":{t[1][0]:F1},\"offMedianUs\":{t[0][t[0].Count / 2]:F1},\"onMedianUs\":{t[1][t[1].Count / 2]:F1}}}"));
             }
         }
         finally
@@ -729,6 +756,7 @@ internal static class StepsQuick
             GemmPacking.RowOrderB = savedRowB;
             GemmDriver.PacksPanelsAcrossDepth = savedByPanel;
         }
+        if (sink == 1234.5f) Console.Error.WriteLine("(sink)");   // keeps the reads of touch:w / touch:x
         return 0;
     }
 
