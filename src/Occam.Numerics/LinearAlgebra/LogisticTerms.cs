@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Occam.Numerics.Functions;
@@ -29,9 +28,12 @@ internal static class LogisticTerms
     }
 
     /// <summary>
-    /// Vectorized version in blocks of 256 rows: e^(−|η|) and log(1 + t) by <see cref="TensorPrimitives"/>, p by
-    /// <see cref="Simd"/>.Map. Equals <see cref="Scalar"/> to a few ulps per row (the vectorized exp/log round differently) and the
-    /// sum to summation order.
+    /// Vectorized version in blocks of 256 rows, every pass a <see cref="Simd"/> kernel compiled optimized at its first
+    /// call: t = e^(−|η|) by <see cref="DoubleExp"/>, u = 1 + t, p, log u by <see cref="DoubleLog"/>, and the loss terms
+    /// (max(η, 0) + log u) − y·η added by <see cref="Simd"/>.Sum in its fixed order. The same bits at every tier of the JIT
+    /// and on both vector widths (no call into CoreLib's vector math, whose double exp rounded differently after its
+    /// tier-0 → tier-1 switch). Equals <see cref="Scalar"/> to within 1 ulp of the exp and log per row (both are
+    /// faithful) and the sum to summation order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Compute(ReadOnlySpan<double> eta, ReadOnlySpan<double> y, Span<double> p)
@@ -47,17 +49,55 @@ internal static class LogisticTerms
             var e = eta.Slice(i0, m);
             var tb = t[..m];
             var ub = u[..m];
-            TensorPrimitives.Abs(e, tb);
-            TensorPrimitives.Negate(tb, tb);
-            VectorMathLoops.Exp(tb, tb);   // TensorPrimitives.Exp's bits, never at tier 0
-            TensorPrimitives.Add(tb, 1.0, ub);
+            Simd.Map(e, tb, default(MinusAbs));
+            DoubleExp.Apply(tb, tb);
+            Simd.Map(tb, ub, default(OnePlus));
             Simd.Map(e, tb, ub, p.Slice(i0, m), default(Probability));
-            VectorMathLoops.Log(ub, ub);   // TensorPrimitives.Log's bits, never at tier 0
-            // Σ max(η, 0) − yη = Σ (max(η, 0) − yη), summed with the logs.
-            TensorPrimitives.Max(e, 0.0, tb);
-            loss += TensorPrimitives.Sum(tb) - TensorPrimitives.Dot(y.Slice(i0, m), e) + TensorPrimitives.Sum(ub);
+            DoubleLog.Apply(ub, ub);
+            loss = Simd.Sum(e, y.Slice(i0, m), ub, default(LossTerm), loss);
         }
         return loss;
+    }
+
+    /// <summary><c>−|η|</c>, for <see cref="Simd"/>.Map.</summary>
+    private readonly struct MinusAbs : IUnaryOperator<double>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public double Invoke(double x) => -Math.Abs(x);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<double> Invoke(Vector256<double> x) => -Vector256.Abs(x);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<double> Invoke(Vector512<double> x) => -Vector512.Abs(x);
+    }
+
+    /// <summary><c>1 + t</c>, for <see cref="Simd"/>.Map.</summary>
+    private readonly struct OnePlus : IUnaryOperator<double>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public double Invoke(double x) => 1.0 + x;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<double> Invoke(Vector256<double> x) => Vector256<double>.One + x;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<double> Invoke(Vector512<double> x) => Vector512<double>.One + x;
+    }
+
+    /// <summary>One row's loss <c>(max(η, 0) + log u) − y·η</c> from (η, y, log u), for <see cref="Simd"/>.Sum.</summary>
+    private readonly struct LossTerm : ITernaryOperator<double>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public double Invoke(double eta, double y, double logU) => ((eta > 0 ? eta : 0.0) + logU) - y * eta;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<double> Invoke(Vector256<double> eta, Vector256<double> y, Vector256<double> logU) =>
+            (Vector256.ConditionalSelect(Vector256.GreaterThan(eta, Vector256<double>.Zero), eta, Vector256<double>.Zero) + logU) - y * eta;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<double> Invoke(Vector512<double> eta, Vector512<double> y, Vector512<double> logU) =>
+            (Vector512.ConditionalSelect(Vector512.GreaterThan(eta, Vector512<double>.Zero), eta, Vector512<double>.Zero) + logU) - y * eta;
     }
 
     /// <summary><c>p = (η ≥ 0 ? 1 : t) / u</c> from (η, t, u), for <see cref="Simd"/>.Map.</summary>
