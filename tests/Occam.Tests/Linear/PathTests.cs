@@ -4,6 +4,23 @@ namespace Occam.Tests.Linear;
 
 public class PathTests
 {
+    [Fact]
+    public void NonZeroCountsEveryValueThatIsNotZeroAtEveryLength()
+    {
+        // The vectorized count (LinearPath.CountNonZero) against the definition v != 0: −0 is zero, NaN and subnormals are not.
+        double[] values = [0.0, -0.0, 1.0, -2.5, double.NaN, double.Epsilon, -double.Epsilon, double.PositiveInfinity, 1e-300];
+        var rng = new Occam.Numerics.Random.Rng(1631UL);
+        for (int n = 0; n <= 257; n++)
+        {
+            var x = new double[n + 1];
+            for (int i = 0; i < x.Length; i++) x[i] = rng.NextInt(3) == 0 ? values[rng.NextInt(values.Length)] : 0.0;
+            var span = x.AsSpan(n % 2 == 0 ? 0 : 1, n);
+            int expected = 0;
+            foreach (double v in span) if (v != 0) expected++;
+            Assert.Equal(expected, LinearPath.CountNonZero(span));
+        }
+    }
+
     [Theory]
     [InlineData(1.0, true, CdUpdate.Gram)]
     [InlineData(1.0, false, CdUpdate.Residual)]
