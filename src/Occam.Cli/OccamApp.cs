@@ -31,6 +31,8 @@ public static class OccamApp
             CliWarmup.Start(args, console);
             var commands = OccamCommands.For(args);
             new CommandLine(commands).CheckValues(args);
+            // A plainly written `occam linear` line runs without Spectre.Console.Cli's model and binding (DirectLine).
+            if (DirectLine.TryRun(args, RunCancellable, out int direct)) return direct;
             var app = new CommandApp();
             app.Configure(config =>
             {
@@ -41,7 +43,7 @@ public static class OccamApp
                 config.PropagateExceptions();
                 foreach (var command in commands) command.Register(config);
             });
-            int code = RunCancellable(app, args);
+            int code = RunCancellable(token => app.Run(args, token));
             if (code is ExitCodes.Success or ExitCodes.NotConverged) return code;
             // Spectre returns 1 after printing the help of a branch given without its command (e.g. "occam linear").
             Console.Error.WriteLine($"error: '{string.Join(' ', args)}' is not a complete command; pick one of the commands listed above.");
@@ -57,7 +59,7 @@ public static class OccamApp
     /// Runs the command with a token that the first Ctrl+C (SIGINT) cancels: training stops at the next step, nothing
     /// is written and the exit code is 130. A second Ctrl+C ends the process at once.
     /// </summary>
-    private static int RunCancellable(CommandApp app, string[] args)
+    private static int RunCancellable(Func<CancellationToken, int> run)
     {
         using var cancel = new CancellationTokenSource();
         void OnCancel(object? sender, ConsoleCancelEventArgs e)
@@ -69,7 +71,7 @@ public static class OccamApp
         Console.CancelKeyPress += OnCancel;
         try
         {
-            return app.Run(args, cancel.Token);
+            return run(cancel.Token);
         }
         finally
         {

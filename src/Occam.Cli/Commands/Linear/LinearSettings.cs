@@ -11,62 +11,62 @@ internal class LinearSettings : CommandSettings
 {
     [CommandOption("--data <FILE>")]
     [Description("Required. CSV file with a header row.")]
-    public string? Data { get; init; }
+    public string? Data { get; set; }
 
     [CommandOption("--target <COLUMN>")]
     [Description("Required. Name of the target column; every other column is a feature.")]
-    public string? Target { get; init; }
+    public string? Target { get; set; }
 
     [CommandOption("--task <TASK>")]
     [Description("auto (default: inferred from the target), regression, binary (penalized logistic regression) or multiclass (multinomial).")]
     [DefaultValue("auto")]
-    public string Task { get; init; } = "auto";
+    public string Task { get; set; } = "auto";
 
     [CommandOption("--grouped")]
     [Description("Multiclass targets: penalize each feature's class coefficients as one group (in or out for all classes), glmnet's type.multinomial = \"grouped\".")]
-    public bool Grouped { get; init; }
+    public bool Grouped { get; set; }
 
     [CommandOption("--penalty <PENALTY>")]
     [Description("lasso, ridge or elasticnet (default: elasticnet when --l1-ratio is given, lasso otherwise).")]
-    public string? PenaltyOption { get; init; }
+    public string? PenaltyOption { get; set; }
 
     /// <summary>The penalty asked for, with the default resolved.</summary>
     public string Penalty => PenaltyOption ?? (L1Ratio is null ? "lasso" : "elasticnet");
 
     [CommandOption("--l1-ratio <R>")]
     [Description("Elastic-net mixing ρ in [[0, 1]] (default 0.5 for elasticnet; lasso is 1, ridge 0).")]
-    public double? L1Ratio { get; init; }
+    public double? L1Ratio { get; set; }
 
     [CommandOption("--no-standardize")]
     [Description("Do not scale columns to unit population standard deviation before fitting.")]
-    public bool NoStandardize { get; init; }
+    public bool NoStandardize { get; set; }
 
     [CommandOption("--degree <D>")]
     [Description("Append powers 2..D of the polynomial columns (default 1: none).")]
     [DefaultValue(1)]
-    public int Degree { get; init; } = 1;
+    public int Degree { get; set; } = 1;
 
     [CommandOption("--poly-columns <NAMES>")]
     [Description("Comma-separated feature names to expand with --degree (default: every feature).")]
-    public string? PolyColumns { get; init; }
+    public string? PolyColumns { get; set; }
 
     [CommandOption("--tol <TOL>")]
     [Description("Duality-gap tolerance, scikit-learn style (default 1e-4).")]
     [DefaultValue(1e-4)]
-    public double Tol { get; init; } = 1e-4;
+    public double Tol { get; set; } = 1e-4;
 
     [CommandOption("--max-iter <N>")]
     [Description("Maximum coordinate sweeps per alpha (default 1000).")]
     [DefaultValue(1000)]
-    public int MaxIter { get; init; } = 1000;
+    public int MaxIter { get; set; } = 1000;
 
     [CommandOption("--out <FILE>")]
     [Description("Write the result as JSON to this file (atomically).")]
-    public string? Out { get; init; }
+    public string? Out { get; set; }
 
     [CommandOption("--json")]
     [Description("Print the result as JSON on standard output instead of tables.")]
-    public bool Json { get; init; }
+    public bool Json { get; set; }
 
     public double ResolvedL1Ratio => Penalty switch
     {
@@ -102,7 +102,7 @@ internal sealed class LinearFitSettings : LinearSettings
 {
     [CommandOption("--alpha <A>")]
     [Description("Required. Penalty strength α ≥ 0.")]
-    public double? Alpha { get; init; }
+    public double? Alpha { get; set; }
 
     public override ValidationResult Validate()
     {
@@ -120,12 +120,12 @@ internal class LinearPathSettings : LinearSettings
     [CommandOption("--n-alphas <N>")]
     [Description("Number of α values on the grid (default 100).")]
     [DefaultValue(100)]
-    public int NAlphas { get; init; } = 100;
+    public int NAlphas { get; set; } = 100;
 
     [CommandOption("--eps <EPS>")]
     [Description("Smallest α as a fraction of α_max (default 1e-3).")]
     [DefaultValue(1e-3)]
-    public double Eps { get; init; } = 1e-3;
+    public double Eps { get; set; } = 1e-3;
 
     public override ValidationResult Validate()
     {
@@ -143,24 +143,24 @@ internal sealed class LinearCvSettings : LinearPathSettings
     [CommandOption("--folds <K>")]
     [Description("Number of folds (default 5), contiguous unless --shuffle.")]
     [DefaultValue(5)]
-    public int Folds { get; init; } = 5;
+    public int Folds { get; set; } = 5;
 
     [CommandOption("--shuffle")]
     [Description("Shuffle rows (seeded) before splitting into folds.")]
-    public bool Shuffle { get; init; }
+    public bool Shuffle { get; set; }
 
     [CommandOption("--seed <S>")]
     [Description("Seed for --shuffle (default 0).")]
     [DefaultValue(0UL)]
-    public ulong Seed { get; init; }
+    public ulong Seed { get; set; }
 
     [CommandOption("--stratify")]
     [Description("Stratified folds (binary targets): every fold keeps the class proportions.")]
-    public bool Stratify { get; init; }
+    public bool Stratify { get; set; }
 
     [CommandOption("--model-out <FILE>")]
     [Description("Also write the refitted model (occam-linear/1) to this file.")]
-    public string? ModelOut { get; init; }
+    public string? ModelOut { get; set; }
 
     public override ValidationResult Validate()
     {

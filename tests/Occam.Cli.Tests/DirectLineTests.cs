@@ -1,0 +1,202 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Occam.Cli.Commands.Linear;
+using Spectre.Console.Cli;
+
+namespace Occam.Cli.Tests;
+
+/// <summary>
+/// <see cref="DirectLine"/> binds a plain <c>occam linear</c> line as Spectre.Console.Cli binds it, and leaves every
+/// other line to Spectre: its option tables are the settings classes' options, a line it takes gives settings equal,
+/// property by property, to Spectre's, and a line Spectre rejects it does not take.
+/// </summary>
+[Collection("console")]
+public sealed partial class DirectLineTests
+{
+    private static readonly string Diabetes = Occam.Tests.Repo.Data("diabetes.csv");
+
+    public static TheoryData<Type> SettingsTypes => [typeof(LinearFitSettings), typeof(LinearPathSettings), typeof(LinearCvSettings)];
+
+    private static IReadOnlyList<(string Name, DirectLine.ValueKind Kind)> Table(Type settings) =>
+        settings == typeof(LinearFitSettings) ? [.. DirectLine.LinearFit.Select(o => (o.Name, o.Kind))]
+        : settings == typeof(LinearPathSettings) ? [.. DirectLine.LinearPath.Select(o => (o.Name, o.Kind))]
+        : [.. DirectLine.LinearCv.Select(o => (o.Name, o.Kind))];
+
+    [Theory]
+    [MemberData(nameof(SettingsTypes))]
+    public void TheTablesHoldEveryOptionOfTheSettingsWithItsKind(Type settings)
+    {
+        var declared = new List<(string, DirectLine.ValueKind)>();
+        foreach (var property in settings.GetProperties())
+        {
+            if (property.GetCustomAttribute<CommandOptionAttribute>() is not { } option) continue;
+            Assert.Empty(option.ShortNames);
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            var kind = type == typeof(bool) ? DirectLine.ValueKind.Flag
+                : type == typeof(string) ? DirectLine.ValueKind.Text
+                : type == typeof(double) ? DirectLine.ValueKind.Number
+                : type == typeof(int) ? DirectLine.ValueKind.Whole
+                : type == typeof(ulong) ? DirectLine.ValueKind.Count
+                : throw new InvalidOperationException($"{property.Name}: no direct kind for {type}");
+            foreach (string name in option.LongNames) declared.Add(("--" + name, kind));
+        }
+        var table = Table(settings);
+        Assert.Equal(table.Count, table.Select(o => o.Name).Distinct().Count());
+        Assert.Equal(declared.OrderBy(o => o.Item1, StringComparer.Ordinal), table.OrderBy(o => o.Name, StringComparer.Ordinal));
+    }
+
+    /// <summary>Every option given once, with plain values: the direct path takes it.</summary>
+    public static TheoryData<string> PlainLines => new()
+    {
+        "linear fit --data D --target progression --alpha 0.5",
+        "linear fit --data D --target progression --penalty lasso --alpha 0.5",
+        "linear fit --alpha 1e-3 --target progression --data D --json",
+        "linear fit --data D --target progression --task regression --penalty elasticnet --l1-ratio 0.25 --no-standardize --degree 2 --poly-columns bmi,bp --tol 1E-6 --max-iter 50 --out m.json --json --alpha .5",
+        "linear fit --data D --target progression --penalty ridge --alpha 0 --grouped",
+        "linear fit --data D --target progression --alpha +2.5e+1 --degree 007",
+        "linear fit --data D --target progression --alpha 5. --tol 0.001",
+        "linear fit --data D --target progression --alpha 1 --out dir/with_space.json",
+        "linear path --data D --target progression --n-alphas 20 --eps 0.01 --json",
+        "linear path --data D --target progression --penalty elasticnet --l1-ratio 0.5",
+        "linear cv --data D --target progression --folds 3 --shuffle --seed 18446744073709551615 --stratify --model-out m.json",
+        "linear cv --data D --target progression --n-alphas 5 --eps 1e-2 --folds 10 --seed 0",
+    };
+
+    /// <summary>Lines the direct path must leave to Spectre (and that Spectre takes or rejects its own way).</summary>
+    public static TheoryData<string> OtherLines => new()
+    {
+        "linear fit --data D --target progression --alpha=0.5",
+        "linear fit --data D --target progression --alpha:0.5",
+        "linear fit --data D --target progression --alpha -1",
+        "linear fit --data D --target progression --alpha 0.5 --json true",
+        "linear fit --data D --target progression --alpha 0.5 --json false",
+        "linear fit --data D --target progression --alpha 0.5 --degree 0x2",
+        "linear fit --data D --target progression --alpha 0.5 --degree -1",
+        "linear fit --data D --target progression --alpha 0.5 --degree 2147483648",
+        "linear fit --data D --target progression --alpha 0.5 --max-iter 1.5",
+        "linear fit --data D --target progression --alpha 0,5",
+        "linear fit --data D --target progression --alpha NaN",
+        "linear fit --data D --target progression --alpha Infinity",
+        "linear fit --data D --target progression",
+        "linear fit --data D --target progression --alpha 0.5 --n-alphas 3",
+        "linear fit --data D --target progression --alpha 0.5 extra",
+        "linear fit --data D --target progression --alpha 0.5 --help",
+        "linear fit --data D --target progression --alpha 0.5 -h",
+        "linear fit --data D --target progression --alpha 0.5 --json --json",
+        "linear fit --data D --target progression --alpha 0.5 --Json",
+        "linear fit --data D --target progression --alpha 0.5 --",
+        "linear fit --data D --target progression --alpha 0.5 --penalty huber",
+        "linear fit --data D --target progression --alpha 0.5 --tol 0",
+        "linear fit --data D --target progression --alpha 0.5 --grouped yes",
+        "linear path --data D --target progression --eps 1",
+        "linear cv --data D --target progression --folds 1",
+        "linear cv --data D --target progression --seed -1",
+        "linear cv --data D --target progression --seed 18446744073709551616",
+        "linear cv --data D --target progression --shuffle 1",
+        "linear Fit --data D --target progression --alpha 0.5",
+        "linear --data D --target progression --alpha 0.5",
+    };
+
+    /// <summary>The words of a test line: "D" is the diabetes file, "_" a space inside a word.</summary>
+    private static string[] Words(string line) =>
+        [.. line.Split(' ').Select(w => w == "D" ? Diabetes : w.Replace('_', ' '))];
+
+    [Theory]
+    [MemberData(nameof(PlainLines))]
+    public void APlainLineBindsAsSpectreBindsIt(string line)
+    {
+        string[] args = Words(line);
+        var direct = Direct(args);
+        Assert.NotNull(direct);
+        var spectre = Spectre(args);
+        Assert.NotNull(spectre);
+        Assert.Equal(spectre.GetType(), direct.GetType());
+        foreach (var property in direct.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            Assert.True(Equals(property.GetValue(spectre), property.GetValue(direct)), $"{property.Name}: Spectre {property.GetValue(spectre)}, direct {property.GetValue(direct)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(OtherLines))]
+    public void AnyOtherLineIsLeftToSpectre(string line)
+    {
+        string[] args = Words(line);
+        Assert.Null(Direct(args));
+        Assert.False(DirectLine.TryRun(args, _ => throw new InvalidOperationException("ran"), out _));
+    }
+
+    [Fact]
+    public void ALineSpectreTakesPrintsTheSameAsTheDirectLine()
+    {
+        // --alpha=0.5 is Spectre's (the direct path takes "--alpha 0.5" only): the same fit, table and JSON.
+        foreach (string[] tail in new[] { new[] { "--json" }, [] })
+        {
+            var direct = Cli.Run(["linear", "fit", "--data", Diabetes, "--target", "progression", "--alpha", "0.5", .. tail]);
+            var spectre = Cli.Run(["linear", "fit", "--data", Diabetes, "--target", "progression", "--alpha=0.5", .. tail]);
+            Assert.Equal(0, direct.ExitCode);
+            Assert.Equal(0, spectre.ExitCode);
+            Assert.Equal(Untimed(spectre.Out), Untimed(direct.Out));
+            Assert.Equal(spectre.Err, direct.Err);
+        }
+    }
+
+    [GeneratedRegex(@"\d+\.\d+ s\b|""seconds"": [0-9.eE+-]+")]
+    private static partial Regex Seconds();
+
+    private static string Untimed(string output) => Seconds().Replace(output, "T");
+
+    private static CommandSettings? Direct(string[] args)
+    {
+        if (args is not ["linear", var name, ..]) return null;
+        return name switch
+        {
+            "fit" => DirectLine.TryBind(args, 2, DirectLine.LinearFit, out var fit) ? fit : null,
+            "path" => DirectLine.TryBind(args, 2, DirectLine.LinearPath, out var path) ? path : null,
+            "cv" => DirectLine.TryBind(args, 2, DirectLine.LinearCv, out var cv) ? cv : null,
+            _ => null,
+        };
+    }
+
+    /// <summary>The settings Spectre.Console.Cli binds and validates for <paramref name="args"/> (configured as <see cref="OccamApp"/> configures it), or null when it rejects the line.</summary>
+    private static CommandSettings? Spectre(string[] args)
+    {
+        var capture = new Capture();
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.UseStrictParsing();
+            config.PropagateExceptions();
+            config.SetInterceptor(capture);
+            LinearCommands.Register(config);
+        });
+        try
+        {
+            app.Run(args);
+        }
+        catch (Captured)
+        {
+            return capture.Settings;
+        }
+        catch (CommandAppException)
+        {
+            return null;
+        }
+        return null;
+    }
+
+    private sealed class Captured : Exception;
+
+    private sealed class Capture : ICommandInterceptor
+    {
+        public CommandSettings? Settings { get; private set; }
+
+        public void Intercept(CommandContext context, CommandSettings settings)
+        {
+            Settings = settings;
+            throw new Captured();
+        }
+
+        public void InterceptResult(CommandContext context, CommandSettings settings, ref int result)
+        {
+        }
+    }
+}
