@@ -1,14 +1,18 @@
 using Occam.Cli.Output;
+using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace Occam.Cli;
 
 /// <summary>
-/// Work a command line will need after Spectre.Console.Cli has parsed it, done ahead on a background thread while the
-/// main thread parses: the console's creation (<see cref="LazyConsole"/>) for every command, and for the
-/// <c>occam linear</c> commands the code of a linear fit (<see cref="LinearWarmup"/>). Not the table's rendering: rendering
-/// one ahead made <c>linear fit</c> slower (the command's own table then waited on the warm-up's, measured in
-/// docs/algorithms/startup.md). Nothing it does changes what the command prints or computes (a tiny fit of its own); an
-/// exception on the thread is dropped (the command runs the same code and reports any error).
+/// Work a command line will need later, done ahead on a background thread while the main thread parses the line and
+/// runs the command: the console's creation (<see cref="LazyConsole"/>) for every command, and for the <c>occam linear</c>
+/// commands a table's rendering (when the line prints tables) and the code of a linear fit (<see cref="LinearWarmup"/>),
+/// in the order the main thread does not need them: a plain linear line reaches its CSV reading and fit at once
+/// (<see cref="DirectLine"/>) and prints its table last, so a table-printing line renders first (console, table, fit)
+/// and a JSON line fits first. Nothing it does changes what the command prints or computes (a tiny fit of its own, a
+/// table rendered into segments that are dropped); an exception on the thread is dropped (the command runs the same
+/// code and reports any error).
 /// On a one-core machine it does nothing: there the work would only queue before the command's own
 /// (docs/algorithms/startup.md, "Ahead of the command").
 /// </summary>
@@ -20,17 +24,44 @@ internal static class CliWarmup
         if (Environment.ProcessorCount < 2) return;
         var linear = args is ["linear", "fit" or "path" or "cv", ..] ? LinearEstimatorOf(args) : null;
         bool json = args.Contains("--json") || args.Contains("--out") || args.Contains("--model-out");   // the model's JSON is written
+        bool tables = !args.Contains("--json");
         new Thread(() =>
         {
             try
             {
-                _ = console.Console;
-                if (linear is not null) _ = LinearWarmup.Run(linear, json);
+                if (linear is null)
+                {
+                    _ = console.Console;
+                }
+                else if (tables)
+                {
+                    RenderTable(console.Console);
+                    _ = LinearWarmup.Run(linear, json);
+                }
+                else
+                {
+                    _ = LinearWarmup.Run(linear, json);
+                    _ = console.Console;
+                }
             }
             catch (Exception)
             {
             }
         }) { IsBackground = true, Name = "occam command warm-up" }.Start();
+    }
+
+    /// <summary>
+    /// Renders a small table like the linear commands' (a text column and a right-aligned number column) into segments
+    /// for <paramref name="console"/>'s capabilities and width, writing nothing: Spectre's table layout and rendering
+    /// code (generic instantiations the runtime compiles at first use, the character-width tables) is then ready when the
+    /// command prints its own.
+    /// </summary>
+    internal static IReadOnlyList<Segment> RenderTable(IAnsiConsole console)
+    {
+        var table = new Table().AddColumn("feature").AddColumn(new TableColumn("coef").RightAligned());
+        table.AddRow("(intercept)", "-247.889");
+        table.AddRow("bmi", "5.66161");
+        return [.. ((IRenderable)table).Render(RenderOptions.Create(console, console.Profile.Capabilities), console.Profile.Width)];
     }
 
     /// <summary>

@@ -42,4 +42,16 @@ public class CliWarmupTests
         Assert.Contains("coefficients", writer.ToString(), StringComparison.Ordinal);
         Assert.Same(console.Console.Profile, console.Profile);
     }
+
+    [Fact]
+    public void TheTableRenderedAheadWritesNothing()
+    {
+        var writer = new StringWriter();
+        var console = new LazyConsole(writer);
+        var segments = CliWarmup.RenderTable(console.Console);
+        Assert.Equal("", writer.ToString());
+        string text = string.Concat(segments.Select(s => s.Text));
+        Assert.Contains("feature", text, StringComparison.Ordinal);
+        Assert.Contains("-247.889", text, StringComparison.Ordinal);
+    }
 }
