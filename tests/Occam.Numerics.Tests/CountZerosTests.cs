@@ -34,6 +34,27 @@ public class CountZerosTests
     }
 
     [Fact]
+    public void DoublesCountLikeTheDefinitionAtEveryLength()
+    {
+        // x == 0 in double: −0 counts; NaN, ±subnormals and ±∞ do not (the linear paths' non-zero counts).
+        double[] values = [0.0, -0.0, 1.0, double.NaN, double.Epsilon, -double.Epsilon, double.NegativeInfinity, 1e-300];
+        var rng = new Rng(602UL);
+        foreach (int n in TestVectors.Lengths)
+        {
+            int offset = n % 3;
+            var buffer = new double[n + offset];
+            var x = buffer.AsSpan(offset);
+            int expected = 0;
+            for (int i = 0; i < n; i++)
+            {
+                x[i] = values[rng.NextInt(values.Length)];
+                if (x[i] == 0) expected++;
+            }
+            Assert.Equal(expected, CountZeros.Count((ReadOnlySpan<double>)x));
+        }
+    }
+
+    [Fact]
     public void AllZeroCases()
     {
         Assert.True(CountZeros.AllZero([]));
