@@ -50,6 +50,7 @@ internal static class StepsQuick
             else if (args[i] == "--ab-rowb") return AbStep(seconds, "rowb", onlyThreads);
             else if (args[i] == "--ab-bypanel") return AbStep(seconds, "bypanel", onlyThreads);
             else if (args[i] == "--ab-packing") return AbStep(seconds, "packing", onlyThreads);
+            else if (args[i] == "--ab-biasc") return AbStep(seconds, "biasc", onlyThreads);
             else if (args[i] == "--ab-pack") return AbPack(seconds, i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "packing", only);
             else if (args[i] == "--ab-dw") return AbWeightGradientPath(seconds);
             else if (args[i] == "--tail") return Tail(seconds);
@@ -510,7 +511,10 @@ internal static class StepsQuick
 
     /// <summary>
     /// `--ab-scale`: 784-512-256-10 at 1 and 2 threads, A = Adam's √v/√(1 − β₂ᵗ) by the divider
-    /// (<c>AdamW.DividesByMarkstein</c> false), B = the default (by Markstein corrections); alternating 0.3 s windows in one process on one trainer for <paramref name="seconds"/> per thread count, the best
+    /// (<c>AdamW.DividesByMarkstein</c> false), B = the default (by Markstein corrections). The other knobs the same way
+    /// (A = off, B = on): `--ab-biasc` (<c>GemmDriver.BiasInKernel</c>: the Vector512 kernel reads the bias row instead of a
+    /// filled C), `--ab-rowb`,
+    /// `--ab-bypanel`, `--ab-packing` (with `--threads N` first: that thread count only); alternating 0.3 s windows in one process on one trainer for <paramref name="seconds"/> per thread count, the best
     /// window of each (µs per step). The same bits either way.
     /// </summary>
     private static int AbStep(double seconds, string knob, int onlyThreads = 0)
@@ -518,9 +522,11 @@ internal static class StepsQuick
         var net = Nets[^1];
         var (trainer, x, y, rng) = Setup(net);
         bool savedScale = AdamW.DividesByMarkstein, savedRowB = GemmPacking.RowOrderB, savedByPanel = GemmDriver.PacksPanelsAcrossDepth;
+        bool savedBiasC = GemmDriver.BiasInKernel;
         void Set(bool on)
         {
             if (knob == "scale") AdamW.DividesByMarkstein = on;
+            else if (knob == "biasc") GemmDriver.BiasInKernel = on;
             else if (knob == "rowb") GemmPacking.RowOrderB = on;
             else if (knob == "bypanel") GemmDriver.PacksPanelsAcrossDepth = on;
             else if (knob == "packing") GemmPacking.RowOrderB = GemmDriver.PacksPanelsAcrossDepth = on;
@@ -570,6 +576,7 @@ internal static class StepsQuick
             AdamW.DividesByMarkstein = savedScale;
             GemmPacking.RowOrderB = savedRowB;
             GemmDriver.PacksPanelsAcrossDepth = savedByPanel;
+            GemmDriver.BiasInKernel = savedBiasC;
             Trainer.PhaseTicks = null;
         }
         return 0;
@@ -684,7 +691,9 @@ internal static class StepsQuick
     /// <paramref name="seconds"/> per product; best and median µs of each. KNOB: `packing` (default: the packing orders
     /// <see cref="GemmPacking.RowOrderB"/> and <see cref="GemmDriver.PacksPanelsAcrossDepth"/>, off and on); `touch:w`,
     /// `touch:x`, `touch:b` (on: after the other writes, W₁ read, X read, or the packed-B buffer written just before the
-    /// call — which part of a cold call's cost is the loads of an operand and which the stores into a cold B̃).
+    /// call — which part of a cold call's cost is the loads of an operand and which the stores into a cold B̃); `biasc`: instead
+    /// of those products, the step's two packed forward products with a bias row (fwd1, fwd2) at 1 and 2 threads,
+    /// <see cref="GemmDriver.BiasInKernel"/> off (the bias rows written into C first) and on (read by the kernel).
     /// </summary>
     private static unsafe int AbPack(double seconds, string knob, string? only)
     {
@@ -711,12 +720,25 @@ internal static class StepsQuick
             ("packX 256x32x784 NT", () => Gemm.Multiply(onePacked, false, true, 256, 32, 784, 1f, x, 784, w1, 784, 0f, y1, 32)),
             ("packDY1 512x32x256 TN", () => Gemm.Multiply(onePacked, true, false, 512, 32, 256, 1f, dz1, 512, x, 784, 0f, dw1, 32)),
         };
-        if (only is not null) products = [.. products.Where(p => p.Name.StartsWith(only, StringComparison.Ordinal))];
         bool warm = knob.EndsWith(":warm", StringComparison.Ordinal);
         if (warm) knob = knob[..^5];
-        if (knob is not ("packing" or "touch:w" or "touch:x" or "touch:b"))
+        if (knob == "biasc")
         {
-            Console.Error.WriteLine($"steps --ab-pack: unknown knob {knob} (packing, touch:w, touch:x, touch:b; :warm)");
+            // The step's two packed forward products with their bias rows, at 1 and 2 threads (C cold, as in a step).
+            float[] b1 = Rand(512), b2 = Rand(256);
+            var two = new GemmOptions(Threads: 2);
+            products =
+            [
+                ("bias-fwd1 256x512x784 NT t1", () => Gemm.MultiplyRowsWith(one, false, true, 256, 512, 784, 1f, x, 784, [], w1, 784, [], 0f, y1, 512, b1)),
+                ("bias-fwd2 256x256x512 NT t1", () => Gemm.MultiplyRowsWith(one, false, true, 256, 256, 512, 1f, h1, 512, [], w2, 512, [], 0f, y2, 256, b2)),
+                ("bias-fwd1 256x512x784 NT t2", () => Gemm.MultiplyRowsWith(two, false, true, 256, 512, 784, 1f, x, 784, [], w1, 784, [], 0f, y1, 512, b1)),
+                ("bias-fwd2 256x256x512 NT t2", () => Gemm.MultiplyRowsWith(two, false, true, 256, 256, 512, 1f, h1, 512, [], w2, 512, [], 0f, y2, 256, b2)),
+            ];
+        }
+        if (only is not null) products = [.. products.Where(p => p.Name.StartsWith(only, StringComparison.Ordinal))];
+        if (knob is not ("packing" or "touch:w" or "touch:x" or "touch:b" or "biasc"))
+        {
+            Console.Error.WriteLine($"steps --ab-pack: unknown knob {knob} (packing, touch:w, touch:x, touch:b, biasc; :warm)");
             return 2;
         }
         var junk = new float[4 << 20];
@@ -727,7 +749,7 @@ internal static class StepsQuick
             for (int i = 0; i + System.Numerics.Vector<float>.Count <= a.Length; i += System.Numerics.Vector<float>.Count) acc += new System.Numerics.Vector<float>(a, i);
             return System.Numerics.Vector.Sum(acc);
         }
-        bool savedRowB = GemmPacking.RowOrderB, savedByPanel = GemmDriver.PacksPanelsAcrossDepth;
+        bool savedRowB = GemmPacking.RowOrderB, savedByPanel = GemmDriver.PacksPanelsAcrossDepth, savedBiasC = GemmDriver.BiasInKernel;
         try
         {
             foreach (var (name, run) in products)
@@ -738,6 +760,7 @@ internal static class StepsQuick
                 {
                     bool on = r % 2 == 1;
                     if (knob == "packing") GemmPacking.RowOrderB = GemmDriver.PacksPanelsAcrossDepth = on;
+                    if (knob == "biasc") GemmDriver.BiasInKernel = on;
                     if (!warm) junk.AsSpan().Fill(r);
                     if (on && knob == "touch:w") sink += Sum(w1);
                     if (on && knob == "touch:x") sink += Sum(x);
@@ -755,6 +778,7 @@ internal static class StepsQuick
         {
             GemmPacking.RowOrderB = savedRowB;
             GemmDriver.PacksPanelsAcrossDepth = savedByPanel;
+            GemmDriver.BiasInKernel = savedBiasC;
         }
         if (sink == 1234.5f) Console.Error.WriteLine("(sink)");   // keeps the reads of touch:w / touch:x
         return 0;

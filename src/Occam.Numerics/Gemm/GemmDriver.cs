@@ -49,8 +49,11 @@ internal unsafe struct GemmJob
     /// <summary>Per column of <see cref="Bytes"/>: what is subtracted, then what multiplies (with <see cref="Bytes"/> only).</summary>
     public double* Shift, Factor;
     /// <summary>
-    /// Null, or N floats: C[i, j] starts as Bias[j] (Beta is then 1). The compute item that owns a block of C writes the
-    /// block's bias values into it just before its first depth block adds the product to them.
+    /// Null, or N floats: C[i, j] starts as Bias[j] (Beta is then 1). On the 8×32 Vector512 kernel the first depth block's
+    /// micro-kernels read the bias row in place of C (<see cref="GemmTileV512.Tile8x32Bias"/>, edge tiles
+    /// <see cref="GemmDriver"/>'s StoreEdge from the bias row), so C is only written; on the other kernels the compute item
+    /// that owns a block of C writes the block's bias values into it just before its first depth block adds the product to
+    /// them. fma(α, acc, β·b) either way: the same bits.
     /// </summary>
     public float* Bias;
     /// <summary>
@@ -127,6 +130,13 @@ internal static unsafe class GemmDriver
     internal static bool PacksPanelsAcrossDepth { get; set; } = true;
 
     /// <summary>
+    /// True (default): with a bias row (<see cref="GemmJob.Bias"/>) on the 8×32 Vector512 kernel (packed Ã), the first depth
+    /// block's micro-kernels read the bias row instead of a C filled with it (no fill pass over a cold C); false: the fill,
+    /// then β = 1. The same bits; settable for the bench's A/B.
+    /// </summary>
+    internal static bool BiasInKernel { get; set; } = true;
+
+    /// <summary>
     /// Runs the product's items on the calling thread, <paramref name="thread"/> of the call (0 = the caller, helpers
     /// 1 … threads − 1), together with whichever other threads run it.
     /// </summary>
@@ -141,6 +151,7 @@ internal static unsafe class GemmDriver
         float* tileBuffer = stackalloc float[8 * 32 + 16];
         float* tile = (float*)(((nint)tileBuffer + 63) & ~(nint)63);
         float* aPack = null;
+        bool biasInKernel = job.Bias != null && BiasInKernel && kern.Kind == GemmKernel.V512 && !job.DirectA;
 
         int packBase = 0, computeBase = 0;
         for (int jc = 0; jc < n; jc += job.NStep)
@@ -209,7 +220,7 @@ internal static unsafe class GemmDriver
                     for (int ic = r0; ic < r1; ic += mStep)
                     {
                         int mc = Math.Min(mStep, r1 - ic);
-                        if (pc == 0 && job.Bias != null)
+                        if (pc == 0 && job.Bias != null && !biasInKernel)
                             FillBias(job.C + ic * job.Ldc + jc, job.Ldc, job.Bias + jc, mc, p0 * nr, Math.Min(p1 * nr, nc));
                         if (job.DirectA)
                         {
@@ -224,7 +235,7 @@ internal static unsafe class GemmDriver
                         else
                             GemmPacking.PackA(aPack, job.A + ic * job.RsA + pc * job.CsA, job.RsA, job.CsA, mc, kc, mr);
                         MacroKernel(kern, mc, kc, nc, p0, p1, aPack, job.PackedB + kb * blockStride, panelStride,
-                            job.C + ic * job.Ldc + jc, job.Ldc, job.Alpha, beta, tile);
+                            job.C + ic * job.Ldc + jc, job.Ldc, job.Alpha, beta, tile, pc == 0 && biasInKernel ? job.Bias + jc : null);
                     }
                 }
                 Interlocked.Increment(ref job.ComputeDone);
@@ -313,11 +324,15 @@ internal static unsafe class GemmDriver
         return true;
     }
 
-    /// <summary>Runs the micro-kernel over micro-panels q0..q1 of B̃ against every MR panel of Ã.</summary>
+    /// <summary>
+    /// Runs the micro-kernel over micro-panels q0..q1 of B̃ against every MR panel of Ã. With <paramref name="bias"/> (the
+    /// column block's bias row; the 8×32 Vector512 kernel only) every row of the old C is that row, read from it instead of C.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel(in GemmKernelInfo kern, int mc, int kc, int nc, int q0, int q1,
-        float* aPack, float* bPack, nint panelStride, float* c, nint ldc, float alpha, float beta, float* tile)
+        float* aPack, float* bPack, nint panelStride, float* c, nint ldc, float alpha, float beta, float* tile, float* bias)
     {
+        Debug.Assert(bias == null || kern.Kind == GemmKernel.V512);
         int mr = kern.MR, nr = kern.NR;
         var kernel = kern.Tile;
         // While a B̃ micro-panel is in use, the next one is fetched from L3 into L2, a few lines
@@ -341,12 +356,14 @@ internal static unsafe class GemmDriver
                 float* cc = cq + ir * ldc;
                 if (rows == mr && cols == nr)
                 {
-                    kernel(kc, ap, bp, cc, ldc, alpha, beta);
+                    if (bias == null) kernel(kc, ap, bp, cc, ldc, alpha, beta);
+                    else GemmTileV512.Tile8x32Bias(kc, ap, bp, cc, ldc, alpha, beta, bias + q * nr);
                 }
                 else
                 {
                     kernel(kc, ap, bp, tile, nr, 1f, 0f);
-                    StoreEdge(tile, nr, cc, ldc, rows, cols, alpha, beta);
+                    if (bias == null) StoreEdge(tile, nr, cc, ldc, rows, cols, alpha, beta, cc, ldc);
+                    else StoreEdge(tile, nr, cc, ldc, rows, cols, alpha, beta, bias + q * nr, 0);
                 }
             }
         }
@@ -378,7 +395,7 @@ internal static unsafe class GemmDriver
                 else
                 {
                     GemmTileV256Strided.Tile6x16(kc, ap, rsA, csA, rows, bp, tile, nr, 1f, 0f);
-                    StoreEdge(tile, nr, cc, ldc, rows, cols, alpha, beta);
+                    StoreEdge(tile, nr, cc, ldc, rows, cols, alpha, beta, cc, ldc);
                 }
             }
         }
@@ -391,18 +408,23 @@ internal static unsafe class GemmDriver
         for (int i = 0; i < rows; i++) source.CopyTo(new Span<float>(c + i * ldc + c0, c1 - c0));
     }
 
-    /// <summary>Writes the valid rows×cols corner of a full tile with the kernels' own update rule.</summary>
+    /// <summary>
+    /// Writes the valid rows×cols corner of a full tile with the kernels' own update rule, the old C of row i read at
+    /// <c>old + i·<paramref name="oldLd"/></c>: C itself (<c>old = c</c>, <c>oldLd = ldc</c>) or a bias row (<c>oldLd = 0</c>):
+    /// <c>C[i][j] = fma(alpha, t[i][j], beta·old[i][j])</c>, or <c>alpha·t[i][j]</c> when <c>beta == 0</c>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void StoreEdge(float* tile, int nr, float* c, nint ldc, int rows, int cols, float alpha, float beta)
+    private static void StoreEdge(float* tile, int nr, float* c, nint ldc, int rows, int cols, float alpha, float beta, float* old, nint oldLd)
     {
         for (int i = 0; i < rows; i++)
         {
             float* t = tile + i * nr;
             float* ci = c + i * ldc;
+            float* oi = old + i * oldLd;
             if (beta == 0)
                 for (int j = 0; j < cols; j++) ci[j] = alpha * t[j];
             else
-                for (int j = 0; j < cols; j++) ci[j] = MathF.FusedMultiplyAdd(alpha, t[j], beta * ci[j]);
+                for (int j = 0; j < cols; j++) ci[j] = MathF.FusedMultiplyAdd(alpha, t[j], beta * oi[j]);
         }
     }
 

@@ -72,7 +72,7 @@ internal static class GemmPrecompile
         switch (kind == GemmKernel.Auto ? GemmKernelInfo.AutoKind : kind)
         {
             case GemmKernel.V512:
-                Precompile.Method(typeof(GemmTileV512), nameof(GemmTileV512.Tile8x32));
+                GemmTileV512.Precompile();
                 break;
             case GemmKernel.V256:
                 Precompile.Method(typeof(GemmTileV256), nameof(GemmTileV256.Tile6x16));

@@ -8,16 +8,47 @@ namespace Occam.Numerics;
 /// The 8×32 Vector512 micro-kernel (AVX-512): 8 rows × 2 vectors = 16 zmm accumulators, 2 B vectors
 /// and one A broadcast out of 32 registers. Each k step does 16 fused multiply-adds
 /// (<c>acc[i][v] += Ã[p][i] · B̃[p][v]</c>) against 2 vector loads and 8 broadcasts; then
-/// <c>C = fma(alpha, acc, beta·C)</c> (or <c>alpha·acc</c> when <c>beta == 0</c>).
+/// <c>C = fma(alpha, acc, beta·C)</c> (or <c>alpha·acc</c> when <c>beta == 0</c>). <see cref="Tile8x32Bias"/> reads a bias
+/// row in place of C: <c>C[i][j] = fma(alpha, acc, beta·bias[j])</c>, the bits the first form gives on a C whose rows were
+/// filled with the bias row, without that fill (a product's first depth block, <see cref="GemmJob.Bias"/>).
 /// </summary>
 internal static unsafe class GemmTileV512
 {
+    /// <summary>The tile: <c>C = fma(alpha, Ã·B̃, beta·C)</c> (<c>alpha·Ã·B̃</c> when <c>beta == 0</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile8x32(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void Tile8x32(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta) =>
+        Tile<FromC>(kc, a, b, c, ldc, alpha, beta, null);
+
+    /// <summary>
+    /// The tile with every row of the old C taken from the bias row <paramref name="bias"/> (32 floats):
+    /// <c>C[i][j] = fma(alpha, (Ã·B̃)[i][j], beta·bias[j])</c> (<c>alpha·Ã·B̃</c> when <c>beta == 0</c>); C is only written.
+    /// The same operations on the same values as <see cref="Tile8x32"/> on a C whose rows hold the bias row: the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile8x32Bias(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, float* bias) =>
+        Tile<FromBias>(kc, a, b, c, ldc, alpha, beta, bias);
+
+    /// <summary>Where the tile's old C comes from (a type argument, so each form is compiled on its own, without a test).</summary>
+    internal struct FromC { }
+
+    /// <inheritdoc cref="FromC"/>
+    internal struct FromBias { }
+
+    /// <summary>Compiles ahead (<see cref="Numerics.Precompile"/>), without running them, both entry points and both bodies.</summary>
+    public static void Precompile()
+    {
+        Numerics.Precompile.Method(typeof(GemmTileV512), nameof(Tile8x32));
+        Numerics.Precompile.Method(typeof(GemmTileV512), nameof(Tile8x32Bias));
+        Numerics.Precompile.Method(typeof(GemmTileV512), nameof(Tile), typeof(FromC));
+        Numerics.Precompile.Method(typeof(GemmTileV512), nameof(Tile), typeof(FromBias));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void Tile<TOld>(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, float* bias) where TOld : struct
     {
         if (Sse.IsSupported)
         {
-            // The C tile is needed only after the k loop: start fetching it now.
+            // The C tile is needed only after the k loop (read, or only written from the bias row): start fetching it now.
             float* cp = c;
             for (int i = 0; i < 8; i++, cp += ldc)
             {
@@ -72,6 +103,20 @@ internal static unsafe class GemmTileV512
             (va * c50).Store(c); (va * c51).Store(c + 16); c += ldc;
             (va * c60).Store(c); (va * c61).Store(c + 16); c += ldc;
             (va * c70).Store(c); (va * c71).Store(c + 16);
+        }
+        else if (typeof(TOld) == typeof(FromBias))
+        {
+            // beta·bias once for all eight rows: the value the C form multiplies out of each filled row.
+            Vector512<float> vb = Vector512.Create(beta);
+            Vector512<float> o0 = vb * Vector512.Load(bias), o1 = vb * Vector512.Load(bias + 16);
+            Vector512.FusedMultiplyAdd(va, c00, o0).Store(c); Vector512.FusedMultiplyAdd(va, c01, o1).Store(c + 16); c += ldc;
+            Vector512.FusedMultiplyAdd(va, c10, o0).Store(c); Vector512.FusedMultiplyAdd(va, c11, o1).Store(c + 16); c += ldc;
+            Vector512.FusedMultiplyAdd(va, c20, o0).Store(c); Vector512.FusedMultiplyAdd(va, c21, o1).Store(c + 16); c += ldc;
+            Vector512.FusedMultiplyAdd(va, c30, o0).Store(c); Vector512.FusedMultiplyAdd(va, c31, o1).Store(c + 16); c += ldc;
+            Vector512.FusedMultiplyAdd(va, c40, o0).Store(c); Vector512.FusedMultiplyAdd(va, c41, o1).Store(c + 16); c += ldc;
+            Vector512.FusedMultiplyAdd(va, c50, o0).Store(c); Vector512.FusedMultiplyAdd(va, c51, o1).Store(c + 16); c += ldc;
+            Vector512.FusedMultiplyAdd(va, c60, o0).Store(c); Vector512.FusedMultiplyAdd(va, c61, o1).Store(c + 16); c += ldc;
+            Vector512.FusedMultiplyAdd(va, c70, o0).Store(c); Vector512.FusedMultiplyAdd(va, c71, o1).Store(c + 16);
         }
         else
         {
