@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using Occam.Numerics;
@@ -58,6 +59,9 @@ internal sealed unsafe class Inference
 
     /// <summary>Per work item (at most ⌈panels/ItemPanels⌉): float32 inputs of the rows being packed (NR rows) or of one row (row path: item 0).</summary>
     private readonly float[][] _staging;
+    /// <summary>Where each buffer's data start: its first 64-byte line boundary (the arrays are pinned, so this never moves).</summary>
+    private readonly float*[] _stagingAt;
+    private readonly float* _inputAt, _aAt, _bAt;
     /// <summary>Per work item: the exception it threw in the current call, if any.</summary>
     private readonly Exception?[] _errors;
     /// <summary>Input panels of a chunk: ⌈ChunkRows/NR⌉ panels of inputs × NR.</summary>
@@ -89,14 +93,40 @@ internal sealed unsafe class Inference
         // call (one item on one thread, ⌈panels/ItemPanels⌉ on several), so allocating them on first use let a call
         // allocate after warm-up calls made under another thread setting.
         _staging = new float[(_panels + ItemPanels - 1) / ItemPanels][];
-        for (int i = 0; i < _staging.Length; i++) _staging[i] = GC.AllocateUninitializedArray<float>(_nr * model.Inputs, pinned: true);
+        _stagingAt = new float*[_staging.Length];
+        for (int i = 0; i < _staging.Length; i++) _stagingAt[i] = LineAligned(_nr * model.Inputs, out _staging[i]);
         _errors = new Exception?[Math.Max(2, _staging.Length)];
-        _input = GC.AllocateUninitializedArray<float>(_panels * _nr * model.Inputs, pinned: true);
-        _a = GC.AllocateUninitializedArray<float>(_panels * _nr * widest, pinned: true);
-        _b = GC.AllocateUninitializedArray<float>(_panels * _nr * widest, pinned: true);
+        _inputAt = LineAligned(_panels * _nr * model.Inputs, out _input);
+        _aAt = LineAligned(_panels * _nr * widest, out _a);
+        _bAt = LineAligned(_panels * _nr * widest, out _b);
         Inputs = model.Inputs;
         Widest = widest;
     }
+
+    /// <summary>
+    /// A pinned buffer of <paramref name="length"/> floats that starts on a 64-byte line: the tiles load and store whole
+    /// Vector512 rows of the panels, and a managed array starts 16 bytes past a line (8 on some runtimes), so without
+    /// this every load and store of the panel product splits two lines. Returns the first float's address (a
+    /// <see cref="GC.AllocateUninitializedArray{T}(int, bool)"/> pinned array never moves).
+    /// </summary>
+    private static float* LineAligned(int length, out float[] array)
+    {
+        int offset = TestLineOffset;   // read once: a bench may change it while another thread makes buffers
+        array = GC.AllocateUninitializedArray<float>(length + 15 + offset, pinned: true);
+        nint at = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+        return (float*)((at + 63) & ~(nint)63) + offset;
+    }
+
+    /// <summary>Where the panel buffers and each staging block start (for tests: each on a 64-byte line).</summary>
+    internal List<nint> BufferStarts()
+    {
+        var starts = new List<nint> { (nint)_inputAt, (nint)_aAt, (nint)_bAt };
+        foreach (float* p in _stagingAt) starts.Add((nint)p);
+        return starts;
+    }
+
+    /// <summary>Floats by which new buffers start past a 64-byte line (0; other values only for A/B measurements in Occam.Bench).</summary>
+    internal static int TestLineOffset;
 
     /// <summary>The input width these buffers were made for.</summary>
     public int Inputs { get; }
@@ -194,8 +224,8 @@ internal sealed unsafe class Inference
 
     private Span<float> Staging(int item, int length)
     {
-        Debug.Assert(item < _staging.Length && length <= _staging[item].Length);
-        return _staging[item].AsSpan(0, length);
+        Debug.Assert(item < _staging.Length && length <= _staging[item].Length - 15);
+        return new Span<float>(_stagingAt[item], length);
     }
 
     /// <summary>
@@ -240,10 +270,10 @@ internal sealed unsafe class Inference
         float* row = (float*)_x + (nint)r * inputs;
         if (!copied && layers[0] is not Dense)   // an activation would run in place on the caller's row
         {
-            new ReadOnlySpan<float>(row, inputs).CopyTo(_staging[0]);
+            new ReadOnlySpan<float>(row, inputs).CopyTo(new Span<float>(_stagingAt[0], inputs));
             copied = true;
         }
-        fixed (float* staging = _staging[0], pa = _a, pb = _b)
+        float* staging = _stagingAt[0], pa = _aAt, pb = _bAt;
         {
             float* current = copied ? staging : row, next = pa;
             int width = inputs;
@@ -316,17 +346,14 @@ internal sealed unsafe class Inference
         var model = _model!;
         int inputs = model.Inputs;
         int q0 = item * _itemPanels, q1 = Math.Min(_chunkPanels, q0 + _itemPanels);
-        fixed (float* input = _input, pa = _a, pb = _b)
+        float* input = _inputAt, pa = _aAt, pb = _bAt;
         {
             for (int q = q0; q < q1; q++)
             {
                 int r0 = _chunkStart + q * _nr, valid = Math.Min(_nr, _rows - r0);
                 bool copied = _prepare!(this, r0, valid, item);
-                fixed (float* staging = _staging[item])
-                {
-                    float* rowsIn = copied ? staging : (float*)_x + (nint)r0 * inputs;
-                    GemmPanels.PackRows(input + (nint)q * inputs * _nr, rowsIn, inputs, valid, inputs, _nr);
-                }
+                float* rowsIn = copied ? _stagingAt[item] : (float*)_x + (nint)r0 * inputs;
+                GemmPanels.PackRows(input + (nint)q * inputs * _nr, rowsIn, inputs, valid, inputs, _nr);
             }
             // Panel q of a layer buffer always starts at q·(Widest·NR), whatever the layer's width: an item's panels
             // are the same memory in every layer, so an item that is a layer ahead never writes into another item's

@@ -273,6 +273,20 @@ public class InferenceTests
     }
 
     [Fact]
+    public void BuffersStartOnA64ByteLine()
+    {
+        // The panel tiles load and store whole 64-byte vectors of these buffers; a managed array's data start 16
+        // bytes past a line, so without the alignment every such access would touch two lines.
+        foreach (var (inputs, hidden) in new[] { (784, new[] { 512, 256 }), (5, new[] { 3 }), (33, new[] { 17, 9 }) })
+        {
+            var (model, _) = Net(ActivationKind.Relu, inputs, hidden, 10, 4, 11);
+            var starts = new Inference(model).BufferStarts();
+            Assert.True(starts.Count >= 4);
+            Assert.All(starts, at => Assert.Equal(0, at % 64));
+        }
+    }
+
+    [Fact]
     public void SteadyStateCallsAllocateNothing()
     {
         var (model, x) = Net(ActivationKind.Relu, 40, [64, 32], 10, 300, 4, standardize: true);
