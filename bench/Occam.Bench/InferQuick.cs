@@ -25,6 +25,17 @@ namespace Occam.Bench;
 /// <c>{"bench":"prune","fullUs":...,"prunedUs":...,"fullParams":...,"prunedParams":...}</c>.
 /// Options: <c>--seconds S</c> per case (default 1), <c>--threads 1,2</c>, <c>--rows 256,1</c> (batch sizes),
 /// <c>--rounds R</c> (default 3).
+/// The pruned case (since session 17): the full and the pruned network take turns window by window (one untimed call,
+/// then ≥ 5 ms of calls) for 2·S seconds, through <c>Mlp.PredictScores</c> (<c>fullUs</c>, <c>prunedUs</c>) and through
+/// <c>MlpPredictor</c> (<c>fullPredictorUs</c>, <c>prunedPredictorUs</c>), so that a slow phase of the host (seconds
+/// long on the Intel Xeon of sessions 12–17) falls on both alike; before, each side had 3 windows of S/3 seconds after
+/// its own warm-up, and a slow phase on all of one side's windows gave 0.71 and 0.75 where the same process gives ≈ 1.0
+/// window by window (docs/algorithms/inference.md, "Intel Xeon (session 17)").
+/// A/B options: <c>--prune-only</c> (only the pruned case), <c>--prune-coarse</c> (also the old measurement, fields
+/// <c>coarse…</c>), <c>--ab-line-offset F</c> (also copies whose inference buffers start F floats past a 64-byte line,
+/// <c>Inference.TestLineOffset</c>: fields <c>…OffsetUs</c> in the pruned case and one <c>infer-ab-line</c> line per batch
+/// case: the predictor, the offset predictor and ORT window by window), <c>--ab-row-order</c>, <c>--verbose</c>
+/// (per-round figures on stderr).
 /// </summary>
 internal static class InferQuick
 {
@@ -34,7 +45,9 @@ internal static class InferQuick
         var threadCounts = new List<int> { 1, 2 };
         var sizes = new List<int> { 256, 1 };
         int rounds = 3;
-        bool abRowOrder = false;
+        bool abRowOrder = false, pruneOnly = false;
+        int abLineOffset = -1;
+        bool verbose = false, pruneCoarse = false;
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--seconds") seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
@@ -42,6 +55,10 @@ internal static class InferQuick
             else if (args[i] == "--rows") sizes = args[++i].Split(',').Select(int.Parse).ToList();
             else if (args[i] == "--rounds") rounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--ab-row-order") abRowOrder = true;
+            else if (args[i] == "--prune-only") pruneOnly = true;
+            else if (args[i] == "--verbose") verbose = true;
+            else if (args[i] == "--prune-coarse") pruneCoarse = true;
+            else if (args[i] == "--ab-line-offset") abLineOffset = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else
             {
                 Console.Error.WriteLine($"infer: unknown option {args[i]}");
@@ -57,7 +74,7 @@ internal static class InferQuick
         byte[] onnx = OnnxExport.ToBytes(model);
         var predictor = model.CreatePredictor();
 
-        foreach (int threads in threadCounts)
+        foreach (int threads in pruneOnly ? [] : threadCounts)
         {
             int saved = Gemm.MaxThreads;
             Gemm.MaxThreads = threads;
@@ -100,6 +117,21 @@ internal static class InferQuick
                                     break;
                             }
                     string name = rows == 1 ? "row1" : $"batch{rows}";
+                    if (abLineOffset >= 0)
+                    {
+                        // --ab-line-offset F: the predictor against a predictor whose inference buffers start F floats
+                        // past a 64-byte line (as before session 17) and ORT, window by window.
+                        var offsetPredictor = model.CreatePredictor();
+                        Inference.TestLineOffset = abLineOffset;
+                        offsetPredictor.PredictScores(xs, rows, scores);
+                        Inference.TestLineOffset = 0;
+                        var ab = Alternate([
+                            () => predictor.PredictScores(xs, rows, scores),
+                            () => offsetPredictor.PredictScores(xs, rows, scores),
+                            () => { using var results = session.Run(runOptions, inputNames, inputs, outputNames); }], 2 * seconds, verbose);
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{{\"bench\":\"infer-ab-line\",\"case\":\"{name}\",\"threads\":{threads},\"lineOffset\":{abLineOffset},\"predictorUs\":{ab[0] * 1e6:F3},\"predictorOffsetUs\":{ab[1] * 1e6:F3},\"ortUs\":{ab[2] * 1e6:F3}}}"));
+                    }
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{{\"bench\":\"infer\",\"case\":\"{name}\",\"rows\":{rows},\"threads\":{threads},\"occamUs\":{occam * 1e6:F3},\"occamDoubleUs\":{occamDouble * 1e6:F3},\"ortUs\":{ort * 1e6:F3},\"predictorUs\":{frozen * 1e6:F3},{(turns == 5 ? FormattableString.Invariant($"\"predictorFixedOrderUs\":{fixedOrder * 1e6:F3},") : "")}\"api\":\"Mlp.PredictScores(ReadOnlySpan<float>, int, Span<float>)\"}}"));
                 }
@@ -122,17 +154,78 @@ internal static class InferQuick
             Gemm.MaxThreads = 1;
             var scores = new float[256 * 10];
             var xs = xf.AsSpan(0, 256 * 784).ToArray();
-            double full = double.MaxValue, small = double.MaxValue;
-            for (int round = 0; round < rounds; round++)
+            // Sides: the full and the pruned network; with --ab-line-offset F also copies of both whose inference
+            // buffers start F floats past a 64-byte line (Inference.TestLineOffset; 4 is where a managed array's data
+            // start), as the buffers did before session 17.
+            // Also (fields "...PredictorUs") both through MlpPredictor, the prepared call of the other infer rows.
+            var fullPredictor = dying.CreatePredictor();
+            var prunedPredictor = pruned.CreatePredictor();
+            var sides = new List<Action>
             {
-                full = Math.Min(full, Best(() => dying.PredictScores(xs, 256, scores), seconds / rounds));
-                small = Math.Min(small, Best(() => pruned.PredictScores(xs, 256, scores), seconds / rounds));
+                () => dying.PredictScores(xs, 256, scores), () => pruned.PredictScores(xs, 256, scores),
+                () => fullPredictor.PredictScores(xs, 256, scores), () => prunedPredictor.PredictScores(xs, 256, scores),
+            };
+            if (abLineOffset >= 0)
+            {
+                var dyingB = dying.Clone();
+                var prunedB = pruned.Clone();
+                Inference.TestLineOffset = abLineOffset;
+                dyingB.PredictScores(xs, 256, scores);
+                prunedB.PredictScores(xs, 256, scores);
+                Inference.TestLineOffset = 0;
+                sides.Add(() => dyingB.PredictScores(xs, 256, scores));
+                sides.Add(() => prunedB.PredictScores(xs, 256, scores));
             }
+            // --prune-coarse: first the measurement of sessions 4-16 (per round, each side's best of windows for
+            // seconds/rounds after its own warm-up), printed as "coarse...": this host's slow phases last seconds, so
+            // three such windows per side could put all of one side's windows in a slow phase and none of the other's.
+            string coarse = "";
+            if (pruneCoarse)
+            {
+                double cf = double.MaxValue, cp = double.MaxValue;
+                for (int round = 0; round < rounds; round++)
+                {
+                    double f = Best(sides[0], seconds / rounds), p = Best(sides[1], seconds / rounds);
+                    cf = Math.Min(cf, f);
+                    cp = Math.Min(cp, p);
+                    if (verbose) Console.Error.WriteLine(FormattableString.Invariant($"prune coarse round {round}: full {f * 1e6:F1} us, pruned {p * 1e6:F1} us"));
+                }
+                coarse = FormattableString.Invariant($"\"coarseFullUs\":{cf * 1e6:F3},\"coarsePrunedUs\":{cp * 1e6:F3},");
+            }
+            var best = Alternate(sides, 2 * seconds, verbose);
+            double full = best[0], small = best[1];
             Gemm.MaxThreads = saved;
+            string ab = FormattableString.Invariant($"\"fullPredictorUs\":{best[2] * 1e6:F3},\"prunedPredictorUs\":{best[3] * 1e6:F3},")
+                + (best.Length < 6 ? "" : FormattableString.Invariant($"\"lineOffset\":{abLineOffset},\"fullOffsetUs\":{best[4] * 1e6:F3},\"prunedOffsetUs\":{best[5] * 1e6:F3},"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"bench\":\"prune\",\"rows\":256,\"threads\":1,\"fullUs\":{full * 1e6:F3},\"prunedUs\":{small * 1e6:F3},\"fullParams\":{dying.ParameterCount},\"prunedParams\":{pruned.ParameterCount}}}"));
+                $"{{\"bench\":\"prune\",\"rows\":256,\"threads\":1,\"fullUs\":{full * 1e6:F3},\"prunedUs\":{small * 1e6:F3},{ab}{coarse}\"fullParams\":{dying.ParameterCount},\"prunedParams\":{pruned.ParameterCount}}}"));
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Best seconds per call of each side, the sides taking turns window by window for about <paramref name="seconds"/>
+    /// in all after a warm-up of each: a window is one untimed call (so that the side's own data are back in the
+    /// caches, as when it runs alone) and then ≥ 5 ms of calls. A slow phase of the host (they last seconds here)
+    /// then falls on all sides alike.
+    /// </summary>
+    private static double[] Alternate(List<Action> sides, double seconds, bool verbose)
+    {
+        var perCall = sides.Select(c => Timing.WarmUp(c, 20, 0.1)).ToArray();
+        var best = sides.Select(_ => double.MaxValue).ToArray();
+        long start = Stopwatch.GetTimestamp();
+        int turns = 0;
+        for (; turns < 4 || Timing.Elapsed(start) < seconds; turns++)
+            for (int i = 0; i < sides.Count; i++)
+            {
+                sides[i]();
+                int calls = Math.Max(1, (int)(5e-3 / perCall[i]));
+                long t0 = Stopwatch.GetTimestamp();
+                for (int c = 0; c < calls; c++) sides[i]();
+                best[i] = Math.Min(best[i], Timing.Elapsed(t0) / calls);
+            }
+        if (verbose) Console.Error.WriteLine(FormattableString.Invariant($"prune: {turns} turns, best us {string.Join(" / ", best.Select(b => (b * 1e6).ToString("F1", CultureInfo.InvariantCulture)))}"));
+        return best;
     }
 
     /// <summary>Best seconds per call over windows of ≥ 1 ms, for about <paramref name="seconds"/>, after a warm-up.</summary>
