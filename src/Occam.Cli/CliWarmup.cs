@@ -1,4 +1,5 @@
 using Occam.Cli.Output;
+using Occam.Linear;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -7,10 +8,11 @@ namespace Occam.Cli;
 /// <summary>
 /// Work a command line will need later, done ahead on a background thread while the main thread parses the line and
 /// runs the command: the console's creation (<see cref="LazyConsole"/>) for every command, and for the <c>occam linear</c>
-/// commands a table's rendering (when the line prints tables) and the code of a linear fit (<see cref="LinearWarmup"/>),
-/// in the order the main thread does not need them: a plain linear line reaches its CSV reading and fit at once
-/// (<see cref="DirectLine"/>) and prints its table last, so a table-printing line renders first (console, table, fit)
-/// and a JSON line fits first. Nothing it does changes what the command prints or computes (a tiny fit of its own, a
+/// commands the code of a linear fit (<see cref="LinearWarmup"/>) and, when the line prints tables that Spectre will
+/// render (<see cref="PlainTable"/> writes them itself on a console without ANSI codes), a table's rendering, in the
+/// order the main thread does not need them: a plain linear line reaches its CSV reading and fit at once
+/// (<see cref="DirectLine"/>) and prints its table last, so such a line renders first (console, table, fit), a line whose
+/// tables are written directly creates the console (its profile decides) and fits, and a JSON line fits first. Nothing it does changes what the command prints or computes (a tiny fit of its own, a
 /// table rendered into segments that are dropped); an exception on the thread is dropped (the command runs the same
 /// code and reports any error).
 /// On a one-core machine it does nothing: there the work would only queue before the command's own
@@ -33,15 +35,27 @@ internal static class CliWarmup
                 {
                     _ = console.Console;
                 }
-                else if (tables)
+                else if (tables && !Console.IsOutputRedirected)
                 {
-                    RenderTable(console.Console);
+                    // A terminal: Spectre renders the tables (with ANSI codes), the longest part; render one first.
+                    if (!PlainTable.Direct(console.Console.Profile)) RenderTable(console.Console);
                     _ = LinearWarmup.Run(linear, json);
                 }
                 else
                 {
-                    _ = LinearWarmup.Run(linear, json);
-                    _ = console.Console;
+                    // Redirected (tables written directly, PlainTable) or JSON: the fit's kernels, last needed first, the
+                    // tiny fit for the rest, and the console (its profile) by the time the command prints.
+                    if (linear is Lasso or ElasticNet) _ = GaussianWarmup.Run();
+                    if (tables)
+                    {
+                        if (!PlainTable.Direct(console.Console.Profile)) RenderTable(console.Console);
+                        _ = LinearWarmup.Run(linear, json);
+                    }
+                    else
+                    {
+                        _ = LinearWarmup.Run(linear, json);
+                        _ = console.Console;
+                    }
                 }
             }
             catch (Exception)

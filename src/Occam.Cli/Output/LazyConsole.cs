@@ -15,6 +15,9 @@ internal sealed class LazyConsole(TextWriter writer) : IAnsiConsole
         () => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) }),
         LazyThreadSafetyMode.ExecutionAndPublication);
 
+    /// <summary>The writer the console writes to (standard output in the CLI).</summary>
+    public TextWriter Writer => writer;
+
     /// <summary>The console (created by this call if no call created it before).</summary>
     public IAnsiConsole Console => console.Value;
 

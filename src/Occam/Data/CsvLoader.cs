@@ -339,7 +339,6 @@ public static class CsvLoader
         throw new OccamException($"{path} line {csv.Line}: {csv.Count} cells but the header has {header.Length} ({where}); give every row one cell per column.");
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ParseFeatures(CsvTokenizer csv, int[] columns, string[] header, string path, GrowableArray x)
     {
         Span<double> row = x.Append(columns.Length);

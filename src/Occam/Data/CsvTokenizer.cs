@@ -13,8 +13,10 @@ namespace Occam.Data;
 /// <remarks>
 /// Lenient where it is harmless: spaces before an opening quote and after a closing quote are
 /// skipped. A quote inside an unquoted field is kept literally.
-/// Hot methods are marked AggressiveOptimization: a loader runs once per process, so tiered
-/// compilation would spend most of a large file in unoptimized code.
+/// No method is marked AggressiveOptimization (they were until session 17): the published CLI runs their
+/// ReadyToRun code, optimized and compiled ahead (no vector code in them), instead of compiling them at
+/// the first call on the command's thread; a process without ReadyToRun code (tests, a library user's JIT)
+/// starts them at tier 0 and promotes them after 30 calls (docs/algorithms/startup.md, session 17).
 /// </remarks>
 internal sealed class CsvTokenizer
 {
@@ -71,7 +73,6 @@ internal sealed class CsvTokenizer
     public bool IsBlank => RestIsBlank();
 
     /// <summary>Reads the next record; false at the end of the text (trailing blank lines included).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per process: skip tier-0
     public bool Next()
     {
         if (RestIsBlank())
@@ -117,7 +118,6 @@ internal sealed class CsvTokenizer
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per process: skip tier-0
     private void ReadField()
     {
         if (Count == _start.Length)

@@ -24,7 +24,6 @@ internal enum NumberStatus
 internal static class NumberText
 {
     /// <summary>Parses <paramref name="text"/>; <paramref name="value"/> is set only for <see cref="NumberStatus.Ok"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static NumberStatus Parse(ReadOnlySpan<char> text, out double value)
     {
         text = text.Trim();
@@ -55,7 +54,6 @@ internal static class NumberText
     /// division of two exact values, so it equals what <see cref="double.Parse(string)"/> returns
     /// (Clinger's fast path). Anything else falls back to the framework parser.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryParseSimple(ReadOnlySpan<char> text, out double value)
     {
         value = 0;

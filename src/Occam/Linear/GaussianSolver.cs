@@ -90,10 +90,8 @@ internal sealed class GramEngine : GaussianEngine
     public ReadOnlySpan<double> GramRow(int j) => _g.AsSpan(j * P, P);
     public ReadOnlySpan<double> Xty => _xty;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override double Gradient(int j) => _q[j];
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Apply(int j, double delta) => Axpy.Compute(-delta, _g.AsSpan(j * P, P), _q);
 
     public override void Gradients(ReadOnlySpan<int> list, Span<double> c)
@@ -408,8 +406,8 @@ internal sealed class GaussianProblem : IDisposable
             var g = ArrayPool<double>.Shared.Rent(p * p);
             var xty = new double[p];
             Gram.ComputeCentered(x, rows, p, stats.Mean, inv, yc, g, xty);
-            TensorPrimitives.Multiply(g.AsSpan(0, p * p), 1.0 / n, g.AsSpan(0, p * p));
-            TensorPrimitives.Multiply(xty, 1.0 / n, xty);
+            Scale(g.AsSpan(0, p * p), 1.0 / n);
+            Scale(xty, 1.0 / n);
             engine = new GramEngine(n, p, g, xty, TensorPrimitives.Dot(yc, yc), pooled: true);
         }
         else
@@ -420,6 +418,17 @@ internal sealed class GaussianProblem : IDisposable
     }
 
     public void Dispose() => Engine.Release();
+
+    /// <summary>
+    /// x ← s·x, element by element: the values <c>TensorPrimitives.Multiply(x, s, x)</c> gives (one rounded product
+    /// each), in a plain loop that the CLI runs as ReadyToRun code; the library's Vector512 loop is a generic
+    /// instantiation compiled at tier 0 at its first call (≈ 5–10 ms in a 442 × 10 fit, docs/algorithms/startup.md,
+    /// "Start-up of linear fit (session 17)") for a pass of p² + p values next to the Gram's n·p²/2 multiply-adds.
+    /// </summary>
+    internal static void Scale(Span<double> x, double s)
+    {
+        for (int i = 0; i < x.Length; i++) x[i] *= s;
+    }
 }
 
 /// <summary>Outcome of one α.</summary>
@@ -472,7 +481,7 @@ internal sealed class GaussianSolver
         _p = _e.P;
         _excluded = problem.Stats.Excluded;
         _o = options;
-        _v = options.PenaltyFactors ?? Enumerable.Repeat(1.0, _p).ToArray();
+        _v = options.PenaltyFactors ?? Ones(_p);
         _w = new double[_p];
         _c = new double[_p];
         _strong = new bool[_p];
@@ -481,10 +490,18 @@ internal sealed class GaussianSolver
         _changed = new int[_p];
         _fList = new int[_p];
         _fPos = new int[_p];
-        Array.Fill(_fPos, -1);
+        for (int j = 0; j < _p; j++) _fPos[j] = -1;   // a loop: Array.Fill<int> is a tier-0 instantiation at its first call
         if (_e is ResidualEngine re) _cert = new GaussianDualCertificate(re, _v, _excluded);
         ExactFullGradient();
         _gradientAtZero = true;
+    }
+
+    /// <summary>p penalty factors of 1 (a loop: <c>Enumerable.Repeat&lt;double&gt;</c> is a tier-0 instantiation at its first call).</summary>
+    private static double[] Ones(int p)
+    {
+        var v = new double[p];
+        for (int j = 0; j < p; j++) v[j] = 1.0;
+        return v;
     }
 
     /// <summary>Whether <see cref="_c"/> is still the exact gradient at w = 0 computed by the constructor.</summary>
@@ -504,7 +521,6 @@ internal sealed class GaussianSolver
     /// Fits the unpenalized features alone (if any), then returns α_max = maxⱼ |cⱼ|/(ρ'·vⱼ) over penalized j,
     /// with ρ' = max(ρ, 1e-3) (glmnet's device so that ridge paths have a finite start).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double AlphaMax()
     {
         int m = 0;
@@ -541,7 +557,6 @@ internal sealed class GaussianSolver
         ExactFullGradient();
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double Sweep(ReadOnlySpan<int> list, double l1, double l2)
     {
         double d = 0;
@@ -573,7 +588,6 @@ internal sealed class GaussianSolver
     /// solution the gradient held in the solver belongs to (α_max for a cold start); it feeds the strong rule
     /// |cⱼ| ≥ ρ·vⱼ·(2α − α_prev). <paramref name="maxIterations"/> caps the sweeps of this α (default: the options').
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SolveReport Solve(double alpha, double alphaPrev, int? maxIterations = null)
     {
         double rho = _o.L1Ratio;
@@ -743,7 +757,6 @@ internal sealed class GaussianSolver
     /// done (0: no change) —
     /// none when G_AA + α(1−ρ)V_A is not positive definite to rounding (collinear support, or |A| ≥ n) or A is too large.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int SupportNewton(double l1, double l2, int maxSolves = MaxNewtonDrops + 1)
     {
         int m = CollectActive();
@@ -916,7 +929,6 @@ internal sealed class GaussianSolver
     }
 
     /// <summary>Lists the active set (strong and non-zero) in column order into <see cref="_list"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int CollectActive()
     {
         int m = 0;
@@ -931,7 +943,6 @@ internal sealed class GaussianSolver
     /// (b) for ρ &lt; 1, the Fenchel gap at θ = r with the elastic-net conjugate Σ(|cⱼ| − αρvⱼ)₊²/(2α(1−ρ)vⱼ).
     /// Requires <see cref="_c"/> to be current.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double Gap(double l1, double l2)
     {
         double n = _e.N;

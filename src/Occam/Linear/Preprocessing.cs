@@ -21,7 +21,6 @@ internal sealed class ColumnStats
     /// Means (zero when no intercept) and scales (population standard deviation when standardizing, else 1) of the
     /// selected rows. Throws on NaN or infinity.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ColumnStats Compute(double[] x, int p, int[] rows, bool center, bool standardize)
     {
         int n = rows.Length;

@@ -1,3 +1,4 @@
+using Occam.Cli.Output;
 using Occam.Data;
 using Occam.Linear;
 using Occam.Serialization;
@@ -62,7 +63,7 @@ internal sealed class LinearCvCommand : Command<LinearCvSettings>
         else
         {
             var console = LinearOutput.Console();
-            var table = new Table().AddColumn("#").AddColumn("alpha").AddColumn("mean " + cv.Measure).AddColumn("se").AddColumn("");
+            var table = new PlainTable().AddColumn("#").AddColumn("alpha").AddColumn("mean " + cv.Measure).AddColumn("se").AddColumn("");
             int m = cv.Alphas.Length, step = Math.Max(1, m / 20);
             for (int k = 0; k < m; k++)
             {
@@ -71,7 +72,7 @@ internal sealed class LinearCvCommand : Command<LinearCvSettings>
                 string note = (k == cv.IndexMin ? "alpha_min " : "") + (k == cv.Index1se ? "alpha_1se" : "");
                 table.AddRow(k.ToString(), LinearOutput.F(cv.Alphas[k]), LinearOutput.F(cv.MeanError[k]), LinearOutput.F(cv.StandardError[k]), note.Trim());
             }
-            console.Write(table);
+            table.Write(console);
             Output.Tables.Line($"alpha_min = {LinearOutput.F(cv.AlphaMin)}, alpha_1se = {LinearOutput.F(cv.Alpha1se)}; refit at alpha_min: " +
                 $"{model.Sparsity.NonZero} of {model.Sparsity.Coefficients} non-zero, {(cv.RefitConverged ? "converged" : "NOT CONVERGED")}; {settings.Folds} folds in {cv.Seconds:F4} s");
         }

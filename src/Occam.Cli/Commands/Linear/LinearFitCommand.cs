@@ -1,3 +1,4 @@
+using Occam.Cli.Output;
 using Occam.Data;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -22,23 +23,23 @@ internal sealed class LinearFitCommand : Command<LinearFitSettings>
         else
         {
             var console = LinearOutput.Console();
-            var table = new Table().AddColumn("feature");
+            var table = new PlainTable().AddColumn("feature");
             if (model.ClassCoef is { } rows)
             {
                 // Multiclass: one column per class; features with a non-zero coefficient in some class.
-                foreach (string c in model.Classes!) table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
+                foreach (string c in model.Classes!) table.AddColumn(c, rightAligned: true);
                 table.AddRow(["(intercept)", .. model.ClassIntercepts!.Select(LinearOutput.F)]);
                 for (int j = 0; j < model.Features.Count; j++)
-                    if (rows.Any(r => r[j] != 0)) table.AddRow([Markup.Escape(model.Features[j]), .. rows.Select(r => LinearOutput.F(r[j]))]);
+                    if (rows.Any(r => r[j] != 0)) table.AddRow([model.Features[j], .. rows.Select(r => LinearOutput.F(r[j]))]);
             }
             else
             {
-                table.AddColumn(new TableColumn("coef").RightAligned());
+                table.AddColumn("coef", rightAligned: true);
                 table.AddRow("(intercept)", LinearOutput.F(model.Intercept));
                 for (int j = 0; j < model.Coef.Count; j++)
-                    if (model.Coef[j] != 0) table.AddRow(Markup.Escape(model.Features[j]), LinearOutput.F(model.Coef[j]));
+                    if (model.Coef[j] != 0) table.AddRow(model.Features[j], LinearOutput.F(model.Coef[j]));
             }
-            console.Write(table);
+            table.Write(console);
             Output.Tables.Line($"{TaskKinds.Name(model.Task)} {settings.Penalty} alpha={LinearOutput.F(alpha)} l1Ratio={LinearOutput.F(model.L1Ratio)}: " +
                 $"{model.Sparsity.NonZero} of {model.Sparsity.Coefficients} coefficients non-zero, deviance explained {LinearOutput.F(model.DevianceExplained)}, " +
                 $"{model.Iterations} sweeps, gap {LinearOutput.F(model.DualGap)} (tol {LinearOutput.F(model.GapTolerance)}), " +

@@ -1,3 +1,4 @@
+using Occam.Cli.Output;
 using System.Text.Json;
 using Occam.Data;
 using Occam.Linear;
@@ -114,15 +115,29 @@ internal sealed class LinearPathCommand : Command<LinearPathSettings>
         else
         {
             var console = LinearOutput.Console();
-            var table = new Table().AddColumn("#").AddColumn("alpha").AddColumn("non-zero").AddColumn("dev. explained").AddColumn("sweeps").AddColumn("gap");
             int m = path.Alphas.Length, step = Math.Max(1, m / 20);
-            for (int k = 0; k < m; k++)
+            bool Shown(int k) => k % step == 0 || k == m - 1;
+            if (Enumerable.Range(0, m).All(k => !Shown(k) || path.ConvergedAt[k]))
             {
-                if (k % step != 0 && k != m - 1) continue;
-                table.AddRow(k.ToString(), LinearOutput.F(path.Alphas[k]), path.NonZero[k].ToString(), LinearOutput.F(path.DevianceExplained[k]),
-                    path.Iterations[k].ToString(), LinearOutput.F(path.DualGaps[k]) + (path.ConvergedAt[k] ? "" : " [red]not converged[/]"));
+                // No markup: a plain table (written directly where PlainTable can, else by Spectre, the same characters).
+                var plain = new PlainTable().AddColumn("#").AddColumn("alpha").AddColumn("non-zero").AddColumn("dev. explained").AddColumn("sweeps").AddColumn("gap");
+                for (int k = 0; k < m; k++)
+                    if (Shown(k))
+                        plain.AddRow(k.ToString(), LinearOutput.F(path.Alphas[k]), path.NonZero[k].ToString(), LinearOutput.F(path.DevianceExplained[k]),
+                            path.Iterations[k].ToString(), LinearOutput.F(path.DualGaps[k]));
+                plain.Write(console);
             }
-            console.Write(table);
+            else
+            {
+                var table = new Table().AddColumn("#").AddColumn("alpha").AddColumn("non-zero").AddColumn("dev. explained").AddColumn("sweeps").AddColumn("gap");
+                for (int k = 0; k < m; k++)
+                {
+                    if (!Shown(k)) continue;
+                    table.AddRow(k.ToString(), LinearOutput.F(path.Alphas[k]), path.NonZero[k].ToString(), LinearOutput.F(path.DevianceExplained[k]),
+                        path.Iterations[k].ToString(), LinearOutput.F(path.DualGaps[k]) + (path.ConvergedAt[k] ? "" : " [red]not converged[/]"));
+                }
+                console.Write(table);
+            }
             Output.Tables.Line($"{m} alphas{kind}, {(path.Converged ? "all converged" : "SOME NOT CONVERGED")}, {path.Seconds:F4} s" + (settings.Out is null ? "" : $", written to {settings.Out}"));
         }
         return path.Converged ? 0 : 2;
