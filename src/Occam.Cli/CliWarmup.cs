@@ -45,7 +45,7 @@ internal static class CliWarmup
                 {
                     // Redirected (tables written directly, PlainTable) or JSON: the fit's kernels, last needed first, the
                     // tiny fit for the rest, and the console (its profile) by the time the command prints.
-                    if (linear is Lasso or ElasticNet) _ = GaussianWarmup.Run();
+                    if (linear is Lasso or ElasticNet) _ = LinearWarmup.RunGaussianKernels();
                     if (tables)
                     {
                         if (!PlainTable.Direct(console.Console.Profile)) RenderTable(console.Console);

@@ -13,12 +13,13 @@ namespace Occam.Linear;
 /// them itself, while this thread compiles those it needs later, instead of both threads walking the fit in the same
 /// order, one waiting for the other's compilation (docs/algorithms/startup.md, "Start-up of linear fit (session 17)").
 /// Changes no result: its arrays are its own; the code it compiles is the code the fit's first calls would compile.
+/// Public through <see cref="LinearWarmup.RunGaussianKernels"/>, the one home of the linear warm-ups.
 /// </summary>
 /// <remarks>
 /// These kernels test <c>Vector512</c> (or are such instantiations), so ReadyToRun code does not cover them on AVX-512
 /// machines; the fit's drivers (<see cref="GaussianSolver.Solve"/> and the others) run precompiled code.
 /// </remarks>
-public static class GaussianWarmup
+internal static class GaussianWarmup
 {
     /// <summary>Columns of the tiny problem: two Vector512 widths of doubles, so the kernels take their vector paths.</summary>
     private const int Features = 16;

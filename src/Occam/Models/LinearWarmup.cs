@@ -27,6 +27,15 @@ public static class LinearWarmup
     private const int Features = 4;
 
     /// <summary>
+    /// Compiles the vector kernels of a lasso or elastic-net fit on the Gram engine <b>last needed first</b> (the solver's
+    /// coordinate update and dot product, ‖ỹ‖², the centred Gram matrix, then the column statistics), each run once on a
+    /// 24 × 16 problem of its own: for a background thread started beside a command whose main thread goes straight to
+    /// its fit, so that the two threads do not compile the same kernels in the same order. Changes no result; returns a
+    /// value computed from the kernels' outputs.
+    /// </summary>
+    public static double RunGaussianKernels() => Linear.GaussianWarmup.Run();
+
+    /// <summary>
     /// Fits <paramref name="estimator"/> (its penalty, task kind and options; α = 0.5: a sparse but non-empty lasso
     /// solution) on a tiny regression table parsed from CSV text, and writes the model's JSON when
     /// <paramref name="json"/>. Throws what the fit throws (callers on a background thread drop it: the command runs
