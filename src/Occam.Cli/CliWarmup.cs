@@ -9,10 +9,10 @@ namespace Occam.Cli;
 /// Work a command line will need later, done ahead on a background thread while the main thread parses the line and
 /// runs the command: the console's creation (<see cref="LazyConsole"/>) for every command, and for the <c>occam linear</c>
 /// commands the code of a linear fit (<see cref="LinearWarmup"/>) and, when the line prints tables that Spectre will
-/// render (<see cref="PlainTable"/> writes them itself on a console without ANSI codes), a table's rendering, in the
+/// render (<see cref="PlainTable"/> writes them itself on a console with Unicode borders), a table's rendering, in the
 /// order the main thread does not need them: a plain linear line reaches its CSV reading and fit at once
-/// (<see cref="DirectLine"/>) and prints its table last, so such a line renders first (console, table, fit), a line whose
-/// tables are written directly creates the console (its profile decides) and fits, and a JSON line fits first. Nothing it does changes what the command prints or computes (a tiny fit of its own, a
+/// (<see cref="DirectLine"/>) and prints its table last, so the warm-up compiles the fit's kernels last needed first,
+/// then creates the console (and renders a table only if Spectre will draw the tables), then runs a tiny fit. Nothing it does changes what the command prints or computes (a tiny fit of its own, a
 /// table rendered into segments that are dropped); an exception on the thread is dropped (the command runs the same
 /// code and reports any error).
 /// On a one-core machine it does nothing: there the work would only queue before the command's own
@@ -35,16 +35,10 @@ internal static class CliWarmup
                 {
                     _ = console.Console;
                 }
-                else if (tables && !Console.IsOutputRedirected)
-                {
-                    // A terminal: Spectre renders the tables (with ANSI codes), the longest part; render one first.
-                    if (!PlainTable.Direct(console.Console.Profile)) RenderTable(console.Console);
-                    _ = LinearWarmup.Run(linear, json);
-                }
                 else
                 {
-                    // Redirected (tables written directly, PlainTable) or JSON: the fit's kernels, last needed first, the
-                    // tiny fit for the rest, and the console (its profile) by the time the command prints.
+                    // The fit's kernels, last needed first; then the console (its profile decides whether PlainTable writes
+                    // the tables or Spectre renders them, a table rendered ahead then); then the tiny fit for the rest.
                     if (linear is Lasso or ElasticNet) _ = LinearWarmup.RunGaussianKernels();
                     if (tables)
                     {

@@ -10,8 +10,9 @@ namespace Occam.Cli.Output;
 /// <c>occam linear fit</c> on a 442 × 10 table spent on the warm-up thread, as long as the command's own fit
 /// (docs/algorithms/startup.md, "Start-up of linear fit (session 17)"). The direct form covers the layout that case
 /// needs and nothing else: at least one row, every cell printable ASCII (one terminal column per character, no markup), the
-/// console's Unicode box characters (Spectre's default square border), no ANSI escape codes, and a table that fits the
-/// console's width at its natural column widths (Spectre then neither shrinks nor wraps a column). Every other table
+/// console's Unicode box characters (Spectre's default square border; on a terminal with ANSI codes too, since Spectre
+/// writes no escape code for unstyled cells), and a table that fits the console's width at its natural column widths
+/// (Spectre then neither shrinks nor wraps a column). Every other table
 /// goes to Spectre (<see cref="Spectre"/>), so it prints as before. <c>PlainTableTests</c> compares both forms.
 /// </summary>
 /// <remarks>
@@ -79,8 +80,12 @@ internal sealed class PlainTable
         console.Write(Spectre());
     }
 
-    /// <summary>Whether a console with <paramref name="profile"/> can take tables directly (Unicode borders, no ANSI codes); the cells and the width decide the rest.</summary>
-    public static bool Direct(Profile profile) => profile.Capabilities.Unicode && !profile.Capabilities.Ansi;
+    /// <summary>
+    /// Whether a console with <paramref name="profile"/> can take tables directly (Unicode borders); the cells and the width
+    /// decide the rest. An ANSI console included: Spectre writes no escape code for a table of unstyled cells with the
+    /// default border style (<c>PlainTableTests</c> renders every random table on both kinds of console).
+    /// </summary>
+    public static bool Direct(Profile profile) => profile.Capabilities.Unicode;
 
     /// <summary>
     /// The table's text as Spectre writes it for a console with <paramref name="profile"/>, or null when the direct form
