@@ -1,16 +1,11 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-
 namespace Occam.Numerics;
 
 /// <summary>
 /// Per-thread packing buffers: pinned arrays on the pinned object heap, grown on demand and then
-/// reused, so steady-state GEMM calls allocate nothing. Pointers are aligned to 64 bytes.
+/// reused, so steady-state GEMM calls allocate nothing. Pointers are aligned to 64 bytes (<see cref="PinnedLines"/>).
 /// </summary>
 internal static unsafe class GemmBuffers
 {
-    private const int AlignFloats = 16; // 64 bytes
-
     [ThreadStatic] private static float[]? s_a;
     [ThreadStatic] private static float[]? s_b;
 
@@ -22,9 +17,8 @@ internal static unsafe class GemmBuffers
 
     private static float* Get(ref float[]? buffer, int floats)
     {
-        if (buffer is null || buffer.Length < floats + AlignFloats)
-            buffer = GC.AllocateUninitializedArray<float>(floats + AlignFloats, pinned: true);
-        nint p = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
-        return (float*)((p + 63) & ~(nint)63);
+        if (buffer is null || buffer.Length < floats + PinnedLines.SpareFloats)
+            return PinnedLines.Allocate(floats, out buffer);
+        return PinnedLines.Start(buffer);
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using Occam.Numerics;
@@ -104,18 +103,11 @@ internal sealed unsafe class Inference
     }
 
     /// <summary>
-    /// A pinned buffer of <paramref name="length"/> floats that starts on a 64-byte line: the tiles load and store whole
-    /// Vector512 rows of the panels, and a managed array starts 16 bytes past a line (8 on some runtimes), so without
-    /// this every load and store of the panel product splits two lines. Returns the first float's address (a
-    /// <see cref="GC.AllocateUninitializedArray{T}(int, bool)"/> pinned array never moves).
+    /// A pinned buffer of <paramref name="length"/> floats that starts on a 64-byte line (<see cref="PinnedLines"/>): the
+    /// tiles load and store whole Vector512 rows of the panels, which would otherwise each split two lines.
     /// </summary>
-    private static float* LineAligned(int length, out float[] array)
-    {
-        int offset = TestLineOffset;   // read once: a bench may change it while another thread makes buffers
-        array = GC.AllocateUninitializedArray<float>(length + 15 + offset, pinned: true);
-        nint at = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
-        return (float*)((at + 63) & ~(nint)63) + offset;
-    }
+    private static float* LineAligned(int length, out float[] array) =>
+        PinnedLines.Allocate(length, out array, TestLineOffset);   // the offset read once: a bench may change it meanwhile
 
     /// <summary>Where the panel buffers and each staging block start (for tests: each on a 64-byte line).</summary>
     internal List<nint> BufferStarts()
@@ -224,7 +216,7 @@ internal sealed unsafe class Inference
 
     private Span<float> Staging(int item, int length)
     {
-        Debug.Assert(item < _staging.Length && length <= _staging[item].Length - 15);
+        Debug.Assert(item < _staging.Length && length <= _staging[item].Length - PinnedLines.SpareFloats);
         return new Span<float>(_stagingAt[item], length);
     }
 

@@ -116,25 +116,32 @@ internal sealed class LinearPathCommand : Command<LinearPathSettings>
         {
             var console = LinearOutput.Console();
             int m = path.Alphas.Length, step = Math.Max(1, m / 20);
+            string[] headers = ["#", "alpha", "non-zero", "dev. explained", "sweeps", "gap"];
+            string[] Cells(int k) => [k.ToString(), LinearOutput.F(path.Alphas[k]), path.NonZero[k].ToString(),
+                LinearOutput.F(path.DevianceExplained[k]), path.Iterations[k].ToString(), LinearOutput.F(path.DualGaps[k])];
             bool Shown(int k) => k % step == 0 || k == m - 1;
-            if (Enumerable.Range(0, m).All(k => !Shown(k) || path.ConvergedAt[k]))
+            bool shownConverged = true;
+            for (int k = 0; k < m; k++) shownConverged &= !Shown(k) || path.ConvergedAt[k];
+            if (shownConverged)
             {
                 // No markup: a plain table (written directly where PlainTable can, else by Spectre, the same characters).
-                var plain = new PlainTable().AddColumn("#").AddColumn("alpha").AddColumn("non-zero").AddColumn("dev. explained").AddColumn("sweeps").AddColumn("gap");
+                var plain = new PlainTable();
+                foreach (string h in headers) plain.AddColumn(h);
                 for (int k = 0; k < m; k++)
-                    if (Shown(k))
-                        plain.AddRow(k.ToString(), LinearOutput.F(path.Alphas[k]), path.NonZero[k].ToString(), LinearOutput.F(path.DevianceExplained[k]),
-                            path.Iterations[k].ToString(), LinearOutput.F(path.DualGaps[k]));
+                    if (Shown(k)) plain.AddRow(Cells(k));
                 plain.Write(console);
             }
             else
             {
-                var table = new Table().AddColumn("#").AddColumn("alpha").AddColumn("non-zero").AddColumn("dev. explained").AddColumn("sweeps").AddColumn("gap");
+                // A row that did not converge says so in red: Spectre's markup.
+                var table = new Table();
+                foreach (string h in headers) table.AddColumn(h);
                 for (int k = 0; k < m; k++)
                 {
                     if (!Shown(k)) continue;
-                    table.AddRow(k.ToString(), LinearOutput.F(path.Alphas[k]), path.NonZero[k].ToString(), LinearOutput.F(path.DevianceExplained[k]),
-                        path.Iterations[k].ToString(), LinearOutput.F(path.DualGaps[k]) + (path.ConvergedAt[k] ? "" : " [red]not converged[/]"));
+                    var cells = Cells(k);
+                    if (!path.ConvergedAt[k]) cells[^1] += " [red]not converged[/]";
+                    table.AddRow(cells);
                 }
                 console.Write(table);
             }
