@@ -14,6 +14,10 @@ using Occam.Linear;
 // path, "alpha,objective,nonzero", the objective evaluated from the returned coefficients in original units exactly as
 // bench/linear/objective_gap.py evaluates the references' (gaussian: (1/(2n))||y - Xw - b||^2 + alpha*(rho|w|_1 +
 // (1-rho)/2 |w|^2); binomial: mean log-loss + alpha*rho*sum_j s_j|w_j| with s_j the population sd of column j).
+// LINEARBENCH_GRADIENT_THREADS=1 runs the logistic solvers' full gradient passes on one thread (A/B against the default).
+if (Environment.GetEnvironmentVariable("LINEARBENCH_GRADIENT_THREADS") is { Length: > 0 } gradientThreads)
+    Occam.Numerics.LinearAlgebra.DotColumns.Threads = int.Parse(gradientThreads, CultureInfo.InvariantCulture);
+if (args.Length > 0 && args[0] == "dots") return Dots.Run(args);
 if (args.Length > 0 && args[0] == "parts") return Parts.Run(args);
 if (args.Length > 0 && args[0] == "kernels") return Kernels.Run(args);
 if (args.Length > 0 && args[0] == "passes") return Passes.Run(args);

@@ -102,7 +102,7 @@ internal sealed partial class LogisticSolver
     {
         OptimizeIntercept();
         TensorPrimitives.Subtract(_y, _prob, _tmp);
-        for (int j = 0; j < _p; j++) _c[j] = _excluded[j] ? 0 : Dot.Compute(Column(j), _tmp) / _n;
+        DotColumns.Compute(_x, _n, _tmp, _excluded, _n, _c, 1, 0, DotColumns.Threads);   // cⱼ = x̃ⱼᵀ(y − p)/n, the same bits on any thread count
         _gradientFresh = true;
     }
 

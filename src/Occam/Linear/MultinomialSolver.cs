@@ -206,7 +206,7 @@ internal sealed class MultinomialSolver
         {
             var pk = Prob(k);
             for (int i = 0; i < _n; i++) _tmp[i] = (_y[i] == k ? 1 : 0) - pk[i];
-            for (int j = 0; j < _p; j++) _c[j * _k + k] = _excluded[j] ? 0 : Dot.Compute(Column(j), _tmp) / _n;
+            DotColumns.Compute(_x, _n, _tmp, _excluded, _n, _c, _k, k, DotColumns.Threads);   // the same bits on any thread count
         }
     }
 
