@@ -129,6 +129,22 @@ internal static unsafe class DotColumns
     }
 
     /// <summary>
+    /// <c>ra = Dot.Compute(a, u)</c> and <c>rb = Dot.Compute(b, u)</c>, the same bits, in one pass over u
+    /// (<see cref="Pair"/>) when there are at least 8 entries; a, b and u have the same length.
+    /// </summary>
+    public static void Two(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> u, out double ra, out double rb)
+    {
+        Debug.Assert(a.Length == u.Length && b.Length == u.Length);
+        if (u.Length < 8 || !Vector256.IsHardwareAccelerated)
+        {
+            ra = Dot.Compute(a, u);
+            rb = Dot.Compute(b, u);
+            return;
+        }
+        fixed (double* pa = a, pb = b, pu = u) Pair(pa, pb, pu, u.Length, out ra, out rb);
+    }
+
+    /// <summary>
     /// <see cref="Dot.Compute"/> of two columns with one vector, in one pass (n ≥ 8, Vector256): per column the same four
     /// accumulators over steps of 16, the same step of 4 into the first, the same reduction and scalar tail, so each
     /// result has exactly that function's bits; reading u once for both halves its loads and keeps two streams of X in

@@ -66,15 +66,22 @@ internal static class WeightedCurvature
             for (int c = 1; c <= m; c++)
             {
                 var xc = x.AsSpan(columns[c] * n, n);
-                int fEnd = c > old ? c - old : k;
-                for (int f = 0; f < fEnd; f++)
+                int fEnd = c > old ? c - old : k, f = 0;
+                // Two new columns per read of x̃_c: each value has the bits of its own Dot.Compute.
+                for (; f + 2 <= fEnd; f += 2)
                 {
-                    int pf = old + 1 + f;
-                    double v = Dot.Compute(scratch.AsSpan(f * n, n), xc) * inv;
-                    h[pf * hs + c] = v;
-                    h[c * hs + pf] = v;
+                    DotColumns.Two(scratch.AsSpan(f * n, n), scratch.AsSpan((f + 1) * n, n), xc, out double d0, out double d1);
+                    Set(h, hs, old + 1 + f, c, d0 * inv);
+                    Set(h, hs, old + 2 + f, c, d1 * inv);
                 }
+                if (f < fEnd) Set(h, hs, old + 1 + f, c, Dot.Compute(scratch.AsSpan(f * n, n), xc) * inv);
             }
         }
+    }
+
+    private static void Set(double[] h, int hs, int a, int b, double v)
+    {
+        h[a * hs + b] = v;
+        h[b * hs + a] = v;
     }
 }

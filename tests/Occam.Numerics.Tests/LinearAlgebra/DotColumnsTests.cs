@@ -47,6 +47,21 @@ public class DotColumnsTests
     }
 
     [Fact]
+    public void TwoGivesTheBitsOfTwoDotComputeCallsAtEveryLength()
+    {
+        var rng = new Rng(77);
+        for (int n = 0; n <= 257; n++)
+        {
+            var a = Enumerable.Range(0, n).Select(_ => rng.NextNormal() * 1e3).ToArray();
+            var b = Enumerable.Range(0, n).Select(_ => rng.NextNormal() * 1e-3).ToArray();
+            var u = Enumerable.Range(0, n).Select(_ => rng.NextNormal()).ToArray();
+            DotColumns.Two(a, b, u, out double ra, out double rb);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(Dot.Compute(a, u)), BitConverter.DoubleToInt64Bits(ra));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(Dot.Compute(b, u)), BitConverter.DoubleToInt64Bits(rb));
+        }
+    }
+
+    [Fact]
     public void ExcludedColumnsAreZeroEvenWhenTheyHoldNaN()
     {
         int n = 4096, p = 300;
