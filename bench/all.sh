@@ -5,9 +5,9 @@
 #     --quick        shorter timing windows and fewer repeats (< 3 min; noisier)
 #     --avx2         emulate an AVX2-only machine on an AVX-512 one: .NET with DOTNET_EnableAVX512=0 (Vector512 not
 #                    accelerated, GEMM takes the Vector256 6x16 kernel), OpenBLAS with OPENBLAS_CORETYPE=Haswell,
-#                    PyTorch with ATEN_CPU_CAPABILITY=avx2; the machine line says "emulated AVX2". Not restricted:
-#                    ONNX Runtime's own kernels, and the linear section's references (bench/linear/compare.sh
-#                    runs OpenBLAS with its own core type).
+#                    PyTorch with ATEN_CPU_CAPABILITY=avx2, scikit-learn's OpenBLAS in the linear section too
+#                    (bench/linear/compare.sh --avx2); the machine line says "emulated AVX2". Not restricted:
+#                    ONNX Runtime's own kernels; glmnet is compiled Fortran that uses no OpenBLAS kernel.
 #     --only LIST    comma-separated subset of: gemm,steps,torch,train,infer,startup,linear (default: all)
 #     --out DIR      where the raw JSON lines go (default bench/out/all-<UTC time>)
 #
@@ -226,7 +226,7 @@ fi
 # --- linear: paths vs scikit-learn and glmnet ------------------------------------------------------------------------
 if want linear; then
   log "linear: paths vs scikit-learn and glmnet ($lrep repeats)"
-  lq=(); [[ $quick == 1 ]] && lq=(--quick)
+  lq=(); [[ $quick == 1 ]] && lq=(--quick); [[ $avx2 == 1 ]] && lq+=(--avx2)
   bash bench/linear/compare.sh "$lrep" --jsonl "$out/linear.jsonl" "${lq[@]}" >"$out/linear.txt" || failed "linear (python3-sklearn and r-cran-glmnet installed? see $out/linear.txt)"
 fi
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Side-by-side timing of linear-model paths: Occam vs scikit-learn vs glmnet.
 #
-#   bench/linear/compare.sh [repeats] [--jsonl FILE] [--quick]   (from anywhere; default 5 repeats, best time kept)
+#   bench/linear/compare.sh [repeats] [--jsonl FILE] [--quick] [--avx2]   (from anywhere; default 5 repeats, best time kept)
+#   --avx2: scikit-learn's OpenBLAS on its Haswell (AVX2) kernels, OPENBLAS_CORETYPE=Haswell, as on an AVX2-only machine
+#   (bench/all.sh --avx2 passes it along with DOTNET_EnableAVX512=0 for Occam).
 #
 # Gaussian (100-alpha lasso and elastic-net rho = 0.5 paths): data/diabetes.csv (442 x 10), a synthetic 10000 x 200
 # problem and a wide synthetic 200 x 10000 problem (p >> n, glmnet's home ground), written once (fixed seed) to
@@ -26,10 +28,12 @@ root="$(cd "$here/../.." && pwd)"
 repeats=5
 jsonl=""
 quick=0
+blasenv=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --jsonl) jsonl="$2"; shift ;;
     --quick) quick=1 ;;
+    --avx2) blasenv=(env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE=Haswell) ;;
     *) repeats="$1" ;;
   esac
   shift
@@ -48,10 +52,10 @@ wide="$out/synthetic-200x10000.csv"; make_data "$wide" 200 10000 gaussian
 binary="$out/synthetic-binary-10000x200.csv"; make_data "$binary" 10000 200 binomial
 dotnet build -c Release "$here/LinearBench/LinearBench.csproj" -o "$out/LinearBench" >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
 occam() { dotnet "$out/LinearBench/LinearBench.dll" "$1" "$2" "$3" "$repeats" 1e-4 "${4:-gaussian}"; }
-sklearn() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH="$OPENBLAS_DIR" /usr/bin/python3 "$here/sklearn_bench.py" "$1" "$2" "$repeats"; }
+sklearn() { "${blasenv[@]}" LD_LIBRARY_PATH="$OPENBLAS_DIR" /usr/bin/python3 "$here/sklearn_bench.py" "$1" "$2" "$repeats"; }
 sklearn_logit() { # file solver repeats
   if [[ $3 == 0 ]]; then echo "null -"; return; fi
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH="$OPENBLAS_DIR" /usr/bin/python3 "$here/sklearn_logistic_bench.py" "$1" "$2" "$3"
+  "${blasenv[@]}" LD_LIBRARY_PATH="$OPENBLAS_DIR" /usr/bin/python3 "$here/sklearn_logistic_bench.py" "$1" "$2" "$3"
 }
 glmnet() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE Rscript "$here/glmnet_bench.R" "$1" "$2" "$repeats" "$3"; }
 glmnet_logit() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE Rscript "$here/glmnet_logistic_bench.R" "$1" "$repeats" 1e-2 "$2"; }
