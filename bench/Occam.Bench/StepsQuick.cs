@@ -512,8 +512,8 @@ internal static class StepsQuick
     /// <summary>
     /// `--ab-scale`: 784-512-256-10 at 1 and 2 threads, A = Adam's √v/√(1 − β₂ᵗ) by the divider
     /// (<c>AdamW.DividesByMarkstein</c> false), B = the default (by Markstein corrections). The other knobs the same way
-    /// (A = off, B = on): `--ab-biasc` (<c>GemmDriver.BiasInKernel</c>: the Vector512 kernel reads the bias row instead of a
-    /// filled C), `--ab-rowb`,
+    /// (A = off, B = on): `--ab-biasc` (<c>GemmDriver.BiasInKernel</c> and <c>BiasInKernelV256</c>: the Vector512 or the Vector256 kernel
+    /// reads the bias row instead of a filled C), `--ab-rowb`,
     /// `--ab-bypanel`, `--ab-packing` (with `--threads N` first: that thread count only); alternating 0.3 s windows in one process on one trainer for <paramref name="seconds"/> per thread count, the best
     /// window of each (µs per step). The same bits either way.
     /// </summary>
@@ -522,11 +522,11 @@ internal static class StepsQuick
         var net = Nets[^1];
         var (trainer, x, y, rng) = Setup(net);
         bool savedScale = AdamW.DividesByMarkstein, savedRowB = GemmPacking.RowOrderB, savedByPanel = GemmDriver.PacksPanelsAcrossDepth;
-        bool savedBiasC = GemmDriver.BiasInKernel;
+        bool savedBiasC = GemmDriver.BiasInKernel, savedBiasC256 = GemmDriver.BiasInKernelV256;
         void Set(bool on)
         {
             if (knob == "scale") AdamW.DividesByMarkstein = on;
-            else if (knob == "biasc") GemmDriver.BiasInKernel = on;
+            else if (knob == "biasc") GemmDriver.BiasInKernel = GemmDriver.BiasInKernelV256 = on;
             else if (knob == "rowb") GemmPacking.RowOrderB = on;
             else if (knob == "bypanel") GemmDriver.PacksPanelsAcrossDepth = on;
             else if (knob == "packing") GemmPacking.RowOrderB = GemmDriver.PacksPanelsAcrossDepth = on;
@@ -577,6 +577,7 @@ internal static class StepsQuick
             GemmPacking.RowOrderB = savedRowB;
             GemmDriver.PacksPanelsAcrossDepth = savedByPanel;
             GemmDriver.BiasInKernel = savedBiasC;
+            GemmDriver.BiasInKernelV256 = savedBiasC256;
             Trainer.PhaseTicks = null;
         }
         return 0;
@@ -692,8 +693,10 @@ internal static class StepsQuick
     /// <see cref="GemmPacking.RowOrderB"/> and <see cref="GemmDriver.PacksPanelsAcrossDepth"/>, off and on); `touch:w`,
     /// `touch:x`, `touch:b` (on: after the other writes, W₁ read, X read, or the packed-B buffer written just before the
     /// call — which part of a cold call's cost is the loads of an operand and which the stores into a cold B̃); `biasc`: instead
-    /// of those products, the step's two packed forward products with a bias row (fwd1, fwd2) at 1 and 2 threads,
-    /// <see cref="GemmDriver.BiasInKernel"/> off (the bias rows written into C first) and on (read by the kernel).
+    /// of those products, the step's two packed forward products with a bias row (fwd1, fwd2) at 1 and 2 threads, and at one
+    /// thread with Ã packed (on the Vector256 kernel; the automatic path reads op(A) in place there),
+    /// <see cref="GemmDriver.BiasInKernel"/> and <see cref="GemmDriver.BiasInKernelV256"/> off (the bias rows written into C
+    /// first) and on (read by the kernel).
     /// </summary>
     private static unsafe int AbPack(double seconds, string knob, string? only)
     {
@@ -733,6 +736,9 @@ internal static class StepsQuick
                 ("bias-fwd2 256x256x512 NT t1", () => Gemm.MultiplyRowsWith(one, false, true, 256, 256, 512, 1f, h1, 512, [], w2, 512, [], 0f, y2, 256, b2)),
                 ("bias-fwd1 256x512x784 NT t2", () => Gemm.MultiplyRowsWith(two, false, true, 256, 512, 784, 1f, x, 784, [], w1, 784, [], 0f, y1, 512, b1)),
                 ("bias-fwd2 256x256x512 NT t2", () => Gemm.MultiplyRowsWith(two, false, true, 256, 256, 512, 1f, h1, 512, [], w2, 512, [], 0f, y2, 256, b2)),
+                // Ã packed (on the Vector256 kernel the automatic path reads op(A) in place for these shapes; on Vector512 the same as above).
+                ("bias-fwd1 packed 256x512x784 NT t1", () => Gemm.MultiplyRowsWith(onePacked, false, true, 256, 512, 784, 1f, x, 784, [], w1, 784, [], 0f, y1, 512, b1)),
+                ("bias-fwd2 packed 256x256x512 NT t1", () => Gemm.MultiplyRowsWith(onePacked, false, true, 256, 256, 512, 1f, h1, 512, [], w2, 512, [], 0f, y2, 256, b2)),
             ];
         }
         if (only is not null) products = [.. products.Where(p => p.Name.StartsWith(only, StringComparison.Ordinal))];
@@ -750,6 +756,7 @@ internal static class StepsQuick
             return System.Numerics.Vector.Sum(acc);
         }
         bool savedRowB = GemmPacking.RowOrderB, savedByPanel = GemmDriver.PacksPanelsAcrossDepth, savedBiasC = GemmDriver.BiasInKernel;
+        bool savedBiasC256 = GemmDriver.BiasInKernelV256;
         try
         {
             foreach (var (name, run) in products)
@@ -760,7 +767,7 @@ internal static class StepsQuick
                 {
                     bool on = r % 2 == 1;
                     if (knob == "packing") GemmPacking.RowOrderB = GemmDriver.PacksPanelsAcrossDepth = on;
-                    if (knob == "biasc") GemmDriver.BiasInKernel = on;
+                    if (knob == "biasc") GemmDriver.BiasInKernel = GemmDriver.BiasInKernelV256 = on;
                     if (!warm) junk.AsSpan().Fill(r);
                     if (on && knob == "touch:w") sink += Sum(w1);
                     if (on && knob == "touch:x") sink += Sum(x);
@@ -779,6 +786,7 @@ internal static class StepsQuick
             GemmPacking.RowOrderB = savedRowB;
             GemmDriver.PacksPanelsAcrossDepth = savedByPanel;
             GemmDriver.BiasInKernel = savedBiasC;
+            GemmDriver.BiasInKernelV256 = savedBiasC256;
         }
         if (sink == 1234.5f) Console.Error.WriteLine("(sink)");   // keeps the reads of touch:w / touch:x
         return 0;

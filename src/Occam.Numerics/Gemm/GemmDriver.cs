@@ -49,11 +49,12 @@ internal unsafe struct GemmJob
     /// <summary>Per column of <see cref="Bytes"/>: what is subtracted, then what multiplies (with <see cref="Bytes"/> only).</summary>
     public double* Shift, Factor;
     /// <summary>
-    /// Null, or N floats: C[i, j] starts as Bias[j] (Beta is then 1). On the 8×32 Vector512 kernel the first depth block's
-    /// micro-kernels read the bias row in place of C (<see cref="GemmTileV512.Tile8x32Bias"/>, edge tiles
-    /// <see cref="GemmDriver"/>'s StoreEdge from the bias row), so C is only written; on the other kernels the compute item
-    /// that owns a block of C writes the block's bias values into it just before its first depth block adds the product to
-    /// them. fma(α, acc, β·b) either way: the same bits.
+    /// Null, or N floats: C[i, j] starts as Bias[j] (Beta is then 1). On the 8×32 Vector512 kernel and the 6×16 Vector256
+    /// kernel (packed Ã or <see cref="DirectA"/>) the first depth block's micro-kernels read the bias row in place of C
+    /// (<see cref="GemmTileV512.Tile8x32Bias"/>, <see cref="GemmTileV256.Tile6x16Bias"/>, <see cref="GemmTileV256Strided.Tile6x16Bias"/>;
+    /// edge tiles <see cref="GemmDriver"/>'s StoreEdge from the bias row), so C is only written; on the other kernels the
+    /// compute item that owns a block of C writes the block's bias values into it just before its first depth block adds
+    /// the product to them. fma(α, acc, β·b) either way: the same bits.
     /// </summary>
     public float* Bias;
     /// <summary>
@@ -137,6 +138,12 @@ internal static unsafe class GemmDriver
     internal static bool BiasInKernel { get; set; } = true;
 
     /// <summary>
+    /// <see cref="BiasInKernel"/> for the 6×16 Vector256 kernel (packed Ã and <see cref="GemmJob.DirectA"/>; session 18).
+    /// The same bits either way; settable for the bench's A/B.
+    /// </summary>
+    internal static bool BiasInKernelV256 { get; set; } = true;
+
+    /// <summary>
     /// Runs the product's items on the calling thread, <paramref name="thread"/> of the call (0 = the caller, helpers
     /// 1 … threads − 1), together with whichever other threads run it.
     /// </summary>
@@ -151,7 +158,8 @@ internal static unsafe class GemmDriver
         float* tileBuffer = stackalloc float[8 * 32 + 16];
         float* tile = (float*)(((nint)tileBuffer + 63) & ~(nint)63);
         float* aPack = null;
-        bool biasInKernel = job.Bias != null && BiasInKernel && kern.Kind == GemmKernel.V512 && !job.DirectA;
+        bool biasInKernel = job.Bias != null
+            && (kern.Kind == GemmKernel.V512 ? BiasInKernel && !job.DirectA : kern.Kind == GemmKernel.V256 && BiasInKernelV256);
 
         int packBase = 0, computeBase = 0;
         for (int jc = 0; jc < n; jc += job.NStep)
@@ -225,7 +233,8 @@ internal static unsafe class GemmDriver
                         if (job.DirectA)
                         {
                             MacroKernelStrided(mc, kc, nc, p0, p1, job.A + ic * job.RsA + pc * job.CsA, job.RsA, job.CsA,
-                                job.PackedB + kb * blockStride, panelStride, job.C + ic * job.Ldc + jc, job.Ldc, job.Alpha, beta, tile);
+                                job.PackedB + kb * blockStride, panelStride, job.C + ic * job.Ldc + jc, job.Ldc, job.Alpha, beta, tile,
+                                pc == 0 && biasInKernel ? job.Bias + jc : null);
                             continue;
                         }
                         if (job.Bytes != null && job.RowsA != null)
@@ -326,13 +335,15 @@ internal static unsafe class GemmDriver
 
     /// <summary>
     /// Runs the micro-kernel over micro-panels q0..q1 of B̃ against every MR panel of Ã. With <paramref name="bias"/> (the
-    /// column block's bias row; the 8×32 Vector512 kernel only) every row of the old C is that row, read from it instead of C.
+    /// column block's bias row; the 8×32 Vector512 and 6×16 Vector256 kernels only) every row of the old C is that row, read
+    /// from it instead of C.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel(in GemmKernelInfo kern, int mc, int kc, int nc, int q0, int q1,
         float* aPack, float* bPack, nint panelStride, float* c, nint ldc, float alpha, float beta, float* tile, float* bias)
     {
-        Debug.Assert(bias == null || kern.Kind == GemmKernel.V512);
+        Debug.Assert(bias == null || kern.Kind is GemmKernel.V512 or GemmKernel.V256);
+        bool v512 = kern.Kind == GemmKernel.V512;
         int mr = kern.MR, nr = kern.NR;
         var kernel = kern.Tile;
         // While a B̃ micro-panel is in use, the next one is fetched from L3 into L2, a few lines
@@ -357,7 +368,8 @@ internal static unsafe class GemmDriver
                 if (rows == mr && cols == nr)
                 {
                     if (bias == null) kernel(kc, ap, bp, cc, ldc, alpha, beta);
-                    else GemmTileV512.Tile8x32Bias(kc, ap, bp, cc, ldc, alpha, beta, bias + q * nr);
+                    else if (v512) GemmTileV512.Tile8x32Bias(kc, ap, bp, cc, ldc, alpha, beta, bias + q * nr);
+                    else GemmTileV256.Tile6x16Bias(kc, ap, bp, cc, ldc, alpha, beta, bias + q * nr);
                 }
                 else
                 {
@@ -371,11 +383,12 @@ internal static unsafe class GemmDriver
 
     /// <summary>
     /// <see cref="MacroKernel"/> for the 6×16 Vector256 kernel with op(A) read in place
-    /// (<c>op(A)(i, p) = a[i·rsA + p·csA]</c>) rather than from a packed Ã.
+    /// (<c>op(A)(i, p) = a[i·rsA + p·csA]</c>) rather than from a packed Ã; with <paramref name="bias"/> (the column block's
+    /// bias row) every row of the old C is that row, read from it instead of C.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernelStrided(int mc, int kc, int nc, int q0, int q1, float* a, nint rsA, nint csA,
-        float* bPack, nint panelStride, float* c, nint ldc, float alpha, float beta, float* tile)
+        float* bPack, nint panelStride, float* c, nint ldc, float alpha, float beta, float* tile, float* bias)
     {
         const int mr = 6, nr = 16;
         for (int q = q0; q < q1; q++)
@@ -390,12 +403,14 @@ internal static unsafe class GemmDriver
                 float* cc = cq + ir * ldc;
                 if (rows == mr && cols == nr)
                 {
-                    GemmTileV256Strided.Tile6x16(kc, ap, rsA, csA, rows, bp, cc, ldc, alpha, beta);
+                    if (bias == null) GemmTileV256Strided.Tile6x16(kc, ap, rsA, csA, rows, bp, cc, ldc, alpha, beta);
+                    else GemmTileV256Strided.Tile6x16Bias(kc, ap, rsA, csA, rows, bp, cc, ldc, alpha, beta, bias + q * nr);
                 }
                 else
                 {
                     GemmTileV256Strided.Tile6x16(kc, ap, rsA, csA, rows, bp, tile, nr, 1f, 0f);
-                    StoreEdge(tile, nr, cc, ldc, rows, cols, alpha, beta, cc, ldc);
+                    if (bias == null) StoreEdge(tile, nr, cc, ldc, rows, cols, alpha, beta, cc, ldc);
+                    else StoreEdge(tile, nr, cc, ldc, rows, cols, alpha, beta, bias + q * nr, 0);
                 }
             }
         }

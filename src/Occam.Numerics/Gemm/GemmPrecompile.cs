@@ -75,8 +75,8 @@ internal static class GemmPrecompile
                 GemmTileV512.Precompile();
                 break;
             case GemmKernel.V256:
-                Precompile.Method(typeof(GemmTileV256), nameof(GemmTileV256.Tile6x16));
-                Precompile.Method(typeof(GemmTileV256Strided), nameof(GemmTileV256Strided.Tile6x16));
+                GemmTileV256.Precompile();
+                GemmTileV256Strided.Precompile();
                 Precompile.Method(typeof(GemmDriver), "MacroKernelStrided");
                 break;
             case GemmKernel.V128:

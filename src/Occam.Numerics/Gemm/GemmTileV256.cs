@@ -8,16 +8,50 @@ namespace Occam.Numerics;
 /// The 6×16 Vector256 micro-kernel: 6 rows × 2 vectors = 12 ymm accumulators, 2 B vectors and one
 /// broadcast of A, i.e. 15 of the 16 AVX2 registers. Each k step does 12 fused multiply-adds
 /// (<c>acc[i][v] += Ã[p][i] · B̃[p][v]</c>) against 2 vector loads and 6 broadcasts: enough
-/// independent chains (12) to hide the 4-cycle FMA latency on two FMA pipes.
+/// independent chains (12) to hide the 4-cycle FMA latency on two FMA pipes; then <c>C = fma(alpha, acc, beta·C)</c>
+/// (or <c>alpha·acc</c> when <c>beta == 0</c>). <see cref="Tile6x16Bias"/> reads a bias row in place of C:
+/// <c>C[i][j] = fma(alpha, acc, beta·bias[j])</c>, the bits the first form gives on a C whose rows were filled with the
+/// bias row, without that fill (a product's first depth block, <see cref="GemmJob.Bias"/>; session 18, as
+/// <see cref="GemmTileV512.Tile8x32Bias"/>).
 /// </summary>
 internal static unsafe class GemmTileV256
 {
+    /// <summary>The tile: <c>C = fma(alpha, Ã·B̃, beta·C)</c> (<c>alpha·Ã·B̃</c> when <c>beta == 0</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile6x16(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void Tile6x16(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta) =>
+        Tile<FromC>(kc, a, b, c, ldc, alpha, beta, null);
+
+    /// <summary>
+    /// The tile with every row of the old C taken from the bias row <paramref name="bias"/> (16 floats):
+    /// <c>C[i][j] = fma(alpha, (Ã·B̃)[i][j], beta·bias[j])</c> (<c>alpha·Ã·B̃</c> when <c>beta == 0</c>); C is only written.
+    /// The same operations on the same values as <see cref="Tile6x16"/> on a C whose rows hold the bias row: the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile6x16Bias(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, float* bias) =>
+        Tile<FromBias>(kc, a, b, c, ldc, alpha, beta, bias);
+
+    /// <summary>Where a 6×16 tile's old C comes from (a type argument, so each form is compiled on its own, without a test).</summary>
+    internal struct FromC { }
+
+    /// <inheritdoc cref="FromC"/>
+    internal struct FromBias { }
+
+    /// <summary>Compiles ahead (<see cref="Numerics.Precompile"/>), without running them, both entry points and both bodies.</summary>
+    public static void Precompile()
+    {
+        Numerics.Precompile.Method(typeof(GemmTileV256), nameof(Tile6x16));
+        Numerics.Precompile.Method(typeof(GemmTileV256), nameof(Tile6x16Bias));
+        Numerics.Precompile.Method(typeof(GemmTileV256), nameof(Tile), typeof(FromC));
+        Numerics.Precompile.Method(typeof(GemmTileV256), nameof(Tile), typeof(FromBias));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void Tile<TOld>(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, float* bias) where TOld : struct
     {
         if (Sse.IsSupported)
         {
-            // The C tile is needed only after the k loop: start fetching it now (two lines per row).
+            // The C tile is needed only after the k loop (read, or only written from the bias row): start fetching it now
+            // (two lines per row).
             float* cp = c;
             for (int i = 0; i < 6; i++, cp += ldc)
             {
@@ -150,6 +184,18 @@ internal static unsafe class GemmTileV256
             (va * c30).Store(c); (va * c31).Store(c + 8); c += ldc;
             (va * c40).Store(c); (va * c41).Store(c + 8); c += ldc;
             (va * c50).Store(c); (va * c51).Store(c + 8);
+        }
+        else if (typeof(TOld) == typeof(GemmTileV256.FromBias))
+        {
+            // beta·bias once for all six rows: the value the C form multiplies out of each filled row.
+            Vector256<float> vb = Vector256.Create(beta);
+            Vector256<float> o0 = vb * Vector256.Load(bias), o1 = vb * Vector256.Load(bias + 8);
+            Vector256.FusedMultiplyAdd(va, c00, o0).Store(c); Vector256.FusedMultiplyAdd(va, c01, o1).Store(c + 8); c += ldc;
+            Vector256.FusedMultiplyAdd(va, c10, o0).Store(c); Vector256.FusedMultiplyAdd(va, c11, o1).Store(c + 8); c += ldc;
+            Vector256.FusedMultiplyAdd(va, c20, o0).Store(c); Vector256.FusedMultiplyAdd(va, c21, o1).Store(c + 8); c += ldc;
+            Vector256.FusedMultiplyAdd(va, c30, o0).Store(c); Vector256.FusedMultiplyAdd(va, c31, o1).Store(c + 8); c += ldc;
+            Vector256.FusedMultiplyAdd(va, c40, o0).Store(c); Vector256.FusedMultiplyAdd(va, c41, o1).Store(c + 8); c += ldc;
+            Vector256.FusedMultiplyAdd(va, c50, o0).Store(c); Vector256.FusedMultiplyAdd(va, c51, o1).Store(c + 8);
         }
         else
         {

@@ -9,7 +9,8 @@ namespace Occam.Numerics;
 /// from a packed panel: <c>Ã[p][i] = a[i·rsA + p·csA]</c> (a row-major A: rsA = lda, csA = 1; a
 /// transposed one: rsA = 1, csA = lda). Only the first <c>rows</c> rows of A are read
 /// (rows past it repeat the last valid row and are never stored by the caller). The
-/// same fused multiply-adds in the same order as the packed kernel, so results are bit-identical.
+/// same fused multiply-adds in the same order as the packed kernel, so results are bit-identical. <see cref="Tile6x16Bias"/>
+/// reads a bias row in place of C, as <see cref="GemmTileV256.Tile6x16Bias"/>.
 /// </summary>
 internal static unsafe class GemmTileV256Strided
 {
@@ -18,7 +19,31 @@ internal static unsafe class GemmTileV256Strided
     /// <c>beta == 0</c> overwrites C without reading it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile6x16(int kc, float* a, nint rsA, nint csA, int rows, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void Tile6x16(int kc, float* a, nint rsA, nint csA, int rows, float* b, float* c, nint ldc, float alpha, float beta) =>
+        Tile<GemmTileV256.FromC>(kc, a, rsA, csA, rows, b, c, ldc, alpha, beta, null);
+
+    /// <summary>
+    /// The tile with every row of the old C taken from the bias row <paramref name="bias"/> (16 floats):
+    /// <c>C[i][j] = fma(alpha, (op(A)·B̃)[i][j], beta·bias[j])</c> (<c>alpha·op(A)·B̃</c> when <c>beta == 0</c>); C is only
+    /// written. The same operations on the same values as <see cref="Tile6x16"/> on a C whose rows hold the bias row (a
+    /// product's first depth block, <see cref="GemmJob.Bias"/>; session 18): the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile6x16Bias(int kc, float* a, nint rsA, nint csA, int rows, float* b, float* c, nint ldc, float alpha, float beta, float* bias) =>
+        Tile<GemmTileV256.FromBias>(kc, a, rsA, csA, rows, b, c, ldc, alpha, beta, bias);
+
+    /// <summary>Compiles ahead (<see cref="Numerics.Precompile"/>), without running them, both entry points and both bodies.</summary>
+    public static void Precompile()
+    {
+        Numerics.Precompile.Method(typeof(GemmTileV256Strided), nameof(Tile6x16));
+        Numerics.Precompile.Method(typeof(GemmTileV256Strided), nameof(Tile6x16Bias));
+        Numerics.Precompile.Method(typeof(GemmTileV256Strided), nameof(Tile), typeof(GemmTileV256.FromC));
+        Numerics.Precompile.Method(typeof(GemmTileV256Strided), nameof(Tile), typeof(GemmTileV256.FromBias));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void Tile<TOld>(int kc, float* a, nint rsA, nint csA, int rows, float* b, float* c, nint ldc, float alpha, float beta, float* bias)
+        where TOld : struct
     {
         if (Sse.IsSupported)
         {
@@ -159,6 +184,18 @@ internal static unsafe class GemmTileV256Strided
             (va * c30).Store(c); (va * c31).Store(c + 8); c += ldc;
             (va * c40).Store(c); (va * c41).Store(c + 8); c += ldc;
             (va * c50).Store(c); (va * c51).Store(c + 8);
+        }
+        else if (typeof(TOld) == typeof(GemmTileV256.FromBias))
+        {
+            // beta·bias once for all six rows: the value the C form multiplies out of each filled row.
+            Vector256<float> vb = Vector256.Create(beta);
+            Vector256<float> o0 = vb * Vector256.Load(bias), o1 = vb * Vector256.Load(bias + 8);
+            Vector256.FusedMultiplyAdd(va, c00, o0).Store(c); Vector256.FusedMultiplyAdd(va, c01, o1).Store(c + 8); c += ldc;
+            Vector256.FusedMultiplyAdd(va, c10, o0).Store(c); Vector256.FusedMultiplyAdd(va, c11, o1).Store(c + 8); c += ldc;
+            Vector256.FusedMultiplyAdd(va, c20, o0).Store(c); Vector256.FusedMultiplyAdd(va, c21, o1).Store(c + 8); c += ldc;
+            Vector256.FusedMultiplyAdd(va, c30, o0).Store(c); Vector256.FusedMultiplyAdd(va, c31, o1).Store(c + 8); c += ldc;
+            Vector256.FusedMultiplyAdd(va, c40, o0).Store(c); Vector256.FusedMultiplyAdd(va, c41, o1).Store(c + 8); c += ldc;
+            Vector256.FusedMultiplyAdd(va, c50, o0).Store(c); Vector256.FusedMultiplyAdd(va, c51, o1).Store(c + 8);
         }
         else
         {
