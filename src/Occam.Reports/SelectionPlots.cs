@@ -207,7 +207,7 @@ public static class SelectionPlots
     private static void Directory(string directory)
     {
         if (File.Exists(directory))
-            throw new OccamException($"--plots {directory} is a file; give a folder for the plots (it is created if missing).");
+            throw OccamException.Output($"--plots {directory} is a file; give a folder for the plots (it is created if missing).");
         try
         {
             System.IO.Directory.CreateDirectory(directory);

@@ -23,4 +23,20 @@ public static class StudyStores
             throw OccamException.Usage($"--study {fileOrUrl}: unknown URL scheme '{fileOrUrl[..scheme]}://'; pass a file path or a postgresql:// URL");
         return new SqliteStudyStore(fileOrUrl, clock);
     }
+
+    /// <summary>
+    /// As <see cref="Open"/>, for commands that read a study someone made (<c>occam study show|export</c>,
+    /// <c>occam sweep worker</c>): a study file that does not exist is an <see cref="OccamErrorKind.InputMissing"/>
+    /// error naming it (usually a mistyped path), not an empty study.
+    /// </summary>
+    /// <param name="fileOrUrl">The study file or URL.</param>
+    /// <param name="clock">The clock for leases (default: the system clock).</param>
+    /// <exception cref="OccamException">As <see cref="Open"/>, or the study file does not exist.</exception>
+    public static IStudyStore OpenExisting(string fileOrUrl, TimeProvider? clock = null)
+    {
+        if (!string.IsNullOrWhiteSpace(fileOrUrl) && !fileOrUrl.Contains("://", StringComparison.Ordinal)
+            && !File.Exists(fileOrUrl) && !Directory.Exists(fileOrUrl))
+            throw OccamException.InputMissing($"{fileOrUrl}: file not found; check the path (a study file is made by 'occam sweep ... --study {fileOrUrl}').");
+        return Open(fileOrUrl, clock);
+    }
 }

@@ -66,8 +66,19 @@ public sealed class SynthSettings : JsonSettings
 /// <summary><c>occam synth KIND --out F.csv</c>: writes a seeded synthetic dataset (see <see cref="Synthetic"/>) as CSV.</summary>
 public sealed class SynthCommand : Command<SynthSettings>
 {
+    /// <summary>The options only some kinds read; given for another kind they are an error, never ignored.</summary>
+    private static readonly (string Option, string[] Kinds)[] Applies =
+    [
+        ("--classes", ["spiral", "blobs"]),
+        ("--features", ["blobs"]),
+        ("--degree", ["polynomial"]),
+    ];
+
     public override int Execute(CommandContext context, SynthSettings s, CancellationToken cancellationToken)
     {
+        foreach (var (option, kinds) in Applies)
+            if (!kinds.Contains(s.Kind) && GivenOptions.Has(context, option))
+                throw OccamException.Usage($"{option} does not apply to '{s.Kind}' (only to {string.Join(" and ", kinds)}); leave it out.");
         OutputFiles.Check(s.Out);
         var rng = new Rng(s.Seed);
         var data = s.Kind switch

@@ -78,12 +78,15 @@ public class NetworkSettings : DataSettings
     [Description("Regression: train on the target as it is (by default on (y − mean)/sd of the training rows, saved in the model and undone at prediction).")]
     public bool NoStandardizeTarget { get; init; }
 
+    /// <summary>Whether the target column may come from a model instead of --target (<c>occam train --init</c>).</summary>
+    private protected virtual bool TargetFromModel => false;
+
     /// <summary>The checks of the data and network options, shared by <c>occam train</c>, <c>occam path</c> and <c>occam sweep</c>.</summary>
     private protected ValidationResult ValidateNetwork()
     {
         var baseResult = base.Validate();
         if (!baseResult.Successful) return baseResult;
-        if (Labels is null && string.IsNullOrWhiteSpace(Target))
+        if (Labels is null && !TargetFromModel && string.IsNullOrWhiteSpace(Target))
             return ValidationResult.Error("--target is required for CSV data: give the name of the column to predict.");
         if (LearningRate is double lr && !(lr > 0 && double.IsFinite(lr))) return ValidationResult.Error($"--lr must be a number > 0 (got {lr}).");
         if (!(Momentum >= 0 && Momentum < 1)) return ValidationResult.Error($"--momentum must be in [0, 1) (got {Momentum}).");
@@ -165,6 +168,9 @@ public sealed class TrainSettings : NetworkTrainingSettings
     [Description("Also report where the time went: reading the data, preparing it (split, standardizer, float32 rows), building the model, batching (shuffle + gather), the steps, the epoch records and saving (with --json: a \"timings\" object).")]
     public bool Timings { get; init; }
 
+    /// <summary>With --init, --target defaults to the model's target column (checked when the model is read).</summary>
+    private protected override bool TargetFromModel => Init is not null;
+
     public override ValidationResult Validate()
     {
         var training = ValidateTraining();
@@ -236,7 +242,11 @@ public sealed class TrainCommand : Command<TrainSettings>
             throw OccamException.Usage($"--activation '{s.Activation}' is not known; use relu, tanh or sigmoid.");
         var hidden = OptionParsing.LayerSizes("--hidden", s.Hidden);
         int denseLayers = init?.DenseLayers.Count ?? hidden.Length + 1;
+        if (denseLayers == 1 && OptionParsing.NonNegativeList("--group-lasso", s.GroupLasso).Any(v => v > 0))
+            throw OccamException.Usage($"--group-lasso removes hidden units, but the network has no hidden layer ({(init is null ? "--hidden none" : "the --init model")}); give hidden layers (e.g. --hidden 64) or use --l1.");
         var regularization = BuildPenalty(s).ForNetwork(denseLayers).Layers;
+        if (init is not null && s.Labels is null && string.IsNullOrWhiteSpace(s.Target) && init.TargetName is null)
+            throw OccamException.Usage($"--target is required: the --init model {s.Init} does not record its target column; give the name of the column to predict.");
         data = s.Load(init?.Task, init?.TargetName);
         double lr = s.LearningRate ?? (kind is OptimizerKind.Adam or OptimizerKind.AdamW ? 1e-3 : 0.01);
         return new FitSettings

@@ -112,12 +112,14 @@ public static class SafetensorsModel
         ArgumentNullException.ThrowIfNull(options);
         var sidecar = options.SidecarPath is { } sp ? ReadSidecar(sp) : null;
         string spec = options.Arch ?? sidecar?.Arch
-            ?? throw new OccamException($"{path}: the architecture is unknown; give --arch (e.g. 64-relu-64-relu-10) or --sidecar FILE.");
+            ?? throw OccamException.Usage($"{path}: the architecture is unknown; give --arch (e.g. 64-relu-64-relu-10) or --sidecar FILE.");
         var modules = SequentialSpec.Parse(spec);
         if (options.Arch is not null && sidecar is not null && !SequentialSpec.Parse(sidecar.Arch).SequenceEqual(modules))
-            throw new OccamException($"--arch '{options.Arch}' differs from the sidecar's '{sidecar.Arch}' ({options.SidecarPath}); leave one out.");
+            throw OccamException.Usage($"--arch '{options.Arch}' differs from the sidecar's '{sidecar.Arch}' ({options.SidecarPath}); leave one out.");
+        if (options.Task is { } asked && sidecar?.Task is { } recorded && asked != recorded)
+            throw OccamException.Usage($"--task {TaskKinds.Name(asked)} contradicts the sidecar ({options.SidecarPath}), which records a {TaskKinds.Name(recorded)} model; leave --task out.");
         var task = options.Task ?? sidecar?.Task
-            ?? throw new OccamException($"{path}: the task is unknown without a sidecar; give --task regression, binary or multiclass.");
+            ?? throw OccamException.Usage($"{path}: the task is unknown without a sidecar; give --task regression, binary or multiclass.");
         var (tensors, _) = SafetensorsFile.Read(path);
         var byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var expected = new HashSet<string>(StringComparer.Ordinal);

@@ -82,7 +82,7 @@ internal static class LinearJson
         }
         catch (JsonException e)
         {
-            throw new OccamException($"{source}: not valid JSON (line {e.LineNumber + 1}); pass a model written by Occam.");
+            throw new OccamException(ModelFile.InvalidJson(source, text, e, "pass a model written by Occam."));
         }
         if (root.ValueKind != JsonValueKind.Object) throw Bad(source, "$", "the top level must be a JSON object");
         string format = Text(root, "format", source);

@@ -101,7 +101,7 @@ public static class MlpJson
         }
         catch (JsonException e)
         {
-            throw new OccamException($"{source}: not valid JSON (line {e.LineNumber + 1}): {FirstSentence(e.Message)}; is this an occam-mlp/1 model file?");
+            throw new OccamException(ModelFile.InvalidJson(source, json, e, "is this an occam-mlp/1 model file?"));
         }
         using (doc)
         {
@@ -299,10 +299,4 @@ public static class MlpJson
     private static bool AllFinite(ReadOnlySpan<float> values) => Numerics.Conversion.NonFinite.IndexOf(values) < 0;
 
     private static OccamException Bad(string source, string at, string problem) => new($"{source}: {at} {problem}.");
-
-    private static string FirstSentence(string message)
-    {
-        int dot = message.IndexOf(". ", StringComparison.Ordinal);
-        return dot > 0 ? message[..dot] : message.TrimEnd('.');
-    }
 }

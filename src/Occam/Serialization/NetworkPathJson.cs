@@ -91,7 +91,7 @@ internal static class NetworkPathJson
         }
         catch (JsonException e)
         {
-            throw new OccamException($"{file}: not valid JSON (line {e.LineNumber + 1}); is this an {Format} file written by 'occam path --path-out'?");
+            throw new OccamException(ModelFile.InvalidJson(file, text, e, $"is this an {Format} file written by 'occam path --path-out'?"));
         }
         using (doc)
         {

@@ -43,6 +43,8 @@ public sealed class ReportCommand : Command<ReportSettings>
     public override int Execute(CommandContext context, ReportSettings s, CancellationToken cancellationToken)
     {
         Serialization.OutputFiles.Check(s.Out);
+        if (s.Results is { } saved && File.Exists(saved))
+            throw OccamException.Output($"--results {saved} is a file; give the folder of saved results (DIR/NAME/result.json; it is created if missing).");
         var clock = Stopwatch.StartNew();
         var results = ExperimentReport.Collect(ExperimentRegistry.All, new ExperimentOptions { Quick = s.Quick, Seeds = s.Seeds }, s.Results,
             ExperimentCommand.Progress(s.Json), cancellationToken);

@@ -12,6 +12,8 @@ internal sealed class LinearCvCommand : Command<LinearCvSettings>
 {
     public override int Execute(CommandContext context, LinearCvSettings settings, CancellationToken cancellationToken)
     {
+        if (!settings.Shuffle && GivenOptions.Has(context, "--seed"))
+            throw OccamException.Usage("--seed seeds --shuffle, and the folds are contiguous without it; add --shuffle or leave --seed out.");
         OutputFiles.Check([settings.Out, settings.ModelOut], [settings.Data]);
         var data = LinearCli.Load(settings);
         if (settings.Folds > data.Rows)

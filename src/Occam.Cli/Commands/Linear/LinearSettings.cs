@@ -155,7 +155,7 @@ internal sealed class LinearCvSettings : LinearPathSettings
     public ulong Seed { get; set; }
 
     [CommandOption("--stratify")]
-    [Description("Stratified folds (binary targets): every fold keeps the class proportions.")]
+    [Description("Stratified folds (binary and multiclass targets): every fold keeps the class proportions.")]
     public bool Stratify { get; set; }
 
     [CommandOption("--model-out <FILE>")]

@@ -94,7 +94,11 @@ public sealed class PathCommand : Command<PathSettings>
             Report(settings, saved, index, fitted: false);
             return ExitCodes.Success;
         }
+        if (GivenOptions.Has(context, "--l1-ratio") && settings.Penalty != "elastic-net")
+            throw OccamException.Usage($"--l1-ratio is the elastic-net mix, but the path's penalty is {settings.Penalty}; add --penalty elastic-net or leave --l1-ratio out.");
         OutputFiles.Check([settings.Out, settings.PathOut], [settings.Data, settings.Labels]);
+        if (settings.Plots is { } plotDir && File.Exists(plotDir))
+            throw OccamException.Output($"--plots {plotDir} is a file; give a folder for the plots (it is created if missing).");
         if (settings.Take is not ("min" or "1se")) ParseLambda(settings.Take);
         var data = settings.Load();
         // The path starts from λ_max's all-zero first layer, where relu units with a bias <= 0 get no gradient: tanh unless asked.

@@ -37,6 +37,9 @@ internal static class SweepCli
     /// <summary>The store <paramref name="study"/> names (a SQLite file or a PostgreSQL URL, Occam.Studies); memory when none.</summary>
     public static IStudyStore OpenStore(string? study) => study is null ? new InMemoryStudyStore() : Studies.StudyStores.Open(study);
 
+    /// <summary>The recorded study <paramref name="study"/> names, for the commands that read one (a missing file is an error).</summary>
+    public static IStudyStore OpenRecorded(string study) => Studies.StudyStores.OpenExisting(study);
+
     /// <summary>The sweep the options describe (the search space parsed, every value checked).</summary>
     public static Selection.Sweep Build(SweepSettings s)
     {
@@ -79,6 +82,24 @@ internal static class SweepCli
                 Seed = s.Seed,
             },
         };
+    }
+
+    /// <summary>
+    /// An option given on the command line that the sweep would ignore is an error (docs/cli.md, "Option values"):
+    /// --trials outside random/halving, --eta outside halving, and a training option whose parameter is searched.
+    /// </summary>
+    public static void CheckGivenOptionsApply(CommandContext context, SweepSettings s, Selection.Sweep sweep)
+    {
+        if (s.Sampler == "grid" && GivenOptions.Has(context, "--trials"))
+            throw OccamException.Usage("--trials is for --sampler random and halving; the grid runs every point of --search: leave --trials out or choose a sampler.");
+        if (s.Sampler != "halving" && GivenOptions.Has(context, "--eta"))
+            throw OccamException.Usage($"--eta is for --sampler halving (the sampler is {s.Sampler}); leave --eta out or add --sampler halving.");
+        foreach (var dimension in sweep.Space.Dimensions)
+        {
+            string option = "--" + dimension.Parameter.Name();
+            if (GivenOptions.Has(context, option))
+                throw OccamException.Usage($"{option} is searched (--search {dimension.Parameter.Name()}=…), so its fixed value would be ignored; leave {option} out or take {dimension.Parameter.Name()} out of the search space.");
+        }
     }
 
     private static double One(string option, string? text)
@@ -284,6 +305,7 @@ public sealed class SweepCommand : Command<SweepSettings>
         if (settings.Plots is { } plotDir && File.Exists(plotDir))
             throw OccamException.Output($"--plots {plotDir} is a file; give a folder (it is created if missing).");
         var sweep = SweepCli.Build(settings);
+        SweepCli.CheckGivenOptionsApply(context, settings, sweep);
         var data = settings.Load();
         sweep.Define(data); // every check before any trial runs
         using var store = SweepCli.OpenStore(settings.Study);
@@ -316,7 +338,7 @@ public sealed class SweepWorkerCommand : Command<SweepWorkerSettings>
 {
     public override int Execute(CommandContext context, SweepWorkerSettings settings, CancellationToken cancellationToken)
     {
-        using var store = SweepCli.OpenStore(settings.Study);
+        using var store = SweepCli.OpenRecorded(settings.Study!);
         var info = store.Read() ?? throw new OccamException($"{settings.Study} holds no study yet; start one with 'occam sweep ... --study {settings.Study}'.");
         var sweep = Selection.Sweep.FromDefinition(info.DefinitionJson);
         var data = LoadStudyData(settings, info.DefinitionJson);
@@ -348,7 +370,7 @@ public sealed class StudyShowCommand : Command<StudyShowSettings>
 {
     public override int Execute(CommandContext context, StudyShowSettings settings, CancellationToken cancellationToken)
     {
-        using var store = SweepCli.OpenStore(settings.Study);
+        using var store = SweepCli.OpenRecorded(settings.Study);
         var report = StudyReport.Read(store, settings.Study);
         if (settings.Json) SweepCli.PrintJson(report, null, null);
         else SweepCli.ShowTable(report, settings.Top);
@@ -362,7 +384,7 @@ public sealed class StudyExportCommand : Command<StudyExportSettings>
     public override int Execute(CommandContext context, StudyExportSettings settings, CancellationToken cancellationToken)
     {
         OutputFiles.Check([settings.Out], [settings.Study]);
-        using var store = SweepCli.OpenStore(settings.Study);
+        using var store = SweepCli.OpenRecorded(settings.Study);
         var report = StudyReport.Read(store, settings.Study);
         AtomicFile.WriteAllText(settings.Out!, report.ToCsv());
         Tables.Line($"{report.Trials.Count} trials written to {settings.Out}");
