@@ -206,6 +206,17 @@ internal sealed class CommandLine(IEnumerable<TopLevelCommand> commands)
 /// </summary>
 public static partial class CliErrors
 {
+    [GeneratedRegex("^(?:Unknown|Unexpected) (option|command) '(.*)'\\.$")]
+    private static partial Regex UnknownName();
+
+    /// <summary>The command words at the start of <paramref name="args"/> ("train", "linear fit"), or "" when the first is none.</summary>
+    private static string CommandWords(IReadOnlyList<string>? args)
+    {
+        if (args is not [var first, ..] || OccamCommands.For(args) is not [var command] || !command.Names.Contains(first, StringComparer.Ordinal)) return "";
+        string[] subcommands = first switch { "linear" => ["fit", "path", "cv"], "sweep" => ["worker"], "study" => ["show", "export"], _ => [] };
+        return args.Count > 1 && subcommands.Contains(args[1], StringComparer.Ordinal) ? $"{first} {args[1]}" : first;
+    }
+
     [GeneratedRegex("^Failed to convert '(.*)' to (.*)\\.$")]
     private static partial Regex ConversionFailure();
 
@@ -248,6 +259,17 @@ public static partial class CliErrors
     /// <summary>Spectre's parse errors in occam's words: the option, the value and what it must be.</summary>
     private static string SpectreMessage(string message, IReadOnlyList<string>? args)
     {
+        if (UnknownName().Match(message) is { Success: true } u)
+        {
+            string command = CommandWords(args), name = u.Groups[2].Value;
+            string help = $"'occam {(command.Length == 0 ? "" : command + " ")}--help' lists ";
+            if (u.Groups[1].Value == "option")
+            {
+                string given = args?.FirstOrDefault(a => a == "--" + name || a.StartsWith("--" + name + "=", StringComparison.Ordinal)) is null ? "-" + name : "--" + name;
+                return $"unknown option '{given}'{(command.Length == 0 ? "" : $" for 'occam {command}'")}; {help}the options{(command.Length == 0 ? " and commands" : "")}.";
+            }
+            return $"unknown command '{name}'{(command.Length == 0 ? "" : $" after 'occam {command}'")}; {help}{(command.Length == 0 ? "the commands" : "what it takes")}.";
+        }
         if (ConversionFailure().Match(message) is not { Success: true } m) return message;
         string value = m.Groups[1].Value, type = m.Groups[2].Value;
         string option = "an option";

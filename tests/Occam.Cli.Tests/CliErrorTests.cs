@@ -12,6 +12,6 @@ public class CliErrorTests
     {
         var r = Cli.Run("no-such-command");
         Assert.Equal(ExitCodes.Usage, r.ExitCode);
-        Assert.StartsWith("error: Unknown command 'no-such-command'.", r.Err, StringComparison.Ordinal);
+        Assert.StartsWith("error: unknown command 'no-such-command'; 'occam --help' lists the commands.", r.Err, StringComparison.Ordinal);
     }
 }

@@ -71,7 +71,7 @@ public class PathCliTests
         { Small("--penalty", "l3"), 64, "--penalty" },
         { Small("--penalty", "elastic-net", "--l1-ratio", "0"), 64, "--l1-ratio" },
         { Small("--take", "soon"), 64, "--take" },
-        { Small("--l1", "1e-3"), 64, "Unknown option 'l1'" },
+        { Small("--l1", "1e-3"), 64, "unknown option '--l1' for 'occam path'; 'occam path --help' lists the options." },
         { ["path", "--data", Repo.Data("breast_cancer.csv"), "--target", "benign", "--hidden", "none", "--val-split", "0.2", "--penalty", "group-lasso"], 64, "no hidden layer" },
         { ["path", "--from", Repo.Data("iris.csv"), "--out", "never.json"], 65, "not valid JSON" },
         { ["path", "--from", Repo.Data("iris.csv")], 64, "--out" },
