@@ -206,6 +206,9 @@ internal sealed class CommandLine(IEnumerable<TopLevelCommand> commands)
 /// </summary>
 public static partial class CliErrors
 {
+    [GeneratedRegex("^Could not match '(.*)' with an argument\\.$")]
+    private static partial Regex UnmatchedArgument();
+
     [GeneratedRegex("^(?:Unknown|Unexpected) (option|command) '(.*)'\\.$")]
     private static partial Regex UnknownName();
 
@@ -269,6 +272,11 @@ public static partial class CliErrors
                 return $"unknown option '{given}'{(command.Length == 0 ? "" : $" for 'occam {command}'")}; {help}the options{(command.Length == 0 ? " and commands" : "")}.";
             }
             return $"unknown command '{name}'{(command.Length == 0 ? "" : $" after 'occam {command}'")}; {help}{(command.Length == 0 ? "the commands" : "what it takes")}.";
+        }
+        if (UnmatchedArgument().Match(message) is { Success: true } a)
+        {
+            string command = CommandWords(args);
+            return $"unexpected argument '{a.Groups[1].Value}'{(command.Length == 0 ? "" : $" for 'occam {command}'")}; 'occam {(command.Length == 0 ? "" : command + " ")}--help' lists what it takes (a value that starts with -- is written --option=--value).";
         }
         if (ConversionFailure().Match(message) is not { Success: true } m) return message;
         string value = m.Groups[1].Value, type = m.Groups[2].Value;

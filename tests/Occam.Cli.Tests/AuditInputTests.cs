@@ -159,11 +159,23 @@ public class AuditInputTests
     [InlineData(new[] { "train", "extra" }, "unknown command 'extra' after 'occam train'; 'occam train --help' lists what it takes.")]
     [InlineData(new[] { "linear", "fitt" }, "unknown command 'fitt' after 'occam linear'; 'occam linear --help' lists what it takes.")]
     [InlineData(new[] { "--foo" }, "unknown option '--foo'; 'occam --help' lists the options and commands.")]
+    [InlineData(new[] { "inspect", "m.json", "extra" }, "unexpected argument 'extra' for 'occam inspect'; 'occam inspect --help' lists what it takes (a value that starts with -- is written --option=--value).")]
     public void UnknownOptionsAndCommandsSayWhereToLook(string[] args, string message)
     {
         var r = Cli.Run(args);
         Assert.Equal(ExitCodes.Usage, r.ExitCode);
         Assert.Equal("error: " + message, r.Err.Trim());
+    }
+
+    [Fact]
+    public void ALinearPathTooLargeToHoldIsRefusedBeforeAnyFit()
+    {
+        using var dir = new TempDir();
+        string data = dir.Write("d.csv", "a,b,y\n1,2,3\n2,1,4\n3,5,2\n4,4,6\n5,3,5\n6,7,8\n");
+        AssertFails(Cli.Run("linear", "path", "--data", data, "--target", "y", "--n-alphas", "2000000000", "--out", dir.File("p.json")),
+            ExitCodes.Usage, "--n-alphas 2000000000 with 3 coefficients per α would hold 6,000,000,000 numbers, more than the 16,777,216 a path may hold (about 1 GiB of memory); use at most 5592405 α values", dir.File("p.json"));
+        AssertFails(Cli.Run("linear", "cv", "--data", data, "--target", "y", "--folds", "2", "--n-alphas", "10000000", "--degree", "3", "--out", dir.File("cv.json")),
+            ExitCodes.Usage, "with 7 coefficients per α", dir.File("cv.json"));
     }
 
     [Fact]

@@ -125,6 +125,11 @@ public sealed class SweepCliTests : IDisposable
     [Fact]
     public void StudyCommandsOnAStoreWithoutAStudySayHowToStartOne()
     {
+        // A missing file is most likely a mistyped path (66, AuditInputTests); an existing store without a study says how to start one.
+        var missing = Cli.Run("study", "show", _dir.File("none.db"));
+        Assert.Equal(66, missing.ExitCode);
+        Assert.Contains("file not found; check the path (a study file is made by 'occam sweep ... --study", missing.Err, StringComparison.Ordinal);
+        File.WriteAllBytes(_dir.File("none.db"), []);
         var show = Cli.Run("study", "show", _dir.File("none.db"));
         Assert.Equal(65, show.ExitCode);
         Assert.Contains("holds no study yet; start one with 'occam sweep ... --study", show.Err, StringComparison.Ordinal);

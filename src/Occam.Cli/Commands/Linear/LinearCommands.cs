@@ -39,6 +39,22 @@ internal static class LinearCli
         return data;
     }
 
+    /// <summary>The most numbers (coefficients and intercepts over every α) one path may hold: 2²⁴.</summary>
+    public const long MaxPathNumbers = 1L << 24;
+
+    /// <summary>
+    /// A path holds --n-alphas × (coefficients + intercept) numbers (per class for multinomial models), and
+    /// <c>linear path</c> writes them all as one JSON document; at 64–80 bytes of memory per number (measured: 10⁷ α × 11
+    /// numbers peaked at 8.4 GB and then failed to write), a grid beyond <see cref="MaxPathNumbers"/> is refused before
+    /// anything is fitted, not after minutes of work with an out-of-memory error.
+    /// </summary>
+    public static void CheckPathSize(LinearPathSettings s, Dataset data)
+    {
+        long perAlpha = ((long)data.Features * Math.Max(1, s.Degree) + 1) * (data.Task == TaskKind.Multiclass ? data.ClassCount : 1);
+        if ((double)s.NAlphas * perAlpha > MaxPathNumbers)
+            throw OccamException.Usage($"--n-alphas {s.NAlphas} with {perAlpha} coefficients per α would hold {((double)s.NAlphas * perAlpha).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} numbers, more than the {MaxPathNumbers.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} a path may hold (about 1 GiB of memory); use at most {Math.Max(1, MaxPathNumbers / perAlpha)} α values (100 is the usual grid).");
+    }
+
     /// <summary>The estimator for the data's task: logistic regression for class labels (multinomial for 3+), else lasso, ridge or elastic net.</summary>
     public static LinearEstimator Estimator(LinearSettings s, TaskKind task, double alpha = 1.0)
     {

@@ -16,6 +16,7 @@ internal sealed class LinearCvCommand : Command<LinearCvSettings>
             throw OccamException.Usage("--seed seeds --shuffle, and the folds are contiguous without it; add --shuffle or leave --seed out.");
         OutputFiles.Check([settings.Out, settings.ModelOut], [settings.Data]);
         var data = LinearCli.Load(settings);
+        LinearCli.CheckPathSize(settings, data);
         if (settings.Folds > data.Rows)
             throw new OccamException(data.Rows < 2
                 ? $"{settings.Data} has {data.Rows} row; cross-validation needs at least 2 rows (one per fold), add rows."

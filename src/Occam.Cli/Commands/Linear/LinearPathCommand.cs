@@ -14,6 +14,7 @@ internal sealed class LinearPathCommand : Command<LinearPathSettings>
     {
         Occam.Serialization.OutputFiles.Check([settings.Out], [settings.Data]);
         var data = LinearCli.Load(settings);
+        LinearCli.CheckPathSize(settings, data);
         var po = new PathOptions { Count = settings.NAlphas, Eps = settings.Eps };
         if (data.Task == TaskKind.Multiclass) return Multinomial(settings, data, po);
         var path = LinearCli.Estimator(settings, data.Task).Path(data, po);
