@@ -179,6 +179,20 @@ public class AuditInputTests
     }
 
     [Fact]
+    public void HugeGridsAndPathsAreRefusedBeforeAnyWork()
+    {
+        // The grid's repeated values were once dropped in quadratic time: two 10^5-value ranges never reached the size check.
+        using var dir = new TempDir();
+        string data = dir.Write("d.csv", Small);
+        AssertFails(Cli.Run("sweep", "--data", data, "--target", "y", "--search", "l1=log(1e-3,1,100000);l2=log(1e-3,1,100000)", "--out", dir.File("m.json")),
+            ExitCodes.Usage, "the grid has 10000000000 points, more than 100000", dir.File("m.json"));
+        AssertFails(Cli.Run("path", "--data", data, "--target", "y", "--val-split", "0.3", "--n-lambdas", "2000000000", "--out", dir.File("m.json")),
+            ExitCodes.Usage, "--n-lambdas must be at most 100000 (got 2000000000)", dir.File("m.json"));
+        var options = new Occam.Selection.NetworkPathOptions { Count = 100_001 };
+        Assert.Contains("is more than 100000", Assert.Throws<OccamException>(options.Validate).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ATruncatedModelFileIsNamedAsCutShort()
     {
         using var dir = new TempDir();

@@ -59,6 +59,9 @@ public sealed record NetworkPathOptions
     /// <summary>Number of λ values on the default grid (≥ 1). Default 30.</summary>
     public int Count { get; init; } = 30;
 
+    /// <summary>The most λ values one path may walk (as many as a sweep's trials, <see cref="Sampler.MaxTrials"/>): each is a fit whose network the path keeps.</summary>
+    public const int MaxCount = Sampler.MaxTrials;
+
     /// <summary>The smallest λ of the default grid as a fraction of λ_max, in (0, 1). Default 1e-4.</summary>
     public double LambdaMinRatio { get; init; } = 1e-4;
 
@@ -81,6 +84,8 @@ public sealed record NetworkPathOptions
         if (Penalty == NetworkPathPenalty.ElasticNet && !(L1Ratio > 0 && L1Ratio <= 1))
             throw OccamException.Usage($"NetworkPathOptions.L1Ratio must be in (0, 1] for the elastic-net path (got {Text(L1Ratio)}); 1 is the l1 path, and ρ = 0 is the l2 path (--penalty l2).");
         if (Count < 1) throw OccamException.Usage($"NetworkPathOptions.Count (--n-lambdas) must be >= 1 (got {Count}).");
+        if (Count > MaxCount)
+            throw OccamException.Usage($"NetworkPathOptions.Count (--n-lambdas) {Count} is more than {MaxCount}: every λ is a training run and the path keeps each λ's network; use fewer (the default is 30).");
         if (!(LambdaMinRatio > 0 && LambdaMinRatio < 1))
             throw OccamException.Usage($"NetworkPathOptions.LambdaMinRatio (--lambda-min-ratio) must be in (0, 1) (got {Text(LambdaMinRatio)}), e.g. 1e-3.");
         if (Lambdas is { } given)

@@ -41,6 +41,7 @@ public sealed record RangeDimension(HyperParameter Parameter, RangeScale Scale, 
         if (Count is not int n)
             throw OccamException.Usage($"{Parameter.Name()}={Text()} has no count; a grid needs one, e.g. {(Scale == RangeScale.Log ? "log" : "lin")}({Format(Min)},{Format(Max)},5).");
         var values = new List<ParamValue>(n);
+        var seen = new HashSet<ParamValue>(n); // repeats dropped in linear time: a count may be up to 10^6
         for (int i = 0; i < n; i++)
         {
             double t = n == 1 ? 0 : (double)i / (n - 1);
@@ -48,7 +49,7 @@ public sealed record RangeDimension(HyperParameter Parameter, RangeScale Scale, 
             // 12 significant digits, so grids read as written (0.2, not 0.19999999999999998); the ends are exact.
             v = i == 0 ? Min : i == n - 1 ? Max : double.Parse(v.ToString("G12", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
             var value = Value(v);
-            if (!values.Contains(value)) values.Add(value);
+            if (seen.Add(value)) values.Add(value);
         }
         return values;
     }

@@ -71,6 +71,8 @@ public sealed class PathSettings : NetworkTrainingSettings
         if (Penalty == "elastic-net" && !(L1Ratio > 0)) return ValidationResult.Error("--l1-ratio must be > 0 for --penalty elastic-net (ρ = 0 is the l2 path: use --penalty l2).");
         if (NetworkPathPenalties.TryParse(Penalty) is null) return ValidationResult.Error($"--penalty must be l1, group-lasso, l2 or elastic-net (got '{Penalty}').");
         if (NLambdas < 1) return ValidationResult.Error($"--n-lambdas must be >= 1 (got {NLambdas}).");
+        if (NLambdas > NetworkPathOptions.MaxCount)
+            return ValidationResult.Error($"--n-lambdas must be at most {NetworkPathOptions.MaxCount} (got {NLambdas}): every λ is a training run and the path keeps each λ's network.");
         if (!(LambdaMinRatio > 0 && LambdaMinRatio < 1)) return ValidationResult.Error($"--lambda-min-ratio must be in (0, 1) (got {LambdaMinRatio.ToString(CultureInfo.InvariantCulture)}), e.g. 1e-3.");
         if (Folds is 1 or < 0) return ValidationResult.Error($"--folds must be >= 2 (got {Folds}); leave it out to choose λ on the --val-split rows.");
         if (Folds == 0 && ValSplit == 0) return ValidationResult.Error("occam path chooses λ on held-out rows: give --val-split (e.g. 0.2) or --folds K.");
