@@ -188,6 +188,9 @@ public class AuditInputTests
             ExitCodes.Usage, "the grid has 10000000000 points, more than 100000", dir.File("m.json"));
         AssertFails(Cli.Run("path", "--data", data, "--target", "y", "--val-split", "0.3", "--n-lambdas", "2000000000", "--out", dir.File("m.json")),
             ExitCodes.Usage, "--n-lambdas must be at most 100000 (got 2000000000)", dir.File("m.json"));
+        string linear = dir.Write("l.csv", "a,b,y\n1,2,3\n2,1,4\n3,5,2\n4,4,6\n");
+        AssertFails(Cli.Run("linear", "fit", "--data", linear, "--target", "y", "--alpha", "0.1", "--degree", "2000000000", "--out", dir.File("l.json")),
+            ExitCodes.Usage, "degree 2000000000 over 2 column(s) gives 4000000000 columns", dir.File("l.json"));
         var options = new Occam.Selection.NetworkPathOptions { Count = 100_001 };
         Assert.Contains("is more than 100000", Assert.Throws<OccamException>(options.Validate).Message, StringComparison.Ordinal);
     }

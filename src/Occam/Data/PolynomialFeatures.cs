@@ -42,6 +42,7 @@ public static class PolynomialFeatures
         ArgumentNullException.ThrowIfNull(columns);
         Check(features, degree, columns);
         Preconditions.Check((long)rows * features == x.Length, $"x has {x.Length} values; rows × features = {(long)rows * features}.", nameof(x));
+        if (degree > 1 && columns.Count > 0) CheckRows(rows, features + (long)columns.Count * (degree - 1), degree);
         int extra = columns.Count * (degree - 1), q = features + extra;
         var result = new double[(long)rows * q];
         for (int i = 0; i < rows; i++)
@@ -86,5 +87,17 @@ public static class PolynomialFeatures
             Preconditions.Check(c >= 0 && c < features, $"column index {c} is outside 0..{features - 1}.", nameof(columns));
             Preconditions.Check(seen.Add(c), $"column index {c} is listed twice.", nameof(columns));
         }
+        if (degree == 1 || columns.Count == 0) return; // nothing is added (and degree 1 is the start-up path of every linear fit)
+        long q = features + (long)columns.Count * (degree - 1);
+        // Every expanded column has a name (about 64 bytes with its list slot) before any row is expanded.
+        SizeLimits.CheckArray(1, q, $"degree {degree} over {columns.Count} column(s) gives {q} columns, and their names", "use a lower --degree or fewer --poly-columns");
+        SizeLimits.CheckMemory(q * 64.0, $"degree {degree} over {columns.Count} column(s) ({q} columns)", "use a lower --degree or fewer --poly-columns");
+    }
+
+    /// <summary>Checks, before anything is allocated, that <paramref name="rows"/> × the expanded columns fit one array and the memory available.</summary>
+    private static void CheckRows(long rows, long columns, int degree)
+    {
+        SizeLimits.CheckArray(rows, columns, $"the polynomial features of degree {degree} ({rows} rows × {columns} columns)", "use a lower --degree or fewer --poly-columns");
+        SizeLimits.CheckMemory(rows * columns * 8.0, $"the polynomial features of degree {degree} ({rows} rows × {columns} columns)", "use a lower --degree or fewer --poly-columns");
     }
 }
