@@ -155,7 +155,7 @@ public sealed class Trainer
         var loop = Begin(train, validation, rng);
         if (_options.EarlyStoppingPatience > 0 && (validation is null || validation.Rows == 0))
             throw new OccamException("early stopping watches the validation loss: give a validation split (--val-split) or turn early stopping off.");
-        var history = new List<EpochRecord>(_options.Epochs);
+        var history = new List<EpochRecord>(Math.Min(_options.Epochs, 1024));   // not sized for a huge --epochs up front: early stopping or Ctrl+C may end it long before
         float[][]? best = null;
         double bestLoss = double.PositiveInfinity;
         int bestEpoch = 0, sinceBest = 0;

@@ -88,6 +88,25 @@ public class TrainerTests
     }
 
     [Fact]
+    public void AHugeEpochCountIsNotAllocatedUpFront()
+    {
+        // 2·10⁹ epochs ended by early stopping: the history must not reserve room for every requested epoch
+        // (it did: `occam train --epochs 2000000000` failed at once with out of memory).
+        var data = Synthetic.Polynomial(40, 3, 0.5, new Rng(3UL));
+        var settings = new FitSettings
+        {
+            Hidden = [64, 64],
+            ValidationSplit = 0.5,
+            Seed = 4,
+            Training = new TrainingOptions { Epochs = 2_000_000_000, BatchSize = 4, EarlyStoppingPatience = 10, Optimizer = new OptimizerOptions { LearningRate = 1e-2 } },
+        };
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var r = MlpFitter.Fit(data, settings).Result;
+        Assert.True(r.StoppedEarly);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1L << 30, "allocated ≥ 1 GiB");
+    }
+
+    [Fact]
     public void DivergenceNamesEpochAndStep()
     {
         var data = Synthetic.Polynomial(64, 2, 0.1, new Rng(3UL));
