@@ -34,7 +34,12 @@ namespace Occam.Bench;
 /// A/B options: <c>--prune-only</c> (only the pruned case), <c>--prune-coarse</c> (also the old measurement, fields
 /// <c>coarse…</c>), <c>--ab-line-offset F</c> (also copies whose inference buffers start F floats past a 64-byte line,
 /// <c>Inference.TestLineOffset</c>: fields <c>…OffsetUs</c> in the pruned case and one <c>infer-ab-line</c> line per batch
-/// case: the predictor, the offset predictor and ORT window by window), <c>--ab-row-order</c>, <c>--verbose</c>
+/// case: the predictor, the offset predictor and ORT window by window), <c>--ab-weights-offset F</c> (since session 18:
+/// one <c>infer-ab-weights</c> line per batch case, window by window: the predictor, predictors whose packed weights
+/// (<c>packedOffsetUs</c>, the batch path's) or row-path weight copies (<c>rowOffsetUs</c>) start F floats past a
+/// 64-byte line, one whose row path reads <c>Dense.Weight</c> in place as before session 18 (<c>rowInPlaceUs</c>;
+/// <c>weightOffsets</c>: where those arrays' data start, floats past a line) and ORT, best and median windows; in the
+/// pruned case both predictors again with packed weights at F), <c>--ab-row-order</c>, <c>--verbose</c>
 /// (per-round figures on stderr).
 /// </summary>
 internal static class InferQuick
@@ -46,7 +51,7 @@ internal static class InferQuick
         var sizes = new List<int> { 256, 1 };
         int rounds = 3;
         bool abRowOrder = false, pruneOnly = false;
-        int abLineOffset = -1;
+        int abLineOffset = -1, abWeightsOffset = -1;
         bool verbose = false, pruneCoarse = false;
         for (int i = 0; i < args.Length; i++)
         {
@@ -59,6 +64,7 @@ internal static class InferQuick
             else if (args[i] == "--verbose") verbose = true;
             else if (args[i] == "--prune-coarse") pruneCoarse = true;
             else if (args[i] == "--ab-line-offset") abLineOffset = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            else if (args[i] == "--ab-weights-offset") abWeightsOffset = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else
             {
                 Console.Error.WriteLine($"infer: unknown option {args[i]}");
@@ -132,6 +138,31 @@ internal static class InferQuick
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                             $"{{\"bench\":\"infer-ab-line\",\"case\":\"{name}\",\"threads\":{threads},\"lineOffset\":{abLineOffset},\"predictorUs\":{ab[0] * 1e6:F3},\"predictorOffsetUs\":{ab[1] * 1e6:F3},\"ortUs\":{ab[2] * 1e6:F3}}}"));
                     }
+                    if (abWeightsOffset >= 0)
+                    {
+                        // --ab-weights-offset F: the predictor (packed weights and the row path's copies on lines)
+                        // against predictors whose packed weights (batch path) or row copies (row path) start F floats
+                        // past a line, one whose row path reads Dense.Weight in place (as before session 18), and ORT,
+                        // window by window.
+                        var packedOffset = WithOffsets(model, abWeightsOffset, 0);
+                        var rowOffset = WithOffsets(model, 0, abWeightsOffset);
+                        var inPlace = WithOffsets(model, 0, -1);
+                        var sides = new List<Action>
+                        {
+                            () => predictor.PredictScores(xs, rows, scores),
+                            () => packedOffset.PredictScores(xs, rows, scores),
+                            () => rowOffset.PredictScores(xs, rows, scores),
+                            () => inPlace.PredictScores(xs, rows, scores),
+                            () => { using var results = session.Run(runOptions, inputNames, inputs, outputNames); },
+                        };
+                        // 10 ms of sleep after every window: ORT's pool spins on after a run, and on 2 vCPUs the side
+                        // after ORT's window then ran at 2 threads with one core taken (46 µs against 20–25 for one
+                        // row, every process, 17:43 UTC).
+                        var ab = Alternate(sides, 2 * seconds, verbose, out var median, settleMs: 10);
+                        string weightOffsets = string.Join(",", inPlace.Network.DenseLayers.Select(d => LineOffset(d.Weight)));
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{{\"bench\":\"infer-ab-weights\",\"case\":\"{name}\",\"threads\":{threads},\"offset\":{abWeightsOffset},\"weightOffsets\":[{weightOffsets}],\"predictorUs\":{ab[0] * 1e6:F3},\"packedOffsetUs\":{ab[1] * 1e6:F3},\"rowOffsetUs\":{ab[2] * 1e6:F3},\"rowInPlaceUs\":{ab[3] * 1e6:F3},\"ortUs\":{ab[4] * 1e6:F3},\"medianUs\":[{string.Join(",", median.Select(m => (m * 1e6).ToString("F3", CultureInfo.InvariantCulture)))}]}}"));
+                    }
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{{\"bench\":\"infer\",\"case\":\"{name}\",\"rows\":{rows},\"threads\":{threads},\"occamUs\":{occam * 1e6:F3},\"occamDoubleUs\":{occamDouble * 1e6:F3},\"ortUs\":{ort * 1e6:F3},\"predictorUs\":{frozen * 1e6:F3},{(turns == 5 ? FormattableString.Invariant($"\"predictorFixedOrderUs\":{fixedOrder * 1e6:F3},") : "")}\"api\":\"Mlp.PredictScores(ReadOnlySpan<float>, int, Span<float>)\"}}"));
                 }
@@ -176,6 +207,15 @@ internal static class InferQuick
                 sides.Add(() => dyingB.PredictScores(xs, 256, scores));
                 sides.Add(() => prunedB.PredictScores(xs, 256, scores));
             }
+            int packedSides = sides.Count;
+            if (abWeightsOffset >= 0)
+            {
+                // --ab-weights-offset F: both predictors again with their packed weights F floats past a line.
+                var fullOffset = WithOffsets(dying, abWeightsOffset, 0);
+                var prunedOffset = WithOffsets(pruned, abWeightsOffset, 0);
+                sides.Add(() => fullOffset.PredictScores(xs, 256, scores));
+                sides.Add(() => prunedOffset.PredictScores(xs, 256, scores));
+            }
             // --prune-coarse: first the measurement of sessions 4-16 (per round, each side's best of windows for
             // seconds/rounds after its own warm-up), printed as "coarse...": this host's slow phases last seconds, so
             // three such windows per side could put all of one side's windows in a slow phase and none of the other's.
@@ -192,11 +232,12 @@ internal static class InferQuick
                 }
                 coarse = FormattableString.Invariant($"\"coarseFullUs\":{cf * 1e6:F3},\"coarsePrunedUs\":{cp * 1e6:F3},");
             }
-            var best = Alternate(sides, 2 * seconds, verbose);
+            var best = Alternate(sides, 2 * seconds, verbose, out var medians);
             double full = best[0], small = best[1];
             Gemm.MaxThreads = saved;
             string ab = FormattableString.Invariant($"\"fullPredictorUs\":{best[2] * 1e6:F3},\"prunedPredictorUs\":{best[3] * 1e6:F3},")
-                + (best.Length < 6 ? "" : FormattableString.Invariant($"\"lineOffset\":{abLineOffset},\"fullOffsetUs\":{best[4] * 1e6:F3},\"prunedOffsetUs\":{best[5] * 1e6:F3},"));
+                + (abLineOffset < 0 ? "" : FormattableString.Invariant($"\"lineOffset\":{abLineOffset},\"fullOffsetUs\":{best[4] * 1e6:F3},\"prunedOffsetUs\":{best[5] * 1e6:F3},"))
+                + (abWeightsOffset < 0 ? "" : FormattableString.Invariant($"\"weightsOffset\":{abWeightsOffset},\"fullPredictorPackedOffsetUs\":{best[packedSides] * 1e6:F3},\"prunedPredictorPackedOffsetUs\":{best[packedSides + 1] * 1e6:F3},\"medianUs\":[{string.Join(",", medians.Select(m => (m * 1e6).ToString("F3", CultureInfo.InvariantCulture)))}],"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{{\"bench\":\"prune\",\"rows\":256,\"threads\":1,\"fullUs\":{full * 1e6:F3},\"prunedUs\":{small * 1e6:F3},{ab}{coarse}\"fullParams\":{dying.ParameterCount},\"prunedParams\":{pruned.ParameterCount}}}"));
         }
@@ -209,8 +250,15 @@ internal static class InferQuick
     /// caches, as when it runs alone) and then ≥ 5 ms of calls. A slow phase of the host (they last seconds here)
     /// then falls on all sides alike.
     /// </summary>
-    private static double[] Alternate(List<Action> sides, double seconds, bool verbose)
+    private static double[] Alternate(List<Action> sides, double seconds, bool verbose) => Alternate(sides, seconds, verbose, out _);
+
+    /// <summary>
+    /// <see cref="Alternate(List{Action}, double, bool)"/>, also each side's median window; with <paramref name="settleMs"/>
+    /// a sleep after every window, so that no side inherits another's spinning threads.
+    /// </summary>
+    private static double[] Alternate(List<Action> sides, double seconds, bool verbose, out double[] median, int settleMs = 0)
     {
+        var windows = sides.Select(_ => new List<double>()).ToArray();
         var perCall = sides.Select(c => Timing.WarmUp(c, 20, 0.1)).ToArray();
         var best = sides.Select(_ => double.MaxValue).ToArray();
         long start = Stopwatch.GetTimestamp();
@@ -222,10 +270,40 @@ internal static class InferQuick
                 int calls = Math.Max(1, (int)(5e-3 / perCall[i]));
                 long t0 = Stopwatch.GetTimestamp();
                 for (int c = 0; c < calls; c++) sides[i]();
-                best[i] = Math.Min(best[i], Timing.Elapsed(t0) / calls);
+                double perWindow = Timing.Elapsed(t0) / calls;
+                windows[i].Add(perWindow);
+                best[i] = Math.Min(best[i], perWindow);
+                if (settleMs > 0) Thread.Sleep(settleMs);
             }
+        median = windows.Select(w => { w.Sort(); return w[w.Count / 2]; }).ToArray();
         if (verbose) Console.Error.WriteLine(FormattableString.Invariant($"prune: {turns} turns, best us {string.Join(" / ", best.Select(b => (b * 1e6).ToString("F1", CultureInfo.InvariantCulture)))}"));
         return best;
+    }
+
+    /// <summary>
+    /// A predictor of <paramref name="model"/> whose packed weights start <paramref name="packed"/> floats past a
+    /// 64-byte line and whose row path's weight copies start <paramref name="rows"/> floats past one (−1: no copies,
+    /// the row path reads <see cref="Dense.Weight"/>), for A/B measurements.
+    /// </summary>
+    private static MlpPredictor WithOffsets(Mlp model, int packed, int rows)
+    {
+        Mlp.TestPackedLineOffset = packed;
+        Mlp.TestRowLineOffset = rows;
+        try
+        {
+            return model.CreatePredictor();
+        }
+        finally
+        {
+            Mlp.TestPackedLineOffset = 0;
+            Mlp.TestRowLineOffset = 0;
+        }
+    }
+
+    /// <summary>Floats past a 64-byte line at which <paramref name="array"/>'s data start (now).</summary>
+    private static unsafe long LineOffset(float[] array)
+    {
+        fixed (float* p = array) return ((nint)p & 63) / 4;
     }
 
     /// <summary>Best seconds per call over windows of ≥ 1 ms, for about <paramref name="seconds"/>, after a warm-up.</summary>

@@ -73,7 +73,7 @@ internal sealed unsafe class Inference
     private void* _x;
     private float* _scores;
     private int _rows, _chunkStart, _chunkPanels, _layer;
-    private float* _rowIn, _rowOut;
+    private float* _rowIn, _rowOut, _rowWeights;
     private Func<Inference, int, int, int, bool>? _prepare;
 
     /// <summary>Buffers for <paramref name="model"/>'s shape, batch path with kernel <paramref name="kernel"/>.</summary>
@@ -266,9 +266,10 @@ internal sealed unsafe class Inference
             copied = true;
         }
         float* staging = _stagingAt[0], pa = _aAt, pb = _bAt;
+        var rowWeights = model.RowWeights;   // a predictor's line-aligned copies, else null: Dense.Weight
         {
             float* current = copied ? staging : row, next = pa;
-            int width = inputs;
+            int width = inputs, dense = 0;
             for (int i = 0; i < layers.Count; i++)
             {
                 switch (layers[i])
@@ -278,6 +279,8 @@ internal sealed unsafe class Inference
                         _layer = i;
                         _rowIn = current;
                         _rowOut = next;
+                        _rowWeights = rowWeights is null ? null : (float*)rowWeights[dense];
+                        dense++;
                         bool split = threads > 1 && (long)d.Outputs * d.Inputs >= ParallelLayer && d.Outputs >= 16;
                         if (split) RunItems(2, threads);
                         else RowItem(-1);
@@ -314,13 +317,14 @@ internal sealed unsafe class Inference
         int start = item == 1 ? half : 0, end = item == 0 ? half : d.Outputs;
         var x = new ReadOnlySpan<float>(_rowIn, d.Inputs);
         var y = new Span<float>(_rowOut, d.Outputs);
+        var w = _rowWeights is null ? d.Weight : new ReadOnlySpan<float>(_rowWeights, d.Weight.Length);
         if (!_rowBackward)
         {
-            GemvRows.Multiply(d.Weight, d.Inputs, d.Inputs, x, d.Bias, y, start, end);
+            GemvRows.Multiply(w, d.Inputs, d.Inputs, x, d.Bias, y, start, end);
             return;
         }
         for (int hi = end; hi > start; hi -= RowBlock)
-            GemvRows.Multiply(d.Weight, d.Inputs, d.Inputs, x, d.Bias, y, Math.Max(start, hi - RowBlock), hi);
+            GemvRows.Multiply(w, d.Inputs, d.Inputs, x, d.Bias, y, Math.Max(start, hi - RowBlock), hi);
     }
 
     /// <summary>Output units per block when the row path walks a layer backward (a multiple of 8, GemvRows' pass).</summary>
@@ -361,8 +365,9 @@ internal sealed unsafe class Inference
                 {
                     case Dense d:
                         // The weights packed in the tiles' order (a predictor's frozen copy), else read in place.
-                        fixed (float* w = d.Weight, bias = d.Bias, pk = packed?[dense])
+                        fixed (float* w = d.Weight, bias = d.Bias)
                         {
+                            float* pk = packed is null ? null : (float*)packed[dense];
                             // A ReLU right after the layer is applied in the tiles' last store (the same bits, no pass).
                             bool relu = i + 1 < layers.Count && layers[i + 1] is ActivationLayer { Kind: ActivationKind.Relu };
                             GemmPanels.Multiply(_kernel, d.Outputs, d.Inputs, w, d.Inputs, bias, current, stride, next, layerStride, q0, q1, relu, pk);

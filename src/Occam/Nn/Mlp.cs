@@ -295,34 +295,71 @@ public sealed class Mlp
     /// A frozen copy of this network for prediction: it computes exactly what <see cref="PredictScores(ReadOnlySpan{float}, int, Span{float})"/>
     /// computes now (the same bits), from a private copy of the weights that later changes to this network do not
     /// reach, plus those weights packed once in the order the batch kernel reads them (what ONNX Runtime does when it
-    /// creates a session). Memory: two more copies of the weights. See docs/algorithms/inference.md.
+    /// creates a session) and copied once more as stored for the one-to-three-row path, the packed and the row copies
+    /// each starting on a 64-byte line (so that their whole-vector loads do not split two lines; for the row
+    /// copy, every row when the layer's inputs are a multiple of 16). Memory: three more
+    /// copies of the weights (4 bytes per weight each, plus at most 60 bytes per layer and copy; 6.4 MB for
+    /// 784-512-256-10's 535 040 weights in all). See docs/algorithms/inference.md.
     /// </summary>
     public MlpPredictor CreatePredictor() => new(Clone());
 
-    /// <summary>The weights of every dense layer packed for one panel kernel (<see cref="GemmPanels.PackWeights"/>).</summary>
-    private sealed record PackedLayers(GemmKernel Kernel, float[][] Layers);
+    /// <summary>
+    /// The weights of every dense layer packed for one panel kernel (<see cref="GemmPanels.PackWeights"/>), and (when
+    /// made) a copy of each layer's weights as stored, for the one-to-three-row path: each starts on a 64-byte line
+    /// (<see cref="PinnedLines"/>) in the pinned array <see cref="Storage"/> keeps alive.
+    /// </summary>
+    private sealed class PackedLayers(GemmKernel kernel, float[][] storage, nint[] packed, nint[]? rows)
+    {
+        public GemmKernel Kernel { get; } = kernel;
+        public float[][] Storage { get; } = storage;
+        /// <summary>Where dense layer l's packed weights start.</summary>
+        public nint[] Packed { get; } = packed;
+        /// <summary>Where dense layer l's row-major copy starts, or null: the row path reads <see cref="Dense.Weight"/>.</summary>
+        public nint[]? Rows { get; } = rows;
+    }
 
     /// <summary>Set once, by <see cref="PackForPrediction"/>, on a predictor's private copy; read by the batch path.</summary>
     private PackedLayers? _packed;
 
-    /// <summary>The packed weights for <paramref name="kernel"/>, or null: the batch path then reads the weights in place.</summary>
-    internal float[][]? PackedWeights(GemmKernel kernel) => _packed is { } p && p.Kernel == kernel ? p.Layers : null;
+    /// <summary>Where each dense layer's packed weights for <paramref name="kernel"/> start (64-byte lines), or null: the batch path then reads the weights in place.</summary>
+    internal nint[]? PackedWeights(GemmKernel kernel) => _packed is { } p && p.Kernel == kernel ? p.Packed : null;
+
+    /// <summary>Where each dense layer's line-aligned copy of <see cref="Dense.Weight"/> starts, or null: the row path then reads <see cref="Dense.Weight"/>.</summary>
+    internal nint[]? RowWeights => _packed?.Rows;
+
+    /// <summary>Floats by which the packed weights of new predictors start past a 64-byte line (0; other values only for A/B measurements in Occam.Bench).</summary>
+    internal static int TestPackedLineOffset;
 
     /// <summary>
-    /// Packs every dense layer's weights for the default panel kernel, once. Only for a network whose weights no one
-    /// else can reach (<see cref="MlpPredictor"/>'s copy): nothing here notices a later write to <see cref="Dense.Weight"/>.
+    /// Floats by which the row path's weight copies of new predictors start past a 64-byte line (0); −1 makes no copy
+    /// (the row path reads <see cref="Dense.Weight"/>). Other values only for A/B measurements in Occam.Bench.
+    /// </summary>
+    internal static int TestRowLineOffset;
+
+    /// <summary>
+    /// Packs every dense layer's weights for the default panel kernel, once, and copies them as stored for the row path,
+    /// each on a 64-byte line. Only for a network whose weights no one else can reach (<see cref="MlpPredictor"/>'s
+    /// copy): nothing here notices a later write to <see cref="Dense.Weight"/>.
     /// </summary>
     internal unsafe void PackForPrediction()
     {
         var kernel = GemmPanels.Resolve(GemmKernel.Auto);
-        var layers = new float[DenseLayers.Count][];
-        for (int l = 0; l < layers.Length; l++)
+        int count = DenseLayers.Count, packedOffset = TestPackedLineOffset, rowOffset = TestRowLineOffset;
+        var storage = new float[2 * count][];
+        var packed = new nint[count];
+        var rows = rowOffset >= 0 ? new nint[count] : null;
+        for (int l = 0; l < count; l++)
         {
             var d = DenseLayers[l];
-            layers[l] = GC.AllocateUninitializedArray<float>(checked((int)GemmPanels.PackedLength(kernel, d.Outputs, d.Inputs)), pinned: true);
-            fixed (float* w = d.Weight, packed = layers[l]) GemmPanels.PackWeights(kernel, d.Outputs, d.Inputs, w, d.Inputs, packed);
+            float* at = PinnedLines.Allocate(checked((int)GemmPanels.PackedLength(kernel, d.Outputs, d.Inputs)), out storage[l], packedOffset);
+            fixed (float* w = d.Weight) GemmPanels.PackWeights(kernel, d.Outputs, d.Inputs, w, d.Inputs, at);
+            packed[l] = (nint)at;
+            if (rows is null) continue;
+            float* copy = PinnedLines.Allocate(d.Weight.Length, out storage[count + l], rowOffset);
+            d.Weight.AsSpan().CopyTo(new Span<float>(copy, d.Weight.Length));
+            rows[l] = (nint)copy;
         }
-        _packed = new PackedLayers(kernel, layers);
+        _packed = new PackedLayers(kernel, storage, packed, rows);
     }
 
     /// <summary>

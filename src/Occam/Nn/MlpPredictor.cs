@@ -8,7 +8,9 @@ namespace Occam.Nn;
 /// write its weights, it packs them once, at creation, in the order the batch kernel reads them (one sequential stream
 /// per register tile instead of 8 rows read in place; see docs/algorithms/inference.md): batches run faster, with the
 /// same bits as <see cref="Mlp.PredictScores(ReadOnlySpan{float}, int, Span{float})"/> on the source network at the time
-/// of creation. Memory: the weights twice (the copy, which the one-to-three-row path reads, and the packed copy).
+/// of creation. Memory: the weights three times (the copy, the packed copy, and a copy as stored that starts on a
+/// 64-byte line for the one-to-three-row path: its Vector512 loads of a weight row then do not split two lines when
+/// the layer's inputs are a multiple of 16).
 /// Safe to call from several threads at once, like <see cref="Mlp"/>.
 /// </summary>
 public sealed class MlpPredictor

@@ -58,6 +58,7 @@ public class MlpPredictorTests
         var packed = predictor.Network.PackedWeights(GemmPanels.Resolve(GemmKernel.Auto));
         Assert.NotNull(packed);   // the batch path below reads these, not the weights in place
         Assert.Equal(model.DenseLayers.Count, packed.Length);
+        Assert.NotNull(predictor.Network.RowWeights);   // the row path below reads these copies
         Assert.Null(model.PackedWeights(GemmPanels.Resolve(GemmKernel.Auto)));
         int saved = Gemm.MaxThreads;
         try
@@ -112,6 +113,34 @@ public class MlpPredictorTests
             // The old predictor still gives the scores of the network as it was: recompute them from a copy of the old weights.
             var (original, _) = Net(ActivationKind.Relu, 40, [64, 24], 5, 100, 5, standardize: false);
             AssertBitwise(original.PredictScores(xs, rows), old, $"rows={rows}: the old predictor");
+        }
+    }
+
+    [Fact]
+    public unsafe void WeightsStartOnA64ByteLine()
+    {
+        // The batch tiles load the packed weights and the row path loads each weight row in whole 64-byte vectors; a
+        // managed array's data start anywhere on an 8-byte step (0..14 floats past a line in the bench's predictors),
+        // so without the alignment most of those loads would touch two lines (or, on the row path, be realigned in
+        // registers). The row path's copies hold the weights as stored.
+        foreach (var (inputs, hidden) in new[] { (784, new[] { 512, 256 }), (5, new[] { 3 }), (33, new[] { 17, 9 }), (300, new[] { 45 }) })
+        {
+            var (model, _) = Net(ActivationKind.Relu, inputs, hidden, 10, 1, 13, standardize: false);
+            var predictor = model.CreatePredictor();
+            var dense = predictor.Network.DenseLayers;
+            var packed = predictor.Network.PackedWeights(GemmPanels.Resolve(GemmKernel.Auto));
+            var rows = predictor.Network.RowWeights;
+            Assert.NotNull(packed);
+            Assert.NotNull(rows);
+            Assert.Equal(dense.Count, packed.Length);
+            Assert.Equal(dense.Count, rows.Length);
+            for (int l = 0; l < dense.Count; l++)
+            {
+                Assert.True(packed[l] % 64 == 0, $"{inputs}: layer {l}'s packed weights start {packed[l] % 64} bytes past a line");
+                Assert.True(rows[l] % 64 == 0, $"{inputs}: layer {l}'s row copy starts {rows[l] % 64} bytes past a line");
+                Assert.True(new ReadOnlySpan<float>((float*)rows[l], dense[l].Weight.Length).SequenceEqual(model.DenseLayers[l].Weight),
+                    $"{inputs}: layer {l}'s row copy holds the weights");
+            }
         }
     }
 
