@@ -51,6 +51,7 @@ internal static class StepsQuick
             else if (args[i] == "--ab-bypanel") return AbStep(seconds, "bypanel", onlyThreads);
             else if (args[i] == "--ab-packing") return AbStep(seconds, "packing", onlyThreads);
             else if (args[i] == "--ab-biasc") return AbStep(seconds, "biasc", onlyThreads);
+            else if (args[i] == "--ab-own") return AbStep(seconds, i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "own", onlyThreads);
             else if (args[i] == "--ab-pack") return AbPack(seconds, i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "packing", only);
             else if (args[i] == "--ab-dw") return AbWeightGradientPath(seconds);
             else if (args[i] == "--tail") return Tail(seconds);
@@ -523,8 +524,12 @@ internal static class StepsQuick
         var (trainer, x, y, rng) = Setup(net);
         bool savedScale = AdamW.DividesByMarkstein, savedRowB = GemmPacking.RowOrderB, savedByPanel = GemmDriver.PacksPanelsAcrossDepth;
         bool savedBiasC = GemmDriver.BiasInKernel, savedBiasC256 = GemmDriver.BiasInKernelV256;
+        bool savedOwnPack = GemmDriver.OwnedPackItems, savedAlign = Trainer.AlignsUpdates;
         void Set(bool on)
         {
+            if (knob == "own") GemmDriver.OwnedPackItems = Trainer.AlignsUpdates = on;
+            else if (knob == "ownpack") GemmDriver.OwnedPackItems = on;
+            else if (knob == "align") Trainer.AlignsUpdates = on;
             if (knob == "scale") AdamW.DividesByMarkstein = on;
             else if (knob == "biasc") GemmDriver.BiasInKernel = GemmDriver.BiasInKernelV256 = on;
             else if (knob == "rowb") GemmPacking.RowOrderB = on;
@@ -578,6 +583,8 @@ internal static class StepsQuick
             GemmDriver.PacksPanelsAcrossDepth = savedByPanel;
             GemmDriver.BiasInKernel = savedBiasC;
             GemmDriver.BiasInKernelV256 = savedBiasC256;
+            GemmDriver.OwnedPackItems = savedOwnPack;
+            Trainer.AlignsUpdates = savedAlign;
             Trainer.PhaseTicks = null;
         }
         return 0;

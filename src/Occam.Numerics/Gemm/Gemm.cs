@@ -411,6 +411,20 @@ public static unsafe class Gemm
     }
 
     /// <summary>The threads a product of m·n·k multiply-adds uses unless told: <see cref="MaxThreads"/> from <see cref="ParallelWork"/>, else 1.</summary>
+    /// <summary>
+    /// Rows of C per row item of a product split by rows on <paramref name="threads"/> (≥ 2) threads: about
+    /// m / (2·threads), a multiple of MR, at most MC. The training step cuts each weight's optimizer update into the
+    /// same row blocks as its weight-gradient product ∂Yᵀ·X (m = the layer's outputs), so that each thread updates
+    /// the rows it just computed (<see cref="GemmDriver.OwnedRowItems"/>).
+    /// </summary>
+    internal static int RowItemRows(int m, int threads) => RowItemRows(GemmKernelInfo.For(GemmKernel.Auto), m, threads);
+
+    private static int RowItemRows(in GemmKernelInfo kernel, int m, int threads)
+    {
+        int mr = kernel.MR, rowPanels = (m + mr - 1) / mr, target = 2 * Math.Max(threads, 1);
+        return GemmKernelInfo.BlockStep(m, Math.Min(kernel.MC, (rowPanels + target - 1) / target * mr), mr);
+    }
+
     internal static int AutoThreads(int m, int n, int k) => (long)m * n * k >= ParallelWork ? MaxThreads : 1;
 
     /// <summary>
@@ -485,11 +499,12 @@ public static unsafe class Gemm
             // otherwise split column panels (each item packs all of Ã, which is small then).
             job.SplitRows = rowPanels >= 4 * threads || rowPanels >= colPanels;
             int target = 2 * threads;
-            job.MItem = GemmKernelInfo.BlockStep(m, Math.Min(kernel.MC, (rowPanels + target - 1) / target * mr), mr);
+            job.MItem = RowItemRows(kernel, m, threads);
             job.PanelPieces = Math.Min(target, colPanels);
             int items = job.SplitRows ? (m + job.MItem - 1) / job.MItem : job.PanelPieces;
             threads = Math.Min(threads, items);
             if (GemmDriver.OwnedRowItems) job.Threads = threads;
+            job.OwnsPackItems = GemmDriver.OwnedPackItems;
         }
         int kBlocks = (k + kStep - 1) / kStep;
         long packedB = (long)kBlocks * colPanels * nr * kStep;

@@ -77,6 +77,10 @@ internal unsafe struct GemmJob
     public int Threads;
     /// <summary>Per row item, the column blocks in which it was claimed (item i of column block b: b → b + 1).</summary>
     public GemmClaims Claims;
+    /// <summary>The same for the pack items of phase 1 (<see cref="GemmDriver.OwnedPackItems"/>).</summary>
+    public GemmClaims PackClaims;
+    /// <summary>Pack items are claimed owned first (<see cref="GemmDriver.OwnedPackItems"/> when the job was made).</summary>
+    public bool OwnsPackItems;
 
     // Work counters, monotonic over the column blocks of the product.
     public int PackNext, PackDone, ComputeNext, ComputeDone;
@@ -123,6 +127,16 @@ internal static unsafe class GemmDriver
     /// those rows read what their own core wrote. Settable for the bench's A/B; the results are the same bits.
     /// </summary>
     internal static bool OwnedRowItems { get; set; } = true;
+
+    /// <summary>
+    /// Pack items owned first (with <see cref="GemmJob.Threads"/> &gt; 1): thread t first packs the pieces of B̃'s panels
+    /// p ≡ t (mod threads), in every k block, then any piece still unclaimed. A weight W read as op(B) = Wᵀ by the forward
+    /// product X·Wᵀ is then packed, step after step, by the thread that owns its rows (piece p covers W's rows
+    /// [p·n/pieces, …)), which is also the thread that computed those rows of ∂W (<see cref="OwnedRowItems"/>) and
+    /// updated them (the training step's update, cut into the same row blocks): on a machine whose two cores sit in
+    /// different L3s, W's lines then stay in one core's caches. Settable for the bench's A/B; the same bits.
+    /// </summary>
+    internal static bool OwnedPackItems { get; set; } = true;
 
     /// <summary>
     /// True (default): the pack phase of a transposed op(B) with several k blocks packs panel by panel, every k block of a
@@ -172,9 +186,11 @@ internal static unsafe class GemmDriver
             // Phase 1: pack B̃ for every k block of this column block (unless each compute item packs its own panels).
             bool byPanel = PacksPanelsAcrossDepth && kBlocks > 1 && job.CsB != 1;
             int packItems = job.PackBInItems ? 0 : byPanel ? pieces : kBlocks * pieces;
-            while (TryClaim(ref job.PackNext, packBase + packItems, out int item))
+            bool ownedPack = job.OwnsPackItems && job.Threads > 1 && packItems <= GemmClaims.Length;
+            int packCursor = 0;
+            while (ownedPack ? TryClaimOwnedPack(ref job, thread, packItems, byPanel ? packItems : pieces, jc / job.NStep, ref packCursor, out int local)
+                : TryClaimNext(ref job.PackNext, packBase, packItems, out local))
             {
-                int local = item - packBase;
                 if (byPanel)
                 {
                     // A transposed op(B): each panel's lines are read once from start to end, every k block in turn, rather than
@@ -292,6 +308,30 @@ internal static unsafe class GemmDriver
             local = cursor < own ? thread + cursor * threads : cursor - own;
             cursor++;
             ref int flag = ref job.Claims[local];
+            if (Volatile.Read(ref flag) == block && Interlocked.CompareExchange(ref flag, block + 1, block) == block)
+            {
+                if (GemmThreadPool.Trace is not null) GemmPoolTrace.t_items++;
+                return true;
+            }
+        }
+        local = -1;
+        return false;
+    }
+
+    /// <summary>
+    /// Claims pack item <paramref name="local"/> of column block <paramref name="block"/> for thread <paramref name="thread"/>:
+    /// first the items whose piece of panels (item mod <paramref name="pieces"/>) is ≡ thread (mod
+    /// <see cref="GemmJob.Threads"/>), then any still unclaimed. <paramref name="cursor"/> walks that sequence.
+    /// </summary>
+    private static bool TryClaimOwnedPack(ref GemmJob job, int thread, int items, int pieces, int block, ref int cursor, out int local)
+    {
+        int threads = job.Threads;
+        while (cursor < 2 * items)
+        {
+            int c = cursor++;
+            local = c < items ? c : c - items;
+            if (c < items && local % pieces % threads != thread) continue;
+            ref int flag = ref job.PackClaims[local];
             if (Volatile.Read(ref flag) == block && Interlocked.CompareExchange(ref flag, block + 1, block) == block)
             {
                 if (GemmThreadPool.Trace is not null) GemmPoolTrace.t_items++;

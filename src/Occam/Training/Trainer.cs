@@ -37,7 +37,7 @@ public sealed class Trainer
     private readonly float[] _batchY;
     private readonly float[] _groupSteps;
     private readonly Update[] _updates;
-    private readonly UpdateRange[] _ranges;
+    private UpdateRange[] _ranges;
     private float[]? _proxThresholds;
     private readonly int _maxBatch;
     private readonly TaskKind _task;
@@ -70,14 +70,13 @@ public sealed class Trainer
         _maxBatch = options.BatchSize == 0 ? maxRows : Math.Min(options.BatchSize, maxRows);
         // Plain loops rather than LINQ's Sum / Max with a selector: in a fresh process each is a generic method to compile.
         long parameters = 0, widestLayer = 0;
-        int widestOutput = 0, ranges = 0;
+        int widestOutput = 0;
         foreach (var d in model.DenseLayers)
         {
             parameters += (long)d.Weight.Length + d.Bias.Length;
             widestLayer = Math.Max(widestLayer, (long)d.Inputs * d.Outputs);
             widestOutput = Math.Max(widestOutput, d.Outputs);
         }
-        foreach (var p in _parameters) ranges += (p.Length + UpdateChunk - 1) / UpdateChunk;
         long floats = Workspace.CheckSize(model, _maxBatch) + (long)_maxBatch * (model.Inputs + TargetWidth(model)) + 3 * parameters;
         SizeLimits.CheckMemory(4.0 * floats, $"training with batches of {_maxBatch} rows", "use fewer hidden units or a smaller batch size");
         _workspace = new Workspace(model, _maxBatch);
@@ -85,7 +84,7 @@ public sealed class Trainer
         _batchY = new float[_maxBatch * TargetWidth(model)];
         _groupSteps = new float[widestOutput];
         _updates = new Update[_parameters.Length];
-        _ranges = new UpdateRange[ranges];
+        _ranges = new UpdateRange[RangeCapacity(Math.Max(Gemm.MaxThreads, 2))];
         _optimizer = options.Optimizer.Create();
         _optimizer.Initialize(_parameters);
         _widestLayer = widestLayer;
@@ -621,10 +620,61 @@ public sealed class Trainer
             return;
         }
         int items = 0;
+        if (AlignsUpdates)
+        {
+            // Large weights first, in the row blocks of their weight-gradient product, each weight's first block at an
+            // item ≡ 0 (mod threads): item i then runs on the thread that computed those rows of ∂W (row item i of the
+            // product, owned first by thread i mod threads), and the next forward product's packing of W, owned by the
+            // same pieces, reads them there too (GemmDriver.OwnedPackItems). Empty items pad the alignment.
+            int capacity = RangeCapacity(threads);
+            if (_ranges.Length < capacity) _ranges = new UpdateRange[capacity];
+            for (int i = 0; i < count; i++)
+            {
+                var p = _updates[i].Parameter;
+                if (!OwnsRows(p, out int rows, out int width)) continue;
+                while (items % threads != 0) _ranges[items++] = new UpdateRange(i, 0, 0);
+                int block = Gemm.RowItemRows(rows, threads);
+                for (int r = 0; r < rows; r += block)
+                    _ranges[items++] = new UpdateRange(i, r * width, Math.Min(block, rows - r) * width);
+            }
+        }
         for (int i = 0; i < count; i++)
+        {
+            if (AlignsUpdates && OwnsRows(_updates[i].Parameter, out _, out _)) continue;
             for (int start = 0, length = _updates[i].Parameter.Length; start < length; start += UpdateChunk)
                 _ranges[items++] = new UpdateRange(i, start, Math.Min(UpdateChunk, length - start));
+        }
         GemmThreadPool.RunObjectItems(&UpdateItem, this, items, threads);
+    }
+
+    /// <summary>
+    /// True (default): <see cref="RunUpdates"/> cuts each large weight (≥ <see cref="UpdateChunk"/> floats) into the row
+    /// blocks of its weight-gradient product (<see cref="Gemm.RowItemRows"/>) instead of <see cref="UpdateChunk"/>-float
+    /// ranges, so that each thread updates the rows of ∂W it computed. The same numbers (every update rule is
+    /// coordinate-wise); settable for the bench's A/B.
+    /// </summary>
+    internal static bool AlignsUpdates { get; set; } = true;
+
+    /// <summary>Whether <paramref name="p"/> is a large weight matrix updated by row blocks: its rows (outputs) and their width.</summary>
+    private static bool OwnsRows(Parameter p, out int rows, out int width)
+    {
+        rows = width = 0;
+        if (p.Kind != ParameterKind.Weight || p.Layer is not { } d || p.Length < UpdateChunk) return false;
+        rows = d.Outputs;
+        width = d.Inputs;
+        return true;
+    }
+
+    /// <summary>Items <see cref="RunUpdates"/> may need at <paramref name="threads"/> threads (row blocks, padding, chunks).</summary>
+    private int RangeCapacity(int threads)
+    {
+        int capacity = 0;
+        foreach (var p in _parameters)
+        {
+            capacity += (p.Length + UpdateChunk - 1) / UpdateChunk;
+            if (OwnsRows(p, out int rows, out _)) capacity += threads + (rows + Gemm.RowItemRows(rows, threads) - 1) / Gemm.RowItemRows(rows, threads);
+        }
+        return capacity;
     }
 
     /// <summary>Work item <paramref name="item"/> of <see cref="RunUpdates"/> (any thread).</summary>
@@ -632,6 +682,7 @@ public sealed class Trainer
     {
         var trainer = (Trainer)state;
         var r = trainer._ranges[item];
+        if (r.Length == 0) return;
         var u = trainer._updates[r.Update];
         trainer._optimizer.StepRange(u.Parameter, u.Slot, r.Start, r.Length, u.Decay, u.ProxL1, u.L2);
     }

@@ -19,15 +19,38 @@ namespace Occam.Tests.Training;
 [Collection(nameof(GemmThreadSettingsCollection))]
 public class StepThreadsTests
 {
-    [Fact]
-    public void OneAndTwoThreadsGiveBitIdenticalModels()
+    /// <summary>
+    /// Also with the update's ranges cut as plain chunks rather than the weight-gradient product's row blocks
+    /// (<see cref="Trainer.AlignsUpdates"/>; both weights, 20480 and 65536 floats, are ≥ <see cref="Trainer.UpdateChunk"/>,
+    /// so both are cut into row blocks, with padding items at 3 threads) and with the products' pack items shared
+    /// rather than owned (<see cref="GemmDriver.OwnedPackItems"/>).
+    /// </summary>
+    [Theory]
+    [InlineData(2, true, true)]
+    [InlineData(3, true, true)]
+    [InlineData(2, false, false)]
+    [InlineData(3, true, false)]
+    public void OneAndMoreThreadsGiveBitIdenticalModels(int threads, bool alignsUpdates, bool ownsPackItems)
     {
         Assert.True(128L * 512 >= RowPasses.MinimumEntries);
         Assert.True(40L * 512 + 512 * 128 >= Trainer.ParallelUpdateMinimum);
+        Assert.True(40 * 512 >= Trainer.UpdateChunk);
         var one = Train(threads: 1);
-        var two = Train(threads: 2);
-        Assert.Equal(one.Length, two.Length);
-        for (int i = 0; i < one.Length; i++) TestVectors.AssertBitwise(one[i], two[i], $"parameter {i}");
+        bool savedAlign = Trainer.AlignsUpdates, savedPack = GemmDriver.OwnedPackItems;
+        float[][] more;
+        try
+        {
+            Trainer.AlignsUpdates = alignsUpdates;
+            GemmDriver.OwnedPackItems = ownsPackItems;
+            more = Train(threads);
+        }
+        finally
+        {
+            Trainer.AlignsUpdates = savedAlign;
+            GemmDriver.OwnedPackItems = savedPack;
+        }
+        Assert.Equal(one.Length, more.Length);
+        for (int i = 0; i < one.Length; i++) TestVectors.AssertBitwise(one[i], more[i], $"parameter {i}");
         Assert.Contains(one[0], w => w == 0f);   // the prox produced exact zeros: the L1 path ran
     }
 
