@@ -93,12 +93,16 @@ internal static class StepTrace
     /// The knob settings an A/B can name: <c>base</c> (the defaults), <c>nowake</c> (no wake-up of the helpers at the
     /// step's start), <c>fill</c> (bias rows written by a pass on the caller before the product), <c>shared</c> (row items of the products
     /// claimed in order by whoever comes, four row-pass items per thread), <c>old</c> (all three: session 6's step),
-    /// <c>spinN</c> (helpers spin N µs before blocking).
+    /// <c>spinN</c> (helpers spin N µs before blocking), <c>noown</c> (session 19: pack items
+    /// shared and the update in plain chunks), <c>nopack</c> / <c>noalign</c> (one of the two).
     /// </summary>
     private static Action? Config(string name)
     {
         if (name == "base") return () => { };
         if (name == "nowake") return () => Trainer.WakesHelpers = false;
+        if (name == "noown") return () => GemmDriver.OwnedPackItems = Trainer.AlignsUpdates = false;
+        if (name == "nopack") return () => GemmDriver.OwnedPackItems = false;
+        if (name == "noalign") return () => Trainer.AlignsUpdates = false;
         if (name == "fill") return () => Occam.Nn.Backprop.BiasInProduct = false;
         if (name == "shared") return () => { GemmDriver.OwnedRowItems = false; Occam.Nn.RowPasses.ItemsPerThread = 4; };
         if (name == "old") return () => { Trainer.WakesHelpers = false; Occam.Nn.Backprop.BiasInProduct = false; GemmDriver.OwnedRowItems = false; Occam.Nn.RowPasses.ItemsPerThread = 4; };
@@ -144,6 +148,7 @@ internal static class StepTrace
                     Trainer.WakesHelpers = wake0;
                     Occam.Nn.Backprop.BiasInProduct = true;
                     GemmDriver.OwnedRowItems = true;
+                    GemmDriver.OwnedPackItems = Trainer.AlignsUpdates = true;
                     Occam.Nn.RowPasses.ItemsPerThread = 2;
                     apply!();
                     trace.Clear();
@@ -191,6 +196,7 @@ internal static class StepTrace
             Trainer.WakesHelpers = wake0;
             Occam.Nn.Backprop.BiasInProduct = true;
             GemmDriver.OwnedRowItems = true;
+            GemmDriver.OwnedPackItems = Trainer.AlignsUpdates = true;
             Occam.Nn.RowPasses.ItemsPerThread = 2;
             GemmThreadPool.Trace = null;
         }

@@ -515,7 +515,8 @@ internal static class StepsQuick
     /// (<c>AdamW.DividesByMarkstein</c> false), B = the default (by Markstein corrections). The other knobs the same way
     /// (A = off, B = on): `--ab-biasc` (<c>GemmDriver.BiasInKernel</c> and <c>BiasInKernelV256</c>: the Vector512 or the Vector256 kernel
     /// reads the bias row instead of a filled C), `--ab-rowb`,
-    /// `--ab-bypanel`, `--ab-packing` (with `--threads N` first: that thread count only); alternating 0.3 s windows in one process on one trainer for <paramref name="seconds"/> per thread count, the best
+    /// `--ab-bypanel`, `--ab-packing`, `--ab-own [own|ownpack|align]` (session 19: <c>GemmDriver.OwnedPackItems</c> and
+    /// <c>Trainer.AlignsUpdates</c>, or one of them) (with `--threads N` first: that thread count only); alternating 0.3 s windows in one process on one trainer for <paramref name="seconds"/> per thread count, the best
     /// window of each (µs per step). The same bits either way.
     /// </summary>
     private static int AbStep(double seconds, string knob, int onlyThreads = 0)
