@@ -1,12 +1,13 @@
 using System.Globalization;
+using Occam.Cli.Commands;
 using Occam.Cli.Commands.Linear;
 using Spectre.Console.Cli;
 
 namespace Occam.Cli;
 
 /// <summary>
-/// The direct path of the <c>occam linear fit|path|cv</c> commands: a command line written plainly — the command's
-/// two words, then only <c>--name VALUE</c> options and <c>--flag</c>s of that command, each once, every value in the
+/// The direct path of the <c>occam linear fit|path|cv</c> and <c>occam train</c> commands: a command line written
+/// plainly — the command's words, then only <c>--name VALUE</c> options and <c>--flag</c>s of that command, each once, every value in the
 /// plain form its type reads the same way in both paths — is bound to its settings here and the command run at once,
 /// without Spectre.Console.Cli. Every other line (help, a short or unknown option, <c>--name=VALUE</c>, a repeated or
 /// positional word, a value such as <c>0x10</c> or <c>-1</c>, settings that fail their validation) goes to
@@ -64,6 +65,43 @@ internal static class DirectLine
         new("--model-out", ValueKind.Text, (s, v) => s.ModelOut = (string)v),
     ];
 
+    /// <summary>
+    /// The options of <see cref="TrainSettings"/> (<c>occam train</c>: before it parses, Spectre.Console.Cli's model of the
+    /// command and its binding cost ≈ 20–30 ms of a quiet start; docs/algorithms/startup.md, "Zen 5 (session 19)").
+    /// </summary>
+    internal static IReadOnlyList<Option<TrainSettings>> Train { get; } =
+    [
+        new("--json", ValueKind.Flag, (s, v) => s.Json = (bool)v),
+        new("--data", ValueKind.Text, (s, v) => s.Data = (string)v),
+        new("--labels", ValueKind.Text, (s, v) => s.Labels = (string)v),
+        new("--target", ValueKind.Text, (s, v) => s.Target = (string)v),
+        new("--task", ValueKind.Text, (s, v) => s.Task = (string)v),
+        new("--hidden", ValueKind.Text, (s, v) => s.Hidden = (string)v),
+        new("--activation", ValueKind.Text, (s, v) => s.Activation = (string)v),
+        new("--optimizer", ValueKind.Text, (s, v) => s.Optimizer = (string)v),
+        new("--lr", ValueKind.Number, (s, v) => s.LearningRate = (double)v),
+        new("--momentum", ValueKind.Number, (s, v) => s.Momentum = (double)v),
+        new("--batch-size", ValueKind.Whole, (s, v) => s.BatchSize = (int)v),
+        new("--epochs", ValueKind.Whole, (s, v) => s.Epochs = (int)v),
+        new("--l1-ratio", ValueKind.Number, (s, v) => s.L1Ratio = (double)v),
+        new("--dropout", ValueKind.Number, (s, v) => s.Dropout = (double)v),
+        new("--seed", ValueKind.Count, (s, v) => s.Seed = (ulong)v),
+        new("--no-shuffle", ValueKind.Flag, (s, v) => s.NoShuffle = (bool)v),
+        new("--no-standardize", ValueKind.Flag, (s, v) => s.NoStandardize = (bool)v),
+        new("--no-standardize-target", ValueKind.Flag, (s, v) => s.NoStandardizeTarget = (bool)v),
+        new("--val-split", ValueKind.Number, (s, v) => s.ValSplit = (double)v),
+        new("--early-stopping", ValueKind.Whole, (s, v) => s.EarlyStopping = (int)v),
+        new("--l1", ValueKind.Text, (s, v) => s.L1 = (string)v),
+        new("--l1-mode", ValueKind.Text, (s, v) => s.L1Mode = (string)v),
+        new("--l2", ValueKind.Text, (s, v) => s.L2 = (string)v),
+        new("--elastic-net", ValueKind.Text, (s, v) => s.ElasticNet = (string)v),
+        new("--group-lasso", ValueKind.Text, (s, v) => s.GroupLasso = (string)v),
+        new("--weight-decay", ValueKind.Text, (s, v) => s.WeightDecay = (string)v),
+        new("--init", ValueKind.Text, (s, v) => s.Init = (string)v),
+        new("--out", ValueKind.Text, (s, v) => s.Out = (string)v),
+        new("--timings", ValueKind.Flag, (s, v) => s.Timings = (bool)v),
+    ];
+
     /// <summary>The options <see cref="LinearSettings"/> declares (fit, path and cv).</summary>
     private static Option<T>[] Linear<T>()
         where T : LinearSettings =>
@@ -99,6 +137,12 @@ internal static class DirectLine
     public static bool TryRun(IReadOnlyList<string> args, Func<Func<CancellationToken, int>, int> run, out int exitCode)
     {
         exitCode = 0;
+        if (args is ["train", ..])
+        {
+            if (!TryBind(args, 1, Train, out var train)) return false;
+            exitCode = run(token => new TrainCommand().Execute(Context(args, "train"), train, token));
+            return true;
+        }
         if (args is not ["linear", var name, ..]) return false;
         switch (name)
         {

@@ -31,7 +31,7 @@ public static class OccamApp
             CliWarmup.Start(args, console);
             var commands = OccamCommands.For(args);
             new CommandLine(commands).CheckValues(args);
-            // A plainly written `occam linear` line runs without Spectre.Console.Cli's model and binding (DirectLine).
+            // A plainly written `occam linear` or `occam train` line runs without Spectre.Console.Cli's model and binding (DirectLine).
             if (DirectLine.TryRun(args, RunCancellable, out int direct)) return direct;
             var app = new CommandApp();
             app.Configure(config =>

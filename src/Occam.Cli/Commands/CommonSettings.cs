@@ -11,7 +11,7 @@ public class JsonSettings : CommandSettings
 {
     [CommandOption("--json")]
     [Description("Print one JSON object to standard output instead of tables.")]
-    public bool Json { get; init; }
+    public bool Json { get; set; }
 }
 
 /// <summary>Where the data comes from: a CSV with a target column, or IDX images with an IDX label file.</summary>
@@ -19,20 +19,20 @@ public class DataSettings : JsonSettings
 {
     [CommandOption("--data <FILE>")]
     [Description("Required. CSV file with a header row, or an IDX image file (with --labels).")]
-    public string? Data { get; init; }
+    public string? Data { get; set; }
 
     [CommandOption("--labels <FILE>")]
     [Description("IDX label file; makes --data an IDX image file (e.g. MNIST).")]
-    public string? Labels { get; init; }
+    public string? Labels { get; set; }
 
     [CommandOption("--target <COLUMN>")]
     [Description("Name of the target column in the CSV (train: needed for CSV data; eval: default the model's target).")]
-    public string? Target { get; init; }
+    public string? Target { get; set; }
 
     [CommandOption("--task <TASK>")]
     [Description("auto (default), regression, binary or multiclass.")]
     [DefaultValue("auto")]
-    public string Task { get; init; } = "auto";
+    public string Task { get; set; } = "auto";
 
     public override ValidationResult Validate()
     {

@@ -20,63 +20,63 @@ public class NetworkSettings : DataSettings
     [CommandOption("--hidden <SIZES>")]
     [Description("Hidden layer sizes, e.g. 128,64 (\"none\" for a linear model). Default 64.")]
     [DefaultValue("64")]
-    public string Hidden { get; init; } = "64";
+    public string Hidden { get; set; } = "64";
 
     [CommandOption("--activation <NAME>")]
     [Description("relu (default; occam path: tanh), tanh or sigmoid.")]
     [DefaultValue("relu")]
-    public string Activation { get; init; } = "relu";
+    public string Activation { get; set; } = "relu";
 
     [CommandOption("--optimizer <NAME>")]
     [Description("sgd, momentum, nesterov, adam (default) or adamw.")]
     [DefaultValue("adam")]
-    public string Optimizer { get; init; } = "adam";
+    public string Optimizer { get; set; } = "adam";
 
     [CommandOption("--lr <RATE>")]
     [Description("Learning rate (default 1e-3 for adam/adamw, 0.01 for sgd-type).")]
-    public double? LearningRate { get; init; }
+    public double? LearningRate { get; set; }
 
     [CommandOption("--momentum <MU>")]
     [Description("Momentum for momentum/nesterov (default 0.9).")]
     [DefaultValue(0.9)]
-    public double Momentum { get; init; } = 0.9;
+    public double Momentum { get; set; } = 0.9;
 
     [CommandOption("--batch-size <N>")]
     [Description("Rows per step; 0 = full batch. Default 32.")]
     [DefaultValue(32)]
-    public int BatchSize { get; init; } = 32;
+    public int BatchSize { get; set; } = 32;
 
     [CommandOption("--epochs <N>")]
     [Description("Passes over the training rows (> 0). Default 100.")]
     [DefaultValue(100)]
-    public int Epochs { get; init; } = 100;
+    public int Epochs { get; set; } = 100;
 
     [CommandOption("--l1-ratio <RHO>")]
     [Description("ρ in [[0, 1]] for --elastic-net (train) and --penalty elastic-net (path; then in (0, 1]]). Default 0.5.")]
     [DefaultValue(0.5)]
-    public double L1Ratio { get; init; } = 0.5;
+    public double L1Ratio { get; set; } = 0.5;
 
     [CommandOption("--dropout <P>")]
     [Description("Inverted dropout after each hidden activation, p in [[0, 1).")]
     [DefaultValue(0.0)]
-    public double Dropout { get; init; }
+    public double Dropout { get; set; }
 
     [CommandOption("--seed <SEED>")]
     [Description("Seed of every random choice (split or folds, init, shuffling, dropout, random search), 0 to 18446744073709551615. Default 0.")]
     [DefaultValue(0UL)]
-    public ulong Seed { get; init; }
+    public ulong Seed { get; set; }
 
     [CommandOption("--no-shuffle")]
     [Description("Keep the row order (no reshuffling each epoch; validation = last rows).")]
-    public bool NoShuffle { get; init; }
+    public bool NoShuffle { get; set; }
 
     [CommandOption("--no-standardize")]
     [Description("Do not standardize inputs (by default a standardizer is fitted on the training rows and saved).")]
-    public bool NoStandardize { get; init; }
+    public bool NoStandardize { get; set; }
 
     [CommandOption("--no-standardize-target")]
     [Description("Regression: train on the target as it is (by default on (y − mean)/sd of the training rows, saved in the model and undone at prediction).")]
-    public bool NoStandardizeTarget { get; init; }
+    public bool NoStandardizeTarget { get; set; }
 
     /// <summary>Whether the target column may come from a model instead of --target (<c>occam train --init</c>).</summary>
     private protected virtual bool TargetFromModel => false;
@@ -109,12 +109,12 @@ public class NetworkTrainingSettings : NetworkSettings
     [CommandOption("--val-split <FRACTION>")]
     [Description("Fraction of rows held out for validation, in [[0, 1).")]
     [DefaultValue(0.0)]
-    public double ValSplit { get; init; }
+    public double ValSplit { get; set; }
 
     [CommandOption("--early-stopping <PATIENCE>")]
     [Description("Stop after PATIENCE epochs without a better validation loss; restores the best weights.")]
     [DefaultValue(0)]
-    public int EarlyStopping { get; init; }
+    public int EarlyStopping { get; set; }
 
     /// <summary>The checks of the network options and of the split and early stopping.</summary>
     private protected ValidationResult ValidateTraining()
@@ -133,40 +133,40 @@ public sealed class TrainSettings : NetworkTrainingSettings
 {
     [CommandOption("--l1 <LAMBDA>")]
     [Description("L1 strength λ₁ (adds λ₁·Σ|w|); one value or one per dense layer (comma-separated).")]
-    public string? L1 { get; init; }
+    public string? L1 { get; set; }
 
     [CommandOption("--l1-mode <MODE>")]
     [Description("prox (default: soft-thresholding, exact zeros) or subgradient (PyTorch-style).")]
     [DefaultValue("prox")]
-    public string L1Mode { get; init; } = "prox";
+    public string L1Mode { get; set; } = "prox";
 
     [CommandOption("--l2 <LAMBDA>")]
     [Description("L2 strength λ₂ (adds (λ₂/2)·Σw², coupled, = PyTorch weight_decay in SGD/Adam); one or per layer.")]
-    public string? L2 { get; init; }
+    public string? L2 { get; set; }
 
     [CommandOption("--elastic-net <ALPHA>")]
     [Description("Elastic net α·(ρ‖w‖₁ + (1−ρ)/2‖w‖²) (scikit-learn convention); with --l1-ratio.")]
-    public string? ElasticNet { get; init; }
+    public string? ElasticNet { get; set; }
 
     [CommandOption("--group-lasso <LAMBDA>")]
     [Description("Group lasso over hidden units (λ·Σ√|g|·‖w_g‖₂ on incoming weights, prox): kills whole units.")]
-    public string? GroupLasso { get; init; }
+    public string? GroupLasso { get; set; }
 
     [CommandOption("--weight-decay <LAMBDA>")]
     [Description("Decoupled weight decay (AdamW-style w ← w − lr·λ·w), for any optimizer; weights only.")]
-    public string? WeightDecay { get; init; }
+    public string? WeightDecay { get; set; }
 
     [CommandOption("--init <MODEL>")]
     [Description("Start from this occam-mlp/1 model (architecture, weights, standardizer).")]
-    public string? Init { get; init; }
+    public string? Init { get; set; }
 
     [CommandOption("--out <MODEL>")]
     [Description("Required. Where to write the trained model (occam-mlp/1 JSON).")]
-    public string? Out { get; init; }
+    public string? Out { get; set; }
 
     [CommandOption("--timings")]
     [Description("Also report where the time went: reading the data, preparing it (split, standardizer, float32 rows), building the model, batching (shuffle + gather), the steps, the epoch records and saving (with --json: a \"timings\" object).")]
-    public bool Timings { get; init; }
+    public bool Timings { get; set; }
 
     /// <summary>With --init, --target defaults to the model's target column (checked when the model is read).</summary>
     private protected override bool TargetFromModel => Init is not null;

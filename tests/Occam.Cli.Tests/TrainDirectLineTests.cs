@@ -1,0 +1,190 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Occam.Cli.Commands;
+using Occam.Tests;
+using Spectre.Console.Cli;
+
+namespace Occam.Cli.Tests;
+
+/// <summary>
+/// <see cref="DirectLine"/> binds a plain <c>occam train</c> line as Spectre.Console.Cli binds it, and leaves every other
+/// line to Spectre: its table is <see cref="TrainSettings"/>' options, a line it takes gives settings equal, property by
+/// property, to Spectre's, and a line Spectre reads its own way it does not take.
+/// </summary>
+[Collection("console")]
+public sealed partial class TrainDirectLineTests
+{
+    private static readonly string Images = Repo.Data("mnist-10k-images-idx3-ubyte.gz");
+    private static readonly string Labels = Repo.Data("mnist-10k-labels-idx1-ubyte.gz");
+    private static readonly string Digits = Repo.Data("digits.csv");
+
+    [Fact]
+    public void TheTableHoldsEveryOptionOfTheSettingsWithItsKind()
+    {
+        var declared = new List<(string, DirectLine.ValueKind)>();
+        foreach (var property in typeof(TrainSettings).GetProperties())
+        {
+            if (property.GetCustomAttribute<CommandOptionAttribute>() is not { } option) continue;
+            Assert.Empty(option.ShortNames);
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            var kind = type == typeof(bool) ? DirectLine.ValueKind.Flag
+                : type == typeof(string) ? DirectLine.ValueKind.Text
+                : type == typeof(double) ? DirectLine.ValueKind.Number
+                : type == typeof(int) ? DirectLine.ValueKind.Whole
+                : type == typeof(ulong) ? DirectLine.ValueKind.Count
+                : throw new InvalidOperationException($"{property.Name}: no direct kind for {type}");
+            foreach (string name in option.LongNames) declared.Add(("--" + name, kind));
+        }
+        var table = DirectLine.Train.Select(o => (o.Name, o.Kind)).ToList();
+        Assert.Equal(table.Count, table.Select(o => o.Name).Distinct().Count());
+        Assert.Equal(declared.OrderBy(o => o.Item1, StringComparer.Ordinal), table.OrderBy(o => o.Name, StringComparer.Ordinal));
+    }
+
+    /// <summary>Every option given once, with plain values: the direct path takes it. "I"/"L": the MNIST files, "C": digits.csv.</summary>
+    public static TheoryData<string> PlainLines => new()
+    {
+        "train --data I --labels L --hidden 512,256 --epochs 10 --batch-size 256 --optimizer adam --lr 1e-3 --l1 1e-4 --dropout 0.2 --seed 1 --json --timings --out m.json",
+        "train --data C --target digit --out m.json",
+        "train --out m.json --target digit --data C --task multiclass --hidden none --activation tanh --optimizer nesterov --momentum 0.5",
+        "train --data C --target digit --out m.json --optimizer sgd --lr .5 --batch-size 0 --epochs 3 --l1-ratio 0.25 --elastic-net 1e-3,0",
+        "train --data C --target digit --out m.json --val-split 0.2 --early-stopping 3 --no-shuffle --no-standardize --no-standardize-target",
+        "train --data C --target digit --out m.json --l1 0 --l1-mode subgradient --l2 1e-4 --group-lasso 1e-3 --weight-decay 1e-2",
+        "train --data C --target digit --out m.json --init model.json --seed 18446744073709551615 --dropout 0",
+        "train --data C --target digit --out dir/with_space.json --hidden 007 --lr +2.5e-3",
+    };
+
+    /// <summary>Lines the direct path must leave to Spectre (and that Spectre takes or rejects its own way).</summary>
+    public static TheoryData<string> OtherLines => new()
+    {
+        "train --data C --target digit --out=m.json",
+        "train --data C --target digit --out m.json --lr -1",
+        "train --data C --target digit --out m.json --json true",
+        "train --data C --target digit --out m.json --epochs 0x2",
+        "train --data C --target digit --out m.json --epochs -1",
+        "train --data C --target digit --out m.json --epochs 2147483648",
+        "train --data C --target digit --out m.json --batch-size 1.5",
+        "train --data C --target digit --out m.json --lr 0,5",
+        "train --data C --target digit --out m.json --lr NaN",
+        "train --data C --target digit --out m.json --dropout 1",
+        "train --data C --target digit",
+        "train --data C --target digit --out m.json --alpha 3",
+        "train --data C --target digit --out m.json extra",
+        "train --data C --target digit --out m.json --help",
+        "train --data C --target digit --out m.json -h",
+        "train --data C --target digit --out m.json --json --json",
+        "train --data C --target digit --out m.json --Json",
+        "train --data C --target digit --out m.json --",
+        "train --data C --target digit --out m.json --optimizer rmsprop",
+        "train --data C --target digit --out m.json --seed -1",
+        "train --data C --target digit --out m.json --seed 18446744073709551616",
+        "train --data C --target digit --out m.json --timings 1",
+        "train --data C --target digit --out m.json --l1 -1",
+        "Train --data C --target digit --out m.json",
+        "train",
+    };
+
+    /// <summary>The words of a test line: "I", "L" and "C" the data files, "_" a space inside a word.</summary>
+    private static string[] Words(string line) =>
+        [.. line.Split(' ').Select(w => w switch { "I" => Images, "L" => Labels, "C" => Digits, _ => w.Replace('_', ' ') })];
+
+    [Theory]
+    [MemberData(nameof(PlainLines))]
+    public void APlainLineBindsAsSpectreBindsIt(string line)
+    {
+        string[] args = Words(line);
+        Assert.True(DirectLine.TryBind(args, 1, DirectLine.Train, out var direct));
+        var spectre = Spectre(args);
+        Assert.NotNull(spectre);
+        Assert.Equal(spectre.GetType(), direct.GetType());
+        foreach (var property in direct.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            Assert.True(Equals(property.GetValue(spectre), property.GetValue(direct)), $"{property.Name}: Spectre {property.GetValue(spectre)}, direct {property.GetValue(direct)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(OtherLines))]
+    public void AnyOtherLineIsLeftToSpectre(string line)
+    {
+        string[] args = Words(line);
+        Assert.False(args is ["train", ..] && DirectLine.TryBind(args, 1, DirectLine.Train, out _));
+        Assert.False(DirectLine.TryRun(args, _ => throw new InvalidOperationException("ran"), out _));
+    }
+
+    [Fact]
+    public void APlainLineRunsTheCommandAndWritesWhatSpectresLineWrites()
+    {
+        // --out=… is Spectre's (the direct path takes "--out FILE" only): the same model bytes and the same JSON.
+        using var dir = new TempDir();
+        string[] common = ["train", "--data", Digits, "--target", "digit", "--hidden", "16", "--epochs", "2", "--batch-size", "64",
+            "--l1", "1e-4", "--dropout", "0.1", "--seed", "3", "--json"];
+        var direct = Cli.Run([.. common, "--out", dir.File("direct.json")]);
+        var spectre = Cli.Run([.. common, "--out=" + dir.File("spectre.json")]);
+        Assert.True(direct.ExitCode == 0, direct.Err);
+        Assert.True(spectre.ExitCode == 0, spectre.Err);
+        Assert.Equal(File.ReadAllBytes(dir.File("spectre.json")), File.ReadAllBytes(dir.File("direct.json")));
+        Assert.Equal(Untimed(spectre.Out).Replace("spectre.json", "direct.json", StringComparison.Ordinal), Untimed(direct.Out));
+        Assert.Equal(spectre.Err, direct.Err);
+    }
+
+    [Fact]
+    public void ADirectLineWithAnErrorReportsItAsSpectresLineDoes()
+    {
+        // The data file is missing: the command's own error, the same text and exit code on both paths.
+        using var dir = new TempDir();
+        string missing = dir.File("none.csv");
+        var direct = Cli.Run("train", "--data", missing, "--target", "digit", "--out", dir.File("m.json"));
+        var spectre = Cli.Run("train", "--data", missing, "--target", "digit", "--out=" + dir.File("m.json"));
+        Assert.Equal(ExitCodes.InputMissing, direct.ExitCode);
+        Assert.Equal(spectre.ExitCode, direct.ExitCode);
+        Assert.Equal(spectre.Err, direct.Err);
+        Assert.Contains("none.csv", direct.Err, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"""(?:trainSeconds|seconds)"": [0-9.eE+-]+")]
+    private static partial Regex Seconds();
+
+    private static string Untimed(string output) => Seconds().Replace(output, "T");
+
+    /// <summary>The settings Spectre.Console.Cli binds and validates for <paramref name="args"/> (configured as <see cref="OccamApp"/> configures it), or null when it rejects the line.</summary>
+    private static CommandSettings? Spectre(string[] args)
+    {
+        var capture = new Capture();
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.UseStrictParsing();
+            config.PropagateExceptions();
+            config.SetInterceptor(capture);
+            foreach (var command in OccamCommands.For(args)) command.Register(config);
+        });
+        try
+        {
+            app.Run(args);
+        }
+        catch (Captured)
+        {
+            return capture.Settings;
+        }
+        catch (CommandAppException)
+        {
+            return null;
+        }
+        return null;
+    }
+
+    private sealed class Captured : Exception;
+
+    private sealed class Capture : ICommandInterceptor
+    {
+        public CommandSettings? Settings { get; private set; }
+
+        public void Intercept(CommandContext context, CommandSettings settings)
+        {
+            Settings = settings;
+            throw new Captured();
+        }
+
+        public void InterceptResult(CommandContext context, CommandSettings settings, ref int result)
+        {
+        }
+    }
+}
