@@ -49,6 +49,14 @@ internal static partial class GcHeapHugePages
         {
             return 0;
         }
+        catch (DllNotFoundException)
+        {
+            return 0;   // no libc to call (another C library): the advice is only a speed-up
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>The address of a freshly allocated object: it lies in the GC's range.</summary>
