@@ -8,8 +8,22 @@ namespace Occam.Selection;
 /// <summary>How a sweep process runs its trials.</summary>
 public sealed record SweepRunOptions
 {
-    /// <summary>Trials run at once in this process, each on one thread. Default: the number of cores.</summary>
+    /// <summary>Trials run at once in this process, each on one thread, 1 to <see cref="MaxJobs"/>. Default: the number of cores.</summary>
     public int Jobs { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// The most jobs one process runs: 1024. Each job is an operating-system thread (with its stack, and a count against
+    /// the user's process limit, which is shared with every other program of the user), holds one trial's training
+    /// buffers and reads the study every time it looks for work; a trial is one thread, so jobs beyond the hardware
+    /// threads only take turns (1024 is above the hardware threads of any current server), and more capacity comes from
+    /// more workers (<c>occam sweep worker</c>) on other machines.
+    /// </summary>
+    public const int MaxJobs = 1024;
+
+    /// <summary>The usage message for a job count outside 1..<see cref="MaxJobs"/>.</summary>
+    public static string JobsError(long jobs) => jobs < 1
+        ? $"--jobs must be >= 1 (got {jobs})."
+        : $"--jobs {jobs} is more than {MaxJobs}: each job is a thread running one trial, so jobs beyond the cores ({Environment.ProcessorCount} here) only take turns; use at most {MaxJobs}, and more machines with 'occam sweep worker'.";
 
     /// <summary>How long a claimed trial stays this worker's without a heartbeat (heartbeats come every third of it). Default 60 s.</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(60);
@@ -53,7 +67,7 @@ public static class SweepRunner
         ArgumentNullException.ThrowIfNull(sweep);
         ArgumentNullException.ThrowIfNull(data);
         var o = options ?? new SweepRunOptions();
-        if (o.Jobs < 1) throw OccamException.Usage($"--jobs must be >= 1 (got {o.Jobs}).");
+        if (o.Jobs is < 1 or > SweepRunOptions.MaxJobs) throw OccamException.Usage(SweepRunOptions.JobsError(o.Jobs));
         var definition = sweep.Define(data, o.StudyName);
         store.Open(definition);
         var folds = sweep.Evaluation.Splits(data);

@@ -16,7 +16,7 @@ public sealed class ExperimentSettings : JsonSettings
     public string Name { get; init; } = "";
 
     [CommandOption("--seeds <N>")]
-    [Description("Seeds (repetitions) per condition; default: the experiment's default for the profile.")]
+    [Description("Seeds (repetitions) per condition, 1 to 100000; default: the experiment's default for the profile.")]
     public int? Seeds { get; init; }
 
     [CommandOption("--seed-base <SEED>")]
@@ -38,7 +38,7 @@ public sealed class ExperimentSettings : JsonSettings
             return Seeds is not null || Quick || Out is not null || SeedBase != 1
                 ? ValidationResult.Error("'occam experiment list' takes no --seeds, --seed-base, --quick or --out; give them with an experiment's name.")
                 : ValidationResult.Success();
-        if (Seeds is < 1) return ValidationResult.Error($"--seeds must be at least 1 (got {Seeds}).");
+        if (Seeds is < 1 or > ExperimentOptions.MaxSeeds) return ValidationResult.Error(ExperimentOptions.SeedsError(Seeds.Value));
         if (Out is not null && string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out is empty; give the folder to write the results to.");
         return ValidationResult.Success();
     }
@@ -83,7 +83,7 @@ public sealed class ExperimentCommand : Command<ExperimentSettings>
         }
         ShowVerdicts(result);
         Output.Tables.Line(string.Create(CultureInfo.InvariantCulture,
-            $"{result.Name}: {result.Profile} profile, {result.Seeds} seeds, {seconds:0.0} s; {written.Count} files written to {folder} (result.json + PNG/SVG figures)"));
+            $"{result.Name}: {result.Profile} profile, {Counted.Of(result.Seeds, "seed")}, {seconds:0.0} s; {Counted.Of(written.Count, "file")} written to {folder} (result.json + PNG/SVG figures)"));
         return ExitCodes.Success;
     }
 

@@ -21,7 +21,7 @@ public sealed class ReportSettings : JsonSettings
     public bool Quick { get; init; }
 
     [CommandOption("--seeds <N>")]
-    [Description("Seeds per condition for every experiment run (default: each experiment's default for the profile).")]
+    [Description("Seeds per condition for every experiment run, 1 to 100000 (default: each experiment's default for the profile).")]
     public int? Seeds { get; init; }
 
     [CommandOption("--results <DIR>")]
@@ -31,7 +31,7 @@ public sealed class ReportSettings : JsonSettings
     public override ValidationResult Validate()
     {
         if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out is empty; give the HTML file to write.");
-        if (Seeds is < 1) return ValidationResult.Error($"--seeds must be at least 1 (got {Seeds}).");
+        if (Seeds is < 1 or > ExperimentOptions.MaxSeeds) return ValidationResult.Error(ExperimentOptions.SeedsError(Seeds.Value));
         if (Results is not null && string.IsNullOrWhiteSpace(Results)) return ValidationResult.Error("--results is empty; give the folder of saved results.");
         return ValidationResult.Success();
     }

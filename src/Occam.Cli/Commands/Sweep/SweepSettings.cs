@@ -70,7 +70,7 @@ public sealed class SweepSettings : NetworkSettings
     public string? Study { get; init; }
 
     [CommandOption("--jobs <N>")]
-    [Description("Trials run at once, each on one thread. Default: the number of cores.")]
+    [Description("Trials run at once, each on one thread (1 to 1024). Default: the number of cores.")]
     public int? Jobs { get; init; }
 
     [CommandOption("--lease <SECONDS>")]
@@ -119,7 +119,7 @@ public sealed class SweepSettings : NetworkSettings
         if (Folds is not null && ValSplit is not null) return ValidationResult.Error("--folds and --val-split both say how to evaluate; give one (k-fold or a holdout).");
         if (!TrialEvaluator.TryParse(Metric, out _)) return ValidationResult.Error($"--metric must be loss, accuracy or r2 (got '{Metric}').");
         if (Choose is not ("1se" or "best")) return ValidationResult.Error($"--choose must be 1se or best (got '{Choose}').");
-        if (Jobs is int j && j < 1) return ValidationResult.Error($"--jobs must be >= 1 (got {j}).");
+        if (Jobs is int j && j is < 1 or > SweepRunOptions.MaxJobs) return ValidationResult.Error(SweepRunOptions.JobsError(j));
         if (!(Lease > 0 && Lease <= 86400)) return ValidationResult.Error($"--lease must be in (0, 86400] seconds (got {Lease}).");
         return ValidationResult.Success();
     }
@@ -141,7 +141,7 @@ public sealed class SweepWorkerSettings : JsonSettings
     public string? Labels { get; init; }
 
     [CommandOption("--jobs <N>")]
-    [Description("Trials run at once, each on one thread. Default: the number of cores.")]
+    [Description("Trials run at once, each on one thread (1 to 1024). Default: the number of cores.")]
     public int? Jobs { get; init; }
 
     [CommandOption("--lease <SECONDS>")]
@@ -153,7 +153,7 @@ public sealed class SweepWorkerSettings : JsonSettings
     {
         if (string.IsNullOrWhiteSpace(Study)) return ValidationResult.Error("--study is required: give the study to join (a SQLite file or postgresql://… URL).");
         if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data is required: give the study's data file.");
-        if (Jobs is int j && j < 1) return ValidationResult.Error($"--jobs must be >= 1 (got {j}).");
+        if (Jobs is int j && j is < 1 or > SweepRunOptions.MaxJobs) return ValidationResult.Error(SweepRunOptions.JobsError(j));
         if (!(Lease > 0 && Lease <= 86400)) return ValidationResult.Error($"--lease must be in (0, 86400] seconds (got {Lease}).");
         return base.Validate();
     }
