@@ -24,6 +24,7 @@ public static class ResultFile
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        AllowDuplicateProperties = false,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
         RespectRequiredConstructorParameters = true,
     };

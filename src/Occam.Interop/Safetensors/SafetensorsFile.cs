@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Occam.Serialization;
 
 namespace Occam.Interop.Safetensors;
 
@@ -129,6 +130,8 @@ public static class SafetensorsFile
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw Bad("the header is not a JSON object");
+            if (ModelFile.FindDuplicateKey(Encoding.UTF8.GetString(headerBytes)) is { } twice)
+                throw Bad(twice.Path == "$" ? $"'{twice.Key}' appears twice in the header" : $"'{twice.Key}' appears twice in {twice.Path} of the header");
             foreach (var entry in doc.RootElement.EnumerateObject())
             {
                 if (!names.Add(entry.Name)) throw Bad($"'{entry.Name}' appears twice in the header");

@@ -193,6 +193,7 @@ public static class SafetensorsModel
     private static SidecarInfo ReadSidecar(string path)
     {
         string text = InputFile.ReadAllText(path, "the sidecar (.json) written by occam export");
+        if (ModelFile.DuplicateKeyMessage(path, text) is { } duplicate) throw new OccamException(duplicate);
         try
         {
             using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 8 });

@@ -79,7 +79,7 @@ public static class KFold
     {
         if (folds < 2) throw new OccamException($"cross-validation needs at least 2 folds (got {folds}).");
         if (rows < 2) throw new OccamException($"cross-validation needs at least 2 rows (the data has {rows}).");
-        if (rows < folds) throw new OccamException($"cannot split {rows} rows into {folds} folds (every fold needs a row); use at most {rows} folds.");
+        if (rows < folds) throw new OccamException($"cannot split {Counted.Of(rows, "row")} into {Counted.Of(folds, "fold")} (every fold needs a row); use at most {Counted.Of(rows, "fold")}.");
     }
 
     private static Fold[] Complete(int rows, int[][] tests)

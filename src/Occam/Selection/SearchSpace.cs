@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Occam.Numerics.Random;
+using Occam.Serialization;
 
 namespace Occam.Selection;
 
@@ -193,10 +194,11 @@ public sealed class SearchSpace
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(json);
+            doc = JsonDocument.Parse(json, ModelFile.DocumentOptions(64));
         }
         catch (JsonException e)
         {
+            if (ModelFile.DuplicateKeyMessage(source, json) is { } duplicate) throw OccamException.Usage(duplicate);
             throw OccamException.Usage($"{source}: not valid JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}: {FirstSentence(e.Message)}; a search space is an object like {{\"l1\": {{\"log\": [1e-5, 0.1, 9]}}, \"dropout\": [0, 0.5]}}.");
         }
         using (doc)

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Occam.Data;
+using Occam.Serialization;
 
 namespace Occam.Selection;
 
@@ -82,7 +83,7 @@ public sealed record Sweep
         ArgumentNullException.ThrowIfNull(definitionJson);
         try
         {
-            var root = JsonNode.Parse(definitionJson)!.AsObject();
+            var root = JsonNode.Parse(definitionJson, documentOptions: ModelFile.DocumentOptions(64))!.AsObject();
             if ((string?)root["format"] != Format)
                 throw new FormatException($"format is '{root["format"]}', this version reads '{Format}'");
             var sampler = root["sampler"]!.AsObject();

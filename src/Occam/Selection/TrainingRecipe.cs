@@ -44,6 +44,7 @@ public sealed record TrainingRecipe
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
     };
 
     /// <summary>This recipe with the trial's values in place of the fixed ones.</summary>

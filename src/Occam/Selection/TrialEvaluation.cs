@@ -61,7 +61,7 @@ public sealed record Evaluation
             return [new Fold(0, split.Train, split.Validation)];
         }
         if (Folds < 2) throw OccamException.Usage($"--folds must be >= 2 (got {Folds}); or use --val-split for a holdout.");
-        if (Folds > data.Rows) throw OccamException.Usage($"--folds {Folds} is more than the {data.Rows} rows of the data; use at most {data.Rows} folds.");
+        if (Folds > data.Rows) throw OccamException.Usage($"--folds {Folds} is more than the {Counted.Of(data.Rows, "row")} of the data; use at most {Counted.Of(data.Rows, "fold")}.");
         return stratify
             ? KFold.Stratified(KFold.ClassIndices(data), Folds, Shuffle, Seed)
             : KFold.Split(data.Rows, Folds, Shuffle ? FoldOrder.Shuffled : FoldOrder.Contiguous, Seed);
@@ -113,6 +113,7 @@ public sealed record TrialMetrics
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        AllowDuplicateProperties = false,
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Occam.Serialization;
 
 namespace Occam.Selection;
 
@@ -48,7 +49,7 @@ public sealed class TrialSettings
         ArgumentNullException.ThrowIfNull(json);
         try
         {
-            using var doc = JsonDocument.Parse(json);
+            using var doc = JsonDocument.Parse(json, ModelFile.DocumentOptions(64));
             var values = new List<KeyValuePair<HyperParameter, ParamValue>>();
             foreach (var prop in doc.RootElement.EnumerateObject())
             {

@@ -77,7 +77,7 @@ internal static class LinearJson
         JsonElement root;
         try
         {
-            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64 });
+            using var doc = JsonDocument.Parse(text, ModelFile.DocumentOptions(64));
             root = doc.RootElement.Clone();
         }
         catch (JsonException e)
@@ -103,7 +103,7 @@ internal static class LinearJson
             {
                 classCoef[r] = NumberArray(row, $"coef[{r}]", source);
                 if (classCoef[r].Length != features.Length)
-                    throw Bad(source, $"$.coef[{r}]", $"has {classCoef[r].Length} values for {features.Length} features; give one coefficient per feature");
+                    throw Bad(source, $"$.coef[{r}]", $"has {Counted.Of(classCoef[r].Length, "value")} for {Counted.Of(features.Length, "feature")}; give one coefficient per feature");
                 r++;
             }
         }
@@ -111,7 +111,7 @@ internal static class LinearJson
         {
             coef = Numbers(root, "coef", source);
             if (coef.Length != features.Length)
-                throw Bad(source, "$.coef", $"has {coef.Length} values for {features.Length} features; give one coefficient per feature");
+                throw Bad(source, "$.coef", $"has {Counted.Of(coef.Length, "value")} for {Counted.Of(features.Length, "feature")}; give one coefficient per feature");
         }
         var inputs = Strings(root, "inputs", source, required: false) ?? features;
         int degree = 1;
@@ -146,7 +146,7 @@ internal static class LinearJson
         {
             intercepts = Numbers(root, "intercept", source);
             if (intercepts.Length != classCoef.Length)
-                throw Bad(source, "$.intercept", $"has {intercepts.Length} values for {classCoef.Length} classes; give one intercept per class");
+                throw Bad(source, "$.intercept", $"has {Counted.Of(intercepts.Length, "value")} for {Counted.Of(classCoef.Length, "class", "classes")}; give one intercept per class");
         }
         else
         {

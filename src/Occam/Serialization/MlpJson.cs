@@ -97,7 +97,7 @@ public static class MlpJson
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
+            doc = JsonDocument.Parse(json, ModelFile.DocumentOptions(16));
         }
         catch (JsonException e)
         {
@@ -184,11 +184,11 @@ public static class MlpJson
         if (task == TaskKind.Binary && width != 1) throw Bad(source, "$.layers", $"a binary model must end in 1 output (it ends in {width})");
         if (task == TaskKind.Multiclass && width < 2) throw Bad(source, "$.layers", $"a multiclass model must end in one output per class (it ends in {width})");
         if (classes is not null && task == TaskKind.Multiclass && classes.Length != width)
-            throw Bad(source, "$.classes", $"has {classes.Length} labels but the last layer has {width} outputs");
+            throw Bad(source, "$.classes", $"has {Counted.Of(classes.Length, "label")} but the last layer has {Counted.Of(width, "output")}");
         if (classes is not null && task == TaskKind.Binary && classes.Length != 2)
-            throw Bad(source, "$.classes", $"has {classes.Length} labels; a binary model has 2");
+            throw Bad(source, "$.classes", $"has {Counted.Of(classes.Length, "label")}; a binary model has 2");
         if (features is not null && features.Length != inputs)
-            throw Bad(source, "$.features", $"has {features.Length} names for {inputs} inputs");
+            throw Bad(source, "$.features", $"has {Counted.Of(features.Length, "name")} for {Counted.Of(inputs, "input")}");
         if (classes is not null && ClassMatcher.FirstDuplicate(classes) is (int c1, int c2))
             throw Bad(source, $"$.classes[{c2}]", $"'{classes[c2]}' is the same label as $.classes[{c1}] '{classes[c1]}'; every class label must be distinct");
         if (features is not null && ColumnNames.FirstDuplicate(features) is (int f1, int f2))

@@ -87,7 +87,7 @@ internal static class NetworkPathJson
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 32 });
+            doc = JsonDocument.Parse(text, ModelFile.DocumentOptions(32));
         }
         catch (JsonException e)
         {
