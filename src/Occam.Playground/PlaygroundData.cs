@@ -116,7 +116,7 @@ public sealed record PlaygroundData(Dataset Points, Dataset Inputs, Domain Domai
             {
                 throw new PlaygroundRequestException(e.Message.Replace(path, "upload.csv", StringComparison.Ordinal));
             }
-            if (d.Rows < 4) throw new PlaygroundRequestException($"upload.csv has {d.Rows} rows; give at least 4.");
+            if (d.Rows < 4) throw new PlaygroundRequestException($"upload.csv has {Counted.Of(d.Rows, "row")}; give at least 4.");
             if (d.Rows > limits.MaxPoints) throw new PlaygroundRequestException($"upload.csv has {d.Rows} rows; the playground takes at most {limits.MaxPoints}.");
             return Renamed(d.X, d);
         }

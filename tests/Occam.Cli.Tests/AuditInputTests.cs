@@ -7,7 +7,7 @@ namespace Occam.Cli.Tests;
 /// exit code, and no output file.
 /// </summary>
 [Collection("console")]
-public class AuditInputTests
+public partial class AuditInputTests
 {
     private const string Small = "a,b,y\n0,2,0\n0.1,4,1\n0,6,0\n0.1,8,1\n0,3,0\n0.1,5,1\n";
 

@@ -141,7 +141,7 @@ public sealed class DemoCommand : Command<DemoSettings>
             table.AddRow(r.Description, Tables.Pct(r.TrainAccuracy), Tables.Pct(r.TestAccuracy), Tables.Pct(r.Sparsity.ZeroFraction),
                 $"{r.Sparsity.DeadUnits}/{r.Sparsity.HiddenUnits}", $"{r.Sparsity.InputsKept}/{r.Sparsity.Inputs}",
                 r.Sparsity.ParametersAfterPruning.ToString(CultureInfo.InvariantCulture), $"{r.Seconds:0.0}s");
-        Tables.Show($"Digits: 64-64-10 ReLU, {settings.Epochs} epochs, {train.Rows} train / {test.Rows} test rows", table,
+        Tables.Show($"Digits: 64-64-10 ReLU, {Counted.Of(settings.Epochs, "epoch")}, {train.Rows} train / {test.Rows} test rows", table,
             "train/test: accuracy; zeros: exact-zero weights; dead: dead hidden units; pixels: inputs kept; params: after removing dead units",
             $"models and summary (summary.json, summary.md) written to {settings.Out}");
         return 0;
@@ -153,7 +153,7 @@ public sealed class DemoCommand : Command<DemoSettings>
         var sb = new StringBuilder();
         sb.AppendLine("# Occam demo: one network, six ways to regularize it");
         sb.AppendLine();
-        sb.AppendLine(inv, $"Digits (8×8 pixels, 10 classes), {trainRows} training and {testRows} test rows, 64-64-10 ReLU MLP, Adam lr 3e-3, batch 32, {s.Epochs} epochs, seed {s.Seed}.");
+        sb.AppendLine(inv, $"Digits (8×8 pixels, 10 classes), {trainRows} training and {testRows} test rows, 64-64-10 ReLU MLP, Adam lr 3e-3, batch 32, {Counted.Of(s.Epochs, "epoch")}, seed {s.Seed}.");
         sb.AppendLine();
         sb.AppendLine("| run | train acc | test acc | zero weights | dead units | pixels kept | params after pruning | time (s) |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|");

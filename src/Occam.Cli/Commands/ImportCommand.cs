@@ -69,7 +69,7 @@ public sealed class ImportCommand : Command<ImportSettings>
             });
             return 0;
         }
-        AnsiConsole.MarkupLineInterpolated($"{model.Inputs} inputs, {arch} ({model.ParameterCount} parameters) written to [bold]{settings.Out}[/]");
+        AnsiConsole.MarkupLineInterpolated($"{Counted.Of(model.Inputs, "input")}, {arch} ({model.ParameterCount} parameters) written to [bold]{settings.Out}[/]");
         return 0;
     }
 }

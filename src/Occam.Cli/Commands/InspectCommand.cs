@@ -63,13 +63,25 @@ public sealed class InspectCommand : Command<InspectSettings>
             });
             return 0;
         }
-        var table = new Table().AddColumn("feature").AddColumn(new TableColumn("coef").RightAligned());
-        table.AddRow("(intercept)", Tables.F(model.Intercept, "G6"));
-        for (int j = 0; j < model.Coef.Count; j++)
-            if (model.Coef[j] != 0) table.AddRow(Markup.Escape(model.Features[j]), Tables.F(model.Coef[j], "G6"));
+        var table = new Table().AddColumn("feature");
+        if (model.ClassCoef is { } rows)
+        {
+            // Multiclass: one column per class; the features with a non-zero coefficient in some class.
+            foreach (string c in model.Classes!) table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
+            table.AddRow(["(intercept)", .. model.ClassIntercepts!.Select(b => Tables.F(b, "G6"))]);
+            for (int j = 0; j < model.Features.Count; j++)
+                if (rows.Any(r => r[j] != 0)) table.AddRow([Markup.Escape(model.Features[j]), .. rows.Select(r => Tables.F(r[j], "G6"))]);
+        }
+        else
+        {
+            table.AddColumn(new TableColumn("coef").RightAligned());
+            table.AddRow("(intercept)", Tables.F(model.Intercept, "G6"));
+            for (int j = 0; j < model.Coef.Count; j++)
+                if (model.Coef[j] != 0) table.AddRow(Markup.Escape(model.Features[j]), Tables.F(model.Coef[j], "G6"));
+        }
         AnsiConsole.MarkupLine($"{Markup.Escape(settings.Model)}: {TaskKinds.Name(model.Task)} linear model ({model.Penalty}, alpha={Tables.F(model.Alpha, "G6")})");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine(Markup.Escape($"{s.NonZero} of {s.Coefficients} coefficients non-zero ({Tables.Pct(s.ZeroFraction)} zeros), inputs kept {s.InputsKept}/{s.Inputs}"
+        AnsiConsole.MarkupLine(Markup.Escape($"{s.NonZero} of {Counted.Of(s.Coefficients, "coefficient")} non-zero ({Tables.Pct(s.ZeroFraction)} zeros), inputs kept {s.InputsKept}/{s.Inputs}"
             + (model.Pipeline.Degree > 1 ? $", degree {model.Pipeline.Degree}" : "") + (model.Converged ? "" : ", NOT CONVERGED")
             + (model.Classes is { } cls ? $", classes: {string.Join(", ", cls)}" : "")));
         if (s.CutFeatures.Count > 0 && s.CutFeatures.Count <= 64)
@@ -111,7 +123,7 @@ public sealed class InspectCommand : Command<InspectSettings>
                 l is Dense d ? (d.Weight.Length + d.Bias.Length).ToString(CultureInfo.InvariantCulture) : "");
         var notes = new List<string>
         {
-            $"{model.Inputs} inputs{(model.Standardizer is null ? "" : " (standardized)")}, {model.Outputs} outputs{(model.TargetStandardizer is null ? "" : " (target standardized)")}, {model.ParameterCount} parameters",
+            $"{Counted.Of(model.Inputs, "input")}{(model.Standardizer is null ? "" : " (standardized)")}, {Counted.Of(model.Outputs, "output")}{(model.TargetStandardizer is null ? "" : " (target standardized)")}, {model.ParameterCount} parameters",
         };
         if (model.Classes is { } cls) notes.Add($"classes: {string.Join(", ", cls)}");
         Tables.Show($"{settings.Model}: {TaskKinds.Name(model.Task)} MLP", table, notes);

@@ -59,7 +59,7 @@ public sealed class PredictCommand : Command<PredictSettings>
                 w.WriteString("out", Path.GetFullPath(settings.Out!));
             });
         else
-            Output.Tables.Line($"{data.Rows} predictions written to {settings.Out}");
+            Output.Tables.Line($"{Counted.Of(data.Rows, "prediction")} written to {settings.Out}");
         return 0;
     }
 

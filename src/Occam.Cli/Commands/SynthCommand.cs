@@ -100,7 +100,7 @@ public sealed class SynthCommand : Command<SynthSettings>
                 w.WriteString("out", Path.GetFullPath(s.Out!));
             });
         else
-            Output.Tables.Line($"{data.Rows} rows × {data.Features} features ({TaskKinds.Name(data.Task)}, target '{data.TargetName}') written to {s.Out}");
+            Output.Tables.Line($"{Counted.Of(data.Rows, "row")} × {Counted.Of(data.Features, "feature")} ({TaskKinds.Name(data.Task)}, target '{data.TargetName}') written to {s.Out}");
         return 0;
     }
 }

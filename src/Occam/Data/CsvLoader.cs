@@ -336,7 +336,7 @@ public static class CsvLoader
         string where = csv.Count < header.Length
             ? $"column {Quote(header[csv.Count])} and later are missing"
             : $"there are cells after the last column {Quote(header[^1])}";
-        throw new OccamException($"{path} line {csv.Line}: {csv.Count} cells but the header has {header.Length} ({where}); give every row one cell per column.");
+        throw new OccamException($"{path} line {csv.Line}: {Counted.Of(csv.Count, "cell")} but the header has {header.Length} ({where}); give every row one cell per column.");
     }
 
     private static void ParseFeatures(CsvTokenizer csv, int[] columns, string[] header, string path, GrowableArray x)
@@ -457,7 +457,7 @@ public static class CsvLoader
             return (y, k == 2 ? TaskKind.Binary : TaskKind.Multiclass, classes);
         }
         if (task == TaskKind.Binary && k != 2)
-            throw new OccamException($"{path}: target column {Quote(target)} has {k} distinct labels ({ListLabels(classes)}); binary classification needs exactly 2, choose the multiclass task or fix the labels.");
+            throw new OccamException($"{path}: target column {Quote(target)} has {Counted.Of(k, "distinct label")} ({ListLabels(classes)}); binary classification needs exactly 2, choose the multiclass task or fix the labels.");
         if (task == TaskKind.Multiclass && k < 2)
             throw new OccamException($"{path}: target column {Quote(target)} has a single label '{Shorten(classes[0])}'; multiclass classification needs at least 2, fix the column or choose another target.");
         return (y, task.Value, classes);

@@ -153,7 +153,7 @@ public sealed class Dataset
         var source = new int[names.Count];
         for (int j = 0; j < names.Count; j++)
             if (!index.TryGetValue(names[j], out source[j]))
-                throw new OccamException($"the data has no column '{names[j]}', one of the {names.Count} inputs the model was trained on; give data with the model's columns ({string.Join(", ", names.Take(8))}{(names.Count > 8 ? ", ..." : "")}).");
+                throw new OccamException($"the data has no column '{names[j]}', one of the {Counted.Of(names.Count, "input")} the model was trained on; give data with the model's columns ({string.Join(", ", names.Take(8))}{(names.Count > 8 ? ", ..." : "")}).");
         var x = new double[Rows * names.Count];
         for (int r = 0; r < Rows; r++)
             for (int j = 0; j < source.Length; j++)

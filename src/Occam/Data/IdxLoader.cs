@@ -50,7 +50,7 @@ public static class IdxLoader
         int[] labelDims = ReadHeader(labels, labelsPath, LabelsMagic, "labels (idx1-ubyte)");
         int count = imageDims[0], height = imageDims[1], width = imageDims[2];
         if (labelDims[0] != count)
-            throw new OccamException($"{labelsPath}: {labelDims[0]} labels but {imagesPath} holds {count} images; use the labels file that belongs to the images.");
+            throw new OccamException($"{labelsPath}: {Counted.Of(labelDims[0], "label")} but {imagesPath} holds {Counted.Of(count, "image")}; use the labels file that belongs to the images.");
         if (count == 0)
             throw new OccamException($"{imagesPath}: the file holds no images; use a non-empty IDX file.");
 

@@ -226,8 +226,8 @@ public static class Synthetic
     {
         if (n < min)
             throw OccamException.Usage($"{what} needs at least {min} rows (got {n}); ask for more rows.");
-        SizeLimits.CheckArray(n, features, $"{n} rows × {features} features", "ask for fewer rows or features");
-        SizeLimits.CheckMemory(8.0 * n * (features + 1), $"a dataset of {n} rows × {features} features", "ask for fewer rows or features");
+        SizeLimits.CheckArray(n, features, $"{Counted.Of(n, "row")} × {Counted.Of(features, "feature")}", "ask for fewer rows or features");
+        SizeLimits.CheckMemory(8.0 * n * (features + 1), $"a dataset of {Counted.Of(n, "row")} × {Counted.Of(features, "feature")}", "ask for fewer rows or features");
     }
 
     private static string[] Names(int features) => Dataset.DefaultFeatureNames(features);

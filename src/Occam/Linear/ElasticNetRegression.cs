@@ -128,5 +128,5 @@ public static class ElasticNetRegression
     }
 
     internal static string NotConverged(double alpha, SolveReport r) =>
-        $"did not converge at alpha={alpha:G6}: duality gap {r.Gap:G3} > tolerance {r.GapTolerance:G3} after {r.Iterations} sweeps; raise the iteration limit (--max-iter) or the tolerance (--tol).";
+        $"did not converge at alpha={alpha:G6}: duality gap {r.Gap:G3} > tolerance {r.GapTolerance:G3} after {Counted.Of(r.Iterations, "sweep")}; raise the iteration limit (--max-iter) or the tolerance (--tol).";
 }

@@ -98,7 +98,7 @@ public abstract class SolverFit<TModel>
     private protected void ThrowIfNotConverged()
     {
         if (!Converged)
-            throw new OccamException($"the solver did not converge in {Iterations} sweeps (duality gap {DualGap:G3} > {GapTolerance:G3}); raise the iteration limit or the tolerance.");
+            throw new OccamException($"the solver did not converge in {Counted.Of(Iterations, "sweep")} (duality gap {DualGap:G3} > {GapTolerance:G3}); raise the iteration limit or the tolerance.");
     }
 }
 

@@ -328,7 +328,7 @@ public sealed class LinearModel : IModel
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.GetLength(1) != Pipeline.Inputs.Count)
-            throw new OccamException($"x has {x.GetLength(1)} columns but the model reads {Pipeline.Inputs.Count} ({string.Join(", ", Pipeline.Inputs.Take(8))}{(Pipeline.Inputs.Count > 8 ? ", ..." : "")}); give one column per input, in that order.");
+            throw new OccamException($"x has {Counted.Of(x.GetLength(1), "column")} but the model reads {Pipeline.Inputs.Count} ({string.Join(", ", Pipeline.Inputs.Take(8))}{(Pipeline.Inputs.Count > 8 ? ", ..." : "")}); give one column per input, in that order.");
         return Dataset.Flatten(x);
     }
 }

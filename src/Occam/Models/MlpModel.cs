@@ -132,7 +132,7 @@ public sealed class MlpModel : IModel
         ArgumentNullException.ThrowIfNull(data);
         if (Network.FeatureNames is { } names) data = data.SelectFeatures(names);
         if (data.Features != Network.Inputs)
-            throw new OccamException($"the data has {data.Features} feature columns but the model takes {Network.Inputs}; give the columns the model was trained on.");
+            throw new OccamException($"the data has {Counted.Of(data.Features, "feature column")} but the model takes {Network.Inputs}; give the columns the model was trained on.");
         return data.X;
     }
 
@@ -140,7 +140,7 @@ public sealed class MlpModel : IModel
     {
         var flat = Dataset.Flatten(x);
         if (x.GetLength(1) != Network.Inputs)
-            throw OccamException.Usage($"x has {x.GetLength(1)} columns but the model takes {Network.Inputs} ({string.Join(", ", FeatureNames.Take(8))}{(Network.Inputs > 8 ? ", ..." : "")}); give one column per input, in that order.");
+            throw OccamException.Usage($"x has {Counted.Of(x.GetLength(1), "column")} but the model takes {Network.Inputs} ({string.Join(", ", FeatureNames.Take(8))}{(Network.Inputs > 8 ? ", ..." : "")}); give one column per input, in that order.");
         return flat;
     }
 }

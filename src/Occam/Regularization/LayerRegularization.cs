@@ -58,7 +58,7 @@ public sealed class NetworkRegularization
         if (perLayer.Count == 0) return None(denseLayers);
         if (perLayer.Count == 1) return Uniform(perLayer[0], denseLayers);
         if (perLayer.Count != denseLayers)
-            throw OccamException.Usage($"{label} has {perLayer.Count} values but the network has {denseLayers} dense layers; give one value or exactly {denseLayers}.");
+            throw OccamException.Usage($"{label} has {Counted.Of(perLayer.Count, "value")} but the network has {Counted.Of(denseLayers, "dense layer")}; give one value or exactly {denseLayers}.");
         return new NetworkRegularization(perLayer);
     }
 

@@ -52,7 +52,7 @@ internal static class LinearCli
     {
         long perAlpha = ((long)data.Features * Math.Max(1, s.Degree) + 1) * (data.Task == TaskKind.Multiclass ? data.ClassCount : 1);
         if ((double)s.NAlphas * perAlpha > MaxPathNumbers)
-            throw OccamException.Usage($"--n-alphas {s.NAlphas} with {perAlpha} coefficients per α would hold {((double)s.NAlphas * perAlpha).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} numbers, more than the {MaxPathNumbers.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} a path may hold (about 1 GiB of memory); use at most {Math.Max(1, MaxPathNumbers / perAlpha)} α values (100 is the usual grid).");
+            throw OccamException.Usage($"--n-alphas {s.NAlphas} with {Counted.Of(perAlpha, "coefficient")} per α would hold {((double)s.NAlphas * perAlpha).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} numbers, more than the {MaxPathNumbers.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} a path may hold (about 1 GiB of memory); use at most {Math.Max(1, MaxPathNumbers / perAlpha)} α values (100 is the usual grid).");
     }
 
     /// <summary>The estimator for the data's task: logistic regression for class labels (multinomial for 3+), else lasso, ridge or elastic net.</summary>

@@ -20,7 +20,7 @@ internal sealed class LinearCvCommand : Command<LinearCvSettings>
         if (settings.Folds > data.Rows)
             throw new OccamException(data.Rows < 2
                 ? $"{settings.Data} has {data.Rows} row; cross-validation needs at least 2 rows (one per fold), add rows."
-                : $"--folds {settings.Folds} is more than the {data.Rows} rows of {settings.Data}; use at most {data.Rows} folds.");
+                : $"--folds {settings.Folds} is more than the {Counted.Of(data.Rows, "row")} of {settings.Data}; use at most {data.Rows} folds.");
         if (settings.Stratify && data.Task == TaskKind.Regression)
             throw OccamException.Usage($"--stratify needs class labels (a binary or multiclass target), but '{settings.Target}' is a regression target; drop --stratify.");
         var co = new CvOptions

@@ -41,8 +41,8 @@ internal sealed class LinearFitCommand : Command<LinearFitSettings>
             }
             table.Write(console);
             Output.Tables.Line($"{TaskKinds.Name(model.Task)} {settings.Penalty} alpha={LinearOutput.F(alpha)} l1Ratio={LinearOutput.F(model.L1Ratio)}: " +
-                $"{model.Sparsity.NonZero} of {model.Sparsity.Coefficients} coefficients non-zero, deviance explained {LinearOutput.F(model.DevianceExplained)}, " +
-                $"{model.Iterations} sweeps, gap {LinearOutput.F(model.DualGap)} (tol {LinearOutput.F(model.GapTolerance)}), " +
+                $"{model.Sparsity.NonZero} of {Counted.Of(model.Sparsity.Coefficients, "coefficient")} non-zero, deviance explained {LinearOutput.F(model.DevianceExplained)}, " +
+                $"{Counted.Of(model.Iterations, "sweep")}, gap {LinearOutput.F(model.DualGap)} (tol {LinearOutput.F(model.GapTolerance)}), " +
                 $"{(model.Converged ? "converged" : "NOT CONVERGED")}, {model.Seconds ?? 0:F4} s" + (settings.Out is null ? "" : $", model written to {settings.Out}"));
         }
         return model.Converged ? 0 : 2;

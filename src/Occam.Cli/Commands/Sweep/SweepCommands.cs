@@ -202,7 +202,7 @@ internal static class SweepCli
         int complete = report.Trials.Count(t => t.State == TrialState.Complete), failed = report.Trials.Count(t => t.State == TrialState.Failed);
         var notes = new List<string>
         {
-            $"{report.Trials.Count} trials ({complete} complete, {failed} failed); {report.Sweep.Sampler.Name} sampler, {evaluation}, objective = {ObjectiveName(report.Sweep.Metric)} (mean ± SE)",
+            $"{Counted.Of(report.Trials.Count, "trial")} ({complete} complete, {failed} failed); {report.Sweep.Sampler.Name} sampler, {evaluation}, objective = {ObjectiveName(report.Sweep.Metric)} (mean ± SE)",
         };
         if (report.Choice is { } c)
             notes.Add($"best #{c.Best.Number} ({TrialSettings.FromJson(c.Best.SettingsJson)}); 1se #{c.OneSe.Number} ({TrialSettings.FromJson(c.OneSe.SettingsJson)}): the most regularized trial with objective <= {Tables.F(c.Threshold)}");
@@ -327,8 +327,8 @@ public sealed class SweepCommand : Command<SweepSettings>
         }
         SweepCli.ShowTable(report, 20);
         if (plots.Count > 0) Tables.Line($"plots written to {settings.Plots}: {string.Join(", ", plots.Select(Path.GetFileName))}");
-        Tables.Line($"{outcome.RanHere} trials run here" + (settings.Study is null ? " (not recorded: add --study FILE to keep and resume them)" : $", recorded in {settings.Study}"));
-        if (refit is not null) Tables.Line($"refitted trial {refit.Number} ({settings.Choose}) on all {data.Rows} rows; model written to {settings.Out}");
+        Tables.Line($"{Counted.Of(outcome.RanHere, "trial")} run here" + (settings.Study is null ? " (not recorded: add --study FILE to keep and resume them)" : $", recorded in {settings.Study}"));
+        if (refit is not null) Tables.Line($"refitted trial {refit.Number} ({settings.Choose}) on all {Counted.Of(data.Rows, "row")}; model written to {settings.Out}");
         return 0;
     }
 }
@@ -351,7 +351,7 @@ public sealed class SweepWorkerCommand : Command<SweepWorkerSettings>
             return 0;
         }
         SweepCli.ShowTable(report, 20);
-        Tables.Line($"{outcome.RanHere} trials run by this worker");
+        Tables.Line($"{Counted.Of(outcome.RanHere, "trial")} run by this worker");
         return 0;
     }
 
@@ -387,7 +387,7 @@ public sealed class StudyExportCommand : Command<StudyExportSettings>
         using var store = SweepCli.OpenRecorded(settings.Study);
         var report = StudyReport.Read(store, settings.Study);
         AtomicFile.WriteAllText(settings.Out!, report.ToCsv());
-        Tables.Line($"{report.Trials.Count} trials written to {settings.Out}");
+        Tables.Line($"{Counted.Of(report.Trials.Count, "trial")} written to {settings.Out}");
         return 0;
     }
 }
