@@ -138,6 +138,17 @@ public partial class AuditInputTests
     }
 
     [Fact]
+    public void ExperimentOutThatIsAFileIsRefusedBeforeTheRun()
+    {
+        // The run (hours in the full profile) used to come first, then "cannot create the folder".
+        using var dir = new TempDir();
+        string file = dir.Write("out", "not a folder");
+        string err = AssertFails(Cli.Run("experiment", "xor-width", "--quick", "--seeds", "1", "--out", file), ExitCodes.Output, "--out " + file + " is a file");
+        Assert.DoesNotContain("solved", err, StringComparison.Ordinal);
+        Assert.Equal("not a folder", File.ReadAllText(file));
+    }
+
+    [Fact]
     public void InspectShowsAMulticlassLinearModel()
     {
         // It failed with "a multiclass model has one intercept per class; use ClassIntercepts." (exit 65).

@@ -52,9 +52,26 @@ public sealed class ExperimentCommand : Command<ExperimentSettings>
         if (s.Name == "list") return List(s.Json);
         var experiment = ExperimentRegistry.Find(s.Name);
         string folder = s.Out ?? Path.Combine("experiments", experiment.Name);
+        // The output folder is checked (and made) before the run, which may take hours: a file there, or a folder that
+        // cannot be made or written, is refused first; a folder made here is removed again if the run fails.
+        if (File.Exists(folder))
+            throw OccamException.Output($"--out {folder} is a file; give a folder for result.json and the figures (it is created if missing).");
+        bool made = !Directory.Exists(folder);
+        Serialization.OutputFiles.CreateFolder(folder);
         var clock = Stopwatch.StartNew();
-        var result = experiment.Run(new ExperimentOptions { Quick = s.Quick, Seeds = s.Seeds, SeedBase = s.SeedBase }, Progress(s.Json), cancellationToken);
-        var written = ResultFile.Save(result, folder);
+        ExperimentResult result;
+        IReadOnlyList<string> written;
+        try
+        {
+            Serialization.OutputFiles.Check(Path.Combine(folder, ResultFile.FileName));
+            result = experiment.Run(new ExperimentOptions { Quick = s.Quick, Seeds = s.Seeds, SeedBase = s.SeedBase }, Progress(s.Json), cancellationToken);
+            written = ResultFile.Save(result, folder);
+        }
+        catch
+        {
+            if (made) RemoveIfEmpty(folder);
+            throw;
+        }
         double seconds = clock.Elapsed.TotalSeconds;
         if (s.Json)
         {
@@ -85,6 +102,19 @@ public sealed class ExperimentCommand : Command<ExperimentSettings>
         Output.Tables.Line(string.Create(CultureInfo.InvariantCulture,
             $"{result.Name}: {result.Profile} profile, {Counted.Of(result.Seeds, "seed")}, {seconds:0.0} s; {Counted.Of(written.Count, "file")} written to {folder} (result.json + PNG/SVG figures)"));
         return ExitCodes.Success;
+    }
+
+    /// <summary>Removes <paramref name="folder"/> if it is empty (best effort).</summary>
+    private static void RemoveIfEmpty(string folder)
+    {
+        try
+        {
+            if (!Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left behind: an empty folder is all there is to clean up.
+        }
     }
 
     /// <summary>Progress lines on standard error (standard output stays for the result).</summary>
