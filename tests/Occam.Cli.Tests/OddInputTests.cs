@@ -260,7 +260,7 @@ public class OddInputTests
         var inspect = Cli.Run("inspect", model);
         string[] lines = PlainLines(inspect.Out);
         Assert.Equal($"{model}: binary MLP", lines[0]);
-        Assert.Equal("2 inputs (standardized), 1 outputs, 13 parameters", lines[1]);
+        Assert.Equal("2 inputs (standardized), 1 output, 13 parameters", lines[1]);
         Assert.Equal("classes: 0, 1", lines[2]);
         Assert.Equal("Sparsity (exact zeros)", lines[3]);
         Assert.StartsWith("zeros ", lines[4], StringComparison.Ordinal);

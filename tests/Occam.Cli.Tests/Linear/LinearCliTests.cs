@@ -151,7 +151,7 @@ public sealed class LinearCliTests : IDisposable
         File.WriteAllText(bad, "{\"format\":\"occam-mlp/1\"}");
         Assert.Contains("occam-linear/1", Assert.Throws<OccamException>(() => LinearModel.Load(bad)).Message);
         File.WriteAllText(bad, "{\"format\":\"occam-linear/1\",\"task\":\"regression\",\"features\":[\"a\"],\"coef\":[1,2],\"intercept\":0,\"alpha\":1,\"l1Ratio\":1}");
-        Assert.Contains("$.coef has 2 values for 1 features", Assert.Throws<OccamException>(() => LinearModel.Load(bad)).Message);
+        Assert.Contains("$.coef has 2 values for 1 feature", Assert.Throws<OccamException>(() => LinearModel.Load(bad)).Message);
         File.WriteAllText(bad, "{\"format\":\"occam-linear/1\",\"task\":\"regression\",\"features\":[\"a\",\"a^2\"],\"inputs\":[\"a\"],\"degree\":3,\"polynomialColumns\":[\"a\"],\"coef\":[1,2],\"intercept\":0}");
         Assert.Contains("damaged", Assert.Throws<OccamException>(() => LinearModel.Load(bad)).Message);
         File.WriteAllText(bad, "{\"format\":\"occam-linear/1\",\"task\":\"binary\",\"features\":[\"a\"],\"coef\":[1],\"intercept\":0,\"classes\":[\"x\",\"x\"]}");

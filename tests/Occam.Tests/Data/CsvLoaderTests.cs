@@ -488,7 +488,7 @@ public sealed class CsvLoaderTests : IDisposable
         e = Assert.Throws<OccamException>(() => CsvLoader.LoadFeatures(path, ["a", "a"]));
         Assert.Contains("'a' is requested twice", e.Message);
         e = Assert.Throws<OccamException>(() => CsvLoader.LoadFeatures(_files.Write("g.csv", "a,b\n1\n"), ["a"]));
-        Assert.Contains("line 2: 1 cells but the header has 2", e.Message);
+        Assert.Contains("line 2: 1 cell but the header has 2", e.Message);
         e = Assert.Throws<OccamException>(() => CsvLoader.LoadFeatures(_files.Write("h.csv", "a,b\n"), ["a"]));
         Assert.Contains("no data rows", e.Message);
     }

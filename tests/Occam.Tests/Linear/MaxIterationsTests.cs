@@ -28,7 +28,7 @@ public class MaxIterationsTests
         var shortOne = ElasticNetRegression.Fit(x, 300, 40, y, alpha, o with { MaxIterations = 1 });
         Assert.False(shortOne.Converged);
         Assert.Equal(1, shortOne.Iterations);
-        Assert.Contains("after 1 sweeps", Assert.Single(shortOne.Warnings));
+        Assert.Contains("after 1 sweep;", Assert.Single(shortOne.Warnings));
     }
 
     [Fact]
@@ -49,6 +49,6 @@ public class MaxIterationsTests
         var shortOne = BinaryLogisticRegression.Fit(d.X, d.Rows, d.Features, d.Y, 1e-3, o with { MaxIterations = 1 });
         Assert.Equal(1, shortOne.Iterations);
         Assert.False(shortOne.Converged);
-        Assert.Contains("after 1 sweeps", Assert.Single(shortOne.Warnings));
+        Assert.Contains("after 1 sweep;", Assert.Single(shortOne.Warnings));
     }
 }
