@@ -241,7 +241,7 @@ public sealed class CsvLoaderTests : IDisposable
         var e = LoadError("x,y\n1,a\n2,b\n3,c\n", task: TaskKind.Binary);
         Assert.Contains("column 'y' has 3 distinct labels ('a', 'b', 'c'); binary classification needs exactly 2", e.Message);
         e = LoadError("x,y\n1,a\n2,a\n", task: TaskKind.Binary);
-        Assert.Contains("1 distinct labels", e.Message);
+        Assert.Contains("1 distinct label (", e.Message);
     }
 
     [Fact]
