@@ -158,12 +158,14 @@ internal static unsafe class GemmQuick
                         bestOccam = Math.Min(bestOccam, Time(c, threads, null, options, seconds / (2 * rounds)));
                         if (variant is not null)
                         {
-                            bool savedAlign = GemmInPlace.AlignShallow, savedWindows = GemmInPlace.LineWindows;
+                            bool savedAlign = GemmInPlace.AlignShallow, savedWindows = GemmInPlace.LineWindows, savedPack = GemmDriver.OwnedPackItems;
                             GemmInPlace.AlignShallow = !variant.Contains("align=0", StringComparison.Ordinal);
                             GemmInPlace.LineWindows = !variant.Contains("windows=0", StringComparison.Ordinal);
+                            GemmDriver.OwnedPackItems = !variant.Contains("ownpack=0", StringComparison.Ordinal);
                             bestVariant = Math.Min(bestVariant, Time(c, threads, null, WithVariant(options, variant), seconds / (2 * rounds)));
                             GemmInPlace.AlignShallow = savedAlign;
                             GemmInPlace.LineWindows = savedWindows;
+                            GemmDriver.OwnedPackItems = savedPack;
                         }
                         bestBlas = Math.Min(bestBlas, Time(c, threads, blas, options, seconds / (2 * rounds)));
                     }
@@ -211,7 +213,7 @@ internal static unsafe class GemmQuick
                     },
                 },
                 "path" => options with { Path = Enum.Parse<GemmPath>(kv[1], ignoreCase: true) },
-                "align" or "windows" => options,   // GemmInPlace.AlignShallow / LineWindows, set around the variant's calls
+                "align" or "windows" or "ownpack" => options,   // GemmInPlace.AlignShallow / LineWindows, set around the variant's calls
                 "threads" => options with { Threads = int.Parse(kv[1], CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"gemm-quick: unknown variant setting '{kv[0]}'"),
             };
