@@ -157,46 +157,5 @@ public sealed partial class DirectLineTests
     }
 
     /// <summary>The settings Spectre.Console.Cli binds and validates for <paramref name="args"/> (configured as <see cref="OccamApp"/> configures it), or null when it rejects the line.</summary>
-    private static CommandSettings? Spectre(string[] args)
-    {
-        var capture = new Capture();
-        var app = new CommandApp();
-        app.Configure(config =>
-        {
-            config.UseStrictParsing();
-            config.PropagateExceptions();
-            config.SetInterceptor(capture);
-            LinearCommands.Register(config);
-        });
-        try
-        {
-            app.Run(args);
-        }
-        catch (Captured)
-        {
-            return capture.Settings;
-        }
-        catch (CommandAppException)
-        {
-            return null;
-        }
-        return null;
-    }
-
-    private sealed class Captured : Exception;
-
-    private sealed class Capture : ICommandInterceptor
-    {
-        public CommandSettings? Settings { get; private set; }
-
-        public void Intercept(CommandContext context, CommandSettings settings)
-        {
-            Settings = settings;
-            throw new Captured();
-        }
-
-        public void InterceptResult(CommandContext context, CommandSettings settings, ref int result)
-        {
-        }
-    }
+    private static CommandSettings? Spectre(string[] args) => SpectreBinding.Bind(args, LinearCommands.Register);
 }

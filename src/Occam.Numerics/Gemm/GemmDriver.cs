@@ -307,12 +307,7 @@ internal static unsafe class GemmDriver
         {
             local = cursor < own ? thread + cursor * threads : cursor - own;
             cursor++;
-            ref int flag = ref job.Claims[local];
-            if (Volatile.Read(ref flag) == block && Interlocked.CompareExchange(ref flag, block + 1, block) == block)
-            {
-                if (GemmThreadPool.Trace is not null) GemmPoolTrace.t_items++;
-                return true;
-            }
+            if (TryTake(ref job.Claims[local], block)) return true;
         }
         local = -1;
         return false;
@@ -331,15 +326,19 @@ internal static unsafe class GemmDriver
             int c = cursor++;
             local = c < items ? c : c - items;
             if (c < items && local % pieces % threads != thread) continue;
-            ref int flag = ref job.PackClaims[local];
-            if (Volatile.Read(ref flag) == block && Interlocked.CompareExchange(ref flag, block + 1, block) == block)
-            {
-                if (GemmThreadPool.Trace is not null) GemmPoolTrace.t_items++;
-                return true;
-            }
+            if (TryTake(ref job.PackClaims[local], block)) return true;
         }
         local = -1;
         return false;
+    }
+
+    /// <summary>Takes an item whose claim flag still reads <paramref name="block"/> (unclaimed in that column block): block → block + 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryTake(ref int flag, int block)
+    {
+        if (Volatile.Read(ref flag) != block || Interlocked.CompareExchange(ref flag, block + 1, block) != block) return false;
+        if (GemmThreadPool.Trace is not null) GemmPoolTrace.t_items++;
+        return true;
     }
 
     /// <summary>Claims the next item below <paramref name="limit"/>, or returns false when none is left.</summary>

@@ -1,0 +1,56 @@
+using Spectre.Console.Cli;
+
+namespace Occam.Cli.Tests;
+
+/// <summary>
+/// What Spectre.Console.Cli binds and validates for a command line, configured as <see cref="OccamApp"/> configures it
+/// (strict parsing, exceptions propagated) with the commands <c>register</c> adds: the reference the direct-line binders
+/// (<see cref="DirectLine"/>) are checked against.
+/// </summary>
+internal static class SpectreBinding
+{
+    /// <summary>The settings bound for <paramref name="args"/>, or null when Spectre rejects the line.</summary>
+    public static CommandSettings? Bind(string[] args, Action<IConfigurator> register)
+    {
+        var capture = new Capture();
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.UseStrictParsing();
+            config.PropagateExceptions();
+            config.SetInterceptor(capture);
+            register(config);
+        });
+        try
+        {
+            app.Run(args);
+        }
+        catch (Captured)
+        {
+            return capture.Settings;
+        }
+        catch (CommandAppException)
+        {
+            return null;
+        }
+        return null;
+    }
+
+    private sealed class Captured : Exception;
+
+    /// <summary>Stops the run once the settings are bound and validated, before the command executes.</summary>
+    private sealed class Capture : ICommandInterceptor
+    {
+        public CommandSettings? Settings { get; private set; }
+
+        public void Intercept(CommandContext context, CommandSettings settings)
+        {
+            Settings = settings;
+            throw new Captured();
+        }
+
+        public void InterceptResult(CommandContext context, CommandSettings settings, ref int result)
+        {
+        }
+    }
+}
