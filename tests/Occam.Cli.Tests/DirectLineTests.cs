@@ -106,13 +106,7 @@ public sealed partial class DirectLineTests
     public void APlainLineBindsAsSpectreBindsIt(string line)
     {
         string[] args = Words(line);
-        var direct = Direct(args);
-        Assert.NotNull(direct);
-        var spectre = Spectre(args);
-        Assert.NotNull(spectre);
-        Assert.Equal(spectre.GetType(), direct.GetType());
-        foreach (var property in direct.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
-            Assert.True(Equals(property.GetValue(spectre), property.GetValue(direct)), $"{property.Name}: Spectre {property.GetValue(spectre)}, direct {property.GetValue(direct)}");
+        SpectreBinding.AssertBindsAlike(Spectre(args), Direct(args));
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Spectre.Console.Cli;
 
 namespace Occam.Cli.Tests;
@@ -34,6 +35,16 @@ internal static class SpectreBinding
             return null;
         }
         return null;
+    }
+
+    /// <summary>Both lines bound, to the same settings type, with every public property equal.</summary>
+    public static void AssertBindsAlike(CommandSettings? spectre, CommandSettings? direct)
+    {
+        Assert.NotNull(direct);
+        Assert.NotNull(spectre);
+        Assert.Equal(spectre.GetType(), direct.GetType());
+        foreach (var property in direct.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            Assert.True(Equals(property.GetValue(spectre), property.GetValue(direct)), $"{property.Name}: Spectre {property.GetValue(spectre)}, direct {property.GetValue(direct)}");
     }
 
     private sealed class Captured : Exception;

@@ -93,11 +93,7 @@ public sealed partial class TrainDirectLineTests
     {
         string[] args = Words(line);
         Assert.True(DirectLine.TryBind(args, 1, DirectLine.Train, out var direct));
-        var spectre = Spectre(args);
-        Assert.NotNull(spectre);
-        Assert.Equal(spectre.GetType(), direct.GetType());
-        foreach (var property in direct.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
-            Assert.True(Equals(property.GetValue(spectre), property.GetValue(direct)), $"{property.Name}: Spectre {property.GetValue(spectre)}, direct {property.GetValue(direct)}");
+        SpectreBinding.AssertBindsAlike(Spectre(args), direct);
     }
 
     [Theory]

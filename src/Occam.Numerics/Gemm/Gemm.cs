@@ -410,7 +410,6 @@ public static unsafe class Gemm
         return all > l2Bytes / 2 && share <= l2Bytes / 2;
     }
 
-    /// <summary>The threads a product of m·n·k multiply-adds uses unless told: <see cref="MaxThreads"/> from <see cref="ParallelWork"/>, else 1.</summary>
     /// <summary>
     /// Rows of C per row item of a product split by rows on <paramref name="threads"/> (≥ 2) threads: about
     /// m / (2·threads), a multiple of MR, at most MC. The training step cuts each weight's optimizer update into the
@@ -425,6 +424,7 @@ public static unsafe class Gemm
         return GemmKernelInfo.BlockStep(m, Math.Min(kernel.MC, (rowPanels + target - 1) / target * mr), mr);
     }
 
+    /// <summary>The threads a product of m·n·k multiply-adds uses unless told: <see cref="MaxThreads"/> from <see cref="ParallelWork"/>, else 1.</summary>
     internal static int AutoThreads(int m, int n, int k) => (long)m * n * k >= ParallelWork ? MaxThreads : 1;
 
     /// <summary>

@@ -38,6 +38,8 @@ public sealed class Trainer
     private readonly float[] _groupSteps;
     private readonly Update[] _updates;
     private UpdateRange[] _ranges;
+    /// <summary>The thread count <see cref="_ranges"/> was sized for (<see cref="RangeCapacity"/>).</summary>
+    private int _rangesThreads;
     private float[]? _proxThresholds;
     private readonly int _maxBatch;
     private readonly TaskKind _task;
@@ -84,7 +86,8 @@ public sealed class Trainer
         _batchY = new float[_maxBatch * TargetWidth(model)];
         _groupSteps = new float[widestOutput];
         _updates = new Update[_parameters.Length];
-        _ranges = new UpdateRange[RangeCapacity(Math.Max(Gemm.MaxThreads, 2))];
+        _rangesThreads = Math.Max(Gemm.MaxThreads, 2);
+        _ranges = new UpdateRange[RangeCapacity(_rangesThreads)];
         _optimizer = options.Optimizer.Create();
         _optimizer.Initialize(_parameters);
         _widestLayer = widestLayer;
@@ -619,29 +622,28 @@ public sealed class Trainer
             }
             return;
         }
-        int items = 0;
-        if (AlignsUpdates)
+        if (threads > _rangesThreads)
         {
-            // Large weights first, in the row blocks of their weight-gradient product, each weight's first block at an
-            // item ≡ 0 (mod threads): item i then runs on the thread that computed those rows of ∂W (row item i of the
-            // product, owned first by thread i mod threads), and the next forward product's packing of W, owned by the
-            // same pieces, reads them there too (GemmDriver.OwnedPackItems). Empty items pad the alignment.
-            int capacity = RangeCapacity(threads);
-            if (_ranges.Length < capacity) _ranges = new UpdateRange[capacity];
-            for (int i = 0; i < count; i++)
+            _ranges = new UpdateRange[RangeCapacity(threads)];
+            _rangesThreads = threads;
+        }
+        int items = 0;
+        for (int i = 0; i < count; i++)
+        {
+            var p = _updates[i].Parameter;
+            if (AlignsUpdates && OwnsRows(p, out int rows, out int width))
             {
-                var p = _updates[i].Parameter;
-                if (!OwnsRows(p, out int rows, out int width)) continue;
+                // A large weight in the row blocks of its weight-gradient product, its first block at an item ≡ 0 (mod
+                // threads; empty items pad): item i then runs on the thread that computed those rows of ∂W (row item i of the
+                // product, owned first by thread i mod threads), and the next forward product's packing of W, owned by the
+                // same pieces, reads them there too (GemmDriver.OwnedPackItems).
                 while (items % threads != 0) _ranges[items++] = new UpdateRange(i, 0, 0);
                 int block = Gemm.RowItemRows(rows, threads);
                 for (int r = 0; r < rows; r += block)
                     _ranges[items++] = new UpdateRange(i, r * width, Math.Min(block, rows - r) * width);
+                continue;
             }
-        }
-        for (int i = 0; i < count; i++)
-        {
-            if (AlignsUpdates && OwnsRows(_updates[i].Parameter, out _, out _)) continue;
-            for (int start = 0, length = _updates[i].Parameter.Length; start < length; start += UpdateChunk)
+            for (int start = 0, length = p.Length; start < length; start += UpdateChunk)
                 _ranges[items++] = new UpdateRange(i, start, Math.Min(UpdateChunk, length - start));
         }
         GemmThreadPool.RunObjectItems(&UpdateItem, this, items, threads);
@@ -665,14 +667,16 @@ public sealed class Trainer
         return true;
     }
 
-    /// <summary>Items <see cref="RunUpdates"/> may need at <paramref name="threads"/> threads (row blocks, padding, chunks).</summary>
+    /// <summary>Items <see cref="RunUpdates"/> may need at <paramref name="threads"/> threads: every tensor in chunks, plus each large weight's row blocks and padding.</summary>
     private int RangeCapacity(int threads)
     {
         int capacity = 0;
         foreach (var p in _parameters)
         {
             capacity += (p.Length + UpdateChunk - 1) / UpdateChunk;
-            if (OwnsRows(p, out int rows, out _)) capacity += threads + (rows + Gemm.RowItemRows(rows, threads) - 1) / Gemm.RowItemRows(rows, threads);
+            if (!OwnsRows(p, out int rows, out _)) continue;
+            int block = Gemm.RowItemRows(rows, threads);
+            capacity += threads - 1 + (rows + block - 1) / block;
         }
         return capacity;
     }

@@ -63,18 +63,21 @@ public class TrainerTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
-    [Fact]
-    public void EarlyStoppingRestoresTheBestWeights()
-    {
-        // A tiny noisy regression that overfits: the validation loss turns up, training stops, best weights return.
-        var data = Synthetic.Polynomial(40, 3, 0.5, new Rng(3UL));
-        var settings = new FitSettings
+    /// <summary>A tiny noisy regression (40 rows, half held out) that a 64-64 net overfits, stopped after 10 epochs without progress.</summary>
+    private static (Dataset Data, FitSettings Settings) OverfittingRegression(int epochs) =>
+        (Synthetic.Polynomial(40, 3, 0.5, new Rng(3UL)), new FitSettings
         {
             Hidden = [64, 64],
             ValidationSplit = 0.5,
             Seed = 4,
-            Training = new TrainingOptions { Epochs = 400, BatchSize = 4, EarlyStoppingPatience = 10, Optimizer = new OptimizerOptions { LearningRate = 1e-2 } },
-        };
+            Training = new TrainingOptions { Epochs = epochs, BatchSize = 4, EarlyStoppingPatience = 10, Optimizer = new OptimizerOptions { LearningRate = 1e-2 } },
+        });
+
+    [Fact]
+    public void EarlyStoppingRestoresTheBestWeights()
+    {
+        // A tiny noisy regression that overfits: the validation loss turns up, training stops, best weights return.
+        var (data, settings) = OverfittingRegression(epochs: 400);
         var outcome = MlpFitter.Fit(data, settings);
         var r = outcome.Result;
         Assert.True(r.StoppedEarly);
@@ -92,14 +95,7 @@ public class TrainerTests
     {
         // 2·10⁹ epochs ended by early stopping: the history must not reserve room for every requested epoch
         // (it did: `occam train --epochs 2000000000` failed at once with out of memory).
-        var data = Synthetic.Polynomial(40, 3, 0.5, new Rng(3UL));
-        var settings = new FitSettings
-        {
-            Hidden = [64, 64],
-            ValidationSplit = 0.5,
-            Seed = 4,
-            Training = new TrainingOptions { Epochs = 2_000_000_000, BatchSize = 4, EarlyStoppingPatience = 10, Optimizer = new OptimizerOptions { LearningRate = 1e-2 } },
-        };
+        var (data, settings) = OverfittingRegression(epochs: 2_000_000_000);
         long before = GC.GetAllocatedBytesForCurrentThread();
         var r = MlpFitter.Fit(data, settings).Result;
         Assert.True(r.StoppedEarly);
