@@ -24,6 +24,9 @@ internal static class StepsQuick
 {
     internal sealed record Net(string Name, int[] Sizes, int Batch, TaskKind Task, int[] Threads);
 
+    /// <summary>`--batch N` (before `--phases`): the net's batch for <c>--phases</c> (0: its own).</summary>
+    private static int s_batch;
+
     internal static readonly Net[] Nets =
     [
         new("2-8-1", [2, 8, 1], 4, TaskKind.Binary, [1]),
@@ -42,6 +45,7 @@ internal static class StepsQuick
             if (args[i] == "--seconds") seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--net") only = args[++i];
             else if (args[i] == "--threads") onlyThreads = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            else if (args[i] == "--batch") s_batch = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--parts") parts = true;
             else if (args[i] == "--spread") spread = true;
             else if (args[i] == "--detail") return Detail(seconds);
@@ -652,6 +656,7 @@ internal static class StepsQuick
     private static int Phases(double seconds, string name, int onlyThreads)
     {
         var net = Nets.First(n => n.Name == name);
+        if (s_batch > 0) net = net with { Batch = s_batch };
         foreach (int threads in net.Threads)
         {
             if (onlyThreads > 0 && threads != onlyThreads) continue;
