@@ -234,7 +234,11 @@ internal static unsafe class GemmDriver
                 if (job.GatherRows != null && jc == 0)
                     GemmGatherRows.Gather(job.A, k, r0, r1, job.GatherRows, job.GatherSource, job.GatherLd, job.Bytes, job.Shift, job.Factor);
                 int mStep = GemmKernelInfo.BlockStep(r1 - r0, kern.MC, mr);
-                if (aPack == null && !job.DirectA) aPack = GemmBuffers.PackedA(kern.MC * kStep);
+                // The most any product asks (kStep ≤ BlockDepth), not this product's need: the thread's buffer then never
+                // grows in a later call, whichever items of whichever products the thread happens to take (sized by need,
+                // a thread that took, under load, an item of a deeper product than it had packed for before grew it in
+                // the middle of a training step; GemmBuffersTests).
+                if (aPack == null && !job.DirectA) aPack = GemmBuffers.PackedA(kern.MC * GemmKernelInfo.BlockDepth);
                 for (int kb = 0; kb < kBlocks; kb++)
                 {
                     int pc = kb * kStep, kc = Math.Min(kStep, k - pc);
