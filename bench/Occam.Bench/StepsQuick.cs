@@ -40,6 +40,15 @@ internal static class StepsQuick
         bool parts = false, spread = false;
         string? only = null;
         int onlyThreads = 0;
+        // The settings first, wherever they stand: an --ab-… or --phases option runs as soon as it is read (until session 20
+        // a --seconds after it was ignored, so `--ab-own own --seconds 10` ran for the default 2 s).
+        for (int i = 0; i + 1 < args.Length; i++)
+        {
+            if (args[i] == "--seconds") seconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            else if (args[i] == "--net") only = args[i + 1];
+            else if (args[i] == "--threads") onlyThreads = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            else if (args[i] == "--batch") s_batch = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+        }
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--seconds") seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
