@@ -162,7 +162,8 @@ public static class TrainingWarmup
     {
         GemmPrecompile.Packed();
         Precompile.Method(typeof(ReluDropout), nameof(ReluDropout.Forward));
-        Precompile.Method(typeof(ReluDropout), "RunWholeSteps");
+        // The bias rows' pass of this machine's vectors (ReluDropout.Forward takes one of the two).
+        Precompile.Method(typeof(ReluDropout), Simd.Use512 ? "RunWholeSteps" : "RunWholeSteps256");
         Precompile.Method(typeof(RowBroadcast), nameof(RowBroadcast.Fill));
         Precompile.Method(typeof(SoftmaxCrossEntropy), nameof(SoftmaxCrossEntropy.Compute));
         Precompile.Method(typeof(SoftmaxCrossEntropy), "ComputeNarrow");
