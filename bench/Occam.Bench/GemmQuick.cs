@@ -159,8 +159,8 @@ internal static unsafe class GemmQuick
                         if (variant is not null)
                         {
                             bool savedAlign = GemmInPlace.AlignShallow, savedWindows = GemmInPlace.LineWindows, savedPack = GemmDriver.OwnedPackItems;
-                            GemmInPlace.AlignShallow = !variant.Contains("align=0", StringComparison.Ordinal);
-                            GemmInPlace.LineWindows = !variant.Contains("windows=0", StringComparison.Ordinal);
+                            GemmInPlace.AlignShallow = Flag(variant, "align", savedAlign);
+                            GemmInPlace.LineWindows = Flag(variant, "windows", savedWindows);
                             GemmDriver.OwnedPackItems = !variant.Contains("ownpack=0", StringComparison.Ordinal);
                             bestVariant = Math.Min(bestVariant, Time(c, threads, null, WithVariant(options, variant), seconds / (2 * rounds)));
                             GemmInPlace.AlignShallow = savedAlign;
@@ -188,10 +188,21 @@ internal static unsafe class GemmQuick
         return 0;
     }
 
+    /// <summary>A variant's <c>name=0</c> or <c>name=1</c> setting (<c>--variant align=1,windows=0</c>), else <paramref name="otherwise"/>.</summary>
+    private static bool Flag(string variant, string name, bool otherwise)
+    {
+        foreach (string part in variant.Split(','))
+        {
+            if (part == name + "=0") return false;
+            if (part == name + "=1") return true;
+        }
+        return otherwise;
+    }
+
     /// <summary>
     /// <paramref name="options"/> with a variant's settings (<c>--variant</c>): <c>split=auto|shared|columns</c>
     /// (<see cref="GemmSplit"/>), <c>path=…</c> (<see cref="GemmPath"/>), <c>threads=N</c> (the exact thread count,
-    /// <see cref="GemmOptions.Threads"/>), <c>align=0</c> (<see cref="GemmInPlace.AlignShallow"/> off), <c>windows=0</c> (<see cref="GemmInPlace.LineWindows"/> off),
+    /// <see cref="GemmOptions.Threads"/>), <c>align=0|1</c> (<see cref="GemmInPlace.AlignShallow"/> off or on), <c>windows=0|1</c> (<see cref="GemmInPlace.LineWindows"/> off or on),
     /// comma-separated.
     /// </summary>
     private static GemmOptions WithVariant(GemmOptions options, string? spec)

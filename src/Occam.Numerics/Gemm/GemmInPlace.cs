@@ -71,9 +71,29 @@ internal static unsafe class GemmInPlace
     /// first boundary apart (one masked vector per row), so that the strips of the rest start on a boundary and every one
     /// of their stores is one whole line: a 64-byte store that straddles two lines costs two, and on such a product
     /// writing C is most of the time (NN 256×10×256: 256 KiB of C for 10 multiply-adds per element; measured in
-    /// docs/algorithms/gemm.md). Default true; set only by the bench's interleaved A/B (<c>gemm-quick --variant align=0</c>).
+    /// docs/algorithms/gemm.md). Default <see cref="StraddlingStoresCostly"/> (on AMD Zen 5 the extra pass over the head columns
+    /// costs more than the straddling stores it saves); set only by the bench's interleaved A/B (<c>gemm-quick --variant
+    /// align=0|align=1</c>) and by tests that exercise the rule on any machine.
     /// </summary>
-    internal static bool AlignShallow { get; set; } = true;
+    internal static bool AlignShallow { get; set; } = StraddlingStoresCostly;
+
+    /// <summary>
+    /// Whether a 64-byte store that straddles two cache lines costs this machine about two whole-line stores, so that
+    /// <see cref="AlignShallow"/> and <see cref="LineWindows"/> pay: true on Intel Xeon (sessions 14-15: NN 256×10×256 with C
+    /// off a line boundary 14.1 → 10.8 µs aligned, NN 128×4×128 3.5 → 2.5 µs on windows), false on AMD processors (CPUID
+    /// vendor <c>AuthenticAMD</c>): on Zen 5 both rules made those products slower (NN 256×10×256 with C 4 floats past a
+    /// boundary 6.3–6.5 µs without against 7.0–7.4 with; NN 128×4×128 0.95 against 1.13 µs; docs/algorithms/gemm.md,
+    /// "AMD Zen 5 (session 20)"). Store costs are not reported by the processor, hence the vendor.
+    /// </summary>
+    public static bool StraddlingStoresCostly { get; } = !IsAmd();
+
+    /// <summary>Whether CPUID leaf 0 names AMD (<c>AuthenticAMD</c>: EBX, EDX, ECX = "Auth", "enti", "cAMD").</summary>
+    private static bool IsAmd()
+    {
+        if (!System.Runtime.Intrinsics.X86.X86Base.IsSupported) return false;
+        (_, int ebx, int ecx, int edx) = System.Runtime.Intrinsics.X86.X86Base.CpuId(0, 0);
+        return ebx == 0x68747541 && edx == 0x69746E65 && ecx == 0x444D4163;
+    }
 
     /// <summary>
     /// The fewest elements of C (m·n, 256 KiB) for which a shallow product (k ≤ <see cref="MaxShallowDepth"/>, B not
@@ -98,9 +118,10 @@ internal static unsafe class GemmInPlace
     /// window of a row (<see cref="GemmTileV512InPlace.Tile(int, int, int, int, float*, nint, nint, float*, nint, float*, nint, float, float, int, int)"/>'s
     /// lo and cols). A 64-byte store that straddles two lines costs about two, and on these products the stores are
     /// most of the time (NN 128×1×128: 1.9 µs with C on a boundary, 2.9–3.5 µs off one; docs/algorithms/gemm.md, session 15).
-    /// Default true; set only by the bench's interleaved A/B (<c>gemm-quick --variant windows=0</c>).
+    /// Default <see cref="StraddlingStoresCostly"/> (on AMD Zen 5 the windows cost more than they save); set only by the
+    /// bench's interleaved A/B (<c>gemm-quick --variant windows=0|windows=1</c>) and by tests that exercise the rule on any machine.
     /// </summary>
-    internal static bool LineWindows { get; set; } = true;
+    internal static bool LineWindows { get; set; } = StraddlingStoresCostly;
 
     /// <summary>
     /// The fewest elements of C (m·n, 64 KiB: more than a 48 KiB L1 holds) for which a shallow product is computed on

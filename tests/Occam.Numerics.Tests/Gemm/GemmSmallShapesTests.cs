@@ -11,9 +11,44 @@ using Problem = GemmTests.Problem;
 /// The tiny path (<see cref="GemmTiny"/>) and the in-place path's large shallow products (C's stores aligned to
 /// 64-byte lines, <see cref="GemmInPlace.AlignShallow"/>; split over the threads below the parallel bound,
 /// <see cref="GemmInPlace.AutoThreads"/>): bit for bit the direct path's results, C outside the product untouched.
+/// The store rules (<see cref="GemmInPlace.AlignShallow"/>, <see cref="GemmInPlace.LineWindows"/>) are forced on where
+/// these tests exercise them (on AMD they are off by default): not in parallel with each other. Other tests running
+/// meanwhile see the same bits either way.
 /// </summary>
+[Collection(nameof(GemmStoreRulesCollection))]
 public class GemmSmallShapesTests
 {
+    /// <summary>Both store rules on until disposed, then as they were.</summary>
+    private sealed class StoreRulesOn : IDisposable
+    {
+        private readonly bool _align = GemmInPlace.AlignShallow, _windows = GemmInPlace.LineWindows;
+
+        public StoreRulesOn()
+        {
+            GemmInPlace.AlignShallow = true;
+            GemmInPlace.LineWindows = true;
+        }
+
+        public void Dispose()
+        {
+            GemmInPlace.AlignShallow = _align;
+            GemmInPlace.LineWindows = _windows;
+        }
+    }
+
+    [Fact]
+    public void StoreRulesAreOnExceptOnAmdProcessors()
+    {
+        // The vendor as Linux reports it (/proc/cpuinfo), against GemmInPlace's own CPUID reading.
+        if (!OperatingSystem.IsLinux() || !System.Runtime.Intrinsics.X86.X86Base.IsSupported) return;
+        string? vendor = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("vendor_id", StringComparison.Ordinal));
+        Assert.NotNull(vendor);
+        bool amd = vendor.EndsWith("AuthenticAMD", StringComparison.Ordinal);
+        Assert.Equal(!amd, GemmInPlace.StraddlingStoresCostly);
+        Assert.Equal(GemmInPlace.StraddlingStoresCostly, GemmInPlace.AlignShallow);   // the defaults (nothing in this collection runs meanwhile)
+        Assert.Equal(GemmInPlace.StraddlingStoresCostly, GemmInPlace.LineWindows);
+    }
+
     public static TheoryData<float, float> AlphaBeta() => new()
     {
         { 1f, 0f }, { 1f, 1f }, { -0.5f, 2f }, { 2f, -1f }, { 0.75f, 0f },
@@ -102,6 +137,7 @@ public class GemmSmallShapesTests
         // offset: the aligned split applies) and not (it does not); automatic threads, 1-3 threads, alpha/beta cases
         // with NaN in C when beta = 0; the direct path's bits, and nothing outside C written.
         Assert.True(GemmInPlace.SplitsLargeShallow(false, m, n, k, v256: false));
+        using var rules = new StoreRulesOn();
         var rng = new Rng((ulong)(m * 7 + k * 131 + n) + (ta ? 5UL : 0));
         int lda = ta ? m : k;
         float[] a = Fill(rng, (ta ? k : m) * lda), b = Fill(rng, k * n);
@@ -152,6 +188,7 @@ public class GemmSmallShapesTests
         // windows apply at offsets 1..15, with other ldc they do not; alpha/beta cases with NaN in C when beta = 0,
         // 1-3 threads, op(A) as stored and transposed; the direct path's bits, nothing outside C written.
         Assert.True(GemmInPlace.WritesLineWindows(false, m, n, k, v256: false));
+        using var rules = new StoreRulesOn();
         var rng = new Rng((ulong)(m * 7 + k * 131 + n));
         foreach (bool ta in new[] { false, true })
         {
@@ -239,3 +276,6 @@ public class GemmSmallShapesTests
         return x;
     }
 }
+
+[CollectionDefinition(nameof(GemmStoreRulesCollection), DisableParallelization = true)]
+public sealed class GemmStoreRulesCollection;
