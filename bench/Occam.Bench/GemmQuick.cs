@@ -161,10 +161,13 @@ internal static unsafe class GemmQuick
                             bool savedAlign = GemmInPlace.AlignShallow, savedWindows = GemmInPlace.LineWindows, savedPack = GemmDriver.OwnedPackItems;
                             GemmInPlace.AlignShallow = Flag(variant, "align", savedAlign);
                             GemmInPlace.LineWindows = Flag(variant, "windows", savedWindows);
+                            bool savedWide = GemmInPlace.WideShallowTiles;
+                            GemmInPlace.WideShallowTiles = Flag(variant, "wide", savedWide);
                             GemmDriver.OwnedPackItems = !variant.Contains("ownpack=0", StringComparison.Ordinal);
                             bestVariant = Math.Min(bestVariant, Time(c, threads, null, WithVariant(options, variant), seconds / (2 * rounds)));
                             GemmInPlace.AlignShallow = savedAlign;
                             GemmInPlace.LineWindows = savedWindows;
+                            GemmInPlace.WideShallowTiles = savedWide;
                             GemmDriver.OwnedPackItems = savedPack;
                         }
                         bestBlas = Math.Min(bestBlas, Time(c, threads, blas, options, seconds / (2 * rounds)));
@@ -203,6 +206,7 @@ internal static unsafe class GemmQuick
     /// <paramref name="options"/> with a variant's settings (<c>--variant</c>): <c>split=auto|shared|columns</c>
     /// (<see cref="GemmSplit"/>), <c>path=…</c> (<see cref="GemmPath"/>), <c>threads=N</c> (the exact thread count,
     /// <see cref="GemmOptions.Threads"/>), <c>align=0|1</c> (<see cref="GemmInPlace.AlignShallow"/> off or on), <c>windows=0|1</c> (<see cref="GemmInPlace.LineWindows"/> off or on),
+    /// <c>wide=0|1</c> (<see cref="GemmInPlace.WideShallowTiles"/> off or on),
     /// comma-separated.
     /// </summary>
     private static GemmOptions WithVariant(GemmOptions options, string? spec)
@@ -224,7 +228,7 @@ internal static unsafe class GemmQuick
                     },
                 },
                 "path" => options with { Path = Enum.Parse<GemmPath>(kv[1], ignoreCase: true) },
-                "align" or "windows" or "ownpack" => options,   // GemmInPlace.AlignShallow / LineWindows, set around the variant's calls
+                "align" or "windows" or "ownpack" or "wide" => options,   // GemmInPlace.AlignShallow / LineWindows, set around the variant's calls
                 "threads" => options with { Threads = int.Parse(kv[1], CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"gemm-quick: unknown variant setting '{kv[0]}'"),
             };

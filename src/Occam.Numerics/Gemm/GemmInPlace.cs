@@ -87,6 +87,28 @@ internal static unsafe class GemmInPlace
     /// </summary>
     public static bool StraddlingStoresCostly { get; } = !IsAmd();
 
+    /// <summary>
+    /// Whether shallow products (<see cref="UsesWideTiles"/>: B not transposed, k ≤ <see cref="MaxShallowDepth"/>, on the
+    /// 16-float tiles) with at least <see cref="WideColumns"/> columns run tiles of up to 6 rows × 64 columns (four vectors,
+    /// 24 accumulators) instead of up to 8 × 32: 4 B loads and 6 broadcasts per 24 fused multiply-adds instead of 2 and 8 per
+    /// 16, and each row's 256 bytes of C stored in one run. Default: on AMD processors (not <see cref="StraddlingStoresCostly"/>),
+    /// where it was measured (Zen 5: NN 256×10×256 6.0–6.3 → 5.8–5.9 µs, NN 128×10×128 1.60–1.74 → 1.52–1.60 µs, NN
+    /// 256×1×256 2.0–2.4 → 1.7–2.0 µs; docs/algorithms/gemm.md, "AMD Zen 5 (session 20)"); on Intel Xeon a 4-row × 64-column
+    /// tile measured slower than 8 × 32 (session 14). Set only by the bench's interleaved A/B (<c>gemm-quick --variant
+    /// wide=0|wide=1</c>) and by tests that exercise both tiles on any machine; read once per product.
+    /// </summary>
+    internal static bool WideShallowTiles { get; set; } = !StraddlingStoresCostly;
+
+    /// <summary>The fewest columns for which a shallow product runs the 64-column tiles (<see cref="WideShallowTiles"/>): one whole strip.</summary>
+    public const int WideColumns = 64;
+
+    /// <summary>
+    /// Whether a product may run the 64-column tiles (<see cref="WideShallowTiles"/> on, 16-float tiles, B not transposed,
+    /// k ≤ <see cref="MaxShallowDepth"/>); the tiles are then used where it has at least <see cref="WideColumns"/> columns.
+    /// </summary>
+    public static bool UsesWideTiles(bool transposeB, int k, bool v256) =>
+        WideShallowTiles && !v256 && !transposeB && k <= MaxShallowDepth;
+
     /// <summary>Whether CPUID leaf 0 names AMD (<c>AuthenticAMD</c>: EBX, EDX, ECX = "Auth", "enti", "cAMD").</summary>
     private static bool IsAmd()
     {
@@ -191,6 +213,8 @@ internal static unsafe class GemmInPlace
         public bool ByRows;
         /// <summary>The 8-float tiles (<see cref="GemmTileV256InPlace"/>).</summary>
         public bool V256;
+        /// <summary>The 64-column tiles where the columns allow (<see cref="UsesWideTiles"/>, read once per product).</summary>
+        public bool Wide;
         public int Items;
     }
 
@@ -205,16 +229,17 @@ internal static unsafe class GemmInPlace
         float* b, nint rsB, nint csB, float beta, float* c, nint ldc, int threads, bool v256 = false)
     {
         Debug.Assert(m >= 1 && n >= 1 && k >= 1);
+        bool wide = UsesWideTiles(csB != 1, k, v256);
         if (threads <= 1)
         {
-            Run(m, n, k, alpha, a, rsA, csA, b, rsB, csB, beta, c, ldc, v256);
+            Run(m, n, k, alpha, a, rsA, csA, b, rsB, csB, beta, c, ldc, v256, wide);
             return;
         }
-        (bool byRows, int items) = Split(m, n, threads, v256);
+        (bool byRows, int items) = Split(m, n, threads, v256, wide);
         var job = new Job
         {
             M = m, N = n, K = k, Alpha = alpha, Beta = beta, A = a, B = b, C = c,
-            RsA = rsA, CsA = csA, RsB = rsB, CsB = csB, Ldc = ldc, ByRows = byRows, V256 = v256, Items = items,
+            RsA = rsA, CsA = csA, RsB = rsB, CsB = csB, Ldc = ldc, ByRows = byRows, V256 = v256, Wide = wide, Items = items,
         };
         GemmThreadPool.RunItems(&RunItem, (nint)(&job), job.Items, threads);
     }
@@ -224,9 +249,9 @@ internal static unsafe class GemmInPlace
     /// when there are at least as many row tiles (of up to <see cref="BandRows"/> rows) as column strips (16 or 32 wide;
     /// 8 or 16 with the 8-float tiles), else by bands of strips; one item per thread, or fewer when there are fewer tiles or strips.
     /// </summary>
-    private static (bool ByRows, int Items) Split(int m, int n, int threads, bool v256)
+    private static (bool ByRows, int Items) Split(int m, int n, int threads, bool v256, bool wide)
     {
-        int width = Lanes(v256) * Vectors(n, v256);
+        int width = Lanes(v256) * Vectors(n, v256, wide);
         int band = BandRows(n, v256);
         int tiles = (m + band - 1) / band;
         int strips = (n + width - 1) / width;
@@ -238,7 +263,7 @@ internal static unsafe class GemmInPlace
     /// The share of item <paramref name="item"/> of <paramref name="items"/> (see <see cref="Split"/>): rows r0..r1 and
     /// columns j0..j1 of C. Whole row tiles per item, so that every tile keeps 8-12 rows.
     /// </summary>
-    private static (int R0, int R1, int J0, int J1) Share(int m, int n, bool byRows, int items, int item, bool v256)
+    private static (int R0, int R1, int J0, int J1) Share(int m, int n, bool byRows, int items, int item, bool v256, bool wide)
     {
         if (byRows)
         {
@@ -247,7 +272,7 @@ internal static unsafe class GemmInPlace
             (int t0, int t1) = GemmDriver.Partition(tiles, items, item);
             return ((int)((long)m * t0 / tiles), (int)((long)m * t1 / tiles), 0, n);
         }
-        int width = Lanes(v256) * Vectors(n, v256);
+        int width = Lanes(v256) * Vectors(n, v256, wide);
         int strips = (n + width - 1) / width;
         (int s0, int s1) = GemmDriver.Partition(strips, items, item);
         return (0, m, s0 * width, Math.Min(n, s1 * width));
@@ -257,14 +282,15 @@ internal static unsafe class GemmInPlace
     private static int Lanes(bool v256) => v256 ? 8 : 16;
 
     /// <summary>
-    /// Vectors per tile row: one for products of at most one vector's columns (16, or 8 with the 8-float tiles), else
-    /// two (32 or 16 columns per strip).
+    /// Vectors per tile row: one for products of at most one vector's columns (16, or 8 with the 8-float tiles); four
+    /// (64 columns) for <paramref name="wide"/> products (<see cref="UsesWideTiles"/>) of at least <see cref="WideColumns"/>
+    /// columns; else two (32 or 16 columns per strip).
     /// </summary>
-    private static int Vectors(int n, bool v256) => n <= Lanes(v256) ? 1 : 2;
+    private static int Vectors(int n, bool v256, bool wide) => n <= Lanes(v256) ? 1 : wide && n >= WideColumns ? 4 : 2;
 
     /// <summary>The rows of the bands a threaded product is shared out in: 12 (as many as a one-vector tile), or 6 with the 8-float tiles and two vectors.</summary>
     private static int BandRows(int n, bool v256) =>
-        v256 && Vectors(n, v256) == 2 ? GemmTileV256InPlace.MaxRowsTwoVectors : GemmTileV512InPlace.MaxRows;
+        v256 && Vectors(n, v256, false) == 2 ? GemmTileV256InPlace.MaxRowsTwoVectors : GemmTileV512InPlace.MaxRows;
 
     /// <summary>
     /// The row tiles <see cref="Run"/> cuts m rows into, with <paramref name="vectors"/> vectors per row. 16-float tiles:
@@ -276,6 +302,7 @@ internal static unsafe class GemmInPlace
     internal static (int Tiles, int BaseRows, int TallTiles) TileRows(int m, int vectors, bool v256)
     {
         int maxRows = v256 ? (vectors == 1 ? GemmTileV256InPlace.MaxRows : GemmTileV256InPlace.MaxRowsTwoVectors)
+            : vectors == 4 ? GemmTileV512InPlace.MaxRowsFourVectors
             : vectors == 1 || m <= GemmTileV512InPlace.MaxRows ? GemmTileV512InPlace.MaxRows : 8;
         int tiles = (m + maxRows - 1) / maxRows;
         return (tiles, m / tiles, m % tiles);
@@ -289,24 +316,26 @@ internal static unsafe class GemmInPlace
     /// machine's kernel, <see cref="NarrowTiles"/>); <paramref name="largeShallow"/> (<see cref="SplitsLargeShallow"/>): also
     /// the one-vector tiles of the columns before C's first line boundary (<see cref="AlignShallow"/>).
     /// </summary>
-    public static void Precompile(int m, int n, int threads, bool? v256 = null, bool largeShallow = false, bool lineWindows = false)
+    public static void Precompile(int m, int n, int threads, bool? v256 = null, bool largeShallow = false, bool lineWindows = false,
+        bool wide = false)
     {
         Debug.Assert(m >= 1 && n >= 1);
         bool narrow = v256 ?? NarrowTiles(GemmKernel.Auto);
+        wide &= !narrow;
         PrecompileDriver();
         if (threads <= 1)
         {
-            PrecompileTiles(m, n, narrow);
-            if (largeShallow) PrecompileTiles(m, 1, narrow);
+            PrecompileTiles(m, n, narrow, wide);
+            if (largeShallow) PrecompileTiles(m, 1, narrow, wide);
             if (lineWindows) PrecompileWindowTail(m, narrow);
             return;
         }
-        (bool byRows, int items) = Split(m, n, threads, narrow);
+        (bool byRows, int items) = Split(m, n, threads, narrow, wide);
         for (int item = 0; item < items; item++)
         {
-            (int r0, int r1, int j0, int j1) = Share(m, n, byRows, items, item, narrow);
-            PrecompileTiles(r1 - r0, j1 - j0, narrow);
-            if (largeShallow) PrecompileTiles(r1 - r0, 1, narrow);   // the columns before C's first line boundary (AlignShallow)
+            (int r0, int r1, int j0, int j1) = Share(m, n, byRows, items, item, narrow, wide);
+            PrecompileTiles(r1 - r0, j1 - j0, narrow, wide);
+            if (largeShallow) PrecompileTiles(r1 - r0, 1, narrow, wide);   // the columns before C's first line boundary (AlignShallow)
             if (lineWindows) PrecompileWindowTail(r1 - r0, narrow);
         }
     }
@@ -332,9 +361,9 @@ internal static unsafe class GemmInPlace
     }
 
     /// <summary>The tile bodies <see cref="Run"/> calls for an m×n product: one or two heights (<see cref="TileRows"/>).</summary>
-    private static void PrecompileTiles(int m, int n, bool v256)
+    private static void PrecompileTiles(int m, int n, bool v256, bool wide)
     {
-        int vectors = Vectors(n, v256);
+        int vectors = Vectors(n, v256, wide);
         (_, int baseRows, int tallTiles) = TileRows(m, vectors, v256);
         if (v256)
         {
@@ -350,15 +379,15 @@ internal static unsafe class GemmInPlace
     private static void RunItem(int item, nint state)
     {
         ref Job job = ref *(Job*)state;
-        (int r0, int r1, int j0, int j1) = Share(job.M, job.N, job.ByRows, job.Items, item, job.V256);
+        (int r0, int r1, int j0, int j1) = Share(job.M, job.N, job.ByRows, job.Items, item, job.V256, job.Wide);
         Run(r1 - r0, j1 - j0, job.K, job.Alpha, job.A + r0 * job.RsA, job.RsA, job.CsA, job.B + j0 * job.CsB, job.RsB, job.CsB,
-            job.Beta, job.C + r0 * job.Ldc + j0, job.Ldc, job.V256);
+            job.Beta, job.C + r0 * job.Ldc + j0, job.Ldc, job.V256, job.Wide);
     }
 
     /// <summary>The whole product on the calling thread (the loop nest of the class summary).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run(int m, int n, int k, float alpha, float* a, nint rsA, nint csA,
-        float* b, nint rsB, nint csB, float beta, float* c, nint ldc, bool v256)
+        float* b, nint rsB, nint csB, float beta, float* c, nint ldc, bool v256, bool wide)
     {
         Debug.Assert(m >= 1 && n >= 1 && k >= 1);
         int offset = (int)(((nint)c & 63) >> 2);   // C's offset in floats past a 64-byte line boundary
@@ -374,11 +403,11 @@ internal static unsafe class GemmInPlace
             // boundary on their own (one masked vector per row), so that the strips of the rest start on a boundary and
             // every one of their stores is one whole line (see AlignShallow). Neither part comes back here: the head is
             // all of its product's columns (n = head), the rest starts on a boundary.
-            Run(m, head, k, alpha, a, rsA, csA, b, rsB, 1, beta, c, ldc, v256);
-            Run(m, n - head, k, alpha, a, rsA, csA, b + head, rsB, 1, beta, c + head, ldc, v256);
+            Run(m, head, k, alpha, a, rsA, csA, b, rsB, 1, beta, c, ldc, v256, wide);
+            Run(m, n - head, k, alpha, a, rsA, csA, b + head, rsB, 1, beta, c + head, ldc, v256, wide);
             return;
         }
-        int vectors = Vectors(n, v256), width = Lanes(v256) * vectors;
+        int vectors = Vectors(n, v256, wide), width = Lanes(v256) * vectors;
         int kStep = GemmKernelInfo.DepthStep(k);
         (int tiles, int baseRows, int tallTiles) = TileRows(m, vectors, v256);   // the first tallTiles tiles have one row more
         float* stripBuffer = stackalloc float[StripFloats + 16];

@@ -33,7 +33,8 @@ internal static class GemmPrecompile
                 bool v256 = GemmInPlace.NarrowTiles(GemmKernel.Auto);
                 GemmInPlace.Precompile(m, n, GemmInPlace.AutoThreads(transposeB, m, n, k, v256), v256,
                     GemmInPlace.AlignShallow && GemmInPlace.SplitsLargeShallow(transposeB, m, n, k, v256),
-                    GemmInPlace.LineWindows && GemmInPlace.WritesLineWindows(transposeB, m, n, k, v256));
+                    GemmInPlace.LineWindows && GemmInPlace.WritesLineWindows(transposeB, m, n, k, v256),
+                    GemmInPlace.UsesWideTiles(transposeB, k, v256));
                 break;
             default:
                 Packed(rows);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -13,7 +14,7 @@ internal interface IGemmCount
 /// <summary>
 /// The Vector512 micro-kernel of the in-place path (<see cref="GemmInPlace"/>): a tile of R rows (1 ≤ R ≤ 12, a type
 /// argument, so each row count is its own compiled body with no padding rows) × 16·V columns (V = 1 or 2 vectors per
-/// row), with op(A) read in place, <c>op(A)(i, p) = a[i·rsA + p·csA]</c> (broadcast per fused multiply-add), and B
+/// row; or V = 4 with R ≤ 6, the shallow products' 64-column tiles, docs/algorithms/gemm.md "AMD Zen 5 (session 20)"), with op(A) read in place, <c>op(A)(i, p) = a[i·rsA + p·csA]</c> (broadcast per fused multiply-add), and B
 /// read as kc rows of 16·V contiguous floats at row stride rsB (the caller's B, or a zero-padded strip):
 /// <code>
 /// acc[i][v] = 0;  for p in 0..kc:  acc[i][v] = fma(op(A)(i, p), B[p·rsB + 16v .. 16v+16], acc[i][v])
@@ -27,8 +28,11 @@ internal interface IGemmCount
 /// </summary>
 internal static unsafe class GemmTileV512InPlace
 {
-    /// <summary>Most rows of a tile.</summary>
+    /// <summary>Most rows of a tile of one or two vectors.</summary>
     public const int MaxRows = 12;
+
+    /// <summary>Most rows of a tile of four vectors (64 columns): 24 accumulators, four B vectors and a broadcast of 32 zmm.</summary>
+    public const int MaxRowsFourVectors = 6;
 
     internal readonly struct N1 : IGemmCount { public static int Value => 1; }
     internal readonly struct N2 : IGemmCount { public static int Value => 2; }
@@ -49,18 +53,18 @@ internal static unsafe class GemmTileV512InPlace
 
     /// <summary>
     /// Compiles ahead (<see cref="Numerics.Precompile"/>), without running it, the body <c>Tile&lt;TRows, TVectors&gt;</c>
-    /// that a tile of <paramref name="rows"/> (1..12) rows × <paramref name="vectors"/> (1 or 2) vectors runs.
+    /// that a tile of <paramref name="rows"/> (1..12; 1..6 with four vectors) rows × <paramref name="vectors"/> (1, 2 or 4) vectors runs.
     /// </summary>
     public static void Precompile(int rows, int vectors)
     {
-        Preconditions.CheckInRange(rows, 1, MaxRows);
-        Preconditions.CheckInRange(vectors, 1, 2);
+        if (vectors != 4) Preconditions.CheckInRange(vectors, 1, 2);
+        Preconditions.CheckInRange(rows, 1, vectors == 4 ? MaxRowsFourVectors : MaxRows);
         Numerics.Precompile.Method(typeof(GemmTileV512InPlace), nameof(Tile), Counts[rows - 1], Counts[vectors - 1]);
     }
 
     /// <summary>
     /// Runs <paramref name="strips"/> R×16·V tiles side by side (B and C advance by 16·V columns per strip) with
-    /// R = <paramref name="rows"/> (1..12) and V = <paramref name="vectors"/> (1 or 2); every strip but the last stores
+    /// R = <paramref name="rows"/> (1..12; 1..6 when V = 4) and V = <paramref name="vectors"/> (1, 2 or 4); every strip but the last stores
     /// all 16·V columns, the last its first <paramref name="cols"/>; the first strip stores none of its first
     /// <paramref name="lo"/> (0..15) columns (nor reads them when beta ≠ 0): C's row windows aligned to 64-byte lines,
     /// <see cref="GemmInPlace"/>'s line windows.
@@ -68,7 +72,19 @@ internal static unsafe class GemmTileV512InPlace
     public static void Tile(int rows, int vectors, int strips, int kc, float* a, nint rsA, nint csA, float* b, nint rsB,
         float* c, nint ldc, float alpha, float beta, int cols, int lo = 0)
     {
-        if (vectors == 1)
+        if (vectors == 4)
+        {
+            switch (rows)
+            {
+                case 1: Tile<N1, N4>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 2: Tile<N2, N4>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 3: Tile<N3, N4>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 4: Tile<N4, N4>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                case 5: Tile<N5, N4>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+                default: Tile<N6, N4>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+            }
+        }
+        else if (vectors == 1)
         {
             switch (rows)
             {
@@ -113,7 +129,8 @@ internal static unsafe class GemmTileV512InPlace
         where TRows : struct, IGemmCount where TVectors : struct, IGemmCount
     {
         int rows = TRows.Value;
-        bool two = TVectors.Value == 2;
+        bool two = TVectors.Value >= 2, four = TVectors.Value == 4;
+        Debug.Assert(!four || rows <= MaxRowsFourVectors);
         int width = 16 * TVectors.Value;
         bool scaled = alpha != 1 || beta != 0;
         for (int s = 0; s < strips; s++, b += width, c += width)
@@ -129,11 +146,15 @@ internal static unsafe class GemmTileV512InPlace
                 {
                     Sse.Prefetch0(cp);
                     if (two) Sse.Prefetch0(cp + 31);
+                    if (four) { Sse.Prefetch0(cp + 32); Sse.Prefetch0(cp + 63); }
                 }
             }
             Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default,
                 c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default,
                 c80 = default, c81 = default, c90 = default, c91 = default, c100 = default, c101 = default, c110 = default, c111 = default;
+            // Columns 32..63 of rows 0..5 (four vectors only).
+            Vector512<float> c02 = default, c03 = default, c12 = default, c13 = default, c22 = default, c23 = default, c32 = default, c33 = default,
+                c42 = default, c43 = default, c52 = default, c53 = default;
             // Rows 0..11 as four base pointers (rows 0, 3, 6, 9) plus offsets of one and two rows.
             nint r1 = rsA, r2 = 2 * rsA;
             float* a0 = a, a3 = a + 3 * rsA, a6 = a + 6 * rsA, a9 = a + 9 * rsA, bp = b;
@@ -143,13 +164,15 @@ internal static unsafe class GemmTileV512InPlace
             {
                 Vector512<float> b0 = Vector512.Load(bp);
                 Vector512<float> b1 = two ? Vector512.Load(bp + 16) : default;
+                Vector512<float> b2 = four ? Vector512.Load(bp + 32) : default;
+                Vector512<float> b3 = four ? Vector512.Load(bp + 48) : default;
                 Vector512<float> ai;
-                { ai = Vector512.Create(a0[0]); c00 = Vector512.FusedMultiplyAdd(ai, b0, c00); if (two) c01 = Vector512.FusedMultiplyAdd(ai, b1, c01); }
-                if (rows > 1) { ai = Vector512.Create(a0[r1]); c10 = Vector512.FusedMultiplyAdd(ai, b0, c10); if (two) c11 = Vector512.FusedMultiplyAdd(ai, b1, c11); }
-                if (rows > 2) { ai = Vector512.Create(a0[r2]); c20 = Vector512.FusedMultiplyAdd(ai, b0, c20); if (two) c21 = Vector512.FusedMultiplyAdd(ai, b1, c21); }
-                if (rows > 3) { ai = Vector512.Create(a3[0]); c30 = Vector512.FusedMultiplyAdd(ai, b0, c30); if (two) c31 = Vector512.FusedMultiplyAdd(ai, b1, c31); }
-                if (rows > 4) { ai = Vector512.Create(a3[r1]); c40 = Vector512.FusedMultiplyAdd(ai, b0, c40); if (two) c41 = Vector512.FusedMultiplyAdd(ai, b1, c41); }
-                if (rows > 5) { ai = Vector512.Create(a3[r2]); c50 = Vector512.FusedMultiplyAdd(ai, b0, c50); if (two) c51 = Vector512.FusedMultiplyAdd(ai, b1, c51); }
+                { ai = Vector512.Create(a0[0]); c00 = Vector512.FusedMultiplyAdd(ai, b0, c00); if (two) c01 = Vector512.FusedMultiplyAdd(ai, b1, c01); if (four) { c02 = Vector512.FusedMultiplyAdd(ai, b2, c02); c03 = Vector512.FusedMultiplyAdd(ai, b3, c03); } }
+                if (rows > 1) { ai = Vector512.Create(a0[r1]); c10 = Vector512.FusedMultiplyAdd(ai, b0, c10); if (two) c11 = Vector512.FusedMultiplyAdd(ai, b1, c11); if (four) { c12 = Vector512.FusedMultiplyAdd(ai, b2, c12); c13 = Vector512.FusedMultiplyAdd(ai, b3, c13); } }
+                if (rows > 2) { ai = Vector512.Create(a0[r2]); c20 = Vector512.FusedMultiplyAdd(ai, b0, c20); if (two) c21 = Vector512.FusedMultiplyAdd(ai, b1, c21); if (four) { c22 = Vector512.FusedMultiplyAdd(ai, b2, c22); c23 = Vector512.FusedMultiplyAdd(ai, b3, c23); } }
+                if (rows > 3) { ai = Vector512.Create(a3[0]); c30 = Vector512.FusedMultiplyAdd(ai, b0, c30); if (two) c31 = Vector512.FusedMultiplyAdd(ai, b1, c31); if (four) { c32 = Vector512.FusedMultiplyAdd(ai, b2, c32); c33 = Vector512.FusedMultiplyAdd(ai, b3, c33); } }
+                if (rows > 4) { ai = Vector512.Create(a3[r1]); c40 = Vector512.FusedMultiplyAdd(ai, b0, c40); if (two) c41 = Vector512.FusedMultiplyAdd(ai, b1, c41); if (four) { c42 = Vector512.FusedMultiplyAdd(ai, b2, c42); c43 = Vector512.FusedMultiplyAdd(ai, b3, c43); } }
+                if (rows > 5) { ai = Vector512.Create(a3[r2]); c50 = Vector512.FusedMultiplyAdd(ai, b0, c50); if (two) c51 = Vector512.FusedMultiplyAdd(ai, b1, c51); if (four) { c52 = Vector512.FusedMultiplyAdd(ai, b2, c52); c53 = Vector512.FusedMultiplyAdd(ai, b3, c53); } }
                 if (rows > 6) { ai = Vector512.Create(a6[0]); c60 = Vector512.FusedMultiplyAdd(ai, b0, c60); if (two) c61 = Vector512.FusedMultiplyAdd(ai, b1, c61); }
                 if (rows > 7) { ai = Vector512.Create(a6[r1]); c70 = Vector512.FusedMultiplyAdd(ai, b0, c70); if (two) c71 = Vector512.FusedMultiplyAdd(ai, b1, c71); }
                 if (rows > 8) { ai = Vector512.Create(a6[r2]); c80 = Vector512.FusedMultiplyAdd(ai, b0, c80); if (two) c81 = Vector512.FusedMultiplyAdd(ai, b1, c81); }
@@ -170,6 +193,20 @@ internal static unsafe class GemmTileV512InPlace
             Vector512<float> m0 = Vector512.LessThan((Vector512<int>.Indices - Vector512.Create(first)).AsUInt32(),
                 Vector512.Create((uint)(hi - first))).AsSingle();
             Vector512<float> m1 = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(hi - 16)).AsSingle();
+            if (four)
+            {
+                // Rows 0..5 of a 64-column tile: columns 0..31 as in a two-vector tile, then 32..63.
+                Vector512<float> m2 = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(hi - 32)).AsSingle();
+                Vector512<float> m3 = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(hi - 48)).AsSingle();
+                Store(c + 0 * ldc, c00, c01, true, plain, m0, m1, va, vb, beta);
+                Store(c + 0 * ldc + 32, c02, c03, true, plain, m2, m3, va, vb, beta);
+                if (rows > 1) { Store(c + 1 * ldc, c10, c11, true, plain, m0, m1, va, vb, beta); Store(c + 1 * ldc + 32, c12, c13, true, plain, m2, m3, va, vb, beta); }
+                if (rows > 2) { Store(c + 2 * ldc, c20, c21, true, plain, m0, m1, va, vb, beta); Store(c + 2 * ldc + 32, c22, c23, true, plain, m2, m3, va, vb, beta); }
+                if (rows > 3) { Store(c + 3 * ldc, c30, c31, true, plain, m0, m1, va, vb, beta); Store(c + 3 * ldc + 32, c32, c33, true, plain, m2, m3, va, vb, beta); }
+                if (rows > 4) { Store(c + 4 * ldc, c40, c41, true, plain, m0, m1, va, vb, beta); Store(c + 4 * ldc + 32, c42, c43, true, plain, m2, m3, va, vb, beta); }
+                if (rows > 5) { Store(c + 5 * ldc, c50, c51, true, plain, m0, m1, va, vb, beta); Store(c + 5 * ldc + 32, c52, c53, true, plain, m2, m3, va, vb, beta); }
+                continue;
+            }
             Store(c + 0 * ldc, c00, c01, two, plain, m0, m1, va, vb, beta);
             if (rows > 1) Store(c + 1 * ldc, c10, c11, two, plain, m0, m1, va, vb, beta);
             if (rows > 2) Store(c + 2 * ldc, c20, c21, two, plain, m0, m1, va, vb, beta);

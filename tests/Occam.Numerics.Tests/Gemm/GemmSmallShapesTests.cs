@@ -36,6 +36,72 @@ public class GemmSmallShapesTests
         }
     }
 
+    /// <summary><see cref="GemmInPlace.WideShallowTiles"/> as given until disposed, then as it was.</summary>
+    private sealed class WideTiles : IDisposable
+    {
+        private readonly bool _saved = GemmInPlace.WideShallowTiles;
+
+        public WideTiles(bool on) => GemmInPlace.WideShallowTiles = on;
+
+        public void Dispose() => GemmInPlace.WideShallowTiles = _saved;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WideShallowTilesAreBitIdenticalToTheDirectPathAndToTheTwoVectorTiles(bool ta)
+    {
+        // Shallow products with at least 64 columns on the 64-column tiles (up to 6 rows × 4 vectors): every tile height
+        // (m 1..13 and more tiles), full and partial last strips (n 64..257), depths 1..16, alpha/beta cases with NaN in C
+        // when beta = 0, padded leading dimensions, 1-3 threads (row bands, and column bands for few rows); the double
+        // reference within 1e-5 of the terms' magnitude, the scalar direct path and the two-vector tiles bit for bit,
+        // nothing outside C written (Problem.Check).
+        var rng = new Rng(ta ? 77UL : 78UL);
+        int[] ms = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 25, 37, 130];
+        int[] ns = [64, 65, 79, 100, 128, 130, 191, 192, 257];
+        int[] ks = [1, 2, 3, 10, 16];
+        (float, float)[] alphaBeta = [(1f, 0f), (1f, 1f), (-0.5f, 2f), (0.75f, 0f)];
+        var inPlace = new GemmOptions(GemmKernel.V512, 1, GemmPath.InPlace);
+        GemmOptions[] threaded = [inPlace with { Threads = 2 }, inPlace with { Threads = 3 }];
+        foreach (int m in ms)
+            foreach (int n in ns)
+                foreach (int k in ks)
+                {
+                    if (m > 13 && rng.NextInt(3) != 0) continue;   // a random third of the tall cases
+                    (float alpha, float beta) = alphaBeta[rng.NextInt(alphaBeta.Length)];
+                    var problem = Problem.Create(rng, ta, false, m, n, k, alpha, beta, nanC: beta == 0);
+                    float[] expected = problem.Run(new GemmOptions(GemmKernel.Scalar, 1, GemmPath.Direct));
+                    float[] narrow, wide;
+                    using (new WideTiles(false)) narrow = problem.Run(inPlace);
+                    using (new WideTiles(true))
+                    {
+                        Assert.True(GemmInPlace.UsesWideTiles(false, k, v256: false));
+                        wide = problem.Run(inPlace);
+                        problem.Check(wide, $"wide {problem}");
+                        Assert.True(expected.AsSpan().SequenceEqual(wide), $"wide tiles differ from the direct path: {problem}");
+                        Assert.True(narrow.AsSpan().SequenceEqual(wide), $"wide tiles differ from the two-vector tiles: {problem}");
+                        if (m * n * k > 40_000 && rng.NextInt(2) != 0) continue;
+                        foreach (var options in threaded)
+                            Assert.True(expected.AsSpan().SequenceEqual(problem.Run(options)), $"wide tiles on {options.Threads} threads: {problem}");
+                    }
+                }
+    }
+
+    [Fact]
+    public void WideTilesAreTakenOnlyByShallowProductsWithBInRowsOnTheSixteenFloatTiles()
+    {
+        using var on = new WideTiles(true);
+        Assert.True(GemmInPlace.UsesWideTiles(false, 10, v256: false));                            // NN 256×10×256 (dX3)
+        Assert.True(GemmInPlace.UsesWideTiles(false, GemmInPlace.MaxShallowDepth, v256: false));
+        Assert.False(GemmInPlace.UsesWideTiles(false, GemmInPlace.MaxShallowDepth + 1, v256: false));   // deeper
+        Assert.False(GemmInPlace.UsesWideTiles(true, 10, v256: false));                             // B transposed: packed strips
+        Assert.False(GemmInPlace.UsesWideTiles(false, 10, v256: true));                             // the 8-float tiles
+        Assert.Equal((2, 6, 0), GemmInPlace.TileRows(12, 4, v256: false));                          // heights of at most 6
+        Assert.Equal((3, 4, 1), GemmInPlace.TileRows(13, 4, v256: false));
+        using var off = new WideTiles(false);
+        Assert.False(GemmInPlace.UsesWideTiles(false, 10, v256: false));
+    }
+
     [Fact]
     public void StoreRulesAreOnExceptOnAmdProcessors()
     {
@@ -47,6 +113,7 @@ public class GemmSmallShapesTests
         Assert.Equal(!amd, GemmInPlace.StraddlingStoresCostly);
         Assert.Equal(GemmInPlace.StraddlingStoresCostly, GemmInPlace.AlignShallow);   // the defaults (nothing in this collection runs meanwhile)
         Assert.Equal(GemmInPlace.StraddlingStoresCostly, GemmInPlace.LineWindows);
+        Assert.Equal(!GemmInPlace.StraddlingStoresCostly, GemmInPlace.WideShallowTiles);
     }
 
     public static TheoryData<float, float> AlphaBeta() => new()
