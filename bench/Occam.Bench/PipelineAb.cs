@@ -19,7 +19,7 @@ namespace Occam.Bench;
 /// weight rows to JSON (one writer vs one per core; bytes compared) and, for reference, one epoch of batch gathers
 /// (40 batches of 256 shuffled rows into a reused buffer, what the loop did around the steps until session 5), one epoch
 /// of the loop with every batch gathered vs its rows read in place by the first layer's products (`rows`), and one epoch's record
-/// (sparsity and penalty of the weights); since session 11 the standardizer's first pass inside the gunzip loop (inflate-pass, fit-stats, read-fit, deviations-bytes, below). One JSON line per piece. <c>--pieces gunzip,widen,bytes,keep,inflate-pass,fit-stats,read-fit,deviations-bytes,gather-bytes,gather-in-step,fit,copy,json,save,gather,rows,prepare,record</c>
+/// (sparsity and penalty of the weights); since session 11 the standardizer's first pass inside the gunzip loop (inflate-pass, fit-stats, read-fit, deviations-bytes, below). One JSON line per piece. <c>--pieces gunzip,widen,bytes,keep,inflate-pass,fit-stats,read-fit,deviations-bytes,gather-bytes,gather-in-step,split,fit,copy,json,save,gather,rows,prepare,record</c>
 /// runs only those (json: the writer's own float formatting vs <see cref="ShortestFloat"/>, on one thread and on every core;
 /// save: the atomic save to a file vs the same JSON into memory).
 /// </summary>
@@ -180,6 +180,19 @@ internal static class PipelineAb
                 () => { Trainer.ReadsBatchRowsInPlace = false; loop = epochTrainer.Begin(job.Train, null, new Rng(6UL)); loop.Next(); },
                 () => { Trainer.ReadsBatchRowsInPlace = true; loop = epochTrainer.Begin(job.Train, null, new Rng(6UL)); loop.Next(); });
             Trainer.ReadsBatchRowsInPlace = true;
+        }
+        // Session 20: one epoch of the training loop at the session's thread count with every step unsplit and the batch
+        // rows read in place (Trainer.SplitStepMinimum out of reach: the loop until session 20) vs the default, where a
+        // large net's steps run split by data ownership on gathered batches (Trainer.SplitStep; its choice cycle probes
+        // the unsplit step too). The same bits.
+        if (Want("split"))
+        {
+            var epochTrainer = new Trainer(job.Model.Clone(), TrainQuick.Settings(1).Training, job.Regularization, job.Train.Rows);
+            long savedMinimum = Trainer.SplitStepMinimum;
+            Report("epoch-unsplit-rows-in-place-vs-split-gathered", rounds,
+                () => { Trainer.SplitStepMinimum = long.MaxValue; epochTrainer.Begin(job.Train, null, new Rng(6UL)).Next(); },
+                () => { Trainer.SplitStepMinimum = savedMinimum; epochTrainer.Begin(job.Train, null, new Rng(6UL)).Next(); });
+            Trainer.SplitStepMinimum = savedMinimum;
         }
         // Session 9: one epoch of the training loop with the batches gathered before each step (Trainer.Gather, split
         // over the helpers) vs gathered inside the first forward product, each row item its own rows

@@ -287,7 +287,7 @@ public sealed class Trainer
                     x = train.X;
                     y = train.Y;
                 }
-                else if (_rowView)
+                else if (_rowView && !t.SplitsGatheredStep(rows))
                 {
                     // The step's first layer reads the batch rows of X through the epoch's order (from the bytes, standardized
                     // as they are packed, when the rows are kept as bytes); only targets are copied.
@@ -296,7 +296,7 @@ public sealed class Trainer
                     xRows = _order.AsSpan(first, rows);
                     y = t._batchY;
                 }
-                else if (_gathersInStep && t._model.Layers[0] is Dense d && Gemm.GathersRowsInProduct(rows, d.Outputs, d.Inputs))
+                else if (_gathersInStep && t._model.Layers[0] is Dense d && Gemm.GathersRowsInProduct(rows, d.Outputs, d.Inputs) && !t.SplitsGatheredStep(rows))
                 {
                     // The step's first product gathers the batch rows (standardized from the bytes when the rows are
                     // kept as bytes) into the batch buffer, each of its row items the rows it then reads; only targets
@@ -370,6 +370,17 @@ public sealed class Trainer
     {
         if (_split is not null && xRows.IsEmpty && xBytes.IsEmpty && !gatherX && SplitsStep(rows) && UpdatesQueueAhead())
             return SplitStep(x, y, rows, rng, out metric);
+        return UnsplitStep(x, xRows, y, rows, rng, out metric, xBytes, gatherX);
+    }
+
+    /// <summary>
+    /// The step with its large products and passes split inside (each over the GEMM helpers), everything else on this
+    /// thread: what <see cref="Step(ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{float}, int, Rng, out double, StandardizedBytes, bool)"/>
+    /// runs when the step is not a <see cref="SplitStep"/>, and the other way of a large net's split-step probe.
+    /// </summary>
+    private float UnsplitStep(ReadOnlySpan<float> x, ReadOnlySpan<int> xRows, ReadOnlySpan<float> y, int rows, Rng rng, out double metric,
+        StandardizedBytes xBytes, bool gatherX)
+    {
         var model = _model;
         var ws = _workspace;
         // The step's products will hand work to the GEMM helpers: wake any that fell asleep since the last step (the loop's
@@ -478,14 +489,18 @@ public sealed class Trainer
     internal static long SplitStepMinimum { get; set; } = 1L << 18;
 
     /// <summary>
-    /// From this many forward multiply-adds per step the step runs unsplit, its large products and passes split inside
-    /// (the 784-512-256-10 path, measured since session 5); settable for the bench's A/B.
+    /// From this many forward multiply-adds per step the other way of the split step's probe (<see cref="SplitChoiceCycle"/>)
+    /// is the unsplit step, its large products and passes split inside (the 784-512-256-10 path since session 5), instead
+    /// of one part on this thread. Until session 20 such steps always ran unsplit; on AMD Zen 5 the split step was 6–7 %
+    /// faster for 784-512-256-10 at batch 256 (docs/algorithms/training-loop.md, "AMD Zen 5 (session 20)"), and on a
+    /// host where it is not, the probe keeps the unsplit step. Settable for the bench's A/B.
     /// </summary>
     internal static long SplitStepMaximum { get; set; } = 1L << 23;
 
     /// <summary>
     /// Split steps per cycle of the choice between the two ways of running them: the first <see cref="SplitProbeSteps"/>
-    /// of a cycle run in parts over the threads, the next as one part on the calling thread, each timed, and the rest of
+    /// of a cycle run in parts over the threads, the next the other way — as one part on the calling thread, or, from
+    /// <see cref="SplitStepMaximum"/> multiply-adds, unsplit (<see cref="UnsplitStep"/>) — each timed, and the rest of
     /// the cycle the way whose best probe was faster. On a shared host whose other cores are taken, or slow, a helper
     /// costs the caller more than it does (posts and wake-ups; a helper spinning on the other vCPU slows the caller's own
     /// work on this host: docs/algorithms/training-loop.md, "Small nets at two threads"). The same bits either way.
@@ -505,12 +520,14 @@ public sealed class Trainer
     internal long SplitSteps { get; private set; }
 
     /// <summary>Whether a step of <paramref name="rows"/> rows runs as a <see cref="SplitStep"/> (at <see cref="Gemm.MaxThreads"/> &gt; 1).</summary>
-    private bool SplitsStep(int rows)
-    {
-        if (Gemm.MaxThreads <= 1 || rows < 2) return false;
-        long work = rows * _rowWork;
-        return work >= SplitStepMinimum && work < SplitStepMaximum;
-    }
+    private bool SplitsStep(int rows) => Gemm.MaxThreads > 1 && rows >= 2 && rows * _rowWork >= SplitStepMinimum;
+
+    /// <summary>
+    /// Whether a step of <paramref name="rows"/> gathered rows runs as a <see cref="SplitStep"/> (the net
+    /// <see cref="StepSplit.Fits"/>, the optimizer's queue is built ahead): the epoch loop then gathers the batch (each
+    /// thread its rows) rather than letting the first layer read the rows in place, which only the unsplit step does.
+    /// </summary>
+    internal bool SplitsGatheredStep(int rows) => _split is not null && SplitsStep(rows) && UpdatesQueueAhead();
 
     /// <summary>
     /// The step split by data ownership (<see cref="StepSplit"/>): the forward pass by rows, the loss on this thread, the
@@ -521,7 +538,6 @@ public sealed class Trainer
     private unsafe float SplitStep(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int rows, Rng rng, out double metric)
     {
         var split = _split!;
-        SplitSteps++;
         // Split in parts, or one part on this thread (no posts, no wake-ups, no helper spinning beside it): the faster of the
         // two in the last probe (SplitChoiceCycle).
         int cycle = SplitChoiceCycle, c = _cycleStep;
@@ -529,6 +545,14 @@ public sealed class Trainer
         bool solo = cycle > 0 && (probe ? c >= SplitProbeSteps : _soloChosen);
         _cycleStep = cycle > 0 ? (c + 1) % Math.Max(cycle, 2 * SplitProbeSteps) : 0;
         long started = probe ? Stopwatch.GetTimestamp() : 0;
+        if (solo && rows * _rowWork >= SplitStepMaximum)
+        {
+            // A large net's other way: the unsplit step (one part on this thread would be the one-thread step).
+            float unsplit = UnsplitStep(x, [], y, rows, rng, out metric, default, false);
+            if (probe) Probed(c, other: true, Stopwatch.GetTimestamp() - started);
+            return unsplit;
+        }
+        SplitSteps++;
         int threads = solo ? 1 : Math.Min(Gemm.MaxThreads, rows);
         if (WakesHelpers && !solo) GemmThreadPool.Wake(threads);
         split.DrawSeeds(rng);
@@ -550,16 +574,18 @@ public sealed class Trainer
             GemmThreadPool.RunObjectItems(&SplitUpdateItem, this, split.DenseLayerIndex.Length * threads, threads);
             split.Input = null;
         }
-        if (probe)
-        {
-            long ticks = Stopwatch.GetTimestamp() - started;
-            if (c % SplitProbeSteps == 0) (solo ? ref _soloBest : ref _splitBest) = long.MaxValue;
-            ref long best = ref solo ? ref _soloBest : ref _splitBest;
-            best = Math.Min(best, ticks);
-            if (c == 2 * SplitProbeSteps - 1) _soloChosen = _soloBest < _splitBest;
-        }
+        if (probe) Probed(c, solo, Stopwatch.GetTimestamp() - started);
         foreach (var p in _parameters) _regularization.GroupsOn(p)?.Prox(p, _optimizer, _groupSteps);
         return loss;
+    }
+
+    /// <summary>Records probe step <paramref name="c"/> of the choice cycle (<see cref="SplitChoiceCycle"/>) and, after the last, the choice.</summary>
+    private void Probed(int c, bool other, long ticks)
+    {
+        if (c % SplitProbeSteps == 0) (other ? ref _soloBest : ref _splitBest) = long.MaxValue;
+        ref long best = ref other ? ref _soloBest : ref _splitBest;
+        best = Math.Min(best, ticks);
+        if (c == 2 * SplitProbeSteps - 1) _soloChosen = _soloBest < _splitBest;
     }
 
     /// <summary>
