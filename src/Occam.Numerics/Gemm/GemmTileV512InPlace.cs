@@ -72,53 +72,33 @@ internal static unsafe class GemmTileV512InPlace
     public static void Tile(int rows, int vectors, int strips, int kc, float* a, nint rsA, nint csA, float* b, nint rsB,
         float* c, nint ldc, float alpha, float beta, int cols, int lo = 0)
     {
-        if (vectors == 4)
+        Debug.Assert(rows >= 1 && rows <= (vectors == 4 ? MaxRowsFourVectors : MaxRows));
+        switch (vectors)
         {
-            switch (rows)
-            {
-                case 1: Tile<N1, N4>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 2: Tile<N2, N4>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 3: Tile<N3, N4>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 4: Tile<N4, N4>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 5: Tile<N5, N4>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                default: Tile<N6, N4>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-            }
+            case 1: TileOfRows<N1>(rows, strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+            case 4: TileOfRows<N4>(rows, strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+            default: TileOfRows<N2>(rows, strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
         }
-        else if (vectors == 1)
+    }
+
+    /// <summary><see cref="Tile(int, int, int, int, float*, nint, nint, float*, nint, float*, nint, float, float, int, int)"/> for <typeparamref name="TVectors"/> vectors: the body of <paramref name="rows"/> rows.</summary>
+    private static void TileOfRows<TVectors>(int rows, int strips, int kc, float* a, nint rsA, nint csA, float* b, nint rsB,
+        float* c, nint ldc, float alpha, float beta, int cols, int lo) where TVectors : struct, IGemmCount
+    {
+        switch (rows)
         {
-            switch (rows)
-            {
-                case 1: Tile<N1, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 2: Tile<N2, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 3: Tile<N3, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 4: Tile<N4, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 5: Tile<N5, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 6: Tile<N6, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 7: Tile<N7, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 8: Tile<N8, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 9: Tile<N9, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 10: Tile<N10, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 11: Tile<N11, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                default: Tile<N12, N1>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-            }
-        }
-        else
-        {
-            switch (rows)
-            {
-                case 1: Tile<N1, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 2: Tile<N2, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 3: Tile<N3, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 4: Tile<N4, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 5: Tile<N5, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 6: Tile<N6, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 7: Tile<N7, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 8: Tile<N8, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 9: Tile<N9, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 10: Tile<N10, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                case 11: Tile<N11, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-                default: Tile<N12, N2>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
-            }
+            case 1: Tile<N1, TVectors>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+            case 2: Tile<N2, TVectors>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+            case 3: Tile<N3, TVectors>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+            case 4: Tile<N4, TVectors>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+            case 5: Tile<N5, TVectors>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+            case 6: Tile<N6, TVectors>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+            case 7: Tile<N7, TVectors>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+            case 8: Tile<N8, TVectors>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+            case 9: Tile<N9, TVectors>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+            case 10: Tile<N10, TVectors>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+            case 11: Tile<N11, TVectors>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
+            default: Tile<N12, TVectors>(strips, kc, a, rsA, csA, b, rsB, c, ldc, alpha, beta, cols, lo); break;
         }
     }
 
