@@ -491,7 +491,7 @@ public sealed class Trainer
     /// <summary>
     /// From this many forward multiply-adds per step the other way of the split step's probe (<see cref="SplitChoiceCycle"/>)
     /// is the unsplit step, its large products and passes split inside (the 784-512-256-10 path since session 5), instead
-    /// of one part on this thread. Until session 20 such steps always ran unsplit; on AMD Zen 5 the split step was 6–7 %
+    /// of one part on this thread. Until session 20 such steps always ran unsplit; on AMD Zen 5 the split step was 5–7 %
     /// faster for 784-512-256-10 at batch 256 (docs/algorithms/training-loop.md, "AMD Zen 5 (session 20)"), and on a
     /// host where it is not, the probe keeps the unsplit step. Settable for the bench's A/B.
     /// </summary>
