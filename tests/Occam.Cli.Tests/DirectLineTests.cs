@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.RegularExpressions;
 using Occam.Cli.Commands.Linear;
 using Spectre.Console.Cli;
@@ -24,26 +23,7 @@ public sealed partial class DirectLineTests
 
     [Theory]
     [MemberData(nameof(SettingsTypes))]
-    public void TheTablesHoldEveryOptionOfTheSettingsWithItsKind(Type settings)
-    {
-        var declared = new List<(string, DirectLine.ValueKind)>();
-        foreach (var property in settings.GetProperties())
-        {
-            if (property.GetCustomAttribute<CommandOptionAttribute>() is not { } option) continue;
-            Assert.Empty(option.ShortNames);
-            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            var kind = type == typeof(bool) ? DirectLine.ValueKind.Flag
-                : type == typeof(string) ? DirectLine.ValueKind.Text
-                : type == typeof(double) ? DirectLine.ValueKind.Number
-                : type == typeof(int) ? DirectLine.ValueKind.Whole
-                : type == typeof(ulong) ? DirectLine.ValueKind.Count
-                : throw new InvalidOperationException($"{property.Name}: no direct kind for {type}");
-            foreach (string name in option.LongNames) declared.Add(("--" + name, kind));
-        }
-        var table = Table(settings);
-        Assert.Equal(table.Count, table.Select(o => o.Name).Distinct().Count());
-        Assert.Equal(declared.OrderBy(o => o.Item1, StringComparer.Ordinal), table.OrderBy(o => o.Name, StringComparer.Ordinal));
-    }
+    public void TheTablesHoldEveryOptionOfTheSettingsWithItsKind(Type settings) => SpectreBinding.AssertTableMatches(settings, Table(settings));
 
     /// <summary>Every option given once, with plain values: the direct path takes it.</summary>
     public static TheoryData<string> PlainLines => new()

@@ -47,6 +47,31 @@ internal static class SpectreBinding
             Assert.True(Equals(property.GetValue(spectre), property.GetValue(direct)), $"{property.Name}: Spectre {property.GetValue(spectre)}, direct {property.GetValue(direct)}");
     }
 
+    /// <summary>
+    /// A direct-line option table (<see cref="DirectLine"/>) names every long option of <paramref name="settings"/> once,
+    /// with the value kind of its property's type (no short names: the direct path reads long ones only).
+    /// </summary>
+    public static void AssertTableMatches(Type settings, IEnumerable<(string Name, DirectLine.ValueKind Kind)> table)
+    {
+        var declared = new List<(string, DirectLine.ValueKind)>();
+        foreach (var property in settings.GetProperties())
+        {
+            if (property.GetCustomAttribute<CommandOptionAttribute>() is not { } option) continue;
+            Assert.Empty(option.ShortNames);
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            var kind = type == typeof(bool) ? DirectLine.ValueKind.Flag
+                : type == typeof(string) ? DirectLine.ValueKind.Text
+                : type == typeof(double) ? DirectLine.ValueKind.Number
+                : type == typeof(int) ? DirectLine.ValueKind.Whole
+                : type == typeof(ulong) ? DirectLine.ValueKind.Count
+                : throw new InvalidOperationException($"{property.Name}: no direct kind for {type}");
+            foreach (string name in option.LongNames) declared.Add(("--" + name, kind));
+        }
+        var entries = table.ToList();
+        Assert.Equal(entries.Count, entries.Select(o => o.Name).Distinct().Count());
+        Assert.Equal(declared.OrderBy(o => o.Item1, StringComparer.Ordinal), entries.OrderBy(o => o.Name, StringComparer.Ordinal));
+    }
+
     private sealed class Captured : Exception;
 
     /// <summary>Stops the run once the settings are bound and validated, before the command executes.</summary>
