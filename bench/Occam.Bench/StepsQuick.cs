@@ -64,6 +64,7 @@ internal static class StepsQuick
             else if (args[i] == "--ab-bypanel") return AbStep(seconds, "bypanel", onlyThreads);
             else if (args[i] == "--ab-packing") return AbStep(seconds, "packing", onlyThreads);
             else if (args[i] == "--ab-biasc") return AbStep(seconds, "biasc", onlyThreads);
+            else if (args[i] == "--ab-columns") return AbStep(seconds, "columns", onlyThreads);
             else if (args[i] == "--ab-own") return AbStep(seconds, i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "own", onlyThreads);
             else if (args[i] == "--ab-pack") return AbPack(seconds, i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "packing", only);
             else if (args[i] == "--ab-dw") return AbWeightGradientPath(seconds);
@@ -529,7 +530,7 @@ internal static class StepsQuick
     /// (A = off, B = on): `--ab-biasc` (<c>GemmDriver.BiasInKernel</c> and <c>BiasInKernelV256</c>: the Vector512 or the Vector256 kernel
     /// reads the bias row instead of a filled C), `--ab-rowb`,
     /// `--ab-bypanel`, `--ab-packing`, `--ab-own [own|ownpack|align]` (session 19: <c>GemmDriver.OwnedPackItems</c> and
-    /// <c>Trainer.AlignsUpdates</c>, or one of them) (with `--threads N` first: that thread count only); alternating 0.3 s windows in one process on one trainer for <paramref name="seconds"/> per thread count, the best
+    /// <c>Trainer.AlignsUpdates</c>, or one of them), `--ab-columns` (session 21: <c>Gemm.SplitsColumnsOfWideProducts</c>) (with `--threads N` first: that thread count only); alternating 0.3 s windows in one process on one trainer for <paramref name="seconds"/> per thread count, the best
     /// window of each (µs per step). The same bits either way.
     /// </summary>
     private static int AbStep(double seconds, string knob, int onlyThreads = 0)
@@ -538,7 +539,7 @@ internal static class StepsQuick
         var (trainer, x, y, rng) = Setup(net);
         bool savedScale = AdamW.DividesByMarkstein, savedRowB = GemmPacking.RowOrderB, savedByPanel = GemmDriver.PacksPanelsAcrossDepth;
         bool savedBiasC = GemmDriver.BiasInKernel, savedBiasC256 = GemmDriver.BiasInKernelV256;
-        bool savedOwnPack = GemmDriver.OwnedPackItems, savedAlign = Trainer.AlignsUpdates;
+        bool savedOwnPack = GemmDriver.OwnedPackItems, savedAlign = Trainer.AlignsUpdates, savedColumns = Gemm.SplitsColumnsOfWideProducts;
         void Set(bool on)
         {
             if (knob == "own") GemmDriver.OwnedPackItems = Trainer.AlignsUpdates = on;
@@ -549,6 +550,7 @@ internal static class StepsQuick
             else if (knob == "rowb") GemmPacking.RowOrderB = on;
             else if (knob == "bypanel") GemmDriver.PacksPanelsAcrossDepth = on;
             else if (knob == "packing") GemmPacking.RowOrderB = GemmDriver.PacksPanelsAcrossDepth = on;
+            else if (knob == "columns") Gemm.SplitsColumnsOfWideProducts = on;
         }
         var ticks = new long[5];
         try
@@ -598,6 +600,7 @@ internal static class StepsQuick
             GemmDriver.BiasInKernel = savedBiasC;
             GemmDriver.BiasInKernelV256 = savedBiasC256;
             GemmDriver.OwnedPackItems = savedOwnPack;
+            Gemm.SplitsColumnsOfWideProducts = savedColumns;
             Trainer.AlignsUpdates = savedAlign;
             Trainer.PhaseTicks = null;
         }

@@ -390,18 +390,33 @@ public static unsafe class Gemm
     }
 
     /// <summary>
-    /// Whether a threaded packed product splits its column panels, one piece per thread, each thread packing its own
-    /// panels of B̃ (<see cref="GemmSplit.ColumnsInItems"/>), rather than packing B̃ together and splitting rows. True
-    /// when all of B̃ (the k blocks × column panels of the first column block) does not fit in half of one core's L2
-    /// (<paramref name="l2Bytes"/>), so that with rows split each core would stream B̃ — half of it from the other
-    /// core's cache — once per row block, while one thread's share of the panels plus an Ã block
-    /// (MC × depth step) does fit there. The other half of L2 is left to C, the next panels and the other operand's
-    /// lines. With a 1 MiB L2 (the Zen 5 host) this never holds for the training-step shapes measured there, whose
-    /// choices stay as they were; with 2 MiB (Sapphire Rapids) it holds for 256×784×512 (B̃ 1.6 MB, a share 0.8 MB).
+    /// The first case of <see cref="SplitsColumnsInItems"/> (m ≤ n: columns in items); settable for the bench's A/B
+    /// (<c>Occam.Bench steps --ab-columns</c>). The results are the same bits either way.
     /// </summary>
-    internal static bool SplitsColumnsInItems(in GemmKernelInfo kernel, int k, int colPanels, int threads, long l2Bytes)
+    internal static bool SplitsColumnsOfWideProducts = true;
+
+    /// <summary>
+    /// Whether a threaded packed product splits its column panels, one piece per thread, each thread packing its own
+    /// panels of B̃ (<see cref="GemmSplit.ColumnsInItems"/>), rather than packing B̃ together and splitting rows. True in
+    /// either of two cases:
+    /// <list type="bullet">
+    /// <item><b>No more rows than columns</b> (m ≤ n, with at least two column panels per thread): with rows split, every
+    /// core reads all of B̃, half of it packed by the other core, after a wait for all of it; with columns split each
+    /// core packs and reads only its own half, and the price, all of Ã packed once per thread, is m·k floats against
+    /// the m·n·k / threads multiply-adds of its share — small while m ≤ n. Measured on the Zen 5 host (two vCPUs in
+    /// different L3s, 1 MiB L2; gemm.md, "AMD Zen 5 (session 21)"): columns won on all 18 products with m ≤ n, e.g.
+    /// 256×784×512 0.88 → 1.13 of OpenBLAS, 512³ 1.04 → 1.13; rows won where m ≥ 3n (1024×512×128 1.33 vs 1.28).</item>
+    /// <item><b>B̃ too big for a shared L2 pass</b>: all of B̃ (the k blocks × column panels of the first column block)
+    /// does not fit in half of one core's L2 (<paramref name="l2Bytes"/>), so that with rows split each core would stream
+    /// B̃ once per row block, while one thread's share of the panels plus an Ã block (MC × depth step) does fit there
+    /// (the other half of L2 is left to C, the next panels and the other operand's lines). With 2 MiB (Sapphire Rapids,
+    /// session 12) it holds for 256×784×512 (B̃ 1.6 MB, a share 0.8 MB).</item>
+    /// </list>
+    /// </summary>
+    internal static bool SplitsColumnsInItems(in GemmKernelInfo kernel, int m, int n, int k, int colPanels, int threads, long l2Bytes)
     {
         if (threads < 2 || colPanels < threads) return false;
+        if (SplitsColumnsOfWideProducts && m <= n && colPanels >= 2 * threads) return true;
         int kStep = GemmKernelInfo.DepthStep(k);
         long depth = (long)(k + kStep - 1) / kStep * kStep;
         long panelBytes = depth * kernel.NR * sizeof(float);
@@ -478,7 +493,7 @@ public static unsafe class Gemm
             RowsA = rowsA, RowsB = rowsB, Bias = bias, Bytes = bytes, Shift = shift, Factor = factor,
         };
         if (options.Split == GemmSplit.ColumnsInItems
-            || (options.Split == GemmSplit.Auto && threads > 1 && SplitsColumnsInItems(kernel, k, colPanels, threads, GemmCaches.L2Bytes)))
+            || (options.Split == GemmSplit.Auto && threads > 1 && SplitsColumnsInItems(kernel, m, nStep, k, colPanels, threads, GemmCaches.L2Bytes)))
         {
             // One piece of the column panels per thread; each item packs its own B̃ panels (GemmDriver.Execute).
             job.SplitRows = false;

@@ -475,28 +475,41 @@ public class GemmTests
         var problem = Problem.Create(new Rng((ulong)(m + n + k)), false, false, m, n, k, 1f, 0.5f);
         float[] one = problem.Run(new GemmOptions(Threads: 1));
         for (int r = 0; r < 4; r++)
-            Assert.True(one.AsSpan().SequenceEqual(problem.Run(new GemmOptions(Threads: 2))), $"{m}×{n}×{k}, round {r}");
+            Assert.True(one.AsSpan().SequenceEqual(problem.Run(new GemmOptions(Threads: 2, Split: GemmSplit.Shared))), $"{m}×{n}×{k}, round {r}");
         problem.Check(one, problem.ToString());
     }
 
     [Theory]
-    [InlineData(256, 512, 784)]   // B̃ 1.6 MB: columns where half of L2 holds a thread's share (2 MiB), rows with 1 MiB
-    [InlineData(512, 512, 512)]   // B̃ 1 MiB, not above half of a 2 MiB L2: rows
-    [InlineData(8, 512, 784)]     // one row panel: still B̃'s size that decides
-    public void ColumnSplitIsChosenFromTheL2Size(int m, int n, int k)
+    [InlineData(1024, 512, 784)]  // B̃ 1.6 MB: columns where half of L2 holds a thread's share (2 MiB), rows with 1 MiB
+    [InlineData(1024, 512, 512)]  // B̃ 1 MiB, not above half of a 2 MiB L2: rows
+    public void ColumnSplitIsChosenFromTheL2SizeWhenRowsOutnumberColumns(int m, int n, int k)
     {
-        _ = m;
         var kernel = GemmKernelInfo.For(GemmKernel.V512);
         int colPanels = (n + kernel.NR - 1) / kernel.NR;
         // B̃: depth (k rounded up to whole k blocks) × 16 panels × 32 columns × 4 bytes; a share adds an Ã block (128 × depth step).
-        bool big = n == 512 && k == 784;
-        Assert.Equal(big, Numerics.Gemm.SplitsColumnsInItems(kernel, k, colPanels, 2, 2L << 20));
-        Assert.False(Numerics.Gemm.SplitsColumnsInItems(kernel, k, colPanels, 2, 1L << 20));
-        Assert.False(Numerics.Gemm.SplitsColumnsInItems(kernel, k, colPanels, 1, 2L << 20));
+        bool big = k == 784;
+        Assert.Equal(big, Numerics.Gemm.SplitsColumnsInItems(kernel, m, n, k, colPanels, 2, 2L << 20));
+        Assert.False(Numerics.Gemm.SplitsColumnsInItems(kernel, m, n, k, colPanels, 2, 1L << 20));
+        Assert.False(Numerics.Gemm.SplitsColumnsInItems(kernel, m, n, k, colPanels, 1, 2L << 20));
         // A share that does not fit half of the L2 either: rows (784 × 8 panels × 128 B = 800 KB > 384 KB + …).
-        Assert.False(Numerics.Gemm.SplitsColumnsInItems(kernel, k, colPanels, 2, 768L << 10));
+        Assert.False(Numerics.Gemm.SplitsColumnsInItems(kernel, m, n, k, colPanels, 2, 768L << 10));
         // More threads than column panels: rows.
-        Assert.False(Numerics.Gemm.SplitsColumnsInItems(kernel, k, 1, 2, 2L << 20));
+        Assert.False(Numerics.Gemm.SplitsColumnsInItems(kernel, m, n, k, 1, 2, 2L << 20));
+    }
+
+    [Theory]
+    [InlineData(256, 512, 784, true)]    // the first layer's forward: columns whatever the L2
+    [InlineData(512, 512, 512, true)]    // m = n
+    [InlineData(8, 512, 784, true)]      // one row panel
+    [InlineData(513, 512, 512, false)]   // one row more than columns: the L2 rule (B̃ 1 MiB fits no half of 1 MiB)
+    [InlineData(1024, 128, 512, false)]  // rows outnumber columns: Ã would be packed twice for little work
+    [InlineData(64, 96, 4096, false)]    // 3 column panels: fewer than two per thread
+    public void ColumnSplitIsChosenWhenColumnsOutnumberRows(int m, int n, int k, bool columns)
+    {
+        var kernel = GemmKernelInfo.For(GemmKernel.V512);
+        int colPanels = (n + kernel.NR - 1) / kernel.NR;
+        Assert.Equal(columns, Numerics.Gemm.SplitsColumnsInItems(kernel, m, n, k, colPanels, 2, 1L << 20));
+        Assert.False(Numerics.Gemm.SplitsColumnsInItems(kernel, m, n, k, colPanels, 1, 1L << 20));
     }
 
     [Fact]
