@@ -377,7 +377,7 @@ internal static class StepsQuick
     /// of t2 and of splitAlways with every pool call traced (<see cref="GemmPoolTrace"/>): calls per step, how often the
     /// helper joined or had to be woken, its join latency, and per call of the step its median duration, the caller's wait
     /// and the helper's time inside. Nets as sizes joined by '-' and '@' batch (default: 64-128-10@128, 64-64-10@128,
-    /// 64-32-10@128, 32-32-10@128, 2-8-1@4).
+    /// 64-32-10@128, 32-32-10@128, 2-8-1@4). <c>default</c>: the trainer's own settings (the choice cycle's probes included).
     /// </summary>
     private static int AbSplit(double seconds, string? nets)
     {
@@ -396,6 +396,7 @@ internal static class StepsQuick
             var splitOne = new List<double>();
             var splitAlways = new List<double>();
             var splitOneNoWake = new List<double>();
+            var chosen = new List<double>();
             object gate = typeof(GemmThreadPool).GetField("s_gate", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.GetValue(null)!;
             var total = Stopwatch.StartNew();
             try
@@ -416,6 +417,8 @@ internal static class StepsQuick
                     lock (gate) splitOneNoWake.Add(Best(() => trainer.Step(x, y, net.Batch, rng, out _), 2, 0.15));
                     Trainer.WakesHelpers = true;
                     (Trainer.SplitStepMinimum, Trainer.SplitStepMaximum) = (savedMin, savedMax);
+                    // The defaults: what a trainer runs unless told (the choice cycle's probes included).
+                    chosen.Add(Best(() => trainer.Step(x, y, net.Batch, rng, out _), 2, 0.15));
                 }
             }
             finally
@@ -428,6 +431,7 @@ internal static class StepsQuick
             splitOne.Sort();
             splitAlways.Sort();
             splitOneNoWake.Sort();
+            chosen.Sort();
             // Hand-offs per step (host-independent evidence): every pool call of 400 steps traced, per variant.
             foreach (bool splits in new[] { false, true })
             {
@@ -489,7 +493,7 @@ internal static class StepsQuick
             long work = 0;
             for (int i = 1; i < sizes.Length; i++) work += (long)sizes[i - 1] * sizes[i] * net.Batch;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"net\":\"{net.Name}\",\"batch\":{net.Batch},\"forwardWork\":{work},\"kernel\":\"{GemmKernelInfo.AutoKind}\",\"rounds\":{t1.Count},\"t1BestUs\":{t1[0]:F2},\"t1MedianUs\":{t1[t1.Count / 2]:F2},\"t2BestUs\":{t2[0]:F2},\"t2MedianUs\":{t2[t2.Count / 2]:F2},\"splitBestUs\":{split[0]:F2},\"splitMedianUs\":{split[split.Count / 2]:F2},\"splitAlwaysBestUs\":{splitAlways[0]:F2},\"splitAlwaysMedianUs\":{splitAlways[splitAlways.Count / 2]:F2},\"splitOnCallerBestUs\":{splitOne[0]:F2},\"splitOnCallerMedianUs\":{splitOne[splitOne.Count / 2]:F2},\"splitOnCallerNoWakeBestUs\":{splitOneNoWake[0]:F2},\"splitOnCallerNoWakeMedianUs\":{splitOneNoWake[splitOneNoWake.Count / 2]:F2}}}"));
+                $"{{\"net\":\"{net.Name}\",\"batch\":{net.Batch},\"forwardWork\":{work},\"kernel\":\"{GemmKernelInfo.AutoKind}\",\"rounds\":{t1.Count},\"t1BestUs\":{t1[0]:F2},\"t1MedianUs\":{t1[t1.Count / 2]:F2},\"t2BestUs\":{t2[0]:F2},\"t2MedianUs\":{t2[t2.Count / 2]:F2},\"splitBestUs\":{split[0]:F2},\"splitMedianUs\":{split[split.Count / 2]:F2},\"splitAlwaysBestUs\":{splitAlways[0]:F2},\"splitAlwaysMedianUs\":{splitAlways[splitAlways.Count / 2]:F2},\"splitOnCallerBestUs\":{splitOne[0]:F2},\"splitOnCallerMedianUs\":{splitOne[splitOne.Count / 2]:F2},\"splitOnCallerNoWakeBestUs\":{splitOneNoWake[0]:F2},\"splitOnCallerNoWakeMedianUs\":{splitOneNoWake[splitOneNoWake.Count / 2]:F2},\"defaultBestUs\":{chosen[0]:F2},\"defaultMedianUs\":{chosen[chosen.Count / 2]:F2}}}"));
         }
         return 0;
     }
