@@ -439,6 +439,23 @@ public static unsafe class Gemm
         return GemmKernelInfo.BlockStep(m, Math.Min(kernel.MC, (rowPanels + target - 1) / target * mr), mr);
     }
 
+    /// <summary>
+    /// Whether the product C = A·Bᵀ (NT: m×k times n×k, as a layer's forward X·Wᵀ) with the default options at
+    /// <paramref name="threads"/> threads runs on the packed path split by columns in items (<see cref="SplitsColumnsInItems"/>),
+    /// one column block; then piece t of <see cref="GemmDriver.Partition"/>(panels, threads, t) is packed and computed by
+    /// thread t, whose columns are <paramref name="nr"/> wide (rows of W for a forward product).
+    /// </summary>
+    internal static bool SplitsForwardColumns(int m, int n, int k, int threads, out int nr)
+    {
+        var kernel = GemmKernelInfo.For(GemmKernel.Auto);
+        nr = kernel.NR;
+        if (threads < 2 || AutoThreads(m, n, k) < 2 || PrefersInPlace(default, false, true, m, n, k)) return false;
+        int maxCols = Math.Max(nr, Math.Min(kernel.NC, (1 << 21) / Math.Max(k, 1) / nr * nr));
+        if (n > maxCols) return false;
+        int colPanels = (n + nr - 1) / nr;
+        return SplitsColumnsInItems(kernel, m, n, k, colPanels, threads, GemmCaches.L2Bytes);
+    }
+
     /// <summary>The threads a product of m·n·k multiply-adds uses unless told: <see cref="MaxThreads"/> from <see cref="ParallelWork"/>, else 1.</summary>
     internal static int AutoThreads(int m, int n, int k) => (long)m * n * k >= ParallelWork ? MaxThreads : 1;
 

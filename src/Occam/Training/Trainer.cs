@@ -402,7 +402,7 @@ public sealed class Trainer
         if (phases is not null) phases[3] = Stopwatch.GetTimestamp();
         _optimizer.BeginStep();
         int queued = QueueUpdates();
-        RunUpdates(queued);
+        RunUpdates(queued, rows);
         if (phases is not null) phases[4] = Stopwatch.GetTimestamp();
         // Group lasso after its tensor's update (parameters are independent: the order across tensors changes nothing).
         for (int i = 0; i < queued; i++) _regularization.GroupsOn(_updates[i].Parameter)?.Prox(_updates[i].Parameter, _optimizer, _groupSteps);
@@ -634,7 +634,7 @@ public sealed class Trainer
     /// (<see cref="GemmThreadPool.RunItems"/>: thread t takes items i ≡ t mod threads first, so each thread keeps
     /// updating the same ranges, and their m and v stay in its cache, step after step).
     /// </summary>
-    private unsafe void RunUpdates(int count)
+    private unsafe void RunUpdates(int count, int batchRows)
     {
         int threads = Gemm.MaxThreads;
         long total = 0;
@@ -664,6 +664,20 @@ public sealed class Trainer
                 // product, owned first by thread i mod threads), and the next forward product's packing of W, owned by the
                 // same pieces, reads them there too (GemmDriver.OwnedPackItems).
                 while (items % threads != 0) _ranges[items++] = new UpdateRange(i, 0, 0);
+                if (AlignsUpdatesToForward && Gemm.SplitsForwardColumns(batchRows, rows, width, threads, out int nr))
+                {
+                    // The forward product X·Wᵀ splits its columns (W's rows) in items: thread t packs and keeps the
+                    // panels of piece t, so item t updates those rows (the weight's gradient was computed in column
+                    // pieces of ∂W, half on each core, either way).
+                    int panels = (rows + nr - 1) / nr;
+                    for (int t = 0; t < threads; t++)
+                    {
+                        (int p0, int p1) = GemmDriver.Partition(panels, Math.Min(threads, panels), Math.Min(t, panels - 1));
+                        int r0 = t < panels ? p0 * nr : rows, r1 = t < panels ? Math.Min(rows, p1 * nr) : rows;
+                        _ranges[items++] = new UpdateRange(i, r0 * width, (r1 - r0) * width);
+                    }
+                    continue;
+                }
                 int block = Gemm.RowItemRows(rows, threads);
                 for (int r = 0; r < rows; r += block)
                     _ranges[items++] = new UpdateRange(i, r * width, Math.Min(block, rows - r) * width);
@@ -682,6 +696,14 @@ public sealed class Trainer
     /// coordinate-wise); settable for the bench's A/B.
     /// </summary>
     internal static bool AlignsUpdates { get; set; } = true;
+
+    /// <summary>
+    /// True (default): with <see cref="AlignsUpdates"/>, a weight whose forward product splits its columns in items
+    /// (<see cref="Gemm.SplitsForwardColumns"/>: W's rows in one contiguous piece per thread) is updated in those pieces
+    /// instead of its gradient product's row blocks, so that each thread writes the rows of W its core packs in the
+    /// forward pass. The same numbers; settable for the bench's A/B (<c>steps --ab-own forward</c>).
+    /// </summary>
+    internal static bool AlignsUpdatesToForward { get; set; } = true;
 
     /// <summary>Whether <paramref name="p"/> is a large weight matrix updated by row blocks: its rows (outputs) and their width.</summary>
     private static bool OwnsRows(Parameter p, out int rows, out int width)
@@ -702,7 +724,7 @@ public sealed class Trainer
             capacity += (p.Length + UpdateChunk - 1) / UpdateChunk;
             if (!OwnsRows(p, out int rows, out _)) continue;
             int block = Gemm.RowItemRows(rows, threads);
-            capacity += threads - 1 + (rows + block - 1) / block;
+            capacity += threads - 1 + Math.Max((rows + block - 1) / block, threads);
         }
         return capacity;
     }

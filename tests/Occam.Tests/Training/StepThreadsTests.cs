@@ -23,31 +23,47 @@ public class StepThreadsTests
     /// Also with the update's ranges cut as plain chunks rather than the weight-gradient product's row blocks
     /// (<see cref="Trainer.AlignsUpdates"/>; both weights, 20480 and 65536 floats, are ≥ <see cref="Trainer.UpdateChunk"/>,
     /// so both are cut into row blocks, with padding items at 3 threads) and with the products' pack items shared
-    /// rather than owned (<see cref="GemmDriver.OwnedPackItems"/>).
+    /// rather than owned (<see cref="GemmDriver.OwnedPackItems"/>). With <paramref name="unsplit"/> every step is the
+    /// unsplit one (<see cref="Trainer.SplitStepMinimum"/> out of reach), whose update runs in ranges over the helpers;
+    /// its first weight's forward product (128 × 40 × 512) splits columns in items, so the update of that weight runs in
+    /// the forward's column pieces (<see cref="Trainer.AlignsUpdatesToForward"/>) unless <paramref name="toForward"/> is off.
     /// </summary>
     [Theory]
-    [InlineData(2, true, true)]
-    [InlineData(3, true, true)]
-    [InlineData(2, false, false)]
-    [InlineData(3, true, false)]
-    public void OneAndMoreThreadsGiveBitIdenticalModels(int threads, bool alignsUpdates, bool ownsPackItems)
+    [InlineData(2, true, true, false, true)]
+    [InlineData(3, true, true, false, true)]
+    [InlineData(2, false, false, false, true)]
+    [InlineData(3, true, false, false, true)]
+    [InlineData(2, true, true, true, true)]
+    [InlineData(3, true, true, true, true)]
+    [InlineData(2, true, true, true, false)]
+    [InlineData(3, true, false, true, false)]
+    public void OneAndMoreThreadsGiveBitIdenticalModels(int threads, bool alignsUpdates, bool ownsPackItems, bool unsplit, bool toForward)
     {
         Assert.True(128L * 512 >= RowPasses.MinimumEntries);
         Assert.True(40L * 512 + 512 * 128 >= Trainer.ParallelUpdateMinimum);
         Assert.True(40 * 512 >= Trainer.UpdateChunk);
         var one = Train(threads: 1);
-        bool savedAlign = Trainer.AlignsUpdates, savedPack = GemmDriver.OwnedPackItems;
+        bool savedAlign = Trainer.AlignsUpdates, savedPack = GemmDriver.OwnedPackItems, savedForward = Trainer.AlignsUpdatesToForward;
+        long savedMinimum = Trainer.SplitStepMinimum;
         float[][] more;
         try
         {
             Trainer.AlignsUpdates = alignsUpdates;
             GemmDriver.OwnedPackItems = ownsPackItems;
+            Trainer.AlignsUpdatesToForward = toForward;
+            if (unsplit)
+            {
+                Trainer.SplitStepMinimum = long.MaxValue;
+                Assert.True(Gemm.SplitsForwardColumns(128, 512, 40, threads, out _));
+            }
             more = Train(threads);
         }
         finally
         {
             Trainer.AlignsUpdates = savedAlign;
             GemmDriver.OwnedPackItems = savedPack;
+            Trainer.AlignsUpdatesToForward = savedForward;
+            Trainer.SplitStepMinimum = savedMinimum;
         }
         Assert.Equal(one.Length, more.Length);
         for (int i = 0; i < one.Length; i++) TestVectors.AssertBitwise(one[i], more[i], $"parameter {i}");
