@@ -533,8 +533,8 @@ internal static class StepsQuick
     /// (<c>AdamW.DividesByMarkstein</c> false), B = the default (by Markstein corrections). The other knobs the same way
     /// (A = off, B = on): `--ab-biasc` (<c>GemmDriver.BiasInKernel</c> and <c>BiasInKernelV256</c>: the Vector512 or the Vector256 kernel
     /// reads the bias row instead of a filled C), `--ab-rowb`,
-    /// `--ab-bypanel`, `--ab-packing`, `--ab-own [own|ownpack|align|forward]` (session 19: <c>GemmDriver.OwnedPackItems</c> and
-    /// <c>Trainer.AlignsUpdates</c>, or one of them; session 21: <c>Trainer.AlignsUpdatesToForward</c>), `--ab-columns` (session 21: <c>Gemm.SplitsColumnsOfWideProducts</c>) (with `--threads N` first: that thread count only); alternating 0.3 s windows in one process on one trainer for <paramref name="seconds"/> per thread count, the best
+    /// `--ab-bypanel`, `--ab-packing`, `--ab-own [own|ownpack|align|forward|pieces]` (session 19: <c>GemmDriver.OwnedPackItems</c> and
+    /// <c>Trainer.AlignsUpdates</c>, or one of them; session 21: <c>Trainer.AlignsUpdatesToForward</c>, <c>GemmDriver.OwnedColumnPieces</c>), `--ab-columns` (session 21: <c>Gemm.SplitsColumnsOfWideProducts</c>) (with `--threads N` first: that thread count only); alternating 0.3 s windows in one process on one trainer for <paramref name="seconds"/> per thread count, the best
     /// window of each (µs per step). The same bits either way.
     /// </summary>
     private static int AbStep(double seconds, string knob, int onlyThreads = 0)
@@ -543,13 +543,14 @@ internal static class StepsQuick
         var (trainer, x, y, rng) = Setup(net);
         bool savedScale = AdamW.DividesByMarkstein, savedRowB = GemmPacking.RowOrderB, savedByPanel = GemmDriver.PacksPanelsAcrossDepth;
         bool savedBiasC = GemmDriver.BiasInKernel, savedBiasC256 = GemmDriver.BiasInKernelV256;
-        bool savedOwnPack = GemmDriver.OwnedPackItems, savedAlign = Trainer.AlignsUpdates, savedColumns = Gemm.SplitsColumnsOfWideProducts, savedForward = Trainer.AlignsUpdatesToForward;
+        bool savedOwnPack = GemmDriver.OwnedPackItems, savedAlign = Trainer.AlignsUpdates, savedColumns = Gemm.SplitsColumnsOfWideProducts, savedForward = Trainer.AlignsUpdatesToForward, savedPieces = GemmDriver.OwnedColumnPieces;
         void Set(bool on)
         {
             if (knob == "own") GemmDriver.OwnedPackItems = Trainer.AlignsUpdates = on;
             else if (knob == "ownpack") GemmDriver.OwnedPackItems = on;
             else if (knob == "align") Trainer.AlignsUpdates = on;
             else if (knob == "forward") Trainer.AlignsUpdatesToForward = on;
+            else if (knob == "pieces") GemmDriver.OwnedColumnPieces = on;
             if (knob == "scale") AdamW.DividesByMarkstein = on;
             else if (knob == "biasc") GemmDriver.BiasInKernel = GemmDriver.BiasInKernelV256 = on;
             else if (knob == "rowb") GemmPacking.RowOrderB = on;
@@ -607,6 +608,7 @@ internal static class StepsQuick
             GemmDriver.OwnedPackItems = savedOwnPack;
             Gemm.SplitsColumnsOfWideProducts = savedColumns;
             Trainer.AlignsUpdatesToForward = savedForward;
+            GemmDriver.OwnedColumnPieces = savedPieces;
             Trainer.AlignsUpdates = savedAlign;
             Trainer.PhaseTicks = null;
         }

@@ -404,7 +404,7 @@ public static unsafe class Gemm
     /// core reads all of B̃, half of it packed by the other core, after a wait for all of it; with columns split each
     /// core packs and reads only its own half, and the price, all of Ã packed once per thread, is m·k floats against
     /// the m·n·k / threads multiply-adds of its share — small while m ≤ n. Measured on the Zen 5 host (two vCPUs in
-    /// different L3s, 1 MiB L2; gemm.md, "AMD Zen 5 (session 21)"): columns won on all 18 products with m ≤ n, e.g.
+    /// different L3s, 1 MiB L2; gemm.md, "AMD Zen 5 (session 21)"): columns won in all 17 measurements with m ≤ n, e.g.
     /// 256×784×512 0.88 → 1.13 of OpenBLAS, 512³ 1.04 → 1.13; rows won where m ≥ 3n (1024×512×128 1.33 vs 1.28).</item>
     /// <item><b>B̃ too big for a shared L2 pass</b>: all of B̃ (the k blocks × column panels of the first column block)
     /// does not fit in half of one core's L2 (<paramref name="l2Bytes"/>), so that with rows split each core would stream
@@ -443,18 +443,25 @@ public static unsafe class Gemm
     /// Whether the product C = A·Bᵀ (NT: m×k times n×k, as a layer's forward X·Wᵀ) with the default options at
     /// <paramref name="threads"/> threads runs on the packed path split by columns in items (<see cref="SplitsColumnsInItems"/>),
     /// one column block; then piece t of <see cref="GemmDriver.Partition"/>(panels, threads, t) is packed and computed by
-    /// thread t, whose columns are <paramref name="nr"/> wide (rows of W for a forward product).
+    /// thread t (<see cref="GemmDriver.OwnedColumnPieces"/>), in panels of <paramref name="nr"/> columns (rows of W for a
+    /// forward product).
     /// </summary>
     internal static bool SplitsForwardColumns(int m, int n, int k, int threads, out int nr)
     {
         var kernel = GemmKernelInfo.For(GemmKernel.Auto);
         nr = kernel.NR;
         if (threads < 2 || AutoThreads(m, n, k) < 2 || PrefersInPlace(default, false, true, m, n, k)) return false;
-        int maxCols = Math.Max(nr, Math.Min(kernel.NC, (1 << 21) / Math.Max(k, 1) / nr * nr));
-        if (n > maxCols) return false;
+        if (n > MaxBlockColumns(kernel, k)) return false;
         int colPanels = (n + nr - 1) / nr;
         return SplitsColumnsInItems(kernel, m, n, k, colPanels, threads, GemmCaches.L2Bytes);
     }
+
+    /// <summary>
+    /// The widest column block of the packed path: B̃ holds every k block of a column block, capped at 2²¹ floats
+    /// (8 MiB, a quarter of L3), at least one panel.
+    /// </summary>
+    private static int MaxBlockColumns(in GemmKernelInfo kernel, int k) =>
+        Math.Max(kernel.NR, Math.Min(kernel.NC, (1 << 21) / Math.Max(k, 1) / kernel.NR * kernel.NR));
 
     /// <summary>The threads a product of m·n·k multiply-adds uses unless told: <see cref="MaxThreads"/> from <see cref="ParallelWork"/>, else 1.</summary>
     internal static int AutoThreads(int m, int n, int k) => (long)m * n * k >= ParallelWork ? MaxThreads : 1;
@@ -493,9 +500,7 @@ public static unsafe class Gemm
         }
         int mr = kernel.MR, nr = kernel.NR;
         int kStep = GemmKernelInfo.DepthStep(k);
-        // B̃ holds every k block of a column block: cap it at 2^21 floats (8 MiB, a quarter of L3).
-        int maxCols = Math.Max(nr, Math.Min(kernel.NC, (1 << 21) / Math.Max(k, 1) / nr * nr));
-        int nStep = GemmKernelInfo.BlockStep(n, maxCols, nr);
+        int nStep = GemmKernelInfo.BlockStep(n, MaxBlockColumns(kernel, k), nr);
         int rowPanels = (m + mr - 1) / mr;
         int colPanels = (nStep + nr - 1) / nr;
 
@@ -517,6 +522,7 @@ public static unsafe class Gemm
             job.PackBInItems = true;
             job.PanelPieces = Math.Min(threads, colPanels);
             threads = job.PanelPieces;
+            if (GemmDriver.OwnedColumnPieces) job.Threads = threads;
         }
         else if (threads == 1)
         {

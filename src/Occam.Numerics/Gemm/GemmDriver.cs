@@ -129,6 +129,15 @@ internal static unsafe class GemmDriver
     internal static bool OwnedRowItems { get; set; } = true;
 
     /// <summary>
+    /// Column pieces owned first (<see cref="GemmJob.PackBInItems"/>, <see cref="GemmJob.Threads"/>): thread t takes piece
+    /// t (then any piece still unclaimed), so the panels of B̃ that a thread packs — for a forward product X·Wᵀ, a block of
+    /// W's rows — are the same ones step after step, and the training step's update of those rows runs on that thread
+    /// (<c>Trainer.AlignsUpdatesToForward</c>). Without it the first thread to claim took piece 0. Settable for the
+    /// bench's A/B (<c>steps --ab-own pieces</c>); the same bits.
+    /// </summary>
+    internal static bool OwnedColumnPieces { get; set; } = true;
+
+    /// <summary>
     /// Pack items owned first (with <see cref="GemmJob.Threads"/> &gt; 1): thread t first packs the pieces of B̃'s panels
     /// p ≡ t (mod threads), in every k block, then any piece still unclaimed. A weight W read as op(B) = Wᵀ by the forward
     /// product X·Wᵀ is then packed, step after step, by the thread that owns its rows (piece p covers W's rows
@@ -216,7 +225,7 @@ internal static unsafe class GemmDriver
 
             // Phase 2: compute, by rows or by panels.
             int computeItems = job.SplitRows ? (m + job.MItem - 1) / job.MItem : pieces;
-            bool owned = job.Threads > 1 && job.SplitRows && computeItems <= GemmClaims.Length;
+            bool owned = job.Threads > 1 && (job.SplitRows || job.PackBInItems) && computeItems <= GemmClaims.Length;
             int block = jc / job.NStep, cursor = 0;
             while (owned ? TryClaimOwned(ref job, thread, computeItems, block, ref cursor, out int local)
                 : TryClaimNext(ref job.ComputeNext, computeBase, computeItems, out local))
