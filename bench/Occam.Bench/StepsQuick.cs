@@ -530,7 +530,7 @@ internal static class StepsQuick
 
     /// <summary>
     /// `--ab-scale`: 784-512-256-10 at 1 and 2 threads, A = Adam's √v/√(1 − β₂ᵗ) by the divider
-    /// (<c>AdamW.DividesByMarkstein</c> false), B = the default (by Markstein corrections). The other knobs the same way
+    /// (<c>AdamW.DividesByMarkstein</c> false: the default on AMD processors), B = by Markstein corrections (the default on Intel). The other knobs the same way
     /// (A = off, B = on): `--ab-biasc` (<c>GemmDriver.BiasInKernel</c> and <c>BiasInKernelV256</c>: the Vector512 or the Vector256 kernel
     /// reads the bias row instead of a filled C), `--ab-rowb`,
     /// `--ab-bypanel`, `--ab-packing`, `--ab-own [own|ownpack|align|forward|pieces]` (session 19: <c>GemmDriver.OwnedPackItems</c> and

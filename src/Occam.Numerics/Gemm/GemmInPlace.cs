@@ -85,7 +85,7 @@ internal static unsafe class GemmInPlace
     /// boundary 6.3–6.5 µs without against 7.0–7.4 with; NN 128×4×128 0.95 against 1.13 µs; docs/algorithms/gemm.md,
     /// "AMD Zen 5 (session 20)"). Store costs are not reported by the processor, hence the vendor.
     /// </summary>
-    public static bool StraddlingStoresCostly { get; } = !IsAmd();
+    public static bool StraddlingStoresCostly { get; } = !Processor.IsAmd;
 
     /// <summary>
     /// Whether shallow products (<see cref="UsesWideTiles"/>: B not transposed, k ≤ <see cref="MaxShallowDepth"/>, on the
@@ -108,14 +108,6 @@ internal static unsafe class GemmInPlace
     /// </summary>
     public static bool UsesWideTiles(bool transposeB, int k, bool v256) =>
         WideShallowTiles && !v256 && !transposeB && k <= MaxShallowDepth;
-
-    /// <summary>Whether CPUID leaf 0 names AMD (<c>AuthenticAMD</c>: EBX, EDX, ECX = "Auth", "enti", "cAMD").</summary>
-    private static bool IsAmd()
-    {
-        if (!System.Runtime.Intrinsics.X86.X86Base.IsSupported) return false;
-        (_, int ebx, int ecx, int edx) = System.Runtime.Intrinsics.X86.X86Base.CpuId(0, 0);
-        return ebx == 0x68747541 && edx == 0x69746E65 && ecx == 0x444D4163;
-    }
 
     /// <summary>
     /// The fewest elements of C (m·n, 256 KiB) for which a shallow product (k ≤ <see cref="MaxShallowDepth"/>, B not

@@ -230,10 +230,15 @@ public sealed class AdamW : Optimizer
     }
 
     /// <summary>
-    /// True (default): <c>Update</c>'s AVX-512 loop computes √v/√(1 − β₂ᵗ) from RN(1/√(1 − β₂ᵗ)) by fused corrections
-    /// (<see cref="DivideByMarkstein"/>); false: with the divider. The same bits; settable for the bench's A/B.
+    /// True: <c>Update</c>'s AVX-512 loop computes √v/√(1 − β₂ᵗ) from RN(1/√(1 − β₂ᵗ)) by fused corrections
+    /// (<see cref="DivideByMarkstein"/>); false: with the divider. The same bits; settable for the tests and the bench's
+    /// A/B (<c>steps --ab-scale</c>, <c>steps --ab-adam</c>). Default: true on Intel processors, where the corrections were
+    /// measured faster (Xeon, session 13: the big net's Adam 498–581 → 420–524 µs), false on AMD processors
+    /// (<see cref="Numerics.Processor.IsAmd"/>), where the divider is the faster (Zen 5, session 22: 172 µs by the divider
+    /// against 236 µs by the corrections for the same 535 818 weights, the whole step at one thread 2.5 % faster;
+    /// docs/algorithms/adam.md, "AMD Zen 5 (session 22)").
     /// </summary>
-    internal static bool DividesByMarkstein { get; set; } = true;
+    internal static bool DividesByMarkstein { get; set; } = !Numerics.Processor.IsAmd;
 
     /// <summary>
     /// <c>RN(x / b)</c> for every lane of <paramref name="x"/> ≥ 0, given <paramref name="y"/> = RN(1/b) (a float division)
