@@ -21,7 +21,8 @@ namespace Occam.Bench;
 /// <c>{"impl":"ratio",...,"ratio":occam GFLOP/s ÷ OpenBLAS GFLOP/s}</c> line. For A/B checks on a loaded machine:
 /// a disturbance hits both sides instead of one. <c>--variant split=shared|columns|auto[,path=…]</c> (with both): a third side,
 /// Occam with those <see cref="GemmOptions"/>, in the same rounds, printed as <c>"impl":"ratio-VARIANT"</c>; with one impl,
-/// the variant's options for all of it. <c>--trace</c> (threads ≥ 2): 200 more calls per Occam side with
+/// the variant's options for all of it; its knobs <c>align=0|1</c>, <c>windows=0|1</c>, <c>wide=0|1</c>, <c>ownpack=0</c> and
+/// <c>half=0|1</c> (<see cref="GemmDriver.HalfTiles"/>) switch those settings for the variant's side only. <c>--trace</c> (threads ≥ 2): 200 more calls per Occam side with
 /// <see cref="GemmThreadPool.Trace"/> set, one line of medians (call, helper join after the post, each thread's spin
 /// waits, items per thread). <c>--byte-rows</c>: Occam's products with a non-transposed A read its rows through a row
 /// table from standardized bytes (<see cref="Gemm.MultiplyRowsWith"/>, a training step's first layer on IDX data;
@@ -164,7 +165,10 @@ internal static unsafe class GemmQuick
                             bool savedWide = GemmInPlace.WideShallowTiles;
                             GemmInPlace.WideShallowTiles = Flag(variant, "wide", savedWide);
                             GemmDriver.OwnedPackItems = !variant.Contains("ownpack=0", StringComparison.Ordinal);
+                            bool savedHalf = GemmDriver.HalfTiles;
+                            GemmDriver.HalfTiles = Flag(variant, "half", savedHalf);
                             bestVariant = Math.Min(bestVariant, Time(c, threads, null, WithVariant(options, variant), seconds / (2 * rounds)));
+                            GemmDriver.HalfTiles = savedHalf;
                             GemmInPlace.AlignShallow = savedAlign;
                             GemmInPlace.LineWindows = savedWindows;
                             GemmInPlace.WideShallowTiles = savedWide;
@@ -228,7 +232,7 @@ internal static unsafe class GemmQuick
                     },
                 },
                 "path" => options with { Path = Enum.Parse<GemmPath>(kv[1], ignoreCase: true) },
-                "align" or "windows" or "ownpack" or "wide" => options,   // GemmInPlace.AlignShallow / LineWindows, set around the variant's calls
+                "align" or "windows" or "ownpack" or "wide" or "half" => options,   // knobs set around the variant's calls (Run)
                 "threads" => options with { Threads = int.Parse(kv[1], CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"gemm-quick: unknown variant setting '{kv[0]}'"),
             };

@@ -167,6 +167,13 @@ internal static unsafe class GemmDriver
     internal static bool BiasInKernelV256 { get; set; } = true;
 
     /// <summary>
+    /// True (default): on the 8×32 Vector512 kernel a full-height tile of a last column panel with exactly 16 valid columns
+    /// runs <see cref="GemmTileV512.Tile8x16"/> (half the multiply-adds, C written directly) instead of the whole tile into a
+    /// buffer and an edge store. The same bits; settable for the tests and the bench's A/B (<c>gemm-quick --variant half=0|1</c>).
+    /// </summary>
+    internal static bool HalfTiles { get; set; } = true;
+
+    /// <summary>
     /// Runs the product's items on the calling thread, <paramref name="thread"/> of the call (0 = the caller, helpers
     /// 1 … threads − 1), together with whichever other threads run it.
     /// </summary>
@@ -422,6 +429,13 @@ internal static unsafe class GemmDriver
                     if (bias == null) kernel(kc, ap, bp, cc, ldc, alpha, beta);
                     else if (v512) GemmTileV512.Tile8x32Bias(kc, ap, bp, cc, ldc, alpha, beta, bias + q * nr);
                     else GemmTileV256.Tile6x16Bias(kc, ap, bp, cc, ldc, alpha, beta, bias + q * nr);
+                }
+                else if (v512 && rows == mr && cols == 16 && HalfTiles)
+                {
+                    // A last panel of exactly 16 columns (n ≡ 16 mod 32, e.g. the 784 inputs of an MNIST layer's weight
+                    // gradient): the left half of the tile only, straight into C.
+                    if (bias == null) GemmTileV512.Tile8x16(kc, ap, bp, cc, ldc, alpha, beta);
+                    else GemmTileV512.Tile8x16Bias(kc, ap, bp, cc, ldc, alpha, beta, bias + q * nr);
                 }
                 else
                 {

@@ -28,6 +28,22 @@ internal static unsafe class GemmTileV512
     public static void Tile8x32Bias(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, float* bias) =>
         Tile<FromBias>(kc, a, b, c, ldc, alpha, beta, bias);
 
+    /// <summary>
+    /// The left half of the tile, for a last column panel with at most 16 valid columns: <c>C[i][j] = fma(alpha, acc, beta·C[i][j])</c>
+    /// (<c>alpha·acc</c> when <c>beta == 0</c>) for j &lt; 16, reading B̃'s 32-float rows (<paramref name="b"/>) but only their first
+    /// vector: half the multiply-adds of <see cref="Tile8x32"/>, and C written straight from the accumulators instead of
+    /// through a tile buffer. Every entry is the same chain of fused multiply-adds over p as in <see cref="Tile8x32"/>, so
+    /// the same bits. C's columns 16–31 are not touched (the caller's panel has no more valid columns than 16).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile8x16(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta) =>
+        Half<FromC>(kc, a, b, c, ldc, alpha, beta, null);
+
+    /// <summary><see cref="Tile8x16"/> with every row of the old C taken from the bias row (as <see cref="Tile8x32Bias"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile8x16Bias(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, float* bias) =>
+        Half<FromBias>(kc, a, b, c, ldc, alpha, beta, bias);
+
     /// <summary>Where the tile's old C comes from (a type argument, so each form is compiled on its own, without a test).</summary>
     internal struct FromC { }
 
@@ -41,6 +57,69 @@ internal static unsafe class GemmTileV512
         Numerics.Precompile.Method(typeof(GemmTileV512), nameof(Tile8x32Bias));
         Numerics.Precompile.Method(typeof(GemmTileV512), nameof(Tile), typeof(FromC));
         Numerics.Precompile.Method(typeof(GemmTileV512), nameof(Tile), typeof(FromBias));
+        Numerics.Precompile.Method(typeof(GemmTileV512), nameof(Tile8x16));
+        Numerics.Precompile.Method(typeof(GemmTileV512), nameof(Tile8x16Bias));
+        Numerics.Precompile.Method(typeof(GemmTileV512), nameof(Half), typeof(FromC));
+        Numerics.Precompile.Method(typeof(GemmTileV512), nameof(Half), typeof(FromBias));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void Half<TOld>(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, float* bias) where TOld : struct
+    {
+        if (Sse.IsSupported)
+        {
+            float* cp = c;
+            for (int i = 0; i < 8; i++, cp += ldc)
+            {
+                Sse.Prefetch0(cp);
+                Sse.Prefetch0(cp + 15);
+            }
+        }
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
+        Vector512<float> c4 = default, c5 = default, c6 = default, c7 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Vector512.LoadAligned(b);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c5);
+            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a[6]), b0, c6);
+            c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a[7]), b0, c7);
+            a += 8;
+            b += 32;
+        }
+        Vector512<float> va = Vector512.Create(alpha);
+        if (beta == 0)
+        {
+            (va * c0).Store(c); c += ldc;
+            (va * c1).Store(c); c += ldc;
+            (va * c2).Store(c); c += ldc;
+            (va * c3).Store(c); c += ldc;
+            (va * c4).Store(c); c += ldc;
+            (va * c5).Store(c); c += ldc;
+            (va * c6).Store(c); c += ldc;
+            (va * c7).Store(c);
+            return;
+        }
+        Vector512<float> vb = Vector512.Create(beta);
+        nint oldLd = ldc;
+        float* old = c;
+        if (typeof(TOld) == typeof(FromBias))
+        {
+            old = bias;
+            oldLd = 0;
+        }
+        Vector512.FusedMultiplyAdd(va, c0, vb * Vector512.Load(old)).Store(c); c += ldc; old += oldLd;
+        Vector512.FusedMultiplyAdd(va, c1, vb * Vector512.Load(old)).Store(c); c += ldc; old += oldLd;
+        Vector512.FusedMultiplyAdd(va, c2, vb * Vector512.Load(old)).Store(c); c += ldc; old += oldLd;
+        Vector512.FusedMultiplyAdd(va, c3, vb * Vector512.Load(old)).Store(c); c += ldc; old += oldLd;
+        Vector512.FusedMultiplyAdd(va, c4, vb * Vector512.Load(old)).Store(c); c += ldc; old += oldLd;
+        Vector512.FusedMultiplyAdd(va, c5, vb * Vector512.Load(old)).Store(c); c += ldc; old += oldLd;
+        Vector512.FusedMultiplyAdd(va, c6, vb * Vector512.Load(old)).Store(c); c += ldc; old += oldLd;
+        Vector512.FusedMultiplyAdd(va, c7, vb * Vector512.Load(old)).Store(c);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]

@@ -28,6 +28,8 @@ public unsafe class GemmBiasKernelTests
     [InlineData(256, 512, 784)]    // the big net's first layer on a batch of 256
     [InlineData(37, 2700, 784)]    // two column blocks (B̃ capped at 2²¹ floats)
     [InlineData(13, 600, 61)]      // few row panels: the items may split the columns
+    [InlineData(37, 784, 256)]     // a last panel of exactly 16 columns: the half tiles (GemmDriver.HalfTiles)
+    [InlineData(16, 48, 300)]      // the same, two depth blocks
     public void BiasInTheKernelEqualsTheFilledRowsThenBetaOne(int m, int n, int k) =>
         BiasEqualsFilledRows(GemmKernel.V512, GemmPath.Packed, m, n, k);
 

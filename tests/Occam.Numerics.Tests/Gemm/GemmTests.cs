@@ -199,6 +199,40 @@ public class GemmTests
         }
     }
 
+    /// <summary>
+    /// The 8×16 half tile (<see cref="GemmDriver.HalfTiles"/>: a last column panel of exactly 16 columns on the 8×32 kernel)
+    /// gives the bits of the whole tile through the edge store, and of the scalar direct loop: every transpose, α and β
+    /// (0 and not), one and two depth blocks, row counts with and without an edge tile, 1 to 3 threads.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Transposes))]
+    public void HalfTilesGiveTheBitsOfTheWholeTile(bool ta, bool tb)
+    {
+        var rng = new Rng(816UL);
+        (int M, int N, int K)[] shapes = [(8, 16, 1), (8, 48, 40), (17, 784, 256), (64, 80, 300), (13, 16, 5)];
+        bool saved = GemmDriver.HalfTiles;
+        try
+        {
+            foreach (var (m, n, k) in shapes)
+                foreach (var (alpha, beta) in new[] { (1f, 0f), (0.75f, 0.5f) })
+                {
+                    var problem = Problem.Create(rng, ta, tb, m, n, k, alpha, beta);
+                    float[] expected = problem.Run(new GemmOptions(GemmKernel.Scalar, 1, GemmPath.Direct));
+                    for (int threads = 1; threads <= 3; threads++)
+                        foreach (bool half in new[] { false, true })
+                        {
+                            GemmDriver.HalfTiles = half;
+                            float[] c = problem.Run(new GemmOptions(GemmKernel.V512, threads, GemmPath.Packed));
+                            Assert.True(expected.AsSpan().SequenceEqual(c), $"half tiles {half}, {threads} threads differ from direct: {problem}");
+                        }
+                }
+        }
+        finally
+        {
+            GemmDriver.HalfTiles = saved;
+        }
+    }
+
     [Theory]
     [MemberData(nameof(AlphaBeta))]
     public void FewRowsPathIsBitIdenticalToTheOthersOnEveryTail(float alpha, float beta)
