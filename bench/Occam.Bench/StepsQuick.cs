@@ -65,6 +65,7 @@ internal static class StepsQuick
             else if (args[i] == "--ab-packing") return AbStep(seconds, "packing", onlyThreads);
             else if (args[i] == "--ab-biasc") return AbStep(seconds, "biasc", onlyThreads);
             else if (args[i] == "--ab-columns") return AbStep(seconds, "columns", onlyThreads);
+            else if (args[i] == "--ab-half") return AbStep(seconds, "half", onlyThreads);
             else if (args[i] == "--ab-own") return AbStep(seconds, i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "own", onlyThreads);
             else if (args[i] == "--ab-pack") return AbPack(seconds, i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "packing", only);
             else if (args[i] == "--ab-dw") return AbWeightGradientPath(seconds);
@@ -534,7 +535,7 @@ internal static class StepsQuick
     /// (A = off, B = on): `--ab-biasc` (<c>GemmDriver.BiasInKernel</c> and <c>BiasInKernelV256</c>: the Vector512 or the Vector256 kernel
     /// reads the bias row instead of a filled C), `--ab-rowb`,
     /// `--ab-bypanel`, `--ab-packing`, `--ab-own [own|ownpack|align|forward|pieces]` (session 19: <c>GemmDriver.OwnedPackItems</c> and
-    /// <c>Trainer.AlignsUpdates</c>, or one of them; session 21: <c>Trainer.AlignsUpdatesToForward</c>, <c>GemmDriver.OwnedColumnPieces</c>), `--ab-columns` (session 21: <c>Gemm.SplitsColumnsOfWideProducts</c>) (with `--threads N` first: that thread count only); alternating 0.3 s windows in one process on one trainer for <paramref name="seconds"/> per thread count, the best
+    /// <c>Trainer.AlignsUpdates</c>, or one of them; session 21: <c>Trainer.AlignsUpdatesToForward</c>, <c>GemmDriver.OwnedColumnPieces</c>), `--ab-columns` (session 21: <c>Gemm.SplitsColumnsOfWideProducts</c>), `--ab-half` (session 22: <c>GemmDriver.HalfTiles</c>) (with `--threads N` first: that thread count only); alternating 0.3 s windows in one process on one trainer for <paramref name="seconds"/> per thread count, the best
     /// window of each (µs per step). The same bits either way.
     /// </summary>
     private static int AbStep(double seconds, string knob, int onlyThreads = 0)
@@ -543,6 +544,7 @@ internal static class StepsQuick
         var (trainer, x, y, rng) = Setup(net);
         bool savedScale = AdamW.DividesByMarkstein, savedRowB = GemmPacking.RowOrderB, savedByPanel = GemmDriver.PacksPanelsAcrossDepth;
         bool savedBiasC = GemmDriver.BiasInKernel, savedBiasC256 = GemmDriver.BiasInKernelV256;
+        bool savedHalf = GemmDriver.HalfTiles;
         bool savedOwnPack = GemmDriver.OwnedPackItems, savedAlign = Trainer.AlignsUpdates, savedColumns = Gemm.SplitsColumnsOfWideProducts, savedForward = Trainer.AlignsUpdatesToForward, savedPieces = GemmDriver.OwnedColumnPieces;
         void Set(bool on)
         {
@@ -557,6 +559,7 @@ internal static class StepsQuick
             else if (knob == "bypanel") GemmDriver.PacksPanelsAcrossDepth = on;
             else if (knob == "packing") GemmPacking.RowOrderB = GemmDriver.PacksPanelsAcrossDepth = on;
             else if (knob == "columns") Gemm.SplitsColumnsOfWideProducts = on;
+            else if (knob == "half") GemmDriver.HalfTiles = on;
         }
         var ticks = new long[5];
         try
@@ -601,6 +604,7 @@ internal static class StepsQuick
         finally
         {
             AdamW.DividesByMarkstein = savedScale;
+            GemmDriver.HalfTiles = savedHalf;
             GemmPacking.RowOrderB = savedRowB;
             GemmDriver.PacksPanelsAcrossDepth = savedByPanel;
             GemmDriver.BiasInKernel = savedBiasC;

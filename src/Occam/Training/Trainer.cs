@@ -672,7 +672,7 @@ public sealed class Trainer
                     int panels = (rows + nr - 1) / nr;
                     for (int t = 0; t < threads; t++)
                     {
-                        (int p0, int p1) = GemmDriver.Partition(panels, Math.Min(threads, panels), Math.Min(t, panels - 1));
+                        (int p0, int p1) = GemmDriver.PanelPiece(rows, nr, Math.Min(threads, panels), Math.Min(t, panels - 1));
                         int r0 = t < panels ? p0 * nr : rows, r1 = t < panels ? Math.Min(rows, p1 * nr) : rows;
                         _ranges[items++] = new UpdateRange(i, r0 * width, (r1 - r0) * width);
                     }

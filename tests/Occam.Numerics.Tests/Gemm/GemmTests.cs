@@ -220,12 +220,61 @@ public class GemmTests
                     float[] expected = problem.Run(new GemmOptions(GemmKernel.Scalar, 1, GemmPath.Direct));
                     for (int threads = 1; threads <= 3; threads++)
                         foreach (bool half in new[] { false, true })
-                        {
-                            GemmDriver.HalfTiles = half;
-                            float[] c = problem.Run(new GemmOptions(GemmKernel.V512, threads, GemmPath.Packed));
-                            Assert.True(expected.AsSpan().SequenceEqual(c), $"half tiles {half}, {threads} threads differ from direct: {problem}");
-                        }
+                            foreach (var split in new[] { GemmSplit.Auto, GemmSplit.Shared, GemmSplit.ColumnsInItems })
+                            {
+                                GemmDriver.HalfTiles = half;
+                                float[] c = problem.Run(new GemmOptions(GemmKernel.V512, threads, GemmPath.Packed, split));
+                                Assert.True(expected.AsSpan().SequenceEqual(c), $"half tiles {half}, {split}, {threads} threads differ from direct: {problem}");
+                            }
                 }
+        }
+        finally
+        {
+            GemmDriver.HalfTiles = saved;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="GemmDriver.PanelPiece"/> cuts a column block's panels into contiguous pieces that cover them once, as
+    /// <see cref="GemmDriver.Partition"/> does; with a last panel of exactly 16 columns on the 8×32 kernel (half a panel's
+    /// work) the busiest piece never gets more than with the plain partition, and two pieces differ by at most half a panel.
+    /// </summary>
+    [Fact]
+    public void PanelPiecesCoverThePanelsAndBalanceAHalfLastPanel()
+    {
+        bool saved = GemmDriver.HalfTiles;
+        try
+        {
+            GemmDriver.HalfTiles = true;
+            foreach (int nr in new[] { 16, 32 })
+                for (int columns = 1; columns <= 40 * 32; columns += columns < 200 ? 1 : 37)
+                {
+                    int panels = (columns + nr - 1) / nr;
+                    bool half = nr == 32 && panels > 1 && columns % 32 == 16;
+                    for (int pieces = 1; pieces <= Math.Min(panels, 5); pieces++)
+                    {
+                        int next = 0, least = int.MaxValue, most = 0, plainMost = 0;
+                        int Work(int start, int end) => 2 * (end - start) - (half && end == panels && end > start ? 1 : 0);
+                        for (int piece = 0; piece < pieces; piece++)
+                        {
+                            var (start, end) = GemmDriver.PanelPiece(columns, nr, pieces, piece);
+                            Assert.True(start == next && end >= start, $"columns {columns}, nr {nr}, {pieces} pieces: piece {piece} is [{start}, {end}), expected to start at {next}");
+                            next = end;
+                            least = Math.Min(least, Work(start, end));
+                            most = Math.Max(most, Work(start, end));
+                            var plain = GemmDriver.Partition(panels, pieces, piece);
+                            plainMost = Math.Max(plainMost, Work(plain.Start, plain.End));
+                            if (!half) Assert.Equal(plain, (start, end));
+                        }
+                        Assert.Equal(panels, next);
+                        if (!half) continue;
+                        // Never more work on the busiest piece than the plain partition gives it; at two pieces, within half a panel.
+                        Assert.True(most <= plainMost, $"columns {columns}, {pieces} pieces: the busiest piece has {most} half panels, the plain partition's {plainMost}");
+                        if (pieces == 2) Assert.True(most - least <= 1, $"columns {columns}, 2 pieces: half panels of work from {least} to {most}");
+                    }
+                }
+            Assert.Equal((0, 12), GemmDriver.PanelPiece(784, 32, 2, 0));
+            Assert.Equal((12, 25), GemmDriver.PanelPiece(784, 32, 2, 1));
         }
         finally
         {
