@@ -513,6 +513,7 @@ public static unsafe class Gemm
             DirectA = rowsA == null && kernel.Kind == GemmKernel.V256
                 && (options.Path == GemmPath.PackedB || (options.Path == GemmPath.Auto && (long)m * k <= DirectAElements)),
             RowsA = rowsA, RowsB = rowsB, Bias = bias, Bytes = bytes, Shift = shift, Factor = factor,
+            HalfTiles = GemmDriver.HalfTiles,
         };
         if (options.Split == GemmSplit.ColumnsInItems
             || (options.Split == GemmSplit.Auto && threads > 1 && SplitsColumnsInItems(kernel, m, nStep, k, colPanels, threads, GemmCaches.L2Bytes)))

@@ -38,6 +38,11 @@ internal unsafe struct GemmJob
     public bool DirectA;
     /// <summary>Null, or the row table of op(A) (A not transposed, not <see cref="DirectA"/>): op(A)(i, p) = A[RowsA[i]·RsA + p].</summary>
     public int* RowsA;
+    /// <summary>
+    /// <see cref="GemmDriver.HalfTiles"/> when the job was made: read once per product, so that every thread cuts and
+    /// computes the panels the same way even if the setting changes during the call.
+    /// </summary>
+    public bool HalfTiles;
     /// <summary>Null, or the row table of op(B) (B not transposed): op(B)(p, j) = B[RowsB[p]·RsB + j·CsB].</summary>
     public int* RowsB;
     /// <summary>
@@ -245,7 +250,7 @@ internal static unsafe class GemmDriver
                 }
                 else
                 {
-                    (p0, p1) = job.PackBInItems ? PanelPiece(nc, nr, pieces, local) : Partition(panels, pieces, local);
+                    (p0, p1) = job.PackBInItems ? PanelPiece(nc, nr, pieces, local, job.HalfTiles) : Partition(panels, pieces, local);
                 }
                 if (job.GatherRows != null && jc == 0)
                     GemmGatherRows.Gather(job.A, k, r0, r1, job.GatherRows, job.GatherSource, job.GatherLd, job.Bytes, job.Shift, job.Factor);
@@ -280,7 +285,7 @@ internal static unsafe class GemmDriver
                         else
                             GemmPacking.PackA(aPack, job.A + ic * job.RsA + pc * job.CsA, job.RsA, job.CsA, mc, kc, mr);
                         MacroKernel(kern, mc, kc, nc, p0, p1, aPack, job.PackedB + kb * blockStride, panelStride,
-                            job.C + ic * job.Ldc + jc, job.Ldc, job.Alpha, beta, tile, pc == 0 && biasInKernel ? job.Bias + jc : null);
+                            job.C + ic * job.Ldc + jc, job.Ldc, job.Alpha, beta, tile, pc == 0 && biasInKernel ? job.Bias + jc : null, job.HalfTiles);
                     }
                 }
                 Interlocked.Increment(ref job.ComputeDone);
@@ -399,7 +404,7 @@ internal static unsafe class GemmDriver
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel(in GemmKernelInfo kern, int mc, int kc, int nc, int q0, int q1,
-        float* aPack, float* bPack, nint panelStride, float* c, nint ldc, float alpha, float beta, float* tile, float* bias)
+        float* aPack, float* bPack, nint panelStride, float* c, nint ldc, float alpha, float beta, float* tile, float* bias, bool halfTiles)
     {
         Debug.Assert(bias == null || kern.Kind is GemmKernel.V512 or GemmKernel.V256);
         bool v512 = kern.Kind == GemmKernel.V512;
@@ -430,7 +435,7 @@ internal static unsafe class GemmDriver
                     else if (v512) GemmTileV512.Tile8x32Bias(kc, ap, bp, cc, ldc, alpha, beta, bias + q * nr);
                     else GemmTileV256.Tile6x16Bias(kc, ap, bp, cc, ldc, alpha, beta, bias + q * nr);
                 }
-                else if (v512 && rows == mr && cols == 16 && HalfTiles)
+                else if (v512 && rows == mr && cols == 16 && halfTiles)
                 {
                     // A last panel of exactly 16 columns (n ≡ 16 mod 32, e.g. the 784 inputs of an MNIST layer's weight
                     // gradient): the left half of the tile only, straight into C.
@@ -517,10 +522,13 @@ internal static unsafe class GemmDriver
     /// with <see cref="Partition"/>, and two pieces differ by at most half a panel (∂W₁ of an MNIST layer, 784 columns at
     /// two threads: 12 and 12½ panels instead of 13 and 11½).
     /// </summary>
-    public static (int Start, int End) PanelPiece(int columns, int nr, int pieces, int piece)
+    public static (int Start, int End) PanelPiece(int columns, int nr, int pieces, int piece) => PanelPiece(columns, nr, pieces, piece, HalfTiles);
+
+    /// <summary><see cref="PanelPiece(int, int, int, int)"/> with the half-tile setting of the product (<see cref="GemmJob.HalfTiles"/>).</summary>
+    internal static (int Start, int End) PanelPiece(int columns, int nr, int pieces, int piece, bool halfTiles)
     {
         int panels = (columns + nr - 1) / nr;
-        if (!(HalfTiles && nr == 32 && panels > 1 && columns - (panels - 1) * nr == 16)) return Partition(panels, pieces, piece);
+        if (!(halfTiles && nr == 32 && panels > 1 && columns - (panels - 1) * nr == 16)) return Partition(panels, pieces, piece);
         int halves = 2 * panels - 1;
         int Start(int p) => p >= pieces ? panels : (int)(((long)halves * p / pieces + 1) / 2);
         return (Start(piece), Start(piece + 1));
