@@ -29,11 +29,11 @@ internal static unsafe class GemmTileV512
         Tile<FromBias>(kc, a, b, c, ldc, alpha, beta, bias);
 
     /// <summary>
-    /// The left half of the tile, for a last column panel with at most 16 valid columns: <c>C[i][j] = fma(alpha, acc, beta·C[i][j])</c>
+    /// The left half of the tile, for a last column panel with exactly 16 valid columns: <c>C[i][j] = fma(alpha, acc, beta·C[i][j])</c>
     /// (<c>alpha·acc</c> when <c>beta == 0</c>) for j &lt; 16, reading B̃'s 32-float rows (<paramref name="b"/>) but only their first
     /// vector: half the multiply-adds of <see cref="Tile8x32"/>, and C written straight from the accumulators instead of
     /// through a tile buffer. Every entry is the same chain of fused multiply-adds over p as in <see cref="Tile8x32"/>, so
-    /// the same bits. C's columns 16–31 are not touched (the caller's panel has no more valid columns than 16).
+    /// the same bits. It writes 16 columns of each row and not the 16 after them, so the caller passes only panels with exactly 16 valid columns.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tile8x16(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta) =>
