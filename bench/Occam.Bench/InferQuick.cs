@@ -39,7 +39,9 @@ namespace Occam.Bench;
 /// (<c>packedOffsetUs</c>, the batch path's) or row-path weight copies (<c>rowOffsetUs</c>) start F floats past a
 /// 64-byte line, one whose row path reads <c>Dense.Weight</c> in place as before session 18 (<c>rowInPlaceUs</c>;
 /// <c>weightOffsets</c>: where those arrays' data start, floats past a line) and ORT, best and median windows; in the
-/// pruned case both predictors again with packed weights at F), <c>--ab-row-order</c>, <c>--verbose</c>
+/// pruned case both predictors again with packed weights at F), <c>--ab-pack-check</c> (since session 23: one
+/// <c>infer-ab-pack-check</c> line per batch case, window by window: the predictor checking float32 rows while it packs
+/// them, the same predictor with a check pass of its own before the packing as before, and ORT), <c>--ab-row-order</c>, <c>--verbose</c>
 /// (per-round figures on stderr).
 /// </summary>
 internal static class InferQuick
@@ -50,7 +52,7 @@ internal static class InferQuick
         var threadCounts = new List<int> { 1, 2 };
         var sizes = new List<int> { 256, 1 };
         int rounds = 3;
-        bool abRowOrder = false, pruneOnly = false;
+        bool abRowOrder = false, pruneOnly = false, abPackCheck = false;
         int abLineOffset = -1, abWeightsOffset = -1;
         bool verbose = false, pruneCoarse = false;
         for (int i = 0; i < args.Length; i++)
@@ -60,6 +62,7 @@ internal static class InferQuick
             else if (args[i] == "--rows") sizes = args[++i].Split(',').Select(int.Parse).ToList();
             else if (args[i] == "--rounds") rounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--ab-row-order") abRowOrder = true;
+            else if (args[i] == "--ab-pack-check") abPackCheck = true;
             else if (args[i] == "--prune-only") pruneOnly = true;
             else if (args[i] == "--verbose") verbose = true;
             else if (args[i] == "--prune-coarse") pruneCoarse = true;
@@ -137,6 +140,17 @@ internal static class InferQuick
                             () => { using var results = session.Run(runOptions, inputNames, inputs, outputNames); }], 2 * seconds, verbose);
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                             $"{{\"bench\":\"infer-ab-line\",\"case\":\"{name}\",\"threads\":{threads},\"lineOffset\":{abLineOffset},\"predictorUs\":{ab[0] * 1e6:F3},\"predictorOffsetUs\":{ab[1] * 1e6:F3},\"ortUs\":{ab[2] * 1e6:F3}}}"));
+                    }
+                    if (abPackCheck && rows > Inference.GemvMaxRows)
+                    {
+                        // --ab-pack-check: float32 rows checked in the packing's loads vs a check pass before it.
+                        var ab = Alternate([
+                            () => { Inference.CheckWhilePacking = true; predictor.PredictScores(xs, rows, scores); },
+                            () => { Inference.CheckWhilePacking = false; predictor.PredictScores(xs, rows, scores); },
+                            () => { using var results = session.Run(runOptions, inputNames, inputs, outputNames); }], 2 * seconds, verbose);
+                        Inference.CheckWhilePacking = true;
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{{\"bench\":\"infer-ab-pack-check\",\"case\":\"{name}\",\"threads\":{threads},\"predictorUs\":{ab[0] * 1e6:F3},\"predictorCheckPassUs\":{ab[1] * 1e6:F3},\"ortUs\":{ab[2] * 1e6:F3}}}"));
                     }
                     if (abWeightsOffset >= 0)
                     {

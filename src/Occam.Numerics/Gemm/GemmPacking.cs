@@ -177,17 +177,29 @@ internal static unsafe class GemmPacking
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void PackTransposed(float* d, float* s, nint stride, int kc, int width, int valid) =>
-        PackTransposed(d, new StridedLines(s, stride), kc, width, valid);
+        PackTransposed<StridedLines, NoCheck>(d, new StridedLines(s, stride), kc, width, valid);
 
     /// <summary>
     /// <see cref="PackTransposed(float*, float*, nint, int, int, int)"/> with value p of line j read by <paramref name="lines"/>:
     /// <c>d[p·width + j] = line j's value p</c> for j &lt; valid, 0 for valid ≤ j &lt; width, p &lt; kc (strided lines, or
     /// rows read through a row table by <see cref="GemmPackingRows.PackA{TLines}"/>, float32 or standardized bytes).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void PackTransposed<TLines>(float* d, TLines lines, int kc, int width, int valid) where TLines : struct, IGemmLines<TLines> =>
+        PackTransposed<TLines, NoCheck>(d, lines, kc, width, valid);
+
+    /// <summary>
+    /// <see cref="PackTransposed{TLines}"/>, and with <typeparamref name="TCheck"/> = <see cref="FiniteCheck"/> also
+    /// whether every value it packed is finite: the loaded vectors times zero are summed into one accumulator
+    /// (v·0 is ±0 for a finite v, NaN for ±∞ and NaN, and sums of zeros stay zero), so the check reads nothing more
+    /// and never reports a finite value. With <see cref="NoCheck"/> the check is compiled out and the result is true.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void PackTransposed<TLines>(float* d, TLines lines, int kc, int width, int valid) where TLines : struct, IGemmLines<TLines>
+    internal static bool PackTransposed<TLines, TCheck>(float* d, TLines lines, int kc, int width, int valid)
+        where TLines : struct, IGemmLines<TLines> where TCheck : struct
     {
         Debug.Assert((width & 7) == 0 && valid >= 1 && valid <= width);
+        var zeros = Vector256<float>.Zero;
         int p = 0;
         for (; p + 8 <= kc; p += 8)
         {
@@ -215,16 +227,29 @@ internal static unsafe class GemmPacking
                     r4 = Line(lines, g, 4, count, p); r5 = Line(lines, g, 5, count, p);
                     r6 = Line(lines, g, 6, count, p); r7 = Line(lines, g, 7, count, p);
                 }
+                if (typeof(TCheck) == typeof(FiniteCheck))
+                {
+                    var z = Vector256<float>.Zero;
+                    zeros += (Vector256.FusedMultiplyAdd(r0, z, r1 * z) + Vector256.FusedMultiplyAdd(r2, z, r3 * z))
+                        + (Vector256.FusedMultiplyAdd(r4, z, r5 * z) + Vector256.FusedMultiplyAdd(r6, z, r7 * z));
+                }
                 StoreTransposed(o, width, r0, r1, r2, r3, r4, r5, r6, r7);
             }
         }
+        float tail = 0f;
         for (; p < kc; p++)
         {
             float* dp = d + p * width;
             int j = 0;
-            for (; j < valid; j++) dp[j] = lines.Load(j, p);
+            for (; j < valid; j++)
+            {
+                float v = lines.Load(j, p);
+                if (typeof(TCheck) == typeof(FiniteCheck)) tail += v * 0f;
+                dp[j] = v;
+            }
             for (; j < width; j++) dp[j] = 0;
         }
+        return typeof(TCheck) != typeof(FiniteCheck) || (tail == 0f && Vector256.EqualsAll(zeros, Vector256<float>.Zero));
     }
 
     /// <summary>
@@ -258,3 +283,9 @@ internal static unsafe class GemmPacking
     private static Vector256<float> Line<TLines>(TLines lines, int g, int r, int count, int p) where TLines : struct, IGemmLines<TLines> =>
         r < count ? lines.Load8(g + r, p) : Vector256<float>.Zero;
 }
+
+/// <summary>A packing routine's type argument: pack only (<see cref="GemmPacking.PackTransposed{TLines, TCheck}"/>).</summary>
+internal readonly struct NoCheck;
+
+/// <summary>A packing routine's type argument: pack and report whether every packed value is finite.</summary>
+internal readonly struct FiniteCheck;

@@ -318,20 +318,38 @@ internal static unsafe class GemmPanels
     /// Packs <paramref name="rows"/> row-major rows of k values (leading dimension ld) into ⌈rows/NR⌉ panels of
     /// stride k·NR: <c>p[q·k·NR + u·NR + c] = src[(q·NR + c)·ld + u]</c>, zeros for rows past the batch.
     /// </summary>
-    public static void PackRows(float* panels, float* src, nint ld, int rows, int k, int nr)
+    public static void PackRows(float* panels, float* src, nint ld, int rows, int k, int nr) =>
+        PackRows<NoCheck>(panels, src, ld, rows, k, nr);
+
+    /// <summary>
+    /// <see cref="PackRows(float*, float*, nint, int, int, int)"/>, and whether every value it read is finite (no
+    /// second pass over the rows: the packing's own loads are checked). False tells the caller to find and report the
+    /// bad value; the panels are packed either way.
+    /// </summary>
+    public static bool PackRowsChecked(float* panels, float* src, nint ld, int rows, int k, int nr) =>
+        PackRows<FiniteCheck>(panels, src, ld, rows, k, nr);
+
+    private static bool PackRows<TCheck>(float* panels, float* src, nint ld, int rows, int k, int nr) where TCheck : struct
     {
+        bool finite = true;
         for (int q = 0, r0 = 0; r0 < rows; q++, r0 += nr)
         {
             int valid = Math.Min(nr, rows - r0);
             float* d = panels + (nint)q * k * nr;
             if (Avx.IsSupported && (nr & 7) == 0)
             {
-                GemmPacking.PackTransposed(d, src + r0 * ld, ld, k, nr, valid);
+                finite &= GemmPacking.PackTransposed<StridedLines, TCheck>(d, new StridedLines(src + r0 * ld, ld), k, nr, valid);
                 continue;
             }
             for (int u = 0; u < k; u++)
-                for (int c = 0; c < nr; c++) d[u * nr + c] = c < valid ? src[(r0 + c) * ld + u] : 0f;
+                for (int c = 0; c < nr; c++)
+                {
+                    float v = c < valid ? src[(r0 + c) * ld + u] : 0f;
+                    if (typeof(TCheck) == typeof(FiniteCheck)) finite &= float.IsFinite(v);
+                    d[u * nr + c] = v;
+                }
         }
+        return finite;
     }
 
     /// <summary>The inverse for the first <paramref name="units"/> units: <c>dst[r·ld + u] = p[q·stride + u·NR + c]</c>, r = q·NR + c &lt; rows.</summary>

@@ -63,13 +63,13 @@ internal static class GemmPrecompile
         Precompile.Method(typeof(GemmDriver), "PackBPanels");
         Precompile.Method(typeof(GemmPacking), nameof(GemmPacking.PackA));
         Precompile.Method(typeof(GemmPacking), nameof(GemmPacking.PackB));
-        Precompile.Method(typeof(GemmPacking), nameof(GemmPacking.PackTransposed), typeof(StridedLines));
+        Precompile.Method(typeof(GemmPacking), nameof(GemmPacking.PackTransposed), typeof(StridedLines), typeof(NoCheck));
         if (rows != GemmRowSource.None)
         {
             var lines = rows == GemmRowSource.Bytes ? typeof(IndexedByteLines) : typeof(IndexedLines);
             Precompile.Method(typeof(GemmPackingRows), nameof(GemmPackingRows.PackA), lines);
             Precompile.Method(typeof(GemmPackingRows), nameof(GemmPackingRows.PackB), lines);
-            Precompile.Method(typeof(GemmPacking), nameof(GemmPacking.PackTransposed), lines);
+            Precompile.Method(typeof(GemmPacking), nameof(GemmPacking.PackTransposed), lines, typeof(NoCheck));
         }
         switch (kind == GemmKernel.Auto ? GemmKernelInfo.AutoKind : kind)
         {

@@ -147,9 +147,13 @@ internal sealed unsafe class Inference
     /// Raw scores of <paramref name="rows"/> rows of raw inputs (double or float, row-major) into
     /// <paramref name="scores"/> (<c>rows × Outputs</c>). Lengths are checked by the caller; <paramref name="prepare"/>
     /// standardizes and converts a block of whole rows, throwing for a value that is not finite in float32.
+    /// <paramref name="checkWhilePacking"/>: <paramref name="prepare"/> only checks float32 rows (no standardizer: it
+    /// writes nothing and returns false), so the batch path checks the values as it packs them, in the same loads, and
+    /// calls <paramref name="prepare"/> only on a panel with a value that is not finite (to throw its message).
     /// </summary>
-    public void Run<T>(Mlp model, ReadOnlySpan<T> x, int rows, Span<float> scores, Prepare<T> prepare) where T : unmanaged
+    public void Run<T>(Mlp model, ReadOnlySpan<T> x, int rows, Span<float> scores, Prepare<T> prepare, bool checkWhilePacking = false) where T : unmanaged
     {
+        Debug.Assert(!checkWhilePacking || typeof(T) == typeof(float));
         int threads = Math.Clamp(Gemm.MaxThreads, 1, MaxThreads);
         fixed (T* px = x)
         fixed (float* ps = scores)
@@ -159,6 +163,7 @@ internal sealed unsafe class Inference
             _scores = ps;
             _rows = rows;
             _prepare = Prepared<T>.Call(prepare);
+            _checkWhilePacking = checkWhilePacking && CheckWhilePacking && typeof(T) == typeof(float);
             try
             {
                 if (rows <= GemvMaxRows)
@@ -333,6 +338,12 @@ internal sealed unsafe class Inference
     /// <summary>Whether every second row walks the layers backward (on; off only for A/B measurements in Occam.Bench).</summary>
     internal static bool AlternateRowOrder = true;
 
+    /// <summary>Whether the current call's float32 rows are checked by the packing itself (see <see cref="Run{T}"/>).</summary>
+    private bool _checkWhilePacking;
+
+    /// <summary>Whether float32 rows may be checked while packed (on; off only for A/B measurements in Occam.Bench).</summary>
+    internal static bool CheckWhilePacking = true;
+
     /// <summary>Whether the current row walks each layer's units from the end (every second row of this instance).</summary>
     private bool _rowBackward;
 
@@ -347,6 +358,12 @@ internal sealed unsafe class Inference
             for (int q = q0; q < q1; q++)
             {
                 int r0 = _chunkStart + q * _nr, valid = Math.Min(_nr, _rows - r0);
+                if (_checkWhilePacking)
+                {
+                    if (!GemmPanels.PackRowsChecked(input + (nint)q * inputs * _nr, (float*)_x + (nint)r0 * inputs, inputs, valid, inputs, _nr))
+                        _prepare!(this, r0, valid, item);   // throws: the message names the row and the input
+                    continue;
+                }
                 bool copied = _prepare!(this, r0, valid, item);
                 float* rowsIn = copied ? _stagingAt[item] : (float*)_x + (nint)r0 * inputs;
                 GemmPanels.PackRows(input + (nint)q * inputs * _nr, rowsIn, inputs, valid, inputs, _nr);

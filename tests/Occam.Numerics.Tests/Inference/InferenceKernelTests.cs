@@ -144,6 +144,44 @@ public class InferenceKernelTests
 
     [Theory]
     [MemberData(nameof(PanelShapes))]
+    public unsafe void CheckedPackingPacksTheSameBitsAndFindsEveryValueThatIsNotFinite(int rows, int outputs, int k)
+    {
+        _ = outputs;
+        var rng = new Rng((ulong)(rows * 37 + k));
+        var x = Normals(rng, rows * k);
+        // Finite extremes must pass: the largest float, its negative, −0 and a subnormal.
+        x[0] = float.MaxValue;
+        x[^1] = -float.MaxValue;
+        if (x.Length > 2) { x[1] = -0f; x[2] = float.Epsilon; }
+        foreach (int nr in new[] { 16, 32, 5 })
+        {
+            int panels = (rows + nr - 1) / nr;
+            var plain = new float[panels * k * nr];
+            var checkedPanels = new float[panels * k * nr];
+            fixed (float* px = x, pp = plain, pc = checkedPanels)
+            {
+                GemmPanels.PackRows(pp, px, k, rows, k, nr);
+                Assert.True(GemmPanels.PackRowsChecked(pc, px, k, rows, k, nr), $"nr {nr}: finite values reported");
+                AssertBitwise(plain, checkedPanels, $"nr {nr} {rows}x{k}");
+                // One bad value anywhere (every position of small inputs, a sample of large ones): reported, and the
+                // panels still hold what the unchecked packing writes.
+                int step = Math.Max(1, x.Length / 97);
+                foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+                    for (int i = 0; i < x.Length; i += step)
+                    {
+                        float kept = x[i];
+                        x[i] = bad;
+                        GemmPanels.PackRows(pp, px, k, rows, k, nr);
+                        Assert.False(GemmPanels.PackRowsChecked(pc, px, k, rows, k, nr), $"nr {nr}: {bad} at {i} of {rows}x{k} not reported");
+                        AssertBitwise(plain, checkedPanels, $"nr {nr} {rows}x{k}, {bad} at {i}");
+                        x[i] = kept;
+                    }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PanelShapes))]
     public unsafe void PanelProductWithReluEqualsTheProductThenReluBitwiseForEveryKernel(int rows, int outputs, int k)
     {
         var rng = new Rng((ulong)(rows * 7919 + outputs * 31 + k));

@@ -251,6 +251,41 @@ public class InferenceTests
     }
 
     [Fact]
+    public void FloatRowsCheckedWhilePackedNameEveryBadValueAndPassFiniteExtremes()
+    {
+        // Float inputs without a standardizer are checked by the batch path's packing (no pass of their own): a NaN or
+        // an infinity anywhere is named like the double path names it, and the largest finite floats are not refused.
+        var (model, x) = Net(ActivationKind.Relu, 13, [24], 3, 70, 23);
+        var xf = x.Select(v => (float)v).ToArray();
+        var scores = new float[70 * 3];
+        xf[0] = float.MaxValue / 1e6f;
+        xf[^1] = -0f;
+        model.PredictScores(xf, 70, scores);
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                Gemm.MaxThreads = threads;
+                foreach (int i in new[] { 1, 12, 13 * 31 + 7, 13 * 32, 13 * 64 + 12, 13 * 70 - 2 })
+                    foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+                    {
+                        float kept = xf[i];
+                        xf[i] = bad;
+                        var e = Assert.Throws<OccamException>(() => model.PredictScores(xf, 70, scores));
+                        Assert.StartsWith($"row {i / 13 + 1}, input {i % 13 + 1}: the value {bad.ToString(System.Globalization.CultureInfo.InvariantCulture)} cannot be used", e.Message, StringComparison.Ordinal);
+                        xf[i] = kept;
+                    }
+                model.PredictScores(xf, 70, scores);   // and the buffers are still usable
+            }
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+
+    [Fact]
     public void RepeatedCallsOnTwoThreadsGiveTheSameBits()
     {
         // Items of one call run at the same time on two threads and reach different layers at different times: each
