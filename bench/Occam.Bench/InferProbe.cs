@@ -12,6 +12,10 @@ namespace Occam.Bench;
 /// <item><c>bw</c>: read bandwidth by working set (16 KiB .. 64 MiB): one thread, and two threads at once each reading a
 /// buffer of its own (the case of a row split in two halves of the weights); each buffer is read again and again, so a
 /// set that fits a cache level is served from it. Best of windows, GB/s per thread and in all.</item>
+/// <item><c>bw-nta</c> (only when asked for; session 23): 1070 and 2140 KiB read again and again, the first
+/// <c>residentKib</c> plainly and the rest through <c>prefetchnta</c> 2 KiB ahead of the loads, against plain reads
+/// (first and last line of each size): whether non-temporal prefetches keep a streamed part from evicting a resident
+/// part of L2 (on Zen 5 they do not), µs per pass, one thread and two at once.</item>
 /// <item><c>fma</c>: the core's peak of fused multiply-adds (16 independent Vector512 or Vector256 chains, registers
 /// only), GFLOP/s on one thread: the ceiling of any product.</item>
 /// <item><c>handoff</c>: one <see cref="GemmThreadPool.RunItems"/> call of two items of 2 µs each on two threads, minus
@@ -31,6 +35,7 @@ internal static unsafe class InferProbe
     {
         string what = args.Length > 0 ? args[0] : "all";
         if (what is "bw" or "all") Bandwidth();
+        if (what is "bw-nta") BandwidthNta();
         if (what is "fma" or "all") FmaPeak();
         if (what is "layers" or "all") Layers();
         if (what is "handoff" or "all") HandOff();
@@ -50,6 +55,31 @@ internal static unsafe class InferProbe
                 $"{{\"bench\":\"infer-probe\",\"probe\":\"bw\",\"kib\":{bytes >> 10},\"gbs1\":{bytes / one / 1e9:F1},\"gbs2PerThread\":{bytes / two / 1e9:F1},\"gbs2All\":{2 * bytes / two / 1e9:F1},\"us1\":{one * 1e6:F2},\"us2\":{two * 1e6:F2}}}"));
         }
     }
+
+    /// <summary>
+    /// Repeated reads of a buffer larger than L2 whose first <c>resident</c> bytes are read plainly and the rest through
+    /// <c>prefetchnta</c> ahead of the loads, so that the streamed part might not evict the resident part from L2.
+    /// </summary>
+    private static void BandwidthNta()
+    {
+        s_ntaFrom = 0;
+        BestSeconds(1, 256 << 10);   // both loops of Sum compiled optimized before the first figure
+        s_ntaFrom = int.MaxValue;
+        BestSeconds(1, 256 << 10);
+        foreach (long bytes in new long[] { 1070 << 10, 2140 << 10 })
+            foreach (long resident in new long[] { -1, 0, 512 << 10, 640 << 10, 768 << 10, 896 << 10, -1 })
+            {
+                if (resident > bytes) continue;
+                s_ntaFrom = resident < 0 ? int.MaxValue : (int)(resident / 4);
+                double one = BestSeconds(1, bytes);
+                double two = BestSeconds(2, bytes);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{{\"bench\":\"infer-probe\",\"probe\":\"bw-nta\",\"kib\":{bytes >> 10},\"residentKib\":{(resident < 0 ? "\"plain\"" : (resident >> 10).ToString(CultureInfo.InvariantCulture))},\"us1\":{one * 1e6:F2},\"us2\":{two * 1e6:F2}}}"));
+            }
+        s_ntaFrom = int.MaxValue;
+    }
+
+    private static int s_ntaFrom = int.MaxValue;
 
     /// <summary>Best time of one pass over <paramref name="bytes"/> per thread, with every thread reading its own buffer at once.</summary>
     private static double BestSeconds(int threads, long bytes)
@@ -97,6 +127,16 @@ internal static unsafe class InferProbe
     private static float Sum(float* p, int n)
     {
         Vector512<float> a = default, b = default, c = default, d = default;
+        int from = Math.Min(n, s_ntaFrom) & ~63;
+        for (int i = from; i < n; i += 64)
+        {
+            System.Runtime.Intrinsics.X86.Sse.PrefetchNonTemporal(p + i + 512);
+            a += Vector512.Load(p + i);
+            b += Vector512.Load(p + i + 16);
+            c += Vector512.Load(p + i + 32);
+            d += Vector512.Load(p + i + 48);
+        }
+        n = from;
         for (int i = 0; i < n; i += 64)
         {
             a += Vector512.Load(p + i);
