@@ -147,13 +147,12 @@ internal sealed unsafe class Inference
     /// Raw scores of <paramref name="rows"/> rows of raw inputs (double or float, row-major) into
     /// <paramref name="scores"/> (<c>rows × Outputs</c>). Lengths are checked by the caller; <paramref name="prepare"/>
     /// standardizes and converts a block of whole rows, throwing for a value that is not finite in float32.
-    /// <paramref name="checkWhilePacking"/>: <paramref name="prepare"/> only checks float32 rows (no standardizer: it
-    /// writes nothing and returns false), so the batch path checks the values as it packs them, in the same loads, and
-    /// calls <paramref name="prepare"/> only on a panel with a value that is not finite (to throw its message).
+    /// For float32 rows of a model without a standardizer <paramref name="prepare"/> only checks (see <see cref="Prepare{T}"/>),
+    /// so the batch path checks the values as it packs them, in the same loads, and calls <paramref name="prepare"/> only
+    /// on a panel with a value that is not finite (to throw its message).
     /// </summary>
-    public void Run<T>(Mlp model, ReadOnlySpan<T> x, int rows, Span<float> scores, Prepare<T> prepare, bool checkWhilePacking = false) where T : unmanaged
+    public void Run<T>(Mlp model, ReadOnlySpan<T> x, int rows, Span<float> scores, Prepare<T> prepare) where T : unmanaged
     {
-        Debug.Assert(!checkWhilePacking || typeof(T) == typeof(float));
         int threads = Math.Clamp(Gemm.MaxThreads, 1, MaxThreads);
         fixed (T* px = x)
         fixed (float* ps = scores)
@@ -163,7 +162,7 @@ internal sealed unsafe class Inference
             _scores = ps;
             _rows = rows;
             _prepare = Prepared<T>.Call(prepare);
-            _checkWhilePacking = checkWhilePacking && CheckWhilePacking && typeof(T) == typeof(float);
+            _checkWhilePacking = CheckWhilePacking && typeof(T) == typeof(float) && model.Standardizer is null;
             try
             {
                 if (rows <= GemvMaxRows)

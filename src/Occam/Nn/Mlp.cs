@@ -269,7 +269,7 @@ public sealed class Mlp
         // Reused buffers (taken, so that concurrent callers never share them; put back after).
         var buffers = Interlocked.Exchange(ref _inference, null);
         if (buffers is null || !buffers.Fits(this)) buffers = new Inference(this);
-        buffers.Run(this, x, rows, scores, prepare, checkWhilePacking: typeof(T) == typeof(float) && Standardizer is null);
+        buffers.Run(this, x, rows, scores, prepare);
         Interlocked.Exchange(ref _inference, buffers);
         int bad = NonFinite.IndexOf(scores);
         if (bad >= 0)
